@@ -1,0 +1,101 @@
+/**
+ * One build: every source parsed once, compiled to the formats asked for, and written
+ * atomically, all formats of a source or none. One browser for the whole build, started
+ * before the first source is read and closed at the end.
+ */
+import { basename, join, relative } from "node:path";
+import type { Browser } from "puppeteer";
+import { VFile } from "vfile";
+import { compileDocx } from "./docx/index.ts";
+import { compileHtml } from "./html/index.ts";
+import { parseLetter, readSource } from "./letter.ts";
+import { fail } from "./messages.ts";
+import { launchBrowser } from "./pdf/browser.ts";
+import { compilePdf } from "./pdf/index.ts";
+import { sweepTemporaries, writeAtomic } from "./write.ts";
+
+export const FORMATS = ["html", "pdf", "docx"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface BuildOptions {
+  sources: string[];
+  outDir: string;
+  formats: readonly Format[];
+  templatesDir: string;
+  /** Progress lines ("wrote …"); messages about the sources are in the returned files. */
+  log?: (line: string) => void;
+}
+
+export interface Written {
+  source: string;
+  format: Format;
+  path: string;
+  bytes: number;
+}
+
+export interface BuildResult {
+  files: VFile[];
+  written: Written[];
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const { outDir, formats } = options;
+  const log = options.log ?? (() => undefined);
+  // Start Chromium at once: its launch costs more than parsing and compiling the letter.
+  const browser: Promise<Browser> | undefined = formats.includes("pdf") ? launchBrowser() : undefined;
+  browser?.catch(() => undefined); // awaited, and its failure reported, where a PDF is made
+  const written: Written[] = [];
+  try {
+    await sweepTemporaries(outDir);
+    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
+    for (const result of results) {
+      for (const output of result.written) {
+        written.push(output);
+        log(`  wrote ${relative(process.cwd(), output.path) || output.path} (${size(output.bytes)})`);
+      }
+    }
+    return { files: results.map((r) => r.file), written };
+  } finally {
+    if (browser) await browser.then((b) => b.close(), () => undefined);
+  }
+}
+
+/** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
+async function buildOne(source: string, options: BuildOptions, browser: Promise<Browser> | undefined): Promise<{ file: VFile; written: Written[] }> {
+  const { outDir, formats, templatesDir } = options;
+  let file: VFile;
+  try {
+    file = await readSource(source);
+  } catch (error) {
+    file = new VFile({ path: source });
+    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { file, written: [] };
+  }
+  const letter = parseLetter(file);
+  if (!letter) return { file, written: [] };
+  const name = basename(source).replace(/\.(md|markdown)$/i, "");
+  const html = formats.includes("html") || formats.includes("pdf") ? (await compileHtml(letter, { templatesDir })).html : undefined;
+  const [docx, pdf] = await Promise.all([
+    formats.includes("docx") ? compileDocx(letter, { templatesDir }) : undefined,
+    browser && html !== undefined ? browser.then((b) => compilePdf(html, { browser: b, meta: letter.meta })) : undefined,
+  ]);
+  const outputs: { format: Format; data: string | Uint8Array | undefined }[] = [
+    { format: "html", data: formats.includes("html") ? html : undefined },
+    { format: "pdf", data: pdf },
+    { format: "docx", data: docx },
+  ];
+  const written: Written[] = [];
+  for (const { format, data } of outputs) {
+    if (data === undefined) continue;
+    const path = join(outDir, `${name}.${format}`);
+    await writeAtomic(path, data);
+    written.push({ source, format, path, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+  }
+  return { file, written };
+}
+
+export function size(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}

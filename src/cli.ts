@@ -1,0 +1,97 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * broadside command line.
+ *
+ *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
+ *
+ * Without sources it builds every `source/*.md` into `dist/`.
+ * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
+ * 3 the tool itself failed (e.g. no browser).
+ */
+import { readdir } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build, FORMATS, type Format } from "./build.ts";
+import { BrowserMissingError } from "./pdf/browser.ts";
+import { formatMessages } from "./report.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
+  With no source, builds every source/*.md into dist/.
+  --out dir        where the documents go (default: dist)
+  --format list    which formats, comma-separated (default: html,pdf,docx)
+  --templates dir  the templates folder (default: templates)`;
+
+class UsageError extends Error {}
+
+function parseFormats(value: string | undefined): Format[] {
+  if (!value) return [...FORMATS];
+  const asked = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const unknown = asked.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknown.length || asked.length === 0) throw new UsageError(`--format takes ${FORMATS.join(", ")} (comma-separated); not ${unknown.join(", ") || "nothing"}`);
+  return FORMATS.filter((f) => asked.includes(f));
+}
+
+async function defaultSources(): Promise<string[]> {
+  const dir = join(ROOT, "source");
+  const names = (await readdir(dir)).filter((n) => /\.md$/i.test(n)).sort();
+  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      format: { type: "string" },
+      templates: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const formats = parseFormats(values.format);
+  const sources = positionals.length ? positionals : await defaultSources();
+  if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
+  const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
+  const templatesDir = values.templates ?? join(ROOT, "templates");
+  const started = performance.now();
+  console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line) });
+  const report = formatMessages(files);
+  if (report) console.error(report);
+  const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (failed.length) {
+    console.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+    return 1;
+  }
+  console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (error instanceof BrowserMissingError) {
+      console.error(`broadside: ${error.message}`);
+      process.exitCode = 3;
+    } else {
+      console.error("broadside: internal error (please report it with the source that caused it):");
+      console.error(error);
+      process.exitCode = 3;
+    }
+  },
+);

@@ -1,0 +1,133 @@
+/**
+ * Front matter: YAML only, parsed safely with the `yaml` package (core schema, no custom
+ * tags, bounded aliases). Every problem is a vfile message at its place in the source.
+ */
+import type { Yaml } from "mdast";
+import type { VFile } from "vfile";
+import { LineCounter, parseDocument } from "yaml";
+import { fail, warn } from "./messages.ts";
+
+export interface FrontMatter {
+  /** The headline. */
+  title: string;
+  /** Running heads and the Word header; defaults to the title. */
+  shortTitle: string;
+  subtitle?: string;
+  /** BCP 47 tag of the document language, e.g. `en`, `fr`, `zh-Hans`. */
+  lang: string;
+  author?: string;
+  publisher?: string;
+  date?: string;
+  description?: string;
+  subject?: string;
+  keywords: string[];
+  /** Heading of the notes section. */
+  notesHeading: string;
+  /** Heading text that opens the signatory list. */
+  signatoriesHeading?: string;
+}
+
+const KNOWN = new Set([
+  "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
+  "description", "subject", "keywords", "notes-heading", "signatories",
+]);
+
+const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
+/** Parse the `yaml` node of the tree into front matter; `undefined` when there is none or it is broken. */
+export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatter | undefined {
+  if (!node) {
+    fail(file, "Missing front matter: start the file with a `---` YAML block that has at least `title` and `lang`", undefined, "front-matter-missing");
+    return undefined;
+  }
+  const start = node.position?.start.line ?? 1;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(node.value, {
+    schema: "core",
+    customTags: [],
+    prettyErrors: false,
+    lineCounter,
+    uniqueKeys: true,
+  });
+  // YAML positions are relative to the block; the block starts one line after the `---` fence.
+  const place = (offset: number | undefined) => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return { line: start + p.line, column: p.col };
+  };
+  for (const error of doc.errors) {
+    fail(file, `Front matter is not valid YAML: ${error.message.split("\n")[0]}`, place(error.pos[0]), "front-matter-yaml");
+  }
+  for (const warning of doc.warnings) {
+    // Unresolved tags (`!!js/function`, `!custom`) are warnings in `yaml`; here they are errors.
+    fail(file, `Front matter uses a YAML feature broadside does not allow: ${warning.message.split("\n")[0]}`, place(warning.pos[0]), "front-matter-yaml");
+  }
+  if (doc.errors.length || doc.warnings.length) return undefined;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    fail(file, `Front matter could not be read: ${(error as Error).message}`, node, "front-matter-yaml");
+    return undefined;
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    fail(file, "Front matter must be a YAML mapping of keys to values (`title: …`)", node, "front-matter-shape");
+    return undefined;
+  }
+  const map = data as Record<string, unknown>;
+  const keyPlace = (key: string) => {
+    const pair = (doc.contents as any)?.items?.find((item: any) => item?.key?.value === key);
+    return place(pair?.key?.range?.[0]);
+  };
+  for (const key of Object.keys(map)) {
+    if (!KNOWN.has(key)) warn(file, `Unknown front matter key \`${key}\`; known keys: ${[...KNOWN].join(", ")}`, keyPlace(key), "front-matter-unknown-key");
+  }
+  const text = (key: string, required = false): string | undefined => {
+    const value = map[key];
+    if (value === undefined || value === null) {
+      if (required) fail(file, `Front matter needs \`${key}\``, node.position?.start, "front-matter-required");
+      return undefined;
+    }
+    if (typeof value !== "string" && typeof value !== "number") {
+      fail(file, `Front matter \`${key}\` must be text`, keyPlace(key), "front-matter-type");
+      return undefined;
+    }
+    const s = String(value).trim();
+    if (required && !s) fail(file, `Front matter \`${key}\` is empty`, keyPlace(key), "front-matter-required");
+    return s || undefined;
+  };
+
+  const title = text("title", true);
+  const lang = text("lang", true);
+  if (lang && !LANG_TAG.test(lang)) {
+    fail(file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, keyPlace("lang"), "front-matter-lang");
+  }
+  let keywords: string[] = [];
+  const rawKeywords = map.keywords;
+  if (Array.isArray(rawKeywords) && rawKeywords.every((k) => typeof k === "string")) keywords = rawKeywords.map((k) => k.trim()).filter(Boolean);
+  else if (typeof rawKeywords === "string") keywords = rawKeywords.split(",").map((k) => k.trim()).filter(Boolean);
+  else if (rawKeywords !== undefined) fail(file, "Front matter `keywords` must be a list of words or a comma-separated text", keyPlace("keywords"), "front-matter-type");
+
+  let signatoriesHeading: string | undefined;
+  const signatories = map.signatories;
+  if (signatories && typeof signatories === "object" && !Array.isArray(signatories)) {
+    const heading = (signatories as Record<string, unknown>).heading;
+    if (typeof heading === "string") signatoriesHeading = heading.trim();
+  }
+
+  if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
+  return {
+    title,
+    shortTitle: text("short-title") ?? title,
+    subtitle: text("subtitle"),
+    lang,
+    author: text("author"),
+    publisher: text("publisher"),
+    date: text("date"),
+    description: text("description"),
+    subject: text("subject"),
+    keywords,
+    notesHeading: text("notes-heading") ?? "Notes",
+    signatoriesHeading,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * HTML compiler: mdast → hast with one handler per note node (numbers come from the
+ * numbering pass), the page shell from `templates/shell.html` filled in as a tree, CSS and
+ * fonts inlined. The PDF compiler prints exactly this document.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { h } from "hastscript";
+import type { FootnoteReference, Root } from "mdast";
+import { type Handlers, type State, toHast } from "mdast-util-to-hast";
+import rehypeStringify from "rehype-stringify";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+import type { Letter } from "../letter.ts";
+import { noteCall } from "../notes.ts";
+import { type FontUsage, fontFaceCss, loadFontsConfig } from "./fonts.ts";
+
+export interface HtmlOptions {
+  /** Folder with shell.html, style.css, print.css and fonts.json. */
+  templatesDir: string;
+}
+
+export interface HtmlResult {
+  /** The standalone document. */
+  html: string;
+  /** The same document as a tree, for callers that want to read it. */
+  tree: HastRoot;
+}
+
+/** Ids used for note calls and notes; the PDF links and tests rely on them. */
+export const noteId = (n: number) => `note-${n}`;
+export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
+
+const handlers: Handlers = {
+  footnoteReference(state: State, node: FootnoteReference): Element {
+    const { number, occurrence } = noteCall(node);
+    const link = h("a", {
+      href: `#${noteId(number)}`,
+      id: callId(number, occurrence),
+      role: "doc-noteref",
+      dataNote: String(number),
+      ariaDescribedBy: "notes-heading",
+    }, String(number));
+    const result = h("sup", { className: ["note-call"] }, [link]);
+    state.patch(node, result);
+    return result;
+  },
+};
+
+function notesSection(letter: Letter): Element | undefined {
+  if (letter.notes.notes.length === 0) return undefined;
+  const items = letter.notes.notes.map((note) => {
+    const content = toHast({ type: "root", children: note.definition.children } as Root, { handlers }) as HastRoot;
+    const blocks = content.children.filter((child): child is ElementContent => child.type !== "doctype" && !(child.type === "text" && !child.value.trim()));
+    const backs: ElementContent[] = note.references.flatMap((_, i) => [
+      { type: "text", value: " " } as Text,
+      h("a", {
+        href: `#${callId(note.number, i + 1)}`,
+        role: "doc-backlink",
+        className: ["note-back"],
+        ariaLabel: note.references.length > 1 ? `Back to reference ${i + 1} of note ${note.number}` : `Back to note ${note.number} in the text`,
+      }, note.references.length > 1 ? `↑${i + 1}` : "↑"),
+    ]);
+    const last = blocks[blocks.length - 1];
+    if (last && last.type === "element" && last.tagName === "p") last.children.push(...backs);
+    else blocks.push(h("p", backs));
+    return h("li", { id: noteId(note.number), value: note.number, dataNote: String(note.number) }, blocks);
+  });
+  return h("section", { className: ["notes"], role: "doc-endnotes", ariaLabelledBy: "notes-heading" }, [
+    h("h2", { id: "notes-heading" }, letter.meta.notesHeading),
+    h("ol", items),
+  ]);
+}
+
+function findSlot(node: HastRoot | Element, name: string): Element | undefined {
+  for (const child of node.children) {
+    if (child.type !== "element") continue;
+    if (child.properties?.dataSlot === name) return child;
+    const found = findSlot(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function fill(shell: HastRoot, name: string, children: ElementContent[]) {
+  const slot = findSlot(shell, name);
+  if (!slot) throw new Error(`templates/shell.html has no element with data-slot="${name}": add one where the ${name} belongs`);
+  delete slot.properties.dataSlot;
+  slot.children = children;
+  return slot;
+}
+
+const ITALIC = new Set(["em", "i", "cite", "dfn", "var", "address"]);
+const BOLD = new Set(["strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "th"]);
+
+/** The text drawn in each style and weight, so that only the font faces in use are inlined. */
+function fontUsage(node: HastRoot | ElementContent, usage: FontUsage = new Map(), italic = false, bold = false): FontUsage {
+  if (node.type === "text") {
+    const key = `${italic ? "italic" : "normal"} ${bold ? 700 : 400}`;
+    usage.set(key, (usage.get(key) ?? "") + node.value);
+  } else if (node.type === "element" || node.type === "root") {
+    const tag = node.type === "element" ? node.tagName : "";
+    if (tag === "style" || tag === "script") return usage;
+    for (const child of node.children) fontUsage(child as ElementContent, usage, italic || ITALIC.has(tag), bold || BOLD.has(tag));
+  }
+  return usage;
+}
+
+const templateCache = new Map<string, string>();
+function template(dir: string, name: string): string {
+  const key = join(dir, name);
+  let text = templateCache.get(key);
+  if (text === undefined) {
+    text = readFileSync(key, "utf8");
+    templateCache.set(key, text);
+  }
+  return text;
+}
+
+/** A CSS string literal for any text. */
+function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, "\\$&").replace(/[\r\n]+/g, " ")}"`;
+}
+
+export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<HtmlResult> {
+  const { meta } = letter;
+  const body = (await unified().use(remarkRehype, { handlers }).run(letter.tree, letter.file)) as HastRoot;
+  const notes = notesSection(letter);
+
+  const shell = fromHtml(template(options.templatesDir, "shell.html"));
+  const html = shell.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
+  const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
+  if (!html || !head) throw new Error("templates/shell.html must be a full HTML document with <html> and <head>");
+  html.properties.lang = meta.lang;
+
+  const header: ElementContent[] = [h("h1", { className: ["title"] }, meta.title)];
+  if (meta.subtitle) header.push(h("p", { className: ["subtitle"] }, meta.subtitle));
+  fill(shell, "header", header);
+  fill(shell, "body", body.children as ElementContent[]);
+  fill(shell, "notes", notes ? [notes] : []);
+
+  const usage = fontUsage(shell);
+  // The running head (print.css) is set in italic.
+  usage.set("italic 400", (usage.get("italic 400") ?? "") + meta.shortTitle);
+  const fonts = fontFaceCss(loadFontsConfig(options.templatesDir), usage);
+  const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
+  head.children.push(
+    h("title", meta.title),
+    ...metaTag("description", meta.description),
+    ...metaTag("author", meta.author),
+    ...metaTag("keywords", meta.keywords.join(", ")),
+    h("style", { id: "fonts" }, fonts),
+    h("style", template(options.templatesDir, "style.css")),
+    h("style", { media: "print" }, template(options.templatesDir, "print.css")),
+    // Chromium has no `string-set`, so the running head's text is given to the page margin box here.
+    h("style", { media: "print" }, `@page :not(:first){@top-center{content:${cssString(meta.shortTitle)}}}`),
+  );
+  const htmlText = unified().use(rehypeStringify).stringify(shell);
+  return { html: htmlText, tree: shell };
+}

@@ -1,0 +1,84 @@
+/**
+ * Parse once: one Markdown source becomes one mdast tree with its front matter read,
+ * its notes numbered and its signatory list marked. Every compiler works from this.
+ */
+import { readFile } from "node:fs/promises";
+import type { List, Root, Yaml } from "mdast";
+import { toString } from "mdast-util-to-string";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import { VFile } from "vfile";
+import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
+import { fail, hasErrors } from "./messages.ts";
+import { type NoteTable, numberNotes } from "./notes.ts";
+
+declare module "mdast" {
+  interface ListData {
+    /** Set on the list of signatories (the list after the "Signed by" heading). */
+    signatories?: boolean;
+  }
+}
+
+export interface Letter {
+  file: VFile;
+  tree: Root;
+  meta: FrontMatter;
+  notes: NoteTable;
+}
+
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm);
+
+const DEFAULT_SIGNATORIES = /^(signed by|signatories|signatures)\b/i;
+
+export async function readSource(path: string): Promise<VFile> {
+  const buffer = await readFile(path);
+  return new VFile({ path, value: buffer.toString("utf8").replace(/^\uFEFF/, "") });
+}
+
+/**
+ * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
+ * warnings do not stop it.
+ */
+export function parseLetter(file: VFile): Letter | undefined {
+  const source = String(file.value);
+  const fence = /^(---|\+\+\+)([^\r\n]*)\r?\n/.exec(source);
+  if (fence && (fence[1] === "+++" || fence[2].trim() !== "")) {
+    fail(file, `Front matter must be YAML between \`---\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`, { line: 1, column: 1 }, "front-matter-language");
+    return undefined;
+  }
+  const tree = parser.parse(file);
+  const toml = tree.children.find((node) => (node.type as string) === "toml");
+  if (toml) {
+    fail(file, "Front matter must be YAML between `---` lines, not TOML", toml, "front-matter-language");
+    return undefined;
+  }
+  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
+  const meta = readFrontMatter(yaml, file);
+  const notes = numberNotes(tree, file);
+  if (meta) markSignatories(tree, meta);
+  if (!meta || hasErrors(file)) return undefined;
+  return { file, tree, meta, notes };
+}
+
+/** Mark the lists that follow the signatories heading, up to the next heading of the same or a higher level. */
+function markSignatories(tree: Root, meta: FrontMatter) {
+  const wanted = meta.signatoriesHeading?.toLowerCase().replace(/[:\s]+$/, "");
+  let depth: number | undefined;
+  for (const node of tree.children) {
+    if (node.type === "heading") {
+      if (depth !== undefined && node.depth <= depth) depth = undefined;
+      const text = toString(node).trim();
+      const matches = wanted ? text.toLowerCase().replace(/[:\s]+$/, "") === wanted : DEFAULT_SIGNATORIES.test(text);
+      if (matches) depth = node.depth;
+    } else if (node.type === "list" && depth !== undefined) {
+      markList(node);
+    }
+  }
+}
+
+function markList(list: List) {
+  const className = ["signatories"];
+  list.data = { ...list.data, signatories: true, hProperties: { ...list.data?.hProperties, className } };
+}

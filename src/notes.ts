@@ -1,0 +1,115 @@
+/**
+ * The one numbering pass. Every note gets its number here, and only here:
+ * by order of first reference in the body; a repeated reference keeps its number;
+ * notes are keyed by the normalised `identifier` (micromark lowercases and folds
+ * white space), never by the label as written. The compilers print what this pass
+ * decides and count nothing themselves.
+ *
+ * Policy:
+ * - a reference with no definition is an error (`missing-note-definition`);
+ * - two definitions with one identifier are an error (`duplicate-note-definition`);
+ * - a definition never referenced is a warning (`unused-note-definition`) and appears in no output;
+ * - a reference inside a note is an error (`note-in-note`): Word has no footnotes inside
+ *   footnotes, and the three outputs must agree.
+ */
+import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
+import type { VFile } from "vfile";
+import { fail, warn } from "./messages.ts";
+
+declare module "mdast" {
+  interface FootnoteReferenceData {
+    /** The note's number, set by `numberNotes`. */
+    noteNumber?: number;
+    /** 1 for the first reference to the note, 2 for the second, … */
+    noteOccurrence?: number;
+  }
+}
+
+export interface Note {
+  /** Normalised identifier (the key). */
+  identifier: string;
+  /** The label as first written, for messages. */
+  label: string;
+  /** The number every output prints. */
+  number: number;
+  definition: FootnoteDefinition;
+  /** The references in body order; the first decided the number. */
+  references: FootnoteReference[];
+}
+
+export interface NoteTable {
+  /** Notes in number order: `notes[i].number === i + 1`. */
+  notes: Note[];
+  byIdentifier: Map<string, Note>;
+}
+
+function label(node: FootnoteReference | FootnoteDefinition) {
+  return `[^${node.label ?? node.identifier}]`;
+}
+
+function where(node: Nodes) {
+  const p = node.position?.start;
+  return p ? `${p.line}:${p.column}` : "?";
+}
+
+/** Walk in document order, calling `enter` for every node; `inNote` tells whether it lies inside a definition. */
+function walk(node: Nodes, enter: (node: Nodes, inNote: FootnoteDefinition | undefined) => void, inNote?: FootnoteDefinition) {
+  enter(node, inNote);
+  if ("children" in node) {
+    const within = node.type === "footnoteDefinition" ? node : inNote;
+    for (const child of node.children) walk(child as Nodes, enter, within);
+  }
+}
+
+export function numberNotes(tree: Root, file: VFile): NoteTable {
+  const definitions = new Map<string, FootnoteDefinition>();
+  walk(tree, (node) => {
+    if (node.type !== "footnoteDefinition") return;
+    const first = definitions.get(node.identifier);
+    if (first) {
+      fail(file, `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label`, node, "duplicate-note-definition");
+    } else {
+      definitions.set(node.identifier, node);
+    }
+  });
+
+  const notes: Note[] = [];
+  const byIdentifier = new Map<string, Note>();
+  walk(tree, (node, inNote) => {
+    if (node.type !== "footnoteReference") return;
+    if (inNote) {
+      fail(file, `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text`, node, "note-in-note");
+      return;
+    }
+    const definition = definitions.get(node.identifier);
+    if (!definition) {
+      fail(file, `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\``, node, "missing-note-definition");
+      return;
+    }
+    let note = byIdentifier.get(node.identifier);
+    if (!note) {
+      note = { identifier: node.identifier, label: definition.label ?? node.identifier, number: notes.length + 1, definition, references: [] };
+      notes.push(note);
+      byIdentifier.set(node.identifier, note);
+    }
+    note.references.push(node);
+    node.data = { ...node.data, noteNumber: note.number, noteOccurrence: note.references.length };
+  });
+
+  for (const [identifier, definition] of definitions) {
+    if (!byIdentifier.has(identifier)) {
+      warn(file, `Note ${label(definition)} is never referenced; it is left out of every output`, definition, "unused-note-definition");
+    }
+  }
+  return { notes, byIdentifier };
+}
+
+/** The number and occurrence the pass gave a reference; a compiler calling this on an unnumbered reference has a bug. */
+export function noteCall(node: FootnoteReference): { number: number; occurrence: number } {
+  const number = node.data?.noteNumber;
+  const occurrence = node.data?.noteOccurrence;
+  if (number === undefined || occurrence === undefined) {
+    throw new Error(`Footnote reference ${label(node)} at ${where(node)} has no number: run numberNotes() on the tree before compiling it`);
+  }
+  return { number, occurrence };
+}
