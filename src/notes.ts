@@ -6,7 +6,8 @@
  * decides and count nothing themselves.
  *
  * Policy:
- * - a reference with no definition is an error (`missing-note-definition`);
+ * - a reference with no definition is an error (`missing-note-definition`); micromark leaves such a
+ *   `[^label]` as plain text, so the pass looks for that pattern in text nodes;
  * - two definitions with one identifier are an error (`duplicate-note-definition`);
  * - a definition never referenced is a warning (`unused-note-definition`) and appears in no output;
  * - a reference inside a note is an error (`note-in-note`): Word has no footnotes inside
@@ -14,6 +15,7 @@
  */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
 import type { VFile } from "vfile";
+import { location } from "vfile-location";
 import { fail, warn } from "./messages.ts";
 
 declare module "mdast" {
@@ -96,12 +98,31 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     node.data = { ...node.data, noteNumber: note.number, noteOccurrence: note.references.length };
   });
 
+  reportUndefinedCalls(tree, file);
+
   for (const [identifier, definition] of definitions) {
     if (!byIdentifier.has(identifier)) {
       warn(file, `Note ${label(definition)} is never referenced; it is left out of every output`, definition, "unused-note-definition");
     }
   }
   return { notes, byIdentifier };
+}
+
+/** `[^label]` left as text by the parser: a call to a note that has no definition. */
+function reportUndefinedCalls(tree: Root, file: VFile) {
+  const source = String(file.value);
+  const place = location(file);
+  walk(tree, (node) => {
+    if (node.type !== "text" || !node.position) return;
+    const start = node.position.start.offset ?? 0;
+    const raw = source.slice(start, node.position.end.offset);
+    for (const match of raw.matchAll(/\[\^([^\]\s][^\]]*)\]/g)) {
+      const at = place.toPoint(start + match.index);
+      if (!at) continue;
+      const written = match[0];
+      fail(file, `Note ${written} is referenced but never defined; add a line \`${written}: …\``, at, "missing-note-definition");
+    }
+  });
 }
 
 /** The number and occurrence the pass gave a reference; a compiler calling this on an unnumbered reference has a bug. */

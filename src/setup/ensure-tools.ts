@@ -1,0 +1,31 @@
+/**
+ * Before the tests: the independent readers they use (poppler's pdftotext/pdfinfo/pdffonts,
+ * qpdf, LibreOffice) and the browser. Installs what is missing on Debian/Ubuntu as root;
+ * anywhere else prints the exact command and exits 1.
+ */
+import { findBrowser } from "../pdf/browser.ts";
+import { aptInstall, canAptInstall, which } from "./system.ts";
+
+const TOOLS: { command: string; debian: string }[] = [
+  { command: "pdftotext", debian: "poppler-utils" },
+  { command: "pdfinfo", debian: "poppler-utils" },
+  { command: "pdffonts", debian: "poppler-utils" },
+  { command: "qpdf", debian: "qpdf" },
+  { command: "soffice", debian: "libreoffice-writer-nogui" },
+];
+
+async function missingPackages(): Promise<string[]> {
+  const packages = new Set(TOOLS.filter((t) => !which(t.command)).map((t) => t.debian));
+  if (!(await findBrowser())) packages.add("chromium");
+  return [...packages];
+}
+
+let missing = await missingPackages();
+if (missing.length && canAptInstall()) {
+  aptInstall(missing);
+  missing = await missingPackages();
+}
+if (missing.length) {
+  console.error(`broadside: the tests need ${missing.join(", ")}. Install them with:\n  sudo apt-get install ${missing.join(" ")}`);
+  process.exit(1);
+}

@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "./helpers.ts";
+
+const GOOD = "---\ntitle: A good letter\nlang: en\n---\n\nWe write[^a] and write again[^a].\n\n[^a]: The note.\n";
+
+function source(dir: string, name: string, text: string) {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("the build command", () => {
+  it("builds the formats asked for, says what it wrote with sizes, and exits 0", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const { code, stdout, stderr } = await cli(["build", source(dir, "good.md", GOOD), "--out", out, "--format", "html,docx"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["good.docx", "good.html"]);
+    const htmlSize = statSync(join(out, "good.html")).size;
+    expect(stdout).toMatch(/building 1 source into .*out\/ \(html, docx\)/);
+    expect(stdout).toMatch(new RegExp(`wrote .*good\\.html \\(${(htmlSize / 1000).toFixed(1)} kB\\)`));
+    expect(stdout).toMatch(/wrote .*good\.docx \(\d+(\.\d)? kB\)/);
+    expect(stdout).toMatch(/2 files written in \d+\.\d\d s/);
+  });
+
+  it("stops on a reference without a definition: file:line:col, rule id, exit 1, nothing written", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const bad = source(dir, "bad.md", "---\ntitle: Bad\nlang: en\n---\n\nFirst line.\nA call to nowhere[^gone] here.\n");
+    const { code, stderr } = await cli(["build", bad, "--out", out, "--format", "html,docx"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${bad}:7:18: error: Note [^gone] is referenced but never defined`);
+    expect(stderr).toContain("[missing-note-definition]");
+    expect(stderr).toMatch(/1 of 1 source not built/);
+    expect(() => readdirSync(out)).toThrow(); // not even the folder
+  });
+
+  it("keeps the previous complete output when a later build of the same source fails", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const path = source(dir, "letter.md", GOOD);
+    expect((await cli(["build", path, "--out", out, "--format", "html"])).code).toBe(0);
+    const before = readFileSync(join(out, "letter.html"), "utf8");
+    writeFileSync(path, GOOD.replace("[^a]: The note.", "[^b]: Another note."));
+    const { code, stderr } = await cli(["build", path, "--out", out, "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path}:6:9: error: Note [^a] is referenced but never defined`);
+    expect(stderr).toContain(`${path}:8:1: warning: Note [^b] is never referenced`);
+    expect(readFileSync(join(out, "letter.html"), "utf8")).toBe(before);
+    expect(readdirSync(out)).toEqual(["letter.html"]); // no temporary files left
+  });
+
+  it("builds good sources and reports bad ones in the same run, exiting 1", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    const good = source(dir, "good.md", GOOD);
+    const bad = source(dir, "bad.md", GOOD.replace("[^a]: The note.\n", "[^a]: The note.\n[^A]: Again.\n"));
+    const { code, stdout, stderr } = await cli(["build", good, bad, "--out", out, "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/wrote .*good\.html/);
+    expect(stderr).toContain(`${bad}:9:1: error: Note [^A] is defined twice (first at 8:1)`);
+    expect(readdirSync(out)).toEqual(["good.html"]);
+  });
+
+  it("refuses front matter that is not YAML", async () => {
+    const dir = tempDir();
+    const js = source(dir, "js.md", "---js\n{ title: (function(){ return 'x' })() }\n---\n\nText.\n");
+    const toml = source(dir, "toml.md", "+++\ntitle = 'x'\n+++\n\nText.\n");
+    const { code, stderr } = await cli(["build", js, toml, "--out", join(dir, "out"), "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${js}:1:1: error: Front matter must be YAML`);
+    expect(stderr).toContain(`${toml}:1:1: error: Front matter must be YAML`);
+    expect(stderr).toContain("[front-matter-language]");
+  });
+
+  it("refuses YAML tags that could construct objects, at their line", async () => {
+    const dir = tempDir();
+    const tagged = source(dir, "tagged.md", "---\ntitle: Tagged\nlang: en\nevil: !!js/function 'function () { return 1 }'\n---\n\nText.\n");
+    const { code, stderr } = await cli(["build", tagged, "--out", join(dir, "out"), "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`${tagged.replace(/[.]/g, "\\.")}:4:\\d+: error: Front matter uses a YAML feature broadside does not allow`));
+  });
+
+  it("asks for a title and a language", async () => {
+    const dir = tempDir();
+    const bare = source(dir, "bare.md", "---\nauthor: Someone\n---\n\nText.\n");
+    const { code, stderr } = await cli(["build", bare, "--out", join(dir, "out"), "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${bare}:1:1: error: Front matter needs \`title\` [front-matter-required]`);
+    expect(stderr).toContain(`${bare}:1:1: error: Front matter needs \`lang\` [front-matter-required]`);
+  });
+
+  it("exits 2 with the usage on a wrong format or command", async () => {
+    const wrongFormat = await cli(["build", "x.md", "--format", "html,rtf"]);
+    expect(wrongFormat.code).toBe(2);
+    expect(wrongFormat.stderr).toContain("--format takes html, pdf, docx (comma-separated); not rtf");
+    const wrongCommand = await cli(["publish"]);
+    expect(wrongCommand.code).toBe(2);
+    expect(wrongCommand.stderr).toContain("usage: npm run build");
+  });
+
+  it("reports a source that does not exist as an error on that file", async () => {
+    const dir = tempDir();
+    const { code, stderr } = await cli(["build", join(dir, "missing.md"), "--out", join(dir, "out"), "--format", "html"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${join(dir, "missing.md")}: error: Cannot read the source`);
+  });
+});

@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VFile } from "vfile";
+import { parseLetter } from "../src/letter.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Parse Markdown given as text, as the build would parse a file. */
+export function parse(markdown: string, path = "test.md") {
+  const file = new VFile({ path, value: markdown });
+  const letter = parseLetter(file);
+  return { file, letter };
+}
+
+/** Front matter enough for a letter to parse. */
+export const FRONT = "---\ntitle: Test\nlang: en\n---\n\n";
+
+/** Each message as `line:column rule severity`. */
+export function messages(file: VFile) {
+  return file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.fatal ? "error" : "warning"}`);
+}
+
+export function tempDir(prefix = "broadside-test-") {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Run the CLI as a user would. */
+export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { FRONT, messages, parse } from "./helpers.ts";
+
+/** The numbers the pass gave each reference, in body order, and the notes' identifiers in number order. */
+function numbering(markdown: string) {
+  const { file, letter } = parse(FRONT + markdown);
+  if (!letter) throw new Error(`did not parse: ${messages(file).join("; ")}`);
+  const calls: number[] = [];
+  const walk = (node: any) => {
+    if (node.type === "footnoteDefinition") return;
+    if (node.type === "footnoteReference") calls.push(node.data.noteNumber);
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(letter.tree);
+  return { calls, order: letter.notes.notes.map((n) => n.identifier), file, letter };
+}
+
+describe("the numbering pass", () => {
+  it("numbers notes by order of first reference, not by label", () => {
+    const { calls, order } = numbering("a[^3] b[^1] c[^2]\n\n[^1]: one\n[^2]: two\n[^3]: three\n");
+    expect(calls).toEqual([1, 2, 3]);
+    expect(order).toEqual(["3", "1", "2"]);
+  });
+
+  it("gives a repeated reference the number of the first", () => {
+    const { calls, letter } = numbering("a[^x] b[^y] c[^x] d[^y] e[^x]\n\n[^x]: x\n[^y]: y\n");
+    expect(calls).toEqual([1, 2, 1, 2, 1]);
+    expect(letter.notes.notes[0].references).toHaveLength(3);
+  });
+
+  it("keys notes by the normalised identifier, so case and spacing in labels do not matter", () => {
+    const { calls, order } = numbering("a[^Zeta] b[^zeta] c[^ZETA]\n\n[^zeta]: z\n");
+    expect(calls).toEqual([1, 1, 1]);
+    expect(order).toEqual(["zeta"]);
+  });
+
+  it("takes labels like [^99] and [^zeta] as names, not numbers", () => {
+    const { calls, order } = numbering("a[^99] b[^zeta] c[^1]\n\n[^1]: one\n[^zeta]: z\n[^99]: ninety-nine\n");
+    expect(calls).toEqual([1, 2, 3]);
+    expect(order).toEqual(["99", "zeta", "1"]);
+  });
+
+  it("numbers a note defined before its reference by the reference", () => {
+    const { calls, order } = numbering("[^early]: defined first\n\na[^late] b[^early]\n\n[^late]: late\n");
+    expect(calls).toEqual([1, 2]);
+    expect(order).toEqual(["late", "early"]);
+  });
+
+  it("numbers references in lists, quotes, tables and headings in document order", () => {
+    const { calls, order } = numbering(
+      "# Head[^h]\n\n- item[^l]\n  - nested[^n]\n\n> quote[^q]\n\n| a | b |\n| - | - |\n| cell[^t] | again[^h] |\n\n" +
+        "[^t]: t\n[^q]: q\n[^n]: n\n[^l]: l\n[^h]: h\n",
+    );
+    expect(calls).toEqual([1, 2, 3, 4, 5, 1]);
+    expect(order).toEqual(["h", "l", "n", "q", "t"]);
+  });
+
+  it("reports a reference without a definition as an error at the reference", () => {
+    const { file, letter } = parse(FRONT + "text[^nope] more\n");
+    expect(letter).toBeUndefined();
+    expect(messages(file)).toEqual(["6:5 missing-note-definition error"]);
+    expect(file.messages[0].reason).toContain("[^nope]");
+  });
+
+  it("warns about a definition never referenced and leaves it out of the notes", () => {
+    const { file, letter } = parse(FRONT + "text[^a]\n\n[^a]: used\n[^b]: unused\n");
+    expect(messages(file)).toEqual(["9:1 unused-note-definition warning"]);
+    expect(letter?.notes.notes.map((n) => n.identifier)).toEqual(["a"]);
+  });
+
+  it("reports a duplicate label as an error at the second definition", () => {
+    const { file, letter } = parse(FRONT + "text[^a]\n\n[^a]: one\n[^A]: two\n");
+    expect(letter).toBeUndefined();
+    expect(messages(file)).toEqual(["9:1 duplicate-note-definition error"]);
+    expect(file.messages[0].reason).toContain("first at 8:1");
+  });
+
+  it("reports a note that calls another note as an error", () => {
+    const { file, letter } = parse(FRONT + "text[^a]\n\n[^a]: see[^b]\n[^b]: b\n");
+    expect(letter).toBeUndefined();
+    expect(messages(file)).toContain("8:10 note-in-note error");
+  });
+
+  it("has no notes and no messages for a letter without notes", () => {
+    const { calls, order, file } = numbering("Just text, and [brackets] that are not notes.\n");
+    expect(calls).toEqual([]);
+    expect(order).toEqual([]);
+    expect(file.messages).toEqual([]);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // End-to-end tests start Chromium and LibreOffice: give them room on a 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    pool: "forks",
+  },
+});
