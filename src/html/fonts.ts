@@ -78,7 +78,7 @@ export function loadFontsConfig(templatesDir: string): FontsConfig {
 export type FontUsage = Map<string, string>;
 
 /** Page furniture (page numbers, list markers, back-links) is drawn with ASCII and a few marks. */
-const FURNITURE = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~↑–—’“”ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const FURNITURE = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~–—’“”ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /**
  * The `@font-face` rules, fonts inlined, for the faces a document needs: for each style and weight

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
-import { h } from "hastscript";
+import { h, s } from "hastscript";
 import type { FootnoteReference, Root } from "mdast";
 import { type Handlers, type State, toHast } from "mdast-util-to-hast";
 import rehypeStringify from "rehype-stringify";
@@ -49,6 +49,16 @@ const handlers: Handlers = {
   },
 };
 
+/**
+ * The back-link mark, drawn as a vector: the shipped text faces have no arrow glyph, and a
+ * glyph from the host's fonts is what we never want in the PDF.
+ */
+function backArrow(): Element {
+  return s("svg", { viewBox: "0 0 16 16", width: "0.8em", height: "0.8em", ariaHidden: "true", focusable: "false" }, [
+    s("path", { d: "M6 3 1.5 7.5 6 12V9h4.5a2.5 2.5 0 0 1 0 5H9v2h1.5a4.5 4.5 0 0 0 0-9H6z", fill: "currentColor" }),
+  ]);
+}
+
 function notesSection(letter: Letter): Element | undefined {
   if (letter.notes.notes.length === 0) return undefined;
   const items = letter.notes.notes.map((note) => {
@@ -61,7 +71,7 @@ function notesSection(letter: Letter): Element | undefined {
         role: "doc-backlink",
         className: ["note-back"],
         ariaLabel: note.references.length > 1 ? `Back to reference ${i + 1} of note ${note.number}` : `Back to note ${note.number} in the text`,
-      }, note.references.length > 1 ? `↑${i + 1}` : "↑"),
+      }, note.references.length > 1 ? [backArrow(), h("sub", String(i + 1))] : [backArrow()]),
     ]);
     const last = blocks[blocks.length - 1];
     if (last && last.type === "element" && last.tagName === "p") last.children.push(...backs);
@@ -142,8 +152,7 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
   fill(shell, "notes", notes ? [notes] : []);
 
   const usage = fontUsage(shell);
-  // The running head (print.css) is set in italic.
-  usage.set("italic 400", (usage.get("italic 400") ?? "") + meta.shortTitle);
+  usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle); // the running head
   const fonts = fontFaceCss(loadFontsConfig(options.templatesDir), usage);
   const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
   head.children.push(
@@ -155,7 +164,7 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
     h("style", template(options.templatesDir, "style.css")),
     h("style", { media: "print" }, template(options.templatesDir, "print.css")),
     // Chromium has no `string-set`, so the running head's text is given to the page margin box here.
-    h("style", { media: "print" }, `@page :not(:first){@top-center{content:${cssString(meta.shortTitle)}}}`),
+    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}}@page:first{@top-center{content:none}}`),
   );
   const htmlText = unified().use(rehypeStringify).stringify(shell);
   return { html: htmlText, tree: shell };
