@@ -39,6 +39,10 @@ describe("the PDF", () => {
     expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThanOrEqual(4);
   });
 
+  it("is a well-formed PDF after broadside's update of its document facts", () => {
+    expect(run("qpdf", ["--check", pdf()])).toContain("No syntax or stream encoding errors found");
+  });
+
   it("declares its language and has an outline", () => {
     const objects: Record<string, { value?: any }> = JSON.parse(run("qpdf", ["--json=2", "--json-key=qpdf", pdf()])).qpdf[1];
     const catalog = Object.values(objects).find((o) => o.value?.["/Type"] === "/Catalog")?.value;

@@ -1,11 +1,11 @@
 /**
  * PDF compiler: prints the HTML compiler's document (its print CSS comes from
- * templates/print.css, inlined there) in the given browser, then writes the document
- * facts Chromium does not: Author, Subject, Keywords, Creator, Producer and /Lang.
+ * templates/print.css, inlined there) in the given browser, then adds the document
+ * facts Chromium does not write: Author, Subject, Keywords, Creator and Producer.
  */
-import { PDFDocument, PDFName, PDFString } from "pdf-lib";
 import type { Browser } from "puppeteer";
 import type { FrontMatter } from "../frontmatter.ts";
+import { withInfo } from "./info.ts";
 
 export interface PdfOptions {
   browser: Browser;
@@ -34,22 +34,28 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
       outline: true,
       timeout,
     });
-    return await withDocumentFacts(printed, meta);
+    return withDocumentFacts(printed, meta);
   } finally {
     await page.close().catch(() => undefined);
   }
 }
 
-async function withDocumentFacts(bytes: Uint8Array, meta: FrontMatter): Promise<Uint8Array> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  pdf.setTitle(meta.title, { showInWindowTitleBar: true });
-  if (meta.author) pdf.setAuthor(meta.author);
-  const subject = meta.subject ?? meta.description;
-  if (subject) pdf.setSubject(subject);
-  if (meta.keywords.length) pdf.setKeywords(meta.keywords);
-  pdf.setCreator("broadside");
-  pdf.setProducer("broadside (Chromium, pdf-lib)");
-  pdf.setLanguage(meta.lang);
-  pdf.catalog.set(PDFName.of("Lang"), PDFString.of(meta.lang));
-  return pdf.save({ useObjectStreams: false });
+/** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */
+export function buildDate(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === "") return new Date();
+  if (!/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (got "${epoch}"): unset it or fix it`);
+  return new Date(Number(epoch) * 1000);
+}
+
+function withDocumentFacts(bytes: Uint8Array, meta: FrontMatter): Uint8Array {
+  return withInfo(bytes, {
+    title: meta.title,
+    author: meta.author,
+    subject: meta.subject ?? meta.description,
+    keywords: meta.keywords.join(", "),
+    creator: "broadside",
+    producer: "broadside (Chromium)",
+    date: buildDate(),
+  });
 }

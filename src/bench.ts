@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: how long a build takes, against what a user would otherwise run.
+ * Medians of several runs, printed as a table. Speed targets are read here, never in tests.
+ *
+ *   npm run bench [-- --runs 5] [--big 50]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { compileHtml } from "./html/index.ts";
+import { parseLetter, readSource } from "./letter.ts";
+import { launchBrowser } from "./pdf/browser.ts";
+import { compilePdf } from "./pdf/index.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const TEMPLATES = join(ROOT, "templates");
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, big: { type: "string", default: "50" } } });
+const RUNS = Math.max(1, Number(values.runs));
+const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function time(run: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    run();
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
+
+async function timeAsync(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await run();
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
+
+function cliBuild(source: string, formats: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "build", source, "--out", join(work, "out"), "--format", formats], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
+}
+
+/** The letter repeated: the same notes under new labels each time, so the note count grows too. */
+function repeated(times: number): string {
+  const letter = readFileSync(join(ROOT, "source/letter.md"), "utf8");
+  const end = letter.indexOf("\n---\n", 4) + 5;
+  const front = letter.slice(0, end);
+  const body = letter.slice(end);
+  const copies = Array.from({ length: times }, (_, i) => body.replace(/\[\^(\d+)\]/g, `[^c${i}n$1]`));
+  const path = join(work, `letter-x${times}.md`);
+  writeFileSync(path, front + copies.join("\n\n"));
+  return path;
+}
+
+function pandocAvailable() {
+  return spawnSync("pandoc", ["--version"]).status === 0;
+}
+
+const rows: [string, number, string][] = [];
+const letter = join(ROOT, "source/letter.md");
+const big = repeated(Number(values.big));
+
+console.log(`broadside bench: median of ${RUNS} run(s) on ${process.platform}, node ${process.version}`);
+
+// Cold: a user's `npm run build` of the letter, a new process and a new browser each time.
+const cold = time(() => cliBuild(letter, "html,pdf,docx"));
+rows.push(["letter, html+pdf+docx, cold CLI", cold, ""]);
+const coldHtmlDocx = time(() => cliBuild(letter, "html,docx"));
+rows.push(["letter, html+docx, cold CLI", coldHtmlDocx, ""]);
+
+// Warm, in one process with one browser: what a rebuild costs once everything is loaded.
+const browser = await launchBrowser();
+try {
+  for (const [name, source] of [["letter", letter], [`letter x${values.big}`, big]] as const) {
+    const file = await readSource(source);
+    const parsed = parseLetter(file);
+    if (!parsed) throw new Error(`${source} has errors`);
+    const { html } = await compileHtml(parsed, { templatesDir: TEMPLATES });
+    const warmHtml = await timeAsync(async () => compileHtml(parseLetter(await readSource(source))!, { templatesDir: TEMPLATES }));
+    const warmPdf = await timeAsync(() => compilePdf(html, { browser, meta: parsed.meta }));
+    // A bare print of the same HTML: the floor for any Chromium-based PDF.
+    const bare = await timeAsync(async () => {
+      const page = await browser.newPage();
+      await page.setContent(html, { waitUntil: "load" });
+      await page.pdf({ format: "A4" });
+      await page.close();
+    });
+    rows.push([`${name}, parse+html, warm`, warmHtml, ""]);
+    rows.push([`${name}, pdf, warm`, warmPdf, `${(warmPdf / bare).toFixed(2)}× bare print`]);
+    rows.push([`${name}, bare Chromium print`, bare, ""]);
+  }
+} finally {
+  await browser.close();
+}
+const bigCold = time(() => cliBuild(big, "html,pdf,docx"));
+rows.push([`letter x${values.big}, html+pdf+docx, cold CLI`, bigCold, ""]);
+
+if (pandocAvailable()) {
+  const pandocHtml = time(() => execFileSync("pandoc", [letter, "-s", "-o", join(work, "p.html")]));
+  const pandocDocx = time(() => execFileSync("pandoc", [letter, "-o", join(work, "p.docx")]));
+  rows.push(["pandoc → html", pandocHtml, ""]);
+  rows.push(["pandoc → docx", pandocDocx, ""]);
+  rows[1][2] = `${(coldHtmlDocx / (pandocHtml + pandocDocx)).toFixed(2)}× pandoc's two runs`;
+} else {
+  rows.push(["pandoc", Number.NaN, "not installed: no comparison"]);
+}
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`${"what".padEnd(width)}  seconds  note`);
+for (const [what, seconds, note] of rows) console.log(`${what.padEnd(width)}  ${Number.isNaN(seconds) ? "    -  " : seconds.toFixed(3).padStart(7)}  ${note}`);
+console.log(`peak memory of this process: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
