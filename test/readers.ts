@@ -1,0 +1,930 @@
+/**
+ * Independent readers of broadside's built documents.
+ *
+ * Each reader looks at one built file the way a reader of that format would, and reports
+ * what it sees as a `Reading`:
+ *
+ * - `calls`: the note-call numbers in body order, repeats included;
+ * - `notes`: displayed note number → note text, normalised with `normalizeNoteText`.
+ *
+ * Nothing here imports from src/: the readers know the file formats (HTML, PDF, OOXML) and
+ * the few conventions a human reader would rely on (a superscript number calls a note, the
+ * notes come after a heading, Word numbers footnotes in order of reference), not how the
+ * compilers produce them. Where a reader finds the document contradicting itself (a list
+ * item whose `value` is not its ordinal, a NOTEREF field showing a stale number, a PDF link
+ * labelled 2 that jumps to note 3) it throws instead of guessing.
+ *
+ * Tools used: poppler (`pdftotext`, `pdftohtml`), `qpdf`, LibreOffice (`soffice`).
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, extname, join, posix, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { unzipSync } from "fflate";
+import type { Element, ElementContent, Root } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { selectAll } from "hast-util-select";
+import { toText } from "hast-util-to-text";
+
+export interface Reading {
+  /** Note-call numbers in body order, repeats included. */
+  calls: number[];
+  /** Displayed note number → normalised note text. */
+  notes: Map<number, string>;
+}
+
+/**
+ * The text of a note, reduced to what every output must agree on:
+ *
+ * - Unicode NFC;
+ * - back-link arrows written as text dropped (`↑`, `↑2`, `↩`): Word footnotes have none. (The
+ *   HTML and PDF readers also drop back links as links, see `withoutBackLinks` and `readPdf`,
+ *   since the arrows are now drawn as SVG with a subscript number.)
+ * - ALL white space removed (also zero-width spaces and BOM): line wrapping, paragraph breaks
+ *   and a PDF's spacing must not make texts differ;
+ * - ALL hyphen and dash characters removed (Unicode Pd, soft hyphen, minus sign): outputs
+ *   break long URLs at different hyphens, and pdftotext's plain text joins a line that ends in
+ *   a hyphen with the next one and drops the hyphen, inside URLs too ("documents-dds-" +
+ *   "ny.un.org" → "documents-ddsny.un.org"); without hyphens they all read the same.
+ *
+ * The price: texts that differ only in spacing or dashes compare equal. Words, letters,
+ * digits and all other punctuation still have to match.
+ */
+export function normalizeNoteText(s: string): string {
+  return s
+    .normalize("NFC")
+    .replace(/[↑↩]\uFE0E?\d*/gu, "")
+    .replace(/[\s\u200B-\u200D\u2060\uFEFF]/gu, "")
+    .replace(/[\p{Pd}\u00AD\u2212]/gu, "");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shared helpers                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+function run(command: string, args: string[], options: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? 60_000, env: options.env ?? process.env }, (error, stdout, stderr) => {
+      if (error) fail(new Error(`${command} ${args.join(" ")} failed: ${error.message}\n${stderr}`));
+      else done(stdout);
+    });
+  });
+}
+
+function addTo(notes: Map<number, string>, number: number, text: string, where: string) {
+  if (notes.has(number)) throw new Error(`${where}: note ${number} appears twice`);
+  notes.set(number, normalizeNoteText(text));
+}
+
+const collapse = (s: string) => s.normalize("NFC").replace(/\s+/g, " ").trim();
+
+/** Plain text of a PDF in pdftotext's default reading order, pages separated by \f. */
+export function pdfText(path: string): Promise<string> {
+  return run("pdftotext", ["-enc", "UTF-8", path, "-"]);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* HTML                                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+function isElement(node: ElementContent | Root["children"][number], tag?: string): node is Element {
+  return node.type === "element" && (tag === undefined || node.tagName === tag);
+}
+
+/** The `ol` lists that make up a notes section: not lists nested inside a note. */
+function topLevelLists(node: Element): Element[] {
+  const found: Element[] = [];
+  for (const child of node.children) {
+    if (!isElement(child)) continue;
+    if (child.tagName === "ol") found.push(child);
+    else if (child.tagName !== "li") found.push(...topLevelLists(child));
+  }
+  return found;
+}
+
+/**
+ * A copy of a note without its back links: links with the DPUB-ARIA role `doc-backlink`, or
+ * whose `href` is `#id` of one of the calls. They are navigation, not note text: they show an
+ * arrow (an SVG now, a "↑" glyph before) and, for a note called several times, a subscript
+ * occurrence number ("1 2 3") that no other output prints.
+ */
+function withoutBackLinks(node: Element, callIds: Set<string>): Element {
+  const kept = node.children.flatMap((child): ElementContent[] => {
+    if (!isElement(child)) return [child];
+    if (child.tagName === "a") {
+      const href = String(child.properties.href ?? "");
+      const role = String(child.properties.role ?? "");
+      if (role.split(/\s+/).includes("doc-backlink") || (href.startsWith("#") && callIds.has(decodeURIComponent(href.slice(1))))) return [];
+    }
+    return [withoutBackLinks(child, callIds)];
+  });
+  return { ...node, children: kept };
+}
+
+/**
+ * HTML: calls are the `sup.note-call a` links of the body (not those inside the notes
+ * section), read by their text; notes are the items of `section.notes ol`, numbered by their
+ * `value` attribute, which must equal the ordinal the list would show anyway (position + 1),
+ * with the text of the item minus its back links (see `withoutBackLinks`).
+ */
+export async function readHtml(path: string): Promise<Reading> {
+  const tree = fromHtml(await readFile(path, "utf8"));
+  const body = selectAll("body", tree)[0];
+  if (!body) throw new Error(`${path}: no <body>`);
+  const sections = selectAll("section.notes", body);
+  const inNotes = new Set<Element>(sections.flatMap((section) => selectAll("*", section)));
+
+  const callLinks = selectAll("sup.note-call a", body).filter((a) => !inNotes.has(a));
+  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
+  const calls = callLinks.map((a) => {
+      const text = toText(a).trim();
+      if (!/^\d+$/.test(text)) throw new Error(`${path}: a note call shows "${text}", not a number`);
+      return Number(text);
+  });
+
+  const notes = new Map<number, string>();
+  for (const section of sections) {
+    for (const ol of topLevelLists(section)) {
+      if (ol.properties.reversed) throw new Error(`${path}: reversed notes list`);
+      const items = ol.children.filter((child): child is Element => isElement(child, "li"));
+      items.forEach((li, index) => {
+        const value = li.properties.value;
+        if (value === undefined || value === null || !/^\d+$/.test(String(value))) {
+          throw new Error(`${path}: note item ${index + 1} has no numeric value attribute`);
+        }
+        const number = Number(value);
+        if (number !== index + 1) {
+          throw new Error(`${path}: note item ${index + 1} has value="${number}": the number shown would depend on the value attribute being honoured`);
+        }
+        addTo(notes, number, toText(withoutBackLinks(li, callIds)), path);
+      });
+    }
+  }
+  return { calls, notes };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* PDF printed by Chromium                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+interface Word {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  text: string;
+}
+
+interface BboxPage {
+  width: number;
+  height: number;
+  words: Word[];
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
+    const lower = e.toLowerCase();
+    if (lower.startsWith("#x")) return String.fromCodePoint(parseInt(lower.slice(2), 16));
+    if (lower.startsWith("#")) return String.fromCodePoint(parseInt(lower.slice(1), 10));
+    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[lower] ?? "";
+  });
+}
+
+/** Word boxes from `pdftotext -bbox`: top-left origin, points, relative to the crop box. */
+async function pdfWords(path: string): Promise<BboxPage[]> {
+  const html = await run("pdftotext", ["-bbox", "-enc", "UTF-8", path, "-"]);
+  const pages: BboxPage[] = [];
+  for (const page of html.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)) {
+    const words: Word[] = [];
+    for (const w of page[3].matchAll(/<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([\s\S]*?)<\/word>/g)) {
+      words.push({ xMin: Number(w[1]), yMin: Number(w[2]), xMax: Number(w[3]), yMax: Number(w[4]), text: decodeEntities(w[5]) });
+    }
+    pages.push({ width: Number(page[1]), height: Number(page[2]), words });
+  }
+  return pages;
+}
+
+/** Same line if the vertical extents overlap by at least half the smaller height. */
+function sameLine(a: { top: number; bottom: number }, b: { top: number; bottom: number }): boolean {
+  const overlap = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+  return overlap >= 0.5 * Math.min(a.bottom - a.top, b.bottom - b.top);
+}
+
+/** Reading order on one page: by line, then left to right. */
+function byLineThenLeft(a: { top: number; bottom: number; left: number }, b: { top: number; bottom: number; left: number }): number {
+  if (sameLine(a, b)) return a.left - b.left;
+  return a.top - b.top;
+}
+
+/* qpdf --json=2: objects as "obj:N G R" → { value } or { stream: { dict } }; names are "/x",
+ * text strings "u:…", binary strings "b:<hex>", references "N G R". */
+type Pdfish = null | boolean | number | string | Pdfish[] | { [key: string]: Pdfish };
+type PdfDict = { [key: string]: Pdfish };
+
+interface QpdfJson {
+  pages: { object: string }[];
+  qpdf: [unknown, Record<string, { value?: Pdfish; stream?: { dict: Pdfish } }>];
+}
+
+class PdfObjects {
+  constructor(private readonly objects: QpdfJson["qpdf"][1]) {}
+
+  get(value: Pdfish | undefined): Pdfish | undefined {
+    for (let i = 0; i < 32 && typeof value === "string" && /^\d+ \d+ R$/.test(value); i++) {
+      const object = this.objects[`obj:${value}`];
+      value = object?.value ?? object?.stream?.dict ?? null;
+    }
+    return value;
+  }
+
+  dict(value: Pdfish | undefined): PdfDict | undefined {
+    const v = this.get(value);
+    return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+  }
+
+  array(value: Pdfish | undefined): Pdfish[] | undefined {
+    const v = this.get(value);
+    return Array.isArray(v) ? v : undefined;
+  }
+
+  trailer(): PdfDict {
+    const trailer = this.objects.trailer?.value;
+    if (!trailer || typeof trailer !== "object" || Array.isArray(trailer)) throw new Error("qpdf JSON has no trailer");
+    return trailer;
+  }
+}
+
+/** A PDF string or name as plain text. */
+function pdfString(value: Pdfish | undefined): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (value.startsWith("u:")) return value.slice(2);
+  if (value.startsWith("b:")) return Buffer.from(value.slice(2), "hex").toString("latin1");
+  return value;
+}
+
+interface Destination {
+  page: number;
+  /** PDF user-space coordinates (bottom-left origin), when the destination gives them. */
+  left: number | null;
+  top: number | null;
+}
+
+class PdfStructure {
+  readonly objects: PdfObjects;
+  readonly pageIndex = new Map<string, number>();
+  private readonly namedDests = new Map<string, Pdfish>();
+  private readonly stringDests = new Map<string, Pdfish>();
+
+  constructor(json: QpdfJson) {
+    this.objects = new PdfObjects(json.qpdf[1]);
+    json.pages.forEach((page, index) => this.pageIndex.set(page.object, index));
+    const catalog = this.objects.dict(this.objects.trailer()["/Root"]);
+    // Old-style named destinations: /Dests dictionary, keyed by name.
+    const dests = this.objects.dict(catalog?.["/Dests"]);
+    for (const [name, dest] of Object.entries(dests ?? {})) this.namedDests.set(name, dest);
+    // New-style: the /Dests name tree under /Names, keyed by string.
+    const tree = this.objects.dict(this.objects.dict(catalog?.["/Names"])?.["/Dests"]);
+    if (tree) this.walkNameTree(tree, 0);
+  }
+
+  private walkNameTree(node: PdfDict, depth: number) {
+    if (depth > 64) throw new Error("PDF name tree too deep");
+    const names = this.objects.array(node["/Names"]) ?? [];
+    for (let i = 0; i + 1 < names.length; i += 2) {
+      const key = pdfString(names[i]);
+      if (key !== undefined) this.stringDests.set(key, names[i + 1]);
+    }
+    for (const kid of this.objects.array(node["/Kids"]) ?? []) {
+      const dict = this.objects.dict(kid);
+      if (dict) this.walkNameTree(dict, depth + 1);
+    }
+  }
+
+  /** Resolve an annotation's /Dest (or GoTo action's /D) to a page and position. */
+  destination(raw: Pdfish | undefined): Destination | undefined {
+    let dest = this.objects.get(raw);
+    if (typeof dest === "string" && dest.startsWith("/")) dest = this.objects.get(this.namedDests.get(dest));
+    else if (typeof dest === "string") dest = this.objects.get(this.stringDests.get(pdfString(dest) ?? ""));
+    if (dest && typeof dest === "object" && !Array.isArray(dest)) dest = this.objects.get(dest["/D"]);
+    if (!Array.isArray(dest) || typeof dest[0] !== "string") return undefined;
+    const page = this.pageIndex.get(dest[0]);
+    if (page === undefined) return undefined;
+    const num = (v: Pdfish | undefined) => (typeof v === "number" ? v : null);
+    switch (dest[1]) {
+      case "/XYZ":
+        return { page, left: num(dest[2]), top: num(dest[3]) };
+      case "/FitH":
+      case "/FitBH":
+        return { page, left: null, top: num(dest[2]) };
+      case "/FitR":
+        return { page, left: num(dest[2]), top: num(dest[5]) };
+      default:
+        return { page, left: null, top: null };
+    }
+  }
+
+  /** The page's visible box, following inheritance through /Parent. */
+  box(pageObject: string): number[] {
+    let node = this.objects.dict(pageObject);
+    for (let i = 0; node && i < 64; i++) {
+      const box = this.objects.array(node["/CropBox"]) ?? this.objects.array(node["/MediaBox"]);
+      if (box && box.every((n) => typeof n === "number")) return box as number[];
+      node = this.objects.dict(node["/Parent"]);
+    }
+    throw new Error(`page ${pageObject} has no MediaBox`);
+  }
+}
+
+/** Find the notes heading in the word boxes: the last line on which the heading's words, and nothing else, appear. */
+function findHeading(pages: BboxPage[], heading: string): { page: number; top: number; bottom: number } | undefined {
+  const tokens = collapse(heading).split(" ");
+  let found: { page: number; top: number; bottom: number } | undefined;
+  pages.forEach((page, p) => {
+    const words = page.words;
+    for (let i = 0; i + tokens.length <= words.length; i++) {
+      const run = words.slice(i, i + tokens.length);
+      if (!run.every((w, k) => collapse(w.text) === tokens[k])) continue;
+      const line = { top: run[0].yMin, bottom: run[0].yMax };
+      if (!run.every((w) => sameLine(line, { top: w.yMin, bottom: w.yMax }))) continue;
+      const others = words.filter((w, k) => (k < i || k >= i + tokens.length) && sameLine(line, { top: w.yMin, bottom: w.yMax }));
+      if (others.length === 0) found = { page: p, top: Math.min(...run.map((w) => w.yMin)), bottom: Math.max(...run.map((w) => w.yMax)) };
+    }
+  });
+  return found;
+}
+
+const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
+
+/** A line of text on a page, for page-furniture detection. */
+interface FurnitureLine {
+  top: number;
+  text: string;
+}
+
+/**
+ * Page furniture: the first or last line of a page that is a page counter ("3 / 5") or that
+ * recurs, digits masked, as the first or last line of another page at the same height (a
+ * running head or foot). Returns a predicate over (page, line).
+ */
+function furniture<L extends FurnitureLine>(pages: L[][]): (page: number, line: L) => boolean {
+  const mask = (line: L) => collapse(line.text).replace(/\d+/g, "#");
+  const edges = pages.map((lines) => [lines[0], lines[lines.length - 1]].filter((l): l is L => l !== undefined));
+  return (p, line) => {
+    if (!edges[p].includes(line)) return false;
+    if (PAGE_COUNTER.test(collapse(line.text))) return true;
+    return edges.some((others, q) => q !== p && others.some((o) => mask(o) === mask(line) && Math.abs(o.top - line.top) <= 2));
+  };
+}
+
+interface WordLine extends FurnitureLine {
+  bottom: number;
+  words: Word[];
+}
+
+/** Words grouped into lines, top to bottom, each left to right. */
+function wordLines(words: Word[]): WordLine[] {
+  const lines: WordLine[] = [];
+  for (const w of [...words].sort((a, b) => a.yMin - b.yMin || a.xMin - b.xMin)) {
+    const box = { top: w.yMin, bottom: w.yMax };
+    const line = lines.slice(-3).find((l) => sameLine(l, box));
+    if (line) {
+      line.words.push(w);
+      line.top = Math.min(line.top, w.yMin);
+      line.bottom = Math.max(line.bottom, w.yMax);
+    } else {
+      lines.push({ ...box, words: [w], text: "" });
+    }
+  }
+  for (const line of lines) {
+    line.words.sort((a, b) => a.xMin - b.xMin);
+    line.text = line.words.map((w) => w.text).join(" ");
+  }
+  return lines.sort((a, b) => a.top - b.top);
+}
+
+export interface PdfOptions {
+  /** The notes heading as printed (the front matter's `notes-heading`). */
+  notesHeading: string;
+}
+
+interface Rect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const centreIn = (w: Word, r: Rect) => {
+  const cx = (w.xMin + w.xMax) / 2;
+  const cy = (w.yMin + w.yMax) / 2;
+  return cx >= r.left - 1 && cx <= r.right + 1 && cy >= r.top - 1 && cy <= r.bottom + 1;
+};
+
+/**
+ * PDF printed by Chromium. Word boxes from `pdftotext -bbox`, link annotations and
+ * destinations from `qpdf --json`.
+ *
+ * The notes heading is the last line that reads exactly `notesHeading`; the body is what
+ * comes before it, the notes area what comes after.
+ *
+ * Calls: a call is an internal link (a /Dest, or a GoTo action) in the body that leads to a
+ * page at or after the heading's page and whose rectangle contains a word made only of
+ * digits; that word is the number the reader sees (a link into the notes showing anything
+ * else makes the reader throw). Calls are ordered by page, line, then left to right.
+ *
+ * Where each call leads is checked too, but not by coordinates: Chromium writes named
+ * destinations whose /XYZ point is measured in the page's *content area* (the @page margins
+ * are left out: note 1, printed 439 pt from the top of the page, gets a destination 376 pt
+ * from the top), so a destination cannot be placed among the words. Instead the distinct
+ * destinations of all call links are ranked by (page, height on page) — a comparison within
+ * one coordinate system — and the k-th must be the k-th note of the list, whose printed
+ * number must be the number on the link. A link labelled 2 that jumps to note 3 throws.
+ *
+ * Notes: the words of the notes area, less page furniture (page counter, running head) and
+ * less the words under back links, grouped into lines and cut into entries at lines whose
+ * first word is "N." with N the next number expected (1, 2, …: a wrapped line that happens
+ * to start with "24." inside note 6 does not start a note). The "N." marker is not text.
+ * A back link is an internal link in the notes area that leads to a place before the first
+ * note (compared, again, among destinations only). Back links print a vector arrow and a
+ * subscript occurrence number; `pdftotext`'s plain reading order scatters those subscript
+ * digits (some come out after the page counter), which is why the notes are rebuilt from
+ * word boxes rather than taken from the plain text.
+ */
+export async function readPdf(path: string, options: PdfOptions): Promise<Reading> {
+  const [pages, json] = await Promise.all([
+    pdfWords(path),
+    run("qpdf", ["--json=2", "--json-key=qpdf", "--json-key=pages", path]).then((s) => JSON.parse(s) as QpdfJson),
+  ]);
+  const pdf = new PdfStructure(json);
+  if (json.pages.length !== pages.length) throw new Error(`${path}: qpdf sees ${json.pages.length} pages, pdftotext ${pages.length}`);
+  const heading = findHeading(pages, options.notesHeading);
+  if (!heading) throw new Error(`${path}: no line reading "${options.notesHeading}" (the notes heading)`);
+  const inNotesArea = (page: number, y: number) => page > heading.page || (page === heading.page && y > heading.bottom);
+
+  // All internal links.
+  interface Link {
+    page: number;
+    rect: Rect;
+    dest: Destination;
+  }
+  const links: Link[] = [];
+  json.pages.forEach((page, p) => {
+    const box = pdf.box(page.object);
+    for (const ref of pdf.objects.array(pdf.objects.dict(page.object)?.["/Annots"]) ?? []) {
+      const annot = pdf.objects.dict(ref);
+      if (!annot || annot["/Subtype"] !== "/Link") continue;
+      const action = pdf.objects.dict(annot["/A"]);
+      const raw = annot["/Dest"] ?? (action?.["/S"] === "/GoTo" ? action["/D"] : undefined);
+      if (raw === undefined) continue; // external (URI) or other action
+      const dest = pdf.destination(raw);
+      if (!dest) throw new Error(`${path}: page ${p + 1} has an internal link with an unresolvable destination`);
+      const [x0, y0, x1, y1] = (pdf.objects.array(annot["/Rect"]) ?? []) as number[];
+      const rect = { left: Math.min(x0, x1) - box[0], right: Math.max(x0, x1) - box[0], top: box[3] - Math.max(y0, y1), bottom: box[3] - Math.min(y0, y1) };
+      links.push({ page: p, rect, dest });
+    }
+  });
+
+  // Calls.
+  interface Call {
+    number: number;
+    page: number;
+    top: number;
+    bottom: number;
+    left: number;
+    dest: Destination;
+  }
+  const calls: Call[] = [];
+  for (const link of links) {
+    if (inNotesArea(link.page, (link.rect.top + link.rect.bottom) / 2) || link.dest.page < heading.page) continue;
+    const inside = pages[link.page].words.filter((w) => centreIn(w, link.rect));
+    const digits = inside.filter((w) => /^\d+$/.test(w.text));
+    if (digits.length !== 1) {
+      throw new Error(`${path}: a link on page ${link.page + 1} into the notes shows "${inside.map((w) => w.text).join(" ")}", not one number`);
+    }
+    const w = digits[0];
+    calls.push({ number: Number(w.text), page: link.page, top: w.yMin, bottom: w.yMax, left: w.xMin, dest: link.dest });
+  }
+  calls.sort((a, b) => a.page - b.page || byLineThenLeft(a, b));
+
+  // Note targets, in destination coordinates: ranked by page, then height (y grows upwards).
+  const key = (d: Destination) => `${d.page} ${d.top} ${d.left}`;
+  const earlier = (a: Destination, b: Destination) =>
+    a.page - b.page || (b.top ?? Number.MAX_VALUE) - (a.top ?? Number.MAX_VALUE) || (a.left ?? 0) - (b.left ?? 0);
+  const targets = [...new Map(calls.map((c) => [key(c.dest), c.dest])).values()].sort(earlier);
+
+  // Notes.
+  const backLinks = links.filter((l) => inNotesArea(l.page, (l.rect.top + l.rect.bottom) / 2) && targets.length > 0 && earlier(l.dest, targets[0]) < 0);
+  const lines = pages.map((page, p) =>
+    wordLines(page.words.filter((w) => !backLinks.some((l) => l.page === p && centreIn(w, l.rect)))),
+  );
+  const isFurniture = furniture(lines);
+  const entries: { number: number; text: string[] }[] = [];
+  lines.forEach((pageLines, p) => {
+    for (const line of pageLines) {
+      if (!inNotesArea(p, (line.top + line.bottom) / 2) || isFurniture(p, line)) continue;
+      const marker = /^(\d+)\.$/.exec(line.words[0].text);
+      if (marker && Number(marker[1]) === entries.length + 1) entries.push({ number: Number(marker[1]), text: [line.words.slice(1).map((w) => w.text).join(" ")] });
+      else if (entries.length) entries[entries.length - 1].text.push(line.text);
+      else throw new Error(`${path}: the notes area does not start with "1.": "${line.text}"`);
+    }
+  });
+  const notes = new Map<number, string>();
+  for (const entry of entries) addTo(notes, entry.number, entry.text.join("\n"), path);
+
+  // Where the calls lead: the k-th target must be the k-th printed note, with the call's number.
+  if (targets.length !== entries.length) {
+    throw new Error(`${path}: the note calls lead to ${targets.length} places, but ${entries.length} notes are printed`);
+  }
+  const rank = new Map(targets.map((d, k) => [key(d), k]));
+  for (const call of calls) {
+    const target = entries[rank.get(key(call.dest))!];
+    if (target.number !== call.number) {
+      throw new Error(`${path}: the call labelled ${call.number} on page ${call.page + 1} leads to note ${target.number}`);
+    }
+  }
+  return { calls: calls.map((c) => c.number), notes };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* DOCX                                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const REL = "http://schemas.openxmlformats.org/package/2006/relationships";
+const OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+const FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes";
+
+export function parseXml(text: string, where: string) {
+  return new DOMParser({
+    onError: (level, message) => {
+      if (level !== "warning") throw new Error(`${where}: ${message}`);
+    },
+  }).parseFromString(text, "text/xml");
+}
+
+function children(node: XmlNode): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
+  return out;
+}
+
+const isW = (el: XmlElement, local: string) => el.namespaceURI === W && el.localName === local;
+const wAttr = (el: XmlElement, local: string) => (el.hasAttributeNS(W, local) ? el.getAttributeNS(W, local) : null);
+
+/** The parts (files) of a .docx package, by path. */
+export function docxParts(bytes: Uint8Array): Record<string, Uint8Array> {
+  return unzipSync(bytes);
+}
+
+/** The part that a relationship of type `type` from part `source` ("" for the package) points to. */
+function relatedPart(parts: Record<string, Uint8Array>, source: string, type: string): string | undefined {
+  const dir = posix.dirname(source);
+  const relsPath = posix.join(dir === "." ? "" : dir, "_rels", `${posix.basename(source)}.rels`).replace(/^\//, "");
+  const rels = parts[relsPath];
+  if (!rels) return undefined;
+  const doc = parseXml(new TextDecoder().decode(rels), relsPath);
+  for (const rel of Array.from(doc.getElementsByTagNameNS(REL, "Relationship"))) {
+    if (rel.getAttribute("Type") !== type || rel.getAttribute("TargetMode") === "External") continue;
+    const target = rel.getAttribute("Target") ?? "";
+    return target.startsWith("/") ? target.slice(1) : posix.normalize(posix.join(dir === "." ? "" : dir, target));
+  }
+  return undefined;
+}
+
+/** All the text in a .docx's XML parts (w:t runs), for "does this text appear anywhere" checks. */
+export async function docxText(path: string): Promise<string> {
+  const parts = docxParts(await readFile(path));
+  const texts: string[] = [];
+  for (const [name, bytes] of Object.entries(parts)) {
+    if (!name.endsWith(".xml")) continue;
+    const doc = parseXml(new TextDecoder().decode(bytes), name);
+    for (const t of Array.from(doc.getElementsByTagNameNS(W, "t"))) texts.push(t.textContent ?? "");
+  }
+  return texts.join("\n");
+}
+
+/** Footnote numbering options (section properties win over settings); only plain decimal numbering is read. */
+function footnoteNumbering(settings: XmlElement | undefined, sectPr: XmlElement[]): number {
+  let start = 1;
+  for (const holder of [settings, ...sectPr]) {
+    if (!holder) continue;
+    const pr = children(holder).find((c) => isW(c, "footnotePr"));
+    if (!pr) continue;
+    for (const c of children(pr)) {
+      const val = wAttr(c, "val");
+      if (isW(c, "numStart") && val) start = Number(val);
+      if (isW(c, "numFmt") && val && val !== "decimal") throw new Error(`footnotes numbered as ${val}: this reader reads decimal numbers only`);
+      if (isW(c, "numRestart") && val && val !== "continuous") throw new Error(`footnote numbers restart (${val}): this reader reads continuous numbering only`);
+    }
+  }
+  return start;
+}
+
+interface Field {
+  instr: string;
+  result: string;
+  phase: "instr" | "result";
+  call?: { kind: "noteref"; bookmark: string; shown: string };
+}
+
+/** Text a reader sees in a footnote: w:t runs, tabs and breaks; the automatic number (w:footnoteRef) is not text. */
+function footnoteText(node: XmlElement): string {
+  let text = "";
+  const walk = (el: XmlElement) => {
+    if (isW(el, "t")) text += el.textContent ?? "";
+    else if (isW(el, "tab")) text += " ";
+    else if (isW(el, "br") || isW(el, "cr")) text += "\n";
+    else if (isW(el, "delText") || isW(el, "instrText") || isW(el, "footnoteRef")) return;
+    for (const c of children(el)) walk(c);
+    if (isW(el, "p")) text += "\n";
+  };
+  walk(node);
+  return text;
+}
+
+/**
+ * Word .docx: document.xml and footnotes.xml (found through the package relationships),
+ * parsed with @xmldom/xmldom.
+ *
+ * Word numbers footnotes by the order of their `w:footnoteReference`s in the document: the
+ * k-th distinct footnote id referenced shows k (plus a `numStart` if one is set). Calls, in
+ * document order: each `w:footnoteReference` (its footnote's number), and each NOTEREF field
+ * (complex `w:fldChar` begin/instr/separate/result/end, or `w:fldSimple`) — the number of the
+ * footnote whose reference lies inside the bookmark the field names. The field's cached
+ * result, what Word and LibreOffice show until fields are updated, must be that number, or
+ * the reader throws.
+ */
+export async function readDocx(path: string): Promise<Reading> {
+  return readDocxBytes(await readFile(path), path);
+}
+
+export function readDocxBytes(bytes: Uint8Array, where = "docx"): Reading {
+  const parts = docxParts(bytes);
+  const mainPath = relatedPart(parts, "", OFFICE_DOC) ?? "word/document.xml";
+  const main = parts[mainPath];
+  if (!main) throw new Error(`${where}: no main document part`);
+  const doc = parseXml(new TextDecoder().decode(main), `${where}:${mainPath}`);
+  const body = Array.from(doc.getElementsByTagNameNS(W, "body"))[0];
+  if (!body) throw new Error(`${where}: no w:body`);
+
+  type Call = { kind: "ref"; id: string } | { kind: "noteref"; bookmark: string; shown: string };
+  const order: Call[] = [];
+  const numberOfId = new Map<string, number>();
+  const openBookmarks = new Map<string, string>(); // id → name
+  const bookmarkFootnote = new Map<string, string>(); // bookmark name → first footnote id inside it
+  const fields: Field[] = [];
+
+  const beginField = (instr: string, phase: Field["phase"]) => {
+    const field: Field = { instr, result: "", phase };
+    fields.push(field);
+    // A placeholder now, so that the call keeps its place in document order.
+    const call: { kind: "noteref"; bookmark: string; shown: string } = { kind: "noteref", bookmark: "", shown: "" };
+    field.call = call;
+    order.push(call);
+  };
+  const endField = () => {
+    const field = fields.pop();
+    if (!field?.call) return;
+    const m = /^\s*NOTEREF\s+("?)([^\s"]+)\1/i.exec(field.instr);
+    if (m) {
+      field.call.bookmark = m[2];
+      field.call.shown = field.result.trim();
+    } else {
+      order.splice(order.indexOf(field.call), 1); // some other field: not a call
+    }
+  };
+
+  const walk = (el: XmlElement) => {
+    if (isW(el, "bookmarkStart")) {
+      const id = wAttr(el, "id");
+      const name = wAttr(el, "name");
+      if (id !== null && name !== null) openBookmarks.set(id, name);
+    } else if (isW(el, "bookmarkEnd")) {
+      const id = wAttr(el, "id");
+      if (id !== null) openBookmarks.delete(id);
+    } else if (isW(el, "footnoteReference")) {
+      const id = wAttr(el, "id");
+      if (id === null) throw new Error(`${where}: a footnote reference without w:id`);
+      const custom = wAttr(el, "customMarkFollows");
+      if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${where}: footnote ${id} has a custom mark, not a number`);
+      if (!numberOfId.has(id)) numberOfId.set(id, numberOfId.size + 1);
+      order.push({ kind: "ref", id });
+      for (const name of openBookmarks.values()) if (!bookmarkFootnote.has(name)) bookmarkFootnote.set(name, id);
+    } else if (isW(el, "fldChar")) {
+      const type = wAttr(el, "fldCharType");
+      if (type === "begin") beginField("", "instr");
+      else if (type === "separate" && fields.length) fields[fields.length - 1].phase = "result";
+      else if (type === "end") endField();
+    } else if (isW(el, "instrText")) {
+      const field = fields[fields.length - 1];
+      if (field && field.phase === "instr") field.instr += el.textContent ?? "";
+    } else if (isW(el, "t")) {
+      for (const field of fields) if (field.phase === "result") field.result += el.textContent ?? "";
+    } else if (isW(el, "fldSimple")) {
+      beginField(wAttr(el, "instr") ?? "", "result");
+      for (const c of children(el)) walk(c);
+      endField();
+      return;
+    }
+    for (const c of children(el)) walk(c);
+  };
+  walk(body);
+
+  const settingsPath = relatedPart(parts, mainPath, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings");
+  const settings = settingsPath && parts[settingsPath] ? parseXml(new TextDecoder().decode(parts[settingsPath]), settingsPath).documentElement ?? undefined : undefined;
+  const start = footnoteNumbering(settings, Array.from(doc.getElementsByTagNameNS(W, "sectPr")));
+  const shown = (id: string) => numberOfId.get(id)! + start - 1;
+
+  const calls = order.map((call) => {
+    if (call.kind === "ref") return shown(call.id);
+    const id = bookmarkFootnote.get(call.bookmark);
+    if (id === undefined) throw new Error(`${where}: NOTEREF ${call.bookmark} names a bookmark with no footnote reference in it`);
+    const number = shown(id);
+    if (call.shown !== String(number)) {
+      throw new Error(`${where}: NOTEREF ${call.bookmark} shows cached result "${call.shown}", but its footnote is number ${number}`);
+    }
+    return number;
+  });
+
+  const notes = new Map<number, string>();
+  const footnotesPath = relatedPart(parts, mainPath, FOOTNOTES);
+  if (numberOfId.size) {
+    if (!footnotesPath || !parts[footnotesPath]) throw new Error(`${where}: footnotes referenced but no footnotes part`);
+    const footnotes = parseXml(new TextDecoder().decode(parts[footnotesPath]), `${where}:${footnotesPath}`);
+    const byId = new Map<string, XmlElement>();
+    for (const fn of Array.from(footnotes.getElementsByTagNameNS(W, "footnote"))) {
+      const id = wAttr(fn, "id");
+      const type = wAttr(fn, "type");
+      if (id === null || id === "-1" || id === "0" || (type && type !== "normal")) continue; // separators
+      byId.set(id, fn);
+    }
+    for (const [id] of numberOfId) {
+      const fn = byId.get(id);
+      if (!fn) throw new Error(`${where}: footnote ${id} is referenced but not in ${footnotesPath}`);
+      addTo(notes, shown(id), footnoteText(fn), where);
+    }
+  }
+  return { calls, notes };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* PDF made by LibreOffice from the .docx                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Convert a .docx to PDF with LibreOffice; returns the PDF's path. A private profile keeps parallel runs apart. */
+export async function convertWithLibreOffice(docxPath: string, outDir: string): Promise<string> {
+  const profile = await mkdtemp(join(tmpdir(), "broadside-lo-profile-"));
+  const pdfPath = join(outDir, `${basename(docxPath, extname(docxPath))}.pdf`);
+  await rm(pdfPath, { force: true });
+  try {
+    await run(
+      process.env.SOFFICE ?? "soffice",
+      [`-env:UserInstallation=${pathToFileURL(profile).href}`, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", outDir, resolve(docxPath)],
+      { timeout: 120_000 },
+    );
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+  const made = await stat(pdfPath).catch(() => undefined);
+  if (!made?.size) throw new Error(`LibreOffice wrote no PDF for ${docxPath} (expected ${pdfPath})`);
+  return pdfPath;
+}
+
+interface Fragment {
+  top: number;
+  bottom: number;
+  left: number;
+  size: number;
+  text: string;
+}
+
+interface Line extends FurnitureLine {
+  bottom: number;
+  fragments: Fragment[];
+  /** Indexes (in `fragments`) of superscript numbers. */
+  marks: number[];
+}
+
+/**
+ * Text fragments with their font sizes, from `pdftohtml -xml`. (Not `pdftotext -bbox`: its
+ * words glue a superscript to the word before it — "zeta1" — while pdftohtml starts a new
+ * fragment at every font change and reports each fragment's font size.)
+ */
+async function pdfFragments(path: string): Promise<Fragment[][]> {
+  const xml = await run("pdftohtml", ["-xml", "-i", "-q", "-stdout", "-enc", "UTF-8", path]);
+  const doc = parseXml(xml.replace(/<!DOCTYPE[^>]*>/, ""), path);
+  const sizes = new Map<string, number>();
+  for (const spec of Array.from(doc.getElementsByTagName("fontspec"))) sizes.set(spec.getAttribute("id") ?? "", Number(spec.getAttribute("size")));
+  return Array.from(doc.getElementsByTagName("page")).map((page) =>
+    Array.from(page.getElementsByTagName("text")).map((t) => {
+      const top = Number(t.getAttribute("top"));
+      return {
+        top,
+        bottom: top + Number(t.getAttribute("height")),
+        left: Number(t.getAttribute("left")),
+        size: sizes.get(t.getAttribute("font") ?? "") ?? NaN,
+        text: t.textContent ?? "",
+      };
+    }),
+  );
+}
+
+function toLines(fragments: Fragment[]): Line[] {
+  const lines: Line[] = [];
+  for (const f of [...fragments].sort((a, b) => a.top - b.top || a.left - b.left)) {
+    const line = lines.slice(-3).find((l) => sameLine(l, f));
+    if (line) {
+      line.fragments.push(f);
+      line.top = Math.min(line.top, f.top);
+      line.bottom = Math.max(line.bottom, f.bottom);
+    } else {
+      lines.push({ top: f.top, bottom: f.bottom, fragments: [f], marks: [], text: "" });
+    }
+  }
+  for (const line of lines) {
+    line.fragments.sort((a, b) => a.left - b.left);
+    line.text = line.fragments.map((f) => f.text).join(" ");
+    // A superscript number: only digits, in a smaller font than the other text of its line.
+    const textSize = Math.max(...line.fragments.filter((f) => !/^\s*\d+\s*$/.test(f.text) && f.text.trim()).map((f) => f.size));
+    line.marks = line.fragments.flatMap((f, i) => (/^\s*\d+\s*$/.test(f.text) && f.size < textSize ? [i] : []));
+  }
+  return lines.sort((a, b) => a.top - b.top);
+}
+
+const lineText = (line: Line, skip = -1): string => line.fragments.filter((_, i) => i !== skip).map((f) => f.text).join(" ");
+
+/**
+ * PDF made by LibreOffice from the .docx (Word footnotes at page bottoms).
+ *
+ * Fragments come from `pdftohtml -xml` (see `pdfFragments`), grouped into lines. A "mark" is
+ * a fragment of digits only, set smaller than the other text of its line (a superscript).
+ * Page furniture (a page counter "3 / 8", a running head repeated on several pages) is
+ * dropped first.
+ *
+ * Footnotes: on each page, the footnote area is where the footnote numbers start: LibreOffice
+ * prints footnote k at the foot of the page that calls it, below all of that page's body
+ * text, each beginning a line with its number as a mark, in order 1, 2, …. So with e the
+ * next footnote number expected, the footnote area of a page begins at the first line-
+ * starting mark m such that, from m to the end of the page, the line-starting marks read
+ * e, e+1, … and no other mark appears (no calls inside footnotes). A call that happens to
+ * start a line in the body (LibreOffice wraps "Party" / "10; a …") is not taken for a
+ * footnote: it is followed by other marks, or by a footnote with the same number.
+ * A footnote's text is the rest of its number's line and the lines below it, up to the next
+ * footnote or the end of the page. (A footnote LibreOffice continued onto the next page
+ * would lose its continuation, so the texts would disagree: the reader can fail, not pass
+ * wrongly.)
+ *
+ * Calls: every other mark, by page, line, and left to right.
+ */
+export async function readLibreOfficePdfFile(pdfPath: string): Promise<Reading> {
+  const pages = (await pdfFragments(pdfPath)).map(toLines);
+
+  const isFurniture = furniture(pages);
+  const body = pages.map((lines, p) => lines.filter((line) => line.marks.length > 0 || !isFurniture(p, line)));
+
+  const calls: number[] = [];
+  const notes = new Map<number, string>();
+  let expected = 1;
+  body.forEach((lines, p) => {
+    const startsWithMark = (line: Line) => line.marks[0] === 0;
+    const markValue = (line: Line, i: number) => Number(line.fragments[line.marks[i]].text.trim());
+    let zone = lines.length;
+    for (let s = 0; s < lines.length; s++) {
+      if (!startsWithMark(lines[s]) || markValue(lines[s], 0) !== expected) continue;
+      let next = expected;
+      const ok = lines.slice(s).every((line) => {
+        if (line.marks.length === 0) return true;
+        if (line.marks.length > 1 || !startsWithMark(line) || markValue(line, 0) !== next) return false;
+        next++;
+        return true;
+      });
+      if (ok) {
+        zone = s;
+        break;
+      }
+    }
+    for (const line of lines.slice(0, zone)) for (let i = 0; i < line.marks.length; i++) calls.push(markValue(line, i));
+    let current: { number: number; text: string[] } | undefined;
+    const flush = () => {
+      if (current) addTo(notes, current.number, current.text.join("\n"), pdfPath);
+    };
+    for (const line of lines.slice(zone)) {
+      if (line.marks.length) {
+        flush();
+        current = { number: markValue(line, 0), text: [lineText(line, 0)] };
+        expected = current.number + 1;
+      } else {
+        current!.text.push(lineText(line));
+      }
+    }
+    flush();
+  });
+  return { calls, notes };
+}
+
+/** Convert the .docx with LibreOffice into `outDir` and read the PDF it makes. */
+export async function readLibreOfficePdf(docxPath: string, outDir: string): Promise<Reading> {
+  return readLibreOfficePdfFile(await convertWithLibreOffice(docxPath, outDir));
+}
