@@ -3,8 +3,9 @@
  * broadside command line.
  *
  *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
+ *   broadside check [source.md …] [--format text|json] [--strict]
  *
- * Without sources it builds every `source/*.md` into `dist/`.
+ * Without sources they take every `source/*.md`; build writes into `dist/`.
  * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
  * 3 the tool itself failed (e.g. no browser).
  */
@@ -13,6 +14,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
+import { runCheck } from "./check/cli.ts";
 import { BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
 
@@ -22,7 +24,11 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   With no source, builds every source/*.md into dist/.
   --out dir        where the documents go (default: dist)
   --format list    which formats, comma-separated (default: html,pdf,docx)
-  --templates dir  the templates folder (default: templates)`;
+  --templates dir  the templates folder (default: templates)
+usage: npm run check -- [source.md …] [--format text|json] [--strict]
+  Checks the sources (every source/*.md by default) for the letter's own mistakes.
+  --format json    messages as JSON on stdout
+  --strict         warnings count as errors`;
 
 class UsageError extends Error {}
 
@@ -42,6 +48,7 @@ async function defaultSources(): Promise<string[]> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "check") return checkCommand(rest);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -75,6 +82,18 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
   return 0;
+}
+
+async function checkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: "string", default: "text" }, strict: { type: "boolean", default: false } },
+  });
+  if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format takes text or json; not ${values.format}`);
+  const sources = positionals.length ? positionals : await defaultSources();
+  if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
+  return runCheck({ sources, format: values.format, strict: values.strict });
 }
 
 main(process.argv.slice(2)).then(

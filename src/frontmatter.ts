@@ -25,6 +25,8 @@ export interface FrontMatter {
   notesHeading: string;
   /** Heading text that opens the signatory list. */
   signatoriesHeading?: string;
+  /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
+  signatoriesClaimed?: number;
 }
 
 const KNOWN = new Set([
@@ -109,10 +111,19 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
   else if (rawKeywords !== undefined) fail(file, "Front matter `keywords` must be a list of words or a comma-separated text", keyPlace("keywords"), "front-matter-type");
 
   let signatoriesHeading: string | undefined;
+  let signatoriesClaimed: number | undefined;
   const signatories = map.signatories;
-  if (signatories && typeof signatories === "object" && !Array.isArray(signatories)) {
-    const heading = (signatories as Record<string, unknown>).heading;
-    if (typeof heading === "string") signatoriesHeading = heading.trim();
+  if (signatories !== undefined) {
+    if (signatories === null || typeof signatories !== "object" || Array.isArray(signatories)) {
+      fail(file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", keyPlace("signatories"), "front-matter-type");
+    } else {
+      const { heading, claimed, ...rest } = signatories as Record<string, unknown>;
+      if (typeof heading === "string" && heading.trim()) signatoriesHeading = heading.trim();
+      else if (heading !== undefined) fail(file, "Front matter `signatories.heading` must be the text of a heading", keyPlace("signatories"), "front-matter-type");
+      if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) signatoriesClaimed = claimed;
+      else if (claimed !== undefined) fail(file, "Front matter `signatories.claimed` must be a whole number", keyPlace("signatories"), "front-matter-type");
+      for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed`, keyPlace("signatories"), "front-matter-unknown-key");
+    }
   }
 
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
@@ -129,5 +140,6 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     keywords,
     notesHeading: text("notes-heading") ?? "Notes",
     signatoriesHeading,
+    signatoriesClaimed,
   };
 }
