@@ -51,7 +51,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
-        log(`  wrote ${relative(process.cwd(), output.path) || output.path} (${size(output.bytes)})`);
+        log(`  wrote ${shown(output.path)} (${size(output.bytes)})`);
       }
     }
     return { files: results.map((r) => r.file), written };
@@ -92,6 +92,12 @@ async function buildOne(source: string, options: BuildOptions, browser: Promise<
     written.push({ source, format, path, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
   }
   return { file, written };
+}
+
+/** A path as the user would type it: relative below the working folder, else as given. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 export function size(bytes: number): string {

@@ -23,6 +23,8 @@ export interface FrontMatter {
   keywords: string[];
   /** Heading of the notes section. */
   notesHeading: string;
+  /** Where notes go: at the foot of the page (`footnotes`, the default) or at the end (`endnotes`). */
+  notes: "footnotes" | "endnotes";
   /** Heading text that opens the signatory list. */
   signatoriesHeading?: string;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
@@ -31,7 +33,7 @@ export interface FrontMatter {
 
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
-  "description", "subject", "keywords", "notes-heading", "signatories",
+  "description", "subject", "keywords", "notes-heading", "notes", "signatories",
 ]);
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
@@ -126,6 +128,11 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     }
   }
 
+  let notes: FrontMatter["notes"] = "footnotes";
+  const rawNotes = text("notes");
+  if (rawNotes === "endnotes" || rawNotes === "footnotes") notes = rawNotes;
+  else if (rawNotes !== undefined) fail(file, `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${rawNotes}\``, keyPlace("notes"), "front-matter-type");
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
     title,
@@ -139,6 +146,7 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     subject: text("subject"),
     keywords,
     notesHeading: text("notes-heading") ?? "Notes",
+    notes,
     signatoriesHeading,
     signatoriesClaimed,
   };

@@ -1,15 +1,19 @@
 /**
  * DOCX compiler: a typed builder map, one handler per mdast node type, with the state
- * passed explicitly. Notes become real Word footnotes with the numbers the numbering pass
- * gave them; a repeated reference is a NOTEREF field to a bookmark on the first one, so
- * Word shows the same number and never a second footnote.
+ * passed explicitly. The look comes from templates/reference.docx (styles, page, header,
+ * footer); every paragraph gets a named style and character formatting is only what the
+ * Markdown says, as character styles, with adjacent runs merged.
+ *
+ * Notes are real Word footnotes (or endnotes with `notes: endnotes`) with the numbers the
+ * numbering pass gave them; a repeated reference is a NOTEREF field to a bookmark on the
+ * first one, so Word shows the same number and never a second note.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AlignmentType,
   Bookmark,
   Document,
+  EndnoteReferenceRun,
   ExternalHyperlink,
   type FileChild,
   Footer,
@@ -17,12 +21,14 @@ import {
   Header,
   HeadingLevel,
   type INumberingOptions,
-  type IStylesOptions,
+  type ISectionOptions,
   LevelFormat,
   Packer,
+  PageNumber,
+  PageOrientation,
   Paragraph,
   type ParagraphChild,
-  PageNumber,
+  SectionType,
   Table,
   TableCell,
   TableRow,
@@ -33,79 +39,107 @@ import type { FootnoteReference, Nodes, PhrasingContent, RootContent } from "mda
 import type { Letter } from "../letter.ts";
 import { warn } from "../messages.ts";
 import { noteCall } from "../notes.ts";
+import { buildDate } from "../pdf/index.ts";
+import { STYLES } from "./make-reference.ts";
 import { noteRefField } from "./fields.ts";
+import { finishPackage } from "./package.ts";
+import { loadReference, stylesWithLanguage } from "./reference.ts";
 
 export interface DocxOptions {
-  /** Folder with docx-styles.json. */
+  /** Folder with reference.docx. */
   templatesDir: string;
 }
 
-/** Character formatting inherited from the Markdown around a run. */
+/** Character formatting the Markdown asks for. */
 interface Marks {
-  bold?: boolean;
-  italics?: boolean;
+  emphasis?: boolean;
+  strong?: boolean;
   strike?: boolean;
-  style?: string;
+  code?: boolean;
+  link?: boolean;
 }
+
+/** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
+type Token = { text: string; marks: Marks } | { child: ParagraphChild };
 
 /** Where a block is: which paragraph style it takes and how deep in lists it is. */
 interface Context {
-  paragraphStyle?: string;
+  paragraphStyle: string;
   list?: { reference: string; level: number; instance: number };
-  /** Inside a footnote: no footnote references may appear (the numbering pass forbids them). */
-  inNote?: boolean;
 }
 
 interface State {
   letter: Letter;
-  /** Numbering instances handed out so far, so that each list restarts its numbers. */
+  /** Numbering instances handed out so far, so that each ordered list restarts its numbers. */
   listInstances: number;
 }
 
-type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => ParagraphChild[];
+type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => Token[];
 type Block<T extends RootContent> = (node: T, state: State, context: Context) => FileChild[];
 type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingContent, { type: K }>> };
 type BlockType = "paragraph" | "heading" | "blockquote" | "list" | "listItem" | "code" | "thematicBreak" | "table" | "tableRow" | "tableCell" | "html" | "definition" | "footnoteDefinition" | "yaml";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
+const BODY: Context = { paragraphStyle: "BodyText" };
 
 export const bookmarkName = (n: number) => `_RefNote${n}`;
 
-function text(value: string, marks: Marks): TextRun {
-  return new TextRun({ text: value, bold: marks.bold, italics: marks.italics, strike: marks.strike, style: marks.style });
-}
-
 const inline: InlineMap = {
-  text: (node, _state, marks) => [text(node.value.replace(/\s*\n\s*/g, " "), marks)],
-  emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, italics: true }),
-  strong: (node, state, marks) => phrasing(node.children, state, { ...marks, bold: true }),
+  text: (node, _state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks }],
+  emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
+  strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
-  inlineCode: (node, _state, marks) => [text(node.value, { ...marks, style: "VerbatimChar" })],
-  break: () => [new TextRun({ break: 1 })],
+  inlineCode: (node, _state, marks) => [{ text: node.value, marks: { ...marks, code: true } }],
+  break: () => [{ child: new TextRun({ break: 1 }) }],
   link: (node, state, marks) => {
-    const children = phrasing(node.children, state, { ...marks, style: "Hyperlink" });
-    if (node.url.startsWith("#")) return children;
-    return [new ExternalHyperlink({ link: node.url, children })];
+    if (node.url.startsWith("#")) return phrasing(node.children, state, marks);
+    const children = runs(phrasing(node.children, state, { ...marks, link: true }));
+    return [{ child: new ExternalHyperlink({ link: node.url, children }) }];
   },
   linkReference: (node, state, marks) => phrasing(node.children, state, marks),
   image: (node, state, marks) => {
     warn(state.letter.file, "Images are not yet placed in the .docx; its alt text stands in its place", node, "docx-image");
-    return node.alt ? [text(node.alt, marks)] : [];
+    return node.alt ? [{ text: node.alt, marks }] : [];
   },
-  imageReference: (node, _state, marks) => (node.alt ? [text(node.alt, marks)] : []),
+  imageReference: (node, _state, marks) => (node.alt ? [{ text: node.alt, marks }] : []),
   html: () => [],
-  footnoteReference: (node: FootnoteReference) => {
+  footnoteReference: (node: FootnoteReference, state) => {
     const { number, occurrence } = noteCall(node);
+    const endnotes = state.letter.meta.notes === "endnotes";
     if (occurrence === 1) {
-      return [new Bookmark({ id: bookmarkName(number), children: [new FootnoteReferenceRun(number)] })];
+      const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
+      return [{ child: new Bookmark({ id: bookmarkName(number), children: [reference as ParagraphChild] }) }];
     }
-    return noteRefField(bookmarkName(number), String(number), "FootnoteReference") as unknown as ParagraphChild[];
+    const style = endnotes ? "EndnoteReference" : "FootnoteReference";
+    return noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }));
   },
 };
 
-function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): ParagraphChild[] {
+function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[] {
   return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
+}
+
+const sameMarks = (a: Marks, b: Marks) => !!a.emphasis === !!b.emphasis && !!a.strong === !!b.strong && !!a.strike === !!b.strike && !!a.code === !!b.code && !!a.link === !!b.link;
+
+/** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
+function runs(tokens: Token[]): ParagraphChild[] {
+  const merged: Token[] = [];
+  for (const token of tokens) {
+    const last = merged[merged.length - 1];
+    if ("text" in token && last && "text" in last && sameMarks(last.marks, token.marks)) last.text += token.text;
+    else merged.push("text" in token ? { ...token } : token);
+  }
+  return merged.flatMap((token) => {
+    if (!("text" in token)) return [token.child];
+    if (!token.text) return [];
+    const { marks } = token;
+    const style = marks.code ? "VerbatimChar" : marks.link ? "Hyperlink" : marks.strong ? "Strong" : marks.emphasis ? "Emphasis" : undefined;
+    // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
+    const bold = marks.strong && style !== "Strong" ? true : undefined;
+    const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
+    return [new TextRun({ text: token.text, style, bold, italics, strike: marks.strike || undefined })];
+  });
 }
 
 function paragraph(children: ParagraphChild[], context: Context, style?: string): Paragraph {
@@ -117,8 +151,8 @@ function paragraph(children: ParagraphChild[], context: Context, style?: string)
 }
 
 const block: BlockMap = {
-  paragraph: (node, state, context) => [paragraph(phrasing(node.children, state, {}), context)],
-  heading: (node, state) => [new Paragraph({ heading: HEADINGS[node.depth - 1], children: phrasing(node.children, state, {}) })],
+  paragraph: (node, state, context) => [paragraph(runs(phrasing(node.children, state, {})), context)],
+  heading: (node, state) => [new Paragraph({ heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {})) })],
   blockquote: (node, state, context) => blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
   list: (node, state, context) => {
     const signatories = node.data?.signatories === true;
@@ -127,12 +161,12 @@ const block: BlockMap = {
     const instance = node.ordered ? ++state.listInstances : 0;
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
-        if (signatories) return blocks([child], state, { ...context, paragraphStyle: "Signatory", list: undefined });
+        if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
         if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
         // The item's first paragraph carries the bullet or number; later ones continue it.
         const itemContext: Context = index === 0
-          ? { ...context, paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
-          : { ...context, paragraphStyle: "ListContinue", list: undefined };
+          ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
+          : { paragraphStyle: "ListContinue" };
         return blocks([child], state, itemContext);
       }),
     );
@@ -147,7 +181,7 @@ const block: BlockMap = {
         new TableRow({
           tableHeader: r === 0,
           children: row.children.map((cell) =>
-            new TableCell({ children: [new Paragraph({ children: phrasing(cell.children, state, { bold: r === 0 }) })] }),
+            new TableCell({ children: [new Paragraph({ style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 })) })] }),
           ),
         }),
       ),
@@ -157,7 +191,7 @@ const block: BlockMap = {
   tableCell: () => [],
   html: () => [],
   definition: () => [],
-  footnoteDefinition: () => [], // printed as footnotes, from the note table
+  footnoteDefinition: () => [], // printed as notes, from the note table
   yaml: () => [],
 };
 
@@ -165,8 +199,8 @@ function blocks(nodes: readonly Nodes[], state: State, context: Context): FileCh
   return nodes.flatMap((node) => {
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
-    // Phrasing content standing alone (e.g. in a table cell) becomes a paragraph.
-    return [paragraph(phrasing([node as PhrasingContent], state, {}), context)];
+    // Phrasing content standing alone becomes a paragraph.
+    return [paragraph(runs(phrasing([node as PhrasingContent], state, {})), context)];
   });
 }
 
@@ -199,36 +233,90 @@ const numbering: INumberingOptions = {
 const WORD_REGION: Record<string, string> = {
   en: "en-US", fr: "fr-FR", es: "es-ES", de: "de-DE", it: "it-IT", pt: "pt-PT", ja: "ja-JP", zh: "zh-CN",
   ug: "ug-CN", bo: "bo-CN", mn: "mn-MN", ru: "ru-RU", tr: "tr-TR", kk: "kk-KZ", ko: "ko-KR", nl: "nl-NL",
+  ar: "ar-SA", fa: "fa-IR", he: "he-IL", ur: "ur-PK",
 };
-export function wordLanguage(lang: string): string {
-  return lang.includes("-") ? lang : WORD_REGION[lang.toLowerCase()] ?? lang;
+const EAST_ASIAN = /^(zh|ja|ko)\b/i;
+const RIGHT_TO_LEFT = /^(ar|fa|he|ug|ur|ps|yi)\b/i;
+
+export function wordLanguage(lang: string) {
+  const value = /-/.test(lang) ? (lang === "zh-Hans" ? "zh-CN" : lang === "zh-Hant" ? "zh-TW" : lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
+  return {
+    value,
+    // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
+    eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
+    bidi: RIGHT_TO_LEFT.test(lang) ? value : "ar-SA",
+  };
 }
 
-const stylesCache = new Map<string, IStylesOptions>();
-function styles(templatesDir: string, lang: string): IStylesOptions {
-  const path = join(templatesDir, "docx-styles.json");
-  let base = stylesCache.get(path);
-  if (!base) {
-    const { $comment: _, ...json } = JSON.parse(readFileSync(path, "utf8"));
-    base = json as IStylesOptions;
-    stylesCache.set(path, base);
+/** What the importer needs to bring a translation back (docProps/custom.xml). */
+function provenance(letter: Letter) {
+  const { meta } = letter;
+  const front: Record<string, unknown> = { "short-title": meta.shortTitle, "notes-heading": meta.notesHeading, notes: meta.notes };
+  for (const [key, value] of [["author", meta.author], ["publisher", meta.publisher], ["date", meta.date], ["description", meta.description], ["subject", meta.subject]] as const) {
+    if (value !== undefined) front[key] = value;
   }
-  const language = { value: wordLanguage(lang), eastAsia: "zh-CN", bidirectional: "ar-SA" };
-  const document = base.default?.document ?? {};
-  return { ...base, default: { ...base.default, document: { ...document, run: { ...document.run, language } } } };
+  if (meta.keywords.length) front.keywords = meta.keywords;
+  if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
+    front.signatories = { ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}), ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}) };
+  }
+  return [
+    { name: "broadside-source", value: letter.file.basename ?? "" },
+    { name: "broadside-front-matter", value: JSON.stringify(front) },
+    { name: "broadside-notes", value: String(letter.notes.notes.length) },
+  ];
 }
 
 export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
   const { meta } = letter;
+  const reference = loadReference(join(options.templatesDir, "reference.docx"));
+  const language = wordLanguage(meta.lang);
   const state: State = { letter, listInstances: 0 };
-  const footnotes: Record<string, { children: Paragraph[] }> = {};
+  const endnotes = meta.notes === "endnotes";
+  const noteStyle = endnotes ? "EndnoteText" : "FootnoteText";
+  const notes: Record<string, { children: Paragraph[] }> = {};
   for (const note of letter.notes.notes) {
-    const children = blocks(note.definition.children, state, { paragraphStyle: "FootnoteText", inNote: true }) as Paragraph[];
-    footnotes[note.number] = { children: children.length ? children : [new Paragraph({ style: "FootnoteText" })] };
+    const children = blocks(note.definition.children, state, { paragraphStyle: noteStyle }) as Paragraph[];
+    notes[note.number] = { children: children.length ? children : [new Paragraph({ style: noteStyle })] };
   }
+
+  // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
   const head: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(meta.title)] })];
   if (meta.subtitle) head.push(new Paragraph({ style: "Subtitle", children: [new TextRun(meta.subtitle)] }));
-  const body = blocks(letter.tree.children, state, {});
+  const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
+  for (const node of letter.tree.children) {
+    const columns = node.type === "list" && node.data?.signatories === true;
+    if (groups[groups.length - 1].columns !== columns) groups.push({ columns, children: [] });
+    groups[groups.length - 1].children.push(...blocks([node], state, BODY));
+  }
+
+  const page = {
+    size: { width: reference.page.width, height: reference.page.height, orientation: reference.page.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
+    margin: reference.margin,
+  };
+  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] });
+  const sections: ISectionOptions[] = groups.map((group, i) => ({
+    properties: {
+      ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
+      page,
+      column: group.columns ? { count: 3, space: 284, equalWidth: true } : { count: 1 },
+    },
+    // Headers and footers are given once; later sections continue them.
+    ...(i === 0
+      ? {
+          headers: {
+            default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
+            first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
+          },
+          footers: { default: new Footer({ children: [pageNumber()] }), first: new Footer({ children: [pageNumber()] }) },
+        }
+      : {}),
+    children: group.children,
+  }));
+
+  // The styles broadside writes must exist even in a template a user has pared down.
+  const missing = (ids: string[]) => ids.filter((id) => !reference.styleIds.has(id));
+  const paragraphStyles = (STYLES.paragraphStyles ?? []).filter((s) => missing([s.id]).length);
+  const characterStyles = (STYLES.characterStyles ?? []).filter((s) => missing([s.id]).length);
 
   const doc = new Document({
     title: meta.title,
@@ -237,25 +325,20 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    styles: styles(options.templatesDir, meta.lang),
+    externalStyles: stylesWithLanguage(reference.styles, language),
+    styles: { paragraphStyles, characterStyles },
     numbering,
-    footnotes,
+    ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
+    customProperties: provenance(letter),
     features: { updateFields: false },
-    sections: [
-      {
-        properties: { titlePage: true, page: { size: { width: 11906, height: 16838 }, margin: { top: 1247, bottom: 1361, left: 1134, right: 1134 } } },
-        headers: {
-          default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
-          first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
-        },
-        footers: {
-          default: new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] }),
-          first: new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] }),
-        },
-        children: [...head, ...body],
-      },
-    ],
+    sections,
   });
-  return Packer.toBuffer(doc) as Promise<Uint8Array>;
+  const packed = new Uint8Array(await Packer.toBuffer(doc));
+  return finishPackage(packed, {
+    headers: reference.headers,
+    footers: reference.footers,
+    placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
+    date: buildDate(),
+    language: meta.lang,
+  });
 }
-

@@ -1,0 +1,129 @@
+/**
+ * templates/reference.docx, read once per build: its styles (with the letter's language written
+ * in), page size, margins, and default/first-page header and footer.
+ */
+import { readFileSync } from "node:fs";
+import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
+import { strFromU8, unzipSync } from "fflate";
+
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+export interface Reference {
+  styles: string;
+  styleIds: Set<string>;
+  page: { width: number; height: number; landscape: boolean };
+  margin: { top: number; right: number; bottom: number; left: number; header: number; footer: number; gutter: number };
+  titlePage: boolean;
+  /** Header and footer parts (whole XML), by kind. */
+  headers: { default?: string; first?: string };
+  footers: { default?: string; first?: string };
+}
+
+const cache = new Map<string, Reference>();
+
+const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
+
+function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<string, string> {
+  const rels = files[relsPath];
+  const targets = new Map<string, string>();
+  if (!rels) return targets;
+  for (const rel of Array.from(parse(strFromU8(rels)).getElementsByTagName("Relationship"))) {
+    targets.set(rel.getAttribute("Id") ?? "", rel.getAttribute("Target") ?? "");
+  }
+  return targets;
+}
+
+export function loadReference(path: string): Reference {
+  const cached = cache.get(path);
+  if (cached) return cached;
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(readFileSync(path));
+  } catch (error) {
+    throw new Error(`Cannot read the Word template ${path} (${(error as Error).message}): restore it with \`npm run reference-docx\``);
+  }
+  const part = (name: string) => {
+    const data = files[name];
+    if (!data) throw new Error(`The Word template ${path} has no ${name}: restore it with \`npm run reference-docx\`, or save it again from Word as .docx`);
+    return strFromU8(data);
+  };
+  const styles = part("word/styles.xml");
+  const styleIds = new Set(Array.from(parse(styles).getElementsByTagNameNS(W, "style")).map((s) => s.getAttributeNS(W, "styleId") ?? ""));
+  const document = parse(part("word/document.xml"));
+  const sections = document.getElementsByTagNameNS(W, "sectPr");
+  const sectPr = sections[sections.length - 1];
+  const attr = (name: string, key: string, fallback: number) => {
+    const element = sectPr?.getElementsByTagNameNS(W, name)[0];
+    const value = element?.getAttributeNS(W, key);
+    return value ? Number(value) : fallback;
+  };
+  const rels = relTargets(files, "word/_rels/document.xml.rels");
+  const furniture = (tag: "headerReference" | "footerReference") => {
+    const found: { default?: string; first?: string } = {};
+    for (const ref of Array.from(sectPr?.getElementsByTagNameNS(W, tag) ?? [])) {
+      const kind = ref.getAttributeNS(W, "type");
+      const target = rels.get(ref.getAttributeNS(R, "id") ?? "");
+      if ((kind === "default" || kind === "first") && target) found[kind] = part(`word/${target.replace(/^\/?word\//, "")}`);
+    }
+    return found;
+  };
+  const reference: Reference = {
+    styles,
+    styleIds,
+    page: { width: attr("pgSz", "w", 11906), height: attr("pgSz", "h", 16838), landscape: sectPr?.getElementsByTagNameNS(W, "pgSz")[0]?.getAttributeNS(W, "orient") === "landscape" },
+    margin: {
+      top: attr("pgMar", "top", 1440), right: attr("pgMar", "right", 1440), bottom: attr("pgMar", "bottom", 1440), left: attr("pgMar", "left", 1440),
+      header: attr("pgMar", "header", 708), footer: attr("pgMar", "footer", 708), gutter: attr("pgMar", "gutter", 0),
+    },
+    titlePage: (sectPr?.getElementsByTagNameNS(W, "titlePg").length ?? 0) > 0,
+    headers: furniture("headerReference"),
+    footers: furniture("footerReference"),
+  };
+  cache.set(path, reference);
+  return reference;
+}
+
+export interface Language {
+  value: string;
+  eastAsia: string;
+  bidi: string;
+}
+
+/** The styles with the language in the document defaults and in every style that names one. */
+export function stylesWithLanguage(styles: string, language: Language): string {
+  const doc = parse(styles);
+  const setLang = (rPr: XmlElement) => {
+    let lang = rPr.getElementsByTagNameNS(W, "lang")[0];
+    if (!lang) {
+      lang = doc.createElementNS(W, "w:lang");
+      rPr.appendChild(lang);
+    }
+    lang.setAttributeNS(W, "w:val", language.value);
+    lang.setAttributeNS(W, "w:eastAsia", language.eastAsia);
+    lang.setAttributeNS(W, "w:bidi", language.bidi);
+  };
+  const root = doc.documentElement!;
+  let defaults = root.getElementsByTagNameNS(W, "docDefaults")[0];
+  if (!defaults) {
+    defaults = doc.createElementNS(W, "w:docDefaults");
+    root.insertBefore(defaults, root.firstChild);
+  }
+  let rPrDefault = defaults.getElementsByTagNameNS(W, "rPrDefault")[0];
+  if (!rPrDefault) {
+    rPrDefault = doc.createElementNS(W, "w:rPrDefault");
+    defaults.insertBefore(rPrDefault, defaults.firstChild);
+  }
+  let rPr = rPrDefault.getElementsByTagNameNS(W, "rPr")[0];
+  if (!rPr) {
+    rPr = doc.createElementNS(W, "w:rPr");
+    rPrDefault.appendChild(rPr);
+  }
+  setLang(rPr);
+  for (const lang of Array.from(root.getElementsByTagNameNS(W, "lang"))) {
+    lang.setAttributeNS(W, "w:val", language.value);
+    lang.setAttributeNS(W, "w:eastAsia", language.eastAsia);
+    lang.setAttributeNS(W, "w:bidi", language.bidi);
+  }
+  return new XMLSerializer().serializeToString(doc);
+}

@@ -1,0 +1,186 @@
+/**
+ * The .docx a translator receives: styles only, the look from templates/reference.docx,
+ * notes as real notes, the language set, page furniture, properties, repeatable bytes, and
+ * LibreOffice's reading of it.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli, ROOT, tempDir } from "./helpers.ts";
+
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+let out: string;
+
+function parts(path: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(unzipSync(readFileSync(path))).map(([name, data]) => [name, strFromU8(data)]));
+}
+const xml = (text: string) => new DOMParser().parseFromString(text, "text/xml");
+const elements = (text: string, name: string) => Array.from(xml(text).getElementsByTagNameNS(W, name));
+const signatoryNames = () =>
+  readFileSync(join(ROOT, "source/letter.md"), "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("- "))
+    .map((line) => line.slice(2).replace(/\\([*_])/g, "$1").trim());
+
+beforeAll(async () => {
+  out = tempDir();
+  const { code, stderr } = await cli(["build", "source/letter.md", "test/fixtures/endnotes.md", "--out", out, "--format", "docx"], { env: { SOURCE_DATE_EPOCH: "1654041600" } });
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+});
+
+describe("styles only", () => {
+  it("gives every paragraph of the body and the notes a named style", () => {
+    for (const name of ["letter.docx", "endnotes.docx"]) {
+      const docx = parts(join(out, name));
+      for (const part of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
+        const notes = elements(docx[part], part.includes("notes") ? (part.includes("foot") ? "footnote" : "endnote") : "body");
+        const paragraphs = notes
+          .filter((n) => !part.includes("notes") || Number(n.getAttributeNS(W, "id")) > 0)
+          .flatMap((n) => Array.from(n.getElementsByTagNameNS(W, "p")));
+        for (const p of paragraphs) expect(p.getElementsByTagNameNS(W, "pStyle").length, `${name} ${part}: ${p.textContent}`).toBe(1);
+      }
+    }
+  });
+
+  it("has no direct fonts, sizes or colours, no manual breaks, no tracked changes or comments", () => {
+    const docx = parts(join(out, "letter.docx"));
+    for (const part of ["word/document.xml", "word/footnotes.xml"]) {
+      for (const tag of ["rFonts", "sz", "color", "br", "ins", "del", "commentReference", "txbxContent"]) {
+        expect(elements(docx[part], tag), `${tag} in ${part}`).toHaveLength(0);
+      }
+    }
+    expect(Object.keys(docx)).not.toContain("word/comments.xml");
+  });
+
+  it("prints Markdown's formatting as character styles, with adjacent runs merged", () => {
+    const docx = parts(join(out, "endnotes.docx"));
+    const body = elements(docx["word/document.xml"], "p").filter((p) => p.getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "BodyText");
+    const runs = body.flatMap((p) => Array.from(p.getElementsByTagNameNS(W, "r"))).filter((r) => r.getElementsByTagNameNS(W, "t").length);
+    const styled = runs.map((r) => {
+      const style = r.getElementsByTagNameNS(W, "rStyle")[0]?.getAttributeNS(W, "val") ?? "";
+      const direct = ["b", "i", "strike"].filter((t) => r.getElementsByTagNameNS(W, t).length);
+      return `${r.textContent}|${style}|${direct.join(",")}`;
+    });
+    expect(styled).toEqual(expect.arrayContaining(["accent|Emphasis|", "gras|Strong|", "les deux|Strong|i", "code|VerbatimChar|", "barré||strike", "lien|Hyperlink|"]));
+    // One run for the text between the formatted pieces: nothing split without a reason.
+    expect(styled[0]).toBe("Un appel||");
+    for (let i = 1; i < runs.length; i++) {
+      const a = runs[i - 1];
+      const b = runs[i];
+      if (a.parentNode !== b.parentNode || a.nextSibling !== b) continue;
+      const props = (r: XmlElement) => r.getElementsByTagNameNS(W, "rPr")[0]?.toString() ?? "";
+      expect(props(a) === props(b), `runs "${a.textContent}" and "${b.textContent}" could be one`).toBe(false);
+    }
+  });
+});
+
+describe("notes", () => {
+  it("writes endnotes when the source says notes: endnotes, a repeat as a NOTEREF", () => {
+    const docx = parts(join(out, "endnotes.docx"));
+    expect(elements(docx["word/document.xml"], "footnoteReference")).toHaveLength(0);
+    expect(elements(docx["word/document.xml"], "endnoteReference").map((e) => e.getAttributeNS(W, "id"))).toEqual(["1", "2"]);
+    const instructions = elements(docx["word/document.xml"], "instrText").map((e) => e.textContent);
+    expect(instructions).toEqual([" NOTEREF _RefNote1 \\f \\h "]);
+    const endnotes = elements(docx["word/endnotes.xml"], "endnote").filter((n) => Number(n.getAttributeNS(W, "id")) > 0);
+    expect(endnotes.map((n) => n.textContent)).toEqual(["Note A, with emphasis.", "Note B."]);
+  });
+});
+
+describe("language, furniture and properties", () => {
+  it("sets the language in the document defaults, East Asian and bidi slots included", () => {
+    const styles = parts(join(out, "endnotes.docx"))["word/styles.xml"];
+    const defaults = elements(styles, "docDefaults")[0];
+    const lang = defaults.getElementsByTagNameNS(W, "lang")[0];
+    expect([lang.getAttributeNS(W, "val"), lang.getAttributeNS(W, "eastAsia"), lang.getAttributeNS(W, "bidi")]).toEqual(["fr-FR", "zh-CN", "ar-SA"]);
+    expect(parts(join(out, "endnotes.docx"))["docProps/core.xml"]).toContain("<dc:language>fr</dc:language>");
+  });
+
+  it("puts the short title in the header, the page number in the footer, the signatories in three columns", () => {
+    const docx = parts(join(out, "letter.docx"));
+    const headers = Object.keys(docx).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => xml(docx[n]).documentElement!.textContent);
+    expect(headers).toContain("Bachelet’s visit whitewashed repression");
+    const footers = Object.keys(docx).filter((n) => /^word\/footer\d+\.xml$/.test(n)).map((n) => docx[n]);
+    expect(footers.some((f) => /PAGE/.test(f) && /NUMPAGES/.test(f))).toBe(true);
+    const sections = elements(docx["word/document.xml"], "sectPr");
+    const columns = sections.map((s) => s.getElementsByTagNameNS(W, "cols")[0]?.getAttributeNS(W, "num"));
+    expect(columns).toEqual(["1", "3", "1"]);
+    // The three-column section holds exactly the signatories.
+    const body = elements(docx["word/document.xml"], "body")[0];
+    const paragraphs = Array.from(body.getElementsByTagNameNS(W, "p"));
+    const end = paragraphs.findIndex((p) => p.getElementsByTagNameNS(W, "cols")[0]?.getAttributeNS(W, "num") === "3");
+    const start = paragraphs.findIndex((p, i) => i < end && p.getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Signatory");
+    expect(end - start + 1).toBe(230);
+  });
+
+  it("fills title, subject, author, keywords, description and dates from SOURCE_DATE_EPOCH", () => {
+    const core = parts(join(out, "letter.docx"))["docProps/core.xml"];
+    expect(core).toMatch(/<dc:title>Activists slam/);
+    expect(core).toMatch(/<dc:subject>230 Uyghur/);
+    expect(core).toMatch(/<dc:creator>230 Uyghur/);
+    expect(core).toMatch(/<cp:keywords>Michelle Bachelet, OHCHR/);
+    expect(core).toMatch(/<dc:description>230 Uyghur/);
+    expect(core).toContain(">2022-06-01T00:00:00Z</dcterms:created>");
+    expect(core).toContain(">2022-06-01T00:00:00Z</dcterms:modified>");
+  });
+
+  it("is the same bytes when built again with the same SOURCE_DATE_EPOCH", async () => {
+    const again = tempDir();
+    const { code } = await cli(["build", "source/letter.md", "--out", again, "--format", "docx"], { env: { SOURCE_DATE_EPOCH: "1654041600", TZ: "Asia/Tokyo" } });
+    expect(code).toBe(0);
+    expect(Buffer.compare(readFileSync(join(again, "letter.docx")), readFileSync(join(out, "letter.docx")))).toBe(0);
+  });
+});
+
+describe("the look comes from templates/reference.docx", () => {
+  it("takes a style, the page size and the header someone changed in a copy of it", async () => {
+    const templates = tempDir();
+    cpSync(join(ROOT, "templates"), templates, { recursive: true });
+    const reference = unzipSync(readFileSync(join(templates, "reference.docx")));
+    const styles = strFromU8(reference["word/styles.xml"]).replace(
+      /(<w:style [^>]*w:styleId="Heading2"[^>]*>[\s\S]*?<w:rPr>)/,
+      '$1<w:color w:val="C00000"/>',
+    );
+    expect(styles).toContain('<w:color w:val="C00000"/>');
+    reference["word/styles.xml"] = strToU8(styles);
+    const document = strFromU8(reference["word/document.xml"]).replace(/<w:pgSz [^>]*\/>/, '<w:pgSz w:w="12240" w:h="15840" w:orient="portrait"/>');
+    reference["word/document.xml"] = strToU8(document);
+    for (const name of Object.keys(reference).filter((n) => /^word\/header\d+\.xml$/.test(n))) {
+      reference[name] = strToU8(strFromU8(reference[name]).replace("[short-title]", "Coalition — [short-title]"));
+    }
+    writeFileSync(join(templates, "reference.docx"), zipSync(reference));
+    const dir = tempDir();
+    const { code, stderr } = await cli(["build", "source/letter.md", "--out", dir, "--format", "docx", "--templates", templates]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const docx = parts(join(dir, "letter.docx"));
+    const heading2 = elements(docx["word/styles.xml"], "style").find((s) => s.getAttributeNS(W, "styleId") === "Heading2")!;
+    expect(heading2.getElementsByTagNameNS(W, "color")[0].getAttributeNS(W, "val")).toBe("C00000");
+    const sizes = elements(docx["word/document.xml"], "pgSz").map((s) => s.getAttributeNS(W, "w"));
+    expect(new Set(sizes)).toEqual(new Set(["12240"]));
+    const headers = Object.keys(docx).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => xml(docx[n]).documentElement!.textContent);
+    expect(headers).toContain("Coalition — Bachelet’s visit whitewashed repression");
+  });
+});
+
+describe("LibreOffice, a real word processor", () => {
+  it("converts it to PDF with the title, the heading and all 230 signatories", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "profile"));
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore" });
+    expect(readdirSync(dir)).toContain("letter.pdf");
+    const text = execFileSync("pdftotext", [join(dir, "letter.pdf"), "-"], { encoding: "utf8" });
+    // pdftotext joins a name wrapped at its hyphen ("Ardèche-/Tibet"): compare without spaces and hyphens.
+    const squash = (t: string) => t.normalize("NFC").replace(/[\s\-‐]+/g, "");
+    const flat = squash(text);
+    expect(flat).toContain(squash("Activists slam Michelle Bachelet’s six-day visit"));
+    expect(text).toContain("Signed by:");
+    const names = signatoryNames();
+    expect(names).toHaveLength(230);
+    const missing = names.filter((name) => !flat.includes(squash(name)));
+    expect(missing).toEqual([]);
+  });
+});
