@@ -49,6 +49,7 @@ async function defaultSources(): Promise<string[]> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "check") return checkCommand(rest);
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,

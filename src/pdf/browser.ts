@@ -57,6 +57,11 @@ export class BrowserMissingError extends Error {
 export interface LaunchOptions {
   /** How long the browser may take to start, in ms. */
   timeout?: number;
+  /**
+   * Let Puppeteer close the browser and exit the process on Ctrl-C (its default). A caller
+   * that stops cleanly by itself (the dev server) turns this off.
+   */
+  handleSignals?: boolean;
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
@@ -67,6 +72,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: options.timeout ?? 30_000,
+    handleSIGINT: options.handleSignals ?? true,
+    handleSIGTERM: options.handleSignals ?? true,
+    handleSIGHUP: options.handleSignals ?? true,
     protocolTimeout: 120_000,
   });
 }

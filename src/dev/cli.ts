@@ -1,0 +1,31 @@
+/**
+ * `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir]`
+ * Ctrl-C stops the watcher, the server and the browser.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startDev } from "./index.ts";
+
+export async function devCommand(args: string[], root: string): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string", default: "4173" },
+      source: { type: "string", default: join(root, "source") },
+      out: { type: "string", default: join(root, "dist") },
+      templates: { type: "string", default: join(root, "templates") },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port });
+  console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  console.log("broadside dev: stopping");
+  await dev.close();
+  return 0;
+}

@@ -1,0 +1,233 @@
+/**
+ * `npm run dev`: watch the sources and templates, rebuild what changed with one browser kept
+ * open, and serve a live preview on 127.0.0.1. The HTML preview is published as soon as it is
+ * compiled; the PDF and DOCX follow. An error keeps the last good output on screen, with the
+ * messages over it.
+ */
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { basename, join, resolve } from "node:path";
+import type { Element, Root as HastRoot } from "hast";
+import { toHtml } from "hast-util-to-html";
+import { h } from "hastscript";
+import type { Browser } from "puppeteer";
+import type { VFile } from "vfile";
+import { checkLetter } from "../check/index.ts";
+import { compileDocx } from "../docx/index.ts";
+import { compileHtml } from "../html/index.ts";
+import { parseLetter, readSource } from "../letter.ts";
+import { launchBrowser } from "../pdf/browser.ts";
+import { compilePdf } from "../pdf/index.ts";
+import { formatMessages } from "../report.ts";
+import { writeAtomic } from "../write.ts";
+import { watchFolders, type Watcher } from "./watch.ts";
+
+export interface DevOptions {
+  sourceDir: string;
+  templatesDir: string;
+  outDir: string;
+  port: number;
+  log?: (line: string) => void;
+}
+
+interface Document {
+  source: string;
+  name: string;
+  /** The last good preview tree, and its version. */
+  tree?: HastRoot;
+  version: number;
+  messages: string[];
+  errors: boolean;
+  building?: Promise<void>;
+  again: boolean;
+}
+
+export interface DevServer {
+  url: string;
+  browserPid?: number;
+  /** Waits for the rebuilds under way. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const PREVIEW_SCRIPT = (name: string) => `
+(() => {
+  const key = "broadside-scroll-" + ${JSON.stringify(name)};
+  const saved = sessionStorage.getItem(key);
+  if (saved) window.scrollTo(0, Number(saved));
+  addEventListener("scroll", () => sessionStorage.setItem(key, String(scrollY)), { passive: true });
+  const events = new EventSource("/events");
+  events.addEventListener("change", (event) => {
+    const data = JSON.parse(event.data);
+    if (data.name === ${JSON.stringify(name)}) location.reload();
+  });
+})();`;
+
+export async function startDev(options: DevOptions): Promise<DevServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const sourceDir = resolve(options.sourceDir);
+  const documents = new Map<string, Document>();
+  const clients = new Set<ServerResponse>();
+  const browser: Promise<Browser> = launchBrowser({ handleSignals: false });
+  browser.catch(() => undefined);
+
+  const notify = (name: string, what: string) => {
+    for (const client of clients) client.write(`event: change\ndata: ${JSON.stringify({ name, what })}\n\n`);
+  };
+
+  async function buildOnce(doc: Document) {
+    const started = performance.now();
+    const file: VFile = await readSource(doc.source).catch((error: Error) => {
+      throw new Error(`cannot read ${doc.source}: ${error.message}`);
+    });
+    const letter = parseLetter(file);
+    if (letter) checkLetter(letter);
+    doc.messages = formatMessages([file]).split("\n").filter(Boolean);
+    doc.errors = file.messages.some((m) => m.fatal === true);
+    if (doc.messages.length) log(doc.messages.join("\n"));
+    if (!letter || doc.errors) {
+      log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
+      notify(doc.name, "error");
+      return;
+    }
+    const { html, tree } = await compileHtml(letter, { templatesDir: options.templatesDir });
+    doc.tree = tree;
+    doc.version++;
+    const htmlMs = performance.now() - started;
+    notify(doc.name, "html");
+    const [docx, pdf] = await Promise.all([
+      compileDocx(letter, { templatesDir: options.templatesDir }),
+      browser.then((b) => compilePdf(html, { browser: b, meta: letter.meta })),
+    ]);
+    await Promise.all([
+      writeAtomic(join(options.outDir, `${doc.name}.html`), html),
+      writeAtomic(join(options.outDir, `${doc.name}.docx`), docx),
+      writeAtomic(join(options.outDir, `${doc.name}.pdf`), pdf),
+    ]);
+    log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx in ${(performance.now() - started).toFixed(0)} ms`);
+    notify(doc.name, "outputs");
+  }
+
+  /** Rebuild a document; saves during a rebuild give one more rebuild, of the latest text. */
+  function rebuild(doc: Document): Promise<void> {
+    if (doc.building) {
+      doc.again = true;
+      return doc.building;
+    }
+    doc.building = (async () => {
+      do {
+        doc.again = false;
+        try {
+          await buildOnce(doc);
+        } catch (error) {
+          doc.errors = true;
+          doc.messages = [`${doc.source}: error: ${(error as Error).message}`];
+          log(doc.messages[0]);
+          notify(doc.name, "error");
+        }
+      } while (doc.again);
+      doc.building = undefined;
+    })();
+    return doc.building;
+  }
+
+  const documentFor = (path: string): Document | undefined => {
+    if (!/\.md$/i.test(path)) return undefined;
+    const source = resolve(path);
+    let doc = documents.get(source);
+    if (!doc) {
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), version: 0, messages: [], errors: false, again: false };
+      documents.set(source, doc);
+    }
+    return doc;
+  };
+
+  for (const name of (await readdir(sourceDir)).filter((n) => /\.md$/i.test(n)).sort()) documentFor(join(sourceDir, name));
+  await Promise.all([...documents.values()].map(rebuild));
+
+  const watcher: Watcher = watchFolders([sourceDir, resolve(options.templatesDir)], (paths) => {
+    const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
+    const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
+    for (const doc of new Set(targets)) void rebuild(doc);
+  });
+
+  function preview(doc: Document, res: ServerResponse) {
+    const nonce = randomBytes(12).toString("base64");
+    const tree: HastRoot = doc.tree ? structuredClone(doc.tree) : { type: "root", children: [h("html", [h("head"), h("body")])] };
+    const html = tree.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
+    const body = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "body");
+    const links = h("nav", { className: ["broadside-dev"], style: "position:fixed;top:0;right:0;font:13px system-ui,sans-serif;background:#fffdf9e6;padding:4px 8px;border-bottom-left-radius:6px" }, [
+      h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters"),
+    ]);
+    const overlay = doc.messages.length
+      ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors ? "#7a1010" : "#5a4a00"};color:#fff` },
+          [doc.errors ? "Not rebuilt: the last good version is shown.\n" : "", doc.messages.join("\n")])]
+      : [];
+    body?.children.push(links, ...overlay, h("script", { nonce }, PREVIEW_SCRIPT(doc.name)));
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; script-src 'nonce-${nonce}'; connect-src 'self'`,
+    });
+    res.end(toHtml(tree));
+  }
+
+  function index(res: ServerResponse) {
+    const items = [...documents.values()].map((doc) =>
+      h("li", [h("a", { href: `/${doc.name}.html` }, doc.name), " — ", h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), doc.errors ? " (errors)" : ""]),
+    );
+    const page: HastRoot = { type: "root", children: [{ type: "doctype" }, h("html", { lang: "en" }, [h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]), h("body", [h("h1", "broadside preview"), h("ul", items)])])] };
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(toHtml(page));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname === "/") return index(res);
+    if (url.pathname === "/events") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.write(": connected\n\n");
+      clients.add(res);
+      req.on("close", () => clients.delete(res));
+      return;
+    }
+    const match = /^\/([^/]+)\.(html|pdf|docx)$/.exec(url.pathname);
+    const doc = match && [...documents.values()].find((d) => d.name === decodeURIComponent(match[1]));
+    if (!match || !doc) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
+    if (match[2] === "html") return preview(doc, res);
+    try {
+      const data = await readFile(join(options.outDir, `${doc.name}.${match[2]}`));
+      const type = match[2] === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(data);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not built yet");
+    }
+  }
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolvePromise());
+  });
+  const { port } = server.address() as AddressInfo;
+  const b = await browser.catch(() => undefined);
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    browserPid: b?.process()?.pid,
+    async idle() {
+      await Promise.all([...documents.values()].map((d) => d.building));
+    },
+    async close() {
+      watcher.close();
+      for (const client of clients) client.end();
+      await new Promise<void>((r) => server.close(() => r()));
+      await Promise.all([...documents.values()].map((d) => d.building?.catch(() => undefined)));
+      await browser.then((x) => x.close(), () => undefined);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The preview server as an editor uses it: start it, change the source, see the new text in the
+ * served HTML and a new PDF, break the source, see the error over the last good output, stop
+ * it with Ctrl-C and find nothing left running.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, tempDir } from "./helpers.ts";
+
+let dir: string;
+let child: ChildProcess;
+let output = "";
+let url = "";
+let browserPid = 0;
+
+const source = () => join(dir, "src", "a.md");
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const fetchText = async (path: string) => (await fetch(new URL(path, url))).text();
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  dir = tempDir();
+  mkdirSync(join(dir, "src"));
+  mkdirSync(join(dir, "out"));
+  copyFileSync(join(ROOT, "test/fixtures/notes.md"), source());
+  child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", "--source", join(dir, "src"), "--out", join(dir, "out")], { cwd: ROOT });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(output) ?? undefined, 60_000);
+  url = line[1];
+  browserPid = Number(line[2]);
+});
+
+afterAll(() => {
+  if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+describe("npm run dev", () => {
+  it("serves the letter with links to its PDF and DOCX", async () => {
+    const page = await fetchText("a.html");
+    expect(page).toContain("The first call is to zeta");
+    expect(page).toContain('href="/a.pdf"');
+    expect(await fetchText("/")).toContain('href="/a.html"');
+    const pdf = await fetch(new URL("a.pdf", url));
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+  });
+
+  it("rebuilds once for a burst of saves, with the latest text, HTML first and then the PDF", async () => {
+    const before = statSync(join(dir, "out", "a.pdf")).mtimeMs;
+    const builds = (output.match(/preview in/g) ?? []).length;
+    const text = readFileSync(source(), "utf8");
+    // An editor that saves by writing a temporary file and renaming it over the source, 30 times in 300 ms.
+    for (let i = 1; i <= 30; i++) {
+      writeFileSync(join(dir, "src", ".a.md.swp"), text.replace("The first call is to zeta", `Save number ${i} calls zeta`));
+      renameSync(join(dir, "src", ".a.md.swp"), source());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until("the new text in the preview", async () => (await fetchText("a.html")).includes("Save number 30 calls zeta"));
+    await until("a new PDF", () => statSync(join(dir, "out", "a.pdf")).mtimeMs > before);
+    await until("the PDF's text", () => execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Save number 30 calls zeta"));
+    await new Promise((r) => setTimeout(r, 500));
+    const rebuilds = (output.match(/preview in/g) ?? []).length - builds;
+    expect(rebuilds).toBeGreaterThanOrEqual(1);
+    expect(rebuilds).toBeLessThanOrEqual(2); // one for the burst (a second only if the burst straddled a build)
+    expect(output).not.toMatch(/Save number (?!30)\d+ calls zeta/);
+  });
+
+  it("keeps the last good output and shows the error over it when the source breaks", async () => {
+    writeFileSync(source(), readFileSync(source(), "utf8").replace("[^table]: Called from a table cell.", ""));
+    const page = await until("the error in the preview", async () => {
+      const html = await fetchText("a.html");
+      return html.includes("broadside-dev-messages") && html.includes("missing-note-definition") ? html : undefined;
+    });
+    expect(page).toContain("Not rebuilt: the last good version is shown.");
+    expect(page).toMatch(/a\.md:\d+:\d+: error: Note \[\^table\] is referenced but never defined/);
+    expect(page).toContain("Save number 30 calls zeta");
+    expect(execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" })).toContain("Save number 30 calls zeta");
+    expect(output).toContain("a: not rebuilt (errors above)");
+  });
+
+  it("stops the browser and the server on Ctrl-C", async () => {
+    expect(alive(browserPid)).toBe(true);
+    child.kill("SIGINT");
+    const code = await until("the exit", () => child.exitCode ?? undefined, 20_000);
+    expect(code).toBe(0);
+    expect(output).toContain("broadside dev: stopping");
+    await until("the browser to end", () => !alive(browserPid), 10_000);
+    await expect(fetch(url)).rejects.toThrow();
+  });
+});
