@@ -93,6 +93,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       return;
     }
     const { html, tree } = await compileHtml(letter, { templatesDir: options.templatesDir });
+    if (doc.again) return; // a newer save came in while compiling: build that instead
     doc.tree = tree;
     doc.version++;
     const htmlMs = performance.now() - started;
@@ -101,6 +102,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       compileDocx(letter, { templatesDir: options.templatesDir }),
       browser.then((b) => compilePdf(html, { browser: b, meta: letter.meta })),
     ]);
+    if (doc.again) return;
     await Promise.all([
       writeAtomic(join(options.outDir, `${doc.name}.html`), html),
       writeAtomic(join(options.outDir, `${doc.name}.docx`), docx),

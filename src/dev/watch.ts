@@ -1,7 +1,9 @@
 /**
- * Watching folders for saves. Editors save in bursts (write, rename, touch), so changes are
- * gathered until the folder has been quiet for `quietMs`, and a file that is still growing is
- * waited for: one rebuild of the latest text, never of a half-saved file.
+ * Watching folders for saves. A lone save is reported after `firstMs` (the preview should
+ * follow a save at once); a burst of saves (editors write, rename, touch) is gathered until
+ * the folder has been quiet for `quietMs`. A file still growing is waited for, so a half-saved
+ * file is never reported. The caller drops a build that a newer report overtakes, so a burst
+ * gives one published rebuild of the latest text.
  */
 import { type FSWatcher, watch } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -21,14 +23,15 @@ async function settled(path: string, quietMs: number): Promise<void> {
   }
 }
 
-export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 80): Watcher {
+export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 60, firstMs = 8): Watcher {
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  let lastEvent = 0;
   const flush = async () => {
     timer = undefined;
     const paths = [...changed];
     changed.clear();
-    await Promise.all(paths.map((p) => settled(p, Math.min(quietMs, 40))));
+    await Promise.all(paths.map((p) => settled(p, firstMs)));
     if (changed.size) return; // more came while we waited: the next flush takes them all
     onChange(paths);
   };
@@ -36,8 +39,11 @@ export function watchFolders(folders: string[], onChange: (paths: string[]) => v
     watch(folder, (_event, name) => {
       if (!name || name.startsWith(".") || name.endsWith("~") || name.includes(".tmp-")) return;
       changed.add(join(folder, name.toString()));
+      const now = Date.now();
+      const inBurst = now - lastEvent < quietMs;
+      lastEvent = now;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void flush(), quietMs);
+      timer = setTimeout(() => void flush(), inBurst ? quietMs : firstMs);
     }),
   );
   return {
