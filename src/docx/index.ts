@@ -23,7 +23,6 @@ import {
   type INumberingOptions,
   type ISectionOptions,
   LevelFormat,
-  Packer,
   PageNumber,
   PageOrientation,
   Paragraph,
@@ -42,7 +41,7 @@ import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
 import { noteRefField } from "./fields.ts";
-import { finishPackage } from "./package.ts";
+import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 
 export interface DocxOptions {
@@ -333,8 +332,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     features: { updateFields: false },
     sections,
   });
-  const packed = new Uint8Array(await Packer.toBuffer(doc));
-  return finishPackage(packed, {
+  return finishPackage(await packageParts(doc), {
     headers: reference.headers,
     footers: reference.footers,
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },

@@ -5,6 +5,7 @@
  * SOURCE_DATE_EPOCH are the same bytes.
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
+import { type Document, Packer } from "docx";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -58,8 +59,28 @@ function stableRelationshipIds(files: Record<string, Uint8Array>) {
   }
 }
 
-export function finishPackage(zip: Uint8Array, finish: Finish): Uint8Array {
-  const files = unzipSync(zip);
+type Parts = Record<string, Uint8Array>;
+
+interface Compiler {
+  compile(file: Document, prettify?: unknown, overrides?: unknown[]): Iterable<[string, string | Uint8Array]>;
+}
+
+/**
+ * The package's parts. The `docx` library's Packer zips what its compiler makes; taking the
+ * compiler's parts directly spares a zip and an unzip (a third of the .docx time on a long
+ * letter). Should a later `docx` hide its compiler, the zipped package is unzipped instead.
+ */
+export async function packageParts(doc: Document): Promise<Parts> {
+  const compiler = (Packer as unknown as { compiler?: Compiler }).compiler;
+  if (compiler && typeof compiler.compile === "function") {
+    const parts: Parts = {};
+    for (const [path, data] of compiler.compile(doc, undefined, [])) parts[path] = typeof data === "string" ? strToU8(data) : data;
+    if (parts["word/document.xml"] && parts["[Content_Types].xml"]) return parts;
+  }
+  return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
+}
+
+export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
   // The first section's header and footer parts take the template's.
