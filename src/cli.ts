@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
 import { runCheck } from "./check/cli.ts";
+import { importCommand } from "./import/cli.ts";
 import { BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
 
@@ -49,6 +50,7 @@ async function defaultSources(): Promise<string[]> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "check") return checkCommand(rest);
+  if (command === "import") return importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({

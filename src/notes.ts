@@ -116,7 +116,10 @@ function reportUndefinedCalls(tree: Root, file: VFile) {
     if (node.type !== "text" || !node.position) return;
     const start = node.position.start.offset ?? 0;
     const raw = source.slice(start, node.position.end.offset);
-    for (const match of raw.matchAll(/\[\^([^\]\s][^\]]*)\]/g)) {
+    // A label holds no `[` (as in CommonMark): each match attempt stops at the next bracket, so a
+    // long run of `[^[^[^…` takes linear time.
+    // `\[^1]` is an escaped bracket, written to be read as it stands.
+    for (const match of raw.matchAll(/(?<!\\)\[\^([^[\]\s][^[\]]*)\]/g)) {
       const at = place.toPoint(start + match.index);
       if (!at) continue;
       const written = match[0];

@@ -40,6 +40,7 @@ import { warn } from "../messages.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
+import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { noteRefField } from "./fields.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
@@ -82,7 +83,6 @@ type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 const BODY: Context = { paragraphStyle: "BodyText" };
 
-export const bookmarkName = (n: number) => `_RefNote${n}`;
 
 const inline: InlineMap = {
   text: (node, _state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks }],
@@ -258,10 +258,11 @@ function provenance(letter: Letter) {
   if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
     front.signatories = { ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}), ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}) };
   }
+  // One property a key: Word keeps text properties to 255 characters.
   return [
     { name: "broadside-source", value: letter.file.basename ?? "" },
-    { name: "broadside-front-matter", value: JSON.stringify(front) },
     { name: "broadside-notes", value: String(letter.notes.notes.length) },
+    ...Object.entries(front).map(([key, value]) => ({ name: `${FRONT_MATTER_PROPERTY}${key}`, value: JSON.stringify(value) })),
   ];
 }
 

@@ -1,0 +1,77 @@
+/**
+ * `npm run import -- <translated.docx> --lang fr [--out source/letter.fr.md] [--original source/letter.md]`
+ *
+ * Exit codes as for build: 0 imported (warnings allowed), 1 the .docx has errors (nothing
+ * written), 2 wrong usage, 3 broadside itself failed.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { size } from "../build.ts";
+import { hasErrors } from "../messages.ts";
+import { formatMessages } from "../report.ts";
+import { writeAtomic } from "../write.ts";
+import { importDocx } from "./index.ts";
+
+export const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [--out file.md] [--original file.md]
+  Turns a translated copy of a letter's .docx back into a Markdown source.
+  --lang tag        the translation's language (BCP 47: fr, es, zh-Hans, ug, …); required
+  --out file.md     where the Markdown goes (e.g. source/letter.fr.md); default: standard output
+  --original file   the Markdown the .docx was built from, to check the notes against
+                    (default: source/<name> from the .docx's properties, if it exists)`;
+
+const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
+function usage(message: string): number {
+  console.error(`broadside: ${message}\n${IMPORT_USAGE}`);
+  return 2;
+}
+
+export async function importCommand(args: string[]): Promise<number> {
+  let values: { lang?: string; out?: string; original?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        lang: { type: "string" },
+        out: { type: "string", short: "o" },
+        original: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) {
+    console.log(IMPORT_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) return usage(positionals.length ? `import takes one .docx, not ${positionals.length}` : "import needs the translated .docx");
+  if (!values.lang) return usage("import needs --lang, the language of the translation (e.g. --lang fr)");
+  if (!LANG_TAG.test(values.lang)) return usage(`--lang ${values.lang} is not a language tag like fr, es or zh-Hans`);
+  const [docx] = positionals;
+  const out = values.out === "-" ? undefined : values.out;
+  if (out && [docx, values.original].some((p) => p && resolve(p) === resolve(out))) {
+    return usage(`--out ${out} would overwrite ${resolve(out) === resolve(docx) ? "the .docx being imported" : "the original"}`);
+  }
+  const log = (line: string) => (out ? console.log(line) : console.error(line));
+
+  log(`broadside: importing ${docx} (${values.lang})${out ? ` into ${out}` : ""}`);
+  const result = await importDocx(docx, { lang: values.lang, original: values.original });
+  // The original's own warnings are its business; its errors explain why it could not be used.
+  const original = result.original && hasErrors(result.original) ? [result.original] : [];
+  const report = formatMessages([result.file, ...original]);
+  if (report) console.error(report);
+  if (result.markdown === undefined) {
+    console.error(`broadside: ${docx} not imported (errors above); nothing written`);
+    return 1;
+  }
+  if (out) {
+    await writeAtomic(out, result.markdown);
+    log(`  wrote ${out} (${size(Buffer.byteLength(result.markdown))})`);
+  } else {
+    process.stdout.write(result.markdown);
+  }
+  return 0;
+}

@@ -1,0 +1,309 @@
+/**
+ * Bring a translation back: a translated .docx (made by `broadside build`, edited in Word or
+ * LibreOffice) → a Markdown source with the same notes, ready for `broadside build`.
+ *
+ *   importDocx("letter-fr.docx", { lang: "fr" }) → { markdown, file }
+ *
+ * - Front matter: `title` from the Title paragraph, `subtitle` from Subtitle, `lang` from the
+ *   option, `short-title` from the running head if the translator changed it; every other key
+ *   from the original (docProps/custom.xml `broadside-fm-<key>` properties, else the original
+ *   Markdown). The signatory heading is the translated heading above the Signatory paragraphs.
+ * - Notes: numbered as Word shows them (order of first reference), each call `[^n]` where the
+ *   translator left it, the definitions at the end. The calls must be those of the original:
+ *   the same number of notes, and call k to note n in both (e.g. [1, 2, 1, 3]); otherwise
+ *   an error, and nothing is written.
+ * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Nodes } from "mdast";
+import { VFile } from "vfile";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { parseLetter, readSource } from "../letter.ts";
+import { fail, hasErrors, warn } from "../messages.ts";
+import { formatMessages } from "../report.ts";
+import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
+import { DocxPackage, PackageError } from "./package.ts";
+import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
+import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ImportOptions {
+  /** BCP 47 tag of the translation (`fr`, `zh-Hans`). */
+  lang: string;
+  /** The original Markdown: for the note check and the front matter. Default: source/<broadside-source>, if it exists. */
+  original?: string;
+  /** Where the default original is looked for (default: the project's source/). */
+  sourceDir?: string;
+}
+
+export interface ImportResult {
+  /** The Markdown source; undefined when there are errors (they are in `file.messages`). */
+  markdown?: string;
+  /** Messages about the .docx (its path is the .docx path). */
+  file: VFile;
+  /** The original Markdown, when it was read; has messages of its own if it could not be parsed. */
+  original?: VFile;
+}
+
+interface Original {
+  label: string;
+  calls: number[];
+  notes: number;
+  frontMatter: Record<string, unknown>;
+}
+
+const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
+
+export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
+  const file = new VFile({ path });
+  let pkg: DocxPackage;
+  let reading: DocxReading;
+  let reader: DocxReader;
+  try {
+    pkg = DocxPackage.open(await readFile(path));
+    reader = new DocxReader(pkg, file);
+    reading = reader.read();
+  } catch (error) {
+    if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
+      fail(file, `Cannot import ${path}: ${(error as Error).message}`, undefined, "import-unreadable");
+      return { file };
+    }
+    throw error;
+  }
+
+  // Note calls where Markdown has no place for them.
+  const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
+  for (const block of reading.blocks) {
+    if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
+      fail(file, `${reading.where(block.ordinal)}: a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${block.role.kind === "code" ? "code" : "front matter"}); move the note reference into the text`, { line: block.ordinal, column: 1 }, "import-note-place");
+    }
+  }
+
+  const custom = pkg.customProperties();
+  const numberOf = new Map(reading.order.map((key, i) => [key, i + 1]));
+  const calls = reading.calls.map((c) => numberOf.get(c.note) ?? 0);
+
+  // The original: named, or the one the .docx was built from.
+  const sourceName = custom.get("broadside-source")?.trim();
+  let originalPath = options.original;
+  if (!originalPath && sourceName && !/[\\/]/.test(sourceName)) {
+    const candidate = join(options.sourceDir ?? join(ROOT, "source"), sourceName);
+    if (existsSync(candidate)) originalPath = relative(process.cwd(), candidate) || candidate;
+  }
+  let originalFile: VFile | undefined;
+  let original: Original | undefined;
+  if (originalPath) {
+    ({ file: originalFile, original } = await readOriginal(originalPath));
+    if (!original) {
+      fail(file, `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`, undefined, "import-original");
+    }
+  }
+
+  // Note check.
+  if (original) {
+    checkNotes(file, reading, calls, original, reader);
+  } else if (!originalPath) {
+    const expected = Number(custom.get("broadside-notes"));
+    if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
+      const last = reading.calls[reading.calls.length - 1]?.ordinal;
+      fail(file, `${last ? `${reading.where(last)}: ` : ""}the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}; a note reference was deleted or added (pass --original to find which)`, last ? { line: last, column: 1 } : undefined, "import-note-mismatch");
+    }
+  }
+
+  // Front matter.
+  // The original's front matter, one custom property a key (broadside-fm-<key>, a JSON value).
+  let fromDocx: Record<string, unknown> | undefined;
+  for (const [name, json] of custom) {
+    if (!name.startsWith(FRONT_MATTER_PROPERTY)) continue;
+    const key = name.slice(FRONT_MATTER_PROPERTY.length);
+    try {
+      (fromDocx ??= {})[key] = JSON.parse(json);
+    } catch (error) {
+      warn(file, `The document property ${name} is not readable (${(error as Error).message}); \`${key}\` is taken from the original${original ? "" : ", which was not found either"}`, undefined, "import-front-matter");
+    }
+  }
+  if (!original && !originalPath) {
+    const what = fromDocx ? "" : ", and the front matter has only what the .docx shows (title, subtitle, short title) and lang";
+    warn(file, `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`, undefined, "import-no-original");
+  }
+  const base = { ...(original?.frontMatter ?? {}), ...(fromDocx ?? {}) };
+  const front = frontMatter(file, pkg, reading, base, options.lang);
+
+  if (hasErrors(file) || !front) return { file, original: originalFile };
+
+  // Markdown.
+  const formattingLost = (where: string, ordinal: number) =>
+    warn(file, `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, { line: ordinal, column: 1 }, "import-formatting");
+  const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
+  const body = renderBlocks(reading.blocks, bodyContext);
+  const notes = renderNotes(reading.order, reading.notes, (key) => ({
+    numberOf: bodyContext.numberOf,
+    formattingLost: (ordinal) => formattingLost(`note ${numberOf.get(key)}`, ordinal),
+  }));
+  const yaml = stringifyYaml(front, { lineWidth: 0 });
+  const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
+  selfCheck(markdown, path, calls, reading.order.length);
+  return { markdown, file, original: originalFile };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+async function readOriginal(path: string): Promise<{ file: VFile; original?: Original }> {
+  let file: VFile;
+  try {
+    file = await readSource(path);
+  } catch (error) {
+    file = new VFile({ path });
+    fail(file, `Cannot read the original: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { file };
+  }
+  const letter = parseLetter(file);
+  if (!letter) return { file };
+  const calls: number[] = [];
+  const walk = (node: Nodes) => {
+    if (node.type === "footnoteDefinition") return;
+    if (node.type === "footnoteReference" && node.data?.noteNumber) calls.push(node.data.noteNumber);
+    if ("children" in node) for (const c of node.children) walk(c as Nodes);
+  };
+  walk(letter.tree);
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  let frontMatter: Record<string, unknown> = {};
+  try {
+    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
+    if (value && typeof value === "object" && !Array.isArray(value)) frontMatter = value as Record<string, unknown>;
+  } catch {
+    // parseLetter read it; a second reading cannot fail differently
+  }
+  return { file, original: { label: path, calls, notes: letter.notes.notes.length, frontMatter } };
+}
+
+const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
+
+function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original, reader: DocxReader) {
+  const o = original.calls;
+  if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
+
+  // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
+  // tell which original note each translated note is: the first difference is found on those.
+  const was = reading.order.map((key) => reader.originalNumber(key));
+  const mapped = was.every((n, i) => n !== undefined && was.indexOf(n) === i);
+  const seq = mapped ? reading.calls.map((c) => was[reading.order.indexOf(c.note)]!) : calls;
+  let i = 0;
+  while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
+  if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
+
+  const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. Keep every note reference where the original has it (deleting a reference in Word deletes its note), or import with the right --original`;
+  const call = reading.calls[i] ?? reading.calls[reading.calls.length - 1];
+  const where = call ? `${reading.where(call.ordinal)}: ` : "";
+  const place = call ? { line: call.ordinal, column: 1 } : undefined;
+  let reason: string;
+  if (i < seq.length && i < o.length) {
+    const shown = calls[i];
+    const missing = mapped && !seq.includes(o[i]) ? `; the original's note ${o[i]} is called nowhere in the translation` : "";
+    reason = `note call ${i + 1} is to note ${shown}${mapped && seq[i] !== shown ? ` (the original's note ${seq[i]})` : ""}, but the original's call ${i + 1} is to note ${o[i]}${missing}`;
+  } else if (i >= seq.length) {
+    reason = `the translation has only ${seq.length} note call${seq.length === 1 ? "" : "s"}; the original's call ${i + 1} (to note ${o[i]}) and any after it are missing`;
+  } else {
+    reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
+  }
+  fail(file, `${where}${reason}: ${summary}`, place, "import-note-mismatch");
+}
+
+function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: Record<string, unknown>, lang: string): Record<string, unknown> | undefined {
+  const paragraphs = reading.blocks.filter((b): b is Extract<Block, { type: "paragraph" }> => b.type === "paragraph");
+  const textOf = (kind: string) =>
+    paragraphs
+      .filter((p) => p.role.kind === kind)
+      .map((p) => plainText(p.tokens))
+      .filter(Boolean)
+      .join(" ");
+  const core = pkg.coreProperties();
+  const originalTitle = typeof base.title === "string" ? base.title : undefined;
+  const originalShort = typeof base["short-title"] === "string" ? base["short-title"] : originalTitle;
+
+  let title = textOf("title");
+  if (!title) {
+    const fromProperties = core.get("title");
+    if (fromProperties) {
+      warn(file, `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): give the translated title the style Title`, { line: 1, column: 1 }, "import-title");
+      title = fromProperties;
+    } else {
+      fail(file, "No paragraph has the style Title and the document properties have no title: give the translated title (the first paragraph) the style Title", { line: 1, column: 1 }, "import-title");
+      return undefined;
+    }
+  }
+  const out: Record<string, unknown> = { title };
+  const subtitle = textOf("subtitle");
+  if (subtitle) out.subtitle = subtitle;
+
+  const untranslated: string[] = [];
+  const header = reading.header;
+  if (header && header !== originalShort && header !== title) out["short-title"] = header;
+  else if (base["short-title"] !== undefined && header !== title) {
+    out["short-title"] = base["short-title"];
+    untranslated.push("short-title (the page header was not translated)");
+  }
+  out.lang = lang;
+
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (!["title", "subtitle", "short-title", "lang"].includes(key)) rest[key] = value;
+  }
+  // Document properties the translator changed (File › Properties) win over the original's.
+  const fromCore: [string, string | undefined, unknown][] = [
+    ["author", core.get("creator"), rest.author],
+    ["description", core.get("description"), rest.description],
+    ["subject", core.get("subject"), rest.subject ?? rest.description],
+  ];
+  for (const [key, value, was] of fromCore) {
+    if (rest[key] !== undefined && value && value !== String(was ?? "")) rest[key] = value;
+  }
+
+  // The signatory list follows a heading; that heading, translated, is the one to look for.
+  const firstSignatory = reading.blocks.findIndex((b) => b.type === "paragraph" && b.role.kind === "signatory");
+  if (firstSignatory >= 0) {
+    for (let i = firstSignatory - 1; i >= 0; i--) {
+      const b = reading.blocks[i];
+      if (b.type !== "paragraph" || b.role.kind !== "heading") continue;
+      const heading = plainText(b.tokens).replace(/[\s:：]+$/u, "");
+      if (heading) {
+        const was = rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};
+        rest.signatories = { ...was, heading };
+      }
+      break;
+    }
+  }
+
+  for (const key of TEXT_KEYS) {
+    const value = rest[key];
+    if (value === undefined) continue;
+    const wasValue = base[key];
+    if (JSON.stringify(value) === JSON.stringify(wasValue)) untranslated.push(key);
+  }
+  if (untranslated.length) {
+    warn(file, `Copied from the original without translation: ${untranslated.join(", ")}; translate ${untranslated.length === 1 ? "it" : "them"} in the front matter of the imported file`, undefined, "import-untranslated");
+  }
+  return { ...out, ...rest };
+}
+
+/** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
+function selfCheck(markdown: string, path: string, calls: number[], notes: number) {
+  const check = new VFile({ path: `${path} (imported Markdown)`, value: markdown });
+  const letter = parseLetter(check);
+  const got: number[] = [];
+  const walk = (node: Nodes) => {
+    if (node.type === "footnoteDefinition") return;
+    if (node.type === "footnoteReference") got.push(node.data?.noteNumber ?? 0);
+    if ("children" in node) for (const c of node.children) walk(c as Nodes);
+  };
+  if (letter) walk(letter.tree);
+  if (!letter || hasErrors(check) || got.join() !== calls.join() || letter.notes.notes.length !== notes) {
+    throw new Error(
+      `broadside import: the Markdown made from ${path} does not read back as the same letter (calls ${listOf(got)} instead of ${listOf(calls)}):\n${formatMessages([check])}`,
+    );
+  }
+}

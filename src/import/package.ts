@@ -1,0 +1,183 @@
+/**
+ * A .docx package as the importer needs it: the parts (unzipped with fflate), parsed XML
+ * (@xmldom/xmldom), relationships, and the core and custom document properties.
+ *
+ * Namespaces are compared by local name plus a set of accepted URIs, so that files saved as
+ * "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
+ */
+import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { unzipSync } from "fflate";
+import { posix } from "node:path";
+
+export const NS = {
+  w: ["http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"],
+  r: ["http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships"],
+  mc: ["http://schemas.openxmlformats.org/markup-compatibility/2006"],
+  m: ["http://schemas.openxmlformats.org/officeDocument/2006/math", "http://purl.oclc.org/ooxml/officeDocument/math"],
+  v: ["urn:schemas-microsoft-com:vml"],
+  pkgRel: ["http://schemas.openxmlformats.org/package/2006/relationships"],
+} as const;
+
+export type Namespace = keyof typeof NS;
+
+/** The package could not be opened as a .docx at all. */
+export class PackageError extends Error {}
+
+export function is(node: XmlNode | null | undefined, ns: Namespace, local?: string): boolean {
+  if (!node || node.nodeType !== 1) return false;
+  const el = node as XmlElement;
+  return (NS[ns] as readonly string[]).includes(el.namespaceURI ?? "") && (local === undefined || el.localName === local);
+}
+
+/** Element children, in order. */
+export function kids(node: XmlNode): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
+  return out;
+}
+
+/** The first child element `ns:local`. */
+export function child(node: XmlNode | undefined, ns: Namespace, local: string): XmlElement | undefined {
+  if (!node) return undefined;
+  for (let c = node.firstChild; c; c = c.nextSibling) if (is(c, ns, local)) return c as XmlElement;
+  return undefined;
+}
+
+/** Every descendant element `ns:local`, in document order. */
+export function descendants(node: XmlNode, ns: Namespace, local: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  const walk = (n: XmlNode) => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType !== 1) continue;
+      if (is(c, ns, local)) out.push(c as XmlElement);
+      walk(c);
+    }
+  };
+  walk(node);
+  return out;
+}
+
+/** An attribute in one of the namespace's URIs (`w:val`, `r:id`, …). */
+export function attr(el: XmlElement | undefined, ns: Namespace, local: string): string | undefined {
+  if (!el) return undefined;
+  for (const uri of NS[ns]) if (el.hasAttributeNS(uri, local)) return el.getAttributeNS(uri, local) ?? undefined;
+  return undefined;
+}
+
+/** A WordprocessingML on/off property: `<w:b/>`, `<w:b w:val="false"/>`; undefined when absent. */
+export function onOff(parent: XmlElement | undefined, local: string): boolean | undefined {
+  const el = child(parent, "w", local);
+  if (!el) return undefined;
+  const val = attr(el, "w", "val");
+  return val === undefined || !["0", "false", "off", "none"].includes(val.toLowerCase());
+}
+
+export interface Relationship {
+  id: string;
+  type: string;
+  /** Package path of an internal target, or the URL of an external one. */
+  target: string;
+  external: boolean;
+}
+
+export class DocxPackage {
+  private readonly xmlCache = new Map<string, XmlDocument | undefined>();
+  private readonly relsCache = new Map<string, Map<string, Relationship>>();
+
+  private constructor(readonly parts: Record<string, Uint8Array>) {}
+
+  static open(bytes: Uint8Array): DocxPackage {
+    let parts: Record<string, Uint8Array>;
+    try {
+      parts = unzipSync(bytes);
+    } catch (error) {
+      throw new PackageError(`it is not a .docx (not a ZIP package: ${(error as Error).message})`);
+    }
+    const pkg = new DocxPackage(parts);
+    if (!pkg.mainPath) throw new PackageError("it is not a .docx (no main document part; a .doc or .odt must be saved as .docx first)");
+    return pkg;
+  }
+
+  /** Parsed XML of a part; undefined when the part is missing. Throws PackageError on broken XML. */
+  xml(path: string | undefined): XmlDocument | undefined {
+    if (!path) return undefined;
+    if (this.xmlCache.has(path)) return this.xmlCache.get(path);
+    const bytes = this.parts[path];
+    let doc: XmlDocument | undefined;
+    if (bytes) {
+      const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
+      doc = new DOMParser({
+        onError: (level, message) => {
+          if (level !== "warning") throw new PackageError(`its part ${path} is not well-formed XML: ${message}`);
+        },
+      }).parseFromString(text, "text/xml");
+    }
+    this.xmlCache.set(path, doc);
+    return doc;
+  }
+
+  /** Relationships of a part ("" for the package), by id. */
+  rels(source: string): Map<string, Relationship> {
+    const cached = this.relsCache.get(source);
+    if (cached) return cached;
+    const dir = source ? posix.dirname(source) : "";
+    const base = dir === "." ? "" : dir;
+    const relsPath = posix.join(base, "_rels", `${source ? posix.basename(source) : ""}.rels`);
+    const map = new Map<string, Relationship>();
+    const doc = this.xml(relsPath);
+    if (doc?.documentElement) {
+      for (const rel of kids(doc.documentElement)) {
+        if (!is(rel, "pkgRel", "Relationship")) continue;
+        const id = rel.getAttribute("Id") ?? "";
+        const type = rel.getAttribute("Type") ?? "";
+        const raw = rel.getAttribute("Target") ?? "";
+        const external = rel.getAttribute("TargetMode") === "External";
+        let decoded = raw;
+        try {
+          decoded = decodeURI(raw);
+        } catch {
+          // keep it as written
+        }
+        const target = external ? raw : decoded.startsWith("/") ? decoded.slice(1) : posix.normalize(posix.join(base, decoded));
+        map.set(id, { id, type, target, external });
+      }
+    }
+    this.relsCache.set(source, map);
+    return map;
+  }
+
+  /** Internal targets of the relationships of `source` whose type ends in `/kind` (e.g. "footnotes"). */
+  related(source: string, kind: string): string[] {
+    return [...this.rels(source).values()].filter((r) => !r.external && r.type.endsWith(`/${kind}`)).map((r) => r.target);
+  }
+
+  get mainPath(): string | undefined {
+    const fromRels = this.related("", "officeDocument")[0];
+    if (fromRels && this.parts[fromRels]) return fromRels;
+    return this.parts["word/document.xml"] ? "word/document.xml" : undefined;
+  }
+
+  /** docProps/custom.xml: name → value as text (any vt: type). */
+  customProperties(): Map<string, string> {
+    const out = new Map<string, string>();
+    const path = this.related("", "custom-properties")[0] ?? "docProps/custom.xml";
+    const doc = this.xml(this.parts[path] ? path : undefined);
+    for (const prop of doc?.documentElement ? kids(doc.documentElement) : []) {
+      const name = prop.getAttribute("name");
+      const value = kids(prop)[0];
+      if (name && value) out.set(name, value.textContent ?? "");
+    }
+    return out;
+  }
+
+  /** docProps/core.xml: local name (title, subject, creator, description, keywords, …) → text. */
+  coreProperties(): Map<string, string> {
+    const out = new Map<string, string>();
+    const path = this.related("", "core-properties")[0] ?? "docProps/core.xml";
+    const doc = this.xml(this.parts[path] ? path : undefined);
+    for (const prop of doc?.documentElement ? kids(doc.documentElement) : []) {
+      if (prop.localName) out.set(prop.localName, (prop.textContent ?? "").trim());
+    }
+    return out;
+  }
+}

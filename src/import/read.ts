@@ -1,0 +1,731 @@
+/**
+ * Read a translated .docx into blocks of tokens (text with bold/italic/strike/code and link,
+ * hard breaks, note calls), the notes, and the note calls in body order; report what has no
+ * Markdown form (images, text boxes, comments, equations, embedded objects) and tracked
+ * changes not accepted yet, each at its paragraph.
+ *
+ * Places: a .docx has no lines, so a message's line is the paragraph's ordinal in the body
+ * (every w:p of the main story in document order, 1 = the title, empty paragraphs and table
+ * cells counted; paragraphs inside text boxes and notes are not) and its reason quotes the
+ * paragraph's first words. Something inside a note is placed at the body paragraph that first
+ * calls the note and named "note N (“…”)".
+ *
+ * Notes are numbered the way Word numbers them: by the order of their first w:footnoteReference
+ * (or w:endnoteReference) in the body. A repeated call is a NOTEREF field to a bookmark; the
+ * bookmark names the note whose reference it contains, or (LibreOffice moves the bookmark in
+ * front of the reference when it saves) the first reference after it in its paragraph.
+ */
+import type { Element as XmlElement, Node as XmlNode } from "@xmldom/xmldom";
+import type { VFile } from "vfile";
+import { fail, warn } from "../messages.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff } from "./package.ts";
+import { Numbering, type ParagraphRole, Styles } from "./styles.ts";
+
+export interface Marks {
+  bold: boolean;
+  italic: boolean;
+  strike: boolean;
+  code: boolean;
+}
+
+export interface TextToken extends Marks {
+  type: "text";
+  value: string;
+  /** Target of the hyperlink the text is in. */
+  link?: string;
+}
+export interface BreakToken {
+  type: "break";
+}
+export interface CallToken {
+  type: "call";
+  /** The note: "footnote:ID" or "endnote:ID". */
+  note: string;
+}
+export type Token = TextToken | BreakToken | CallToken;
+
+export interface ParagraphBlock {
+  type: "paragraph";
+  role: ParagraphRole;
+  /** List nesting level (w:ilvl), 0 at the top. */
+  level: number;
+  /** For list paragraphs: numbered (ordered) or bulleted. */
+  ordered: boolean;
+  tokens: Token[];
+  ordinal: number;
+}
+export interface TableBlock {
+  type: "table";
+  /** rows → cells → tokens; the first row is the header. */
+  rows: Token[][][];
+  ordinal: number;
+}
+export type Block = ParagraphBlock | TableBlock;
+
+export interface Call {
+  note: string;
+  /** Body paragraph the call is in. */
+  ordinal: number;
+}
+
+export interface DocxReading {
+  blocks: Block[];
+  /** Every note call in body order (references and NOTEREF fields). */
+  calls: Call[];
+  /** Notes in number order (note n is order[n - 1]), with their content. */
+  order: string[];
+  notes: Map<string, Block[]>;
+  /** Text of the default page header (the running head), if any. */
+  header?: string;
+  /** Body paragraph ordinal → its quoted first words, for messages made later. */
+  where(ordinal: number): string;
+}
+
+/** Plain text of tokens, for quotes and titles. */
+export function plainText(tokens: Token[]): string {
+  return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? " " : "")).join("").replace(/\s+/g, " ").trim();
+}
+
+/** “First three words…” of a text (at most 40 characters). */
+export function firstWords(text: string): string {
+  const clean = text.replace(/\s+/g, " ").trim();
+  const words = clean.split(" ");
+  let quote = words.slice(0, 3).join(" ");
+  if (quote.length > 40) quote = `${[...quote].slice(0, 30).join("")}`;
+  return quote.length < clean.length ? `${quote}…` : quote;
+}
+
+const TRACKED: Record<string, string> = {
+  ins: "an insertion",
+  del: "a deletion",
+  moveFrom: "a move",
+  moveTo: "a move",
+  moveFromRangeStart: "a move",
+  moveToRangeStart: "a move",
+  pPrChange: "a formatting change",
+  rPrChange: "a formatting change",
+  sectPrChange: "a formatting change",
+  tblPrChange: "a formatting change",
+  trPrChange: "a formatting change",
+  tcPrChange: "a formatting change",
+  tblGridChange: "a formatting change",
+  tblPrExChange: "a formatting change",
+  numberingChange: "a numbering change",
+  cellIns: "an inserted cell",
+  cellDel: "a deleted cell",
+  cellMerge: "a merged cell",
+};
+
+interface Issue {
+  rule: string;
+  fatal: boolean;
+  /** The message after "paragraph N (“…”): ". */
+  text: string;
+}
+
+interface Field {
+  kind: "noteref" | "hyperlink" | "other";
+  instr: string;
+  phase: "instr" | "result";
+  /** NOTEREF: the call was emitted. HYPERLINK: the link was pushed. */
+  done: boolean;
+}
+
+/** State of one story (the body, or one note) while its paragraphs are read. */
+interface Story {
+  note?: { key: string };
+  fields: Field[];
+  links: string[];
+}
+
+interface ParagraphState {
+  story: Story;
+  tokens: Token[];
+  issues: Issue[];
+  /** Ignore bold (the header row of a table is bold by style). */
+  noBold?: boolean;
+}
+
+const TRACKED_HELP =
+  "accept or reject all changes first (Word: Review › Accept › Accept All Changes; LibreOffice: Edit › Track Changes › Accept All), save, and import again";
+
+export class DocxReader {
+  private readonly styles: Styles;
+  private readonly numbering: Numbering;
+  private readonly main: string;
+  private ordinal = 0;
+  private readonly quotes = new Map<number, string>();
+  private readonly calls: Call[] = [];
+  private readonly order: string[] = [];
+  private readonly firstCall = new Map<string, number>();
+  /** Bookmark name → the note whose reference it holds or precedes. */
+  private readonly bookmarkNote = new Map<string, string>();
+  private readonly reportedComments = new Set<string>();
+  private comments = new Map<string, string>();
+  private hyperlinks = new Map<string, string>();
+
+  constructor(private readonly pkg: DocxPackage, private readonly file: VFile) {
+    this.main = pkg.mainPath!;
+    this.styles = new Styles(pkg, this.main);
+    this.numbering = new Numbering(pkg, this.main);
+    this.loadComments();
+  }
+
+  read(): DocxReading {
+    const body = descendants(this.pkg.xml(this.main)!, "w", "body")[0];
+    if (!body) throw new Error("no w:body");
+    this.findBookmarks(body);
+    this.hyperlinks = this.linkTargets(this.main);
+    const blocks: Block[] = [];
+    const story: Story = { fields: [], links: [] };
+    this.blocks(kids(body), story, blocks);
+
+    // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
+    for (const call of this.calls) {
+      if (!this.order.includes(call.note)) {
+        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; insert the cross-reference again or delete it`, this.place(call.ordinal), "import-noteref");
+      }
+    }
+
+    const notes = new Map<string, Block[]>();
+    const parts = new Map<string, { path: string; byId: Map<string, XmlElement> }>();
+    for (const kind of ["footnote", "endnote"] as const) {
+      const path = this.pkg.related(this.main, `${kind}s`)[0];
+      const byId = new Map<string, XmlElement>();
+      const root = this.pkg.xml(path)?.documentElement;
+      for (const el of root ? kids(root) : []) {
+        const type = attr(el, "w", "type");
+        if (is(el, "w", kind) && (!type || type === "normal")) byId.set(attr(el, "w", "id") ?? "", el);
+      }
+      if (path) parts.set(kind, { path, byId });
+    }
+    this.order.forEach((key, index) => {
+      const [kind, id] = key.split(":") as ["footnote" | "endnote", string];
+      const part = parts.get(kind);
+      const element = part?.byId.get(id);
+      const ordinal = this.firstCall.get(key) ?? 1;
+      if (!part || !element) {
+        fail(this.file, `${this.where(ordinal)}: note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`, this.place(ordinal), "import-missing-note");
+        notes.set(key, []);
+        return;
+      }
+      this.hyperlinks = this.linkTargets(part.path);
+      const content: Block[] = [];
+      this.blocks(kids(element), { note: { key }, fields: [], links: [] }, content);
+      notes.set(key, content);
+    });
+    return {
+      blocks,
+      calls: this.calls,
+      order: this.order,
+      notes,
+      header: this.headerText(body),
+      where: (ordinal) => this.where(ordinal),
+    };
+  }
+
+  /* -------------------------------------------------------------------------------------- */
+
+  private place(ordinal: number) {
+    return { line: ordinal, column: 1 };
+  }
+
+  /** `paragraph 12 (“During her six-day…”)`. */
+  private where(ordinal: number): string {
+    return `paragraph ${ordinal} (${this.quotes.get(ordinal) ?? "?"})`;
+  }
+
+  private linkTargets(part: string): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const rel of this.pkg.rels(part).values()) if (rel.type.endsWith("/hyperlink")) map.set(rel.id, rel.target);
+    return map;
+  }
+
+  private loadComments() {
+    const root = this.pkg.xml(this.pkg.related(this.main, "comments")[0])?.documentElement;
+    for (const c of root ? kids(root) : []) {
+      if (!is(c, "w", "comment")) continue;
+      const text = descendants(c, "w", "t").map((t) => t.textContent ?? "").join("");
+      this.comments.set(attr(c, "w", "id") ?? "", text);
+    }
+  }
+
+  /**
+   * Bookmarks that hold a note reference (Word keeps `_RefNoteN` around it), or that end right
+   * before one with no text in between (LibreOffice moves them there when it saves): NOTEREF
+   * fields name them. A bookmark left behind by a deleted reference, with text after it, names
+   * no note.
+   */
+  private findBookmarks(body: XmlElement) {
+    let pending = new Map<string, { name: string; ended: boolean }>();
+    const walk = (el: XmlElement) => {
+      if (is(el, "w", "p")) pending = new Map();
+      if (is(el, "w", "bookmarkStart")) {
+        const name = attr(el, "w", "name");
+        if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
+      } else if (is(el, "w", "bookmarkEnd")) {
+        const open = pending.get(attr(el, "w", "id") ?? "");
+        if (open) open.ended = true;
+      } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
+        for (const [id, b] of pending) if (b.ended) pending.delete(id);
+      } else if (is(el, "w", "footnoteReference") || is(el, "w", "endnoteReference")) {
+        const key = `${el.localName === "footnoteReference" ? "footnote" : "endnote"}:${attr(el, "w", "id")}`;
+        for (const b of pending.values()) if (!this.bookmarkNote.has(b.name)) this.bookmarkNote.set(b.name, key);
+        pending = new Map();
+        return;
+      } else if (is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "w", "txbxContent") || is(el, "mc", "Fallback")) {
+        return;
+      }
+      for (const c of kids(el)) walk(c);
+    };
+    walk(body);
+  }
+
+  /** The number the note had in the original, from the writer's `_RefNoteN` bookmark on its first call. */
+  originalNumber(key: string): number | undefined {
+    for (const [name, note] of this.bookmarkNote) {
+      const m = /^_RefNote(\d+)$/.exec(name);
+      if (m && note === key) return Number(m[1]);
+    }
+    return undefined;
+  }
+
+  /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
+  private headerText(body: XmlElement): string | undefined {
+    const refs = descendants(body, "w", "sectPr").flatMap((sectPr) => kids(sectPr).filter((el) => is(el, "w", "headerReference")));
+    const ordered = [...refs.filter((r) => attr(r, "w", "type") === "default"), ...refs.filter((r) => attr(r, "w", "type") !== "default")];
+    for (const ref of ordered) {
+      const rel = this.pkg.rels(this.main).get(attr(ref, "r", "id") ?? "");
+      const root = rel && !rel.external ? this.pkg.xml(rel.target)?.documentElement : undefined;
+      if (!root) continue;
+      const text = descendants(root, "w", "p")
+        .map((p) => this.fieldFreeText(p))
+        .filter(Boolean)
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim();
+      if (text) return text;
+    }
+    return undefined;
+  }
+
+  /** A header paragraph's visible text without field results (page numbers) and instructions. */
+  private fieldFreeText(p: XmlElement): string {
+    let depth = 0;
+    let text = "";
+    const walk = (el: XmlElement) => {
+      if (is(el, "w", "fldChar")) {
+        const type = attr(el, "w", "fldCharType");
+        if (type === "begin") depth++;
+        else if (type === "end") depth = Math.max(0, depth - 1);
+      } else if (is(el, "w", "fldSimple") || is(el, "w", "del") || is(el, "w", "txbxContent")) {
+        return;
+      } else if (is(el, "w", "t") && depth === 0) {
+        text += el.textContent ?? "";
+      } else if (is(el, "w", "tab")) {
+        text += " ";
+      }
+      for (const c of kids(el)) walk(c);
+    };
+    walk(p);
+    return text;
+  }
+
+  /* -------------------------------------------------------------------------------------- */
+  /* Blocks                                                                                  */
+
+  private blocks(elements: XmlElement[], story: Story, out: Block[]) {
+    for (const el of elements) {
+      if (is(el, "w", "p")) out.push(this.paragraph(el, story));
+      else if (is(el, "w", "tbl")) out.push(this.table(el, story));
+      else if (is(el, "w", "sdt")) this.blocks(kids(child(el, "w", "sdtContent") ?? el).filter((c) => !is(c, "w", "sdtPr")), story, out);
+      else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
+      else if (is(el, "w", "altChunk")) {
+        this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
+      } else if (is(el, "w") && TRACKED[el.localName ?? ""]) {
+        // A tracked change around whole paragraphs or tables.
+        this.standalone(story, { rule: "import-tracked-change", fatal: true, text: `tracked changes not accepted yet (${TRACKED[el.localName!]}); ${TRACKED_HELP}` });
+        if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
+      }
+    }
+  }
+
+  /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
+  private standalone(story: Story, issue: Issue) {
+    const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 1 : this.ordinal + 1;
+    (issue.fatal ? fail : warn)(this.file, `${story.note ? this.noteWhere(story.note.key, "") : `paragraph ${ordinal}`}: ${issue.text}`, this.place(ordinal), issue.rule);
+  }
+
+  private noteWhere(key: string, text: string): string {
+    const number = this.order.indexOf(key) + 1;
+    return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
+  }
+
+  private paragraphStyle(p: XmlElement): { role: ParagraphRole; level: number; ordered: boolean } {
+    const pPr = child(p, "w", "pPr");
+    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
+    let role = this.styles.paragraphRole(styleId);
+    const numPr = child(pPr, "w", "numPr");
+    const own = numPr ? { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: attr(child(numPr, "w", "ilvl"), "w", "val") } : undefined;
+    const fromStyle = this.styles.paragraphNumbering(styleId);
+    const numId = own?.numId ?? fromStyle?.numId;
+    const level = Math.max(0, Math.min(8, Number(own?.ilvl ?? fromStyle?.ilvl ?? 0) || 0));
+    const numbered = numId !== undefined && numId !== "0";
+    const format = numbered ? this.numbering.format(numId!, level) : undefined;
+    if ((role.kind === "body" || role.kind === "list") && numbered && format !== "none") {
+      role = { kind: format === "bullet" ? "bullet" : "number" };
+    } else if (role.kind === "list") {
+      role = { kind: "body" };
+    }
+    const ordered = role.kind === "number";
+    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered };
+  }
+
+  private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
+    const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 0 : ++this.ordinal;
+    const { role, level, ordered } = this.paragraphStyle(p);
+    const state: ParagraphState = { story, tokens: [], issues: [], noBold };
+    this.trackedChanges(p, state);
+    for (const c of kids(p)) this.inline(c, state);
+    this.flush(state, ordinal);
+    return { type: "paragraph", role, level, ordered, tokens: state.tokens, ordinal };
+  }
+
+  private table(tbl: XmlElement, story: Story): TableBlock {
+    const rows: Token[][][] = [];
+    let first = 0;
+    const rowElements = this.rowsOf(tbl);
+    rowElements.forEach((tr, r) => {
+      const cells: Token[][] = [];
+      for (const tc of this.cellsOf(tr)) {
+        const tokens: Token[] = [];
+        for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
+          const block = this.paragraph(p, story, r === 0);
+          if (!first) first = block.ordinal;
+          if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", bold: false, italic: false, strike: false, code: false });
+          tokens.push(...block.tokens);
+        }
+        cells.push(tokens);
+      }
+      // Tracked changes on rows and cells (outside their paragraphs).
+      const kinds = new Set<string>();
+      for (const pr of [child(tr, "w", "trPr"), ...this.cellsOf(tr).map((tc) => child(tc, "w", "tcPr"))]) {
+        for (const el of pr ? kids(pr) : []) if (is(el, "w") && TRACKED[el.localName ?? ""]) kinds.add(TRACKED[el.localName!]);
+      }
+      if (kinds.size) {
+        const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 1 : first || this.ordinal;
+        fail(this.file, `${story.note ? this.noteWhere(story.note.key, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`, this.place(ordinal), "import-tracked-change");
+      }
+      rows.push(cells);
+    });
+    return { type: "table", rows, ordinal: first || this.ordinal };
+  }
+
+  private rowsOf(tbl: XmlElement): XmlElement[] {
+    const rows: XmlElement[] = [];
+    for (const el of kids(tbl)) {
+      if (is(el, "w", "tr")) rows.push(el);
+      else if (is(el, "w", "sdt")) rows.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tr")));
+    }
+    return rows;
+  }
+
+  private cellsOf(tr: XmlElement): XmlElement[] {
+    const cells: XmlElement[] = [];
+    for (const el of kids(tr)) {
+      if (is(el, "w", "tc")) cells.push(el);
+      else if (is(el, "w", "sdt")) cells.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tc")));
+    }
+    return cells;
+  }
+
+  private insideTextBox(node: XmlNode, stop: XmlNode): boolean {
+    for (let n = node.parentNode; n && n !== stop; n = n.parentNode) if (is(n, "w", "txbxContent")) return true;
+    return false;
+  }
+
+  /** Tracked changes anywhere in the paragraph (its mark, its runs, its properties). */
+  private trackedChanges(p: XmlElement, state: ParagraphState) {
+    const kinds = new Set<string>();
+    const walk = (el: XmlElement) => {
+      for (const c of kids(el)) {
+        if (is(c, "w") && TRACKED[c.localName ?? ""]) kinds.add(TRACKED[c.localName!]);
+        walk(c);
+      }
+    };
+    walk(p);
+    if (kinds.size) {
+      state.issues.push({ rule: "import-tracked-change", fatal: true, text: `tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}` });
+    }
+  }
+
+  /** Turn the paragraph's issues into messages, now that its text is known. */
+  private flush(state: ParagraphState, ordinal: number) {
+    const text = plainText(state.tokens);
+    if (!state.story.note) {
+      this.quotes.set(ordinal, text ? `“${firstWords(text)}”` : this.emptyQuote(ordinal));
+    }
+    const seen = new Map<string, number>();
+    for (const issue of state.issues) seen.set(`${issue.rule}\n${issue.text}`, (seen.get(`${issue.rule}\n${issue.text}`) ?? 0) + 1);
+    for (const [key, count] of seen) {
+      const issue = state.issues.find((i) => `${i.rule}\n${i.text}` === key)!;
+      const prefix = state.story.note ? this.noteWhere(state.story.note.key, text) : this.where(ordinal);
+      const times = count > 1 ? ` (${count} times)` : "";
+      (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
+    }
+  }
+
+  private emptyQuote(ordinal: number): string {
+    for (let o = ordinal - 1; o > 0; o--) {
+      const q = this.quotes.get(o);
+      if (q && q.startsWith("“")) return `no text; after ${q}`;
+    }
+    return "no text";
+  }
+
+  /* -------------------------------------------------------------------------------------- */
+  /* Inline content                                                                          */
+
+  private inline(el: XmlElement, state: ParagraphState) {
+    if (is(el, "w")) {
+      switch (el.localName) {
+        case "r":
+          return this.run(el, state);
+        case "hyperlink": {
+          const id = attr(el, "r", "id");
+          const url = id ? this.hyperlinks.get(id) : undefined;
+          if (url) state.story.links.push(url);
+          for (const c of kids(el)) this.inline(c, state);
+          if (url) state.story.links.pop();
+          return;
+        }
+        case "ins":
+        case "moveTo":
+        case "smartTag":
+        case "customXml":
+        case "dir":
+        case "bdo":
+          for (const c of kids(el)) this.inline(c, state);
+          return;
+        case "sdt":
+          for (const c of kids(child(el, "w", "sdtContent") ?? el)) if (!is(c, "w", "sdtPr")) this.inline(c, state);
+          return;
+        case "del":
+        case "moveFrom":
+          return; // reported by trackedChanges; after rejecting/accepting it is gone
+        case "fldSimple": {
+          this.fieldBegin(state);
+          this.fieldInstr(state, attr(el, "w", "instr") ?? "");
+          this.fieldSeparate(state);
+          for (const c of kids(el)) this.inline(c, state);
+          this.fieldEnd(state);
+          return;
+        }
+        case "commentRangeStart":
+          return this.comment(el, state);
+        case "subDoc":
+          state.issues.push({ rule: "import-object", fatal: false, text: "a linked subdocument is not imported; it is left out" });
+          return;
+        default:
+          return; // pPr, bookmarks, proofErr, permStart, …
+      }
+    }
+    if (is(el, "m", "oMath") || is(el, "m", "oMathPara")) {
+      state.issues.push({ rule: "import-equation", fatal: false, text: "an equation is not imported; it is left out" });
+      return;
+    }
+    if (is(el, "mc", "AlternateContent")) {
+      const choice = child(el, "mc", "Choice") ?? child(el, "mc", "Fallback");
+      for (const c of choice ? kids(choice) : []) this.inline(c, state);
+    }
+  }
+
+  private marks(r: XmlElement, state: ParagraphState): Marks {
+    const rPr = child(r, "w", "rPr");
+    const style = this.styles.runStyle(attr(child(rPr, "w", "rStyle"), "w", "val"));
+    const bold = onOff(rPr, "b") ?? onOff(rPr, "bCs") ?? style.bold ?? false;
+    return {
+      bold: state.noBold ? false : bold,
+      italic: onOff(rPr, "i") ?? onOff(rPr, "iCs") ?? style.italic ?? false,
+      strike: onOff(rPr, "strike") ?? onOff(rPr, "dstrike") ?? style.strike ?? false,
+      code: style.code ?? false,
+    };
+  }
+
+  private suppressed(state: ParagraphState): boolean {
+    return state.story.fields.some((f) => f.phase === "instr" || (f.kind === "noteref" && f.phase === "result"));
+  }
+
+  private text(value: string, marks: Marks, state: ParagraphState) {
+    if (!value || this.suppressed(state)) return;
+    const link = state.story.links[state.story.links.length - 1];
+    state.tokens.push({ type: "text", value, ...marks, link });
+  }
+
+  private run(r: XmlElement, state: ParagraphState) {
+    const marks = this.marks(r, state);
+    // Hidden text (w:vanish) is not shown, so not imported; note references in it still count.
+    const hidden = onOff(child(r, "w", "rPr"), "vanish") === true;
+    for (const el of kids(r)) {
+      if (hidden && is(el, "w") && ["t", "tab", "ptab", "br", "cr", "noBreakHyphen", "softHyphen", "sym"].includes(el.localName ?? "")) continue;
+      if (is(el, "mc", "AlternateContent")) {
+        this.drawing(el, state);
+        continue;
+      }
+      if (!is(el, "w")) continue;
+      switch (el.localName) {
+        case "t":
+          this.text(el.textContent ?? "", marks, state);
+          break;
+        case "tab":
+        case "ptab":
+          this.text(" ", marks, state);
+          break;
+        case "br": {
+          const type = attr(el, "w", "type");
+          if ((!type || type === "textWrapping") && !this.suppressed(state)) state.tokens.push({ type: "break" });
+          break;
+        }
+        case "cr":
+          if (!this.suppressed(state)) state.tokens.push({ type: "break" });
+          break;
+        case "noBreakHyphen":
+          this.text("\u2011", marks, state);
+          break;
+        case "softHyphen":
+          this.text("\u00AD", marks, state);
+          break;
+        case "sym": {
+          const code = parseInt(attr(el, "w", "char") ?? "", 16);
+          if (Number.isFinite(code)) this.text(String.fromCodePoint(code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code), marks, state);
+          break;
+        }
+        case "footnoteReference":
+        case "endnoteReference":
+          this.reference(`${el.localName === "footnoteReference" ? "footnote" : "endnote"}:${attr(el, "w", "id")}`, state);
+          break;
+        case "fldChar": {
+          const type = attr(el, "w", "fldCharType");
+          if (type === "begin") this.fieldBegin(state);
+          else if (type === "separate") this.fieldSeparate(state);
+          else if (type === "end") this.fieldEnd(state);
+          break;
+        }
+        case "instrText":
+          this.fieldInstr(state, el.textContent ?? "");
+          break;
+        case "drawing":
+        case "pict":
+          this.drawing(el, state);
+          break;
+        case "object":
+          state.issues.push({ rule: "import-object", fatal: false, text: "an embedded object is not imported; it is left out" });
+          break;
+        case "commentReference":
+          this.comment(el, state);
+          break;
+        case "ruby": {
+          const base = child(el, "w", "rubyBase");
+          for (const c of base ? kids(base) : []) this.inline(c, state);
+          break;
+        }
+        default:
+          break; // rPr, footnoteRef, separators, lastRenderedPageBreak, delText, annotationRef, …
+      }
+    }
+  }
+
+  /** A w:drawing, w:pict or mc:AlternateContent: a text box, or an image (or other drawing). */
+  private drawing(el: XmlElement, state: ParagraphState) {
+    const boxes = descendants(el, "w", "txbxContent");
+    if (boxes.length || descendants(el, "v", "textbox").length) {
+      const box = boxes[0];
+      const text = box ? descendants(box, "w", "t").map((t) => t.textContent ?? "").join("").trim() : "";
+      state.issues.push({
+        rule: "import-textbox",
+        fatal: false,
+        text: `a text box is not imported; its text${text ? ` (“${firstWords(text)}”)` : ""} is left out (move it into the body text and import again)`,
+      });
+      return;
+    }
+    state.issues.push({ rule: "import-image", fatal: false, text: "an image is not imported; it is left out" });
+  }
+
+  private comment(el: XmlElement, state: ParagraphState) {
+    const id = attr(el, "w", "id") ?? "";
+    if (this.reportedComments.has(id)) return;
+    this.reportedComments.add(id);
+    const text = (this.comments.get(id) ?? "").trim();
+    state.issues.push({ rule: "import-comment", fatal: false, text: `a comment is not imported${text ? ` (“${firstWords(text)}”)` : ""}` });
+  }
+
+  private reference(key: string, state: ParagraphState) {
+    if (this.suppressed(state)) return;
+    if (state.story.note) return; // a note inside a note: Word does not make them
+    if (!this.order.includes(key)) {
+      this.order.push(key);
+      this.firstCall.set(key, this.ordinal);
+    }
+    this.calls.push({ note: key, ordinal: this.ordinal });
+    state.tokens.push({ type: "call", note: key });
+  }
+
+  /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
+
+  private fieldBegin(state: ParagraphState) {
+    state.story.fields.push({ kind: "other", instr: "", phase: "instr", done: false });
+  }
+
+  private fieldInstr(state: ParagraphState, text: string) {
+    const field = state.story.fields[state.story.fields.length - 1];
+    if (field?.phase === "instr") field.instr += text;
+  }
+
+  private fieldSeparate(state: ParagraphState) {
+    const field = state.story.fields[state.story.fields.length - 1];
+    if (!field || field.phase !== "instr") return;
+    const instr = field.instr.trim();
+    const noteref = /^NOTEREF\s+"?([^\s"\\]+)"?/i.exec(instr);
+    const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
+    field.phase = "result";
+    if (noteref) {
+      field.kind = "noteref";
+      this.noteRef(noteref[1], state);
+      field.done = true;
+    } else if (hyperlink && !/\\l/.test(instr.slice(0, hyperlink.index))) {
+      const url = hyperlink[1] ?? hyperlink[2];
+      if (url && !/^\\l$/i.test(url)) {
+        field.kind = "hyperlink";
+        state.story.links.push(url);
+        field.done = true;
+      }
+    }
+  }
+
+  private fieldEnd(state: ParagraphState) {
+    const field = state.story.fields[state.story.fields.length - 1];
+    if (!field) return;
+    if (field.phase === "instr") this.fieldSeparate(state); // a field without a result
+    state.story.fields.pop();
+    if (field.kind === "hyperlink" && field.done) state.story.links.pop();
+  }
+
+  private noteRef(bookmark: string, state: ParagraphState) {
+    if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return;
+    const key = this.bookmarkNote.get(bookmark);
+    if (state.story.note) {
+      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (NOTEREF ${bookmark}) is left out` });
+      return;
+    }
+    if (!key) {
+      state.issues.push({
+        rule: "import-noteref",
+        fatal: true,
+        text: `a repeated note call (a NOTEREF ${bookmark} cross-reference) points to a note that is no longer there; insert it again (Word: References › Cross-reference › Footnote › Footnote number (formatted)) or delete it`,
+      });
+      return;
+    }
+    this.calls.push({ note: key, ordinal: this.ordinal });
+    state.tokens.push({ type: "call", note: key });
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * What a paragraph or run style means for the Markdown, decided by the style's *name* first
+ * (Word keeps the English names of built-in styles — "heading 1", "List Bullet", "footnote
+ * text" — while a French Word writes ids like "Titre1"), then its id (LibreOffice writes
+ * "Footnote" for "Footnote Text", "InternetLink" for "Hyperlink"), then the style it is
+ * based on, so a translator's own "My heading" based on Heading 1 is still a heading.
+ */
+import type { Element as XmlElement } from "@xmldom/xmldom";
+import { attr, child, type DocxPackage, is, kids, onOff } from "./package.ts";
+
+export type ParagraphRole =
+  | { kind: "title" }
+  | { kind: "subtitle" }
+  | { kind: "heading"; depth: number }
+  | { kind: "body" }
+  | { kind: "quote" }
+  | { kind: "bullet" }
+  | { kind: "number" }
+  | { kind: "continue" }
+  /** "List Paragraph" and the like: a list if the paragraph has numbering, else body text. */
+  | { kind: "list" }
+  | { kind: "signatory" }
+  | { kind: "code" }
+  | { kind: "rule" };
+
+export interface RunStyle {
+  bold?: boolean;
+  italic?: boolean;
+  strike?: boolean;
+  code?: boolean;
+}
+
+interface StyleEntry {
+  id: string;
+  type: string;
+  name: string;
+  basedOn?: string;
+  rPr?: XmlElement;
+  pPr?: XmlElement;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[\s_\-]+/g, "");
+
+function paragraphRoleOf(key: string): ParagraphRole | undefined {
+  const heading = /^heading([1-6])$/.exec(key);
+  if (heading) return { kind: "heading", depth: Number(heading[1]) };
+  if (key === "title") return { kind: "title" };
+  if (key === "subtitle") return { kind: "subtitle" };
+  if (["normal", "bodytext", "textbody", "standard", "default", "footnotetext", "endnotetext", "footnote", "endnote", "tabletext", "tablecontents", "header", "footer", "headerandfooter", "plaintext", "normalweb"].includes(key)) return { kind: "body" };
+  if (["quote", "quotations", "blocktext", "intensequote"].includes(key)) return { kind: "quote" };
+  if (/^listbullet\d?$/.test(key)) return { kind: "bullet" };
+  if (/^listnumber\d?$/.test(key)) return { kind: "number" };
+  if (/^listcontinue\d?$/.test(key)) return { kind: "continue" };
+  if (["listparagraph", "list"].includes(key)) return { kind: "list" };
+  if (key === "signatory") return { kind: "signatory" };
+  if (["sourcecode", "preformattedtext", "htmlpreformatted", "code"].includes(key)) return { kind: "code" };
+  if (["horizontalrule", "horizontalline"].includes(key)) return { kind: "rule" };
+  return undefined;
+}
+
+type RunRole = "emphasis" | "strong" | "code" | "neutral";
+
+function runRoleOf(key: string): RunRole | undefined {
+  if (["emphasis", "emphasischar"].includes(key)) return "emphasis";
+  if (["strong", "strongemphasis", "strongchar"].includes(key)) return "strong";
+  if (["verbatimchar", "sourcetext", "htmlcode", "code", "codechar"].includes(key)) return "code";
+  if (["hyperlink", "internetlink", "footnotereference", "footnoteanchor", "footnotecharacters", "endnotereference", "endnoteanchor", "endnotecharacters", "defaultparagraphfont"].includes(key)) return "neutral";
+  return undefined;
+}
+
+export class Styles {
+  private readonly byId = new Map<string, StyleEntry>();
+  private defaultParagraph?: string;
+
+  constructor(pkg: DocxPackage, mainPath: string) {
+    const path = pkg.related(mainPath, "styles")[0];
+    const root = pkg.xml(path)?.documentElement;
+    for (const style of root ? kids(root) : []) {
+      if (!is(style, "w", "style")) continue;
+      const id = attr(style, "w", "styleId") ?? "";
+      const type = attr(style, "w", "type") ?? "paragraph";
+      const entry: StyleEntry = {
+        id,
+        type,
+        name: attr(child(style, "w", "name"), "w", "val") ?? id,
+        basedOn: attr(child(style, "w", "basedOn"), "w", "val"),
+        rPr: child(style, "w", "rPr"),
+        pPr: child(style, "w", "pPr"),
+      };
+      this.byId.set(id, entry);
+      const isDefault = attr(style, "w", "default");
+      if (type === "paragraph" && (isDefault === "1" || isDefault === "true")) this.defaultParagraph = id;
+    }
+  }
+
+  private chain(id: string | undefined): StyleEntry[] {
+    const out: StyleEntry[] = [];
+    for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined) out.push(s);
+    return out;
+  }
+
+  /** The role of a paragraph style (a missing or unknown style is body text). */
+  paragraphRole(styleId: string | undefined): ParagraphRole {
+    const id = styleId ?? this.defaultParagraph;
+    for (const s of this.chain(id)) {
+      const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
+      if (role) return role;
+    }
+    // A style id the styles part does not define: judge by the id itself.
+    if (id && !this.byId.has(id)) return paragraphRoleOf(norm(id)) ?? { kind: "body" };
+    return { kind: "body" };
+  }
+
+  /** Numbering a paragraph style carries itself (Word's "List Bullet" has its own w:numPr). */
+  paragraphNumbering(styleId: string | undefined): { numId?: string; ilvl?: number } | undefined {
+    for (const s of this.chain(styleId ?? this.defaultParagraph)) {
+      const numPr = child(s.pPr, "w", "numPr");
+      if (numPr) {
+        const ilvl = attr(child(numPr, "w", "ilvl"), "w", "val");
+        return { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: ilvl === undefined ? undefined : Number(ilvl) };
+      }
+    }
+    return undefined;
+  }
+
+  /** What a character style adds to its runs: bold/italic/strike from its role or its run properties. */
+  runStyle(styleId: string | undefined): RunStyle {
+    const out: RunStyle = {};
+    const chain = this.chain(styleId);
+    for (const s of chain) {
+      const role = runRoleOf(norm(s.name)) ?? runRoleOf(norm(s.id));
+      if (role === "emphasis") out.italic ??= true;
+      if (role === "strong") out.bold ??= true;
+      if (role === "code") out.code ??= true;
+    }
+    // Run properties of the style (nearest first), for styles the roles do not know.
+    for (const s of chain) {
+      out.bold ??= onOff(s.rPr, "b");
+      out.italic ??= onOff(s.rPr, "i");
+      out.strike ??= onOff(s.rPr, "strike") ?? onOff(s.rPr, "dstrike");
+    }
+    // A style with no id known: judge by the id.
+    if (styleId && chain.length === 0) {
+      const role = runRoleOf(norm(styleId));
+      if (role === "emphasis") out.italic = true;
+      if (role === "strong") out.bold = true;
+      if (role === "code") out.code = true;
+    }
+    return out;
+  }
+}
+
+/** numbering.xml: is a list level bulleted? */
+export class Numbering {
+  private readonly formats = new Map<string, Map<number, string>>();
+
+  constructor(pkg: DocxPackage, mainPath: string) {
+    const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
+    if (!root) return;
+    const abstract = new Map<string, Map<number, string>>();
+    const levels = (holder: XmlElement) => {
+      const map = new Map<number, string>();
+      for (const lvl of kids(holder)) {
+        if (!is(lvl, "w", "lvl")) continue;
+        map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
+      }
+      return map;
+    };
+    for (const el of kids(root)) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
+    for (const el of kids(root)) {
+      if (!is(el, "w", "num")) continue;
+      const map = new Map(abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? "") ?? []);
+      for (const override of kids(el)) {
+        if (!is(override, "w", "lvlOverride")) continue;
+        const lvl = child(override, "w", "lvl");
+        const fmt = attr(child(lvl, "w", "numFmt"), "w", "val");
+        if (fmt) map.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
+      }
+      this.formats.set(attr(el, "w", "numId") ?? "", map);
+    }
+  }
+
+  /** "bullet", "decimal", "none", … or undefined when the list is not defined. */
+  format(numId: string, ilvl: number): string | undefined {
+    return this.formats.get(numId)?.get(ilvl);
+  }
+}

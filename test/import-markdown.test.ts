@@ -1,0 +1,142 @@
+/**
+ * The importer's Markdown writer on its own: text stays literal, formatting is written so
+ * that it reads back, and where CommonMark cannot express it the text wins.
+ */
+import type { PhrasingContent, Root } from "mdast";
+import { toString } from "mdast-util-to-string";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import { describe, expect, it } from "vitest";
+import { type RenderContext, renderBlocks, renderInline } from "../src/import/markdown.ts";
+import type { Block, Token } from "../src/import/read.ts";
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+const t = (value: string, marks: Partial<{ bold: boolean; italic: boolean; strike: boolean; code: boolean; link: string }> = {}): Token => ({
+  type: "text",
+  value,
+  bold: false,
+  italic: false,
+  strike: false,
+  code: false,
+  ...marks,
+});
+
+function context() {
+  const lost: number[] = [];
+  const ctx: RenderContext = { numberOf: (key) => Number(key.split(":")[1]), formattingLost: (ordinal) => lost.push(ordinal) };
+  return { ctx, lost };
+}
+
+function paragraph(md: string): PhrasingContent[] {
+  const tree = parser.parse(md) as Root;
+  expect(tree.children).toHaveLength(1);
+  expect(tree.children[0].type).toBe("paragraph");
+  return (tree.children[0] as { children: PhrasingContent[] }).children;
+}
+
+describe("renderInline", () => {
+  it.each([
+    "*stars* and _underscores_ stay",
+    "[^1] is not a note call, nor [^x]: a definition",
+    "<b>not html</b> <https://not.an/autolink> `not code` ~not struck~ ~~nor this~~",
+    "back\\slash \\* and &amp; &#169; &copy; entities",
+    "# not a heading",
+    "- not a list",
+    "+ not a list",
+    "1. not a list",
+    "2) not a list",
+    "> not a quote",
+    "=== not an underline",
+    "    not code",
+    "| a | b |",
+    "![not an image](x.png)",
+  ])("keeps %j literal", (text) => {
+    const { ctx, lost } = context();
+    const md = renderInline([t(text)], "paragraph", 1, ctx);
+    expect(toString({ type: "paragraph", children: paragraph(md) })).toBe(text.trim());
+    expect(lost).toEqual([]);
+  });
+
+  it("writes bold, italic, strikethrough, code, links and note calls", () => {
+    const { ctx } = context();
+    const md = renderInline(
+      [
+        t("Plain, "),
+        t("bold", { bold: true }),
+        t(" and "),
+        t("both", { bold: true, italic: true }),
+        t(", "),
+        t("struck", { strike: true }),
+        t(", "),
+        t("a `tick`", { code: true }),
+        t(", "),
+        t("a link", { link: "https://example.org/a b" }),
+        { type: "call", note: "footnote:3" },
+        t(" and "),
+        t("https://example.org/x", { link: "https://example.org/x" }),
+      ],
+      "paragraph",
+      1,
+      ctx,
+    );
+    expect(md).toBe("Plain, **bold** and ***both***, ~~struck~~, `` a `tick` ``, [a link](<https://example.org/a b>)[^3] and <https://example.org/x>");
+  });
+
+  it("moves punctuation out of emphasis where CommonMark would not open or close it", () => {
+    const { ctx, lost } = context();
+    const md = renderInline([t("a"), t("«b»", { italic: true }), t("c")], "paragraph", 1, ctx);
+    expect(md).toBe("a«*b*»c");
+    expect(lost).toEqual([]);
+  });
+
+  it("writes a paragraph without its formatting, and says so, when Markdown cannot express it", () => {
+    const { ctx, lost } = context();
+    const md = renderInline([t("a"), t("—", { bold: true }), t("b")], "paragraph", 7, ctx);
+    expect(toString({ type: "paragraph", children: paragraph(md) })).toBe("a—b");
+    expect(lost).toEqual([7]);
+  });
+
+  it("turns web addresses in plain text into autolinks, with no escapes inside", () => {
+    const { ctx } = context();
+    const md = renderInline([t("See https://example.org/a_b*c. Or www.example.org/d_e.")], "paragraph", 1, ctx);
+    expect(md).toBe("See <https://example.org/a_b*c>. Or www.example.org/d_e.");
+  });
+
+  it("escapes pipes in table cells, also in code", () => {
+    const { ctx } = context();
+    expect(renderInline([t("a | b "), t("c|d", { code: true })], "table", 1, ctx)).toBe("a \\| b `c\\|d`");
+  });
+});
+
+describe("renderBlocks", () => {
+  const p = (kind: string, text: string, extra: Partial<Block> = {}): Block =>
+    ({ type: "paragraph", role: { kind, depth: 2 } as never, level: 0, ordered: kind === "number", tokens: [t(text)], ordinal: 1, ...extra }) as Block;
+
+  it("nests lists by level, continues items, and keeps adjacent lists apart", () => {
+    const { ctx } = context();
+    const md = renderBlocks(
+      [
+        p("bullet", "one"),
+        p("bullet", "one.a", { level: 1 } as Partial<Block>),
+        p("continue", "more of one.a"),
+        p("bullet", "two"),
+        p("signatory", "A Group"),
+        p("signatory", "Another Group"),
+        p("number", "first"),
+        p("number", "second"),
+      ],
+      ctx,
+    ).join("\n\n");
+    expect(md).toBe("- one\n  - one.a\n\n    more of one.a\n\n- two\n\n* A Group\n* Another Group\n\n1. first\n2. second");
+    const tree = parser.parse(md) as Root;
+    expect(tree.children.map((n) => n.type)).toEqual(["list", "list", "list"]);
+  });
+
+  it("groups quotes and code, and writes a rule", () => {
+    const { ctx } = context();
+    const md = renderBlocks([p("quote", "q1"), p("quote", "q2"), p("code", "let a = `x`;"), p("code", "  indented"), p("rule", ""), p("heading", "Title #")], ctx).join("\n\n");
+    expect(md).toBe("> q1\n>\n> q2\n\n```\nlet a = `x`;\n  indented\n```\n\n* * *\n\n## Title \\#");
+  });
+});
