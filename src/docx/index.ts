@@ -23,6 +23,7 @@ import {
   type INumberingOptions,
   type ISectionOptions,
   LevelFormat,
+  NumberFormat,
   PageNumber,
   PageOrientation,
   Paragraph,
@@ -299,6 +300,9 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
       page,
       column: group.columns ? { count: 3, space: 284, equalWidth: true } : { count: 1 },
+      // Word numbers endnotes i, ii, … unless told otherwise; ours are 1, 2, … as in the HTML and PDF.
+      footnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
+      endnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
     },
     // Headers and footers are given once; later sections continue them.
     ...(i === 0
