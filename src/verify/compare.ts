@@ -1,0 +1,290 @@
+/**
+ * Comparing readings of the same letter in several formats: every note call must show the
+ * same mark in all of them, lead to the note with that number, and every note number must
+ * have the same text. Each disagreement is described once, by note number (as the formats
+ * that agree number it) and by format.
+ *
+ * The reference is the largest group of formats whose readings are identical (ties: the
+ * HTML's group, then the PDF's), so that one broken format is named as the odd one out
+ * ("the PDF shows … where the HTML and the DOCX show …"). Every other format is compared
+ * with it:
+ *
+ * - The calls are aligned (an edit distance over the two call sequences, where a call is its
+ *   mark and the text of the note with that mark), so that a call missing from one format
+ *   shows as one missing call, not as every later call being off by one.
+ * - A note whose calls all show another number, and whose text is under that number, has
+ *   been renumbered: one message for the note.
+ * - Otherwise each call showing something else, each missing or extra call, each note whose
+ *   text differs, is missing or is extra, is a message.
+ *
+ * Within each group, a call that leads to a note other than the one it shows (or to none),
+ * and any other self-contradiction the reader found, is a message too.
+ */
+import { excerpt, FORMAT_NAMES, type Format, normalizeNoteText, type NoteCall, type Reading } from "./reading.ts";
+
+export interface Disagreement {
+  /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
+  note: number | undefined;
+  reason: string;
+}
+
+const ORDER: Format[] = ["html", "pdf", "docx"];
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+/** "the HTML", "the HTML and the PDF", "the HTML, the PDF and the DOCX". */
+function names(formats: Format[]): string {
+  const list = formats.map((f) => `the ${FORMAT_NAMES[f]}`);
+  return list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
+}
+/** "shows" for one format, "show" for several. */
+const verb = (formats: Format[], one: string, several: string) => (formats.length === 1 ? one : several);
+
+function quote(text: string | undefined, other?: string): string {
+  return `"${excerpt(text ?? "", other)}"`;
+}
+
+function key(reading: Reading): string {
+  return JSON.stringify([
+    reading.calls.map((c) => [c.shown, c.leadsTo?.number ?? null, c.leadsTo?.shown ?? null]),
+    [...reading.notes].sort((a, b) => a[0] - b[0]).map(([n, t]) => [n, normalizeNoteText(t)]),
+    reading.problems,
+  ]);
+}
+
+/** Group formats with identical readings, the reference group first. */
+function groups(readings: Reading[]): Reading[][] {
+  const byKey = new Map<string, Reading[]>();
+  for (const reading of [...readings].sort((a, b) => ORDER.indexOf(a.format) - ORDER.indexOf(b.format))) {
+    const k = key(reading);
+    byKey.set(k, [...(byKey.get(k) ?? []), reading]);
+  }
+  // Largest first; Map keeps insertion order, so ties keep the HTML, PDF, DOCX order.
+  return [...byKey.values()].sort((a, b) => b.length - a.length);
+}
+
+/** The text under the number a call shows, for aligning calls. */
+function callText(reading: Reading, call: NoteCall): string | undefined {
+  const n = /^\d+$/.test(call.shown) ? Number(call.shown) : call.leadsTo?.number;
+  const text = n === undefined ? undefined : reading.notes.get(n);
+  return text === undefined ? undefined : normalizeNoteText(text);
+}
+
+type Step = { ref: number; other: number } | { ref: number; other: undefined } | { ref: undefined; other: number };
+
+const GAP = 2;
+
+/**
+ * Align two call sequences with the least cost: a pair costs 0 when mark and note text
+ * agree, 1 when one of them does, 3 when neither does; a call without counterpart costs 2.
+ */
+function align(ref: { shown: string; text: string | undefined }[], other: { shown: string; text: string | undefined }[]): Step[] {
+  // Equal heads and tails need no search.
+  const same = (i: number, j: number) => ref[i].shown === other[j].shown && ref[i].text === other[j].text;
+  let head = 0;
+  while (head < ref.length && head < other.length && same(head, head)) head++;
+  let tail = 0;
+  while (tail < ref.length - head && tail < other.length - head && same(ref.length - 1 - tail, other.length - 1 - tail)) tail++;
+  const steps: Step[] = [];
+  for (let i = 0; i < head; i++) steps.push({ ref: i, other: i });
+  const n = ref.length - head - tail;
+  const m = other.length - head - tail;
+  if (n * m > 25_000_000) {
+    // Too many to search (tens of thousands of calls): pair them in order.
+    for (let i = 0; i < Math.max(n, m); i++) {
+      if (i < n && i < m) steps.push({ ref: head + i, other: head + i });
+      else if (i < n) steps.push({ ref: head + i, other: undefined });
+      else steps.push({ ref: undefined, other: head + i });
+    }
+  } else if (n > 0 || m > 0) {
+    const cost = (i: number, j: number) => {
+      const a = ref[head + i];
+      const b = other[head + j];
+      return (a.shown === b.shown ? 0 : 1) + (a.text === b.text ? 0 : 1) + (a.shown !== b.shown && a.text !== b.text ? 1 : 0);
+    };
+    const width = m + 1;
+    const table = new Uint32Array((n + 1) * width);
+    for (let i = 0; i <= n; i++) table[i * width] = i * GAP;
+    for (let j = 0; j <= m; j++) table[j] = j * GAP;
+    for (let i = 1; i <= n; i++) {
+      for (let j = 1; j <= m; j++) {
+        table[i * width + j] = Math.min(table[(i - 1) * width + j - 1] + cost(i - 1, j - 1), table[(i - 1) * width + j] + GAP, table[i * width + j - 1] + GAP);
+      }
+    }
+    const middle: Step[] = [];
+    let i = n;
+    let j = m;
+    while (i > 0 || j > 0) {
+      const here = table[i * width + j];
+      if (i > 0 && j > 0 && here === table[(i - 1) * width + j - 1] + cost(i - 1, j - 1)) {
+        middle.push({ ref: head + --i, other: head + --j });
+      } else if (i > 0 && here === table[(i - 1) * width + j] + GAP) {
+        middle.push({ ref: head + --i, other: undefined });
+      } else {
+        middle.push({ ref: undefined, other: head + --j });
+      }
+    }
+    steps.push(...middle.reverse());
+  }
+  for (let k = tail; k > 0; k--) steps.push({ ref: ref.length - k, other: other.length - k });
+  return steps;
+}
+
+/** What a call leads to, when that is not the note it shows: " (it leads to note 4)". */
+function leadsElsewhere(call: NoteCall): string | undefined {
+  if (!call.leadsTo) return "it leads to no note";
+  if (call.leadsTo.shown !== call.shown) return `it leads to note ${call.leadsTo.shown}`;
+  return undefined;
+}
+
+const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
+
+/** Compare one reading with the reference group; `reported` collects calls already described. */
+function compareWith(reference: Reading[], reading: Reading, reported: Set<number>): Disagreement[] {
+  const ref = reference[0];
+  const refNames = names(reference.map((r) => r.format));
+  const refFormats = reference.map((r) => r.format);
+  const F = `the ${FORMAT_NAMES[reading.format]}`;
+  const found: Disagreement[] = [];
+  const steps = align(
+    ref.calls.map((c) => ({ shown: c.shown, text: callText(ref, c) })),
+    reading.calls.map((c) => ({ shown: c.shown, text: callText(reading, c) })),
+  );
+
+  // Which marks the other format shows for each note's calls.
+  const shownFor = new Map<string, Set<string>>();
+  const pairedCalls = new Map<string, number>();
+  for (const step of steps) {
+    if (step.ref === undefined || step.other === undefined) continue;
+    const n = ref.calls[step.ref].shown;
+    shownFor.set(n, (shownFor.get(n) ?? new Set()).add(reading.calls[step.other].shown));
+    pairedCalls.set(n, (pairedCalls.get(n) ?? 0) + 1);
+  }
+
+  // Notes renumbered whole: every call shows m instead of n, and m has n's text.
+  const renumbered = new Map<number, number>(); // reference number → other number
+  for (const [n, marks] of shownFor) {
+    const number = noteNumber(n);
+    if (number === undefined || marks.size !== 1) continue;
+    const m = noteNumber([...marks][0]);
+    const text = ref.notes.get(number);
+    const otherText = m === undefined ? undefined : reading.notes.get(m);
+    if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && normalizeNoteText(text) === normalizeNoteText(otherText)) {
+      renumbered.set(number, m);
+      found.push({ note: number, reason: `Note ${number}: ${F} numbers it ${m} (its calls and its text) where ${refNames} number it ${number}` });
+    }
+  }
+  const accounted = new Set(renumbered.values()); // the other format's note numbers matched to a reference note
+
+  // Reference notes of which the other format has neither a call nor the text.
+  const otherTexts = new Set([...reading.notes.values()].map(normalizeNoteText));
+  const missingWhole = new Set<number>();
+  for (const [n, text] of ref.notes) {
+    const called = ref.calls.some((c) => c.shown === String(n));
+    if (called && !pairedCalls.has(String(n)) && !otherTexts.has(normalizeNoteText(text))) {
+      missingWhole.add(n);
+      found.push({ note: n, reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both` });
+    }
+  }
+
+  // Calls.
+  let lastRef = 0;
+  for (const step of steps) {
+    if (step.ref !== undefined) lastRef = step.ref + 1;
+    if (step.ref !== undefined && step.other !== undefined) {
+      const a = ref.calls[step.ref];
+      const b = reading.calls[step.other];
+      const number = noteNumber(a.shown);
+      if (a.shown === b.shown || (number !== undefined && renumbered.has(number) && renumbered.get(number) === noteNumber(b.shown))) continue;
+      const elsewhere = leadsElsewhere(b);
+      if (elsewhere) reported.add(step.other);
+      found.push({
+        note: number,
+        reason: `Note ${a.shown}: ${F} shows the ${ordinal(step.ref + 1)} note call as ${b.shown ? b.shown : "nothing"} where ${refNames} ${verb(refFormats, "shows", "show")} ${a.shown}${elsewhere ? ` (${elsewhere})` : ""}`,
+      });
+    } else if (step.ref !== undefined) {
+      const a = ref.calls[step.ref];
+      const number = noteNumber(a.shown);
+      if (number !== undefined && missingWhole.has(number)) continue;
+      found.push({ note: number, reason: `Note ${a.shown}: the ${ordinal(step.ref + 1)} note call, which ${refNames} ${verb(refFormats, "shows", "show")} as ${a.shown}, is missing from ${F}` });
+    } else if (step.other !== undefined) {
+      const b = reading.calls[step.other];
+      reported.add(step.other);
+      const place = lastRef === 0 ? "before the 1st note call" : `after the ${ordinal(lastRef)} note call`;
+      found.push({ note: noteNumber(b.shown), reason: `Note ${b.shown}: ${F} has a note call showing ${b.shown || "nothing"} ${place} that ${refNames} ${verb(refFormats, "does", "do")} not have` });
+    }
+  }
+
+  // Texts.
+  for (const [n, text] of ref.notes) {
+    if (missingWhole.has(n)) continue;
+    const m = renumbered.get(n) ?? n;
+    const other = renumbered.has(n) || !accounted.has(m) ? reading.notes.get(m) : undefined;
+    accounted.add(m);
+    if (other === undefined) {
+      found.push({ note: n, reason: `Note ${n} is missing from the notes of ${F}, where ${refNames} ${verb(refFormats, "has", "have")} ${quote(text)}` });
+    } else if (normalizeNoteText(other) !== normalizeNoteText(text)) {
+      const refList = reference.map((r) => FORMAT_NAMES[r.format]).join(" and ");
+      found.push({ note: n, reason: `Note ${n} text differs: ${FORMAT_NAMES[reading.format]} ${quote(other, text)} vs ${refList} ${quote(text, other)}` });
+    }
+  }
+  for (const [m, text] of reading.notes) {
+    if (accounted.has(m)) continue;
+    found.push({ note: m, reason: `Note ${m}: ${F} has a note ${quote(text)} that ${refNames} ${verb(refFormats, "does", "do")} not have` });
+  }
+  return found;
+}
+
+/** Self-contradictions of a group of identical readings: calls leading elsewhere, reader problems. */
+function contradictions(group: Reading[], reported: Set<number>): Disagreement[] {
+  const reading = group[0];
+  const who = names(group.map((r) => r.format));
+  const found: Disagreement[] = reading.problems.map((p) => ({ note: p.note, reason: p.note === undefined ? capitalise(p.reason) : `Note ${p.note}: ${p.reason}` }));
+  // One message per (mark shown, place it leads to).
+  const byWhere = new Map<string, { call: NoteCall; places: number[] }>();
+  reading.calls.forEach((call, i) => {
+    if (reported.has(i) || !leadsElsewhere(call)) return;
+    const k = `${call.shown}\u0000${call.leadsTo?.shown ?? ""}`;
+    const entry = byWhere.get(k) ?? { call, places: [] };
+    entry.places.push(i + 1);
+    byWhere.set(k, entry);
+  });
+  for (const { call, places } of byWhere.values()) {
+    const which = places.length === 1 ? `the ${ordinal(places[0])} note call shows` : `the ${listOrdinals(places)} note calls show`;
+    const where = call.leadsTo ? `${places.length === 1 ? "leads" : "lead"} to note ${call.leadsTo.shown}` : `${places.length === 1 ? "leads" : "lead"} to no note`;
+    found.push({ note: noteNumber(call.shown), reason: `Note ${call.shown || "?"}: in ${who}, ${which} ${call.shown || "nothing"} but ${where}` });
+  }
+  return found;
+}
+
+function listOrdinals(places: number[]): string {
+  const list = places.map(ordinal);
+  return list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Every disagreement among the readings, sorted by note. With one reading, only its self-contradictions. */
+export function compareReadings(readings: Reading[]): Disagreement[] {
+  if (readings.length === 0) return [];
+  const [reference, ...others] = groups(readings);
+  const found: Disagreement[] = [];
+  const referenceReported = new Set<number>();
+  found.push(...contradictions(reference, referenceReported));
+  for (const group of others) {
+    for (const reading of group) {
+      const reported = new Set<number>();
+      found.push(...compareWith(reference, reading, reported));
+      found.push(...contradictions([reading], reported));
+    }
+  }
+  // Stable sort by note number; messages about the whole document first.
+  return found
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.note ?? 0) - (b.d.note ?? 0) || a.i - b.i)
+    .map(({ d }) => d);
+}

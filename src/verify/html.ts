@@ -1,0 +1,132 @@
+/**
+ * Reading a built HTML page back, as a browser shows it.
+ *
+ * - Calls: the links inside `sup.note-call` elements of the page, outside the notes
+ *   section, in document order. A call shows its link's text; it leads where its `href`
+ *   points: the notes-list item with that id (or holding the element with that id).
+ * - Notes: the items of the top-level ordered lists of `section.notes`. An item's number is
+ *   what a browser prints before it: its `value` attribute, else the list's `start` plus its
+ *   place (counting down in a `reversed` list). That number must be the item's place in the
+ *   list (1, 2, …): a list that jumps is reported. An item's text is its text less its back
+ *   links (links with the `doc-backlink` role, or to one of the calls): they print an arrow
+ *   and, for a note called several times, a small occurrence number that no other format has.
+ */
+import { readFile } from "node:fs/promises";
+import type { Element, ElementContent, Root, RootContent } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
+
+type Node = Root | RootContent | ElementContent;
+
+const isElement = (node: Node, tag?: string): node is Element => node.type === "element" && (tag === undefined || node.tagName === tag);
+const classes = (el: Element) => (Array.isArray(el.properties.className) ? el.properties.className.map(String) : []);
+
+/** Elements whose content a browser does not show as text. */
+const NOT_TEXT = new Set(["script", "style", "template", "svg", "math", "head", "noscript"]);
+/** Elements that end a line of text: a space separates their text from what follows. */
+const BLOCKS = new Set(["p", "div", "li", "ol", "ul", "br", "blockquote", "pre", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "dd", "dt", "figure", "figcaption"]);
+
+/** The text a browser shows for a node, `skip` left out. */
+function textOf(node: Node, skip: (el: Element) => boolean = () => false): string {
+  if (node.type === "text") return node.value;
+  if (node.type !== "element" && node.type !== "root") return "";
+  if (node.type === "element" && (NOT_TEXT.has(node.tagName) || node.properties.hidden === true || skip(node))) return "";
+  const inner = node.children.map((child) => textOf(child, skip)).join("");
+  return node.type === "element" && BLOCKS.has(node.tagName) ? ` ${inner} ` : inner;
+}
+
+function integer(value: unknown): number | undefined {
+  const text = String(value ?? "").trim();
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** The `ol` lists of a notes section that are not nested inside a note. */
+function topLevelLists(node: Element): Element[] {
+  return node.children.flatMap((child) => {
+    if (!isElement(child) || child.tagName === "li") return [];
+    return child.tagName === "ol" ? [child] : topLevelLists(child);
+  });
+}
+
+export async function readHtml(path: string): Promise<Reading> {
+  return readHtmlText(await readFile(path, "utf8"));
+}
+
+export function readHtmlText(html: string): Reading {
+  const tree = fromHtml(html);
+  const problems: Reading["problems"] = [];
+
+  // Ids of everything, so that a link can be followed, and the call links.
+  const byId = new Map<string, Element>();
+  const parents = new Map<Element, Element>();
+  const sections: Element[] = [];
+  const callLinks: Element[] = [];
+  const visit = (node: Root | Element, inNotes: boolean, inCallSup: boolean) => {
+    for (const child of node.children) {
+      if (!isElement(child)) continue;
+      if (node.type === "element") parents.set(child, node);
+      const id = child.properties.id;
+      if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), child);
+      const section = child.tagName === "section" && classes(child).includes("notes");
+      if (section && !inNotes) sections.push(child);
+      const sup = child.tagName === "sup" && classes(child).includes("note-call");
+      if (child.tagName === "a" && inCallSup && !inNotes) callLinks.push(child);
+      visit(child, inNotes || section, inCallSup || sup);
+    }
+  };
+  visit(tree, false, false);
+
+  // The notes, as a browser numbers them.
+  const notes = new Map<number, string>();
+  const itemNumber = new Map<Element, number>();
+  const items: Element[] = [];
+  for (const section of sections) {
+    for (const ol of topLevelLists(section)) {
+      const lis = ol.children.filter((child): child is Element => isElement(child, "li"));
+      const reversed = ol.properties.reversed === true;
+      let next = integer(ol.properties.start) ?? (reversed ? lis.length : 1);
+      for (const li of lis) {
+        const number = integer(li.properties.value) ?? next;
+        next = reversed ? number - 1 : number + 1;
+        const place = items.length + 1;
+        items.push(li);
+        itemNumber.set(li, number);
+        if (number !== place) problems.push({ note: number, reason: `the HTML prints note ${number} in place ${place} of the notes list` });
+        if (notes.has(number)) problems.push({ note: number, reason: `the HTML prints two notes numbered ${number}` });
+      }
+    }
+  }
+  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
+  const isBackLink = (el: Element) => {
+    if (el.tagName !== "a") return false;
+    if (String(el.properties.role ?? "").split(/\s+/).includes("doc-backlink")) return true;
+    const href = String(el.properties.href ?? "");
+    return href.startsWith("#") && callIds.has(safeDecode(href.slice(1)));
+  };
+  for (const li of items) {
+    const number = itemNumber.get(li)!;
+    if (!notes.has(number)) notes.set(number, collapseSpace(textOf(li, isBackLink)));
+  }
+
+  // The calls, and where each leads.
+  const noteAt = (el: Element | undefined): Element | undefined => {
+    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return at;
+    return undefined;
+  };
+  const calls: NoteCall[] = callLinks.map((a) => {
+    const shown = collapseSpace(textOf(a));
+    const href = String(a.properties.href ?? "");
+    const item = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
+    const number = item ? itemNumber.get(item)! : undefined;
+    return { shown, leadsTo: number === undefined ? undefined : { number, shown: String(number) } };
+  });
+  return { format: "html", calls, notes, problems };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Proof that the built outputs agree: the HTML, PDF and DOCX of a letter are read back from
+ * disk by independent readers (html.ts, pdf.ts, docx.ts: they know the file formats, not the
+ * compilers, and import nothing from them or from the numbering pass) and compared
+ * (compare.ts): every note call must show the same number in every format and lead to the
+ * note with that number, and every number must lead to the same note text.
+ *
+ * Disagreements are errors on the given VFile (`outputs-disagree`); a file that cannot be
+ * read is one too (`outputs-unreadable`), and the others are still compared.
+ */
+import type { VFile } from "vfile";
+import { fail } from "../messages.ts";
+import { compareReadings } from "./compare.ts";
+import { readDocx } from "./docx.ts";
+import { readHtml } from "./html.ts";
+import { preparePdfReader, readPdf } from "./pdf.ts";
+import { FORMAT_NAMES, type Format, type Reading } from "./reading.ts";
+
+export { compareReadings, type Disagreement } from "./compare.ts";
+export { readDocx, readDocxBytes } from "./docx.ts";
+export { readHtml, readHtmlText } from "./html.ts";
+export { preparePdfReader, readPdf } from "./pdf.ts";
+export { normalizeNoteText, type Format, type NoteCall, type Reading } from "./reading.ts";
+
+export type OutputFiles = Partial<Record<Format, string>>;
+
+const READERS: Record<Format, (path: string) => Promise<Reading>> = { html: readHtml, pdf: readPdf, docx: readDocx };
+
+/**
+ * Read the given outputs of one letter and add a message to `report` for every
+ * disagreement among them (and every self-contradiction of one of them). With one format
+ * there is nothing to compare, but a call that leads to another note than it shows is still
+ * reported.
+ */
+export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
+  const formats = (Object.keys(READERS) as Format[]).filter((f) => files[f] !== undefined);
+  if (formats.includes("pdf")) preparePdfReader();
+  const results = await Promise.allSettled(formats.map((f) => READERS[f](files[f]!)));
+  const readings: Reading[] = [];
+  results.forEach((result, i) => {
+    const format = formats[i];
+    if (result.status === "fulfilled") readings.push(result.value);
+    else {
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      fail(report, `Cannot read the ${FORMAT_NAMES[format]} ${files[format]} to check its notes: ${reason}`, undefined, "outputs-unreadable");
+    }
+  });
+  for (const { reason } of compareReadings(readings)) fail(report, reason, undefined, "outputs-disagree");
+}

@@ -1,0 +1,503 @@
+/**
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (Mozilla's
+ * PDF reader, pure JavaScript: no system tools).
+ *
+ * pdf.js runs in a worker thread (pdf-worker.mjs), for three reasons: its legacy build for
+ * Node replaces built-ins such as `Array.prototype.push` with core-js versions, which must not
+ * slow down the rest of a build; under `tsx` every module goes through the TypeScript loader,
+ * which costs half a second for pdf.js's 3 MB of JavaScript, while a worker started without
+ * the loader imports it in about 0.2 s; and the PDF is read while the HTML and the DOCX are.
+ * `preparePdfReader()` starts the worker (and pdf.js loading) ahead of time.
+ *
+ * What the reader takes from the PDF:
+ *
+ * - Links: internal links (link annotations with a destination). Chromium keeps the HTML ids
+ *   as named destinations, so the link of a call to note 3 goes to the destination
+ *   `note-3`. A link to a destination named `note-<digits>` is taken for a note call, and that
+ *   name is used for nothing else: what the call shows is read off the page, and where it
+ *   leads is worked out from the destination's position.
+ * - Calls: the characters drawn inside a call link's rectangle (from pdf.js text items;
+ *   within an item, characters are placed by equal shares of its width). Calls are in
+ *   content-stream order, page by page: the order Chromium draws the text, which is the order
+ *   of the HTML (a table cell's call comes in cell order, not by height on the page).
+ * - Note markers: text items that read only "k." and begin their line (an untagged PDF joins
+ *   the marker to the line's text: "1. “In accordance …" is cut), right-aligned on one edge
+ *   (a nested list is indented; a wrapped line beginning "24." inside a note is not alone in
+ *   its item). The notes are the run 1., 2., 3., … in stream order whose k-th marker is on
+ *   the page of the k-th call destination (ties: the run as long as the number of notes
+ *   called, then the last run), so an ordered list in the letter is not taken for them. This
+ *   holds for notes listed at the end and for notes at the foot of each page.
+ * - Note text: in a tagged PDF (Chromium's, printed with `tagged: true`), the text of the
+ *   structure element LI whose label (Lbl) is the note's marker, plus its continuation on the
+ *   next page if it goes on there (an LI without a label that starts in the note's column, in
+ *   the note's type size); whatever the layout, body text is never taken for note text.
+ *   Untagged: from the marker to the next marker or the end of the marker's page.
+ * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
+ *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
+ *   destination 376 pt from the top), so a destination is off from the marker it stands for
+ *   by one offset for the whole document (margins, and the list item's top left against its
+ *   marker's baseline and right edge). That offset is found from the data (see
+ *   `placeDestinations`), and a call leads to the marker at its destination, or to no note.
+ *   A link showing 1 whose destination is note 2's leads to note 2, which the comparison
+ *   reports.
+ * - Back links: links to a destination named after a call (`note-call-…`), or internal links
+ *   in the notes area that lead to a place before the first note. Their text (a small
+ *   occurrence number after the arrow of a note called several times) is not note text.
+ * - Page furniture: Chromium tags the document (marked content for every piece of the
+ *   letter) but leaves the page margin boxes (page counter "2 / 5", running head) untagged.
+ *   Untagged text above or below all the tagged text of its page is furniture. (On a page
+ *   without tags, the top or bottom line is, when it is a page counter or recurs at the same
+ *   height on another page.)
+ */
+import { Worker } from "node:worker_threads";
+import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
+
+/** What the worker sends: see pdf-worker.mjs. */
+interface PdfLink {
+  rect: [number, number, number, number];
+  name: string | null;
+  /** [page index, x, y] in the destination's coordinates; null when it resolves to no page. */
+  dest: [number, number | null, number | null] | null;
+  external: boolean;
+}
+interface PdfPage {
+  view: number[];
+  links: PdfLink[];
+}
+/** [str, x, y (baseline), width, font size, end of line, marked-content depth, marked-content id] */
+type PdfItem = [string, number, number, number, number, boolean, number, string | null];
+/** A list item of a tagged page: the marked-content ids of its label and of the rest. */
+interface PdfListItem {
+  label: string[];
+  body: string[];
+}
+interface PdfText {
+  items: PdfItem[];
+  lis: PdfListItem[];
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The worker                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+const TIMEOUT = 120_000;
+
+class PdfWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  private nextId = 1;
+  readonly ready: Promise<void>;
+  dead = false;
+
+  constructor() {
+    // No execArgv: the worker runs plain JavaScript, without the TypeScript loader.
+    this.worker = new Worker(new URL("./pdf-worker.mjs", import.meta.url), { execArgv: [] });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on("message", (message: { ready?: boolean; id?: number; ok?: boolean; result?: unknown; error?: string }) => {
+        if (message.ready) return resolve();
+        const job = this.pending.get(message.id!);
+        if (!job) return;
+        this.pending.delete(message.id!);
+        clearTimeout(job.timer);
+        if (message.ok) job.resolve(message.result);
+        else job.reject(new Error(message.error));
+      });
+      const die = (error: Error) => {
+        this.dead = true;
+        reject(error);
+        for (const job of this.pending.values()) {
+          clearTimeout(job.timer);
+          job.reject(error);
+        }
+        this.pending.clear();
+      };
+      this.worker.on("error", die);
+      this.worker.on("exit", (code) => die(new Error(`the PDF reader stopped (exit code ${code})`)));
+    });
+    this.ready.catch(() => undefined);
+    // After the listeners: adding a "message" listener refs the worker again.
+    this.worker.unref();
+  }
+
+  /** Requests under way: the worker keeps the process alive only while there are some. */
+  private active = 0;
+
+  async request<T>(message: Record<string, unknown>): Promise<T> {
+    this.active++;
+    this.worker.ref();
+    try {
+      await this.ready;
+      if (this.dead) throw new Error("the PDF reader stopped");
+      const id = this.nextId++;
+      return await new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new Error(`pdf.js took more than ${TIMEOUT / 1000} s`));
+          void this.worker.terminate();
+        }, TIMEOUT);
+        timer.unref();
+        this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+        this.worker.postMessage({ ...message, id });
+      });
+    } finally {
+      if (--this.active === 0) this.worker.unref();
+    }
+  }
+}
+
+let shared: PdfWorker | undefined;
+
+function pdfWorker(): PdfWorker {
+  if (!shared || shared.dead) shared = new PdfWorker();
+  return shared;
+}
+
+/**
+ * Start the PDF reader's worker and load pdf.js now, so that a later `readPdf` does not
+ * wait for it (call it when a build starts). It keeps no process alive.
+ */
+export function preparePdfReader(): void {
+  pdfWorker();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reading                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+interface Item {
+  str: string;
+  page: number;
+  /** Index in the whole document's stream of items. */
+  index: number;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+  eol: boolean;
+  furniture: boolean;
+  /** The marked content it is in (tagged PDF). */
+  mc: string | null;
+}
+
+interface Rect {
+  page: number;
+  left: number;
+  bottom: number;
+  right: number;
+  top: number;
+}
+
+interface Destination {
+  page: number;
+  x: number | null;
+  y: number | null;
+}
+
+const CALL_DESTINATION = /^note-\d+$/;
+const BACK_DESTINATION = /^note-call-/;
+const MARKER = /^\s*(\d+)\.\s*$/;
+
+function rectOf(page: number, [x0, y0, x1, y1]: PdfLink["rect"]): Rect {
+  return { page, left: Math.min(x0, x1), right: Math.max(x0, x1), bottom: Math.min(y0, y1), top: Math.max(y0, y1) };
+}
+
+/** Characters of an item with their centres, each given an equal share of the item's width. */
+function* characters(item: Item): Generator<{ char: string; offset: number; x: number; y: number }> {
+  const chars = Array.from(item.str);
+  const advance = chars.length ? item.width / chars.length : 0;
+  // The centre of a glyph: a third of the font size above the baseline.
+  const y = item.y + item.size / 3;
+  let offset = 0;
+  for (let i = 0; i < chars.length; i++) {
+    yield { char: chars[i], offset, x: item.x + advance * (i + 0.5), y };
+    offset += chars[i].length;
+  }
+}
+
+/** Whether an item's box comes near a rectangle. */
+const overlaps = (rect: Rect, item: Item) =>
+  item.x <= rect.right + 1 && item.x + item.width >= rect.left - 1 && item.y - item.size / 2 <= rect.top + 1 && item.y + item.size >= rect.bottom - 1;
+
+const inside = (rect: Rect, x: number, y: number) => x >= rect.left - 1 && x <= rect.right + 1 && y >= rect.bottom - 1 && y <= rect.top + 1;
+
+/** Destinations in reading order: page, then top to bottom (PDF y grows upwards), then left to right. */
+function compareDestinations(a: Destination, b: Destination): number {
+  return a.page - b.page || (b.y ?? Infinity) - (a.y ?? Infinity) || (a.x ?? 0) - (b.x ?? 0);
+}
+const destinationKey = (d: Destination) => `${d.page} ${d.x} ${d.y}`;
+
+export async function readPdf(path: string): Promise<Reading> {
+  const worker = pdfWorker();
+  const { doc, pages } = await worker.request<{ doc: number; pages: PdfPage[] }>({ type: "open", path });
+  try {
+    return await readOpenPdf(worker, doc, pages);
+  } finally {
+    await worker.request({ type: "close", doc }).catch(() => undefined);
+  }
+}
+
+async function readOpenPdf(worker: PdfWorker, doc: number, pages: PdfPage[]): Promise<Reading> {
+  // Links.
+  interface Link {
+    rect: Rect;
+    dest: Destination | undefined;
+    call: boolean;
+    toCall: boolean;
+  }
+  const links: Link[] = pages.flatMap((page, p) =>
+    page.links
+      .filter((link) => !link.external && (link.dest !== null || link.name !== null))
+      .map((link) => ({
+        rect: rectOf(p, link.rect),
+        dest: link.dest ? { page: link.dest[0], x: link.dest[1], y: link.dest[2] } : undefined,
+        call: link.name !== null && CALL_DESTINATION.test(link.name),
+        toCall: link.name !== null && BACK_DESTINATION.test(link.name),
+      })),
+  );
+  const callLinks = links.filter((link) => link.call);
+  const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
+
+  // Text, of the pages that can hold calls or notes only (a letter's signatory pages hold
+  // neither): pages with call links, pages the calls lead to and the page after each (a note
+  // continued). Without call destinations, every page.
+  const notesFrom = targets.length ? targets[0].page : 0;
+  const wantedPages = new Set(callLinks.map((l) => l.rect.page));
+  for (const d of targets) wantedPages.add(d.page).add(d.page + 1);
+  const wanted = pages.map((_, p) => p).filter((p) => targets.length === 0 || wantedPages.has(p));
+  const texts = await worker.request<Record<number, PdfText>>({ type: "text", doc, pages: wanted });
+  const items: Item[] = [];
+  const byPage = new Map<number, Item[]>();
+  const untagged: Item[][] = [];
+  const listItems: PdfListItem[] = [];
+  for (const p of wanted) {
+    const raw = texts[p]?.items ?? [];
+    listItems.push(...(texts[p]?.lis ?? []));
+    // Untagged text above or below all the tagged text of the page is page furniture.
+    const tagged = raw.filter((r) => r[6] > 0 && r[0].trim());
+    const top = Math.max(...tagged.map((r) => r[2]));
+    const bottom = Math.min(...tagged.map((r) => r[2]));
+    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc]) =>
+      splitMarker({
+        str, page: p, index: 0, x, y, width, size, eol, mc,
+        furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
+      }),
+    );
+    byPage.set(p, pageItems);
+    if (tagged.length === 0) untagged.push(pageItems);
+    items.push(...pageItems);
+  }
+  items.forEach((item, i) => (item.index = i));
+  untaggedFurniture(untagged);
+  const text = items.filter((item) => !item.furniture);
+
+  // Calls: what each call link shows, in stream order.
+  interface Call {
+    shown: string;
+    dest: Destination | undefined;
+    order: [number, number, number];
+  }
+  const calls: Call[] = [];
+  const taken = new Set<string>();
+  for (const link of callLinks) {
+    let shown = "";
+    let first: [number, number, number] | undefined;
+    for (const item of byPage.get(link.rect.page) ?? []) {
+      if (item.furniture || !overlaps(link.rect, item)) continue;
+      for (const c of characters(item)) {
+        if (!inside(link.rect, c.x, c.y)) continue;
+        shown += c.char;
+        first ??= [link.rect.page, item.index, c.offset];
+      }
+    }
+    // A link over no text is no call a reader sees: Chromium leaves a sliver of a call's link
+    // at the foot of a page when the call's line begins the next page. (A call whose number
+    // is not drawn inside its link is then missing, and reported so.)
+    if (!first || !shown.trim()) continue;
+    const key = first.join(" ");
+    if (taken.has(key)) continue; // two links over one call
+    taken.add(key);
+    calls.push({ shown: collapseSpace(shown), dest: link.dest, order: first });
+  }
+  calls.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
+
+  // The printed notes list.
+  const markers = text.filter((item) => MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!));
+  const edge = (item: Item) => item.x + item.width;
+  let best: { run: Item[]; score: number[] } | undefined;
+  for (const start of markers) {
+    if (Number(MARKER.exec(start.str)![1]) !== 1 || start.page < notesFrom) continue;
+    const run = [start];
+    for (const m of markers) {
+      if (m.index <= run[run.length - 1].index) continue;
+      if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && Math.abs(edge(m) - edge(start)) <= 1.5) run.push(m);
+    }
+    const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
+    const score = [onTargetPages, -Math.abs(run.length - targets.length), start.index];
+    if (!best || lexicographic(score, best.score) > 0) best = { run, score };
+  }
+  const run = best?.run ?? [];
+
+  // Back links: links from the notes back to the calls (to a destination named after a call,
+  // or in the notes and leading to a place before the first note).
+  const first = run[0];
+  const inNotesArea = (rect: Rect) => first !== undefined && (rect.page > first.page || (rect.page === first.page && (rect.top + rect.bottom) / 2 < first.y + first.size));
+  const backLinks = links.filter((l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)));
+  const backLinksOn = new Map<number, Link[]>();
+  for (const l of backLinks) backLinksOn.set(l.rect.page, [...(backLinksOn.get(l.rect.page) ?? []), l]);
+  const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
+  const textOf = (noteItems: Item[]) => {
+    let note = "";
+    for (const item of noteItems) {
+      const back = underBackLink(item);
+      if (back.length === 0) note += item.str;
+      else for (const c of characters(item)) if (!back.some((l) => inside(l.rect, c.x, c.y))) note += c.char;
+      if (item.eol) note += " ";
+    }
+    return collapseSpace(note);
+  };
+
+  // Each note's text. Tagged: the list item whose label is the note's marker (wherever the
+  // notes are: at the end, or at the foot of each page), with its continuation on the next
+  // page if it has one. Untagged: from the marker to the next marker or the end of the
+  // marker's page.
+  const notes = new Map<number, string>();
+  const labelled = new Map<string, PdfListItem>();
+  for (const li of listItems) for (const id of li.label) labelled.set(id, li);
+  const byMc = new Map<string, Item[]>();
+  for (const item of text) {
+    if (item.mc === null) continue;
+    const list = byMc.get(item.mc);
+    if (list) list.push(item);
+    else byMc.set(item.mc, [item]);
+  }
+  const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
+  const firstOf = (id: string) => byMc.get(id)?.[0];
+  // List items without a label, by the page they start on.
+  const continued = new Map<number, { li: PdfListItem; at: Item }[]>();
+  for (const li of listItems) {
+    if (li.label.length) continue;
+    const at = li.body.map(firstOf).find((item) => item !== undefined);
+    if (at) continued.set(at.page, [...(continued.get(at.page) ?? []), { li, at }]);
+  }
+  run.forEach((marker, k) => {
+    const li = marker.mc ? labelled.get(marker.mc) : undefined;
+    let noteItems: Item[];
+    if (li) {
+      const ids = new Set(li.body);
+      const own = itemsOf(ids).filter((item) => item.str.trim());
+      // A list item continued on the next page is an item without a label there that starts
+      // in the note's column, in the note's type size (not, say, a list of names).
+      const column = Math.min(...own.map((item) => item.x));
+      const size = own[0]?.size;
+      const last = own[own.length - 1]?.page ?? marker.page;
+      const more = continued.get(last + 1)?.find(({ at }) => Math.abs(at.x - column) <= 1 && Math.abs(at.size - size!) <= 0.5);
+      for (const id of more?.li.body ?? []) ids.add(id);
+      noteItems = itemsOf(ids);
+    } else {
+      const next = run[k + 1];
+      noteItems = text.filter((item) => item.index > marker.index && item.page === marker.page && (!next || item.index < next.index));
+    }
+    notes.set(k + 1, textOf(noteItems));
+  });
+
+  // Where each destination is on the printed page, and so which note marker it leads to.
+  const landing = placeDestinations(targets, run);
+  return {
+    format: "pdf",
+    calls: calls.map(({ shown, dest }): NoteCall => {
+      const k = dest ? landing(dest) : undefined;
+      return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
+    }),
+    notes,
+    problems: [],
+  };
+}
+
+/**
+ * Which printed note (index in `run`) each destination leads to. Chromium's destinations are
+ * off from page coordinates by a constant (the page margins), and a note's destination is a
+ * constant distance from its marker (the top left of the list item against the marker's
+ * baseline and right edge): one offset for the whole document. It is the offset that puts
+ * the most destinations on a marker of their page, tried first for the offsets that pair the
+ * k-th destination with the k-th marker (so that with a single note there is no doubt). A
+ * destination leads to the marker found at that offset, or to no note.
+ */
+function placeDestinations(targets: Destination[], run: Item[]): (dest: Destination) => number | undefined {
+  const edge = (item: Item) => item.x + item.width;
+  const markersOn = new Map<number, number[]>();
+  run.forEach((m, k) => markersOn.set(m.page, [...(markersOn.get(m.page) ?? []), k]));
+  const TOLERANCE = 2;
+  const at = (d: Destination, dx: number, dy: number) =>
+    d.y === null ? undefined : (markersOn.get(d.page) ?? []).find((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE && (d.x === null || Math.abs(edge(run[k]) - (d.x + dx)) <= TOLERANCE));
+  const candidates: [number, number][] = [];
+  const consider = (d: Destination, k: number) => {
+    if (d.y === null || run[k].page !== d.page) return;
+    const offset: [number, number] = [d.x === null ? 0 : edge(run[k]) - d.x, run[k].y - d.y];
+    if (!candidates.some(([dx, dy]) => Math.abs(dx - offset[0]) <= 0.5 && Math.abs(dy - offset[1]) <= 0.5)) candidates.push(offset);
+  };
+  targets.forEach((d, k) => k < run.length && consider(d, k));
+  for (const d of targets.slice(0, 3)) for (const k of markersOn.get(d.page) ?? []) consider(d, k);
+  let best: { offset: [number, number]; support: number } | undefined;
+  for (const offset of candidates) {
+    const support = targets.filter((d) => at(d, ...offset) !== undefined).length;
+    if (!best || support > best.support) best = { offset, support };
+  }
+  if (best) return (d) => at(d, ...best.offset);
+  // Destinations without coordinates: the k-th destination leads to the k-th note.
+  const rank = new Map(targets.map((d, k) => [destinationKey(d), k]));
+  return (d) => {
+    const k = rank.get(destinationKey(d));
+    return k !== undefined && k < run.length ? k : undefined;
+  };
+}
+
+const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
+
+/**
+ * Page furniture of pages without tagged text (a PDF printed without tags): the top or
+ * bottom line of a page when it is a page counter ("3 / 5") or recurs, digits masked, as the
+ * top or bottom line of another page at the same height (a running head or foot).
+ */
+function untaggedFurniture(pages: Item[][]) {
+  const edges = pages.map((items) => {
+    const text = items.filter((item) => item.str.trim());
+    const ys = text.map((item) => item.y);
+    const line = (y: number) => text.filter((item) => Math.abs(item.y - y) < 1);
+    return [line(Math.max(...ys)), line(Math.min(...ys))].filter((l) => l.length);
+  });
+  const mask = (line: Item[]) => collapseSpace(line.map((item) => item.str).join(" ")).replace(/\d+/g, "#");
+  edges.forEach((lines, p) => {
+    for (const line of lines) {
+      const text = collapseSpace(line.map((item) => item.str).join(" "));
+      const recurs = edges.some((others, q) => q !== p && others.some((o) => mask(o) === mask(line) && Math.abs(o[0].y - line[0].y) <= 2));
+      if (PAGE_COUNTER.test(text) || recurs) for (const item of line) item.furniture = true;
+    }
+  });
+}
+
+function lexicographic(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/**
+ * An item that begins with a list marker and goes on ("1. “In accordance …": untagged PDFs
+ * have no marked content to separate them), cut into the marker and the rest, the width
+ * shared by characters.
+ */
+function splitMarker(item: Item): Item[] {
+  const m = /^(\s*\d+\.)\s+\S/.exec(item.str);
+  if (!m) return [item];
+  const chars = Array.from(item.str).length;
+  const cut = Array.from(m[1]).length;
+  const width = (item.width * cut) / chars;
+  return [
+    { ...item, str: m[1], width, eol: false },
+    { ...item, str: item.str.slice(m[1].length), x: item.x + width, width: item.width - width },
+  ];
+}
+
+/** Whether an item is the first text on its line of the page. */
+function beginsLine(item: Item, page: Item[]): boolean {
+  return !page.some((other) => other !== item && !other.furniture && other.str.trim() && Math.abs(other.y - item.y) < item.size / 2 && other.x + other.width <= item.x + 0.5 && other.x < item.x - 0.5);
+}

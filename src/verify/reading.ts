@@ -1,0 +1,86 @@
+/**
+ * What a reader of a built document sees of its notes, whatever the format. The readers
+ * (html.ts, pdf.ts, docx.ts) know file formats and the few conventions a person reading the
+ * document relies on; they import nothing from the compilers or the numbering pass.
+ */
+
+export type Format = "html" | "pdf" | "docx";
+
+export const FORMAT_NAMES: Record<Format, string> = { html: "HTML", pdf: "PDF", docx: "DOCX" };
+
+/** One note call, as the reader sees it. */
+export interface NoteCall {
+  /** The mark printed at the call, as text ("3"; whatever it is, even when not a number). */
+  shown: string;
+  /**
+   * The note the call leads to when followed (a link, a Word footnote reference or NOTEREF
+   * field): its number, and its mark as printed where it leads ("3" at the head of note 3).
+   * Undefined when the call leads to no note.
+   */
+  leadsTo: { number: number; shown: string } | undefined;
+}
+
+export interface Reading {
+  format: Format;
+  /** The note calls in reading order, repeats included. */
+  calls: NoteCall[];
+  /** Printed note number → the note's text (white space collapsed; see `normalizeNoteText`). */
+  notes: Map<number, string>;
+  /** Where the document contradicts itself outside its calls (a list item numbered out of place). */
+  problems: { note: number | undefined; reason: string }[];
+}
+
+/**
+ * The text of a note reduced to what every format must agree on: Unicode NFC, with all
+ * white space (also zero-width spaces and BOM) and all hyphen and dash characters (Unicode
+ * Pd, soft hyphen, minus sign) removed. Line wrapping, paragraph breaks and the breaking of
+ * long URLs at hyphens differ between the formats; words, letters, digits and all other
+ * punctuation must still match.
+ */
+export function normalizeNoteText(text: string): string {
+  return text.normalize("NFC").replace(DROPPED, "");
+}
+
+const DROPPED = /[\s\u200B-\u200D\u2060\uFEFF\p{Pd}\u00AD\u2212]/gu;
+const DROPPED_ONE = new RegExp(DROPPED.source, "u");
+
+/** Collapse runs of white space to one space, trimmed: how a note's text is kept in a reading. */
+export function collapseSpace(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * A short excerpt of `text` (as kept in a reading) around the place where its normalised
+ * form starts to differ from `other`'s, with "…" where it is cut.
+ */
+export function excerpt(text: string, other: string | undefined, width = 48): string {
+  const nfc = text.normalize("NFC");
+  if (nfc.length <= width) return nfc;
+  const a = normalizeNoteText(nfc);
+  const b = other === undefined ? "" : normalizeNoteText(other);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  if (other === undefined) common = 0;
+  // Map the position in the normalised text back to the collapsed text.
+  let kept = 0;
+  let at = nfc.length;
+  for (let i = 0; i < nfc.length; i++) {
+    if (kept === common) {
+      at = i;
+      break;
+    }
+    if (!DROPPED_ONE.test(nfc[i])) kept++;
+  }
+  let start = Math.max(0, at - Math.floor(width / 3));
+  let end = Math.min(nfc.length, start + width);
+  // Cut between words where there is a space near the cut.
+  if (start > 0) {
+    const space = nfc.indexOf(" ", start);
+    if (space >= 0 && space < Math.min(at, start + 12)) start = space + 1;
+  }
+  if (end < nfc.length) {
+    const space = nfc.lastIndexOf(" ", end);
+    if (space > Math.max(at, end - 12)) end = space;
+  }
+  return `${start > 0 ? "…" : ""}${nfc.slice(start, end).trim()}${end < nfc.length ? "…" : ""}`;
+}
