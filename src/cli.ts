@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
-import { runCheck } from "./check/cli.ts";
+import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { importCommand } from "./import/cli.ts";
 import { BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
@@ -26,10 +26,11 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --out dir        where the documents go (default: dist)
   --format list    which formats, comma-separated (default: html,pdf,docx)
   --templates dir  the templates folder (default: templates)
-usage: npm run check -- [source.md …] [--format text|json] [--strict]
+usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
   Checks the sources (every source/*.md by default) for the letter's own mistakes.
   --format json    messages as JSON on stdout
-  --strict         warnings count as errors`;
+  --strict         warnings count as errors
+  --outputs dir    also read the built documents in dir back and prove they agree`;
 
 class UsageError extends Error {}
 
@@ -88,15 +89,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function checkCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { format: { type: "string", default: "text" }, strict: { type: "boolean", default: false } },
-  });
-  if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format takes text or json; not ${values.format}`);
-  const sources = positionals.length ? positionals : await defaultSources();
-  if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
-  return runCheck({ sources, format: values.format, strict: values.strict });
+  return checkCommandWith(args, defaultSources, (message) => new UsageError(message));
 }
 
 main(process.argv.slice(2)).then(

@@ -159,3 +159,29 @@ describe("the check command", () => {
     expect(files[0].messages.map((m: { severity: string }) => m.severity)).toEqual(["error", "error", "error", "error", "error", "warning", "info"]);
   });
 });
+
+describe("check --outputs", () => {
+  it("proves built documents agree, and fails on a corrupted one, naming the note and the formats", async () => {
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const { tempDir } = await import("./helpers.ts");
+    const out = tempDir();
+    expect((await cli(["build", "test/fixtures/notes.md", "--out", out])).code).toBe(0);
+    const clean = await cli(["check", "test/fixtures/notes.md", "--outputs", out]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).not.toContain("outputs-");
+    // The second call of note 2 printed as 5 in the HTML.
+    const html = readFileSync(join(out, "notes.html"), "utf8");
+    writeFileSync(join(out, "notes.html"), html.replace(/(id="note-call-2-2"[^>]*>)2</, "$15<"));
+    const broken = await cli(["check", "test/fixtures/notes.md", "--outputs", out]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(new RegExp(`${out}: error: notes: Note 2: the HTML shows the \\d+(st|nd|rd|th) note call as 5 where the PDF and the DOCX show 2 \\(it leads to note 2\\) \\[outputs-disagree\\]`));
+  });
+
+  it("says so when there is nothing built to check", async () => {
+    const { tempDir } = await import("./helpers.ts");
+    const out = tempDir();
+    const { code, stdout } = await cli(["check", fixture("clean"), "--outputs", out]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${out}: error: No built documents of ${fixture("clean")} in ${out} (looked for clean.html, .pdf, .docx): run npm run build first [outputs-missing]`);
+  });
+});

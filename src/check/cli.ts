@@ -15,6 +15,34 @@ export interface CheckArgs {
   sources: string[];
   format: "text" | "json";
   strict: boolean;
+  /** A folder of built documents to verify: `<name>.html`, `.pdf`, `.docx` for each source. */
+  outputs?: string;
+}
+
+/** The built documents of each source in `dir`, read back and compared (src/verify). */
+async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
+  const { existsSync } = await import("node:fs");
+  const { basename, join } = await import("node:path");
+  const { VFile } = await import("vfile");
+  const { verifyOutputs } = await import("../verify/index.ts");
+  const report = new VFile({ path: dir });
+  for (const source of sources) {
+    const name = basename(source).replace(/\.(md|markdown)$/i, "");
+    const files = Object.fromEntries(
+      (["html", "pdf", "docx"] as const).map((format) => [format, join(dir, `${name}.${format}`)]).filter(([, path]) => existsSync(path)),
+    );
+    if (Object.keys(files).length === 0) {
+      fail(report, `No built documents of ${source} in ${dir} (looked for ${name}.html, .pdf, .docx): run npm run build first`, undefined, "outputs-missing");
+      continue;
+    }
+    const one = new VFile({ path: join(dir, name) });
+    await verifyOutputs(files, one);
+    for (const message of one.messages) {
+      const copy = report.message(`${name}: ${message.reason}`, { ruleId: message.ruleId, source: message.source ?? "broadside" });
+      copy.fatal = message.fatal;
+    }
+  }
+  return report;
 }
 
 async function checkSource(path: string): Promise<VFile> {
@@ -47,8 +75,27 @@ export function toJson(files: VFile[]) {
   }));
 }
 
+/** `npm run check` from the command line; `usage` makes the error for wrong options (exit 2). */
+export async function checkCommand(argv: string[], defaultSources: () => Promise<string[]>, usage: (message: string) => Error): Promise<number> {
+  const { parseArgs } = await import("node:util");
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: "string", default: "text" },
+      strict: { type: "boolean", default: false },
+      outputs: { type: "string" },
+    },
+  });
+  if (values.format !== "text" && values.format !== "json") throw usage(`--format takes text or json; not ${values.format}`);
+  const sources = positionals.length ? positionals : await defaultSources();
+  if (sources.length === 0) throw usage("no Markdown sources found in source/");
+  return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs });
+}
+
 export async function runCheck(args: CheckArgs): Promise<number> {
   const files = await Promise.all(args.sources.map(checkSource));
+  if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;
   }
@@ -56,7 +103,8 @@ export async function runCheck(args: CheckArgs): Promise<number> {
     console.log(JSON.stringify(toJson(files), null, 2));
   } else {
     const report = formatMessages(files);
-    console.log(report || `broadside check: ${files.length} source${files.length === 1 ? "" : "s"}, no problems found`);
+    const what = `${args.sources.length} source${args.sources.length === 1 ? "" : "s"}${args.outputs ? ` and their documents in ${args.outputs}` : ""}`;
+    console.log(report || `broadside check: ${what}, no problems found`);
   }
   return files.some((f) => f.messages.some((m) => m.fatal === true)) ? 1 : 0;
 }
