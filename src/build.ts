@@ -4,14 +4,13 @@
  * before the first source is read and closed at the end.
  */
 import { basename, join, relative } from "node:path";
-import type { Browser } from "puppeteer";
 import { VFile } from "vfile";
 import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
 import { parseLetter, readSource } from "./letter.ts";
+import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
-import { launchBrowser } from "./pdf/browser.ts";
-import { compilePdf } from "./pdf/index.ts";
+import { Printer } from "./pdf/printer.ts";
 import { sweepTemporaries, writeAtomic } from "./write.ts";
 
 export const FORMATS = ["html", "pdf", "docx"] as const;
@@ -24,6 +23,14 @@ export interface BuildOptions {
   templatesDir: string;
   /** Progress lines ("wrote …"); messages about the sources are in the returned files. */
   log?: (line: string) => void;
+  /** Keep raw HTML, cleaned, in the HTML and PDF (default: left out, with a warning). */
+  allowHtml?: boolean;
+  /** Limit for starting the browser and for printing one document, in ms (default: BROADSIDE_TIMEOUT or 120 s). */
+  timeout?: number;
+  /** Overrides the front matter's `notes` (PDF and DOCX). */
+  notes?: FrontMatter["notes"];
+  /** Overrides the front matter's `paper` (PDF and DOCX). */
+  paper?: Paper;
 }
 
 export interface Written {
@@ -42,8 +49,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
   // Start Chromium at once: its launch costs more than parsing and compiling the letter.
-  const browser: Promise<Browser> | undefined = formats.includes("pdf") ? launchBrowser() : undefined;
-  browser?.catch(() => undefined); // awaited, and its failure reported, where a PDF is made
+  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log }) : undefined;
+  browser?.start();
   const written: Written[] = [];
   try {
     await sweepTemporaries(outDir);
@@ -56,12 +63,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.map((r) => r.file), written };
   } finally {
-    if (browser) await browser.then((b) => b.close(), () => undefined);
+    await browser?.close();
   }
 }
 
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Promise<Browser> | undefined): Promise<{ file: VFile; written: Written[] }> {
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[] }> {
   const { outDir, formats, templatesDir } = options;
   let file: VFile;
   try {
@@ -71,13 +78,15 @@ async function buildOne(source: string, options: BuildOptions, browser: Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file, written: [] };
   }
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { allowHtml: options.allowHtml });
   if (!letter) return { file, written: [] };
+  if (options.notes) letter.meta.notes = options.notes;
+  if (options.paper) letter.meta.paper = options.paper;
   const name = basename(source).replace(/\.(md|markdown)$/i, "");
   const html = formats.includes("html") || formats.includes("pdf") ? (await compileHtml(letter, { templatesDir })).html : undefined;
   const [docx, pdf] = await Promise.all([
     formats.includes("docx") ? compileDocx(letter, { templatesDir }) : undefined,
-    browser && html !== undefined ? browser.then((b) => compilePdf(html, { browser: b, meta: letter.meta })) : undefined,
+    browser && html !== undefined ? browser.print(html, letter.meta, source) : undefined,
   ]);
   const outputs: { format: Format; data: string | Uint8Array | undefined }[] = [
     { format: "html", data: formats.includes("html") ? html : undefined },

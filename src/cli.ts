@@ -14,10 +14,12 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
+import { PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { importCommand } from "./import/cli.ts";
-import { BrowserMissingError } from "./pdf/browser.ts";
+import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
+import { WriteError, explainFsError } from "./write.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -26,6 +28,14 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --out dir        where the documents go (default: dist)
   --format list    which formats, comma-separated (default: html,pdf,docx)
   --templates dir  the templates folder (default: templates)
+  --notes where    footnotes (at the foot of each page) or endnotes (at the end), in the
+                   PDF and the .docx; overrides the front matter's \`notes\`
+  --paper size     a4 or letter: the paper of the PDF, the .docx and the HTML's print style;
+                   overrides the front matter's \`paper\`
+  --allow-html     keep raw HTML, cleaned of scripts, frames, styles and unsafe links, in
+                   the HTML and PDF (default: left out of every output, with a warning)
+  --timeout s      seconds the browser may take to start, and to print one PDF
+                   (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
   Checks the sources (every source/*.md by default) for the letter's own mistakes.
   --format json    messages as JSON on stdout
@@ -61,9 +71,19 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string" },
       format: { type: "string" },
       templates: { type: "string" },
+      "allow-html": { type: "boolean" },
+      timeout: { type: "string" },
+      notes: { type: "string" },
+      paper: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
+  if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes") throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
+  const paper = values.paper?.toLowerCase();
+  if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
+  stopCleanlyOnSignals();
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -75,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   const templatesDir = values.templates ?? join(ROOT, "templates");
   const started = performance.now();
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line) });
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined });
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
@@ -86,6 +106,26 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
   return 0;
+}
+
+/**
+ * Ctrl-C, `kill` or a closed terminal: exit at once. Exiting removes this build's temporary files
+ * and kills its browser (both hook the process's exit), so the output folder keeps the previous
+ * complete documents. Progress that cannot be printed (stdout on a full disk) does not stop a build.
+ */
+function stopCleanlyOnSignals() {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.once(signal, () => {
+      console.error(`broadside: stopped by ${signal}; documents not yet written keep their previous complete version`);
+      process.exit(code);
+    });
+  }
+  let told = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (told) return;
+    told = true;
+    console.error(`broadside: cannot print progress: ${explainFsError(error)}; building on`);
+  });
 }
 
 async function checkCommand(args: string[]): Promise<number> {
@@ -100,7 +140,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
       process.exitCode = 2;
-    } else if (error instanceof BrowserMissingError) {
+    } else if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
       console.error(`broadside: ${error.message}`);
       process.exitCode = 3;
     } else {

@@ -6,6 +6,7 @@ import type { Yaml } from "mdast";
 import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
 import { fail, warn } from "./messages.ts";
+import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
 
 export interface FrontMatter {
   /** The headline. */
@@ -25,15 +26,21 @@ export interface FrontMatter {
   notesHeading: string;
   /** Where notes go: at the foot of the page (`footnotes`, the default) or at the end (`endnotes`). */
   notes: "footnotes" | "endnotes";
+  /** Paper of the PDF and the .docx; unset: the templates' (A4). */
+  paper?: Paper;
   /** Heading text that opens the signatory list. */
   signatoriesHeading?: string;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
 }
 
+/** Paper sizes, as CSS `@page { size }` keywords. */
+export const PAPERS = ["a4", "letter"] as const;
+export type Paper = (typeof PAPERS)[number];
+
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
-  "description", "subject", "keywords", "notes-heading", "notes", "signatories",
+  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories",
 ]);
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
@@ -71,7 +78,9 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
   try {
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
-    fail(file, `Front matter could not be read: ${(error as Error).message}`, node, "front-matter-yaml");
+    const message = (error as Error).message;
+    const reason = /alias/i.test(message) ? `Front matter uses more YAML aliases than broadside expands (at most 50): ${message}` : `Front matter could not be read: ${message}`;
+    fail(file, reason, node, "front-matter-yaml");
     return undefined;
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -84,6 +93,10 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     return place(pair?.key?.range?.[0]);
   };
   for (const key of Object.keys(map)) {
+    // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.
+    const found: string[] = [];
+    map[key] = withoutForbidden(map[key], found);
+    if (found.length) warn(file, `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`, keyPlace(key), "forbidden-character");
     if (!KNOWN.has(key)) warn(file, `Unknown front matter key \`${key}\`; known keys: ${[...KNOWN].join(", ")}`, keyPlace(key), "front-matter-unknown-key");
   }
   const text = (key: string, required = false): string | undefined => {
@@ -133,6 +146,11 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
   if (rawNotes === "endnotes" || rawNotes === "footnotes") notes = rawNotes;
   else if (rawNotes !== undefined) fail(file, `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${rawNotes}\``, keyPlace("notes"), "front-matter-type");
 
+  let paper: Paper | undefined;
+  const rawPaper = text("paper");
+  if (rawPaper !== undefined && (PAPERS as readonly string[]).includes(rawPaper.toLowerCase())) paper = rawPaper.toLowerCase() as Paper;
+  else if (rawPaper !== undefined) fail(file, `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${rawPaper}\``, keyPlace("paper"), "front-matter-type");
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
     title,
@@ -147,7 +165,21 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     keywords,
     notesHeading: text("notes-heading") ?? "Notes",
     notes,
+    paper,
     signatoriesHeading,
     signatoriesClaimed,
   };
+}
+
+/** The value with every string in it stripped of characters XML forbids; `found` collects them. */
+function withoutForbidden(value: unknown, found: string[]): unknown {
+  if (typeof value === "string") {
+    const chars = forbiddenCharacters(value);
+    if (chars.length === 0) return value;
+    for (const char of chars) if (!found.includes(char)) found.push(char);
+    return stripForbiddenCharacters(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => withoutForbidden(v, found));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbidden(v, found)]));
+  return value;
 }

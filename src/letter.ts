@@ -2,7 +2,7 @@
  * Parse once: one Markdown source becomes one mdast tree with its front matter read,
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { List, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import remarkFrontmatter from "remark-frontmatter";
@@ -12,7 +12,9 @@ import { unified } from "unified";
 import { VFile } from "vfile";
 import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
 import { fail, hasErrors } from "./messages.ts";
+import "./parse-speed.ts"; // micromark in linear time, before anything is parsed
 import { type NoteTable, numberNotes } from "./notes.ts";
+import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource, remarkDepthGuard } from "./safety.ts";
 
 declare module "mdast" {
   interface ListData {
@@ -28,32 +30,50 @@ export interface Letter {
   notes: NoteTable;
 }
 
-const parser = unified().use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm);
+const parser = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm);
 
 const DEFAULT_SIGNATORIES = /^(signed by|signatories|signatures)\b/i;
 
+/**
+ * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, UTF-8 only. A source too large or not
+ * UTF-8 comes back empty with an error on it; a file that cannot be opened throws.
+ */
 export async function readSource(path: string): Promise<VFile> {
-  const buffer = await readFile(path);
-  return new VFile({ path, value: buffer.toString("utf8").replace(/^\uFEFF/, "") });
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_SOURCE_BYTES) {
+      const file = new VFile({ path, value: "" });
+      fail(file, `The source is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads sources of at most ${MAX_SOURCE_BYTES / 1024 / 1024} MB (split the letter)`, { line: 1, column: 1 }, "source-too-large");
+      return file;
+    }
+    return decodeSource(await handle.readFile(), path);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile): Letter | undefined {
-  const source = String(file.value);
+export function parseLetter(file: VFile, options: SafetyOptions = {}): Letter | undefined {
+  if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
+  const source = normalizeSource(String(file.value));
+  file.value = source;
   const fence = /^(---|\+\+\+)([^\r\n]*)\r?\n/.exec(source);
   if (fence && (fence[1] === "+++" || fence[2].trim() !== "")) {
     fail(file, `Front matter must be YAML between \`---\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`, { line: 1, column: 1 }, "front-matter-language");
     return undefined;
   }
+  if (!prescanSource(source, file)) return undefined;
   const tree = parser.parse(file);
   const toml = tree.children.find((node) => (node.type as string) === "toml");
   if (toml) {
     fail(file, "Front matter must be YAML between `---` lines, not TOML", toml, "front-matter-language");
     return undefined;
   }
+  if (!checkSafety(tree, file, options)) return undefined;
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
   const meta = readFrontMatter(yaml, file);
   const notes = numberNotes(tree, file);

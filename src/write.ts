@@ -1,24 +1,75 @@
 /**
- * Atomic output: a document is written to a temporary file beside its target and renamed
- * over it, so `dist/` never holds a half-written file; a temporary file left by a killed
- * build is removed by the next one.
+ * Atomic output: a document is written to a temporary file beside its target, flushed to disk
+ * and renamed over it, so `dist/` never holds a half-written file. A write that fails (a full
+ * disk, a file-size limit) removes its temporary file and leaves the previous document as it was;
+ * so does a build stopped by a signal. A temporary file left by a killed build (SIGKILL, a
+ * power cut) is removed by the next build. Two builds into one folder each rename complete files.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
+import { unlinkSync } from "node:fs";
+import { mkdir, open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const TMP = ".tmp-";
 
+/** A document could not be written; the previous file at `path` is untouched. */
+export class WriteError extends Error {
+  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+    super(`Cannot write ${path}: ${explainFsError(cause)}; the previous ${basename(path)} (if any) is kept as it was`, { cause });
+    this.name = "WriteError";
+  }
+}
+
+/** A file-system error in words a user acts on. */
+export function explainFsError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ENOSPC":
+      return "the disk is full (ENOSPC)";
+    case "EDQUOT":
+      return "the disk quota is used up (EDQUOT)";
+    case "EFBIG":
+      return "the file is larger than this process may write (EFBIG: a file-size limit such as `ulimit -f`)";
+    case "EACCES":
+    case "EPERM":
+      return `permission denied (${error.code})`;
+    case "EROFS":
+      return "the file system is read-only (EROFS)";
+    default:
+      return error.message;
+  }
+}
+
+/** Temporary files this process is writing: removed if it exits before renaming them. */
+const live = new Set<string>();
+process.on("exit", () => {
+  for (const temp of live) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or removed
+    }
+  }
+});
+
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}${TMP}${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
-    await writeFile(temp, data);
+    await mkdir(dir, { recursive: true });
+    live.add(temp);
+    const handle = await open(temp, "wx");
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
+    live.delete(temp);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw error;
+    live.delete(temp);
+    throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
   }
 }
 

@@ -2,8 +2,10 @@
  * The three outputs agree: one build of the notes fixture and of the real letter, each read
  * back by four independent readers (test/readers.ts) — the HTML, the Chromium PDF, the
  * .docx, and the PDF LibreOffice makes of the .docx — must show the same note calls in the
- * same order and the same text under every note number. Corrupted copies of the outputs
- * must make the readings disagree, so that these tests can fail.
+ * same order and the same text under every note number. Both are built the default way, notes
+ * at the foot of the page in the PDF (Word footnotes in the .docx); the notes fixture is built
+ * once more with `--notes endnotes` and read from its HTML and its PDF's notes section.
+ * Corrupted copies of the outputs must make the readings disagree, so that these tests can fail.
  */
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -32,31 +34,49 @@ const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 interface Doc {
   name: string;
+  /** Folder of its outputs, under the build's. */
+  dir: string;
   source: string;
   notesHeading: string;
   expectedCalls: number[];
+  /** Where the PDF prints the notes (the source's front matter). */
+  notes: "footnotes" | "endnotes";
+  /** The readers that read this document (the .docx readers read Word footnotes only). */
+  kinds: readonly Kind[];
 }
 
 const FIXTURE: Doc = {
   name: "notes",
+  dir: "",
   source: "test/fixtures/notes.md",
   notesHeading: "Notes",
   // zeta, 99, ZETA (= zeta), early, quote, 99, list, zeta, table, heading
   expectedCalls: [1, 2, 1, 3, 4, 2, 5, 1, 6, 7],
+  notes: "footnotes",
+  kinds: ["html", "pdf", "docx", "libreoffice"],
 };
 const LETTER: Doc = {
   name: "letter",
+  dir: "",
   source: "source/letter.md",
   notesHeading: "Editors Notes",
   expectedCalls: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  notes: "footnotes",
+  kinds: ["html", "pdf", "docx", "libreoffice"],
 };
-const DOCS = [FIXTURE, LETTER];
+const ENDNOTES: Doc = {
+  ...FIXTURE,
+  dir: "endnotes", // built with --notes endnotes
+  notes: "endnotes",
+  kinds: ["html", "pdf"],
+};
+const DOCS = [FIXTURE, LETTER, ENDNOTES];
 const KINDS = ["html", "pdf", "docx", "libreoffice"] as const;
 type Kind = (typeof KINDS)[number];
 
 let out = "";
-const readings = new Map<string, Record<Kind, Promise<Reading>>>();
-const path = (doc: Doc, ext: string) => join(out, `${doc.name}.${ext}`);
+const readings = new Map<Doc, Record<Kind, Promise<Reading>>>();
+const path = (doc: Doc, ext: string) => join(out, doc.dir, `${doc.name}.${ext}`);
 
 function build(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
@@ -71,20 +91,24 @@ function build(args: string[]): Promise<{ code: number | null; output: string }>
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), "broadside-agreement-"));
-  const { code, output } = await build([FIXTURE.source, LETTER.source, "--out", out]);
-  expect(code, output).toBe(0);
+  const built = await Promise.all([
+    build([FIXTURE.source, LETTER.source, "--out", out]),
+    build([ENDNOTES.source, "--out", join(out, ENDNOTES.dir), "--notes", "endnotes", "--format", "html,pdf"]),
+  ]);
+  for (const { code, output } of built) expect(code, output).toBe(0);
   for (const doc of DOCS) {
     const loDir = join(out, "libreoffice");
     await mkdir(loDir, { recursive: true });
+    const unread = () => Promise.reject(new Error(`${doc.name} (${doc.notes}) is not read this way`));
     const set: Record<Kind, Promise<Reading>> = {
       html: readHtml(path(doc, "html")),
-      pdf: readPdf(path(doc, "pdf"), { notesHeading: doc.notesHeading }),
-      docx: readDocx(path(doc, "docx")),
-      libreoffice: readLibreOfficePdf(path(doc, "docx"), loDir),
+      pdf: readPdf(path(doc, "pdf"), { notesHeading: doc.notesHeading, notes: doc.notes }),
+      docx: doc.kinds.includes("docx") ? readDocx(path(doc, "docx")) : unread(),
+      libreoffice: doc.kinds.includes("libreoffice") ? readLibreOfficePdf(path(doc, "docx"), loDir) : unread(),
     };
     // The tests await these; a reader that throws fails the tests that need it.
     for (const p of Object.values(set)) p.catch(() => undefined);
-    readings.set(doc.name, set);
+    readings.set(doc, set);
   }
   await Promise.allSettled([...readings.values()].flatMap((set) => Object.values(set)));
 }, 300_000);
@@ -121,8 +145,9 @@ function callsInMarkdown(markdown: string): number[] {
   });
 }
 
-describe.each(DOCS)("$source", (doc) => {
-  const read = (kind: Kind) => readings.get(doc.name)![kind];
+describe.each(DOCS)("$source ($notes)", (doc) => {
+  const read = (kind: Kind) => readings.get(doc)![kind];
+  const others = doc.kinds.filter((kind) => kind !== "html");
 
   it("expects the calls a plain scan of the Markdown finds", async () => {
     expect(callsInMarkdown(await readFile(join(ROOT, doc.source), "utf8"))).toEqual(doc.expectedCalls);
@@ -132,17 +157,17 @@ describe.each(DOCS)("$source", (doc) => {
     expect((await read("html")).calls).toEqual(doc.expectedCalls);
   });
 
-  it.each(["pdf", "docx", "libreoffice"] as const)("%s shows the same calls as the HTML", async (kind) => {
+  it.each(others)("%s shows the same calls as the HTML", async (kind) => {
     expect((await read(kind)).calls).toEqual((await read("html")).calls);
   });
 
-  it("every note number has the same text in all four readings", async () => {
+  it(`every note number has the same text in all ${doc.kinds.length} readings`, async () => {
     const html = await read("html");
-    for (const kind of KINDS) expect(disagreements(await read(kind), html), kind).toEqual([]);
+    for (const kind of doc.kinds) expect(disagreements(await read(kind), html), kind).toEqual([]);
     for (const [n, text] of html.notes) expect(text.length, `note ${n} is empty`).toBeGreaterThan(10);
   });
 
-  it.each(KINDS)("%s has one note per distinct call, numbered 1…N", async (kind) => {
+  it.each(doc.kinds)("%s has one note per distinct call, numbered 1…N", async (kind) => {
     const reading = await read(kind);
     const distinct = new Set(reading.calls);
     expect(reading.notes.size).toBe(distinct.size);
@@ -161,7 +186,7 @@ describe("the notes fixture", () => {
       "Called from a table cell.",
       "Called from a heading.",
     ];
-    const html = await readings.get("notes")!.html;
+    const html = await readings.get(FIXTURE)!.html;
     expect([...html.notes.entries()]).toEqual(expected.map((text, i) => [i + 1, normalizeNoteText(text)]));
   });
 
@@ -179,7 +204,7 @@ describe("the notes fixture", () => {
       expect(normalizeNoteText(text), kind).not.toContain(unused);
     }
     for (const kind of KINDS) {
-      for (const text of (await readings.get("notes")![kind]).notes.values()) expect(text, kind).not.toContain(unused);
+      for (const text of (await readings.get(FIXTURE)![kind]).notes.values()) expect(text, kind).not.toContain(unused);
     }
   });
 });
@@ -208,7 +233,7 @@ describe("corrupted outputs make the readings disagree", () => {
       for (const kid of aKids) b.appendChild(kid);
       for (const kid of bKids) a.appendChild(kid);
     });
-    const html = await readings.get("notes")!.html;
+    const html = await readings.get(FIXTURE)!.html;
     const docx = await readDocx(target);
     expect(docx.calls).toEqual(html.calls);
     expect(disagreements(docx, html).join("\n")).toMatch(/note 3 reads[\s\S]*note 4 reads/);
@@ -229,7 +254,7 @@ describe("corrupted outputs make the readings disagree", () => {
     });
     await expect(readDocx(target)).rejects.toThrow(/NOTEREF \S+ shows cached result "9", but its footnote is number 1/);
     // LibreOffice does not update the field: it prints the stale 9.
-    const html = await readings.get("notes")!.html;
+    const html = await readings.get(FIXTURE)!.html;
     const lo = await readLibreOfficePdfFile(await convertWithLibreOffice(target, dir));
     expect(lo.calls).toEqual([1, 2, 9, 3, 4, 2, 5, 1, 6, 7]);
     expect(disagreements(lo, html)).not.toEqual([]);
@@ -244,7 +269,7 @@ describe("corrupted outputs make the readings disagree", () => {
     );
     expect(changed).not.toBe(source);
     await writeFile(target, changed);
-    const [html, pdf] = [await readHtml(target), await readings.get("notes")!.pdf];
+    const [html, pdf] = [await readHtml(target), await readings.get(FIXTURE)!.pdf];
     expect(html.calls).toEqual([1, 2, 3, 3, 4, 2, 5, 1, 6, 7]);
     expect(disagreements(html, pdf)).toEqual([`calls [1,2,3,3,4,2,5,1,6,7] instead of [1,2,1,3,4,2,5,1,6,7]`]);
   });
@@ -277,6 +302,6 @@ describe("corrupted outputs make the readings disagree", () => {
   it("a copy of the fixture docx, unchanged, still agrees (the corruptions above are what disagree)", async () => {
     const target = join(dir, "copy.docx");
     await copyFile(path(FIXTURE, "docx"), target);
-    expect(disagreements(await readDocx(target), await readings.get("notes")!.html)).toEqual([]);
+    expect(disagreements(await readDocx(target), await readings.get(FIXTURE)!.html)).toEqual([]);
   });
 });

@@ -405,8 +405,20 @@ function wordLines(words: Word[]): WordLine[] {
 }
 
 export interface PdfOptions {
-  /** The notes heading as printed (the front matter's `notes-heading`). */
+  /** The notes heading as printed (the front matter's `notes-heading`); read for endnotes only. */
   notesHeading: string;
+  /** Where the notes are printed: at the foot of each page (the default), or after the notes heading. */
+  notes?: "footnotes" | "endnotes";
+}
+
+/** A PDF reading, with where each call and each note is printed. */
+export interface PdfReading extends Reading {
+  /** Page (1-based) of each call, in the order of `calls`. */
+  callPages: number[];
+  /** Pages (1-based) each note's text is printed on, in order: one, or more when it continues. */
+  notePages: Map<number, number[]>;
+  /** For each page, where its notes begin (pt from the top), or Infinity: the text is above. */
+  noteTops: number[];
 }
 
 interface Rect {
@@ -422,54 +434,78 @@ const centreIn = (w: Word, r: Rect) => {
   return cx >= r.left - 1 && cx <= r.right + 1 && cy >= r.top - 1 && cy <= r.bottom + 1;
 };
 
+/** An internal link: where it is, and where it leads. */
+interface PdfLink {
+  page: number;
+  rect: Rect;
+  dest: Destination;
+}
+
+interface PdfCall {
+  number: number;
+  page: number;
+  top: number;
+  bottom: number;
+  left: number;
+  dest: Destination;
+}
+
+/** A printed note: its number, its lines of text, the pages they are on. */
+interface PdfEntry {
+  number: number;
+  text: string[];
+  pages: number[];
+}
+
 /**
  * PDF printed by Chromium. Word boxes from `pdftotext -bbox`, link annotations and
  * destinations from `qpdf --json`.
  *
- * The notes heading is the last line that reads exactly `notesHeading`; the body is what
- * comes before it, the notes area what comes after.
+ * Notes at the foot of the page (the default, `options.notes` "footnotes"): on each page the
+ * notes follow the text, in a smaller type, each starting with its number "N." in the margin.
+ * The foot of a page starts at the first line that either
  *
- * Calls: a call is an internal link (a /Dest, or a GoTo action) in the body that leads to a
- * page at or after the heading's page and whose rectangle contains a word made only of
- * digits; that word is the number the reader sees (a link into the notes showing anything
- * else makes the reader throw). Calls are ordered by page, line, then left to right.
+ * - begins with "N.", N being the next note number expected (1, 2, …), AND is where an
+ *   internal link of the document leads (a note call's destination: its page, and a height
+ *   within that line). A line of the text that happens to begin with "3." is not a note unless
+ *   a link leads there; or
+ * - begins with "N (cont.)", N being the last note read: the rest of a note that did not fit
+ *   on the page before. Its text is added to note N; the marker is not text.
  *
- * Where each call leads is checked too, but not by coordinates: Chromium writes named
- * destinations whose /XYZ point is measured in the page's *content area* (the @page margins
- * are left out: note 1, printed 439 pt from the top of the page, gets a destination 376 pt
- * from the top), so a destination cannot be placed among the words. Instead the distinct
- * destinations of all call links are ranked by (page, height on page) — a comparison within
- * one coordinate system — and the k-th must be the k-th note of the list, whose printed
- * number must be the number on the link. A link labelled 2 that jumps to note 3 throws.
+ * From there to the foot of the page (less furniture) every line belongs to a note: a line
+ * beginning with the next expected "N." where a link leads starts the next one, any other line
+ * continues the current one. Calls are the internal links above the foot (anywhere on a page without one)
+ * whose rectangle holds exactly one word, made of digits; back links are the internal links
+ * in the foot, and the words under them (a vector arrow and, for a note called several times,
+ * a subscript occurrence number) are not note text.
  *
- * Notes: the words of the notes area, less page furniture (page counter, running head) and
- * less the words under back links, grouped into lines and cut into entries at lines whose
- * first word is "N." with N the next number expected (1, 2, …: a wrapped line that happens
- * to start with "24." inside note 6 does not start a note). The "N." marker is not text.
- * A back link is an internal link in the notes area that leads to a place before the first
- * note (compared, again, among destinations only). Back links print a vector arrow and a
- * subscript occurrence number; `pdftotext`'s plain reading order scatters those subscript
- * digits (some come out after the page counter), which is why the notes are rebuilt from
- * word boxes rather than taken from the plain text.
+ * Notes at the end (`options.notes` "endnotes"): the notes heading is the last line that reads
+ * exactly `notesHeading`; the body is what comes before it, the notes area what comes after.
+ * Calls are the internal links in the body that lead to a page at or after the heading's page
+ * and whose rectangle contains a word made only of digits (a link into the notes showing
+ * anything else makes the reader throw). Notes are the lines of the notes area, less furniture
+ * and less the words under back links (internal links there leading to a place before the first
+ * note), cut into entries at lines whose first word is "N." with N the next number expected
+ * (a wrapped line that happens to start with "24." inside note 6 does not start a note).
+ *
+ * In both: calls are ordered by page, line, then left to right, and where each call leads is
+ * checked: the distinct destinations of all calls, ranked by (page, height on page), must be
+ * the printed notes in order — the k-th destination the k-th note, whose printed number must be
+ * the number on the link — so a link labelled 2 that jumps to note 3 throws. (Ranking, not
+ * coordinates, so that this also reads PDFs whose destinations leave the page margins out, as
+ * Chromium's own do.) For notes at the foot, each destination must also be on the page where
+ * its note starts.
  */
-export async function readPdf(path: string, options: PdfOptions): Promise<Reading> {
+export async function readPdf(path: string, options: PdfOptions): Promise<PdfReading> {
   const [pages, json] = await Promise.all([
     pdfWords(path),
     run("qpdf", ["--json=2", "--json-key=qpdf", "--json-key=pages", path]).then((s) => JSON.parse(s) as QpdfJson),
   ]);
   const pdf = new PdfStructure(json);
   if (json.pages.length !== pages.length) throw new Error(`${path}: qpdf sees ${json.pages.length} pages, pdftotext ${pages.length}`);
-  const heading = findHeading(pages, options.notesHeading);
-  if (!heading) throw new Error(`${path}: no line reading "${options.notesHeading}" (the notes heading)`);
-  const inNotesArea = (page: number, y: number) => page > heading.page || (page === heading.page && y > heading.bottom);
 
   // All internal links.
-  interface Link {
-    page: number;
-    rect: Rect;
-    dest: Destination;
-  }
-  const links: Link[] = [];
+  const links: PdfLink[] = [];
   json.pages.forEach((page, p) => {
     const box = pdf.box(page.object);
     for (const ref of pdf.objects.array(pdf.objects.dict(page.object)?.["/Annots"]) ?? []) {
@@ -485,55 +521,25 @@ export async function readPdf(path: string, options: PdfOptions): Promise<Readin
       links.push({ page: p, rect, dest });
     }
   });
-
-  // Calls.
-  interface Call {
-    number: number;
-    page: number;
-    top: number;
-    bottom: number;
-    left: number;
-    dest: Destination;
-  }
-  const calls: Call[] = [];
-  for (const link of links) {
-    if (inNotesArea(link.page, (link.rect.top + link.rect.bottom) / 2) || link.dest.page < heading.page) continue;
+  const callIn = (link: PdfLink): PdfCall => {
     const inside = pages[link.page].words.filter((w) => centreIn(w, link.rect));
     const digits = inside.filter((w) => /^\d+$/.test(w.text));
     if (digits.length !== 1) {
       throw new Error(`${path}: a link on page ${link.page + 1} into the notes shows "${inside.map((w) => w.text).join(" ")}", not one number`);
     }
     const w = digits[0];
-    calls.push({ number: Number(w.text), page: link.page, top: w.yMin, bottom: w.yMax, left: w.xMin, dest: link.dest });
-  }
+    return { number: Number(w.text), page: link.page, top: w.yMin, bottom: w.yMax, left: w.xMin, dest: link.dest };
+  };
+
+  const read = options.notes === "endnotes" ? readEndnotes : readFootnotes;
+  const { calls, entries, noteTops } = read(path, pages, links, pdf, options, callIn);
   calls.sort((a, b) => a.page - b.page || byLineThenLeft(a, b));
-
-  // Note targets, in destination coordinates: ranked by page, then height (y grows upwards).
-  const key = (d: Destination) => `${d.page} ${d.top} ${d.left}`;
-  const earlier = (a: Destination, b: Destination) =>
-    a.page - b.page || (b.top ?? Number.MAX_VALUE) - (a.top ?? Number.MAX_VALUE) || (a.left ?? 0) - (b.left ?? 0);
-  const targets = [...new Map(calls.map((c) => [key(c.dest), c.dest])).values()].sort(earlier);
-
-  // Notes.
-  const backLinks = links.filter((l) => inNotesArea(l.page, (l.rect.top + l.rect.bottom) / 2) && targets.length > 0 && earlier(l.dest, targets[0]) < 0);
-  const lines = pages.map((page, p) =>
-    wordLines(page.words.filter((w) => !backLinks.some((l) => l.page === p && centreIn(w, l.rect)))),
-  );
-  const isFurniture = furniture(lines);
-  const entries: { number: number; text: string[] }[] = [];
-  lines.forEach((pageLines, p) => {
-    for (const line of pageLines) {
-      if (!inNotesArea(p, (line.top + line.bottom) / 2) || isFurniture(p, line)) continue;
-      const marker = /^(\d+)\.$/.exec(line.words[0].text);
-      if (marker && Number(marker[1]) === entries.length + 1) entries.push({ number: Number(marker[1]), text: [line.words.slice(1).map((w) => w.text).join(" ")] });
-      else if (entries.length) entries[entries.length - 1].text.push(line.text);
-      else throw new Error(`${path}: the notes area does not start with "1.": "${line.text}"`);
-    }
-  });
   const notes = new Map<number, string>();
   for (const entry of entries) addTo(notes, entry.number, entry.text.join("\n"), path);
 
   // Where the calls lead: the k-th target must be the k-th printed note, with the call's number.
+  const key = (d: Destination) => `${d.page} ${d.top} ${d.left}`;
+  const targets = [...new Map(calls.map((c) => [key(c.dest), c.dest])).values()].sort(earlier);
   if (targets.length !== entries.length) {
     throw new Error(`${path}: the note calls lead to ${targets.length} places, but ${entries.length} notes are printed`);
   }
@@ -543,9 +549,112 @@ export async function readPdf(path: string, options: PdfOptions): Promise<Readin
     if (target.number !== call.number) {
       throw new Error(`${path}: the call labelled ${call.number} on page ${call.page + 1} leads to note ${target.number}`);
     }
+    if (options.notes !== "endnotes" && call.dest.page + 1 !== target.pages[0]) {
+      throw new Error(`${path}: the call labelled ${call.number} on page ${call.page + 1} leads to page ${call.dest.page + 1}, but note ${target.number} starts on page ${target.pages[0]}`);
+    }
   }
-  return { calls: calls.map((c) => c.number), notes };
+  return {
+    calls: calls.map((c) => c.number),
+    notes,
+    callPages: calls.map((c) => c.page + 1),
+    notePages: new Map(entries.map((e) => [e.number, e.pages])),
+    noteTops,
+  };
 }
+
+/** Destinations in reading order: by page, then height (y grows upwards), then left to right. */
+const earlier = (a: Destination, b: Destination) =>
+  a.page - b.page || (b.top ?? Number.MAX_VALUE) - (a.top ?? Number.MAX_VALUE) || (a.left ?? 0) - (b.left ?? 0);
+
+type NotesReader = (
+  path: string,
+  pages: BboxPage[],
+  links: PdfLink[],
+  pdf: PdfStructure,
+  options: PdfOptions,
+  callIn: (link: PdfLink) => PdfCall,
+) => { calls: PdfCall[]; entries: PdfEntry[]; noteTops: number[] };
+
+const readEndnotes: NotesReader = (path, pages, links, _pdf, options, callIn) => {
+  const heading = findHeading(pages, options.notesHeading);
+  if (!heading) throw new Error(`${path}: no line reading "${options.notesHeading}" (the notes heading)`);
+  const inNotesArea = (page: number, y: number) => page > heading.page || (page === heading.page && y > heading.bottom);
+  const calls = links.filter((l) => !inNotesArea(l.page, (l.rect.top + l.rect.bottom) / 2) && l.dest.page >= heading.page).map(callIn);
+  const targets = calls.map((c) => c.dest).sort(earlier);
+  const backLinks = links.filter((l) => inNotesArea(l.page, (l.rect.top + l.rect.bottom) / 2) && targets.length > 0 && earlier(l.dest, targets[0]) < 0);
+  const lines = pages.map((page, p) => wordLines(page.words.filter((w) => !backLinks.some((l) => l.page === p && centreIn(w, l.rect)))));
+  const isFurniture = furniture(lines);
+  const entries: PdfEntry[] = [];
+  lines.forEach((pageLines, p) => {
+    for (const line of pageLines) {
+      if (!inNotesArea(p, (line.top + line.bottom) / 2) || isFurniture(p, line)) continue;
+      const marker = /^(\d+)\.$/.exec(line.words[0].text);
+      if (marker && Number(marker[1]) === entries.length + 1) entries.push({ number: Number(marker[1]), text: [line.words.slice(1).map((w) => w.text).join(" ")], pages: [p + 1] });
+      else if (entries.length) {
+        const entry = entries[entries.length - 1];
+        entry.text.push(line.text);
+        if (entry.pages[entry.pages.length - 1] !== p + 1) entry.pages.push(p + 1);
+      } else throw new Error(`${path}: the notes area does not start with "1.": "${line.text}"`);
+    }
+  });
+  const noteTops = pages.map((_, p) => (p < heading.page ? Infinity : p === heading.page ? heading.top : 0));
+  return { calls, entries, noteTops };
+};
+
+const readFootnotes: NotesReader = (path, pages, links, _pdf, _options, callIn) => {
+  const all = pages.map((page) => wordLines(page.words));
+  const isFurniture = furniture(all);
+  const lines = all.map((pageLines, p) => pageLines.filter((line) => !isFurniture(p, line)));
+  const marker = (line: WordLine) => {
+    const m = /^(\d+)\.$/.exec(line.words[0]?.text ?? "");
+    return m ? Number(m[1]) : undefined;
+  };
+  const continues = (line: WordLine, n: number | undefined) => n !== undefined && line.words[0]?.text === String(n) && line.words[1]?.text === "(cont.)";
+  /** Is there a link whose destination is this line (on page p)? */
+  const linkedTo = (p: number, line: WordLine) =>
+    links.some((l) => {
+      if (l.dest.page !== p || l.dest.top === null) return false;
+      const y = pages[p].height - l.dest.top; // top-left origin, as the words
+      return y >= line.top - 0.8 * (line.bottom - line.top) && y <= line.bottom;
+    });
+
+  const entries: PdfEntry[] = [];
+  const calls: PdfCall[] = [];
+  const noteTops: number[] = [];
+  let expected = 1;
+  lines.forEach((pageLines, p) => {
+    const current = entries[entries.length - 1]?.number;
+    const start = pageLines.findIndex((line) => continues(line, current) || (marker(line) === expected && linkedTo(p, line)));
+    const footTop = start < 0 ? Infinity : pageLines[start].top;
+    noteTops.push(footTop);
+    const inFoot = (l: PdfLink) => (l.rect.top + l.rect.bottom) / 2 >= footTop - 1;
+    const here = links.filter((l) => l.page === p);
+    for (const link of here) {
+      if (inFoot(link)) continue;
+      const inside = pages[p].words.filter((w) => centreIn(w, link.rect));
+      if (inside.length === 1 && /^\d+$/.test(inside[0].text)) calls.push(callIn(link));
+    }
+    if (start < 0) return;
+    const backLinks = here.filter(inFoot);
+    for (const line of pageLines.slice(start)) {
+      const words = line.words.filter((w) => !backLinks.some((l) => centreIn(w, l.rect)));
+      if (words.length === 0) continue;
+      const kept = { ...line, words, text: words.map((w) => w.text).join(" ") };
+      if (marker(kept) === expected && linkedTo(p, line)) {
+        entries.push({ number: expected, text: [words.slice(1).map((w) => w.text).join(" ")], pages: [p + 1] });
+        expected++;
+        continue;
+      }
+      const entry = entries[entries.length - 1];
+      if (!entry) throw new Error(`${path}: the foot of page ${p + 1} does not start with a note number: "${kept.text}"`);
+      if (continues(kept, entry.number) && entry.pages[entry.pages.length - 1] !== p + 1) {
+        entry.pages.push(p + 1);
+        entry.text.push(words.slice(2).map((w) => w.text).join(" "));
+      } else entry.text.push(kept.text);
+    }
+  });
+  return { calls, entries, noteTops };
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* DOCX                                                                                        */

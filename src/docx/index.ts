@@ -20,6 +20,7 @@ import {
   FootnoteReferenceRun,
   Header,
   HeadingLevel,
+  ImageRun,
   type INumberingOptions,
   type ISectionOptions,
   LevelFormat,
@@ -35,9 +36,8 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import type { FootnoteReference, Nodes, PhrasingContent, RootContent } from "mdast";
+import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
 import type { Letter } from "../letter.ts";
-import { warn } from "../messages.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
@@ -73,6 +73,8 @@ interface State {
   letter: Letter;
   /** Numbering instances handed out so far, so that each ordered list restarts its numbers. */
   listInstances: number;
+  /** The page's text block in pixels (96 to the inch): no image is placed larger. */
+  textBox: { width: number; height: number };
 }
 
 type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => Token[];
@@ -83,6 +85,9 @@ type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 const BODY: Context = { paragraphStyle: "BodyText" };
+
+/** Paper sizes in twentieths of a point (A4: 210 × 297 mm; US Letter: 8.5 × 11 in). */
+const PAPER_TWIPS = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 } } as const;
 
 
 const inline: InlineMap = {
@@ -98,11 +103,8 @@ const inline: InlineMap = {
     return [{ child: new ExternalHyperlink({ link: node.url, children }) }];
   },
   linkReference: (node, state, marks) => phrasing(node.children, state, marks),
-  image: (node, state, marks) => {
-    warn(state.letter.file, "Images are not yet placed in the .docx; its alt text stands in its place", node, "docx-image");
-    return node.alt ? [{ text: node.alt, marks }] : [];
-  },
-  imageReference: (node, _state, marks) => (node.alt ? [{ text: node.alt, marks }] : []),
+  image: (node, state, marks) => picture(node, state, marks),
+  imageReference: (node, state, marks) => picture(node, state, marks),
   html: () => [],
   footnoteReference: (node: FootnoteReference, state) => {
     const { number, occurrence } = noteCall(node);
@@ -115,6 +117,25 @@ const inline: InlineMap = {
     return noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }));
   },
 };
+
+/**
+ * The image the safety pass read, at its own size (taken as 96 pixels to the inch), scaled down to
+ * fit the text block. WebP, which Word does not read everywhere, is given as its alt text (the
+ * safety pass warned about it).
+ */
+function picture(node: Image | ImageReference, state: State, marks: Marks): Token[] {
+  const image = node.data?.image;
+  if (!image) throw new Error(`Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`);
+  if (image.format === "webp") return node.alt ? [{ text: node.alt, marks }] : [];
+  const scale = Math.min(1, state.textBox.width / image.width, state.textBox.height / image.height);
+  const run = new ImageRun({
+    type: image.format,
+    data: image.bytes,
+    transformation: { width: Math.max(1, Math.floor(image.width * scale)), height: Math.max(1, Math.floor(image.height * scale)) },
+    altText: { name: node.alt || "image", description: node.alt ?? "", title: node.alt ?? "" },
+  });
+  return [{ child: run }];
+}
 
 function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[] {
   return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
@@ -271,7 +292,15 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const { meta } = letter;
   const reference = loadReference(join(options.templatesDir, "reference.docx"));
   const language = wordLanguage(meta.lang);
-  const state: State = { letter, listInstances: 0 };
+  // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
+  const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
+  const { margin } = reference;
+  const twipsToPx = (twips: number) => Math.floor(twips / 15);
+  const textBox = {
+    width: twipsToPx(paper.width - margin.left - margin.right),
+    height: twipsToPx(paper.height - margin.top - margin.bottom),
+  };
+  const state: State = { letter, listInstances: 0, textBox };
   const endnotes = meta.notes === "endnotes";
   const noteStyle = endnotes ? "EndnoteText" : "FootnoteText";
   const notes: Record<string, { children: Paragraph[] }> = {};
@@ -291,7 +320,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   }
 
   const page = {
-    size: { width: reference.page.width, height: reference.page.height, orientation: reference.page.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
+    size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
   const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] });

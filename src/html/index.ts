@@ -8,13 +8,15 @@ import { join } from "node:path";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h, s } from "hastscript";
-import type { FootnoteReference, Root } from "mdast";
+import { raw } from "hast-util-raw";
+import type { FootnoteReference, Image, ImageReference, Root } from "mdast";
 import { type Handlers, type State, toHast } from "mdast-util-to-hast";
 import rehypeStringify from "rehype-stringify";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
+import { cleanHtml, type LocalImage } from "../safety.ts";
 import { type FontUsage, fontFaceCss, loadFontsConfig } from "./fonts.ts";
 
 export interface HtmlOptions {
@@ -25,7 +27,7 @@ export interface HtmlOptions {
 export interface HtmlResult {
   /** The standalone document. */
   html: string;
-  /** The same document as a tree, for callers that want to read it. */
+  /** The same document as a tree, for callers that want to read or serve it (without the CSP `<meta>`). */
   tree: HastRoot;
 }
 
@@ -33,7 +35,24 @@ export interface HtmlResult {
 export const noteId = (n: number) => `note-${n}`;
 export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
 
+/** The image the safety pass read, inlined; an image without one never passed that pass (a bug). */
+function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
+  const image: LocalImage | undefined = node.data?.image;
+  if (!image) throw new Error(`Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`);
+  const result = h("img", {
+    src: `data:${image.mime};base64,${Buffer.from(image.bytes).toString("base64")}`,
+    alt: node.alt ?? "",
+    title: title ?? undefined,
+    width: image.width,
+    height: image.height,
+  });
+  state.patch(node, result);
+  return result;
+}
+
 const handlers: Handlers = {
+  image: (state: State, node: Image) => inlineImage(state, node, node.title),
+  imageReference: (state: State, node: ImageReference) => inlineImage(state, node, state.definitionById.get(node.identifier.toUpperCase())?.title),
   footnoteReference(state: State, node: FootnoteReference): Element {
     const { number, occurrence } = noteCall(node);
     const link = h("a", {
@@ -62,7 +81,7 @@ function backArrow(): Element {
 function notesSection(letter: Letter): Element | undefined {
   if (letter.notes.notes.length === 0) return undefined;
   const items = letter.notes.notes.map((note) => {
-    const content = toHast({ type: "root", children: note.definition.children } as Root, { handlers }) as HastRoot;
+    const content = withRawHtml(toHast({ type: "root", children: note.definition.children } as Root, { handlers, allowDangerousHtml: true }) as HastRoot);
     const blocks = content.children.filter((child): child is ElementContent => child.type !== "doctype" && !(child.type === "text" && !child.value.trim()));
     const backs: ElementContent[] = note.references.flatMap((_, i) => [
       { type: "text", value: " " } as Text,
@@ -134,9 +153,24 @@ function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, "\\$&").replace(/[\r\n]+/g, " ")}"`;
 }
 
+/**
+ * Raw HTML is in the tree only where the build allowed it (the safety pass removes it otherwise):
+ * parse it into elements and clean the result with the safety pass's schema.
+ */
+function withRawHtml(tree: HastRoot): HastRoot {
+  const hasRaw = (node: HastRoot | ElementContent): boolean => (node.type as string) === "raw" || ("children" in node && node.children.some((c) => hasRaw(c as ElementContent)));
+  return hasRaw(tree) ? cleanHtml(raw(tree) as HastRoot) : tree;
+}
+
+/**
+ * What the page may load: only what it carries inside itself. Browsers opening the HTML, and the
+ * Chromium that prints the PDF, run no script and fetch nothing, whatever slipped into the page.
+ */
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
 export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<HtmlResult> {
   const { meta } = letter;
-  const body = (await unified().use(remarkRehype, { handlers }).run(letter.tree, letter.file)) as HastRoot;
+  const body = withRawHtml((await unified().use(remarkRehype, { handlers, allowDangerousHtml: true }).run(letter.tree, letter.file)) as HastRoot);
   const notes = notesSection(letter);
 
   const shell = fromHtml(template(options.templatesDir, "shell.html"));
@@ -163,9 +197,16 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
     h("style", { id: "fonts" }, fonts),
     h("style", template(options.templatesDir, "style.css")),
     h("style", { media: "print" }, template(options.templatesDir, "print.css")),
-    // Chromium has no `string-set`, so the running head's text is given to the page margin box here.
-    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}}@page:first{@top-center{content:none}}`),
+    // Chromium has no `string-set`, so the running head's text is given to the page margin box here;
+    // a paper other than print.css's comes here too (`paper: letter`).
+    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}}@page:first{@top-center{content:none}}${meta.paper ? `@page{size:${meta.paper}}` : ""}`),
   );
+  // The written file carries its policy in a <meta>, right after the charset; the tree does not,
+  // so that a caller serving it (the dev preview) sets its own.
+  const charset = head.children.findIndex((n) => n.type === "element" && n.tagName === "meta" && n.properties.charSet !== undefined);
+  const policy = h("meta", { httpEquiv: "Content-Security-Policy", content: CONTENT_SECURITY_POLICY });
+  head.children.splice(charset + 1, 0, policy);
   const htmlText = unified().use(rehypeStringify).stringify(shell);
+  head.children.splice(head.children.indexOf(policy), 1);
   return { html: htmlText, tree: shell };
 }

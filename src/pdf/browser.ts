@@ -55,7 +55,7 @@ export class BrowserMissingError extends Error {
 }
 
 export interface LaunchOptions {
-  /** How long the browser may take to start, in ms. */
+  /** How long the browser may take to start, in ms (default: {@link defaultTimeout}). */
   timeout?: number;
   /**
    * Let Puppeteer close the browser and exit the process on Ctrl-C (its default). A caller
@@ -64,17 +64,69 @@ export interface LaunchOptions {
   handleSignals?: boolean;
 }
 
+/** A browser that did not start in time, crashed, or did not print in time: broadside's own failure (exit 3). */
+export class BrowserFailedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BrowserFailedError";
+  }
+}
+
+/** The limit for starting the browser and for printing one document, in ms: BROADSIDE_TIMEOUT (seconds) or 120 s. */
+export function defaultTimeout(): number {
+  const env = process.env.BROADSIDE_TIMEOUT;
+  if (env === undefined || env === "") return 120_000;
+  const seconds = Number(env);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new BrowserFailedError(`BROADSIDE_TIMEOUT must be a number of seconds above 0 (got "${env}"): unset it or fix it`);
+  return seconds * 1000;
+}
+
+export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
+/**
+ * Start Chromium. It talks to us over a pipe, not a port, so it ends when this process ends,
+ * even on SIGKILL. If it has not started within the timeout it is killed (with every process it
+ * started) and a {@link BrowserFailedError} says so; if it exits while starting, the error is
+ * Puppeteer's (the caller decides whether to try again).
+ */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   const [executablePath, { default: puppeteer }] = await Promise.all([findBrowser(), import("puppeteer")]);
   if (!executablePath) throw new BrowserMissingError();
-  return puppeteer.launch({
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: options.timeout ?? 30_000,
-    handleSIGINT: options.handleSignals ?? true,
-    handleSIGTERM: options.handleSignals ?? true,
-    handleSIGHUP: options.handleSignals ?? true,
-    protocolTimeout: 120_000,
-  });
+  const timeout = options.timeout ?? defaultTimeout();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`)), timeout);
+  try {
+    return await puppeteer.launch({
+      executablePath,
+      headless: true,
+      pipe: true,
+      args: CHROMIUM_ARGS,
+      timeout,
+      signal: deadline.signal,
+      handleSIGINT: options.handleSignals ?? true,
+      handleSIGTERM: options.handleSignals ?? true,
+      handleSIGHUP: options.handleSignals ?? true,
+      protocolTimeout: Math.max(timeout, 120_000),
+    });
+  } catch (error) {
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Kill a browser and every process it started, at once (it is its own process group). */
+export function killBrowser(browser: Browser): void {
+  const pid = browser.process()?.pid;
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -1,0 +1,87 @@
+/**
+ * Images a letter may show: PNG, JPEG, GIF or WebP files, recognised by their first bytes (never
+ * by their name), with their size in pixels read from the header. Nothing here decodes pixels.
+ * SVG is refused: it can carry scripts and fetch files, and broadside does not sanitise it.
+ */
+
+export type ImageFormat = "png" | "jpg" | "gif" | "webp";
+
+export interface ImageInfo {
+  format: ImageFormat;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+const MIME: Record<ImageFormat, string> = { png: "image/png", jpg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
+
+const ascii = (bytes: Uint8Array, from: number, length: number) => String.fromCharCode(...bytes.subarray(from, from + length));
+const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
+const u16le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
+const u24le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
+const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
+const u32le = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16)) + ((b[i + 3] << 24) >>> 0);
+
+/** JPEG start-of-frame markers: they carry the size (not DHT C4, JPG C8 or DAC CC). */
+const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const marker = b[i + 1];
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return undefined; // end of image or scan before any frame header
+    if (SOF.has(marker)) return { height: u16be(b, i + 5), width: u16be(b, i + 7) };
+    i += 2 + u16be(b, i + 2);
+  }
+  return undefined;
+}
+
+function webpSize(b: Uint8Array): { width: number; height: number } | undefined {
+  const chunk = ascii(b, 12, 4);
+  if (chunk === "VP8 " && b.length >= 30 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
+    return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+  }
+  if (chunk === "VP8L" && b.length >= 25 && b[20] === 0x2f) {
+    const bits = u32le(b, 21);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (chunk === "VP8X" && b.length >= 30) return { width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
+  return undefined;
+}
+
+/** What the bytes are, if they are an image broadside takes; `undefined` for anything else. */
+export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
+  const b = bytes;
+  let size: { width: number; height: number } | undefined;
+  let format: ImageFormat | undefined;
+  if (b.length >= 24 && b[0] === 0x89 && ascii(b, 1, 3) === "PNG" && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a && ascii(b, 12, 4) === "IHDR") {
+    format = "png";
+    size = { width: u32be(b, 16), height: u32be(b, 20) };
+  } else if (b.length >= 10 && (ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a")) {
+    format = "gif";
+    size = { width: u16le(b, 6), height: u16le(b, 8) };
+  } else if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
+    format = "jpg";
+    size = jpegSize(b);
+  } else if (b.length >= 16 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 4) === "WEBP") {
+    format = "webp";
+    size = webpSize(b);
+  }
+  if (!format || !size || size.width <= 0 || size.height <= 0) return undefined;
+  return { format, mime: MIME[format], ...size };
+}
+
+/** A short name for what a refused file looks like, for the message. */
+export function describeBytes(bytes: Uint8Array): string {
+  const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 512)).trimStart().toLowerCase();
+  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "an SVG image (SVG can carry scripts and fetch files; export it as PNG)";
+  if (head.startsWith("<")) return "HTML or XML, not an image";
+  if (head.startsWith("%pdf")) return "a PDF, not an image";
+  if (bytes.length === 0) return "empty";
+  return "not a PNG, JPEG, GIF or WebP image";
+}

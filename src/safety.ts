@@ -1,0 +1,527 @@
+/**
+ * The source is untrusted: it comes from many hands. This is the one pass, run at parse time,
+ * that decides what of it may reach an output. It reports every problem as a vfile message at
+ * its place, with a rule id, and annotates or removes nodes; the compilers only print what it
+ * leaves and never check again.
+ *
+ * - bytes: UTF-8 only (the first invalid byte is an error at its line:col), a BOM is dropped and
+ *   CRLF or CR line endings read as LF, so all of them build the same documents;
+ * - characters XML cannot hold (C0 controls but tab and newline, U+FFFE, U+FFFF, lone surrogates)
+ *   are a warning at their place and are left out of every output;
+ * - nesting deeper than {@link MAX_DEPTH} levels is an error, found by {@link remarkDepthGuard} as
+ *   the tree is made, before anything walks it recursively;
+ * - raw HTML is left out with a warning, unless the build allows it: then it is kept and cleaned
+ *   by {@link SAFE_HTML_SCHEMA}, with a warning where the cleaning removes something;
+ * - links may only be http:, https:, mailto:, tel: or relative (`javascript:`, `data:`, `file:`…
+ *   are errors);
+ * - images must be PNG, JPEG, GIF or WebP files inside the source's folder (no URL, no absolute
+ *   path, no `..`, no symbolic link leading out), at most {@link MAX_IMAGE_BYTES} bytes and
+ *   {@link MAX_IMAGE_PIXELS} pixels; they are read here once and carried on their node.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { Element, Root as HastRoot, RootContent as HastContent } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
+import type { Definition, Html, Image, ImageReference, Link, LinkReference, Nodes, Parents, Root } from "mdast";
+import type { Processor } from "unified";
+import { VFile } from "vfile";
+import { location } from "vfile-location";
+import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
+import { fail, warn } from "./messages.ts";
+
+/** A source larger than this is refused before it is read. */
+export const MAX_SOURCE_BYTES = 12 * 1024 * 1024;
+/** An image file larger than this is refused. */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** An image with more pixels than this is refused (it would take the PDF renderer's memory). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+/** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
+export const MAX_DEPTH = 100;
+/** At most this many messages per rule and file; then one that says how many more there are. */
+const MAX_REPORTS = 20;
+
+export interface SafetyOptions {
+  /** Keep raw HTML (cleaned by {@link SAFE_HTML_SCHEMA}) in the HTML and PDF instead of leaving it out. */
+  allowHtml?: boolean;
+}
+
+/** An image read and checked by the safety pass; the compilers embed exactly these bytes. */
+export interface LocalImage extends ImageInfo {
+  /** The file, resolved. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+declare module "mdast" {
+  interface ImageData {
+    /** Set by the safety pass; an image without it never reaches a compiler. */
+    image?: LocalImage;
+  }
+  interface ImageReferenceData {
+    image?: LocalImage;
+  }
+}
+
+/* ------------------------------------------------------------------ bytes and characters */
+
+const BOM = /^\uFEFF/;
+
+/** Decode a source's bytes as UTF-8; an invalid byte is an error at its line:col and leaves the file empty. */
+export function decodeSource(bytes: Uint8Array, path: string): VFile {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new VFile({ path, value: text });
+  } catch {
+    const file = new VFile({ path, value: "" });
+    const offset = firstInvalidUtf8(bytes);
+    const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+    let line = 1;
+    for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
+    const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const column = new TextDecoder().decode(bytes.subarray(lineStart + bom, offset)).length + 1;
+    const byte = `0x${bytes[offset].toString(16).padStart(2, "0")}`;
+    fail(file, `The source is not valid UTF-8: byte ${byte} (byte ${offset + 1} of the file) is not part of a UTF-8 character; save the file as UTF-8`, { line, column }, "invalid-utf8");
+    return file;
+  }
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < b.length && b[i] >= lo && b[i] <= hi;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n: number;
+    if (c < 0x80) n = 1;
+    else if (c >= 0xc2 && c <= 0xdf) n = cont(i + 1) ? 2 : 0;
+    else if (c === 0xe0) n = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
+    else if (c === 0xed) n = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
+    else if (c >= 0xe1 && c <= 0xef) n = cont(i + 1) && cont(i + 2) ? 3 : 0;
+    else if (c === 0xf0) n = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    else if (c >= 0xf1 && c <= 0xf3) n = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    else if (c === 0xf4) n = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    else n = 0;
+    if (n === 0) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** One form for every source: no BOM, LF line endings. Lines and columns stay those an editor shows. */
+export function normalizeSource(text: string): string {
+  const noBom = text.replace(BOM, "");
+  return noBom.includes("\r") ? noBom.replace(/\r\n?/g, "\n") : noBom;
+}
+
+/** Characters XML 1.0 cannot hold. */
+const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const XML_FORBIDDEN_ONE = new RegExp(XML_FORBIDDEN.source);
+
+export function firstForbiddenCharacter(text: string): string | undefined {
+  return XML_FORBIDDEN_ONE.exec(text)?.[0];
+}
+
+export function forbiddenCharacters(text: string): string[] {
+  return [...new Set(text.match(XML_FORBIDDEN) ?? [])];
+}
+
+export function stripForbiddenCharacters(text: string): string {
+  return text.replace(XML_FORBIDDEN, "");
+}
+
+export function describeCharacter(char: string): string {
+  const code = char.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (code >= 0xd800 && code <= 0xdfff) return `a lone surrogate (${hex})`;
+  if (code < 0x20) return `the control character ${hex}`;
+  return `the non-character ${hex}`;
+}
+
+/* ------------------------------------------------------------------ raw HTML */
+
+/**
+ * What raw HTML may keep when the build allows it (GitHub's rules, stricter): no script, style,
+ * frame, object, form, meta, link or base; no event handler or `style` attribute; links only to
+ * http:, https:, mailto: and tel:; images only from `data:` (the ones broadside inlined). The HTML
+ * compiler cleans with the same schema, which also lets through the attributes it sets itself.
+ */
+export const SAFE_HTML_SCHEMA: Schema = {
+  ...defaultSchema,
+  tagNames: (defaultSchema.tagNames ?? []).filter((tag) => !["picture", "source"].includes(tag)),
+  attributes: {
+    ...defaultSchema.attributes,
+    img: ["alt", "src", "width", "height", "title"],
+    "*": [...(defaultSchema.attributes?.["*"] ?? []).filter((a) => !["action", "method", "encType", "acceptCharset"].includes(String(a))), "className", "role", "ariaDescribedBy", "ariaLabelledBy", "ariaLabel", "ariaHidden", "dataNote"],
+  },
+  clobber: [],
+  protocols: { href: ["http", "https", "mailto", "tel"], src: ["data"], cite: ["http", "https"] },
+  strip: ["script", "style", "template", "iframe", "object", "embed", "noscript", "noembed", "noframes", "textarea", "title", "xmp", "svg", "math"],
+};
+
+const COMMENT = /^<!--[\s\S]*?-->\s*$/;
+/** A closing tag alone: the warning is at its opening tag. */
+const CLOSING_TAG = /^<\/[a-zA-Z][a-zA-Z0-9-]*\s*>$/;
+
+/** What cleaning a piece of raw HTML removes, in words; `undefined` when it removes nothing. */
+function htmlRemovals(value: string): string | undefined {
+  const tree = fromHtml(value, { fragment: true });
+  const removed = new Set<string>();
+  const visit = (node: HastRoot | HastContent) => {
+    if (node.type === "element") {
+      const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
+      const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
+      if (!kept) {
+        removed.add(`<${node.tagName}>`);
+        return; // its content goes with it, or is kept as text
+      }
+      for (const [key, v] of Object.entries(node.properties)) {
+        if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
+      }
+    }
+    if ("children" in node) for (const child of node.children) visit(child as HastContent);
+  };
+  visit(tree);
+  return removed.size ? [...removed].join(", ") : undefined;
+}
+
+/** `ariaLabel` → `aria-label`, `onClick` → `onclick`: the attribute as written in HTML. */
+function attributeName(property: string): string {
+  if (/^on[A-Z]/.test(property)) return property.toLowerCase();
+  if (property === "className") return "class";
+  if (property === "httpEquiv") return "http-equiv";
+  return property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/* ------------------------------------------------------------------ links */
+
+/** A URL as a message shows it: control characters escaped, long ones cut. */
+function shownUrl(url: string, max = 60): string {
+  const visible = url.replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\t" ? "\\t" : c === "\n" ? "\\n" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
+}
+
+const LINK_SCHEMES = new Set(["http", "https", "mailto", "tel"]);
+/** `htps:`, `hhtp:`… are inert typing mistakes for http(s), which `npm run check` reports (url-malformed). */
+const MISTYPED_HTTP = /^h{0,2}t{1,3}ps?$/;
+
+/** The URL scheme as a browser reads it (tabs and newlines dropped, leading controls and spaces trimmed). */
+export function urlScheme(url: string): string | undefined {
+  const cleaned = url.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
+  return /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned)?.[1].toLowerCase();
+}
+
+/* ------------------------------------------------------------------ images */
+
+type ImageResult = { image: LocalImage } | { rule: string; reason: string };
+
+function loadImage(url: string, baseDir: string, cache: Map<string, ImageResult>): ImageResult {
+  const written = shownUrl(url, 80);
+  const scheme = urlScheme(url);
+  if (scheme || /^[\\/]{2}/.test(url.trim())) {
+    return { rule: "image-url", reason: `Image \`${written}\` is ${scheme ? `a \`${scheme}:\` URL` : "a network address"}: broadside fetches nothing; save the image in the source's folder and give its relative path` };
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.trim());
+  } catch {
+    return { rule: "image-missing", reason: `Image \`${written}\` is not a valid path (a \`%\` that starts no character)` };
+  }
+  if (!path) return { rule: "image-missing", reason: "Image has no path" };
+  if (path.includes("\0")) return { rule: "image-outside", reason: `Image \`${written}\` holds a NUL character` };
+  const encoded = path !== url.trim() ? " (once its %-escapes are decoded)" : "";
+  if (isAbsolute(path) || /^[\\/]/.test(path) || /^[a-zA-Z]:/.test(path)) {
+    return { rule: "image-outside", reason: `Image \`${written}\` is an absolute path${encoded}: images must be inside the source's folder, given as relative paths` };
+  }
+  if (path.split(/[\\/]/).includes("..")) {
+    return { rule: "image-outside", reason: `Image \`${written}\` uses \`..\`${encoded}: images must be inside the source's folder` };
+  }
+  const target = resolve(baseDir, path);
+  const cached = cache.get(target);
+  if (cached) return cached;
+  const result = readImage(target, written, baseDir);
+  cache.set(target, result);
+  return result;
+}
+
+function readImage(target: string, written: string, baseDir: string): ImageResult {
+  let real: string;
+  let realBase: string;
+  try {
+    realBase = realpathSync(baseDir);
+    real = realpathSync(target);
+  } catch {
+    return { rule: "image-missing", reason: `Image \`${written}\` does not exist (looked for ${relative(process.cwd(), target) || target})` };
+  }
+  if (!real.startsWith(realBase + sep)) {
+    return { rule: "image-outside", reason: `Image \`${written}\` is a link to a file outside the source's folder` };
+  }
+  const stat = statSync(real);
+  if (!stat.isFile()) return { rule: "image-missing", reason: `Image \`${written}\` is not a file` };
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (stat.size > MAX_IMAGE_BYTES) {
+    return { rule: "image-too-large", reason: `Image \`${written}\` is ${mb(stat.size)}; images may be at most ${mb(MAX_IMAGE_BYTES)}` };
+  }
+  let bytes: Uint8Array;
+  const fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_IMAGE_BYTES) return { rule: "image-too-large", reason: `Image \`${written}\` is ${mb(size)}; images may be at most ${mb(MAX_IMAGE_BYTES)}` };
+    bytes = new Uint8Array(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    bytes = bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+  const info = sniffImage(bytes);
+  if (!info) return { rule: "image-type", reason: `Image \`${written}\` is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
+  if (info.width * info.height > MAX_IMAGE_PIXELS) {
+    return { rule: "image-too-large", reason: `Image \`${written}\` is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels` };
+  }
+  return { image: { ...info, path: real, bytes } };
+}
+
+/* ------------------------------------------------------------------ before parsing */
+
+/**
+ * At most this many `*`, `_`, `[` and `]` in one paragraph. The Markdown parser (micromark) pairs
+ * these marks in time that grows with the square of their number in a paragraph; bounding it
+ * bounds the cost of each paragraph, so a source takes time in proportion to its length.
+ */
+export const MAX_MARKS = 1000;
+
+const CONTAINER = /^ {0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
+const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[^\]]+\]:|(?:[-*_][ \t]*){3,}$)/;
+
+/**
+ * Look at the raw lines before the parser does, in one pass: a line opening more than
+ * {@link MAX_DEPTH} quotes and lists, or a paragraph with more than {@link MAX_MARKS} emphasis and
+ * bracket marks, is an error (the parser would take time growing with their square). Returns
+ * `false` when the source must not be parsed. Counting is generous: a paragraph is taken to run
+ * until a blank line or a line that surely starts a new block, so it can only count too many.
+ */
+export function prescanSource(source: string, file: VFile): boolean {
+  let marks = 0;
+  let markStart: { line: number; column: number } | undefined;
+  let fence: string | undefined;
+  let line = 0;
+  let start = 0;
+  while (start <= source.length) {
+    line++;
+    let end = source.indexOf("\n", start);
+    if (end === -1) end = source.length;
+    let text = source.slice(start, end);
+    start = end + 1;
+    // Quotes and list markers that open the line.
+    let depth = 0;
+    let column = 1;
+    for (let m = CONTAINER.exec(text); m; m = CONTAINER.exec(text)) {
+      depth++;
+      if (depth > MAX_DEPTH) {
+        fail(file, `This line opens more than ${MAX_DEPTH} quotes and lists inside each other; flatten it`, { line, column }, "too-deep");
+        return false;
+      }
+      column += m[0].length;
+      text = text.slice(m[0].length);
+      if (m[0].length === 0) break;
+    }
+    const fenced = FENCE.exec(text);
+    if (fence !== undefined) {
+      if (fenced && fenced[1][0] === fence[0] && fenced[1].length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (fenced) {
+      fence = fenced[1];
+      marks = 0;
+      continue;
+    }
+    if (!text.trim() || NEW_BLOCK.test(text)) {
+      marks = 0;
+      markStart = undefined;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 42 || c === 95 || c === 91 || c === 93) {
+        markStart ??= { line, column: column + i };
+        if (++marks > MAX_MARKS) {
+          fail(file, `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`, { line, column: column + i }, "too-many-marks");
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/* ------------------------------------------------------------------ depth */
+
+/** Where a tree was cut because it nests deeper than {@link MAX_DEPTH}. */
+const tooDeep = new WeakMap<Root, Nodes>();
+
+/**
+ * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
+ * walks the tree recursively, cut every subtree deeper than {@link MAX_DEPTH} levels (iteratively)
+ * and remember where, so that a source nested thousands of levels deep is an error, not a crash.
+ */
+export function remarkDepthGuard(this: Processor) {
+  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
+  (data.fromMarkdownExtensions ??= []).push({
+    transforms: [
+      (tree: Root) => {
+        const stack: [Nodes, number][] = [[tree, 0]];
+        while (stack.length) {
+          const [node, depth] = stack.pop()!;
+          if (!("children" in node)) continue;
+          if (depth >= MAX_DEPTH) {
+            if (!tooDeep.has(tree)) tooDeep.set(tree, node);
+            (node as { children: Nodes[] }).children = [];
+            continue;
+          }
+          for (const child of node.children) stack.push([child as Nodes, depth + 1]);
+        }
+      },
+    ],
+  });
+}
+
+/* ------------------------------------------------------------------ the pass */
+
+/**
+ * Check and clean a parsed source. Returns `false` when the tree must not be walked any further
+ * (it is nested too deep); other errors are messages in `file` and the caller stops on them.
+ */
+export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}): boolean {
+  const deep = tooDeep.get(tree);
+  if (deep) {
+    fail(file, `The Markdown is nested more than ${MAX_DEPTH} levels deep (quotes in lists in quotes…, or runs of emphasis marks); flatten it`, deep, "too-deep");
+    return false;
+  }
+  const source = String(file.value);
+  const reported = new Map<string, number>();
+  const report = (kind: "fail" | "warn", reason: string, place: Parameters<typeof fail>[2], rule: string) => {
+    const count = (reported.get(rule) ?? 0) + 1;
+    reported.set(rule, count);
+    if (count <= MAX_REPORTS) (kind === "fail" ? fail : warn)(file, reason, place, rule);
+  };
+
+  // Characters XML forbids: reported where they stand in the source, then left out of the tree.
+  let forbidden = false;
+  if (firstForbiddenCharacter(source) !== undefined) {
+    forbidden = true;
+    const place = location(file);
+    for (const match of source.matchAll(XML_FORBIDDEN)) {
+      // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
+      const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
+      report("warn", `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`, place.toPoint(match.index), "forbidden-character");
+    }
+  }
+
+  const definitions = new Map<string, Definition>();
+  const references: (LinkReference | ImageReference)[] = [];
+  const images: Image[] = [];
+  const removals: { parent: Parents; node: Html }[] = [];
+
+  const stack: { node: Nodes; parent?: Parents }[] = [{ node: tree }];
+  while (stack.length) {
+    const { node, parent } = stack.pop()!;
+    if (forbidden) {
+      const fields = node as unknown as Record<string, unknown>;
+      for (const key of ["value", "alt", "title", "url"]) {
+        if (typeof fields[key] === "string") fields[key] = stripForbiddenCharacters(fields[key] as string);
+      }
+    }
+    switch (node.type) {
+      case "html":
+        if (!options.allowHtml) {
+          if (parent) removals.push({ parent, node });
+          if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
+            report("warn", "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)", node, "raw-html");
+          }
+        } else {
+          const removed = htmlRemovals(node.value);
+          if (removed) report("warn", `Raw HTML: removed ${removed} (broadside publishes no scripts, frames, styles, event handlers, remote images or unsafe links)`, node, "unsafe-html");
+        }
+        break;
+      case "link":
+        checkLink(node, node.url);
+        break;
+      case "definition":
+        if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
+        break;
+      case "linkReference":
+      case "imageReference":
+        references.push(node);
+        break;
+      case "image":
+        images.push(node);
+        break;
+    }
+    if ("children" in node) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, parent: node });
+    }
+  }
+
+  function checkLink(at: Link | Definition, url: string) {
+    const scheme = urlScheme(url);
+    if (scheme && !LINK_SCHEMES.has(scheme) && !MISTYPED_HTTP.test(scheme)) {
+      report("fail", `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`, at, "unsafe-link");
+    }
+  }
+
+  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const cache = new Map<string, ImageResult>();
+  const checkedDefinitions = new Set<Definition>();
+  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
+    const result = loadImage(url, baseDir, cache);
+    if ("image" in result) {
+      node.data = { ...node.data, image: result.image };
+      if (result.image.format === "webp") {
+        report("warn", "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three", at, "image-webp-docx");
+      }
+    } else if (!(at.type === "definition" && checkedDefinitions.has(at))) {
+      report("fail", result.reason, at, result.rule);
+    }
+    if (at.type === "definition") checkedDefinitions.add(at);
+  };
+  for (const image of images) attach(image, image.url, image);
+  const linkDefinitionsChecked = new Set<Definition>();
+  for (const reference of references) {
+    const definition = definitions.get(reference.identifier);
+    if (!definition) continue;
+    if (reference.type === "imageReference") attach(reference, definition.url, definition);
+    else if (!linkDefinitionsChecked.has(definition)) {
+      linkDefinitionsChecked.add(definition);
+      checkLink(definition, definition.url);
+    }
+  }
+
+  for (const [rule, count] of reported) {
+    if (count > MAX_REPORTS) warn(file, `… and ${count - MAX_REPORTS} more messages like these (only the first ${MAX_REPORTS} are shown)`, undefined, rule);
+  }
+
+  if (removals.length) {
+    const byParent = new Map<Parents, Set<Nodes>>();
+    for (const { parent, node } of removals) {
+      const set = byParent.get(parent) ?? new Set<Nodes>();
+      set.add(node);
+      byParent.set(parent, set);
+    }
+    for (const [parent, nodes] of byParent) {
+      (parent as { children: Nodes[] }).children = (parent.children as Nodes[]).filter((child) => !nodes.has(child));
+    }
+  }
+  return true;
+}
+
+/** Elements of a hast tree that raw HTML produced are cleaned with the schema above (exported for the HTML compiler). */
+export function cleanHtml<T extends HastRoot | Element>(tree: T): T {
+  return sanitize(tree, SAFE_HTML_SCHEMA) as T;
+}

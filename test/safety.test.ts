@@ -1,0 +1,184 @@
+/**
+ * The safety pass's parts on their own (image headers, UTF-8, URL schemes, characters XML
+ * forbids), a source's size and note count, and parse time in proportion to a source's length for
+ * the Markdown that makes parsers slow (a ratio when the input doubles, never an absolute time).
+ */
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
+import { fromHtml } from "hast-util-from-html";
+import { selectAll } from "hast-util-select";
+import { VFile } from "vfile";
+import { describe, expect, it } from "vitest";
+import { compileDocx } from "../src/docx/index.ts";
+import { compileHtml } from "../src/html/index.ts";
+import { sniffImage } from "../src/images.ts";
+import { parseLetter } from "../src/letter.ts";
+import { decodeSource, firstInvalidUtf8, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
+import { FRONT, messages, parse, ROOT, tempDir } from "./helpers.ts";
+import { GIF, JPEG, png, pngHeader, WEBP } from "./images.ts";
+import { run } from "./spawn.ts";
+
+const TEMPLATES = join(ROOT, "templates");
+
+describe("image headers", () => {
+  it("reads the format and size of PNG, GIF, JPEG and WebP from their first bytes", () => {
+    expect(sniffImage(png(640, 480))).toEqual({ format: "png", mime: "image/png", width: 640, height: 480 });
+    expect(sniffImage(GIF)).toEqual({ format: "gif", mime: "image/gif", width: 1, height: 1 });
+    expect(sniffImage(JPEG)).toEqual({ format: "jpg", mime: "image/jpeg", width: 1, height: 1 });
+    expect(sniffImage(WEBP)).toEqual({ format: "webp", mime: "image/webp", width: 1, height: 1 });
+  });
+
+  it("takes nothing else, whatever its name: SVG, HTML, text, a cut-off header, a zero size", () => {
+    expect(sniffImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeUndefined();
+    expect(sniffImage(Buffer.from("<html><script>alert(1)</script>"))).toBeUndefined();
+    expect(sniffImage(Buffer.from("GIF8"))).toBeUndefined();
+    expect(sniffImage(png(4, 4).subarray(0, 20))).toBeUndefined();
+    expect(sniffImage(pngHeader(0, 10))).toBeUndefined();
+  });
+});
+
+describe("UTF-8", () => {
+  it("finds the first byte that is not UTF-8: stray, overlong, surrogate, beyond U+10FFFF, cut short", () => {
+    expect(firstInvalidUtf8(Buffer.from("plain, café, 香港, 🇭🇰"))).toBe(-1);
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xff]))).toBe(1);
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xc0, 0xaf]))).toBe(1); // overlong "/"
+    expect(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80]))).toBe(0); // U+D800
+    expect(firstInvalidUtf8(Buffer.from([0xf4, 0x90, 0x80, 0x80]))).toBe(0); // U+110000
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0x62, 0xe2, 0x82]))).toBe(2); // cut short
+  });
+
+  it("reports it at the line and column an editor shows, counting characters, not bytes", () => {
+    const file = decodeSource(Buffer.concat([Buffer.from("\uFEFFline one\n香港 café "), Buffer.from([0xff]), Buffer.from(" rest\n")]), "x.md");
+    expect(String(file.value)).toBe("");
+    expect(messages(file)).toEqual(["2:9 invalid-utf8 error"]);
+  });
+});
+
+describe("URL schemes", () => {
+  it("reads them as a browser does: case, tabs and newlines inside, controls and spaces in front", () => {
+    expect(urlScheme("JaVaScRiPt:alert(1)")).toBe("javascript");
+    expect(urlScheme("java\tscr\nipt:alert(1)")).toBe("javascript");
+    expect(urlScheme("\x01 javascript:alert(1)")).toBe("javascript");
+    expect(urlScheme("https://example.org")).toBe("https");
+    expect(urlScheme("notes/page.html")).toBeUndefined();
+    expect(urlScheme("#note-1")).toBeUndefined();
+    expect(urlScheme("java%73cript:alert(1)")).toBeUndefined(); // no scheme: a relative path, as for a browser
+  });
+});
+
+describe("characters XML forbids", () => {
+  it("a lone surrogate given through the API: warned about at its place and in no output", async () => {
+    const { file, letter } = parse(`${FRONT}Half \uD800 a pair, and a form\u000Cfeed.\n`);
+    expect(messages(file)).toEqual(["6:6 forbidden-character warning", "6:26 forbidden-character warning"]);
+    expect(file.messages[0].reason).toBe("The source contains a lone surrogate (U+D800), which XML documents (the .docx) cannot hold; it is left out of every output");
+    const { html } = await compileHtml(letter!, { templatesDir: TEMPLATES });
+    expect(html).toContain("Half  a pair, and a formfeed.");
+    const docx = strFromU8(unzipSync(await compileDocx(letter!, { templatesDir: TEMPLATES }))["word/document.xml"]);
+    expect(docx).toContain("Half  a pair, and a formfeed.");
+  });
+
+  it("says how many more there are after the first twenty", () => {
+    const { file } = parse(`${FRONT}${"x\u0001".repeat(25)}\n`);
+    expect(file.messages).toHaveLength(21);
+    expect(file.messages[20].reason).toBe("… and 5 more messages like these (only the first 20 are shown)");
+  });
+});
+
+describe("raw HTML and links, wherever they are", () => {
+  it("finds them inside notes, lists and quotes too", () => {
+    const { file } = parse(`${FRONT}- A list <b>item</b>[^a]\n\n> [Quoted](javascript:void(0))\n\n[^a]: A note <script>x</script>.\n`);
+    expect(messages(file)).toEqual(["6:10 raw-html warning", "8:3 unsafe-link error", "10:14 raw-html warning"]);
+  });
+
+  it("leaves raw HTML out of the tree, so no compiler sees it", () => {
+    const { letter } = parse(`${FRONT}Before <span onclick="x">inside</span> after.\n\n<div>block</div>\n`);
+    expect(JSON.stringify(letter!.tree)).not.toMatch(/"type":"html"/);
+  });
+});
+
+describe("images in the .docx", () => {
+  it("are scaled down to the text block, keeping their proportions", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "wide.png"), png(2000, 500));
+    const file = new VFile({ path: join(dir, "wide.md"), value: `${FRONT}![A wide picture](wide.png)\n` });
+    const letter = parseLetter(file)!;
+    expect(file.messages).toEqual([]);
+    const zip = unzipSync(await compileDocx(letter, { templatesDir: TEMPLATES }));
+    const document = strFromU8(zip["word/document.xml"]);
+    const [, cx, cy] = /<wp:extent cx="(\d+)" cy="(\d+)"\/>/.exec(document)!.map(Number);
+    const width = Number(/<w:pgSz w:w="(\d+)"/.exec(document)![1]);
+    const left = Number(/<w:pgMar [^>]*w:left="(\d+)"/.exec(document)![1]);
+    const right = Number(/<w:pgMar [^>]*w:right="(\d+)"/.exec(document)![1]);
+    const textWidthEmu = (width - left - right) * 635; // 1 twip = 635 EMU
+    expect(cx).toBeLessThanOrEqual(textWidthEmu);
+    expect(cx).toBeGreaterThan(textWidthEmu * 0.97);
+    expect(cx / cy).toBeCloseTo(4, 1);
+  });
+});
+
+describe("large sources", () => {
+  it("over the size limit: an error naming the limit, before the source is read", async () => {
+    const dir = tempDir();
+    const path = join(dir, "huge.md");
+    writeFileSync(path, "");
+    truncateSync(path, MAX_SOURCE_BYTES + 1); // sparse: no disk used
+    const result = await run(["build", "huge.md", "--out", "out", "--format", "html"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`huge.md:1:1: error: The source is 12.0 MB; broadside reads sources of at most 12 MB (split the letter) [source-too-large]`);
+  });
+
+  it("5,000 notes: all numbered in order, in the HTML and as Word footnotes", async () => {
+    const dir = tempDir();
+    const body = Array.from({ length: 5000 }, (_, i) => `Claim ${i + 1}.[^n${i + 1}]`).join("\n\n");
+    const notes = Array.from({ length: 5000 }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/${i + 1}>.`).join("\n");
+    writeFileSync(join(dir, "notes.md"), `${FRONT}${body}\n\n${notes}\n`);
+    const result = await run(["build", "notes.md", "--out", "out", "--format", "html,docx"], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const items = selectAll("section.notes li", fromHtml(readFileSync(join(dir, "out/notes.html"), "utf8")));
+    expect(items).toHaveLength(5000);
+    expect(items[4999].properties.id).toBe("note-5000");
+    const footnotes = strFromU8(unzipSync(readFileSync(join(dir, "out/notes.docx")))["word/footnotes.xml"]);
+    expect(footnotes.match(/<w:footnote w:id="\d+"/g)?.filter((m) => Number(/\d+/.exec(m)![0]) > 0)).toHaveLength(5000);
+  });
+});
+
+describe("parse time in proportion to length, for Markdown that makes parsers slow", () => {
+  /** Parse and compile (HTML and DOCX) as a build does; the fastest of three, in ms. */
+  async function buildTime(markdown: string): Promise<number> {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const letter = parseLetter(new VFile({ path: "x.md", value: FRONT + markdown }));
+      expect(letter).toBeDefined();
+      await compileHtml(letter!, { templatesDir: TEMPLATES });
+      await compileDocx(letter!, { templatesDir: TEMPLATES });
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  }
+
+  // Each at the edge of what broadside accepts, repeated n times; twice the input must not take
+  // four times as long (that is what time growing with the square of the length would take).
+  const cases: [string, (n: number) => string, number][] = [
+    ["quotes nested 95 deep", (n) => `${"> ".repeat(95)}deep\n\n`.repeat(n), 120],
+    ["many short quotes (micromark alone: quadratic)", (n) => "> a\n\n".repeat(n), 1500],
+    ["runs of * (emphasis)", (n) => `${"*".repeat(45)}a${"*".repeat(45)} `.repeat(10).concat("\n\n").repeat(n), 12],
+    ["runs of *a", (n) => `${"*a".repeat(450)}\n\n`.repeat(n), 8],
+    ["runs of [", (n) => `${"[".repeat(MAX_MARKS - 10)}a\n\n`.repeat(n), 16],
+    ["nested links", (n) => `${"[".repeat(300)}a${"](b)".repeat(300)}\n\n`.repeat(n), 12],
+    ["runs of [^ (undefined note calls)", (n) => `${"[^".repeat(450)}\n\n`.repeat(n), 16],
+  ];
+
+  it.each(cases)("%s", async (_, make, n) => {
+    const once = await buildTime(make(n));
+    const twice = await buildTime(make(2 * n));
+    expect(twice / once).toBeLessThan(3);
+  });
+
+  it("a run past the limits is refused at once, with its place", () => {
+    expect(messages(parse(`${FRONT}${"*".repeat(MAX_MARKS + 1)}a\n`).file)).toEqual([`6:${MAX_MARKS + 1} too-many-marks error`]);
+    expect(messages(parse(`${FRONT}${"- ".repeat(101)}a\n`).file)).toEqual(["6:201 too-deep error"]);
+  });
+});
