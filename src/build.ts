@@ -11,7 +11,8 @@ import { parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
 import { Printer } from "./pdf/printer.ts";
-import { sweepTemporaries, writeAtomic } from "./write.ts";
+import { preparePdfReader, verifyOutputs } from "./verify/index.ts";
+import { type Staged, stageFile, sweepTemporaries } from "./write.ts";
 
 export const FORMATS = ["html", "pdf", "docx"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -31,6 +32,11 @@ export interface BuildOptions {
   notes?: FrontMatter["notes"];
   /** Overrides the front matter's `paper` (PDF and DOCX). */
   paper?: Paper;
+  /**
+   * Read every document back before it is put in place and prove that the formats agree
+   * (src/verify); a disagreement is an error and nothing of that source is written. Default: on.
+   */
+  verify?: boolean;
 }
 
 export interface Written {
@@ -51,6 +57,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Start Chromium at once: its launch costs more than parsing and compiling the letter.
   const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log }) : undefined;
   browser?.start();
+  if (options.verify !== false && formats.includes("pdf")) preparePdfReader();
   const written: Written[] = [];
   try {
     await sweepTemporaries(outDir);
@@ -60,6 +67,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         written.push(output);
         log(`  wrote ${shown(output.path)} (${size(output.bytes)})`);
       }
+      if (result.verified) log(`  verified: every note call and note text agrees in ${result.written.map((w) => w.format).join(", ")}`);
     }
     return { files: results.map((r) => r.file), written };
   } finally {
@@ -68,7 +76,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[] }> {
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
   const { outDir, formats, templatesDir } = options;
   let file: VFile;
   try {
@@ -93,14 +101,29 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     { format: "pdf", data: pdf },
     { format: "docx", data: docx },
   ];
-  const written: Written[] = [];
-  for (const { format, data } of outputs) {
-    if (data === undefined) continue;
-    const path = join(outDir, `${name}.${format}`);
-    await writeAtomic(path, data);
-    written.push({ source, format, path, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+  // Each document goes to a temporary file first; all are read back and compared, and only
+  // then renamed into place, together.
+  const staged: { format: Format; file: Staged; bytes: number }[] = [];
+  try {
+    for (const { format, data } of outputs) {
+      if (data === undefined) continue;
+      const target = join(outDir, `${name}.${format}`);
+      staged.push({ format, file: await stageFile(target, data), bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+    }
+    if (options.verify !== false && staged.length) {
+      await verifyOutputs(Object.fromEntries(staged.map((s) => [s.format, s.file.temp])), file);
+      if (file.messages.some((m) => m.fatal === true)) {
+        await Promise.all(staged.map((s) => s.file.discard()));
+        return { file, written: [] };
+      }
+    }
+    for (const s of staged) await s.file.commit();
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.file.discard()));
+    throw error;
   }
-  return { file, written };
+  const written: Written[] = staged.map((s) => ({ source, format: s.format, path: s.file.path, bytes: s.bytes }));
+  return { file, written, verified: options.verify !== false && staged.length > 1 };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

@@ -34,6 +34,7 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
                    overrides the front matter's \`paper\`
   --allow-html     keep raw HTML, cleaned of scripts, frames, styles and unsafe links, in
                    the HTML and PDF (default: left out of every output, with a warning)
+  --no-verify      skip reading the documents back to prove their notes agree
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
@@ -72,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: "string" },
       templates: { type: "string" },
       "allow-html": { type: "boolean" },
+      "no-verify": { type: "boolean" },
       timeout: { type: "string" },
       notes: { type: "string" },
       paper: { type: "string" },
@@ -95,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const templatesDir = values.templates ?? join(ROOT, "templates");
   const started = performance.now();
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined });
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined });
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));

@@ -51,9 +51,24 @@ process.on("exit", () => {
   }
 });
 
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** A file written under a temporary name beside its target, not yet in place. */
+export interface Staged {
+  /** The temporary file, complete and synced: readable, e.g. to verify it. */
+  temp: string;
+  path: string;
+  /** Rename it into place. */
+  commit(): Promise<void>;
+  /** Remove it; the target keeps its previous content. */
+  discard(): Promise<void>;
+}
+
+export async function stageFile(path: string, data: string | Uint8Array): Promise<Staged> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}${TMP}${process.pid}-${randomBytes(4).toString("hex")}`);
+  const discard = async () => {
+    await unlink(temp).catch(() => undefined);
+    live.delete(temp);
+  };
   try {
     await mkdir(dir, { recursive: true });
     live.add(temp);
@@ -64,13 +79,28 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
-    live.delete(temp);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    live.delete(temp);
+    await discard();
     throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
   }
+  return {
+    temp,
+    path,
+    discard,
+    async commit() {
+      try {
+        await rename(temp, path);
+        live.delete(temp);
+      } catch (error) {
+        await discard();
+        throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
+      }
+    },
+  };
+}
+
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await (await stageFile(path, data)).commit();
 }
 
 /** Remove temporary files that a killed build left in `dir` (not those of a live process). */

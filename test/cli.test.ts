@@ -23,6 +23,7 @@ describe("the build command", () => {
     expect(stdout).toMatch(/building 1 source into .*out\/ \(html, docx\)/);
     expect(stdout).toMatch(new RegExp(`wrote .*good\\.html \\(${(htmlSize / 1000).toFixed(1)} kB\\)`));
     expect(stdout).toMatch(/wrote .*good\.docx \(\d+(\.\d)? kB\)/);
+    expect(stdout).toContain("verified: every note call and note text agrees in html, docx");
     expect(stdout).toMatch(/2 files written in \d+\.\d\d s/);
   });
 
