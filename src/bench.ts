@@ -59,7 +59,8 @@ async function timeTurns(a: () => Promise<unknown>, b: () => Promise<unknown>): 
 }
 
 function cliBuild(source: string, formats: string) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "build", source, "--out", join(work, "out"), "--format", formats], { encoding: "utf8" });
+  // As `npm run build` runs it: plain Node on the bundled CLI (src/launch.mjs).
+  const result = spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), "build", source, "--out", join(work, "out"), "--format", formats], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
 }
 

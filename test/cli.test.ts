@@ -109,4 +109,18 @@ describe("the build command", () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`${join(dir, "missing.md")}: error: Cannot read the source`);
   });
+
+  it("runs the same through npm run build's launcher (the bundled CLI)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { ROOT } = await import("./helpers.ts");
+    const dir = tempDir();
+    const good = source(dir, "good.md", GOOD);
+    const ok = spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), "build", good, "--out", join(dir, "out"), "--format", "html"], { encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/wrote .*good\.html/);
+    const bad = source(dir, "bad.md", GOOD.replace("[^a]: The note.", ""));
+    const failed = spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), "build", bad, "--out", join(dir, "out"), "--format", "html"], { encoding: "utf8" });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`${bad}:6:9: error: Note [^a] is referenced but never defined`);
+  });
 });
