@@ -379,19 +379,43 @@ async function readOpenPdf(worker: PdfWorker, doc: number, pages: PdfPage[]): Pr
     const at = li.body.map(firstOf).find((item) => item !== undefined);
     if (at) continued.set(at.page, [...(continued.get(at.page) ?? []), { li, at }]);
   }
+  // A note too long for its page goes on at the foot of the next ones, each part labelled
+  // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
+  const continuations = new Map<number, PdfListItem[]>();
+  for (const li of listItems) {
+    if (!li.label.length) continue;
+    const label = itemsOf(li.label).map((item) => item.str).join("").trim();
+    const cont = /^(\d+)\s*\(cont\.\)/.exec(label);
+    if (cont) continuations.set(Number(cont[1]), [...(continuations.get(Number(cont[1])) ?? []), li]);
+  }
+  // Notes at the end (no call after the first note): each note runs in drawing order from its
+  // marker to the next one, over as many pages as it takes; the page furniture is left out.
+  const atTheEnd = run.length > 0 && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
     let noteItems: Item[];
-    if (li) {
+    if (atTheEnd) {
+      const next = run[k + 1];
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture);
+    } else if (li) {
       const ids = new Set(li.body);
       const own = itemsOf(ids).filter((item) => item.str.trim());
       // A list item continued on the next page is an item without a label there that starts
       // in the note's column, in the note's type size (not, say, a list of names).
       const column = Math.min(...own.map((item) => item.x));
       const size = own[0]?.size;
-      const last = own[own.length - 1]?.page ?? marker.page;
-      const more = continued.get(last + 1)?.find(({ at }) => Math.abs(at.x - column) <= 1 && Math.abs(at.size - size!) <= 0.5);
-      for (const id of more?.li.body ?? []) ids.add(id);
+      // It may go on over several pages: follow it while each next page has such an item.
+      let last = own[own.length - 1]?.page ?? marker.page;
+      for (;;) {
+        const more = continued.get(last + 1)?.find(({ at }) => Math.abs(at.x - column) <= 1 && Math.abs(at.size - size!) <= 0.5);
+        if (!more) break;
+        for (const id of more.li.body) ids.add(id);
+        const items = itemsOf(more.li.body).filter((item) => item.str.trim());
+        const end = items[items.length - 1]?.page ?? last + 1;
+        if (end <= last) break;
+        last = end;
+      }
+      for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
       noteItems = itemsOf(ids);
     } else {
       const next = run[k + 1];
