@@ -2,10 +2,13 @@
  * `npm run bench`: how long a build takes, against what a user would otherwise run.
  * Medians of several runs, printed as a table. Speed targets are read here, never in tests.
  *
- *   npm run bench [-- --runs 5] [--big 50]
+ *   npm run bench [-- --runs 5] [--big 50] [--skip-large]
+ *
+ * The large inputs (a 10 MB source, 5,000 notes) are built once each, cold, with the peak memory
+ * of the whole build; they take several minutes (`--skip-large` leaves them out).
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +22,7 @@ import { holdLayout, paginatePage } from "./pdf/paginate.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TEMPLATES = join(ROOT, "templates");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, big: { type: "string", default: "50" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, big: { type: "string", default: "50" }, "skip-large": { type: "boolean", default: false } } });
 const RUNS = Math.max(1, Number(values.runs));
 const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));
 
@@ -82,6 +85,48 @@ async function barePrint(browser: Browser, html: string) {
   await page.setContent(html, { waitUntil: "load" });
   await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, waitForFonts: true });
   await page.close();
+}
+
+/** The resident memory of `pid` and every process under it, in MB, read from /proc. */
+function treeRssMb(pid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      rss.set(Number(entry), (Number(fields[21]) * 4096) / 1e6); // field 24 of stat: resident pages
+    } catch {
+      // gone while we looked
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    total += rss.get(p) ?? 0;
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+/** One cold CLI build, timed, with the peak memory of its whole process tree. */
+function measuredBuild(source: string, args: string[]): Promise<{ seconds: number; peakMb: number; code: number | null; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "build", source, "--out", join(work, "out"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let peakMb = 0;
+    child.stderr.on("data", (d) => (stderr += d));
+    const sampler = setInterval(() => (peakMb = Math.max(peakMb, treeRssMb(child.pid!))), 250);
+    child.on("close", (code) => {
+      clearInterval(sampler);
+      resolvePromise({ seconds: (performance.now() - started) / 1000, peakMb, code, stderr });
+    });
+  });
 }
 
 function pandocAvailable() {
@@ -170,6 +215,44 @@ if (pandocAvailable()) {
   }
 } else {
   rows.push(["pandoc", Number.NaN, "not installed: no comparison"]);
+}
+
+// Large inputs (once each: they take minutes): a 10 MB source and one with 5,000 notes, timed with
+// the peak memory of the whole build (the CLI's process and the browser's, sampled from /proc).
+if (!values["skip-large"]) {
+  const tenMb = (() => {
+    const text = readFileSync(join(ROOT, "source/letter.md"), "utf8");
+    const end = text.indexOf("\n---\n", 4) + 5;
+    const body = text.slice(end);
+    const copies: string[] = [];
+    let size = end;
+    for (let i = 0; size < 10_000_000; i++) {
+      const copy = body.replace(/\[\^(\d+)\]/g, `[^c${i}n$1]`);
+      copies.push(copy);
+      size += Buffer.byteLength(copy) + 2;
+    }
+    const path = join(work, "ten-mb.md");
+    writeFileSync(path, text.slice(0, end) + copies.join("\n\n"));
+    return path;
+  })();
+  const notes = (() => {
+    const body = Array.from({ length: 5000 }, (_, i) => `Claim ${i + 1}, with its source.[^n${i + 1}]`).join("\n\n");
+    const defs = Array.from({ length: 5000 }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/report/${i + 1}>.`).join("\n");
+    const path = join(work, "notes-5000.md");
+    writeFileSync(path, `---\ntitle: Five thousand notes\nlang: en\n---\n\n${body}\n\n${defs}\n`);
+    return path;
+  })();
+  const mb = (path: string) => (statSync(path).size / 1e6).toFixed(1);
+  for (const [what, source, args] of [
+    [`10 MB source (${mb(tenMb)} MB), html+docx`, tenMb, ["--format", "html,docx"]],
+    [`10 MB source, pdf, default time limit`, tenMb, ["--format", "pdf"]],
+    [`10 MB source, pdf, --timeout 1800`, tenMb, ["--format", "pdf", "--timeout", "1800"]],
+    ["5,000 notes, html+pdf+docx", notes, []],
+  ] as const) {
+    const result = await measuredBuild(source, [...args]);
+    const outcome = result.code === 0 ? "built" : `exit ${result.code}: ${result.stderr.trim().split("\n").pop()}`;
+    rows.push([what, result.seconds, `peak ${result.peakMb.toFixed(0)} MB (CLI + browser); ${outcome}`]);
+  }
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

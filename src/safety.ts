@@ -341,6 +341,7 @@ export function prescanSource(source: string, file: VFile): boolean {
     if (fenced) {
       fence = fenced[1];
       marks = 0;
+      markStart = undefined;
       continue;
     }
     if (!text.trim() || NEW_BLOCK.test(text)) {

@@ -3,6 +3,7 @@
  * forbids), a source's size and note count, and parse time in proportion to a source's length for
  * the Markdown that makes parsers slow (a ratio when the input doubles, never an absolute time).
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
@@ -144,6 +145,21 @@ describe("large sources", () => {
   });
 });
 
+describe("four-digit note numbers", () => {
+  it("are printed whole at the foot of the PDF's pages (the page box cut their first digit)", async () => {
+    const dir = tempDir();
+    const body = Array.from({ length: 1002 }, (_, i) => `Claim ${i + 1}.[^n${i + 1}]`).join("\n\n");
+    const notes = Array.from({ length: 1002 }, (_, i) => `[^n${i + 1}]: Source ${i + 1}.`).join("\n");
+    writeFileSync(join(dir, "notes.md"), `${FRONT}${body}\n\n${notes}\n`);
+    const result = await run(["build", "notes.md", "--out", "out", "--format", "html,pdf"], { cwd: dir });
+    expect(result.stderr).toBe(""); // the build reads the PDF back: a cut number would be an error
+    expect(result.code).toBe(0);
+    const text = execFileSync("pdftotext", [join(dir, "out/notes.pdf"), "-"], { encoding: "utf8" });
+    expect(text).toMatch(/^1000\. Source 1000\.$/m);
+    expect(text).toMatch(/^1002\. Source 1002\.$/m);
+  }, 120_000);
+});
+
 describe("parse time in proportion to length, for Markdown that makes parsers slow", () => {
   /** Parse and compile (HTML and DOCX) as a build does; the fastest of three, in ms. */
   async function buildTime(markdown: string): Promise<number> {
@@ -174,7 +190,8 @@ describe("parse time in proportion to length, for Markdown that makes parsers sl
   it.each(cases)("%s", async (_, make, n) => {
     const once = await buildTime(make(n));
     const twice = await buildTime(make(2 * n));
-    expect(twice / once).toBeLessThan(3);
+    // Linear doubles the time, quadratic quadruples it; 3.5 leaves room for a loaded machine.
+    expect(twice / once).toBeLessThan(3.5);
   });
 
   it("a run past the limits is refused at once, with its place", () => {

@@ -178,6 +178,9 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
   const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
   if (!html || !head) throw new Error("templates/shell.html must be a full HTML document with <html> and <head>");
   html.properties.lang = meta.lang;
+  // Note numbers of four digits and more need a wider gutter than the stylesheets' default.
+  const digits = String(letter.notes.notes.length).length;
+  if (digits >= 4) html.properties.className = [`note-digits-${Math.min(digits, 6)}`];
 
   const header: ElementContent[] = [h("h1", { className: ["title"] }, meta.title)];
   if (meta.subtitle) header.push(h("p", { className: ["subtitle"] }, meta.subtitle));

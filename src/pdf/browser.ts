@@ -94,14 +94,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   if (!executablePath) throw new BrowserMissingError();
   const timeout = options.timeout ?? defaultTimeout();
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`)), timeout);
+  const tooSlow = () => new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
+  const timer = setTimeout(() => deadline.abort(tooSlow()), timeout);
   try {
     return await puppeteer.launch({
       executablePath,
       headless: true,
       pipe: true,
       args: CHROMIUM_ARGS,
-      timeout,
+      timeout: timeout + 5000, // ours (the abort above) comes first, and kills what started
       signal: deadline.signal,
       handleSIGINT: options.handleSignals ?? true,
       handleSIGTERM: options.handleSignals ?? true,
@@ -110,6 +111,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     });
   } catch (error) {
     if (deadline.signal.aborted) throw deadline.signal.reason;
+    // Puppeteer's own wait for the first page ran out at the same moment: the same limit.
+    if ((error as Error)?.name === "TimeoutError") throw tooSlow();
     throw error;
   } finally {
     clearTimeout(timer);

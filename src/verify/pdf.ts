@@ -316,7 +316,9 @@ async function readOpenPdf(worker: PdfWorker, doc: number, pages: PdfPage[]): Pr
     const key = first.join(" ");
     if (taken.has(key)) continue; // two links over one call
     taken.add(key);
-    calls.push({ shown: collapseSpace(shown), dest: link.dest, order: first });
+    // A call shows a number: punctuation beside it (a "." after "1003") can fall inside the link's
+    // rectangle by the equal shares above, as wide digits push a narrow mark's estimated centre in.
+    calls.push({ shown: collapseSpace(shown).replace(/^\D+(?=\d)|(?<=\d)\D+$/g, ""), dest: link.dest, order: first });
   }
   calls.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
 
