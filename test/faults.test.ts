@@ -115,7 +115,7 @@ describe("a browser that is missing, crashes or hangs", () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, `${CHROMIUM} --renderer-cmd-prefix="${slowRenderers(dir)}" "$@" &\nsleep 1.5\nkill -STOP $!\nwait`);
     const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, BROADSIDE_TIMEOUT: "3" } });
-    expect(result.code).toBe(3);
+    expect(result.code, result.stdout + result.stderr).toBe(3);
     expect(result.stderr).toMatch(/^broadside: Chromium (\(.*\) did not start|did not finish printing letter\.md) within 3 s; it was stopped\./m);
     expect(existsSync(join(dir, "out"))).toBe(false);
     await nothingLeft(dir);

@@ -97,7 +97,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const tooSlow = () => new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
   const timer = setTimeout(() => deadline.abort(tooSlow()), timeout);
   try {
-    return await puppeteer.launch({
+    const browser = await puppeteer.launch({
       executablePath,
       headless: true,
       pipe: true,
@@ -109,6 +109,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       handleSIGHUP: options.handleSignals ?? true,
       protocolTimeout: Math.max(timeout, 120_000),
     });
+    // A browser killed with data in flight resets its pipes (ECONNRESET); Puppeteer leaves its
+    // stdout and stderr without an 'error' listener, and the error would end this process.
+    for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
+    return browser;
   } catch (error) {
     if (deadline.signal.aborted) throw deadline.signal.reason;
     // Puppeteer's own wait for the first page ran out at the same moment: the same limit.
