@@ -10,8 +10,10 @@ import { compileHtml } from "./html/index.ts";
 import { parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
+import type { SpawnedChromium } from "./pdf/chromium.mjs";
 import { Printer } from "./pdf/printer.ts";
-import { preparePdfReader, verifyOutputs } from "./verify/index.ts";
+import { type OutputReading, preparePdfReader, readOutput, reportReadings } from "./verify/index.ts";
+import { type Timings, timed, timedSync } from "./timings.ts";
 import { type Staged, stageFile, sweepTemporaries } from "./write.ts";
 
 export const FORMATS = ["html", "pdf", "docx"] as const;
@@ -37,6 +39,10 @@ export interface BuildOptions {
    * (src/verify); a disagreement is an error and nothing of that source is written. Default: on.
    */
   verify?: boolean;
+  /** Record how long every stage takes (`--timings`). */
+  timings?: Timings;
+  /** A Chromium started before the CLI was loaded (src/launch.mjs): the build's browser. */
+  spawned?: SpawnedChromium;
 }
 
 export interface Written {
@@ -55,13 +61,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
   // Start Chromium at once: its launch costs more than parsing and compiling the letter.
-  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log }) : undefined;
-  browser?.start();
-  if (options.verify !== false && formats.includes("pdf")) preparePdfReader();
+  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned }) : undefined;
+  // The browser is closed as soon as the last document is printed, while the documents are
+  // still being read back.
+  let printing = options.sources.length;
+  let closing: Promise<void> | undefined;
+  const printed = () => {
+    if (--printing === 0 && browser) closing = timed(options.timings, "browser: close", () => browser.close());
+  };
   const written: Written[] = [];
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
+    const results = await Promise.all(
+      options.sources.map((source) => {
+        let told = false;
+        const once = () => {
+          if (!told) printed();
+          told = true;
+        };
+        return buildOne(source, options, browser, once).finally(once);
+      }),
+    );
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -71,59 +91,76 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.map((r) => r.file), written };
   } finally {
-    await browser?.close();
+    await (closing ?? browser?.close());
   }
 }
 
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
-  const { outDir, formats, templatesDir } = options;
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+  const { outDir, formats, templatesDir, timings } = options;
+  const name = basename(source).replace(/\.(md|markdown)$/i, "");
   let file: VFile;
   try {
-    file = await readSource(source);
+    file = await timed(timings, `${name}: read`, () => readSource(source));
   } catch (error) {
     file = new VFile({ path: source });
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file, written: [] };
   }
-  const letter = parseLetter(file, { allowHtml: options.allowHtml });
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml }));
   if (!letter) return { file, written: [] };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
-  const name = basename(source).replace(/\.(md|markdown)$/i, "");
-  const html = formats.includes("html") || formats.includes("pdf") ? (await compileHtml(letter, { templatesDir })).html : undefined;
-  const [docx, pdf] = await Promise.all([
-    formats.includes("docx") ? compileDocx(letter, { templatesDir }) : undefined,
-    browser && html !== undefined ? browser.print(html, letter.meta, source) : undefined,
-  ]);
-  const outputs: { format: Format; data: string | Uint8Array | undefined }[] = [
-    { format: "html", data: formats.includes("html") ? html : undefined },
-    { format: "pdf", data: pdf },
-    { format: "docx", data: docx },
-  ];
-  // Each document goes to a temporary file first; all are read back and compared, and only
-  // then renamed into place, together.
+  const verify = options.verify !== false;
+  // Each document goes to a temporary file as soon as it is made, and is read back from there
+  // at once (the HTML and DOCX while Chromium prints); all are compared, and only then renamed
+  // into place, together.
   const staged: { format: Format; file: Staged; bytes: number }[] = [];
+  const reads: Promise<OutputReading>[] = [];
+  const stage = async (format: Format, data: string | Uint8Array) => {
+    const target = join(outDir, `${name}.${format}`);
+    const file = await timed(timings, `${name}: write ${format} temporary`, () => stageFile(target, data));
+    staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+    if (verify) reads.push(readOutput(format, file.temp, timings && { timings, name }));
+  };
+  let printing: Promise<Uint8Array> | undefined;
   try {
-    for (const { format, data } of outputs) {
-      if (data === undefined) continue;
-      const target = join(outDir, `${name}.${format}`);
-      staged.push({ format, file: await stageFile(target, data), bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+    const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
+    // The PDF is asked for first: it takes longest, and the browser prints on the other core.
+    printing = browser && html !== undefined ? browser.print(html, letter.meta, source, name) : undefined;
+    printing?.catch(() => undefined);
+    if (printing && verify) preparePdfReader();
+    // The DOCX is compiled while Chromium prints (it stops often, to let the print's steps
+    // through); the HTML is read back while pdf.js reads the PDF in its worker: reading it is
+    // one long stretch of work on this thread, which would hold up the print.
+    if (formats.includes("docx")) {
+      // Not before the browser is up, though: Puppeteer loads and connects on this thread.
+      if (printing) await browser?.started();
+      await stage("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
     }
-    if (options.verify !== false && staged.length) {
-      await verifyOutputs(Object.fromEntries(staged.map((s) => [s.format, s.file.temp])), file);
+    if (printing) {
+      const pdf = await printing.finally(printed);
+      await stage("pdf", pdf);
+    } else printed();
+    if (html !== undefined && formats.includes("html")) await stage("html", html);
+    staged.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
+    if (verify && staged.length) {
+      reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
       if (file.messages.some((m) => m.fatal === true)) {
         await Promise.all(staged.map((s) => s.file.discard()));
         return { file, written: [] };
       }
     }
-    for (const s of staged) await s.file.commit();
+    await timed(timings, `${name}: rename into place`, async () => {
+      for (const s of staged) await s.file.commit();
+    });
   } catch (error) {
+    await Promise.all(reads); // they never reject; let them finish with the files they read
     await Promise.all(staged.map((s) => s.file.discard()));
     throw error;
   }
   const written: Written[] = staged.map((s) => ({ source, format: s.format, path: s.file.path, bytes: s.bytes }));
-  return { file, written, verified: options.verify !== false && staged.length > 1 };
+  return { file, written, verified: verify && staged.length > 1 };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

@@ -18,7 +18,9 @@ import { PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { importCommand } from "./import/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
+import type { SpawnedChromium } from "./pdf/chromium.mjs";
 import { formatMessages } from "./report.ts";
+import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -35,6 +37,7 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --allow-html     keep raw HTML, cleaned of scripts, frames, styles and unsafe links, in
                    the HTML and PDF (default: left out of every output, with a warning)
   --no-verify      skip reading the documents back to prove their notes agree
+  --timings        print how long each stage took (parse, each format, the browser, checks)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
@@ -59,11 +62,17 @@ async function defaultSources(): Promise<string[]> {
   return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
 }
 
-async function main(argv: string[]): Promise<number> {
+/** What src/launch.mjs did before loading the CLI: a Chromium it started at once, for a PDF. */
+export interface LaunchContext {
+  spawned?: SpawnedChromium;
+}
+
+async function main(argv: string[], context: LaunchContext): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== "build" && command !== "dev") context.spawned?.kill();
   if (command === "check") return checkCommand(rest);
   if (command === "import") return importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT);
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -74,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       templates: { type: "string" },
       "allow-html": { type: "boolean" },
       "no-verify": { type: "boolean" },
+      timings: { type: "boolean" },
       timeout: { type: "string" },
       notes: { type: "string" },
       paper: { type: "string" },
@@ -91,13 +101,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const formats = parseFormats(values.format);
+  const spawned = formats.includes("pdf") ? context.spawned : undefined;
+  if (!spawned) context.spawned?.kill();
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
   const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
   const templatesDir = values.templates ?? join(ROOT, "templates");
   const started = performance.now();
+  const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined });
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned });
+  if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
@@ -134,21 +148,32 @@ async function checkCommand(args: string[]): Promise<number> {
   return checkCommandWith(args, defaultSources, (message) => new UsageError(message));
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
-      process.exitCode = 2;
-    } else if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
-      console.error(`broadside: ${error.message}`);
-      process.exitCode = 3;
-    } else {
-      console.error("broadside: internal error (please report it with the source that caused it):");
-      console.error(error);
-      process.exitCode = 3;
-    }
-  },
-);
+/** Run the CLI on `argv` (the arguments after the script), setting the process's exit code. */
+export function runCli(argv: string[], context: LaunchContext = {}): Promise<void> {
+  return main(argv, context).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      context.spawned?.kill();
+      reportFailure(error);
+    },
+  );
+}
+
+function reportFailure(error: unknown) {
+  if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
+    console.error(`broadside: ${error.message}`);
+    process.exitCode = 3;
+  } else {
+    console.error("broadside: internal error (please report it with the source that caused it):");
+    console.error(error);
+    process.exitCode = 3;
+  }
+}
+
+// Run directly (`tsx src/cli.ts …`); src/launch.mjs imports it and calls runCli itself.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void runCli(process.argv.slice(2));

@@ -189,6 +189,68 @@ describe("a build stopped midway", () => {
   });
 });
 
+describe("a browser started early, by the launcher (npm run build)", () => {
+  /** The profile folders the fake browser was given. */
+  const profiles = (dir: string) => (existsSync(join(dir, "args")) ? [...readFileSync(join(dir, "args"), "utf8").matchAll(/--user-data-dir=(\S+)/g)].map((m) => m[1]) : []);
+  const noting = (body: string) => `echo "$@" >> "$dir/args"\n${body}`;
+
+  it("is the one browser of the build: one start, a complete PDF, its profile removed", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(launches(dir)).toBe(1);
+    expect(execFileSync("pdftotext", [join(dir, "out/letter.pdf"), "-"], { encoding: "utf8" })).toContain("The note.");
+    expect(profiles(dir)).toHaveLength(1);
+    expect(existsSync(profiles(dir)[0])).toBe(false);
+    await nothingLeft(dir);
+  });
+
+  it("is not started for a build without a PDF", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, `exec ${CHROMIUM} "$@"`);
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,docx"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(launches(dir)).toBe(0);
+  });
+
+  it("crashing at every start: started once more, then a clear error, exit 3, nothing left running", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, 'echo "fake browser: crashed" >&2\nexit 1');
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/Chromium crashed while starting \(.*fake browser: crashed.*\); starting it once more/);
+    expect(result.stderr).toMatch(/^broadside: Chromium crashed while starting, and again after a restart: /m);
+    expect(launches(dir)).toBe(2);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    await nothingLeft(dir);
+  });
+
+  it("a source with errors: exit 1, and the browser started for it is stopped, its profile removed", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
+    const result = await run(["build", letterIn(dir, "---\ntitle: T\nlang: en\n---\n\nA call[^missing].\n"), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/letter\.md:6:7: error: .*\[missing-note-definition\]/);
+    await nothingLeft(dir);
+    for (const profile of profiles(dir)) expect(existsSync(profile)).toBe(false);
+  });
+
+  it("by SIGINT: exits 130, no browser left and no profile left behind", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
+    const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    await until(() => groups(dir).length > 0, 60_000, "the browser to start");
+    await new Promise((r) => setTimeout(r, 300));
+    build.child.kill("SIGINT");
+    const result = await build.done;
+    expect(result.code).toBe(130);
+    await nothingLeft(dir);
+    expect(profiles(dir)).toHaveLength(1);
+    expect(existsSync(profiles(dir)[0])).toBe(false);
+  });
+});
+
 describe("a full disk", () => {
   it("a file-size limit (ulimit -f): a clear error, exit 3, the previous documents kept, no temporary file", async () => {
     const dir = tempDir();

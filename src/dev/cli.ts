@@ -4,9 +4,10 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { SpawnedChromium } from "../pdf/chromium.mjs";
 import { startDev } from "./index.ts";
 
-export async function devCommand(args: string[], root: string): Promise<number> {
+export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -18,7 +19,7 @@ export async function devCommand(args: string[], root: string): Promise<number> 
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number (0 picks a free one); not ${values.port}`);
-  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port });
+  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, spawned });
   console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -12,14 +12,13 @@ import { basename, join, resolve } from "node:path";
 import type { Element, Root as HastRoot } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
-import type { Browser } from "puppeteer";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
 import { compileDocx } from "../docx/index.ts";
 import { compileHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
-import { launchBrowser } from "../pdf/browser.ts";
-import { compilePdf } from "../pdf/index.ts";
+import type { SpawnedChromium } from "../pdf/chromium.mjs";
+import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { watchFolders, type Watcher } from "./watch.ts";
@@ -30,6 +29,8 @@ export interface DevOptions {
   outDir: string;
   port: number;
   log?: (line: string) => void;
+  /** A Chromium started before the CLI was loaded (src/launch.mjs). */
+  spawned?: SpawnedChromium;
 }
 
 interface Document {
@@ -70,8 +71,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const sourceDir = resolve(options.sourceDir);
   const documents = new Map<string, Document>();
   const clients = new Set<ServerResponse>();
-  const browser: Promise<Browser> = launchBrowser({ handleSignals: false });
-  browser.catch(() => undefined);
+  // One browser for the whole session, with a page kept open between rebuilds.
+  const printer = new Printer({ log, spawned: options.spawned });
+  printer.start();
 
   const notify = (name: string, what: string) => {
     for (const client of clients) client.write(`event: change\ndata: ${JSON.stringify({ name, what })}\n\n`);
@@ -98,10 +100,11 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     doc.version++;
     const htmlMs = performance.now() - started;
     notify(doc.name, "html");
-    const [docx, pdf] = await Promise.all([
-      compileDocx(letter, { templatesDir: options.templatesDir }),
-      browser.then((b) => compilePdf(html, { browser: b, meta: letter.meta })),
-    ]);
+    // The PDF first: Chromium prints while the DOCX is compiled here.
+    const printing = printer.print(html, letter.meta, doc.source, doc.name);
+    printing.catch(() => undefined);
+    const docx = await compileDocx(letter, { templatesDir: options.templatesDir });
+    const pdf = await printing;
     if (doc.again) return;
     await Promise.all([
       writeAtomic(join(options.outDir, `${doc.name}.html`), html),
@@ -217,10 +220,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     server.listen(options.port, "127.0.0.1", () => resolvePromise());
   });
   const { port } = server.address() as AddressInfo;
-  const b = await browser.catch(() => undefined);
   return {
     url: `http://127.0.0.1:${port}/`,
-    browserPid: b?.process()?.pid,
+    browserPid: await printer.pid(),
     async idle() {
       await Promise.all([...documents.values()].map((d) => d.building));
     },
@@ -229,7 +231,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       for (const client of clients) client.end();
       await new Promise<void>((r) => server.close(() => r()));
       await Promise.all([...documents.values()].map((d) => d.building?.catch(() => undefined)));
-      await browser.then((x) => x.close(), () => undefined);
+      await printer.close();
     },
   };
 }

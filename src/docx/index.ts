@@ -288,9 +288,16 @@ function provenance(letter: Letter) {
   ];
 }
 
+/**
+ * Let whatever waits on this thread run (a build prints the PDF meanwhile, and each step of
+ * the print waits for this thread to pass Chromium's answer on).
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
   const { meta } = letter;
   const reference = loadReference(join(options.templatesDir, "reference.docx"));
+  await breathe();
   const language = wordLanguage(meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
   const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
@@ -308,15 +315,17 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     const children = blocks(note.definition.children, state, { paragraphStyle: noteStyle }) as Paragraph[];
     notes[note.number] = { children: children.length ? children : [new Paragraph({ style: noteStyle })] };
   }
+  await breathe();
 
   // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
   const head: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(meta.title)] })];
   if (meta.subtitle) head.push(new Paragraph({ style: "Subtitle", children: [new TextRun(meta.subtitle)] }));
   const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
-  for (const node of letter.tree.children) {
+  for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
     if (groups[groups.length - 1].columns !== columns) groups.push({ columns, children: [] });
     groups[groups.length - 1].children.push(...blocks([node], state, BODY));
+    if (i % 16 === 15) await breathe();
   }
 
   const page = {
@@ -366,7 +375,10 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     features: { updateFields: false },
     sections,
   });
-  return finishPackage(await packageParts(doc), {
+  await breathe();
+  const parts = await packageParts(doc);
+  await breathe();
+  return finishPackage(parts, {
     headers: reference.headers,
     footers: reference.footers,
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },

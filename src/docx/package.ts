@@ -74,7 +74,10 @@ export async function packageParts(doc: Document): Promise<Parts> {
   const compiler = (Packer as unknown as { compiler?: Compiler }).compiler;
   if (compiler && typeof compiler.compile === "function") {
     const parts: Parts = {};
-    for (const [path, data] of compiler.compile(doc, undefined, [])) parts[path] = typeof data === "string" ? strToU8(data) : data;
+    for (const [path, data] of compiler.compile(doc, undefined, [])) {
+      parts[path] = typeof data === "string" ? strToU8(data) : data;
+      await new Promise<void>((resolve) => setImmediate(resolve)); // a part at a time: see compileDocx
+    }
     if (parts["word/document.xml"] && parts["[Content_Types].xml"]) return parts;
   }
   return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
@@ -101,9 +104,11 @@ function stableBookmarkIds(files: Record<string, Uint8Array>) {
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
-  // The first section's header and footer parts take the template's.
-  const document = new DOMParser().parseFromString(text("word/document.xml"), "text/xml");
-  const sectPr = document.getElementsByTagNameNS(W, "sectPr")[0];
+  // The first section's header and footer parts take the template's. Only that section's
+  // properties are parsed, not the whole document (a tenth of the .docx time on the letter):
+  // the `docx` library writes them as one <w:sectPr> element, never nested.
+  const first = /<w:sectPr\b[\s\S]*?<\/w:sectPr>/.exec(text("word/document.xml"))?.[0];
+  const sectPr = first ? new DOMParser().parseFromString(`<s xmlns:w="${W}" xmlns:r="${R}">${first}</s>`, "text/xml").getElementsByTagNameNS(W, "sectPr")[0] : undefined;
   const rels = new DOMParser().parseFromString(text("word/_rels/document.xml.rels"), "text/xml");
   const target = (id: string) => Array.from(rels.getElementsByTagName("Relationship")).find((r) => r.getAttribute("Id") === id)?.getAttribute("Target");
   for (const [tag, parts] of [["headerReference", finish.headers], ["footerReference", finish.footers]] as const) {

@@ -4,19 +4,11 @@
  * a PDF is wanted.
  */
 import { existsSync } from "node:fs";
-import type { Browser } from "puppeteer";
+import type { Readable, Writable } from "node:stream";
+import type { Browser, ConnectionTransport } from "puppeteer-core";
+import { type ChromiumExit, CHROMIUM_ARGS, noteBrowser, type SpawnedChromium, spawnChromium } from "./chromium.mjs";
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox", // we run as root on CI; the page holds only content we built and inlined
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-  "--no-first-run",
-  "--no-default-browser-check",
-  "--font-render-hinting=none",
-];
+export { CHROMIUM_ARGS };
 
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",
@@ -37,14 +29,17 @@ export const BROWSER_HELP =
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  let found: string | undefined;
   try {
     const { default: puppeteer } = await import("puppeteer");
     const cached = puppeteer.executablePath();
-    if (cached && existsSync(cached)) return cached;
+    if (cached && existsSync(cached)) found = cached;
   } catch {
     // no browser in Puppeteer's cache: look on the system
   }
-  return SYSTEM_BROWSERS.find((path) => existsSync(path));
+  found ??= SYSTEM_BROWSERS.find((path) => existsSync(path));
+  if (found) noteBrowser(found); // the next build starts it without looking
+  return found;
 }
 
 export class BrowserMissingError extends Error {
@@ -58,10 +53,12 @@ export interface LaunchOptions {
   /** How long the browser may take to start, in ms (default: {@link defaultTimeout}). */
   timeout?: number;
   /**
-   * Let Puppeteer close the browser and exit the process on Ctrl-C (its default). A caller
-   * that stops cleanly by itself (the dev server) turns this off.
+   * Kill the browser and exit the process on Ctrl-C, `kill` or a closed terminal (the default).
+   * A caller that stops cleanly by itself (the CLI, the dev server) turns this off.
    */
   handleSignals?: boolean;
+  /** A Chromium already started (by src/launch.mjs, before the CLI was loaded): connect to it. */
+  spawned?: SpawnedChromium;
 }
 
 /** A browser that did not start in time, crashed, or did not print in time: broadside's own failure (exit 3). */
@@ -83,57 +80,146 @@ export function defaultTimeout(): number {
 
 export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
+/** The process behind each browser we started. */
+const processes = new WeakMap<Browser, SpawnedChromium>();
+
+/** The Chromium process of a browser from {@link launchBrowser}. */
+export function browserProcess(browser: Browser): SpawnedChromium | undefined {
+  return processes.get(browser);
+}
+
+/** Puppeteer's transport over Chromium's DevTools pipe: JSON messages, each ended by a NUL byte. */
+class PipeTransport implements ConnectionTransport {
+  onmessage?: (message: string) => void;
+  onclose?: () => void;
+  #pending: Buffer[] = [];
+  #closed = false;
+
+  constructor(
+    private readonly write: Writable,
+    read: Readable,
+  ) {
+    read.on("data", (chunk: Buffer) => this.#receive(chunk));
+    read.on("close", () => this.onclose?.());
+  }
+
+  send(message: string): void {
+    if (!this.#closed) this.write.write(`${message}\0`);
+  }
+
+  #receive(chunk: Buffer) {
+    let end = chunk.indexOf(0);
+    if (end === -1) {
+      this.#pending.push(chunk);
+      return;
+    }
+    let start = 0;
+    let buffer = chunk;
+    if (this.#pending.length) {
+      buffer = Buffer.concat([...this.#pending, chunk]);
+      end = buffer.indexOf(0);
+      this.#pending = [];
+    }
+    while (end !== -1) {
+      const message = buffer.toString("utf8", start, end);
+      // Puppeteer expects each message in a task of its own.
+      setImmediate(() => this.onmessage?.(message));
+      start = end + 1;
+      end = buffer.indexOf(0, start);
+    }
+    if (start < buffer.length) this.#pending.push(buffer.subarray(start));
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+}
+
+function exitReason(exit: ChromiumExit): string {
+  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+  const said = exit.stderr.split("\n").filter(Boolean).slice(-3).join(" / ");
+  return said ? `${how}: ${said}` : how;
+}
+
 /**
- * Start Chromium. It talks to us over a pipe, not a port, so it ends when this process ends,
- * even on SIGKILL. If it has not started within the timeout it is killed (with every process it
- * started) and a {@link BrowserFailedError} says so; if it exits while starting, the error is
- * Puppeteer's (the caller decides whether to try again).
+ * Start Chromium (or take one started early by src/launch.mjs, `spawned`) and connect Puppeteer
+ * to it over its DevTools pipe, not a port, so it ends when this process ends, even on SIGKILL.
+ * If it has not answered within the timeout it is killed (with every process it started) and a
+ * {@link BrowserFailedError} says so; if it exits while starting, the error says how (the caller
+ * decides whether to try again).
  */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
-  const [executablePath, { default: puppeteer }] = await Promise.all([findBrowser(), import("puppeteer")]);
-  if (!executablePath) throw new BrowserMissingError();
   const timeout = options.timeout ?? defaultTimeout();
-  const deadline = new AbortController();
-  const tooSlow = () => new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
-  const timer = setTimeout(() => deadline.abort(tooSlow()), timeout);
+  let spawned = options.spawned;
+  if (!spawned) {
+    const executablePath = await findBrowser();
+    if (!executablePath) throw new BrowserMissingError();
+    spawned = spawnChromium(executablePath);
+  }
+  const chromium = spawned;
+  const tooSlow = () => new BrowserFailedError(`Chromium (${chromium.executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(tooSlow()), timeout);
+  });
+  const ended = chromium.exited.then((exit): never => {
+    if ((exit.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") throw new BrowserMissingError();
+    if (exit.error) throw new BrowserFailedError(`Cannot start Chromium (${chromium.executablePath}): ${exit.error.message}`);
+    throw new Error(`Chromium exited while starting (${exitReason(exit)})`);
+  });
   try {
-    const browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      pipe: true,
-      args: CHROMIUM_ARGS,
-      timeout: timeout + 5000, // ours (the abort above) comes first, and kills what started
-      signal: deadline.signal,
-      handleSIGINT: options.handleSignals ?? true,
-      handleSIGTERM: options.handleSignals ?? true,
-      handleSIGHUP: options.handleSignals ?? true,
-      protocolTimeout: Math.max(timeout, 120_000),
-    });
-    // A browser killed with data in flight resets its pipes (ECONNRESET); Puppeteer leaves its
-    // stdout and stderr without an 'error' listener, and the error would end this process.
-    for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
+    const { default: puppeteer } = await Promise.race([import("puppeteer-core"), ended, deadline]);
+    const [write, read] = [chromium.child.stdio[3] as Writable, chromium.child.stdio[4] as Readable];
+    const browser = await Promise.race([
+      puppeteer.connect({ transport: new PipeTransport(write, read), protocolTimeout: Math.max(timeout, 120_000), defaultViewport: { width: 800, height: 600 } }),
+      ended,
+      deadline,
+    ]);
+    processes.set(browser, chromium);
+    if (options.handleSignals ?? true) stopWithSignals(chromium);
     return browser;
   } catch (error) {
-    if (deadline.signal.aborted) throw deadline.signal.reason;
-    // Puppeteer's own wait for the first page ran out at the same moment: the same limit.
-    if ((error as Error)?.name === "TimeoutError") throw tooSlow();
+    chromium.kill();
     throw error;
   } finally {
     clearTimeout(timer);
+    ended.catch(() => undefined);
   }
+}
+
+/**
+ * Ctrl-C, `kill` or a closed terminal while a browser is up: kill it (its profile goes with it),
+ * then exit as Node would. For callers that do not stop cleanly by themselves.
+ */
+function stopWithSignals(chromium: SpawnedChromium) {
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((signal) => {
+    const handler = () => {
+      chromium.kill();
+      process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  void chromium.exited.then(() => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  });
+}
+
+/** Close a browser and wait for its process to end (and its profile to be removed); kill it if it has not ended within `graceMs`. */
+export async function closeBrowser(browser: Browser, graceMs = 5000): Promise<void> {
+  const chromium = processes.get(browser);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+  await Promise.race([browser.close().catch(() => undefined), late]);
+  if (chromium) {
+    await Promise.race([chromium.exited, late]);
+    chromium.kill();
+    await chromium.exited;
+  }
+  clearTimeout(timer);
 }
 
 /** Kill a browser and every process it started, at once (it is its own process group). */
 export function killBrowser(browser: Browser): void {
-  const pid = browser.process()?.pid;
-  if (!pid) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  processes.get(browser)?.kill();
 }

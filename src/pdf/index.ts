@@ -5,14 +5,19 @@
  */
 import type { Browser, Page } from "puppeteer";
 import type { FrontMatter } from "../frontmatter.ts";
+import { type Timings, timed, timedSync } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { countPdfPages, holdLayout, paginatePage } from "./paginate.ts";
 
 export interface PdfOptions {
   browser: Browser;
+  /** A {@link safePage} of `browser` to print in, kept open for the caller; else one is opened and closed. */
+  page?: SafePage;
   meta: FrontMatter;
   /** How long one render may take, in ms. */
   timeout?: number;
+  /** Record each step, named after `label`. */
+  timings?: { timings: Timings; label: string };
 }
 
 /** The page the document was printed in crashed (the browser may still be up). */
@@ -27,10 +32,17 @@ export class PageCrashedError extends Error {
  * A blank page that runs no script of its own and fetches nothing: JavaScript is off (broadside's
  * own measuring runs from outside, through the DevTools protocol), and every request but an inlined
  * `data:` URL is aborted; a navigation (a refresh, a frame) is answered "204 No Content" by us, so
- * the page stays as it is. `crash` rejects if the page's renderer crashes.
+ * the page stays as it is. `crash` rejects if the page's renderer crashes. `existing`: a blank
+ * page of the browser to make safe (the tab Chromium opens as it starts), instead of a new one.
  */
-export async function safePage(browser: Browser): Promise<{ page: Page; crash: Promise<never> }> {
-  const page = await browser.newPage();
+export interface SafePage {
+  page: Page;
+  /** Rejects when the page's renderer crashes. */
+  crash: Promise<never>;
+}
+
+export async function safePage(browser: Browser, existing?: Page): Promise<SafePage> {
+  const page = existing ?? (await browser.newPage());
   let crashed: (error: Error) => void = () => undefined;
   const crash = new Promise<never>((_, reject) => (crashed = reject));
   crash.catch(() => undefined);
@@ -58,32 +70,38 @@ export async function safePage(browser: Browser): Promise<{ page: Page; crash: P
 export async function compilePdf(html: string, options: PdfOptions): Promise<Uint8Array> {
   const { browser, meta } = options;
   const timeout = options.timeout ?? 60_000;
-  const { page, crash } = await safePage(browser);
+  const t = options.timings;
+  const step = <T>(what: string, run: () => Promise<T>) => timed(t?.timings, `${t?.label}: pdf ${what}`, run);
+  const { page, crash } = options.page ?? (await step("new page", () => safePage(browser)));
   try {
     const printed = await Promise.race([
       crash,
       (async () => {
         // Laid out for print from the start, then cut into page boxes with the notes at their feet.
-        await page.emulateMediaType("print");
-        await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
-        const laidOut = await paginatePage(page, { notes: meta.notes });
-        const pdf = await page.pdf({
-          preferCSSPageSize: true,
-          printBackground: true,
-          tagged: true,
-          outline: true,
-          waitForFonts: true,
-          timeout,
+        await step("load", async () => {
+          await page.emulateMediaType("print");
+          await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
         });
+        const laidOut = await step("paginate", () => paginatePage(page, { notes: meta.notes }));
+        const pdf = await step("print", () =>
+          page.pdf({
+            preferCSSPageSize: true,
+            printBackground: true,
+            tagged: true,
+            outline: true,
+            waitForFonts: true,
+            timeout,
+          }),
+        );
         if (countPdfPages(pdf) !== laidOut.pages) throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
         return { pdf, laidOut };
       })(),
     ]);
     // Chromium's named destinations leave the page margins out (CSS px → pt: × 0.75).
     const { left, top } = printed.laidOut.geometry;
-    return withDocumentFacts(printed.pdf, meta, { left: left * 0.75, top: top * 0.75 });
+    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withDocumentFacts(printed.pdf, meta, { left: left * 0.75, top: top * 0.75 }));
   } finally {
-    await page.close().catch(() => undefined);
+    if (!options.page) await page.close().catch(() => undefined);
   }
 }
 

@@ -5,16 +5,22 @@
  * not start in time or a document that does not print in time is a {@link BrowserFailedError}
  * with a plain message, and the browser is killed, so no process is left behind.
  */
-import type { Browser } from "puppeteer";
+import type { Browser, Page } from "puppeteer";
+import type { SpawnedChromium } from "./chromium.mjs";
 import type { FrontMatter } from "../frontmatter.ts";
-import { BrowserFailedError, BrowserMissingError, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
-import { compilePdf, PageCrashedError } from "./index.ts";
+import { BrowserFailedError, BrowserMissingError, browserProcess, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
+import { compilePdf, PageCrashedError, type SafePage, safePage } from "./index.ts";
+import { type Timings, timed } from "../timings.ts";
 
 export interface PrinterOptions {
   /** The limit for starting the browser and for printing one document, in ms. */
   timeout?: number;
   /** Told when a crashed browser is started again. */
   log?: (line: string) => void;
+  /** Record the browser's start and each print's steps. */
+  timings?: Timings;
+  /** A Chromium started early (src/launch.mjs): the first browser connects to it. */
+  spawned?: SpawnedChromium;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
@@ -22,16 +28,44 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 export class Printer {
   readonly timeout: number;
   #log: (line: string) => void;
+  #timings: Timings | undefined;
   #browser: Promise<Browser> | undefined;
   /** Bumped each time a crashed browser is replaced. */
   #generation = 0;
   /** One restart per build. */
   #restarts = 1;
   #closed = false;
+  #spawned: SpawnedChromium | undefined;
+  /**
+   * Pages ready to print in, of the current browser: one is opened as soon as the browser is up
+   * (while the Markdown is still being compiled), and a page that printed is kept for the next
+   * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
+   */
+  #idle: Promise<SafePage>[] = [];
+  /** The first page of the current browser, opened or not. */
+  #firstPage: Promise<unknown> = Promise.resolve();
 
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
+    this.#timings = options.timings;
+    this.#spawned = options.spawned;
+  }
+
+  /** Load Puppeteer (starting the browser loads it anyway; a failure is reported there). */
+  async prepare(): Promise<void> {
+    await import("puppeteer-core").catch(() => undefined);
+  }
+
+  /**
+   * Settles when the browser is up with a page open and ready to print in (or it failed to
+   * start: printing reports that). A build waits for this before parsing, so Chromium's work of
+   * opening a page does not wait for the parse to give this thread back.
+   */
+  async started(): Promise<void> {
+    this.start();
+    await this.#browser!.catch(() => undefined);
+    await this.#firstPage;
   }
 
   /** Start the browser now (printing starts it anyway). */
@@ -40,7 +74,22 @@ export class Printer {
   }
 
   async #launchOnce(): Promise<Browser> {
-    return launchBrowser({ timeout: this.timeout, handleSignals: false });
+    const spawned = this.#spawned;
+    this.#spawned = undefined; // started once: a restart starts a new one
+    const browser = await timed(this.#timings, spawned ? "browser: connect (started early)" : "browser: start", () => launchBrowser({ timeout: this.timeout, handleSignals: false, spawned }));
+    // The blank tab Chromium opened as it started: its renderer is already up, so printing in
+    // it skips the cost of a new page.
+    const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
+    const first = this.#openPage(browser, initial);
+    this.#idle = [first];
+    this.#firstPage = first.catch(() => undefined);
+    return browser;
+  }
+
+  #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
+    const page = timed(this.#timings, "browser: open a page", async () => safePage(browser, await existing));
+    page.catch(() => undefined); // a page that failed to open is opened again when it is needed
+    return page;
   }
 
   #launch(): Promise<Browser> {
@@ -65,15 +114,15 @@ export class Printer {
     return launching;
   }
 
-  /** Print one document (`name` is for messages). */
-  async print(html: string, meta: FrontMatter, name: string): Promise<Uint8Array> {
+  /** Print one document (`name` is for messages, `label` for timings). */
+  async print(html: string, meta: FrontMatter, name: string, label = name): Promise<Uint8Array> {
     this.start();
     let retried = false;
     for (;;) {
       const generation = this.#generation;
       const browser = await this.#browser!;
       try {
-        return await this.#printIn(browser, html, meta, name);
+        return await this.#printIn(browser, html, meta, name, label);
       } catch (error) {
         if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
@@ -93,7 +142,7 @@ export class Printer {
     }
   }
 
-  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string): Promise<Uint8Array> {
+  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string): Promise<Uint8Array> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -102,26 +151,40 @@ export class Printer {
         reject(new BrowserFailedError(`Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`));
       }, this.timeout);
     });
+    const generation = this.#generation;
+    let page: SafePage | undefined;
+    let reusable = false;
     try {
-      return await Promise.race([compilePdf(html, { browser, meta, timeout: this.timeout }), deadline]);
+      page = await Promise.race([this.#idle.pop() ?? this.#openPage(browser), deadline]).catch(() => Promise.race([this.#openPage(browser), deadline]));
+      const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label } }), deadline]);
+      reusable = true;
+      return pdf;
     } finally {
       clearTimeout(timer);
+      if (page && reusable && generation === this.#generation && !this.#closed) this.#idle.push(Promise.resolve(page));
+      else void page?.page.close().catch(() => undefined);
     }
+  }
+
+  /** The browser's process id, once it is up (undefined if it could not start). */
+  async pid(): Promise<number | undefined> {
+    const browser = await this.#browser?.catch(() => undefined);
+    return browser && browserProcess(browser)?.child.pid;
   }
 
   /** Close the browser; kill it if it does not close within a few seconds. */
   async close(): Promise<void> {
     this.#closed = true;
     const pending = this.#browser;
-    if (!pending) return;
-    const browser = await pending.catch(() => undefined);
-    if (!browser) return;
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      browser.close().then(() => true, () => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5000))),
-    ]);
-    clearTimeout(timer);
-    if (!closed) killBrowser(browser);
+    this.#idle = [];
+    const browser = await pending?.catch(() => undefined);
+    if (browser) await closeBrowser(browser);
+    // A browser started early and never used (no source got as far as its PDF).
+    const unused = this.#spawned;
+    this.#spawned = undefined;
+    if (unused) {
+      unused.kill();
+      await unused.exited;
+    }
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
+import { type Timings, timed } from "../timings.ts";
 import { compareReadings } from "./compare.ts";
 import { readDocx } from "./docx.ts";
 import { readHtml } from "./html.ts";
@@ -32,18 +33,35 @@ const READERS: Record<Format, (path: string) => Promise<Reading>> = { html: read
  * there is nothing to compare, but a call that leads to another note than it shows is still
  * reported.
  */
-export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
+export async function verifyOutputs(files: OutputFiles, report: VFile, timing?: { timings: Timings; name: string }): Promise<void> {
   const formats = (Object.keys(READERS) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
-  const results = await Promise.allSettled(formats.map((f) => READERS[f](files[f]!)));
-  const readings: Reading[] = [];
-  results.forEach((result, i) => {
-    const format = formats[i];
-    if (result.status === "fulfilled") readings.push(result.value);
-    else {
-      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
-      fail(report, `Cannot read the ${FORMAT_NAMES[format]} ${files[format]} to check its notes: ${reason}`, undefined, "outputs-unreadable");
-    }
-  });
+  const reads = formats.map((format) => readOutput(format, files[format]!, timing));
+  reportReadings(await Promise.all(reads), report);
+}
+
+/** One output read back, or why it could not be. */
+export interface OutputReading {
+  format: Format;
+  path: string;
+  reading?: Reading;
+  error?: string;
+}
+
+/** Read one output back (a build starts each as soon as its file is written). Never rejects. */
+export async function readOutput(format: Format, path: string, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
+  try {
+    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, () => READERS[format](path)) };
+  } catch (error) {
+    return { format, path, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Compare what was read, and report every output that could not be read and every disagreement. */
+export function reportReadings(outputs: OutputReading[], report: VFile): void {
+  for (const { format, path, error } of outputs) {
+    if (error !== undefined) fail(report, `Cannot read the ${FORMAT_NAMES[format]} ${path} to check its notes: ${error}`, undefined, "outputs-unreadable");
+  }
+  const readings = outputs.flatMap((o) => (o.reading ? [o.reading] : []));
   for (const { reason } of compareReadings(readings)) fail(report, reason, undefined, "outputs-disagree");
 }

@@ -3,8 +3,8 @@
 // that it runs without the TypeScript loader; the shapes it sends are `PdfPage`/`PdfItem` in
 // pdf.ts.
 //
-// Requests: { id, type: "open", path } → { pages: [{ view, links }] } (the document stays
-// open); { id, type: "text", doc, pages } → { [page]: { items, lis } }; { id, type: "close", doc }.
+// Requests: { id, type: "read", path, calls } → { pages: [{ view, links }], texts: { [page]:
+// { items, lis } } } (opened, read and closed in one go).
 import { readFile } from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
 
@@ -25,8 +25,6 @@ const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
 // The "fake worker" pdf.js uses in Node, loaded here rather than on the first document.
 globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
 
-const documents = new Map();
-let nextDocument = 1;
 
 /** A destination as [page index, x, y] (x, y null when the destination gives none). */
 async function destination(doc, dest) {
@@ -79,9 +77,7 @@ async function open(path) {
     }
     pages.push({ view: page.view, links });
   }
-  const id = nextDocument++;
-  documents.set(id, doc);
-  return { doc: id, pages };
+  return { doc, pages };
 }
 
 /**
@@ -112,9 +108,7 @@ function listItems(tree) {
  * Text of some pages: items as [str, x, y, width, size, endOfLine, markedContentDepth,
  * markedContentId], and the list items of the page's structure tree.
  */
-async function text(id, pageNumbers) {
-  const doc = documents.get(id);
-  if (!doc) throw new Error("the document is closed");
+async function text(doc, pageNumbers) {
   const result = {};
   for (const p of pageNumbers) {
     const page = await doc.getPage(p + 1);
@@ -138,15 +132,40 @@ async function text(id, pageNumbers) {
   return result;
 }
 
+/**
+ * Open, read and close in one go: the links of every page, and the text of the pages that can
+ * hold calls or notes (pdf.ts, "Text, of the pages that can hold calls or notes only": pages
+ * with call links, pages the calls lead to and the page after each; every page when no call
+ * leads anywhere).
+ */
+async function read(path, callPattern) {
+  const { doc, pages } = await open(path);
+  try {
+    const calls = new RegExp(callPattern);
+    const wanted = new Set();
+    let targets = 0;
+    pages.forEach((page, p) => {
+      for (const link of page.links) {
+        if (link.external || link.name === null || !calls.test(link.name)) continue;
+        wanted.add(p);
+        if (link.dest) {
+          targets++;
+          wanted.add(link.dest[0]).add(link.dest[0] + 1);
+        }
+      }
+    });
+    const numbers = pages.map((_, p) => p).filter((p) => targets === 0 || wanted.has(p));
+    return { pages, texts: await text(doc, numbers) };
+  } finally {
+    await doc.destroy();
+  }
+}
+
 parentPort.on("message", async (request) => {
   try {
     let result;
-    if (request.type === "open") result = await open(request.path);
-    else if (request.type === "text") result = await text(request.doc, request.pages);
-    else if (request.type === "close") {
-      await documents.get(request.doc)?.destroy();
-      documents.delete(request.doc);
-    }
+    if (request.type === "read") result = await read(request.path, request.calls);
+    else throw new Error(`unknown request ${request.type}`);
     parentPort.postMessage({ id: request.id, ok: true, result });
   } catch (error) {
     parentPort.postMessage({ id: request.id, ok: false, error: String(error?.message ?? error) });

@@ -227,16 +227,14 @@ function compareDestinations(a: Destination, b: Destination): number {
 const destinationKey = (d: Destination) => `${d.page} ${d.x} ${d.y}`;
 
 export async function readPdf(path: string): Promise<Reading> {
-  const worker = pdfWorker();
-  const { doc, pages } = await worker.request<{ doc: number; pages: PdfPage[] }>({ type: "open", path });
-  try {
-    return await readOpenPdf(worker, doc, pages);
-  } finally {
-    await worker.request({ type: "close", doc }).catch(() => undefined);
-  }
+  // One request: the worker opens the file, takes the text of the pages that can hold calls or
+  // notes (the rule below, given to it as the call destinations' pattern) and closes it, with
+  // no round trip to this thread, which may be busy reading the other formats meanwhile.
+  const { pages, texts } = await pdfWorker().request<{ pages: PdfPage[]; texts: Record<number, PdfText> }>({ type: "read", path, calls: CALL_DESTINATION.source });
+  return readPages(pages, texts);
 }
 
-async function readOpenPdf(worker: PdfWorker, doc: number, pages: PdfPage[]): Promise<Reading> {
+function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   // Links.
   interface Link {
     rect: Rect;
@@ -264,7 +262,8 @@ async function readOpenPdf(worker: PdfWorker, doc: number, pages: PdfPage[]): Pr
   const wantedPages = new Set(callLinks.map((l) => l.rect.page));
   for (const d of targets) wantedPages.add(d.page).add(d.page + 1);
   const wanted = pages.map((_, p) => p).filter((p) => targets.length === 0 || wantedPages.has(p));
-  const texts = await worker.request<Record<number, PdfText>>({ type: "text", doc, pages: wanted });
+  const missing = wanted.filter((p) => !texts[p]);
+  if (missing.length) throw new Error(`the PDF reader did not return the text of page ${missing.map((p) => p + 1).join(", ")}`);
   const items: Item[] = [];
   const byPage = new Map<number, Item[]>();
   const untagged: Item[][] = [];

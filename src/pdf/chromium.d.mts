@@ -1,0 +1,29 @@
+import type { ChildProcess } from "node:child_process";
+
+export declare const CHROMIUM_ARGS: string[];
+export declare const BROWSER_NOTE: string;
+export declare function knownBrowser(): string | undefined;
+export declare function noteBrowser(executablePath: string): void;
+
+export interface ChromiumExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all (ENOENT, EACCES). */
+  error?: Error;
+  /** The end of what it wrote to stderr. */
+  stderr: string;
+}
+
+export interface SpawnedChromium {
+  executablePath: string;
+  child: ChildProcess;
+  userDataDir: string;
+  /** performance.now() when it was started. */
+  startedAt: number;
+  exited: Promise<ChromiumExit>;
+  /** SIGKILL its process group, now. */
+  kill(): void;
+  stderr(): string;
+}
+
+export declare function spawnChromium(executablePath: string): SpawnedChromium;
