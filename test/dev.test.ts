@@ -84,6 +84,16 @@ describe("npm run dev", () => {
     expect(output).not.toMatch(/Save number (?!30)\d+ calls zeta/);
   });
 
+  it("rebuilds a letter whose check finds a mistake (a signatory listed twice), and shows the finding over it", async () => {
+    writeFileSync(source(), `${readFileSync(source(), "utf8")}\n## Signed by\n\n- Friends of the Letter\n- Friends of the Letter\n`);
+    const page = await until("the signatories in the preview", async () => {
+      const html = await fetchText("a.html");
+      return html.includes("Friends of the Letter") && html.includes("signatory-duplicate") ? html : undefined;
+    });
+    expect(page).not.toContain("Not rebuilt");
+    await until("the PDF's signatories", () => execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Friends of the Letter"));
+  });
+
   it("keeps the last good output and shows the error over it when the source breaks", async () => {
     writeFileSync(source(), readFileSync(source(), "utf8").replace("[^table]: Called from a table cell.", ""));
     const page = await until("the error in the preview", async () => {

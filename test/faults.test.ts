@@ -48,6 +48,11 @@ function letterIn(dir: string, text = SMALL, name = "letter.md") {
   return name;
 }
 
+/** The profile folders a fake browser made with {@link noting} was given. */
+const profiles = (dir: string) => (existsSync(join(dir, "args")) ? [...readFileSync(join(dir, "args"), "utf8").matchAll(/--user-data-dir=(\S+)/g)].map((m) => m[1]) : []);
+/** A fake browser's body that first notes its arguments. */
+const noting = (body: string) => `echo "$@" >> "$dir/args"\n${body}`;
+
 const temporaries = (dir: string) => readdirSync(dir).filter((n) => n.includes(".tmp-"));
 
 describe("a browser that is missing, crashes or hangs", () => {
@@ -168,7 +173,7 @@ describe("a build stopped midway", () => {
   it("by SIGKILL: out/ keeps complete documents, the browser ends with it, the next build removes what it left", async () => {
     const dir = tempDir();
     const before = await previousBuild(dir, "html,pdf,docx");
-    const browser = fakeBrowser(dir, `exec ${CHROMIUM} "$@"`);
+    const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
     const build = start(["build", "letter.md", "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     await until(() => groups(dir).length > 0, 60_000, "the browser to start");
     build.child.kill("SIGKILL");
@@ -186,14 +191,16 @@ describe("a build stopped midway", () => {
     expect(next.code, next.stderr).toBe(0);
     expect(temporaries(join(dir, "out"))).toEqual([live]);
     expect(readFileSync(join(dir, "out/letter.html"), "utf8")).toMatch(/SECOND BUILD[\s\S]*<\/html>\s*$/);
+    // The killed build's browser profile is removed by the next build that starts a browser.
+    const [killedProfile] = profiles(dir);
+    expect(killedProfile).toMatch(new RegExp(`broadside-chromium-${build.child.pid}-`));
+    const withPdf = await run(["build", "letter.md", "--out", "out", "--format", "pdf"], { cwd: dir });
+    expect(withPdf.code, withPdf.stderr).toBe(0);
+    expect(existsSync(killedProfile)).toBe(false);
   });
 });
 
 describe("a browser started early, by the launcher (npm run build)", () => {
-  /** The profile folders the fake browser was given. */
-  const profiles = (dir: string) => (existsSync(join(dir, "args")) ? [...readFileSync(join(dir, "args"), "utf8").matchAll(/--user-data-dir=(\S+)/g)].map((m) => m[1]) : []);
-  const noting = (body: string) => `echo "$@" >> "$dir/args"\n${body}`;
-
   it("is the one browser of the build: one start, a complete PDF, its profile removed", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));

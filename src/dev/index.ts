@@ -40,6 +40,8 @@ interface Document {
   tree?: HastRoot;
   version: number;
   messages: string[];
+  /** The messages as last printed to the terminal. */
+  printed?: string;
   errors: boolean;
   building?: Promise<void>;
   again: boolean;
@@ -85,10 +87,16 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
     const letter = parseLetter(file);
+    // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
+    // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
+    doc.errors = !letter || file.messages.some((m) => m.fatal === true);
     if (letter) checkLetter(letter);
     doc.messages = formatMessages([file]).split("\n").filter(Boolean);
-    doc.errors = file.messages.some((m) => m.fatal === true);
-    if (doc.messages.length) log(doc.messages.join("\n"));
+    // The same findings as last time are not printed again, only counted.
+    const printed = doc.messages.join("\n");
+    if (printed && printed === doc.printed) log(`${doc.name}: the same ${doc.messages.length - 1} message(s) as before`);
+    else if (printed) log(printed);
+    doc.printed = printed;
     if (!letter || doc.errors) {
       log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
       notify(doc.name, "error");

@@ -23,7 +23,7 @@ async function settled(path: string, quietMs: number): Promise<void> {
   }
 }
 
-export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 60, firstMs = 8): Watcher {
+export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 60, firstMs = 5): Watcher {
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let lastEvent = 0;

@@ -135,6 +135,7 @@ class PipeTransport implements ConnectionTransport {
   }
 }
 
+/** How Chromium ended, and the last lines it wrote: "exit code 1: …". */
 function exitReason(exit: ChromiumExit): string {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
   const said = exit.stderr.split("\n").filter(Boolean).slice(-3).join(" / ");
@@ -165,7 +166,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const ended = chromium.exited.then((exit): never => {
     if ((exit.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") throw new BrowserMissingError();
     if (exit.error) throw new BrowserFailedError(`Cannot start Chromium (${chromium.executablePath}): ${exit.error.message}`);
-    throw new Error(`Chromium exited while starting (${exitReason(exit)})`);
+    throw new Error(exitReason(exit));
   });
   try {
     const { default: puppeteer } = await Promise.race([import("puppeteer-core"), ended, deadline]);

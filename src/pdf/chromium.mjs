@@ -10,7 +10,7 @@
  * exits or when this process exits.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,31 @@ export function noteBrowser(executablePath) {
   }
 }
 
+const PROFILE_PREFIX = "broadside-chromium-";
+
+/**
+ * Remove the profiles of browsers whose builds are gone: a build killed with SIGKILL cannot
+ * remove its own (its Chromium ends with it, as the pipe closes). A profile is named after the
+ * process that started the browser.
+ */
+function sweepProfiles() {
+  let names;
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(PROFILE_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if (error?.code === "ESRCH") rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * Start Chromium. Returns at once; `exited` settles when the process ends (or could not start),
  * with its exit code or signal and the end of what it wrote to stderr.
@@ -96,7 +121,8 @@ export function noteBrowser(executablePath) {
  */
 export function spawnChromium(executablePath) {
   const startedAt = performance.now();
-  const userDataDir = mkdtempSync(join(tmpdir(), "broadside-chromium-"));
+  sweepProfiles();
+  const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 2 });
   const child = spawn(executablePath, [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, "--remote-debugging-pipe", "about:blank"], {
     detached: true, // its own process group: killed with every process it started
