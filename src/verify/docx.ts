@@ -20,7 +20,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { posix } from "node:path";
-import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { parseXml as parseXmlText, type XmlElement } from "./xml.ts";
 import { unzipSync } from "fflate";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
@@ -33,20 +33,10 @@ type Kind = "footnote" | "endnote";
 const KINDS: Kind[] = ["footnote", "endnote"];
 
 function parseXml(bytes: Uint8Array, where: string): XmlElement {
-  const doc = new DOMParser({
-    onError: (level, message) => {
-      if (level !== "warning") throw new Error(`${where} is not well-formed XML: ${message}`);
-    },
-  }).parseFromString(new TextDecoder().decode(bytes), "text/xml");
-  if (!doc.documentElement) throw new Error(`${where} has no root element`);
-  return doc.documentElement;
+  return parseXmlText(new TextDecoder().decode(bytes), where);
 }
 
-function children(node: XmlNode): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
-  return out;
-}
+const children = (el: XmlElement): XmlElement[] => el.children;
 
 const isW = (el: XmlElement, local: string) => el.namespaceURI === W && el.localName === local;
 const wAttr = (el: XmlElement, local: string) => (el.hasAttributeNS(W, local) ? el.getAttributeNS(W, local) : null);
