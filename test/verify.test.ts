@@ -15,7 +15,7 @@ import { VFile } from "vfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "puppeteer";
 import { launchBrowser } from "../src/pdf/browser.ts";
-import { type OutputFiles, readDocx, readHtml, readPdf, verifyOutputs } from "../src/verify/index.ts";
+import { normalizeNoteText, type OutputFiles, readDocx, readHtml, readPdf, verifyOutputs } from "../src/verify/index.ts";
 import { ROOT } from "./helpers.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -100,6 +100,26 @@ describe("built outputs agree", () => {
       for (const text of reading.notes.values()) expect(text.length, reading.format).toBeGreaterThan(40);
     }
   });
+
+  it("a long PDF (over 1.5 MB) is read by two workers, every other page each, and reads as its HTML does", async () => {
+    const letter = await readFile(join(ROOT, "source/letter.md"), "utf8");
+    const end = letter.indexOf("\n---\n", 4) + 5;
+    const copies = Array.from({ length: 15 }, (_, i) => letter.slice(end).replace(/\[\^(\d+)\]/g, `[^c${i}n$1]`));
+    const long = join(out, "long.md");
+    await writeFile(long, letter.slice(0, end) + copies.join("\n\n"));
+    const { code, output } = await run("npx", ["tsx", "src/cli.ts", "build", long, "--out", out, "--format", "html,pdf", "--no-verify"]);
+    expect(code, output).toBe(0);
+    expect((await readFile(built("long", "pdf"))).byteLength).toBeGreaterThan(1_500_000);
+    const [html, pdf] = await Promise.all([readHtml(built("long", "html")), readPdf(built("long", "pdf"))]);
+    const numbers = Array.from({ length: 150 }, (_, i) => String(i + 1));
+    expect(pdf.calls.map((c) => c.shown)).toEqual(numbers);
+    expect(pdf.calls.map((c) => c.leadsTo?.shown)).toEqual(numbers);
+    // As the comparison reads them: a line broken after a hyphen in a URL is not a difference.
+    const texts = (notes: Map<number, string>) => [...notes].map(([n, text]) => [n, normalizeNoteText(text)]);
+    expect(texts(pdf.notes)).toEqual(texts(html.notes));
+    expect(pdf.problems).toEqual([]);
+    expect(await verify({ html: built("long", "html"), pdf: built("long", "pdf") })).toEqual([]);
+  }, 180_000);
 
   it("a PDF reader started ahead keeps no process alive", async () => {
     const { code, output } = await run(process.execPath, ["--import", "tsx", "-e", 'import("./src/verify/index.ts").then((m) => { m.preparePdfReader(); console.log("started"); })']);

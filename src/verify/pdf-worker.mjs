@@ -3,8 +3,9 @@
 // that it runs without the TypeScript loader; the shapes it sends are `PdfPage`/`PdfItem` in
 // pdf.ts.
 //
-// Requests: { id, type: "read", path, calls } → { pages: [{ view, links }], texts: { [page]:
-// { items, lis } } } (opened, read and closed in one go).
+// Requests: { id, type: "read", path, calls, share: { of, index } } → { pages: [{ view, links }],
+// texts: { [page]: { items, lis } } } (opened, read and closed in one go; the text of the
+// index-th of every `of` pages wanted, when the reading is shared among workers).
 import { readFile } from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
 
@@ -138,7 +139,7 @@ async function text(doc, pageNumbers) {
  * with call links, pages the calls lead to and the page after each; every page when no call
  * leads anywhere).
  */
-async function read(path, callPattern) {
+async function read(path, callPattern, share = { of: 1, index: 0 }) {
   const { doc, pages } = await open(path);
   try {
     const calls = new RegExp(callPattern);
@@ -154,7 +155,8 @@ async function read(path, callPattern) {
         }
       }
     });
-    const numbers = pages.map((_, p) => p).filter((p) => targets === 0 || wanted.has(p));
+    // With `share`, this worker takes every `of`-th of those pages (another worker the rest).
+    const numbers = pages.map((_, p) => p).filter((p) => targets === 0 || wanted.has(p)).filter((_, i) => i % share.of === share.index);
     return { pages, texts: await text(doc, numbers) };
   } finally {
     await doc.destroy();
@@ -164,7 +166,7 @@ async function read(path, callPattern) {
 parentPort.on("message", async (request) => {
   try {
     let result;
-    if (request.type === "read") result = await read(request.path, request.calls);
+    if (request.type === "read") result = await read(request.path, request.calls, request.share);
     else throw new Error(`unknown request ${request.type}`);
     parentPort.postMessage({ id: request.id, ok: true, result });
   } catch (error) {
