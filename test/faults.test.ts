@@ -213,6 +213,21 @@ describe("a browser started early, by the launcher (npm run build)", () => {
     await nothingLeft(dir);
   });
 
+  it("several sources (editions) build on one browser, each with its own page, each PDF its own", async () => {
+    const dir = tempDir();
+    const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
+    const names = ["en", "fr", "zh"].map((lang) => letterIn(dir, `---\ntitle: Edition ${lang}\nlang: ${lang}\n---\n\nThe ${lang} text[^a].\n\n[^a]: The ${lang} note.\n`, `letter-${lang}.md`));
+    const result = await run(["build", ...names, "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(launches(dir)).toBe(1);
+    for (const lang of ["en", "fr", "zh"]) {
+      const text = execFileSync("pdftotext", [join(dir, `out/letter-${lang}.pdf`), "-"], { encoding: "utf8" });
+      expect(text).toContain(`The ${lang} note.`);
+      for (const other of ["en", "fr", "zh"].filter((l) => l !== lang)) expect(text).not.toContain(`The ${other} note.`);
+    }
+    await nothingLeft(dir);
+  });
+
   it("is not started for a build without a PDF", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, `exec ${CHROMIUM} "$@"`);

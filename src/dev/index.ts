@@ -90,14 +90,16 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     doc.errors = !letter || file.messages.some((m) => m.fatal === true);
-    if (letter) checkLetter(letter);
-    doc.messages = formatMessages([file]).split("\n").filter(Boolean);
-    // The same findings as last time are not printed again, only counted.
-    const printed = doc.messages.join("\n");
-    if (printed && printed === doc.printed) log(`${doc.name}: the same ${doc.messages.length - 1} message(s) as before`);
-    else if (printed) log(printed);
-    doc.printed = printed;
+    const report = () => {
+      doc.messages = formatMessages([file]).split("\n").filter(Boolean);
+      // The same findings as last time are not printed again, only counted.
+      const printed = doc.messages.join("\n");
+      if (printed && printed === doc.printed) log(`${doc.name}: the same ${doc.messages.length - 1} message(s) as before`);
+      else if (printed) log(printed);
+      doc.printed = printed;
+    };
     if (!letter || doc.errors) {
+      report();
       log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
       notify(doc.name, "error");
       return;
@@ -107,7 +109,11 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     doc.tree = tree;
     doc.version++;
     const htmlMs = performance.now() - started;
+    // The preview is announced first, and the check runs right after: the page it reloads is
+    // served by this thread, so only once the check's findings are in it.
     notify(doc.name, "html");
+    checkLetter(letter);
+    report();
     // The PDF first: Chromium prints while the DOCX is compiled here.
     const printing = printer.print(html, letter.meta, doc.source, doc.name);
     printing.catch(() => undefined);

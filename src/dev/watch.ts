@@ -1,9 +1,10 @@
 /**
- * Watching folders for saves. A lone save is reported after `firstMs` (the preview should
- * follow a save at once); a burst of saves (editors write, rename, touch) is gathered until
- * the folder has been quiet for `quietMs`. A file still growing is waited for, so a half-saved
- * file is never reported. The caller drops a build that a newer report overtakes, so a burst
- * gives one published rebuild of the latest text.
+ * Watching folders for saves. A save is reported `firstMs` after its first event, once the file
+ * holds still (a file still growing is waited for, so a half-saved file is never reported);
+ * events that come meanwhile (one save is often two or three events: truncate, write, rename)
+ * go into the same report, and later ones into the next. A burst of saves (30 in 300 ms) gives
+ * several reports; the caller drops a build that a newer report overtakes, so the burst gives
+ * one published rebuild, of the latest text.
  */
 import { type FSWatcher, watch } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -23,31 +24,32 @@ async function settled(path: string, quietMs: number): Promise<void> {
   }
 }
 
-export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 60, firstMs = 5): Watcher {
+export function watchFolders(folders: string[], onChange: (paths: string[]) => void, firstMs = 5): Watcher {
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let lastEvent = 0;
+  let reporting = false;
+  let closed = false;
   const flush = async () => {
     timer = undefined;
+    reporting = true;
     const paths = [...changed];
     changed.clear();
     await Promise.all(paths.map((p) => settled(p, firstMs)));
-    if (changed.size) return; // more came while we waited: the next flush takes them all
+    reporting = false;
+    if (closed) return;
     onChange(paths);
+    if (changed.size) timer = setTimeout(() => void flush(), firstMs); // what came while we waited
   };
   const watchers: FSWatcher[] = folders.map((folder) =>
     watch(folder, (_event, name) => {
       if (!name || name.startsWith(".") || name.endsWith("~") || name.includes(".tmp-")) return;
       changed.add(join(folder, name.toString()));
-      const now = Date.now();
-      const inBurst = now - lastEvent < quietMs;
-      lastEvent = now;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void flush(), inBurst ? quietMs : firstMs);
+      if (!timer && !reporting) timer = setTimeout(() => void flush(), firstMs);
     }),
   );
   return {
     close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       for (const w of watchers) w.close();
     },
