@@ -4,11 +4,19 @@
  *
  *   npm run bench [-- --runs 5] [--big 50] [--skip-large]
  *
+ * What it measures, against the targets of issue #7:
+ * - cold builds as `npm run build` runs them (a new process and a new browser each), with the
+ *   peak memory of the whole build, against pandoc's runs on the same source;
+ * - `npm run dev`: from a save to the new preview, and to all three documents;
+ * - the letter repeated, against a bare Chromium print of the same HTML, and every stage of a
+ *   build of the letter and of the repeated letter, to show that none grows faster than its
+ *   input;
+ * - editions: several sources in one build, on one browser.
  * The large inputs (a 10 MB source, 5,000 notes) are built once each, cold, with the peak memory
  * of the whole build; they take several minutes (`--skip-large` leaves them out).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +27,8 @@ import { parseLetter, readSource } from "./letter.ts";
 import { launchBrowser } from "./pdf/browser.ts";
 import { compilePdf } from "./pdf/index.ts";
 import { holdLayout, paginatePage } from "./pdf/paginate.ts";
+import { build } from "./build.ts";
+import { Timings } from "./timings.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TEMPLATES = join(ROOT, "templates");
@@ -38,16 +48,6 @@ function time(run: () => void): number {
   return median(times);
 }
 
-async function timeAsync(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    times.push((performance.now() - start) / 1000);
-  }
-  return median(times);
-}
-
 /** Medians of two tasks run in turns (a, b, a, b, …). */
 async function timeTurns(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
   const times: [number[], number[]] = [[], []];
@@ -59,12 +59,6 @@ async function timeTurns(a: () => Promise<unknown>, b: () => Promise<unknown>): 
     }
   }
   return [median(times[0]), median(times[1])];
-}
-
-function cliBuild(source: string, formats: string) {
-  // As `npm run build` runs it: plain Node on the bundled CLI (src/launch.mjs).
-  const result = spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), "build", source, "--out", join(work, "out"), "--format", formats], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
 }
 
 /** The letter repeated: the same notes under new labels each time, so the note count grows too. */
@@ -87,18 +81,19 @@ async function barePrint(browser: Browser, html: string) {
   await page.close();
 }
 
-/** The resident memory of `pid` and every process under it, in MB, read from /proc. */
-function treeRssMb(pid: number): number {
+/**
+ * The memory of `pid` and every process under it, in MB, read from /proc: each process's
+ * proportional set size (its own pages, and its share of the pages it shares with others),
+ * so that Chromium's processes, which share most of their code, are not counted several times.
+ */
+function treeMemoryMb(pid: number): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-      rss.set(Number(entry), (Number(fields[21]) * 4096) / 1e6); // field 24 of stat: resident pages
     } catch {
       // gone while we looked
     }
@@ -107,21 +102,30 @@ function treeRssMb(pid: number): number {
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
-    total += rss.get(p) ?? 0;
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"));
+      total += pss ? Number(pss[1]) / 1024 : 0;
+    } catch {
+      // gone while we looked
+    }
     stack.push(...(children.get(p) ?? []));
   }
   return total;
 }
 
-/** One cold CLI build, timed, with the peak memory of its whole process tree. */
-function measuredBuild(source: string, args: string[]): Promise<{ seconds: number; peakMb: number; code: number | null; stderr: string }> {
+/**
+ * One cold build as `npm run build` runs it (the launcher). With `sample`, the memory of its
+ * whole process tree (CLI and browser) is sampled every 50 ms, which costs CPU: times are taken
+ * from builds without sampling.
+ */
+function measuredBuild(sources: string | string[], args: string[], sample = false): Promise<{ seconds: number; peakMb: number; code: number | null; stderr: string }> {
   return new Promise((resolvePromise) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "build", source, "--out", join(work, "out"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "src/launch.mjs"), "build", ...[sources].flat(), "--out", join(work, "out"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     let peakMb = 0;
     child.stderr.on("data", (d) => (stderr += d));
-    const sampler = setInterval(() => (peakMb = Math.max(peakMb, treeRssMb(child.pid!))), 250);
+    const sampler = sample ? setInterval(() => (peakMb = Math.max(peakMb, treeMemoryMb(child.pid!))), 50) : undefined;
     child.on("close", (code) => {
       clearInterval(sampler);
       resolvePromise({ seconds: (performance.now() - started) / 1000, peakMb, code, stderr });
@@ -133,30 +137,126 @@ function pandocAvailable() {
   return spawnSync("pandoc", ["--version"]).status === 0;
 }
 
-const rows: [string, number, string][] = [];
+type Row = [what: string, seconds: number, note: string];
+const rows: Row[] = [];
 const letter = join(ROOT, "source/letter.md");
 const big = repeated(Number(values.big));
+const BIG = `letter x${values.big}`;
+const mb = (path: string) => (statSync(path).size / 1e6).toFixed(2);
 
-console.log(`broadside bench: median of ${RUNS} run(s) on ${process.platform}, node ${process.version}`);
+console.log(`broadside bench: median of ${RUNS} run(s) on ${process.platform}, node ${process.version}, ${(await import("node:os")).cpus().length} cores`);
 
-// Cold: a user's `npm run build` of the letter, a new process and a new browser each time.
-const cold = time(() => cliBuild(letter, "html,pdf,docx"));
-rows.push(["letter, html+pdf+docx, cold CLI (page-foot notes)", cold, ""]);
-const coldHtmlDocx = time(() => cliBuild(letter, "html,docx"));
-rows.push(["letter, html+docx, cold CLI", coldHtmlDocx, ""]);
+/** Median time of cold builds (a new process and a new browser each), and the peak memory of one more. */
+async function coldBuilds(sources: string | string[], args: string[]): Promise<{ seconds: number; peakMb: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await measuredBuild(sources, args);
+    if (result.code !== 0) throw new Error(`build failed: ${result.stderr}`);
+    times.push(result.seconds);
+  }
+  const { peakMb } = await measuredBuild(sources, args, true);
+  return { seconds: median(times), peakMb };
+}
 
-// Warm, in one process with one browser: what a rebuild costs once everything is loaded.
+// 1. Cold builds of the letter, as a user runs them.
+const cold = await coldBuilds(letter, []);
+const coldHtmlDocx = await coldBuilds(letter, ["--format", "html,docx"]);
+const coldUnverified = await coldBuilds(letter, ["--no-verify"]);
+rows.push(["letter, html+pdf+docx, cold (npm run build)", cold.seconds, `target ≤ 1.5 s; peak ${cold.peakMb.toFixed(0)} MB (CLI + browser)`]);
+rows.push(["letter, html+pdf+docx, cold, --no-verify", coldUnverified.seconds, `peak ${coldUnverified.peakMb.toFixed(0)} MB`]);
+rows.push(["letter, html+docx, cold", coldHtmlDocx.seconds, `peak ${coldHtmlDocx.peakMb.toFixed(0)} MB`]);
+
+if (pandocAvailable()) {
+  const pandocHtml = time(() => execFileSync("pandoc", [letter, "-s", "-o", join(work, "p.html")]));
+  const pandocDocx = time(() => execFileSync("pandoc", [letter, "-o", join(work, "p.docx")]));
+  rows.push(["pandoc → html", pandocHtml, ""]);
+  rows.push(["pandoc → docx", pandocDocx, ""]);
+  rows[2][2] += `; ${(coldHtmlDocx.seconds / (pandocHtml + pandocDocx)).toFixed(2)}× pandoc's two runs (target ≤ 1)`;
+  if (spawnSync("weasyprint", ["--version"]).status === 0) {
+    const pandocPdf = time(() => execFileSync("pandoc", [letter, "--pdf-engine=weasyprint", "-o", join(work, "p.pdf")], { stdio: "ignore" }));
+    rows.push(["pandoc → pdf (weasyprint)", pandocPdf, ""]);
+    rows[0][2] += `; ${(cold.seconds / (pandocHtml + pandocDocx + pandocPdf)).toFixed(2)}× pandoc's three runs (target ≤ 0.4)`;
+  }
+} else {
+  rows.push(["pandoc", Number.NaN, "not installed: no comparison"]);
+}
+
+// 2. `npm run dev`: a save, then the preview (the server's "html" event), then all three documents.
+{
+  const dir = join(work, "dev");
+  mkdirSync(join(dir, "source"), { recursive: true });
+  const text = readFileSync(letter, "utf8");
+  writeFileSync(join(dir, "source", "letter.md"), text);
+  // As `npm run dev` runs it (package.json's flags, the launcher).
+  const script = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.dev.split(" ").slice(1);
+  const child = spawn(process.execPath, [...script.map((a: string) => (a.startsWith("src/") ? join(ROOT, a) : a)).filter((a: string) => a !== "node"), "--port", "0", "--source", join(dir, "source"), "--out", join(dir, "out")], { stdio: ["ignore", "pipe", "pipe"] });
+  let said = "";
+  child.stdout.on("data", (d) => (said += d));
+  child.stderr.on("data", (d) => (said += d));
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setInterval(() => {
+        const match = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said);
+        if (match) {
+          clearInterval(timer);
+          resolveUrl(match[1]);
+        } else if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`npm run dev stopped: ${said}`));
+        }
+      }, 20);
+    });
+    const events = await fetch(new URL("events", url));
+    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = "";
+    const next = async (what: string) => {
+      for (;;) {
+        const match = new RegExp(`data: (\\{[^\\n]*"what":"${what}"[^\\n]*\\})\\n`).exec(buffered);
+        if (match) {
+          buffered = buffered.slice(match.index + match[0].length);
+          return performance.now();
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("the dev server's events ended");
+        buffered += value;
+      }
+    };
+    const preview: number[] = [];
+    const all: number[] = [];
+    for (let i = 0; i < RUNS + 3; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      buffered = "";
+      const saved = performance.now();
+      writeFileSync(join(dir, "source", "letter.md"), `${text}\nA sentence added in draft ${i}.\n`);
+      const html = await next("html");
+      const outputs = await next("outputs");
+      if (i >= 3) {
+        // the first rebuilds warm the process up, as an editing session does
+        preview.push((html - saved) / 1000);
+        all.push((outputs - saved) / 1000);
+      }
+    }
+    await reader.cancel();
+    rows.push(["letter, dev: save → HTML preview", median(preview), "target ≤ 0.05 s (from the save, watcher included)"]);
+    rows.push(["letter, dev: save → html+pdf+docx written", median(all), "target ≤ 0.3 s"]);
+  } finally {
+    child.kill("SIGINT");
+    await new Promise((r) => child.once("close", r));
+  }
+}
+
+// 3. Warm, in one process with one browser: the PDF step against a bare print of the same HTML.
 const browser = await launchBrowser();
+const bareCold: Record<string, number> = {};
 try {
-  for (const [name, source] of [["letter", letter], [`letter x${values.big}`, big]] as const) {
+  for (const [name, source] of [["letter", letter], [BIG, big]] as const) {
     const file = await readSource(source);
     const parsed = parseLetter(file);
     if (!parsed) throw new Error(`${source} has errors`);
     const { html } = await compileHtml(parsed, { templatesDir: TEMPLATES });
-    const warmHtml = await timeAsync(async () => compileHtml(parseLetter(await readSource(source))!, { templatesDir: TEMPLATES }));
+    const meta = { ...parsed.meta, notes: "footnotes" as const };
     // Against a bare print of the same HTML, with the same print options (its notes stay at the
     // end): the floor for any Chromium-based PDF. Run in turns, so that both see the same load.
-    const meta = { ...parsed.meta, notes: "footnotes" as const };
     const [warmPdf, bare] = await timeTurns(
       () => compilePdf(html, { browser, meta }),
       () => barePrint(browser, html),
@@ -174,7 +274,7 @@ try {
       inNewBrowser((b) => compilePdf(html, { browser: b, meta })),
       inNewBrowser((b) => barePrint(b, html)),
     );
-    // The pagination step alone, as timed inside the page.
+    bareCold[name] = coldBare;
     const steps: number[] = [];
     let pages = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -187,37 +287,63 @@ try {
       pages = laidOut.pages;
       await page.close();
     }
-    rows.push([`${name}, parse+html, warm`, warmHtml, ""]);
     rows.push([`${name}, pdf with page-foot notes, warm`, warmPdf, `${(warmPdf / bare).toFixed(2)}× bare print; ${pages} pages`]);
-    rows.push([`${name}, bare Chromium print`, bare, ""]);
+    rows.push([`${name}, bare Chromium print, warm`, bare, ""]);
     rows.push([`${name}, pdf with page-foot notes, new browser`, coldPdf, `${(coldPdf / coldBare).toFixed(2)}× bare print in a new browser`]);
-    rows.push([`${name}, bare Chromium print, new browser`, coldBare, ""]);
+    rows.push([`${name}, bare Chromium print, new browser`, coldBare, "Puppeteer's launch, setContent, pdf"]);
     rows.push([`${name}, the pagination step alone`, median(steps), `${((median(steps) / bare) * 100).toFixed(0)} % of a bare print`]);
   }
 } finally {
   await browser.close();
 }
-const bigCold = time(() => cliBuild(big, "html,pdf,docx"));
-rows.push([`letter x${values.big}, html+pdf+docx, cold CLI`, bigCold, ""]);
 
-if (pandocAvailable()) {
-  const pandocHtml = time(() => execFileSync("pandoc", [letter, "-s", "-o", join(work, "p.html")]));
-  const pandocDocx = time(() => execFileSync("pandoc", [letter, "-o", join(work, "p.docx")]));
-  rows.push(["pandoc → html", pandocHtml, ""]);
-  rows.push(["pandoc → docx", pandocDocx, ""]);
-  const coldRow = rows.find((r) => r[0].startsWith("letter, html+pdf+docx, cold CLI"));
-  const htmlDocxRow = rows.find((r) => r[0] === "letter, html+docx, cold CLI");
-  if (htmlDocxRow) htmlDocxRow[2] = `${(coldHtmlDocx / (pandocHtml + pandocDocx)).toFixed(2)}× pandoc's two runs`;
-  if (spawnSync("weasyprint", ["--version"]).status === 0) {
-    const pandocPdf = time(() => execFileSync("pandoc", [letter, "--pdf-engine=weasyprint", "-o", join(work, "p.pdf")], { stdio: "ignore" }));
-    rows.push(["pandoc → pdf (weasyprint)", pandocPdf, ""]);
-    if (coldRow) coldRow[2] = `${(cold / (pandocHtml + pandocDocx + pandocPdf)).toFixed(2)}× pandoc's three runs`;
-  }
-} else {
-  rows.push(["pandoc", Number.NaN, "not installed: no comparison"]);
+// 4. The repeated letter, all three, cold, against a bare print of its HTML in a new browser.
+const bigCold = await coldBuilds(big, []);
+rows.push([`${BIG} (${mb(big)} MB), html+pdf+docx, cold`, bigCold.seconds, `${(bigCold.seconds / bareCold[BIG]).toFixed(2)}× a bare print in a new browser (target ≤ 1.2); peak ${bigCold.peakMb.toFixed(0)} MB`]);
+const bigUnverified = await coldBuilds(big, ["--no-verify"]);
+rows.push([`${BIG}, html+pdf+docx, cold, --no-verify`, bigUnverified.seconds, `${(bigUnverified.seconds / bareCold[BIG]).toFixed(2)}× a bare print in a new browser; peak ${bigUnverified.peakMb.toFixed(0)} MB`]);
+
+// 5. Editions: several sources in one build share one browser, with a page each.
+{
+  const editions = Array.from({ length: 4 }, (_, i) => {
+    const path = join(work, `edition-${i + 1}.md`);
+    writeFileSync(path, readFileSync(letter, "utf8"));
+    return path;
+  });
+  const four = await coldBuilds(editions, []);
+  rows.push(["4 editions of the letter in one build, html+pdf+docx", four.seconds, `${(four.seconds / cold.seconds).toFixed(2)}× one letter; one browser, a page each; peak ${four.peakMb.toFixed(0)} MB`]);
 }
 
-// Large inputs (once each: they take minutes): a 10 MB source and one with 5,000 notes, timed with
+// 6. Every stage of a build, the letter against the repeated letter: none may grow faster than
+//    its input. In this process, warm, so that the first build's start-up is not counted.
+const stageTable: string[] = [];
+{
+  const stages = async (source: string) => {
+    const all: Record<string, number[]> = {};
+    for (let i = 0; i < RUNS; i++) {
+      const timings = new Timings();
+      await build({ sources: [source], outDir: join(work, "stages"), formats: ["html", "pdf", "docx"], templatesDir: TEMPLATES, timings });
+      for (const span of timings.spans) (all[span.stage.replace(/^[^:]+: /, "")] ??= []).push(span.end - span.start);
+    }
+    return Object.fromEntries(Object.entries(all).map(([stage, ms]) => [stage, median(ms)]));
+  };
+  const small = await stages(letter);
+  const large = await stages(big);
+  const inputRatio = statSync(big).size / statSync(letter).size;
+  stageTable.push(`stages of a build (ms, median of ${RUNS}, warm), ${BIG} against the letter (input ${inputRatio.toFixed(0)}× larger):`);
+  const width = Math.max(...Object.keys(large).map((s) => s.length));
+  for (const stage of Object.keys(large)) {
+    const a = small[stage];
+    const b = large[stage];
+    if (a === undefined) continue;
+    const ratio = b / a;
+    // A stage with a fixed cost (a page to open) grows less than its input; one that grows more is a bug to profile.
+    const flag = ratio > inputRatio * 1.25 && b > 50 ? "  ← grows faster than its input" : "";
+    stageTable.push(`  ${stage.padEnd(width)}  ${a.toFixed(0).padStart(7)}  ${b.toFixed(0).padStart(8)}  ${ratio.toFixed(1).padStart(6)}×${flag}`);
+  }
+}
+
+// 7. Large inputs (once each: they take minutes): a 10 MB source and one with 5,000 notes, timed with
 // the peak memory of the whole build (the CLI's process and the browser's, sampled from /proc).
 if (!values["skip-large"]) {
   const tenMb = (() => {
@@ -242,14 +368,13 @@ if (!values["skip-large"]) {
     writeFileSync(path, `---\ntitle: Five thousand notes\nlang: en\n---\n\n${body}\n\n${defs}\n`);
     return path;
   })();
-  const mb = (path: string) => (statSync(path).size / 1e6).toFixed(1);
   for (const [what, source, args] of [
     [`10 MB source (${mb(tenMb)} MB), html+docx`, tenMb, ["--format", "html,docx"]],
     [`10 MB source, pdf, default time limit`, tenMb, ["--format", "pdf"]],
     [`10 MB source, pdf, --timeout 1800`, tenMb, ["--format", "pdf", "--timeout", "1800"]],
     ["5,000 notes, html+pdf+docx", notes, []],
   ] as const) {
-    const result = await measuredBuild(source, [...args]);
+    const result = await measuredBuild(source, [...args], true);
     const outcome = result.code === 0 ? "built" : `exit ${result.code}: ${result.stderr.trim().split("\n").pop()}`;
     rows.push([what, result.seconds, `peak ${result.peakMb.toFixed(0)} MB (CLI + browser); ${outcome}`]);
   }
@@ -258,4 +383,6 @@ if (!values["skip-large"]) {
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`${"what".padEnd(width)}  seconds  note`);
 for (const [what, seconds, note] of rows) console.log(`${what.padEnd(width)}  ${Number.isNaN(seconds) ? "    -  " : seconds.toFixed(3).padStart(7)}  ${note}`);
+console.log("");
+console.log(stageTable.join("\n"));
 console.log(`peak memory of this process: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
