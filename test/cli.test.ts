@@ -110,6 +110,22 @@ describe("the build command", () => {
     expect(stderr).toContain(`${join(dir, "missing.md")}: error: Cannot read the source`);
   });
 
+  it("--timings prints every stage of the build, in order of its start, with when it ran", async () => {
+    const dir = tempDir();
+    const good = source(dir, "good.md", GOOD);
+    const { code, stdout } = await cli(["build", good, "--out", join(dir, "out"), "--format", "html,docx", "--timings"]);
+    expect(code).toBe(0);
+    const table = stdout.slice(stdout.indexOf("broadside: timings"));
+    const stages = [...table.matchAll(/^ {2}(good: [a-z ]+?|browser: [a-z ()]+?) +(\d+) +(\d+) +(\d+) /gm)].map((m) => ({ stage: m[1], from: Number(m[2]), to: Number(m[3]), ms: Number(m[4]) }));
+    expect(stages.map((s) => s.stage)).toEqual(expect.arrayContaining(["good: read", "good: parse", "good: html", "good: docx", "good: read back html", "good: read back docx", "good: rename into place"]));
+    for (const s of stages) expect(Math.abs(s.to - s.from - s.ms)).toBeLessThanOrEqual(1); // each rounded to the ms
+    const starts = stages.map((s) => s.from);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    // Without --timings, no table.
+    const plain = await cli(["build", good, "--out", join(dir, "out"), "--format", "html"]);
+    expect(plain.stdout).not.toContain("timings");
+  });
+
   it("runs the same through npm run build's launcher (the bundled CLI)", async () => {
     const { spawnSync } = await import("node:child_process");
     const { ROOT } = await import("./helpers.ts");
