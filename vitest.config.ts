@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
     // End-to-end tests start Chromium and LibreOffice: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 300_000,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,8 +23,19 @@ export function messages(file: VFile) {
   return file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.fatal ? "error" : "warning"}`);
 }
 
+const made: string[] = [];
+
+/** A new folder under the system's temp folder, removed when the test file has run (test/setup.ts). */
 export function tempDir(prefix = "broadside-test-") {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove the folders {@link tempDir} made (kept with BROADSIDE_KEEP_TEST_DIRS=1, to look into a failure). */
+export function removeTempDirs() {
+  if (process.env.BROADSIDE_KEEP_TEST_DIRS) return;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Run the CLI as a user would. */
