@@ -10,7 +10,7 @@ import { compileHtml } from "./html/index.ts";
 import { parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
-import type { SpawnedChromium } from "./pdf/chromium.mjs";
+import { type SpawnedChromium, spawnKnownBrowser } from "./pdf/chromium.mjs";
 import { Printer } from "./pdf/printer.ts";
 import { type OutputReading, preparePdfReader, readOutput, reportReadings } from "./verify/index.ts";
 import { type Timings, timed, timedSync } from "./timings.ts";
@@ -60,8 +60,11 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
-  // Start Chromium at once: its launch costs more than parsing and compiling the letter.
-  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned }) : undefined;
+  // Chromium is started at once (by src/launch.mjs, before the CLI loaded, or here): its start
+  // costs more than parsing and compiling the letter, and runs on the other core meanwhile.
+  // Puppeteer connects to it when the first PDF is asked for. A browser not known without
+  // looking is found and started then.
+  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned ?? spawnKnownBrowser() }) : undefined;
   // The browser is closed as soon as the last document is printed, while the documents are
   // still being read back.
   let printing = options.sources.length;

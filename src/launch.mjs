@@ -93,9 +93,8 @@ async function startBrowserEarly(argv) {
     const formats = at === -1 ? "pdf" : rest[at].startsWith("--format=") ? rest[at].slice(9) : (rest[at + 1] ?? "");
     if (!formats.toLowerCase().split(",").some((f) => f.trim() === "pdf")) return undefined;
   }
-  const { knownBrowser, spawnChromium } = await import("./pdf/chromium.mjs");
-  const executablePath = knownBrowser();
-  return executablePath ? spawnChromium(executablePath) : undefined;
+  const { spawnKnownBrowser } = await import("./pdf/chromium.mjs");
+  return spawnKnownBrowser();
 }
 
 async function main() {

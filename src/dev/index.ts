@@ -17,7 +17,7 @@ import { checkLetter } from "../check/index.ts";
 import { compileDocx } from "../docx/index.ts";
 import { compileHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
-import type { SpawnedChromium } from "../pdf/chromium.mjs";
+import { type SpawnedChromium, spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
@@ -74,7 +74,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const documents = new Map<string, Document>();
   const clients = new Set<ServerResponse>();
   // One browser for the whole session, with a page kept open between rebuilds.
-  const printer = new Printer({ log, spawned: options.spawned });
+  const printer = new Printer({ log, spawned: options.spawned ?? spawnKnownBrowser() });
   printer.start();
 
   const notify = (name: string, what: string) => {

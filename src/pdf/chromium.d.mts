@@ -27,3 +27,4 @@ export interface SpawnedChromium {
 }
 
 export declare function spawnChromium(executablePath: string): SpawnedChromium;
+export declare function spawnKnownBrowser(): SpawnedChromium | undefined;

@@ -75,6 +75,12 @@ export function knownBrowser() {
   }
 }
 
+/** Start the browser known without looking ({@link knownBrowser}), if there is one. */
+export function spawnKnownBrowser() {
+  const executablePath = knownBrowser();
+  return executablePath ? spawnChromium(executablePath) : undefined;
+}
+
 /** Note the browser found (best effort: a read-only node_modules only costs the early start). */
 export function noteBrowser(executablePath) {
   try {

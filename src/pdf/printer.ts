@@ -52,15 +52,10 @@ export class Printer {
     this.#spawned = options.spawned;
   }
 
-  /** Load Puppeteer (starting the browser loads it anyway; a failure is reported there). */
-  async prepare(): Promise<void> {
-    await import("puppeteer-core").catch(() => undefined);
-  }
-
   /**
    * Settles when the browser is up with a page open and ready to print in (or it failed to
-   * start: printing reports that). A build waits for this before parsing, so Chromium's work of
-   * opening a page does not wait for the parse to give this thread back.
+   * start: printing reports that). A build waits for this before it compiles the DOCX, whose
+   * long stretches of work on this thread would hold up Puppeteer's loading and connecting.
    */
   async started(): Promise<void> {
     this.start();
