@@ -42,25 +42,12 @@ export class Printer {
    * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
    */
   #idle: Promise<SafePage>[] = [];
-  /** The first page of the current browser, opened or not. */
-  #firstPage: Promise<unknown> = Promise.resolve();
 
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
     this.#timings = options.timings;
     this.#spawned = options.spawned;
-  }
-
-  /**
-   * Settles when the browser is up with a page open and ready to print in (or it failed to
-   * start: printing reports that). A build waits for this before it compiles the DOCX, whose
-   * long stretches of work on this thread would hold up Puppeteer's loading and connecting.
-   */
-  async started(): Promise<void> {
-    this.start();
-    await this.#browser!.catch(() => undefined);
-    await this.#firstPage;
   }
 
   /** Start the browser now (printing starts it anyway). */
@@ -75,9 +62,7 @@ export class Printer {
     // The blank tab Chromium opened as it started: its renderer is already up, so printing in
     // it skips the cost of a new page.
     const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
-    const first = this.#openPage(browser, initial);
-    this.#idle = [first];
-    this.#firstPage = first.catch(() => undefined);
+    this.#idle = [this.#openPage(browser, initial)];
     return browser;
   }
 
