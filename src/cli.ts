@@ -16,7 +16,6 @@ import { parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
 import { PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
-import { importCommand } from "./import/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import type { SpawnedChromium } from "./pdf/chromium.mjs";
 import { formatMessages } from "./report.ts";
@@ -71,7 +70,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "build" && command !== "dev") context.spawned?.kill();
   if (command === "check") return checkCommand(rest);
-  if (command === "import") return importCommand(rest);
+  if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
