@@ -16,7 +16,7 @@
  * of the whole build; they take several minutes (`--skip-large` leaves them out).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -386,3 +386,4 @@ for (const [what, seconds, note] of rows) console.log(`${what.padEnd(width)}  ${
 console.log("");
 console.log(stageTable.join("\n"));
 console.log(`peak memory of this process: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+rmSync(work, { recursive: true, force: true }); // the inputs and documents it built: hundreds of MB with the large inputs
