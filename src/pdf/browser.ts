@@ -88,7 +88,11 @@ export function browserProcess(browser: Browser): SpawnedChromium | undefined {
   return processes.get(browser);
 }
 
-/** Puppeteer's transport over Chromium's DevTools pipe: JSON messages, each ended by a NUL byte. */
+/**
+ * Puppeteer's transport over Chromium's DevTools pipe: JSON messages, each ended by a NUL byte.
+ * Puppeteer has one, but only as an internal module (`puppeteer-core/internal/node/…`), which a
+ * minor release may move; the protocol is these few lines.
+ */
 class PipeTransport implements ConnectionTransport {
   onmessage?: (message: string) => void;
   onclose?: () => void;

@@ -37,8 +37,8 @@ export class Printer {
   #closed = false;
   #spawned: SpawnedChromium | undefined;
   /**
-   * Pages ready to print in, of the current browser: one is opened as soon as the browser is up
-   * (while the Markdown is still being compiled), and a page that printed is kept for the next
+   * Pages ready to print in, of the current browser: the blank tab Chromium opened as it started,
+   * made safe as soon as Puppeteer is connected, and every page that printed, kept for the next
    * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
    */
   #idle: Promise<SafePage>[] = [];
@@ -152,7 +152,7 @@ export class Printer {
     return browser && browserProcess(browser)?.child.pid;
   }
 
-  /** Close the browser; kill it if it does not close within a few seconds. */
+  /** Close the browser (it is killed: see closeBrowser), or the one started early and never used. */
   async close(): Promise<void> {
     this.#closed = true;
     const pending = this.#browser;
