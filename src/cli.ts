@@ -64,6 +64,8 @@ async function defaultSources(): Promise<string[]> {
 /** What src/launch.mjs did before loading the CLI: a Chromium it started at once, for a PDF. */
 export interface LaunchContext {
   spawned?: SpawnedChromium;
+  /** The launcher's signal handlers while the CLI loaded: released when the CLI has its own. */
+  signals?: { release(): void };
 }
 
 async function main(argv: string[], context: LaunchContext): Promise<number> {
@@ -71,7 +73,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   if (command !== "build" && command !== "dev") context.spawned?.kill();
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned);
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals);
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -95,6 +97,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   const paper = values.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
   stopCleanlyOnSignals();
+  context.signals?.release();
   if (values.help) {
     console.log(USAGE);
     return 0;

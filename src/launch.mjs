@@ -97,9 +97,25 @@ async function startBrowserEarly(argv) {
   return spawnKnownBrowser();
 }
 
+/**
+ * Ctrl-C (or kill, or a closed terminal) while the CLI loads, with a browser started: exit, so
+ * that the browser is killed and its profile removed (both hook the process's exit; Node's own
+ * handling of the signal would skip them). The CLI calls `release` when it has its own handlers.
+ */
+function stopWhileLoading() {
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  const handlers = Object.entries(signals).map(([signal, code]) => {
+    const handler = () => process.exit(code);
+    process.on(signal, handler);
+    return [signal, handler];
+  });
+  return { release: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)) };
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const spawned = await startBrowserEarly(argv).catch(() => undefined);
+  const signals = spawned ? stopWhileLoading() : undefined;
   let target;
   try {
     mkdirSync(CACHE, { recursive: true });
@@ -113,7 +129,7 @@ async function main() {
   if (target) {
     try {
       const { runCli } = await import(pathToFileURL(target).href);
-      await runCli(argv, { spawned });
+      await runCli(argv, { spawned, signals });
       return;
     } catch (error) {
       // A bundle removed by a build of newer sources between our look and our load: run through
@@ -124,7 +140,7 @@ async function main() {
   const { register } = await import("tsx/esm/api");
   register();
   const { runCli } = await import(pathToFileURL(join(SRC, "cli.ts")).href);
-  await runCli(argv, { spawned });
+  await runCli(argv, { spawned, signals });
 }
 
 await main();

@@ -258,12 +258,12 @@ describe("a browser started early, by the launcher (npm run build)", () => {
     for (const profile of profiles(dir)) expect(existsSync(profile)).toBe(false);
   });
 
-  it("by SIGINT: exits 130, no browser left and no profile left behind", async () => {
+  it("by SIGINT while the CLI loads: exits 130, no browser left and no profile left behind", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
     const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    // At once: the launcher started the browser and may still be loading the CLI.
     await until(() => groups(dir).length > 0, 60_000, "the browser to start");
-    await new Promise((r) => setTimeout(r, 300));
     build.child.kill("SIGINT");
     const result = await build.done;
     expect(result.code).toBe(130);

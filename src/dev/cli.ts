@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import type { SpawnedChromium } from "../pdf/chromium.mjs";
 import { startDev } from "./index.ts";
 
-export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium): Promise<number> {
+export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium, launcherSignals?: { release(): void }): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -19,10 +19,17 @@ export async function devCommand(args: string[], root: string, spawned?: Spawned
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
+  const starting = () => process.exit(130);
+  process.once("SIGINT", starting);
+  process.once("SIGTERM", starting);
+  launcherSignals?.release();
   const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, spawned });
   console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
+    process.off("SIGINT", starting);
+    process.off("SIGTERM", starting);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
