@@ -70,7 +70,6 @@ export interface LaunchContext {
 
 async function main(argv: string[], context: LaunchContext): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== "build" && command !== "dev") context.spawned?.kill();
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals);

@@ -2,6 +2,7 @@
  * `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir]`
  * Ctrl-C stops the watcher, the server and the browser.
  */
+import { constants } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { SpawnedChromium } from "../pdf/chromium.mjs";
@@ -20,7 +21,7 @@ export async function devCommand(args: string[], root: string, spawned?: Spawned
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number (0 picks a free one); not ${values.port}`);
   // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
-  const starting = () => process.exit(130);
+  const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
   process.once("SIGINT", starting);
   process.once("SIGTERM", starting);
   launcherSignals?.release();

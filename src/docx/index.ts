@@ -289,8 +289,8 @@ function provenance(letter: Letter) {
 }
 
 /**
- * Let whatever waits on this thread run (a build prints the PDF meanwhile, and each step of
- * the print waits for this thread to pass Chromium's answer on).
+ * Let whatever waits on this thread run (`npm run dev` prints the PDF meanwhile, and each step
+ * of the print waits for this thread to pass Chromium's answer on).
  */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 

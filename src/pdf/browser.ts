@@ -6,9 +6,7 @@
 import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { Browser, ConnectionTransport } from "puppeteer-core";
-import { type ChromiumExit, CHROMIUM_ARGS, noteBrowser, type SpawnedChromium, spawnChromium } from "./chromium.mjs";
-
-export { CHROMIUM_ARGS };
+import { type ChromiumExit, noteBrowser, type SpawnedChromium, spawnChromium } from "./chromium.mjs";
 
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",

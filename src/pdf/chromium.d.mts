@@ -1,8 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 
-export declare const CHROMIUM_ARGS: string[];
-export declare const BROWSER_NOTE: string;
-export declare function knownBrowser(): string | undefined;
 export declare function noteBrowser(executablePath: string): void;
 
 export interface ChromiumExit {
@@ -18,12 +15,9 @@ export interface SpawnedChromium {
   executablePath: string;
   child: ChildProcess;
   userDataDir: string;
-  /** performance.now() when it was started. */
-  startedAt: number;
   exited: Promise<ChromiumExit>;
   /** SIGKILL its process group, now. */
   kill(): void;
-  stderr(): string;
 }
 
 export declare function spawnChromium(executablePath: string): SpawnedChromium;

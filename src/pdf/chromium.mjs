@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
  * ones for a visible window, plus ours. `--export-tagged-pdf` and `--generate-pdf-document-outline`
  * give the PDF its structure tags and bookmarks.
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   "--allow-pre-commit-input",
   "--disable-background-networking",
   "--disable-background-timer-throttling",
@@ -61,10 +61,10 @@ export const CHROMIUM_ARGS = [
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Where the last browser found is noted, so that the next build can start it at once. */
-export const BROWSER_NOTE = join(ROOT, "node_modules", ".cache", "broadside", "browser.json");
+const BROWSER_NOTE = join(ROOT, "node_modules", ".cache", "broadside", "browser.json");
 
 /** The browser to start without looking: PUPPETEER_EXECUTABLE_PATH, else the one noted last time. */
-export function knownBrowser() {
+function knownBrowser() {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
   try {
@@ -126,7 +126,6 @@ function sweepProfiles() {
  * @returns {import("./chromium.d.mts").SpawnedChromium}
  */
 export function spawnChromium(executablePath) {
-  const startedAt = performance.now();
   sweepProfiles();
   const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 2 });
@@ -185,5 +184,5 @@ export function spawnChromium(executablePath) {
       });
     });
   });
-  return { executablePath, child, userDataDir, startedAt, exited, kill, stderr: () => stderr.trim() };
+  return { executablePath, child, userDataDir, exited, kill };
 }

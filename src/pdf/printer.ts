@@ -135,7 +135,9 @@ export class Printer {
     let page: SafePage | undefined;
     let reusable = false;
     try {
-      page = await Promise.race([this.#idle.pop() ?? this.#openPage(browser), deadline]).catch(() => Promise.race([this.#openPage(browser), deadline]));
+      // A kept page, or a new one (also when the kept one failed to open).
+      const kept = this.#idle.pop();
+      page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
       const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label } }), deadline]);
       reusable = true;
       return pdf;

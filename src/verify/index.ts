@@ -33,10 +33,10 @@ const READERS: Record<Format, (path: string) => Promise<Reading>> = { html: read
  * there is nothing to compare, but a call that leads to another note than it shows is still
  * reported.
  */
-export async function verifyOutputs(files: OutputFiles, report: VFile, timing?: { timings: Timings; name: string }): Promise<void> {
+export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
   const formats = (Object.keys(READERS) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
-  const reads = formats.map((format) => readOutput(format, files[format]!, timing));
+  const reads = formats.map((format) => readOutput(format, files[format]!));
   reportReadings(await Promise.all(reads), report);
 }
 
