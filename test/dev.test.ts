@@ -4,7 +4,7 @@
  * it with Ctrl-C and find nothing left running.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers.ts";
@@ -115,5 +115,33 @@ describe("npm run dev", () => {
     expect(output).toContain("broadside dev: stopping");
     await until("the browser to end", () => !alive(browserPid), 10_000);
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe("the dev watcher", () => {
+  it("reports a file that is still being written only once it holds still, whole", async () => {
+    const { watchFolders } = await import("../src/dev/watch.ts");
+    const folder = tempDir();
+    const path = join(folder, "letter.md");
+    const whole = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1} of a letter saved slowly.\n\n`).join("");
+    const seen: { at: number; text: string }[] = [];
+    let lastWrite = 0;
+    const quietMs = 60;
+    const watcher = watchFolders([folder], () => seen.push({ at: performance.now(), text: readFileSync(path, "utf8") }), quietMs);
+    try {
+      // An editor (or a network drive) writing the file in pieces, 10 ms apart: well under the quiet time.
+      writeFileSync(path, "");
+      for (let i = 0; i < whole.length; i += 60) {
+        appendFileSync(path, whole.slice(i, i + 60));
+        lastWrite = performance.now();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await until("the watcher's report", () => seen.length > 0 || undefined, 5_000);
+      await new Promise((r) => setTimeout(r, quietMs * 3));
+    } finally {
+      watcher.close();
+    }
+    expect(seen.map((s) => s.text)).toEqual([whole]);
+    expect(seen[0].at - lastWrite).toBeGreaterThanOrEqual(quietMs - 1);
   });
 });
