@@ -15,7 +15,7 @@ import { h } from "hastscript";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
 import { compileDocx } from "../docx/index.ts";
-import { compileHtml } from "../html/index.ts";
+import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { type SpawnedChromium, spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
@@ -104,7 +104,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       notify(doc.name, "error");
       return;
     }
-    const { html, tree } = await compileHtml(letter, { templatesDir: options.templatesDir });
+    const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
     if (doc.again) return; // a newer save came in while compiling: build that instead
     doc.tree = tree;
     doc.version++;
@@ -114,6 +114,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     notify(doc.name, "html");
     checkLetter(letter);
     report();
+    const html = standaloneHtml(tree);
     // The PDF first: Chromium prints while the DOCX is compiled here.
     const printing = printer.print(html, letter.meta, doc.source, doc.name);
     printing.catch(() => undefined);
@@ -245,7 +246,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         const file = await readSource(doc.source).catch(() => undefined);
         const letter = file && !busy() ? parseLetter(file) : undefined;
         if (!letter || busy()) return;
-        await compileHtml(letter, { templatesDir: options.templatesDir });
+        standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }
     }
   }

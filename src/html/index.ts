@@ -169,6 +169,15 @@ function withRawHtml(tree: HastRoot): HastRoot {
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<HtmlResult> {
+  const tree = await compileHtmlTree(letter, options);
+  return { html: standaloneHtml(tree), tree };
+}
+
+/**
+ * The page as a tree, without the written file's policy `<meta>` (a caller serving it, the dev
+ * preview, sets its own). `dev` announces the preview on this, before the text is made.
+ */
+export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Promise<HastRoot> {
   const { meta } = letter;
   const body = withRawHtml((await unified().use(remarkRehype, { handlers, allowDangerousHtml: true }).run(letter.tree, letter.file)) as HastRoot);
   const notes = notesSection(letter);
@@ -204,12 +213,20 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
     // a paper other than print.css's comes here too (`paper: letter`).
     h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}}@page:first{@top-center{content:none}}${meta.paper ? `@page{size:${meta.paper}}` : ""}`),
   );
-  // The written file carries its policy in a <meta>, right after the charset; the tree does not,
-  // so that a caller serving it (the dev preview) sets its own.
+  return shell;
+}
+
+/** The standalone document: the page, with its policy in a `<meta>` right after the charset. */
+export function standaloneHtml(page: HastRoot): string {
+  const html = page.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
+  const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
+  if (!head) throw new Error("standaloneHtml() takes the tree compileHtmlTree() made: it has no <head>");
   const charset = head.children.findIndex((n) => n.type === "element" && n.tagName === "meta" && n.properties.charSet !== undefined);
   const policy = h("meta", { httpEquiv: "Content-Security-Policy", content: CONTENT_SECURITY_POLICY });
   head.children.splice(charset + 1, 0, policy);
-  const htmlText = unified().use(rehypeStringify).stringify(shell);
-  head.children.splice(head.children.indexOf(policy), 1);
-  return { html: htmlText, tree: shell };
+  try {
+    return unified().use(rehypeStringify).stringify(page);
+  } finally {
+    head.children.splice(head.children.indexOf(policy), 1);
+  }
 }
