@@ -104,6 +104,23 @@ describe("a browser that is missing, crashes or hangs", () => {
     await nothingLeft(dir);
   });
 
+  it("killed twice while it prints a long letter (its HTML and DOCX made meanwhile): exit 3, nothing written, no temporary file", async () => {
+    const dir = tempDir();
+    // A long letter's HTML is staged while Chromium lays out and prints it: the fake browser
+    // waits for that file, then kills Chromium, at both starts.
+    const long = LETTER + "\n\n" + Array.from({ length: 4 }, () => LETTER.slice(LETTER.indexOf("\n---\n", 4) + 5).replace(/\[\^(\w+)\]/g, "")).join("\n\n");
+    expect(long.length).toBeGreaterThan(64 * 1024);
+    const browser = fakeBrowser(dir, `${CHROMIUM} "$@" &\npid=$!\nuntil ls "$dir"/out/.letter.html.tmp-* >/dev/null 2>&1; do sleep 0.02; done\nkill -9 $pid\nexit 137`);
+    const result = await run(["build", letterIn(dir, long), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    expect(result.code, result.stderr).toBe(3);
+    // The first is killed printing; the second as it starts (the HTML staged by the first print is there yet).
+    expect(result.stdout).toContain("Chromium crashed while printing letter.md; starting it once more");
+    expect(result.stderr).toMatch(/Chromium crashed/);
+    expect(launches(dir)).toBe(2);
+    expect(readdirSync(join(dir, "out"))).toEqual([]);
+    await nothingLeft(dir);
+  });
+
   it("hanging at start: stopped after --timeout with a clear error, exit 3, nothing left running", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, "exec sleep 600");

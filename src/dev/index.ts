@@ -123,7 +123,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     await new Promise((r) => setImmediate(r));
     const html = standaloneHtml(tree);
     // The PDF first: Chromium prints while the DOCX is compiled here.
-    const printing = printer.print(html, letter.meta, doc.source, doc.name);
+    const printing = printer.print(html, letter.meta, doc.source, { label: doc.name });
     printing.catch(() => undefined);
     const docx = await compileDocx(letter, { templatesDir: options.templatesDir });
     const pdf = await printing;

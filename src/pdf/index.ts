@@ -18,6 +18,11 @@ export interface PdfOptions {
   timeout?: number;
   /** Record each step, named after `label`. */
   timings?: { timings: Timings; label: string };
+  /**
+   * Called once the document is loaded, when Chromium starts the long part (pagination and the
+   * print, each one request): the caller's thread has nothing to pass on until the PDF comes back.
+   */
+  onLayout?: () => void;
 }
 
 /** The page the document was printed in crashed (the browser may still be up). */
@@ -82,6 +87,7 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
           await page.emulateMediaType("print");
           await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
         });
+        options.onLayout?.();
         const laidOut = await step("paginate", () => paginatePage(page, { notes: meta.notes }));
         const pdf = await step("print", () =>
           page.pdf({

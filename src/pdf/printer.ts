@@ -94,15 +94,18 @@ export class Printer {
     return launching;
   }
 
-  /** Print one document (`name` is for messages, `label` for timings). */
-  async print(html: string, meta: FrontMatter, name: string, label = name): Promise<Uint8Array> {
+  /**
+   * Print one document (`name` is for messages, `label` for timings). `onLayout`: see
+   * {@link PdfOptions.onLayout} (called again if a crashed print is retried).
+   */
+  async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
     this.start();
     let retried = false;
     for (;;) {
       const generation = this.#generation;
       const browser = await this.#browser!;
       try {
-        return await this.#printIn(browser, html, meta, name, label);
+        return await this.#printIn(browser, html, meta, name, label, onLayout);
       } catch (error) {
         if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
@@ -122,7 +125,7 @@ export class Printer {
     }
   }
 
-  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string): Promise<Uint8Array> {
+  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -138,7 +141,7 @@ export class Printer {
       // A kept page, or a new one (also when the kept one failed to open).
       const kept = this.#idle.pop();
       page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
-      const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label } }), deadline]);
+      const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }), deadline]);
       reusable = true;
       return pdf;
     } finally {
