@@ -139,4 +139,37 @@ describe("the build command", () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain(`${bad}:6:9: error: Note [^a] is referenced but never defined`);
   });
+
+  it("the launcher runs the CLI from a V8 code cache, sets a damaged one aside and makes it again", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { readdirSync, readFileSync, statSync, writeFileSync } = await import("node:fs");
+    const { ROOT } = await import("./helpers.ts");
+    const dir = tempDir();
+    const good = source(dir, "good.md", GOOD);
+    // BROADSIDE_DEBUG: the launcher says when it cannot bundle the CLI and runs it through tsx.
+    const launch = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), ...args], { encoding: "utf8", cwd: dir, env: { ...process.env, BROADSIDE_DEBUG: "1" } });
+    const build = () => launch("build", good, "--out", join(dir, "out"), "--format", "html,docx");
+    for (let i = 0; i < 2; i++) {
+      const built = build(); // the second run starts from the cache the first made
+      expect(built.status).toBe(0);
+      expect(built.stderr).not.toContain("running through tsx");
+    }
+    const html = readFileSync(join(dir, "out/good.html"), "utf8");
+    const cacheDir = join(ROOT, "node_modules/.cache/broadside");
+    const newest = readdirSync(cacheDir).filter((n) => n.startsWith("cli-")).map((n) => join(cacheDir, n)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    const cache = readdirSync(newest).find((n) => /^code-build-[0-9a-f]+\.bin$/.test(n));
+    expect(cache, `a code cache in ${newest}`).toBeDefined();
+    const garbage = Buffer.alloc(4096, 7);
+    writeFileSync(join(newest, cache!), garbage);
+    const again = build();
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, "out/good.html"), "utf8")).toBe(html);
+    expect(readFileSync(join(newest, cache!)).equals(garbage)).toBe(false);
+    // `check` imports modules as it goes: from its cache too (twice: the first run makes it).
+    for (let i = 0; i < 2; i++) {
+      const checked = launch("check", good);
+      expect(checked.status, checked.stderr).toBe(0);
+      expect(checked.stderr).not.toContain("internal error");
+    }
+  });
 });

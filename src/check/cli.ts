@@ -4,6 +4,9 @@
  * Checks each source (parse, numbering pass, then every rule) and, with `--outputs`, the built
  * documents in that folder. Exit 1 on any error (with `--strict`, on any warning too).
  */
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
 import { parseLetter, readSource } from "../letter.ts";
@@ -21,8 +24,6 @@ export interface CheckArgs {
 
 /** The built documents of each source in `dir`, read back and compared (src/verify). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
-  const { existsSync } = await import("node:fs");
-  const { basename, join } = await import("node:path");
   const { VFile } = await import("vfile");
   const { verifyOutputs } = await import("../verify/index.ts");
   const report = new VFile({ path: dir });
@@ -77,7 +78,6 @@ export function toJson(files: VFile[]) {
 
 /** `npm run check` from the command line; `usage` makes the error for wrong options (exit 2). */
 export async function checkCommand(argv: string[], defaultSources: () => Promise<string[]>, usage: (message: string) => Error): Promise<number> {
-  const { parseArgs } = await import("node:util");
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

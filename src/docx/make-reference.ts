@@ -113,7 +113,9 @@ export async function makeReference(): Promise<Uint8Array> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // No top-level await: this module is also bundled into the CLI, as CommonJS (src/launch.mjs).
   const path = join(ROOT, "templates/reference.docx");
-  await writeAtomic(path, await makeReference());
-  console.log(`wrote ${path}`);
+  void makeReference()
+    .then((bytes) => writeAtomic(path, bytes))
+    .then(() => console.log(`wrote ${path}`));
 }

@@ -4,6 +4,7 @@
  * a PDF is wanted.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Readable, Writable } from "node:stream";
 import type { Browser, ConnectionTransport } from "puppeteer-core";
 import { type ChromiumExit, noteBrowser, type SpawnedChromium, spawnChromium } from "./chromium.mjs";
@@ -29,7 +30,9 @@ export async function findBrowser(): Promise<string | undefined> {
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
   let found: string | undefined;
   try {
-    const { default: puppeteer } = await import("puppeteer");
+    // require, not import(): the CLI runs as a CommonJS bundle from a V8 code cache, where Node 20
+    // loses the callback a dynamic import of a module outside the bundle needs (src/launch.mjs).
+    const puppeteer = createRequire(import.meta.url)("puppeteer") as typeof import("puppeteer");
     const cached = puppeteer.executablePath();
     if (cached && existsSync(cached)) found = cached;
   } catch {
