@@ -43,7 +43,12 @@ usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outpu
   Checks the sources (every source/*.md by default) for the letter's own mistakes.
   --format json    messages as JSON on stdout
   --strict         warnings count as errors
-  --outputs dir    also read the built documents in dir back and prove they agree`;
+  --outputs dir    also read the built documents in dir back and prove they agree
+usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms]
+  Watches the sources and templates and serves a live preview on 127.0.0.1.
+  --port n         the port (0: any free one, printed)
+  --settle ms      how long a saved file must hold still before it is shown (default: 5;
+                   more for a network drive that writes files in pieces)`;
 
 class UsageError extends Error {}
 
@@ -72,7 +77,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals);
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals, (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,

@@ -4,7 +4,7 @@
  * it with Ctrl-C and find nothing left running.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers.ts";
@@ -143,5 +143,61 @@ describe("the dev watcher", () => {
     }
     expect(seen.map((s) => s.text)).toEqual([whole]);
     expect(seen[0].at - lastWrite).toBeGreaterThanOrEqual(quietMs - 1);
+  });
+});
+
+describe("npm run dev -- --settle 150 (a network drive that writes a file in pieces)", () => {
+  it("never shows a save still being written: the whole file is previewed, and no error of its halves", async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, "src"));
+    const letter = join(folder, "src", "a.md");
+    copyFileSync(join(ROOT, "test/fixtures/notes.md"), letter);
+    let said = "";
+    const server = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", "--settle", "150", "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
+    server.stdout!.on("data", (d) => (said += d));
+    server.stderr!.on("data", (d) => (said += d));
+    try {
+      const at = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said)?.[1], 60_000);
+      const page = async () => (await fetch(new URL("a.html", at))).text();
+      const events = await fetch(new URL("events", at));
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const pages: string[] = [];
+      const kinds: string[] = [];
+      const listening = (async () => {
+        let buffered = "";
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+          if (done) return;
+          buffered += value;
+          for (let m = /data: (\{[^\n]*\})\n/.exec(buffered); m; m = /data: (\{[^\n]*\})\n/.exec(buffered)) {
+            buffered = buffered.slice(m.index + m[0].length);
+            const { what } = JSON.parse(m[1]);
+            kinds.push(what);
+            if (what === "html") pages.push(await page());
+          }
+        }
+      })();
+      // The whole letter in 8 pieces, 15 ms apart: every piece but the last leaves a letter whose
+      // notes are cut off (an error, were it built).
+      const whole = `${readFileSync(letter, "utf8")}\nA closing paragraph, written last: WHOLE-SAVE-MARK.\n`;
+      const fd = openSync(letter, "w");
+      const piece = Math.ceil(whole.length / 8);
+      for (let i = 0; i < 8; i++) {
+        writeSync(fd, whole.slice(i * piece, (i + 1) * piece));
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      closeSync(fd);
+      await until("the whole text in the preview", async () => (await page()).includes("WHOLE-SAVE-MARK") || undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      await reader.cancel();
+      await listening;
+      expect(pages.length).toBeGreaterThan(0);
+      for (const shown of pages) expect(shown).toContain("WHOLE-SAVE-MARK");
+      expect(kinds, said).not.toContain("error");
+      expect(said).not.toContain("error:");
+    } finally {
+      server.kill("SIGINT");
+      await new Promise((r) => server.once("close", r));
+    }
   });
 });

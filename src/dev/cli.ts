@@ -1,5 +1,5 @@
 /**
- * `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir]`
+ * `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5]`
  * Ctrl-C stops the watcher, the server and the browser.
  */
 import { constants } from "node:os";
@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import type { SpawnedChromium } from "../pdf/chromium.mjs";
 import { startDev } from "./index.ts";
 
-export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium, launcherSignals?: { release(): void }): Promise<number> {
+export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium, launcherSignals?: { release(): void }, usage: (message: string) => Error = (message) => new Error(message)): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -16,16 +16,19 @@ export async function devCommand(args: string[], root: string, spawned?: Spawned
       source: { type: "string", default: join(root, "source") },
       out: { type: "string", default: join(root, "dist") },
       templates: { type: "string", default: join(root, "templates") },
+      settle: { type: "string", default: "5" },
     },
   });
+  const settleMs = Number(values.settle);
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);
   // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
   const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
   process.once("SIGINT", starting);
   process.once("SIGTERM", starting);
   launcherSignals?.release();
-  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, spawned });
+  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, spawned, settleMs });
   console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -5,7 +5,8 @@
  * messages over it.
  */
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
@@ -31,6 +32,11 @@ export interface DevOptions {
   log?: (line: string) => void;
   /** A Chromium started before the CLI was loaded (src/launch.mjs). */
   spawned?: SpawnedChromium;
+  /**
+   * How long a saved file must hold still before it is shown, in ms (default 5): more for a
+   * network drive that writes a file in pieces.
+   */
+  settleMs?: number;
 }
 
 interface Document {
@@ -71,6 +77,7 @@ const PREVIEW_SCRIPT = (name: string) => `
 export async function startDev(options: DevOptions): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const sourceDir = resolve(options.sourceDir);
+  const settleMs = options.settleMs ?? 5;
   const documents = new Map<string, Document>();
   const clients = new Set<ServerResponse>();
   // One browser for the whole session, with a page kept open between rebuilds.
@@ -86,15 +93,32 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     }
   };
 
+  /**
+   * A save is built as soon as it is seen (the watcher does not wait for the file to hold still),
+   * and shown only if the file was not written to meanwhile: the events of writes made while this
+   * thread parsed are let in first, and the file must have the size and time it had when it was
+   * read, `settleMs` (or the parse, if longer) after it was. Else the newer text is built
+   * instead (`again`), so a half-saved file is never shown; the wait overlaps the parse.
+   */
+  async function writtenSince(doc: Document, read: Stats | undefined, readAt: number): Promise<boolean> {
+    await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));
+    await new Promise((r) => setImmediate(r));
+    const now = await stat(doc.source).catch(() => undefined);
+    if (!read || !now || read.size !== now.size || read.mtimeMs !== now.mtimeMs) doc.again = true;
+    return doc.again;
+  }
+
   async function buildOnce(doc: Document) {
     const started = performance.now();
+    const readAt = performance.now();
+    const read = await stat(doc.source).catch(() => undefined);
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
     const letter = parseLetter(file);
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
-    doc.errors = !letter || file.messages.some((m) => m.fatal === true);
+    const errors = !letter || file.messages.some((m) => m.fatal === true);
     const report = () => {
       doc.messages = formatMessages([file]).split("\n").filter(Boolean);
       // The same findings as last time are not printed again, only counted.
@@ -103,14 +127,17 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       else if (printed) log(printed);
       doc.printed = printed;
     };
-    if (!letter || doc.errors) {
+    if (!letter || errors) {
+      if (await writtenSince(doc, read, readAt)) return; // the errors of a file still being written are not shown
+      doc.errors = true;
       report();
       log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
       notify(doc.name, "error");
       return;
     }
     const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
-    if (doc.again) return; // a newer save came in while compiling: build that instead
+    if (await writtenSince(doc, read, readAt)) return; // build the newer text instead
+    doc.errors = false;
     doc.tree = tree;
     doc.version++;
     const htmlMs = performance.now() - started;
@@ -174,11 +201,12 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   for (const name of (await readdir(sourceDir)).filter((n) => /\.md$/i.test(n)).sort()) documentFor(join(sourceDir, name));
   await Promise.all([...documents.values()].map(rebuild));
 
+  // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
   const watcher: Watcher = watchFolders([sourceDir, resolve(options.templatesDir)], (paths) => {
     const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
     const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
     for (const doc of new Set(targets)) void rebuild(doc);
-  });
+  }, 0);
 
   function preview(doc: Document, res: ServerResponse) {
     const nonce = randomBytes(12).toString("base64");
