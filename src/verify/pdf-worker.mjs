@@ -22,9 +22,20 @@ console.log = (...args) => {
   log(...args);
 };
 
+// pdf.js's build for Node ("legacy") replaces some of the engine's own functions with core-js
+// versions, for engines that lack them or get them wrong: Array.prototype.push (for a V8 bug
+// with read-only lengths), JSON.parse and JSON.stringify (for proposals pdf.js does not use).
+// Node 20's are right, and much faster: core-js's push alone was a fifth of reading a long PDF.
+// So they are put back once pdf.js has loaded (what it only adds, it keeps).
+const NATIVE = [
+  [Array.prototype, "push"],
+  [JSON, "parse"],
+  [JSON, "stringify"],
+].map(([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)]);
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
 // The "fake worker" pdf.js uses in Node, loaded here rather than on the first document.
 globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+for (const [owner, key, descriptor] of NATIVE) Object.defineProperty(owner, key, descriptor);
 
 
 /** A destination as [page index, x, y] (x, y null when the destination gives none). */

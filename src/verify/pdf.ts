@@ -3,8 +3,8 @@
  * PDF reader, pure JavaScript: no system tools).
  *
  * pdf.js runs in a worker thread (pdf-worker.mjs), for three reasons: its legacy build for
- * Node replaces built-ins such as `Array.prototype.push` with core-js versions, which must not
- * slow down the rest of a build; under `tsx` every module goes through the TypeScript loader,
+ * Node replaces built-ins such as `Array.prototype.push` with slower core-js versions, which
+ * must not touch the rest of a build (the worker puts Node's back once pdf.js is loaded); under `tsx` every module goes through the TypeScript loader,
  * which costs half a second for pdf.js's 3 MB of JavaScript, while a worker started without
  * the loader imports it in about 0.2 s; and the PDF is read while the HTML and the DOCX are.
  * `preparePdfReader()` starts the worker (and pdf.js loading) ahead of time.
