@@ -12,7 +12,7 @@ import { unified } from "unified";
 import { VFile } from "vfile";
 import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
 import { fail, hasErrors } from "./messages.ts";
-import { remarkFastEmailAutolinks } from "./parse-speed.ts"; // also micromark in linear time, before anything is parsed
+import { remarkFastEmailAutolinks } from "./parse-speed.ts"; // importing it also makes micromark linear-time, before anything is parsed
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource, remarkDepthGuard } from "./safety.ts";
 

@@ -110,7 +110,6 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 
   async function buildOnce(doc: Document) {
     const started = performance.now();
-    const readAt = performance.now();
     const read = await stat(doc.source).catch(() => undefined);
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
@@ -128,7 +127,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       doc.printed = printed;
     };
     if (!letter || errors) {
-      if (await writtenSince(doc, read, readAt)) return; // the errors of a file still being written are not shown
+      if (await writtenSince(doc, read, started)) return; // the errors of a file still being written are not shown
       doc.errors = true;
       report();
       log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
@@ -136,7 +135,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       return;
     }
     const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
-    if (await writtenSince(doc, read, readAt)) return; // build the newer text instead
+    if (await writtenSince(doc, read, started)) return; // build the newer text instead
     doc.errors = false;
     doc.tree = tree;
     doc.version++;
@@ -268,8 +267,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
    * A fresh process parses a letter several times slower than a warm one: V8 compiles and
    * optimises the parser while it runs. So once the server is up, each letter is parsed and
    * compiled to HTML a few more times in the idle time, the results thrown away, and the first
-   * save of a session is previewed about as fast as the twentieth (the bench measures both). A save
-   * stops it: a rebuild waits for one round of one letter at most.
+   * saves of a session are previewed about as fast as later ones. A save stops it: a rebuild
+   * waits for one round of one letter at most.
    */
   let closing = false;
   async function warmUp(rounds = 6) {
