@@ -22,7 +22,7 @@ import { type SpawnedChromium, spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
-import { watchFolders, type Watcher } from "./watch.ts";
+import { sameFile, watchFolders, type Watcher } from "./watch.ts";
 
 export interface DevOptions {
   sourceDir: string;
@@ -42,9 +42,8 @@ export interface DevOptions {
 interface Document {
   source: string;
   name: string;
-  /** The last good preview tree, and its version. */
+  /** The last good preview tree. */
   tree?: HastRoot;
-  version: number;
   messages: string[];
   /** The messages as last printed to the terminal. */
   printed?: string;
@@ -104,7 +103,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));
     await new Promise((r) => setImmediate(r));
     const now = await stat(doc.source).catch(() => undefined);
-    if (!read || !now || read.size !== now.size || read.mtimeMs !== now.mtimeMs) doc.again = true;
+    if (!read || !now || !sameFile(read, now)) doc.again = true;
     return doc.again;
   }
 
@@ -138,7 +137,6 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     if (await writtenSince(doc, read, started)) return; // build the newer text instead
     doc.errors = false;
     doc.tree = tree;
-    doc.version++;
     const htmlMs = performance.now() - started;
     // The preview is announced first, and the check runs right after: the page it reloads is
     // served by this thread, so only once the check's findings are in it.
@@ -191,7 +189,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const source = resolve(path);
     let doc = documents.get(source);
     if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), version: 0, messages: [], errors: false, again: false };
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
       documents.set(source, doc);
     }
     return doc;

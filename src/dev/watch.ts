@@ -20,6 +20,9 @@ interface Look {
   stats: Promise<Stats | undefined>;
 }
 
+/** Whether two looks at a file saw the same file: same size, same time of the last write. */
+export const sameFile = (a: Stats, b: Stats) => a.size === b.size && a.mtimeMs === b.mtimeMs;
+
 const look = (path: string): Look => ({ at: performance.now(), stats: stat(path).catch(() => undefined) });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -33,7 +36,7 @@ async function settled(path: string, quietMs: number, first: Look): Promise<numb
     await sleep(quietMs - (performance.now() - earlier.at));
     const [before, later] = [await earlier.stats, look(path)];
     const after = await later.stats;
-    if (!before || !after || (before.size === after.size && before.mtimeMs === after.mtimeMs)) return later.at;
+    if (!before || !after || sameFile(before, after)) return later.at;
     earlier = later;
   }
   return earlier.at;
