@@ -26,7 +26,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "src");
 const CACHE = join(ROOT, "node_modules", ".cache", "broadside");
 // Loaded at run time from node_modules: heavy, or with files of their own beside them.
-const EXTERNAL = ["puppeteer", "pdfjs-dist", "esbuild", "tsx", "@fontsource/*"];
+const EXTERNAL = ["puppeteer", "esbuild", "tsx", "@fontsource/*"];
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

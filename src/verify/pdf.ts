@@ -1,13 +1,16 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (Mozilla's
- * PDF reader, pure JavaScript: no system tools).
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with our own PDF reader
+ * (pdf-file.mjs: pure JavaScript, no system tools, and no code shared with the compilers). It
+ * reads the file's objects, each page's link annotations, the text each page draws with its
+ * positions and marked content, and the structure tree. (It replaced pdf.js, which read the
+ * same but took 12 ms a page to lay out every glyph as a viewer would: 2.4–2.8 s for the
+ * letter ×50 on two workers, against 0.4–0.6 s now; the two readings were compared equal on
+ * the letter and ×50 before the switch.)
  *
- * pdf.js runs in a worker thread (pdf-worker.mjs), for three reasons: its legacy build for
- * Node replaces built-ins such as `Array.prototype.push` with slower core-js versions, which
- * must not touch the rest of a build (the worker puts Node's back once pdf.js is loaded); under `tsx` every module goes through the TypeScript loader,
- * which costs half a second for pdf.js's 3 MB of JavaScript, while a worker started without
- * the loader imports it in about 0.2 s; and the PDF is read while the HTML and the DOCX are.
- * `preparePdfReader()` starts the worker (and pdf.js loading) ahead of time.
+ * The reader runs in a worker thread (pdf-worker.mjs), so that the PDF is read while the
+ * HTML and the DOCX are. `preparePdfReader()` starts it ahead of time. (A second worker taking
+ * every other page of a long PDF no longer pays: each must read the file's objects and
+ * structure tree, and the letter ×50 took 0.8–0.9 s on two against 0.64–0.68 s on one.)
  *
  * What the reader takes from the PDF:
  *
@@ -16,7 +19,7 @@
  *   `note-3`. A link to a destination named `note-<digits>` is taken for a note call, and that
  *   name is used for nothing else: what the call shows is read off the page, and where it
  *   leads is worked out from the destination's position.
- * - Calls: the characters drawn inside a call link's rectangle (from pdf.js text items;
+ * - Calls: the characters drawn inside a call link's rectangle (from the reader's text items;
  *   within an item, characters are placed by equal shares of its width). Calls are in
  *   content-stream order, page by page: the order Chromium draws the text, which is the order
  *   of the HTML (a table cell's call comes in cell order, not by height on the page).
@@ -49,34 +52,10 @@
  *   without tags, the top or bottom line is, when it is a page counter or recurs at the same
  *   height on another page.)
  */
-import { stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+// What the worker sends: see pdf-file.mjs.
+import type { PdfLink, PdfListItem, PdfPage, PdfText } from "./pdf-file.mjs";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
-
-/** What the worker sends: see pdf-worker.mjs. */
-interface PdfLink {
-  rect: [number, number, number, number];
-  name: string | null;
-  /** [page index, x, y] in the destination's coordinates; null when it resolves to no page. */
-  dest: [number, number | null, number | null] | null;
-  external: boolean;
-}
-interface PdfPage {
-  view: number[];
-  links: PdfLink[];
-}
-/** [str, x, y (baseline), width, font size, end of line, marked-content depth, marked-content id] */
-type PdfItem = [string, number, number, number, number, boolean, number, string | null];
-/** A list item of a tagged page: the marked-content ids of its label and of the rest. */
-interface PdfListItem {
-  label: string[];
-  body: string[];
-}
-interface PdfText {
-  items: PdfItem[];
-  lis: PdfListItem[];
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* The worker                                                                                  */
@@ -134,7 +113,7 @@ class PdfWorker {
       return await new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new Error(`pdf.js took more than ${TIMEOUT / 1000} s`));
+          reject(new Error(`the PDF reader took more than ${TIMEOUT / 1000} s`));
           void this.worker.terminate();
         }, TIMEOUT);
         timer.unref();
@@ -147,19 +126,15 @@ class PdfWorker {
   }
 }
 
-/** The readers' workers: one, and a second for a long PDF (see readPdf). */
-const workers: (PdfWorker | undefined)[] = [];
+let worker: PdfWorker | undefined;
 
-function pdfWorker(k = 0): PdfWorker {
-  if (!workers[k] || workers[k].dead) workers[k] = new PdfWorker();
-  return workers[k];
+function pdfWorker(): PdfWorker {
+  if (!worker || worker.dead) worker = new PdfWorker();
+  return worker;
 }
 
-/** A PDF this large (bytes) is read by two workers, each taking every other page: the letter ×50 (231 pages) in half the time on two cores. */
-const SHARED_READ_BYTES = 1_500_000;
-
 /**
- * Start the PDF reader's worker and load pdf.js now, so that a later `readPdf` does not
+ * Start the PDF reader's worker now, so that a later `readPdf` does not
  * wait for it (call it when a build starts). It keeps no process alive.
  */
 export function preparePdfReader(): void {
@@ -236,13 +211,8 @@ export async function readPdf(path: string): Promise<Reading> {
   // One request: the worker opens the file, takes the text of the pages that can hold calls or
   // notes (the rule below, given to it as the call destinations' pattern) and closes it, with
   // no round trip to this thread, which may be busy reading the other formats meanwhile.
-  const share = (await stat(path)).size > SHARED_READ_BYTES && availableParallelism() > 1 ? 2 : 1;
-  const parts = await Promise.all(
-    Array.from({ length: share }, (_, k) =>
-      pdfWorker(k).request<{ pages: PdfPage[]; texts: Record<number, PdfText> }>({ type: "read", path, calls: CALL_DESTINATION.source, share: { of: share, index: k } }),
-    ),
-  );
-  return readPages(parts[0].pages, Object.assign({}, ...parts.map((part) => part.texts)));
+  const { pages, texts } = await pdfWorker().request<{ pages: PdfPage[]; texts: Record<number, PdfText> }>({ type: "read", path, calls: CALL_DESTINATION.source });
+  return readPages(pages, texts);
 }
 
 function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
