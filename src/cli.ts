@@ -75,6 +75,10 @@ export interface LaunchContext {
 
 async function main(argv: string[], context: LaunchContext): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return 0;
+  }
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals, (message) => new UsageError(message));

@@ -103,6 +103,15 @@ describe("the build command", () => {
     expect(wrongCommand.stderr).toContain("usage: npm run build");
   });
 
+  it("prints the usage on --help, -h or help, and exits 0", async () => {
+    for (const asked of ["--help", "-h", "help"]) {
+      const { code, stdout, stderr } = await cli([asked]);
+      expect(code, asked).toBe(0);
+      expect(stdout, asked).toMatch(/^usage: npm run build[\s\S]*usage: npm run check[\s\S]*usage: npm run dev/);
+      expect(stderr, asked).toBe("");
+    }
+  });
+
   it("reports a source that does not exist as an error on that file", async () => {
     const dir = tempDir();
     const { code, stderr } = await cli(["build", join(dir, "missing.md"), "--out", join(dir, "out"), "--format", "html"]);
