@@ -139,6 +139,28 @@ describe("the PDF reader", () => {
     expect([call[4], call[6], call[7]]).toEqual([6, 1, "0_mc1"]);
   });
 
+  it("reads a PDF that refers to itself in circles once, and ends", () => {
+    const file = pdf([
+      "<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 8 0 R >>",
+      // The page tree holds itself and the page twice.
+      "<< /Type /Pages /Kids [3 0 R 2 0 R 3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R /Y 7 0 R >> >> /StructParents 0 >>",
+      stream("<< >>", "/P <</MCID 0>> BDC BT /F1 10 Tf 72 700 Td (Once) Tj ET EMC /X Do /Y Do"),
+      SIMPLE_FONT,
+      // A form that draws itself, twice over.
+      stream("<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>", "BT /F1 10 Tf 72 600 Td (Form) Tj ET /X Do /X Do"),
+      // A form whose length is itself.
+      "<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Length 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>\nstream\nBT /F1 10 Tf 72 500 Td (Seven) Tj ET\nendstream",
+      "<< /Type /StructTreeRoot /K [9 0 R] >>",
+      // A list item that holds itself.
+      "<< /S /LI /P 8 0 R /Pg 3 0 R /K [0 9 0 R 9 0 R] >>",
+    ]);
+    const { pages, texts } = readPdfBytes(file, /^note-\d+$/);
+    expect(pages).toHaveLength(1);
+    expect((texts[0].items as Item[]).map((i) => i[0]).filter((t) => t.trim())).toEqual(["Once", "Form", "Seven"]);
+    expect(texts[0].lis).toEqual([{ label: [], body: ["0_mc0"] }]);
+  });
+
   it("refuses what it cannot read, saying why", () => {
     const base = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"];
     expect(() => readPdfBytes(pdf([...base, ["<< /Filter /LZWDecode >>", Buffer.from("x")]]), /^note-/)).toThrow(/LZWDecode filter/);

@@ -344,7 +344,7 @@ export class PdfFile {
     };
     let pos = 0;
     for (let k = 0; k < index.length; k += 2) {
-      for (let i = 0; i < index[k + 1]; i++) {
+      for (let i = 0; i < index[k + 1] && pos + w0 + w1 + w2 <= data.length; i++) {
         const type = field(pos, w0, 1);
         const a = field(pos + w0, w1, 0);
         const b = field(pos + w0 + w1, w2, 0);
@@ -393,6 +393,9 @@ export class PdfFile {
     if (!(value instanceof Ref)) return value;
     const key = value.num;
     if (this.cache.has(key)) return this.cache.get(key);
+    // An object whose reading needs itself (a /Length or an object stream that refers to its
+    // own object) is no object.
+    this.cache.set(key, null);
     const entry = this.xref.get(key);
     let result = null;
     if (entry && "offset" in entry) result = this.objectAt(entry.offset);
@@ -443,9 +446,15 @@ export class PdfFile {
   /** The pages in order: [ref key, dict with inherited Resources and MediaBox]. */
   pages() {
     const out = [];
+    const seen = new Set();
     const walk = (ref, inherited, depth) => {
+      // A page tree that holds a node twice (or itself) is read once through each node.
+      if (ref instanceof Ref) {
+        if (seen.has(ref.key)) return;
+        seen.add(ref.key);
+      }
       const node = this.resolve(ref);
-      if (!node || depth > 64) return;
+      if (!node || typeof node !== "object" || depth > 64) return;
       const here = { Resources: node.Resources ?? inherited.Resources, MediaBox: node.MediaBox ?? inherited.MediaBox };
       if (node.Type?.name === "Pages" || (node.Kids && node.Type?.name !== "Page")) {
         for (const kid of this.resolve(node.Kids) ?? []) walk(kid, here, depth + 1);
@@ -587,7 +596,8 @@ function loadFont(pdf, dict) {
         i += 2;
       } else {
         const width = pdf.resolve(w[i + 2]);
-        for (let c = first; c <= next; c++) widths.set(c, width);
+        // Codes are 2 bytes: a wider range is a broken (or hostile) font.
+        for (let c = Math.max(first, 0); c <= Math.min(next, 0xffff); c++) widths.set(c, width);
         i += 3;
       }
     }
@@ -681,6 +691,7 @@ export function pageText(pdf, page, pageIndex) {
     LAST[LSIZE] = size;
   };
 
+  const forms = new Set();
   const draw = (content, resources, ctm0, depth) => {
     if (depth > 16) return;
     const xobjects = pdf.resolve(resources?.XObject);
@@ -899,9 +910,12 @@ export function pageText(pdf, page, pageIndex) {
           break;
         case "Do": {
           const form = pdf.resolve(xobjects?.[ops[0]?.name]);
-          if (form instanceof Stream && form.dict.Subtype?.name === "Form") {
+          // A form drawn inside itself is drawn once.
+          if (form instanceof Stream && form.dict.Subtype?.name === "Form" && !forms.has(form)) {
             const matrix = pdf.resolve(form.dict.Matrix) ?? IDENTITY;
+            forms.add(form);
             draw(latin1(pdf.decode(form)), pdf.resolve(form.dict.Resources) ?? resources, mul(matrix, ctm), depth + 1);
+            forms.delete(form);
           }
           break;
         }
@@ -1009,8 +1023,11 @@ export function listItemsByPage(pdf, pageIndex) {
   const isDict = (value) => value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Stream) && !(value instanceof Name);
   const typeOf = (dict) => (dict.Type instanceof Name ? dict.Type.name : null);
   /** The contents of an element, by page: page index → ids in order. */
+  /** The elements being read, outer first: an element inside itself is not read again. */
+  const path = new Set();
   const contents = (elem, out, depth) => {
-    if (depth > 256) return out;
+    if (depth > 256 || path.has(elem)) return out;
+    path.add(elem);
     const pg = elem.Pg instanceof Ref ? pageIndex.get(elem.Pg.key) : undefined;
     for (const kid of kidsOf(elem)) {
       if (Number.isInteger(kid)) {
@@ -1025,6 +1042,7 @@ export function listItemsByPage(pdf, pageIndex) {
         }
       }
     }
+    path.delete(elem);
     return out;
   };
   const add = (out, page, id) => {
@@ -1047,6 +1065,7 @@ export function listItemsByPage(pdf, pageIndex) {
     if (role(elem) === "LI") {
       const label = new Map();
       const body = new Map();
+      path.add(elem);
       for (const kid of kidsOf(elem)) {
         // A kid that is an element is read whole; an MCID or a reference, as the LI's own content.
         const element = isDict(kid) && typeOf(kid) !== "MCR" && typeOf(kid) !== "OBJR";
@@ -1057,6 +1076,7 @@ export function listItemsByPage(pdf, pageIndex) {
           for (const id of ids) add(target, page, id);
         }
       }
+      path.delete(elem);
       const pages = [...new Set([...label.keys(), ...body.keys()])];
       for (const page of pages) add(byPage, page, { label: label.get(page) ?? [], body: body.get(page) ?? [] });
     }
