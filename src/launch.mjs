@@ -169,8 +169,14 @@ function runKind(argv, spawned) {
 
 async function main() {
   const argv = process.argv.slice(2);
+  // The handlers go in before the browser starts: a Ctrl-C between its start and theirs would
+  // end this process by the signal itself, with no exit hook to kill the browser.
+  let signals = stopWhileLoading();
   const spawned = await startBrowserEarly(argv).catch(() => undefined);
-  const signals = spawned ? stopWhileLoading() : undefined;
+  if (!spawned) {
+    signals.release();
+    signals = undefined;
+  }
   let target;
   try {
     mkdirSync(CACHE, { recursive: true });
