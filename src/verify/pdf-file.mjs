@@ -4,12 +4,14 @@
 // shares no code with the compilers (it knows PDF, not our HTML).
 //
 // It reads what PDF writers write for text (ISO 32000-1): cross-reference tables and streams
-// (with their PNG predictors), object streams, Flate streams, Type0 fonts with 2-byte codes and
-// simple fonts with 1-byte codes, both through their ToUnicode maps, the text operators with
-// their state (Tm, Td, TD, T*, TL, Tc, Tw, Tz, Ts, Tf, Tj, TJ, ', "), the graphics state (q, Q,
-// cm), form XObjects, marked content (BMC, BDC, EMC), link annotations with destinations by name
-// (the catalog's Dests, or its Names tree) or explicit, and the structure tree's ParentTree. A
-// file it cannot read (another filter, an encrypted file) is an error, never a wrong reading.
+// (with their PNG predictors) over any number of incremental updates, object streams, Flate
+// streams, Type0 fonts with 2-byte codes and simple fonts with 1-byte codes, both through their
+// ToUnicode maps, the text operators with their state (Tm, Td, TD, T*, TL, Tc, Tw, Tz, Ts, Tf,
+// Tj, TJ, ', "), the graphics state (q, Q, cm), form XObjects, marked content (BMC, BDC, EMC),
+// link annotations with destinations by name (the catalog's Dests, or its Names tree) or
+// explicit, and the structure tree from its root (with its role map). A file it cannot read
+// (another filter, an encrypted file, a broken cross-reference table) is an error, never a wrong
+// reading; one that refers to itself in circles is read once through each node.
 //
 // It replaced pdf.js here: pdf.js reads everything a viewer needs (fonts, images, every glyph's
 // transform through its general text-layout code), and took 12 ms a page; this takes what the

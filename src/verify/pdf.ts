@@ -4,7 +4,7 @@
  * reads the file's objects, each page's link annotations, the text each page draws with its
  * positions and marked content, and the structure tree. (It replaced pdf.js, which read the
  * same but took 12 ms a page to lay out every glyph as a viewer would: 2.4–2.8 s for the
- * letter ×50 on two workers, against 0.4–0.6 s now; the two readings were compared equal on
+ * letter ×50 on two workers, against 0.6 s now on one; the two readings were compared equal on
  * the letter and ×50 before the switch.)
  *
  * The reader runs in a worker thread (pdf-worker.mjs), so that the PDF is read while the
