@@ -8,8 +8,9 @@
  * work. Should the bundle fail to build, the CLI runs through tsx as before.
  *
  * The bundle is one CommonJS file, compiled with a V8 code cache: Node 20 has no compile cache
- * for ES modules, and a cold run spent ~0.1 s compiling the same functions every time. The first run of a kind (a build with a PDF, one without, `check`, `dev`; and per set of
- * Node flags, which V8 checks) saves the code of every function it ran; the next ones start from
+ * for ES modules, and a cold run spent ~0.1 s compiling the same functions every time. The
+ * first run of a kind (a build with a PDF, one without, `check`, `dev`; and per set of Node
+ * flags, which V8 checks) saves the code of every function it ran; the next ones start from
  * it (measured: loading the CLI 141 → 72 ms, an HTML + DOCX build 0.45 → 0.41 s). Puppeteer is in
  * the file too; V8 compiles it only for a PDF. Node 20 loses the callback a dynamic `import()`
  * needs in code run from a cache, so the bundle may not `import()` a module outside it: the

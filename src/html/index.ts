@@ -27,8 +27,6 @@ export interface HtmlOptions {
 export interface HtmlResult {
   /** The standalone document. */
   html: string;
-  /** The same document as a tree, for callers that want to read or serve it (without the CSP `<meta>`). */
-  tree: HastRoot;
 }
 
 /** Ids used for note calls and notes; the PDF links and tests rely on them. */
@@ -169,8 +167,7 @@ function withRawHtml(tree: HastRoot): HastRoot {
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<HtmlResult> {
-  const tree = await compileHtmlTree(letter, options);
-  return { html: standaloneHtml(tree), tree };
+  return { html: standaloneHtml(await compileHtmlTree(letter, options)) };
 }
 
 /**

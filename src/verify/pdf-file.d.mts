@@ -14,7 +14,6 @@ export interface PdfLink {
 }
 
 export interface PdfPage {
-  view: number[];
   links: PdfLink[];
 }
 

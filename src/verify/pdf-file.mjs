@@ -445,7 +445,7 @@ export class PdfFile {
     return this.resolve(this.trailer.Root);
   }
 
-  /** The pages in order: [ref key, dict with inherited Resources and MediaBox]. */
+  /** The pages in order: their object number, dictionary and (inherited) resources. */
   pages() {
     const out = [];
     const seen = new Set();
@@ -457,12 +457,12 @@ export class PdfFile {
       }
       const node = this.resolve(ref);
       if (!node || typeof node !== "object" || depth > 64) return;
-      const here = { Resources: node.Resources ?? inherited.Resources, MediaBox: node.MediaBox ?? inherited.MediaBox };
+      const resources = node.Resources ?? inherited;
       if (node.Type?.name === "Pages" || (node.Kids && node.Type?.name !== "Page")) {
-        for (const kid of this.resolve(node.Kids) ?? []) walk(kid, here, depth + 1);
-      } else out.push({ key: ref instanceof Ref ? ref.key : null, dict: node, resources: this.resolve(here.Resources), mediaBox: (this.resolve(here.MediaBox) ?? [0, 0, 612, 792]).map((v) => this.resolve(v)) });
+        for (const kid of this.resolve(node.Kids) ?? []) walk(kid, resources, depth + 1);
+      } else out.push({ key: ref instanceof Ref ? ref.key : null, dict: node, resources: this.resolve(resources) });
     };
-    walk(this.catalog.Pages, {}, 0);
+    walk(this.catalog.Pages, undefined, 0);
     return out;
   }
 
@@ -1101,7 +1101,7 @@ export function readPdfBytes(bytes, calls) {
   const pdf = new PdfFile(bytes);
   const pages = pdf.pages();
   const pageIndex = new Map(pages.map((p, i) => [p.key, i]));
-  const read = pages.map((page, p) => ({ view: page.mediaBox, links: pageLinks(pdf, page, pageIndex) }));
+  const read = pages.map((page) => ({ links: pageLinks(pdf, page, pageIndex) }));
   const wanted = new Set();
   let targets = 0;
   read.forEach((page, p) => {

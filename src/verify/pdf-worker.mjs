@@ -1,8 +1,8 @@
 // The PDF reader, run in a worker thread (see pdf.ts for why): it opens the file and hands
 // back, as plain data, what the reader in pdf.ts works on. Plain JavaScript, so that it runs
-// without the TypeScript loader; the shapes it sends are `PdfPage`/`PdfText` in pdf.ts.
+// without the TypeScript loader; the shapes it sends are typed in pdf-file.d.mts.
 //
-// Requests: { id, type: "read", path, calls } → { pages: [{ view, links }], texts: { [page]:
+// Requests: { id, type: "read", path, calls } → { pages: [{ links }], texts: { [page]:
 // { items, lis } } } (see readPdfBytes in pdf-file.mjs).
 import { readFile } from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
