@@ -5,16 +5,13 @@
 import { open } from "node:fs/promises";
 import type { List, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
-import remarkFrontmatter from "remark-frontmatter";
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import { unified } from "unified";
 import { VFile } from "vfile";
 import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
 import { fail, hasErrors } from "./messages.ts";
-import { remarkFastEmailAutolinks } from "./parse-speed.ts"; // importing it also makes micromark linear-time, before anything is parsed
+import { parseMarkdown } from "./markdown.ts";
+import { type PartCache, parseInParts } from "./parse-parts.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
-import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource, remarkDepthGuard } from "./safety.ts";
+import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
 declare module "mdast" {
   interface ListData {
@@ -29,8 +26,6 @@ export interface Letter {
   meta: FrontMatter;
   notes: NoteTable;
 }
-
-const parser = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkFastEmailAutolinks);
 
 const DEFAULT_SIGNATORIES = /^(signed by|signatories|signatures)\b/i;
 
@@ -56,8 +51,12 @@ export async function readSource(path: string): Promise<VFile> {
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
+ *
+ * `parts`: for `npm run dev`, which parses the same source again after each save. The source is
+ * parsed in parts, and a part whose text did not change since the last parse is taken from
+ * there (parse-parts.ts); the tree is the same as a parse of the whole.
  */
-export function parseLetter(file: VFile, options: SafetyOptions = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { parts?: PartCache } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -67,7 +66,7 @@ export function parseLetter(file: VFile, options: SafetyOptions = {}): Letter | 
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
-  const tree = parser.parse(file);
+  const tree = options.parts ? parseInParts(source, options.parts) : parseMarkdown(source);
   const toml = tree.children.find((node) => (node.type as string) === "toml");
   if (toml) {
     fail(file, "Front matter must be YAML between `---` lines, not TOML", toml, "front-matter-language");

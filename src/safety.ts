@@ -8,7 +8,7 @@
  *   CRLF or CR line endings read as LF, so all of them build the same documents;
  * - characters XML cannot hold (C0 controls but tab and newline, U+FFFE, U+FFFF, lone surrogates)
  *   are a warning at their place and are left out of every output;
- * - nesting deeper than {@link MAX_DEPTH} levels is an error, found by {@link remarkDepthGuard} as
+ * - nesting deeper than {@link MAX_DEPTH} levels is an error, found by `remarkDepthGuard` (markdown.ts) as
  *   the tree is made, before anything walks it recursively;
  * - raw HTML is left out with a warning, unless the build allows it: then it is kept and cleaned
  *   by {@link SAFE_HTML_SCHEMA}, with a warning where the cleaning removes something;
@@ -24,10 +24,10 @@ import type { Element, Root as HastRoot, RootContent as HastContent } from "hast
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
 import type { Definition, Html, Image, ImageReference, Link, LinkReference, Nodes, Parents, Root } from "mdast";
-import type { Processor } from "unified";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
+import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
 import { fail, warn } from "./messages.ts";
 
 /** A source larger than this is refused before it is read. */
@@ -36,8 +36,6 @@ export const MAX_SOURCE_BYTES = 12 * 1024 * 1024;
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** An image with more pixels than this is refused (it would take the PDF renderer's memory). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
-/** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
-export const MAX_DEPTH = 100;
 /** At most this many messages per rule and file; then one that says how many more there are. */
 const MAX_REPORTS = 20;
 
@@ -362,37 +360,6 @@ export function prescanSource(source: string, file: VFile): boolean {
   return true;
 }
 
-/* ------------------------------------------------------------------ depth */
-
-/** Where a tree was cut because it nests deeper than {@link MAX_DEPTH}. */
-const tooDeep = new WeakMap<Root, Nodes>();
-
-/**
- * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
- * walks the tree recursively, cut every subtree deeper than {@link MAX_DEPTH} levels (iteratively)
- * and remember where, so that a source nested thousands of levels deep is an error, not a crash.
- */
-export function remarkDepthGuard(this: Processor) {
-  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
-  (data.fromMarkdownExtensions ??= []).push({
-    transforms: [
-      (tree: Root) => {
-        const stack: [Nodes, number][] = [[tree, 0]];
-        while (stack.length) {
-          const [node, depth] = stack.pop()!;
-          if (!("children" in node)) continue;
-          if (depth >= MAX_DEPTH) {
-            if (!tooDeep.has(tree)) tooDeep.set(tree, node);
-            (node as { children: Nodes[] }).children = [];
-            continue;
-          }
-          for (const child of node.children) stack.push([child as Nodes, depth + 1]);
-        }
-      },
-    ],
-  });
-}
-
 /* ------------------------------------------------------------------ the pass */
 
 /**
@@ -400,7 +367,7 @@ export function remarkDepthGuard(this: Processor) {
  * (it is nested too deep); other errors are messages in `file` and the caller stops on them.
  */
 export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}): boolean {
-  const deep = tooDeep.get(tree);
+  const deep = cutTooDeep(tree);
   if (deep) {
     fail(file, `The Markdown is nested more than ${MAX_DEPTH} levels deep (quotes in lists in quotes…, or runs of emphasis marks); flatten it`, deep, "too-deep");
     return false;

@@ -18,6 +18,7 @@ import { checkLetter } from "../check/index.ts";
 import { compileDocx } from "../docx/index.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
+import { PartCache } from "../parse-parts.ts";
 import { type SpawnedChromium, spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
@@ -50,6 +51,8 @@ interface Document {
   errors: boolean;
   building?: Promise<void>;
   again: boolean;
+  /** The parts of the source as last parsed: a save parses again only the parts it changed. */
+  parts: PartCache;
 }
 
 export interface DevServer {
@@ -113,7 +116,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file);
+    const letter = parseLetter(file, { parts: doc.parts });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -189,7 +192,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const source = resolve(path);
     let doc = documents.get(source);
     if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false, parts: new PartCache() };
       documents.set(source, doc);
     }
     return doc;
@@ -276,7 +279,10 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         await new Promise((r) => setTimeout(r, 1));
         if (busy() || doc.errors) return;
         const file = await readSource(doc.source).catch(() => undefined);
-        const letter = file && !busy() ? parseLetter(file) : undefined;
+        // In parts, as a save parses, but with none kept: each round parses every part.
+        const parts = new PartCache();
+        parts.labels = doc.parts.labels;
+        const letter = file && !busy() ? parseLetter(file, { parts }) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }

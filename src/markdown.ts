@@ -1,0 +1,59 @@
+/**
+ * The Markdown parser every source goes through: remark with GFM and YAML front matter (TOML is
+ * recognised only to be refused), made linear-time and with fewer wasted attempts
+ * (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it, whole or in
+ * parts (parse-parts.ts, for `npm run dev`).
+ */
+import type { Nodes, Root } from "mdast";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { type Processor, unified } from "unified";
+import { remarkFastEmailAutolinks } from "./parse-speed.ts"; // importing it also makes micromark linear-time, before anything is parsed
+
+/** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
+export const MAX_DEPTH = 100;
+
+/** Where a tree was cut because it nests deeper than {@link MAX_DEPTH}. */
+const tooDeep = new WeakMap<Root, Pick<Nodes, "type" | "position">>();
+
+/** The first place where `tree` was cut for nesting deeper than {@link MAX_DEPTH}, if any. */
+export const cutTooDeep = (tree: Root) => tooDeep.get(tree);
+
+/** Record that `tree` was cut at `node` (a tree joined from parts takes its parts' cuts). */
+export function noteCutTooDeep(tree: Root, node: Pick<Nodes, "type" | "position">) {
+  if (!tooDeep.has(tree)) tooDeep.set(tree, node);
+}
+
+/**
+ * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
+ * walks the tree recursively, cut every subtree deeper than {@link MAX_DEPTH} levels (iteratively)
+ * and remember where, so that a source nested thousands of levels deep is an error, not a crash.
+ */
+export function remarkDepthGuard(this: Processor) {
+  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
+  (data.fromMarkdownExtensions ??= []).push({
+    transforms: [
+      (tree: Root) => {
+        const stack: [Nodes, number][] = [[tree, 0]];
+        while (stack.length) {
+          const [node, depth] = stack.pop()!;
+          if (!("children" in node)) continue;
+          if (depth >= MAX_DEPTH) {
+            noteCutTooDeep(tree, node);
+            (node as { children: Nodes[] }).children = [];
+            continue;
+          }
+          for (const child of node.children) stack.push([child as Nodes, depth + 1]);
+        }
+      },
+    ],
+  });
+}
+
+const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkFastEmailAutolinks);
+
+/** Parse Markdown into mdast (parse only: no transformer runs). */
+export function parseMarkdown(text: string): Root {
+  return processor.parse(text);
+}
