@@ -47,7 +47,7 @@ export interface Part {
   last: boolean;
 }
 
-/** Labels as written in the source that may be definitions: of links, and of notes (without `^`). */
+/** The labels a source defines, as mdast identifiers: of links, and of notes (without `^`). */
 export interface Labels {
   links: string[];
   notes: string[];
