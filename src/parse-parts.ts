@@ -195,14 +195,17 @@ function joinParts(parsed: ParsedPart[], parts: Part[]): Root {
   return tree;
 }
 
-/** Parsed parts of the last parse, by their text, place and the labels given; kept from one parse to the next. */
+/**
+ * Parsed parts of the last parse, by their place and text, kept from one parse to the next, and
+ * the labels the source defined then: every part kept was parsed with those labels defined.
+ */
 export class PartCache {
   parts = new Map<string, ParsedPart>();
   /** The labels the source defined at the last parse (as mdast identifiers). */
   labels: Labels | undefined;
 }
 
-const keyOf = (part: Part, labels: Labels) => `${part.first ? "first" : ""} ${part.last ? "last" : ""}\0${labels.links.join("\n")}\0${labels.notes.join("\n")}\0${part.text}`;
+const keyOf = (part: Part) => `${part.first ? "first" : ""} ${part.last ? "last" : ""}\0${part.text}`;
 
 /**
  * The tree of `source`: its parts whose text did not change since the last parse are taken from
@@ -232,13 +235,16 @@ export function parseParts(parts: Part[], cache: PartCache): Root | undefined {
   const kept = new Map<string, ParsedPart>();
   const parsed: ParsedPart[] = [];
   for (const part of parts) {
-    const key = keyOf(part, labels);
+    const key = keyOf(part);
     const one = cache.parts.get(key) ?? kept.get(key) ?? parsePart(part, labels);
     if (!one) return undefined;
     kept.set(key, one);
     parsed.push(one);
   }
-  const same = (given: string[], defined: string[]) => given.length === new Set(defined).size && given.every((label) => defined.includes(label));
+  const same = (given: string[], found: string[]) => {
+    const defined = new Set(found);
+    return given.length === defined.size && given.every((label) => defined.has(label));
+  };
   if (!same(labels.links, parsed.flatMap((p) => p.links)) || !same(labels.notes, parsed.flatMap((p) => p.notes))) return undefined;
   cache.parts = kept;
   return joinParts(parsed, parts);
@@ -279,6 +285,6 @@ function keepParts(tree: Root, parts: Part[], cache: PartCache) {
     return parsed;
   });
   const labels: Labels = { links: [...links].sort(), notes: [...notes].sort() };
-  parts.forEach((part, i) => cache.parts.set(keyOf(part, labels), kept[i]));
+  parts.forEach((part, i) => cache.parts.set(keyOf(part), kept[i]));
   cache.labels = labels;
 }
