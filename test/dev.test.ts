@@ -1,33 +1,35 @@
 /**
  * The preview server as an editor uses it: start it, change the source, see the new text in the
  * served HTML and a new PDF, break the source, see the error over the last good output, stop
- * it with Ctrl-C and find nothing left running.
+ * it with Ctrl-C and find nothing left running; and edit the letter the ways a writer does, and
+ * find after each save the HTML a build of the same text makes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VFile } from "vfile";
+import { compileHtml } from "../src/html/index.ts";
+import { parseLetter } from "../src/letter.ts";
 import { ROOT, tempDir } from "./helpers.ts";
 
 let dir: string;
-let child: ChildProcess;
-let output = "";
-let url = "";
-let browserPid = 0;
+/** The server the tests of `npm run dev` share. */
+let dev: DevProcess;
 
 const source = () => join(dir, "src", "a.md");
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000, said = () => dev.said): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${output}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${said()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-const fetchText = async (path: string) => (await fetch(new URL(path, url))).text();
+const fetchText = async (path: string) => (await fetch(new URL(path, dev.url))).text();
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -37,21 +39,41 @@ const alive = (pid: number) => {
   }
 };
 
+/**
+ * `npm run dev` on `folder`/src, writing to `folder`/out, with `extra` options: the process, what
+ * it printed so far (`said`), the address it serves and its browser's pid.
+ */
+interface DevProcess {
+  child: ChildProcess;
+  said: string;
+  url: string;
+  browserPid: number;
+}
+
+async function startDev(folder: string, extra: string[] = []): Promise<DevProcess> {
+  const server: DevProcess = { child: undefined as unknown as ChildProcess, said: "", url: "", browserPid: 0 };
+  server.child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
+  server.child.stdout!.on("data", (d) => (server.said += d));
+  server.child.stderr!.on("data", (d) => (server.said += d));
+  const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(server.said) ?? undefined, 60_000, () => server.said).catch((error) => {
+    server.child.kill("SIGKILL");
+    throw error;
+  });
+  server.url = line[1];
+  server.browserPid = Number(line[2]);
+  return server;
+}
+
 beforeAll(async () => {
   dir = tempDir();
   mkdirSync(join(dir, "src"));
   mkdirSync(join(dir, "out"));
   copyFileSync(join(ROOT, "test/fixtures/notes.md"), source());
-  child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", "--source", join(dir, "src"), "--out", join(dir, "out")], { cwd: ROOT });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(output) ?? undefined, 60_000);
-  url = line[1];
-  browserPid = Number(line[2]);
+  dev = await startDev(dir);
 });
 
 afterAll(() => {
-  if (child.exitCode === null) child.kill("SIGKILL");
+  if (dev && dev.child.exitCode === null) dev.child.kill("SIGKILL");
 });
 
 describe("npm run dev", () => {
@@ -60,13 +82,13 @@ describe("npm run dev", () => {
     expect(page).toContain("The first call is to zeta");
     expect(page).toContain('href="/a.pdf"');
     expect(await fetchText("/")).toContain('href="/a.html"');
-    const pdf = await fetch(new URL("a.pdf", url));
+    const pdf = await fetch(new URL("a.pdf", dev.url));
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
   });
 
   it("rebuilds once for a burst of saves, with the latest text, HTML first and then the PDF", async () => {
     const before = statSync(join(dir, "out", "a.pdf")).mtimeMs;
-    const builds = (output.match(/preview in/g) ?? []).length;
+    const builds = (dev.said.match(/preview in/g) ?? []).length;
     const text = readFileSync(source(), "utf8");
     // An editor that saves by writing a temporary file and renaming it over the source, 30 times in 300 ms.
     for (let i = 1; i <= 30; i++) {
@@ -78,10 +100,10 @@ describe("npm run dev", () => {
     await until("a new PDF", () => statSync(join(dir, "out", "a.pdf")).mtimeMs > before);
     await until("the PDF's text", () => execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Save number 30 calls zeta"));
     await new Promise((r) => setTimeout(r, 500));
-    const rebuilds = (output.match(/preview in/g) ?? []).length - builds;
+    const rebuilds = (dev.said.match(/preview in/g) ?? []).length - builds;
     expect(rebuilds).toBeGreaterThanOrEqual(1);
     expect(rebuilds).toBeLessThanOrEqual(2); // one for the burst (a second only if the burst straddled a build)
-    expect(output).not.toMatch(/Save number (?!30)\d+ calls zeta/);
+    expect(dev.said).not.toMatch(/Save number (?!30)\d+ calls zeta/);
   });
 
   it("rebuilds a letter whose check finds a mistake (a signatory listed twice), and shows the finding over it", async () => {
@@ -104,17 +126,17 @@ describe("npm run dev", () => {
     expect(page).toMatch(/a\.md:\d+:\d+: error: Note \[\^table\] is referenced but never defined/);
     expect(page).toContain("Save number 30 calls zeta");
     expect(execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" })).toContain("Save number 30 calls zeta");
-    expect(output).toContain("a: not rebuilt (errors above)");
+    expect(dev.said).toContain("a: not rebuilt (errors above)");
   });
 
   it("stops the browser and the server on Ctrl-C", async () => {
-    expect(alive(browserPid)).toBe(true);
-    child.kill("SIGINT");
-    const code = await until("the exit", () => child.exitCode ?? undefined, 20_000);
+    expect(alive(dev.browserPid)).toBe(true);
+    dev.child.kill("SIGINT");
+    const code = await until("the exit", () => dev.child.exitCode ?? undefined, 20_000);
     expect(code).toBe(0);
-    expect(output).toContain("broadside dev: stopping");
-    await until("the browser to end", () => !alive(browserPid), 10_000);
-    await expect(fetch(url)).rejects.toThrow();
+    expect(dev.said).toContain("broadside dev: stopping");
+    await until("the browser to end", () => !alive(dev.browserPid), 10_000);
+    await expect(fetch(dev.url)).rejects.toThrow();
   });
 });
 
@@ -152,12 +174,9 @@ describe("npm run dev -- --settle 150 (a network drive that writes a file in pie
     mkdirSync(join(folder, "src"));
     const letter = join(folder, "src", "a.md");
     copyFileSync(join(ROOT, "test/fixtures/notes.md"), letter);
-    let said = "";
-    const server = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", "--settle", "150", "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
-    server.stdout!.on("data", (d) => (said += d));
-    server.stderr!.on("data", (d) => (said += d));
+    const server = await startDev(folder, ["--settle", "150"]);
     try {
-      const at = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said)?.[1], 60_000);
+      const at = server.url;
       const page = async () => (await fetch(new URL("a.html", at))).text();
       const events = await fetch(new URL("events", at));
       const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -193,11 +212,62 @@ describe("npm run dev -- --settle 150 (a network drive that writes a file in pie
       await listening;
       expect(pages.length).toBeGreaterThan(0);
       for (const shown of pages) expect(shown).toContain("WHOLE-SAVE-MARK");
-      expect(kinds, said).not.toContain("error");
-      expect(said).not.toContain("error:");
+      expect(kinds, server.said).not.toContain("error");
+      expect(server.said).not.toContain("error:");
     } finally {
-      server.kill("SIGINT");
-      await new Promise((r) => server.once("close", r));
+      server.child.kill("SIGINT");
+      await new Promise((r) => server.child.once("close", r));
+    }
+  });
+});
+
+describe("npm run dev, parsing only what a save changed", () => {
+  // dev parses a save again only where it changed (src/parse-parts.ts). The letter (many parts)
+  // is edited the ways a writer edits it, and after each save the HTML dev writes must be the
+  // HTML a parse of the whole source gives.
+  it("writes, after each edit, the HTML a parse of the whole source gives", async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, "src"));
+    const letter = join(folder, "src", "letter.md");
+    const written = join(folder, "out", "letter.html");
+    const original = readFileSync(join(ROOT, "source/letter.md"), "utf8");
+    writeFileSync(letter, original);
+    const server = await startDev(folder);
+    try {
+      let before = await until("the first build", () => (existsSync(written) ? readFileSync(written, "utf8") : undefined), 60_000, () => server.said);
+      const firstNote = original.indexOf("\n[^1]:");
+      expect(firstNote).toBeGreaterThan(0);
+      const lines = original.split("\n");
+      const from = lines.findIndex((l) => l.includes("[^2]"));
+      const to = lines.findIndex((l) => l.includes("[^4]"));
+      const edits: [string, string][] = [
+        ["a word in a paragraph", original.replace(" the ", " the plainly ")],
+        ["a new note and its call", original.replace(" the ", " the[^added] ").slice(0, firstNote) + "\n[^added]: A note added while editing.\n" + original.slice(firstNote)],
+        ["a note's text", original.replace("\n[^1]: ", "\n[^1]: Rewritten: ")],
+        ["a paragraph removed", original.replace(/\n\n[^\n]*\[\^2\][^\n]*\n/, "\n\n")],
+        // A raw-HTML block over blank lines, from one part into the next: the part it opens in
+        // cannot be parsed alone (the block swallows what follows), so the whole is.
+        ["a <pre> block over several paragraphs", [...lines.slice(0, from), "<pre>", "", ...lines.slice(from, to + 1), "</pre>", ...lines.slice(to + 1)].join("\n")],
+        ["a fenced block with a blank line and a `#` line", original.replace("\n## ", "\n```sh\necho one\n\n# a comment\n```\n\n## ")],
+        ["back to the original", original],
+      ];
+      for (const [what, text] of edits) {
+        const said = server.said.length;
+        writeFileSync(letter, text);
+        // Each edit changes the page: wait for the new one, then compare it whole.
+        const html = await until(`dev's HTML after "${what}"`, () => {
+          if (server.said.slice(said).includes("not rebuilt")) throw new Error(`dev did not rebuild after "${what}":\n${server.said.slice(said)}`);
+          const now = readFileSync(written, "utf8");
+          return now !== before ? now : undefined;
+        }, 30_000, () => server.said);
+        const whole = parseLetter(new VFile({ path: letter, value: text }));
+        expect(whole, what).toBeDefined();
+        expect(html, what).toBe((await compileHtml(whole!, { templatesDir: join(ROOT, "templates") })).html);
+        before = html;
+      }
+    } finally {
+      server.child.kill("SIGINT");
+      await new Promise((r) => server.child.once("close", r));
     }
   });
 });
