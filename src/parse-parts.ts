@@ -171,11 +171,8 @@ function move(parsed: ParsedPart, lines: number, offset: number) {
     shift(node.position?.start);
     shift(node.position?.end);
   });
+  // `deep` is a node of the tree (the same object, in a structured clone too): moved with it.
   shift(parsed.tree.position?.end);
-  if (parsed.deep?.position && !moved.has(parsed.deep.position.start)) {
-    shift(parsed.deep.position.start);
-    shift(parsed.deep.position.end);
-  }
 }
 
 /**
