@@ -8,6 +8,7 @@ import { VFile } from "vfile";
 import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
 import { parseLetter, readSource } from "./letter.ts";
+import { loadPartCache, PARSE_CACHE_DIR, savePartCache } from "./parse-cache.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
 import { type SpawnedChromium, spawnKnownBrowser } from "./pdf/chromium.mjs";
@@ -41,6 +42,12 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /**
+   * Where the parts of each source's last parse are kept (src/parse-cache.ts), so that a build
+   * after an edit parses only the parts it changed; `false`: parse every source whole and keep
+   * nothing (`--no-cache`). Default: {@link PARSE_CACHE_DIR}.
+   */
+  parseCache?: string | false;
   /** A Chromium started before the CLI was loaded (src/launch.mjs): the build's browser. */
   spawned?: SpawnedChromium;
 }
@@ -116,6 +123,8 @@ const DURING_PRINT_CHARS = 64 * 1024;
 async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
   const { outDir, formats, templatesDir, timings } = options;
   const name = basename(source).replace(/\.(md|markdown)$/i, "");
+  const cacheDir = options.parseCache === false ? undefined : (options.parseCache ?? PARSE_CACHE_DIR);
+  const cached = cacheDir === undefined ? undefined : timed(timings, `${name}: read parse cache`, () => loadPartCache(cacheDir, source));
   let file: VFile;
   try {
     file = await timed(timings, `${name}: read`, () => readSource(source));
@@ -124,8 +133,14 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file, written: [] };
   }
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml }));
-  if (!letter) return { file, written: [] };
+  const parts = await cached;
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts }));
+  // Kept for the next build once this thread waits for Chromium (or at once, without a PDF).
+  const keep = () => (parts && cacheDir !== undefined ? timed(timings, `${name}: keep parse cache`, () => savePartCache(cacheDir, source, parts)) : Promise.resolve());
+  if (!letter) {
+    await keep();
+    return { file, written: [] };
+  }
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
   const verify = options.verify !== false;
@@ -142,6 +157,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   };
   let printing: Promise<Uint8Array> | undefined;
   let others: Promise<void> | undefined;
+  let keeping: Promise<void> | undefined;
   try {
     const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
     // The PDF is asked for first: it takes longest, and the browser prints on the other core.
@@ -157,6 +173,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     printing?.catch(() => (printFailed = true));
     if (printing && verify) preparePdfReader();
     const duringPrint = String(file.value).length > DURING_PRINT_CHARS;
+    keeping = (printing ? Promise.race([chromiumBusy, printing.then(() => undefined, () => undefined)]) : Promise.resolve()).then(keep);
     others = (async () => {
       const printed = printing?.then(() => undefined, () => undefined);
       if (printed) await (duringPrint ? Promise.race([chromiumBusy, printed]) : printed);
@@ -175,13 +192,16 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
       reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
       if (file.messages.some((m) => m.fatal === true)) {
         await Promise.all(staged.map((s) => s.file.discard()));
+        await keeping;
         return { file, written: [] };
       }
     }
     await timed(timings, `${name}: rename into place`, async () => {
       for (const s of staged) await s.file.commit();
     });
+    await keeping;
   } catch (error) {
+    await keeping; // never rejects
     await others?.catch(() => undefined); // what it staged is discarded below
     await Promise.all(reads); // they never reject; let them finish with the files they read
     await Promise.all(staged.map((s) => s.file.discard()));

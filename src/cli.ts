@@ -36,6 +36,9 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --allow-html     keep raw HTML, cleaned of scripts, frames, styles and unsafe links, in
                    the HTML and PDF (default: left out of every output, with a warning)
   --no-verify      skip reading the documents back to prove their notes agree
+  --no-cache       parse every source whole, and keep no parts of it for the next build
+                   (default: a build parses again only the parts of a source changed
+                   since the last one, kept in node_modules/.cache/broadside/parts)
   --timings        print how long each stage took (parse, each format, the browser, checks)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
@@ -92,6 +95,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
       templates: { type: "string" },
       "allow-html": { type: "boolean" },
       "no-verify": { type: "boolean" },
+      "no-cache": { type: "boolean" },
       timings: { type: "boolean" },
       timeout: { type: "string" },
       notes: { type: "string" },
@@ -120,7 +124,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned });
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
