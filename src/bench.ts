@@ -5,8 +5,9 @@
  *   npm run bench [-- --runs 5] [--big 50] [--skip-large]
  *
  * What it measures, against the targets of issue #7:
- * - cold builds as `npm run build` runs them (a new process and a new browser each), with the
- *   peak memory of the whole build, against pandoc's runs on the same source, in turns;
+ * - cold builds as `npm run build` runs them (a new process and a new browser each, and no
+ *   parse cache: a first build), with the peak memory of the whole build, against pandoc's runs
+ *   on the same source, in turns; and builds after an edit (the parse cache of the build before);
  * - `npm run dev`: from a save to the new preview, and to all three documents;
  * - the letter repeated, against a bare Chromium print of the same HTML (in turns: every ratio
  *   is taken between runs made in turns, as this machine's speed drifts), and every stage of a
@@ -19,7 +20,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "puppeteer";
 import { parseArgs } from "node:util";
@@ -29,6 +30,7 @@ import { launchBrowser } from "./pdf/browser.ts";
 import { compilePdf } from "./pdf/index.ts";
 import { holdLayout, paginatePage } from "./pdf/paginate.ts";
 import { build } from "./build.ts";
+import { cacheFileOf, PARSE_CACHE_DIR } from "./parse-cache.ts";
 import { Timings } from "./timings.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -188,14 +190,34 @@ console.log(`broadside bench: median of ${RUNS} run(s) on ${process.platform}, n
 
 /**
  * Median time of cold builds (a new process and a new browser each), and the peak memory of one
- * more. With `against`, that is run after each build, and its median time is returned too: the
- * two see the same load (this machine's speed drifts by a quarter from one minute to the next),
- * so their ratio holds.
+ * more. Each is a first build: the parse cache kept for its sources by the build before is
+ * removed first (src/parse-cache.ts). With `against`, that is run after each build, and its
+ * median time is returned too: the two see the same load (this machine's speed drifts by a
+ * quarter from one minute to the next), so their ratio holds.
  */
 async function coldBuilds(sources: string | string[], args: string[], against?: () => unknown): Promise<{ seconds: number; peakMb: number; against: number }> {
+  const forget = () => [sources].flat().forEach((source) => rmSync(cacheFileOf(PARSE_CACHE_DIR, source), { force: true }));
+  return builds(sources, args, forget, against);
+}
+
+/**
+ * The same for a build after an edit, as a user rebuilds a letter being written: before each
+ * build, one sentence of `source` changes (`edited(i)` gives the text), and the build before
+ * kept its parse cache.
+ */
+async function editedBuilds(source: string, edited: (i: number) => string, args: string[], against?: () => unknown): Promise<{ seconds: number; peakMb: number; against: number }> {
+  let i = 0;
+  writeFileSync(source, edited(i++));
+  const first = await measuredBuild(source, args);
+  if (first.code !== 0) throw new Error(`build failed: ${first.stderr}`);
+  return builds(source, args, () => writeFileSync(source, edited(i++)), against);
+}
+
+async function builds(sources: string | string[], args: string[], before: () => void, against?: () => unknown): Promise<{ seconds: number; peakMb: number; against: number }> {
   const times: number[] = [];
   const others: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    before();
     const result = await measuredBuild(sources, args);
     if (result.code !== 0) throw new Error(`build failed: ${result.stderr}`);
     times.push(result.seconds);
@@ -204,9 +226,13 @@ async function coldBuilds(sources: string | string[], args: string[], against?: 
     await against();
     others.push((performance.now() - start) / 1000);
   }
+  before();
   const { peakMb } = await measuredBuild(sources, args, true);
   return { seconds: median(times), peakMb, against: others.length ? median(others) : Number.NaN };
 }
+
+/** `text` with a few words added to its first paragraph after the front matter that has " the ". */
+const withEdit = (text: string, i: number) => text.replace(" the ", ` the (draft ${i}) `);
 
 /** Run `print` in a browser started for it alone, as a one-off build does. */
 const inNewBrowser = (print: (b: Browser) => Promise<unknown>) => async () => {
@@ -233,10 +259,17 @@ const pandocDrops = weasyprint ? (pandocPdf(), missingFrom(join(work, "p.pdf")))
 const cold = await coldBuilds(letter, [], weasyprint ? () => (pandocHtml(), pandocDocx(), pandocPdf()) : undefined);
 const coldHtmlDocx = await coldBuilds(letter, ["--format", "html,docx"], pandoc ? () => (pandocHtml(), pandocDocx()) : undefined);
 const coldUnverified = await coldBuilds(letter, ["--no-verify"]);
+const draft = join(work, "draft", "letter.md");
+mkdirSync(dirname(draft));
+const letterText = readFileSync(letter, "utf8");
+const edited = await editedBuilds(draft, (i) => withEdit(letterText, i), [], weasyprint ? () => (pandocHtml(), pandocDocx(), pandocPdf()) : undefined);
+const editedHtmlDocx = await editedBuilds(draft, (i) => withEdit(letterText, i), ["--format", "html,docx"], pandoc ? () => (pandocHtml(), pandocDocx()) : undefined);
 const inTurns = (ratio: number, what: string, seconds: number) => `; ${ratio.toFixed(2)}× ${what}, run in turns with it (${seconds.toFixed(2)} s)`;
 rows.push(["letter, html+pdf+docx, cold (npm run build)", cold.seconds, `target ≤ 1.5 s; peak ${cold.peakMb.toFixed(0)} MB (CLI + browser)${weasyprint ? inTurns(cold.seconds / cold.against, "pandoc's three runs (target ≤ 0.4)", cold.against) : ""}`]);
 rows.push(["letter, html+pdf+docx, cold, --no-verify", coldUnverified.seconds, `peak ${coldUnverified.peakMb.toFixed(0)} MB`]);
 rows.push(["letter, html+docx, cold", coldHtmlDocx.seconds, `peak ${coldHtmlDocx.peakMb.toFixed(0)} MB${pandoc ? inTurns(coldHtmlDocx.seconds / coldHtmlDocx.against, "pandoc's two runs (target ≤ 1)", coldHtmlDocx.against) : ""}`]);
+rows.push(["letter, html+pdf+docx, after an edit", edited.seconds, `a new process, the parse cache of the build before; peak ${edited.peakMb.toFixed(0)} MB${weasyprint ? inTurns(edited.seconds / edited.against, "pandoc's three runs", edited.against) : ""}`]);
+rows.push(["letter, html+docx, after an edit", editedHtmlDocx.seconds, `peak ${editedHtmlDocx.peakMb.toFixed(0)} MB${pandoc ? inTurns(editedHtmlDocx.seconds / editedHtmlDocx.against, "pandoc's two runs", editedHtmlDocx.against) : ""}`]);
 if (pandoc) {
   rows.push(["pandoc → html", time(pandocHtml), ""]);
   rows.push(["pandoc → docx", time(pandocDocx), ""]);
@@ -367,6 +400,9 @@ const bigCold = await coldBuilds(big, [], bare);
 rows.push([`${BIG} (${mb(big)} MB), html+pdf+docx, cold`, bigCold.seconds, `peak ${bigCold.peakMb.toFixed(0)} MB${inTurns(bigCold.seconds / bigCold.against, "a bare print in a new browser (target ≤ 1.2)", bigCold.against)}`]);
 const bigUnverified = await coldBuilds(big, ["--no-verify"], bare);
 rows.push([`${BIG}, html+pdf+docx, cold, --no-verify`, bigUnverified.seconds, `peak ${bigUnverified.peakMb.toFixed(0)} MB${inTurns(bigUnverified.seconds / bigUnverified.against, "a bare print in a new browser", bigUnverified.against)}`]);
+const bigText = readFileSync(big, "utf8");
+const bigEdited = await editedBuilds(join(work, "draft", basename(big)), (i) => withEdit(bigText, i), [], bare);
+rows.push([`${BIG}, html+pdf+docx, after an edit`, bigEdited.seconds, `the parse cache of the build before; peak ${bigEdited.peakMb.toFixed(0)} MB${inTurns(bigEdited.seconds / bigEdited.against, "a bare print in a new browser (target ≤ 1.2)", bigEdited.against)}`]);
 
 // 5. Editions: several sources in one build share one browser, with a page each.
 {
@@ -387,7 +423,7 @@ const stageTable: string[] = [];
     const all: Record<string, number[]> = {};
     for (let i = 0; i < RUNS; i++) {
       const timings = new Timings();
-      await build({ sources: [source], outDir: join(work, "stages"), formats: ["html", "pdf", "docx"], templatesDir: TEMPLATES, timings });
+      await build({ sources: [source], outDir: join(work, "stages"), formats: ["html", "pdf", "docx"], templatesDir: TEMPLATES, timings, parseCache: false });
       for (const span of timings.spans) (all[span.stage.replace(/^[^:]+: /, "")] ??= []).push(span.end - span.start);
     }
     return Object.fromEntries(Object.entries(all).map(([stage, ms]) => [stage, median(ms)]));
