@@ -5,7 +5,8 @@
  * into the tree a parse of the whole gives, or the whole is parsed). For the letter ×50 that is
  * the difference between 1.9 s and 0.15 s of a build; for the letter, 70–100 ms and 10 ms.
  *
- * A cache file holds one source's parts (by its absolute path) and what made them: Node's
+ * A cache file holds one source's parts (by its absolute path; each part as parse-parts.ts keeps
+ * it, serialised, so that a part is written as it is and read once) and what made them: Node's
  * version (V8's serialisation format), and the text of the parser's own modules and of the
  * lockfile (the parser's dependencies). A file made by anything else, or that cannot be read, is
  * ignored and made again; the cache can never change a document, only how fast it is made.
@@ -18,7 +19,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } fro
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
-import { PartCache, type ParsedPart, type Labels } from "./parse-parts.ts";
+import { type KeptPart, type Labels, PartCache } from "./parse-parts.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** Where `build` keeps its parse caches unless told otherwise. */
@@ -28,7 +29,7 @@ const KEEP = 64;
 
 interface Stored {
   made: string;
-  parts: [string, ParsedPart][];
+  parts: [string, KeptPart][];
   labels: Labels | undefined;
 }
 
@@ -61,7 +62,7 @@ export async function loadPartCache(dir: string, source: string): Promise<PartCa
   const cache = new PartCache();
   try {
     const stored = deserialize(await readFile(cacheFileOf(dir, source))) as Stored;
-    if (stored?.made === maker() && Array.isArray(stored.parts)) {
+    if (stored?.made === maker() && Array.isArray(stored.parts) && stored.parts.every(([key, part]) => typeof key === "string" && part?.bytes instanceof Uint8Array)) {
       cache.parts = new Map(stored.parts);
       cache.labels = stored.labels;
       loaded.set(cache, { keys: [...cache.parts.keys()], labels: labelsKey(cache.labels) });

@@ -26,9 +26,13 @@
  *   define exactly those labels.
  * - Front matter: only the first part can hold it, and it must have come out as front matter.
  *
- * A part's tree is kept in the part's own positions (its first line is line 1) and moved to the
- * source's when it is used (columns do not change: a part starts at the start of a line).
+ * A part is kept serialised (`v8.serialize`), with the place its positions were taken at, and
+ * moved to where it stands in the source when it is used (columns do not change: a part starts
+ * at the start of a line). Each use deserialises a fresh copy, which is half of a copy made from
+ * objects (for the letter ×50, ~0.1 s of a join), and `build` writes the same bytes to disk
+ * (src/parse-cache.ts).
  */
+import { deserialize, serialize } from "node:v8";
 import type { Nodes, Root, RootContent } from "mdast";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import { cutTooDeep, noteCutTooDeep, parseMarkdown } from "./markdown.ts";
@@ -61,6 +65,31 @@ export interface ParsedPart {
   /** Identifiers (as in mdast) of the link and note definitions in the part. */
   links: string[];
   notes: string[];
+}
+
+/**
+ * A part as kept from one parse to the next: its {@link ParsedPart}'s tree (and depth guard's cut)
+ * serialised, with positions as they were with the part's first character at `line` and
+ * `offset`, and what it defines.
+ */
+export interface KeptPart {
+  bytes: Uint8Array;
+  line: number;
+  offset: number;
+  links: string[];
+  notes: string[];
+}
+
+const keep = (parsed: ParsedPart, line: number, offset: number): KeptPart => ({ bytes: serialize({ tree: parsed.tree, deep: parsed.deep }), line, offset, links: parsed.links, notes: parsed.notes });
+
+/** A fresh copy of a kept part's tree, or undefined if its bytes do not read (a damaged cache file). */
+function unpack(kept: KeptPart): ParsedPart | undefined {
+  try {
+    const { tree, deep } = deserialize(kept.bytes) as Pick<ParsedPart, "tree" | "deep">;
+    return tree?.type === "root" && Array.isArray(tree.children) ? { tree, deep, links: kept.links, notes: kept.notes } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const FRONT_MATTER = /^---[ \t]*\n[\s\S]*?\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
@@ -102,6 +131,36 @@ export function cutSource(source: string, minLength = MIN_PART): Part[] {
 /** The identifier mdast gives a label (micromark compares labels so normalised). */
 const identifier = (label: string) => normalizeIdentifier(label).toLowerCase();
 
+/**
+ * The labels (as identifiers) that `text` could refer to, so that a part is given only those of
+ * the source's (parsing a definition line costs as much as ~15 characters of text: given the
+ * letter ×50's 500 notes, a part of 3 K characters took 0.1 s to parse). A label, and so a
+ * reference that a definition can resolve, is a run from a `[` to the next `]` with no bracket
+ * left unescaped between them. Every such run is taken, normalised as micromark does, also
+ * without a leading `^` (a note call); a bracket after a backslash may be escaped or not (`\\]`),
+ * so it both ends a run and lets it go on. `undefined` (give every label) when a run reaches the
+ * end of a line: a label over two lines of a quote holds the line's `>` in the text, not in the
+ * label.
+ */
+function referable(text: string): Set<string> | undefined {
+  const found = new Set<string>();
+  for (let from = text.indexOf("["); from !== -1; from = text.indexOf("[", from + 1)) {
+    for (let at = from + 1; at < text.length && at - from <= 1000; at++) {
+      const char = text[at];
+      if (char === "\n") return undefined;
+      if (char !== "[" && char !== "]") continue;
+      const escaped = text[at - 1] === "\\";
+      if (char === "]") {
+        const label = text.slice(from + 1, at);
+        found.add(identifier(label));
+        if (label.startsWith("^")) found.add(identifier(label.slice(1)));
+      }
+      if (!escaped) break;
+    }
+  }
+  return found;
+}
+
 /** The empty heading parsed after a part: it comes out as a heading only if nothing is open. */
 const SENTINEL = "#\n\n";
 
@@ -110,7 +169,9 @@ const SENTINEL = "#\n\n";
  * `undefined` when it would not parse as it does inside the whole: something was left open at
  * its end, or its definitions were not read as given.
  */
-function parsePart(part: Part, labels: Labels): ParsedPart | undefined {
+function parsePart(part: Part, all: Labels): ParsedPart | undefined {
+  const refs = referable(part.text);
+  const labels = refs ? { links: all.links.filter((l) => refs.has(l)), notes: all.notes.filter((n) => refs.has(n)) } : all;
   const definitions = labels.links.map((l) => `[${l}]: x\n\n`).join("") + labels.notes.map((n) => `[^${n}]: x\n\n`).join("");
   const extra = part.last ? definitions + SENTINEL : SENTINEL + definitions;
   const text = part.last ? extra + part.text : part.text + extra;
@@ -176,15 +237,11 @@ function move(parsed: ParsedPart, lines: number, offset: number) {
 }
 
 /**
- * The whole tree from its parts, in order, each copied and moved to where it stands in the
- * source (the parts were parsed with the labels they define, see {@link parseInParts}).
+ * The whole tree from its parts, in order, each moved from where its positions were taken
+ * (`from`) to where it stands in the source. Each part object is used once: it becomes the tree's.
  */
-function joinParts(parsed: ParsedPart[], parts: Part[]): Root {
-  const placed = parsed.map((p, i) => {
-    const copy = structuredClone(p);
-    move(copy, parts[i].line - 1, parts[i].offset);
-    return copy;
-  });
+function joinParts(placed: ParsedPart[], from: { line: number; offset: number }[], parts: Part[]): Root {
+  placed.forEach((p, i) => move(p, parts[i].line - from[i].line, parts[i].offset - from[i].offset));
   const last = placed[placed.length - 1].tree.position;
   const tree: Root = { type: "root", children: placed.flatMap((p) => p.tree.children), position: last && { start: { line: 1, column: 1, offset: 0 }, end: last.end } };
   const deep = placed.find((p) => p.deep)?.deep;
@@ -197,7 +254,7 @@ function joinParts(parsed: ParsedPart[], parts: Part[]): Root {
  * the labels the source defined then: every part kept was parsed with those labels defined.
  */
 export class PartCache {
-  parts = new Map<string, ParsedPart>();
+  parts = new Map<string, KeptPart>();
   /** The labels the source defined at the last parse (as mdast identifiers). */
   labels: Labels | undefined;
 }
@@ -229,22 +286,36 @@ export function parseInParts(source: string, cache: PartCache, minLength = MIN_P
 export function parseParts(parts: Part[], cache: PartCache): Root | undefined {
   const labels = cache.labels;
   if (!labels || parts.length < 2) return undefined;
-  const kept = new Map<string, ParsedPart>();
-  const parsed: ParsedPart[] = [];
+  const kept = new Map<string, KeptPart>();
+  const used: KeptPart[] = [];
+  /** Parts parsed now, each used as it is the first time (kept serialised for the next parse). */
+  const fresh = new Map<KeptPart, ParsedPart>();
   for (const part of parts) {
     const key = keyOf(part);
-    const one = cache.parts.get(key) ?? kept.get(key) ?? parsePart(part, labels);
-    if (!one) return undefined;
+    let one = cache.parts.get(key) ?? kept.get(key);
+    if (!one) {
+      const parsed = parsePart(part, labels);
+      if (!parsed) return undefined;
+      one = keep(parsed, 1, 0);
+      fresh.set(one, parsed);
+    }
     kept.set(key, one);
-    parsed.push(one);
+    used.push(one);
   }
   const same = (given: string[], found: string[]) => {
     const defined = new Set(found);
     return given.length === defined.size && given.every((label) => defined.has(label));
   };
-  if (!same(labels.links, parsed.flatMap((p) => p.links)) || !same(labels.notes, parsed.flatMap((p) => p.notes))) return undefined;
+  if (!same(labels.links, used.flatMap((p) => p.links)) || !same(labels.notes, used.flatMap((p) => p.notes))) return undefined;
+  const placed: ParsedPart[] = [];
+  for (const one of used) {
+    const parsed = fresh.get(one) ?? unpack(one);
+    if (!parsed) return undefined;
+    fresh.delete(one);
+    placed.push(parsed);
+  }
   cache.parts = kept;
-  return joinParts(parsed, parts);
+  return joinParts(placed, used, parts);
 }
 
 /**
@@ -270,16 +341,16 @@ function keepParts(tree: Root, parts: Part[], cache: PartCache) {
     byPart[k].push(node);
   }
   const kept = parts.map((part, i) => {
-    const parsed: ParsedPart = { tree: { type: "root", children: structuredClone(byPart[i]) }, links: [], notes: [] };
+    // In the whole's positions: serialising copies the nodes, and the whole's tree is left as it is.
+    const parsed: ParsedPart = { tree: { type: "root", children: byPart[i] }, links: [], notes: [] };
     walk(parsed.tree.children, (node) => {
       if (node.type === "definition") parsed.links.push(node.identifier);
       else if (node.type === "footnoteDefinition") parsed.notes.push(node.identifier);
     });
     parsed.links.forEach((label) => links.add(label));
     parsed.notes.forEach((label) => notes.add(label));
-    if (part.last && tree.position) parsed.tree.position = { start: { line: 1, column: 1, offset: 0 }, end: { ...tree.position.end } };
-    move(parsed, -(part.line - 1), -part.offset);
-    return parsed;
+    if (part.last && tree.position) parsed.tree.position = { start: { line: 1, column: 1, offset: 0 }, end: tree.position.end };
+    return keep(parsed, part.line, part.offset);
   });
   const labels: Labels = { links: [...links].sort(), notes: [...notes].sort() };
   parts.forEach((part, i) => cache.parts.set(keyOf(part), kept[i]));

@@ -58,6 +58,12 @@ const TRICKY: [string, string, "joins" | "refuses"][] = [
   ["an unclosed fence at the end", "First.\n\nSecond.\n\n```\nnever closed\n\nstill code", "joins"],
   ["labels with escapes and case", "[Foo\\]bar] and [FOO\\]BAR][] and [^N1].\n\nMiddle.\n\n[foo\\]bar]: /x\n\n[^n1]: note\n", "joins"],
   ["indented code after a blank line", "Text.\n\n    code\n\n    more code\n\nText again.\n", "joins"],
+  // A part is given only the labels it could refer to: each must still find its definition.
+  ["a label over two lines of a quote", "> See [the\n> report] and [^n].\n\nMiddle.\n\n[the report]: https://example.org/r\n\n[^n]: note\n", "joins"],
+  ["labels with escaped backslashes", "See [a\\\\] and [b\\\\\\]c].\n\nMiddle.\n\n[a\\\\]: /a\n\n[b\\\\\\]c]: /b\n", "joins"],
+  ["labels folded by Unicode case", "[Straße], [ǅ] and [^Σς].\n\nMiddle.\n\n[STRASSE]: /s\n\n[ǆ]: /d\n\n[^σσ]: note\n", "joins"],
+  ["a reference inside link text", "[see [b] here][a] and [x [b] y]\n\nMiddle.\n\n[a]: /a\n\n[b]: /b\n", "joins"],
+  ["a call with a space in its label", "A claim.[^Note  One]\n\nMiddle.\n\n[^note one]: The note.\n", "joins"],
 ];
 
 describe("parsing in parts", () => {
