@@ -11,7 +11,7 @@
  * lockfile (the parser's dependencies). A file made by anything else, or that cannot be read, is
  * ignored and made again; the cache can never change a document, only how fast it is made.
  * Written to a temporary file and renamed, so two builds of one source each leave a whole file;
- * the least recently used files beyond {@link KEEP} are removed.
+ * the least recently used files beyond {@link LIMITS} (64 files, 256 MB) are removed.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -24,8 +24,11 @@ import { type KeptPart, type Labels, PartCache } from "./parse-parts.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** Where `build` keeps its parse caches unless told otherwise. */
 export const PARSE_CACHE_DIR = join(ROOT, "node_modules", ".cache", "broadside", "parts");
-/** Cache files kept: one per source built lately. */
-const KEEP = 64;
+/**
+ * What the cache may hold: the files of the sources built last, as many as fit both limits (the
+ * newest is always kept). A 10 MB source keeps ~30 MB.
+ */
+export const LIMITS = { files: 64, bytes: 256 * 1024 * 1024 };
 
 interface Stored {
   made: string;
@@ -94,19 +97,24 @@ export async function savePartCache(dir: string, source: string, cache: PartCach
     await mkdir(dir, { recursive: true });
     await writeFile(temp, data);
     await rename(temp, target);
-    await prune(dir);
+    await pruneCache(dir);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     if (process.env.BROADSIDE_DEBUG) console.error(`broadside: parse cache not saved (${(error as Error).message})`);
   }
 }
 
-/** Remove the least recently used cache files beyond {@link KEEP}, and temporaries an hour old. */
-async function prune(dir: string) {
+/** Remove the least recently used cache files beyond `limits`, and temporaries an hour old. */
+export async function pruneCache(dir: string, limits = LIMITS) {
   const names = await readdir(dir);
-  const files = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  const files = await Promise.all(names.map(async (name) => ({ name, stat: await stat(join(dir, name)).catch(() => undefined) })));
   const hourAgo = Date.now() - 3_600_000;
-  const old = files.filter((f) => f.name.endsWith(".tmp") && f.mtime < hourAgo);
-  const kept = files.filter((f) => f.name.endsWith(".bin")).sort((a, b) => b.mtime - a.mtime);
-  for (const f of [...old, ...kept.slice(KEEP)]) await unlink(join(dir, f.name)).catch(() => undefined);
+  const gone = files.filter((f) => f.name.endsWith(".tmp") && (f.stat?.mtimeMs ?? 0) < hourAgo);
+  let bytes = 0;
+  const newestFirst = files.filter((f) => f.name.endsWith(".bin")).sort((a, b) => (b.stat?.mtimeMs ?? 0) - (a.stat?.mtimeMs ?? 0));
+  for (const [i, f] of newestFirst.entries()) {
+    bytes += f.stat?.size ?? 0;
+    if (i > 0 && (i >= limits.files || bytes > limits.bytes)) gone.push(f);
+  }
+  for (const f of gone) await unlink(join(dir, f.name)).catch(() => undefined);
 }

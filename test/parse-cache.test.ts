@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { build } from "../src/build.ts";
-import { cacheFileOf, loadPartCache, PARSE_CACHE_DIR } from "../src/parse-cache.ts";
+import { cacheFileOf, loadPartCache, PARSE_CACHE_DIR, pruneCache } from "../src/parse-cache.ts";
 import { cli, ROOT, tempDir } from "./helpers.ts";
 
 const TEMPLATES = join(ROOT, "templates");
@@ -87,6 +87,21 @@ describe("the parse cache between builds", () => {
     const left = readdirSync(cache);
     expect(left.length).toBe(64);
     expect(left).not.toContain(first);
+  });
+
+  it("keeps the newest files that fit in its size limit", async () => {
+    const dir = tempDir();
+    const now = Date.now();
+    ["a", "b", "c", "d"].forEach((name, i) => {
+      const file = join(dir, `${name}.bin`);
+      writeFileSync(file, Buffer.alloc(400));
+      const when = new Date(now - i * 60_000); // a is the newest
+      utimesSync(file, when, when);
+    });
+    await pruneCache(dir, { files: 64, bytes: 1000 });
+    expect(readdirSync(dir).sort()).toEqual(["a.bin", "b.bin"]);
+    await pruneCache(dir, { files: 64, bytes: 10 });
+    expect(readdirSync(dir)).toEqual(["a.bin"]); // the newest stays, whatever its size
   });
 
   it("is kept by `npm run build`, and not with --no-cache", async () => {
