@@ -1,6 +1,7 @@
 /**
- * Parsing a source in parts, for `npm run dev`: after a save, only the parts whose text changed
- * are parsed again, and the others are taken from the last parse. The parts join into the tree a
+ * Parsing a source in parts, for `npm run dev` and for `build` (with src/parse-cache.ts): after
+ * a save, only the parts whose text changed are parsed again, and the others are taken from the
+ * last parse. The parts join into the tree a
  * parse of the whole gives, positions included. (The letter parses in ~18–25 ms warm, most of
  * `dev`'s save → preview; an edit to one paragraph parses about a tenth of it.)
  *

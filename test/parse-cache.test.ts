@@ -58,7 +58,8 @@ describe("the parse cache between builds", () => {
     const first = await built(dir, LETTER, cache);
     const [file] = readdirSync(cache);
     const source = join(dir, "letter.md");
-    const good = deserialize(readFileSync(join(cache, file)));
+    const made = readFileSync(join(cache, file));
+    const good = deserialize(made);
     // Every part's bytes cut short: the file reads, its parts do not.
     const damagedParts = serialize({ ...good, parts: good.parts.map(([key, part]: [string, { bytes: Uint8Array }]) => [key, { ...part, bytes: part.bytes.subarray(0, 20) }]) });
     for (const [bad, read] of [
@@ -71,7 +72,8 @@ describe("the parse cache between builds", () => {
       expect((await loadPartCache(cache, source)).parts.size).toBe(read);
       const again = await built(dir, LETTER, cache);
       expect(again.html).toEqual(first.html);
-      expect((await loadPartCache(cache, source)).parts.size).toBeGreaterThan(3);
+      // Made again: the next build reads the file made by the first.
+      expect(readFileSync(join(cache, file))).toEqual(made);
     }
   });
 
