@@ -5,7 +5,7 @@
  * find after each save the HTML a build of the same text makes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
@@ -137,6 +137,27 @@ describe("npm run dev", () => {
     expect(dev.said).toContain("broadside dev: stopping");
     await until("the browser to end", () => !alive(dev.browserPid), 10_000);
     await expect(fetch(dev.url)).rejects.toThrow();
+  });
+});
+
+describe("npm run dev, templates", () => {
+  it("previews an edited template: the HTML and the PDF are made with its new text", async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, "src"));
+    mkdirSync(join(folder, "out"));
+    cpSync(join(ROOT, "templates"), join(folder, "templates"), { recursive: true });
+    copyFileSync(join(ROOT, "test/fixtures/notes.md"), join(folder, "src", "a.md"));
+    const server = await startDev(folder, ["--templates", join(folder, "templates")]);
+    try {
+      const page = () => fetch(new URL("a.html", server.url)).then((r) => r.text());
+      expect(await until("the first preview", async () => ((await page()).includes("The first call is to zeta") ? true : undefined))).toBe(true);
+      const css = join(folder, "templates", "style.css");
+      writeFileSync(css, `${readFileSync(css, "utf8")}\nh1::after { content: "edited template marker"; }\n`);
+      await until("the edited style in the preview", async () => ((await page()).includes("edited template marker") ? true : undefined));
+      await until("the edited style in the PDF", () => (execFileSync("pdftotext", [join(folder, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("edited template marker") ? true : undefined));
+    } finally {
+      server.child.kill("SIGKILL");
+    }
   });
 });
 

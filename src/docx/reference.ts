@@ -2,7 +2,7 @@
  * templates/reference.docx, read once per build: its styles (with the letter's language written
  * in), page size, margins, and default/first-page header and footer.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
 
@@ -20,7 +20,8 @@ export interface Reference {
   footers: { default?: string; first?: string };
 }
 
-const cache = new Map<string, Reference>();
+/** Templates read before, kept while the file is unchanged (see the HTML compiler's templates). */
+const cache = new Map<string, { stamp: string; reference: Reference }>();
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
 
@@ -35,8 +36,15 @@ function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<st
 }
 
 export function loadReference(path: string): Reference {
+  let stamp = "";
+  try {
+    const { size, mtimeMs } = statSync(path);
+    stamp = `${size}:${mtimeMs}`;
+  } catch {
+    // read below, with the message for a missing template
+  }
   const cached = cache.get(path);
-  if (cached) return cached;
+  if (cached && stamp && cached.stamp === stamp) return cached.reference;
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(readFileSync(path));
@@ -80,7 +88,7 @@ export function loadReference(path: string): Reference {
     headers: furniture("headerReference"),
     footers: furniture("footerReference"),
   };
-  cache.set(path, reference);
+  cache.set(path, { stamp, reference });
   return reference;
 }
 

@@ -3,7 +3,7 @@
  * numbering pass), the page shell from `templates/shell.html` filled in as a tree, CSS and
  * fonts inlined. The PDF compiler prints exactly this document.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
@@ -135,15 +135,21 @@ function fontUsage(node: HastRoot | ElementContent, usage: FontUsage = new Map()
   return usage;
 }
 
-const templateCache = new Map<string, string>();
+/**
+ * Templates read before, kept while the file is unchanged (same size and time): `npm run dev`
+ * and the build server build many times in one process, and an edited template must show.
+ */
+const templateCache = new Map<string, { stamp: string; text: string }>();
 function template(dir: string, name: string): string {
   const key = join(dir, name);
-  let text = templateCache.get(key);
-  if (text === undefined) {
-    text = readFileSync(key, "utf8");
-    templateCache.set(key, text);
+  const { size, mtimeMs } = statSync(key);
+  const stamp = `${size}:${mtimeMs}`;
+  let kept = templateCache.get(key);
+  if (kept?.stamp !== stamp) {
+    kept = { stamp, text: readFileSync(key, "utf8") };
+    templateCache.set(key, kept);
   }
-  return text;
+  return kept.text;
 }
 
 /** A CSS string literal for any text. */
