@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // Every CLI a test starts builds in its own process: a build server (src/server) would
+    // outlive the test. test/server.test.ts turns it on for its own runs.
+    env: { BROADSIDE_SERVER: "off" },
   },
 });

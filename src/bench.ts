@@ -5,6 +5,8 @@
  *   npm run bench [-- --runs 5] [--big 50] [--skip-large]
  *
  * What it measures, against the targets of issue #7:
+ * - builds handed to a warm build server (src/server), as `npm run build` runs them once a build
+ *   has started one, after a one-sentence edit, against the same comparisons;
  * - cold builds as `npm run build` runs them (a new process and a new browser each, and no
  *   parse cache: a first build), with the peak memory of the whole build, against pandoc's runs
  *   on the same source, in turns; and builds after an edit (the parse cache of the build before);
@@ -121,19 +123,67 @@ function treeMemoryMb(pid: number): number {
  * whole process tree (CLI and browser) is sampled every 50 ms, which costs CPU: times are taken
  * from builds without sampling.
  */
-function measuredBuild(sources: string | string[], args: string[], sample = false): Promise<{ seconds: number; peakMb: number; code: number | null; stderr: string }> {
+function measuredBuild(sources: string | string[], args: string[], sample = false, env: NodeJS.ProcessEnv = NO_SERVER): Promise<{ seconds: number; peakMb: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, "src/launch.mjs"), "build", ...[sources].flat(), "--out", join(work, "out"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "src/launch.mjs"), "build", ...[sources].flat(), "--out", join(work, "out"), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    let stdout = "";
     let stderr = "";
     let peakMb = 0;
+    child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const sampler = sample ? setInterval(() => (peakMb = Math.max(peakMb, treeMemoryMb(child.pid!))), 50) : undefined;
     child.on("close", (code) => {
       clearInterval(sampler);
-      resolvePromise({ seconds: (performance.now() - started) / 1000, peakMb, code, stderr });
+      resolvePromise({ seconds: (performance.now() - started) / 1000, peakMb, code, stdout, stderr });
     });
   });
+}
+
+/** Builds measured as first builds run without the build server (src/server)… */
+const NO_SERVER: NodeJS.ProcessEnv = { BROADSIDE_SERVER: "off" };
+/** …and these with it: its socket (and its browser's profile) in the bench's own folder. */
+const WITH_SERVER: NodeJS.ProcessEnv = { BROADSIDE_SERVER: "on", TMPDIR: join(work, "server") };
+mkdirSync(WITH_SERVER.TMPDIR!);
+
+function serverCommand(what: "status" | "stop"): string {
+  return spawnSync(process.execPath, [join(ROOT, "src/launch.mjs"), "server", what], { encoding: "utf8", env: { ...process.env, ...WITH_SERVER } }).stdout;
+}
+
+/**
+ * Builds after an edit handed to a warm build server, as `npm run build` runs them once a build
+ * has started one: the first build (in its own process) starts it; it warms up; then each
+ * build, after a one-sentence edit, is timed with what it is compared with, in turns. Each must
+ * say it was served. Returns also what the server and its browser hold between builds.
+ */
+async function servedBuilds(source: string, edited: (i: number) => string, args: string[], against?: () => unknown): Promise<{ seconds: number; against: number; serverMb: number }> {
+  let i = 0;
+  writeFileSync(source, edited(i++));
+  const first = await measuredBuild(source, args, false, WITH_SERVER);
+  const pid = Number(/started a build server for the next builds \(pid (\d+)\)/.exec(first.stdout)?.[1]);
+  if (first.code !== 0 || !pid) throw new Error(`the first build did not start a build server: ${first.stdout}${first.stderr}`);
+  try {
+    const end = Date.now() + 120_000;
+    while (!/, warm, /.test(serverCommand("status"))) {
+      if (Date.now() > end) throw new Error(`the build server did not warm up: ${serverCommand("status")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const times: number[] = [];
+    const others: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      writeFileSync(source, edited(i++));
+      const result = await measuredBuild(source, args, false, WITH_SERVER);
+      if (result.code !== 0 || !result.stdout.includes(`by the build server (pid ${pid})`)) throw new Error(`a build was not served: ${result.stdout}${result.stderr}`);
+      times.push(result.seconds);
+      if (!against) continue;
+      const start = performance.now();
+      await against();
+      others.push((performance.now() - start) / 1000);
+    }
+    return { seconds: median(times), against: others.length ? median(others) : Number.NaN, serverMb: treeMemoryMb(pid) };
+  } finally {
+    serverCommand("stop");
+  }
 }
 
 function pandocAvailable() {
@@ -269,12 +319,16 @@ mkdirSync(dirname(draft));
 const letterText = readFileSync(letter, "utf8");
 const edited = await editedBuilds(draft, (i) => withEdit(letterText, i), [], pandocThree);
 const editedHtmlDocx = await editedBuilds(draft, (i) => withEdit(letterText, i), ["--format", "html,docx"], pandocTwo);
+const servedLetter = await servedBuilds(draft, (i) => withEdit(letterText, i), [], pandocThree);
+const servedHtmlDocx = await servedBuilds(draft, (i) => withEdit(letterText, i), ["--format", "html,docx"], pandocTwo);
 const inTurns = (ratio: number, what: string, seconds: number) => `; ${ratio.toFixed(2)}× ${what}, run in turns with it (${seconds.toFixed(2)} s)`;
 rows.push(["letter, html+pdf+docx, cold (npm run build)", cold.seconds, `target ≤ 1.5 s; peak ${cold.peakMb.toFixed(0)} MB (CLI + browser)${weasyprint ? inTurns(cold.seconds / cold.against, "pandoc's three runs (target ≤ 0.4)", cold.against) : ""}`]);
 rows.push(["letter, html+pdf+docx, cold, --no-verify", coldUnverified.seconds, `peak ${coldUnverified.peakMb.toFixed(0)} MB`]);
 rows.push(["letter, html+docx, cold", coldHtmlDocx.seconds, `peak ${coldHtmlDocx.peakMb.toFixed(0)} MB${pandoc ? inTurns(coldHtmlDocx.seconds / coldHtmlDocx.against, "pandoc's two runs (target ≤ 1)", coldHtmlDocx.against) : ""}`]);
 rows.push(["letter, html+pdf+docx, after an edit", edited.seconds, `a new process, the parse cache of the build before; peak ${edited.peakMb.toFixed(0)} MB${weasyprint ? inTurns(edited.seconds / edited.against, "pandoc's three runs", edited.against) : ""}`]);
 rows.push(["letter, html+docx, after an edit", editedHtmlDocx.seconds, `peak ${editedHtmlDocx.peakMb.toFixed(0)} MB${pandoc ? inTurns(editedHtmlDocx.seconds / editedHtmlDocx.against, "pandoc's two runs", editedHtmlDocx.against) : ""}`]);
+rows.push(["letter, html+pdf+docx, after an edit, build server warm", servedLetter.seconds, `the server and its browser hold ${servedLetter.serverMb.toFixed(0)} MB between builds${weasyprint ? inTurns(servedLetter.seconds / servedLetter.against, "pandoc's three runs", servedLetter.against) : ""}`]);
+rows.push(["letter, html+docx, after an edit, build server warm", servedHtmlDocx.seconds, `the server holds ${servedHtmlDocx.serverMb.toFixed(0)} MB between builds${pandoc ? inTurns(servedHtmlDocx.seconds / servedHtmlDocx.against, "pandoc's two runs (target ≤ 1)", servedHtmlDocx.against) : ""}`]);
 if (pandoc) {
   rows.push(["pandoc → html", time(pandocHtml), ""]);
   rows.push(["pandoc → docx", time(pandocDocx), ""]);
@@ -408,6 +462,18 @@ rows.push([`${BIG}, html+pdf+docx, cold, --no-verify`, bigUnverified.seconds, `p
 const bigText = readFileSync(big, "utf8");
 const bigEdited = await editedBuilds(join(work, "draft", basename(big)), (i) => withEdit(bigText, i), [], bare);
 rows.push([`${BIG}, html+pdf+docx, after an edit`, bigEdited.seconds, `the parse cache of the build before; peak ${bigEdited.peakMb.toFixed(0)} MB${inTurns(bigEdited.seconds / bigEdited.against, "a bare print in a new browser (target ≤ 1.2)", bigEdited.against)}`]);
+{
+  // The server's browser is warm: so is the one the bare print is made in, for this row.
+  const warmBrowser = await launchBrowser();
+  try {
+    const bareWarm = () => barePrint(warmBrowser, htmlOf[BIG]);
+    await bareWarm();
+    const bigServed = await servedBuilds(join(work, "draft", basename(big)), (i) => withEdit(bigText, i), [], bareWarm);
+    rows.push([`${BIG}, html+pdf+docx, after an edit, build server warm`, bigServed.seconds, `the server and its browser hold ${bigServed.serverMb.toFixed(0)} MB between builds${inTurns(bigServed.seconds / bigServed.against, "a bare print in a warm browser (target ≤ 1.2)", bigServed.against)}`]);
+  } finally {
+    await warmBrowser.close();
+  }
+}
 
 // 5. Editions: several sources in one build share one browser, with a page each.
 {

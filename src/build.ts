@@ -50,6 +50,11 @@ export interface BuildOptions {
   parseCache?: string | false;
   /** A Chromium started before the CLI was loaded (src/launch.mjs): the build's browser. */
   spawned?: SpawnedChromium;
+  /**
+   * A browser kept between builds (the build server's, src/server): used instead of starting
+   * one, and left open at the end.
+   */
+  printer?: Printer;
 }
 
 export interface Written {
@@ -71,13 +76,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // costs more than parsing and compiling the letter, and runs on the other core meanwhile.
   // Puppeteer connects to it when the first PDF is asked for. A browser not known without
   // looking is found and started then.
-  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned ?? spawnKnownBrowser() }) : undefined;
+  const kept = options.printer;
+  kept?.newBuild({ timeout: options.timeout, log, timings: options.timings });
+  const browser = !formats.includes("pdf") ? undefined : (kept ?? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned ?? spawnKnownBrowser() }));
   // The browser is closed as soon as the last document is printed, while the documents are
-  // still being read back.
+  // still being read back; a kept one stays open.
   let printing = options.sources.length;
   let closing: Promise<void> | undefined;
   const printed = () => {
-    if (--printing === 0 && browser) closing = timed(options.timings, "browser: close", () => browser.close());
+    if (--printing === 0 && browser && !kept) closing = timed(options.timings, "browser: close", () => browser.close());
   };
   const written: Written[] = [];
   try {
@@ -101,7 +108,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.map((r) => r.file), written };
   } finally {
-    await (closing ?? browser?.close());
+    await (closing ?? (kept ? undefined : browser?.close()));
   }
 }
 

@@ -12,13 +12,15 @@
 import { readdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { inspect, parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
 import { PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import type { SpawnedChromium } from "./pdf/chromium.mjs";
+import type { Printer } from "./pdf/printer.ts";
 import { formatMessages } from "./report.ts";
+import { type ServerOptions, serveBuilds } from "./server/index.ts";
 import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
@@ -39,6 +41,7 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --no-cache       parse every source whole, and keep no parts of it for the next build
                    (default: a build parses again only the parts of a source changed
                    since the last one, kept in node_modules/.cache/broadside/parts)
+  --no-server      build in this process, not in the build server (see BROADSIDE_SERVER)
   --timings        print how long each stage took (parse, each format, the browser, checks)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
@@ -76,12 +79,30 @@ export interface LaunchContext {
   signals?: { release(): void };
 }
 
-async function main(argv: string[], context: LaunchContext): Promise<number> {
+/** Where the CLI prints: the process's stdout and stderr, or a client of the build server. */
+export interface Io {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const processIo: Io = { log: (line) => console.log(line), error: (line) => console.error(line) };
+
+/** A build run by the build server (src/server): its browser and how it tells the client it is there. */
+export interface ServedContext {
+  printer: Printer;
+  /** Said in the build's first line: "… (html, docx) by the build server (pid 123)". */
+  by: string;
+  /** Timings counted from here (performance.now()), when the server took the build. */
+  origin: number;
+}
+
+async function main(argv: string[], context: LaunchContext, io: Io, served?: ServedContext): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "help" || command === "--help" || command === "-h") {
-    console.log(USAGE);
+    io.log(USAGE);
     return 0;
   }
+  if (served && command !== "build") throw new UsageError(`the build server runs builds only, not \`${command}\``);
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals, (message) => new UsageError(message));
@@ -96,6 +117,7 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
       "allow-html": { type: "boolean" },
       "no-verify": { type: "boolean" },
       "no-cache": { type: "boolean" },
+      "no-server": { type: "boolean" },
       timings: { type: "boolean" },
       timeout: { type: "string" },
       notes: { type: "string" },
@@ -108,10 +130,10 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes") throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
   const paper = values.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
-  stopCleanlyOnSignals();
+  if (!served) stopCleanlyOnSignals();
   context.signals?.release();
   if (values.help) {
-    console.log(USAGE);
+    io.log(USAGE);
     return 0;
   }
   const formats = parseFormats(values.format);
@@ -122,19 +144,19 @@ async function main(argv: string[], context: LaunchContext): Promise<number> {
   const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
   const templatesDir = values.templates ?? join(ROOT, "templates");
   const started = performance.now();
-  const timings = values.timings ? new Timings() : undefined;
-  console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned });
-  if (timings) console.log(`broadside: timings\n${timings.format()}`);
+  const timings = values.timings ? (served ? new Timings({ origin: served.origin, since: "the build server took the build" }) : new Timings()) : undefined;
+  io.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})${served ? ` ${served.by}` : ""}`);
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => io.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned, printer: served?.printer });
+  if (timings) io.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
-  if (report) console.error(report);
+  if (report) io.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (failed.length) {
-    console.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+    io.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
     return 1;
   }
-  console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+  io.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
   return 0;
 }
 
@@ -163,30 +185,39 @@ async function checkCommand(args: string[]): Promise<number> {
 }
 
 /** Run the CLI on `argv` (the arguments after the script), setting the process's exit code. */
-export function runCli(argv: string[], context: LaunchContext = {}): Promise<void> {
-  return main(argv, context).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      context.spawned?.kill();
-      reportFailure(error);
-    },
-  );
+export async function runCli(argv: string[], context: LaunchContext = {}): Promise<void> {
+  process.exitCode = await runWith(argv, context, processIo);
 }
 
-function reportFailure(error: unknown) {
+/** Run a build for a client of the build server (src/server): its exit code. */
+export function runServed(argv: string[], io: Io, served: ServedContext): Promise<number> {
+  return runWith(argv, {}, io, served);
+}
+
+function runWith(argv: string[], context: LaunchContext, io: Io, served?: ServedContext): Promise<number> {
+  return main(argv, context, io, served).catch((error: unknown) => {
+    context.spawned?.kill();
+    return reportFailure(error, io);
+  });
+}
+
+function reportFailure(error: unknown, io: Io): number {
   if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
-    console.error(`broadside: ${error.message}`);
-    process.exitCode = 3;
-  } else {
-    console.error("broadside: internal error (please report it with the source that caused it):");
-    console.error(error);
-    process.exitCode = 3;
+    io.error(`broadside: ${(error as Error).message}\n${USAGE}`);
+    return 2;
   }
+  if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
+    io.error(`broadside: ${error.message}`);
+    return 3;
+  }
+  io.error(`broadside: internal error (please report it with the source that caused it):\n${inspect(error)}`);
+  return 3;
+}
+
+/** Run the build server (src/server) until it stops; at once if another one is already up. */
+export async function runServer(options: ServerOptions): Promise<void> {
+  const running = await serveBuilds(options, runServed);
+  await running?.stopped;
 }
 
 // Run directly (`tsx src/cli.ts …`); src/launch.mjs imports it and calls runCli itself.

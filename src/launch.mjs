@@ -22,6 +22,8 @@ import Module, { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { askServer, serverCommand, startServer } from "./server/client.mjs";
+import { idleMs, serverDir, serverWanted, socketPath } from "./server/socket.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "src");
@@ -159,7 +161,7 @@ function loadCli(dir, kind) {
       if (process.env.BROADSIDE_DEBUG) console.error("broadside: code cache not saved:", error);
     }
   };
-  return { runCli: module.exports.runCli, save };
+  return { runCli: module.exports.runCli, runServer: module.exports.runServer, save };
 }
 
 /** What the code cache is kept for: runs of one kind run the same functions. */
@@ -168,8 +170,50 @@ function runKind(argv, spawned) {
   return command === "build" && spawned ? "build-pdf" : command;
 }
 
+const idleText = () => (idleMs() < 120_000 ? `${Math.round(idleMs() / 1000)} s` : `${Math.round(idleMs() / 60_000)} min`);
+
+/** Hand a build to the build server when one is up; else note where one should be started. */
+async function viaServer(argv, version) {
+  if (!version || !serverWanted(argv)) return {};
+  const dir = serverDir();
+  const path = dir && socketPath(dir, ROOT, version);
+  if (!path) return {};
+  const answer = await askServer(path, argv);
+  if (answer.served !== undefined) return { served: answer.served };
+  return answer.busy ? {} : { start: path };
+}
+
+/** `__serve <socket> <bundle folder> <warm-up>`: run as the build server (started by startServer). */
+async function serve([path, target, warmup]) {
+  if (!existsSync(target)) return;
+  const log = (line) => console.error(`${new Date().toISOString()} broadside build server (pid ${process.pid}): ${line}`);
+  const cli = loadCli(target, "serve");
+  log(`listening on ${path}`);
+  await cli.runServer({ socket: path, bundle: target, idleMs: idleMs(), warmup: JSON.parse(warmup), scratch: CACHE, log });
+  cli.save();
+  process.exit(0);
+}
+
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === "__serve") return serve(argv.slice(1));
+  if (argv[0] === "server") {
+    process.exitCode = await serverCommand(argv.slice(1), { dir: serverDir(), root: ROOT });
+    return;
+  }
+  let version;
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    version = fingerprint();
+  } catch (error) {
+    if (process.env.BROADSIDE_DEBUG) console.error("broadside: running through tsx:", error);
+  }
+  const server = await viaServer(argv, version);
+  if (server.served !== undefined) {
+    process.exitCode = server.served;
+    return;
+  }
+
   // The handlers go in before the browser starts: a Ctrl-C between its start and theirs would
   // end this process by the signal itself, with no exit hook to kill the browser.
   let signals = stopWhileLoading();
@@ -180,8 +224,8 @@ async function main() {
   }
   let target;
   try {
-    mkdirSync(CACHE, { recursive: true });
-    target = join(CACHE, `cli-${fingerprint()}`);
+    if (!version) throw new Error("no fingerprint of the sources");
+    target = join(CACHE, `cli-${version}`);
     if (!existsSync(target)) await bundle(target);
   } catch (error) {
     if (process.env.BROADSIDE_DEBUG) console.error("broadside: running through tsx:", error);
@@ -199,6 +243,10 @@ async function main() {
     if (cli) {
       await cli.runCli(argv, { spawned, signals });
       cli.save();
+      if (server.start && (process.exitCode ?? 0) <= 1) {
+        const pid = startServer({ launcher: fileURLToPath(import.meta.url), path: server.start, target, argv, root: ROOT });
+        console.log(`broadside: started a build server for the next builds (pid ${pid}), which keeps broadside and its browser warm and stops after ${idleText()} idle; \`npm run server -- stop\` stops it, --no-server or BROADSIDE_SERVER=off builds without it`);
+      }
       return;
     }
   }

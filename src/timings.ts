@@ -13,6 +13,14 @@ export interface Span {
 
 export class Timings {
   readonly spans: Span[] = [];
+  /** Where the table counts from (performance.now()), and what that moment is called. */
+  readonly #origin: number;
+  readonly #since: string;
+
+  constructor({ origin = 0, since = "Node started" }: { origin?: number; since?: string } = {}) {
+    this.#origin = origin;
+    this.#since = since;
+  }
 
   /** Time `run` as `stage`, whether it returns or throws. */
   async time<T>(stage: string, run: () => Promise<T>): Promise<T> {
@@ -35,7 +43,7 @@ export class Timings {
 
   /** The stages in order of their start, as a table: start, end, duration (ms), a bar. */
   format(): string {
-    const spans = [...this.spans].sort((a, b) => a.start - b.start || a.end - b.end);
+    const spans = this.spans.map((s) => ({ ...s, start: s.start - this.#origin, end: s.end - this.#origin })).sort((a, b) => a.start - b.start || a.end - b.end);
     if (spans.length === 0) return "";
     const last = Math.max(...spans.map((s) => s.end));
     const width = Math.max(...spans.map((s) => s.stage.length));
@@ -44,7 +52,7 @@ export class Timings {
       const bar = " ".repeat(Math.round(s.start * scale)) + "█".repeat(Math.max(1, Math.round((s.end - s.start) * scale)));
       return `  ${s.stage.padEnd(width)}  ${s.start.toFixed(0).padStart(6)} ${s.end.toFixed(0).padStart(6)} ${(s.end - s.start).toFixed(0).padStart(6)}  ${bar}`;
     });
-    return [`  ${"stage".padEnd(width)}  ${"from".padStart(6)} ${"to".padStart(6)} ${"ms".padStart(6)}  (ms since Node started)`, ...lines].join("\n");
+    return [`  ${"stage".padEnd(width)}  ${"from".padStart(6)} ${"to".padStart(6)} ${"ms".padStart(6)}  (ms since ${this.#since})`, ...lines].join("\n");
   }
 }
 

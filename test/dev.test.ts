@@ -12,6 +12,7 @@ import { VFile } from "vfile";
 import { compileHtml } from "../src/html/index.ts";
 import { parseLetter } from "../src/letter.ts";
 import { ROOT, tempDir } from "./helpers.ts";
+import { alive } from "./spawn.ts";
 
 let dir: string;
 /** The server the tests of `npm run dev` share. */
@@ -30,14 +31,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 }
 
 const fetchText = async (path: string) => (await fetch(new URL(path, dev.url))).text();
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * `npm run dev` on `folder`/src, writing to `folder`/out, with `extra` options: the process, what

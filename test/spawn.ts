@@ -61,6 +61,16 @@ export async function until(test: () => boolean, ms = 60_000, what = "the condit
   }
 }
 
+/** Whether process `pid` is there (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Live (not zombie) processes in process group `pgid`, read from /proc: only groups the test
  * started are ever asked about.

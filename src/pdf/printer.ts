@@ -26,7 +26,7 @@ export interface PrinterOptions {
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
 
 export class Printer {
-  readonly timeout: number;
+  timeout: number;
   #log: (line: string) => void;
   #timings: Timings | undefined;
   #browser: Promise<Browser> | undefined;
@@ -48,6 +48,17 @@ export class Printer {
     this.#log = options.log ?? (() => undefined);
     this.#timings = options.timings;
     this.#spawned = options.spawned;
+  }
+
+  /**
+   * A new build in a printer kept between builds (the build server's): its limit, its log and
+   * timings, and again one restart of a crashed browser.
+   */
+  newBuild(options: Omit<PrinterOptions, "spawned">): void {
+    this.timeout = options.timeout ?? defaultTimeout();
+    this.#log = options.log ?? (() => undefined);
+    this.#timings = options.timings;
+    this.#restarts = 1;
   }
 
   /** Start the browser now (printing starts it anyway). */

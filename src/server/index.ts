@@ -1,0 +1,258 @@
+/**
+ * The build server: a process that keeps broadside loaded, its code compiled and one browser
+ * open, and runs the builds its clients (src/server/client.mjs, from `npm run build`) hand it,
+ * one at a time, each in the client's folder and environment, printing to the client. See
+ * socket.mjs for where it listens and what it says.
+ *
+ * It stops by itself after BROADSIDE_SERVER_IDLE seconds without a build (600 by default), when
+ * its bundle is gone (broadside's code changed: a newer server takes over), when its socket is
+ * gone, and on `npm run server -- stop`, each once the build under way is done; and at once on
+ * SIGINT, SIGTERM or SIGHUP. A client that goes away
+ * during its build (Ctrl-C) stops it at once, as Ctrl-C stops a build in its own process: its
+ * browser is killed and its temporary files are removed (both hook the process's exit), so
+ * nothing half-written is left and no document the user stopped is written afterwards.
+ */
+import { existsSync, mkdtempSync, rmSync, unlinkSync, chmodSync } from "node:fs";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import type { Io, ServedContext } from "../cli.ts";
+import { spawnKnownBrowser } from "../pdf/chromium.mjs";
+import { Printer } from "../pdf/printer.ts";
+import { readMessages, REQUEST_ENV, send } from "./socket.mjs";
+
+export type RunServed = (argv: string[], io: Io, served: ServedContext) => Promise<number>;
+
+export interface ServerOptions {
+  /** The socket to listen on. */
+  socket: string;
+  /** The bundle this server runs: when it is removed, the server stops. */
+  bundle: string;
+  /** Stop after this long without a build, in ms. */
+  idleMs: number;
+  /** The build that started the server: run (into a folder of the server's own) to warm up. */
+  warmup?: { argv: string[]; cwd: string };
+  /** Where the warm-up's documents go (a temporary folder in it, removed after). */
+  scratch: string;
+  log?: (line: string) => void;
+}
+
+interface BuildRequest {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Warm-up rounds: the second and third runs of a build in a process are the ones that get faster. */
+const WARMUP_ROUNDS = 3;
+
+/** Listen on `options.socket`; resolves when the server is up, undefined if another server already is. */
+export async function serveBuilds(options: ServerOptions, run: RunServed): Promise<{ stopped: Promise<void> } | undefined> {
+  const log = options.log ?? (() => undefined);
+  const printer = new Printer({ log });
+  let builds = 0;
+  let building = false;
+  let warm = false;
+  let idleSince = performance.now();
+  let stopping = false;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+  const server = createServer((socket) => accept(socket));
+  if (!(await listen(server, options.socket))) return undefined;
+  try {
+    chmodSync(options.socket, 0o600);
+  } catch {
+    // its folder is this user's only (socket.mjs)
+  }
+  const removeSocket = () => {
+    try {
+      unlinkSync(options.socket);
+    } catch {
+      // gone already
+    }
+  };
+  process.on("exit", removeSocket);
+
+  /** Stop once the build under way (if any) is done. */
+  let stopAfterBuild: string | undefined;
+  async function stop(reason: string) {
+    if (building) {
+      stopAfterBuild ??= reason;
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
+    log(`stopping: ${reason}`);
+    clearTimeout(idleTimer);
+    clearInterval(watch);
+    server.close();
+    removeSocket();
+    await printer.close().catch(() => undefined);
+    resolveStopped();
+  }
+
+  let idleTimer: NodeJS.Timeout = setTimeout(() => undefined, 0);
+  const idle = () => {
+    clearTimeout(idleTimer);
+    idleSince = performance.now();
+    idleTimer = setTimeout(() => void stop("idle"), options.idleMs);
+  };
+  // Another version of broadside's code took over (its bundle is removed then), or the socket
+  // was removed (a cleaned temporary folder): no client can reach this server any more.
+  const watch = setInterval(() => {
+    if (!existsSync(options.bundle)) void stop("its code was replaced");
+    else if (!existsSync(options.socket)) void stop("its socket was removed");
+  }, 5000);
+  watch.unref();
+  // A signal stops it at once, build or not, as it would stop a build in its own process (its
+  // client then builds by itself); the exit hooks remove temporaries and kill the browser.
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.on(signal, () => {
+      log(`stopped by ${signal}`);
+      process.exit(code);
+    });
+  }
+
+  // Warm up on the build that started the server, while no client waits.
+  let warming: Promise<void> = Promise.resolve();
+  let warmingStopped = false;
+  if (options.warmup) {
+    const { argv, cwd } = options.warmup;
+    if (asksForPdf(argv)) printer.start();
+    warming = (async () => {
+      const out = mkdtempSync(join(options.scratch, "warm-"));
+      const quiet: Io = { log: () => undefined, error: () => undefined };
+      try {
+        for (let round = 0; round < WARMUP_ROUNDS && !warmingStopped && !stopping; round++) {
+          await inFolder(cwd, {}, () => run([...argv, "--out", out], quiet, { printer, by: "", origin: performance.now() })).catch((error: unknown) => log(`warm-up: ${String(error)}`));
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+        warm = true;
+        if (!building) idle();
+      }
+    })();
+  } else {
+    warm = true;
+    idle();
+  }
+
+  function accept(socket: Socket) {
+    socket.on("error", () => undefined);
+    readMessages(socket, (message: { build?: BuildRequest; status?: boolean; stop?: boolean }) => {
+      if (message.status) {
+        void printer.pid().then((browserPid) => {
+          send(socket, { status: { pid: process.pid, builds, warm, building, browserPid, idleMs: options.idleMs, idleFor: building ? 0 : performance.now() - idleSince } });
+          socket.end();
+        });
+      } else if (message.stop) {
+        send(socket, { stopping: process.pid });
+        socket.end();
+        void stop("asked to");
+      } else if (message.build) void serve(socket, message.build);
+      else socket.destroy();
+    });
+  }
+
+  async function serve(socket: Socket, request: BuildRequest) {
+    if (building || stopping) {
+      send(socket, { busy: process.pid });
+      socket.end();
+      return;
+    }
+    building = true;
+    clearTimeout(idleTimer);
+    send(socket, { accepted: process.pid });
+    let done = false;
+    // The client went away before its build was done (Ctrl-C): stop, as its own process would.
+    socket.once("close", () => {
+      if (!done) {
+        log("the client went away during its build: stopping");
+        process.exit(130);
+      }
+    });
+    warmingStopped = true;
+    await warming;
+    const origin = performance.now();
+    const io: Io = { log: (line) => send(socket, { out: line }), error: (line) => send(socket, { err: line }) };
+    let code: number;
+    try {
+      code = await inFolder(request.cwd, request.env, () => run(request.argv, io, { printer, by: `by the build server (pid ${process.pid})`, origin }));
+    } catch (error) {
+      io.error(`broadside: the build server failed: ${String(error)}`);
+      code = 3;
+    }
+    builds++;
+    done = true;
+    send(socket, { exit: code });
+    socket.end();
+    building = false;
+    if (stopAfterBuild) void stop(stopAfterBuild);
+    else idle();
+  }
+
+  return { stopped };
+}
+
+/** Whether a build's arguments ask for a PDF (every format is, without `--format`). */
+function asksForPdf(argv: string[]): boolean {
+  let at = -1;
+  argv.forEach((a, i) => {
+    if (a === "--format" || a.startsWith("--format=")) at = i;
+  });
+  if (at === -1) return true;
+  const formats = argv[at].startsWith("--format=") ? argv[at].slice(9) : (argv[at + 1] ?? "");
+  return formats.toLowerCase().split(",").some((f) => f.trim() === "pdf");
+}
+
+/** Run `task` in `cwd`, with the environment variables builds read set as the client had them. */
+async function inFolder<T>(cwd: string, env: Record<string, string>, task: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  const saved = Object.fromEntries(REQUEST_ENV.map((key) => [key, process.env[key]]));
+  process.chdir(cwd);
+  for (const key of REQUEST_ENV) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
+  try {
+    return await task();
+  } finally {
+    for (const key of REQUEST_ENV) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    process.chdir(before);
+  }
+}
+
+/**
+ * Listen on `path`. A socket file left by a server that was killed is removed first; one that
+ * answers belongs to a live server: false.
+ */
+function listen(server: Server, path: string): Promise<boolean> {
+  const attempt = () =>
+    new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once("error", resolve);
+      server.listen(path, () => {
+        server.off("error", resolve);
+        resolve(undefined);
+      });
+    });
+  return attempt().then(async (error) => {
+    if (!error) return true;
+    if (error.code !== "EADDRINUSE") throw error;
+    const alive = await new Promise<boolean>((resolve) => {
+      const probe = createConnection(path);
+      probe.once("connect", () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.once("error", () => resolve(false));
+    });
+    if (alive) return false;
+    unlinkSync(path);
+    const again = await attempt();
+    if (again) throw again;
+    return true;
+  });
+}
