@@ -42,6 +42,8 @@ export class Printer {
    * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
    */
   #idle: Promise<SafePage>[] = [];
+  /** How long the last document each page printed was (characters of HTML). */
+  #printedChars = new WeakMap<SafePage, number>();
 
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
@@ -154,12 +156,26 @@ export class Printer {
       page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
       const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }), deadline]);
       reusable = true;
+      this.#printedChars.set(page, html.length);
       return pdf;
     } finally {
       clearTimeout(timer);
       if (page && reusable && generation === this.#generation && !this.#closed) this.#idle.push(Promise.resolve(page));
       else void page?.page.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Close the kept pages whose last document was longer than `largerThan` characters of HTML:
+   * a long letter's laid-out pages hold hundreds of MB in Chromium, which it gives back only
+   * with the page. A page kept after a short letter stays: a new page and its renderer cost
+   * more than that letter's print. For a printer kept between builds, while it waits.
+   */
+  async forget(largerThan: number): Promise<void> {
+    const kept = await Promise.all(this.#idle.map((page) => page.catch(() => undefined)));
+    const large = kept.filter((safe): safe is SafePage => safe !== undefined && (this.#printedChars.get(safe) ?? 0) > largerThan);
+    this.#idle = this.#idle.filter((_, i) => !large.includes(kept[i]!));
+    await Promise.all(large.map((safe) => safe.page.close().catch(() => undefined)));
   }
 
   /** The browser's process id, once it is up (undefined if it could not start). */

@@ -96,7 +96,8 @@ export function startServer({ launcher, path, target, argv, root }) {
   } catch {
     // no log
   }
-  const child = spawn(process.execPath, [...process.execArgv, launcher, "__serve", path, target, JSON.stringify({ argv, cwd: process.cwd() })], {
+  // --expose-gc: the server collects its garbage once a build is done (src/server/index.ts).
+  const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", launcher, "__serve", path, target, JSON.stringify({ argv, cwd: process.cwd() })], {
     cwd: root,
     detached: true,
     stdio: ["ignore", log, log],
