@@ -23,7 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { askServer, serverCommand, startServer } from "./server/client.mjs";
-import { idleMs, serverDir, serverWanted, socketPath } from "./server/socket.mjs";
+import { browserIdleMs, idleMs, serverDir, serverWanted, socketPath } from "./server/socket.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "src");
@@ -170,7 +170,7 @@ function runKind(argv, spawned) {
   return command === "build" && spawned ? "build-pdf" : command;
 }
 
-const idleText = () => (idleMs() < 120_000 ? `${Math.round(idleMs() / 1000)} s` : `${Math.round(idleMs() / 60_000)} min`);
+const duration = (ms) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
 /** Hand a build to the build server when one is up; else note where one should be started. */
 async function viaServer(argv, version) {
@@ -189,7 +189,7 @@ async function serve([path, target, warmup]) {
   const log = (line) => console.error(`${new Date().toISOString()} broadside build server (pid ${process.pid}): ${line}`);
   const cli = loadCli(target, "serve");
   log(`listening on ${path}`);
-  await cli.runServer({ socket: path, bundle: target, idleMs: idleMs(), warmup: JSON.parse(warmup), scratch: CACHE, log });
+  await cli.runServer({ socket: path, bundle: target, idleMs: idleMs(), browserIdleMs: browserIdleMs(), warmup: JSON.parse(warmup), scratch: CACHE, log });
   cli.save();
   process.exit(0);
 }
@@ -245,7 +245,7 @@ async function main() {
       cli.save();
       if (server.start && (process.exitCode ?? 0) <= 1) {
         const pid = startServer({ launcher: fileURLToPath(import.meta.url), path: server.start, target, argv, root: ROOT });
-        console.log(`broadside: started a build server for the next builds (pid ${pid}), which keeps broadside and its browser warm and stops after ${idleText()} idle; \`npm run server -- stop\` stops it, --no-server or BROADSIDE_SERVER=off builds without it`);
+        console.log(`broadside: started a build server for the next builds (pid ${pid}): it keeps broadside warm for ${duration(idleMs())} after the last build, and its browser for ${duration(browserIdleMs())}; \`npm run server -- stop\` stops it, --no-server or BROADSIDE_SERVER=off builds without it`);
       }
       return;
     }

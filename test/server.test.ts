@@ -152,6 +152,27 @@ describe("the build server", () => {
     expect(await status(env)).toBeUndefined();
   });
 
+  it("closes its browser when it has had no build for BROADSIDE_SERVER_BROWSER_IDLE seconds, and starts another for the next PDF", async () => {
+    const restEnv = serverEnv({ BROADSIDE_SERVER_BROWSER_IDLE: "2" });
+    const first = await run(["build", "letter.md", "--out", "r1"], { launcher: true, cwd: dir, env: restEnv });
+    expect(first.stdout).toContain("and its browser for 2 s");
+    const pid = startedPid(first.stdout);
+    const warm = await untilWarm(restEnv);
+    expect(warm.browserPid).toBeGreaterThan(0);
+    await until(() => liveInGroup(warm.browserPid!).length === 0, 30_000, "the idle browser to close");
+    expect((await status(restEnv))?.browserPid).toBeUndefined();
+    expect(alive(pid)).toBe(true);
+    const next = await run(["build", "letter.md", "--out", "r2"], { launcher: true, cwd: dir, env: restEnv });
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain(`by the build server (pid ${pid})`);
+    expect(next.stdout).toContain("verified: every note call and note text agrees in html, pdf, docx");
+    const again = (await status(restEnv))?.browserPid;
+    expect(again).toBeGreaterThan(0);
+    expect(again).not.toBe(warm.browserPid);
+    await run(["server", "stop"], { launcher: true, env: restEnv });
+    await until(() => !alive(pid) && liveInGroup(again!).length === 0, 10_000, "the server and its browser to stop");
+  });
+
   it("replaces a server that was killed, and stops on `npm run server -- stop`", async () => {
     const first = await build(["letter.md", "--out", "k1", "--format", "html"]);
     const pid = startedPid(first.stdout);
@@ -177,7 +198,7 @@ describe("the build server", () => {
     const idleEnv = serverEnv({ BROADSIDE_SERVER_IDLE: "1" });
     const first = await run(["build", "letter.md", "--out", "i1", "--format", "html,pdf"], { launcher: true, cwd: dir, env: idleEnv });
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("stops after 1 s idle");
+    expect(first.stdout).toContain("keeps broadside warm for 1 s after the last build, and its browser for 1 s");
     const pid = startedPid(first.stdout);
     await until(() => !alive(pid), 30_000, "the idle server to stop");
     expect(await status(idleEnv)).toBeUndefined();

@@ -178,6 +178,19 @@ export class Printer {
     await Promise.all(large.map((safe) => safe.page.close().catch(() => undefined)));
   }
 
+  /**
+   * Close the browser, not the printer: the next print starts a new one. For a printer kept
+   * between builds that has waited long (the build server's).
+   */
+  async rest(): Promise<void> {
+    const pending = this.#browser;
+    this.#browser = undefined;
+    this.#idle = [];
+    this.#generation++; // a page that was printing is not kept
+    const browser = await pending?.catch(() => undefined);
+    if (browser) await closeBrowser(browser);
+  }
+
   /** The browser's process id, once it is up (undefined if it could not start). */
   async pid(): Promise<number | undefined> {
     const browser = await this.#browser?.catch(() => undefined);

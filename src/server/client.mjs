@@ -126,7 +126,7 @@ function request(path, message) {
 export async function serverCommand(args, { dir, root }) {
   const [what] = args;
   if (what !== "status" && what !== "stop") {
-    process.stderr.write("usage: npm run server -- status|stop\n  status  which build servers of this checkout are running\n  stop    stop them (they stop by themselves after BROADSIDE_SERVER_IDLE seconds idle, 600 by default)\n");
+    process.stderr.write("usage: npm run server -- status|stop\n  status  which build servers of this checkout are running\n  stop    stop them (they stop by themselves after BROADSIDE_SERVER_IDLE seconds idle, 3600 by default)\n");
     return 2;
   }
   const sockets = dir ? checkoutSockets(dir, root) : [];

@@ -4,7 +4,8 @@
  * one at a time, each in the client's folder and environment, printing to the client. See
  * socket.mjs for where it listens and what it says.
  *
- * It stops by itself after BROADSIDE_SERVER_IDLE seconds without a build (600 by default), when
+ * It closes its browser after BROADSIDE_SERVER_BROWSER_IDLE seconds without a build (600 by
+ * default; the next PDF starts another), and stops after BROADSIDE_SERVER_IDLE seconds (3600), when
  * its bundle is gone (broadside's code changed: a newer server takes over), when its socket is
  * gone, and on `npm run server -- stop`, each once the build under way is done; and at once on
  * SIGINT, SIGTERM or SIGHUP. A client that goes away
@@ -29,6 +30,8 @@ export interface ServerOptions {
   bundle: string;
   /** Stop after this long without a build, in ms. */
   idleMs: number;
+  /** Close the browser after this long without a build, in ms (the next PDF starts another). */
+  browserIdleMs: number;
   /** The build that started the server: run (into a folder of the server's own) to warm up. */
   warmup?: { argv: string[]; cwd: string };
   /** Where the warm-up's documents go (a temporary folder in it, removed after). */
@@ -91,6 +94,7 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
     log(`stopping: ${reason}`);
     clearTimeout(idleTimer);
     clearTimeout(trimTimer);
+    clearTimeout(browserTimer);
     clearInterval(watch);
     server.close();
     removeSocket();
@@ -100,6 +104,7 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
 
   let idleTimer: NodeJS.Timeout = setTimeout(() => undefined, 0);
   let trimTimer: NodeJS.Timeout | undefined;
+  let browserTimer: NodeJS.Timeout | undefined;
   let trimming: Promise<void> = Promise.resolve();
   const idle = () => {
     clearTimeout(idleTimer);
@@ -112,6 +117,11 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
     trimTimer = setTimeout(() => {
       trimming = printer.forget(LARGE_DOCUMENT_CHARS).then(() => (globalThis as { gc?: () => void }).gc?.());
     }, TRIM_AFTER_MS);
+    clearTimeout(browserTimer);
+    browserTimer = setTimeout(() => {
+      log("closing the browser: no build for a while");
+      trimming = trimming.then(() => printer.rest());
+    }, options.browserIdleMs);
   };
   // Another version of broadside's code took over (its bundle is removed then), or the socket
   // was removed (a cleaned temporary folder): no client can reach this server any more.
@@ -179,6 +189,7 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
     building = true;
     clearTimeout(idleTimer);
     clearTimeout(trimTimer);
+    clearTimeout(browserTimer);
     send(socket, { accepted: process.pid });
     await trimming;
     let done = false;

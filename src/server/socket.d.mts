@@ -1,5 +1,6 @@
 export declare const REQUEST_ENV: string[];
 export declare function idleMs(env?: NodeJS.ProcessEnv): number;
+export declare function browserIdleMs(env?: NodeJS.ProcessEnv): number;
 export declare function serverWanted(argv: string[], env?: NodeJS.ProcessEnv): boolean;
 export declare function serverDir(): string | undefined;
 export declare function socketPath(dir: string, root: string, fingerprint: string, env?: NodeJS.ProcessEnv): string | undefined;
