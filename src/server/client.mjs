@@ -12,7 +12,7 @@
  * would (the same code, run on the client's folder, arguments and environment).
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import { checkoutSockets, idleMs, readMessages, REQUEST_ENV, send } from "./socket.mjs";
@@ -92,7 +92,9 @@ export async function askServer(path, argv) {
 export function startServer({ launcher, path, target, argv, root }) {
   let log = "ignore";
   try {
-    log = openSync(join(dirname(target), "server.log"), "a");
+    const file = join(dirname(target), "server.log");
+    // A few lines per server; started afresh once it passes a megabyte.
+    log = openSync(file, existsSync(file) && statSync(file).size > 1_000_000 ? "w" : "a");
   } catch {
     // no log
   }
