@@ -172,10 +172,11 @@ export class Printer {
    * more than that letter's print. For a printer kept between builds, while it waits.
    */
   async forget(largerThan: number): Promise<void> {
-    const kept = await Promise.all(this.#idle.map((page) => page.catch(() => undefined)));
-    const large = kept.filter((safe): safe is SafePage => safe !== undefined && (this.#printedChars.get(safe) ?? 0) > largerThan);
-    this.#idle = this.#idle.filter((_, i) => !large.includes(kept[i]!));
-    await Promise.all(large.map((safe) => safe.page.close().catch(() => undefined)));
+    const waiting = [...this.#idle];
+    const kept = await Promise.all(waiting.map((page) => page.catch(() => undefined)));
+    const large = new Set(waiting.filter((_, i) => kept[i] !== undefined && (this.#printedChars.get(kept[i]!) ?? 0) > largerThan));
+    this.#idle = this.#idle.filter((page) => !large.has(page));
+    await Promise.all(kept.filter((_, i) => large.has(waiting[i])).map((safe) => safe!.page.close().catch(() => undefined)));
   }
 
   /**
