@@ -22,6 +22,7 @@ import Module, { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { buildAsksForPdf } from "./build-args.mjs";
 import { askServer, serverCommand, startServer } from "./server/client.mjs";
 import { browserIdleMs, idleMs, serverDir, serverWanted, socketPath } from "./server/socket.mjs";
 
@@ -106,11 +107,7 @@ async function startBrowserEarly(argv) {
   const [command, ...rest] = argv;
   if (command !== "build" && command !== "dev") return undefined;
   if (rest.includes("--help") || rest.includes("-h")) return undefined;
-  if (command === "build") {
-    const at = rest.findIndex((a) => a === "--format" || a.startsWith("--format="));
-    const formats = at === -1 ? "pdf" : rest[at].startsWith("--format=") ? rest[at].slice(9) : (rest[at + 1] ?? "");
-    if (!formats.toLowerCase().split(",").some((f) => f.trim() === "pdf")) return undefined;
-  }
+  if (command === "build" && !buildAsksForPdf(rest)) return undefined;
   const { spawnKnownBrowser } = await import("./pdf/chromium.mjs");
   return spawnKnownBrowser();
 }

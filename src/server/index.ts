@@ -16,6 +16,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import { buildAsksForPdf } from "../build-args.mjs";
 import type { Io, ServedContext } from "../cli.ts";
 import { spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
@@ -150,7 +151,7 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
   let warmingStopped = false;
   if (options.warmup) {
     const { argv, cwd } = options.warmup;
-    if (asksForPdf(argv)) printer.start();
+    if (buildAsksForPdf(argv.slice(1))) printer.start();
     warming = (async () => {
       sweepWarmups(options.scratch);
       const out = mkdtempSync(join(options.scratch, `warm-${process.pid}-`));
@@ -241,17 +242,6 @@ function sweepWarmups(scratch: string) {
       rmSync(join(scratch, name), { recursive: true, force: true });
     }
   }
-}
-
-/** Whether a build's arguments ask for a PDF (every format is, without `--format`). */
-function asksForPdf(argv: string[]): boolean {
-  let at = -1;
-  argv.forEach((a, i) => {
-    if (a === "--format" || a.startsWith("--format=")) at = i;
-  });
-  if (at === -1) return true;
-  const formats = argv[at].startsWith("--format=") ? argv[at].slice(9) : (argv[at + 1] ?? "");
-  return formats.toLowerCase().split(",").some((f) => f.trim() === "pdf");
 }
 
 /** Run `task` in `cwd`, with the environment variables builds read set as the client had them. */

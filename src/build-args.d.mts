@@ -1,0 +1,1 @@
+export declare function buildAsksForPdf(args: string[]): boolean;
