@@ -86,6 +86,21 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
   };
   process.on("exit", removeSocket);
 
+  // What runs while the server waits: its stop, the clean-up after a build, the browser's close.
+  let idleTimer: NodeJS.Timeout | undefined;
+  let trimTimer: NodeJS.Timeout | undefined;
+  let browserTimer: NodeJS.Timeout | undefined;
+  // A second after a build, what it left is given back (see idle()); a build waits for that.
+  let trimming: Promise<void> = Promise.resolve();
+
+  // Another version of broadside's code took over (its bundle is removed then), or the socket
+  // was removed (a cleaned temporary folder): no client can reach this server any more.
+  const watch = setInterval(() => {
+    if (!existsSync(options.bundle)) void stop("its code was replaced");
+    else if (!existsSync(options.socket)) void stop("its socket was removed");
+  }, 5000);
+  watch.unref();
+
   /** Stop once the build under way (if any) is done. */
   let stopAfterBuild: string | undefined;
   async function stop(reason: string) {
@@ -106,10 +121,6 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
     resolveStopped();
   }
 
-  let idleTimer: NodeJS.Timeout | undefined;
-  let trimTimer: NodeJS.Timeout | undefined;
-  let browserTimer: NodeJS.Timeout | undefined;
-  let trimming: Promise<void> = Promise.resolve();
   const idle = () => {
     clearTimeout(idleTimer);
     idleSince = performance.now();
@@ -130,13 +141,6 @@ export async function serveBuilds(options: ServerOptions, run: RunServed): Promi
       trimming = trimming.then(() => printer.rest());
     }, options.browserIdleMs);
   };
-  // Another version of broadside's code took over (its bundle is removed then), or the socket
-  // was removed (a cleaned temporary folder): no client can reach this server any more.
-  const watch = setInterval(() => {
-    if (!existsSync(options.bundle)) void stop("its code was replaced");
-    else if (!existsSync(options.socket)) void stop("its socket was removed");
-  }, 5000);
-  watch.unref();
   // A signal stops it at once, build or not, as it would stop a build in its own process (its
   // client then builds by itself); the exit hooks remove temporaries and kill the browser.
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
