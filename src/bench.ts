@@ -19,6 +19,7 @@
  * The large inputs (a 10 MB source, 5,000 notes) are built once each, cold, with the peak memory
  * of the whole build; they take several minutes (`--skip-large` leaves them out).
  */
+import { ROOT } from "./paths.ts";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +36,7 @@ import { build } from "./build.ts";
 import { cacheFileOf, PARSE_CACHE_DIR } from "./parse-cache.ts";
 import { Timings } from "./timings.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
 const TEMPLATES = join(ROOT, "templates");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, big: { type: "string", default: "50" }, "skip-large": { type: "boolean", default: false } } });
 const RUNS = Math.max(1, Number(values.runs));

@@ -8,12 +8,10 @@ import { VFile } from "vfile";
 import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
 import { parseLetter, readSource } from "./letter.ts";
-import { loadPartCache, PARSE_CACHE_DIR, savePartCache } from "./parse-cache.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
-import { type SpawnedChromium, spawnKnownBrowser } from "./pdf/chromium.mjs";
 import { Printer } from "./pdf/printer.ts";
-import { type OutputReading, preparePdfReader, readOutput, reportReadings } from "./verify/index.ts";
+import { type OutputReading, readOutput, reportReadings } from "./verify/index.ts";
 import { type Timings, timed, timedSync } from "./timings.ts";
 import { type Staged, stageFile, sweepTemporaries } from "./write.ts";
 
@@ -42,19 +40,6 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
-  /**
-   * Where the parts of each source's last parse are kept (src/parse-cache.ts), so that a build
-   * after an edit parses only the parts it changed; `false`: parse every source whole and keep
-   * nothing (`--no-cache`). Default: {@link PARSE_CACHE_DIR}.
-   */
-  parseCache?: string | false;
-  /** A Chromium started before the CLI was loaded (src/launch.mjs): the build's browser. */
-  spawned?: SpawnedChromium;
-  /**
-   * A browser kept between builds (the build server's, src/server): used instead of starting
-   * one, and left open at the end.
-   */
-  printer?: Printer;
 }
 
 export interface Written {
@@ -72,33 +57,14 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
-  // Chromium is started at once (by src/launch.mjs, before the CLI loaded, or here): its start
-  // costs more than parsing and compiling the letter, and runs on the other core meanwhile.
-  // Puppeteer connects to it when the first PDF is asked for. A browser not known without
-  // looking is found and started then.
-  const kept = options.printer;
-  kept?.newBuild({ timeout: options.timeout, log, timings: options.timings });
-  const browser = !formats.includes("pdf") ? undefined : (kept ?? new Printer({ timeout: options.timeout, log, timings: options.timings, spawned: options.spawned ?? spawnKnownBrowser() }));
-  // The browser is closed as soon as the last document is printed, while the documents are
-  // still being read back; a kept one stays open.
-  let printing = options.sources.length;
-  let closing: Promise<void> | undefined;
-  const printed = () => {
-    if (--printing === 0 && browser && !kept) closing = timed(options.timings, "browser: close", () => browser.close());
-  };
+  // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
+  // the other core meanwhile.
+  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings }) : undefined;
+  browser?.start();
   const written: Written[] = [];
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(
-      options.sources.map((source) => {
-        let told = false;
-        const once = () => {
-          if (!told) printed();
-          told = true;
-        };
-        return buildOne(source, options, browser, once).finally(once);
-      }),
-    );
+    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -108,30 +74,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.map((r) => r.file), written };
   } finally {
-    await (closing ?? (kept ? undefined : browser?.close()));
+    await timed(options.timings, "browser: close", async () => browser?.close());
   }
 }
 
-/**
- * From this length on, a source's HTML and DOCX are staged and read back while Chromium lays out
- * and prints its PDF; below it, after. Chromium's print keeps both cores busy, and a PDF comes
- * back in chunks that each wait for this thread: for a short letter, work here meanwhile slowed
- * the build more than it saved (letter ×1 +0.16 s, ×2 +0.28 s, ×3 +0.11 s, medians of 6–15
- * cold builds). For a long one it saves the most: that work is done by the time the PDF is back
- * (measured with pdf.js as the PDF's reader: ×5 −0.09 s, ×15 −0.17 s, ×50 −1.3 to −1.8 s; ×50
- * still lays out and prints for 3.8 s, against 2.5 s for its HTML and DOCX with their read-backs).
- * Measured again with broadside's own PDF reader (medians of 7 cold builds in turns, during
- * against after): ×1 1.32 against 1.17 s, ×3 1.76 against 1.76 s, ×5 2.02 against 2.11 s, ×15
- * 3.71 against 4.04 s. The limit still falls between ×3 (52 K characters) and ×5 (87 K).
- */
-const DURING_PRINT_CHARS = 64 * 1024;
-
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
   const { outDir, formats, templatesDir, timings } = options;
   const name = basename(source).replace(/\.(md|markdown)$/i, "");
-  const cacheDir = options.parseCache === false ? undefined : (options.parseCache ?? PARSE_CACHE_DIR);
-  const cached = cacheDir === undefined ? undefined : timed(timings, `${name}: read parse cache`, () => loadPartCache(cacheDir, source));
   let file: VFile;
   try {
     file = await timed(timings, `${name}: read`, () => readSource(source));
@@ -140,20 +90,13 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file, written: [] };
   }
-  const parts = await cached;
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts }));
-  // Kept for the next build once this thread waits for Chromium (or at once, without a PDF).
-  const keep = () => (parts && cacheDir !== undefined ? timed(timings, `${name}: keep parse cache`, () => savePartCache(cacheDir, source, parts)) : Promise.resolve());
-  if (!letter) {
-    await keep();
-    return { file, written: [] };
-  }
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml }));
+  if (!letter) return { file, written: [] };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
   const verify = options.verify !== false;
-  // Each document goes to a temporary file as soon as it is made, and is read back from there
-  // at once (the HTML and DOCX while Chromium prints); all are compared, and only then renamed
-  // into place, together.
+  // Each document goes to a temporary file as soon as it is made and is read back from there;
+  // all are compared, and only then renamed into place, together.
   const staged: { format: Format; file: Staged; bytes: number }[] = [];
   const reads: Promise<OutputReading>[] = [];
   const stage = async (format: Format, data: string | Uint8Array) => {
@@ -162,54 +105,27 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
     if (verify) reads.push(readOutput(format, file.temp, timings && { timings, name }));
   };
-  let printing: Promise<Uint8Array> | undefined;
-  let others: Promise<void> | undefined;
-  let keeping: Promise<void> | undefined;
   try {
     const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
-    // The PDF is asked for first: it takes longest, and the browser prints on the other core.
-    // Nothing else runs on this thread until Chromium is into the long part of it (pagination
-    // and the print, one request each): Puppeteer loads and connects here, and each step of the
-    // load waits for this thread to pass Chromium's answer on. Then the HTML and the DOCX are
-    // staged and read back: for a long source while Chromium lays out and prints, for a short
-    // one once the PDF is back (see DURING_PRINT_CHARS). Without a PDF, at once.
-    let layingOut: () => void = () => undefined;
-    const chromiumBusy = new Promise<void>((resolve) => (layingOut = resolve));
-    printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name, onLayout: layingOut }) : undefined;
-    let printFailed = false;
-    printing?.catch(() => (printFailed = true));
-    if (printing && verify) preparePdfReader();
-    const duringPrint = String(file.value).length > DURING_PRINT_CHARS;
-    keeping = (printing ? Promise.race([chromiumBusy, printing.then(() => undefined, () => undefined)]) : Promise.resolve()).then(keep);
-    others = (async () => {
-      const printed = printing?.then(() => undefined, () => undefined);
-      if (printed) await (duringPrint ? Promise.race([chromiumBusy, printed]) : printed);
-      if (printFailed) return; // the build of this source ends with that error
-      if (html !== undefined && formats.includes("html")) await stage("html", html);
-      if (formats.includes("docx")) await stage("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
-    })();
-    others.catch(() => undefined);
-    if (printing) {
-      const pdf = await printing.finally(printed);
-      await stage("pdf", pdf);
-    } else printed();
-    await others;
+    // The PDF is asked for first: Chromium prints it on the other core while this thread makes
+    // the DOCX.
+    const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name }) : undefined;
+    printing?.catch(() => undefined); // awaited below
+    if (html !== undefined && formats.includes("html")) await stage("html", html);
+    if (formats.includes("docx")) await stage("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    if (printing) await stage("pdf", await printing);
     staged.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
     if (verify && staged.length) {
       reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
       if (file.messages.some((m) => m.fatal === true)) {
         await Promise.all(staged.map((s) => s.file.discard()));
-        await keeping;
         return { file, written: [] };
       }
     }
     await timed(timings, `${name}: rename into place`, async () => {
       for (const s of staged) await s.file.commit();
     });
-    await keeping;
   } catch (error) {
-    await keeping; // never rejects
-    await others?.catch(() => undefined); // what it staged is discarded below
     await Promise.all(reads); // they never reject; let them finish with the files they read
     await Promise.all(staged.map((s) => s.file.discard()));
     throw error;

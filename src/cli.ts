@@ -10,21 +10,17 @@
  * 3 the tool itself failed (e.g. no browser).
  */
 import { readdir } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
 import { PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
-import type { SpawnedChromium } from "./pdf/chromium.mjs";
-import type { Printer } from "./pdf/printer.ts";
 import { formatMessages } from "./report.ts";
-import { type ServerOptions, serveBuilds } from "./server/index.ts";
 import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+import { ROOT } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
   With no source, builds every source/*.md into dist/.
@@ -38,10 +34,6 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --allow-html     keep raw HTML, cleaned of scripts, frames, styles and unsafe links, in
                    the HTML and PDF (default: left out of every output, with a warning)
   --no-verify      skip reading the documents back to prove their notes agree
-  --no-cache       parse every source whole, and keep no parts of it for the next build
-                   (default: a build parses again only the parts of a source changed
-                   since the last one, kept in node_modules/.cache/broadside/parts)
-  --no-server      build in this process, not in the build server (see BROADSIDE_SERVER)
   --timings        print how long each stage took (parse, each format, the browser, checks)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
@@ -72,40 +64,15 @@ async function defaultSources(): Promise<string[]> {
   return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
 }
 
-/** What src/launch.mjs did before loading the CLI: a Chromium it started at once, for a PDF. */
-export interface LaunchContext {
-  spawned?: SpawnedChromium;
-  /** The launcher's signal handlers while the CLI loaded: released when the CLI has its own. */
-  signals?: { release(): void };
-}
-
-/** Where the CLI prints: the process's stdout and stderr, or a client of the build server. */
-export interface Io {
-  log(line: string): void;
-  error(line: string): void;
-}
-
-const processIo: Io = { log: (line) => console.log(line), error: (line) => console.error(line) };
-
-/** A build run by the build server (src/server): its browser and how it tells the client it is there. */
-export interface ServedContext {
-  printer: Printer;
-  /** Said in the build's first line: "… (html, docx) by the build server (pid 123)". */
-  by: string;
-  /** Timings counted from here (performance.now()), when the server took the build. */
-  origin: number;
-}
-
-async function main(argv: string[], context: LaunchContext, io: Io, served?: ServedContext): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "help" || command === "--help" || command === "-h") {
-    io.log(USAGE);
+    console.log(USAGE);
     return 0;
   }
-  if (served && command !== "build") throw new UsageError(`the build server runs builds only, not \`${command}\``);
   if (command === "check") return checkCommand(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, context.spawned, context.signals, (message) => new UsageError(message));
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -116,8 +83,6 @@ async function main(argv: string[], context: LaunchContext, io: Io, served?: Ser
       templates: { type: "string" },
       "allow-html": { type: "boolean" },
       "no-verify": { type: "boolean" },
-      "no-cache": { type: "boolean" },
-      "no-server": { type: "boolean" },
       timings: { type: "boolean" },
       timeout: { type: "string" },
       notes: { type: "string" },
@@ -130,33 +95,30 @@ async function main(argv: string[], context: LaunchContext, io: Io, served?: Ser
   if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes") throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
   const paper = values.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
-  if (!served) stopCleanlyOnSignals();
-  context.signals?.release();
+  stopCleanlyOnSignals();
   if (values.help) {
-    io.log(USAGE);
+    console.log(USAGE);
     return 0;
   }
   const formats = parseFormats(values.format);
-  const spawned = formats.includes("pdf") ? context.spawned : undefined;
-  if (!spawned) context.spawned?.kill();
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
   const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
   const templatesDir = values.templates ?? join(ROOT, "templates");
   const started = performance.now();
-  const timings = values.timings ? (served ? new Timings({ origin: served.origin, since: "the build server took the build" }) : new Timings()) : undefined;
-  io.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})${served ? ` ${served.by}` : ""}`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => io.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned, printer: served?.printer });
-  if (timings) io.log(`broadside: timings\n${timings.format()}`);
+  const timings = values.timings ? new Timings() : undefined;
+  console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
+  if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
-  if (report) io.error(report);
+  if (report) console.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (failed.length) {
-    io.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+    console.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
     return 1;
   }
-  io.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+  console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
   return 0;
 }
 
@@ -185,40 +147,22 @@ async function checkCommand(args: string[]): Promise<number> {
 }
 
 /** Run the CLI on `argv` (the arguments after the script), setting the process's exit code. */
-export async function runCli(argv: string[], context: LaunchContext = {}): Promise<void> {
-  process.exitCode = await runWith(argv, context, processIo);
+export async function runCli(argv: string[]): Promise<void> {
+  process.exitCode = await main(argv).catch(reportFailure);
 }
 
-/** Run a build for a client of the build server (src/server): its exit code. */
-export function runServed(argv: string[], io: Io, served: ServedContext): Promise<number> {
-  return runWith(argv, {}, io, served);
-}
-
-function runWith(argv: string[], context: LaunchContext, io: Io, served?: ServedContext): Promise<number> {
-  return main(argv, context, io, served).catch((error: unknown) => {
-    context.spawned?.kill();
-    return reportFailure(error, io);
-  });
-}
-
-function reportFailure(error: unknown, io: Io): number {
+function reportFailure(error: unknown): number {
   if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-    io.error(`broadside: ${(error as Error).message}\n${USAGE}`);
+    console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
-    io.error(`broadside: ${error.message}`);
+    console.error(`broadside: ${error.message}`);
     return 3;
   }
-  io.error(`broadside: internal error (please report it with the source that caused it):\n${inspect(error)}`);
+  console.error(`broadside: internal error (please report it with the source that caused it):\n${inspect(error)}`);
   return 3;
 }
 
-/** Run the build server (src/server) until it stops; at once if another one is already up. */
-export async function runServer(options: ServerOptions): Promise<void> {
-  const running = await serveBuilds(options, runServed);
-  await running?.stopped;
-}
-
-// Run directly (`tsx src/cli.ts …`); src/launch.mjs imports it and calls runCli itself.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void runCli(process.argv.slice(2));
+// Run directly (`tsx src/cli.ts …`); bin/broadside.mjs imports the bundled CLI and calls runCli itself.
+if (process.argv[1] && /[\\/]src[\\/]cli\.ts$/.test(process.argv[1])) void runCli(process.argv.slice(2));

@@ -9,7 +9,6 @@ import { VFile } from "vfile";
 import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
 import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
-import { type PartCache, parseInParts } from "./parse-parts.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
@@ -51,12 +50,8 @@ export async function readSource(path: string): Promise<VFile> {
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
- *
- * `parts`: for `npm run dev`, which parses the same source again after each save. The source is
- * parsed in parts, and a part whose text did not change since the last parse is taken from
- * there (parse-parts.ts); the tree is the same as a parse of the whole.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { parts?: PartCache } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -66,7 +61,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { parts?: Part
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
-  const tree = options.parts ? parseInParts(source, options.parts) : parseMarkdown(source);
+  const tree = parseMarkdown(source);
   const toml = tree.children.find((node) => (node.type as string) === "toml");
   if (toml) {
     fail(file, "Front matter must be YAML between `---` lines, not TOML", toml, "front-matter-language");

@@ -1,8 +1,7 @@
 /**
  * The Markdown parser every source goes through: remark with GFM and YAML front matter (TOML is
  * recognised only to be refused), made linear-time and with fewer wasted attempts
- * (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it, whole or in
- * parts (parse-parts.ts, for `npm run dev`).
+ * (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
  */
 import type { Nodes, Root } from "mdast";
 import remarkFrontmatter from "remark-frontmatter";
@@ -20,10 +19,6 @@ const tooDeep = new WeakMap<Root, Pick<Nodes, "type" | "position">>();
 /** The first place where `tree` was cut for nesting deeper than {@link MAX_DEPTH}, if any. */
 export const cutTooDeep = (tree: Root) => tooDeep.get(tree);
 
-/** Record that `tree` was cut at `node` (a tree joined from parts takes its parts' cuts). */
-export function noteCutTooDeep(tree: Root, node: Pick<Nodes, "type" | "position">) {
-  if (!tooDeep.has(tree)) tooDeep.set(tree, node);
-}
 
 /**
  * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
@@ -40,7 +35,7 @@ export function remarkDepthGuard(this: Processor) {
           const [node, depth] = stack.pop()!;
           if (!("children" in node)) continue;
           if (depth >= MAX_DEPTH) {
-            noteCutTooDeep(tree, node);
+            if (!tooDeep.has(tree)) tooDeep.set(tree, node);
             (node as { children: Nodes[] }).children = [];
             continue;
           }

@@ -235,10 +235,9 @@ describe("npm run dev -- --settle 150 (a network drive that writes a file in pie
   });
 });
 
-describe("npm run dev, parsing only what a save changed", () => {
-  // dev parses a save again only where it changed (src/parse-parts.ts). The letter (many parts)
-  // is edited the ways a writer edits it, and after each save the HTML dev writes must be the
-  // HTML a parse of the whole source gives.
+describe("npm run dev, after each kind of edit", () => {
+  // The letter is edited the ways a writer edits it, and after each save the HTML dev writes
+  // must be the HTML a build of the same source gives.
   it("writes, after each edit, the HTML a parse of the whole source gives", async () => {
     const folder = tempDir();
     mkdirSync(join(folder, "src"));

@@ -217,7 +217,7 @@ describe("a build stopped midway", () => {
   });
 });
 
-describe("a browser started early, by the launcher (npm run build)", () => {
+describe("the browser of a build run as npm run build runs it (bin/broadside.mjs)", () => {
   it("is the one browser of the build: one start, a complete PDF, its profile removed", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
@@ -275,11 +275,10 @@ describe("a browser started early, by the launcher (npm run build)", () => {
     for (const profile of profiles(dir)) expect(existsSync(profile)).toBe(false);
   });
 
-  it("by SIGINT while the CLI loads: exits 130, no browser left and no profile left behind", async () => {
+  it("by SIGINT as soon as the browser starts: exits 130, no browser left and no profile left behind", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
     const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
-    // At once: the launcher started the browser and may still be loading the CLI.
     await until(() => groups(dir).length > 0, 60_000, "the browser to start");
     build.child.kill("SIGINT");
     const result = await build.done;

@@ -27,12 +27,12 @@ export interface StartOptions {
   shellPrefix?: string;
   /** Where its stdout goes: piped (default) or an open file descriptor. */
   stdout?: "pipe" | number;
-  /** Run it as `npm run build` does: through src/launch.mjs (the bundled CLI; a PDF build starts Chromium first). */
+  /** Run it as `npm run build` does: through bin/broadside.mjs (the bundled CLI). */
   launcher?: boolean;
 }
 
 export function start(args: string[], options: StartOptions = {}): Run {
-  const argv = options.launcher ? [process.execPath, join(ROOT, "src/launch.mjs"), ...args] : [process.execPath, "--import", TSX, CLI, ...args];
+  const argv = options.launcher ? [process.execPath, join(ROOT, "bin/broadside.mjs"), ...args] : [process.execPath, "--import", TSX, CLI, ...args];
   const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const child = options.shellPrefix
     ? spawn("bash", ["-c", `${options.shellPrefix} exec ${quoted}`], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", options.stdout ?? "pipe", "pipe"] })

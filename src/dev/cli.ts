@@ -5,10 +5,9 @@
 import { constants } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { SpawnedChromium } from "../pdf/chromium.mjs";
 import { startDev } from "./index.ts";
 
-export async function devCommand(args: string[], root: string, spawned?: SpawnedChromium, launcherSignals?: { release(): void }, usage: (message: string) => Error = (message) => new Error(message)): Promise<number> {
+export async function devCommand(args: string[], root: string, usage: (message: string) => Error = (message) => new Error(message)): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -27,8 +26,7 @@ export async function devCommand(args: string[], root: string, spawned?: Spawned
   const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
   process.once("SIGINT", starting);
   process.once("SIGTERM", starting);
-  launcherSignals?.release();
-  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, spawned, settleMs });
+  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, settleMs });
   console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -18,8 +18,6 @@ import { checkLetter } from "../check/index.ts";
 import { compileDocx } from "../docx/index.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
-import { PartCache } from "../parse-parts.ts";
-import { type SpawnedChromium, spawnKnownBrowser } from "../pdf/chromium.mjs";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
@@ -31,8 +29,6 @@ export interface DevOptions {
   outDir: string;
   port: number;
   log?: (line: string) => void;
-  /** A Chromium started before the CLI was loaded (src/launch.mjs). */
-  spawned?: SpawnedChromium;
   /**
    * How long a saved file must hold still before it is shown, in ms (default 5): more for a
    * network drive that writes a file in pieces.
@@ -51,8 +47,6 @@ interface Document {
   errors: boolean;
   building?: Promise<void>;
   again: boolean;
-  /** The parts of the source as last parsed: a save parses again only the parts it changed. */
-  parts: PartCache;
 }
 
 export interface DevServer {
@@ -83,7 +77,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const documents = new Map<string, Document>();
   const clients = new Set<ServerResponse>();
   // One browser for the whole session, with a page kept open between rebuilds.
-  const printer = new Printer({ log, spawned: options.spawned ?? spawnKnownBrowser() });
+  const printer = new Printer({ log });
   printer.start();
 
   const notify = (name: string, what: string) => {
@@ -116,7 +110,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { parts: doc.parts });
+    const letter = parseLetter(file);
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -192,7 +186,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const source = resolve(path);
     let doc = documents.get(source);
     if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false, parts: new PartCache() };
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
       documents.set(source, doc);
     }
     return doc;
@@ -279,10 +273,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         await new Promise((r) => setTimeout(r, 1));
         if (busy() || doc.errors) return;
         const file = await readSource(doc.source).catch(() => undefined);
-        // In parts, as a save parses, but with none kept: each round parses every part.
-        const parts = new PartCache();
-        parts.labels = doc.parts.labels;
-        const letter = file && !busy() ? parseLetter(file, { parts }) : undefined;
+        const letter = file && !busy() ? parseLetter(file) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }

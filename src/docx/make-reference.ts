@@ -7,6 +7,7 @@
  * The header holds `[short-title]` (replaced by each letter's short title), the footer the page
  * number fields.
  */
+import { ROOT } from "../paths.ts";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -26,7 +27,7 @@ import {
 } from "docx";
 import { writeAtomic } from "../write.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
 
 const FONT = { ascii: "Noto Serif", hAnsi: "Noto Serif", cs: "Noto Serif", eastAsia: "Noto Serif SC" };
 

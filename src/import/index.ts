@@ -14,6 +14,7 @@
  *   an error, and nothing is written.
  * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
  */
+import { ROOT } from "../paths.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -29,7 +30,7 @@ import { DocxPackage, PackageError } from "./package.ts";
 import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { ROOT };
 
 export interface ImportOptions {
   /** BCP 47 tag of the translation (`fr`, `zh-Hans`). */

@@ -1,13 +1,12 @@
 /**
- * Finding and starting Chromium. One browser per build, started by the caller as early as
- * it likes and closed by the caller: no global singleton. Puppeteer itself is loaded only when
- * a PDF is wanted.
+ * Finding and starting Chromium, with Puppeteer's own launch. One browser per build, started by
+ * the caller as early as it likes and closed by the caller. Puppeteer talks to it over a pipe,
+ * not a port, so the browser ends when this process ends, even on SIGKILL.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Readable, Writable } from "node:stream";
-import type { Browser, ConnectionTransport } from "puppeteer-core";
-import { type ChromiumExit, noteBrowser, type SpawnedChromium, spawnChromium } from "./chromium.mjs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "puppeteer";
 
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",
@@ -16,6 +15,9 @@ const SYSTEM_BROWSERS = [
   "/usr/bin/google-chrome",
   "/opt/google/chrome/chrome",
 ];
+
+/** Beyond Puppeteer's defaults: structure tags and bookmarks in the PDF, no sandbox for root in CI, the same glyph shapes on every machine. */
+const CHROMIUM_ARGS = ["--export-tagged-pdf", "--generate-pdf-document-outline", "--no-sandbox", "--font-render-hinting=none", "--disable-gpu", "--disable-dev-shm-usage"];
 
 export const BROWSER_HELP =
   "No Chromium or Chrome for Puppeteer was found. Fix it with one of:\n" +
@@ -28,19 +30,14 @@ export const BROWSER_HELP =
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  let found: string | undefined;
   try {
-    // require, not import(): the CLI runs as a CommonJS bundle from a V8 code cache, where Node 20
-    // loses the callback a dynamic import of a module outside the bundle needs (src/launch.mjs).
-    const puppeteer = createRequire(import.meta.url)("puppeteer") as typeof import("puppeteer");
+    const { default: puppeteer } = await import("puppeteer");
     const cached = puppeteer.executablePath();
-    if (cached && existsSync(cached)) found = cached;
+    if (cached && existsSync(cached)) return cached;
   } catch {
     // no browser in Puppeteer's cache: look on the system
   }
-  found ??= SYSTEM_BROWSERS.find((path) => existsSync(path));
-  if (found) noteBrowser(found); // the next build starts it without looking
-  return found;
+  return SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
 export class BrowserMissingError extends Error {
@@ -48,18 +45,6 @@ export class BrowserMissingError extends Error {
     super(BROWSER_HELP);
     this.name = "BrowserMissingError";
   }
-}
-
-export interface LaunchOptions {
-  /** How long the browser may take to start, in ms (default: {@link defaultTimeout}). */
-  timeout?: number;
-  /**
-   * Kill the browser and exit the process on Ctrl-C, `kill` or a closed terminal (the default).
-   * A caller that stops cleanly by itself (the CLI, the dev server) turns this off.
-   */
-  handleSignals?: boolean;
-  /** A Chromium already started (by src/launch.mjs, before the CLI was loaded): connect to it. */
-  spawned?: SpawnedChromium;
 }
 
 /** A browser that did not start in time, crashed, or did not print in time: broadside's own failure (exit 3). */
@@ -81,154 +66,92 @@ export function defaultTimeout(): number {
 
 export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
-/** The process behind each browser we started. */
-const processes = new WeakMap<Browser, SpawnedChromium>();
-
-/** The Chromium process of a browser from {@link launchBrowser}. */
-export function browserProcess(browser: Browser): SpawnedChromium | undefined {
-  return processes.get(browser);
-}
+const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * Puppeteer's transport over Chromium's DevTools pipe: JSON messages, each ended by a NUL byte.
- * Puppeteer has one, but only as an internal module (`puppeteer-core/internal/node/…`), which a
- * minor release may move; the protocol is these few lines.
+ * A new profile folder, named after this process. It is removed when the browser closes or this
+ * process exits; one left by a build killed with SIGKILL is removed by the next build.
  */
-class PipeTransport implements ConnectionTransport {
-  onmessage?: (message: string) => void;
-  onclose?: () => void;
-  #pending: Buffer[] = [];
-  #closed = false;
-
-  constructor(
-    private readonly write: Writable,
-    read: Readable,
-  ) {
-    read.on("data", (chunk: Buffer) => this.#receive(chunk));
-    read.on("close", () => this.onclose?.());
-  }
-
-  send(message: string): void {
-    if (!this.#closed) this.write.write(`${message}\0`);
-  }
-
-  #receive(chunk: Buffer) {
-    let end = chunk.indexOf(0);
-    if (end === -1) {
-      this.#pending.push(chunk);
-      return;
+function newProfile(): { dir: string; remove: () => void } {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") rmSync(join(tmpdir(), name), { recursive: true, force: true });
     }
-    let start = 0;
-    let buffer = chunk;
-    if (this.#pending.length) {
-      buffer = Buffer.concat([...this.#pending, chunk]);
-      end = buffer.indexOf(0);
-      this.#pending = [];
-    }
-    while (end !== -1) {
-      const message = buffer.toString("utf8", start, end);
-      // Puppeteer expects each message in a task of its own.
-      setImmediate(() => this.onmessage?.(message));
-      start = end + 1;
-      end = buffer.indexOf(0, start);
-    }
-    if (start < buffer.length) this.#pending.push(buffer.subarray(start));
   }
-
-  close(): void {
-    this.#closed = true;
-  }
+  const dir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+  const remove = () => {
+    process.off("exit", remove);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  };
+  process.on("exit", remove);
+  return { dir, remove };
 }
 
-/** How Chromium ended, and the last lines it wrote: "exit code 1: …". */
-function exitReason(exit: ChromiumExit): string {
-  const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-  const said = exit.stderr.split("\n").filter(Boolean).slice(-3).join(" / ");
-  return said ? `${how}: ${said}` : how;
-}
+const profiles = new WeakMap<Browser, () => void>();
 
 /**
- * Start Chromium (or take one started early by src/launch.mjs, `spawned`) and connect Puppeteer
- * to it over its DevTools pipe, not a port, so it ends when this process ends, even on SIGKILL.
- * If it has not answered within the timeout it is killed (with every process it started) and a
- * {@link BrowserFailedError} says so; if it exits while starting, the error says how (the caller
- * decides whether to try again).
+ * Start Chromium and connect to it. A browser that has not answered within `timeout` is killed
+ * and a {@link BrowserFailedError} says so; one that exits while starting throws Puppeteer's
+ * error (the caller decides whether to try again). Signals are the caller's to handle: Puppeteer
+ * kills the browser when this process exits.
  */
-export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
-  const timeout = options.timeout ?? defaultTimeout();
-  let spawned = options.spawned;
-  if (!spawned) {
-    const executablePath = await findBrowser();
-    if (!executablePath) throw new BrowserMissingError();
-    spawned = spawnChromium(executablePath);
-  }
-  const chromium = spawned;
-  const tooSlow = () => new BrowserFailedError(`Chromium (${chromium.executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(tooSlow()), timeout);
-  });
-  const ended = chromium.exited.then((exit): never => {
-    if ((exit.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") throw new BrowserMissingError();
-    if (exit.error) throw new BrowserFailedError(`Cannot start Chromium (${chromium.executablePath}): ${exit.error.message}`);
-    throw new Error(exitReason(exit));
-  });
+export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
+  const executablePath = await findBrowser();
+  if (!executablePath) throw new BrowserMissingError();
+  const { default: puppeteer } = await import("puppeteer");
+  const profile = newProfile();
   try {
-    const { default: puppeteer } = await Promise.race([import("puppeteer-core"), ended, deadline]);
-    const [write, read] = [chromium.child.stdio[3] as Writable, chromium.child.stdio[4] as Readable];
-    const browser = await Promise.race([
-      puppeteer.connect({ transport: new PipeTransport(write, read), protocolTimeout: Math.max(timeout, 120_000), defaultViewport: { width: 800, height: 600 } }),
-      ended,
-      deadline,
-    ]);
-    processes.set(browser, chromium);
-    if (options.handleSignals ?? true) stopWithSignals(chromium);
+    const browser = await puppeteer.launch({
+      executablePath,
+      userDataDir: profile.dir,
+      pipe: true,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout,
+      protocolTimeout: Math.max(timeout, 120_000),
+      defaultViewport: { width: 800, height: 600 },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    profiles.set(browser, profile.remove);
     return browser;
   } catch (error) {
-    chromium.kill();
+    profile.remove();
+    const message = (error as Error).message ?? String(error);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
+    if ((error as Error).name === "TimeoutError") throw new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
     throw error;
-  } finally {
-    clearTimeout(timer);
-    ended.catch(() => undefined);
+  }
+}
+
+/** Kill a browser and every process it started, at once (Puppeteer starts it as its own process group). */
+export function killBrowser(browser: Browser): void {
+  const pid = browser.process()?.pid;
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    browser.process()?.kill("SIGKILL");
   }
 }
 
 /**
- * Ctrl-C, `kill` or a closed terminal while a browser is up: kill it (its profile goes with it),
- * then exit as Node would. For callers that do not stop cleanly by themselves.
- */
-function stopWithSignals(chromium: SpawnedChromium) {
-  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((signal) => {
-    const handler = () => {
-      chromium.kill();
-      process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  void chromium.exited.then(() => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  });
-}
-
-/**
- * Close a browser we started, and wait for its process to end and its profile to be removed.
- * It is killed rather than asked to shut down: every document is printed by then, and nothing of
- * its profile is kept, while an orderly shutdown of a browser that laid out a long document
- * takes up to a second (0.7 s after the letter ×50). A browser we did not start is closed.
+ * Close a browser we started and wait for its process to end. It is killed rather than asked to
+ * shut down: every document is printed by then and nothing of its profile is kept, while an
+ * orderly shutdown after a long document takes a while.
  */
 export async function closeBrowser(browser: Browser): Promise<void> {
-  const chromium = processes.get(browser);
-  if (!chromium) {
-    await browser.close().catch(() => undefined);
-    return;
+  const child = browser.process();
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    killBrowser(browser);
+    await exited;
   }
-  await browser.disconnect().catch(() => undefined);
-  chromium.kill();
-  await chromium.exited;
-}
-
-/** Kill a browser and every process it started, at once (it is its own process group). */
-export function killBrowser(browser: Browser): void {
-  processes.get(browser)?.kill();
+  await browser.close().catch(() => undefined);
+  profiles.get(browser)?.();
 }

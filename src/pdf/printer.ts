@@ -6,9 +6,8 @@
  * with a plain message, and the browser is killed, so no process is left behind.
  */
 import type { Browser, Page } from "puppeteer";
-import type { SpawnedChromium } from "./chromium.mjs";
 import type { FrontMatter } from "../frontmatter.ts";
-import { BrowserFailedError, BrowserMissingError, browserProcess, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
+import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
 import { compilePdf, PageCrashedError, type SafePage, safePage } from "./index.ts";
 import { type Timings, timed } from "../timings.ts";
 
@@ -19,8 +18,6 @@ export interface PrinterOptions {
   log?: (line: string) => void;
   /** Record the browser's start and each print's steps. */
   timings?: Timings;
-  /** A Chromium started early (src/launch.mjs): the first browser connects to it. */
-  spawned?: SpawnedChromium;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
@@ -35,32 +32,17 @@ export class Printer {
   /** One restart per build. */
   #restarts = 1;
   #closed = false;
-  #spawned: SpawnedChromium | undefined;
   /**
    * Pages ready to print in, of the current browser: the blank tab Chromium opened as it started,
    * made safe as soon as Puppeteer is connected, and every page that printed, kept for the next
    * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
    */
   #idle: Promise<SafePage>[] = [];
-  /** How long the last document each page printed was (characters of HTML). */
-  #printedChars = new WeakMap<SafePage, number>();
 
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
     this.#timings = options.timings;
-    this.#spawned = options.spawned;
-  }
-
-  /**
-   * A new build in a printer kept between builds (the build server's): its limit, its log and
-   * timings, and again one restart of a crashed browser.
-   */
-  newBuild(options: Omit<PrinterOptions, "spawned">): void {
-    this.timeout = options.timeout ?? defaultTimeout();
-    this.#log = options.log ?? (() => undefined);
-    this.#timings = options.timings;
-    this.#restarts = 1;
   }
 
   /** Start the browser now (printing starts it anyway). */
@@ -69,9 +51,7 @@ export class Printer {
   }
 
   async #launchOnce(): Promise<Browser> {
-    const spawned = this.#spawned;
-    this.#spawned = undefined; // started once: a restart starts a new one
-    const browser = await timed(this.#timings, spawned ? "browser: connect (started early)" : "browser: start", () => launchBrowser({ timeout: this.timeout, handleSignals: false, spawned }));
+    const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
     // The blank tab Chromium opened as it started: its renderer is already up, so printing in
     // it skips the cost of a new page.
     const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
@@ -156,7 +136,6 @@ export class Printer {
       page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
       const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }), deadline]);
       reusable = true;
-      this.#printedChars.set(page, html.length);
       return pdf;
     } finally {
       clearTimeout(timer);
@@ -165,52 +144,18 @@ export class Printer {
     }
   }
 
-  /**
-   * Close the kept pages whose last document was longer than `largerThan` characters of HTML:
-   * a long letter's laid-out pages hold hundreds of MB in Chromium, which it gives back only
-   * with the page. A page kept after a short letter stays: a new page and its renderer cost
-   * more than that letter's print. For a printer kept between builds, while it waits.
-   */
-  async forget(largerThan: number): Promise<void> {
-    const waiting = [...this.#idle];
-    const kept = await Promise.all(waiting.map((page) => page.catch(() => undefined)));
-    const large = new Set(waiting.filter((_, i) => kept[i] !== undefined && (this.#printedChars.get(kept[i]!) ?? 0) > largerThan));
-    this.#idle = this.#idle.filter((page) => !large.has(page));
-    await Promise.all(kept.filter((_, i) => large.has(waiting[i])).map((safe) => safe!.page.close().catch(() => undefined)));
-  }
-
-  /**
-   * Close the browser, not the printer: the next print starts a new one. For a printer kept
-   * between builds that has waited long (the build server's).
-   */
-  async rest(): Promise<void> {
-    const pending = this.#browser;
-    this.#browser = undefined;
-    this.#idle = [];
-    this.#generation++; // a page that was printing is not kept
-    const browser = await pending?.catch(() => undefined);
-    if (browser) await closeBrowser(browser);
-  }
-
   /** The browser's process id, once it is up (undefined if it could not start). */
   async pid(): Promise<number | undefined> {
     const browser = await this.#browser?.catch(() => undefined);
-    return browser && browserProcess(browser)?.child.pid;
+    return browser?.process()?.pid;
   }
 
-  /** Close the browser (it is killed: see closeBrowser), or the one started early and never used. */
+  /** Close the browser (it is killed: see closeBrowser). */
   async close(): Promise<void> {
     this.#closed = true;
     const pending = this.#browser;
     this.#idle = [];
     const browser = await pending?.catch(() => undefined);
     if (browser) await closeBrowser(browser);
-    // A browser started early and never used (no source got as far as its PDF).
-    const unused = this.#spawned;
-    this.#spawned = undefined;
-    if (unused) {
-      unused.kill();
-      await unused.exited;
-    }
   }
 }

@@ -1,1 +1,0 @@
-export declare function buildAsksForPdf(args: string[]): boolean;
