@@ -71,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check") return checkCommand(rest);
+  // For maintainers: what npm run setup, test, bench and reference-docx run.
+  if (command === "setup") return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
+  if (command === "bench") return (await import("./bench.ts")).bench(rest);
+  if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");

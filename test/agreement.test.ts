@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN } from "./helpers.ts";
 import {
   convertWithLibreOffice,
   docxText,
@@ -80,7 +81,7 @@ const path = (doc: Doc, ext: string) => join(out, doc.dir, `${doc.name}.${ext}`)
 
 function build(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", "build", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "build", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

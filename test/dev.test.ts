@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
 import { compileHtml } from "../src/html/index.ts";
 import { parseLetter } from "../src/letter.ts";
-import { ROOT, tempDir } from "./helpers.ts";
+import { BIN, ROOT, tempDir } from "./helpers.ts";
 import { alive } from "./spawn.ts";
 
 let dir: string;
@@ -45,7 +45,7 @@ interface DevProcess {
 
 async function startDev(folder: string, extra: string[] = []): Promise<DevProcess> {
   const server: DevProcess = { child: undefined as unknown as ChildProcess, said: "", url: "", browserPid: 0 };
-  server.child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
+  server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
   server.child.stdout!.on("data", (d) => (server.said += d));
   server.child.stderr!.on("data", (d) => (server.said += d));
   const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(server.said) ?? undefined, 60_000, () => server.said).catch((error) => {

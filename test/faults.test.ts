@@ -221,7 +221,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("is the one browser of the build: one start, a complete PDF, its profile removed", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(1);
     expect(execFileSync("pdftotext", [join(dir, "out/letter.pdf"), "-"], { encoding: "utf8" })).toContain("The note.");
@@ -234,7 +234,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
     const names = ["en", "fr", "zh"].map((lang) => letterIn(dir, `---\ntitle: Edition ${lang}\nlang: ${lang}\n---\n\nThe ${lang} text[^a].\n\n[^a]: The ${lang} note.\n`, `letter-${lang}.md`));
-    const result = await run(["build", ...names, "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const result = await run(["build", ...names, "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(1);
     for (const lang of ["en", "fr", "zh"]) {
@@ -248,7 +248,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("is not started for a build without a PDF", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, `exec ${CHROMIUM} "$@"`);
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,docx"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,docx"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(0);
   });
@@ -256,7 +256,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("crashing at every start: started once more, then a clear error, exit 3, nothing left running", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, 'echo "fake browser: crashed" >&2\nexit 1');
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/Chromium crashed while starting \(.*fake browser: crashed.*\); starting it once more/);
     expect(result.stderr).toMatch(/^broadside: Chromium crashed while starting, and again after a restart: /m);
@@ -268,7 +268,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("a source with errors: exit 1, and the browser started for it is stopped, its profile removed", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const result = await run(["build", letterIn(dir, "---\ntitle: T\nlang: en\n---\n\nA call[^missing].\n"), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const result = await run(["build", letterIn(dir, "---\ntitle: T\nlang: en\n---\n\nA call[^missing].\n"), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/letter\.md:6:7: error: .*\[missing-note-definition\]/);
     await nothingLeft(dir);
@@ -278,7 +278,7 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("by SIGINT as soon as the browser starts: exits 130, no browser left and no profile left behind", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser }, launcher: true });
+    const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     await until(() => groups(dir).length > 0, 60_000, "the browser to start");
     build.child.kill("SIGINT");
     const result = await build.done;

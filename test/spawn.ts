@@ -4,14 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { ROOT } from "./helpers.ts";
+import { BIN, ROOT } from "./helpers.ts";
 
-/** tsx's loader by absolute URL, so the CLI runs from a temp folder too. */
-export const TSX = pathToFileURL(createRequire(join(ROOT, "package.json")).resolve("tsx")).href;
-export const CLI = join(ROOT, "src/cli.ts");
 
 export interface Run {
   child: ChildProcess;
@@ -27,12 +21,10 @@ export interface StartOptions {
   shellPrefix?: string;
   /** Where its stdout goes: piped (default) or an open file descriptor. */
   stdout?: "pipe" | number;
-  /** Run it as `npm run build` does: through bin/broadside.mjs (the bundled CLI). */
-  launcher?: boolean;
 }
 
 export function start(args: string[], options: StartOptions = {}): Run {
-  const argv = options.launcher ? [process.execPath, join(ROOT, "bin/broadside.mjs"), ...args] : [process.execPath, "--import", TSX, CLI, ...args];
+  const argv = [process.execPath, BIN, ...args];
   const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const child = options.shellPrefix
     ? spawn("bash", ["-c", `${options.shellPrefix} exec ${quoted}`], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", options.stdout ?? "pipe", "pipe"] })

@@ -113,10 +113,10 @@ export async function makeReference(): Promise<Uint8Array> {
   return new Uint8Array(await Packer.toBuffer(doc));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  // No top-level await: this module is also bundled into the CLI, as CommonJS (src/launch.mjs).
+/** `npm run reference-docx`: write templates/reference.docx anew. */
+export async function writeReference(): Promise<number> {
   const path = join(ROOT, "templates/reference.docx");
-  void makeReference()
-    .then((bytes) => writeAtomic(path, bytes))
-    .then(() => console.log(`wrote ${path}`));
+  await writeAtomic(path, await makeReference());
+  console.log(`wrote ${path}`);
+  return 0;
 }

@@ -8,15 +8,16 @@ import { spawnSync } from "node:child_process";
 import { BROWSER_HELP, findBrowser } from "../pdf/browser.ts";
 import { aptInstall, canAptInstall } from "./system.ts";
 
-async function main() {
+/** `npm run setup`, and after `npm install`: never fails the install. */
+export async function ensureBrowser(): Promise<number> {
   let browser = await findBrowser();
   if (browser) {
     console.log(`broadside setup: PDF browser ${browser}`);
-    return;
+    return 0;
   }
   if (process.env.PUPPETEER_EXECUTABLE_PATH) {
     console.warn(`broadside setup: PUPPETEER_EXECUTABLE_PATH=${process.env.PUPPETEER_EXECUTABLE_PATH} does not exist; unset it or point it at Chrome/Chromium`);
-    return;
+    return 0;
   }
   console.log("broadside setup: no Chromium found; trying Puppeteer's own browser download");
   const download = spawnSync("npx", ["--no-install", "puppeteer", "browsers", "install", "chrome"], { stdio: "inherit", timeout: 180_000 });
@@ -27,6 +28,5 @@ async function main() {
   }
   if (browser) console.log(`broadside setup: PDF browser ${browser}`);
   else console.warn(`broadside setup: HTML and DOCX will build, PDF will not until a browser is installed.\n${BROWSER_HELP}`);
+  return 0;
 }
-
-await main();

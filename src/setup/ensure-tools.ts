@@ -20,12 +20,16 @@ async function missingPackages(): Promise<string[]> {
   return [...packages];
 }
 
-let missing = await missingPackages();
-if (missing.length && canAptInstall()) {
-  aptInstall(missing);
-  missing = await missingPackages();
-}
-if (missing.length) {
-  console.error(`broadside: the tests need ${missing.join(", ")}. Install them with:\n  sudo apt-get install ${missing.join(" ")}`);
-  process.exit(1);
+/** Before `npm test`: 1 when a tool is missing and cannot be installed here. */
+export async function ensureTestTools(): Promise<number> {
+  let missing = await missingPackages();
+  if (missing.length && canAptInstall()) {
+    aptInstall(missing);
+    missing = await missingPackages();
+  }
+  if (missing.length) {
+    console.error(`broadside: the tests need ${missing.join(", ")}. Install them with:\n  sudo apt-get install ${missing.join(" ")}`);
+    return 1;
+  }
+  return 0;
 }
