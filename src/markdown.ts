@@ -1,14 +1,13 @@
 /**
  * The Markdown parser every source goes through: remark with GFM and YAML front matter (TOML is
- * recognised only to be refused), made linear-time and with fewer wasted attempts
- * (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
+ * recognised only to be refused), made linear-time (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
  */
 import type { Nodes, Root } from "mdast";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { type Processor, unified } from "unified";
-import { remarkFastEmailAutolinks } from "./parse-speed.ts"; // importing it also makes micromark linear-time, before anything is parsed
+import "./parse-speed.ts"; // makes micromark linear-time, before anything is parsed
 
 /** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
 export const MAX_DEPTH = 100;
@@ -46,7 +45,7 @@ export function remarkDepthGuard(this: Processor) {
   });
 }
 
-const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkFastEmailAutolinks);
+const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm);
 
 /** Parse Markdown into mdast (parse only: no transformer runs). */
 export function parseMarkdown(text: string): Root {

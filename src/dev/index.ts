@@ -84,7 +84,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     for (const client of clients) {
       client.write(`event: change\ndata: ${JSON.stringify({ name, what })}\n\n`);
       // Node's HTTP corks the socket on a write until this thread yields; the browser should
-      // hear of the change now, not after the check and the start of the DOCX (10–27 ms later).
+      // hear of the change now, not after the check and the start of the DOCX.
       client.socket?.uncork();
     }
   };
