@@ -108,13 +108,14 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   try {
     const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
     // The PDF is asked for first: Chromium prints it on the other core while this thread makes
-    // the DOCX.
+    // the DOCX. Nothing is staged until every format is made, so a failed print leaves no trace.
     const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name }) : undefined;
     printing?.catch(() => undefined); // awaited below
+    const docx = formats.includes("docx") ? await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })) : undefined;
+    const pdf = await printing;
     if (html !== undefined && formats.includes("html")) await stage("html", html);
-    if (formats.includes("docx")) await stage("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
-    if (printing) await stage("pdf", await printing);
-    staged.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
+    if (pdf) await stage("pdf", pdf);
+    if (docx) await stage("docx", docx);
     if (verify && staged.length) {
       reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
       if (file.messages.some((m) => m.fatal === true)) {

@@ -112,7 +112,8 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       headless: true,
       args: CHROMIUM_ARGS,
       timeout,
-      protocolTimeout: Math.max(timeout, 120_000),
+      // Also bounds the start over the pipe, which waits for the browser's first answer.
+      protocolTimeout: timeout,
       defaultViewport: { width: 800, height: 600 },
       handleSIGINT: false,
       handleSIGTERM: false,
@@ -124,7 +125,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
     profile.remove();
     const message = (error as Error).message ?? String(error);
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
-    if ((error as Error).name === "TimeoutError") throw new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
+    if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message)) throw new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
     throw error;
   }
 }
@@ -152,6 +153,6 @@ export async function closeBrowser(browser: Browser): Promise<void> {
     killBrowser(browser);
     await exited;
   }
-  await browser.close().catch(() => undefined);
+  await browser.disconnect().catch(() => undefined);
   profiles.get(browser)?.();
 }
