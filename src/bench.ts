@@ -10,7 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import { VFile } from "vfile";
+import { compileDocx } from "./docx/index.ts";
+import { compileHtml } from "./html/index.ts";
+import { parseLetter } from "./letter.ts";
 import { ROOT } from "./paths.ts";
+import { HOSTILE_MARKDOWN } from "./safety.ts";
 
 export async function bench(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" } } });
@@ -55,7 +60,13 @@ export async function bench(args: string[]): Promise<number> {
       rows.push(["press packet (parts, cover, contents, booklet, kit)", s(whole), `${ratio(whole, each)} its ${parts.length} parts built one by one (${s(each)}; target ≤ 1×)`]);
     }
 
-    // 4. `npm run dev`: from a save to the preview, and to all three documents.
+    // 4. Markdown that makes parsers slow: twice the input must take about twice as long, not four times.
+    for (const [what, make, n] of HOSTILE_MARKDOWN) {
+      const [once, twice] = await hostileTimes(make(n), make(2 * n), runs);
+      rows.push([`hostile Markdown: ${what}, ×2`, `${(twice / once).toFixed(2)}×`, "the time of ×1 (linear 2×, quadratic 4×; target < 3×)"]);
+    }
+
+    // 5. `npm run dev`: from a save to the preview, and to all three documents.
     const dev = await devTimes(bin, letter, work, runs);
     rows.push(["letter, dev: save → HTML preview", s(dev.preview), "target ≤ 0.05 s"]);
     rows.push(["letter, dev: save → html+pdf+docx written", s(dev.all), "target ≤ 0.3 s"]);
@@ -129,6 +140,22 @@ function pandocRuns(source: string, work: string): { three: () => number; fonts:
     run("pandoc", [source, "-s", "-o", join(work, "pandoc.html")]) + run("pandoc", [source, "-o", join(work, "pandoc.docx")]) + run("pandoc", [source, "--pdf-engine=weasyprint", "-o", pdf], { env });
   three(); // fontconfig makes its cache of the fonts given: not timed
   return { three, fonts };
+}
+
+/** Parse and compile (HTML and DOCX) two sources in turns, in this process: the fastest of each. */
+async function hostileTimes(a: string, b: string, runs: number): Promise<[number, number]> {
+  const templatesDir = join(ROOT, "templates");
+  const once = async (markdown: string) => {
+    const start = performance.now();
+    const letter = parseLetter(new VFile({ path: "x.md", value: `---\ntitle: T\nlang: en\n---\n\n${markdown}` }));
+    if (!letter) throw new Error("a hostile source did not parse");
+    await compileHtml(letter, { templatesDir });
+    await compileDocx(letter, { templatesDir });
+    return performance.now() - start;
+  };
+  let best: [number, number] = [Infinity, Infinity];
+  for (let i = 0; i < runs; i++) best = [Math.min(best[0], await once(a)), Math.min(best[1], await once(b))];
+  return best;
 }
 
 /** The parts a packet names (`packet: parts: […]`), as paths. */

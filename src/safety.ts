@@ -294,6 +294,20 @@ function readImage(target: string, written: string, baseDir: string): ImageResul
  */
 export const MAX_MARKS = 1000;
 
+/**
+ * Markdown that makes parsers slow, each at the edge of what broadside accepts, repeated n times:
+ * the tests build each, and `npm run bench` checks that twice the input takes about twice as long.
+ */
+export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: number][] = [
+  ["quotes nested 95 deep", (n) => `${"> ".repeat(95)}deep\n\n`.repeat(n), 120],
+  ["many short quotes (micromark alone: quadratic)", (n) => "> a\n\n".repeat(n), 1500],
+  ["runs of * (emphasis)", (n) => `${"*".repeat(45)}a${"*".repeat(45)} `.repeat(10).concat("\n\n").repeat(n), 12],
+  ["runs of *a", (n) => `${"*a".repeat(450)}\n\n`.repeat(n), 8],
+  ["runs of [", (n) => `${"[".repeat(MAX_MARKS - 10)}a\n\n`.repeat(n), 16],
+  ["nested links", (n) => `${"[".repeat(300)}a${"](b)".repeat(300)}\n\n`.repeat(n), 12],
+  ["runs of [^ (undefined note calls)", (n) => `${"[^".repeat(450)}\n\n`.repeat(n), 16],
+];
+
 const CONTAINER = /^ {0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 /** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
