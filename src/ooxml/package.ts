@@ -101,7 +101,8 @@ export class DocxPackage {
   static open(bytes: Uint8Array): DocxPackage {
     let parts: Record<string, Uint8Array>;
     try {
-      parts = unzipSync(bytes);
+      // Only the XML parts are read: images and fonts stay compressed.
+      parts = unzipSync(bytes, { filter: (file) => /\.(xml|rels)$/i.test(file.name) });
     } catch (error) {
       throw new PackageError(`it is not a .docx (not a ZIP package: ${(error as Error).message})`);
     }
