@@ -86,7 +86,34 @@ describe("notes", () => {
     const instructions = elements(docx["word/document.xml"], "instrText").map((e) => e.textContent);
     expect(instructions).toEqual([" NOTEREF _RefNote1 \\f \\h "]);
     const endnotes = elements(docx["word/endnotes.xml"], "endnote").filter((n) => Number(n.getAttributeNS(W, "id")) > 0);
-    expect(endnotes.map((n) => n.textContent)).toEqual(["Note A, with emphasis.", "Note B."]);
+    // A space after the number, as in Word's own notes.
+    expect(endnotes.map((n) => n.textContent)).toEqual([" Note A, with emphasis.", " Note B."]);
+  });
+
+  it("puts a space between each note's number and its text", () => {
+    for (const [name, part, kind] of [["letter.docx", "word/footnotes.xml", "footnote"], ["endnotes.docx", "word/endnotes.xml", "endnote"]]) {
+      const notes = elements(parts(join(out, name))[part], kind).filter((n) => Number(n.getAttributeNS(W, "id")) > 0);
+      expect(notes.length).toBeGreaterThan(0);
+      for (const note of notes) {
+        const run = note.getElementsByTagNameNS(W, `${kind}Ref`)[0].parentNode as XmlElement;
+        let next = run.nextSibling as XmlElement | null;
+        while (next && next.nodeType !== 1) next = next.nextSibling as XmlElement | null;
+        expect(next?.textContent, `${name} ${kind} ${note.getAttributeNS(W, "id")}`).toMatch(/^[ \t]/);
+      }
+    }
+  });
+});
+
+describe("the same in Word and LibreOffice", () => {
+  it("gives every line spacing an explicit rule, in every part", () => {
+    for (const name of ["letter.docx", "endnotes.docx"]) {
+      const docx = parts(join(out, name));
+      const spacings = Object.keys(docx)
+        .filter((n) => n.startsWith("word/") && n.endsWith(".xml"))
+        .flatMap((n) => elements(docx[n], "spacing").filter((s) => s.hasAttributeNS(W, "line")).map((s) => ({ n, s })));
+      expect(spacings.length).toBeGreaterThan(3);
+      for (const { n, s } of spacings) expect(s.getAttributeNS(W, "lineRule"), `${name} ${n}`).toBe("auto");
+    }
   });
 });
 
@@ -168,12 +195,23 @@ describe("the look comes from templates/reference.docx", () => {
 });
 
 describe("LibreOffice, a real word processor", () => {
-  it("converts it to PDF with the title, the heading and all 230 signatories", () => {
+  let pdf = "";
+  beforeAll(() => {
     const dir = tempDir();
     mkdirSync(join(dir, "profile"));
     execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore" });
     expect(readdirSync(dir)).toContain("letter.pdf");
-    const text = execFileSync("pdftotext", [join(dir, "letter.pdf"), "-"], { encoding: "utf8" });
+    pdf = join(dir, "letter.pdf");
+  }, 180_000);
+
+  /** Words of a page as pdftotext places them, in points from the top left. */
+  const words = (page: number) =>
+    [...execFileSync("pdftotext", ["-f", String(page), "-l", String(page), "-bbox", pdf, "-"], { encoding: "utf8" }).matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
+      (m) => ({ left: Number(m[1]), top: Number(m[2]), right: Number(m[3]), bottom: Number(m[4]), text: m[5] }),
+    );
+
+  it("converts it to PDF with the title, the heading and all 230 signatories", () => {
+    const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
     // pdftotext joins a name wrapped at its hyphen ("Ardèche-/Tibet"): compare without spaces and hyphens.
     const squash = (t: string) => t.normalize("NFC").replace(/[\s\-‐]+/g, "");
     const flat = squash(text);
@@ -183,5 +221,23 @@ describe("LibreOffice, a real word processor", () => {
     expect(names).toHaveLength(230);
     const missing = names.filter((name) => !flat.includes(squash(name)));
     expect(missing).toEqual([]);
+  });
+
+  it("sets the title's lines apart, at least its 20 pt size from one to the next", () => {
+    const page = words(1);
+    const tops = ["Activists", "visit", "Uyghurs,"].map((word) => page.find((w) => w.text === word && w.top < 200)!.top);
+    expect(tops[1] - tops[0]).toBeGreaterThanOrEqual(20);
+    expect(tops[2] - tops[1]).toBeGreaterThanOrEqual(20);
+  });
+
+  it("prints a space between a footnote's number and its text", () => {
+    // Note 1 at the foot of page 1: its number, then “In accordance…, on the same line.
+    const page = words(1);
+    const besideNumber = page.flatMap((text) => {
+      const number = page.find((w) => w.text === "1" && w.right <= text.left + 0.5 && text.left - w.right < 10 && w.bottom > text.top && w.top < text.bottom);
+      return text.text === "“In" && number ? [text.left - number.right] : [];
+    });
+    expect(besideNumber).toHaveLength(1);
+    expect(besideNumber[0]).toBeGreaterThan(1.5);
   });
 });

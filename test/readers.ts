@@ -7,8 +7,9 @@
  * - `calls`: the note-call numbers in body order, repeats included;
  * - `notes`: displayed note number → note text, normalised with `normalizeNoteText`.
  *
- * Nothing here imports from src/: the readers know the file formats (HTML, PDF, OOXML) and
- * the few conventions a human reader would rely on (a superscript number calls a note, the
+ * Nothing here imports from src/ but the OOXML rules (src/ooxml, one place for the proof, the
+ * import and these tests): the readers know the file formats (HTML, PDF, OOXML) and the few
+ * conventions a human reader would rely on (a superscript number calls a note, the
  * notes come after a heading, Word numbers footnotes in order of reference), not how the
  * compilers produce them. Where a reader finds the document contradicting itself (a list
  * item whose `value` is not its ordinal, a NOTEREF field showing a stale number, a PDF link
@@ -19,14 +20,14 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, extname, join, posix, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DOMParser, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
-import { unzipSync } from "fflate";
 import type { Element, ElementContent, Root } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { selectAll } from "hast-util-select";
 import { toText } from "hast-util-to-text";
+import { readNotes, splitNoteKey } from "../src/ooxml/notes.ts";
+import { DocxPackage, descendants, parseXml as parseOoxml } from "../src/ooxml/package.ts";
 
 export interface Reading {
   /** Note-call numbers in body order, repeats included. */
@@ -660,222 +661,51 @@ const readFootnotes: NotesReader = (path, pages, links, _pdf, _options, callIn) 
 /* DOCX                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
-const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const REL = "http://schemas.openxmlformats.org/package/2006/relationships";
-const OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
-const FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes";
-
+/** Parse XML (pdftohtml's, a .docx part's) with the parser src/ooxml uses; throws on malformed XML. */
 export function parseXml(text: string, where: string) {
-  return new DOMParser({
-    onError: (level, message) => {
-      if (level !== "warning") throw new Error(`${where}: ${message}`);
-    },
-  }).parseFromString(text, "text/xml");
-}
-
-function children(node: XmlNode): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
-  return out;
-}
-
-const isW = (el: XmlElement, local: string) => el.namespaceURI === W && el.localName === local;
-const wAttr = (el: XmlElement, local: string) => (el.hasAttributeNS(W, local) ? el.getAttributeNS(W, local) : null);
-
-/** The parts (files) of a .docx package, by path. */
-export function docxParts(bytes: Uint8Array): Record<string, Uint8Array> {
-  return unzipSync(bytes);
-}
-
-/** The part that a relationship of type `type` from part `source` ("" for the package) points to. */
-function relatedPart(parts: Record<string, Uint8Array>, source: string, type: string): string | undefined {
-  const dir = posix.dirname(source);
-  const relsPath = posix.join(dir === "." ? "" : dir, "_rels", `${posix.basename(source)}.rels`).replace(/^\//, "");
-  const rels = parts[relsPath];
-  if (!rels) return undefined;
-  const doc = parseXml(new TextDecoder().decode(rels), relsPath);
-  for (const rel of Array.from(doc.getElementsByTagNameNS(REL, "Relationship"))) {
-    if (rel.getAttribute("Type") !== type || rel.getAttribute("TargetMode") === "External") continue;
-    const target = rel.getAttribute("Target") ?? "";
-    return target.startsWith("/") ? target.slice(1) : posix.normalize(posix.join(dir === "." ? "" : dir, target));
-  }
-  return undefined;
+  return parseOoxml(text, (message) => new Error(`${where}: ${message}`));
 }
 
 /** All the text in a .docx's XML parts (w:t runs), for "does this text appear anywhere" checks. */
 export async function docxText(path: string): Promise<string> {
-  const parts = docxParts(await readFile(path));
+  const pkg = DocxPackage.open(await readFile(path));
   const texts: string[] = [];
-  for (const [name, bytes] of Object.entries(parts)) {
-    if (!name.endsWith(".xml")) continue;
-    const doc = parseXml(new TextDecoder().decode(bytes), name);
-    for (const t of Array.from(doc.getElementsByTagNameNS(W, "t"))) texts.push(t.textContent ?? "");
+  for (const name of Object.keys(pkg.parts)) {
+    if (name.endsWith(".xml")) texts.push(...descendants(pkg.xml(name)!, "w", "t").map((t) => t.textContent ?? ""));
   }
   return texts.join("\n");
 }
 
-/** Footnote numbering options (section properties win over settings); only plain decimal numbering is read. */
-function footnoteNumbering(settings: XmlElement | undefined, sectPr: XmlElement[]): number {
-  let start = 1;
-  for (const holder of [settings, ...sectPr]) {
-    if (!holder) continue;
-    const pr = children(holder).find((c) => isW(c, "footnotePr"));
-    if (!pr) continue;
-    for (const c of children(pr)) {
-      const val = wAttr(c, "val");
-      if (isW(c, "numStart") && val) start = Number(val);
-      if (isW(c, "numFmt") && val && val !== "decimal") throw new Error(`footnotes numbered as ${val}: this reader reads decimal numbers only`);
-      if (isW(c, "numRestart") && val && val !== "continuous") throw new Error(`footnote numbers restart (${val}): this reader reads continuous numbering only`);
-    }
-  }
-  return start;
-}
-
-interface Field {
-  instr: string;
-  result: string;
-  phase: "instr" | "result";
-  call?: { kind: "noteref"; bookmark: string; shown: string };
-}
-
-/** Text a reader sees in a footnote: w:t runs, tabs and breaks; the automatic number (w:footnoteRef) is not text. */
-function footnoteText(node: XmlElement): string {
-  let text = "";
-  const walk = (el: XmlElement) => {
-    if (isW(el, "t")) text += el.textContent ?? "";
-    else if (isW(el, "tab")) text += " ";
-    else if (isW(el, "br") || isW(el, "cr")) text += "\n";
-    else if (isW(el, "delText") || isW(el, "instrText") || isW(el, "footnoteRef")) return;
-    for (const c of children(el)) walk(c);
-    if (isW(el, "p")) text += "\n";
-  };
-  walk(node);
-  return text;
-}
-
 /**
- * Word .docx: document.xml and footnotes.xml (found through the package relationships),
- * parsed with @xmldom/xmldom.
- *
- * Word numbers footnotes by the order of their `w:footnoteReference`s in the document: the
- * k-th distinct footnote id referenced shows k (plus a `numStart` if one is set). Calls, in
- * document order: each `w:footnoteReference` (its footnote's number), and each NOTEREF field
- * (complex `w:fldChar` begin/instr/separate/result/end, or `w:fldSimple`) — the number of the
- * footnote whose reference lies inside the bookmark the field names. The field's cached
- * result, what Word and LibreOffice show until fields are updated, must be that number, or
- * the reader throws.
+ * Word .docx, by the note rules of src/ooxml/notes.ts: footnote calls as the numbers Word
+ * prints (decimal only), and each NOTEREF field's cached result, what Word and LibreOffice
+ * show until fields are updated, must be the number of the footnote it leads to, or the
+ * reader throws.
  */
 export async function readDocx(path: string): Promise<Reading> {
   return readDocxBytes(await readFile(path), path);
 }
 
 export function readDocxBytes(bytes: Uint8Array, where = "docx"): Reading {
-  const parts = docxParts(bytes);
-  const mainPath = relatedPart(parts, "", OFFICE_DOC) ?? "word/document.xml";
-  const main = parts[mainPath];
-  if (!main) throw new Error(`${where}: no main document part`);
-  const doc = parseXml(new TextDecoder().decode(main), `${where}:${mainPath}`);
-  const body = Array.from(doc.getElementsByTagNameNS(W, "body"))[0];
-  if (!body) throw new Error(`${where}: no w:body`);
-
-  type Call = { kind: "ref"; id: string } | { kind: "noteref"; bookmark: string; shown: string };
-  const order: Call[] = [];
-  const numberOfId = new Map<string, number>();
-  const openBookmarks = new Map<string, string>(); // id → name
-  const bookmarkFootnote = new Map<string, string>(); // bookmark name → first footnote id inside it
-  const fields: Field[] = [];
-
-  const beginField = (instr: string, phase: Field["phase"]) => {
-    const field: Field = { instr, result: "", phase };
-    fields.push(field);
-    // A placeholder now, so that the call keeps its place in document order.
-    const call: { kind: "noteref"; bookmark: string; shown: string } = { kind: "noteref", bookmark: "", shown: "" };
-    field.call = call;
-    order.push(call);
-  };
-  const endField = () => {
-    const field = fields.pop();
-    if (!field?.call) return;
-    const m = /^\s*NOTEREF\s+("?)([^\s"]+)\1/i.exec(field.instr);
-    if (m) {
-      field.call.bookmark = m[2];
-      field.call.shown = field.result.trim();
-    } else {
-      order.splice(order.indexOf(field.call), 1); // some other field: not a call
+  const { calls, order, numbering, text } = readNotes(DocxPackage.open(bytes));
+  const { start, format } = numbering.footnote;
+  if (format !== "decimal") throw new Error(`${where}: footnotes numbered as ${format}: this reader reads decimal numbers only`);
+  const number = (key: string) => order.footnote.indexOf(splitNoteKey(key).id) + start;
+  const numbers: number[] = [];
+  for (const call of calls) {
+    if (call.note && !call.note.startsWith("footnote:")) continue;
+    if (!call.field) {
+      numbers.push(number(call.note!));
+      continue;
     }
-  };
-
-  const walk = (el: XmlElement) => {
-    if (isW(el, "bookmarkStart")) {
-      const id = wAttr(el, "id");
-      const name = wAttr(el, "name");
-      if (id !== null && name !== null) openBookmarks.set(id, name);
-    } else if (isW(el, "bookmarkEnd")) {
-      const id = wAttr(el, "id");
-      if (id !== null) openBookmarks.delete(id);
-    } else if (isW(el, "footnoteReference")) {
-      const id = wAttr(el, "id");
-      if (id === null) throw new Error(`${where}: a footnote reference without w:id`);
-      const custom = wAttr(el, "customMarkFollows");
-      if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${where}: footnote ${id} has a custom mark, not a number`);
-      if (!numberOfId.has(id)) numberOfId.set(id, numberOfId.size + 1);
-      order.push({ kind: "ref", id });
-      for (const name of openBookmarks.values()) if (!bookmarkFootnote.has(name)) bookmarkFootnote.set(name, id);
-    } else if (isW(el, "fldChar")) {
-      const type = wAttr(el, "fldCharType");
-      if (type === "begin") beginField("", "instr");
-      else if (type === "separate" && fields.length) fields[fields.length - 1].phase = "result";
-      else if (type === "end") endField();
-    } else if (isW(el, "instrText")) {
-      const field = fields[fields.length - 1];
-      if (field && field.phase === "instr") field.instr += el.textContent ?? "";
-    } else if (isW(el, "t")) {
-      for (const field of fields) if (field.phase === "result") field.result += el.textContent ?? "";
-    } else if (isW(el, "fldSimple")) {
-      beginField(wAttr(el, "instr") ?? "", "result");
-      for (const c of children(el)) walk(c);
-      endField();
-      return;
-    }
-    for (const c of children(el)) walk(c);
-  };
-  walk(body);
-
-  const settingsPath = relatedPart(parts, mainPath, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings");
-  const settings = settingsPath && parts[settingsPath] ? parseXml(new TextDecoder().decode(parts[settingsPath]), settingsPath).documentElement ?? undefined : undefined;
-  const start = footnoteNumbering(settings, Array.from(doc.getElementsByTagNameNS(W, "sectPr")));
-  const shown = (id: string) => numberOfId.get(id)! + start - 1;
-
-  const calls = order.map((call) => {
-    if (call.kind === "ref") return shown(call.id);
-    const id = bookmarkFootnote.get(call.bookmark);
-    if (id === undefined) throw new Error(`${where}: NOTEREF ${call.bookmark} names a bookmark with no footnote reference in it`);
-    const number = shown(id);
-    if (call.shown !== String(number)) {
-      throw new Error(`${where}: NOTEREF ${call.bookmark} shows cached result "${call.shown}", but its footnote is number ${number}`);
-    }
-    return number;
-  });
-
-  const notes = new Map<number, string>();
-  const footnotesPath = relatedPart(parts, mainPath, FOOTNOTES);
-  if (numberOfId.size) {
-    if (!footnotesPath || !parts[footnotesPath]) throw new Error(`${where}: footnotes referenced but no footnotes part`);
-    const footnotes = parseXml(new TextDecoder().decode(parts[footnotesPath]), `${where}:${footnotesPath}`);
-    const byId = new Map<string, XmlElement>();
-    for (const fn of Array.from(footnotes.getElementsByTagNameNS(W, "footnote"))) {
-      const id = wAttr(fn, "id");
-      const type = wAttr(fn, "type");
-      if (id === null || id === "-1" || id === "0" || (type && type !== "normal")) continue; // separators
-      byId.set(id, fn);
-    }
-    for (const [id] of numberOfId) {
-      const fn = byId.get(id);
-      if (!fn) throw new Error(`${where}: footnote ${id} is referenced but not in ${footnotesPath}`);
-      addTo(notes, shown(id), footnoteText(fn), where);
-    }
+    const { bookmark, shown } = call.field;
+    if (!call.note) throw new Error(`${where}: NOTEREF ${bookmark} names a bookmark with no footnote reference in it`);
+    if (shown !== String(number(call.note))) throw new Error(`${where}: NOTEREF ${bookmark} shows cached result "${shown}", but its footnote is number ${number(call.note)}`);
+    numbers.push(number(call.note));
   }
-  return { calls, notes };
+  const notes = new Map<number, string>();
+  for (const [key, note] of text) if (key.startsWith("footnote:")) addTo(notes, number(key), note, where);
+  return { calls: numbers, notes };
 }
 
 /* ------------------------------------------------------------------------------------------ */

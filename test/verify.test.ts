@@ -324,6 +324,38 @@ describe("corrupted outputs", () => {
     ]);
   });
 
+  it("DOCX: the text of the link in note 1 lost", async () => {
+    const docx = await editDocx("link-text.docx", "word/footnotes.xml", (doc) => {
+      const [link] = byTag(doc, "hyperlink");
+      const t = byTag(link, "t")[0];
+      expect(t.textContent).toBe("https://example.org/zeta");
+      t.textContent = "";
+    });
+    expect(await verify({ ...all("notes"), docx })).toEqual([
+      'outputs-disagree: Note 1 text differs: DOCX "The zeta note, with a link: ." vs HTML and PDF "…with a link: https://example.org/zeta."',
+    ]);
+  });
+
+  it("DOCX: a link written as a HYPERLINK field reads as its text, and its text lost is caught", async () => {
+    // The form LibreOffice and older Word write: begin, instruction, separate, the shown runs, end.
+    const asField = (shown: string) => (doc: XmlElement) => {
+      const [link] = byTag(doc, "hyperlink");
+      const xml = new DOMParser().parseFromString(
+        `<w:p xmlns:w="${W}"><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://example.org/zeta" </w:instrText></w:r>` +
+          `<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>${shown}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`,
+        "text/xml",
+      );
+      for (const run of byTag(xml.documentElement!, "r")) link.parentNode!.insertBefore(doc.ownerDocument!.importNode(run, true), link);
+      link.parentNode!.removeChild(link);
+    };
+    const kept = await editDocx("link-field.docx", "word/footnotes.xml", asField("https://example.org/zeta"));
+    expect(await verify({ ...all("notes"), docx: kept })).toEqual([]);
+    const lost = await editDocx("link-field-lost.docx", "word/footnotes.xml", asField(""));
+    expect(await verify({ ...all("notes"), docx: lost })).toEqual([
+      'outputs-disagree: Note 1 text differs: DOCX "The zeta note, with a link: ." vs HTML and PDF "…with a link: https://example.org/zeta."',
+    ]);
+  });
+
   it("DOCX: a call made twice", async () => {
     const docx = await editDocx("twice.docx", "word/document.xml", (doc) => {
       const ref = byTag(doc, "footnoteReference").find((r) => r.getAttributeNS(W, "id") === "5")!;

@@ -101,6 +101,37 @@ function stableBookmarkIds(files: Record<string, Uint8Array>) {
   }
 }
 
+/**
+ * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
+ * LibreOffice reads it as an exact height, so a two-line title overlapped itself. Every such
+ * spacing, from the template or the `docx` library, is written with its rule.
+ */
+export function explicitLineRule(xml: string): string {
+  return xml.replace(/<w:spacing\b[^>]*>/g, (tag) => (/\sw:line="/.test(tag) && !/\sw:lineRule="/.test(tag) ? tag.replace(/\s*(\/?>)$/, ' w:lineRule="auto"$1') : tag));
+}
+
+/**
+ * A space between a note's number and its text, as Word writes it in its own notes: without
+ * it Word and LibreOffice print "1The note".
+ */
+export function spaceAfterNoteNumber(xml: string): string {
+  const doc = new DOMParser().parseFromString(xml, "text/xml");
+  for (const kind of ["footnote", "endnote"]) {
+    for (const note of Array.from(doc.getElementsByTagNameNS(W, kind))) {
+      if (note.getAttributeNS(W, "type") && note.getAttributeNS(W, "type") !== "normal") continue; // separators
+      const run = note.getElementsByTagNameNS(W, `${kind}Ref`)[0]?.parentNode;
+      if (!run) continue;
+      const space = doc.createElementNS(W, "w:r");
+      const t = doc.createElementNS(W, "w:t");
+      t.setAttribute("xml:space", "preserve");
+      t.appendChild(doc.createTextNode(" "));
+      space.appendChild(t);
+      run.parentNode!.insertBefore(space, run.nextSibling);
+    }
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
@@ -122,6 +153,8 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
 
   stableRelationshipIds(files);
   stableBookmarkIds(files);
+  for (const name of ["word/footnotes.xml", "word/endnotes.xml"]) if (files[name]) files[name] = strToU8(spaceAfterNoteNumber(text(name)));
+  for (const name of Object.keys(files)) if (/^word\/[^/]+\.xml$/.test(name)) files[name] = strToU8(explicitLineRule(text(name)));
 
   const stamp = finish.date.toISOString().replace(/\.\d{3}Z$/, "Z");
   let core = text("docProps/core.xml")

@@ -26,7 +26,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
-import { DocxPackage, PackageError } from "./package.ts";
+import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 

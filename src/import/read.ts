@@ -10,15 +10,12 @@
  * paragraph's first words. Something inside a note is placed at the body paragraph that first
  * calls the note and named "note N (“…”)".
  *
- * Notes are numbered the way Word numbers them: by the order of their first w:footnoteReference
- * (or w:endnoteReference) in the body. A repeated call is a NOTEREF field to a bookmark; the
- * bookmark names the note whose reference it contains, or (LibreOffice moves the bookmark in
- * front of the reference when it saves) the first reference after it in its paragraph.
+ * Notes are numbered, and repeated calls (NOTEREF fields) found, by the rules of src/ooxml/notes.ts.
  */
-import type { Element as XmlElement, Node as XmlNode } from "@xmldom/xmldom";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
-import { attr, child, descendants, type DocxPackage, is, kids, onOff } from "./package.ts";
+import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement, type XmlNode } from "../ooxml/package.ts";
 import { Numbering, type ParagraphRole, Styles } from "./styles.ts";
 
 export interface Marks {
@@ -127,8 +124,6 @@ interface Field {
   kind: "noteref" | "hyperlink" | "other";
   instr: string;
   phase: "instr" | "result";
-  /** NOTEREF: the call was emitted. HYPERLINK: the link was pushed. */
-  done: boolean;
 }
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
@@ -159,7 +154,7 @@ export class DocxReader {
   private readonly order: string[] = [];
   private readonly firstCall = new Map<string, number>();
   /** Bookmark name → the note whose reference it holds or precedes. */
-  private readonly bookmarkNote = new Map<string, string>();
+  private bookmarkNote = new Map<string, string>();
   private readonly reportedComments = new Set<string>();
   private comments = new Map<string, string>();
   private hyperlinks = new Map<string, string>();
@@ -174,7 +169,7 @@ export class DocxReader {
   read(): DocxReading {
     const body = descendants(this.pkg.xml(this.main)!, "w", "body")[0];
     if (!body) throw new Error("no w:body");
-    this.findBookmarks(body);
+    this.bookmarkNote = noteBookmarks(body);
     this.hyperlinks = this.linkTargets(this.main);
     const blocks: Block[] = [];
     const story: Story = { fields: [], links: [] };
@@ -188,19 +183,9 @@ export class DocxReader {
     }
 
     const notes = new Map<string, Block[]>();
-    const parts = new Map<string, { path: string; byId: Map<string, XmlElement> }>();
-    for (const kind of ["footnote", "endnote"] as const) {
-      const path = this.pkg.related(this.main, `${kind}s`)[0];
-      const byId = new Map<string, XmlElement>();
-      const root = this.pkg.xml(path)?.documentElement;
-      for (const el of root ? kids(root) : []) {
-        const type = attr(el, "w", "type");
-        if (is(el, "w", kind) && (!type || type === "normal")) byId.set(attr(el, "w", "id") ?? "", el);
-      }
-      if (path) parts.set(kind, { path, byId });
-    }
+    const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
     this.order.forEach((key, index) => {
-      const [kind, id] = key.split(":") as ["footnote" | "endnote", string];
+      const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
       const element = part?.byId.get(id);
       const ordinal = this.firstCall.get(key) ?? 1;
@@ -248,37 +233,6 @@ export class DocxReader {
       const text = descendants(c, "w", "t").map((t) => t.textContent ?? "").join("");
       this.comments.set(attr(c, "w", "id") ?? "", text);
     }
-  }
-
-  /**
-   * Bookmarks that hold a note reference (Word keeps `_RefNoteN` around it), or that end right
-   * before one with no text in between (LibreOffice moves them there when it saves): NOTEREF
-   * fields name them. A bookmark left behind by a deleted reference, with text after it, names
-   * no note.
-   */
-  private findBookmarks(body: XmlElement) {
-    let pending = new Map<string, { name: string; ended: boolean }>();
-    const walk = (el: XmlElement) => {
-      if (is(el, "w", "p")) pending = new Map();
-      if (is(el, "w", "bookmarkStart")) {
-        const name = attr(el, "w", "name");
-        if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
-      } else if (is(el, "w", "bookmarkEnd")) {
-        const open = pending.get(attr(el, "w", "id") ?? "");
-        if (open) open.ended = true;
-      } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
-        for (const [id, b] of pending) if (b.ended) pending.delete(id);
-      } else if (is(el, "w", "footnoteReference") || is(el, "w", "endnoteReference")) {
-        const key = `${el.localName === "footnoteReference" ? "footnote" : "endnote"}:${attr(el, "w", "id")}`;
-        for (const b of pending.values()) if (!this.bookmarkNote.has(b.name)) this.bookmarkNote.set(b.name, key);
-        pending = new Map();
-        return;
-      } else if (is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "w", "txbxContent") || is(el, "mc", "Fallback")) {
-        return;
-      }
-      for (const c of kids(el)) walk(c);
-    };
-    walk(body);
   }
 
   /** The number the note had in the original, from the writer's `_RefNoteN` bookmark on its first call. */
@@ -602,7 +556,7 @@ export class DocxReader {
         }
         case "footnoteReference":
         case "endnoteReference":
-          this.reference(`${el.localName === "footnoteReference" ? "footnote" : "endnote"}:${attr(el, "w", "id")}`, state);
+          this.reference(referencedNote(el)!, state);
           break;
         case "fldChar": {
           const type = attr(el, "w", "fldCharType");
@@ -673,7 +627,7 @@ export class DocxReader {
   /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
 
   private fieldBegin(state: ParagraphState) {
-    state.story.fields.push({ kind: "other", instr: "", phase: "instr", done: false });
+    state.story.fields.push({ kind: "other", instr: "", phase: "instr" });
   }
 
   private fieldInstr(state: ParagraphState, text: string) {
@@ -684,22 +638,11 @@ export class DocxReader {
   private fieldSeparate(state: ParagraphState) {
     const field = state.story.fields[state.story.fields.length - 1];
     if (!field || field.phase !== "instr") return;
-    const instr = field.instr.trim();
-    const noteref = /^NOTEREF\s+"?([^\s"\\]+)"?/i.exec(instr);
-    const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
+    const kind = fieldKind(field.instr);
     field.phase = "result";
-    if (noteref) {
-      field.kind = "noteref";
-      this.noteRef(noteref[1], state);
-      field.done = true;
-    } else if (hyperlink && !/\\l/.test(instr.slice(0, hyperlink.index))) {
-      const url = hyperlink[1] ?? hyperlink[2];
-      if (url && !/^\\l$/i.test(url)) {
-        field.kind = "hyperlink";
-        state.story.links.push(url);
-        field.done = true;
-      }
-    }
+    field.kind = kind.kind;
+    if (kind.kind === "noteref") this.noteRef(kind.bookmark, state);
+    else if (kind.kind === "hyperlink") state.story.links.push(kind.url);
   }
 
   private fieldEnd(state: ParagraphState) {
@@ -707,7 +650,7 @@ export class DocxReader {
     if (!field) return;
     if (field.phase === "instr") this.fieldSeparate(state); // a field without a result
     state.story.fields.pop();
-    if (field.kind === "hyperlink" && field.done) state.story.links.pop();
+    if (field.kind === "hyperlink") state.story.links.pop();
   }
 
   private noteRef(bookmark: string, state: ParagraphState) {

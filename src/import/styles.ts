@@ -5,8 +5,7 @@
  * "Footnote" for "Footnote Text", "InternetLink" for "Hyperlink"), then the style it is
  * based on, so a translator's own "My heading" based on Heading 1 is still a heading.
  */
-import type { Element as XmlElement } from "@xmldom/xmldom";
-import { attr, child, type DocxPackage, is, kids, onOff } from "./package.ts";
+import { attr, child, type DocxPackage, is, kids, onOff, type XmlElement } from "../ooxml/package.ts";
 
 export type ParagraphRole =
   | { kind: "title" }

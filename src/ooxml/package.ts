@@ -1,6 +1,7 @@
 /**
- * A .docx package as the importer needs it: the parts (unzipped with fflate), parsed XML
- * (@xmldom/xmldom), relationships, and the core and custom document properties.
+ * A .docx package as the proof, the importer and the tests read it: the parts (unzipped with
+ * fflate), parsed XML (@xmldom/xmldom), relationships, and the core and custom document
+ * properties.
  *
  * Namespaces are compared by local name plus a set of accepted URIs, so that files saved as
  * "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
@@ -19,6 +20,17 @@ export const NS = {
 } as const;
 
 export type Namespace = keyof typeof NS;
+
+export type { XmlDocument, XmlElement, XmlNode };
+
+/** Parse XML text; a document that is not well-formed throws the parser's error to `fail`. */
+export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
+  return new DOMParser({
+    onError: (level, message) => {
+      if (level !== "warning") throw fail(message);
+    },
+  }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
+}
 
 /** The package could not be opened as a .docx at all. */
 export class PackageError extends Error {}
@@ -89,7 +101,8 @@ export class DocxPackage {
   static open(bytes: Uint8Array): DocxPackage {
     let parts: Record<string, Uint8Array>;
     try {
-      parts = unzipSync(bytes);
+      // Only the XML parts are read: images and fonts stay compressed.
+      parts = unzipSync(bytes, { filter: (file) => /\.(xml|rels)$/i.test(file.name) });
     } catch (error) {
       throw new PackageError(`it is not a .docx (not a ZIP package: ${(error as Error).message})`);
     }
@@ -105,12 +118,7 @@ export class DocxPackage {
     const bytes = this.parts[path];
     let doc: XmlDocument | undefined;
     if (bytes) {
-      const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
-      doc = new DOMParser({
-        onError: (level, message) => {
-          if (level !== "warning") throw new PackageError(`its part ${path} is not well-formed XML: ${message}`);
-        },
-      }).parseFromString(text, "text/xml");
+      doc = parseXml(new TextDecoder().decode(bytes), (message) => new PackageError(`its part ${path} is not well-formed XML: ${message}`));
     }
     this.xmlCache.set(path, doc);
     return doc;

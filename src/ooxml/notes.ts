@@ -1,0 +1,263 @@
+/**
+ * The WordprocessingML rules for notes, as Word and LibreOffice apply them, in one place for
+ * the proof (src/verify/docx.ts), the import (src/import/read.ts) and the tests.
+ *
+ * - Word numbers notes itself, in order of reference: the k-th distinct note id that a
+ *   `w:footnoteReference` (or `w:endnoteReference`) names shows k (plus `numStart` − 1, in the
+ *   `numFmt` of `w:footnotePr`/`w:endnotePr`, from settings.xml and the section properties;
+ *   endnotes default to lower-case Roman numerals).
+ * - A repeated call is a NOTEREF field (complex: `w:fldChar` begin/instr/separate/result/end,
+ *   or `w:fldSimple`) naming a bookmark: it shows its cached result, what Word and LibreOffice
+ *   print until the fields are updated, and leads to the note the bookmark names.
+ * - A note's text is what a reader sees in it: runs (links' runs included), tabs and breaks.
+ */
+import { attr, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
+
+export type NoteKind = "footnote" | "endnote";
+export const NOTE_KINDS: NoteKind[] = ["footnote", "endnote"];
+
+/** The note a `w:footnoteReference` or `w:endnoteReference` calls ("footnote:ID"); undefined for any other element. */
+export function referencedNote(el: XmlElement): string | undefined {
+  if (is(el, "w", "footnoteReference")) return `footnote:${attr(el, "w", "id") ?? ""}`;
+  if (is(el, "w", "endnoteReference")) return `endnote:${attr(el, "w", "id") ?? ""}`;
+  return undefined;
+}
+
+export function splitNoteKey(key: string): { kind: NoteKind; id: string } {
+  const at = key.indexOf(":");
+  return { kind: key.slice(0, at) as NoteKind, id: key.slice(at + 1) };
+}
+
+export type FieldKind = { kind: "noteref"; bookmark: string } | { kind: "hyperlink"; url: string } | { kind: "other" };
+
+/** What a field instruction makes of its result: a repeated note call, a link, or plain shown text. */
+export function fieldKind(instruction: string): FieldKind {
+  const instr = instruction.trim();
+  const noteref = /^NOTEREF\s+"?([^\s"\\]+)/i.exec(instr);
+  if (noteref) return { kind: "noteref", bookmark: noteref[1] };
+  const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
+  const url = hyperlink && (hyperlink[1] ?? hyperlink[2]);
+  // `HYPERLINK \l "name"` leads to a bookmark inside the document, not to a URL.
+  if (url && !/^\\l$/i.test(url)) return { kind: "hyperlink", url };
+  return { kind: "other" };
+}
+
+/** Story content no reader sees: deleted revisions, and the fallback of alternate content. */
+const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "mc", "Fallback");
+
+/**
+ * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the
+ * bookmark (Word keeps `_RefNoteN` around the reference), or right after its end in the same
+ * paragraph with no text in between (LibreOffice moves the bookmark in front of the reference
+ * when it saves). A bookmark left behind by a deleted reference, with text after it, names no note.
+ */
+export function noteBookmarks(body: XmlElement): Map<string, string> {
+  const names = new Map<string, string>();
+  let pending = new Map<string, { name: string; ended: boolean }>();
+  const dropEnded = () => {
+    for (const [id, b] of pending) if (b.ended) pending.delete(id);
+  };
+  const walk = (el: XmlElement) => {
+    const note = referencedNote(el);
+    if (is(el, "w", "p")) dropEnded();
+    if (is(el, "w", "bookmarkStart")) {
+      const name = attr(el, "w", "name");
+      if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
+    } else if (is(el, "w", "bookmarkEnd")) {
+      const open = pending.get(attr(el, "w", "id") ?? "");
+      if (open) open.ended = true;
+    } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
+      dropEnded();
+    } else if (note) {
+      for (const b of pending.values()) if (!names.has(b.name)) names.set(b.name, note);
+      pending = new Map();
+      return;
+    } else if (unseen(el) || is(el, "w", "txbxContent")) {
+      return;
+    }
+    for (const c of kids(el)) walk(c);
+  };
+  walk(body);
+  return names;
+}
+
+/** The notes part of a kind related to `main`: its path, and its notes by id (separators left out). */
+export function notesPart(pkg: DocxPackage, main: string, kind: NoteKind): { path: string; byId: Map<string, XmlElement> } | undefined {
+  const path = pkg.related(main, `${kind}s`)[0];
+  const root = pkg.xml(path)?.documentElement;
+  if (!path || !root) return undefined;
+  const byId = new Map<string, XmlElement>();
+  for (const el of kids(root)) {
+    const id = attr(el, "w", "id");
+    const type = attr(el, "w", "type");
+    if (is(el, "w", kind) && id !== undefined && (!type || type === "normal")) byId.set(id, el);
+  }
+  return { path, byId };
+}
+
+export interface NoteNumbering {
+  start: number;
+  format: string;
+}
+
+/** Note numbering of a kind: settings.xml first, then each section's properties. */
+export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): NoteNumbering {
+  const result: NoteNumbering = { start: 1, format: kind === "footnote" ? "decimal" : "lowerRoman" };
+  const settings = pkg.xml(pkg.related(main, "settings")[0])?.documentElement ?? undefined;
+  const body = descendants(pkg.xml(main)!, "w", "body")[0];
+  for (const holder of [settings, ...(body ? descendants(body, "w", "sectPr") : [])]) {
+    const pr = holder && kids(holder).find((c) => is(c, "w", `${kind}Pr`));
+    for (const c of pr ? kids(pr) : []) {
+      const val = attr(c, "w", "val");
+      if (!val) continue;
+      if (is(c, "w", "numStart")) result.start = Number(val);
+      if (is(c, "w", "numFmt")) result.format = val;
+      if (is(c, "w", "numRestart") && val !== "continuous") throw new Error(`${kind} numbers restart (${val}): where they restart depends on the page layout`);
+    }
+  }
+  return result;
+}
+
+const ROMAN: [number, string][] = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+
+/** A note number as Word prints it in a numbering format. */
+export function formatNoteNumber(n: number, format: string): string {
+  switch (format) {
+    case "decimal":
+      return String(n);
+    case "lowerRoman":
+    case "upperRoman": {
+      let rest = n;
+      let s = "";
+      for (const [value, letters] of ROMAN) while (rest >= value) (s += letters), (rest -= value);
+      return format === "upperRoman" ? s.toUpperCase() : s;
+    }
+    case "lowerLetter":
+    case "upperLetter": {
+      // Word's letters: a … z, aa … zz, aaa …
+      const letter = String.fromCharCode(97 + ((n - 1) % 26)).repeat(Math.floor((n - 1) / 26) + 1);
+      return format === "upperLetter" ? letter.toUpperCase() : letter;
+    }
+    default:
+      throw new Error(`notes numbered in the "${format}" format, which this reader does not print`);
+  }
+}
+
+/**
+ * The text a reader sees in a story (a note): runs, the runs of links (`w:hyperlink`, and the
+ * result of a HYPERLINK field), tabs and breaks; not the automatic note number, field
+ * instructions, deleted or hidden text.
+ */
+export function visibleText(node: XmlElement): string {
+  let text = "";
+  const walk = (el: XmlElement) => {
+    if (is(el, "w", "t")) text += el.textContent ?? "";
+    else if (is(el, "w", "tab")) text += " ";
+    else if (is(el, "w", "br") || is(el, "w", "cr")) text += "\n";
+    else if (is(el, "w", "noBreakHyphen")) text += "-";
+    else if (unseen(el) || ["delText", "instrText", "footnoteRef", "endnoteRef", "rPr", "pPr"].some((local) => is(el, "w", local))) return;
+    else if (is(el, "w", "r") && onOff(kids(el).find((c) => is(c, "w", "rPr")), "vanish")) return;
+    for (const c of kids(el)) walk(c);
+    if (is(el, "w", "p")) text += "\n";
+  };
+  walk(node);
+  return text;
+}
+
+/** One note call of the main story, in document order. */
+export interface DocxCall {
+  /** The note it leads to ("footnote:ID"); undefined for a NOTEREF whose bookmark names no note. */
+  note: string | undefined;
+  /** For a NOTEREF field: the bookmark it names and the number it shows (its cached result). */
+  field?: { bookmark: string; shown: string };
+}
+
+export interface DocxNotes {
+  calls: DocxCall[];
+  /** Per kind, the called note ids in number order: note k is order[k - 1]. */
+  order: Record<NoteKind, string[]>;
+  numbering: Record<NoteKind, NoteNumbering>;
+  /** Note key → the note's visible text. */
+  text: Map<string, string>;
+}
+
+interface OpenField {
+  instr: string;
+  result: string;
+  phase: "instr" | "result";
+  call: DocxCall;
+}
+
+/** The note calls of the main story and the text of every called note, as Word shows them. */
+export function readNotes(pkg: DocxPackage): DocxNotes {
+  const main = pkg.mainPath!;
+  const body = descendants(pkg.xml(main)!, "w", "body")[0];
+  if (!body) throw new Error(`${main} has no w:body`);
+  const bookmarks = noteBookmarks(body);
+  const calls: DocxCall[] = [];
+  const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
+  const fields: OpenField[] = [];
+
+  const beginField = (instr: string, phase: OpenField["phase"]) => {
+    const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
+    fields.push(field);
+    calls.push(field.call); // keeps its place in document order; removed if not a NOTEREF
+  };
+  const endField = () => {
+    const field = fields.pop();
+    if (!field) return;
+    const kind = fieldKind(field.instr);
+    if (kind.kind === "noteref") {
+      field.call.note = bookmarks.get(kind.bookmark);
+      field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
+    } else {
+      calls.splice(calls.indexOf(field.call), 1);
+    }
+  };
+
+  const walk = (el: XmlElement) => {
+    if (unseen(el)) return;
+    const note = referencedNote(el);
+    if (note) {
+      const { kind, id } = splitNoteKey(note);
+      if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
+      const custom = attr(el, "w", "customMarkFollows");
+      if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
+      if (!order[kind].includes(id)) order[kind].push(id);
+      calls.push({ note });
+    } else if (is(el, "w", "fldChar")) {
+      const type = attr(el, "w", "fldCharType");
+      if (type === "begin") beginField("", "instr");
+      else if (type === "separate" && fields.length) fields[fields.length - 1].phase = "result";
+      else if (type === "end") endField();
+    } else if (is(el, "w", "instrText")) {
+      const field = fields[fields.length - 1];
+      if (field?.phase === "instr") field.instr += el.textContent ?? "";
+    } else if (is(el, "w", "t")) {
+      for (const field of fields) if (field.phase === "result") field.result += el.textContent ?? "";
+    } else if (is(el, "w", "fldSimple")) {
+      beginField(attr(el, "w", "instr") ?? "", "result");
+      for (const c of kids(el)) walk(c);
+      endField();
+      return;
+    }
+    for (const c of kids(el)) walk(c);
+  };
+  walk(body);
+  while (fields.length) endField(); // a field never ended: whatever it shows so far
+
+  const text = new Map<string, string>();
+  const numbering = {} as Record<NoteKind, NoteNumbering>;
+  for (const kind of NOTE_KINDS) {
+    numbering[kind] = noteNumbering(pkg, main, kind);
+    if (!order[kind].length) continue;
+    const part = notesPart(pkg, main, kind);
+    if (!part) throw new Error(`${kind}s are called but the package has no ${kind}s part`);
+    for (const id of order[kind]) {
+      const note = part.byId.get(id);
+      if (!note) throw new Error(`${kind} ${id} is called but not in ${part.path}`);
+      text.set(`${kind}:${id}`, visibleText(note));
+    }
+  }
+  return { calls, order, numbering, text };
+}
