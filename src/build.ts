@@ -31,6 +31,8 @@ export interface BuildOptions {
   allowHtml?: boolean;
   /** Limit for starting the browser and for printing one document, in ms (default: BROADSIDE_TIMEOUT or 120 s). */
   timeout?: number;
+  /** The language of sources whose front matter names none (`--lang`); default `en`, with a warning. */
+  lang?: string;
   /** Overrides the front matter's `notes` (PDF and DOCX). */
   notes?: FrontMatter["notes"];
   /** Overrides the front matter's `paper` (PDF and DOCX). */
@@ -141,7 +143,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     return { file, written: [] };
   }
   const parts = await cached;
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts }));
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts, lang: options.lang }));
   // Kept for the next build once this thread waits for Chromium (or at once, without a PDF).
   const keep = () => (parts && cacheDir !== undefined ? timed(timings, `${name}: keep parse cache`, () => savePartCache(cacheDir, source, parts)) : Promise.resolve());
   if (!letter) {

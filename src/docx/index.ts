@@ -218,6 +218,7 @@ const block: BlockMap = {
 
 function blocks(nodes: readonly Nodes[], state: State, context: Context): FileChild[] {
   return nodes.flatMap((node) => {
+    if ((node.type as string) === "toml") return []; // front matter, read by letter.ts
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
     // Phrasing content standing alone becomes a paragraph.
