@@ -11,6 +11,7 @@ import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMat
 import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { type PartCache, parseInParts } from "./parse-parts.ts";
+import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
@@ -84,6 +85,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { parts?: Part
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang });
   if (meta && heading && !hasTitle(block)) useHeadingAsTitle(tree, heading);
+  normalizeTree(tree);
   const notes = numberNotes(tree, file);
   if (meta) markSignatories(tree, meta);
   if (!meta || hasErrors(file)) return undefined;

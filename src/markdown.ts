@@ -4,7 +4,8 @@
  * (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it, whole or in
  * parts (parse-parts.ts, for `npm run dev`).
  */
-import type { Nodes, Root } from "mdast";
+import type { FootnoteReference, Nodes, Root } from "mdast";
+import type { CompileContext, Token } from "mdast-util-from-markdown";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
@@ -51,7 +52,48 @@ export function remarkDepthGuard(this: Processor) {
   });
 }
 
-const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkFastEmailAutolinks);
+declare module "mdast" {
+  interface ImageData {
+    /** Note calls written in the alt text (`![a[^1]](x.png)`): GitHub numbers them; the tree keeps them here. */
+    noteCalls?: FootnoteReference[];
+  }
+  interface ImageReferenceData {
+    noteCalls?: FootnoteReference[];
+  }
+}
+
+/**
+ * A remark plugin: the parser turns an image's label into plain alt text, dropping the note
+ * calls in it. This label handler (the parser's own, plus the calls) keeps them on the image,
+ * for `normalize.ts` to set right after it.
+ */
+export function remarkImageNoteCalls(this: Processor) {
+  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
+  (data.fromMarkdownExtensions ??= []).push({
+    exit: {
+      label(this: CompileContext, _token: Token) {
+        const fragment = this.stack[this.stack.length - 1] as unknown as { children: Nodes[] };
+        const calls: FootnoteReference[] = [];
+        const collect = (node: Nodes) => {
+          if (node.type === "footnoteReference") calls.push(node);
+          else if ("children" in node) node.children.forEach((child) => collect(child as Nodes));
+          if (node.type === "image" || node.type === "imageReference") calls.push(...(node.data?.noteCalls ?? []));
+        };
+        fragment.children.forEach(collect);
+        const value = this.resume();
+        const node = this.stack[this.stack.length - 1] as unknown as Nodes;
+        this.data.inReference = true;
+        if (node.type === "link") node.children = fragment.children as typeof node.children;
+        else if (node.type === "image" || node.type === "imageReference") {
+          node.alt = value;
+          if (calls.length) node.data = { ...node.data, noteCalls: calls };
+        }
+      },
+    },
+  });
+}
+
+const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkImageNoteCalls).use(remarkFastEmailAutolinks);
 
 /** Parse Markdown into mdast (parse only: no transformer runs). */
 export function parseMarkdown(text: string): Root {
