@@ -28,7 +28,7 @@ export const RULES: Rule[] = [...noteRules, ...signatoryRules, ...typographyRule
 export const PARSE_RULES = [
   "front-matter-yaml", "front-matter-toml", "front-matter-shape", "front-matter-required", "front-matter-type",
   "front-matter-lang", "front-matter-language", "front-matter-unknown-key", "front-matter-ignored-keys", "lang-default",
-  "missing-note-definition", "duplicate-note-definition", "unused-note-definition", "note-in-note",
+  "missing-note-definition", "duplicate-note-definition", "unused-note-definition", "note-in-note", "not-a-note-call",
 ];
 
 export function checkLetter(letter: Letter): VFile {
