@@ -31,6 +31,7 @@ import {
   Paragraph,
   type ParagraphChild,
   SectionType,
+  Tab,
   Table,
   TableCell,
   TableRow,
@@ -214,7 +215,13 @@ const block: BlockMap = {
   thematicBreak: (_node, _state, context) => context.note
     ? [new Paragraph({ style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
     : [new Paragraph({ style: "HorizontalRule", children: [] })],
-  table: (node, state, context) => [
+  // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
+  table: (node, state, context) => context.note
+    ? node.children.map((row, r) => paragraph(row.children.flatMap((cell, c) => [
+        ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
+        ...runs(phrasing(cell.children, state, { strong: r === 0 })),
+      ]), context))
+    : [
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: node.children.map((row, r) =>
