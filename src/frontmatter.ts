@@ -87,7 +87,7 @@ type Read = { map: Record<string, unknown>; keyPlace: (key: string) => Place | u
  * fields and how many lines they take, or `undefined` when the source does not start with one.
  */
 export function pandocTitleBlock(source: string): { fields: PandocField[]; lines: number } | undefined {
-  if (!/^%(?:[ \t]|$)/m.test(source.slice(0, 2)) && !source.startsWith("%\n")) return undefined;
+  if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;
   const lines = source.split("\n");
   const fields: PandocField[] = [];
   let i = 0;

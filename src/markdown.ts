@@ -73,13 +73,15 @@ export function remarkImageNoteCalls(this: Processor) {
     exit: {
       label(this: CompileContext, _token: Token) {
         const fragment = this.stack[this.stack.length - 1] as unknown as { children: Nodes[] };
+        const labelled = this.stack[this.stack.length - 2] as unknown as Nodes;
         const calls: FootnoteReference[] = [];
         const collect = (node: Nodes) => {
           if (node.type === "footnoteReference") calls.push(node);
           else if ("children" in node) node.children.forEach((child) => collect(child as Nodes));
           if (node.type === "image" || node.type === "imageReference") calls.push(...(node.data?.noteCalls ?? []));
         };
-        fragment.children.forEach(collect);
+        // Only an image's label is walked (a link keeps its children), so nested links cost no more.
+        if (labelled.type !== "link") fragment.children.forEach(collect);
         const value = this.resume();
         const node = this.stack[this.stack.length - 1] as unknown as Nodes;
         this.data.inReference = true;
