@@ -228,7 +228,7 @@ const block: BlockMap = {
         new TableRow({
           tableHeader: r === 0,
           children: row.children.map((cell) =>
-            new TableCell({ children: [new Paragraph({ style: context.note ?? "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 })) })] }),
+            new TableCell({ children: [new Paragraph({ style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 })) })] }),
           ),
         }),
       ),
