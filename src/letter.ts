@@ -95,7 +95,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { parts?: Part
 function hasTitle(block: FrontMatterBlock | undefined): boolean {
   if (!block) return false;
   if (block.kind === "pandoc") return Boolean(block.fields[0]?.value);
-  return /^\s*["']?title["']?\s*[:=]/m.test(block.node.value);
+  return /^["']?title["']?\s*[:=]/m.test(block.node.value);
 }
 
 /**
