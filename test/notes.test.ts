@@ -139,4 +139,20 @@ describe("the numbering pass", () => {
     expect(messages(file)).toEqual(["9:1 duplicate-note-definition error"]);
     expect(file.messages[0].reason.length).toBeLessThan(200);
   });
+
+  it("gives advice that works: each error's fix, applied, parses", () => {
+    const cases: [string, string, string][] = [
+      ["missing-note-definition", "Digits [^0-9] here.\n", "Digits \\[^0-9] here.\n"],
+      ["note-in-note", "text[^a] and[^b]\n\n[^a]: see[^b]\n[^b]: b\n", "text[^a] and[^b]\n\n[^a]: see \\[^b]\n[^b]: b\n"],
+      ["duplicate-note-definition", "text[^a]\n\n[^a]: one\n[^a]: two\n", "text[^a]\n\n[^a]: one\n"],
+    ];
+    for (const [rule, before, after] of cases) {
+      const broken = parse(FRONT + before);
+      expect(broken.letter, rule).toBeUndefined();
+      expect(broken.file.messages.map((m) => m.ruleId), rule).toContain(rule);
+      const fixed = parse(FRONT + after);
+      expect(messages(fixed.file), rule).toEqual([]);
+      expect(fixed.letter, rule).toBeDefined();
+    }
+  });
 });
