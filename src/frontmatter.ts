@@ -210,8 +210,9 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     else foreign.push(key);
   }
   if (foreign.length) {
-    const shown = foreign.length > 12 ? [...foreign.slice(0, 12), `and ${foreign.length - 12} more`] : foreign;
-    info(file, `Front matter keys broadside does not use are ignored: ${shown.map((k) => (k.startsWith("and ") ? k : `\`${k}\``)).join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
+    const shown = foreign.slice(0, 12).map((k) => `\`${k}\``);
+    if (foreign.length > 12) shown.push(`and ${foreign.length - 12} more`);
+    info(file, `Front matter keys broadside does not use are ignored: ${shown.join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
   }
   if (Array.isArray(map.author) && map.author.every((a) => typeof a === "string")) map.author = map.author.join("; ");
   if (map.author === undefined && Array.isArray(map.authors) && map.authors.every((a) => typeof a === "string")) map.author = map.authors.join("; ");
