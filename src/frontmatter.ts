@@ -49,6 +49,10 @@ const KNOWN = new Set([
 /** The language of a source that names none and is built without `--lang`. */
 export const DEFAULT_LANG = "en";
 
+/** Other tools' names for `lang` (Hugo's `languageCode`, Jekyll's `locale`…) and `author`, read when ours is missing. */
+const LANG_ALIASES = ["language", "languagecode", "locale"];
+const AUTHOR_ALIASES = ["authors"];
+
 /** Keys other tools write (Jekyll, Hugo, pandoc, Obsidian…), never typing mistakes for ours. */
 const OTHER_TOOLS = new Set([
   "layout", "permalink", "tags", "categories", "category", "draft", "published", "slug", "excerpt", "weight",
@@ -204,7 +208,7 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     const found: string[] = [];
     map[key] = withoutForbidden(map[key], found);
     if (found.length) warn(file, `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`, keyPlace(key), "forbidden-character");
-    if (KNOWN.has(key)) continue;
+    if (KNOWN.has(key) || LANG_ALIASES.includes(key.toLowerCase()) || AUTHOR_ALIASES.includes(key.toLowerCase())) continue;
     const near = OTHER_TOOLS.has(key.toLowerCase()) ? undefined : [...KNOWN].find((known) => key.length >= 4 && editDistance(key.toLowerCase(), known) <= 2);
     if (near) warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${[...KNOWN].join(", ")})`, keyPlace(key), "front-matter-unknown-key");
     else foreign.push(key);
@@ -215,7 +219,19 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     info(file, `Front matter keys broadside does not use are ignored: ${shown.join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
   }
   if (Array.isArray(map.author) && map.author.every((a) => typeof a === "string")) map.author = map.author.join("; ");
-  if (map.author === undefined && Array.isArray(map.authors) && map.authors.every((a) => typeof a === "string")) map.author = map.authors.join("; ");
+  const alias = (names: string[]) => Object.keys(map).find((key) => names.includes(key.toLowerCase()));
+  const authors = alias(AUTHOR_ALIASES);
+  if (map.author === undefined && authors !== undefined) {
+    const value = map[authors];
+    if (typeof value === "string") map.author = value;
+    else if (Array.isArray(value) && value.every((a) => typeof a === "string")) map.author = value.join("; ");
+  }
+  // `fr_FR` (a locale) is the tag `fr-FR`.
+  const langAlias = alias(LANG_ALIASES);
+  if (map.lang === undefined && langAlias !== undefined && typeof map[langAlias] === "string") {
+    const tag = (map[langAlias] as string).trim().replace(/_/g, "-");
+    if (LANG_TAG.test(tag)) map.lang = tag;
+  }
   const text = (key: string, required = false): string | undefined => {
     const value = map[key];
     if (value === undefined || value === null) {

@@ -115,6 +115,15 @@ describe("the build command", () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).not.toContain("warning");
     expect(page("headed")).toContain('<html lang="de"');
+    // Other tools' names for the language and the authors.
+    const hugo = source(dir, "hugo.md", "+++\ntitle = 'Hugo'\nlanguageCode = 'fr-fr'\nauthors = ['Ann', 'Bob']\n+++\n\nTexte.\n");
+    const jekyll = source(dir, "jekyll.md", "---\ntitle: Jekyll\nlocale: pt_BR\n---\n\nTexto.\n");
+    const aliased = await cli(["build", hugo, jekyll, "--out", out, "--format", "html"]);
+    expect(aliased.code).toBe(0);
+    expect(aliased.stderr).toBe("");
+    expect(page("hugo")).toContain('<html lang="fr-fr"');
+    expect(page("hugo")).toContain('<meta name="author" content="Ann; Bob">');
+    expect(page("jekyll")).toContain('<html lang="pt-BR"');
     const wrong = await cli(["build", headed, "--out", out, "--lang", "not a tag"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--lang takes a language tag like en, fr or zh-Hans; not not a tag");
