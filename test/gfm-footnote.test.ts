@@ -1,10 +1,14 @@
 /**
+ * Markdown written for GitHub and other tools, built in two CLI runs shared by every test here
+ * (all sources to HTML and .docx; a handful to PDF).
+ *
  * GitHub's own footnote fixtures (test/fixtures/gfm-footnote: micromark-extension-gfm-footnote's,
  * with the HTML GitHub makes of them, and cmark-gfm's spec examples) built as a user would: the
  * sequence of call numbers and the text each number leads to must be GitHub's, in the HTML and
  * the .docx (and the PDF, for a handful). Every difference is listed, with its reason, in
  * DIVERGENCES.md; one not listed there fails, and so does a listed one that no longer happens.
  */
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Element } from "hast";
@@ -13,13 +17,16 @@ import { selectAll } from "hast-util-select";
 import { toText } from "hast-util-to-text";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, cli, removeTempDirs, tempDir } from "./helpers.ts";
-import { type Reading, normalizeNoteText, readDocx, readHtml, readPdf } from "./readers.ts";
+import { type Reading, docxParts, normalizeNoteText, readDocx, readHtml, readPdf } from "./readers.ts";
 
 const FIXTURES = join(ROOT, "test/fixtures/gfm-footnote");
 const NAMES = readdirSync(FIXTURES).filter((n) => n.endsWith(".md") && n !== "README.md" && n !== "DIVERGENCES.md").map((n) => n.slice(0, -3)).sort();
 /** Built to PDF as well: notes starting with every kind of block, calls in every construct, a table. */
 const PDF_NAMES = ["constructs-in-footnotes-first", "footnotes-in-constructs", "calls", "cmark-gfm-regression-1", "containers"];
 /** A 1 × 1 PNG: the fixtures' images (`![x](a)`) are given as files, for broadside reads only local images. */
+/** Calls in every construct, notes that start with every kind of block, links in link text (all three formats). */
+const ELSEWHERE = join(ROOT, "test/fixtures/elsewhere");
+const NOTES = 13;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 interface Divergence {
@@ -82,34 +89,45 @@ function listed(fixture: string, divergences: Divergence[]): string[] {
     .map((d) => (d.kind === "calls" ? `${fixture} calls: ${d.value}` : `${fixture} note ${d.number}: ${d.value === "(none)" ? d.value : normalizeNoteText(d.value)}`));
 }
 
+let out: string;
+let pdfOut: string;
+let build: Awaited<ReturnType<typeof cli>>;
+let pdfBuild: Awaited<ReturnType<typeof cli>>;
+/** The elsewhere fixture as each format reads. */
+const readings: Record<string, Reading> = {};
+
+beforeAll(async () => {
+  const dir = tempDir();
+  out = join(dir, "out");
+  pdfOut = join(dir, "pdf");
+  for (const name of NAMES) {
+    copyFileSync(join(FIXTURES, `${name}.md`), join(dir, `${name}.md`));
+    const text = readFileSync(join(FIXTURES, `${name}.md`), "utf8");
+    for (const m of text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)|^ {0,3}\[[^\]^][^\]]*\]:\s*(\S+)/gm)) {
+      const path = m[1] ?? m[2];
+      if (path && !/[:/\\]/.test(path) && !existsSync(join(dir, path))) writeFileSync(join(dir, path), PNG);
+    }
+  }
+  copyFileSync(join(ELSEWHERE, "elsewhere.md"), join(dir, "elsewhere.md"));
+  copyFileSync(join(ELSEWHERE, "img.png"), join(dir, "img.png"));
+  const sources = [...NAMES, "elsewhere"].map((n) => join(dir, `${n}.md`));
+  [build, pdfBuild] = await Promise.all([
+    cli(["build", ...sources, "--out", out, "--format", "html,docx", "--lang", "en", "--no-server"]),
+    // --no-verify: the PDF read-back (src/verify/pdf.ts) is being replaced, and misreads notes that
+    // start with a heading or a table; these tests read the PDFs themselves.
+    cli(["build", ...[...PDF_NAMES, "elsewhere"].map((n) => join(dir, `${n}.md`)), "--out", pdfOut, "--format", "pdf", "--lang", "en", "--no-server", "--no-verify"]),
+  ]);
+  if (existsSync(join(out, "elsewhere.html"))) {
+    readings.html = await readHtml(join(out, "elsewhere.html"));
+    readings.docx = await readDocx(join(out, "elsewhere.docx"));
+  }
+  if (existsSync(join(pdfOut, "elsewhere.pdf"))) readings.pdf = await readPdf(join(pdfOut, "elsewhere.pdf"), { notesHeading: "Notes" });
+}, 120_000);
+afterAll(removeTempDirs);
+
 describe("GitHub's footnote fixtures", () => {
   const divergences = readDivergences();
   const refused = new Map(divergences.filter((d) => d.kind === "refused").map((d) => [d.fixture, d.value.split(/,\s*/).sort()]));
-  let out: string;
-  let pdfOut: string;
-  let build: Awaited<ReturnType<typeof cli>>;
-  let pdfBuild: Awaited<ReturnType<typeof cli>>;
-
-  beforeAll(async () => {
-    const dir = tempDir();
-    out = join(dir, "out");
-    pdfOut = join(dir, "pdf");
-    for (const name of NAMES) {
-      copyFileSync(join(FIXTURES, `${name}.md`), join(dir, `${name}.md`));
-      const text = readFileSync(join(FIXTURES, `${name}.md`), "utf8");
-      for (const m of text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)|^ {0,3}\[[^\]^][^\]]*\]:\s*(\S+)/gm)) {
-        const path = m[1] ?? m[2];
-        if (path && !/[:/\\]/.test(path) && !existsSync(join(dir, path))) writeFileSync(join(dir, path), PNG);
-      }
-    }
-    const sources = NAMES.map((n) => join(dir, `${n}.md`));
-    [build, pdfBuild] = await Promise.all([
-      cli(["build", ...sources, "--out", out, "--format", "html,docx", "--lang", "en", "--no-server"]),
-      // The PDF's read-back is being replaced (src/verify/pdf.ts); this test reads the PDF itself.
-      cli(["build", ...PDF_NAMES.map((n) => join(dir, `${n}.md`)), "--out", pdfOut, "--format", "pdf", "--lang", "en", "--no-server", "--no-verify"]),
-    ]);
-  }, 120_000);
-  afterAll(removeTempDirs);
 
   it("lists only fixtures that exist, each difference once, with a reason", () => {
     for (const d of divergences) {
@@ -157,5 +175,64 @@ describe("GitHub's footnote fixtures", () => {
       wrong.push(...differences(name, github, reading).filter((f) => !expected.includes(f)));
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("Markdown from elsewhere: calls in every construct, notes of every shape, no lost text", () => {
+  it("builds, with no warning", () => {
+    for (const run of [build, pdfBuild]) expect(run.stderr.split("\n").filter((l) => l.includes("/elsewhere.md"))).toEqual([]);
+    for (const path of [join(out, "elsewhere.html"), join(out, "elsewhere.docx"), join(pdfOut, "elsewhere.pdf")]) expect(existsSync(path), path).toBe(true);
+  });
+
+  it("numbers every call as GitHub does, in all three formats: in link text, alt text, tables, emphasis, quotes, lists, headings", () => {
+    const sequence = Array.from({ length: NOTES }, (_, i) => i + 1);
+    for (const format of ["html", "docx", "pdf"]) {
+      expect(readings[format].calls, format).toEqual(sequence);
+      expect([...readings[format].notes.keys()], format).toEqual(sequence);
+    }
+    expect(readings.html.notes.get(1)).toBe(normalizeNoteText("The link note."));
+    expect(readings.html.notes.get(2)).toBe(normalizeNoteText("The image note."));
+    expect(readings.html.notes.get(8)).toBe(normalizeNoteText("The heading note."));
+    for (const n of readings.html.notes.keys()) {
+      expect(readings.docx.notes.get(n), `docx note ${n}`).toBe(readings.html.notes.get(n));
+      expect(readings.pdf.notes.get(n), `pdf note ${n}`).toBe(readings.html.notes.get(n));
+    }
+  });
+
+  it("loses no text of links in link text, autolinks, inline code or entities, in the body and in notes", () => {
+    const words = ["a report, online: https://example.org/a, 2019", "inline code", "& © entities"];
+    const html = readFileSync(join(out, "elsewhere.html"), "utf8").replace(/<[^>]+>/g, "").replace(/&#x26;|&amp;/g, "&").replace(/&#xA9;|&copy;/gi, "©");
+    const parts = docxParts(readFileSync(join(out, "elsewhere.docx")));
+    const docx = new TextDecoder().decode(parts["word/document.xml"]).replace(/<[^>]+>/g, "").replace(/&amp;/g, "&");
+    const pdf = execFileSync("pdftotext", ["-raw", join(pdfOut, "elsewhere.pdf"), "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    for (const text of words) {
+      expect(html, "html").toContain(text);
+      expect(docx, "docx").toContain(text);
+      expect(pdf, "pdf").toContain(text);
+    }
+    const note = normalizeNoteText("See a report, online: https://example.org/a, 2019, code & ©.");
+    for (const format of ["html", "docx", "pdf"]) expect(readings[format].notes.get(3), format).toBe(note);
+  });
+
+  it("keeps the alt text and the image, with the call after it", () => {
+    const html = readFileSync(join(out, "elsewhere.html"), "utf8");
+    expect(html).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="chart"[^>]*><sup class="note-call"><a href="#note-2"/);
+  });
+
+  it("sets headings, rules, lists, code and tables inside notes at note size", () => {
+    // PDF: the heading that opens note 9 is no taller than the note's own text, and smaller than the body's heading.
+    const bbox = execFileSync("pdftotext", ["-bbox", join(pdfOut, "elsewhere.pdf"), "-"], { encoding: "utf8" });
+    const height = (word: string) => {
+      const m = new RegExp(`yMin="([\\d.]+)" xMax="[\\d.]+" yMax="([\\d.]+)">${word}<`).exec(bbox);
+      if (!m) throw new Error(`no word ${word} in the PDF`);
+      return Number(m[2]) - Number(m[1]);
+    };
+    expect(height("Headline")).toBeLessThanOrEqual(height("paragraph.") * 1.1);
+    expect(height("Headline")).toBeLessThan(height("heading") * 0.8);
+    // DOCX: every paragraph of every footnote takes the note style, none a heading, code or rule style.
+    const footnotes = new TextDecoder().decode(docxParts(readFileSync(join(out, "elsewhere.docx")))["word/footnotes.xml"]);
+    const styles = [...footnotes.matchAll(/<w:pStyle w:val="([^"]+)"\/>/g)].map((m) => m[1]);
+    expect(new Set(styles)).toEqual(new Set(["FootnoteText"]));
+    expect(footnotes).not.toContain("<w:tbl>");
   });
 });
