@@ -29,6 +29,8 @@ export interface BuildOptions {
   allowHtml?: boolean;
   /** Limit for starting the browser and for printing one document, in ms (default: BROADSIDE_TIMEOUT or 120 s). */
   timeout?: number;
+  /** The language of sources whose front matter names none (`--lang`); default `en`, with a warning. */
+  lang?: string;
   /** Overrides the front matter's `notes` (PDF and DOCX). */
   notes?: FrontMatter["notes"];
   /** Overrides the front matter's `paper` (PDF and DOCX). */
@@ -90,7 +92,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file, written: [] };
   }
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml }));
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang }));
   if (!letter) return { file, written: [] };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;

@@ -13,7 +13,7 @@ import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
-import { PAPERS, type Paper } from "./frontmatter.ts";
+import { LANG_TAG, PAPERS, type Paper } from "./frontmatter.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
@@ -27,6 +27,8 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --out dir        where the documents go (default: dist)
   --format list    which formats, comma-separated (default: html,pdf,docx)
   --templates dir  the templates folder (default: templates)
+  --lang tag       the language of sources whose front matter names none (e.g. fr,
+                   zh-Hans); without it such sources are marked English, with a warning
   --notes where    footnotes (at the foot of each page) or endnotes (at the end), in the
                    PDF and the .docx; overrides the front matter's \`notes\`
   --paper size     a4 or letter: the paper of the PDF, the .docx and the HTML's print style;
@@ -37,8 +39,9 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --timings        print how long each stage took (parse, each format, the browser, checks)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
-usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
+usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir] [--lang tag]
   Checks the sources (every source/*.md by default) for the letter's own mistakes.
+  --lang tag       as for build
   --format json    messages as JSON on stdout
   --strict         warnings count as errors
   --outputs dir    also read the built documents in dir back and prove they agree
@@ -91,12 +94,14 @@ async function main(argv: string[]): Promise<number> {
       timeout: { type: "string" },
       notes: { type: "string" },
       paper: { type: "string" },
+      lang: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
   if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes") throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
+  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw new UsageError(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
   const paper = values.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
   stopCleanlyOnSignals();
@@ -112,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
+  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);

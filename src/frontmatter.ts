@@ -1,11 +1,14 @@
 /**
- * Front matter: YAML only, parsed safely with the `yaml` package (core schema, no custom
- * tags, bounded aliases). Every problem is a vfile message at its place in the source.
+ * Front matter: YAML between `---` lines (parsed safely with the `yaml` package: core schema, no
+ * custom tags, bounded aliases), TOML between `+++` lines (plain data, smol-toml), or pandoc's
+ * `%` title block; or none at all, when the title comes from the first heading or the file name
+ * and the language from `--lang`. Every problem is a vfile message at its place in the source.
  */
-import type { Yaml } from "mdast";
+import type { Literal, Yaml } from "mdast";
+import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
-import { fail, warn } from "./messages.ts";
+import { fail, info, warn } from "./messages.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
 
 export interface FrontMatter {
@@ -43,14 +46,67 @@ const KNOWN = new Set([
   "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories",
 ]);
 
-const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+/** The language of a source that names none and is built without `--lang`. */
+export const DEFAULT_LANG = "en";
 
-/** Parse the `yaml` node of the tree into front matter; `undefined` when there is none or it is broken. */
-export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatter | undefined {
-  if (!node) {
-    fail(file, "Missing front matter: start the file with a `---` YAML block that has at least `title` and `lang`", undefined, "front-matter-missing");
-    return undefined;
+/** Other tools' names for `lang` (Hugo's `languageCode`, Jekyll's `locale`…) and `author`, read when ours is missing. */
+const LANG_ALIASES = ["language", "languagecode", "locale"];
+const AUTHOR_ALIASES = ["authors"];
+
+/** Keys other tools write (Jekyll, Hugo, pandoc, Obsidian…), never typing mistakes for ours. */
+const OTHER_TOOLS = new Set([
+  "layout", "permalink", "tags", "categories", "category", "draft", "published", "slug", "excerpt", "weight",
+  "aliases", "toc", "type", "menu", "series", "image", "images", "comments", "sidebar", "nav_order", "parent",
+  "lastmod", "publishdate", "expirydate", "linktitle", "url", "summary", "authors", "cssclass", "cssclasses",
+  "abstract", "documentclass", "geometry", "header-includes", "bibliography", "csl", "link-citations",
+]);
+
+export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
+/** Where the front matter came from: a `yaml` or `toml` node of the tree, or pandoc's title block. */
+export type FrontMatterBlock =
+  | { kind: "yaml"; node: Yaml }
+  | { kind: "toml"; node: Literal }
+  | { kind: "pandoc"; fields: PandocField[] };
+
+/** One line (and its continuation lines) of pandoc's `%` title block: title, authors, date. */
+export interface PandocField {
+  value: string;
+  line: number;
+}
+
+/** What stands in for missing front matter: the first heading's text, the file's name, `--lang`. */
+export interface Fallbacks {
+  heading?: string;
+  fileName?: string;
+  lang?: string;
+}
+
+type Place = { line: number; column: number };
+type Read = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; start: Place };
+
+/**
+ * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors
+ * separated by `;`, date); a line starting with a space continues the one before. Returns the
+ * fields and how many lines they take, or `undefined` when the source does not start with one.
+ */
+export function pandocTitleBlock(source: string): { fields: PandocField[]; lines: number } | undefined {
+  if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;
+  const lines = source.split("\n");
+  const fields: PandocField[] = [];
+  let i = 0;
+  while (i < lines.length && fields.length < 3 && /^%(?:[ \t]|$)/.test(lines[i])) {
+    const field = { value: lines[i].slice(1).trim(), line: i + 1 };
+    i++;
+    for (; i < lines.length && /^[ \t]+\S/.test(lines[i]); i++) {
+      field.value += (fields.length === 1 ? "; " : " ") + lines[i].trim();
+    }
+    fields.push(field);
   }
+  return fields.length ? { fields, lines: i } : undefined;
+}
+
+function readYaml(node: Yaml, file: VFile): Read | undefined {
   const start = node.position?.start.line ?? 1;
   const lineCounter = new LineCounter();
   const doc = parseDocument(node.value, {
@@ -83,26 +139,103 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     fail(file, reason, node, "front-matter-yaml");
     return undefined;
   }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+  if (data === null || data === undefined) data = {}; // `---` and `---` with nothing between
+  if (typeof data !== "object" || Array.isArray(data)) {
     fail(file, "Front matter must be a YAML mapping of keys to values (`title: …`)", node, "front-matter-shape");
     return undefined;
   }
-  const map = data as Record<string, unknown>;
   const keyPlace = (key: string) => {
     const pair = (doc.contents as any)?.items?.find((item: any) => item?.key?.value === key);
     return place(pair?.key?.range?.[0]);
   };
+  return { map: data as Record<string, unknown>, keyPlace, start: { line: start, column: 1 } };
+}
+
+/** TOML is data only: smol-toml builds plain objects, drops `__proto__`-like keys and bounds nesting. */
+function readToml(node: Literal, file: VFile): Read | undefined {
+  const start = node.position?.start.line ?? 1;
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(node.value, { maxDepth: 50, unsafeKeyBehaviour: "drop" }) as Record<string, unknown>;
+  } catch (error) {
+    const at = error instanceof TomlError ? { line: start + error.line, column: error.column } : { line: start, column: 1 };
+    fail(file, `Front matter is not valid TOML: ${(error as Error).message.split("\n")[0]}`, at, "front-matter-toml");
+    return undefined;
+  }
+  const lines = node.value.split("\n");
+  const keyPlace = (key: string) => {
+    const pattern = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*=`);
+    const index = lines.findIndex((line) => pattern.test(line));
+    return index >= 0 ? { line: start + 1 + index, column: 1 } : { line: start, column: 1 };
+  };
+  // Dates are TOML values of their own; front matter keeps them as the text written.
+  for (const [key, value] of Object.entries(data)) {
+    if (value instanceof Date) data[key] = (value as Date & { toISOString(): string }).toISOString();
+  }
+  return { map: { ...data }, keyPlace, start: { line: start, column: 1 } };
+}
+
+function readPandoc(fields: PandocField[]): Read {
+  const map: Record<string, unknown> = {};
+  const places: Record<string, Place> = {};
+  (["title", "author", "date"] as const).forEach((key, i) => {
+    const field = fields[i];
+    if (field?.value) {
+      map[key] = field.value;
+      places[key] = { line: field.line, column: 1 };
+    }
+  });
+  return { map, keyPlace: (key) => places[key], start: { line: 1, column: 1 } };
+}
+
+/**
+ * Read the front matter, whatever its kind, into {@link FrontMatter}; `undefined` when it is
+ * broken. Without a `title`, the first heading or the file's name is the title; without a
+ * `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
+ */
+export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile, fallbacks: Fallbacks = {}): FrontMatter | undefined {
+  let read: Read | undefined;
+  if (!block) read = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
+  else if (block.kind === "yaml") read = readYaml(block.node, file);
+  else if (block.kind === "toml") read = readToml(block.node, file);
+  else read = readPandoc(block.fields);
+  if (!read) return undefined;
+  const { map, start } = read;
+  const keyPlace = (key: string) => read.keyPlace(key) ?? start;
+  const foreign: string[] = [];
   for (const key of Object.keys(map)) {
     // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.
     const found: string[] = [];
     map[key] = withoutForbidden(map[key], found);
     if (found.length) warn(file, `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`, keyPlace(key), "forbidden-character");
-    if (!KNOWN.has(key)) warn(file, `Unknown front matter key \`${key}\`; known keys: ${[...KNOWN].join(", ")}`, keyPlace(key), "front-matter-unknown-key");
+    if (KNOWN.has(key) || LANG_ALIASES.includes(key.toLowerCase()) || AUTHOR_ALIASES.includes(key.toLowerCase())) continue;
+    const near = OTHER_TOOLS.has(key.toLowerCase()) ? undefined : [...KNOWN].find((known) => key.length >= 4 && editDistance(key.toLowerCase(), known) <= 2);
+    if (near) warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${[...KNOWN].join(", ")})`, keyPlace(key), "front-matter-unknown-key");
+    else foreign.push(key);
+  }
+  if (foreign.length) {
+    const shown = foreign.slice(0, 12).map((k) => `\`${k}\``);
+    if (foreign.length > 12) shown.push(`and ${foreign.length - 12} more`);
+    info(file, `Front matter keys broadside does not use are ignored: ${shown.join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
+  }
+  if (Array.isArray(map.author) && map.author.every((a) => typeof a === "string")) map.author = map.author.join("; ");
+  const alias = (names: string[]) => Object.keys(map).find((key) => names.includes(key.toLowerCase()));
+  const authors = alias(AUTHOR_ALIASES);
+  if (map.author === undefined && authors !== undefined) {
+    const value = map[authors];
+    if (typeof value === "string") map.author = value;
+    else if (Array.isArray(value) && value.every((a) => typeof a === "string")) map.author = value.join("; ");
+  }
+  // `fr_FR` (a locale) is the tag `fr-FR`.
+  const langAlias = alias(LANG_ALIASES);
+  if (map.lang === undefined && langAlias !== undefined && typeof map[langAlias] === "string") {
+    const tag = (map[langAlias] as string).trim().replace(/_/g, "-");
+    if (LANG_TAG.test(tag)) map.lang = tag;
   }
   const text = (key: string, required = false): string | undefined => {
     const value = map[key];
     if (value === undefined || value === null) {
-      if (required) fail(file, `Front matter needs \`${key}\``, node.position?.start, "front-matter-required");
+      if (required) fail(file, `Front matter needs \`${key}\``, start, "front-matter-required");
       return undefined;
     }
     if (typeof value !== "string" && typeof value !== "number") {
@@ -114,10 +247,18 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     return s || undefined;
   };
 
-  const title = text("title", true);
-  const lang = text("lang", true);
+  const title = map.title === undefined ? fallbacks.heading || fallbacks.fileName || "Untitled" : text("title", true);
+  let lang = text("lang");
   if (lang && !LANG_TAG.test(lang)) {
     fail(file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, keyPlace("lang"), "front-matter-lang");
+  }
+  if (map.lang === undefined) {
+    lang = fallbacks.lang;
+    if (!lang) {
+      lang = DEFAULT_LANG;
+      const where = block?.kind === "yaml" || block?.kind === "toml" ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
+      warn(file, `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`, start, "lang-default");
+    }
   }
   let keywords: string[] = [];
   const rawKeywords = map.keywords;
@@ -169,6 +310,17 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     signatoriesHeading,
     signatoriesClaimed,
   };
+}
+
+/** Levenshtein distance, for keys that look like typing mistakes for known ones. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
 
 /** The value with every string in it stripped of characters XML forbids; `found` collects them. */

@@ -3,12 +3,14 @@
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
 import { open } from "node:fs/promises";
-import type { List, Root, Yaml } from "mdast";
+import { basename, extname } from "node:path";
+import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
-import { type FrontMatter, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
+import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
@@ -51,29 +53,60 @@ export async function readSource(path: string): Promise<VFile> {
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
+  // `---js`, `---coffee`…: front matter in a language that could run code.
   const fence = /^(---|\+\+\+)([^\r\n]*)\r?\n/.exec(source);
-  if (fence && (fence[1] === "+++" || fence[2].trim() !== "")) {
-    fail(file, `Front matter must be YAML between \`---\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`, { line: 1, column: 1 }, "front-matter-language");
+  if (fence && fence[2].trim() !== "") {
+    fail(file, `Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`, { line: 1, column: 1 }, "front-matter-language");
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
-  const tree = parseMarkdown(source);
-  const toml = tree.children.find((node) => (node.type as string) === "toml");
-  if (toml) {
-    fail(file, "Front matter must be YAML between `---` lines, not TOML", toml, "front-matter-language");
-    return undefined;
+  // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
+  const pandoc = pandocTitleBlock(source);
+  let parsed = source;
+  if (pandoc) {
+    const end = source.split("\n", pandoc.lines).join("\n").length;
+    parsed = source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
   }
+  const tree = parseMarkdown(parsed);
   if (!checkSafety(tree, file, options)) return undefined;
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
-  const meta = readFrontMatter(yaml, file);
+  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
+  const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc.fields } : undefined;
+  const heading = tree.children.find((node): node is Heading => node.type === "heading");
+  const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
+  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang });
+  if (meta && heading && !hasTitle(block)) useHeadingAsTitle(tree, heading);
+  normalizeTree(tree);
   const notes = numberNotes(tree, file);
   if (meta) markSignatories(tree, meta);
   if (!meta || hasErrors(file)) return undefined;
   return { file, tree, meta, notes };
+}
+
+function hasTitle(block: FrontMatterBlock | undefined): boolean {
+  if (!block) return false;
+  if (block.kind === "pandoc") return Boolean(block.fields[0]?.value);
+  return /^["']?title["']?\s*[:=]/m.test(block.node.value);
+}
+
+/**
+ * A source without a title takes its first heading's text: when that heading opens the text, it
+ * is the headline and leaves the body (unless it calls a note, which must stay where it is called).
+ */
+function useHeadingAsTitle(tree: Root, heading: Heading) {
+  const first = tree.children.find((node) => !["yaml", "toml", "definition", "footnoteDefinition"].includes(node.type));
+  if (first !== heading) return;
+  let callsNote = false;
+  const visit = (node: { type: string; children?: unknown[] }) => {
+    if (node.type === "footnoteReference") callsNote = true;
+    for (const child of (node.children ?? []) as { type: string }[]) visit(child);
+  };
+  visit(heading);
+  if (!callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
 }
 
 /** Mark the lists that follow the signatories heading, up to the next heading of the same or a higher level. */

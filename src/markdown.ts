@@ -1,8 +1,9 @@
 /**
  * The Markdown parser every source goes through: remark with GFM and YAML front matter (TOML is
- * recognised only to be refused), made linear-time (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
+ * read as data), made linear-time (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
  */
-import type { Nodes, Root } from "mdast";
+import type { FootnoteReference, Nodes, Root } from "mdast";
+import type { CompileContext, Token } from "mdast-util-from-markdown";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
@@ -45,7 +46,50 @@ export function remarkDepthGuard(this: Processor) {
   });
 }
 
-const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm);
+declare module "mdast" {
+  interface ImageData {
+    /** Note calls written in the alt text (`![a[^1]](x.png)`): GitHub numbers them; the tree keeps them here. */
+    noteCalls?: FootnoteReference[];
+  }
+  interface ImageReferenceData {
+    noteCalls?: FootnoteReference[];
+  }
+}
+
+/**
+ * A remark plugin: the parser turns an image's label into plain alt text, dropping the note
+ * calls in it. This label handler (the parser's own, plus the calls) keeps them on the image,
+ * for `normalize.ts` to set right after it.
+ */
+export function remarkImageNoteCalls(this: Processor) {
+  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
+  (data.fromMarkdownExtensions ??= []).push({
+    exit: {
+      label(this: CompileContext, _token: Token) {
+        const fragment = this.stack[this.stack.length - 1] as unknown as { children: Nodes[] };
+        const labelled = this.stack[this.stack.length - 2] as unknown as Nodes;
+        const calls: FootnoteReference[] = [];
+        const collect = (node: Nodes) => {
+          if (node.type === "footnoteReference") calls.push(node);
+          else if ("children" in node) node.children.forEach((child) => collect(child as Nodes));
+          if (node.type === "image" || node.type === "imageReference") calls.push(...(node.data?.noteCalls ?? []));
+        };
+        // Only an image's label is walked (a link keeps its children), so nested links cost no more.
+        if (labelled.type !== "link") fragment.children.forEach(collect);
+        const value = this.resume();
+        const node = this.stack[this.stack.length - 1] as unknown as Nodes;
+        this.data.inReference = true;
+        if (node.type === "link") node.children = fragment.children as typeof node.children;
+        else if (node.type === "image" || node.type === "imageReference") {
+          node.alt = value;
+          if (calls.length) node.data = { ...node.data, noteCalls: calls };
+        }
+      },
+    },
+  });
+}
+
+const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkImageNoteCalls);
 
 /** Parse Markdown into mdast (parse only: no transformer runs). */
 export function parseMarkdown(text: string): Root {

@@ -26,6 +26,11 @@ export function warn(file: VFile, reason: string, place: Place, ruleId: string) 
   return file.message(reason, options(place, ruleId));
 }
 
+/** Information: nothing is wrong, but the author may want to know (e.g. what was ignored). */
+export function info(file: VFile, reason: string, place: Place, ruleId: string) {
+  return file.info(reason, options(place, ruleId));
+}
+
 export function hasErrors(file: VFile): boolean {
   return file.messages.some((m) => m.fatal === true);
 }

@@ -8,6 +8,8 @@
  * Policy:
  * - a reference with no definition is an error (`missing-note-definition`); micromark leaves such a
  *   `[^label]` as plain text, so the pass looks for that pattern in text nodes;
+ * - `[^label]` that no definition could make a note (a label with white space, or longer than
+ *   GitHub's 999 characters) is left as text, with a warning that says why (`not-a-note-call`);
  * - two definitions with one identifier are an error (`duplicate-note-definition`);
  * - a definition never referenced is a warning (`unused-note-definition`) and appears in no output;
  * - a reference inside a note is an error (`note-in-note`): Word has no footnotes inside
@@ -45,9 +47,18 @@ export interface NoteTable {
   byIdentifier: Map<string, Note>;
 }
 
-function label(node: FootnoteReference | FootnoteDefinition) {
-  return `[^${node.label ?? node.identifier}]`;
+/** Labels in messages: long ones cut, so that a message stays one readable line. */
+function shown(text: string, max = 40): string {
+  const line = text.replace(/\s+/g, " ");
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
+
+function label(node: FootnoteReference | FootnoteDefinition) {
+  return `[^${shown(node.label ?? node.identifier)}]`;
+}
+
+/** GitHub (micromark) takes labels of at most this many characters. */
+const MAX_LABEL = 999;
 
 function where(node: Nodes) {
   const p = node.position?.start;
@@ -69,7 +80,7 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     if (node.type !== "footnoteDefinition") return;
     const first = definitions.get(node.identifier);
     if (first) {
-      fail(file, `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label`, node, "duplicate-note-definition");
+      fail(file, `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label, or delete the one not meant`, node, "duplicate-note-definition");
     } else {
       definitions.set(node.identifier, node);
     }
@@ -80,12 +91,12 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
   walk(tree, (node, inNote) => {
     if (node.type !== "footnoteReference") return;
     if (inNote) {
-      fail(file, `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text`, node, "note-in-note");
+      fail(file, `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text (e.g. "see note 2"), or escape its bracket (\`\\${label(node)}\`) to print it as it stands`, node, "note-in-note");
       return;
     }
     const definition = definitions.get(node.identifier);
     if (!definition) {
-      fail(file, `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\``, node, "missing-note-definition");
+      fail(file, `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\` with the note, or write \`\\${label(node)}\` if it is not a note call`, node, "missing-note-definition");
       return;
     }
     let note = byIdentifier.get(node.identifier);
@@ -108,10 +119,15 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
   return { notes, byIdentifier };
 }
 
-/** `[^label]` left as text by the parser: a call to a note that has no definition. */
+/**
+ * `[^label]` left as text by the parser. With a label a definition could make a note of, it is a
+ * call to a note never defined: an error. Otherwise (white space in the label, or longer than
+ * GitHub takes) GitHub leaves it as text too; so does broadside, saying why, once per label.
+ */
 function reportUndefinedCalls(tree: Root, file: VFile) {
   const source = String(file.value);
   const place = location(file);
+  const told = new Set<string>();
   walk(tree, (node) => {
     if (node.type !== "text" || !node.position) return;
     const start = node.position.start.offset ?? 0;
@@ -122,8 +138,17 @@ function reportUndefinedCalls(tree: Root, file: VFile) {
     for (const match of raw.matchAll(/(?<!\\)\[\^([^[\]\s][^[\]]*)\]/g)) {
       const at = place.toPoint(start + match.index);
       if (!at) continue;
-      const written = match[0];
-      fail(file, `Note ${written} is referenced but never defined; add a line \`${written}: …\``, at, "missing-note-definition");
+      const text = match[1];
+      const written = `[^${shown(text)}]`;
+      const why = text.length > MAX_LABEL ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})` : /\s/.test(text) ? "a note label cannot hold spaces" : undefined;
+      if (!why) {
+        fail(file, `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`, at, "missing-note-definition");
+        continue;
+      }
+      if (told.has(text)) continue;
+      told.add(text);
+      const fix = text.length > MAX_LABEL ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
+      warn(file, `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``, at, "not-a-note-call");
     }
   });
 }

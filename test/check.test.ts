@@ -148,6 +148,20 @@ describe("the check command", () => {
     expect(clean.code).toBe(0);
   });
 
+  it("takes Markdown from elsewhere: other tools' keys in one info, the language from --lang or one warning", async () => {
+    const path = fixture("jekyll");
+    const plain = await cli(["check", path]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim().split("\n")).toEqual([
+      `${path}:1:1: warning: No language given: the documents are marked as English (\`en\`), which sets hyphenation, quotes and the voice of screen readers; add \`lang: …\` to the front matter, or build with \`--lang <tag>\` (e.g. \`--lang fr\`) [lang-default]`,
+      `${path}:3:1: info: Front matter keys broadside does not use are ignored: \`layout\`, \`permalink\`, \`tags\`, \`categories\` [front-matter-ignored-keys]`,
+      "2 messages (1 warning, 1 info)",
+    ]);
+    const french = await cli(["check", path, "--lang", "fr", "--strict"]);
+    expect(french.code).toBe(0);
+    expect(french.stdout).not.toContain("warning");
+  });
+
   it("gives JSON for machines: rule id, severity, place", async () => {
     const { code, stdout } = await cli(["check", fixture("links"), fixture("note-empty"), "--format", "json"]);
     expect(code).toBe(1);

@@ -66,15 +66,20 @@ describe("the build command", () => {
     expect(readdirSync(out)).toEqual(["good.html"]);
   });
 
-  it("refuses front matter that is not YAML", async () => {
+  it("refuses front matter that could run code, and reads TOML as data", async () => {
     const dir = tempDir();
+    const out = join(dir, "out");
     const js = source(dir, "js.md", "---js\n{ title: (function(){ return 'x' })() }\n---\n\nText.\n");
-    const toml = source(dir, "toml.md", "+++\ntitle = 'x'\n+++\n\nText.\n");
-    const { code, stderr } = await cli(["build", js, toml, "--out", join(dir, "out"), "--format", "html"]);
+    const toml = source(dir, "toml.md", "+++\ntitle = 'From TOML'\nlang = 'fr'\ndate = 2019-01-02\ntags = ['a']\ndraft = false\n+++\n\nText.\n");
+    const { code, stderr } = await cli(["build", js, toml, "--out", out, "--format", "html"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${js}:1:1: error: Front matter must be YAML`);
-    expect(stderr).toContain(`${toml}:1:1: error: Front matter must be YAML`);
+    expect(stderr).toContain(`${js}:1:1: error: Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`---js\` front matter is not accepted`);
     expect(stderr).toContain("[front-matter-language]");
+    expect(stderr).toContain(`${toml}:5:1: info: Front matter keys broadside does not use are ignored: \`tags\`, \`draft\` [front-matter-ignored-keys]`);
+    expect(stderr.match(/toml\.md.*(error|warning)/g)).toBeNull();
+    const html = readFileSync(join(out, "toml.html"), "utf8");
+    expect(html).toContain('<html lang="fr"');
+    expect(html).toContain("<title>From TOML</title>");
   });
 
   it("refuses YAML tags that could construct objects, at their line", async () => {
@@ -85,13 +90,43 @@ describe("the build command", () => {
     expect(stderr).toMatch(new RegExp(`${tagged.replace(/[.]/g, "\\.")}:4:\\d+: error: Front matter uses a YAML feature broadside does not allow`));
   });
 
-  it("asks for a title and a language", async () => {
+  it("builds plain Markdown: the title from the first heading or the file name, the language from --lang or one warning", async () => {
     const dir = tempDir();
-    const bare = source(dir, "bare.md", "---\nauthor: Someone\n---\n\nText.\n");
-    const { code, stderr } = await cli(["build", bare, "--out", join(dir, "out"), "--format", "html"]);
-    expect(code).toBe(1);
-    expect(stderr).toContain(`${bare}:1:1: error: Front matter needs \`title\` [front-matter-required]`);
-    expect(stderr).toContain(`${bare}:1:1: error: Front matter needs \`lang\` [front-matter-required]`);
+    const out = join(dir, "out");
+    const headed = source(dir, "headed.md", "# The Real Title\n\nText[^1].\n\n[^1]: A note.\n");
+    const bare = source(dir, "bare-notes.md", "---\nauthor: Someone\nlayout: post\npermalink: /x/\n---\n\nText.\n");
+    const pandoc = source(dir, "pandoc.md", "% Pandoc Title\n% Ann One; Bob Two\n% 2020-05-01\n\nText.\n");
+    const warned = await cli(["build", headed, bare, pandoc, "--out", out, "--format", "html"]);
+    expect(warned.code, warned.stderr).toBe(0);
+    for (const path of [headed, bare, pandoc]) {
+      const lines = warned.stderr.split("\n").filter((l) => l.startsWith(`${path}:`));
+      expect(lines.filter((l) => l.includes("warning"))).toEqual([`${path}:1:1: warning: No language given: the documents are marked as English (\`en\`), which sets hyphenation, quotes and the voice of screen readers; ${path === bare ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`"}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`) [lang-default]`]);
+    }
+    expect(warned.stderr).toContain(`${bare}:3:1: info: Front matter keys broadside does not use are ignored: \`layout\`, \`permalink\` [front-matter-ignored-keys]`);
+    const page = (name: string) => readFileSync(join(out, `${name}.html`), "utf8");
+    expect(page("headed")).toContain("<title>The Real Title</title>");
+    expect(page("headed").match(/<h1[^>]*>The Real Title/g)).toHaveLength(1); // the headline, not a second heading
+    expect(page("bare-notes")).toContain("<title>bare-notes</title>");
+    expect(page("pandoc")).toContain("<title>Pandoc Title</title>");
+    expect(page("pandoc")).toContain('<meta name="author" content="Ann One; Bob Two">');
+    expect(page("pandoc")).not.toContain("% Pandoc");
+
+    const quiet = await cli(["build", headed, "--out", out, "--format", "html", "--lang", "de"]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toContain("warning");
+    expect(page("headed")).toContain('<html lang="de"');
+    // Other tools' names for the language and the authors.
+    const hugo = source(dir, "hugo.md", "+++\ntitle = 'Hugo'\nlanguageCode = 'fr-fr'\nauthors = ['Ann', 'Bob']\n+++\n\nTexte.\n");
+    const jekyll = source(dir, "jekyll.md", "---\ntitle: Jekyll\nlocale: pt_BR\n---\n\nTexto.\n");
+    const aliased = await cli(["build", hugo, jekyll, "--out", out, "--format", "html"]);
+    expect(aliased.code).toBe(0);
+    expect(aliased.stderr).toBe("");
+    expect(page("hugo")).toContain('<html lang="fr-fr"');
+    expect(page("hugo")).toContain('<meta name="author" content="Ann; Bob">');
+    expect(page("jekyll")).toContain('<html lang="pt-BR"');
+    const wrong = await cli(["build", headed, "--out", out, "--lang", "not a tag"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--lang takes a language tag like en, fr or zh-Hans; not not a tag");
   });
 
   it("exits 2 with the usage on a wrong format or command", async () => {

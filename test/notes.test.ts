@@ -87,4 +87,72 @@ describe("the numbering pass", () => {
     expect(order).toEqual([]);
     expect(file.messages).toEqual([]);
   });
+
+  it("numbers calls in link text and alt text as GitHub does, setting each call after its link or image", () => {
+    // Beside the image the fixture folder holds.
+    const { file, letter } = parse(FRONT + "See [the report[^r]](https://example.org/r), ![chart[^c]](img.png) and [a ![b[^d]](img.png)](https://example.org)[^e].\n\n[^r]: r\n[^c]: c\n[^d]: d\n[^e]: e\n", "test/fixtures/elsewhere/calls.md");
+    if (!letter) throw new Error(messages(file).join("; "));
+    expect(letter.notes.notes.map((n) => n.identifier)).toEqual(["r", "c", "d", "e"]);
+    const paragraph = letter.tree.children.find((n) => n.type === "paragraph") as any;
+    expect(paragraph.children.filter((n: any) => n.type === "footnoteReference").map((n: any) => n.data.noteNumber)).toEqual([1, 2, 3, 4]);
+    expect(paragraph.children.map((n: any) => n.type)).toEqual(["text", "link", "footnoteReference", "text", "image", "footnoteReference", "text", "link", "footnoteReference", "footnoteReference", "text"]);
+    expect(paragraph.children[4].alt).toBe("chart");
+  });
+
+  it("keeps the text of a link inside link text, inside the outer link", () => {
+    const { letter } = numbering("See [a report, online: <https://example.org/a>, 2019](https://example.org/b).\n");
+    const link = (letter.tree.children.find((n) => n.type === "paragraph") as any).children[1];
+    expect(link.url).toBe("https://example.org/b");
+    expect(link.children.map((n: any) => `${n.type}:${n.value}`)).toEqual(["text:a report, online: ", "text:https://example.org/a", "text:, 2019"]);
+  });
+
+  it("leaves [^labels with spaces] as text, saying why and how to escape, not asking for a definition", () => {
+    const { file, letter } = parse(FRONT + "A [^my note] here, again [^my note].\n\n[^my note]: a definition cannot make it a note\n");
+    expect(letter).toBeDefined();
+    expect(messages(file)).toEqual(["6:3 not-a-note-call warning"]);
+    expect(file.messages[0].reason).toBe("`[^my note]` is left as text, not a note: a note label cannot hold spaces. To make it a note, use one without spaces (`[^my-note]`) in the call and its definition; to keep it as text, write `\\[^my note]`");
+    expect(file.messages[0].reason).not.toContain("add a line");
+    const escaped = parse(FRONT + "A \\[^my note] here.\n");
+    expect(messages(escaped.file)).toEqual([]);
+  });
+
+  it("tells how to keep a call with no definition as text", () => {
+    const { file } = parse(FRONT + "Digits [^0-9] here.\n");
+    expect(messages(file)).toEqual(["6:8 missing-note-definition error"]);
+    expect(file.messages[0].reason).toBe("Note [^0-9] is referenced but never defined; add a line `[^0-9]: …` with the note, or write `\\[^0-9]` if it is not a note call");
+  });
+
+  it("reports a label too long for a note once, cut short", () => {
+    const long = "x".repeat(1000);
+    const { file, letter } = parse(FRONT + `A [^${long}] here.\n\n[^${long}]: its definition\n`);
+    expect(letter).toBeDefined();
+    expect(messages(file)).toEqual(["6:3 not-a-note-call warning"]);
+    const reason = file.messages[0].reason;
+    expect(reason.length).toBeLessThan(400);
+    expect(reason).toContain(`[^${"x".repeat(40)}…]`);
+    expect(reason).toContain("at most 999 characters (this one has 1000)");
+  });
+
+  it("cuts long labels in every note message", () => {
+    const long = "y".repeat(300);
+    const { file } = parse(FRONT + `a[^${long}]\n\n[^${long}]: one\n[^${long}]: two\n`);
+    expect(messages(file)).toEqual(["9:1 duplicate-note-definition error"]);
+    expect(file.messages[0].reason.length).toBeLessThan(200);
+  });
+
+  it("gives advice that works: each error's fix, applied, parses", () => {
+    const cases: [string, string, string][] = [
+      ["missing-note-definition", "Digits [^0-9] here.\n", "Digits \\[^0-9] here.\n"],
+      ["note-in-note", "text[^a] and[^b]\n\n[^a]: see[^b]\n[^b]: b\n", "text[^a] and[^b]\n\n[^a]: see \\[^b]\n[^b]: b\n"],
+      ["duplicate-note-definition", "text[^a]\n\n[^a]: one\n[^a]: two\n", "text[^a]\n\n[^a]: one\n"],
+    ];
+    for (const [rule, before, after] of cases) {
+      const broken = parse(FRONT + before);
+      expect(broken.letter, rule).toBeUndefined();
+      expect(broken.file.messages.map((m) => m.ruleId), rule).toContain(rule);
+      const fixed = parse(FRONT + after);
+      expect(messages(fixed.file), rule).toEqual([]);
+      expect(fixed.letter, rule).toBeDefined();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
+import { LANG_TAG } from "../frontmatter.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -20,6 +21,8 @@ export interface CheckArgs {
   strict: boolean;
   /** A folder of built documents to verify: `<name>.html`, `.pdf`, `.docx` for each source. */
   outputs?: string;
+  /** The language of sources whose front matter names none (`--lang`). */
+  lang?: string;
 }
 
 /** The built documents of each source in `dir`, read back and compared (src/verify). */
@@ -46,7 +49,7 @@ async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
   return report;
 }
 
-async function checkSource(path: string): Promise<VFile> {
+async function checkSource(path: string, lang?: string): Promise<VFile> {
   let file: VFile;
   try {
     file = await readSource(path);
@@ -56,7 +59,7 @@ async function checkSource(path: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { lang });
   if (letter) checkLetter(letter);
   return file;
 }
@@ -85,16 +88,18 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
       format: { type: "string", default: "text" },
       strict: { type: "boolean", default: false },
       outputs: { type: "string" },
+      lang: { type: "string" },
     },
   });
   if (values.format !== "text" && values.format !== "json") throw usage(`--format takes text or json; not ${values.format}`);
+  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw usage("no Markdown sources found in source/");
-  return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs });
+  return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs, lang: values.lang });
 }
 
 export async function runCheck(args: CheckArgs): Promise<number> {
-  const files = await Promise.all(args.sources.map(checkSource));
+  const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;

@@ -26,9 +26,9 @@ export const RULES: Rule[] = [...noteRules, ...signatoryRules, ...typographyRule
 
 /** Rule ids reported by parsing itself (front matter and the numbering pass). */
 export const PARSE_RULES = [
-  "front-matter-missing", "front-matter-yaml", "front-matter-shape", "front-matter-required", "front-matter-type",
-  "front-matter-lang", "front-matter-language", "front-matter-unknown-key",
-  "missing-note-definition", "duplicate-note-definition", "unused-note-definition", "note-in-note",
+  "front-matter-yaml", "front-matter-toml", "front-matter-shape", "front-matter-required", "front-matter-type",
+  "front-matter-lang", "front-matter-language", "front-matter-unknown-key", "front-matter-ignored-keys", "lang-default",
+  "missing-note-definition", "duplicate-note-definition", "unused-note-definition", "note-in-note", "not-a-note-call",
 ];
 
 export function checkLetter(letter: Letter): VFile {

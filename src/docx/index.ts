@@ -12,6 +12,7 @@ import { join } from "node:path";
 import {
   AlignmentType,
   Bookmark,
+  BorderStyle,
   Document,
   EndnoteReferenceRun,
   ExternalHyperlink,
@@ -30,6 +31,7 @@ import {
   Paragraph,
   type ParagraphChild,
   SectionType,
+  Tab,
   Table,
   TableCell,
   TableRow,
@@ -66,7 +68,11 @@ type Token = { text: string; marks: Marks } | { child: ParagraphChild };
 /** Where a block is: which paragraph style it takes and how deep in lists it is. */
 interface Context {
   paragraphStyle: string;
+  /** Inside a note: its paragraph style, which every block in it takes (set at note size). */
+  note?: string;
   list?: { reference: string; level: number; instance: number };
+  /** Left indent in twips (a quote or a list item's later paragraphs in a note). */
+  indent?: number;
 }
 
 interface State {
@@ -167,14 +173,19 @@ function paragraph(children: ParagraphChild[], context: Context, style?: string)
   return new Paragraph({
     style: style ?? context.paragraphStyle,
     children,
+    indent: context.indent ? { left: context.indent } : undefined,
     numbering: context.list ? { reference: context.list.reference, level: context.list.level, instance: context.list.instance } : undefined,
   });
 }
 
 const block: BlockMap = {
   paragraph: (node, state, context) => [paragraph(runs(phrasing(node.children, state, {})), context)],
-  heading: (node, state) => [new Paragraph({ heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {})) })],
-  blockquote: (node, state, context) => blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
+  heading: (node, state, context) => context.note
+    ? [new Paragraph({ style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true })) })]
+    : [new Paragraph({ heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {})) })],
+  blockquote: (node, state, context) => context.note
+    ? blocks(node.children, state, { ...context, paragraphStyle: context.note, indent: (context.indent ?? 0) + 360 })
+    : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
   list: (node, state, context) => {
     const signatories = node.data?.signatories === true;
     const reference = node.ordered ? "ordered" : "bullet";
@@ -183,6 +194,11 @@ const block: BlockMap = {
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
+        if (context.note) {
+          const list = index === 0 ? { reference, level, instance } : undefined;
+          if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
+          return blocks([child], state, { ...context, list, indent: list ? undefined : 720 + 360 * level });
+        }
         if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
         // The item's first paragraph carries the bullet or number; later ones continue it.
         const itemContext: Context = index === 0
@@ -193,9 +209,19 @@ const block: BlockMap = {
     );
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
-  code: (node, _state, context) => node.value.split("\n").map((line) => paragraph([new TextRun(line)], context, "SourceCode")),
-  thematicBreak: () => [new Paragraph({ style: "HorizontalRule", children: [] })],
-  table: (node, state) => [
+  code: (node, _state, context) => context.note
+    ? node.value.split("\n").map((line) => paragraph([new TextRun({ text: line, style: "VerbatimChar" })], context))
+    : node.value.split("\n").map((line) => paragraph([new TextRun(line)], context, "SourceCode")),
+  thematicBreak: (_node, _state, context) => context.note
+    ? [new Paragraph({ style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
+    : [new Paragraph({ style: "HorizontalRule", children: [] })],
+  // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
+  table: (node, state, context) => context.note
+    ? node.children.map((row, r) => paragraph(row.children.flatMap((cell, c) => [
+        ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
+        ...runs(phrasing(cell.children, state, { strong: r === 0 })),
+      ]), context))
+    : [
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: node.children.map((row, r) =>
@@ -218,6 +244,7 @@ const block: BlockMap = {
 
 function blocks(nodes: readonly Nodes[], state: State, context: Context): FileChild[] {
   return nodes.flatMap((node) => {
+    if ((node.type as string) === "toml") return []; // front matter, read by letter.ts
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
     // Phrasing content standing alone becomes a paragraph.
@@ -312,7 +339,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const noteStyle = endnotes ? "EndnoteText" : "FootnoteText";
   const notes: Record<string, { children: Paragraph[] }> = {};
   for (const note of letter.notes.notes) {
-    const children = blocks(note.definition.children, state, { paragraphStyle: noteStyle }) as Paragraph[];
+    const children = blocks(note.definition.children, state, { paragraphStyle: noteStyle, note: noteStyle }) as Paragraph[];
     notes[note.number] = { children: children.length ? children : [new Paragraph({ style: noteStyle })] };
   }
   await breathe();
