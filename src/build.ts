@@ -141,7 +141,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     return { file, written: [] };
   }
   const parts = await cached;
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts }));
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, parts, templatesDir }));
   // Kept for the next build once this thread waits for Chromium (or at once, without a PDF).
   const keep = () => (parts && cacheDir !== undefined ? timed(timings, `${name}: keep parse cache`, () => savePartCache(cacheDir, source, parts)) : Promise.resolve());
   if (!letter) {

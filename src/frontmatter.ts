@@ -6,6 +6,7 @@ import type { Yaml } from "mdast";
 import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
 import { fail, warn } from "./messages.ts";
+import { checkWord, WORD_KEYS, type Words } from "./language.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
 
 export interface FrontMatter {
@@ -22,8 +23,8 @@ export interface FrontMatter {
   description?: string;
   subject?: string;
   keywords: string[];
-  /** Heading of the notes section. */
-  notesHeading: string;
+  /** Heading of the notes section, when the front matter names one (else the language's word). */
+  notesHeading?: string;
   /** Where notes go: at the foot of the page (`footnotes`, the default) or at the end (`endnotes`). */
   notes: "footnotes" | "endnotes";
   /** Paper of the PDF and the .docx; unset: the templates' (A4). */
@@ -32,6 +33,18 @@ export interface FrontMatter {
   signatoriesHeading?: string;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
+  /**
+   * `words:` — the edition's own wording of the words broadside adds, over the language's table
+   * (templates/words/<lang>.yaml): `notes-heading`, `continued` ("(cont.)" after a continued
+   * note's number), `back-to-note` ("Back to note {note} in the text"), `back-to-reference`
+   * ("Back to reference {reference} of note {note}"), `page` ("{page} / {pages}"), `signed-by`
+   * (the heading, or list of headings, that opens the signatory list) and `image`.
+   */
+  words: Partial<Words>;
+  /** `dir: rtl` or `ltr`: the direction of the lines, for a language broadside does not know; default: from `lang`. */
+  dir?: "ltr" | "rtl";
+  /** Where `lang` is written, for messages about the language. */
+  langPlace?: { line: number; column: number };
 }
 
 /** Paper sizes, as CSS `@page { size }` keywords. */
@@ -40,7 +53,7 @@ export type Paper = (typeof PAPERS)[number];
 
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
-  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories",
+  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
 ]);
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
@@ -151,6 +164,29 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
   if (rawPaper !== undefined && (PAPERS as readonly string[]).includes(rawPaper.toLowerCase())) paper = rawPaper.toLowerCase() as Paper;
   else if (rawPaper !== undefined) fail(file, `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${rawPaper}\``, keyPlace("paper"), "front-matter-type");
 
+  const words: Partial<Words> = {};
+  const rawWords = map.words;
+  if (rawWords !== undefined) {
+    if (rawWords === null || typeof rawWords !== "object" || Array.isArray(rawWords)) {
+      fail(file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", keyPlace("words"), "front-matter-type");
+    } else {
+      for (const [key, value] of Object.entries(rawWords as Record<string, unknown>)) {
+        if (!(WORD_KEYS as readonly string[]).includes(key)) {
+          warn(file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, keyPlace("words"), "front-matter-unknown-key");
+          continue;
+        }
+        const word = checkWord(key as keyof Words, value);
+        if (word === undefined) fail(file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, keyPlace("words"), "front-matter-type");
+        else (words as Record<string, unknown>)[key] = word;
+      }
+    }
+  }
+
+  let dir: FrontMatter["dir"];
+  const rawDir = text("dir");
+  if (rawDir === "rtl" || rawDir === "ltr") dir = rawDir;
+  else if (rawDir !== undefined) fail(file, `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${rawDir}\``, keyPlace("dir"), "front-matter-type");
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
     title,
@@ -163,11 +199,14 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     description: text("description"),
     subject: text("subject"),
     keywords,
-    notesHeading: text("notes-heading") ?? "Notes",
+    notesHeading: text("notes-heading"),
     notes,
     paper,
     signatoriesHeading,
     signatoriesClaimed,
+    words,
+    dir,
+    langPlace: keyPlace("lang"),
   };
 }
 
