@@ -171,12 +171,15 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
       fail(file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", keyPlace("words"), "front-matter-type");
     } else {
       for (const [key, value] of Object.entries(rawWords as Record<string, unknown>)) {
+        // The place of the word's own key inside the `words` mapping.
+        const pair = (doc.contents as any)?.items?.find((item: any) => item?.key?.value === "words")?.value?.items?.find((item: any) => item?.key?.value === key);
+        const wordPlace = pair ? place(pair.key.range[0]) : keyPlace("words");
         if (!(WORD_KEYS as readonly string[]).includes(key)) {
-          warn(file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, keyPlace("words"), "front-matter-unknown-key");
+          warn(file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, wordPlace, "front-matter-unknown-key");
           continue;
         }
         const word = checkWord(key as keyof Words, value);
-        if (word === undefined) fail(file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, keyPlace("words"), "front-matter-type");
+        if (word === undefined) fail(file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, wordPlace, "front-matter-type");
         else (words as Record<string, unknown>)[key] = word;
       }
     }

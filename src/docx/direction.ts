@@ -17,7 +17,7 @@ const MONGOLIAN = "\\p{Script=Mongolian}";
 const SCRIPT_RUN = new RegExp(
   `([${ARABIC}][${ARABIC}\\p{M}\\p{Nd} \\u200c\\u200d\\u060c\\u061b\\u061f«»\\-.]*[${ARABIC}\\p{M}]|[${ARABIC}])` +
     `|([${HEBREW}][${HEBREW}\\p{M}\\p{Nd} \\-."'״׳]*[${HEBREW}\\p{M}]|[${HEBREW}])` +
-    `|([${MONGOLIAN}][${MONGOLIAN}\\p{M} \\u202f\\u180e\\u200c\\u200d]*[${MONGOLIAN}\\p{M}]|[${MONGOLIAN}])`,
+    `|([${MONGOLIAN}][${MONGOLIAN}\\p{M} \\u202f\\u180e\\u200c\\u200d\\u1802-\\u1805]*[${MONGOLIAN}\\p{M}\\u1802-\\u1805]|[${MONGOLIAN}])`,
   "gu",
 );
 
