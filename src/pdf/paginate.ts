@@ -912,13 +912,31 @@ export async function paginatePage(page: EvaluatingPage, options: PaginateOption
 }
 
 /**
- * Let Chromium lay the document out as it prints, without page boxes: takes away the rule
- * `holdLayout` added. The result has no pages counted (`pages: 0`), only the page geometry.
+ * Let Chromium lay the document out into pages itself, as it prints (a vertical edition): takes
+ * away the rule `holdLayout` added. No page boxes are made, so no pages are counted (`pages: 0`);
+ * the geometry has the @page margins, for the named destinations.
  */
 export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
-  await page.evaluate("document.getElementById('bs-hold-layout')?.remove()");
+  await page.evaluate("globalThis.__name ??= (fn) => fn");
+  const margins = await page.evaluate(() => {
+    document.getElementById("bs-hold-layout")?.remove();
+    const mm = 96 / 25.4;
+    const found = { top: 0, right: 0, bottom: 0, left: 0 };
+    const read = (rules: CSSRuleList) => {
+      for (const rule of Array.from(rules)) {
+        if (rule instanceof CSSMediaRule && matchMedia(rule.media.mediaText).matches) read(rule.cssRules);
+        else if (rule instanceof CSSPageRule && rule.selectorText.trim() === "") {
+          for (const side of ["top", "right", "bottom", "left"] as const) {
+            const value = /^([\d.]+)mm$/.exec(rule.style.getPropertyValue(`margin-${side}`).trim());
+            if (value) found[side] = Number(value[1]) * mm;
+          }
+        }
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) if (!sheet.media.mediaText || matchMedia(sheet.media.mediaText).matches) read(sheet.cssRules);
+    return found;
+  });
   await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined))).then(() => undefined));
-  const margins = (await page.evaluate(`(() => { const m = { top: 0, right: 0, bottom: 0, left: 0 }; for (const sheet of Array.from(document.styleSheets)) for (const rule of Array.from(sheet.cssRules)) { const rules = rule instanceof CSSMediaRule ? Array.from(rule.cssRules) : [rule]; for (const r of rules) if (r instanceof CSSPageRule) for (const side of Object.keys(m)) { const v = r.style.getPropertyValue("margin-" + side); if (v.endsWith("mm")) m[side] = parseFloat(v) * 96 / 25.4; } } return m; })()`)) as PaginateResult["geometry"];
   return { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], ms: 0, geometry: { ...margins, width: 0, height: 0 } };
 }
 
