@@ -116,7 +116,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { parts: doc.parts });
+    const letter = parseLetter(file, { parts: doc.parts, templatesDir: options.templatesDir });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -282,7 +282,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         // In parts, as a save parses, but with none kept: each round parses every part.
         const parts = new PartCache();
         parts.labels = doc.parts.labels;
-        const letter = file && !busy() ? parseLetter(file, { parts }) : undefined;
+        const letter = file && !busy() ? parseLetter(file, { parts, templatesDir: options.templatesDir }) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }
