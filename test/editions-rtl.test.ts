@@ -146,13 +146,18 @@ describe("the words broadside adds", () => {
   });
 
   it("are overridden by the front matter's words:, and an unknown word is named", async () => {
-    const source = "---\ntitle: Lettre\nlang: fr\nwords:\n  notes-heading: Références\n  continued: (à suivre)\n  back-to-note: Remonter à l’appel {note}\n  colophon: x\n---\n\nTexte.[^1]\n\n## Liste des signataires\n\n- Congrès mondial ouïghour\n\n[^1]: Note.\n";
+    const source = "---\ntitle: Lettre\nlang: fr\nwords:\n  notes-heading: Références\n  continued: (à suivre)\n  back-to-note: Remonter à l’appel {note}\n  page: Page {page} sur {pages}\n  colophon: x\n---\n\nTexte.[^1]\n\n## Liste des signataires\n\n- Congrès mondial ouïghour\n\n[^1]: Note.\n";
     const { file, letter } = parse(source);
-    expect(messages(file)).toEqual(["8:3 front-matter-unknown-key warning"]);
+    expect(messages(file)).toEqual(["9:3 front-matter-unknown-key warning"]);
+    // The page number, in the PDF's page margin and in the Word footer.
+    const footers = docxParts(await compileDocx(letter!, { templatesDir }));
+    const footer = Object.keys(footers).filter((n) => /^word\/footer\d*\.xml$/.test(n)).map((n) => strFromU8(footers[n])).join("");
+    expect(footer).toMatch(/<w:t xml:space="preserve">Page <\/w:t><\/w:r><w:r><w:fldChar w:fldCharType="begin"\/>[\s\S]*?PAGE[\s\S]*?<w:t xml:space="preserve"> sur <\/w:t>[\s\S]*?NUMPAGES/);
     const { html } = await compileHtml(letter!, { templatesDir });
     expect(html).toContain('<h2 id="notes-heading">Références</h2>');
     expect(html).toContain('aria-label="Remonter à l’appel 1"');
     expect(html).toContain('--bs-continued:" (à suivre) "');
+    expect(html).toContain('@bottom-center{content:"Page " counter(page) " sur " counter(pages)}');
     // The French table's signatory headings open the list.
     expect(html).toContain('<ul class="signatories">');
   });

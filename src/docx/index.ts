@@ -45,6 +45,7 @@ import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { noteRefField } from "./fields.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
+import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 
 export interface DocxOptions {
@@ -338,7 +339,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
-  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] });
+  const [before, between, after] = pageLabelParts(letter.language.words.page) ?? ["", " / ", ""];
+  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })] });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
@@ -387,7 +389,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,
-    footers: reference.footers,
+    footers: { default: footerWithPageLabel(reference.footers.default, letter.language.words.page), first: footerWithPageLabel(reference.footers.first, letter.language.words.page) },
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
     date: buildDate(),
     language: meta.lang,
