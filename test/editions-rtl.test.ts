@@ -246,7 +246,7 @@ describe("the round trip of a translation", () => {
     expect(buildResult.code).toBe(0);
     const ugSource = readFileSync(imported.ug, "utf8");
     expect(ugSource).toMatch(/^lang: ug$/m);
-    expect(ugSource).not.toMatch(/notes-heading|Signed by/);
+    expect(ugSource).not.toMatch(/notes-heading|Signed by|^dir:/m);
     for (const lang of ["ug", "zh-CN"]) {
       const html = await readHtml(join(out, `letter.${lang}.html`));
       const docx = await readDocx(join(out, `letter.${lang}.docx`));
@@ -264,5 +264,14 @@ describe("the round trip of a translation", () => {
     expect(zh).toMatch(/<html lang="zh-CN" dir="ltr"/);
     expect(zh).toContain(">注释</h2>");
     expect(docxXml("letter.zh-CN.docx", "word/document.xml")).not.toContain("<w:bidi/>");
+  });
+
+  it("keeps a translation right to left when Word's paragraphs are, in a language broadside does not know as such", async () => {
+    // Dari (prs) is written in Arabic script; its tag names no script.
+    const result = await importDocx(join(out, "ug.docx"), { lang: "prs", original: join(editions, "ug.md") });
+    expect(result.markdown).toMatch(/^lang: prs$/m);
+    expect(result.markdown).toMatch(/^dir: rtl$/m);
+    const { letter } = parse(result.markdown!);
+    expect(letter!.language.dir).toBe("rtl");
   });
 });
