@@ -9,6 +9,7 @@ import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
 import { fail, info, warn } from "./messages.ts";
+import { checkWord, WORD_KEYS, type Words } from "./language.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
 
 export interface FrontMatter {
@@ -25,8 +26,8 @@ export interface FrontMatter {
   description?: string;
   subject?: string;
   keywords: string[];
-  /** Heading of the notes section. */
-  notesHeading: string;
+  /** Heading of the notes section, when the front matter names one (else the language's word). */
+  notesHeading?: string;
   /** Where notes go: at the foot of the page (`footnotes`, the default) or at the end (`endnotes`). */
   notes: "footnotes" | "endnotes";
   /** Paper of the PDF and the .docx; unset: the templates' (A4). */
@@ -35,6 +36,18 @@ export interface FrontMatter {
   signatoriesHeading?: string;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
+  /**
+   * `words:` — the edition's own wording of the words broadside adds, over the language's table
+   * (templates/words/<lang>.yaml): `notes-heading`, `continued` ("(cont.)" after a continued
+   * note's number), `back-to-note` ("Back to note {note} in the text"), `back-to-reference`
+   * ("Back to reference {reference} of note {note}"), `page` ("{page} / {pages}"), `signed-by`
+   * (the heading, or list of headings, that opens the signatory list) and `image`.
+   */
+  words: Partial<Words>;
+  /** `dir: rtl` or `ltr`: the direction of the lines, for a language broadside does not know; default: from `lang`. */
+  dir?: "ltr" | "rtl";
+  /** Where `lang` is written, for messages about the language. */
+  langPlace?: { line: number; column: number };
 }
 
 /** Paper sizes, as CSS `@page { size }` keywords. */
@@ -43,7 +56,7 @@ export type Paper = (typeof PAPERS)[number];
 
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
-  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories",
+  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
 ]);
 
 /** The language of a source that names none and is built without `--lang`. */
@@ -144,8 +157,14 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     fail(file, "Front matter must be a YAML mapping of keys to values (`title: …`)", node, "front-matter-shape");
     return undefined;
   }
+  // `a.b`: the key `b` of the mapping under `a`.
   const keyPlace = (key: string) => {
-    const pair = (doc.contents as any)?.items?.find((item: any) => item?.key?.value === key);
+    let node = doc.contents as any;
+    let pair: any;
+    for (const part of key.split(".")) {
+      pair = node?.items?.find((item: any) => item?.key?.value === part);
+      node = pair?.value;
+    }
     return place(pair?.key?.range?.[0]);
   };
   return { map: data as Record<string, unknown>, keyPlace, start: { line: start, column: 1 } };
@@ -292,6 +311,30 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
   if (rawPaper !== undefined && (PAPERS as readonly string[]).includes(rawPaper.toLowerCase())) paper = rawPaper.toLowerCase() as Paper;
   else if (rawPaper !== undefined) fail(file, `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${rawPaper}\``, keyPlace("paper"), "front-matter-type");
 
+  const words: Partial<Words> = {};
+  const rawWords = map.words;
+  if (rawWords !== undefined) {
+    if (rawWords === null || typeof rawWords !== "object" || Array.isArray(rawWords)) {
+      fail(file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", keyPlace("words"), "front-matter-type");
+    } else {
+      for (const [key, value] of Object.entries(rawWords as Record<string, unknown>)) {
+        const wordPlace = read.keyPlace(`words.${key}`) ?? keyPlace("words");
+        if (!(WORD_KEYS as readonly string[]).includes(key)) {
+          warn(file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, wordPlace, "front-matter-unknown-key");
+          continue;
+        }
+        const word = checkWord(key as keyof Words, value);
+        if (word === undefined) fail(file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, wordPlace, "front-matter-type");
+        else (words as Record<string, unknown>)[key] = word;
+      }
+    }
+  }
+
+  let dir: FrontMatter["dir"];
+  const rawDir = text("dir");
+  if (rawDir === "rtl" || rawDir === "ltr") dir = rawDir;
+  else if (rawDir !== undefined) fail(file, `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${rawDir}\``, keyPlace("dir"), "front-matter-type");
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
     title,
@@ -304,11 +347,14 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     description: text("description"),
     subject: text("subject"),
     keywords,
-    notesHeading: text("notes-heading") ?? "Notes",
+    notesHeading: text("notes-heading"),
     notes,
     paper,
     signatoriesHeading,
     signatoriesClaimed,
+    words,
+    dir,
+    langPlace: keyPlace("lang"),
   };
 }
 

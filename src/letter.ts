@@ -8,6 +8,7 @@ import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
 import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type Language, resolveLanguage } from "./language.ts";
 import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { normalizeTree } from "./normalize.ts";
@@ -26,9 +27,9 @@ export interface Letter {
   tree: Root;
   meta: FrontMatter;
   notes: NoteTable;
+  /** The words broadside adds, in the letter's language, and its direction. */
+  language: Language;
 }
-
-const DEFAULT_SIGNATORIES = /^(signed by|signatories|signatures)\b/i;
 
 /**
  * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, UTF-8 only. A source too large or not
@@ -53,7 +54,7 @@ export async function readSource(path: string): Promise<VFile> {
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -82,9 +83,15 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
   if (meta && heading && !hasTitle(block)) useHeadingAsTitle(tree, heading);
   normalizeTree(tree);
   const notes = numberNotes(tree, file);
-  if (meta) markSignatories(tree, meta);
-  if (!meta || hasErrors(file)) return undefined;
-  return { file, tree, meta, notes };
+  const language = meta && resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace });
+  if (meta && language) markSignatories(tree, meta, language);
+  if (meta && language?.vertical && meta.notes === "footnotes" && notes.notes.length) {
+    // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
+    file.info(`Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, { place: meta.langPlace, ruleId: "vertical-endnotes", source: "broadside" });
+    meta.notes = "endnotes";
+  }
+  if (!meta || !language || hasErrors(file)) return undefined;
+  return { file, tree, meta, notes, language };
 }
 
 function hasTitle(block: FrontMatterBlock | undefined): boolean {
@@ -109,21 +116,32 @@ function useHeadingAsTitle(tree: Root, heading: Heading) {
   if (!callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
 }
 
-/** Mark the lists that follow the signatories heading, up to the next heading of the same or a higher level. */
-function markSignatories(tree: Root, meta: FrontMatter) {
-  const wanted = meta.signatoriesHeading?.toLowerCase().replace(/[:\s]+$/, "");
+/** A heading as compared: lower case, without the colon or stop that may end it (`:`, `：`, `།`). */
+const headingKey = (text: string) => text.trim().toLowerCase().replace(/\s+/gu, " ").replace(/[\s:：。.།་]+$/u, "");
+
+/**
+ * Mark the lists that follow the signatories heading, up to the next heading of the same or a
+ * higher level. Without `signatories.heading`, the headings of the language's `signed-by` (and
+ * English's, which a translation may keep) open the list; a heading that starts with one counts.
+ */
+function markSignatories(tree: Root, meta: FrontMatter, language: Language) {
+  const wanted = meta.signatoriesHeading && headingKey(meta.signatoriesHeading);
+  const defaults = [...new Set([...language.words["signed-by"], ...ENGLISH_SIGNED_BY])].map(headingKey);
+  const opens = (heading: string) => defaults.some((d) => heading === d || (heading.startsWith(d) && !/[\p{L}\p{M}]/u.test(heading[d.length])));
   let depth: number | undefined;
   for (const node of tree.children) {
     if (node.type === "heading") {
       if (depth !== undefined && node.depth <= depth) depth = undefined;
-      const text = toString(node).trim();
-      const matches = wanted ? text.toLowerCase().replace(/[:\s]+$/, "") === wanted : DEFAULT_SIGNATORIES.test(text);
+      const text = headingKey(toString(node));
+      const matches = wanted ? text === wanted : opens(text);
       if (matches) depth = node.depth;
     } else if (node.type === "list" && depth !== undefined) {
       markList(node);
     }
   }
 }
+
+const ENGLISH_SIGNED_BY = ["Signed by", "Signatories", "Signatures"];
 
 function markList(list: List) {
   const className = ["signatories"];

@@ -110,7 +110,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file);
+    const letter = parseLetter(file, { templatesDir: options.templatesDir });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -273,7 +273,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         await new Promise((r) => setTimeout(r, 1));
         if (busy() || doc.errors) return;
         const file = await readSource(doc.source).catch(() => undefined);
-        const letter = file && !busy() ? parseLetter(file) : undefined;
+        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir }) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }

@@ -46,6 +46,8 @@ import { STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { noteRefField } from "./fields.ts";
 import { finishPackage, packageParts } from "./package.ts";
+import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
+import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 
 export interface DocxOptions {
@@ -60,6 +62,8 @@ interface Marks {
   strike?: boolean;
   code?: boolean;
   link?: boolean;
+  /** In a right-to-left paragraph. */
+  rtl?: boolean;
 }
 
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
@@ -97,7 +101,7 @@ const PAPER_TWIPS = { a4: { width: 11906, height: 16838 }, letter: { width: 1224
 
 
 const inline: InlineMap = {
-  text: (node, _state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks }],
+  text: (node, state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks: state.letter.language.dir === "rtl" ? { ...marks, rtl: true } : marks }],
   emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
   strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
@@ -138,7 +142,7 @@ function picture(node: Image | ImageReference, state: State, marks: Marks): Toke
     type: image.format,
     data: image.bytes,
     transformation: { width: Math.max(1, Math.floor(image.width * scale)), height: Math.max(1, Math.floor(image.height * scale)) },
-    altText: { name: node.alt || "image", description: node.alt ?? "", title: node.alt ?? "" },
+    altText: { name: node.alt || state.letter.language.words.image, description: node.alt ?? "", title: node.alt ?? "" },
   });
   return [{ child: run }];
 }
@@ -165,7 +169,9 @@ function runs(tokens: Token[]): ParagraphChild[] {
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
-    return [new TextRun({ text: token.text, style, bold, italics, strike: marks.strike || undefined })];
+    // Arabic, Hebrew and Mongolian script in runs of their own, with their direction and face.
+    const pieces = marks.code ? [{ text: token.text }] : scriptRuns(token.text, marks.rtl);
+    return pieces.map((piece) => new TextRun({ text: piece.text, style, bold, italics, strike: marks.strike || undefined, ...scriptFormatting(piece) }));
   });
 }
 
@@ -287,7 +293,7 @@ const EAST_ASIAN = /^(zh|ja|ko)\b/i;
 const RIGHT_TO_LEFT = /^(ar|fa|he|ug|ur|ps|yi)\b/i;
 
 export function wordLanguage(lang: string) {
-  const value = /-/.test(lang) ? (lang === "zh-Hans" ? "zh-CN" : lang === "zh-Hant" ? "zh-TW" : lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
+  const value = /-/.test(lang) ? (lang === "zh-Hans" ? "zh-CN" : lang === "zh-Hant" ? "zh-TW" : lang === "mn-Mong" ? "mn-Mong-CN" : lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
   return {
     value,
     // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
@@ -299,7 +305,8 @@ export function wordLanguage(lang: string) {
 /** What the importer needs to bring a translation back (docProps/custom.xml). */
 function provenance(letter: Letter) {
   const { meta } = letter;
-  const front: Record<string, unknown> = { "short-title": meta.shortTitle, "notes-heading": meta.notesHeading, notes: meta.notes };
+  // The notes heading only when the letter names one: otherwise each edition takes its language's.
+  const front: Record<string, unknown> = { "short-title": meta.shortTitle, ...(meta.notesHeading ? { "notes-heading": meta.notesHeading } : {}), notes: meta.notes };
   for (const [key, value] of [["author", meta.author], ["publisher", meta.publisher], ["date", meta.date], ["description", meta.description], ["subject", meta.subject]] as const) {
     if (value !== undefined) front[key] = value;
   }
@@ -345,8 +352,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   await breathe();
 
   // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
-  const head: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(meta.title)] })];
-  if (meta.subtitle) head.push(new Paragraph({ style: "Subtitle", children: [new TextRun(meta.subtitle)] }));
+  const head: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: runs([{ text: meta.title, marks: { rtl: letter.language.dir === "rtl" } }]) })];
+  if (meta.subtitle) head.push(new Paragraph({ style: "Subtitle", children: runs([{ text: meta.subtitle, marks: { rtl: letter.language.dir === "rtl" } }]) }));
   const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
   for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
@@ -359,7 +366,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
-  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] });
+  const [before, between, after] = pageLabelParts(letter.language.words.page) ?? ["", " / ", ""];
+  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })] });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
@@ -404,10 +412,11 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   });
   await breathe();
   const parts = await packageParts(doc);
+  if (letter.language.dir === "rtl") rightToLeftParts(parts);
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,
-    footers: reference.footers,
+    footers: { default: footerWithPageLabel(reference.footers.default, letter.language.words.page), first: footerWithPageLabel(reference.footers.first, letter.language.words.page) },
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
     date: buildDate(),
     language: meta.lang,

@@ -18,6 +18,8 @@ import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { cleanHtml, type LocalImage } from "../safety.ts";
 import { type FontUsage, fontFaceCss, loadFontsConfig } from "./fonts.ts";
+import { fillWord } from "../language.ts";
+import { isolateBidi } from "./bidi.ts";
 
 export interface HtmlOptions {
   /** Folder with shell.html, style.css, print.css and fonts.json. */
@@ -78,6 +80,7 @@ function backArrow(): Element {
 
 function notesSection(letter: Letter): Element | undefined {
   if (letter.notes.notes.length === 0) return undefined;
+  const { words } = letter.language;
   const items = letter.notes.notes.map((note) => {
     const content = withRawHtml(toHast({ type: "root", children: note.definition.children } as Root, { handlers, allowDangerousHtml: true }) as HastRoot);
     const blocks = content.children.filter((child): child is ElementContent => child.type !== "doctype" && !(child.type === "text" && !child.value.trim()));
@@ -87,7 +90,7 @@ function notesSection(letter: Letter): Element | undefined {
         href: `#${callId(note.number, i + 1)}`,
         role: "doc-backlink",
         className: ["note-back"],
-        ariaLabel: note.references.length > 1 ? `Back to reference ${i + 1} of note ${note.number}` : `Back to note ${note.number} in the text`,
+        ariaLabel: fillWord(words[note.references.length > 1 ? "back-to-reference" : "back-to-note"], { note: note.number, reference: i + 1 }),
       }, note.references.length > 1 ? [backArrow(), h("sub", String(i + 1))] : [backArrow()]),
     ]);
     const last = blocks[blocks.length - 1];
@@ -96,7 +99,7 @@ function notesSection(letter: Letter): Element | undefined {
     return h("li", { id: noteId(note.number), value: note.number, dataNote: String(note.number) }, blocks);
   });
   return h("section", { className: ["notes"], role: "doc-endnotes", ariaLabelledBy: "notes-heading" }, [
-    h("h2", { id: "notes-heading" }, letter.meta.notesHeading),
+    h("h2", { id: "notes-heading" }, letter.meta.notesHeading ?? words["notes-heading"]),
     h("ol", items),
   ]);
 }
@@ -157,6 +160,12 @@ function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, "\\$&").replace(/[\r\n]+/g, " ")}"`;
 }
 
+/** The page label (`{page} / {pages}`) as CSS `content`: its text as strings, its slots as counters. */
+function pageLabel(label: string): string {
+  const parts = label.split(/(\{pages?\})/).filter(Boolean);
+  return parts.map((part) => (part === "{page}" ? "counter(page)" : part === "{pages}" ? "counter(pages)" : cssString(part))).join(" ");
+}
+
 /**
  * Raw HTML is in the tree only where the build allowed it (the safety pass removes it otherwise):
  * parse it into elements and clean the result with the safety pass's schema.
@@ -189,19 +198,27 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   const html = shell.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
   const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
   if (!html || !head) throw new Error("templates/shell.html must be a full HTML document with <html> and <head>");
+  const { words, dir, vertical } = letter.language;
   html.properties.lang = meta.lang;
+  html.properties.dir = dir;
   // Note numbers of four digits and more need a wider gutter than the stylesheets' default.
   const digits = String(letter.notes.notes.length).length;
-  if (digits >= 4) html.properties.className = [`note-digits-${Math.min(digits, 6)}`];
+  const classes = digits >= 4 ? [`note-digits-${Math.min(digits, 6)}`] : [];
+  // Mongolian script: lines top to bottom, columns left to right (templates/style.css).
+  if (vertical) classes.push("vertical");
+  if (classes.length) html.properties.className = classes;
 
   const header: ElementContent[] = [h("h1", { className: ["title"] }, meta.title)];
   if (meta.subtitle) header.push(h("p", { className: ["subtitle"] }, meta.subtitle));
   fill(shell, "header", header);
   fill(shell, "body", body.children as ElementContent[]);
   fill(shell, "notes", notes ? [notes] : []);
+  const bodyElement = html.children.find((n): n is Element => n.type === "element" && n.tagName === "body");
+  if (bodyElement) isolateBidi(bodyElement, dir);
 
   const usage = fontUsage(shell);
-  usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle); // the running head
+  // The running head, the page number and a continued note's label are drawn by the print CSS.
+  usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle + words.continued + words.page.replace(/\{\w+\}/g, ""));
   const fonts = fontFaceCss(loadFontsConfig(options.templatesDir), usage);
   const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
   head.children.push(
@@ -214,7 +231,8 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
     h("style", { media: "print" }, template(options.templatesDir, "print.css")),
     // Chromium has no `string-set`, so the running head's text is given to the page margin box here;
     // a paper other than print.css's comes here too (`paper: letter`).
-    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}}@page:first{@top-center{content:none}}${meta.paper ? `@page{size:${meta.paper}}` : ""}`),
+    // The page number and a continued note's label, in the letter's language, are given here too.
+    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}@bottom-center{content:${pageLabel(words.page)}}}@page:first{@top-center{content:none}}${meta.paper ? `@page{size:${meta.paper}}` : ""}:root{--bs-continued:${cssString(` ${words.continued} `)}}`),
   );
   return shell;
 }

@@ -29,6 +29,9 @@ import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
 import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
+import { directionOf } from "../language.ts";
+
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 export { ROOT };
 
@@ -131,8 +134,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     const what = fromDocx ? "" : ", and the front matter has only what the .docx shows (title, subtitle, short title) and lang";
     warn(file, `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`, undefined, "import-no-original");
   }
-  const base = { ...(original?.frontMatter ?? {}), ...(fromDocx ?? {}) };
+  const base: Record<string, unknown> = { ...(original?.frontMatter ?? {}), ...(fromDocx ?? {}) };
+  // The original's own wording of broadside's words, and its direction, are of its language.
+  delete base.words;
+  delete base.dir;
   const front = frontMatter(file, pkg, reading, base, options.lang);
+  if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
 
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
@@ -289,6 +296,26 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
     warn(file, `Copied from the original without translation: ${untranslated.join(", ")}; translate ${untranslated.length === 1 ? "it" : "them"} in the front matter of the imported file`, undefined, "import-untranslated");
   }
   return { ...out, ...rest };
+}
+
+/**
+ * Did the translator set the text right to left (Word's paragraph direction, `w:bidi`) in most of
+ * the body? Then the edition is right to left whatever its `lang` says (a language broadside does
+ * not know as right to left).
+ */
+function mostlyRightToLeft(pkg: DocxPackage): boolean {
+  const body = pkg.xml(pkg.mainPath)?.getElementsByTagNameNS(W, "body")[0];
+  if (!body) return false;
+  let paragraphs = 0;
+  let bidi = 0;
+  for (const p of Array.from(body.getElementsByTagNameNS(W, "p"))) {
+    if (!(p.textContent ?? "").trim()) continue;
+    paragraphs++;
+    const pPr = p.getElementsByTagNameNS(W, "pPr")[0];
+    const flag = pPr && Array.from(pPr.childNodes).find((c) => (c as { localName?: string }).localName === "bidi") as { getAttributeNS(ns: string, name: string): string | null } | undefined;
+    if (flag && !["0", "false", "off"].includes(flag.getAttributeNS(W, "val") ?? "")) bidi++;
+  }
+  return paragraphs > 0 && bidi * 2 > paragraphs;
 }
 
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */

@@ -7,7 +7,8 @@ import type { Browser, Page } from "puppeteer";
 import type { FrontMatter } from "../frontmatter.ts";
 import { type Timings, timed, timedSync } from "../timings.ts";
 import { withInfo } from "./info.ts";
-import { countPdfPages, holdLayout, paginatePage } from "./paginate.ts";
+import { isVertical } from "../language.ts";
+import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate.ts";
 
 export interface PdfOptions {
   browser: Browser;
@@ -88,7 +89,9 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
           await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
         });
         options.onLayout?.();
-        const laidOut = await step("paginate", () => paginatePage(page, { notes: meta.notes }));
+        // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
+        // pagination measures lines by height, and a vertical page fills by width.
+        const laidOut = isVertical(meta.lang) ? await step("paginate", () => releaseLayout(page)) : await step("paginate", () => paginatePage(page, { notes: meta.notes }));
         const pdf = await step("print", () =>
           page.pdf({
             preferCSSPageSize: true,
@@ -99,7 +102,7 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
             timeout,
           }),
         );
-        if (countPdfPages(pdf) !== laidOut.pages) throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
+        if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages) throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
         return { pdf, laidOut };
       })(),
     ]);

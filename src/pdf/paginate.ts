@@ -27,7 +27,8 @@
  *    of a split element, so links keep their targets.
  *
  * A list set in columns (`ul.signatories`) is laid out in the page with `column-fill: auto` and
- * the height left, and breaks between items only (never inside a name). A table breaks between
+ * the height left, and breaks between items only (never inside a name); in a right-to-left
+ * letter its columns, like the page-foot notes, run from the right. A table breaks between
  * rows, repeating its header, with its column widths frozen.
  *
  * This function is serialised and run in the page: it may use nothing from outside its body.
@@ -504,7 +505,10 @@ export function paginate(options: PaginateOptions): PaginateResult {
       el.style.height = `${Math.max(0, columnsLimit - (box.top - top))}px`;
       el.style.columnFill = "auto";
       filled.add(el);
-      const right = el.getBoundingClientRect().right;
+      // Columns that do not fit run on past the box's end: its right edge, or its left in a right-to-left list.
+      const rtl = style(el).direction === "rtl";
+      const { left, right } = el.getBoundingClientRect();
+      const beyond = (r: DOMRect) => (rtl ? r.right <= left + 1 : r.left >= right - 1);
       const items = kidsOf(el);
       const orphans = Number.parseInt(style(el).orphans, 10) || 2;
       let prefix = bottom;
@@ -513,7 +517,7 @@ export function paginate(options: PaginateOptions): PaginateResult {
         const node = "el" in item ? item.el : item.run[0];
         const r = rectOf(item);
         if (i > 0) found.push({ y: prefix, calls: callsBefore(node), tier: avoid || i < orphans ? 1 : 0, point: before(node) });
-        if (r.left >= right - 1) return false; // in an overflow column: not on this page
+        if (beyond(r)) return false; // in an overflow column: not on this page
         prefix = Math.max(prefix, r.bottom - top);
       }
       bottom = Math.max(bottom, el.getBoundingClientRect().bottom - top);
@@ -905,6 +909,35 @@ export async function paginatePage(page: EvaluatingPage, options: PaginateOption
   const result = await page.evaluate(paginate, options);
   if (result.lost.length) throw new Error(`broadside's pagination left out ${result.lost.join(", ")} (no call to them was placed on a page): please report this with the source`);
   return result;
+}
+
+/**
+ * Let Chromium lay the document out into pages itself, as it prints (a vertical edition): takes
+ * away the rule `holdLayout` added. No page boxes are made, so no pages are counted (`pages: 0`);
+ * the geometry has the @page margins, for the named destinations.
+ */
+export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
+  await page.evaluate("globalThis.__name ??= (fn) => fn");
+  const margins = await page.evaluate(() => {
+    document.getElementById("bs-hold-layout")?.remove();
+    const mm = 96 / 25.4;
+    const found = { top: 0, right: 0, bottom: 0, left: 0 };
+    const read = (rules: CSSRuleList) => {
+      for (const rule of Array.from(rules)) {
+        if (rule instanceof CSSMediaRule && matchMedia(rule.media.mediaText).matches) read(rule.cssRules);
+        else if (rule instanceof CSSPageRule && rule.selectorText.trim() === "") {
+          for (const side of ["top", "right", "bottom", "left"] as const) {
+            const value = /^([\d.]+)mm$/.exec(rule.style.getPropertyValue(`margin-${side}`).trim());
+            if (value) found[side] = Number(value[1]) * mm;
+          }
+        }
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) if (!sheet.media.mediaText || matchMedia(sheet.media.mediaText).matches) read(sheet.cssRules);
+    return found;
+  });
+  await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined))).then(() => undefined));
+  return { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], ms: 0, geometry: { ...margins, width: 0, height: 0 } };
 }
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */

@@ -1,0 +1,99 @@
+/**
+ * Bidi isolation: in a right-to-left letter, a run of Latin (or other left-to-right) text, a URL
+ * or a number range keeps its own order; in a left-to-right letter, an Arabic or Hebrew name keeps
+ * its. The browser's bidi algorithm alone would let the neutral characters at a run's edges (a
+ * parenthesis, a dash between two years, a full stop) take the paragraph's direction and move.
+ * Each such run is wrapped in `<bdi dir="…">`, which isolates it; link texts that are URLs get
+ * `dir="ltr"`; names in the signatory list get `dir="auto"`, each taking its own direction.
+ */
+import type { Element, ElementContent, Root, Text } from "hast";
+import { h } from "hastscript";
+
+const RTL = String.raw`\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}`;
+/** A letter written left to right: any letter not of a right-to-left script. */
+const LTR_LETTER = String.raw`(?:(?![${RTL}])\p{L})`;
+/** What may stand inside a left-to-right run: its letters, marks, digits, and the punctuation of names, addresses and numbers. */
+const LTR_INNER = String.raw`(?:${LTR_LETTER}|[\p{M}\p{Nd} .,:;'’&/@_+#%()\[\]\-–])`;
+const LTR_RUN = new RegExp(String.raw`(?:${LTR_LETTER}|\p{Nd}|\+)${LTR_INNER}*`, "gu");
+/** A right-to-left run: its letters and marks, digits, spaces, joiners and Arabic punctuation. */
+const RTL_RUN = new RegExp(String.raw`[${RTL}][${RTL}\p{M}\p{Nd} \u200c\u200d\u060c\u061b\u061f«»\-.]*`, "gu");
+const HAS_LTR_LETTER = new RegExp(LTR_LETTER, "u");
+const RTL_END = new RegExp(String.raw`[${RTL}\p{M}]$`, "u");
+const URL_TEXT = /^(https?:\/\/|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
+
+/** Elements whose text is not prose, or is isolated already. */
+const SKIP = new Set(["code", "pre", "kbd", "samp", "style", "script", "svg", "bdi", "bdo", "math", "textarea"]);
+
+/** Trim a left-to-right match to end at a letter, a digit, or a closing bracket it opened. */
+function trimLtr(run: string): string {
+  let end = run.length;
+  for (;;) {
+    const last = run[end - 1];
+    if (/[\p{L}\p{M}\p{Nd}]/u.test(last)) break;
+    if (last === ")" || last === "]") {
+      const opened = (run.slice(0, end).match(last === ")" ? /\(/g : /\[/g) ?? []).length;
+      const closed = (run.slice(0, end).match(last === ")" ? /\)/g : /\]/g) ?? []).length;
+      if (opened >= closed) break;
+    }
+    end--;
+    if (end === 0) break;
+  }
+  return run.slice(0, end);
+}
+
+/** Is this left-to-right run one whose order the paragraph could change? A lone word or number is safe. */
+function needsIsolation(run: string): boolean {
+  if (HAS_LTR_LETTER.test(run)) return true;
+  // Numbers with separators inside (2019–2024, +1 202 555 0100, 10:30) are reordered in right-to-left text.
+  return /\p{Nd}[^\p{Nd}]+\p{Nd}/u.test(run);
+}
+
+function splitText(text: Text, dir: "ltr" | "rtl"): ElementContent[] | undefined {
+  const value = text.value;
+  const pattern = dir === "rtl" ? LTR_RUN : RTL_RUN;
+  const pieces: ElementContent[] = [];
+  let at = 0;
+  for (const match of value.matchAll(pattern)) {
+    let run = match[0];
+    if (dir === "rtl") {
+      run = trimLtr(run);
+      if (!run || !needsIsolation(run)) continue;
+    } else {
+      run = run.replace(/[^\p{L}\p{M}]+$/u, "");
+      if (!RTL_END.test(run)) continue;
+    }
+    if (match.index > at) pieces.push({ type: "text", value: value.slice(at, match.index) });
+    pieces.push(h("bdi", { dir: dir === "rtl" ? "ltr" : "rtl" }, run));
+    at = match.index + run.length;
+  }
+  if (pieces.length === 0) return undefined;
+  if (at < value.length) pieces.push({ type: "text", value: value.slice(at) });
+  return pieces;
+}
+
+const textOf = (node: ElementContent): string => (node.type === "text" ? node.value : node.type === "element" ? node.children.map(textOf).join("") : "");
+
+/** Wrap the runs that run against `dir` in the tree, in place. */
+export function isolateBidi(node: Root | Element, dir: "ltr" | "rtl") {
+  const children: ElementContent[] = [];
+  for (const child of node.children as ElementContent[]) {
+    if (child.type === "text") {
+      const split = splitText(child, dir);
+      if (split) children.push(...split);
+      else children.push(child);
+      continue;
+    }
+    if (child.type === "element") {
+      const classes = (child.properties.className as string[] | undefined) ?? [];
+      if (child.tagName === "a" && URL_TEXT.test(textOf(child).trim())) {
+        child.properties.dir = "ltr";
+      } else if (child.tagName === "ul" && classes.includes("signatories")) {
+        for (const li of child.children) if (li.type === "element" && li.tagName === "li") li.properties.dir = "auto";
+      } else if (!SKIP.has(child.tagName) && !(child.tagName === "sup" && classes.includes("note-call")) && child.properties.dir === undefined) {
+        isolateBidi(child, dir);
+      }
+    }
+    children.push(child);
+  }
+  node.children = children as typeof node.children;
+}

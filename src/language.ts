@@ -1,0 +1,153 @@
+/**
+ * What an edition's language decides beyond its text: the words broadside adds (from the tables
+ * in templates/words/<lang>.yaml, overridden by the front matter's `words:`), the direction of
+ * its lines (right to left for Arabic and Hebrew script) and whether it is set vertically
+ * (Mongolian in its own script).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Point } from "unist";
+import type { VFile } from "vfile";
+import { parse } from "yaml";
+import { warn } from "./messages.ts";
+
+export const DEFAULT_TEMPLATES = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "templates");
+
+/** The words broadside adds to a letter; `{note}`, `{reference}`, `{page}`, `{pages}` are filled in. */
+export interface Words {
+  /** Heading of the notes section (unless the front matter's `notes-heading` names one). */
+  "notes-heading": string;
+  /** After the number of a page-foot note continued from the page before. */
+  continued: string;
+  /** Label of the link from a note back to its only call. */
+  "back-to-note": string;
+  /** Label of the link from a note back to one of its calls. */
+  "back-to-reference": string;
+  /** The page number at the foot of a printed page. */
+  page: string;
+  /** Headings that open the signatory list, when the front matter names none. */
+  "signed-by": string[];
+  /** Name of a picture without alt text (Word's selection pane). */
+  image: string;
+}
+
+export const WORD_KEYS = ["notes-heading", "continued", "back-to-note", "back-to-reference", "page", "signed-by", "image"] as const satisfies readonly (keyof Words)[];
+
+export interface Language {
+  /** The words, complete (English where the tables lack one). */
+  words: Words;
+  dir: "ltr" | "rtl";
+  /** Lines run top to bottom, columns left to right (Mongolian script). */
+  vertical: boolean;
+}
+
+const RTL_SCRIPTS = new Set(["arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"]);
+/** Languages written right to left when the tag names no script. */
+const RTL_LANGUAGES = new Set(["ar", "fa", "ur", "he", "iw", "ug", "ps", "yi", "sd", "ckb", "dv", "syr", "ks"]);
+
+/** The script subtag of a BCP 47 tag, lower-cased (`zh-Hant-HK` → `hant`). */
+function scriptOf(lang: string): string | undefined {
+  return lang.split("-").slice(1).find((part) => /^[a-z]{4}$/i.test(part))?.toLowerCase();
+}
+
+export function directionOf(lang: string): "ltr" | "rtl" {
+  const script = scriptOf(lang);
+  if (script) return RTL_SCRIPTS.has(script) ? "rtl" : "ltr";
+  return RTL_LANGUAGES.has(lang.split("-")[0].toLowerCase()) ? "rtl" : "ltr";
+}
+
+/** Mongolian in its own script (`mn-Mong`) is set vertically; `mn` alone is Cyrillic. */
+export function isVertical(lang: string): boolean {
+  return scriptOf(lang) === "mong";
+}
+
+/**
+ * The tables to look in, most specific first: `zh-Hant-HK` → zh-Hant-HK, zh-Hant, zh;
+ * `zh-TW` → zh-TW, zh-Hant, zh; `mn-Mong-CN` → mn-Mong-CN, mn-Mong, mn.
+ */
+export function lookupChain(lang: string): string[] {
+  const parts = lang.split("-");
+  const chain: string[] = [];
+  for (let n = parts.length; n >= 1; n--) chain.push(parts.slice(0, n).join("-"));
+  if (parts[0].toLowerCase() === "zh" && !scriptOf(lang)) {
+    // A region stands for its script: Taiwan, Hong Kong and Macao write Traditional characters.
+    const region = parts.slice(1).find((p) => /^[a-z]{2}$/i.test(p))?.toUpperCase();
+    if (region && ["TW", "HK", "MO"].includes(region)) chain.splice(chain.length - 1, 0, "zh-Hant");
+    else if (region) chain.splice(chain.length - 1, 0, "zh-Hans");
+  }
+  return chain;
+}
+
+type Table = Partial<Words>;
+const tableCache = new Map<string, { stamp: string; table: Table | undefined }>();
+
+/** The table of one tag, or undefined when there is none; a table that does not read throws (a template bug). */
+function readTable(dir: string, tag: string): Table | undefined {
+  const folder = join(dir, "words");
+  // Tags are case-insensitive: `zh-hant` finds zh-Hant.yaml.
+  const name = existsSync(folder) ? readdirSync(folder).find((n) => n.toLowerCase() === `${tag.toLowerCase()}.yaml`) : undefined;
+  if (!name) return undefined;
+  const path = join(folder, name);
+  const { size, mtimeMs } = statSync(path);
+  const stamp = `${size}:${mtimeMs}`;
+  const kept = tableCache.get(path);
+  if (kept?.stamp === stamp) return kept.table;
+  const data = parse(readFileSync(path, "utf8"), { schema: "core" }) as unknown;
+  if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
+  const table: Table = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (!(WORD_KEYS as readonly string[]).includes(key)) throw new Error(`${path}: \`${key}\` is not one of broadside's words (${WORD_KEYS.join(", ")})`);
+    const words = checkWord(key as keyof Words, value);
+    if (words === undefined) throw new Error(`${path}: \`${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`);
+    (table as Record<string, unknown>)[key] = words;
+  }
+  tableCache.set(path, { stamp, table });
+  return table;
+}
+
+/** A word as the tables and the front matter may give it, or undefined when it has the wrong shape. */
+export function checkWord(key: keyof Words, value: unknown): string | string[] | undefined {
+  if (key === "signed-by") {
+    if (typeof value === "string" && value.trim()) return [value.trim()];
+    if (Array.isArray(value) && value.length && value.every((v) => typeof v === "string" && v.trim())) return value.map((v: string) => v.trim());
+    return undefined;
+  }
+  return typeof value === "string" && value.trim() ? value.trim() : undefined;
+}
+
+/**
+ * The edition's language: its words from the tables (English where an entry is missing, with one
+ * warning `words-missing` at `place`), overridden by the front matter's `words:`.
+ */
+export function resolveLanguage(file: VFile, lang: string, options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {}): Language {
+  const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
+  const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
+  const chain = lookupChain(lang);
+  const tables = chain.map((tag) => readTable(dir, tag)).filter((t): t is Table => t !== undefined);
+  const overrides = options.overrides ?? {};
+  const words: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const key of WORD_KEYS) {
+    const found = overrides[key] ?? tables.find((t) => t[key] !== undefined)?.[key];
+    if (found === undefined) {
+      const fallback = english?.[key];
+      if (fallback === undefined) throw new Error(`templates/words/en.yaml has no \`${key}\`: restore it`);
+      if (!/^en\b/i.test(lang)) missing.push(key);
+      words[key] = fallback;
+    } else words[key] = found;
+  }
+  if (missing.length) {
+    const where = `templates/words/${chain[chain.length - 1]}.yaml`;
+    const reason = tables.length === 0
+      ? `No table of broadside's words for \`lang: ${lang}\` (looked for ${chain.map((t) => `${t}.yaml`).join(", ")} in templates/words/): ${missing.map((k) => `\`${k}\``).join(", ")} stay in English; add ${where} or translate them under \`words:\` in the front matter`
+      : `broadside's words for \`lang: ${lang}\` lack ${missing.map((k) => `\`${k}\``).join(", ")}: ${missing.length === 1 ? "it stays" : "they stay"} in English; add ${missing.length === 1 ? "it" : "them"} to ${where} or under \`words:\` in the front matter`;
+    warn(file, reason, options.place, "words-missing");
+  }
+  return { words: words as unknown as Words, dir: options.dir ?? directionOf(lang), vertical: isVertical(lang) };
+}
+
+/** A word with its `{name}` slots filled. */
+export function fillWord(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
