@@ -7,6 +7,8 @@ import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
 import { fail, warn } from "./messages.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
+import { type PacketMatter, PRESS_KEYS, type PressMatter, readPacketMatter, readPressMatter } from "./packet/matter.ts";
+import { pressWords } from "./packet/words.ts";
 
 export interface FrontMatter {
   /** The headline. */
@@ -32,6 +34,10 @@ export interface FrontMatter {
   signatoriesHeading?: string;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
+  /** A press release's `embargo`, `dateline` and `contacts` (src/packet). */
+  press?: PressMatter;
+  /** A packet's `packet:` (src/packet). */
+  packet?: PacketMatter;
 }
 
 /** Paper sizes, as CSS `@page { size }` keywords. */
@@ -41,6 +47,7 @@ export type Paper = (typeof PAPERS)[number];
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
   "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories",
+  ...PRESS_KEYS,
 ]);
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
@@ -151,8 +158,15 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
   if (rawPaper !== undefined && (PAPERS as readonly string[]).includes(rawPaper.toLowerCase())) paper = rawPaper.toLowerCase() as Paper;
   else if (rawPaper !== undefined) fail(file, `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${rawPaper}\``, keyPlace("paper"), "front-matter-type");
 
+  // Press releases and packets (src/packet): their keys, at their places in the front matter.
+  const nodePlace = (path: (string | number)[]) => place((doc.getIn(path, true) as { range?: number[] } | undefined)?.range?.[0] ?? (doc.getIn([path[0]], true) as { range?: number[] } | undefined)?.range?.[0]);
+  const press = readPressMatter(map, file, nodePlace);
+  const packet = readPacketMatter(map, file, nodePlace);
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
+    press,
+    packet,
     title,
     shortTitle: text("short-title") ?? title,
     subtitle: text("subtitle"),
@@ -163,7 +177,7 @@ export function readFrontMatter(node: Yaml | undefined, file: VFile): FrontMatte
     description: text("description"),
     subject: text("subject"),
     keywords,
-    notesHeading: text("notes-heading") ?? "Notes",
+    notesHeading: text("notes-heading") ?? (press ? pressWords(lang).notesToEditors : "Notes"),
     notes,
     paper,
     signatoriesHeading,

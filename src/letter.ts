@@ -11,6 +11,7 @@ import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { type PartCache, parseInParts } from "./parse-parts.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
+import { addPressMatter } from "./packet/press.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
 declare module "mdast" {
@@ -78,6 +79,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { parts?: Part
   const notes = numberNotes(tree, file);
   if (meta) markSignatories(tree, meta);
   if (!meta || hasErrors(file)) return undefined;
+  addPressMatter(tree, meta); // a press release's embargo, dateline, end mark and contacts
   return { file, tree, meta, notes };
 }
 
