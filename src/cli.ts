@@ -22,6 +22,7 @@ import type { Printer } from "./pdf/printer.ts";
 import { formatMessages } from "./report.ts";
 import { type ServerOptions, serveBuilds } from "./server/index.ts";
 import { Timings } from "./timings.ts";
+import { buildWithPackets, isPacketSource, parseBleed } from "./packet/index.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -43,6 +44,8 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
                    since the last one, kept in node_modules/.cache/broadside/parts)
   --no-server      build in this process, not in the build server (see BROADSIDE_SERVER)
   --timings        print how long each stage took (parse, each format, the browser, checks)
+  --bleed size     a packet's PDF gets a TrimBox and a BleedBox this far out (e.g. 3mm)
+  --marks          a packet's PDF gets crop marks outside the trim
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]
@@ -122,6 +125,8 @@ async function main(argv: string[], context: LaunchContext, io: Io, served?: Ser
       timeout: { type: "string" },
       notes: { type: "string" },
       paper: { type: "string" },
+      bleed: { type: "string" },
+      marks: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -146,7 +151,11 @@ async function main(argv: string[], context: LaunchContext, io: Io, served?: Ser
   const started = performance.now();
   const timings = values.timings ? (served ? new Timings({ origin: served.origin, since: "the build server took the build" }) : new Timings()) : undefined;
   io.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})${served ? ` ${served.by}` : ""}`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => io.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned, printer: served?.printer });
+  // Packets (src/packet) are built there, the other sources with them, in one browser.
+  const bleed = values.bleed === undefined ? undefined : parseBleed(values.bleed);
+  if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
+  const run = sources.some(isPacketSource) ? (o: Parameters<typeof build>[0]) => buildWithPackets({ ...o, bleed, marks: values.marks }) : build;
+  const { files, written } = await run({ sources, outDir, formats, templatesDir, log: (line) => io.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], parseCache: values["no-cache"] ? false : undefined, timeout, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings, spawned, printer: served?.printer });
   if (timings) io.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) io.error(report);

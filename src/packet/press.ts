@@ -15,7 +15,7 @@ const classed = (className: string) => ({ hProperties: { className: [className] 
 
 export function addPressMatter(tree: Root, meta: FrontMatter): void {
   const press = meta.press;
-  if (!press) return;
+  if (!press || meta.packet) return; // a packet's contacts go on its cover (src/packet)
   const words = pressWords(meta.lang);
   const body = tree.children;
   // Footnote definitions (and the front matter) stay where they are: what is added goes around the text.
