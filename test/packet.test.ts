@@ -103,6 +103,24 @@ describe("the packet PDF", () => {
     expect(noted).toBeGreaterThanOrEqual(2 + 3 + 3);
   });
 
+  it("is tagged, each part's structure under one root with the part's language, its links explicit", () => {
+    expect(run("pdfinfo", [pdf()])).toMatch(/Tagged:\s+yes/);
+    const objects: Record<string, { value?: any }> = JSON.parse(run("qpdf", ["--json=2", "--json-key=qpdf", pdf()])).qpdf[1];
+    const value = (ref: string) => objects[`obj:${ref}`]?.value;
+    const catalog = Object.values(objects).find((o) => o.value?.["/Type"] === "/Catalog")!.value;
+    expect(catalog["/Lang"]).toBe("u:en");
+    const root = value(catalog["/StructTreeRoot"]);
+    // The cover and contents, then the parts.
+    expect(root["/K"].map((k: string) => value(k)["/Lang"])).toEqual(["u:en", "u:en", "u:en", "u:fr", "u:ug"]);
+    const keys: number[] = value(root["/ParentTree"])["/Nums"].filter((_: unknown, i: number) => i % 2 === 0);
+    const pagesKeys = Object.values(objects).map((o) => o.value).filter((v) => v?.["/Type"] === "/Page" && v["/StructParents"] !== undefined).map((v) => v["/StructParents"]);
+    expect(new Set(pagesKeys).size).toBe(pagesKeys.length);
+    for (const key of pagesKeys) expect(keys).toContain(key);
+    const links = Object.values(objects).map((o) => o.value).filter((v) => v?.["/Subtype"] === "/Link" && !v["/A"]?.["/URI"]);
+    expect(links.length).toBeGreaterThanOrEqual(2 * (2 + 3 + 3 + 3));
+    for (const link of links) expect(Array.isArray(link["/Dest"] ?? link["/A"]?.["/D"])).toBe(true);
+  });
+
   it("has an outline entry for each part, with the part's headings below it", () => {
     const outlines: { title: string; destpageposfrom1: number; kids: { title: string }[] }[] = JSON.parse(run("qpdf", ["--json", "--json-key=outlines", pdf()])).outlines;
     expect(outlines.map((o) => o.title)).toEqual(PARTS.map((p) => p.title));

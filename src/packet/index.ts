@@ -159,14 +159,14 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     });
     const size = frontDoc.getPage(0).getSize();
     const pieces: Piece[] = [];
-    pieces.push({ kind: "pages", from: await pageRange(frontDoc, 0, 1), count: 1 });
+    pieces.push({ kind: "pages", from: frontDoc, indices: [0] });
     for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
-    pieces.push({ kind: "pages", from: await pageRange(frontDoc, 1, frontPages), count: frontPages - 1 });
+    pieces.push({ kind: "pages", from: frontDoc, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
     plan.blanksBefore.forEach((blanks, i) => {
       for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
-      pieces.push({ kind: "pages", from: partDocs[i], count: parts[i].pages });
+      pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
     });
-    const { doc } = await assemble(pieces, [size.width, size.height]);
+    const { doc } = await assemble(pieces, [size.width, size.height], packet.meta.lang);
     const outline: OutlineEntry[] = parts.map((part, i) => ({
       title: part.letter.meta.title,
       page: plan.starts[i] - 1,
@@ -221,12 +221,6 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
-}
-
-async function pageRange(doc: PDFDocument, from: number, to: number): Promise<PDFDocument> {
-  const out = await PDFDocument.create({ updateMetadata: false });
-  for (const page of await out.copyPages(doc, Array.from({ length: to - from }, (_, k) => from + k))) out.addPage(page);
-  return out;
 }
 
 interface Plan {

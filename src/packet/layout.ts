@@ -3,12 +3,12 @@
  * right-hand page, the parts as printed, one outline entry per part with its headings, and the
  * booklet imposition and print-shop boxes and marks.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage, rgb } from "pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, rgb } from "pdf-lib";
 
 export const MM = 72 / 25.4;
 
 /** A run of pages in the packet: printed pages from a document, or blank pages. */
-export type Piece = { kind: "pages"; from: PDFDocument; count: number } | { kind: "blank" };
+export type Piece = { kind: "pages"; from: PDFDocument; indices: number[] } | { kind: "blank" };
 
 export interface OutlineEntry {
   title: string;
@@ -170,14 +170,129 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
   }
 }
 
-/** Copy the pieces, in order, into a new document; returns it and where each piece starts. */
-export async function assemble(pieces: Piece[], blankSize: [number, number]): Promise<{ doc: PDFDocument; starts: number[] }> {
+/**
+ * Copy the pieces, in order, into a new document; returns it and where each piece starts.
+ * The pages keep their tags: each source's structure tree is copied with the same copier as its
+ * pages (so its page and annotation references land on the copies), its keys in the parent tree
+ * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
+ * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
+ * are made explicit first: the names repeat from part to part ("note-1").
+ */
+export async function assemble(pieces: Piece[], blankSize: [number, number], lang: string): Promise<{ doc: PDFDocument; starts: number[] }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
+  const context = doc.context;
   const starts: number[] = [];
+  const sources = new Map<PDFDocument, { copier: PDFObjectCopier; offset: number }>();
+  let nextKey = 0;
+  const rootRef = context.nextRef();
+  const kids: PDFObject[] = [];
+  const nums: PDFObject[] = [];
   for (const piece of pieces) {
     starts.push(doc.getPageCount());
-    if (piece.kind === "blank") doc.addPage(blankSize);
-    else for (const page of await doc.copyPages(piece.from, piece.from.getPageIndices())) doc.addPage(page);
+    if (piece.kind === "blank") {
+      doc.addPage(blankSize);
+      continue;
+    }
+    let source = sources.get(piece.from);
+    if (!source) {
+      explicitDestinations(piece.from);
+      source = { copier: PDFObjectCopier.for(piece.from.context, context), offset: nextKey };
+      sources.set(piece.from, source);
+      nextKey += parentTreeEntries(piece.from).reduce((max, [key]) => Math.max(max, key + 1), 0);
+    }
+    for (const index of piece.indices) {
+      const ref = source.copier.copy(piece.from.getPage(index).ref) as PDFRef;
+      const leaf = context.lookup(ref) as PDFPageLeaf;
+      shiftKey(leaf, "StructParents", source.offset);
+      for (const annot of leaf.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
+        const dict = context.lookup(annot);
+        if (dict instanceof PDFDict) shiftKey(dict, "StructParent", source.offset);
+      }
+      doc.addPage(PDFPage.of(leaf, ref, doc));
+    }
   }
+  // The structure trees, once every page is copied.
+  for (const [from, { copier, offset }] of sources) {
+    const root = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict);
+    if (!root) continue;
+    const top = root.lookup(PDFName.of("K"));
+    const tops = top instanceof PDFArray ? top.asArray() : top ? [root.get(PDFName.of("K"))!] : [];
+    for (const element of tops) {
+      const dict = from.context.lookup(element);
+      if (dict instanceof PDFDict) dict.delete(PDFName.of("P")); // not the old root: it is set to the new one below
+      const copied = copier.copy(element);
+      const copiedDict = context.lookup(copied);
+      if (copiedDict instanceof PDFDict) copiedDict.set(PDFName.of("P"), rootRef);
+      kids.push(copied);
+    }
+    for (const [key, value] of parentTreeEntries(from)) nums.push(PDFNumber.of(key + offset), copier.copy(value));
+  }
+  if (kids.length) {
+    const root = context.obj({ Type: "StructTreeRoot" }) as PDFDict;
+    root.set(PDFName.of("K"), context.obj(kids));
+    root.set(PDFName.of("ParentTree"), context.register(context.obj({ Nums: nums })));
+    root.set(PDFName.of("ParentTreeNextKey"), PDFNumber.of(nextKey));
+    context.assign(rootRef, root);
+    doc.catalog.set(PDFName.of("StructTreeRoot"), rootRef);
+    doc.catalog.set(PDFName.of("MarkInfo"), context.obj({ Marked: true }));
+  }
+  doc.setLanguage(lang);
   return { doc, starts };
+}
+
+function shiftKey(dict: PDFDict, key: string, offset: number) {
+  const value = dict.lookup(PDFName.of(key));
+  if (value instanceof PDFNumber) dict.set(PDFName.of(key), PDFNumber.of(value.asNumber() + offset));
+}
+
+/** The parent tree's entries (a number tree: /Nums, or /Kids of such), flattened. */
+function parentTreeEntries(from: PDFDocument): [number, PDFObject][] {
+  const root = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict);
+  const entries: [number, PDFObject][] = [];
+  const visit = (node: PDFDict | undefined, depth: number) => {
+    if (!node || depth > 32) return;
+    const flat = node.lookupMaybe(PDFName.of("Nums"), PDFArray);
+    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
+      const key = flat.lookup(i);
+      if (key instanceof PDFNumber) entries.push([key.asNumber(), flat.get(i + 1)]);
+    }
+    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
+  };
+  visit(root?.lookupMaybe(PDFName.of("ParentTree"), PDFDict), 0);
+  return entries;
+}
+
+/** Replace each link's named destination by the explicit one it names (catalog /Dests or the /Names tree). */
+function explicitDestinations(from: PDFDocument): void {
+  const named = new Map<string, PDFObject>();
+  const dests = from.catalog.lookupMaybe(PDFName.of("Dests"), PDFDict);
+  for (const [key, value] of dests?.entries() ?? []) named.set(key.decodeText(), value);
+  const visit = (node: PDFDict | undefined, depth: number) => {
+    if (!node || depth > 32) return;
+    const flat = node.lookupMaybe(PDFName.of("Names"), PDFArray);
+    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
+      const key = flat.lookup(i);
+      if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), flat.get(i + 1));
+    }
+    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
+  };
+  visit(from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict), 0);
+  const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
+    const key = name instanceof PDFName ? name.decodeText() : name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
+    let target = key === undefined ? undefined : named.get(key);
+    if (target instanceof PDFRef) target = from.context.lookup(target);
+    if (target instanceof PDFDict) target = target.get(PDFName.of("D"));
+    return target;
+  };
+  for (const page of from.getPages()) {
+    for (const annot of page.node.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
+      const dict = from.context.lookup(annot);
+      if (!(dict instanceof PDFDict)) continue;
+      const dest = resolve(dict.lookup(PDFName.of("Dest")));
+      if (dest) dict.set(PDFName.of("Dest"), dest);
+      const action = dict.lookupMaybe(PDFName.of("A"), PDFDict);
+      const goTo = action && resolve(action.lookup(PDFName.of("D")));
+      if (action && goTo) action.set(PDFName.of("D"), goTo);
+    }
+  }
 }
