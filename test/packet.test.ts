@@ -244,6 +244,9 @@ describe("packet errors", () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/p\.packet\.md:7:7: error: Packet part `gone\.md` not found .*\[packet-part-missing\]/);
     expect(existsSync(join(dir, "dist"))).toBe(false);
+    const checked = await cli(["check", join(dir, "p.packet.md")]);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/p\.packet\.md:7:7: error: Packet part `gone\.md` not found .*\[packet-part-missing\]/);
   });
 
   it("the proof reports a part that does not start where the contents say", () => {

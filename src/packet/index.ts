@@ -19,7 +19,7 @@ import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
-import { build, type BuildOptions, type BuildResult, type Written } from "../build.ts";
+import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
 import type { FrontMatter } from "../frontmatter.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
@@ -215,7 +215,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
       throw error;
     }
     const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
-    for (const w of written) log(`  wrote ${w.path} (${w.bytes} B)`);
+    for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
     log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
     return { files: [file, ...editions.files], written };
   } finally {
