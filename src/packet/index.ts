@@ -265,7 +265,7 @@ function numbered(html: string, start: number): string {
 /** The cover and contents pages carry no running head and no number. */
 function frontHtml(html: string): string {
   const style = `<style media="print">@page{@top-center{content:none}@bottom-center{content:none}}
-.packet-cover{margin-top:40mm}.packet-event{font-size:14pt;margin:0 0 6pt}.packet-facts{margin:0 0 24pt;color:#333}
+.packet-cover{min-height:1pt;margin:0;padding:0;border:0;color:inherit}.packet-event{font-size:14pt;margin:0 0 6pt}.packet-facts{margin:0 0 24pt;color:#333}
 .packet-contact{margin-top:30mm;font-size:9.5pt}.packet-contents{break-before:page}
 .packet-contents table{width:100%;border-collapse:collapse}.packet-contents td{padding:4pt 0;vertical-align:top}
 .packet-contents td.page{text-align:right;width:16%;font-variant-numeric:tabular-nums}</style>`;
@@ -294,8 +294,11 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
     return h("tr", [h("td", { lang, dir: isRtl(lang) ? "rtl" : "ltr" }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
   });
   after.push(node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
+  // The cover in one block, so that the contents' forced page break has a block before it.
+  const contents = after.pop()!;
   const body = packet.tree.children.filter((n) => n.type !== "yaml");
-  const tree = { ...packet.tree, children: [...before, ...body, ...after] };
+  const cover = { type: "blockquote", data: { hName: "div", hProperties: { className: ["packet-cover"] } }, children: [...before, ...body, ...after] } as RootContent;
+  const tree = { ...packet.tree, children: [cover, contents] };
   const meta2: FrontMatter = { ...meta, press: undefined };
   return { ...packet, tree, meta: meta2 };
 }
