@@ -67,6 +67,7 @@ export async function buildWithPackets(options: PacketOptions): Promise<BuildRes
   const packets = options.sources.filter(isPacketSource);
   const others = options.sources.filter((s) => !packets.includes(s));
   const printer = options.printer ?? new Printer({ timeout: options.timeout, log: options.log, timings: options.timings, spawned: options.spawned });
+  printer.start(); // a packet always prints: the browser starts while the sources are read
   try {
     const result: BuildResult = others.length ? await build({ ...options, sources: others, printer }) : { files: [], written: [] };
     for (const packet of packets) {
