@@ -227,6 +227,26 @@ describe("the kit", () => {
     expect(createHash("sha256").update(kit["hrc50.pdf"]).digest("hex")).toBe(createHash("sha256").update(readFileSync(join(out, "hrc50.pdf"))).digest("hex"));
   });
 
+  it("has the press release's embargo, dateline, end mark, contacts and notes to editors in every format", () => {
+    const html = strFromU8(kit["press-release.html"]).replace(/<style[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, "");
+    const docx = strFromU8(unzipSync(kit["press-release.docx"])["word/document.xml"]).replace(/<[^>]+>/g, "");
+    const pdf = join(tempDir(), "press-release.pdf");
+    writeFileSync(pdf, kit["press-release.pdf"]);
+    const printed = run("pdftotext", [pdf, "-"]).replace(/\s+/g, " ");
+    for (const text of [html, docx, printed]) {
+      expect(text).toContain("EMBARGOED UNTIL June 15, 2036");
+      expect(text).toContain("(UTC+02:00)");
+      expect(text).toContain("GENEVA, 15 June 2036 — A coalition");
+      expect(text).toContain("ENDS");
+      expect(text).toContain("Media contacts");
+      expect(text).toContain("press@example.org");
+    }
+    expect(html).toContain("Notes to editors");
+    // The notes come after the end mark, the embargo before the text.
+    expect(printed.indexOf("EMBARGOED")).toBeLessThan(printed.indexOf("GENEVA"));
+    expect(printed.indexOf("ENDS")).toBeLessThan(printed.indexOf("1. The report was published"));
+  });
+
   it("dates every file with SOURCE_DATE_EPOCH", () => {
     const listing = run("unzip", ["-Z", "-T", join(out, "hrc50.zip")]);
     const stamps = [...listing.matchAll(/ (\d{8}\.\d{6}) /g)].map((m) => m[1]);
