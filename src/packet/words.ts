@@ -11,15 +11,14 @@ export interface PressWords {
   endMark: string;
   contacts: string;
   contents: string;
-  page: string;
 }
 
 const WORDS: Record<string, PressWords> = {
-  en: { embargoed: (w) => `EMBARGOED UNTIL ${w}`, notesToEditors: "Notes to editors", endMark: "ENDS", contacts: "Media contacts", contents: "Contents", page: "Page" },
-  fr: { embargoed: (w) => `SOUS EMBARGO JUSQU’AU ${w}`, notesToEditors: "Notes aux rédactions", endMark: "FIN", contacts: "Contacts presse", contents: "Sommaire", page: "Page" },
-  "zh-Hant": { embargoed: (w) => `禁止發布，直至 ${w}`, notesToEditors: "編輯備註", endMark: "完", contacts: "傳媒聯絡", contents: "目錄", page: "頁" },
-  "zh-Hans": { embargoed: (w) => `禁止发布，直至 ${w}`, notesToEditors: "编辑备注", endMark: "完", contacts: "媒体联络", contents: "目录", page: "页" },
-  ug: { embargoed: (w) => `${w} غىچە ئېلان قىلىشقا بولمايدۇ`, notesToEditors: "مۇھەررىرلەرگە ئىزاھات", endMark: "###", contacts: "ئاخبارات ئالاقىچىلىرى", contents: "مۇندەرىجە", page: "بەت" },
+  en: { embargoed: (w) => `EMBARGOED UNTIL ${w}`, notesToEditors: "Notes to editors", endMark: "ENDS", contacts: "Media contacts", contents: "Contents" },
+  fr: { embargoed: (w) => `SOUS EMBARGO JUSQU’AU ${w}`, notesToEditors: "Notes aux rédactions", endMark: "FIN", contacts: "Contacts presse", contents: "Sommaire" },
+  "zh-Hant": { embargoed: (w) => `禁止發布，直至 ${w}`, notesToEditors: "編輯備註", endMark: "完", contacts: "傳媒聯絡", contents: "目錄" },
+  "zh-Hans": { embargoed: (w) => `禁止发布，直至 ${w}`, notesToEditors: "编辑备注", endMark: "完", contacts: "媒体联络", contents: "目录" },
+  ug: { embargoed: (w) => `${w} غىچە ئېلان قىلىشقا بولمايدۇ`, notesToEditors: "مۇھەررىرلەرگە ئىزاھات", endMark: "###", contacts: "ئاخبارات ئالاقىچىلىرى", contents: "مۇندەرىجە" },
 };
 
 /** Traditional Chinese regions: a tag like `zh-HK` or `zh-TW` reads `zh-Hant`. */
