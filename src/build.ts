@@ -42,6 +42,8 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** A browser the caller started and closes (a packet prints its parts and itself in one). */
+  printer?: Printer;
 }
 
 export interface Written {
@@ -61,7 +63,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
   // the other core meanwhile.
-  const browser = formats.includes("pdf") ? new Printer({ timeout: options.timeout, log, timings: options.timings }) : undefined;
+  const kept = options.printer;
+  const browser = formats.includes("pdf") ? (kept ?? new Printer({ timeout: options.timeout, log, timings: options.timings })) : undefined;
   browser?.start();
   const written: Written[] = [];
   try {
@@ -76,7 +79,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.map((r) => r.file), written };
   } finally {
-    await timed(options.timings, "browser: close", async () => browser?.close());
+    if (!kept) await timed(options.timings, "browser: close", async () => browser?.close());
   }
 }
 

@@ -18,6 +18,7 @@ import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
+import { buildWithPackets, isPacketSource, parseBleed } from "./packet/index.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { ROOT } from "./paths.ts";
@@ -37,6 +38,8 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
                    the HTML and PDF (default: left out of every output, with a warning)
   --no-verify      skip reading the documents back to prove their notes agree
   --timings        print how long each stage took (parse, each format, the browser, checks)
+  --bleed size     a packet's PDF gets a TrimBox and a BleedBox this far out (e.g. 3mm)
+  --marks          a packet's PDF gets crop marks outside the trim
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir] [--lang tag]
@@ -95,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
       notes: { type: "string" },
       paper: { type: "string" },
       lang: { type: "string" },
+      bleed: { type: "string" },
+      marks: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -117,7 +122,11 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  const { files, written } = await build({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
+  // Packets (src/packet) are built there, the other sources with them, in one browser.
+  const bleed = values.bleed === undefined ? undefined : parseBleed(values.bleed);
+  if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
+  const run = sources.some(isPacketSource) ? (o: Parameters<typeof build>[0]) => buildWithPackets({ ...o, bleed, marks: values.marks }) : build;
+  const { files, written } = await run({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);

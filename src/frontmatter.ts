@@ -11,6 +11,8 @@ import { LineCounter, parseDocument } from "yaml";
 import { fail, info, warn } from "./messages.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
+import { type PacketMatter, PRESS_KEYS, type PressMatter, readPacketMatter, readPressMatter } from "./packet/matter.ts";
+import { pressWords } from "./packet/words.ts";
 
 export interface FrontMatter {
   /** The headline. */
@@ -48,6 +50,10 @@ export interface FrontMatter {
   dir?: "ltr" | "rtl";
   /** Where `lang` is written, for messages about the language. */
   langPlace?: { line: number; column: number };
+  /** A press release's `embargo`, `dateline` and `contacts` (src/packet). */
+  press?: PressMatter;
+  /** A packet's `packet:` (src/packet). */
+  packet?: PacketMatter;
 }
 
 /** Paper sizes, as CSS `@page { size }` keywords. */
@@ -57,6 +63,7 @@ export type Paper = (typeof PAPERS)[number];
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
   "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
+  ...PRESS_KEYS,
 ]);
 
 /** The language of a source that names none and is built without `--lang`. */
@@ -162,6 +169,11 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     let node = doc.contents as any;
     let pair: any;
     for (const part of key.split(".")) {
+      if (/^\d+$/.test(part) && Array.isArray(node?.items) && !node.items[0]?.key) {
+        node = node.items[Number(part)];
+        pair = { key: node };
+        continue;
+      }
       pair = node?.items?.find((item: any) => item?.key?.value === part);
       node = pair?.value;
     }
@@ -335,8 +347,15 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
   if (rawDir === "rtl" || rawDir === "ltr") dir = rawDir;
   else if (rawDir !== undefined) fail(file, `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${rawDir}\``, keyPlace("dir"), "front-matter-type");
 
+  // Press releases and packets (src/packet): their keys, at their places in the front matter.
+  const nodePlace = (path: (string | number)[]) => read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
+  const press = readPressMatter(map, file, nodePlace);
+  const packet = readPacketMatter(map, file, nodePlace);
+
   if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
   return {
+    press,
+    packet,
     title,
     shortTitle: text("short-title") ?? title,
     subtitle: text("subtitle"),
@@ -347,7 +366,7 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     description: text("description"),
     subject: text("subject"),
     keywords,
-    notesHeading: text("notes-heading"),
+    notesHeading: text("notes-heading") ?? (press ? pressWords(lang).notesToEditors : undefined),
     notes,
     paper,
     signatoriesHeading,

@@ -13,6 +13,7 @@ import { fail, hasErrors } from "./messages.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
+import { addPressMatter } from "./packet/press.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
 declare module "mdast" {
@@ -91,6 +92,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
     meta.notes = "endnotes";
   }
   if (!meta || !language || hasErrors(file)) return undefined;
+  addPressMatter(tree, meta); // a press release's embargo, dateline, end mark and contacts
   return { file, tree, meta, notes, language };
 }
 

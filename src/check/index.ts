@@ -7,6 +7,7 @@ import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 import { linkRules } from "./rules/links.ts";
 import { noteRules } from "./rules/notes.ts";
+import { packetRules, pressRules } from "./rules/press.ts";
 import { signatoryRules } from "./rules/signatories.ts";
 import { typographyRules } from "./rules/typography.ts";
 import { walk } from "./text.ts";
@@ -22,7 +23,7 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-export const RULES: Rule[] = [...noteRules, ...signatoryRules, ...typographyRules, ...linkRules];
+export const RULES: Rule[] = [...noteRules, ...signatoryRules, ...typographyRules, ...linkRules, ...pressRules, ...packetRules];
 
 /** Rule ids reported by parsing itself (front matter and the numbering pass). */
 export const PARSE_RULES = [

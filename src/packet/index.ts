@@ -1,0 +1,313 @@
+/**
+ * Press packets (issue 19): a Markdown source whose front matter has `packet:` becomes
+ * `<name>.pdf` (cover, contents, then each part set as its own edition, page numbers running
+ * through, each part on a right-hand page with `duplex`), `<name>.booklet.pdf` with
+ * `imposition: booklet`, and `<name>.zip`, the journalists' kit. One browser for the build.
+ *
+ * Each part is built by the normal pipeline (src/build.ts) into a temporary folder, with its
+ * own proof; then printed once more with the packet's page numbers (its HTML, unchanged but for
+ * a `counter-reset` of the page counter and a foot without "/ N"), and the pieces are put
+ * together with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
+ * disagreement nothing of the packet is written.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Element, ElementContent } from "hast";
+import { h } from "hastscript";
+import type { RootContent } from "mdast";
+import { PDFDocument } from "pdf-lib";
+import { VFile } from "vfile";
+import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
+import type { FrontMatter } from "../frontmatter.ts";
+import { compileHtml } from "../html/index.ts";
+import { type Letter, parseLetter, readSource } from "../letter.ts";
+import { fail, hasErrors } from "../messages.ts";
+import { buildDate } from "../pdf/index.ts";
+import { Printer } from "../pdf/printer.ts";
+import { stageFile } from "../write.ts";
+import { makeKit, type KitFile } from "./kit.ts";
+import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
+import { type PartLayout, proveLayout, readPages } from "./proof.ts";
+import { isRtl, pressWords } from "./words.ts";
+
+export interface PacketOptions extends BuildOptions {
+  /** `--bleed`: TrimBox and BleedBox on every page of the packet, this far out (pt). */
+  bleed?: number;
+  /** `--marks`: crop marks outside the trim (and the bleed). */
+  marks?: boolean;
+}
+
+/** Whether a source is a packet: its YAML front matter has a top-level `packet:` key. */
+export function isPacketSource(path: string): boolean {
+  let head = "";
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, "r");
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      head = buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // the build reports an unreadable source
+  }
+  const matter = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(\r?\n|$)/.exec(head);
+  return !!matter && /^packet[ \t]*:/m.test(matter[1]);
+}
+
+/** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
+const outputName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "").replace(/\.packet$/i, "");
+const partName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "");
+
+/** A build whose sources may include packets: the other sources are built as usual, all with one browser. */
+export async function buildWithPackets(options: PacketOptions): Promise<BuildResult> {
+  const packets = options.sources.filter(isPacketSource);
+  const others = options.sources.filter((s) => !packets.includes(s));
+  const printer = new Printer({ timeout: options.timeout, log: options.log, timings: options.timings });
+  printer.start(); // a packet always prints: the browser starts while the sources are read
+  try {
+    const result: BuildResult = others.length ? await build({ ...options, sources: others, printer }) : { files: [], written: [] };
+    for (const packet of packets) {
+      const built = await buildPacket(packet, options, printer);
+      result.files.push(...built.files);
+      result.written.push(...built.written);
+    }
+    return result;
+  } finally {
+    await printer.close();
+  }
+}
+
+interface Part {
+  source: string;
+  name: string;
+  letter: Letter;
+  edition: Uint8Array;
+  pages: number;
+}
+
+async function buildPacket(source: string, options: PacketOptions, printer: Printer): Promise<BuildResult> {
+  const log = options.log ?? (() => undefined);
+  let file: VFile;
+  try {
+    file = await readSource(source);
+  } catch (error) {
+    file = new VFile({ path: source });
+    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { files: [file], written: [] };
+  }
+  const packet = parseLetter(file, { allowHtml: options.allowHtml });
+  const matter = packet?.meta.packet;
+  if (!packet || !matter) return { files: [file], written: [] };
+  if (options.paper) packet.meta.paper = options.paper;
+
+  // The parts: each must exist, be no packet itself, and have a name of its own in the kit.
+  const sources = matter.parts.map((part) => resolve(dirname(source), part.path));
+  const names = new Set<string>();
+  matter.parts.forEach((part, i) => {
+    if (!existsSync(sources[i])) fail(file, `Packet part \`${part.path}\` not found (looked for ${sources[i]})`, part.place, "packet-part-missing");
+    else if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
+    names.add(partName(sources[i]));
+  });
+  if (hasErrors(file)) return { files: [file], written: [] };
+
+  const temp = await mkdtemp(join(tmpdir(), "broadside-packet-"));
+  try {
+    // 1. Each part as its own edition (HTML, PDF, DOCX), proved as any build is.
+    log(`  ${basename(source)}: building its ${sources.length} parts`);
+    const editions = await build({ ...options, sources, outDir: temp, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
+    const failed = editions.files.filter(hasErrors);
+    if (failed.length) {
+      for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
+      return { files: [file, ...editions.files], written: [] };
+    }
+    const parts: Part[] = [];
+    for (const partSource of sources) {
+      const name = partName(partSource);
+      const letter = parseLetter(await readSource(partSource), { allowHtml: options.allowHtml })!;
+      if (options.notes) letter.meta.notes = options.notes;
+      if (options.paper) letter.meta.paper = options.paper;
+      const edition = new Uint8Array(await readFile(join(temp, `${name}.pdf`)));
+      parts.push({ source: partSource, name, letter, edition, pages: (await PDFDocument.load(edition)).getPageCount() });
+    }
+
+    // 2. Where everything goes, then the front pages and the parts printed for the packet.
+    const date = buildDate();
+    let frontPages = 2; // cover and one page of contents, until printed
+    let front: Uint8Array;
+    let plan: Plan;
+    for (;;) {
+      plan = planPages(frontPages, parts.map((p) => p.pages), matter.duplex);
+      front = await printer.print(frontHtml(await compileHtml(withCover(packet, parts, plan), { templatesDir: options.templatesDir }).then((r) => r.html)), packet.meta, source, { label: `${outputName(source)} cover` });
+      const printed = (await PDFDocument.load(front)).getPageCount();
+      if (printed === frontPages) break;
+      if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
+      frontPages = printed;
+    }
+    const printedParts = await Promise.all(
+      parts.map(async (part, i) => printer.print(numbered(await readFile(join(temp, `${part.name}.html`), "utf8"), plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
+    );
+
+    // 3. Put together, with an outline entry per part and its headings.
+    const frontDoc = await PDFDocument.load(front);
+    const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
+    partDocs.forEach((doc, i) => {
+      if (doc.getPageCount() !== parts[i].pages) throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+    });
+    const size = frontDoc.getPage(0).getSize();
+    const pieces: Piece[] = [];
+    pieces.push({ kind: "pages", from: frontDoc, indices: [0] });
+    for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
+    pieces.push({ kind: "pages", from: frontDoc, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
+    plan.blanksBefore.forEach((blanks, i) => {
+      for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
+      pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
+    });
+    const { doc } = await assemble(pieces, [size.width, size.height], packet.meta.lang);
+    const outline: OutlineEntry[] = parts.map((part, i) => ({
+      title: part.letter.meta.title,
+      page: plan.starts[i] - 1,
+      kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
+        return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
+      }),
+    }));
+    writeOutline(doc, outline);
+    setFacts(doc, packet.meta.title, packet.meta.lang, date);
+    if (packet.meta.author) doc.setAuthor(packet.meta.author);
+    const unmarked = await doc.save();
+
+    // 4. The proof: read the packet back and compare it with the editions.
+    const readings = readPages(unmarked, size.width);
+    const layouts: PartLayout[] = parts.map((part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: readPages(part.edition, size.width) }));
+    const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
+    for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+    if (hasErrors(file)) return { files: [file], written: [] };
+
+    // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
+    let packetPdf = unmarked;
+    if (options.bleed !== undefined || options.marks) {
+      for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
+      packetPdf = await doc.save();
+    }
+    const name = outputName(source);
+    const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
+    if (matter.imposition === "booklet") {
+      outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(unmarked), packet.meta.paper ?? "a4", { title: packet.meta.title, lang: packet.meta.lang, date }) });
+    }
+    const kit: KitFile[] = [];
+    for (const part of parts) {
+      for (const format of ["pdf", "docx", "html"] as const) {
+        kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: new Uint8Array(await readFile(join(temp, `${part.name}.${format}`))) });
+      }
+    }
+    kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });
+    outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
+
+    const staged = [];
+    try {
+      for (const output of outputs) staged.push(await stageFile(output.path, output.data));
+      for (const s of staged) await s.commit();
+    } catch (error) {
+      await Promise.all(staged.map((s) => s.discard()));
+      throw error;
+    }
+    const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
+    for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
+    log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
+    return { files: [file, ...editions.files], written };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+interface Plan {
+  /** 1-based first page of each part. */
+  starts: number[];
+  blanksAfterCover: number;
+  /** Blank pages before each part. */
+  blanksBefore: number[];
+  /** 0-based indices of every blank page. */
+  blanks: number[];
+}
+
+/** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
+export function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
+  const blanks: number[] = [];
+  let next = 1; // the next page's 1-based number
+  next++; // the cover
+  const blanksAfterCover = duplex ? 1 : 0;
+  if (duplex) blanks.push(next++ - 1);
+  next += frontPages - 1; // the contents
+  const starts: number[] = [];
+  const blanksBefore: number[] = [];
+  for (const pages of partPages) {
+    let added = 0;
+    if (duplex && next % 2 === 0) {
+      blanks.push(next++ - 1);
+      added++;
+    }
+    blanksBefore.push(added);
+    starts.push(next);
+    next += pages;
+  }
+  return { starts, blanksAfterCover, blanksBefore, blanks };
+}
+
+/** A part's own HTML, its pages numbered from `start` on, the number alone in the foot. */
+function numbered(html: string, start: number): string {
+  const style = `<style media="print">html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}</style>`;
+  return html.replace("</head>", `${style}</head>`);
+}
+
+/** The cover and contents pages carry no running head and no number. */
+function frontHtml(html: string): string {
+  const style = `<style media="print">@page{@top-center{content:none}@bottom-center{content:none}}
+.packet-cover{min-height:1pt;margin:0;padding:0;border:0;color:inherit}.packet-event{font-size:14pt;margin:0 0 6pt}.packet-facts{margin:0 0 24pt;color:#333}
+.packet-contact{margin-top:30mm;font-size:9.5pt}.packet-contents{break-before:page}
+.packet-contents table{width:100%;border-collapse:collapse}.packet-contents td{padding:4pt 0;vertical-align:top}
+.packet-contents td.page{text-align:right;width:16%;font-variant-numeric:tabular-nums}</style>`;
+  return html.replace("</head>", `${style}</head>`);
+}
+
+/** The packet's own letter, its body the cover text, with the cover facts and the contents added. */
+function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
+  const { meta } = packet;
+  const words = pressWords(meta.lang);
+  const node = (hName: string, className: string, hChildren: ElementContent[]): RootContent =>
+    ({ type: "paragraph", children: [], data: { hName, hProperties: { className: [className] }, hChildren } }) as RootContent;
+  const text = (value: string): ElementContent => ({ type: "text", value });
+  const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
+  const before: RootContent[] = [];
+  const event = meta.packet?.event ?? meta.subtitle;
+  if (event) before.push(node("p", "packet-event", [text(event)]));
+  if (facts.length) before.push(node("p", "packet-facts", [text(facts.join(" · "))]));
+  const after: RootContent[] = [];
+  const contacts = meta.press?.contacts ?? [];
+  if (contacts.length) {
+    after.push(node("div", "packet-contact", [h("p", [h("strong", words.contacts)]), ...contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")))]));
+  }
+  const rows: Element[] = parts.map((part, i) => {
+    const { lang, title } = part.letter.meta;
+    return h("tr", [h("td", { lang, dir: isRtl(lang) ? "rtl" : "ltr" }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
+  });
+  after.push(node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
+  // The cover in one block, so that the contents' forced page break has a block before it.
+  const contents = after.pop()!;
+  const body = packet.tree.children.filter((n) => n.type !== "yaml");
+  const cover = { type: "blockquote", data: { hName: "div", hProperties: { className: ["packet-cover"] } }, children: [...before, ...body, ...after] } as RootContent;
+  const tree = { ...packet.tree, children: [cover, contents] };
+  const meta2: FrontMatter = { ...meta, press: undefined };
+  return { ...packet, tree, meta: meta2 };
+}
+
+/** `--bleed 3mm` → points; null when it is not a length. */
+export function parseBleed(value: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$/i.exec(value);
+  if (!m) return null;
+  const unit = { mm: 72 / 25.4, cm: 720 / 25.4, in: 72, pt: 1 }[(m[2] ?? "mm").toLowerCase() as "mm"];
+  return Number(m[1]) * unit;
+}

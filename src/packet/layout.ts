@@ -1,0 +1,298 @@
+/**
+ * Page assembly with pdf-lib: the front pages, the blank pages that make each part start on a
+ * right-hand page, the parts as printed, one outline entry per part with its headings, and the
+ * booklet imposition and print-shop boxes and marks.
+ */
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, rgb } from "pdf-lib";
+
+export const MM = 72 / 25.4;
+
+/** A run of pages in the packet: printed pages from a document, or blank pages. */
+export type Piece = { kind: "pages"; from: PDFDocument; indices: number[] } | { kind: "blank" };
+
+export interface OutlineEntry {
+  title: string;
+  /** Page index in the packet. */
+  page: number;
+  /** Where on the page (PDF points); undefined: the top. */
+  x?: number;
+  y?: number;
+  kids: OutlineEntry[];
+}
+
+/** The headings a Chromium PDF's outline lists, as entries on its own page indices (below its title's entry). */
+export function readOutline(doc: PDFDocument): OutlineEntry[] {
+  const pageIndex = new Map(doc.getPages().map((page, i) => [page.ref.toString(), i]));
+  const outlines = doc.catalog.lookupMaybe(PDFName.of("Outlines"), PDFDict);
+  const read = (first: PDFDict | undefined): OutlineEntry[] => {
+    const entries: OutlineEntry[] = [];
+    for (let item = first, guard = 0; item && guard < 10_000; item = item.lookupMaybe(PDFName.of("Next"), PDFDict), guard++) {
+      const title = item.lookupMaybe(PDFName.of("Title"), PDFString, PDFHexString)?.decodeText() ?? "";
+      const dest = item.lookupMaybe(PDFName.of("Dest"), PDFArray);
+      const target = dest?.get(0);
+      const page = target instanceof PDFRef ? pageIndex.get(target.toString()) : undefined;
+      const num = (i: number) => {
+        const v = dest?.lookup(i);
+        return v instanceof PDFNumber ? v.asNumber() : undefined;
+      };
+      entries.push({ title, page: page ?? 0, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
+    }
+    return entries;
+  };
+  const top = read(outlines?.lookupMaybe(PDFName.of("First"), PDFDict));
+  // Chromium's outline is the document's title with its headings below it.
+  return top.length === 1 ? top[0].kids : top;
+}
+
+/** Replace the document's outline with these entries (pages are indices into `doc`). */
+export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
+  const context = doc.context;
+  const pages = doc.getPages();
+  const rootRef = context.nextRef();
+  const write = (list: OutlineEntry[], parent: PDFRef): { first?: PDFRef; last?: PDFRef; count: number } => {
+    const refs = list.map(() => context.nextRef());
+    let count = 0;
+    list.forEach((entry, i) => {
+      const dict = context.obj({}) as PDFDict;
+      dict.set(PDFName.of("Title"), PDFHexString.fromText(entry.title));
+      dict.set(PDFName.of("Parent"), parent);
+      const page = pages[Math.min(entry.page, pages.length - 1)];
+      const top = page.getHeight();
+      dict.set(PDFName.of("Dest"), context.obj([page.ref, PDFName.of("XYZ"), entry.x ?? 0, entry.y ?? top, 0]));
+      if (i > 0) dict.set(PDFName.of("Prev"), refs[i - 1]);
+      if (i < list.length - 1) dict.set(PDFName.of("Next"), refs[i + 1]);
+      const kids = write(entry.kids, refs[i]);
+      if (kids.first && kids.last) {
+        dict.set(PDFName.of("First"), kids.first);
+        dict.set(PDFName.of("Last"), kids.last);
+        dict.set(PDFName.of("Count"), PDFNumber.of(kids.count));
+      }
+      context.assign(refs[i], dict);
+      count += 1 + kids.count;
+    });
+    return { first: refs[0], last: refs[refs.length - 1], count };
+  };
+  const { first, last, count } = write(entries, rootRef);
+  const root = context.obj({ Type: "Outlines" }) as PDFDict;
+  if (first && last) {
+    root.set(PDFName.of("First"), first);
+    root.set(PDFName.of("Last"), last);
+    root.set(PDFName.of("Count"), PDFNumber.of(count));
+  }
+  context.assign(rootRef, root);
+  doc.catalog.set(PDFName.of("Outlines"), rootRef);
+  doc.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
+}
+
+/** Sheets for `--paper`: A4 or Letter, landscape, each holding two pages side by side. */
+const SHEETS = { a4: [297 * MM, 210 * MM], letter: [792, 612] } as const;
+
+/**
+ * Saddle-stitch order for `count` pages (a multiple of 4): for each sheet, its front (left,
+ * right) then its back, as 1-based page numbers. Sheet k's front carries the last and the
+ * first pages still open, its back the next two inward.
+ */
+export function saddleOrder(count: number): [number, number][] {
+  const sides: [number, number][] = [];
+  for (let k = 0; k < count / 4; k++) {
+    sides.push([count - 2 * k, 2 * k + 1]);
+    sides.push([2 * k + 2, count - 2 * k - 1]);
+  }
+  return sides;
+}
+
+/**
+ * The packet as an A5 (or half-letter) booklet on A4 (or Letter) landscape sheets: each page
+ * scaled into half a sheet, in saddle-stitch order, the page count padded to a multiple of four
+ * with blank pages before the back cover.
+ */
+export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter", facts: { title: string; lang: string; date: Date }): Promise<Uint8Array> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  const pages = packet.getPages();
+  // A blank page (no content stream) is left empty on its sheet: pdf-lib cannot embed it.
+  const embedded = await Promise.all(pages.map((page) => (page.node.Contents() ? out.embedPage(page) : undefined)));
+  const n = pages.length;
+  const padded = Math.ceil(n / 4) * 4;
+  // Logical page p (1-based) → the packet page printed there, or blank.
+  const at = (p: number) => (p === padded ? n - 1 : p < n ? p - 1 : undefined);
+  const [width, height] = SHEETS[paper];
+  const half = width / 2;
+  for (const side of saddleOrder(padded)) {
+    const sheet = out.addPage([width, height]);
+    side.forEach((p, slot) => {
+      const index = at(p);
+      if (index === undefined) return;
+      const page = embedded[index];
+      if (!page) return;
+      const scale = Math.min(half / page.width, height / page.height);
+      const w = page.width * scale;
+      const h = page.height * scale;
+      sheet.drawPage(page, { x: slot * half + (half - w) / 2, y: (height - h) / 2, width: w, height: h });
+    });
+  }
+  setFacts(out, facts.title, facts.lang, facts.date);
+  return out.save();
+}
+
+/** Document facts, with the build date so that rebuilds are the same bytes. */
+export function setFacts(doc: PDFDocument, title: string, lang: string | undefined, date: Date): void {
+  doc.setTitle(title, { showInWindowTitleBar: true });
+  if (lang) doc.setLanguage(lang);
+  doc.setCreator("broadside");
+  doc.setProducer("broadside (Chromium, pdf-lib)");
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+}
+
+/**
+ * Print-shop boxes: the page as printed is the TrimBox; the BleedBox is `bleed` beyond it; with
+ * `marks`, the sheet grows further and crop marks are drawn at the trim lines, outside the bleed.
+ */
+export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): void {
+  const { width, height } = page.getSize();
+  const gap = 2 * MM;
+  const length = 5 * MM;
+  const slug = marks ? bleed + gap + length : bleed;
+  page.setMediaBox(-slug, -slug, width + 2 * slug, height + 2 * slug);
+  page.setCropBox(-slug, -slug, width + 2 * slug, height + 2 * slug);
+  page.setBleedBox(-bleed, -bleed, width + 2 * bleed, height + 2 * bleed);
+  page.setTrimBox(0, 0, width, height);
+  if (!marks) return;
+  const line = (x1: number, y1: number, x2: number, y2: number) => page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.25, color: rgb(0, 0, 0) });
+  const near = bleed + gap;
+  for (const x of [0, width]) {
+    for (const y of [0, height]) {
+      const sx = x === 0 ? -1 : 1;
+      const sy = y === 0 ? -1 : 1;
+      line(x + sx * near, y, x + sx * (near + length), y); // horizontal mark on the trim line
+      line(x, y + sy * near, x, y + sy * (near + length)); // vertical mark
+    }
+  }
+}
+
+/**
+ * Copy the pieces, in order, into a new document; returns it and where each piece starts.
+ * The pages keep their tags: each source's structure tree is copied with the same copier as its
+ * pages (so its page and annotation references land on the copies), its keys in the parent tree
+ * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
+ * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
+ * are made explicit first: the names repeat from part to part ("note-1").
+ */
+export async function assemble(pieces: Piece[], blankSize: [number, number], lang: string): Promise<{ doc: PDFDocument; starts: number[] }> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const context = doc.context;
+  const starts: number[] = [];
+  const sources = new Map<PDFDocument, { copier: PDFObjectCopier; offset: number }>();
+  let nextKey = 0;
+  const rootRef = context.nextRef();
+  const kids: PDFObject[] = [];
+  const nums: PDFObject[] = [];
+  for (const piece of pieces) {
+    starts.push(doc.getPageCount());
+    if (piece.kind === "blank") {
+      doc.addPage(blankSize);
+      continue;
+    }
+    let source = sources.get(piece.from);
+    if (!source) {
+      explicitDestinations(piece.from);
+      source = { copier: PDFObjectCopier.for(piece.from.context, context), offset: nextKey };
+      sources.set(piece.from, source);
+      nextKey += parentTreeEntries(piece.from).reduce((max, [key]) => Math.max(max, key + 1), 0);
+    }
+    for (const index of piece.indices) {
+      const ref = source.copier.copy(piece.from.getPage(index).ref) as PDFRef;
+      const leaf = context.lookup(ref) as PDFPageLeaf;
+      shiftKey(leaf, "StructParents", source.offset);
+      for (const annot of leaf.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
+        const dict = context.lookup(annot);
+        if (dict instanceof PDFDict) shiftKey(dict, "StructParent", source.offset);
+      }
+      doc.addPage(PDFPage.of(leaf, ref, doc));
+    }
+  }
+  // The structure trees, once every page is copied.
+  for (const [from, { copier, offset }] of sources) {
+    const root = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict);
+    if (!root) continue;
+    const top = root.lookup(PDFName.of("K"));
+    const tops = top instanceof PDFArray ? top.asArray() : top ? [root.get(PDFName.of("K"))!] : [];
+    for (const element of tops) {
+      const dict = from.context.lookup(element);
+      if (dict instanceof PDFDict) dict.delete(PDFName.of("P")); // not the old root: it is set to the new one below
+      const copied = copier.copy(element);
+      const copiedDict = context.lookup(copied);
+      if (copiedDict instanceof PDFDict) copiedDict.set(PDFName.of("P"), rootRef);
+      kids.push(copied);
+    }
+    for (const [key, value] of parentTreeEntries(from)) nums.push(PDFNumber.of(key + offset), copier.copy(value));
+  }
+  if (kids.length) {
+    const root = context.obj({ Type: "StructTreeRoot" }) as PDFDict;
+    root.set(PDFName.of("K"), context.obj(kids));
+    root.set(PDFName.of("ParentTree"), context.register(context.obj({ Nums: nums })));
+    root.set(PDFName.of("ParentTreeNextKey"), PDFNumber.of(nextKey));
+    context.assign(rootRef, root);
+    doc.catalog.set(PDFName.of("StructTreeRoot"), rootRef);
+    doc.catalog.set(PDFName.of("MarkInfo"), context.obj({ Marked: true }));
+  }
+  doc.setLanguage(lang);
+  return { doc, starts };
+}
+
+function shiftKey(dict: PDFDict, key: string, offset: number) {
+  const value = dict.lookup(PDFName.of(key));
+  if (value instanceof PDFNumber) dict.set(PDFName.of(key), PDFNumber.of(value.asNumber() + offset));
+}
+
+/** The parent tree's entries (a number tree: /Nums, or /Kids of such), flattened. */
+function parentTreeEntries(from: PDFDocument): [number, PDFObject][] {
+  const root = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict);
+  const entries: [number, PDFObject][] = [];
+  const visit = (node: PDFDict | undefined, depth: number) => {
+    if (!node || depth > 32) return;
+    const flat = node.lookupMaybe(PDFName.of("Nums"), PDFArray);
+    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
+      const key = flat.lookup(i);
+      if (key instanceof PDFNumber) entries.push([key.asNumber(), flat.get(i + 1)]);
+    }
+    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
+  };
+  visit(root?.lookupMaybe(PDFName.of("ParentTree"), PDFDict), 0);
+  return entries;
+}
+
+/** Replace each link's named destination by the explicit one it names (catalog /Dests or the /Names tree). */
+function explicitDestinations(from: PDFDocument): void {
+  const named = new Map<string, PDFObject>();
+  const dests = from.catalog.lookupMaybe(PDFName.of("Dests"), PDFDict);
+  for (const [key, value] of dests?.entries() ?? []) named.set(key.decodeText(), value);
+  const visit = (node: PDFDict | undefined, depth: number) => {
+    if (!node || depth > 32) return;
+    const flat = node.lookupMaybe(PDFName.of("Names"), PDFArray);
+    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
+      const key = flat.lookup(i);
+      if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), flat.get(i + 1));
+    }
+    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
+  };
+  visit(from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict), 0);
+  const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
+    const key = name instanceof PDFName ? name.decodeText() : name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
+    let target = key === undefined ? undefined : named.get(key);
+    if (target instanceof PDFRef) target = from.context.lookup(target);
+    if (target instanceof PDFDict) target = target.get(PDFName.of("D"));
+    return target;
+  };
+  for (const page of from.getPages()) {
+    for (const annot of page.node.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
+      const dict = from.context.lookup(annot);
+      if (!(dict instanceof PDFDict)) continue;
+      const dest = resolve(dict.lookup(PDFName.of("Dest")));
+      if (dest) dict.set(PDFName.of("Dest"), dest);
+      const action = dict.lookupMaybe(PDFName.of("A"), PDFDict);
+      const goTo = action && resolve(action.lookup(PDFName.of("D")));
+      if (action && goTo) action.set(PDFName.of("D"), goTo);
+    }
+  }
+}

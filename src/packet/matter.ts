@@ -1,0 +1,162 @@
+/**
+ * The front matter of press releases (`embargo`, `dateline`, `contacts`) and of packets
+ * (`packet:`), read from the mapping src/frontmatter.ts parsed. Every problem is a message at
+ * its place in the front matter.
+ */
+import type { Point } from "unist";
+import type { VFile } from "vfile";
+import { fail, warn } from "../messages.ts";
+
+/** Where the value at a path of the front matter starts (e.g. `["packet", "parts", 2]`). */
+export type Placer = (path: (string | number)[]) => Point;
+
+export interface Contact {
+  name: string;
+  role?: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface Embargo {
+  /** As written. */
+  text: string;
+  /** The wall-clock time written, as if it were UTC (for formatting). */
+  wall: Date;
+  /** Minutes east of UTC; undefined when no zone was written. */
+  offset?: number;
+  /** The moment, when a zone was written. */
+  instant?: Date;
+  place: Point;
+}
+
+export interface PressMatter {
+  embargo?: Embargo;
+  dateline?: string;
+  contacts: Contact[];
+}
+
+export interface PacketPart {
+  /** As written, relative to the packet file. */
+  path: string;
+  place: Point;
+}
+
+export interface PacketMatter {
+  parts: PacketPart[];
+  /** Each part starts on a right-hand (odd) page. */
+  duplex: boolean;
+  imposition?: "booklet";
+  /** The event the packet is for, on the cover (default: the subtitle). */
+  event?: string;
+  place: Point;
+}
+
+export const PRESS_KEYS = ["embargo", "dateline", "contacts", "packet"];
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+export function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
+  const m = DATE_TIME.exec(text.trim());
+  const wall = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
+  if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
+    fail(file, `Front matter \`embargo\` must be a date and time with its zone, like \`2026-06-15T10:00+02:00\`; not \`${text}\``, place, "front-matter-type");
+    return undefined;
+  }
+  let offset: number | undefined;
+  if (m[7]) {
+    const zone = m[7].toUpperCase();
+    if (zone === "Z") offset = 0;
+    else {
+      const digits = zone.slice(1).replace(":", "");
+      offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+    }
+  }
+  const instant = offset === undefined ? undefined : new Date(wall.getTime() - offset * 60_000);
+  return { text: text.trim(), wall, offset, instant, place };
+}
+
+/** "15 June 2026, 10:00 (UTC+02:00)" in the given language. */
+export function formatEmbargo(embargo: Embargo, lang: string): string {
+  let when: string;
+  try {
+    when = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(embargo.wall);
+  } catch {
+    when = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(embargo.wall);
+  }
+  if (embargo.offset === undefined) return when;
+  if (embargo.offset === 0) return `${when} (UTC)`;
+  const a = Math.abs(embargo.offset);
+  return `${when} (UTC${embargo.offset < 0 ? "−" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")})`;
+}
+
+const isText = (v: unknown): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number";
+
+export function readPressMatter(map: Record<string, unknown>, file: VFile, at: Placer): PressMatter | undefined {
+  const { embargo, dateline, contacts } = map;
+  if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
+  const press: PressMatter = { contacts: [] };
+  if (embargo !== undefined && embargo !== null) {
+    if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
+    else fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
+  }
+  if (dateline !== undefined && dateline !== null) {
+    if (isText(dateline)) press.dateline = String(dateline).trim();
+    else fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
+  }
+  press.contacts = readContacts(contacts, file, at);
+  return press;
+}
+
+export function readContacts(contacts: unknown, file: VFile, at: Placer): Contact[] {
+  if (contacts === undefined || contacts === null) return [];
+  const list = Array.isArray(contacts) ? contacts : [contacts];
+  const found: Contact[] = [];
+  list.forEach((item, i) => {
+    const path = Array.isArray(contacts) ? ["contacts", i] : ["contacts"];
+    if (item === null || typeof item !== "object" || Array.isArray(item) || !isText((item as Record<string, unknown>).name)) {
+      fail(file, "Each of the front matter's `contacts` is a mapping with at least `name` (and `role`, `phone`, `email`)", at(path), "front-matter-type");
+      return;
+    }
+    const { name, role, phone, email, ...rest } = item as Record<string, unknown>;
+    for (const key of Object.keys(rest)) warn(file, `Unknown key \`${key}\` in a contact; known keys: name, role, phone, email`, at([...path, key]), "front-matter-unknown-key");
+    const text = (v: unknown) => (isText(v) ? String(v).trim() : undefined);
+    found.push({ name: String(name).trim(), role: text(role), phone: text(phone), email: text(email) });
+  });
+  return found;
+}
+
+export function readPacketMatter(map: Record<string, unknown>, file: VFile, at: Placer): PacketMatter | undefined {
+  const packet = map.packet;
+  if (packet === undefined) return undefined;
+  if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {
+    fail(file, "Front matter `packet` must be a mapping with `parts`, e.g. `packet: { parts: [press-release.md, letter.md] }`", at(["packet"]), "front-matter-type");
+    return undefined;
+  }
+  const { parts, duplex, imposition, event, ...rest } = packet as Record<string, unknown>;
+  for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`packet.${key}\`; known keys: parts, duplex, imposition, event`, at(["packet", key]), "front-matter-unknown-key");
+  let ok = true;
+  if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p) => typeof p === "string" && p.trim() !== "")) {
+    fail(file, "Front matter `packet.parts` must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`", at(parts === undefined ? ["packet"] : ["packet", "parts"]), "front-matter-type");
+    ok = false;
+  }
+  if (duplex !== undefined && typeof duplex !== "boolean") {
+    fail(file, "Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`", at(["packet", "duplex"]), "front-matter-type");
+    ok = false;
+  }
+  if (imposition !== undefined && imposition !== "booklet") {
+    fail(file, `Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``, at(["packet", "imposition"]), "front-matter-type");
+    ok = false;
+  }
+  if (event !== undefined && !isText(event)) {
+    fail(file, "Front matter `packet.event` must be text", at(["packet", "event"]), "front-matter-type");
+    ok = false;
+  }
+  if (!ok) return undefined;
+  return {
+    parts: (parts as string[]).map((path, i) => ({ path: path.trim(), place: at(["packet", "parts", i]) })),
+    duplex: duplex === undefined ? true : duplex === true,
+    imposition: imposition as "booklet" | undefined,
+    event: isText(event) ? String(event).trim() : undefined,
+    place: at(["packet"]),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * A press release is a letter whose front matter has `embargo`, `dateline` or `contacts`: its
+ * tree gets the embargo line at the top, the dateline at the start of the first paragraph, the
+ * end mark after the body and the media contacts after that, as ordinary Markdown nodes, so
+ * that the HTML, PDF and DOCX compilers print them like any other text. Its notes are headed
+ * "Notes to editors" (src/frontmatter.ts) and numbered as everywhere.
+ */
+import type { BlockContent, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
+import type { FrontMatter } from "../frontmatter.ts";
+import { formatEmbargo } from "./matter.ts";
+import { pressWords } from "./words.ts";
+
+const text = (value: string): PhrasingContent => ({ type: "text", value });
+const classed = (className: string) => ({ hProperties: { className: [className] } });
+
+export function addPressMatter(tree: Root, meta: FrontMatter): void {
+  const press = meta.press;
+  if (!press || meta.packet) return; // a packet's contacts go on its cover (src/packet)
+  const words = pressWords(meta.lang);
+  const body = tree.children;
+  // Footnote definitions (and the front matter) stay where they are: what is added goes around the text.
+  const isText = (node: RootContent) => node.type !== "yaml" && node.type !== "footnoteDefinition" && node.type !== "definition";
+  const first = body.findIndex(isText);
+  let last = -1;
+  body.forEach((node, i) => {
+    if (isText(node)) last = i;
+  });
+
+  const after: RootContent[] = [{ type: "paragraph", data: classed("end-mark"), children: [text(words.endMark)] }];
+  if (press.contacts.length) {
+    after.push({ type: "heading", depth: 2, data: classed("contacts-heading"), children: [text(words.contacts)] });
+    after.push({
+      type: "list",
+      ordered: false,
+      spread: false,
+      data: classed("contacts"),
+      children: press.contacts.map((c) => ({
+        type: "listItem",
+        spread: false,
+        children: [{ type: "paragraph", children: [{ type: "strong", children: [text(c.name)] }, ...[c.role, c.phone, c.email].filter((v): v is string => !!v).map((v) => text(`, ${v}`))] } as BlockContent],
+      })),
+    });
+  }
+  body.splice(last + 1, 0, ...after);
+
+  // A copy of the paragraph: the parsed nodes may be shared with a kept parse (npm run dev).
+  const at = body.findIndex((node) => node.type === "paragraph" && !node.data?.hProperties);
+  const paragraph = body[at] as Paragraph | undefined;
+  if (press.dateline && paragraph) body[at] = { ...paragraph, children: [{ type: "strong", children: [text(press.dateline)] }, text(" — "), ...paragraph.children] };
+  if (press.embargo) {
+    body.splice(first < 0 ? body.length : first, 0, { type: "paragraph", data: classed("embargo"), children: [{ type: "strong", children: [text(words.embargoed(formatEmbargo(press.embargo, meta.lang)))] }] });
+  }
+}
