@@ -45,6 +45,7 @@ import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { noteRefField } from "./fields.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
+import { slotFonts } from "./fonts.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -258,14 +259,28 @@ const WORD_REGION: Record<string, string> = {
 };
 const EAST_ASIAN = /^(zh|ja|ko)\b/i;
 const RIGHT_TO_LEFT = /^(ar|fa|he|ug|ur|ps|yi)\b/i;
+/** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
+const COMPLEX_SCRIPT = /^(bo|dz|mn-Mong)\b/i;
+
+/** Word's tags: Chinese by region (zh-Hant-HK → zh-HK), traditional Mongolian with its region. */
+function wordTag(lang: string): string {
+  const [language, ...rest] = lang.split("-");
+  if (language.toLowerCase() === "zh") {
+    const region = rest.find((part) => /^[A-Z]{2}$/i.test(part))?.toUpperCase();
+    const script = rest.find((part) => /^[A-Z][a-z]{3}$/i.test(part))?.toLowerCase();
+    return `zh-${region ?? (script === "hant" ? "TW" : "CN")}`;
+  }
+  if (lang.toLowerCase() === "mn-mong") return "mn-Mong-CN";
+  return lang;
+}
 
 export function wordLanguage(lang: string) {
-  const value = /-/.test(lang) ? (lang === "zh-Hans" ? "zh-CN" : lang === "zh-Hant" ? "zh-TW" : lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
+  const value = /-/.test(lang) ? wordTag(lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
   return {
     value,
     // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
     eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
-    bidi: RIGHT_TO_LEFT.test(lang) ? value : "ar-SA",
+    bidi: RIGHT_TO_LEFT.test(lang) || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
   };
 }
 
@@ -367,7 +382,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: stylesWithLanguage(reference.styles, language),
+    externalStyles: stylesWithLanguage(reference.styles, language, slotFonts(options.templatesDir, meta.lang)),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
