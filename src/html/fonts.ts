@@ -200,12 +200,27 @@ export function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string)
   for (const [key, text] of usage) {
     const [style, weight] = key.split(" ");
     const chars = new Set(Array.from(key === "normal 400" ? text + FURNITURE : text));
+    const points = [...chars].map((char) => char.codePointAt(0)!);
+    // Slices overlap: of the faces that have a character, the one with most of the text's
+    // characters draws it, so that a script's letters, and the marks between them that shape
+    // them (U+202F, U+180E in Mongolian), come from one font file.
+    const share = new Map<Face, number>();
+    const score = (face: Face) => {
+      let n = share.get(face);
+      if (n === undefined) {
+        const has = characters(face.file);
+        n = points.filter((p) => has.has(p)).length;
+        share.set(face, n);
+      }
+      return n;
+    };
     for (const char of chars) {
       const point = char.codePointAt(0)!;
       let face: Face | undefined;
       for (const family of stack.families) {
         if (family === stack.primary && LATIN_FACE.test(char)) continue;
-        face = facesFor(family, style, weight).find((f) => f.ranges.some(([from, to]) => point >= from && point <= to) && characters(f.file).has(point));
+        const candidates = facesFor(family, style, weight).filter((f) => f.ranges.some(([from, to]) => point >= from && point <= to) && characters(f.file).has(point));
+        face = candidates.sort((a, b) => score(b) - score(a))[0];
         if (face) break;
       }
       if (face) picked.set(face, [...(picked.get(face) ?? []), point]);
@@ -239,6 +254,6 @@ export function warnMissingGlyphs(file: VFile, missing: string[]) {
     const offset = source.indexOf(char);
     const count = offset < 0 ? 0 : source.split(char).length - 1;
     const more = count > 1 ? ` (and ${count - 1} more time${count > 2 ? "s" : ""})` : "";
-    warn(file, `No shipped font draws “${char}” (${codePoint(char)})${more}: it would print as a box or in a font of the host; add a face for it to templates/fonts.json, or write another character`, offset < 0 ? undefined : place.toPoint(offset), "no-font-for-character");
+    warn(file, `No shipped font draws “${char}” (${codePoint(char)})${more}: it prints as an empty box; add a face for it to templates/fonts.json, or write another character`, offset < 0 ? undefined : place.toPoint(offset), "no-font-for-character");
   }
 }
