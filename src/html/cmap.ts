@@ -5,23 +5,14 @@
  * beside each `.woff2` (zlib tables, which Node reads without a WOFF2 decoder).
  */
 import { readFileSync } from "node:fs";
-import { inflateSync } from "node:zlib";
+import { woffTables } from "../woff.mjs";
 
 const cache = new Map<string, Set<number>>();
 
 function table(woff: Buffer, tag: string): Buffer {
-  if (woff.toString("latin1", 0, 4) !== "wOFF") throw new Error("not a WOFF file");
-  const count = woff.readUInt16BE(12);
-  for (let i = 0; i < count; i++) {
-    const at = 44 + i * 20;
-    if (woff.toString("latin1", at, at + 4) !== tag) continue;
-    const offset = woff.readUInt32BE(at + 4);
-    const compressed = woff.readUInt32BE(at + 8);
-    const original = woff.readUInt32BE(at + 12);
-    const data = woff.subarray(offset, offset + compressed);
-    return compressed < original ? inflateSync(data) : data;
-  }
-  throw new Error(`no ${tag} table`);
+  const found = woffTables(woff).tables.get(tag);
+  if (!found) throw new Error(`no ${tag} table`);
+  return found.data;
 }
 
 function readCmap(cmap: Buffer): Set<number> {

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { printerEnvironment } from "./fontconfig.mjs";
 
 /**
  * Puppeteer 24's default arguments for headless Chromium (`puppeteer.defaultArgs()`), less the
@@ -131,6 +132,7 @@ export function spawnChromium(executablePath) {
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 2 });
   const child = spawn(executablePath, [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, "--remote-debugging-pipe", "about:blank"], {
     detached: true, // its own process group: killed with every process it started
+    env: { ...process.env, ...printerEnvironment() }, // no host fonts (src/pdf/fontconfig.mjs)
     stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
   });
   let stderr = "";
