@@ -207,7 +207,14 @@ describe("the .docx", () => {
         lang: attr(xml, "lang", "val"), eastAsiaLang: attr(xml, "lang", "eastAsia"), bidi: attr(xml, "lang", "bidi"),
       }, lang).toEqual({ ascii: "Noto Serif", eastAsia: want.eastAsia, cs: want.cs, lang: want.lang, eastAsiaLang: want.eastAsiaLang, bidi: want.bidi });
       // Every style that names the template's faces names the edition's.
-      expect(styles(lang)).not.toMatch(lang === "zh-CN" || lang === "ug" || lang === "bo" || lang === "mn-Mong" ? /w:cs="Noto Serif"/ : /w:eastAsia="Noto Serif SC"|w:cs="Noto Serif"/);
+      const faces = new Set([...styles(lang).matchAll(/w:(eastAsia|cs)="(Noto [^"]*)"/g)].map(([, slot, face]) => `${slot} ${face}`));
+      expect([...faces].sort(), lang).toEqual([`cs ${want.cs}`, `eastAsia ${want.eastAsia}`]);
     }
+  });
+
+  it("breaks Chinese and Japanese lines by Word's strict rules, as the HTML's line-break: strict", () => {
+    const settings = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/settings.xml"]);
+    for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(settings(lang), lang).toContain("<w:strictFirstAndLastChars/>");
+    expect(settings("fr")).not.toContain("strictFirstAndLastChars");
   });
 });

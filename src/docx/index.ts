@@ -399,5 +399,6 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
     date: buildDate(),
     language: meta.lang,
+    strictLineBreaks: EAST_ASIAN.test(meta.lang),
   });
 }

@@ -18,6 +18,8 @@ export interface Finish {
   placeholders: Record<string, string>;
   date: Date;
   language: string;
+  /** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */
+  strictLineBreaks?: boolean;
 }
 
 const xmlText = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -122,6 +124,13 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
 
   stableRelationshipIds(files);
   stableBookmarkIds(files);
+
+  if (finish.strictLineBreaks) {
+    // Its place in CT_Settings is before updateFields and compat.
+    const settings = text("word/settings.xml");
+    const at = settings.search(/<w:updateFields\b|<w:compat\b|<\/w:settings>/);
+    files["word/settings.xml"] = strToU8(`${settings.slice(0, at)}<w:strictFirstAndLastChars/>${settings.slice(at)}`);
+  }
 
   const stamp = finish.date.toISOString().replace(/\.\d{3}Z$/, "Z");
   let core = text("docProps/core.xml")
