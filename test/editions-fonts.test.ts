@@ -217,4 +217,11 @@ describe("the .docx", () => {
     for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(settings(lang), lang).toContain("<w:strictFirstAndLastChars/>");
     expect(settings("fr")).not.toContain("strictFirstAndLastChars");
   });
+
+  it("names the face of a name in another complex script on its run", () => {
+    const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
+    expect(document("bo")).toContain('<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
+    // In the French letter the Uyghur name takes the document's complex-script face: nothing direct.
+    expect(document("fr")).not.toContain("<w:rFonts");
+  });
 });

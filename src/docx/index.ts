@@ -37,6 +37,7 @@ import {
   WidthType,
 } from "docx";
 import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
+import { strFromU8, strToU8 } from "fflate";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
@@ -45,7 +46,7 @@ import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { noteRefField } from "./fields.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
-import { slotFonts } from "./fonts.ts";
+import { slotFonts, withScriptFonts } from "./fonts.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -314,6 +315,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const reference = loadReference(join(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
+  const slots = slotFonts(options.templatesDir, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
   const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
   const { margin } = reference;
@@ -382,7 +384,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: stylesWithLanguage(reference.styles, language, slotFonts(options.templatesDir, meta.lang)),
+    externalStyles: stylesWithLanguage(reference.styles, language, slots),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
@@ -392,6 +394,9 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   });
   await breathe();
   const parts = await packageParts(doc);
+  for (const name of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
+    if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), options.templatesDir, slots));
+  }
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,
