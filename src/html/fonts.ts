@@ -136,7 +136,7 @@ export function fontStack(config: FontsConfig, lang: string): Stack {
     families.splice(families.indexOf(primary), 1);
     families.unshift(primary);
   }
-  // The Latin face: the first family (in fonts.json) that is no edition's own.
+  // No primary when the edition's own family is the Latin face (the first in fonts.json).
   return { families, primary: primary && primary !== config.families[0] ? primary : undefined };
 }
 
