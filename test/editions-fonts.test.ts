@@ -22,6 +22,13 @@ const source = (lang: string) => join(ROOT, "test/fixtures/editions", `${lang}.m
 /** A letter with two characters no shipped face has: an emoji (line 6, column 7) and a musical sign. */
 const MISSING = "---\ntitle: Missing glyphs\nlang: en\n---\n\nHello 😀 world, and a clef 𝄞 twice 𝄞[^1].\n\n[^1]: A note.\n";
 
+/**
+ * Japanese sentences of every length from 8 to 55 characters, each ending in a note call and 。, so
+ * that some call falls at the end of a line (before the fix, lines started with "。" and "1 。").
+ */
+const SENTENCE = "高等弁務官は香港を訪れず、南モンゴルにも触れず、強制収容所を政府の呼び名で呼び、中国政府の言い分をそのまま用いてその犯罪を覆い隠しました";
+const KINSOKU = `---\ntitle: 行頭禁則\nlang: ja\n---\n\n${Array.from({ length: 48 }, (_, k) => `${SENTENCE.slice(0, 8 + k)}[^1]。`).join("")}\n\n[^1]: 注。\n`;
+
 let out: string;
 let hostOut: string;
 let build: { code: number | null; stderr: string };
@@ -37,9 +44,11 @@ beforeAll(async () => {
   expect(execFileSync("fc-list", [], { encoding: "utf8", env: { ...process.env, FONTCONFIG_FILE: conf } }).trim()).toBe("");
   const missing = join(dir, "missing.md");
   writeFileSync(missing, MISSING);
+  const kinsoku = join(dir, "kinsoku.md");
+  writeFileSync(kinsoku, KINSOKU);
   // The proof of right-to-left and vertical editions is another branch's work: fonts only here.
   const [fontless, host] = await Promise.all([
-    cli(["build", ...EDITIONS.map(source), missing, "--out", out, "--format", "html,pdf,docx", "--no-verify"], { env: { FONTCONFIG_FILE: conf } }),
+    cli(["build", ...EDITIONS.map(source), missing, kinsoku, "--out", out, "--format", "html,pdf,docx", "--no-verify"], { env: { FONTCONFIG_FILE: conf } }),
     cli(["build", source("fr"), source("zh-Hant-HK"), "--out", hostOut, "--format", "pdf", "--no-verify"]),
   ]);
   build = fontless;
@@ -73,7 +82,7 @@ describe("editions on a host without fonts", () => {
   });
 
   it("embed every font, none Type 3, each a shipped face", () => {
-    for (const lang of [...EDITIONS, "missing"]) {
+    for (const lang of [...EDITIONS, "missing", "kinsoku"]) {
       const rows = fonts(pdf(lang));
       expect(rows.length, lang).toBeGreaterThan(0);
       for (const row of rows) {
@@ -175,9 +184,10 @@ describe("CJK typesetting", () => {
   });
 
   it("never starts a line with closing punctuation or a note call", () => {
-    for (const lang of ["zh-CN", "zh-Hant-HK", "ja"]) {
+    for (const lang of ["zh-CN", "zh-Hant-HK", "ja", "kinsoku"]) {
       const lines = run("pdftotext", ["-f", "1", "-l", "1", pdf(lang), "-"]).split("\n").map((l) => l.trim()).filter(Boolean);
-      for (const line of lines) expect(line, lang).not.toMatch(/^[。，、；：！？」』）”’]/u);
+      expect(lines.length, lang).toBeGreaterThan(5);
+      for (const line of lines) expect(line, lang).not.toMatch(/^(\d+ ?)?[。，、；：！？」』）”’]/u);
     }
     // Each call is kept with the character before it and the 。 after it.
     const html = readFileSync(join(out, "ja.html"), "utf8");
