@@ -228,10 +228,15 @@ describe("the .docx", () => {
     expect(settings("fr")).not.toContain("strictFirstAndLastChars");
   });
 
-  it("names the face of a name in another complex script on its run", () => {
+  it("marks complex-script text as such, and a name in another complex script with its face", () => {
     const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
-    expect(document("bo")).toContain('<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
-    // In the French letter the Uyghur name takes the document's complex-script face: nothing direct.
+    // Word takes the complex-script face only for runs marked w:cs (LibreOffice goes by the characters).
+    expect(document("fr")).toContain('<w:r><w:rPr><w:cs/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
+    expect(document("bo")).toContain('<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/><w:cs/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
+    expect(document("bo")).toMatch(/<w:r><w:rPr><w:cs\/><\/w:rPr><w:t xml:space="preserve">བོད་པ་དང་ཡུ་གུར།/);
+    expect(document("mn-Mong")).toMatch(/<w:r><w:rPr><w:cs\/><\/w:rPr><w:t xml:space="preserve">ᠤᠶᠢᠭᠤᠷ/);
+    // Latin and Han text stays out of those runs, with no direct font.
     expect(document("fr")).not.toContain("<w:rFonts");
+    expect(document("mn-Mong")).toContain('<w:t xml:space="preserve">World Mongol Federation USA</w:t>');
   });
 });
