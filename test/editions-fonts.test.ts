@@ -228,6 +228,12 @@ describe("the .docx", () => {
     expect(settings("fr")).not.toContain("strictFirstAndLastChars");
   });
 
+  it("gives quotes and shared marks to the East Asian face in Chinese and Japanese editions", () => {
+    // Word draws “ ” with the Latin face unless the run's fonts hint East Asian text.
+    for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(attr(defaults(lang), "rFonts", "hint"), lang).toBe("eastAsia");
+    for (const lang of ["fr", "ug", "mn"]) expect(attr(defaults(lang), "rFonts", "hint"), lang).toBeUndefined();
+  });
+
   it("marks complex-script text as such, and a name in another complex script with its face", () => {
     const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
     // Word takes the complex-script face only for runs marked w:cs (LibreOffice goes by the characters).

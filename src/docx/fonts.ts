@@ -14,7 +14,8 @@ export function slotFonts(templatesDir: string, lang: string): SlotFonts {
   // one most often in these letters' names.
   const own = stack.primary && !stack.primary.group ? stack.primary.family : undefined;
   const cs = own ?? config.families.find((f) => f.langs?.some((l) => l === "ar"))?.family ?? latin;
-  return { latin, eastAsia: han, cs };
+  // Word gives “ ” and other shared marks to the Latin face unless told the text is East Asian.
+  return { latin, eastAsia: han, cs, ...(stack.primary?.group ? { hint: "eastAsia" as const } : {}) };
 }
 
 /** Complex scripts, each with an edition that sets it first (its family in fonts.json). */

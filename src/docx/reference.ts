@@ -103,6 +103,8 @@ export interface SlotFonts {
   latin: string;
   eastAsia: string;
   cs: string;
+  /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
+  hint?: "eastAsia";
 }
 
 /**
@@ -117,6 +119,7 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
       for (const [slot, face] of [["ascii", fonts.latin], ["hAnsi", fonts.latin], ["eastAsia", fonts.eastAsia], ["cs", fonts.cs]] as const) {
         if (shipped.test(rFonts.getAttributeNS(W, slot) ?? "")) rFonts.setAttributeNS(W, `w:${slot}`, face);
       }
+      if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
     }
   }
   const setLang = (rPr: XmlElement) => {
