@@ -6,7 +6,8 @@
  * Noto Serif, that draws such a character as its empty box (and without any font at all Chromium
  * crashes on it), and fixed rendering settings. The same PDF on every host.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +31,8 @@ function writeAtomic(path, data) {
  * @returns {Record<string, string>}
  */
 export function printerEnvironment() {
-  const conf = join(DIR, `fonts-${VERSION}.conf`);
+  // Named after the folder it names: checkouts that share node_modules each get their own.
+  const conf = join(DIR, `fonts-${VERSION}-${createHash("sha256").update(DIR).digest("hex").slice(0, 12)}.conf`);
   if (!existsSync(conf)) {
     const fonts = join(DIR, "fonts");
     mkdirSync(fonts, { recursive: true });
