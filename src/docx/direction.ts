@@ -51,11 +51,10 @@ export function scriptRuns(text: string, rtlParagraph = false): ScriptRun[] {
 }
 
 /** The run properties a script asks for: direction and the face in the slot Word draws it from. */
-export function scriptFormatting({ script, rtl }: ScriptRun): { rightToLeft?: boolean; font?: { ascii?: string; hAnsi?: string; cs?: string; eastAsia?: string } } {
+export function scriptFormatting({ script, rtl }: ScriptRun): { rightToLeft?: boolean } {
+  // The faces of each script's runs are named by withScriptFonts (src/docx/index.ts), once.
   if (!script) return rtl ? { rightToLeft: true } : {};
-  const face = SCRIPT_FONTS[script];
-  if (script === "mongolian") return { font: { ascii: face, hAnsi: face, cs: face, eastAsia: face } };
-  return { rightToLeft: true, font: { cs: face } };
+  return script === "mongolian" ? {} : { rightToLeft: true };
 }
 
 /** pPr children that come after w:bidi in the schema's order (CT_PPrBase). */

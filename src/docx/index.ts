@@ -39,6 +39,7 @@ import {
   WidthType,
 } from "docx";
 import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
+import { strFromU8, strToU8 } from "fflate";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
@@ -49,6 +50,7 @@ import { finishPackage, packageParts } from "./package.ts";
 import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
 import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
+import { slotFonts, withScriptFonts } from "./fonts.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -291,14 +293,28 @@ const WORD_REGION: Record<string, string> = {
 };
 const EAST_ASIAN = /^(zh|ja|ko)\b/i;
 const RIGHT_TO_LEFT = /^(ar|fa|he|ug|ur|ps|yi)\b/i;
+/** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
+const COMPLEX_SCRIPT = /^(bo|dz|mn-Mong)\b/i;
+
+/** Word's tags: Chinese by region (zh-Hant-HK → zh-HK), traditional Mongolian with its region. */
+function wordTag(lang: string): string {
+  const [language, ...rest] = lang.split("-");
+  if (language.toLowerCase() === "zh") {
+    const region = rest.find((part) => /^[A-Z]{2}$/i.test(part))?.toUpperCase();
+    const script = rest.find((part) => /^[A-Z][a-z]{3}$/i.test(part))?.toLowerCase();
+    return `zh-${region ?? (script === "hant" ? "TW" : "CN")}`;
+  }
+  if (lang.toLowerCase() === "mn-mong") return "mn-Mong-CN";
+  return lang;
+}
 
 export function wordLanguage(lang: string) {
-  const value = /-/.test(lang) ? (lang === "zh-Hans" ? "zh-CN" : lang === "zh-Hant" ? "zh-TW" : lang === "mn-Mong" ? "mn-Mong-CN" : lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
+  const value = /-/.test(lang) ? wordTag(lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
   return {
     value,
     // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
     eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
-    bidi: RIGHT_TO_LEFT.test(lang) ? value : "ar-SA",
+    bidi: RIGHT_TO_LEFT.test(lang) || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
   };
 }
 
@@ -333,6 +349,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const reference = loadReference(join(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
+  const slots = slotFonts(options.templatesDir, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
   const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
   const { margin } = reference;
@@ -402,7 +419,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: stylesWithLanguage(reference.styles, language),
+    externalStyles: stylesWithLanguage(reference.styles, language, slots),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
@@ -412,6 +429,9 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   });
   await breathe();
   const parts = await packageParts(doc);
+  for (const name of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
+    if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), options.templatesDir, slots));
+  }
   if (letter.language.dir === "rtl") rightToLeftParts(parts);
   await breathe();
   return finishPackage(parts, {
@@ -420,5 +440,6 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
     date: buildDate(),
     language: meta.lang,
+    strictLineBreaks: EAST_ASIAN.test(meta.lang),
   });
 }

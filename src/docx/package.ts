@@ -18,6 +18,8 @@ export interface Finish {
   placeholders: Record<string, string>;
   date: Date;
   language: string;
+  /** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */
+  strictLineBreaks?: boolean;
 }
 
 const xmlText = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -155,6 +157,13 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   stableBookmarkIds(files);
   for (const name of ["word/footnotes.xml", "word/endnotes.xml"]) if (files[name]) files[name] = strToU8(spaceAfterNoteNumber(text(name)));
   for (const name of Object.keys(files)) if (/^word\/[^/]+\.xml$/.test(name)) files[name] = strToU8(explicitLineRule(text(name)));
+
+  if (finish.strictLineBreaks) {
+    // Its place in CT_Settings is before updateFields and compat.
+    const settings = text("word/settings.xml");
+    const at = settings.search(/<w:updateFields\b|<w:compat\b|<\/w:settings>/);
+    files["word/settings.xml"] = strToU8(`${settings.slice(0, at)}<w:strictFirstAndLastChars/>${settings.slice(at)}`);
+  }
 
   const stamp = finish.date.toISOString().replace(/\.\d{3}Z$/, "Z");
   let core = text("docProps/core.xml")

@@ -98,9 +98,30 @@ export interface Language {
   bidi: string;
 }
 
-/** The styles with the language in the document defaults and in every style that names one. */
-export function stylesWithLanguage(styles: string, language: Language): string {
+/** The faces of an edition in Word's slots: Latin, East Asian (the Han face) and complex script. */
+export interface SlotFonts {
+  latin: string;
+  eastAsia: string;
+  cs: string;
+  /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
+  hint?: "eastAsia";
+}
+
+/**
+ * The styles with the language in the document defaults and in every style that names one, and
+ * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
+ */
+export function stylesWithLanguage(styles: string, language: Language, fonts?: SlotFonts): string {
   const doc = parse(styles);
+  if (fonts) {
+    const shipped = /^Noto (Serif|Sans|Naskh)\b/;
+    for (const rFonts of Array.from(doc.getElementsByTagNameNS(W, "rFonts"))) {
+      for (const [slot, face] of [["ascii", fonts.latin], ["hAnsi", fonts.latin], ["eastAsia", fonts.eastAsia], ["cs", fonts.cs]] as const) {
+        if (shipped.test(rFonts.getAttributeNS(W, slot) ?? "")) rFonts.setAttributeNS(W, `w:${slot}`, face);
+      }
+      if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
+    }
+  }
   const setLang = (rPr: XmlElement) => {
     let lang = rPr.getElementsByTagNameNS(W, "lang")[0];
     if (!lang) {

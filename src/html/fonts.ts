@@ -1,15 +1,34 @@
 /**
  * Fonts come from npm packages (`templates/fonts.json`), never from the host. Each package's
- * CSS lists faces split by `unicode-range`; only the slices that cover a character the document
- * uses are inlined, as base64 `data:` URLs, so the HTML works offline and stays small even with a
- * CJK face of a hundred slices.
+ * CSS lists faces split by `unicode-range`. For each character the document draws, one face is
+ * chosen here, the way Chromium will choose it from the font stack, and only that face is inlined
+ * (base64 `data:` URL) with a `unicode-range` of exactly the characters it draws: the HTML works
+ * offline, stays small with a CJK face of a hundred slices, and a printer without fonts draws the
+ * same glyphs. A character no shipped face has is returned, for a warning.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { VFile } from "vfile";
+import { location } from "vfile-location";
+import { warn } from "../messages.ts";
+import { characters } from "./cmap.ts";
 
-interface FontsConfig {
-  families: { family: string; package: string; css: string[] }[];
+export interface FontFamily {
+  family: string;
+  package: string;
+  css: string[];
+  /** Editions (BCP 47 prefixes) whose text this family sets first, e.g. `["ug", "ar"]`. */
+  langs?: string[];
+  /**
+   * Families of one group are alternatives (the Han faces: Simplified, Traditional, Hong Kong,
+   * Japanese): an edition uses the one its `lang` names, or else the group's first.
+   */
+  group?: string;
+}
+
+export interface FontsConfig {
+  families: FontFamily[];
 }
 
 interface Face {
@@ -18,7 +37,6 @@ interface Face {
   weight: string;
   file: string;
   ranges: [number, number][];
-  unicodeRange: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -34,7 +52,7 @@ function parseRanges(value: string): [number, number][] {
   });
 }
 
-function packageFaces(pkg: string, cssFiles: string[], family: string): Face[] {
+function packageFaces({ package: pkg, css: cssFiles, family }: FontFamily): Face[] {
   const key = `${pkg}|${cssFiles.join(",")}`;
   const cached = faceCache.get(key);
   if (cached) return cached;
@@ -52,7 +70,7 @@ function packageFaces(pkg: string, cssFiles: string[], family: string): Face[] {
       const url = /url\(\.?\/?([^)]+\.woff2)\)/.exec(block)?.[1];
       const range = get("unicode-range");
       if (!url || !range) continue;
-      faces.push({ family, style: get("font-style") ?? "normal", weight: get("font-weight") ?? "400", file: join(root, url), ranges: parseRanges(range), unicodeRange: range });
+      faces.push({ family, style: get("font-style") ?? "normal", weight: get("font-weight") ?? "400", file: join(root, url), ranges: parseRanges(range) });
     }
   }
   if (faces.length === 0) throw new Error(`No @font-face with a woff2 file found in ${pkg}/${cssFiles.join(", ")}: check templates/fonts.json`);
@@ -77,35 +95,165 @@ export function loadFontsConfig(templatesDir: string): FontsConfig {
 /** Which characters a document draws in each face: key `"<style> <weight>"`, e.g. `"italic 700"`. */
 export type FontUsage = Map<string, string>;
 
-/** Page furniture (page numbers, list markers, back-links) is drawn with ASCII and a few marks. */
+/** Page furniture (page numbers, list markers, "(cont.)") is drawn with ASCII and a few marks. */
 const FURNITURE = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~–—’“”ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/** Whether `lang` is `prefix` or a more specific tag of it (`zh-Hant-HK` is in `zh-Hant`). */
+function langIn(lang: string, prefixes: string[] | undefined): number {
+  const tag = lang.toLowerCase();
+  let best = -1;
+  for (const prefix of prefixes ?? []) {
+    const p = prefix.toLowerCase();
+    if ((tag === p || tag.startsWith(`${p}-`)) && p.length > best) best = p.length;
+  }
+  return best;
+}
+
+export interface Stack {
+  /** Families in the order of the CSS `font-family`. */
+  families: FontFamily[];
+  /** The edition's own family, set first (it leaves ASCII and Latin, Greek, Cyrillic letters to the Latin face). */
+  primary?: FontFamily;
+}
+
+/** The font stack of an edition: its own script's family first, then the Latin face, then the rest. */
+export function fontStack(config: FontsConfig, lang: string): Stack {
+  const score = (f: FontFamily) => langIn(lang, f.langs);
+  let primary: FontFamily | undefined;
+  for (const f of config.families) if (score(f) >= 0 && (!primary || score(f) > score(primary))) primary = f;
+  const chosen = new Map<string, FontFamily>();
+  const families: FontFamily[] = [];
+  for (const f of config.families) {
+    if (f.group) {
+      if (chosen.has(f.group)) continue;
+      const inGroup = config.families.filter((g) => g.group === f.group);
+      const pick = primary?.group === f.group ? primary : inGroup[0];
+      chosen.set(f.group, pick);
+      families.push(pick);
+    } else families.push(f);
+  }
+  if (primary && families[0] !== primary) {
+    families.splice(families.indexOf(primary), 1);
+    families.unshift(primary);
+  }
+  // No primary when the edition's own family is the Latin face (the first in fonts.json).
+  return { families, primary: primary && primary !== config.families[0] ? primary : undefined };
+}
+
+/** The CSS `font-family` value of a stack. */
+export function fontFamilyCss(stack: Stack): string {
+  return [...stack.families.map((f) => `"${f.family}"`), "serif"].join(",");
+}
+
+/** Whether an edition's own family has a bold face; without one, nothing is set bold (a synthesised bold is not drawn). */
+export function hasBold(stack: Stack): boolean {
+  const family = stack.primary ?? stack.families[0];
+  return !family || packageFaces(family).some((f) => f.weight === "700");
+}
+
+/** Left to the Latin face even when another family is first: ASCII, and Latin, Greek and Cyrillic letters. */
+const LATIN_FACE = /[\u0000-\u007f\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
+
+/** Characters that need no glyph of their own (controls, format marks, variation selectors). */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Variation_Selector}]/u;
+
 /**
- * The `@font-face` rules, fonts inlined, for the faces a document needs: for each style and weight
- * it uses, the slices of the first family (in `fonts.json` order) that cover each of its characters.
- * A later family (the CJK face) is only asked for what the earlier ones lack.
+ * The faces a family offers for a style and weight, as the browser matches them: the exact face,
+ * else the upright one of that weight, else the regular.
  */
-export function fontFaceCss(config: FontsConfig, usage: FontUsage): string {
-  const rules: string[] = [];
+function facesFor(family: FontFamily, style: string, weight: string): Face[] {
+  const faces = packageFaces(family);
+  for (const [s, w] of [[style, weight], ["normal", weight], [style, "400"], ["normal", "400"]]) {
+    const found = faces.filter((f) => f.style === s && f.weight === w);
+    if (found.length) return found;
+  }
+  return [];
+}
+
+function rangesCss(points: number[]): string {
+  const sorted = [...new Set(points)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    const hex = (n: number) => n.toString(16).toUpperCase();
+    parts.push(i === j ? `U+${hex(sorted[i])}` : `U+${hex(sorted[i])}-${hex(sorted[j])}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+export interface FontCss {
+  css: string;
+  /** Characters (one string each) that no shipped face draws. */
+  missing: string[];
+}
+
+/**
+ * The `@font-face` rules, fonts inlined, for the faces a document needs, and the text stack:
+ * each character in each style and weight goes to the first family of the stack that has it.
+ */
+export function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): FontCss {
+  const stack = fontStack(config, lang);
+  const picked = new Map<Face, number[]>();
+  const missing = new Set<string>();
   for (const [key, text] of usage) {
     const [style, weight] = key.split(" ");
-    let missing = new Set<number>();
-    for (const char of text + FURNITURE) missing.add(char.codePointAt(0)!);
-    for (const { family, package: pkg, css } of config.families) {
-      if (missing.size === 0) break;
-      const faces = packageFaces(pkg, css, family).filter((f) => f.style === style && f.weight === weight);
-      const stillMissing = new Set<number>();
-      const picked = new Set<Face>();
-      for (const point of missing) {
-        const face = faces.find((f) => f.ranges.some(([from, to]) => point >= from && point <= to));
-        if (face) picked.add(face);
-        else stillMissing.add(point);
+    const chars = new Set(Array.from(key === "normal 400" ? text + FURNITURE : text));
+    const points = [...chars].map((char) => char.codePointAt(0)!);
+    // Slices overlap: of the faces that have a character, the one with most of the text's
+    // characters draws it, so that a script's letters, and the marks between them that shape
+    // them (U+202F, U+180E in Mongolian), come from one font file.
+    const share = new Map<Face, number>();
+    const score = (face: Face) => {
+      let n = share.get(face);
+      if (n === undefined) {
+        const has = characters(face.file);
+        n = points.filter((p) => has.has(p)).length;
+        share.set(face, n);
       }
-      for (const face of picked) {
-        rules.push(`@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(${dataUrl(face.file)}) format("woff2");unicode-range:${face.unicodeRange}}`);
+      return n;
+    };
+    for (const char of chars) {
+      const point = char.codePointAt(0)!;
+      let face: Face | undefined;
+      for (const family of stack.families) {
+        if (family === stack.primary && LATIN_FACE.test(char)) continue;
+        const candidates = facesFor(family, style, weight).filter((f) => f.ranges.some(([from, to]) => point >= from && point <= to) && characters(f.file).has(point));
+        face = candidates.sort((a, b) => score(b) - score(a))[0];
+        if (face) break;
       }
-      missing = stillMissing;
+      if (face) picked.set(face, [...(picked.get(face) ?? []), point]);
+      else if (!INVISIBLE.test(char) && !/\s/u.test(char)) missing.add(char);
     }
   }
-  return rules.join("\n");
+  const rules: string[] = [];
+  for (const [face, points] of picked) {
+    rules.push(`@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(${dataUrl(face.file)}) format("woff2");unicode-range:${rangesCss(points)}}`);
+  }
+  const family = fontFamilyCss(stack);
+  // The stack for the text and the page's margin boxes; without a bold face, headings are set by size.
+  rules.push(`html{font-family:${family};font-synthesis:none}`);
+  rules.push(`@page{@top-center{font-family:${family}}@bottom-center{font-family:${family}}}`);
+  if (!hasBold(stack)) rules.push("html :is(h1,h2,h3,h4,h5,h6,strong,b,th,.title){font-weight:400}html h2{font-size:1.45rem}html h3{font-size:1.25rem}");
+  return { css: rules.join("\n"), missing: [...missing] };
+}
+
+/** `U+1F600` */
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/**
+ * One warning per character no shipped face draws, at its first place in the source (the HTML and
+ * PDF would show a box, or a glyph from whatever fonts the host has).
+ */
+export function warnMissingGlyphs(file: VFile, missing: string[]) {
+  if (missing.length === 0) return;
+  const source = String(file.value ?? "");
+  const place = location(file);
+  for (const char of missing) {
+    const offset = source.indexOf(char);
+    const count = offset < 0 ? 0 : source.split(char).length - 1;
+    const more = count > 1 ? ` (and ${count - 1} more time${count > 2 ? "s" : ""})` : "";
+    warn(file, `No shipped font draws “${char}” (${codePoint(char)})${more}: it prints as an empty box; add a face for it to templates/fonts.json, or write another character`, offset < 0 ? undefined : place.toPoint(offset), "no-font-for-character");
+  }
 }

@@ -17,7 +17,8 @@ import { unified } from "unified";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { cleanHtml, type LocalImage } from "../safety.ts";
-import { type FontUsage, fontFaceCss, loadFontsConfig } from "./fonts.ts";
+import { keepCallsWithText } from "./calls.ts";
+import { type FontUsage, fontFaceCss, fontStack, hasBold, loadFontsConfig, warnMissingGlyphs } from "./fonts.ts";
 import { fillWord } from "../language.ts";
 import { isolateBidi } from "./bidi.ts";
 
@@ -126,14 +127,14 @@ const ITALIC = new Set(["em", "i", "cite", "dfn", "var", "address"]);
 const BOLD = new Set(["strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "th"]);
 
 /** The text drawn in each style and weight, so that only the font faces in use are inlined. */
-function fontUsage(node: HastRoot | ElementContent, usage: FontUsage = new Map(), italic = false, bold = false): FontUsage {
+function fontUsage(node: HastRoot | ElementContent, canBold: boolean, usage: FontUsage = new Map(), italic = false, bold = false): FontUsage {
   if (node.type === "text") {
     const key = `${italic ? "italic" : "normal"} ${bold ? 700 : 400}`;
     usage.set(key, (usage.get(key) ?? "") + node.value);
   } else if (node.type === "element" || node.type === "root") {
     const tag = node.type === "element" ? node.tagName : "";
     if (tag === "style" || tag === "script") return usage;
-    for (const child of node.children) fontUsage(child as ElementContent, usage, italic || ITALIC.has(tag), bold || BOLD.has(tag));
+    for (const child of node.children) fontUsage(child as ElementContent, canBold, usage, italic || ITALIC.has(tag), canBold && (bold || BOLD.has(tag)));
   }
   return usage;
 }
@@ -192,6 +193,7 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
 export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Promise<HastRoot> {
   const { meta } = letter;
   const body = withRawHtml((await unified().use(remarkRehype, { handlers, allowDangerousHtml: true }).run(letter.tree, letter.file)) as HastRoot);
+  keepCallsWithText(body);
   const notes = notesSection(letter);
 
   const shell = fromHtml(template(options.templatesDir, "shell.html"));
@@ -216,10 +218,11 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   const bodyElement = html.children.find((n): n is Element => n.type === "element" && n.tagName === "body");
   if (bodyElement) isolateBidi(bodyElement, dir);
 
-  const usage = fontUsage(shell);
-  // The running head, the page number and a continued note's label are drawn by the print CSS.
-  usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle + words.continued + words.page.replace(/\{\w+\}/g, ""));
-  const fonts = fontFaceCss(loadFontsConfig(options.templatesDir), usage);
+  const fontsConfig = loadFontsConfig(options.templatesDir);
+  const usage = fontUsage(shell, hasBold(fontStack(fontsConfig, meta.lang)));
+  usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle + words.continued + words.page.replace(/\{\w+\}/g, "")); // drawn by the print CSS: the running head, the page number, a continued note's label
+  const { css: fonts, missing } = fontFaceCss(fontsConfig, usage, meta.lang);
+  warnMissingGlyphs(letter.file, missing);
   const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
   head.children.push(
     h("title", meta.title),

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "puppeteer";
+import { printerEnvironment } from "./fontconfig.ts";
 
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",
@@ -108,6 +109,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
     const browser = await puppeteer.launch({
       executablePath,
       userDataDir: profile.dir,
+      env: { ...process.env, ...printerEnvironment() }, // no host fonts (src/pdf/fontconfig.ts)
       pipe: true,
       headless: true,
       args: CHROMIUM_ARGS,

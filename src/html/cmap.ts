@@ -1,0 +1,74 @@
+/**
+ * The characters a font file really has, from its `cmap` table. A subset's `unicode-range` can
+ * claim characters it has no glyph for (slices overlap), and a browser that finds no glyph in the
+ * face moves on to the host's fonts; so faces are chosen by their cmap. Read from the `.woff`
+ * beside each `.woff2` (zlib tables, which Node reads without a WOFF2 decoder).
+ */
+import { readFileSync } from "node:fs";
+import { woffTables } from "../woff.ts";
+
+const cache = new Map<string, Set<number>>();
+
+function table(woff: Buffer, tag: string): Buffer {
+  const found = woffTables(woff).tables.get(tag);
+  if (!found) throw new Error(`no ${tag} table`);
+  return found.data;
+}
+
+function readCmap(cmap: Buffer): Set<number> {
+  const points = new Set<number>();
+  const count = cmap.readUInt16BE(2);
+  for (let i = 0; i < count; i++) {
+    const platform = cmap.readUInt16BE(4 + i * 8);
+    const encoding = cmap.readUInt16BE(6 + i * 8);
+    if (!(platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10)))) continue;
+    const at = cmap.readUInt32BE(8 + i * 8);
+    const format = cmap.readUInt16BE(at);
+    if (format === 4) {
+      const segments = cmap.readUInt16BE(at + 6) / 2;
+      const ends = at + 14;
+      const starts = ends + segments * 2 + 2;
+      const deltas = starts + segments * 2;
+      const offsets = deltas + segments * 2;
+      for (let s = 0; s < segments; s++) {
+        const end = cmap.readUInt16BE(ends + s * 2);
+        const start = cmap.readUInt16BE(starts + s * 2);
+        const delta = cmap.readUInt16BE(deltas + s * 2);
+        const rangeOffset = cmap.readUInt16BE(offsets + s * 2);
+        for (let c = start; c <= end && c !== 0xffff; c++) {
+          let glyph: number;
+          if (rangeOffset === 0) glyph = (c + delta) & 0xffff;
+          else {
+            const g = cmap.readUInt16BE(offsets + s * 2 + rangeOffset + (c - start) * 2);
+            glyph = g === 0 ? 0 : (g + delta) & 0xffff;
+          }
+          if (glyph !== 0) points.add(c);
+        }
+      }
+    } else if (format === 12) {
+      const groups = cmap.readUInt32BE(at + 12);
+      for (let g = 0; g < groups; g++) {
+        const start = cmap.readUInt32BE(at + 16 + g * 12);
+        const end = cmap.readUInt32BE(at + 20 + g * 12);
+        const glyph = cmap.readUInt32BE(at + 24 + g * 12);
+        for (let c = start; c <= end; c++) if (glyph + (c - start) !== 0) points.add(c);
+      }
+    }
+  }
+  return points;
+}
+
+/** The code points a `.woff2` face draws (read from its `.woff` twin). */
+export function characters(woff2: string): Set<number> {
+  let points = cache.get(woff2);
+  if (!points) {
+    const woff = woff2.replace(/\.woff2$/, ".woff");
+    try {
+      points = readCmap(table(readFileSync(woff), "cmap"));
+    } catch (error) {
+      throw new Error(`Cannot read the characters of the font ${woff}: ${(error as Error).message}`);
+    }
+    cache.set(woff2, points);
+  }
+  return points;
+}

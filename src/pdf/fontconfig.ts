@@ -1,0 +1,53 @@
+/**
+ * The fonts Chromium sees when it prints: none of the host's. Every character a letter draws is
+ * in a face inlined in the page (src/html/fonts.ts); the host's fonts could only stand in for one
+ * that no face has (warned about as `no-font-for-character`), and its fontconfig settings
+ * (hinting) would move glyphs. So Chromium gets its own fontconfig: one shipped fallback face,
+ * Noto Serif, that draws such a character as its empty box (and without any font at all Chromium
+ * crashes on it), and fixed rendering settings. The same PDF on every host.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { ROOT } from "../paths.ts";
+import { woffToSfnt } from "../woff.ts";
+
+const DIR = join(ROOT, "node_modules", ".cache", "broadside", "fontconfig");
+const VERSION = 1;
+
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/** Write a file whole, or not at all (builds may run side by side). */
+function writeAtomic(path: string, data: string | Uint8Array) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
+}
+
+/** The environment Chromium is started with: FONTCONFIG_FILE naming broadside's fonts.conf. */
+export function printerEnvironment(): Record<string, string> {
+  // Named after the folder it names: checkouts that share node_modules each get their own.
+  const conf = join(DIR, `fonts-${VERSION}-${createHash("sha256").update(DIR).digest("hex").slice(0, 12)}.conf`);
+  if (!existsSync(conf)) {
+    const fonts = join(DIR, "fonts");
+    mkdirSync(fonts, { recursive: true });
+    const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
+    writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
+    writeAtomic(conf, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${escape(fonts)}</dir>
+  <cachedir>${escape(join(DIR, "cache"))}</cachedir>
+  <match target="font">
+    <edit name="antialias" mode="assign"><bool>true</bool></edit>
+    <edit name="hinting" mode="assign"><bool>true</bool></edit>
+    <edit name="hintstyle" mode="assign"><const>hintslight</const></edit>
+    <edit name="rgba" mode="assign"><const>none</const></edit>
+    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
+  </match>
+</fontconfig>
+`);
+  }
+  return { FONTCONFIG_FILE: conf };
+}

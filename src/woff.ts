@@ -1,0 +1,49 @@
+/**
+ * WOFF 1.0 files (the `.woff` twin of each `.woff2` in the @fontsource packages): their tables,
+ * inflated, and the plain TrueType file they wrap.
+ */
+import { inflateSync } from "node:zlib";
+
+/** The font's tables, by tag, inflated. */
+export function woffTables(woff: Buffer): { flavor: number; tables: Map<string, { checksum: number; data: Buffer }> } {
+  if (woff.toString("latin1", 0, 4) !== "wOFF") throw new Error("not a WOFF file");
+  const tables = new Map<string, { checksum: number; data: Buffer }>();
+  const count = woff.readUInt16BE(12);
+  for (let i = 0; i < count; i++) {
+    const at = 44 + i * 20;
+    const offset = woff.readUInt32BE(at + 4);
+    const compressed = woff.readUInt32BE(at + 8);
+    const original = woff.readUInt32BE(at + 12);
+    const data = woff.subarray(offset, offset + compressed);
+    tables.set(woff.toString("latin1", at, at + 4), { checksum: woff.readUInt32BE(at + 16), data: compressed < original ? inflateSync(data) : data });
+  }
+  return { flavor: woff.readUInt32BE(4), tables };
+}
+
+/** The TrueType (sfnt) file inside a WOFF file. */
+export function woffToSfnt(woff: Buffer): Buffer {
+  const { flavor, tables } = woffTables(woff);
+  const count = tables.size;
+  const selector = Math.floor(Math.log2(count));
+  const head = Buffer.alloc(12 + 16 * count);
+  head.writeUInt32BE(flavor, 0);
+  head.writeUInt16BE(count, 4);
+  head.writeUInt16BE(2 ** selector * 16, 6);
+  head.writeUInt16BE(selector, 8);
+  head.writeUInt16BE(count * 16 - 2 ** selector * 16, 10);
+  const bodies: Buffer[] = [];
+  let offset = head.length;
+  let i = 0;
+  for (const [tag, { checksum, data }] of [...tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const at = 12 + 16 * i++;
+    head.write(tag, at, "latin1");
+    head.writeUInt32BE(checksum, at + 4);
+    head.writeUInt32BE(offset, at + 8);
+    head.writeUInt32BE(data.length, at + 12);
+    const padded = Buffer.alloc(Math.ceil(data.length / 4) * 4);
+    data.copy(padded);
+    bodies.push(padded);
+    offset += padded.length;
+  }
+  return Buffer.concat([head, ...bodies]);
+}
