@@ -21,7 +21,7 @@ describe("the README and CI agree", () => {
 
   it("has package scripts for both commands", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(pkg.scripts.build).toBe("node src/launch.mjs build");
+    expect(pkg.scripts.build).toBe("node bin/broadside.mjs build");
     expect(pkg.scripts.test).toMatch(/vitest run/);
   });
 });
