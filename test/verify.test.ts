@@ -162,7 +162,7 @@ describe("built outputs agree", () => {
     const bytes = await readFile(built("letter", "pdf"));
     const cut = join(dir, "cut.pdf");
     await writeFile(cut, bytes.subarray(0, bytes.length >> 1));
-    await expect(readPdf(cut)).rejects.toThrow(/startxref|cut short/);
+    await expect(readPdf(cut)).rejects.toThrow(/Invalid PDF structure/);
     const notPdf = join(dir, "not.pdf");
     await writeFile(notPdf, "<html>a web page saved as .pdf</html>");
     await expect(readPdf(notPdf)).rejects.toThrow(/not a PDF/);

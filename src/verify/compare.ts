@@ -18,10 +18,10 @@
  *   text differs, is missing or is extra, is a message.
  *
  * Note texts are compared as a reader can read them reliably in every script (`sameNoteText`):
- * normalised (NFKC; no white space, dashes or format characters), and equal when they hold
- * the same characters in another order (right-to-left runs and Tibetan vowel signs come back
- * from a PDF in visual order), a glyph the PDF maps to no text standing for any one character.
- * A character lost, added or changed is a disagreement.
+ * normalised (NFKC; no white space, dashes or format characters), a glyph the PDF maps to no
+ * text standing for any one character; in right-to-left and complex scripts (whose glyphs a
+ * PDF gives in visual order, vowel signs before their consonants) also equal when they hold
+ * the same characters in another order. A character lost, added or changed is a disagreement.
  *
  * Within each group, a call that leads to a note other than the one it shows (or to none),
  * and any other self-contradiction the reader found, is a message too.

@@ -53,12 +53,20 @@ const DROPPED = /[\s\p{Pd}\p{Cf}\u2212\u180B-\u180F]/gu;
 const UNREADABLE = /[\u0000\uFFFD]/u;
 
 /**
+ * Characters whose order a PDF does not keep: right-to-left scripts (a PDF gives their glyphs
+ * in visual order, with the digits among them in another place), and combining marks (a
+ * Tibetan or Indic vowel sign may be drawn, and so read, before its consonant), and the
+ * Mongolian script (its joining forms come back as clusters).
+ */
+const UNORDERED = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Mongolian}\p{M}]/u;
+
+/**
  * Whether two note texts agree: their normalised forms (see `normalizeNoteText`) are equal,
- * or are the same characters in another order (a PDF of a right-to-left line gives its glyphs
- * in visual order, and a Tibetan or Indic vowel sign may come before its consonant), where a
- * glyph one reader could not read (`UNREADABLE`) may stand for any one character of the other.
- * So a character lost, added or changed is always a disagreement; a word moved within a note
- * is not seen.
+ * where a glyph one reader could not read (`UNREADABLE`) may stand for any one character of
+ * the other. A text with characters whose order a PDF does not keep (`UNORDERED`) agrees with
+ * one that has the same characters in another order. So a character lost, added or changed is
+ * always a disagreement; in a text in a right-to-left or complex script, a word moved within
+ * the note is not.
  */
 export function sameNoteText(a: string, b: string): boolean {
   const x = normalizeNoteText(a);
@@ -67,6 +75,7 @@ export function sameNoteText(a: string, b: string): boolean {
   const xs = Array.from(x);
   const ys = Array.from(y);
   if (xs.length !== ys.length) return false;
+  if (!UNORDERED.test(x) && !UNORDERED.test(y)) return xs.every((c, i) => c === ys[i] || UNREADABLE.test(c) || UNREADABLE.test(ys[i]));
   const counts = new Map<string, number>();
   for (const c of xs) counts.set(c, (counts.get(c) ?? 0) + 1);
   for (const c of ys) counts.set(c, (counts.get(c) ?? 0) - 1);
@@ -87,9 +96,10 @@ export function sameNoteText(a: string, b: string): boolean {
   return onlyX - unreadableX <= unreadableY && onlyY - unreadableY <= unreadableX;
 }
 
-/** A note text as a key that is the same for texts with the same characters in any order. */
+/** A note text as a key, the same for texts that `sameNoteText` finds equal (unreadable glyphs apart). */
 export function noteTextKey(text: string): string {
-  return Array.from(normalizeNoteText(text)).sort().join("");
+  const normal = normalizeNoteText(text);
+  return UNORDERED.test(normal) ? Array.from(normal).sort().join("") : normal;
 }
 
 const DROPPED_ONE = new RegExp(DROPPED.source, "u");
