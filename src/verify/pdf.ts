@@ -1,16 +1,12 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with our own PDF reader
- * (pdf-file.mjs: pure JavaScript, no system tools, and no code shared with the compilers). It
- * reads the file's objects, each page's link annotations, the text each page draws with its
- * positions and marked content, and the structure tree. (It replaced pdf.js, which read the
- * same but took 12 ms a page to lay out every glyph as a viewer would: 2.4–2.8 s for the
- * letter ×50 on two workers, against 0.6 s now on one; the two readings were compared equal on
- * the letter and ×50 before the switch.)
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (pdfjs-dist:
+ * no system tools, and no code shared with the compilers): each page's link annotations, the
+ * named destinations, the text each page draws with its positions and marked content, and the
+ * structure tree. pdf.js does not read /ActualText, in which Chromium writes the text of glyph
+ * clusters it cannot map one to one (Tibetan stacks, Mongolian, Arabic ligatures): that is
+ * taken from the page's content stream, opened with pdf-lib (see `pageText`).
  *
- * The reader runs in a worker thread (pdf-worker.mjs), so that the PDF is read while the
- * HTML and the DOCX are. `preparePdfReader()` starts it ahead of time. (A second worker taking
- * every other page of a long PDF no longer pays: each must read the file's objects and
- * structure tree, and the letter ×50 took 0.8–0.9 s on two against 0.64–0.68 s on one.)
+ * pdf.js runs in this thread (Node has no web workers); `preparePdfReader()` loads it ahead.
  *
  * What the reader takes from the PDF:
  *
@@ -19,28 +15,31 @@
  *   `note-3`. A link to a destination named `note-<digits>` is taken for a note call, and that
  *   name is used for nothing else: what the call shows is read off the page, and where it
  *   leads is worked out from the destination's position.
- * - Calls: the characters drawn inside a call link's rectangle (from the reader's text items;
- *   within an item, characters are placed by equal shares of its width). Calls are in
- *   content-stream order, page by page: the order Chromium draws the text, which is the order
- *   of the HTML (a table cell's call comes in cell order, not by height on the page).
- * - Note markers: text items that read only "k." and begin their line (an untagged PDF joins
- *   the marker to the line's text: "1. “In accordance …" is cut), right-aligned on one edge
- *   (a nested list is indented; a wrapped line beginning "24." inside a note is not alone in
- *   its item). The notes are the run 1., 2., 3., … in stream order whose k-th marker is on
+ * - Calls: in a tagged PDF, the text of the structure element the call's link annotation
+ *   belongs to, in the order of the structure tree (the HTML's order, also in right-to-left
+ *   lines, which Chromium draws in visual order). Untagged: the characters drawn inside the
+ *   link's rectangle (within a text item, characters are placed by equal shares of its width),
+ *   in content-stream order, page by page.
+ * - Note markers: in a tagged PDF, the labels (Lbl) of list items not nested in another; untagged,
+ *   text items that read only "k." and begin their line (an untagged PDF joins the marker to
+ *   the line's text: "1. “In accordance …" is cut). Markers of one list are aligned on one
+ *   edge (a nested list, or a list of the letter's body, is indented). The notes are the run
+ *   1., 2., 3., … in stream order whose k-th marker is on
  *   the page of the k-th call destination (ties: the run as long as the number of notes
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
- * - Note text: in a tagged PDF (Chromium's, printed with `tagged: true`), the text of the
- *   structure element LI whose label (Lbl) is the note's marker, plus its continuation on the
- *   next page if it goes on there (an LI without a label that starts in the note's column, in
- *   the note's type size); whatever the layout, body text is never taken for note text.
+ * - Note text: notes at the end run from their marker to the next one, over as many pages as
+ *   it takes. Notes at the foot of the pages, in a tagged PDF: the text of the structure
+ *   element LI whose label is the note's marker, plus the parts labelled "N (cont.)" at the
+ *   foot of the next pages (src/pdf/paginate.ts); body text is never taken for note text.
  *   Untagged: from the marker to the next marker or the end of the marker's page.
  * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
  *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
  *   destination 376 pt from the top), so a destination is off from the marker it stands for
  *   by one offset for the whole document (margins, and the list item's top left against its
  *   marker's baseline and right edge). That offset is found from the data (see
- *   `placeDestinations`), and a call leads to the marker at its destination, or to no note.
+ *   `placeDestinations`), and a call leads to the marker at its destination (or, for a note
+ *   that starts with a heading, the nearest below it), or to no note.
  *   A link showing 1 whose destination is note 2's leads to note 2, which the comparison
  *   reports.
  * - Back links: links to a destination named after a call (`note-call-…`), or internal links
@@ -100,14 +99,17 @@ interface PdfText {
 }
 
 let loading: Promise<PdfJs> | undefined;
-// Untyped (pdfjs-dist declares no types for it): named through a variable.
-const WORKER: string = "pdfjs-dist/legacy/build/pdf.worker.mjs";
+// The minified builds (typed as pdf.mjs; pdfjs-dist declares no types for the worker): they load
+// faster through a TypeScript loader, which reads the full builds' source maps. Named through
+// variables, as TypeScript would otherwise look for their declarations.
+const LIBRARY: string = "pdfjs-dist/legacy/build/pdf.min.mjs";
+const WORKER: string = "pdfjs-dist/legacy/build/pdf.worker.min.mjs";
 /**
  * pdf.js, with its worker code loaded in this thread (Node has no web workers: pdf.js then
  * runs its worker's side here, and would otherwise import it on the first document).
  */
 const pdfjs = () =>
-  (loading ??= Promise.all([import("pdfjs-dist/legacy/build/pdf.mjs"), import(WORKER) as Promise<unknown>]).then(([lib, worker]) => {
+  (loading ??= Promise.all([import(LIBRARY) as Promise<PdfJs>, import(WORKER) as Promise<unknown>]).then(([lib, worker]) => {
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
     return lib;
   }));
@@ -234,6 +236,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   return { lis, linkText };
 }
 
+/** Pages read at once: pdf.js answers in turn, and a long PDF's pages are not all held at once. */
 const MAX_PAGES_IN_FLIGHT = 8;
 
 /**
@@ -297,7 +300,7 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
       if (link.dest) wanted.add(link.dest[0]).add(link.dest[0] + 1);
     }
     const all = !callLinks.some((l) => l.dest);
-    const indexes = pageProxies.map((_, p) => p).filter((p) => (all || wanted.has(p)) && p < pageProxies.length);
+    const indexes = pageProxies.map((_, p) => p).filter((p) => (all || wanted.has(p)));
 
     let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
     const texts: Record<number, PdfText> = {};
@@ -545,10 +548,9 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     return collapseSpace(note);
   };
 
-  // Each note's text. Tagged: the list item whose label is the note's marker (wherever the
-  // notes are: at the end, or at the foot of each page), with its continuation on the next
-  // page if it has one. Untagged: from the marker to the next marker or the end of the
-  // marker's page.
+  // Each note's text. At the foot of the pages, tagged: the list item whose label is the
+  // note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from the
+  // marker to the next marker or the end of the marker's page.
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
