@@ -118,21 +118,36 @@ describe("the proof still catches what was lost or changed", () => {
     ]);
   });
 
-  it("zh-Hant-HK: a PDF whose text maps one character of note 1 to another", async () => {
-    // Uncompressed by qpdf, then the ToUnicode entry of 聲 (only in note 1) pointed at 聾, same length.
-    const qdf = join(out, "zh.qdf.pdf");
-    const run = (command: string, args: string[]) =>
-      new Promise<number | null>((done) => spawn(command, args, { stdio: "ignore" }).on("close", done));
-    expect(await run("qpdf", ["--qdf", "--object-streams=disable", built("zh-Hant-HK", "pdf"), qdf])).toBe(0);
+  /** The built PDF uncompressed by qpdf and edited in place (same length, so the offsets stay valid); the proof's messages on it. */
+  async function verifyEditedPdf(name: string, edit: (pdf: string) => string): Promise<string[]> {
+    const qdf = join(out, `${name}.qdf.pdf`);
+    const code = await new Promise<number | null>((done) => spawn("qpdf", ["--qdf", "--object-streams=disable", built(name, "pdf"), qdf], { stdio: "ignore" }).on("close", done));
+    expect(code).toBe(0);
     const bytes = (await readFile(qdf)).toString("latin1");
-    const changed = bytes.replace(/(<[0-9A-F]{4}> )<8072>/, "$1<807E>");
+    const changed = edit(bytes);
     expect(changed).not.toBe(bytes);
-    const pdf = join(out, "zh-changed.pdf");
+    expect(changed.length).toBe(bytes.length);
+    const pdf = join(out, `${name}-edited.pdf`);
     await writeFile(pdf, Buffer.from(changed, "latin1"));
     const report = new VFile({ path: pdf });
-    await verifyOutputs({ html: built("zh-Hant-HK", "html"), pdf, docx: built("zh-Hant-HK", "docx") }, report);
-    expect(report.messages.map((m) => `${m.ruleId}: ${m.reason}`)).toEqual([
+    await verifyOutputs({ html: built(name, "html"), pdf, docx: built(name, "docx") }, report);
+    return report.messages.map((m) => `${m.ruleId}: ${m.reason}`);
+  }
+
+  it("zh-Hant-HK: a PDF whose text maps one character of note 1 to another", async () => {
+    // The ToUnicode entry of 聲 (only in note 1) pointed at 聾.
+    expect(await verifyEditedPdf("zh-Hant-HK", (pdf) => pdf.replace(/(<[0-9A-F]{4}> )<8072>/, "$1<807E>"))).toEqual([
       'outputs-disagree: Note 1 text differs: PDF "聯合國聾明，2022年5月28日。" vs HTML and DOCX "聯合國聲明，2022年5月28日。"',
     ]);
+  });
+
+  it("mn-Mong: a PDF whose note 3 lost a word", async () => {
+    // Chromium writes the Mongolian letters' text as /ActualText, one span a letter: those of
+    // ᠢᠯᠡᠲᠭᠡᠯ (only in note 3) made spaces.
+    const word = Array.from("ᠢᠯᠡᠲᠭᠡᠯ");
+    const span = (c: string) => `/Span<</ActualText <feff${c.codePointAt(0)!.toString(16)}> >> BDC[^B]*?EMC`;
+    const spans = new RegExp(word.map(span).join("\\s*"));
+    const messages = await verifyEditedPdf("mn-Mong", (pdf) => pdf.replace(spans, (found) => found.replace(/<feff18[0-9a-f]{2}>/g, "<feff0020>")));
+    expect(messages).toEqual([expect.stringMatching(/^outputs-disagree: Note 3 text differs: PDF ".*" vs HTML and DOCX ".*ᠢᠯᠡᠲᠭᠡᠯ.*"$/)]);
   });
 });
