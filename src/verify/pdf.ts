@@ -224,13 +224,16 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
         if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i][0]).join(""), at: Math.min(...indexes), order: order++ });
       }
     }
-    if (node.role === "LI") {
+    // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
+    // list's items as NonStruct around their Lbl).
+    const item = node.role === "LI" || children.some((child) => child.role === "Lbl");
+    if (item) {
       const label: string[] = [];
       const body: string[] = [];
       for (const child of children) (child.role === "Lbl" ? label : body).push(...contentIds(child));
       lis.push({ label, body, nested: inLi });
     }
-    for (const child of children) if (!child.type) visit(child, inLi || node.role === "LI");
+    for (const child of children) if (!child.type) visit(child, inLi || item);
   };
   visit(tree, false);
   return { lis, linkText };
@@ -510,8 +513,8 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     const right = Math.max(...parts.map((item) => item.x + item.width));
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
-  const isTagged = (item: Item) => item.mc !== null && labelIds.has(item.mc);
-  const markers = [...taggedMarkers, ...text.filter((item) => !isTagged(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))].sort((a, b) => a.index - b.index);
+  const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
+  const markers = [...taggedMarkers, ...text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))].sort((a, b) => a.index - b.index);
   const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -579,7 +582,8 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     let noteItems: Item[];
     if (atTheEnd) {
       const next = run[k + 1];
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture);
+      // Labels left out: one may be drawn in pieces (right to left: "." then "1").
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture && !isLabel(item));
     } else if (li) {
       const ids = new Set(li.body);
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
