@@ -66,6 +66,8 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 type PdfItem = [string, number, number, number, number, boolean, number, string | null];
 
 interface PdfLink {
+  /** The annotation's id in pdf.js, as the structure tree refers to it. */
+  id: string;
   rect: number[];
   /** The destination's name, for a link to a named destination. */
   name: string | null;
@@ -280,7 +282,7 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
         const links = await Promise.all(
           annotations
             .filter((a) => a.subtype === "Link")
-            .map(async (a): Promise<PdfLink & { id: string }> => {
+            .map(async (a): Promise<PdfLink> => {
               const name = typeof a.dest === "string" ? a.dest : null;
               let dest: PdfLink["dest"] = null;
               if (a.dest) {
@@ -303,7 +305,7 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
       if (link.dest) wanted.add(link.dest[0]).add(link.dest[0] + 1);
     }
     const all = !callLinks.some((l) => l.dest);
-    const indexes = pageProxies.map((_, p) => p).filter((p) => (all || wanted.has(p)));
+    const indexes = pageProxies.map((_, p) => p).filter((p) => all || wanted.has(p));
 
     let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
     const texts: Record<number, PdfText> = {};
@@ -313,7 +315,7 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
           const page = pageProxies[p];
           const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
           const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
-          for (const link of pages[p].links as (PdfLink & { id: string })[]) {
+          for (const link of pages[p].links) {
             const tagged = linkText.get(link.id);
             if (tagged) link.tagged = tagged;
           }
