@@ -8,7 +8,9 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VFile } from "vfile";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "puppeteer";
+import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
 import { ROOT, tempDir } from "./helpers.ts";
 
@@ -66,6 +68,31 @@ describe("the proof accepts correct documents", () => {
       expect(reading.notes.get(3), reading.format).toBe("The text after the break.");
     }
   });
+});
+
+describe("a right-to-left letter printed here by Chromium", () => {
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("ug with dir=rtl: the notes list's labels, drawn in pieces, are found, and the PDF is verified", async () => {
+    // Chromium tags a right-to-left list item as NonStruct around its label, and draws "1." as "." then "1".
+    browser = await launchBrowser();
+    const html = (await readFile(built("ug", "html"), "utf8")).replace(/<html([^>]*)>/, '<html$1 dir="rtl">');
+    const rtlHtml = join(out, "ug-rtl.html");
+    const rtlPdf = join(out, "ug-rtl.pdf");
+    await writeFile(rtlHtml, html);
+    const page = await browser.newPage();
+    await page.setContent(html, { waitUntil: "load" });
+    await writeFile(rtlPdf, await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true }));
+    await page.close();
+    const pdf = await readPdf(rtlPdf);
+    expect(pdf.calls.map((c) => [c.shown, c.leadsTo?.shown])).toEqual([["1", "1"], ["2", "2"], ["3", "3"], ["1", "1"]]);
+    const report = new VFile({ path: rtlPdf });
+    await verifyOutputs({ html: rtlHtml, pdf: rtlPdf, docx: built("ug", "docx") }, report);
+    expect(report.messages.map(String)).toEqual([]);
+  }, 60_000);
 });
 
 /** The messages of comparing readings, as "Note n …" reasons. */
