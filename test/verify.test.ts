@@ -162,7 +162,7 @@ describe("built outputs agree", () => {
     const bytes = await readFile(built("letter", "pdf"));
     const cut = join(dir, "cut.pdf");
     await writeFile(cut, bytes.subarray(0, bytes.length >> 1));
-    await expect(readPdf(cut)).rejects.toThrow(/startxref|cut short/);
+    await expect(readPdf(cut)).rejects.toThrow(/Invalid PDF structure/);
     const notPdf = join(dir, "not.pdf");
     await writeFile(notPdf, "<html>a web page saved as .pdf</html>");
     await expect(readPdf(notPdf)).rejects.toThrow(/not a PDF/);
@@ -172,7 +172,7 @@ describe("built outputs agree", () => {
     const { code, output } = await run(process.execPath, ["--import", "tsx", "-e", 'import("./src/verify/index.ts").then((m) => { m.preparePdfReader(); console.log("started"); })']);
     expect(code, output).toBe(0);
     expect(output.trim()).toBe("started");
-  }, 20_000);
+  }, 60_000);
 
   it("any two formats, or one, give no message", async () => {
     const { html, pdf, docx } = all("notes");

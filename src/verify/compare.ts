@@ -17,10 +17,16 @@
  * - Otherwise each call showing something else, each missing or extra call, each note whose
  *   text differs, is missing or is extra, is a message.
  *
+ * Note texts are compared as a reader can read them reliably in every script (`sameNoteText`):
+ * normalised (NFKC; no white space, dashes or format characters), a glyph the PDF maps to no
+ * text standing for any one character; in right-to-left and complex scripts (whose glyphs a
+ * PDF gives in visual order, vowel signs before their consonants) also equal when they hold
+ * the same characters in another order. A character lost, added or changed is a disagreement.
+ *
  * Within each group, a call that leads to a note other than the one it shows (or to none),
  * and any other self-contradiction the reader found, is a message too.
  */
-import { excerpt, FORMAT_NAMES, type Format, normalizeNoteText, type NoteCall, type Reading } from "./reading.ts";
+import { excerpt, FORMAT_NAMES, type Format, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
 export interface Disagreement {
   /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
@@ -51,7 +57,7 @@ function quote(text: string | undefined, other?: string): string {
 function key(reading: Reading): string {
   return JSON.stringify([
     reading.calls.map((c) => [c.shown, c.leadsTo?.number ?? null, c.leadsTo?.shown ?? null]),
-    [...reading.notes].sort((a, b) => a[0] - b[0]).map(([n, t]) => [n, normalizeNoteText(t)]),
+    [...reading.notes].sort((a, b) => a[0] - b[0]).map(([n, t]) => [n, noteTextKey(t)]),
     reading.problems,
   ]);
 }
@@ -71,7 +77,7 @@ function groups(readings: Reading[]): Reading[][] {
 function callText(reading: Reading, call: NoteCall): string | undefined {
   const n = /^\d+$/.test(call.shown) ? Number(call.shown) : call.leadsTo?.number;
   const text = n === undefined ? undefined : reading.notes.get(n);
-  return text === undefined ? undefined : normalizeNoteText(text);
+  return text === undefined ? undefined : noteTextKey(text);
 }
 
 type Step = { ref: number; other: number } | { ref: number; other: undefined } | { ref: undefined; other: number };
@@ -173,7 +179,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const m = noteNumber([...marks][0]);
     const text = ref.notes.get(number);
     const otherText = m === undefined ? undefined : reading.notes.get(m);
-    if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && normalizeNoteText(text) === normalizeNoteText(otherText)) {
+    if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && sameNoteText(text, otherText)) {
       renumbered.set(number, m);
       found.push({ note: number, reason: `Note ${number}: ${F} numbers it ${m} (its calls and its text) where ${refNames} number it ${number}` });
     }
@@ -181,11 +187,11 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
   const accounted = new Set(renumbered.values()); // the other format's note numbers matched to a reference note
 
   // Reference notes of which the other format has neither a call nor the text.
-  const otherTexts = new Set([...reading.notes.values()].map(normalizeNoteText));
+  const otherTexts = [...reading.notes.values()];
   const missingWhole = new Set<number>();
   for (const [n, text] of ref.notes) {
     const called = ref.calls.some((c) => c.shown === String(n));
-    if (called && !pairedCalls.has(String(n)) && !otherTexts.has(normalizeNoteText(text))) {
+    if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text))) {
       missingWhole.add(n);
       found.push({ note: n, reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both` });
     }
@@ -227,7 +233,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     accounted.add(m);
     if (other === undefined) {
       found.push({ note: n, reason: `Note ${n} is missing from the notes of ${F}, where ${refNames} ${verb(refFormats, "has", "have")} ${quote(text)}` });
-    } else if (normalizeNoteText(other) !== normalizeNoteText(text)) {
+    } else if (!sameNoteText(other, text)) {
       const refList = reference.map((r) => FORMAT_NAMES[r.format]).join(" and ");
       found.push({ note: n, reason: `Note ${n} text differs: ${FORMAT_NAMES[reading.format]} ${quote(other, text)} vs ${refList} ${quote(text, other)}` });
     }

@@ -21,7 +21,7 @@ export { compareReadings, type Disagreement } from "./compare.ts";
 export { readDocx, readDocxBytes } from "./docx.ts";
 export { readHtml, readHtmlText } from "./html.ts";
 export { preparePdfReader, readPdf } from "./pdf.ts";
-export { normalizeNoteText, type Format, type NoteCall, type Reading } from "./reading.ts";
+export { normalizeNoteText, sameNoteText, type Format, type NoteCall, type Reading } from "./reading.ts";
 
 export type OutputFiles = Partial<Record<Format, string>>;
 

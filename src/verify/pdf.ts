@@ -1,16 +1,12 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with our own PDF reader
- * (pdf-file.mjs: pure JavaScript, no system tools, and no code shared with the compilers). It
- * reads the file's objects, each page's link annotations, the text each page draws with its
- * positions and marked content, and the structure tree. (It replaced pdf.js, which read the
- * same but took 12 ms a page to lay out every glyph as a viewer would: 2.4–2.8 s for the
- * letter ×50 on two workers, against 0.6 s now on one; the two readings were compared equal on
- * the letter and ×50 before the switch.)
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (pdfjs-dist:
+ * no system tools, and no code shared with the compilers): each page's link annotations, the
+ * named destinations, the text each page draws with its positions and marked content, and the
+ * structure tree. pdf.js does not read /ActualText, in which Chromium writes the text of glyph
+ * clusters it cannot map one to one (Tibetan stacks, Mongolian, Arabic ligatures): that is
+ * taken from the page's content stream, opened with pdf-lib (see `pageText`).
  *
- * The reader runs in a worker thread (pdf-worker.mjs), so that the PDF is read while the
- * HTML and the DOCX are. `preparePdfReader()` starts it ahead of time. (A second worker taking
- * every other page of a long PDF no longer pays: each must read the file's objects and
- * structure tree, and the letter ×50 took 0.8–0.9 s on two against 0.64–0.68 s on one.)
+ * pdf.js runs in this thread (Node has no web workers); `preparePdfReader()` loads it ahead.
  *
  * What the reader takes from the PDF:
  *
@@ -19,28 +15,31 @@
  *   `note-3`. A link to a destination named `note-<digits>` is taken for a note call, and that
  *   name is used for nothing else: what the call shows is read off the page, and where it
  *   leads is worked out from the destination's position.
- * - Calls: the characters drawn inside a call link's rectangle (from the reader's text items;
- *   within an item, characters are placed by equal shares of its width). Calls are in
- *   content-stream order, page by page: the order Chromium draws the text, which is the order
- *   of the HTML (a table cell's call comes in cell order, not by height on the page).
- * - Note markers: text items that read only "k." and begin their line (an untagged PDF joins
- *   the marker to the line's text: "1. “In accordance …" is cut), right-aligned on one edge
- *   (a nested list is indented; a wrapped line beginning "24." inside a note is not alone in
- *   its item). The notes are the run 1., 2., 3., … in stream order whose k-th marker is on
+ * - Calls: in a tagged PDF, the text of the structure element the call's link annotation
+ *   belongs to, in the order of the structure tree (the HTML's order, also in right-to-left
+ *   lines, which Chromium draws in visual order). Untagged: the characters drawn inside the
+ *   link's rectangle (within a text item, characters are placed by equal shares of its width),
+ *   in content-stream order, page by page.
+ * - Note markers: in a tagged PDF, the labels (Lbl) of list items not nested in another; untagged,
+ *   text items that read only "k." and begin their line (an untagged PDF joins the marker to
+ *   the line's text: "1. “In accordance …" is cut). Markers of one list are aligned on one
+ *   edge (a nested list, or a list of the letter's body, is indented). The notes are the run
+ *   1., 2., 3., … in stream order whose k-th marker is on
  *   the page of the k-th call destination (ties: the run as long as the number of notes
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
- * - Note text: in a tagged PDF (Chromium's, printed with `tagged: true`), the text of the
- *   structure element LI whose label (Lbl) is the note's marker, plus its continuation on the
- *   next page if it goes on there (an LI without a label that starts in the note's column, in
- *   the note's type size); whatever the layout, body text is never taken for note text.
+ * - Note text: notes at the end run from their marker to the next one, over as many pages as
+ *   it takes. Notes at the foot of the pages, in a tagged PDF: the text of the structure
+ *   element LI whose label is the note's marker, plus the parts labelled "N (cont.)" at the
+ *   foot of the next pages (src/pdf/paginate.ts); body text is never taken for note text.
  *   Untagged: from the marker to the next marker or the end of the marker's page.
  * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
  *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
  *   destination 376 pt from the top), so a destination is off from the marker it stands for
  *   by one offset for the whole document (margins, and the list item's top left against its
  *   marker's baseline and right edge). That offset is found from the data (see
- *   `placeDestinations`), and a call leads to the marker at its destination, or to no note.
+ *   `placeDestinations`), and a call leads to the marker at its destination (or, for a note
+ *   that starts with a heading, the nearest below it), or to no note.
  *   A link showing 1 whose destination is note 2's leads to note 2, which the comparison
  *   reports.
  * - Back links: links to a destination named after a call (`note-call-…`), or internal links
@@ -52,93 +51,282 @@
  *   without tags, the top or bottom line is, when it is a page counter or recurs at the same
  *   height on another page.)
  */
-import { Worker } from "node:worker_threads";
-// What the worker sends: see pdf-file.mjs.
-import type { PdfLink, PdfListItem, PdfPage, PdfText } from "./pdf-file.mjs";
+import { readFile } from "node:fs/promises";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
+type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
+
 /* ------------------------------------------------------------------------------------------ */
-/* The worker                                                                                  */
+/* What pdf.js gives, as plain data                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-const TIMEOUT = 120_000;
+/** [str, x, y (baseline), width, font size, end of line, tagged (1) or not (0), marked-content id] */
+type PdfItem = [string, number, number, number, number, boolean, number, string | null];
 
-class PdfWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
-  private nextId = 1;
-  readonly ready: Promise<void>;
-  dead = false;
-
-  constructor() {
-    // No execArgv: the worker runs plain JavaScript, without the TypeScript loader.
-    this.worker = new Worker(new URL("./pdf-worker.mjs", import.meta.url), { execArgv: [] });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.on("message", (message: { ready?: boolean; id?: number; ok?: boolean; result?: unknown; error?: string }) => {
-        if (message.ready) return resolve();
-        const job = this.pending.get(message.id!);
-        if (!job) return;
-        this.pending.delete(message.id!);
-        clearTimeout(job.timer);
-        if (message.ok) job.resolve(message.result);
-        else job.reject(new Error(message.error));
-      });
-      const die = (error: Error) => {
-        this.dead = true;
-        reject(error);
-        for (const job of this.pending.values()) {
-          clearTimeout(job.timer);
-          job.reject(error);
-        }
-        this.pending.clear();
-      };
-      this.worker.on("error", die);
-      this.worker.on("exit", (code) => die(new Error(`the PDF reader stopped (exit code ${code})`)));
-    });
-    this.ready.catch(() => undefined);
-    // After the listeners: adding a "message" listener refs the worker again.
-    this.worker.unref();
-  }
-
-  /** Requests under way: the worker keeps the process alive only while there are some. */
-  private active = 0;
-
-  async request<T>(message: Record<string, unknown>): Promise<T> {
-    this.active++;
-    this.worker.ref();
-    try {
-      await this.ready;
-      if (this.dead) throw new Error("the PDF reader stopped");
-      const id = this.nextId++;
-      return await new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new Error(`the PDF reader took more than ${TIMEOUT / 1000} s`));
-          void this.worker.terminate();
-        }, TIMEOUT);
-        timer.unref();
-        this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-        this.worker.postMessage({ ...message, id });
-      });
-    } finally {
-      if (--this.active === 0) this.worker.unref();
-    }
-  }
+interface PdfLink {
+  /** The annotation's id in pdf.js, as the structure tree refers to it. */
+  id: string;
+  rect: number[];
+  /** The destination's name, for a link to a named destination. */
+  name: string | null;
+  /** [page index, x, y] (x, y null when the destination gives none); null when it resolves to no page. */
+  dest: [number, number | null, number | null] | null;
+  /** A link out of the document (a URI or other action). */
+  external: boolean;
+  /**
+   * Tagged PDF: the text of the structure element the link annotation belongs to, where that
+   * text starts in the page's items, and the element's place in the page's structure tree
+   * (logical order, also in right-to-left lines, which Chromium draws in visual order).
+   */
+  tagged?: { text: string; at: number; order: number };
 }
 
-let worker: PdfWorker | undefined;
-
-function pdfWorker(): PdfWorker {
-  if (!worker || worker.dead) worker = new PdfWorker();
-  return worker;
+interface PdfPage {
+  links: PdfLink[];
 }
+
+/** A list item of a tagged page: the marked-content ids of its label and of the rest. */
+interface PdfListItem {
+  label: string[];
+  body: string[];
+  /** Whether it is inside another list item (a list nested in a note). */
+  nested: boolean;
+}
+
+interface PdfText {
+  items: PdfItem[];
+  lis: PdfListItem[];
+}
+
+let loading: Promise<PdfJs> | undefined;
+// The minified builds (typed as pdf.mjs; pdfjs-dist declares no types for the worker): they load
+// faster through a TypeScript loader, which reads the full builds' source maps. Named through
+// variables, as TypeScript would otherwise look for their declarations.
+const LIBRARY: string = "pdfjs-dist/legacy/build/pdf.min.mjs";
+const WORKER: string = "pdfjs-dist/legacy/build/pdf.worker.min.mjs";
+/**
+ * pdf.js, with its worker code loaded in this thread (Node has no web workers: pdf.js then
+ * runs its worker's side here, and would otherwise import it on the first document).
+ */
+const pdfjs = () =>
+  (loading ??= Promise.all([import(LIBRARY) as Promise<PdfJs>, import(WORKER) as Promise<unknown>]).then(([lib, worker]) => {
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+    return lib;
+  }));
+
+/** Load pdf.js now, so that a later `readPdf` does not wait for it (call it when a build starts). It keeps no process alive. */
+export function preparePdfReader(): void {
+  pdfjs().catch(() => undefined);
+}
+
+type StructNode = { role?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
- * Start the PDF reader's worker now, so that a later `readPdf` does not
- * wait for it (call it when a build starts). It keeps no process alive.
+ * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
+ * /ActualText put in place of the glyphs it stands for. Chromium writes the text of a glyph
+ * cluster it cannot map one to one (Tibetan stacks, Mongolian joining forms, Arabic ligatures)
+ * only there, and pdf.js does not read it: the page's content stream is searched for the BDC
+ * operators, which pdf.js reports in the same order.
  */
-export function preparePdfReader(): void {
-  pdfWorker();
+async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string | null)[]>): Promise<PdfItem[]> {
+  const content = await page.getTextContent({ includeMarkedContent: true });
+  type Mark = { id: string | null; actual: string | null; used: boolean };
+  const spans = content.items.filter((i) => "type" in i && i.type === "beginMarkedContentProps");
+  const needsActual = spans.some((i) => "type" in i && i.id === null && (i as { tag?: string }).tag === "Span");
+  let actual: (string | null)[] = [];
+  if (needsActual) {
+    actual = await actualTexts();
+    // Counted differently (a form XObject's marked content): read the glyphs' own text.
+    if (actual.length !== spans.length) actual = [];
+  }
+  const items: PdfItem[] = [];
+  const stack: Mark[] = [];
+  let bdc = 0;
+  for (const item of content.items) {
+    if ("type" in item) {
+      if (item.type === "beginMarkedContentProps") stack.push({ id: item.id ?? null, actual: actual[bdc++] ?? null, used: false });
+      else if (item.type === "beginMarkedContent") stack.push({ id: null, actual: null, used: false });
+      else if (item.type === "endMarkedContent") stack.pop();
+      continue;
+    }
+    let str = item.str;
+    const span = innermost(stack, (m) => m.actual !== null);
+    if (span) {
+      str = span.used ? "" : span.actual!;
+      span.used = true;
+    }
+    const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
+    const [, , c, d, x, y] = item.transform as number[];
+    items.push([str, x, y, item.width, Math.hypot(c, d), item.hasEOL, mc === null ? 0 : 1, mc]);
+  }
+  return items;
+}
+
+function innermost<T>(stack: T[], test: (t: T) => boolean): T | undefined {
+  for (let i = stack.length - 1; i >= 0; i--) if (test(stack[i])) return stack[i];
+  return undefined;
+}
+
+/** The /ActualText of each BDC operator of each page's content, in order (null for a BDC without). */
+async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) => Promise<(string | null)[]>> {
+  const { PDFDocument, PDFArray, PDFRawStream, decodePDFRawStream } = await import("pdf-lib");
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+  return async (index) => {
+    const node = doc.getPage(index).node;
+    const contents = node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+    let text = "";
+    for (const stream of streams) {
+      if (stream instanceof PDFRawStream) text += Buffer.from(decodePDFRawStream(stream).decode()).toString("latin1") + "\n";
+    }
+    const found: (string | null)[] = [];
+    for (const m of text.matchAll(BDC)) {
+      const hex = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(m[1] ?? "");
+      found.push(hex ? utf16(hex[1].replace(/\s/g, "")) : null);
+    }
+    return found;
+  };
+}
+
+/** A BDC operator with its properties (an inline dictionary, which may hold hex strings, or a name). */
+const BDC = /\/[^\s/<>[\]()]+\s*(?:(<<(?:[^<>]|<[^<>]*>)*>>)|\/[^\s/<>[\]()]+)\s*BDC\b/g;
+
+function utf16(hex: string): string {
+  const bytes = Buffer.from(hex, "hex");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    let out = "";
+    for (let i = 2; i + 1 < bytes.length; i += 2) out += String.fromCharCode((bytes[i] << 8) | bytes[i + 1]);
+    return out;
+  }
+  return bytes.toString("latin1");
+}
+
+/** The list items of a page's structure tree, and the text of the structure element each link annotation is in. */
+function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, NonNullable<PdfLink["tagged"]>> } {
+  const lis: PdfListItem[] = [];
+  const linkText = new Map<string, NonNullable<PdfLink["tagged"]>>();
+  if (!tree) return { lis, linkText };
+  const byMc = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    if (item[7] !== null) byMc.set(item[7], [...(byMc.get(item[7]) ?? []), i]);
+  });
+  const contentIds = (node: StructNode, out: string[] = []): string[] => {
+    if (node.type === "content" && node.id) out.push(node.id);
+    for (const child of node.children ?? []) contentIds(child, out);
+    return out;
+  };
+  let order = 0;
+  const visit = (node: StructNode, inLi: boolean) => {
+    const children = node.children ?? [];
+    for (const child of children) {
+      if (child.type === "object" && child.id) {
+        const indexes = contentIds(node).flatMap((id) => byMc.get(id) ?? []);
+        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i][0]).join(""), at: Math.min(...indexes), order: order++ });
+      }
+    }
+    // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
+    // list's items as NonStruct around their Lbl).
+    const item = node.role === "LI" || children.some((child) => child.role === "Lbl");
+    if (item) {
+      const label: string[] = [];
+      const body: string[] = [];
+      for (const child of children) (child.role === "Lbl" ? label : body).push(...contentIds(child));
+      lis.push({ label, body, nested: inLi });
+    }
+    for (const child of children) if (!child.type) visit(child, inLi || item);
+  };
+  visit(tree, false);
+  return { lis, linkText };
+}
+
+/** Pages read at once: pdf.js answers in turn, and a long PDF's pages are not all held at once. */
+const MAX_PAGES_IN_FLIGHT = 8;
+
+/**
+ * Every page's links, and the text and list items of the pages that can hold calls or notes:
+ * pages with links to a destination named by `calls`, the pages those lead to and the page
+ * after each; every page when no such link leads anywhere.
+ */
+async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
+  const { getDocument } = await pdfjs();
+  // pdf.js keeps the buffer it is given: hand it a copy.
+  const task = getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  let doc: PdfDocument;
+  try {
+    doc = await task.promise;
+  } catch (error) {
+    await task.destroy();
+    throw new Error(`not a PDF pdf.js can read (${(error as Error).message})`);
+  }
+  try {
+    const destinations = new Map<string, Promise<PdfLink["dest"]>>();
+    const resolve = async (dest: unknown): Promise<PdfLink["dest"]> => {
+      const explicit = typeof dest === "string" ? await doc.getDestination(dest) : dest;
+      if (!Array.isArray(explicit) || !explicit[0]) return null;
+      const ref = explicit[0];
+      const page = typeof ref === "number" ? ref : await doc.getPageIndex(ref).catch(() => -1);
+      if (page < 0) return null;
+      const kind = explicit[1]?.name;
+      const num = (v: unknown) => (typeof v === "number" ? v : null);
+      if (kind === "XYZ") return [page, num(explicit[2]), num(explicit[3])];
+      if (kind === "FitH" || kind === "FitBH") return [page, null, num(explicit[2])];
+      return [page, null, null];
+    };
+    const pageProxies = await Promise.all(Array.from({ length: doc.numPages }, (_, p) => doc.getPage(p + 1)));
+    const pages: PdfPage[] = await Promise.all(
+      pageProxies.map(async (page) => {
+        // "print": without the text under each link, which pdf.js would extract for "display".
+        const annotations = await page.getAnnotations({ intent: "print" });
+        const links = await Promise.all(
+          annotations
+            .filter((a) => a.subtype === "Link")
+            .map(async (a): Promise<PdfLink> => {
+              const name = typeof a.dest === "string" ? a.dest : null;
+              let dest: PdfLink["dest"] = null;
+              if (a.dest) {
+                const key = name ?? JSON.stringify(a.dest);
+                if (!destinations.has(key)) destinations.set(key, resolve(a.dest).catch(() => null));
+                dest = await destinations.get(key)!;
+              }
+              return { id: a.id, rect: a.rect, name, dest, external: !a.dest && (a.url !== undefined || a.unsafeUrl !== undefined || a.action !== undefined) };
+            }),
+        );
+        return { links };
+      }),
+    );
+
+    // The pages that can hold calls or notes.
+    const callLinks = pages.flatMap((page, p) => page.links.filter((l) => l.name !== null && calls.test(l.name)).map((l) => ({ page: p, dest: l.dest })));
+    const wanted = new Set<number>();
+    for (const link of callLinks) {
+      wanted.add(link.page);
+      if (link.dest) wanted.add(link.dest[0]).add(link.dest[0] + 1);
+    }
+    const all = !callLinks.some((l) => l.dest);
+    const indexes = pageProxies.map((_, p) => p).filter((p) => all || wanted.has(p));
+
+    let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
+    const texts: Record<number, PdfText> = {};
+    for (let i = 0; i < indexes.length; i += MAX_PAGES_IN_FLIGHT) {
+      await Promise.all(
+        indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p) => {
+          const page = pageProxies[p];
+          const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
+          const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
+          for (const link of pages[p].links) {
+            const tagged = linkText.get(link.id);
+            if (tagged) link.tagged = tagged;
+          }
+          texts[p] = { items, lis };
+        }),
+      );
+    }
+    return { pages, texts };
+  } finally {
+    await doc.destroy();
+  }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -177,6 +365,8 @@ interface Destination {
 const CALL_DESTINATION = /^note-\d+$/;
 const BACK_DESTINATION = /^note-call-/;
 const MARKER = /^\s*(\d+)\.\s*$/;
+/** A list item's label as read from a tagged PDF, also in right-to-left order (".3"). */
+const TAGGED_MARKER = /^\s*\.?\s*(\d+)\s*\.?\s*$/;
 
 function rectOf(page: number, [x0, y0, x1, y1]: PdfLink["rect"]): Rect {
   return { page, left: Math.min(x0, x1), right: Math.max(x0, x1), bottom: Math.min(y0, y1), top: Math.max(y0, y1) };
@@ -208,10 +398,7 @@ function compareDestinations(a: Destination, b: Destination): number {
 const destinationKey = (d: Destination) => `${d.page} ${d.x} ${d.y}`;
 
 export async function readPdf(path: string): Promise<Reading> {
-  // One request: the worker opens the file, takes the text of the pages that can hold calls or
-  // notes (the rule below, given to it as the call destinations' pattern) and closes it, with
-  // no round trip to this thread, which may be busy reading the other formats meanwhile.
-  const { pages, texts } = await pdfWorker().request<{ pages: PdfPage[]; texts: Record<number, PdfText> }>({ type: "read", path, calls: CALL_DESTINATION.source });
+  const { pages, texts } = await readPdfBytes(new Uint8Array(await readFile(path)), CALL_DESTINATION);
   return readPages(pages, texts);
 }
 
@@ -222,6 +409,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     dest: Destination | undefined;
     call: boolean;
     toCall: boolean;
+    tagged: PdfLink["tagged"];
   }
   const links: Link[] = pages.flatMap((page, p) =>
     page.links
@@ -231,6 +419,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
         dest: link.dest ? { page: link.dest[0], x: link.dest[1], y: link.dest[2] } : undefined,
         call: link.name !== null && CALL_DESTINATION.test(link.name),
         toCall: link.name !== null && BACK_DESTINATION.test(link.name),
+        tagged: link.tagged,
       })),
   );
   const callLinks = links.filter((link) => link.call);
@@ -247,6 +436,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   if (missing.length) throw new Error(`the PDF reader did not return the text of page ${missing.map((p) => p + 1).join(", ")}`);
   const items: Item[] = [];
   const byPage = new Map<number, Item[]>();
+  const rawItems = new Map<number, Item[]>();
   const untagged: Item[][] = [];
   const listItems: PdfListItem[] = [];
   for (const p of wanted) {
@@ -256,12 +446,16 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     const tagged = raw.filter((r) => r[6] > 0 && r[0].trim());
     const top = Math.max(...tagged.map((r) => r[2]));
     const bottom = Math.min(...tagged.map((r) => r[2]));
-    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc]) =>
-      splitMarker({
+    const firstOfRaw: Item[] = [];
+    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc]) => {
+      const parts = splitMarker({
         str, page: p, index: 0, x, y, width, size, eol, mc,
         furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
-      }),
-    );
+      });
+      firstOfRaw.push(parts[0]);
+      return parts;
+    });
+    rawItems.set(p, firstOfRaw);
     byPage.set(p, pageItems);
     if (tagged.length === 0) untagged.push(pageItems);
     items.push(...pageItems);
@@ -281,7 +475,12 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   for (const link of callLinks) {
     let shown = "";
     let first: [number, number, number] | undefined;
-    for (const item of byPage.get(link.rect.page) ?? []) {
+    // Tagged: the text of the structure element the link is in, whatever the script's layout.
+    const at = link.tagged && rawItems.get(link.rect.page)?.[link.tagged.at];
+    if (at) {
+      shown = link.tagged!.text;
+      first = [link.rect.page, -1, link.tagged!.order];
+    } else for (const item of byPage.get(link.rect.page) ?? []) {
       if (item.furniture || !overlaps(link.rect, item)) continue;
       for (const c of characters(item)) {
         if (!inside(link.rect, c.x, c.y)) continue;
@@ -303,7 +502,21 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   calls.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
 
   // The printed notes list.
-  const markers = text.filter((item) => MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!));
+  // Tagged: the labels of list items (not nested in another), in any script's layout; their
+  // text may come in several items. Untagged: "k." beginning a line.
+  const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
+  const byLabel = new Map<string, Item[]>();
+  for (const item of text) if (item.mc !== null && labelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
+  const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
+    const str = parts.map((item) => item.str).join("");
+    const k = TAGGED_MARKER.exec(str);
+    if (!k) return [];
+    const left = Math.min(...parts.map((item) => item.x));
+    const right = Math.max(...parts.map((item) => item.x + item.width));
+    return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
+  });
+  const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
+  const markers = [...taggedMarkers, ...text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))].sort((a, b) => a.index - b.index);
   const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -311,7 +524,9 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     const run = [start];
     for (const m of markers) {
       if (m.index <= run[run.length - 1].index) continue;
-      if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && Math.abs(edge(m) - edge(start)) <= 1.5) run.push(m);
+      // The notes' markers are aligned, on their right edge (on the left in a right-to-left
+      // list): an ordered list of the letter's body, or one nested in a note, is indented.
+      if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && (Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5)) run.push(m);
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
     const score = [onTargetPages, -Math.abs(run.length - targets.length), start.index];
@@ -338,10 +553,9 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     return collapseSpace(note);
   };
 
-  // Each note's text. Tagged: the list item whose label is the note's marker (wherever the
-  // notes are: at the end, or at the foot of each page), with its continuation on the next
-  // page if it has one. Untagged: from the marker to the next marker or the end of the
-  // marker's page.
+  // Each note's text. At the foot of the pages, tagged: the list item whose label is the
+  // note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from the
+  // marker to the next marker or the end of the marker's page.
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
@@ -353,14 +567,6 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     else byMc.set(item.mc, [item]);
   }
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
-  const firstOf = (id: string) => byMc.get(id)?.[0];
-  // List items without a label, by the page they start on.
-  const continued = new Map<number, { li: PdfListItem; at: Item }[]>();
-  for (const li of listItems) {
-    if (li.label.length) continue;
-    const at = li.body.map(firstOf).find((item) => item !== undefined);
-    if (at) continued.set(at.page, [...(continued.get(at.page) ?? []), { li, at }]);
-  }
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
   const continuations = new Map<number, PdfListItem[]>();
@@ -378,25 +584,10 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     let noteItems: Item[];
     if (atTheEnd) {
       const next = run[k + 1];
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture);
+      // Labels left out: one may be drawn in pieces (right to left: "." then "1").
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture && !isLabel(item));
     } else if (li) {
       const ids = new Set(li.body);
-      const own = itemsOf(ids).filter((item) => item.str.trim());
-      // A list item continued on the next page is an item without a label there that starts
-      // in the note's column, in the note's type size (not, say, a list of names).
-      const column = Math.min(...own.map((item) => item.x));
-      const size = own[0]?.size;
-      // It may go on over several pages: follow it while each next page has such an item.
-      let last = own[own.length - 1]?.page ?? marker.page;
-      for (;;) {
-        const more = continued.get(last + 1)?.find(({ at }) => Math.abs(at.x - column) <= 1 && Math.abs(at.size - size!) <= 0.5);
-        if (!more) break;
-        for (const id of more.li.body) ids.add(id);
-        const items = itemsOf(more.li.body).filter((item) => item.str.trim());
-        const end = items[items.length - 1]?.page ?? last + 1;
-        if (end <= last) break;
-        last = end;
-      }
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
       noteItems = itemsOf(ids);
     } else {
@@ -433,8 +624,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   const markersOn = new Map<number, number[]>();
   run.forEach((m, k) => markersOn.set(m.page, [...(markersOn.get(m.page) ?? []), k]));
   const TOLERANCE = 2;
-  const at = (d: Destination, dx: number, dy: number) =>
-    d.y === null ? undefined : (markersOn.get(d.page) ?? []).find((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE && (d.x === null || Math.abs(edge(run[k]) - (d.x + dx)) <= TOLERANCE));
+  // By height only: list items are stacked, and a right-to-left list's markers are aligned on their other edge.
+  const at = (d: Destination, _dx: number, dy: number) =>
+    d.y === null ? undefined : (markersOn.get(d.page) ?? []).find((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE);
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
@@ -448,7 +640,19 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     const support = targets.filter((d) => at(d, ...offset) !== undefined).length;
     if (!best || support > best.support) best = { offset, support };
   }
-  if (best) return (d) => at(d, ...best.offset);
+  // A note that starts with a heading or a rule has its marker lower in its item than the others:
+  // the nearest marker below the place, within a heading's height.
+  const below = (d: Destination, _dx: number, dy: number) => {
+    if (d.y === null) return undefined;
+    let found: number | undefined;
+    for (const k of markersOn.get(d.page) ?? []) {
+      const drop = d.y + dy - run[k].y;
+      if (drop < -TOLERANCE || drop > HEADING_DROP) continue;
+      if (found === undefined || run[k].y > run[found].y) found = k;
+    }
+    return found;
+  };
+  if (best) return (d) => at(d, ...best.offset) ?? below(d, ...best.offset);
   // Destinations without coordinates: the k-th destination leads to the k-th note.
   const rank = new Map(targets.map((d, k) => [destinationKey(d), k]));
   return (d) => {
@@ -456,6 +660,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     return k !== undefined && k < run.length ? k : undefined;
   };
 }
+
+/** How far below its item's top a note's marker may be: a heading and a rule above its first line. */
+const HEADING_DROP = 60;
 
 const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
 

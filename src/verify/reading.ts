@@ -31,17 +31,77 @@ export interface Reading {
 }
 
 /**
- * The text of a note reduced to what every format must agree on: Unicode NFC, with all
- * white space (also zero-width spaces and BOM) and all hyphen and dash characters (Unicode
- * Pd, soft hyphen, minus sign) removed. Line wrapping, paragraph breaks and the breaking of
- * long URLs at hyphens differ between the formats; words, letters, digits and all other
- * punctuation must still match.
+ * The text of a note reduced to what a reader can read reliably in every format and every
+ * script: Unicode NFKC (which also undoes Arabic presentation forms and full-width forms), with
+ * all white space, all hyphen and dash characters (Unicode Pd, minus sign), all format characters
+ * (Unicode Cf: soft hyphen, zero-width joiners and spaces, BOM, the Mongolian vowel separator)
+ * and the Mongolian free variation selectors removed. Line wrapping, paragraph breaks, the
+ * breaking of long URLs at hyphens and the shaping of joining scripts differ between the formats;
+ * words, letters, digits and all other punctuation must still match.
  */
 export function normalizeNoteText(text: string): string {
-  return text.normalize("NFC").replace(DROPPED, "");
+  return text.normalize("NFKC").replace(DROPPED, "");
 }
 
-const DROPPED = /[\s\u200B-\u200D\u2060\uFEFF\p{Pd}\u00AD\u2212]/gu;
+const DROPPED = /[\s\p{Pd}\p{Cf}\u2212\u180B-\u180F]/gu;
+
+/**
+ * What may stand for a glyph a reader could not read: pdf.js gives NUL for a glyph that the
+ * PDF maps to no text (a box drawn from a font without the letter), and U+FFFD for one it
+ * cannot decode.
+ */
+const UNREADABLE = /[\u0000\uFFFD]/u;
+
+/**
+ * Characters whose order a PDF does not keep: right-to-left scripts (a PDF gives their glyphs
+ * in visual order, with the digits among them in another place), and combining marks (a
+ * Tibetan or Indic vowel sign may be drawn, and so read, before its consonant), and the
+ * Mongolian script (its joining forms come back as clusters).
+ */
+const UNORDERED = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Mongolian}\p{M}]/u;
+
+/**
+ * Whether two note texts agree: their normalised forms (see `normalizeNoteText`) are equal,
+ * where a glyph one reader could not read (`UNREADABLE`) may stand for any one character of
+ * the other. A text with characters whose order a PDF does not keep (`UNORDERED`) agrees with
+ * one that has the same characters in another order. So a character lost, added or changed is
+ * always a disagreement; in a text in a right-to-left or complex script, a word moved within
+ * the note is not.
+ */
+export function sameNoteText(a: string, b: string): boolean {
+  const x = normalizeNoteText(a);
+  const y = normalizeNoteText(b);
+  if (x === y) return true;
+  const xs = Array.from(x);
+  const ys = Array.from(y);
+  if (xs.length !== ys.length) return false;
+  if (!UNORDERED.test(x) && !UNORDERED.test(y)) return xs.every((c, i) => c === ys[i] || UNREADABLE.test(c) || UNREADABLE.test(ys[i]));
+  const counts = new Map<string, number>();
+  for (const c of xs) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of ys) counts.set(c, (counts.get(c) ?? 0) - 1);
+  // Left over: characters of x not in y (count > 0) and of y not in x (count < 0).
+  let onlyX = 0;
+  let onlyY = 0;
+  let unreadableX = 0;
+  let unreadableY = 0;
+  for (const [c, n] of counts) {
+    if (n > 0) {
+      onlyX += n;
+      if (UNREADABLE.test(c)) unreadableX += n;
+    } else if (n < 0) {
+      onlyY -= n;
+      if (UNREADABLE.test(c)) unreadableY -= n;
+    }
+  }
+  return onlyX - unreadableX <= unreadableY && onlyY - unreadableY <= unreadableX;
+}
+
+/** A note text as a key, the same for texts that `sameNoteText` finds equal (unreadable glyphs apart). */
+export function noteTextKey(text: string): string {
+  const normal = normalizeNoteText(text);
+  return UNORDERED.test(normal) ? Array.from(normal).sort().join("") : normal;
+}
+
 const DROPPED_ONE = new RegExp(DROPPED.source, "u");
 
 /** Collapse runs of white space to one space, trimmed: how a note's text is kept in a reading. */
