@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 /**
  * broadside command line.
  *
@@ -181,6 +180,3 @@ function reportFailure(error: unknown): number {
   console.error(`broadside: internal error (please report it with the source that caused it):\n${inspect(error)}`);
   return 3;
 }
-
-// Run directly (`tsx src/cli.ts …`); bin/broadside.mjs imports the bundled CLI and calls runCli itself.
-if (process.argv[1] && /[\\/]src[\\/]cli\.ts$/.test(process.argv[1])) void runCli(process.argv.slice(2));

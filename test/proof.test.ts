@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "puppeteer";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
-import { ROOT, tempDir } from "./helpers.ts";
+import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
 const OTHERS = ["list-after-note", "note-block-start"];
@@ -26,7 +26,7 @@ beforeAll(async () => {
   out = tempDir("broadside-proof-");
   const sources = FIXTURES.map((name) => `test/fixtures/proof/${name}.md`);
   ({ code, output } = await new Promise<{ code: number | null; output: string }>((done, fail) => {
-    const child = spawn("npx", ["tsx", "src/cli.ts", "build", ...sources, "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "build", ...sources, "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     child.stdout.on("data", (chunk) => (text += chunk));
     child.stderr.on("data", (chunk) => (text += chunk));

@@ -181,8 +181,8 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     const unmarked = await doc.save();
 
     // 4. The proof: read the packet back and compare it with the editions.
-    const readings = readPages(unmarked, size.width);
-    const layouts: PartLayout[] = parts.map((part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: readPages(part.edition, size.width) }));
+    const readings = await readPages(unmarked, size.width);
+    const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.edition, size.width) })));
     const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
     for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
     if (hasErrors(file)) return { files: [file], written: [] };

@@ -1,17 +1,11 @@
 /**
- * The packet's proof, on the assembled file read back with broadside's own PDF reader: every
+ * The packet's proof, on the assembled file read back with the proof's PDF reader (pdf.js): every
  * page of a part reads the same as the same page of the part's own edition (its text, notes
  * included, the page number at the foot apart), the page number printed at the foot of each
  * part's first page is where the part starts, the contents list those numbers, and the added
  * blank pages are blank.
  */
-import * as pdfFile from "../verify/pdf-file.mjs";
-
-type Item = [string, number, number, number, number, boolean, number, string | null];
-const { PdfFile, pageText } = pdfFile as unknown as {
-  PdfFile: new (bytes: Uint8Array) => { pages(): unknown[] };
-  pageText: (pdf: unknown, page: unknown, index: number) => Item[];
-};
+import { readPageItems } from "../verify/pdf.ts";
 
 /** Below this height (pt from the bottom edge) is the page foot's number, under the bottom margin. */
 const FOOT = 50;
@@ -25,15 +19,13 @@ export interface PageReading {
   rightNumbers: number[];
 }
 
-export function readPages(bytes: Uint8Array, width: number): PageReading[] {
-  const pdf = new PdfFile(bytes);
-  return pdf.pages().map((page, i) => {
-    const items = pageText(pdf, page, i);
-    const join = (list: Item[]) => list.map((item) => item[0]).join(" ").replace(/\s+/g, " ").trim();
+export async function readPages(bytes: Uint8Array, width: number): Promise<PageReading[]> {
+  return (await readPageItems(bytes)).map((items) => {
+    const join = (list: typeof items) => list.map((item) => item.str).join(" ").replace(/\s+/g, " ").trim();
     return {
-      text: join(items.filter((item) => item[2] >= FOOT)),
-      foot: join(items.filter((item) => item[2] < FOOT)),
-      rightNumbers: items.filter((item) => /^\s*\d+\s*$/.test(item[0]) && item[1] > width * 0.7).map((item) => Number(item[0])),
+      text: join(items.filter((item) => item.y >= FOOT)),
+      foot: join(items.filter((item) => item.y < FOOT)),
+      rightNumbers: items.filter((item) => /^\s*\d+\s*$/.test(item.str) && item.x > width * 0.7).map((item) => Number(item.str)),
     };
   });
 }

@@ -901,7 +901,7 @@ export function holdLayout(html: string): string {
  * boxes. Works with the page's own JavaScript off: DevTools evaluation is not page script.
  */
 export async function paginatePage(page: EvaluatingPage, options: PaginateOptions): Promise<PaginateResult> {
-  // tsx compiles with esbuild's keepNames, which wraps inner functions in `__name(fn, "name")`:
+  // A transform with esbuild's keepNames (the tests') wraps inner functions in `__name(fn, "name")`:
   // the page gets a do-nothing `__name` so that the serialised function runs there.
   await page.evaluate("globalThis.__name ??= (fn) => fn");
   // Measure with the fonts that will print: the HTML inlines only the faces it uses, so all of them.

@@ -241,6 +241,23 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   return { lis, linkText };
 }
 
+/** The text items of every page, in drawing order, each with its origin (pt from the bottom left). */
+export async function readPageItems(bytes: Uint8Array): Promise<{ str: string; x: number; y: number }[][]> {
+  const { getDocument } = await pdfjs();
+  const task = getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  try {
+    const doc = await task.promise;
+    const pages: { str: string; x: number; y: number }[][] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const content = await (await doc.getPage(p)).getTextContent();
+      pages.push((content.items as { str?: string; transform?: number[] }[]).filter((item) => typeof item.str === "string" && item.transform).map((item) => ({ str: item.str!, x: item.transform![4], y: item.transform![5] })));
+    }
+    return pages;
+  } finally {
+    await task.destroy();
+  }
+}
+
 /** Pages read at once: pdf.js answers in turn, and a long PDF's pages are not all held at once. */
 const MAX_PAGES_IN_FLIGHT = 8;
 
