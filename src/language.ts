@@ -6,13 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { parse } from "yaml";
 import { warn } from "./messages.ts";
+import { ROOT } from "./paths.ts";
 
-export const DEFAULT_TEMPLATES = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "templates");
+export const DEFAULT_TEMPLATES = join(ROOT, "templates");
 
 /** The words broadside adds to a letter; `{note}`, `{reference}`, `{page}`, `{pages}` are filled in. */
 export interface Words {
