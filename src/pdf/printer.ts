@@ -120,12 +120,13 @@ export class Printer {
 
   async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
     let timer: NodeJS.Timeout | undefined;
+    // A hung browser is killed: the build ends now, and leaves no process behind.
+    const tooSlow = () => {
+      killBrowser(browser);
+      return new BrowserFailedError(`Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`);
+    };
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // A hung browser is killed: the build ends now, and leaves no process behind.
-        killBrowser(browser);
-        reject(new BrowserFailedError(`Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`));
-      }, this.timeout);
+      timer = setTimeout(() => reject(tooSlow()), this.timeout);
     });
     const generation = this.#generation;
     let page: SafePage | undefined;
@@ -137,6 +138,10 @@ export class Printer {
       const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }), deadline]);
       reusable = true;
       return pdf;
+    } catch (error) {
+      // One request of the print took the whole limit (Puppeteer's protocol timeout is the same).
+      if (!(error instanceof BrowserFailedError) && / timed out\b/.test((error as Error)?.message ?? "")) throw tooSlow();
+      throw error;
     } finally {
       clearTimeout(timer);
       if (page && reusable && generation === this.#generation && !this.#closed) this.#idle.push(Promise.resolve(page));

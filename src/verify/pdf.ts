@@ -62,8 +62,8 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 /* What pdf.js gives, as plain data                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/** [str, x, y (baseline), width, font size, end of line, tagged (1) or not (0), marked-content id] */
-type PdfItem = [string, number, number, number, number, boolean, number, string | null];
+/** [str, x, y (baseline), width, font size, end of line, tagged (1) or not (0), marked-content id, runs top to bottom] */
+type PdfItem = [string, number, number, number, number, boolean, number, string | null, boolean];
 
 interface PdfLink {
   /** The annotation's id in pdf.js, as the structure tree refers to it. */
@@ -148,7 +148,15 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
     if ("type" in item) {
       if (item.type === "beginMarkedContentProps") stack.push({ id: item.id ?? null, actual: actual[bdc++] ?? null, used: false });
       else if (item.type === "beginMarkedContent") stack.push({ id: null, actual: null, used: false });
-      else if (item.type === "endMarkedContent") stack.pop();
+      else if (item.type === "endMarkedContent") {
+        // A span whose glyphs gave pdf.js no text item (no ToUnicode entry): its text still counts.
+        const ended = stack.pop();
+        const last = items[items.length - 1];
+        if (ended?.actual && !ended.used && last) {
+          const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
+          items.push([ended.actual, last[1] + last[3], last[2], 0, last[4], false, mc === null ? 0 : 1, mc, last[8]]);
+        }
+      }
       continue;
     }
     let str = item.str;
@@ -158,8 +166,9 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
       span.used = true;
     }
     const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
-    const [, , c, d, x, y] = item.transform as number[];
-    items.push([str, x, y, item.width, Math.hypot(c, d), item.hasEOL, mc === null ? 0 : 1, mc]);
+    const [a, b, c, d, x, y] = item.transform as number[];
+    // A vertical edition's text runs down the page (its glyphs turned a quarter).
+    items.push([str, x, y, item.width, Math.hypot(c, d), item.hasEOL, mc === null ? 0 : 1, mc, Math.abs(b) > Math.abs(a)]);
   }
   return items;
 }
@@ -363,6 +372,8 @@ interface Item {
   furniture: boolean;
   /** The marked content it is in (tagged PDF). */
   mc: string | null;
+  /** Text running top to bottom (a vertical edition), from (x, y) down by its width. */
+  vertical?: boolean;
 }
 
 interface Rect {
@@ -393,18 +404,20 @@ function rectOf(page: number, [x0, y0, x1, y1]: PdfLink["rect"]): Rect {
 function* characters(item: Item): Generator<{ char: string; offset: number; x: number; y: number }> {
   const chars = Array.from(item.str);
   const advance = chars.length ? item.width / chars.length : 0;
-  // The centre of a glyph: a third of the font size above the baseline.
-  const y = item.y + item.size / 3;
+  // The centre of a glyph: a third of the font size off the baseline, on the glyph's side.
   let offset = 0;
   for (let i = 0; i < chars.length; i++) {
-    yield { char: chars[i], offset, x: item.x + advance * (i + 0.5), y };
+    const along = advance * (i + 0.5);
+    yield { char: chars[i], offset, x: item.vertical ? item.x + item.size / 3 : item.x + along, y: item.vertical ? item.y - along : item.y + item.size / 3 };
     offset += chars[i].length;
   }
 }
 
 /** Whether an item's box comes near a rectangle. */
 const overlaps = (rect: Rect, item: Item) =>
-  item.x <= rect.right + 1 && item.x + item.width >= rect.left - 1 && item.y - item.size / 2 <= rect.top + 1 && item.y + item.size >= rect.bottom - 1;
+  item.vertical
+    ? item.x - item.size / 2 <= rect.right + 1 && item.x + item.size >= rect.left - 1 && item.y - item.width <= rect.top + 1 && item.y >= rect.bottom - 1
+    : item.x <= rect.right + 1 && item.x + item.width >= rect.left - 1 && item.y - item.size / 2 <= rect.top + 1 && item.y + item.size >= rect.bottom - 1;
 
 const inside = (rect: Rect, x: number, y: number) => x >= rect.left - 1 && x <= rect.right + 1 && y >= rect.bottom - 1 && y <= rect.top + 1;
 
@@ -464,9 +477,9 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     const top = Math.max(...tagged.map((r) => r[2]));
     const bottom = Math.min(...tagged.map((r) => r[2]));
     const firstOfRaw: Item[] = [];
-    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc]) => {
+    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc, vertical]) => {
       const parts = splitMarker({
-        str, page: p, index: 0, x, y, width, size, eol, mc,
+        str, page: p, index: 0, x, y, width, size, eol, mc, vertical,
         furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
       });
       firstOfRaw.push(parts[0]);
@@ -542,8 +555,10 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     for (const m of markers) {
       if (m.index <= run[run.length - 1].index) continue;
       // The notes' markers are aligned, on their right edge (on the left in a right-to-left
-      // list): an ordered list of the letter's body, or one nested in a note, is indented.
-      if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && (Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5)) run.push(m);
+      // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
+      // or one nested in a note, is indented.
+      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || (m.page === start.page && Math.abs(m.y - start.y) <= 1.5);
+      if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && aligned) run.push(m);
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
     const score = [onTargetPages, -Math.abs(run.length - targets.length), start.index];
@@ -641,9 +656,14 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   const markersOn = new Map<number, number[]>();
   run.forEach((m, k) => markersOn.set(m.page, [...(markersOn.get(m.page) ?? []), k]));
   const TOLERANCE = 2;
-  // By height only: list items are stacked, and a right-to-left list's markers are aligned on their other edge.
-  const at = (d: Destination, _dx: number, dy: number) =>
-    d.y === null ? undefined : (markersOn.get(d.page) ?? []).find((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE);
+  // By height: list items are stacked, and a right-to-left list's markers are aligned on their
+  // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
+  const at = (d: Destination, dx: number, dy: number) => {
+    if (d.y === null) return undefined;
+    const level = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE);
+    if (level.length <= 1 || d.x === null) return level[0];
+    return level.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
+  };
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
