@@ -43,7 +43,8 @@ export function withScriptFonts(xml: string, templatesDir: string, slots: SlotFo
   if (!SCRIPTS.some(([script]) => script.test(xml))) return xml;
   const config = loadFontsConfig(templatesDir);
   const faces = SCRIPTS.map(([script, lang]) => [script, fontStack(config, lang).primary?.family ?? slots.cs] as const);
-  return xml.replace(/<w:r>(?:<w:rPr>(.*?)<\/w:rPr>)?<w:t\b[^>]*>([^<]*)<\/w:t><\/w:r>/g, (run, rPr: string | undefined, text: string) => {
+  // The properties never run past their own end: a run without text (a note reference) is passed by.
+  return xml.replace(/<w:r>(?:<w:rPr>((?:(?!<\/w:rPr>).)*)<\/w:rPr>)?<w:t\b[^>]*>([^<]*)<\/w:t><\/w:r>/g, (run, rPr: string | undefined, text: string) => {
     const pieces: { text: string; complex: boolean }[] = [];
     let at = 0;
     for (const match of text.matchAll(COMPLEX)) {
