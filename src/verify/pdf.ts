@@ -605,7 +605,9 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   for (const li of listItems) {
     if (!li.label.length) continue;
     const label = itemsOf(li.label).map((item) => item.str).join("").trim();
-    const cont = /^(\d+)\s*\(cont\.\)/.exec(label);
+    // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
+    // right-to-left text): a number and a word, not "3.".
+    const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
     if (cont) continuations.set(Number(cont[1]), [...(continuations.get(Number(cont[1])) ?? []), li]);
   }
   // Notes at the end (no call after the first note): each note runs in drawing order from its
