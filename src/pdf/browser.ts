@@ -122,6 +122,8 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       handleSIGHUP: false,
     });
     profiles.set(browser, profile.remove);
+    // A browser killed with data in flight resets its pipe (ECONNRESET): not an error of ours.
+    for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     return browser;
   } catch (error) {
     profile.remove();

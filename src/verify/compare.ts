@@ -54,19 +54,19 @@ function quote(text: string | undefined, other?: string): string {
   return `"${excerpt(text ?? "", other)}"`;
 }
 
-function key(reading: Reading): string {
+function key(reading: Reading, unordered: boolean): string {
   return JSON.stringify([
     reading.calls.map((c) => [c.shown, c.leadsTo?.number ?? null, c.leadsTo?.shown ?? null]),
-    [...reading.notes].sort((a, b) => a[0] - b[0]).map(([n, t]) => [n, noteTextKey(t)]),
+    [...reading.notes].sort((a, b) => a[0] - b[0]).map(([n, t]) => [n, noteTextKey(t, unordered)]),
     reading.problems,
   ]);
 }
 
 /** Group formats with identical readings, the reference group first. */
-function groups(readings: Reading[]): Reading[][] {
+function groups(readings: Reading[], unordered: boolean): Reading[][] {
   const byKey = new Map<string, Reading[]>();
   for (const reading of [...readings].sort((a, b) => ORDER.indexOf(a.format) - ORDER.indexOf(b.format))) {
-    const k = key(reading);
+    const k = key(reading, unordered);
     byKey.set(k, [...(byKey.get(k) ?? []), reading]);
   }
   // Largest first; Map keeps insertion order, so ties keep the HTML, PDF, DOCX order.
@@ -74,10 +74,10 @@ function groups(readings: Reading[]): Reading[][] {
 }
 
 /** The text under the number a call shows, for aligning calls. */
-function callText(reading: Reading, call: NoteCall): string | undefined {
+function callText(reading: Reading, call: NoteCall, unordered: boolean): string | undefined {
   const n = /^\d+$/.test(call.shown) ? Number(call.shown) : call.leadsTo?.number;
   const text = n === undefined ? undefined : reading.notes.get(n);
-  return text === undefined ? undefined : noteTextKey(text);
+  return text === undefined ? undefined : noteTextKey(text, unordered);
 }
 
 type Step = { ref: number; other: number } | { ref: number; other: undefined } | { ref: undefined; other: number };
@@ -150,15 +150,15 @@ function leadsElsewhere(call: NoteCall): string | undefined {
 const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
 
 /** Compare one reading with the reference group; `reported` collects calls already described. */
-function compareWith(reference: Reading[], reading: Reading, reported: Set<number>): Disagreement[] {
+function compareWith(reference: Reading[], reading: Reading, reported: Set<number>, unordered: boolean): Disagreement[] {
   const ref = reference[0];
   const refNames = names(reference.map((r) => r.format));
   const refFormats = reference.map((r) => r.format);
   const F = `the ${FORMAT_NAMES[reading.format]}`;
   const found: Disagreement[] = [];
   const steps = align(
-    ref.calls.map((c) => ({ shown: c.shown, text: callText(ref, c) })),
-    reading.calls.map((c) => ({ shown: c.shown, text: callText(reading, c) })),
+    ref.calls.map((c) => ({ shown: c.shown, text: callText(ref, c, unordered) })),
+    reading.calls.map((c) => ({ shown: c.shown, text: callText(reading, c, unordered) })),
   );
 
   // Which marks the other format shows for each note's calls.
@@ -179,7 +179,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const m = noteNumber([...marks][0]);
     const text = ref.notes.get(number);
     const otherText = m === undefined ? undefined : reading.notes.get(m);
-    if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && sameNoteText(text, otherText)) {
+    if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && sameNoteText(text, otherText, unordered)) {
       renumbered.set(number, m);
       found.push({ note: number, reason: `Note ${number}: ${F} numbers it ${m} (its calls and its text) where ${refNames} number it ${number}` });
     }
@@ -191,7 +191,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
   const missingWhole = new Set<number>();
   for (const [n, text] of ref.notes) {
     const called = ref.calls.some((c) => c.shown === String(n));
-    if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text))) {
+    if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
       missingWhole.add(n);
       found.push({ note: n, reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both` });
     }
@@ -233,7 +233,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     accounted.add(m);
     if (other === undefined) {
       found.push({ note: n, reason: `Note ${n} is missing from the notes of ${F}, where ${refNames} ${verb(refFormats, "has", "have")} ${quote(text)}` });
-    } else if (!sameNoteText(other, text)) {
+    } else if (!sameNoteText(other, text, unordered)) {
       const refList = reference.map((r) => FORMAT_NAMES[r.format]).join(" and ");
       found.push({ note: n, reason: `Note ${n} text differs: ${FORMAT_NAMES[reading.format]} ${quote(other, text)} vs ${refList} ${quote(text, other)}` });
     }
@@ -277,14 +277,16 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** Every disagreement among the readings, sorted by note. With one reading, only its self-contradictions. */
 export function compareReadings(readings: Reading[]): Disagreement[] {
   if (readings.length === 0) return [];
-  const [reference, ...others] = groups(readings);
+  // In a right-to-left document a PDF may give any note's characters in visual order.
+  const unordered = readings.some((r) => r.rightToLeft);
+  const [reference, ...others] = groups(readings, unordered);
   const found: Disagreement[] = [];
   const referenceReported = new Set<number>();
   found.push(...contradictions(reference, referenceReported));
   for (const group of others) {
     for (const reading of group) {
       const reported = new Set<number>();
-      found.push(...compareWith(reference, reading, reported));
+      found.push(...compareWith(reference, reading, reported, unordered));
       found.push(...contradictions([reading], reported));
     }
   }

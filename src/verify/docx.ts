@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { readNotes, formatNoteNumber, NOTE_KINDS, splitNoteKey } from "../ooxml/notes.ts";
-import { DocxPackage } from "../ooxml/package.ts";
+import { descendants, DocxPackage } from "../ooxml/package.ts";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
 export async function readDocx(path: string): Promise<Reading> {
@@ -13,7 +13,8 @@ export async function readDocx(path: string): Promise<Reading> {
 }
 
 export function readDocxBytes(bytes: Uint8Array): Reading {
-  const { calls, order, numbering, text } = readNotes(DocxPackage.open(bytes));
+  const pkg = DocxPackage.open(bytes);
+  const { calls, order, numbering, text } = readNotes(pkg);
   const problems: Reading["problems"] = [];
   if (NOTE_KINDS.every((kind) => order[kind].length)) problems.push({ note: undefined, reason: "the DOCX has both footnotes and endnotes, two series of numbers where the other formats have one" });
 
@@ -32,5 +33,8 @@ export function readDocxBytes(bytes: Uint8Array): Reading {
     const leadsTo = call.note === undefined ? undefined : mark(call.note);
     return { shown: call.field?.shown ?? leadsTo!.shown, leadsTo };
   });
-  return { format: "docx", calls: read, notes, problems };
+  // A right-to-left section (w:bidi in its properties): the document is set right to left.
+  const main = pkg.xml(pkg.mainPath);
+  const rightToLeft = main !== undefined && descendants(main, "w", "sectPr").some((section) => descendants(section, "w", "bidi").length > 0);
+  return { format: "docx", calls: read, notes, problems, rightToLeft };
 }

@@ -120,7 +120,8 @@ export function readHtmlText(html: string): Reading {
     const number = item ? itemNumber.get(item)! : undefined;
     return { shown, leadsTo: number === undefined ? undefined : { number, shown: String(number) } };
   });
-  return { format: "html", calls, notes, problems };
+  const root = tree.children.find((node): node is Element => isElement(node) && node.tagName === "html");
+  return { format: "html", calls, notes, problems, rightToLeft: root?.properties.dir === "rtl" };
 }
 
 function safeDecode(s: string): string {

@@ -26,6 +26,8 @@ export interface Reading {
   calls: NoteCall[];
   /** Printed note number → the note's text (white space collapsed; see `normalizeNoteText`). */
   notes: Map<number, string>;
+  /** The document is set right to left (as the HTML or the DOCX says). */
+  rightToLeft?: boolean;
   /** Where the document contradicts itself outside its calls (a list item numbered out of place). */
   problems: { note: number | undefined; reason: string }[];
 }
@@ -66,16 +68,17 @@ const UNORDERED = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script
  * the other. A text with characters whose order a PDF does not keep (`UNORDERED`) agrees with
  * one that has the same characters in another order. So a character lost, added or changed is
  * always a disagreement; in a text in a right-to-left or complex script, a word moved within
- * the note is not.
+ * the note is not. `unordered`: every text is taken so (a right-to-left document, where a PDF may
+ * give even a Latin note's closing stop first).
  */
-export function sameNoteText(a: string, b: string): boolean {
+export function sameNoteText(a: string, b: string, unordered = false): boolean {
   const x = normalizeNoteText(a);
   const y = normalizeNoteText(b);
   if (x === y) return true;
   const xs = Array.from(x);
   const ys = Array.from(y);
   if (xs.length !== ys.length) return false;
-  if (!UNORDERED.test(x) && !UNORDERED.test(y)) return xs.every((c, i) => c === ys[i] || UNREADABLE.test(c) || UNREADABLE.test(ys[i]));
+  if (!unordered && !UNORDERED.test(x) && !UNORDERED.test(y)) return xs.every((c, i) => c === ys[i] || UNREADABLE.test(c) || UNREADABLE.test(ys[i]));
   const counts = new Map<string, number>();
   for (const c of xs) counts.set(c, (counts.get(c) ?? 0) + 1);
   for (const c of ys) counts.set(c, (counts.get(c) ?? 0) - 1);
@@ -97,9 +100,9 @@ export function sameNoteText(a: string, b: string): boolean {
 }
 
 /** A note text as a key, the same for texts that `sameNoteText` finds equal (unreadable glyphs apart). */
-export function noteTextKey(text: string): string {
+export function noteTextKey(text: string, unordered = false): string {
   const normal = normalizeNoteText(text);
-  return UNORDERED.test(normal) ? Array.from(normal).sort().join("") : normal;
+  return unordered || UNORDERED.test(normal) ? Array.from(normal).sort().join("") : normal;
 }
 
 const DROPPED_ONE = new RegExp(DROPPED.source, "u");
