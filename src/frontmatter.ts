@@ -103,7 +103,7 @@ export interface Fallbacks {
 }
 
 type Place = { line: number; column: number };
-type Read = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; start: Place };
+type Read = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; valuePlace?: (key: string) => Place | undefined; start: Place };
 
 /**
  * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors
@@ -164,22 +164,24 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     fail(file, "Front matter must be a YAML mapping of keys to values (`title: …`)", node, "front-matter-shape");
     return undefined;
   }
-  // `a.b`: the key `b` of the mapping under `a`.
-  const keyPlace = (key: string) => {
+  // `a.b`: the key `b` of the mapping under `a`; `a.0`: the first item of the sequence `a`.
+  const find = (key: string) => {
     let node = doc.contents as any;
     let pair: any;
     for (const part of key.split(".")) {
       if (/^\d+$/.test(part) && Array.isArray(node?.items) && !node.items[0]?.key) {
         node = node.items[Number(part)];
-        pair = { key: node };
+        pair = { key: node, value: node };
         continue;
       }
       pair = node?.items?.find((item: any) => item?.key?.value === part);
       node = pair?.value;
     }
-    return place(pair?.key?.range?.[0]);
+    return pair;
   };
-  return { map: data as Record<string, unknown>, keyPlace, start: { line: start, column: 1 } };
+  const keyPlace = (key: string) => place(find(key)?.key?.range?.[0]);
+  const valuePlace = (key: string) => place(find(key)?.value?.range?.[0]);
+  return { map: data as Record<string, unknown>, keyPlace, valuePlace, start: { line: start, column: 1 } };
 }
 
 /** TOML is data only: smol-toml builds plain objects, drops `__proto__`-like keys and bounds nesting. */
@@ -348,7 +350,7 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
   else if (rawDir !== undefined) fail(file, `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${rawDir}\``, keyPlace("dir"), "front-matter-type");
 
   // Press releases and packets (src/packet): their keys, at their places in the front matter.
-  const nodePlace = (path: (string | number)[]) => read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
+  const nodePlace = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
   const press = readPressMatter(map, file, nodePlace);
   const packet = readPacketMatter(map, file, nodePlace);
 
