@@ -53,7 +53,7 @@ export async function bench(args: string[]): Promise<number> {
     }
 
     // 3. A press packet, against the builds of its parts one by one.
-    const packet = join(ROOT, "test", "fixtures", "packet", "packet.md");
+    const packet = join(ROOT, "test", "fixtures", "packet", "hrc50.packet.md");
     if (existsSync(packet)) {
       const parts = packetParts(packet);
       const [whole, each] = turns(runs, [cli("build", packet, "--out", join(work, "pk")), () => parts.reduce((sum, part) => sum + cli("build", part, "--out", join(work, "pp"))(), 0)]);

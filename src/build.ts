@@ -11,7 +11,7 @@ import { parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
 import { Printer } from "./pdf/printer.ts";
-import { type OutputReading, readOutput, reportReadings } from "./verify/index.ts";
+import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
 import { type Timings, timed, timedSync } from "./timings.ts";
 import { type Staged, stageFile, sweepTemporaries } from "./write.ts";
 
@@ -66,6 +66,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const kept = options.printer;
   const browser = formats.includes("pdf") ? (kept ?? new Printer({ timeout: options.timeout, log, timings: options.timings })) : undefined;
   browser?.start();
+  if (browser && options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   const written: Written[] = [];
   try {
     await sweepTemporaries(outDir);
@@ -100,39 +101,41 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
   const verify = options.verify !== false;
-  // Each document goes to a temporary file as soon as it is made and is read back from there;
-  // all are compared, and only then renamed into place, together.
-  const staged: { format: Format; file: Staged; bytes: number }[] = [];
+  // Each document is read back as soon as it is made (the HTML and the DOCX while Chromium
+  // prints), from the bytes that are then written to a temporary file; all are compared, and only
+  // then renamed into place, together. Nothing is staged until every format is made, so a failed
+  // print leaves no trace.
+  const made: { format: Format; data: string | Uint8Array }[] = [];
   const reads: Promise<OutputReading>[] = [];
-  const stage = async (format: Format, data: string | Uint8Array) => {
-    const target = join(outDir, `${name}.${format}`);
-    const file = await timed(timings, `${name}: write ${format} temporary`, () => stageFile(target, data));
-    staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
-    if (verify) reads.push(readOutput(format, file.temp, timings && { timings, name }));
+  const target = (format: Format) => join(outDir, `${name}.${format}`);
+  const madeAs = (format: Format, data: string | Uint8Array) => {
+    made.push({ format, data });
+    if (verify) reads.push(readOutputData(format, target(format), data, timings && { timings, name }));
   };
+  const staged: { format: Format; file: Staged; bytes: number }[] = [];
   try {
     const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
     // The PDF is asked for first: Chromium prints it on the other core while this thread makes
-    // the DOCX. Nothing is staged until every format is made, so a failed print leaves no trace.
+    // the DOCX and reads the HTML and the DOCX back.
     const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name }) : undefined;
     printing?.catch(() => undefined); // awaited below
-    const docx = formats.includes("docx") ? await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })) : undefined;
-    const pdf = await printing;
-    if (html !== undefined && formats.includes("html")) await stage("html", html);
-    if (pdf) await stage("pdf", pdf);
-    if (docx) await stage("docx", docx);
-    if (verify && staged.length) {
+    if (html !== undefined && formats.includes("html")) madeAs("html", html);
+    if (formats.includes("docx")) madeAs("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    if (printing) madeAs("pdf", await printing);
+    made.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
+    if (verify && made.length) {
       reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
-      if (file.messages.some((m) => m.fatal === true)) {
-        await Promise.all(staged.map((s) => s.file.discard()));
-        return { file, written: [] };
-      }
+      if (file.messages.some((m) => m.fatal === true)) return { file, written: [] };
+    }
+    for (const { format, data } of made) {
+      const file = await timed(timings, `${name}: write ${format} temporary`, () => stageFile(target(format), data));
+      staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
     }
     await timed(timings, `${name}: rename into place`, async () => {
       for (const s of staged) await s.file.commit();
     });
   } catch (error) {
-    await Promise.all(reads); // they never reject; let them finish with the files they read
+    await Promise.all(reads); // they never reject
     await Promise.all(staged.map((s) => s.file.discard()));
     throw error;
   }

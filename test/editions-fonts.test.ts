@@ -113,6 +113,10 @@ describe("editions on a host without fonts", () => {
 
   it("set the Mongolian edition without bold: the face has none, and a synthesised one is not drawn", () => {
     expect(fonts(pdf("mn-Mong")).map((f) => f.name).join(" ")).not.toMatch(/Bold/);
+    // In Word too: its styles set headings by size, and no run or style asks for bold.
+    const styles = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/styles.xml"]);
+    expect(styles("fr")).toMatch(/<w:b\/>/);
+    expect(styles("mn-Mong")).not.toMatch(/<w:bCs?\/>/);
   });
 
   it("draw a character no face has as the shipped face's box, not the host's glyph", () => {

@@ -2,7 +2,7 @@
  * The faces of an edition in Word's font slots, from the same stack as the HTML and PDF
  * (templates/fonts.json): Word and LibreOffice then pick the faces the PDF has.
  */
-import { fontStack, loadFontsConfig } from "../html/fonts.ts";
+import { fontStack, hasBold, loadFontsConfig } from "../html/fonts.ts";
 import type { SlotFonts } from "./reference.ts";
 
 export function slotFonts(templatesDir: string, lang: string): SlotFonts {
@@ -67,4 +67,13 @@ export function withScriptFonts(xml: string, templatesDir: string, slots: SlotFo
       })
       .join("");
   });
+}
+
+/**
+ * An edition whose face has no bold (Mongolian script): its styles set headings by size only, as
+ * the HTML and PDF do, so Word does not fake a bold.
+ */
+export function withoutSyntheticBold(stylesXml: string, templatesDir: string, lang: string): string {
+  if (hasBold(fontStack(loadFontsConfig(templatesDir), lang))) return stylesXml;
+  return stylesXml.replace(/<w:bCs?(?: w:val="(?:1|true|on)")?\/>/g, "");
 }

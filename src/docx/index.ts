@@ -50,7 +50,7 @@ import { finishPackage, packageParts } from "./package.ts";
 import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
 import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
-import { slotFonts, withScriptFonts } from "./fonts.ts";
+import { slotFonts, withoutSyntheticBold, withScriptFonts } from "./fonts.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -419,7 +419,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: stylesWithLanguage(reference.styles, language, slots),
+    externalStyles: withoutSyntheticBold(stylesWithLanguage(reference.styles, language, slots), options.templatesDir, meta.lang),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),

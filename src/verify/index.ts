@@ -12,15 +12,15 @@ import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
 import { type Timings, timed } from "../timings.ts";
 import { compareReadings } from "./compare.ts";
-import { readDocx } from "./docx.ts";
-import { readHtml } from "./html.ts";
-import { preparePdfReader, readPdf } from "./pdf.ts";
+import { readDocx, readDocxBytes } from "./docx.ts";
+import { readHtml, readHtmlText } from "./html.ts";
+import { preparePdfReader, readPdf, readPdfData } from "./pdf.ts";
 import { FORMAT_NAMES, type Format, type Reading } from "./reading.ts";
 
 export { compareReadings, type Disagreement } from "./compare.ts";
 export { readDocx, readDocxBytes } from "./docx.ts";
 export { readHtml, readHtmlText } from "./html.ts";
-export { preparePdfReader, readPdf } from "./pdf.ts";
+export { preparePdfReader, readPdf, readPdfData } from "./pdf.ts";
 export { normalizeNoteText, sameNoteText, type Format, type NoteCall, type Reading } from "./reading.ts";
 
 export type OutputFiles = Partial<Record<Format, string>>;
@@ -48,10 +48,28 @@ export interface OutputReading {
   error?: string;
 }
 
-/** Read one output back (a build starts each as soon as its file is written). Never rejects. */
+/** Read one output back from its file. Never rejects. */
 export async function readOutput(format: Format, path: string, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
+  return reading(format, path, timing, () => READERS[format](path));
+}
+
+const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise<Reading>> = {
+  html: (data) => readHtmlText(typeof data === "string" ? data : Buffer.from(data).toString("utf8")),
+  pdf: (data) => readPdfData(typeof data === "string" ? Buffer.from(data) : data),
+  docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
+};
+
+/**
+ * Read one output back from the bytes that will be written as `path` (a build reads each
+ * document as soon as it is made, the HTML and the DOCX while Chromium prints). Never rejects.
+ */
+export async function readOutputData(format: Format, path: string, data: string | Uint8Array, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
+  return reading(format, path, timing, async () => FROM_DATA[format](data));
+}
+
+async function reading(format: Format, path: string, timing: { timings: Timings; name: string } | undefined, read: () => Promise<Reading>): Promise<OutputReading> {
   try {
-    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, () => READERS[format](path)) };
+    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
   } catch (error) {
     return { format, path, error: error instanceof Error ? error.message : String(error) };
   }

@@ -253,7 +253,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
 /** The text items of every page, in drawing order, each with its origin (pt from the bottom left). */
 export async function readPageItems(bytes: Uint8Array): Promise<{ str: string; x: number; y: number }[][]> {
   const { getDocument } = await pdfjs();
-  const task = getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
   try {
     const doc = await task.promise;
     const pages: { str: string; x: number; y: number }[][] = [];
@@ -278,7 +278,7 @@ const MAX_PAGES_IN_FLIGHT = 8;
 async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
   const { getDocument } = await pdfjs();
   // pdf.js keeps the buffer it is given: hand it a copy.
-  const task = getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
   let doc: PdfDocument;
   try {
     doc = await task.promise;
@@ -428,7 +428,11 @@ function compareDestinations(a: Destination, b: Destination): number {
 const destinationKey = (d: Destination) => `${d.page} ${d.x} ${d.y}`;
 
 export async function readPdf(path: string): Promise<Reading> {
-  const { pages, texts } = await readPdfBytes(new Uint8Array(await readFile(path)), CALL_DESTINATION);
+  return readPdfData(new Uint8Array(await readFile(path)));
+}
+
+export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
+  const { pages, texts } = await readPdfBytes(bytes, CALL_DESTINATION);
   return readPages(pages, texts);
 }
 
