@@ -230,6 +230,10 @@ describe("the .docx", () => {
     const settings = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/settings.xml"]);
     for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(settings(lang), lang).toContain("<w:strictFirstAndLastChars/>");
     expect(settings("fr")).not.toContain("strictFirstAndLastChars");
+    // A note call is joined to the character before it (U+2060), so no line starts with one.
+    const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
+    for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(document(lang), lang).toMatch(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]\u2060<\/w:t><\/w:r><w:bookmarkStart/u);
+    expect(document("fr")).not.toContain("\u2060");
   });
 
   it("gives quotes and shared marks to the East Asian face in Chinese and Japanese editions", () => {

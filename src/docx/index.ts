@@ -118,15 +118,18 @@ const inline: InlineMap = {
   image: (node, state, marks) => picture(node, state, marks),
   imageReference: (node, state, marks) => picture(node, state, marks),
   html: () => [],
-  footnoteReference: (node: FootnoteReference, state) => {
+  footnoteReference: (node: FootnoteReference, state, marks) => {
     const { number, occurrence } = noteCall(node);
     const endnotes = state.letter.meta.notes === "endnotes";
+    // Chinese and Japanese: a word joiner keeps the call on the line of the character before it
+    // (strict line breaking keeps the punctuation after it from starting a line).
+    const joiner: Token[] = EAST_ASIAN.test(state.letter.meta.lang) ? [{ text: "\u2060", marks }] : [];
     if (occurrence === 1) {
       const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
-      return [{ child: new Bookmark({ id: bookmarkName(number), children: [reference as ParagraphChild] }) }];
+      return [...joiner, { child: new Bookmark({ id: bookmarkName(number), children: [reference as ParagraphChild] }) }];
     }
     const style = endnotes ? "EndnoteReference" : "FootnoteReference";
-    return noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }));
+    return [...joiner, ...noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }))];
   },
 };
 

@@ -529,7 +529,8 @@ export class DocxReader {
       if (!is(el, "w")) continue;
       switch (el.localName) {
         case "t":
-          this.text(el.textContent ?? "", marks, state);
+          // The word joiner broadside puts before a note call in Chinese and Japanese is not text.
+          this.text((el.textContent ?? "").replace(/\u2060/g, ""), marks, state);
           break;
         case "tab":
         case "ptab":
