@@ -58,7 +58,10 @@ export interface FrontMatter {
 
 /** Paper sizes, as CSS `@page { size }` keywords. */
 export const PAPERS = ["a4", "letter"] as const;
-export type Paper = (typeof PAPERS)[number];
+/** Papers a letter may be set on: the two a user asks for, and the half sizes of a packet's booklet. */
+export type Paper = (typeof PAPERS)[number] | "a5" | "half-letter";
+/** A booklet's page for each sheet: half of it, folded. */
+export const BOOKLET_PAPER = { a4: "a5", letter: "half-letter" } as const satisfies Record<(typeof PAPERS)[number], Paper>;
 
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",

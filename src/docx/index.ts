@@ -99,7 +99,7 @@ const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.H
 const BODY: Context = { paragraphStyle: "BodyText" };
 
 /** Paper sizes in twentieths of a point (A4: 210 × 297 mm; US Letter: 8.5 × 11 in). */
-const PAPER_TWIPS = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 } } as const;
+const PAPER_TWIPS = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 }, a5: { width: 8391, height: 11906 }, "half-letter": { width: 7920, height: 12240 } } as const;
 
 
 const inline: InlineMap = {

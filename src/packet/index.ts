@@ -20,7 +20,7 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
-import type { FrontMatter } from "../frontmatter.ts";
+import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors } from "../messages.ts";
@@ -115,23 +115,23 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
-  const temp = await mkdtemp(join(tmpdir(), "broadside-packet-"));
-  try {
+  /** Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together, and its proof. */
+  const layOut = async (paper: Paper, dir: string) => {
     // 1. Each part as its own edition (HTML, PDF, DOCX), proved as any build is.
     log(`  ${basename(source)}: building its ${sources.length} parts`);
-    const editions = await build({ ...options, sources, outDir: temp, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
+    const editions = await build({ ...options, sources, outDir: dir, paper, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
     const failed = editions.files.filter(hasErrors);
     if (failed.length) {
       for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
-      return { files: [file, ...editions.files], written: [] };
+      return { files: [file, ...editions.files], written: [] } as BuildResult;
     }
     const parts: Part[] = [];
     for (const partSource of sources) {
       const name = partName(partSource);
       const letter = parseLetter(await readSource(partSource), { allowHtml: options.allowHtml })!;
       if (options.notes) letter.meta.notes = options.notes;
-      if (options.paper) letter.meta.paper = options.paper;
-      const edition = new Uint8Array(await readFile(join(temp, `${name}.pdf`)));
+      letter.meta.paper = paper;
+      const edition = new Uint8Array(await readFile(join(dir, `${name}.pdf`)));
       parts.push({ source: partSource, name, letter, edition, pages: (await PDFDocument.load(edition)).getPageCount() });
     }
 
@@ -142,14 +142,14 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     let plan: Plan;
     for (;;) {
       plan = planPages(frontPages, parts.map((p) => p.pages), matter.duplex);
-      front = await printer.print(frontHtml(await compileHtml(withCover(packet, parts, plan), { templatesDir: options.templatesDir }).then((r) => r.html)), packet.meta, source, { label: `${outputName(source)} cover` });
+      front = await printer.print(frontHtml(await compileHtml(withCover(packet, parts, plan), { templatesDir: options.templatesDir }).then((r) => r.html)), { ...packet.meta, paper }, source, { label: `${outputName(source)} cover` });
       const printed = (await PDFDocument.load(front)).getPageCount();
       if (printed === frontPages) break;
       if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
       frontPages = printed;
     }
     const printedParts = await Promise.all(
-      parts.map(async (part, i) => printer.print(numbered(await readFile(join(temp, `${part.name}.html`), "utf8"), plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
+      parts.map(async (part, i) => printer.print(numbered(await readFile(join(dir, `${part.name}.html`), "utf8"), plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
     );
 
     // 3. Put together, with an outline entry per part and its headings.
@@ -185,7 +185,25 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.edition, size.width) })));
     const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
     for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
-    if (hasErrors(file)) return { files: [file], written: [] };
+    if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
+    return { parts, doc, unmarked, editions };
+
+  };
+
+  const temp = await mkdtemp(join(tmpdir(), "broadside-packet-"));
+  try {
+    const paper = packet.meta.paper === "letter" ? "letter" : "a4";
+    const laid = await layOut(paper, join(temp, paper));
+    if ("files" in laid) return laid;
+    const { parts, doc, unmarked, editions } = laid;
+    // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
+    let booklet: Uint8Array | undefined;
+    if (matter.imposition === "booklet") {
+      const half = await layOut(BOOKLET_PAPER[paper], join(temp, "booklet"));
+      if ("files" in half) return half;
+      booklet = half.unmarked;
+    }
+    const date = buildDate();
 
     // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
     let packetPdf = unmarked;
@@ -196,12 +214,12 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     const name = outputName(source);
     const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
     if (matter.imposition === "booklet") {
-      outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(unmarked), packet.meta.paper ?? "a4", { title: packet.meta.title, lang: packet.meta.lang, date }) });
+      outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet!), paper, { title: packet.meta.title, lang: packet.meta.lang, date }) });
     }
     const kit: KitFile[] = [];
     for (const part of parts) {
       for (const format of ["pdf", "docx", "html"] as const) {
-        kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: new Uint8Array(await readFile(join(temp, `${part.name}.${format}`))) });
+        kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: new Uint8Array(await readFile(join(temp, paper, `${part.name}.${format}`))) });
       }
     }
     kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });

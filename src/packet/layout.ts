@@ -102,8 +102,8 @@ export function saddleOrder(count: number): [number, number][] {
 }
 
 /**
- * The packet as an A5 (or half-letter) booklet on A4 (or Letter) landscape sheets: each page
- * scaled into half a sheet, in saddle-stitch order, the page count padded to a multiple of four
+ * The packet as an A5 (or half-letter) booklet on A4 (or Letter) landscape sheets: its pages,
+ * set on A5 (half-letter), each on half a sheet, in saddle-stitch order, the page count padded to a multiple of four
  * with blank pages before the back cover.
  */
 export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter", facts: { title: string; lang: string; date: Date }): Promise<Uint8Array> {
