@@ -47,11 +47,12 @@ usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outpu
   --format json    messages as JSON on stdout
   --strict         warnings count as errors
   --outputs dir    also read the built documents in dir back and prove they agree
-usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms]
+usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms] [--lang tag]
   Watches the sources and templates and serves a live preview on 127.0.0.1.
   --port n         the port (0: any free one, printed)
   --settle ms      how long a saved file must hold still before it is shown (default: 5;
-                   more for a network drive that writes files in pieces)`;
+                   more for a network drive that writes files in pieces)
+  --lang tag       the language of a source whose front matter names none`;
 
 class UsageError extends Error {}
 

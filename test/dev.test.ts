@@ -154,6 +154,27 @@ describe("npm run dev, templates", () => {
   });
 });
 
+describe("npm run dev --lang", () => {
+  it("previews plain Markdown in the language given, without the default-language warning", async () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, "src"));
+    writeFileSync(join(folder, "src", "lettre.md"), "# Lettre ouverte\n\nNous écrivons[^a].\n\n[^a]: La note.\n");
+    const server = await startDev(folder, ["--lang", "fr"]);
+    try {
+      const page = () => fetch(new URL("lettre.html", server.url)).then((r) => r.text());
+      const html = await until("the preview", async () => {
+        const text = await page();
+        return text.includes("Nous écrivons") ? text : undefined;
+      });
+      expect(html).toMatch(/<html lang="fr"/);
+      expect(html).toContain("<title>Lettre ouverte</title>");
+      expect(server.said).not.toContain("lang-default");
+    } finally {
+      server.child.kill("SIGKILL");
+    }
+  });
+});
+
 describe("the dev watcher", () => {
   it("reports a file that is still being written only once it holds still, whole", async () => {
     const { watchFolders } = await import("../src/dev/watch.ts");

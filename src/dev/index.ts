@@ -34,6 +34,8 @@ export interface DevOptions {
    * network drive that writes a file in pieces.
    */
   settleMs?: number;
+  /** The language of sources whose front matter names none (`--lang`). */
+  lang?: string;
 }
 
 interface Document {
@@ -110,7 +112,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { templatesDir: options.templatesDir });
+    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -273,7 +275,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         await new Promise((r) => setTimeout(r, 1));
         if (busy() || doc.errors) return;
         const file = await readSource(doc.source).catch(() => undefined);
-        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir }) : undefined;
+        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang }) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }
