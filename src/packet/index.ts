@@ -30,7 +30,8 @@ import { stageFile } from "../write.ts";
 import { makeKit, type KitFile } from "./kit.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { type PartLayout, proveLayout, readPages } from "./proof.ts";
-import { isRtl, pressWords } from "./words.ts";
+import { pressWords } from "./words.ts";
+import { directionOf } from "../language.ts";
 
 export interface PacketOptions extends BuildOptions {
   /** `--bleed`: TrimBox and BleedBox on every page of the packet, this far out (pt). */
@@ -310,7 +311,7 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   }
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.letter.meta;
-    return h("tr", [h("td", { lang, dir: isRtl(lang) ? "rtl" : "ltr" }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
+    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
   });
   after.push(node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
   // The cover in one block, so that the contents' forced page break has a block before it.
