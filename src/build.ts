@@ -7,7 +7,7 @@ import { basename, join, relative } from "node:path";
 import { VFile } from "vfile";
 import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
-import { parseLetter, readSource } from "./letter.ts";
+import { type Letter, parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { fail } from "./messages.ts";
 import { Printer } from "./pdf/printer.ts";
@@ -56,6 +56,8 @@ export interface Written {
 export interface BuildResult {
   files: VFile[];
   written: Written[];
+  /** Each source's parsed letter, when it parsed: for a caller that builds on the editions (a packet). */
+  letters?: Map<string, Letter>;
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -78,14 +80,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       }
       if (result.verified) log(`  verified: every note call and note text agrees in ${result.written.map((w) => w.format).join(", ")}`);
     }
-    return { files: results.map((r) => r.file), written };
+    const letters = new Map(results.flatMap((r) => (r.letter ? [[r.source, r.letter] as const] : [])));
+    return { files: results.map((r) => r.file), written, letters };
   } finally {
     if (!kept) await timed(options.timings, "browser: close", async () => browser?.close());
   }
 }
 
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ source: string; file: VFile; written: Written[]; verified?: boolean; letter?: Letter }> {
   const { outDir, formats, templatesDir, timings } = options;
   const name = basename(source).replace(/\.(md|markdown)$/i, "");
   let file: VFile;
@@ -94,10 +97,10 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   } catch (error) {
     file = new VFile({ path: source });
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file, written: [] };
+    return { source, file, written: [] };
   }
   const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir }));
-  if (!letter) return { file, written: [] };
+  if (!letter) return { source, file, written: [] };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
   const verify = options.verify !== false;
@@ -125,7 +128,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     made.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
     if (verify && made.length) {
       reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
-      if (file.messages.some((m) => m.fatal === true)) return { file, written: [] };
+      if (file.messages.some((m) => m.fatal === true)) return { source, file, written: [] };
     }
     for (const { format, data } of made) {
       const file = await timed(timings, `${name}: write ${format} temporary`, () => stageFile(target(format), data));
@@ -140,7 +143,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     throw error;
   }
   const written: Written[] = staged.map((s) => ({ source, format: s.format, path: s.file.path, bytes: s.bytes }));
-  return { file, written, verified: verify && staged.length > 1 };
+  return { source, file, written, verified: verify && staged.length > 1, letter };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

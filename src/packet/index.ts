@@ -100,7 +100,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { files: [file], written: [] };
   }
-  const packet = parseLetter(file, { allowHtml: options.allowHtml });
+  const packet = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir });
   const matter = packet?.meta.packet;
   if (!packet || !matter) return { files: [file], written: [] };
   if (options.paper) packet.meta.paper = options.paper;
@@ -129,9 +129,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     const parts: Part[] = [];
     for (const partSource of sources) {
       const name = partName(partSource);
-      const letter = parseLetter(await readSource(partSource), { allowHtml: options.allowHtml })!;
-      if (options.notes) letter.meta.notes = options.notes;
-      letter.meta.paper = paper;
+      const letter = editions.letters!.get(partSource)!; // its notes and paper as the build set them
       const edition = new Uint8Array(await readFile(join(dir, `${name}.pdf`)));
       parts.push({ source: partSource, name, letter, edition, pages: (await PDFDocument.load(edition)).getPageCount() });
     }
