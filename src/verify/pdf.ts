@@ -250,10 +250,15 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   return { lis, linkText };
 }
 
+/** pdf.js's loading of a PDF: no fonts, no scripts, strict; it keeps the buffer it is given, so it gets a copy. */
+async function openPdf(bytes: Uint8Array) {
+  const { getDocument } = await pdfjs();
+  return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+}
+
 /** The text items of every page, in drawing order, each with its origin (pt from the bottom left). */
 export async function readPageItems(bytes: Uint8Array): Promise<{ str: string; x: number; y: number }[][]> {
-  const { getDocument } = await pdfjs();
-  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  const task = await openPdf(bytes);
   try {
     const doc = await task.promise;
     const pages: { str: string; x: number; y: number }[][] = [];
@@ -276,9 +281,7 @@ const MAX_PAGES_IN_FLIGHT = 8;
  * after each; every page when no such link leads anywhere.
  */
 async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
-  const { getDocument } = await pdfjs();
-  // pdf.js keeps the buffer it is given: hand it a copy.
-  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  const task = await openPdf(bytes);
   let doc: PdfDocument;
   try {
     doc = await task.promise;
