@@ -2,11 +2,10 @@
  * The faces of an edition in Word's font slots, from the same stack as the HTML and PDF
  * (templates/fonts.json): Word and LibreOffice then pick the faces the PDF has.
  */
-import { fontStack, hasBold, loadFontsConfig } from "../html/fonts.ts";
+import { type FontsConfig, fontStack, hasBold } from "../html/fonts.ts";
 import type { SlotFonts } from "./reference.ts";
 
-export function slotFonts(templatesDir: string, lang: string): SlotFonts {
-  const config = loadFontsConfig(templatesDir);
+export function slotFonts(config: FontsConfig, lang: string): SlotFonts {
   const stack = fontStack(config, lang);
   const latin = config.families[0].family;
   const han = stack.families.find((f) => f.group === "han")?.family ?? latin;
@@ -39,9 +38,8 @@ const AFTER_CS = /<w:(em|lang|eastAsianLayout|specVanish|oMath)\b/;
  * edition's (a Uyghur name in a Tibetan letter) also names its face.
  * Word's runs as the `docx` library writes them: `<w:r><w:rPr>…</w:rPr><w:t>…</w:t></w:r>`.
  */
-export function withScriptFonts(xml: string, templatesDir: string, slots: SlotFonts): string {
+export function withScriptFonts(xml: string, config: FontsConfig, slots: SlotFonts): string {
   if (!SCRIPTS.some(([script]) => script.test(xml))) return xml;
-  const config = loadFontsConfig(templatesDir);
   const faces = SCRIPTS.map(([script, lang]) => [script, fontStack(config, lang).primary?.family ?? slots.cs] as const);
   // The properties never run past their own end: a run without text (a note reference) is passed by.
   return xml.replace(/<w:r>(?:<w:rPr>((?:(?!<\/w:rPr>).)*)<\/w:rPr>)?<w:t\b[^>]*>([^<]*)<\/w:t><\/w:r>/g, (run, rPr: string | undefined, text: string) => {
@@ -73,7 +71,7 @@ export function withScriptFonts(xml: string, templatesDir: string, slots: SlotFo
  * An edition whose face has no bold (Mongolian script): its styles set headings by size only, as
  * the HTML and PDF do, so Word does not fake a bold.
  */
-export function withoutSyntheticBold(stylesXml: string, templatesDir: string, lang: string): string {
-  if (hasBold(fontStack(loadFontsConfig(templatesDir), lang))) return stylesXml;
+export function withoutSyntheticBold(stylesXml: string, config: FontsConfig, lang: string): string {
+  if (hasBold(fontStack(config, lang))) return stylesXml;
   return stylesXml.replace(/<w:bCs?(?: w:val="(?:1|true|on)")?\/>/g, "");
 }

@@ -51,6 +51,7 @@ import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
 import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { slotFonts, withoutSyntheticBold, withScriptFonts } from "./fonts.ts";
+import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -352,7 +353,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const reference = loadReference(join(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
-  const slots = slotFonts(options.templatesDir, meta.lang);
+  const fontsConfig = loadFontsConfig(options.templatesDir);
+  const slots = slotFonts(fontsConfig, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
   const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
   const { margin } = reference;
@@ -422,7 +424,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: withoutSyntheticBold(stylesWithLanguage(reference.styles, language, slots), options.templatesDir, meta.lang),
+    externalStyles: withoutSyntheticBold(stylesWithLanguage(reference.styles, language, slots), fontsConfig, meta.lang),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
@@ -433,7 +435,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   await breathe();
   const parts = await packageParts(doc);
   for (const name of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
-    if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), options.templatesDir, slots));
+    if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), fontsConfig, slots));
   }
   if (letter.language.dir === "rtl") rightToLeftParts(parts);
   await breathe();
