@@ -12,9 +12,10 @@ import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
 import { type Timings, timed } from "../timings.ts";
 import { compareReadings } from "./compare.ts";
-import { readDocx, readDocxBytes } from "./docx.ts";
-import { readHtml, readHtmlText } from "./html.ts";
-import { preparePdfReader, readPdf, readPdfData } from "./pdf.ts";
+import { readFile } from "node:fs/promises";
+import { readDocxBytes } from "./docx.ts";
+import { readHtmlText } from "./html.ts";
+import { preparePdfReader, readPdfData } from "./pdf.ts";
 import { FORMAT_NAMES, type Format, type Reading } from "./reading.ts";
 
 export { compareReadings, type Disagreement } from "./compare.ts";
@@ -25,7 +26,12 @@ export { normalizeNoteText, sameNoteText, type Format, type NoteCall, type Readi
 
 export type OutputFiles = Partial<Record<Format, string>>;
 
-const READERS: Record<Format, (path: string) => Promise<Reading>> = { html: readHtml, pdf: readPdf, docx: readDocx };
+/** Each format's reader, on a document's bytes (or the HTML as text). */
+const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise<Reading>> = {
+  html: (data) => readHtmlText(typeof data === "string" ? data : Buffer.from(data).toString("utf8")),
+  pdf: (data) => readPdfData(typeof data === "string" ? Buffer.from(data) : data),
+  docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
+};
 
 /**
  * Read the given outputs of one letter and add a message to `report` for every
@@ -34,7 +40,7 @@ const READERS: Record<Format, (path: string) => Promise<Reading>> = { html: read
  * reported.
  */
 export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
-  const formats = (Object.keys(READERS) as Format[]).filter((f) => files[f] !== undefined);
+  const formats = (Object.keys(FROM_DATA) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
   const reads = formats.map((format) => readOutput(format, files[format]!));
   reportReadings(await Promise.all(reads), report);
@@ -50,14 +56,9 @@ export interface OutputReading {
 
 /** Read one output back from its file. Never rejects. */
 export async function readOutput(format: Format, path: string, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
-  return reading(format, path, timing, () => READERS[format](path));
+  return reading(format, path, timing, async () => FROM_DATA[format](new Uint8Array(await readFile(path))));
 }
 
-const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise<Reading>> = {
-  html: (data) => readHtmlText(typeof data === "string" ? data : Buffer.from(data).toString("utf8")),
-  pdf: (data) => readPdfData(typeof data === "string" ? Buffer.from(data) : data),
-  docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
-};
 
 /**
  * Read one output back from the bytes that will be written as `path` (a build reads each
