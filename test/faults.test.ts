@@ -275,7 +275,8 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
     const build = start(["build", letterIn(dir, LETTER), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
-    await until(() => groups(dir).length > 0, 60_000, "the browser to start");
+    // The fake browser notes its arguments (its profile) just before it becomes Chromium.
+    await until(() => groups(dir).length > 0 && profiles(dir).length > 0, 60_000, "the browser to start");
     build.child.kill("SIGINT");
     const result = await build.done;
     expect(result.code).toBe(130);
