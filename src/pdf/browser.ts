@@ -86,7 +86,11 @@ function newProfile(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const remove = () => {
     process.off("exit", remove);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A killed browser's last process may still be writing in it: the next build removes it.
+    }
   };
   process.on("exit", remove);
   return { dir, remove };
