@@ -1,8 +1,7 @@
 /**
  * The last step of the .docx: the `docx` library's package, with the template's header and
- * footer put in (placeholders filled), the document language and the build date in the core
- * properties, and zipped again with fixed timestamps, so two builds with the same
- * SOURCE_DATE_EPOCH are the same bytes.
+ * footer put in (placeholders filled), and zipped again with fixed timestamps, so two builds
+ * with the same SOURCE_DATE_EPOCH are the same bytes.
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
@@ -16,13 +15,9 @@ export interface Finish {
   footers: { default?: string; first?: string };
   /** Placeholder → text, for `[short-title]`, `[title]` in the header and footer. */
   placeholders: Record<string, string>;
+  /** The build date, the ZIP entries' time. */
   date: Date;
-  language: string;
-  /** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */
-  strictLineBreaks?: boolean;
 }
-
-const xmlText = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Fill placeholders paragraph by paragraph, so that a placeholder Word split over runs still matches. */
 export function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
@@ -112,28 +107,6 @@ export function explicitLineRule(xml: string): string {
   return xml.replace(/<w:spacing\b[^>]*>/g, (tag) => (/\sw:line="/.test(tag) && !/\sw:lineRule="/.test(tag) ? tag.replace(/\s*(\/?>)$/, ' w:lineRule="auto"$1') : tag));
 }
 
-/**
- * A space between a note's number and its text, as Word writes it in its own notes: without
- * it Word and LibreOffice print "1The note".
- */
-export function spaceAfterNoteNumber(xml: string): string {
-  const doc = new DOMParser().parseFromString(xml, "text/xml");
-  for (const kind of ["footnote", "endnote"]) {
-    for (const note of Array.from(doc.getElementsByTagNameNS(W, kind))) {
-      if (note.getAttributeNS(W, "type") && note.getAttributeNS(W, "type") !== "normal") continue; // separators
-      const run = note.getElementsByTagNameNS(W, `${kind}Ref`)[0]?.parentNode;
-      if (!run) continue;
-      const space = doc.createElementNS(W, "w:r");
-      const t = doc.createElementNS(W, "w:t");
-      t.setAttribute("xml:space", "preserve");
-      t.appendChild(doc.createTextNode(" "));
-      space.appendChild(t);
-      run.parentNode!.insertBefore(space, run.nextSibling);
-    }
-  }
-  return new XMLSerializer().serializeToString(doc);
-}
-
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
@@ -155,22 +128,7 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
 
   stableRelationshipIds(files);
   stableBookmarkIds(files);
-  for (const name of ["word/footnotes.xml", "word/endnotes.xml"]) if (files[name]) files[name] = strToU8(spaceAfterNoteNumber(text(name)));
   for (const name of Object.keys(files)) if (/^word\/[^/]+\.xml$/.test(name)) files[name] = strToU8(explicitLineRule(text(name)));
-
-  if (finish.strictLineBreaks) {
-    // Its place in CT_Settings is before updateFields and compat.
-    const settings = text("word/settings.xml");
-    const at = settings.search(/<w:updateFields\b|<w:compat\b|<\/w:settings>/);
-    files["word/settings.xml"] = strToU8(`${settings.slice(0, at)}<w:strictFirstAndLastChars/>${settings.slice(at)}`);
-  }
-
-  const stamp = finish.date.toISOString().replace(/\.\d{3}Z$/, "Z");
-  let core = text("docProps/core.xml")
-    .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
-    .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
-  if (!core.includes("<dc:language>")) core = core.replace("</cp:coreProperties>", `<dc:language>${xmlText(finish.language)}</dc:language></cp:coreProperties>`);
-  files["docProps/core.xml"] = strToU8(core);
 
   // ZIP timestamps are DOS times, which fflate reads in local time: shift so that they hold the
   // build date's UTC fields on every machine, so the bytes repeat.

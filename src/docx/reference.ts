@@ -15,7 +15,7 @@ export interface Reference {
   page: { width: number; height: number; landscape: boolean };
   margin: { top: number; right: number; bottom: number; left: number; header: number; footer: number; gutter: number };
   titlePage: boolean;
-  /** Header and footer parts (whole XML), by kind. */
+  /** Header and footer parts (whole XML), by kind; a footer that is the page number alone is left to the compiler, which writes it in the letter's words. */
   headers: { default?: string; first?: string };
   footers: { default?: string; first?: string };
 }
@@ -33,6 +33,15 @@ function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<st
     targets.set(rel.getAttribute("Id") ?? "", rel.getAttribute("Target") ?? "");
   }
   return targets;
+}
+
+/** A footer of one paragraph in the Footer style: the PAGE field, " / ", the NUMPAGES field (as `npm run reference-docx` makes it). */
+function isPageNumberOnly(xml: string): boolean {
+  const footer = parse(xml);
+  const paragraphs = footer.getElementsByTagNameNS(W, "p");
+  const texts = (name: string) => Array.from(footer.getElementsByTagNameNS(W, name)).map((t) => t.textContent?.trim() ?? "");
+  return paragraphs.length === 1 && paragraphs[0].getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Footer" &&
+    texts("t").join("") === "/" && texts("instrText").join(" ") === "PAGE NUMPAGES" && !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length);
 }
 
 export function loadReference(path: string): Reference {
@@ -76,6 +85,8 @@ export function loadReference(path: string): Reference {
     }
     return found;
   };
+  const footers = furniture("footerReference");
+  for (const kind of ["default", "first"] as const) if (footers[kind] && isPageNumberOnly(footers[kind])) delete footers[kind];
   const reference: Reference = {
     styles,
     styleIds,
@@ -86,7 +97,7 @@ export function loadReference(path: string): Reference {
     },
     titlePage: (sectPr?.getElementsByTagNameNS(W, "titlePg").length ?? 0) > 0,
     headers: furniture("headerReference"),
-    footers: furniture("footerReference"),
+    footers,
   };
   cache.set(path, { stamp, reference });
   return reference;
