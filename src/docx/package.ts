@@ -58,25 +58,8 @@ function stableRelationshipIds(files: Record<string, Uint8Array>) {
 
 type Parts = Record<string, Uint8Array>;
 
-interface Compiler {
-  compile(file: Document, prettify?: unknown, overrides?: unknown[]): Iterable<[string, string | Uint8Array]>;
-}
-
-/**
- * The package's parts. The `docx` library's Packer zips what its compiler makes; taking the
- * compiler's parts directly spares a zip and an unzip (a third of the .docx time on a long
- * letter). Should a later `docx` hide its compiler, the zipped package is unzipped instead.
- */
+/** The package's parts, as the `docx` library zips them. */
 export async function packageParts(doc: Document): Promise<Parts> {
-  const compiler = (Packer as unknown as { compiler?: Compiler }).compiler;
-  if (compiler && typeof compiler.compile === "function") {
-    const parts: Parts = {};
-    for (const [path, data] of compiler.compile(doc, undefined, [])) {
-      parts[path] = typeof data === "string" ? strToU8(data) : data;
-      await new Promise<void>((resolve) => setImmediate(resolve)); // a part at a time: see compileDocx
-    }
-    if (parts["word/document.xml"] && parts["[Content_Types].xml"]) return parts;
-  }
   return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
 }
 
