@@ -81,15 +81,6 @@ function stableBookmarkIds(files: Record<string, Uint8Array>) {
   }
 }
 
-/**
- * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
- * LibreOffice reads it as an exact height, so a two-line title overlapped itself. Every such
- * spacing, from the template or the `docx` library, is written with its rule.
- */
-export function explicitLineRule(xml: string): string {
-  return xml.replace(/<w:spacing\b[^>]*>/g, (tag) => (/\sw:line="/.test(tag) && !/\sw:lineRule="/.test(tag) ? tag.replace(/\s*(\/?>)$/, ' w:lineRule="auto"$1') : tag));
-}
-
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
@@ -111,7 +102,6 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
 
   stableRelationshipIds(files);
   stableBookmarkIds(files);
-  for (const name of Object.keys(files)) if (/^word\/[^/]+\.xml$/.test(name)) files[name] = strToU8(explicitLineRule(text(name)));
 
   // ZIP timestamps are DOS times, which fflate reads in local time: shift so that they hold the
   // build date's UTC fields on every machine, so the bytes repeat.

@@ -25,6 +25,21 @@ const cache = new Map<string, { stamp: string; reference: Reference }>();
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
 
+/**
+ * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
+ * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
+ * spacings are given their rule.
+ */
+function explicitLineRule(doc: ReturnType<typeof parse>) {
+  for (const spacing of Array.from(doc.getElementsByTagNameNS(W, "spacing"))) {
+    if (spacing.hasAttributeNS(W, "line") && !spacing.hasAttributeNS(W, "lineRule")) spacing.setAttributeNS(W, "w:lineRule", "auto");
+  }
+  return doc;
+}
+
+/** A header or footer of the template, its spacings with their rule. */
+const furniturePart = (xml: string) => new XMLSerializer().serializeToString(explicitLineRule(parse(xml)));
+
 function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<string, string> {
   const rels = files[relsPath];
   const targets = new Map<string, string>();
@@ -81,7 +96,7 @@ export function loadReference(path: string): Reference {
     for (const ref of Array.from(sectPr?.getElementsByTagNameNS(W, tag) ?? [])) {
       const kind = ref.getAttributeNS(W, "type");
       const target = rels.get(ref.getAttributeNS(R, "id") ?? "");
-      if ((kind === "default" || kind === "first") && target) found[kind] = part(`word/${target.replace(/^\/?word\//, "")}`);
+      if ((kind === "default" || kind === "first") && target) found[kind] = furniturePart(part(`word/${target.replace(/^\/?word\//, "")}`));
     }
     return found;
   };
@@ -123,7 +138,7 @@ export interface SlotFonts {
  * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
  */
 export function stylesWithLanguage(styles: string, language: Language, fonts?: SlotFonts): string {
-  const doc = parse(styles);
+  const doc = explicitLineRule(parse(styles));
   if (fonts) {
     const shipped = /^Noto (Serif|Sans|Naskh)\b/;
     for (const rFonts of Array.from(doc.getElementsByTagNameNS(W, "rFonts"))) {
