@@ -11,7 +11,8 @@
 import { join } from "node:path";
 import {
   AlignmentType,
-  Bookmark,
+  BookmarkEnd,
+  BookmarkStart,
   BorderStyle,
   Document,
   EndnoteReferenceRun,
@@ -130,8 +131,10 @@ const inline: InlineMap = {
     // (strict line breaking keeps the punctuation after it from starting a line).
     const joiner: Token[] = EAST_ASIAN.test(state.letter.meta.lang) ? [{ text: "\u2060", marks }] : [];
     if (occurrence === 1) {
+      // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
       const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
-      return [...joiner, { child: new Bookmark({ id: bookmarkName(number), children: [reference as ParagraphChild] }) }];
+      const bookmark = [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)];
+      return [...joiner, ...bookmark.map((child) => ({ child: child as ParagraphChild }))];
     }
     const style = endnotes ? "EndnoteReference" : "FootnoteReference";
     return [...joiner, ...noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }))];

@@ -63,24 +63,6 @@ export async function packageParts(doc: Document): Promise<Parts> {
   return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
 }
 
-/**
- * Bookmark ids come from a counter the `docx` library shares across every document a process
- * builds, so the letter's ids depended on which other sources were built beside it, and in what
- * order: numbered again here, in the order they stand.
- */
-function stableBookmarkIds(files: Record<string, Uint8Array>) {
-  const renumbered = new Map<string, string>();
-  const parts = ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"].filter((name) => files[name]);
-  for (const name of parts) {
-    const text = strFromU8(files[name]);
-    const replaced = text.replace(/(<w:bookmark(?:Start|End)\b[^>]*?\bw:id=")(\d+)(")/g, (_, before: string, id: string, after: string) => {
-      if (!renumbered.has(id)) renumbered.set(id, String(renumbered.size + 1));
-      return `${before}${renumbered.get(id)}${after}`;
-    });
-    if (replaced !== text) files[name] = strToU8(replaced);
-  }
-}
-
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   const text = (name: string) => strFromU8(files[name]);
 
@@ -101,7 +83,6 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   }
 
   stableRelationshipIds(files);
-  stableBookmarkIds(files);
 
   // ZIP timestamps are DOS times, which fflate reads in local time: shift so that they hold the
   // build date's UTC fields on every machine, so the bytes repeat.
