@@ -15,7 +15,7 @@ export function slotFonts(config: FontsConfig, lang: string): SlotFonts {
   const own = stack.primary && !stack.primary.group ? stack.primary.family : undefined;
   const cs = own ?? config.families.find((f) => f.langs?.some((l) => l === "ar"))?.family ?? latin;
   // Word gives “ ” and other shared marks to the Latin face unless told the text is East Asian.
-  return { latin, eastAsia: han, cs, ...(stack.primary?.group ? { hint: "eastAsia" as const } : {}) };
+  return { latin, eastAsia: han, cs, ...(stack.primary?.group ? { hint: "eastAsia" as const } : {}), ...(hasBold(stack) ? {} : { noBold: true }) };
 }
 
 /** The face of each complex script's runs (by the script's edition, templates/fonts.json) where it is not the edition's own complex-script face. */
@@ -26,13 +26,4 @@ export function scriptFaces(config: FontsConfig, slots: SlotFonts): Map<string, 
     if (face && face !== slots.cs) faces.set(lang, face);
   }
   return faces;
-}
-
-/**
- * An edition whose face has no bold (Mongolian script): its styles set headings by size only, as
- * the HTML and PDF do, so Word does not fake a bold.
- */
-export function withoutSyntheticBold(stylesXml: string, config: FontsConfig, lang: string): string {
-  if (hasBold(fontStack(config, lang))) return stylesXml;
-  return stylesXml.replace(/<w:bCs?(?: w:val="(?:1|true|on)")?\/>/g, "");
 }

@@ -51,7 +51,7 @@ import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, noteRefField, rightToLeftSections, strictLineBreaks } from "./components.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
-import { scriptFaces, slotFonts, withoutSyntheticBold } from "./fonts.ts";
+import { scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -454,7 +454,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: withoutSyntheticBold(stylesWithLanguage(reference.styles, language, slots), fontsConfig, meta.lang),
+    externalStyles: stylesWithLanguage(reference.styles, language, slots),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),

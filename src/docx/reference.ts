@@ -131,6 +131,8 @@ export interface SlotFonts {
   cs: string;
   /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
   hint?: "eastAsia";
+  /** The edition's face has no bold (Mongolian script): styles set headings by size only, as the HTML and PDF do, so Word fakes none. */
+  noBold?: boolean;
 }
 
 /**
@@ -147,6 +149,8 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
       }
       if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
     }
+    const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
+    if (fonts.noBold) for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))]) if (on(bold)) bold.parentNode?.removeChild(bold);
   }
   const setLang = (rPr: XmlElement) => {
     let lang = rPr.getElementsByTagNameNS(W, "lang")[0];
