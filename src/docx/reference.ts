@@ -5,9 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
-
-const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+import { R, W } from "./contract.ts";
 
 export interface Reference {
   styles: string;
