@@ -28,16 +28,22 @@ import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { fail, warn } from "./messages.ts";
+import { cappedReporter, fail, warn } from "./messages.ts";
 
-/** A source larger than this is refused before it is read. */
-export const MAX_SOURCE_BYTES = 12 * 1024 * 1024;
+/**
+ * A source larger than this is refused before it is read: the parser takes about 150 bytes of
+ * memory for each byte of Markdown, so this keeps a build well under 1 GB. A long report with
+ * hundreds of notes is a few hundred kB.
+ */
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+/** At most this many note definitions (`[^label]: …`) in a source, counted before it is parsed. */
+export const MAX_NOTES = 5000;
+/** At most this many note calls (`[^label]`, repeats included) in a source, counted before it is parsed. */
+export const MAX_NOTE_CALLS = 20_000;
 /** An image file larger than this is refused. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** An image with more pixels than this is refused (it would take the PDF renderer's memory). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
-/** At most this many messages per rule and file; then one that says how many more there are. */
-const MAX_REPORTS = 20;
 
 export interface SafetyOptions {
   /** Keep raw HTML (cleaned by {@link SAFE_HTML_SCHEMA}) in the HTML and PDF instead of leaving it out. */
@@ -241,9 +247,9 @@ function loadImage(url: string, baseDir: string, project: string, cache: Map<str
 /** An image named by a source: inside the project folder (src/boundary.ts), a file, within the limits. */
 function readImage(path: string, what: string, baseDir: string, project: string): ImageResult {
   const found = resolveInside(path, baseDir, project, what, "image-missing");
-  if (isRefusal(found)) return { rule: found.rule === "path-not-file" ? "image-missing" : found.rule, reason: found.reason };
+  if (isRefusal(found)) return found;
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
-  if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : "image-missing", reason: bytes.reason };
+  if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
   const info = sniffImage(bytes);
   if (!info) return { rule: "image-type", reason: `${what} is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
   if (info.width * info.height > MAX_IMAGE_PIXELS) {
@@ -275,6 +281,8 @@ export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: nu
   ["runs of [^ (undefined note calls)", (n) => `${"[^".repeat(450)}\n\n`.repeat(n), 16],
 ];
 
+/** A note definition's start, after the quotes and list markers that open its line. */
+const NOTE_DEFINITION = /^( {0,3})\[\^[^\]\s]+\]:/;
 const CONTAINER = /^ {0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 /** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
@@ -283,11 +291,14 @@ const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[
 /**
  * Look at the raw lines before the parser does, in one pass: a line opening more than
  * {@link MAX_DEPTH} quotes and lists, or a paragraph with more than {@link MAX_MARKS} emphasis and
- * bracket marks, is an error (the parser would take time growing with their square). Returns
+ * bracket marks, is an error (the parser would take time growing with their square); so are more
+ * than {@link MAX_NOTES} note definitions or {@link MAX_NOTE_CALLS} note calls. Returns
  * `false` when the source must not be parsed. Counting is generous: a paragraph is taken to run
  * until a blank line or a line that surely starts a new block, so it can only count too many.
  */
 export function prescanSource(source: string, file: VFile): boolean {
+  let notes = 0;
+  let calls = 0;
   let marks = 0;
   let markStart: { line: number; column: number } | undefined;
   let fence: string | undefined;
@@ -327,8 +338,17 @@ export function prescanSource(source: string, file: VFile): boolean {
       marks = 0;
       markStart = undefined;
     }
+    const definition = NOTE_DEFINITION.exec(text);
+    if (definition && ++notes > MAX_NOTES) {
+      fail(file, `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`, { line, column: column + definition[1].length }, "too-many-notes");
+      return false;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c === 91 && text.charCodeAt(i + 1) === 94 && !(definition && i === definition[1].length) && ++calls > MAX_NOTE_CALLS) {
+        fail(file, `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`, { line, column: column + i }, "too-many-note-calls");
+        return false;
+      }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };
         if (++marks > MAX_MARKS) {
@@ -354,12 +374,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     return false;
   }
   const source = String(file.value);
-  const reported = new Map<string, number>();
-  const report = (kind: "fail" | "warn", reason: string, place: Parameters<typeof fail>[2], rule: string) => {
-    const count = (reported.get(rule) ?? 0) + 1;
-    reported.set(rule, count);
-    if (count <= MAX_REPORTS) (kind === "fail" ? fail : warn)(file, reason, place, rule);
-  };
+  const reporter = cappedReporter(file);
+  const report = reporter.report;
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
   let forbidden = false;
@@ -453,9 +469,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  for (const [rule, count] of reported) {
-    if (count > MAX_REPORTS) warn(file, `… and ${count - MAX_REPORTS} more messages like these (only the first ${MAX_REPORTS} are shown)`, undefined, rule);
-  }
+  reporter.done();
 
   if (removals.length) {
     const byParent = new Map<Parents, Set<Nodes>>();
