@@ -18,8 +18,9 @@ import { ROOT } from "./paths.ts";
 import { HOSTILE_MARKDOWN } from "./safety.ts";
 
 export async function bench(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" } } });
+  const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const runs = Math.max(1, Number(values.runs));
+  if (values.only === "scaling") return printRows(await scalingRows(runs), runs); // `-- --only scaling`: section 4 alone
   const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));
   const rows: [what: string, value: string, note: string][] = [];
   const bin = join(ROOT, "bin", "broadside.mjs");
@@ -61,10 +62,7 @@ export async function bench(args: string[]): Promise<number> {
     }
 
     // 4. Markdown that makes parsers slow: twice the input must take about twice as long, not four times.
-    for (const [what, make, n] of HOSTILE_MARKDOWN) {
-      const [once, twice] = await hostileTimes(make(n), make(2 * n), runs);
-      rows.push([`hostile Markdown: ${what}, ×2`, `${(twice / once).toFixed(2)}×`, "the time of ×1 (linear 2×, quadratic 4×; target < 3×)"]);
-    }
+    rows.push(...(await scalingRows(runs)));
 
     // 5. `npm run dev`: from a save to the preview, and to all three documents.
     const dev = await devTimes(bin, letter, work, runs);
@@ -73,10 +71,36 @@ export async function bench(args: string[]): Promise<number> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  return printRows(rows, runs);
+}
+
+type Row = [what: string, value: string, note: string];
+
+function printRows(rows: Row[], runs: number): number {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`broadside bench: medians of ${runs} runs, taken in turns\n`);
   for (const [what, value, note] of rows) console.log(`${what.padEnd(width)}  ${value.padStart(8)}  ${note}`);
   return 0;
+}
+
+/** A letter of `n` paragraphs, each calling its own note, the notes defined at the end. */
+const withNotes = (n: number) => Array.from({ length: n }, (_, i) => `Claim ${i + 1}, with its source.[^n${i + 1}]`).join("\n\n") + "\n\n" + Array.from({ length: n }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/${i + 1}>.`).join("\n") + "\n";
+/** About `kb` kB of plain paragraphs. */
+const ofLength = (kb: number) => `${"A sentence of the letter, long enough to wrap on a page. ".repeat(8)}\n\n`.repeat(Math.round((kb * 1024) / 458));
+
+/** Section 4: Markdown that makes parsers slow, many notes, a long text: twice the input, about twice the time. */
+async function scalingRows(runs: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const cases: [string, (n: number) => string, number][] = [
+    ...HOSTILE_MARKDOWN.map(([what, make, n]): [string, (n: number) => string, number] => [`hostile Markdown: ${what}`, make, n]),
+    ["a letter: notes (1,000 and 2,000)", withNotes, 1000],
+    ["a letter: length (250 and 500 kB)", ofLength, 250],
+  ];
+  for (const [what, make, n] of cases) {
+    const [once, twice] = await hostileTimes(make(n), make(2 * n), runs);
+    rows.push([`${what}, ×2`, `${(twice / once).toFixed(2)}×`, "the time of ×1 (linear 2×, quadratic 4×; target < 3×)"]);
+  }
+  return rows;
 }
 
 const s = (seconds: number) => `${seconds.toFixed(2)} s`;

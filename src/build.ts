@@ -42,6 +42,8 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
+  project?: string;
   /** A browser the caller started and closes (a packet prints its parts and itself in one). */
   printer?: Printer;
 }
@@ -99,7 +101,7 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { source, file, written: [] };
   }
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir }));
+  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir, project: options.project }));
   if (!letter) return { source, file, written: [] };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;

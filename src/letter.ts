@@ -2,11 +2,11 @@
  * Parse once: one Markdown source becomes one mdast tree with its front matter read,
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
-import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
+import { isRefusal, readBounded } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { fail, hasErrors } from "./messages.ts";
@@ -33,22 +33,17 @@ export interface Letter {
 }
 
 /**
- * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, UTF-8 only. A source too large or not
- * UTF-8 comes back empty with an error on it; a file that cannot be opened throws.
+ * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, from a regular file, UTF-8 only. A
+ * source too large, not a file or not UTF-8 comes back empty with an error on it; a file that
+ * cannot be opened throws.
  */
 export async function readSource(path: string): Promise<VFile> {
-  const handle = await open(path, "r");
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SOURCE_BYTES) {
-      const file = new VFile({ path, value: "" });
-      fail(file, `The source is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads sources of at most ${MAX_SOURCE_BYTES / 1024 / 1024} MB (split the letter)`, { line: 1, column: 1 }, "source-too-large");
-      return file;
-    }
-    return decodeSource(await handle.readFile(), path);
-  } finally {
-    await handle.close();
-  }
+  const bytes = readBounded(path, MAX_SOURCE_BYTES, "The source");
+  if (!isRefusal(bytes)) return decodeSource(bytes, path);
+  const file = new VFile({ path, value: "" });
+  const split = bytes.rule === "file-too-large" ? " (split the letter)" : "";
+  fail(file, `${bytes.reason}${split}`, { line: 1, column: 1 }, bytes.rule === "file-too-large" ? "source-too-large" : "source-not-file");
+  return file;
 }
 
 /**

@@ -10,15 +10,16 @@
  * together with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
  * disagreement nothing of the packet is written.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
+import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
 import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
 import { compileHtml } from "../html/index.ts";
@@ -106,11 +107,12 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   if (options.paper) packet.meta.paper = options.paper;
 
   // The parts: each must exist, be no packet itself, and have a name of its own in the kit.
-  const sources = matter.parts.map((part) => resolve(dirname(source), part.path));
+  const project = options.project ?? projectFolder(source);
+  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
+  if (!sources) return { files: [file], written: [] };
   const names = new Set<string>();
   matter.parts.forEach((part, i) => {
-    if (!existsSync(sources[i])) fail(file, `Packet part \`${part.path}\` not found (looked for ${sources[i]})`, part.place, "packet-part-missing");
-    else if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
     if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
     names.add(partName(sources[i]));
   });
@@ -120,7 +122,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   const layOut = async (paper: Paper, dir: string) => {
     // 1. Each part as its own edition (HTML, PDF, DOCX), proved as any build is.
     log(`  ${basename(source)}: building its ${sources.length} parts`);
-    const editions = await build({ ...options, sources, outDir: dir, paper, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
+    const editions = await build({ ...options, project, sources, outDir: dir, paper, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
     const failed = editions.files.filter(hasErrors);
     if (failed.length) {
       for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
