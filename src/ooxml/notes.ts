@@ -197,6 +197,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   const calls: DocxCall[] = [];
   const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
   const fields: OpenField[] = [];
+  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
+  const dropped = new Set<DocxCall>();
+  const seen: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
@@ -211,7 +214,7 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
     } else {
-      calls.splice(calls.indexOf(field.call), 1);
+      dropped.add(field.call);
     }
   };
 
@@ -223,7 +226,10 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
       const custom = attr(el, "w", "customMarkFollows");
       if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
-      if (!order[kind].includes(id)) order[kind].push(id);
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        order[kind].push(id);
+      }
       calls.push({ note });
     } else if (is(el, "w", "fldChar")) {
       const type = attr(el, "w", "fldCharType");
@@ -245,6 +251,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  let kept = 0;
+  for (const call of calls) if (!dropped.has(call)) calls[kept++] = call;
+  calls.length = kept;
 
   const text = new Map<string, string>();
   const numbering = {} as Record<NoteKind, NoteNumbering>;
