@@ -197,7 +197,7 @@ export function random(seed: number): () => number {
   };
 }
 
-const WORDS = ["freedom", "of", "the", "press", "letter", "rights", "coalition,", "Tibet", "Uyghur", "Hong", "Kong", "<", "#", "https://example.org/a", "—", "«", "»", "&amp;", "1."];
+const WORDS = ["freedom", "of", "the", "press", "letter", "rights", "coalition,", "Tibet", "Uyghur", "Hong", "Kong", "https://example.org/a", "—", "«", "»", "1.", "(a)"];
 /** Characters Markdown counts as emphasis and link marks, of which a paragraph may hold only so many. */
 const MARKS = ["*", "_", "[", "]"];
 
@@ -355,10 +355,12 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [at(2, "error", "note 1 is called here, but the document has no footnote 1", "import-missing-note")],
   });
 
+  add({ name: "xml-too-many-elements", file: "elements.docx", code: 1, bytes: docx({ body: TITLE + "<w:p/>".repeat(250_000) }), messages: [refused("more than 200,000 elements \\(reading word/document.xml\\)")] });
+
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
   add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });
   add({ name: "many-marks", file: "marks.docx", code: 1, bytes: docx({ body: body(para("*_[<".repeat(400))) }), messages: [at(2, "error", "more than 1,000 characters Markdown must mark or escape", "import-too-many-marks")] });
-  add({ name: "many-notes", file: "notes.docx", code: 1, bytes: docx(manyNotes(5_001)), messages: [at(5_002, "error", "makes 5001 notes, more than the 5,000", "import-too-many-notes")] });
+  add({ name: "many-notes", file: "notes.docx", code: 1, bytes: docx(manyNotes(2_001)), messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")] });
 
   // Content meant as configuration: front matter that would make the next build read files.
   const fm = (value: unknown) => JSON.stringify(value);
@@ -387,7 +389,7 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
 
   // Links a letter must not carry, each reported at its paragraph.
   const link = (id: string, text: string) => `<w:p><w:hyperlink r:id="${id}"><w:r><w:t>${text}</w:t></w:r></w:hyperlink></w:p>`;
-  const targets = { rJs: "javascript:alert(document.cookie)", rFile: `file://${canary}`, rData: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", rVbs: "vbscript:msgbox(1)", rPath: "..\\..\\secret.docx", rOk: "https://example.org/report" };
+  const targets = { rJs: "javascript:alert(document.cookie)", rFile: `file://${canary}`, rData: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", rVbs: "vbscript:msgbox(1)", rPath: "..\\..\\secret.docx", rOk: "https://example.org/report", rAnnex: "annex.pdf" };
   add({
     name: "links-forbidden", file: "links.docx", code: 0,
     bytes: docx({
@@ -400,6 +402,7 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
         link("rPath", "The document"),
         `<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "javascript:alert(2)" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>A field</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`,
         link("rOk", "The report"),
+        link("rAnnex", "The annex"),
       ),
       links: targets,
     }),

@@ -155,14 +155,15 @@ export const IMPORT_LIMITS = {
    */
   paragraphMarks: 1_000,
   /** Notes of the letter. */
-  notes: 5_000,
+  notes: 2_000,
 };
 
 /** Reading stopped at a limit; the message is on the file. */
 export class ImportRefused extends Error {}
 
-/** Link schemes a letter may lead to; anything else (javascript:, file:, data:, a path) is left out. */
-const LINK_SCHEMES = /^(https?:|mailto:)/i;
+/** Links a letter may carry, as a build allows them: http, https, mailto, tel, or relative inside the letter's folder. */
+const LINK_SCHEMES = /^(https?:|mailto:|tel:)/i;
+const relativeLink = (url: string) => !/[\x00-\x20\\]/.test(url) && !/^[^/?#]*:/.test(url) && !url.startsWith("/") && !url.split(/[/?#]/).includes("..");
 
 const TRACKED_HELP =
   "accept or reject all changes first (Word: Review › Accept › Accept All Changes; LibreOffice: Edit › Track Changes › Accept All), save, and import again";
@@ -714,10 +715,10 @@ export class DocxReader {
 
   /** A link's target if a letter may lead there; else undefined, and the paragraph says the link is left out. */
   private allowedLink(url: string | undefined, state: ParagraphState): string | undefined {
-    if (url === undefined || LINK_SCHEMES.test(url.trim())) return url;
+    if (url === undefined || LINK_SCHEMES.test(url.trim()) || relativeLink(url)) return url;
     const shown = url.length > 60 ? `${[...url].slice(0, 50).join("")}…` : url;
     const what = /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url) ? `a ${url.slice(0, url.indexOf(":") + 1).toLowerCase()} address` : "a file";
-    state.issues.push({ rule: "import-link", fatal: false, text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (letters link only to http, https and mailto addresses)` });
+    state.issues.push({ rule: "import-link", fatal: false, text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (a letter links to http, https, mailto and tel addresses, or to files beside it)` });
     return undefined;
   }
 

@@ -142,8 +142,25 @@ export interface Relationship {
   external: boolean;
 }
 
+/**
+ * Elements in all the XML parts read: the parsed tree takes about 1 kB of memory an element, so
+ * this bounds the memory a package can take (a letter has some 10,000).
+ */
+export const MAX_XML_ELEMENTS = 200_000;
+
+/** Start tags in XML text, counted before it is parsed. */
+function elementCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (next !== 47 && next !== 63 && next !== 33) count++; // not </, <? or <!
+  }
+  return count;
+}
+
 export class DocxPackage {
   private readonly xmlCache = new Map<string, XmlDocument | undefined>();
+  private elements = 0;
   private readonly relsCache = new Map<string, Map<string, Relationship>>();
 
   private constructor(readonly parts: Record<string, Uint8Array>) {}
@@ -177,7 +194,12 @@ export class DocxPackage {
     const bytes = this.parts[path];
     let doc: XmlDocument | undefined;
     if (bytes) {
-      doc = parseXml(new TextDecoder().decode(bytes), (message) => new PackageError(`its part ${path} ${message}`));
+      const text = new TextDecoder().decode(bytes);
+      this.elements += elementCount(text);
+      if (this.elements > MAX_XML_ELEMENTS) {
+        throw new PackageError(`its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`);
+      }
+      doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
     }
     this.xmlCache.set(path, doc);
     return doc;
