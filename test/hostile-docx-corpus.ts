@@ -121,6 +121,8 @@ export interface DocxSpec {
   links?: Record<string, string>;
   /** Raw text of parts that replace or add to the generated ones. */
   parts?: Record<string, string>;
+  /** More relationships of the document, as XML. */
+  rels?: string;
   /** Content type of the main part. */
   mainType?: string;
 }
@@ -153,6 +155,7 @@ export function docxParts(spec: DocxSpec): Record<string, string> {
     `${decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/>` +
     (spec.footnotes !== undefined ? `<Relationship Id="rIdF" Type="${REL}/footnotes" Target="footnotes.xml"/>` : "") +
     Object.entries(spec.links ?? {}).map(([id, target]) => `<Relationship Id="${id}" Type="${REL}/hyperlink" Target="${xmlEscape(target)}" TargetMode="External"/>`).join("") +
+    (spec.rels ?? "") +
     `</Relationships>`;
   parts["word/document.xml"] = `${decl}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${spec.body}<w:sectPr/></w:body></w:document>`;
   parts["word/styles.xml"] =
@@ -356,6 +359,36 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   });
 
   add({ name: "xml-too-many-elements", file: "elements.docx", code: 1, bytes: docx({ body: TITLE + "<w:p/>".repeat(250_000) }), messages: [refused("more than 200,000 elements \\(reading word/document.xml\\)")] });
+
+  // Structures whose cost grew with the square of their size: fields inside fields, bookmarks
+  // never closed, lists sharing one definition, sections sharing one header.
+  const fieldBegin = `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>`;
+  add({ name: "deep-fields", file: "fields.docx", code: 1, bytes: docx({ body: TITLE + `<w:p>${fieldBegin.repeat(20_000)}${"<w:r><w:t>x</w:t></w:r>".repeat(20_000)}</w:p>` }), messages: [at(2, "error", "fields .* nested more than 16 deep", "import-too-deep")] });
+  add({
+    name: "open-bookmarks", file: "bookmarks.docx", code: 0,
+    bytes: docx({ body: TITLE + `<w:p>${Array.from({ length: 30_000 }, (_, i) => `<w:bookmarkStart w:id="${i}" w:name="b${i}"/>`).join("")}${"<w:r><w:t>x</w:t></w:r>".repeat(30_000)}</w:p>` }),
+    messages: [],
+  });
+  add({
+    name: "shared-list-definition", file: "lists.docx", code: 0,
+    bytes: docx({
+      body: body(para("Dear friends,")),
+      rels: `<Relationship Id="rIdN" Type="${REL}/numbering" Target="numbering.xml"/>`,
+      parts: {
+        "word/numbering.xml": `${DECL}<w:numbering xmlns:w="${W_NS}"><w:abstractNum w:abstractNumId="0">${Array.from({ length: 40_000 }, (_, i) => `<w:lvl w:ilvl="${i}"/>`).join("")}</w:abstractNum>${Array.from({ length: 40_000 }, (_, i) => `<w:num w:numId="${i}"><w:abstractNumId w:val="0"/></w:num>`).join("")}</w:numbering>`,
+      },
+    }),
+    messages: [],
+  });
+  add({
+    name: "shared-header", file: "header.docx", code: 0,
+    bytes: docx({
+      body: TITLE + Array.from({ length: 20_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
+      rels: `<Relationship Id="rIdH" Type="${REL}/header" Target="header1.xml"/>`,
+      parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(40_000)}</w:hdr>` },
+    }),
+    messages: [],
+  });
 
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
   add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });

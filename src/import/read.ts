@@ -133,6 +133,8 @@ interface Field {
 interface Story {
   note?: { key: string };
   fields: Field[];
+  /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
+  ignoredFields?: number;
   links: string[];
 }
 
@@ -157,6 +159,9 @@ export const IMPORT_LIMITS = {
   /** Notes of the letter. */
   notes: 2_000,
 };
+
+/** Fields open inside each other: every run of text looks at all of them. */
+const MAX_FIELD_DEPTH = 16;
 
 /** Reading stopped at a limit; the message is on the file. */
 export class ImportRefused extends Error {}
@@ -283,8 +288,12 @@ export class DocxReader {
   private headerText(body: XmlElement): string | undefined {
     const refs = descendants(body, "w", "sectPr").flatMap((sectPr) => kids(sectPr).filter((el) => is(el, "w", "headerReference")));
     const ordered = [...refs.filter((r) => attr(r, "w", "type") === "default"), ...refs.filter((r) => attr(r, "w", "type") !== "default")];
+    const tried = new Set<string>();
     for (const ref of ordered) {
-      const rel = this.pkg.rels(this.main).get(attr(ref, "r", "id") ?? "");
+      const id = attr(ref, "r", "id") ?? "";
+      if (tried.has(id)) continue; // many sections share one header
+      tried.add(id);
+      const rel = this.pkg.rels(this.main).get(id);
       const root = rel && !rel.external ? this.pkg.xml(rel.target)?.documentElement : undefined;
       if (!root) continue;
       const text = descendants(root, "w", "p")
@@ -458,10 +467,14 @@ export class DocxReader {
       this.quotes.set(ordinal, quote);
     }
     this.limits(state);
-    const seen = new Map<string, number>();
-    for (const issue of state.issues) seen.set(`${issue.rule}\n${issue.text}`, (seen.get(`${issue.rule}\n${issue.text}`) ?? 0) + 1);
-    for (const [key, count] of seen) {
-      const issue = state.issues.find((i) => `${i.rule}\n${i.text}` === key)!;
+    const seen = new Map<string, { issue: Issue; count: number }>();
+    for (const issue of state.issues) {
+      const key = `${issue.rule}\n${issue.text}`;
+      const entry = seen.get(key);
+      if (entry) entry.count++;
+      else seen.set(key, { issue, count: 1 });
+    }
+    for (const { issue, count } of seen.values()) {
       const prefix = state.story.note ? this.noteWhere(state.story.note.key, text) : this.where(ordinal);
       const times = count > 1 ? ` (${count} times)` : "";
       (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
@@ -691,15 +704,23 @@ export class DocxReader {
   /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
 
   private fieldBegin(state: ParagraphState) {
-    state.story.fields.push({ kind: "other", instr: "", phase: "instr" });
+    const story = state.story;
+    if (story.ignoredFields || story.fields.length === MAX_FIELD_DEPTH) {
+      story.ignoredFields = (story.ignoredFields ?? 0) + 1;
+      state.issues.push({ rule: "import-too-deep", fatal: true, text: `fields (cross-references, links, page numbers) are nested more than ${MAX_FIELD_DEPTH} deep; Word nests a few` });
+      return;
+    }
+    story.fields.push({ kind: "other", instr: "", phase: "instr" });
   }
 
   private fieldInstr(state: ParagraphState, text: string) {
+    if (state.story.ignoredFields) return;
     const field = state.story.fields[state.story.fields.length - 1];
     if (field?.phase === "instr") field.instr += text;
   }
 
   private fieldSeparate(state: ParagraphState) {
+    if (state.story.ignoredFields) return;
     const field = state.story.fields[state.story.fields.length - 1];
     if (!field || field.phase !== "instr") return;
     const kind = fieldKind(field.instr);
@@ -723,6 +744,10 @@ export class DocxReader {
   }
 
   private fieldEnd(state: ParagraphState) {
+    if (state.story.ignoredFields) {
+      state.story.ignoredFields--;
+      return;
+    }
     const field = state.story.fields[state.story.fields.length - 1];
     if (!field) return;
     if (field.phase === "instr") this.fieldSeparate(state); // a field without a result

@@ -54,8 +54,11 @@ const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom")
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
   let pending = new Map<string, { name: string; ended: boolean }>();
+  /** Ids of pending bookmarks that ended, so that dropping them never walks the ones still open. */
+  let ended: string[] = [];
   const dropEnded = () => {
-    for (const [id, b] of pending) if (b.ended) pending.delete(id);
+    for (const id of ended) if (pending.get(id)?.ended) pending.delete(id);
+    ended = [];
   };
   const walk = (el: XmlElement) => {
     const note = referencedNote(el);
@@ -64,13 +67,18 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
       const name = attr(el, "w", "name");
       if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
     } else if (is(el, "w", "bookmarkEnd")) {
-      const open = pending.get(attr(el, "w", "id") ?? "");
-      if (open) open.ended = true;
+      const id = attr(el, "w", "id") ?? "";
+      const open = pending.get(id);
+      if (open && !open.ended) {
+        open.ended = true;
+        ended.push(id);
+      }
     } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
       dropEnded();
     } else if (note) {
       for (const b of pending.values()) if (!names.has(b.name)) names.set(b.name, note);
       pending = new Map();
+      ended = [];
       return;
     } else if (unseen(el) || is(el, "w", "txbxContent")) {
       return;
