@@ -12,7 +12,7 @@ import { inflateRawSync } from "node:zlib";
 /** Far above a real letter (under 1 MB, some twenty entries, XML parts of a few hundred kB). */
 export const ZIP_LIMITS = {
   /** The .docx file itself. */
-  fileBytes: 64 * 1024 * 1024,
+  fileBytes: 100 * 1024 * 1024,
   /** Entries in the package (a letter has about 15; images add one each). */
   entries: 2_000,
   /** One XML part, inflated. */
