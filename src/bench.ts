@@ -16,6 +16,8 @@ import { compileHtml } from "./html/index.ts";
 import { parseLetter } from "./letter.ts";
 import { ROOT } from "./paths.ts";
 import { HOSTILE_MARKDOWN } from "./safety.ts";
+import { importDocx } from "./import/index.ts";
+import { docx, longParagraph, manyNotes, TITLE } from "../test/hostile-docx-corpus.ts";
 
 export async function bench(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
@@ -63,6 +65,12 @@ export async function bench(args: string[]): Promise<number> {
 
     // 4. Markdown that makes parsers slow: twice the input must take about twice as long, not four times.
     rows.push(...(await scalingRows(runs)));
+
+    // 4b. Importing a .docx: a long paragraph and many notes, ×2 must take about twice as long.
+    for (const [what, make, n] of [["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000], ["notes", (k: number) => docx(manyNotes(k)), 500]] as const) {
+      const [once, twice] = await importTimes(work, make(n), make(2 * n), runs);
+      rows.push([`import .docx: ${what} ${n.toLocaleString("en")}, ×2`, `${(twice / once).toFixed(2)}×`, `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`]);
+    }
 
     // 5. `npm run dev`: from a save to the preview, and to all three documents.
     const dev = await devTimes(bin, letter, work, runs);
@@ -179,6 +187,24 @@ async function hostileTimes(a: string, b: string, runs: number): Promise<[number
   };
   let best: [number, number] = [Infinity, Infinity];
   for (let i = 0; i < runs; i++) best = [Math.min(best[0], await once(a)), Math.min(best[1], await once(b))];
+  return best;
+}
+
+/** Import two .docx files in turns, in this process: the fastest of each. */
+async function importTimes(work: string, a: Uint8Array, b: Uint8Array, runs: number): Promise<[number, number]> {
+  const paths = [a, b].map((bytes, i) => {
+    const path = join(work, `import-${i}.docx`);
+    writeFileSync(path, bytes);
+    return path;
+  });
+  const once = async (path: string) => {
+    const start = performance.now();
+    const { markdown, file } = await importDocx(path, { lang: "en" });
+    if (markdown === undefined) throw new Error(`the bench's .docx did not import: ${file.messages.join("; ")}`);
+    return (performance.now() - start) / 1000;
+  };
+  let best: [number, number] = [Infinity, Infinity];
+  for (let i = 0; i < runs; i++) best = [Math.min(best[0], await once(paths[0])), Math.min(best[1], await once(paths[1]))];
   return best;
 }
 

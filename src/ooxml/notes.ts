@@ -54,8 +54,11 @@ const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom")
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
   let pending = new Map<string, { name: string; ended: boolean }>();
+  /** Ids of pending bookmarks that ended, so that dropping them never walks the ones still open. */
+  let ended: string[] = [];
   const dropEnded = () => {
-    for (const [id, b] of pending) if (b.ended) pending.delete(id);
+    for (const id of ended) if (pending.get(id)?.ended) pending.delete(id);
+    ended = [];
   };
   const walk = (el: XmlElement) => {
     const note = referencedNote(el);
@@ -64,13 +67,18 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
       const name = attr(el, "w", "name");
       if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
     } else if (is(el, "w", "bookmarkEnd")) {
-      const open = pending.get(attr(el, "w", "id") ?? "");
-      if (open) open.ended = true;
+      const id = attr(el, "w", "id") ?? "";
+      const open = pending.get(id);
+      if (open && !open.ended) {
+        open.ended = true;
+        ended.push(id);
+      }
     } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
       dropEnded();
     } else if (note) {
       for (const b of pending.values()) if (!names.has(b.name)) names.set(b.name, note);
       pending = new Map();
+      ended = [];
       return;
     } else if (unseen(el) || is(el, "w", "txbxContent")) {
       return;
@@ -197,6 +205,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   const calls: DocxCall[] = [];
   const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
   const fields: OpenField[] = [];
+  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
+  const dropped = new Set<DocxCall>();
+  const seen: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
@@ -211,7 +222,7 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
     } else {
-      calls.splice(calls.indexOf(field.call), 1);
+      dropped.add(field.call);
     }
   };
 
@@ -223,7 +234,10 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
       const custom = attr(el, "w", "customMarkFollows");
       if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
-      if (!order[kind].includes(id)) order[kind].push(id);
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        order[kind].push(id);
+      }
       calls.push({ note });
     } else if (is(el, "w", "fldChar")) {
       const type = attr(el, "w", "fldCharType");
@@ -245,6 +259,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  let kept = 0;
+  for (const call of calls) if (!dropped.has(call)) calls[kept++] = call;
+  calls.length = kept;
 
   const text = new Map<string, string>();
   const numbering = {} as Record<NoteKind, NoteNumbering>;
