@@ -29,9 +29,11 @@
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
  * - Note text: notes at the end run from their marker to the next one, over as many pages as
- *   it takes. Notes at the foot of the pages, in a tagged PDF: the text of the structure
- *   element LI whose label is the note's marker, plus the parts labelled "N (cont.)" at the
- *   foot of the next pages (src/pdf/paginate.ts); body text is never taken for note text.
+ *   it takes. Notes at the foot of the pages, in a tagged PDF: broadside prints each page's
+ *   notes in an <aside>, which Chromium tags as an Aside element; then the notes are the list
+ *   items of the Aside elements alone, each the text of the LI whose label is the note's
+ *   marker, plus the parts labelled "N (cont.)" at the foot of the next pages
+ *   (src/pdf/paginate.ts); body text, a body list's items included, is never note text.
  *   Untagged: from the marker to the next marker or the end of the marker's page.
  * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
  *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
@@ -93,6 +95,8 @@ interface PdfListItem {
   body: string[];
   /** Whether it is inside another list item (a list nested in a note). */
   nested: boolean;
+  /** Whether it is in an Aside element: the page foot that holds the page's notes (src/pdf/paginate.ts). */
+  foot: boolean;
 }
 
 interface PdfText {
@@ -227,7 +231,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     return out;
   };
   let order = 0;
-  const visit = (node: StructNode, inLi: boolean) => {
+  const visit = (node: StructNode, inLi: boolean, inAside: boolean) => {
+    inAside ||= node.role === "Aside";
     const children = node.children ?? [];
     for (const child of children) {
       if (child.type === "object" && child.id) {
@@ -242,11 +247,11 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
       const label: string[] = [];
       const body: string[] = [];
       for (const child of children) (child.role === "Lbl" ? label : body).push(...contentIds(child));
-      lis.push({ label, body, nested: inLi });
+      lis.push({ label, body, nested: inLi, foot: inAside });
     }
-    for (const child of children) if (!child.type) visit(child, inLi || item);
+    for (const child of children) if (!child.type) visit(child, inLi || item, inAside);
   };
-  visit(tree, false);
+  visit(tree, false, false);
   return { lis, linkText };
 }
 
@@ -541,9 +546,13 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   // The printed notes list.
   // Tagged: the labels of list items (not nested in another), in any script's layout; their
   // text may come in several items. Untagged: "k." beginning a line.
+  // Notes at the foot of the pages are list items of the page foot's Aside element: then only
+  // those are notes, and a list of the body (also one at the top of the page after a note) is not.
+  const footnotes = listItems.some((li) => li.foot);
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
+  const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
   const byLabel = new Map<string, Item[]>();
-  for (const item of text) if (item.mc !== null && labelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
+  for (const item of text) if (item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
   const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
     const str = parts.map((item) => item.str).join("");
     const k = TAGGED_MARKER.exec(str);
@@ -553,7 +562,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
   const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
-  const markers = [...taggedMarkers, ...text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))].sort((a, b) => a.index - b.index);
+  const markers = [...taggedMarkers, ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!)))].sort((a, b) => a.index - b.index);
   const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -610,7 +619,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
   const continuations = new Map<number, PdfListItem[]>();
   for (const li of listItems) {
-    if (!li.label.length) continue;
+    if (!li.label.length || (footnotes && !li.foot)) continue;
     const label = itemsOf(li.label).map((item) => item.str).join("").trim();
     // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
     // right-to-left text): a number and a word, not "3.".
@@ -619,7 +628,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   }
   // Notes at the end (no call after the first note): each note runs in drawing order from its
   // marker to the next one, over as many pages as it takes; the page furniture is left out.
-  const atTheEnd = run.length > 0 && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
+  const atTheEnd = run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
     let noteItems: Item[];
