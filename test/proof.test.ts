@@ -64,7 +64,7 @@ describe("the proof accepts correct documents", () => {
 
   it("the only note, called in the paragraph that ends page 1, then a list item and a closing paragraph on page 2", async () => {
     // The case as printed: the note at the foot of page 1, the list item at the top of page 2.
-    const pages = await readPageItems(await readFile(built("list-after-only-note", "pdf")));
+    const pages = (await readPageItems(await readFile(built("list-after-only-note", "pdf")))).map((page) => page.items);
     const text = (page: { str: string }[]) => page.map((item) => item.str).join("");
     expect(pages).toHaveLength(2);
     expect(text(pages[0])).toMatch(/End\.1\. ?The note text\./);

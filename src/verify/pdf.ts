@@ -125,7 +125,7 @@ export function preparePdfReader(): void {
   pdfjs().catch(() => undefined);
 }
 
-type StructNode = { role?: string; children?: StructNode[]; type?: string; id?: string };
+type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
  * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
@@ -261,15 +261,34 @@ async function openPdf(bytes: Uint8Array) {
   return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
 }
 
-/** The text items of every page, in drawing order, each with its origin (pt from the bottom left). */
-export async function readPageItems(bytes: Uint8Array): Promise<{ str: string; x: number; y: number }[][]> {
+/** A text item of a page as drawn: its origin (pt from the bottom left), and the marked content it is in (null: untagged). */
+export interface PageItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  mc: string | null;
+}
+
+/** A page's text items in drawing order, and its structure tree (null when untagged). */
+export interface PageContent {
+  items: PageItem[];
+  tree: StructNode | null;
+}
+
+export type { StructNode };
+
+/** Every page's text items and structure tree, as the packet's proof reads them. */
+export async function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
   const task = await openPdf(bytes);
   try {
     const doc = await task.promise;
-    const pages: { str: string; x: number; y: number }[][] = [];
+    const pages: PageContent[] = [];
     for (let p = 1; p <= doc.numPages; p++) {
-      const content = await (await doc.getPage(p)).getTextContent();
-      pages.push((content.items as { str?: string; transform?: number[] }[]).filter((item) => typeof item.str === "string" && item.transform).map((item) => ({ str: item.str!, x: item.transform![4], y: item.transform![5] })));
+      const page = await doc.getPage(p);
+      // No /ActualText: the packet compares a page with the same page printed again.
+      const items = (await pageText(page, async () => [])).map(([str, x, y, width, , , , mc]) => ({ str, x, y, width, mc }));
+      pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
   } finally {
