@@ -4,6 +4,7 @@
  * compared). Speed targets are read here, never in tests. `docs/performance.md` keeps the figures.
  *
  *   npm run bench [-- --runs 5]
+ *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: src/bench-proof.ts)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +19,7 @@ import { ROOT } from "./paths.ts";
 import { HOSTILE_MARKDOWN } from "./safety.ts";
 
 export async function bench(args: string[]): Promise<number> {
+  if (args[0] === "proof") return (await import("./bench-proof.ts")).benchProof(args.slice(1));
   const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" } } });
   const runs = Math.max(1, Number(values.runs));
   const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));

@@ -592,7 +592,8 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
       // The notes' markers are aligned, on their right edge (on the left in a right-to-left
       // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
       // or one nested in a note, is indented.
-      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || (m.page === start.page && Math.abs(m.y - start.y) <= 1.5);
+      // A vertical edition's notes run in columns from the top of every page: aligned on their end.
+      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || ((m.page === start.page || (m.vertical && start.vertical)) && Math.abs(level(m) - level(start)) <= 1.5);
       if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && aligned) run.push(m);
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
@@ -697,14 +698,14 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
   const at = (d: Destination, dx: number, dy: number) => {
     if (d.y === null) return undefined;
-    const level = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE);
-    if (level.length <= 1 || d.x === null) return level[0];
-    return level.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
+    const even = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(level(run[k]) - (d.y! + dy)) <= TOLERANCE);
+    if (even.length <= 1 || d.x === null) return even[0];
+    return even.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
   };
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
-    const offset: [number, number] = [d.x === null ? 0 : edge(run[k]) - d.x, run[k].y - d.y];
+    const offset: [number, number] = [d.x === null ? 0 : edge(run[k]) - d.x, level(run[k]) - d.y];
     if (!candidates.some(([dx, dy]) => Math.abs(dx - offset[0]) <= 0.5 && Math.abs(dy - offset[1]) <= 0.5)) candidates.push(offset);
   };
   targets.forEach((d, k) => k < run.length && consider(d, k));
@@ -720,9 +721,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     if (d.y === null) return undefined;
     let found: number | undefined;
     for (const k of markersOn.get(d.page) ?? []) {
-      const drop = d.y + dy - run[k].y;
+      const drop = d.y + dy - level(run[k]);
       if (drop < -TOLERANCE || drop > HEADING_DROP) continue;
-      if (found === undefined || run[k].y > run[found].y) found = k;
+      if (found === undefined || level(run[k]) > level(run[found])) found = k;
     }
     return found;
   };
@@ -734,6 +735,13 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     return k !== undefined && k < run.length ? k : undefined;
   };
 }
+
+/**
+ * Where a marker stands across the lines: its baseline, or in a vertical edition (text running
+ * down the page) the end of the marker, on which a list's labels are aligned ("1." and "10."
+ * end at one height).
+ */
+const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
 
 /** How far below its item's top a note's marker may be: a heading and a rule above its first line. */
 const HEADING_DROP = 60;
