@@ -4,6 +4,7 @@
  * compared). Speed targets are read here, never in tests. `docs/performance.md` keeps the figures.
  *
  *   npm run bench [-- --runs 5]
+ *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: src/bench-proof.ts)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +21,7 @@ import { importDocx } from "./import/index.ts";
 import { docx, longParagraph, manyNotes, TITLE } from "../test/hostile-docx-corpus.ts";
 
 export async function bench(args: string[]): Promise<number> {
+  if (args[0] === "proof") return (await import("./bench-proof.ts")).benchProof(args.slice(1));
   const { values } = parseArgs({ args, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const runs = Math.max(1, Number(values.runs));
   if (values.only === "scaling") return printRows(await scalingRows(runs), runs); // `-- --only scaling`: section 4 alone
