@@ -5,8 +5,7 @@
  */
 import { relative } from "node:path";
 import type { VFile } from "vfile";
-import { type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
-import type { Letter } from "./letter.ts";
+import { type Edition, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
@@ -53,8 +52,6 @@ export interface Written {
 export interface BuildResult {
   files: VFile[];
   written: Written[];
-  /** Each source's parsed letter, when it parsed: for a caller that builds on the editions (a packet). */
-  letters?: Map<string, Letter>;
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -67,9 +64,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   browser?.start();
   if (browser && options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   const written: Written[] = [];
+  // A browser of its own is closed as soon as the last document is printed, while the last
+  // read-back runs, not after it.
+  const unprinted = new Set(options.sources);
+  let closing: Promise<void> | undefined;
+  const printed = (source: string) => {
+    unprinted.delete(source);
+    if (!kept && !unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
+  };
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
+    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser, () => printed(source))));
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -77,21 +82,26 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       }
       if (result.verified) log(`  verified: every note call and note text agrees in ${result.written.map((w) => w.format).join(", ")}`);
     }
-    const letters = new Map(results.flatMap((r) => (r.letter ? [[r.source, r.letter] as const] : [])));
-    return { files: results.map((r) => r.file), written, letters };
+    return { files: results.map((r) => r.file), written };
   } finally {
-    if (!kept) await timed(options.timings, "browser: close", async () => browser?.close());
+    if (!kept) await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
   }
 }
 
 /** Parse once, make the edition in memory (src/edition.ts), then write it all, or nothing on an error. */
-async function buildOne(source: string, options: BuildOptions, printer: Printer | undefined): Promise<{ source: string; file: VFile; written: Written[]; verified?: boolean; letter?: Letter }> {
-  const { file, letter } = await loadLetter(source, options);
-  if (!letter) return { source, file, written: [] };
-  const edition = await makeEdition(letter, { ...options, printer });
-  if (!edition) return { source, file, written: [] };
+async function buildOne(source: string, options: BuildOptions, printer: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+  let loaded: Awaited<ReturnType<typeof loadLetter>> | undefined;
+  let edition: Edition | undefined;
+  try {
+    loaded = await loadLetter(source, options);
+    if (loaded.letter) edition = await makeEdition(loaded.letter, { ...options, printer, printed });
+  } finally {
+    printed(); // also when there was nothing to print
+  }
+  const { file } = loaded;
+  if (!edition) return { file, written: [] };
   const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));
-  return { source, file, written, verified: edition.proved && written.length > 1, letter };
+  return { file, written, verified: edition.proved && written.length > 1 };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

@@ -64,6 +64,8 @@ export interface EditionOptions {
   html?: string;
   /** Where the outputs will be written, to name them in messages (default: their bare names). */
   outDir?: string;
+  /** Told when the PDF is printed (or could not be): the caller may close its browser. */
+  printed?: () => void;
   timings?: Timings;
 }
 
@@ -107,7 +109,7 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
     }
     if (html !== undefined && formats.includes("html")) made("html", html);
     if (formats.includes("docx")) made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
-    if (printing) made("pdf", await printing);
+    if (printing) made("pdf", await printing.finally(options.printed));
   } finally {
     await proof.settled(); // a failed print leaves no read-back running
   }
