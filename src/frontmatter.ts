@@ -66,6 +66,7 @@ export const BOOKLET_PAPER = { a4: "a5", letter: "half-letter" } as const satisf
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
   "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
+  "translation-of", // the source revision an edition translates (src/xliff/revision.ts)
   ...PRESS_KEYS,
 ]);
 
