@@ -17,7 +17,7 @@
 import { ROOT } from "../paths.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
@@ -30,6 +30,8 @@ import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
+import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
+import { unitsOf } from "../xliff/units.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -55,6 +57,8 @@ export interface ImportResult {
 
 interface Original {
   label: string;
+  /** Its revision, recorded in the edition (src/xliff/revision.ts). */
+  revision: Record<string, string>;
   calls: number[];
   notes: number;
   frontMatter: Record<string, unknown>;
@@ -143,6 +147,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   delete base.dir;
   const front = frontMatter(file, pkg, reading, base, options.lang);
   if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
+  if (front && original) front[TRANSLATION_OF] = original.revision;
 
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
@@ -189,7 +194,8 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
   } catch {
     // parseLetter read it; a second reading cannot fail differently
   }
-  return { file, original: { label: path, calls, notes: letter.notes.notes.length, frontMatter } };
+  const revision = translationOf(basename(path), unitsOf(letter, frontMatter));
+  return { file, original: { label: path, revision, calls, notes: letter.notes.notes.length, frontMatter } };
 }
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);

@@ -6,13 +6,13 @@
  * of the edition's source that changed since the edition was translated (see `npm run check`).
  * Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
  */
-import { basename, dirname, join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors } from "../messages.ts";
 import { ROOT } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
-import { readLetterUnits } from "./edition.ts";
+import { readLetterUnits, sourceBeside } from "./edition.ts";
 import { exportXliff } from "./export.ts";
 import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
 
@@ -69,7 +69,9 @@ export async function exportCommand(args: string[]): Promise<number> {
     }
     const recorded = readTranslationOf(edition.source.frontMatter);
     if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
-    sourcePath = join(dirname(values.changed), recorded.source);
+    const beside = sourceBeside(values.changed, recorded.source);
+    if (!beside) return usage(`${values.changed} translates ${recorded.source}, outside the edition's folder`);
+    sourcePath = beside;
     lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
     const read = await readLetterUnits(sourcePath);
     if (!read.source) {

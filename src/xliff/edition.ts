@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { Document, parse as parseYaml } from "yaml";
@@ -19,7 +19,7 @@ import { ROOT } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
-import { type Unit, unitsOf } from "./units.ts";
+import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
 
 export interface Source {
@@ -193,7 +193,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     }
   }
 
-  const originalPath = options.original ?? (recorded && edition ? join(dirname(edition.path), recorded.source) : findOriginal(xliff.original, path, options.sourceDir));
+  const originalPath = options.original ?? (recorded && edition ? sourceBeside(edition.path, recorded.source) : findOriginal(xliff.original, path, options.sourceDir));
   if (!originalPath) {
     fail(file, `The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, undefined, "xliff-original");
     return { file, others };
@@ -253,7 +253,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   if (hasErrors(file)) return { file, others };
 
   const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
-  const front = edition ? edition.frontMatter : source.frontMatter;
+  const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
   const markdown = writeEdition(source, translation, front, lang, edition ? recorded!.source : sourceName, file, !edition);
   return { markdown, file, others };
 }
@@ -278,6 +278,33 @@ function noteNumbers(edition: Source, source: Source, same: Map<number, number>)
     });
   }
   return map;
+}
+
+/** Keys an edition words in its own language; every other key follows the source (`signatories.claimed`, `date`…). */
+const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k[0])]);
+
+function updatedFront(edition: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...edition };
+  for (const [key, value] of Object.entries(source)) {
+    if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+      const mine = edition.signatories && typeof edition.signatories === "object" ? (edition.signatories as Record<string, unknown>) : {};
+      out.signatories = { ...value, ...(mine.heading !== undefined ? { heading: mine.heading } : {}) };
+    } else if (!EDITION_KEYS.has(key)) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The source an edition names (`translation-of.source`, `signatories.from`), in the edition's own
+ * folder or below it; undefined for a path that leaves it (absolute, or `..`).
+ */
+export function sourceBeside(editionPath: string, name: string): string | undefined {
+  const folder = resolve(dirname(editionPath));
+  const target = resolve(folder, name);
+  if (isAbsolute(name) || (target !== folder && !target.startsWith(folder + sep))) return undefined;
+  return relative(process.cwd(), target) || target;
 }
 
 function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
