@@ -85,3 +85,39 @@ describe("a partial export and its import", () => {
     expect(behind(after, src("letter.fr.md"))).toEqual([]);
   });
 });
+
+describe("signatories: { from: letter.md }", () => {
+  const edition = (from: string, list = "") =>
+    `---\ntitle: Lettre\nlang: fr\nsignatories:\n  heading: Signataires\n  from: ${from}\n---\n\nUn paragraphe.\n\n## Signataires\n${list}`;
+  let built: Result;
+  let refused: Result[];
+
+  beforeAll(async () => {
+    await mkdir(join(dir, "source", "sub"), { recursive: true });
+    writeFileSync(src("from.fr.md"), edition("letter.md"));
+    writeFileSync(src("sub/outside.fr.md"), edition("../letter.md"));
+    writeFileSync(src("own.fr.md"), edition("letter.md", "\n- Un groupe\n"));
+    writeFileSync(src("missing.fr.md"), edition("nowhere.md"));
+    built = await cli(["build", src("from.fr.md"), "--out", join(dir, "from"), "--format", "html"]);
+    refused = await Promise.all(["sub/outside.fr.md", "own.fr.md", "missing.fr.md"].map((name) => cli(["check", src(name)])));
+  }, 120_000);
+
+  it("takes the source's list, with the group that joined, under the edition's own heading", () => {
+    expect(built.stderr).not.toMatch(/error/);
+    expect(built.code).toBe(0);
+    const html = readFileSync(join(dir, "from", "from.fr.html"), "utf8");
+    const list = html.slice(html.indexOf("Signataires"));
+    expect(list).toContain("Austrian Tibet Support Group");
+    expect(list).toContain("Act with HK");
+    const count = readFileSync(src("letter.md"), "utf8").split("\n").filter((l) => l.startsWith("- ")).length;
+    expect(list.match(/<li[ >]/g)?.length).toBe(count);
+  });
+
+  it("refuses a path outside the edition's folder, a list of its own as well, and a missing file: errors at the key", () => {
+    const [outside, own, missing] = refused;
+    for (const r of refused) expect(r.code).toBe(1);
+    expect(outside.stdout).toMatch(/outside\.fr\.md:4:1: error: `signatories\.from: \.\.\/letter\.md` must name a file in this source's folder.*\[signatories-from\]/);
+    expect(own.stdout).toMatch(/own\.fr\.md:4:1: error: This edition has its own signatory list and `signatories\.from: letter\.md`.*\[signatories-from\]/);
+    expect(missing.stdout).toMatch(/missing\.fr\.md:4:1: error: `signatories\.from`: cannot read nowhere\.md.*\[signatories-from\]/);
+  });
+});

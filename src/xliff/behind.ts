@@ -52,8 +52,11 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
   const removed = new Set(changes.removed);
   const since = `since this edition was translated (revision ${recorded.revision}, now ${now}); send the changes to the translator: npm run export -- --changed ${file.path}`;
   const taken = new Set<number>();
+  // An edition that takes its signatories from the source (`signatories.from`) has nothing to translate in them.
+  const from = front.signatories && typeof front.signatories === "object" && "from" in front.signatories;
   for (const index of changes.changed) {
     const unit = source.units[index];
+    if (from && unit.kind === "signatory") continue;
     // What this unit was: a recorded unit no longer there, between the unchanged neighbours.
     let before = -1;
     for (let j = index - 1; j >= 0 && before < 0; j--) before = changes.same.get(j) ?? -1;

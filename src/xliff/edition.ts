@@ -9,7 +9,8 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
+import { sourceBeside } from "../beside.ts";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { Document, parse as parseYaml } from "yaml";
@@ -21,6 +22,8 @@ import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCo
 import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
 import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
+
+export { sourceBeside };
 
 export interface Source {
   path: string;
@@ -294,17 +297,6 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
     }
   }
   return out;
-}
-
-/**
- * The source an edition names (`translation-of.source`, `signatories.from`), in the edition's own
- * folder or below it; undefined for a path that leaves it (absolute, or `..`).
- */
-export function sourceBeside(editionPath: string, name: string): string | undefined {
-  const folder = resolve(dirname(editionPath));
-  const target = resolve(folder, name);
-  if (isAbsolute(name) || (target !== folder && !target.startsWith(folder + sep))) return undefined;
-  return relative(process.cwd(), target) || target;
 }
 
 function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
