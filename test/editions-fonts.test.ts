@@ -163,6 +163,14 @@ describe("the page", () => {
   });
 });
 
+describe("the HTML", () => {
+  it("carries only the glyphs it draws: a one-page edition in kilobytes, not megabytes", () => {
+    const kb = (lang: string) => readFileSync(join(out, `${lang}.html`)).length / 1000;
+    for (const lang of ["fr", "tr", "mn", "ug", "ar"]) expect(kb(lang), lang).toBeLessThanOrEqual(120);
+    for (const lang of ["zh-CN", "zh-Hant-HK", "ja"]) expect(kb(lang), lang).toBeLessThanOrEqual(250);
+  });
+});
+
 describe("CJK typesetting", () => {
   const faces = (lang: string) => {
     const html = readFileSync(join(out, `${lang}.html`), "utf8");
