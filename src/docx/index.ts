@@ -51,6 +51,7 @@ import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
 import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { slotFonts, withoutSyntheticBold, withScriptFonts } from "./fonts.ts";
+import { embeddedFonts, stableFontKeys } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -430,10 +431,12 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),
     features: { updateFields: false },
+    fonts: await embeddedFonts(letter, fontsConfig, slots),
     sections,
   });
   await breathe();
   const parts = await packageParts(doc);
+  stableFontKeys(doc.FontTable.files, parts);
   for (const name of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
     if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), fontsConfig, slots));
   }
