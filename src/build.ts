@@ -5,7 +5,6 @@
  */
 import { basename, join, relative } from "node:path";
 import { VFile } from "vfile";
-import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
 import { type Letter, parseLetter, readSource } from "./letter.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
@@ -70,9 +69,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   browser?.start();
   if (browser && options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   const written: Written[] = [];
+  let closing: Promise<void> | undefined;
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
+    // The browser is closed as soon as the last document is printed, while the read-backs run.
+    let unprinted = options.sources.length;
+    const printed = () => {
+      if (--unprinted === 0 && !kept) closing = timed(options.timings, "browser: close", async () => browser?.close());
+    };
+    const results = await Promise.all(
+      options.sources.map((source) => {
+        const done = once(printed); // also for a source that never gets to print
+        return buildOne(source, options, browser, done).finally(done);
+      }),
+    );
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -83,12 +93,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const letters = new Map(results.flatMap((r) => (r.letter ? [[r.source, r.letter] as const] : [])));
     return { files: results.map((r) => r.file), written, letters };
   } finally {
-    if (!kept) await timed(options.timings, "browser: close", async () => browser?.close());
+    if (!kept) await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
   }
 }
 
 /** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ source: string; file: VFile; written: Written[]; verified?: boolean; letter?: Letter }> {
+async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined, printed: () => void): Promise<{ source: string; file: VFile; written: Written[]; verified?: boolean; letter?: Letter }> {
   const { outDir, formats, templatesDir, timings } = options;
   const name = basename(source).replace(/\.(md|markdown)$/i, "");
   let file: VFile;
@@ -119,11 +129,18 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   try {
     const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
     // The PDF is asked for first: Chromium prints it on the other core while this thread makes
-    // the DOCX and reads the HTML and the DOCX back.
-    const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name }) : undefined;
-    printing?.catch(() => undefined); // awaited below
+    // the DOCX and reads the HTML and the DOCX back. Until Chromium has started and loaded the
+    // page, it needs both cores: that work waits meanwhile.
+    let laidOut: () => void = () => undefined;
+    const layout = new Promise<void>((resolve) => (laidOut = resolve));
+    const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name, onLayout: laidOut }) : undefined;
+    printing?.catch(() => undefined).finally(printed); // awaited below
+    if (!printing) printed();
+    if (printing) await timed(timings, `${name}: wait for Chromium to start`, () => Promise.race([layout, printing.catch(() => undefined)]));
     if (html !== undefined && formats.includes("html")) madeAs("html", html);
-    if (formats.includes("docx")) madeAs("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    // Loaded only for a build that makes a .docx.
+    const { compileDocx } = formats.includes("docx") ? await import("./docx/index.ts") : { compileDocx: undefined };
+    if (compileDocx) madeAs("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
     if (printing) madeAs("pdf", await printing);
     made.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
     if (verify && made.length) {
@@ -144,6 +161,15 @@ async function buildOne(source: string, options: BuildOptions, browser: Printer 
   }
   const written: Written[] = staged.map((s) => ({ source, format: s.format, path: s.file.path, bytes: s.bytes }));
   return { source, file, written, verified: verify && staged.length > 1, letter };
+}
+
+/** `run` the first time only. */
+function once(run: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) run();
+    done = true;
+  };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */
