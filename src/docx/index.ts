@@ -52,6 +52,7 @@ import { ComplexScriptRun, coreDateAndLanguage, noteRefField, rightToLeftSection
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
+import { embeddedFonts, stableFontKeys } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -460,6 +461,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),
     features: { updateFields: false },
+    fonts: await embeddedFonts(letter, fontsConfig, slots),
     sections,
   });
   const date = buildDate();
@@ -468,6 +470,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
   const parts = await packageParts(doc);
+  stableFontKeys(doc.FontTable.files, parts);
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,
