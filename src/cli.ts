@@ -3,12 +3,12 @@
  *
  *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
  *   broadside check [source.md …] [--format text|json] [--strict]
+ *   broadside init [folder]
  *
  * Without sources they take every `source/*.md`; build writes into `dist/`.
  * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
  * 3 the tool itself failed (e.g. no browser).
  */
-import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
@@ -20,7 +20,7 @@ import { Timings } from "./timings.ts";
 import { buildWithPackets, isPacketSource, parseBleed } from "./packet/index.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
-import { ROOT } from "./paths.ts";
+import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
   With no source, builds every source/*.md into dist/.
@@ -47,6 +47,8 @@ usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outpu
   --format json    messages as JSON on stdout
   --strict         warnings count as errors
   --outputs dir    also read the built documents in dir back and prove they agree
+usage: broadside init [folder]
+  A new folder of letters (default: the current one): source/letter.md, .gitignore, README.md.
 usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms] [--lang tag]
   Watches the sources and templates and serves a live preview on 127.0.0.1.
   --port n         the port (0: any free one, printed)
@@ -65,9 +67,7 @@ function parseFormats(value: string | undefined): Format[] {
 }
 
 async function defaultSources(): Promise<string[]> {
-  const dir = join(ROOT, "source");
-  const names = (await readdir(dir)).filter((n) => /\.md$/i.test(n)).sort();
-  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+  return projectSources();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -81,8 +81,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === "setup") return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
   if (command === "bench") return (await import("./bench.ts")).bench(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
+  if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, (message) => new UsageError(message));
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -117,8 +118,8 @@ async function main(argv: string[]): Promise<number> {
   const formats = parseFormats(values.format);
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
-  const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
-  const templatesDir = values.templates ?? join(ROOT, "templates");
+  const outDir = values.out ?? relative(process.cwd(), join(projectDir(), "dist"));
+  const templatesDir = values.templates ?? defaultTemplates();
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);

@@ -9,7 +9,7 @@ describe("the README and CI agree", () => {
 
   it("starts with exactly two commands: build, then test", () => {
     expect(commands?.index).toBe(0);
-    expect(commands?.[1]).toBe("npm install && npm run build");
+    expect(commands?.[1]).toBe("npm install && npm run setup && npm run build");
     expect(commands?.[2]).toBe("npm test");
   });
 
@@ -22,6 +22,7 @@ describe("the README and CI agree", () => {
   it("has package scripts for both commands", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(pkg.scripts.build).toBe("node bin/broadside.mjs build");
+    expect(pkg.scripts.setup).toBe("node bin/broadside.mjs setup");
     expect(pkg.scripts.test).toMatch(/vitest run/);
   });
 });

@@ -98,12 +98,18 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
   return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs, lang: values.lang });
 }
 
-export async function runCheck(args: CheckArgs): Promise<number> {
+/** The sources (and their documents in `outputs`) checked: a file each, with its messages. */
+export async function checkFiles(args: Omit<CheckArgs, "format">): Promise<VFile[]> {
   const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;
   }
+  return files;
+}
+
+export async function runCheck(args: CheckArgs): Promise<number> {
+  const files = await checkFiles(args);
   if (args.format === "json") {
     console.log(JSON.stringify(toJson(files), null, 2));
   } else {

@@ -6,8 +6,9 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "puppeteer";
+import type { Browser } from "puppeteer-core";
 import { printerEnvironment } from "./fontconfig.ts";
+import { cachedBrowser } from "../setup/puppeteer-cache.ts";
 
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",
@@ -22,22 +23,16 @@ const CHROMIUM_ARGS = ["--export-tagged-pdf", "--generate-pdf-document-outline",
 
 export const BROWSER_HELP =
   "No Chromium or Chrome for Puppeteer was found. Fix it with one of:\n" +
-  "  npm run setup            (finds a browser, or installs Debian's chromium when run as root)\n" +
+  "  npx broadside setup      (finds a browser, else downloads Chrome's headless shell into Puppeteer's cache)\n" +
   "  sudo apt-get install chromium\n" +
-  "  npx puppeteer browsers install chrome\n" +
   "  export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome";
 
 /** Where the browser is: PUPPETEER_EXECUTABLE_PATH, then Puppeteer's own cache, then the system's. */
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  try {
-    const { default: puppeteer } = await import("puppeteer");
-    const cached = puppeteer.executablePath();
-    if (cached && existsSync(cached)) return cached;
-  } catch {
-    // no browser in Puppeteer's cache: look on the system
-  }
+  const cached = (await cachedBrowser("chrome-headless-shell")) ?? (await cachedBrowser("chrome"));
+  if (cached) return cached;
   return SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
@@ -107,7 +102,7 @@ const profiles = new WeakMap<Browser, () => void>();
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
   if (!executablePath) throw new BrowserMissingError();
-  const { default: puppeteer } = await import("puppeteer");
+  const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
   try {
     const browser = await puppeteer.launch({

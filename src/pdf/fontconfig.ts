@@ -10,10 +10,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ROOT } from "../paths.ts";
+import { CACHE } from "../paths.ts";
 import { woffToSfnt } from "../woff.ts";
 
-const DIR = join(ROOT, "node_modules", ".cache", "broadside", "fontconfig");
+const DIR = join(CACHE, "fontconfig");
 const VERSION = 1;
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
