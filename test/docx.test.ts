@@ -203,7 +203,7 @@ describe("LibreOffice, a real word processor", () => {
     // broadside's faces only (test/libreoffice.ts): the host's fonts would decide where lines wrap.
     const families = libreOfficeFamilies();
     expect(families).toContain("Noto Serif");
-    expect(families).toContain("Noto Serif SC");
+    expect(families.some((family) => family.startsWith("Noto Serif SC"))).toBe(true);
     expect(families.filter((family) => !family.startsWith("Noto "))).toEqual([]);
     execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore", env: libreOfficeEnv() });
     expect(readdirSync(dir)).toContain("letter.pdf");

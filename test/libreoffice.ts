@@ -2,8 +2,9 @@
  * LibreOffice with the fonts broadside ships, never the host's: where a title wraps and which face
  * draws a Chinese name must not depend on whether the machine has Debian's Noto packages. Like
  * Chromium (src/pdf/fontconfig.ts), soffice gets its own fontconfig: the TrueType inside the WOFF
- * files of the @fontsource packages templates/fonts.json names (the Han group's first family
- * only), written once into node_modules/.cache.
+ * files of broadside's @fontsource packages, written once into node_modules/.cache. One subset file
+ * a face: LibreOffice given a family split over several files (latin, cyrillic, …) writes a PDF
+ * whose text reads back as garbage.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -12,13 +13,24 @@ import { dirname, join } from "node:path";
 import { woffToSfnt } from "../src/woff.ts";
 import { ROOT } from "./helpers.ts";
 
-const VERSION = 1;
+const VERSION = 2;
+
+/** Each package's subset: the one that covers its script. */
+const SUBSETS: Record<string, string> = {
+  "@fontsource/noto-serif": "latin",
+  "@fontsource/noto-serif-sc": "chinese-simplified",
+  "@fontsource/noto-naskh-arabic": "arabic",
+  "@fontsource/noto-serif-tibetan": "tibetan",
+  "@fontsource/noto-sans-mongolian": "mongolian",
+  "@fontsource/noto-serif-hebrew": "hebrew",
+};
 const DIR = join(ROOT, "node_modules", ".cache", "broadside", `libreoffice-fonts-${VERSION}`);
 
-interface Family {
-  family: string;
-  package: string;
-  group?: string;
+/** Test files running side by side see a whole file or none. */
+function writeAtomic(path: string, data: string | Uint8Array) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }
 
 /** FONTCONFIG_FILE for soffice: only broadside's own faces. */
@@ -27,20 +39,17 @@ export function libreOfficeFontconfig(): string {
   if (existsSync(conf)) return conf;
   const fonts = join(DIR, "fonts");
   mkdirSync(fonts, { recursive: true });
-  const { families } = JSON.parse(readFileSync(join(ROOT, "templates", "fonts.json"), "utf8")) as { families: Family[] };
-  const groups = new Set<string>();
   const require = createRequire(import.meta.url);
-  for (const { package: pkg, group } of families) {
-    if (group && groups.has(group)) continue;
-    if (group) groups.add(group);
+  for (const [pkg, subset] of Object.entries(SUBSETS)) {
     const files = join(dirname(require.resolve(`${pkg}/package.json`)), "files");
-    for (const name of readdirSync(files).filter((n) => /-(400|700)-(normal|italic)\.woff$/.test(n))) {
-      writeFileSync(join(fonts, name.replace(/\.woff$/, ".ttf")), woffToSfnt(readFileSync(join(files, name))));
+    const face = new RegExp(`^${pkg.split("/")[1]}-${subset}-(400|700)-(normal|italic)\\.woff$`);
+    for (const name of readdirSync(files).filter((n) => face.test(n))) {
+      writeAtomic(join(fonts, name.replace(/\.woff$/, ".ttf")), woffToSfnt(readFileSync(join(files, name))));
     }
   }
-  const temporary = `${conf}.${process.pid}.tmp`;
-  writeFileSync(
-    temporary,
+  // Last, so that a conf that exists names complete fonts.
+  writeAtomic(
+    conf,
     `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
@@ -49,7 +58,6 @@ export function libreOfficeFontconfig(): string {
 </fontconfig>
 `,
   );
-  renameSync(temporary, conf); // test files running side by side see the whole file or none
   return conf;
 }
 
