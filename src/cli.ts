@@ -49,6 +49,8 @@ usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outpu
   --outputs dir    also read the built documents in dir back and prove they agree
 usage: broadside init [folder]
   A new folder of letters (default: the current one): source/letter.md, .gitignore, README.md.
+usage: broadside setup
+  Finds a browser for the PDF, or downloads Chrome's headless shell, and says what it did.
 usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms] [--lang tag]
   Watches the sources and templates and serves a live preview on 127.0.0.1.
   --port n         the port (0: any free one, printed)
