@@ -14,6 +14,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { checkLetter } from "./index.ts";
+import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
   sources: string[];
@@ -59,7 +60,7 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file, { lang });
+  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates() });
   if (letter) checkLetter(letter);
   return file;
 }
