@@ -5,7 +5,8 @@
  * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
  * one by one.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,10 +26,23 @@ export const ROOT = PACKAGE;
 export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
 
 /**
- * Where broadside keeps what it derives (the fontconfig, the CLI bundle): the `node_modules/.cache`
- * of the project that installed it, or of the checkout.
+ * Where broadside keeps what it derives (the fontconfig): `node_modules/.cache/broadside/<name>` of
+ * the project that installed it, or of the checkout; where node_modules cannot be written (a
+ * read-only install), a folder of this user's in the temp folder.
  */
-export const CACHE = dirname(PACKAGE).endsWith("node_modules") ? join(dirname(PACKAGE), ".cache", "broadside") : join(PACKAGE, "node_modules", ".cache", "broadside");
+export function cacheDir(name: string): string {
+  const cache = dirname(PACKAGE).endsWith("node_modules") ? join(dirname(PACKAGE), ".cache", "broadside") : join(PACKAGE, "node_modules", ".cache", "broadside");
+  for (const dir of [join(cache, name), join(tmpdir(), `broadside-cache-${process.getuid?.() ?? "user"}`, name)]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // read-only: try the next
+    }
+  }
+  throw new Error(`broadside cannot write its ${name} cache in ${cache} nor in the temp folder`);
+}
 
 /** The project: the folder of letters broadside works on. */
 export const projectDir = (): string => process.cwd();
