@@ -46,6 +46,11 @@ describe("the packed package, installed in another project", () => {
     expect(existsSync(join(pkg, "src"))).toBe(false); // the prebuilt bundle, no sources
     expect(existsSync(join(pkg, "test"))).toBe(false);
 
+    // Installing ran nothing; setup finds the browser when asked, and says so.
+    const setup = npx("setup");
+    expect(setup.status, setup.stderr).toBe(0);
+    expect(setup.stdout).toMatch(/^broadside setup: found the PDF browser \/\S+; nothing installed$/m);
+
     const init = npx("init");
     expect(init.status, init.stderr).toBe(0);
     expect(readFileSync(join(project, ".gitignore"), "utf8")).toMatch(/^dist\/$/m);
