@@ -299,17 +299,22 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
 interface Segment {
   flags: string;
   text: string;
+  /** The text ends in a space (asking the text itself would flatten it at every step). */
+  space?: boolean;
 }
 
 function pushSegment(out: Segment[], flags: string, text: string) {
   // White space carries no formatting: "**a** b" and "**a **b" read the same.
   for (const part of text.split(/(\s+)/)) {
     if (!part) continue;
-    const f = /^\s+$/.test(part) ? "" : flags;
-    const value = /^\s+$/.test(part) ? " " : part;
+    const blank = /^\s+$/.test(part);
+    const f = blank ? "" : flags;
+    const value = blank ? " " : part;
     const prev = out[out.length - 1];
-    if (prev && prev.flags === f) prev.text = f === "" && value === " " && prev.text.endsWith(" ") ? prev.text : prev.text + value;
-    else out.push({ flags: f, text: value });
+    if (prev && prev.flags === f) {
+      if (!(f === "" && blank && prev.space)) prev.text += value;
+      prev.space = blank;
+    } else out.push({ flags: f, text: value, space: blank });
   }
 }
 
