@@ -4,6 +4,7 @@
  * compared). Speed targets are read here, never in tests. `docs/performance.md` keeps the figures.
  *
  *   npm run bench [-- --runs 5]
+ *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: src/bench-proof.ts)
  *   npm run bench -- dev     only the dev preview's times
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -17,12 +18,16 @@ import { compileHtml } from "./html/index.ts";
 import { parseLetter } from "./letter.ts";
 import { ROOT } from "./paths.ts";
 import { HOSTILE_MARKDOWN } from "./safety.ts";
+import { importDocx } from "./import/index.ts";
+import { docx, longParagraph, manyNotes, TITLE } from "../test/hostile-docx-corpus.ts";
 
 export async function bench(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { runs: { type: "string", default: "5" } } });
+  if (args[0] === "proof") return (await import("./bench-proof.ts")).benchProof(args.slice(1));
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const only = positionals[0];
-  if (only !== undefined && only !== "dev") throw new Error(`npm run bench takes no argument or \`dev\` (only the dev preview's times); not ${only}`);
+  if (only !== undefined && only !== "dev") throw new Error(`npm run bench takes no argument, \`proof\` or \`dev\`; not ${only}`);
   const runs = Math.max(1, Number(values.runs));
+  if (values.only === "scaling") return printRows(await scalingRows(runs), runs); // `-- --only scaling`: section 4 alone
   const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));
   const rows: Row[] = [];
   const bin = join(ROOT, "bin", "broadside.mjs");
@@ -31,7 +36,7 @@ export async function bench(args: string[]): Promise<number> {
   try {
     if (only === "dev") {
       devRows(rows, await devTimes(bin, letter, work, runs));
-      return print(rows, runs);
+      return printRows(rows, runs);
     }
     // 1. The letter's first build, all three formats, in a new process, as users run it.
     run(process.execPath, [bin, "build", letter, "--out", join(work, "warm")]); // bundles src/ once
@@ -68,9 +73,12 @@ export async function bench(args: string[]): Promise<number> {
     }
 
     // 4. Markdown that makes parsers slow: twice the input must take about twice as long, not four times.
-    for (const [what, make, n] of HOSTILE_MARKDOWN) {
-      const [once, twice] = await hostileTimes(make(n), make(2 * n), runs);
-      rows.push([`hostile Markdown: ${what}, ×2`, `${(twice / once).toFixed(2)}×`, "the time of ×1 (linear 2×, quadratic 4×; target < 3×)"]);
+    rows.push(...(await scalingRows(runs)));
+
+    // 4b. Importing a .docx: a long paragraph and many notes, ×2 must take about twice as long.
+    for (const [what, make, n] of [["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000], ["notes", (k: number) => docx(manyNotes(k)), 500]] as const) {
+      const [once, twice] = await importTimes(work, make(n), make(2 * n), runs);
+      rows.push([`import .docx: ${what} ${n.toLocaleString("en")}, ×2`, `${(twice / once).toFixed(2)}×`, `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`]);
     }
 
     // 5. `npm run dev`: from a save to the preview, and to all three documents.
@@ -78,16 +86,36 @@ export async function bench(args: string[]): Promise<number> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return print(rows, runs);
+  return printRows(rows, runs);
 }
 
 type Row = [what: string, value: string, note: string];
 
-function print(rows: Row[], runs: number): number {
+function printRows(rows: Row[], runs: number): number {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`broadside bench: medians of ${runs} runs, taken in turns\n`);
   for (const [what, value, note] of rows) console.log(`${what.padEnd(width)}  ${value.padStart(8)}  ${note}`);
   return 0;
+}
+
+/** A letter of `n` paragraphs, each calling its own note, the notes defined at the end. */
+const withNotes = (n: number) => Array.from({ length: n }, (_, i) => `Claim ${i + 1}, with its source.[^n${i + 1}]`).join("\n\n") + "\n\n" + Array.from({ length: n }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/${i + 1}>.`).join("\n") + "\n";
+/** About `kb` kB of plain paragraphs. */
+const ofLength = (kb: number) => `${"A sentence of the letter, long enough to wrap on a page. ".repeat(8)}\n\n`.repeat(Math.round((kb * 1024) / 458));
+
+/** Section 4: Markdown that makes parsers slow, many notes, a long text: twice the input, about twice the time. */
+async function scalingRows(runs: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const cases: [string, (n: number) => string, number][] = [
+    ...HOSTILE_MARKDOWN.map(([what, make, n]): [string, (n: number) => string, number] => [`hostile Markdown: ${what}`, make, n]),
+    ["a letter: notes (1,000 and 2,000)", withNotes, 1000],
+    ["a letter: length (250 and 500 kB)", ofLength, 250],
+  ];
+  for (const [what, make, n] of cases) {
+    const [once, twice] = await hostileTimes(make(n), make(2 * n), runs);
+    rows.push([`${what}, ×2`, `${(twice / once).toFixed(2)}×`, "the time of ×1 (linear 2×, quadratic 4×; target < 3×)"]);
+  }
+  return rows;
 }
 
 function devRows(rows: Row[], dev: { preview: number; all: number }) {
@@ -171,6 +199,24 @@ async function hostileTimes(a: string, b: string, runs: number): Promise<[number
   };
   let best: [number, number] = [Infinity, Infinity];
   for (let i = 0; i < runs; i++) best = [Math.min(best[0], await once(a)), Math.min(best[1], await once(b))];
+  return best;
+}
+
+/** Import two .docx files in turns, in this process: the fastest of each. */
+async function importTimes(work: string, a: Uint8Array, b: Uint8Array, runs: number): Promise<[number, number]> {
+  const paths = [a, b].map((bytes, i) => {
+    const path = join(work, `import-${i}.docx`);
+    writeFileSync(path, bytes);
+    return path;
+  });
+  const once = async (path: string) => {
+    const start = performance.now();
+    const { markdown, file } = await importDocx(path, { lang: "en" });
+    if (markdown === undefined) throw new Error(`the bench's .docx did not import: ${file.messages.join("; ")}`);
+    return (performance.now() - start) / 1000;
+  };
+  let best: [number, number] = [Infinity, Infinity];
+  for (let i = 0; i < runs; i++) best = [Math.min(best[0], await once(paths[0])), Math.min(best[1], await once(paths[1]))];
   return best;
 }
 

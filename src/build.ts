@@ -38,6 +38,8 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
+  project?: string;
   /** A browser the caller started and closes (a packet prints its parts and itself in one). */
   printer?: Printer;
 }

@@ -67,7 +67,10 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     return file;
   }
   const letter = parseLetter(file, { lang });
-  if (letter) checkLetter(letter);
+  if (letter) {
+    checkLetter(letter);
+    await (await import("../xliff/behind.ts")).checkEdition(letter, file);
+  }
   return file;
 }
 

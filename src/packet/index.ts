@@ -10,13 +10,14 @@
  * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
  * disagreement nothing of the packet is written.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
+import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
 import { type Edition, FORMATS, loadLetter, makeEdition } from "../edition.ts";
 import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
@@ -107,11 +108,12 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   if (options.paper) packet.meta.paper = options.paper;
 
   // The parts: each must exist, be no packet itself, and have a name of its own in the kit.
-  const sources = matter.parts.map((part) => resolve(dirname(source), part.path));
+  const project = options.project ?? projectFolder(source);
+  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
+  if (!sources) return { files: [file], written: [] };
   const names = new Set<string>();
   matter.parts.forEach((part, i) => {
-    if (!existsSync(sources[i])) fail(file, `Packet part \`${part.path}\` not found (looked for ${sources[i]})`, part.place, "packet-part-missing");
-    else if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
     if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
     names.add(partName(sources[i]));
   });
@@ -121,7 +123,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   const layOut = async (paper: Paper, what: string) => {
     // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
     log(`  ${basename(source)}: ${what}`);
-    const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, paper })));
+    const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
     const editions = await Promise.all(
       loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)),
     );
