@@ -274,7 +274,9 @@ async function devTimes(bin: string, letter: string, work: string, runs: number)
       const before = times();
       const words = `A sentence added in draft ${i}.`;
       const saved = performance.now();
-      writeFileSync(source, `${text}\n${words}\n`);
+      // A sentence added to the body, as a writer edits it (the signatories and the notes follow).
+      const body = Math.max(0, text.indexOf("\n## "));
+      writeFileSync(source, `${text.slice(0, body)}\n${words}\n${text.slice(body)}`);
       const shown = await until("new preview", async () => (await (await fetch(page)).text()).includes(words));
       const written = await until("new outputs", () => times().every((t, k) => t > before[k]) && readFileSync(outputs[0], "utf8").includes(words));
       // The first saves warm the process up, as an editing session does.

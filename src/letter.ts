@@ -53,7 +53,7 @@ export async function readSource(path: string): Promise<VFile> {
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; parse?: (markdown: string) => Root; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -71,7 +71,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
     const end = source.split("\n", pandoc.lines).join("\n").length;
     parsed = source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
   }
-  const tree = (options.parse ?? parseMarkdown)(parsed); // `dev` parses only what a save changed (dev/reparse.ts)
+  const tree = parseMarkdown(parsed);
   if (!checkSafety(tree, file, options)) return undefined;
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
   const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;

@@ -43,9 +43,13 @@ interface DevProcess {
   browserPid: number;
 }
 
+/** Every server started, stopped after the file's tests even when one timed out before its own stop. */
+const servers: ChildProcess[] = [];
+
 async function startDev(folder: string, extra: string[] = []): Promise<DevProcess> {
   const server: DevProcess = { child: undefined as unknown as ChildProcess, said: "", url: "", browserPid: 0 };
   server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
+  servers.push(server.child);
   server.child.stdout!.on("data", (d) => (server.said += d));
   server.child.stderr!.on("data", (d) => (server.said += d));
   const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(server.said) ?? undefined, 60_000, () => server.said).catch((error) => {
@@ -66,7 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (dev && dev.child.exitCode === null) dev.child.kill("SIGKILL");
+  for (const child of servers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
 describe("npm run dev", () => {

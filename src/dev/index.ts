@@ -12,7 +12,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
 import type { Element, Root as HastRoot } from "hast";
-import type { Root as MdastRoot } from "mdast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
@@ -22,7 +21,6 @@ import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
-import { reparser } from "./reparse.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
 
 export interface DevOptions {
@@ -53,8 +51,6 @@ interface Document {
   unproved?: boolean;
   building?: Promise<void>;
   again: boolean;
-  /** Parses the source's saves, each from the first block it changed (reparse.ts). */
-  parse: (markdown: string) => MdastRoot;
 }
 
 export interface DevServer {
@@ -118,7 +114,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, parse: doc.parse });
+    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -194,7 +190,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const source = resolve(path);
     let doc = documents.get(source);
     if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false, parse: reparser() };
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
       documents.set(source, doc);
     }
     return doc;
