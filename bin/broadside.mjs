@@ -32,7 +32,7 @@ if (builtAt() < Math.max(newest(join(root, "src")), statSync(join(root, "package
   mkdirSync(dirname(bundle), { recursive: true });
   const temp = `${bundle}.${process.pid}.tmp`;
   // One file, dependencies included, loads much faster than Node's resolution of each module.
-  // Packages with files of their own beside them (fonts, Chromium, pdf.js's worker) stay outside;
+  // Packages with files of their own beside them (fonts, Chromium, pdf.js's worker, HarfBuzz's wasm) stay outside;
   // CommonJS dependencies get a require of their own.
   await build({
     entryPoints: [join(root, "src", "cli.ts")],
@@ -41,7 +41,7 @@ if (builtAt() < Math.max(newest(join(root, "src")), statSync(join(root, "package
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["puppeteer", "puppeteer-core", "pdfjs-dist", "esbuild", "@fontsource/*"],
+    external: ["puppeteer", "puppeteer-core", "pdfjs-dist", "esbuild", "@fontsource/*", "subset-font"],
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     logLevel: "error",
   });

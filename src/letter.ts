@@ -9,6 +9,7 @@ import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
+import { isRefusal, readBounded } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { fail, hasErrors } from "./messages.ts";
@@ -35,29 +36,24 @@ export interface Letter {
 }
 
 /**
- * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, UTF-8 only. A source too large or not
- * UTF-8 comes back empty with an error on it; a file that cannot be opened throws.
+ * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, from a regular file, UTF-8 only. A
+ * source too large, not a file or not UTF-8 comes back empty with an error on it; a file that
+ * cannot be opened throws.
  */
 export async function readSource(path: string): Promise<VFile> {
-  const handle = await open(path, "r");
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SOURCE_BYTES) {
-      const file = new VFile({ path, value: "" });
-      fail(file, `The source is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads sources of at most ${MAX_SOURCE_BYTES / 1024 / 1024} MB (split the letter)`, { line: 1, column: 1 }, "source-too-large");
-      return file;
-    }
-    return decodeSource(await handle.readFile(), path);
-  } finally {
-    await handle.close();
-  }
+  const bytes = readBounded(path, MAX_SOURCE_BYTES, "The source");
+  if (!isRefusal(bytes)) return decodeSource(bytes, path);
+  const file = new VFile({ path, value: "" });
+  const split = bytes.rule === "file-too-large" ? " (split the letter)" : "";
+  fail(file, `${bytes.reason}${split}`, { line: 1, column: 1 }, bytes.rule === "file-too-large" ? "source-too-large" : "source-not-file");
+  return file;
 }
 
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; parse?: (markdown: string) => Root; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -75,7 +71,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
     const end = source.split("\n", pandoc.lines).join("\n").length;
     parsed = source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
   }
-  const tree = parseMarkdown(parsed);
+  const tree = (options.parse ?? parseMarkdown)(parsed); // `dev` parses only what a save changed (dev/reparse.ts)
   if (!checkSafety(tree, file, options)) return undefined;
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
   const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;

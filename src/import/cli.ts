@@ -4,7 +4,8 @@
  * Exit codes as for build: 0 imported (warnings allowed), 1 the .docx has errors (nothing
  * written), 2 wrong usage, 3 broadside itself failed.
  */
-import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { size } from "../build.ts";
 import { hasErrors } from "../messages.ts";
@@ -64,6 +65,9 @@ export async function importCommand(args: string[]): Promise<number> {
   const out = values.out === "-" ? undefined : values.out;
   if (out && [docx, values.original].some((p) => p && resolve(p) === resolve(out))) {
     return usage(`--out ${out} would overwrite ${resolve(out) === resolve(docx) ? "the .docx being imported" : "the original"}`);
+  }
+  if (out && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    return usage(`--out ${out} is a folder; name the Markdown file to write, e.g. --out ${join(out, "letter.fr.md")}`);
   }
   const log = (line: string) => (out ? console.log(line) : console.error(line));
 

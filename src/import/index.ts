@@ -27,7 +27,8 @@ import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
 import { DocxPackage, PackageError } from "../ooxml/package.ts";
-import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
+import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
+import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
 import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
@@ -66,18 +67,37 @@ interface Original {
 
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
+/**
+ * The front matter an import may write: words and how they are set, never a key that makes
+ * broadside read or write a file (`packet`, images, templates, outputs). Whoever sends a .docx
+ * decides what the letter says, not what the next build reads; a key outside this list is left
+ * out with a warning, and the person who builds adds it if the edition needs it.
+ */
+const IMPORTABLE = new Set([
+  "title", "short-title", "subtitle", "lang", "dir", "author", "publisher", "date", "description", "subject",
+  "keywords", "notes-heading", "notes", "paper", "signatories", "embargo", "dateline", "contacts",
+]);
+/** The keys of `signatories` that are words or numbers. */
+const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
+
 export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
   const file = new VFile({ path });
   let pkg: DocxPackage;
   let reading: DocxReading;
   let reader: DocxReader;
+  if (/\.(docm|dotm)$/i.test(path)) {
+    fail(file, `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`, undefined, "import-macros");
+    return { file };
+  }
   try {
     pkg = DocxPackage.open(await readFile(path));
     reader = new DocxReader(pkg, file);
     reading = reader.read();
   } catch (error) {
+    if (error instanceof ImportRefused) return { file };
     if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
-      fail(file, `Cannot import ${path}: ${(error as Error).message}`, undefined, "import-unreadable");
+      const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message;
+      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
       return { file };
     }
     throw error;
@@ -98,7 +118,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   // The original: named, or the one the .docx was built from.
   const sourceName = custom.get("broadside-source")?.trim();
   let originalPath = options.original;
-  if (!originalPath && sourceName && !/[\\/]/.test(sourceName)) {
+  // The .docx names its original; only a Markdown file in source/ is taken on its word.
+  if (!originalPath && sourceName && /^[^\\/.][^\\/]*\.md$/i.test(sourceName)) {
     const candidate = join(options.sourceDir ?? join(ROOT, "source"), sourceName);
     if (existsSync(candidate)) originalPath = relative(process.cwd(), candidate) || candidate;
   }
@@ -132,7 +153,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     if (!name.startsWith(FRONT_MATTER_PROPERTY)) continue;
     const key = name.slice(FRONT_MATTER_PROPERTY.length);
     try {
-      (fromDocx ??= {})[key] = JSON.parse(json);
+      // A map without a prototype: a property named __proto__ is a key like any other (and is dropped).
+      (fromDocx ??= Object.create(null) as Record<string, unknown>)[key] = JSON.parse(json);
     } catch (error) {
       warn(file, `The document property ${name} is not readable (${(error as Error).message}); \`${key}\` is taken from the original${original ? "" : ", which was not found either"}`, undefined, "import-front-matter");
     }
@@ -141,10 +163,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     const what = fromDocx ? "" : ", and the front matter has only what the .docx shows (title, subtitle, short title) and lang";
     warn(file, `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`, undefined, "import-no-original");
   }
-  const base: Record<string, unknown> = { ...(original?.frontMatter ?? {}), ...(fromDocx ?? {}) };
   // The original's own wording of broadside's words, and its direction, are of its language.
-  delete base.words;
-  delete base.dir;
+  const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, pkg, reading, base, options.lang);
   if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
   if (front && original) front[TRANSLATION_OF] = original.revision;
@@ -162,6 +182,10 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   }));
   const yaml = stringifyYaml(front, { lineWidth: 0 });
   const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
+  if (Buffer.byteLength(markdown) > MAX_SOURCE_BYTES) {
+    fail(file, `Cannot import ${path}: its Markdown would be ${(Buffer.byteLength(markdown) / 2 ** 20).toFixed(1)} MB, more than the ${MAX_SOURCE_BYTES / 2 ** 20} MB broadside builds from one source; split the document`, undefined, "import-too-large");
+    return { file, original: originalFile };
+  }
   selfCheck(markdown, path, calls, reading.order.length);
   return { markdown, file, original: originalFile };
 }
@@ -209,8 +233,9 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
   const was = reading.order.map((key) => reader.originalNumber(key));
-  const mapped = was.every((n, i) => n !== undefined && was.indexOf(n) === i);
-  const seq = mapped ? reading.calls.map((c) => was[reading.order.indexOf(c.note)]!) : calls;
+  const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
+  const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
+  const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
   let i = 0;
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
@@ -229,6 +254,43 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
     reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
   }
   fail(file, `${where}${reason}: ${summary}`, place, "import-note-mismatch");
+}
+
+/**
+ * The original's front matter under the .docx's (`broadside-fm-*`), keys outside
+ * {@link IMPORTABLE} left out and named in a warning; `words` and `dir` are the original
+ * language's and left out silently.
+ */
+function importable(file: VFile, fromOriginal: Record<string, unknown>, fromDocx: Record<string, unknown>, originalPath: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  for (const [source, map] of [["original", fromOriginal], ["docx", fromDocx]] as const) {
+    for (const [key, value] of Object.entries(map)) {
+      if (key === "words" || key === "dir") continue;
+      const where = source === "docx" ? `\`${key}\` (document property ${FRONT_MATTER_PROPERTY}${key})` : `\`${key}\` (from ${originalPath})`;
+      if (!IMPORTABLE.has(key)) {
+        dropped.push(where);
+        delete out[key];
+        continue;
+      }
+      if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+        const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
+        for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
+        out[key] = kept;
+        continue;
+      }
+      out[key] = value;
+    }
+  }
+  if (dropped.length) {
+    warn(
+      file,
+      `Front matter not imported: ${dropped.join(", ")}. An imported file carries words (title, language, author, headings…), never settings that make broadside read or write files; add what the edition needs to the imported file yourself`,
+      undefined,
+      "import-front-matter-key",
+    );
+  }
+  return out;
 }
 
 const KEEP_CALLS =

@@ -63,15 +63,19 @@ const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom")
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
   let pending = new Map<string, { name: string; ended: boolean }>();
+  /** Ids of pending bookmarks that ended, so that dropping them never walks the ones still open. */
+  let ended: string[] = [];
   /** Empty bookmarks of this paragraph that text has separated from what follows. */
   let stray: string[] = [];
   const dropEnded = () => {
-    for (const [id, b] of pending) {
-      if (!b.ended) continue;
+    for (const id of ended) {
+      const b = pending.get(id);
+      if (!b?.ended) continue;
       pending.delete(id);
       // Only a cross-reference target (`_Ref…`, hidden); a bookmark a person named marks text, not a note.
       if (b.name.startsWith("_Ref")) stray.push(b.name);
     }
+    ended = [];
   };
   const walk = (el: XmlElement) => {
     const note = referencedNote(el);
@@ -80,8 +84,12 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
       const name = attr(el, "w", "name");
       if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
     } else if (is(el, "w", "bookmarkEnd")) {
-      const open = pending.get(attr(el, "w", "id") ?? "");
-      if (open) open.ended = true;
+      const id = attr(el, "w", "id") ?? "";
+      const open = pending.get(id);
+      if (open && !open.ended) {
+        open.ended = true;
+        ended.push(id);
+      }
     } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
       dropEnded();
     } else if (note) {
@@ -89,6 +97,7 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
       for (const name of own.length ? own : stray) if (!names.has(name)) names.set(name, note);
       if (!own.length) stray = [];
       pending = new Map();
+      ended = [];
       return;
     } else if (unseen(el) || is(el, "w", "txbxContent")) {
       return;
@@ -215,6 +224,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   const calls: DocxCall[] = [];
   const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
   const fields: OpenField[] = [];
+  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
+  const dropped = new Set<DocxCall>();
+  const seen: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
@@ -229,7 +241,7 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
     } else {
-      calls.splice(calls.indexOf(field.call), 1);
+      dropped.add(field.call);
     }
   };
 
@@ -241,7 +253,10 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
       const custom = attr(el, "w", "customMarkFollows");
       if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
-      if (!order[kind].includes(id)) order[kind].push(id);
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        order[kind].push(id);
+      }
       calls.push({ note });
     } else if (is(el, "w", "fldChar")) {
       const type = attr(el, "w", "fldCharType");
@@ -263,6 +278,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  let kept = 0;
+  for (const call of calls) if (!dropped.has(call)) calls[kept++] = call;
+  calls.length = kept;
 
   const text = new Map<string, string>();
   const numbering = {} as Record<NoteKind, NoteNumbering>;

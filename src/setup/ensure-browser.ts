@@ -1,8 +1,9 @@
 /**
  * Runs after `npm install` (and as `npm run setup`): makes sure Puppeteer has a browser without
- * ever failing the install. Order: a browser already there (PUPPETEER_EXECUTABLE_PATH, Puppeteer's
- * cache, the system's Chromium or Chrome); else Puppeteer's own download; else, on Debian/Ubuntu as
- * root, Debian's `chromium`; else the exact commands to run.
+ * ever failing the install. Order: a browser already there (PUPPETEER_EXECUTABLE_PATH, a headless
+ * shell, the system's Chromium or Chrome: see findBrowser); else Puppeteer's own download of the
+ * headless shell; else, on Debian/Ubuntu as root, Debian's `chromium-headless-shell` (or
+ * `chromium` where there is none); else the exact commands to run.
  */
 import { spawnSync } from "node:child_process";
 import { BROWSER_HELP, findBrowser } from "../pdf/browser.ts";
@@ -20,11 +21,11 @@ export async function ensureBrowser(): Promise<number> {
     return 0;
   }
   console.log("broadside setup: no Chromium found; trying Puppeteer's own browser download");
-  const download = spawnSync("npx", ["--no-install", "puppeteer", "browsers", "install", "chrome"], { stdio: "inherit", timeout: 180_000 });
+  const download = spawnSync("npx", ["--no-install", "puppeteer", "browsers", "install", "chrome-headless-shell"], { stdio: "inherit", timeout: 180_000 });
   browser = download.status === 0 ? await findBrowser() : undefined;
   if (!browser && canAptInstall()) {
-    console.log("broadside setup: the download failed; installing Debian's chromium");
-    if (aptInstall(["chromium"])) browser = await findBrowser();
+    console.log("broadside setup: the download failed; installing Debian's chromium-headless-shell");
+    if (aptInstall(["chromium-headless-shell"]) || aptInstall(["chromium"])) browser = await findBrowser();
   }
   if (browser) console.log(`broadside setup: PDF browser ${browser}`);
   else console.warn(`broadside setup: HTML and DOCX will build, PDF will not until a browser is installed.\n${BROWSER_HELP}`);
