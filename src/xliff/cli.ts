@@ -70,8 +70,11 @@ export async function exportCommand(args: string[]): Promise<number> {
     const recorded = readTranslationOf(edition.source.frontMatter);
     if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
     const beside = sourceBeside(values.changed, recorded.source);
-    if (!beside) return usage(`${values.changed} translates ${recorded.source}, outside the edition's folder`);
-    sourcePath = beside;
+    if ("rule" in beside) {
+      console.error(`broadside: the source of ${values.changed}: ${beside.reason}`);
+      return 1;
+    }
+    sourcePath = beside.path;
     lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
     const read = await readLetterUnits(sourcePath);
     if (!read.source) {

@@ -198,7 +198,12 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     }
   }
 
-  const originalPath = options.original ?? (recorded && edition ? sourceBeside(edition.path, recorded.source) : findOriginal(xliff.original, path, options.sourceDir));
+  const beside = recorded && edition ? sourceBeside(edition.path, recorded.source) : undefined;
+  if (beside && "rule" in beside) {
+    fail(file, `The source of ${options.edition}: ${beside.reason}`, undefined, beside.rule);
+    return { file, others };
+  }
+  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, path, options.sourceDir);
   if (!originalPath) {
     fail(file, `The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, undefined, "xliff-original");
     return { file, others };
