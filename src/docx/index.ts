@@ -9,6 +9,7 @@
  * first one, so Word shows the same number and never a second note.
  */
 import { join } from "node:path";
+import { templateFile } from "../paths.ts";
 import {
   AlignmentType,
   BookmarkEnd,
@@ -377,7 +378,7 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
   const { meta } = letter;
-  const reference = loadReference(join(options.templatesDir, "reference.docx"));
+  const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
   const fontsConfig = loadFontsConfig(options.templatesDir);

@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { templateFile } from "../paths.ts";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
 import { warn } from "../messages.ts";
@@ -91,7 +92,7 @@ export async function subsetFace(woff2: string, points: Iterable<number>, format
 
 /** Read `templates/fonts.json`. */
 export function loadFontsConfig(templatesDir: string): FontsConfig {
-  return JSON.parse(readFileSync(join(templatesDir, "fonts.json"), "utf8")) as FontsConfig;
+  return JSON.parse(readFileSync(templateFile(templatesDir, "fonts.json"), "utf8")) as FontsConfig;
 }
 
 /** Which characters a document draws in each face: key `"<style> <weight>"`, e.g. `"italic 700"`. */

@@ -22,6 +22,7 @@ import { keepCallsWithText } from "./calls.ts";
 import { type FontUsage, fontFaceCss, fontStack, hasBold, loadFontsConfig, warnMissingGlyphs } from "./fonts.ts";
 import { fillWord } from "../language.ts";
 import { isolateBidi } from "./bidi.ts";
+import { templateFile } from "../paths.ts";
 
 export interface HtmlOptions {
   /** Folder with shell.html, style.css, print.css and fonts.json. */
@@ -154,7 +155,7 @@ function fontUsage(node: HastRoot | ElementContent, canBold: boolean, usage: Fon
  */
 const templateCache = new Map<string, { stamp: string; text: string }>();
 function template(dir: string, name: string): string {
-  const key = join(dir, name);
+  const key = templateFile(dir, name);
   const { size, mtimeMs } = statSync(key);
   const stamp = `${size}:${mtimeMs}`;
   let kept = templateCache.get(key);

@@ -6,8 +6,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import type { Browser } from "puppeteer";
+import type { Browser } from "puppeteer-core";
 import { printerEnvironment } from "./fontconfig.ts";
+import { cachedBrowser } from "../setup/puppeteer-cache.ts";
 
 /** The headless shell: the printer Puppeteer documents for automation, which starts faster than a whole browser. */
 const SYSTEM_SHELL = "/usr/bin/chromium-headless-shell";
@@ -24,9 +25,8 @@ const CHROMIUM_ARGS = ["--export-tagged-pdf", "--generate-pdf-document-outline",
 
 export const BROWSER_HELP =
   "No Chromium or Chrome for Puppeteer was found. Fix it with one of:\n" +
-  "  npm run setup            (finds a browser, or installs Debian's chromium-headless-shell when run as root)\n" +
+  "  npx broadside setup      (finds a browser, else downloads Chrome's headless shell into Puppeteer's cache)\n" +
   "  sudo apt-get install chromium-headless-shell   (or chromium)\n" +
-  "  npx puppeteer browsers install chrome-headless-shell\n" +
   "  export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome";
 
 /**
@@ -36,9 +36,8 @@ export const BROWSER_HELP =
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  const cached = (headless: "shell" | true) => import("puppeteer").then(({ default: puppeteer }) => puppeteer.executablePath({ headless })).catch(() => undefined);
   const found = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
-  return found(await cached("shell")) ?? found(SYSTEM_SHELL) ?? found(await cached(true)) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
+  return (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
 /** A headless shell is started in Puppeteer's `headless: 'shell'` mode; a whole browser in its new headless mode. */
@@ -116,7 +115,7 @@ const profiles = new WeakMap<Browser, () => void>();
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
   if (!executablePath) throw new BrowserMissingError();
-  const { default: puppeteer } = await import("puppeteer");
+  const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
   try {
     const browser = await puppeteer.launch({
