@@ -9,7 +9,7 @@
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors } from "../messages.ts";
-import { ROOT } from "../paths.ts";
+import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { readLetterUnits, sourceBeside } from "./edition.ts";
@@ -91,7 +91,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     return 1;
   }
   const name = basename(sourcePath, ".md");
-  const out = values.out ?? relative(process.cwd(), join(ROOT, "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
+  const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
   const xliff = exportXliff(source.units, {
     original: basename(sourcePath),
     sourceLang: source.letter.meta.lang,

@@ -17,7 +17,7 @@ import { Document, parse as parseYaml } from "yaml";
 import { directionOf } from "../language.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
-import { ROOT } from "../paths.ts";
+import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
@@ -323,7 +323,7 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
 
 function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
   if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
-  for (const dir of [sourceDir ?? join(ROOT, "source"), dirname(xliffPath)]) {
+  for (const dir of [sourceDir ?? join(projectDir(), "source"), dirname(xliffPath)]) {
     const candidate = join(dir, name);
     if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
   }
