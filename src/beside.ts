@@ -1,14 +1,13 @@
 /**
- * A file an edition names (`translation-of.source`, `signatories.from`) is looked for in the
- * edition's own folder or below it, never outside: a source is a stranger's and must not make
- * broadside read another file of the machine.
+ * A file an edition names (`translation-of.source`, `signatories.from`) resolved as every file a
+ * source names is: relative to the edition, inside the project folder (src/boundary.ts).
  */
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, relative } from "node:path";
+import { projectFolder, type Refusal, resolveInside } from "./boundary.ts";
 
-/** The path of `name` beside `editionPath`; undefined for one that leaves the edition's folder (absolute, or `..`). */
-export function sourceBeside(editionPath: string, name: string): string | undefined {
-  const folder = resolve(dirname(editionPath));
-  const target = resolve(folder, name);
-  if (!name || isAbsolute(name) || !target.startsWith(folder + sep)) return undefined;
-  return relative(process.cwd(), target) || target;
+/** The path of `name` as the edition at `editionPath` names it, or why it is refused. */
+export function sourceBeside(editionPath: string, name: string): { path: string } | Refusal {
+  const found = resolveInside(name, dirname(editionPath), projectFolder(editionPath), `\`${name}\``);
+  if ("rule" in found) return found;
+  return { path: relative(process.cwd(), found.path) || found.path };
 }

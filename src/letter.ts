@@ -2,7 +2,6 @@
  * Parse once: one Markdown source becomes one mdast tree with its front matter read,
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
-import { readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { sourceBeside } from "./beside.ts";
 import { basename, extname } from "node:path";
@@ -157,19 +156,13 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
     fail(file, `This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`, place, "signatories-from");
     return;
   }
-  const path = file.path ? sourceBeside(file.path, from) : undefined;
-  if (!path) {
-    fail(file, `\`signatories.from: ${from}\` must name a file in this source's folder (or below it)`, place, "signatories-from");
+  const found = sourceBeside(file.path || "letter.md", from);
+  const bytes = "rule" in found ? found : readBounded(found.path, MAX_SOURCE_BYTES, `\`${from}\``);
+  if ("rule" in bytes) {
+    fail(file, `\`signatories.from\`: ${bytes.reason}`, place, bytes.rule);
     return;
   }
-  let source: VFile;
-  try {
-    if (statSync(path).size > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB`);
-    source = decodeSource(readFileSync(path), path);
-  } catch (error) {
-    fail(file, `\`signatories.from\`: cannot read ${from}: ${(error as Error).message}`, place, "signatories-from");
-    return;
-  }
+  const source = decodeSource(bytes, (found as { path: string }).path);
   const letter = parseLetter(source, { ...options, signatoriesSource: true });
   const lists = letter ? letter.tree.children.filter((n): n is List => n.type === "list" && Boolean(n.data?.signatories)) : [];
   if (!letter || lists.length === 0) {

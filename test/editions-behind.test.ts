@@ -113,11 +113,11 @@ describe("signatories: { from: letter.md }", () => {
     expect(list.match(/<li[ >]/g)?.length).toBe(count);
   });
 
-  it("refuses a path outside the edition's folder, a list of its own as well, and a missing file: errors at the key", () => {
+  it("refuses a path outside the project folder, a list of its own as well, and a missing file: errors at the key", () => {
     const [outside, own, missing] = refused;
     for (const r of refused) expect(r.code).toBe(1);
-    expect(outside.stdout).toMatch(/outside\.fr\.md:4:1: error: `signatories\.from: \.\.\/letter\.md` must name a file in this source's folder.*\[signatories-from\]/);
+    expect(outside.stdout).toMatch(/outside\.fr\.md:4:1: error: `signatories\.from`: `\.\.\/letter\.md` is outside the project folder.*\[path-outside-project\]/);
     expect(own.stdout).toMatch(/own\.fr\.md:4:1: error: This edition has its own signatory list and `signatories\.from: letter\.md`.*\[signatories-from\]/);
-    expect(missing.stdout).toMatch(/missing\.fr\.md:4:1: error: `signatories\.from`: cannot read nowhere\.md.*\[signatories-from\]/);
+    expect(missing.stdout).toMatch(/missing\.fr\.md:4:1: error: `signatories\.from`: `nowhere\.md` not found.*\[path-missing\]/);
   });
 });

@@ -18,6 +18,7 @@ Ops (text is found with Writer's own search, first match):
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,8 @@ def main():
             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # Its own process group: `soffice` is a script that starts soffice.bin, and both must go.
+        start_new_session=True,
     )
     try:
         local = uno.getComponentContext()
@@ -147,9 +150,11 @@ def main():
             pass  # the bridge goes down with soffice
         soffice.wait(timeout=30)
     finally:
-        if soffice.poll() is None:
-            soffice.kill()
-            soffice.wait()
+        try:
+            os.killpg(soffice.pid, signal.SIGKILL)  # whatever of it is left, after an edit failed
+        except ProcessLookupError:
+            pass
+        soffice.wait()
         shutil.rmtree(profile, ignore_errors=True)
 
 

@@ -6,8 +6,8 @@
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { printerEnvironment } from "../src/pdf/fontconfig.ts";
 import { ROOT } from "./helpers.ts";
+import { libreOfficeFontconfig } from "./libreoffice.ts";
 
 export type WriterEdit =
   | { op: "retype"; find: string; replace: string }
@@ -31,7 +31,7 @@ export function editInWriter(jobs: WriterJob[], work: string): Promise<void> {
   const list = join(work, "writer-jobs.json");
   writeFileSync(list, JSON.stringify(jobs));
   return new Promise((done, fail) => {
-    execFile(PYTHON, [join(ROOT, "test/writer-edit.py"), list], { encoding: "utf8", timeout: 180_000, env: { ...process.env, ...printerEnvironment() } }, (error, _stdout, stderr) => {
+    execFile(PYTHON, [join(ROOT, "test/writer-edit.py"), list], { encoding: "utf8", timeout: 180_000, env: { ...process.env, FONTCONFIG_FILE: libreOfficeFontconfig() } }, (error, _stdout, stderr) => {
       if (error) fail(new Error(`LibreOffice Writer editing failed: ${error.message}\n${stderr}`));
       else done();
     });

@@ -36,6 +36,13 @@ beforeAll(async () => {
   ]);
   exports = { letter, ug };
   writeFileSync(path("letter.fr.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr"));
+  // The same translation with the call to note 3 dropped from paragraph 2.
+  const remove = (id: string, target: XmlElement) => {
+    if (id !== "paragraph-2") return;
+    const ph = Array.from(target.getElementsByTagNameNS(XLIFF, "ph")).find((p) => p.textContent === "[^3]")!;
+    ph.parentNode!.removeChild(ph);
+  };
+  writeFileSync(path("dropped.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", () => true, remove));
   imported = await cli(["import", path("letter.fr.xlf"), "--out", path("source/letter.fr.md")]);
   if (imported.code === 0) built = await cli(["build", path("source/letter.fr.md"), "--out", path("fr")]);
 }, 240_000);
@@ -101,6 +108,23 @@ describe("translate-toolkit reads it", () => {
     const back = readFileSync(path("back.xlf"), "utf8");
     for (const n of LETTER_CALLS) expect(back.split(`[^${n}]`).length - 1).toBe(2);
   });
+
+  it("pofilter on the translated XLIFF itself flags nothing, and flags the unit whose note call was dropped", async () => {
+    const flagged = async (name: string) => {
+      await run("pofilter", ["-t", "brackets", "-t", "numbers", path(`${name}.xlf`), path(`${name}.flagged.xlf`)]);
+      // pofilter writes no file when no unit fails.
+      return existsSync(path(`${name}.flagged.xlf`)) ? units(readFileSync(path(`${name}.flagged.xlf`), "utf8")).map((u) => u.getAttribute("id")) : [];
+    };
+    expect(await flagged("letter.fr")).toEqual([]);
+    expect(await flagged("dropped")).toEqual(["paragraph-2"]);
+  });
+
+  it("the Uyghur edition's XLIFF goes to PO with every note call", async () => {
+    await run("xliff2po", [path("ug.xlf"), path("ug.po")]);
+    const po = readFileSync(path("ug.po"), "utf8");
+    const calls = [...readFileSync("test/fixtures/editions/ug.md", "utf8").matchAll(/\[\^[^\]]+\](?!:)/g)].length;
+    expect(po.match(/\[\^\d+\]/g)?.length).toBe(calls);
+  });
 });
 
 describe("import of a translated XLIFF", () => {
@@ -129,17 +153,11 @@ describe("import of a translated XLIFF", () => {
 
   it("a dropped note call, a call moved out of order and a DOCTYPE are refused at their places; nothing written", async () => {
     const xml = readFileSync(path("letter.xlf"), "utf8");
-    const remove = (id: string, target: XmlElement) => {
-      if (id !== "paragraph-2") return;
-      const ph = Array.from(target.getElementsByTagNameNS(XLIFF, "ph")).find((p) => p.textContent === "[^3]")!;
-      ph.parentNode!.removeChild(ph);
-    };
     const swap = (id: string, target: XmlElement) => {
       if (id !== "paragraph-2") return;
       const [a, b] = Array.from(target.getElementsByTagNameNS(XLIFF, "ph"));
       target.insertBefore(b, a);
     };
-    writeFileSync(path("dropped.xlf"), pseudoTranslate(xml, "fr", () => true, remove));
     writeFileSync(path("swapped.xlf"), pseudoTranslate(xml, "fr", () => true, swap));
     writeFileSync(path("doctype.xlf"), xml.replace("<xliff", '<!DOCTYPE xliff [<!ENTITY a "aaaa">]>\n<xliff'));
     const [dropped, swapped, doctype] = await Promise.all(
@@ -153,6 +171,26 @@ describe("import of a translated XLIFF", () => {
     expect(doctype.code).toBe(1);
     expect(doctype.stderr).toMatch(/doctype\.xlf:2:1: error: The XLIFF file has a DOCTYPE.*\[xliff-doctype\]/);
     for (const name of ["dropped", "swapped", "doctype"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
+  });
+
+  it("a file nested too deep, or not XLIFF 1.2, is refused with a message; nothing written", async () => {
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    writeFileSync(path("deep.xlf"), xml.replace("</source>", `${'<g id="x" ctype="bold">'.repeat(200)}a${"</g>".repeat(200)}</source>`));
+    writeFileSync(path("two.xlf"), xml.replace('version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"', 'version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0"'));
+    const [deep, two] = await Promise.all(["deep", "two"].map((name) => cli(["import", path(`${name}.xlf`), "--lang", "fr", "--out", path(`source/${name}.md`)])));
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toMatch(/deep\.xlf:\d+:\d+: error: The XLIFF file nests elements more than 64 deep \[xliff-too-deep\]/);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/two\.xlf:1:1: error: Not an XLIFF 1\.2 file.*\[xliff-unreadable\]/);
+    for (const name of ["deep", "two"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
+  });
+
+  it("a translation written right to left under a language tag broadside does not know is marked dir: rtl", async () => {
+    const arabic = (xml: string) => xml.replace(/(<target[^>]*>)([^<]*)/g, (_, open: string, text: string) => open + text.replace(/\p{L}+/gu, "كتب"));
+    writeFileSync(path("rtl.xlf"), arabic(readFileSync(path("letter.fr.xlf"), "utf8")));
+    const r = await cli(["import", path("rtl.xlf"), "--lang", "xx", "--out", path("source/rtl.md")]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path("source/rtl.md"), "utf8")).toMatch(/\ndir: rtl\n/);
   });
 
   it("an untranslated unit keeps its source text", async () => {

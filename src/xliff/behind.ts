@@ -3,7 +3,6 @@
  * every unit of the source changed, added or removed since is a warning on the edition, at the
  * edition's own unit (or where an added unit would go), rule `edition-behind`.
  */
-import { existsSync } from "node:fs";
 import type { VFile } from "vfile";
 import { parse as parseYaml } from "yaml";
 import type { Letter } from "../letter.ts";
@@ -31,11 +30,12 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
   if (!recorded) return;
   const yaml = letter.tree.children.find((n) => n.type === "yaml");
   const frontPlace = yaml?.position ? { line: yaml.position.start.line, column: 1 } : { line: 1, column: 1 };
-  const sourcePath = sourceBeside(file.path, recorded.source);
-  if (!sourcePath || !existsSync(sourcePath)) {
-    warn(file, `This edition translates ${recorded.source}, which is not found beside it${sourcePath ? "" : " (it must be in the edition's folder)"}; whether it is behind cannot be told`, frontPlace, "edition-source");
+  const found = sourceBeside(file.path, recorded.source);
+  if ("rule" in found) {
+    warn(file, `This edition translates ${recorded.source}: ${found.reason}; whether it is behind cannot be told`, frontPlace, "edition-source");
     return;
   }
+  const sourcePath = found.path;
   const { source } = await readLetterUnits(sourcePath);
   if (!source) {
     warn(file, `This edition translates ${recorded.source}, which has errors; whether it is behind cannot be told`, frontPlace, "edition-source");

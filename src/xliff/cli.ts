@@ -9,7 +9,7 @@
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { hasErrors } from "../messages.ts";
-import { ROOT } from "../paths.ts";
+import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { readLetterUnits, sourceBeside } from "./edition.ts";
@@ -70,8 +70,11 @@ export async function exportCommand(args: string[]): Promise<number> {
     const recorded = readTranslationOf(edition.source.frontMatter);
     if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
     const beside = sourceBeside(values.changed, recorded.source);
-    if (!beside) return usage(`${values.changed} translates ${recorded.source}, outside the edition's folder`);
-    sourcePath = beside;
+    if ("rule" in beside) {
+      console.error(`broadside: the source of ${values.changed}: ${beside.reason}`);
+      return 1;
+    }
+    sourcePath = beside.path;
     lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
     const read = await readLetterUnits(sourcePath);
     if (!read.source) {
@@ -88,7 +91,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     return 1;
   }
   const name = basename(sourcePath, ".md");
-  const out = values.out ?? relative(process.cwd(), join(ROOT, "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
+  const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
   const xliff = exportXliff(source.units, {
     original: basename(sourcePath),
     sourceLang: source.letter.meta.lang,

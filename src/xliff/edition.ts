@@ -14,9 +14,10 @@ import { sourceBeside } from "../beside.ts";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { Document, parse as parseYaml } from "yaml";
+import { directionOf } from "../language.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
-import { ROOT } from "../paths.ts";
+import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
@@ -82,7 +83,7 @@ export interface Translation {
  * The edition's Markdown, or undefined with errors on `file` (note calls out of the source's
  * order). `front` is the front matter to start from (the source's, or the edition's when updating).
  */
-export function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean): string | undefined {
+export function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean, rtl = false): string | undefined {
   const { letter, units } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
@@ -130,6 +131,7 @@ export function writeEdition(source: Source, translation: Translation, front: Re
     doc.delete("words");
     doc.delete("dir");
   }
+  if (rtl) doc.set("dir", "rtl");
   doc.set(TRANSLATION_OF, translationOf(sourceName, units));
   const yamlNode = letter.tree.children.find((n) => n.type === "yaml");
   const frontText = `---\n${doc.toString({ lineWidth: 0 })}---`;
@@ -196,7 +198,12 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     }
   }
 
-  const originalPath = options.original ?? (recorded && edition ? sourceBeside(edition.path, recorded.source) : findOriginal(xliff.original, path, options.sourceDir));
+  const beside = recorded && edition ? sourceBeside(edition.path, recorded.source) : undefined;
+  if (beside && "rule" in beside) {
+    fail(file, `The source of ${options.edition}: ${beside.reason}`, undefined, beside.rule);
+    return { file, others };
+  }
+  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, path, options.sourceDir);
   if (!originalPath) {
     fail(file, `The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, undefined, "xliff-original");
     return { file, others };
@@ -257,8 +264,23 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
 
   const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
   const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
-  const markdown = writeEdition(source, translation, front, lang, edition ? recorded!.source : sourceName, file, !edition);
+  const markdown = writeEdition(source, translation, front, lang, edition ? recorded!.source : sourceName, file, !edition, directionOf(lang) === "ltr" && mostlyRightToLeft(translation));
   return { markdown, file, others };
+}
+
+/**
+ * Is the translation written mostly in a right-to-left script? Then the edition is right to left
+ * whatever its `lang` says (a language broadside does not know as right to left), as for a .docx.
+ */
+function mostlyRightToLeft(translation: Translation): boolean {
+  let rtl = 0;
+  let letters = 0;
+  for (const content of translation.content.values()) {
+    const text = typeof content === "string" ? content : content.map((t) => (t.type === "text" && !t.code ? t.value : "")).join("");
+    letters += (text.match(/\p{L}/gu) ?? []).length;
+    rtl += (text.match(/[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/gu) ?? []).length;
+  }
+  return letters > 0 && rtl * 2 > letters;
 }
 
 function info(file: VFile, untranslated: number, all: number) {
@@ -301,7 +323,7 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
 
 function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
   if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
-  for (const dir of [sourceDir ?? join(ROOT, "source"), dirname(xliffPath)]) {
+  for (const dir of [sourceDir ?? join(projectDir(), "source"), dirname(xliffPath)]) {
     const candidate = join(dir, name);
     if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
   }
