@@ -86,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "bench") return (await import("./bench.ts")).bench(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
+  if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);
   if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({

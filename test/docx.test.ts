@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
+import { scriptRuns } from "../src/language.ts";
 import { cli, ROOT, tempDir } from "./helpers.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -239,5 +240,21 @@ describe("LibreOffice, a real word processor", () => {
     });
     expect(besideNumber).toHaveLength(1);
     expect(besideNumber[0]).toBeGreaterThan(1.5);
+  });
+});
+
+describe("runs of one script", () => {
+  const cut = (text: string, rtl = false) => scriptRuns(text, rtl).map((run) => [run.text, run.script?.lang ?? "", run.rtl ? "rtl" : ""]);
+
+  it("cuts Arabic, Hebrew, Tibetan and Mongolian script from the text around, brackets outside a right-to-left run", () => {
+    expect(cut("Uyghurs (ئۇيغۇر، قازاق) and Tibetans (བོད་པ།) with ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ and שלום.")).toEqual([
+      ["Uyghurs (", "", ""], ["ئۇيغۇر، قازاق", "ar", "rtl"], [") and Tibetans (", "", ""], ["བོད་པ།", "bo", ""],
+      [") with ", "", ""], ["ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ", "mn-Mong", ""], [" and ", "", ""], ["שלום", "he", "rtl"], [".", "", ""],
+    ]);
+  });
+
+  it("makes the punctuation and spaces between runs right to left in a right-to-left paragraph, a piece with a Latin word not", () => {
+    expect(cut("ئۇيغۇر (قازاق). WUC 2022.", true)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", "rtl"], ["قازاق", "ar", "rtl"], ["). WUC 2022.", "", ""]]);
+    expect(cut("ئۇيغۇر (قازاق).", false)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", ""], ["قازاق", "ar", "rtl"], [").", "", ""]]);
   });
 });

@@ -12,6 +12,8 @@ const TOOLS: { command: string; debian: string }[] = [
   { command: "pdffonts", debian: "poppler-utils" },
   { command: "qpdf", debian: "qpdf" },
   { command: "soffice", debian: "libreoffice-writer-nogui" },
+  { command: "/usr/lib/python3/dist-packages/uno.py", debian: "python3-uno" }, // Writer editing in the import tests
+  { command: "pofilter", debian: "translate-toolkit" }, // XLIFF read by others' tools
 ];
 
 async function missingPackages(): Promise<string[]> {
