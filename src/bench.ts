@@ -145,7 +145,7 @@ function turns(runs: number, tasks: (() => number)[]): number[] {
 /** Puppeteer's plainest print of a finished HTML file, with Chromium started as broadside starts it. */
 const BARE_PRINT = `
 import { readFileSync } from "node:fs";
-import puppeteer from "puppeteer";
+import puppeteer from "puppeteer-core";
 const [html, out] = process.argv.slice(-2);
 const browser = await puppeteer.launch({ executablePath: process.env.PUPPETEER_EXECUTABLE_PATH ?? "/usr/bin/chromium", pipe: true, args: ["--no-sandbox", "--export-tagged-pdf", "--font-render-hinting=none", "--disable-gpu"] });
 const page = await browser.newPage();

@@ -9,7 +9,6 @@
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
-import { compileDocx } from "./docx/index.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
 import { compileHtml } from "./html/index.ts";
 import { type Letter, parseLetter, readSource } from "./letter.ts";
@@ -106,11 +105,18 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
     if (formats.includes("pdf")) {
       if (!options.printer) throw new Error("makeEdition: a PDF needs a printer");
       if (verify) preparePdfReader(); // pdf.js loads while Chromium prints
-      printing = options.printer.print(html!, letter.meta, letter.file.path ?? name, { label: name });
+      // Until Chromium has started and laid the page out it needs both cores: the rest waits.
+      let laidOut: () => void = () => undefined;
+      const layout = new Promise<void>((resolve) => (laidOut = resolve));
+      printing = options.printer.print(html!, letter.meta, letter.file.path ?? name, { label: name, onLayout: laidOut });
       printing.catch(() => undefined); // awaited below
+      await timed(timings, `${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
     }
     if (html !== undefined && formats.includes("html")) made("html", html);
-    if (formats.includes("docx")) made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    if (formats.includes("docx")) {
+      const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
+      made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    }
     if (printing) made("pdf", await printing.finally(options.printed));
   } finally {
     await proof.settled(); // a failed print leaves no read-back running

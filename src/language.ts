@@ -10,9 +10,9 @@ import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { parse } from "yaml";
 import { warn } from "./messages.ts";
-import { ROOT } from "./paths.ts";
+import { PACKAGE_TEMPLATES } from "./paths.ts";
 
-export const DEFAULT_TEMPLATES = join(ROOT, "templates");
+export const DEFAULT_TEMPLATES = PACKAGE_TEMPLATES;
 
 /** The words broadside adds to a letter; `{note}`, `{reference}`, `{page}`, `{pages}` are filled in. */
 export interface Words {
@@ -172,7 +172,8 @@ export function resolveLanguage(file: VFile, lang: string, options: { templatesD
   const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
   const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
   const chain = lookupChain(lang);
-  const tables = chain.map((tag) => readTable(dir, tag)).filter((t): t is Table => t !== undefined);
+  // A project's templates/words override broadside's table by table.
+  const tables = chain.map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag)).filter((t): t is Table => t !== undefined);
   const overrides = options.overrides ?? {};
   const words: Record<string, unknown> = {};
   const missing: string[] = [];

@@ -15,6 +15,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { checkLetter } from "./index.ts";
+import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
   sources: string[];
@@ -66,7 +67,7 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file, { lang });
+  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates() });
   if (letter) {
     checkLetter(letter);
     await (await import("../xliff/behind.ts")).checkEdition(letter, file);
@@ -108,12 +109,18 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
   return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs, lang: values.lang });
 }
 
-export async function runCheck(args: CheckArgs): Promise<number> {
+/** The sources (and their documents in `outputs`) checked: a file each, with its messages. */
+export async function checkFiles(args: Omit<CheckArgs, "format">): Promise<VFile[]> {
   const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;
   }
+  return files;
+}
+
+export async function runCheck(args: CheckArgs): Promise<number> {
+  const files = await checkFiles(args);
   if (args.format === "json") {
     console.log(JSON.stringify(toJson(files), null, 2));
   } else {

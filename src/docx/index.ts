@@ -9,6 +9,7 @@
  * first one, so Word shows the same number and never a second note.
  */
 import { join } from "node:path";
+import { templateFile } from "../paths.ts";
 import {
   AlignmentType,
   BookmarkEnd,
@@ -52,6 +53,7 @@ import { ComplexScriptRun, coreDateAndLanguage, noteRefField, rightToLeftSection
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
+import { embeddedFonts, stableFontKeys } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -376,7 +378,7 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
   const { meta } = letter;
-  const reference = loadReference(join(options.templatesDir, "reference.docx"));
+  const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
   const fontsConfig = loadFontsConfig(options.templatesDir);
@@ -460,6 +462,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),
     features: { updateFields: false },
+    fonts: await embeddedFonts(letter, fontsConfig, slots),
     sections,
   });
   const date = buildDate();
@@ -468,6 +471,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
   const parts = await packageParts(doc);
+  stableFontKeys(doc.FontTable.files, parts);
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,

@@ -14,7 +14,7 @@
  *   an error, and nothing is written.
  * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
  */
-import { ROOT } from "../paths.ts";
+import { projectDir, ROOT } from "../paths.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -120,7 +120,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   let originalPath = options.original;
   // The .docx names its original; only a Markdown file in source/ is taken on its word.
   if (!originalPath && sourceName && /^[^\\/.][^\\/]*\.md$/i.test(sourceName)) {
-    const candidate = join(options.sourceDir ?? join(ROOT, "source"), sourceName);
+    const candidate = join(options.sourceDir ?? join(projectDir(), "source"), sourceName);
     if (existsSync(candidate)) originalPath = relative(process.cwd(), candidate) || candidate;
   }
   let originalFile: VFile | undefined;
