@@ -138,6 +138,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       lang: options.lang,
       notes: options.notes,
       paper: options.paper,
+      project: options.cwd === undefined ? undefined : project, // a project named is the boundary (src/boundary.ts)
     });
     return { status: failed(files) ? 1 : 0, files, written };
   } catch (error) {

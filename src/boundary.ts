@@ -6,10 +6,12 @@
  * a file under /proc or a file that grows while it is read cannot take the memory.
  *
  * The project folder ({@link projectFolder}): the folder named with `--project`; else the
- * working folder, when the source lies inside it; else the source's own folder.
+ * working folder, when the source lies inside it (but never / or the home folder); else the
+ * source's own folder.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
 import type { VFile } from "vfile";
 import { fail } from "./messages.ts";
 import type { PacketMatter } from "./packet/matter.ts";
@@ -46,13 +48,16 @@ function realOrSelf(path: string): string {
 
 /**
  * The project folder of a source: `option` (`--project`) when given; else the working folder
- * when the source lies inside it (links followed); else the source's own folder.
+ * when the source lies inside it (links followed), unless that is the root or the home folder,
+ * which hold far more than a project (a packet downloaded to ~/Downloads must not reach ~/.ssh);
+ * else the source's own folder.
  */
 export function projectFolder(source: string, option?: string): string {
   if (option !== undefined) return realOrSelf(option);
   const cwd = realOrSelf(process.cwd());
   const real = realOrSelf(source);
-  return within(cwd, real) ? cwd : dirname(real);
+  const tooWide = cwd === parse(cwd).root || cwd === realOrSelf(homedir());
+  return within(cwd, real) && !tooWide ? cwd : dirname(real);
 }
 
 /** A path as a message shows it: relative to the working folder below it, else as it is. */

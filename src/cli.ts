@@ -42,7 +42,7 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --marks          a packet's PDF gets crop marks outside the trim
   --project dir    the folder every file a source names (packet parts, images) must be
                    inside (default: the working folder, or the source's folder when the
-                   source is not inside it)
+                   source is not inside it or the working folder is / or your home)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir] [--lang tag]

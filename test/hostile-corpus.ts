@@ -106,6 +106,10 @@ export function preparePathAttacks(port: number): { root: string; project: strin
   ];
   const list = parts.map(([part]) => `    - ${JSON.stringify(part)}`).join("\n");
   writeFileSync(join(project, "attack.packet.md"), `---\ntitle: Attack\nlang: en\npacket:\n  parts:\n${list}\n---\n\nThe parts.\n`);
+  // An edition taking its signatories from a file: a link out and a pipe are refused, not read.
+  for (const [name, from] of [["sig-link.md", "link.md"], ["sig-pipe.md", "pipe.md"]]) {
+    writeFileSync(join(project, name), `---\ntitle: Edition\nlang: fr\nsignatories:\n  from: ${from}\n---\n\nUne lettre.\n\n## Signataires\n`);
+  }
   const many = Array.from({ length: 1000 }, () => "    - letters/ok.md").join("\n");
   writeFileSync(join(project, "many.packet.md"), `---\ntitle: Many\nlang: en\npacket:\n  parts:\n${many}\n---\n`);
   return { root, project, parts };

@@ -327,6 +327,7 @@ describe("path and resource attacks (generated)", () => {
       ["notes", ["build", "notes.md", "--out", "out", "--format", "html,docx"]],
       ["pipe", ["build", "pipe.md", "--out", "out", "--format", "html"]],
       ["zero", ["build", "/dev/zero", "--out", "out", "--format", "html"]],
+      ["signatories", ["build", "sig-link.md", "sig-pipe.md", "--out", "out", "--format", "html"]],
     ] as const) {
       runs[name] = await runBounded([...args], project);
     }
@@ -364,6 +365,13 @@ describe("path and resource attacks (generated)", () => {
     expect(messagesFor(runs.pipe.stderr, "pipe.md")).toEqual(["1:1: error: The source is a named pipe, not a file [source-not-file]"]);
     expect(runs.zero.code, runs.zero.stderr).toBe(1);
     expect(messagesFor(runs.zero.stderr, "/dev/zero")).toEqual(["1:1: error: The source is a device, not a file [source-not-file]"]);
+  });
+
+  it("signatories taken from a link out or a pipe: refused at the front matter, not read", () => {
+    const { code, stderr } = runs.signatories;
+    expect(code, stderr).toBe(1);
+    expect(messagesFor(stderr, "sig-link.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from: link\.md` must name a file in this source's folder.*\[signatories-from\]$/)]);
+    expect(messagesFor(stderr, "sig-pipe.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from: pipe\.md` must name a file in this source's folder.*\[signatories-from\]$/)]);
   });
 
   it("each refusal comes within its time and memory bounds", () => {

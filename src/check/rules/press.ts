@@ -7,9 +7,9 @@
  *   zones cannot know when it lifts.
  * - `packet-part-missing` (error): a packet (`packet.parts`) lists a file that is not there.
  */
-import { dirname, resolve } from "node:path";
-import { isRefusal, projectFolder, resolveInside } from "../../boundary.ts";
-import { fail, warn } from "../../messages.ts";
+import { resolve } from "node:path";
+import { packetParts, projectFolder } from "../../boundary.ts";
+import { warn } from "../../messages.ts";
 import { buildDate } from "../../pdf/index.ts";
 import type { Rule } from "../index.ts";
 
@@ -38,11 +38,9 @@ export const packetRules: Rule[] = [
   {
     id: "packet-part-missing",
     check({ letter }) {
-      for (const part of letter.meta.packet?.parts ?? []) {
-        const source = resolve(letter.file.path);
-        const found = resolveInside(part.path, dirname(source), projectFolder(source), `Packet part \`${part.path}\``, "packet-part-missing");
-        if (isRefusal(found)) fail(letter.file, found.reason, part.place, found.rule);
-      }
+      // The build's own resolution: the same limits and refusals, at the same places.
+      const source = resolve(letter.file.path);
+      if (letter.meta.packet) packetParts(letter.file, letter.meta.packet, source, projectFolder(source));
     },
   },
 ];
