@@ -2,7 +2,6 @@
  * Parse once: one Markdown source becomes one mdast tree with its front matter read,
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
-import { open } from "node:fs/promises";
 import { sourceBeside } from "./beside.ts";
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
