@@ -10,7 +10,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * esbuild's options. Packages with files of their own beside them (fonts, Chromium, pdf.js's
- * worker) stay outside; CommonJS dependencies get a require of their own.
+ * worker, HarfBuzz's wasm) stay outside; CommonJS dependencies get a require of their own.
  * @returns {import("esbuild").BuildOptions}
  */
 export const options = () => ({
@@ -18,7 +18,7 @@ export const options = () => ({
   platform: "node",
   format: "esm",
   target: "node20",
-  external: ["puppeteer-core", "@puppeteer/browsers", "pdfjs-dist", "esbuild", "@fontsource/*"],
+  external: ["puppeteer-core", "@puppeteer/browsers", "pdfjs-dist", "esbuild", "@fontsource/*", "subset-font"],
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: "error",
 });

@@ -5,7 +5,8 @@
  * documents in that folder. Exit 1 on any error (with `--strict`, on any warning too).
  */
 import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
@@ -26,22 +27,28 @@ export interface CheckArgs {
   lang?: string;
 }
 
-/** The built documents of each source in `dir`, read back and compared (src/verify). */
+/** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
   const { VFile } = await import("vfile");
-  const { verifyOutputs } = await import("../verify/index.ts");
+  const { FORMATS, Proof, editionName } = await import("../edition.ts");
   const report = new VFile({ path: dir });
   for (const source of sources) {
-    const name = basename(source).replace(/\.(md|markdown)$/i, "");
-    const files = Object.fromEntries(
-      (["html", "pdf", "docx"] as const).map((format) => [format, join(dir, `${name}.${format}`)]).filter(([, path]) => existsSync(path)),
-    );
-    if (Object.keys(files).length === 0) {
+    const name = editionName(source);
+    const files = FORMATS.map((format) => ({ format, path: join(dir, `${name}.${format}`) })).filter(({ path }) => existsSync(path));
+    if (files.length === 0) {
       fail(report, `No built documents of ${source} in ${dir} (looked for ${name}.html, .pdf, .docx): run npm run build first`, undefined, "outputs-missing");
       continue;
     }
     const one = new VFile({ path: join(dir, name) });
-    await verifyOutputs(files, one);
+    const proof = new Proof();
+    for (const { format, path } of files) {
+      try {
+        proof.add(format, path, new Uint8Array(await readFile(path)));
+      } catch (error) {
+        fail(one, `Cannot read the ${format.toUpperCase()} ${path} to check its notes: ${(error as Error).message}`, undefined, "outputs-unreadable");
+      }
+    }
+    await proof.report(one);
     for (const message of one.messages) {
       const copy = report.message(`${name}: ${message.reason}`, { ruleId: message.ruleId, source: message.source ?? "broadside" });
       copy.fatal = message.fatal;
@@ -61,7 +68,10 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     return file;
   }
   const letter = parseLetter(file, { lang, templatesDir: defaultTemplates() });
-  if (letter) checkLetter(letter);
+  if (letter) {
+    checkLetter(letter);
+    await (await import("../xliff/behind.ts")).checkEdition(letter, file);
+  }
   return file;
 }
 

@@ -231,7 +231,7 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const usage = fontUsage(shell, hasBold(fontStack(fontsConfig, meta.lang)));
   usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle + words.continued + words.page.replace(/\{\w+\}/g, "")); // drawn by the print CSS: the running head, the page number, a continued note's label
-  const { css: fonts, missing } = fontFaceCss(fontsConfig, usage, meta.lang);
+  const { css: fonts, missing } = await fontFaceCss(fontsConfig, usage, meta.lang);
   warnMissingGlyphs(letter.file, missing);
   const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
   head.children.push(

@@ -2,8 +2,9 @@
  * `broadside setup`: makes sure there is a browser for the PDF, and says what it did. Installing
  * broadside runs nothing; this runs only when asked. Order: a browser already there
  * (PUPPETEER_EXECUTABLE_PATH, Puppeteer's cache, the system's Chromium or Chrome); else a download
- * of Chrome's headless shell into Puppeteer's cache (in the user's home, nothing system-wide); else,
- * on Debian/Ubuntu as root, Debian's `chromium`; else the exact commands to run.
+ * of Chrome's headless shell into Puppeteer's cache (in the user's home, nothing system-wide);
+ * else, on Debian/Ubuntu as root, Debian's `chromium-headless-shell` (or `chromium`); else the
+ * exact commands to run.
  */
 import { BROWSER_HELP, findBrowser } from "../pdf/browser.ts";
 import { downloadBrowser, puppeteerCacheDir } from "./puppeteer-cache.ts";
@@ -27,8 +28,8 @@ export async function ensureBrowser(): Promise<number> {
     return 0;
   }
   if (canAptInstall()) {
-    console.log("broadside setup: installing Debian's chromium instead");
-    browser = aptInstall(["chromium"]) ? await findBrowser() : undefined;
+    console.log("broadside setup: installing Debian's chromium-headless-shell instead");
+    browser = aptInstall(["chromium-headless-shell"]) || aptInstall(["chromium"]) ? await findBrowser() : undefined;
     if (browser) {
       console.log(`broadside setup: installed the PDF browser ${browser}`);
       return 0;
