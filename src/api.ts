@@ -138,6 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       lang: options.lang,
       notes: options.notes,
       paper: options.paper,
+      // Every file a source names stays inside the project (src/boundary.ts).
+      project: options.cwd === undefined ? undefined : project,
     });
     return { status: failed(files) ? 1 : 0, files, written };
   } catch (error) {
