@@ -28,14 +28,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const lib = join(root, "lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib);
-  await build({
-    ...options(),
-    entryPoints: { cli: join(root, "src", "cli.ts"), api: join(root, "src", "api.ts") },
-    outdir: lib,
-    outExtension: { ".js": ".mjs" },
-    splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
-  });
+  // Two whole bundles, each as the checkout runs it: split into shared chunks, the packet's PDF
+  // reading found pdf-lib not yet loaded.
+  for (const name of ["cli", "api"]) await build({ ...options(), entryPoints: [join(root, "src", `${name}.ts`)], outfile: join(lib, `${name}.mjs`) });
   // api.ts writes out every type it names, so its declarations need no other file of src/.
   const { default: ts } = await import("typescript");
   const types = ts.transpileDeclaration(readFileSync(join(root, "src", "api.ts"), "utf8"), {

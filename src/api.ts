@@ -138,7 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       lang: options.lang,
       notes: options.notes,
       paper: options.paper,
-      project: options.cwd === undefined ? undefined : project, // a project named is the boundary (src/boundary.ts)
+      // Every file a source names stays inside the project (src/boundary.ts).
+      project: options.cwd === undefined ? undefined : project,
     });
     return { status: failed(files) ? 1 : 0, files, written };
   } catch (error) {

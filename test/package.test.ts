@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers.ts";
-import { readDocx, readHtml, readPdf } from "./readers.ts";
+import { pdfText, readDocx, readHtml, readPdf } from "./readers.ts";
 
 // Without the npm_* variables `npm test` sets, which would point the inner npm at this checkout.
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
@@ -63,9 +63,15 @@ describe("the packed package, installed in another project", () => {
     mkdirSync(join(project, "templates"));
     writeFileSync(join(project, "templates", "style.css"), `${readFileSync(join(pkg, "templates", "style.css"), "utf8")}\nbody { --the-project-own: 1; }\n`);
 
+    // A press packet of the letter, built in the same run.
+    writeFileSync(join(project, "source", "kit.packet.md"), "---\ntitle: Press kit\nlang: en\npacket:\n  parts: [letter.md]\n---\n\nThe letter, for the press.\n");
+
     const build = npx("build");
     expect(build.status, build.stderr).toBe(0);
     expect(build.stdout).toContain("wrote dist/letter.pdf");
+    expect(build.stdout).toMatch(/^ {2}verified: each part of kit\.packet\.md reads as its own edition/m);
+    expect((await pdfText(join(project, "dist", "kit.pdf"))).replace(/\s+/g, " ")).toContain("Release the detained journalists");
+    rmSync(join(project, "source", "kit.packet.md"));
     expect(existsSync(join(pkg, "dist"))).toBe(false);
     const html = await readHtml(join(project, "dist", "letter.html"));
     expect(html.calls).toEqual([1, 2, 1]);

@@ -2,8 +2,9 @@
  * `broadside setup`: makes sure there is a browser for the PDF, and says what it did. Installing
  * broadside runs nothing; this runs only when asked. Order: a browser already there
  * (PUPPETEER_EXECUTABLE_PATH, Puppeteer's cache, the system's Chromium or Chrome); else a download
- * of Chrome's headless shell into Puppeteer's cache (in the user's home, nothing system-wide); else,
- * on Debian/Ubuntu as root, Debian's `chromium-headless-shell` (or `chromium` where there is none); else the exact commands to run.
+ * of Chrome's headless shell into Puppeteer's cache (in the user's home, nothing system-wide);
+ * else, on Debian/Ubuntu as root, Debian's `chromium-headless-shell` (or `chromium`); else the
+ * exact commands to run.
  */
 import { BROWSER_HELP, findBrowser } from "../pdf/browser.ts";
 import { downloadBrowser, puppeteerCacheDir } from "./puppeteer-cache.ts";
