@@ -383,12 +383,16 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   add({
     name: "shared-header", file: "header.docx", code: 0,
     bytes: docx({
-      body: TITLE + Array.from({ length: 20_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
+      body: TITLE + Array.from({ length: 9_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
       rels: `<Relationship Id="rIdH" Type="${REL}/header" Target="header1.xml"/>`,
-      parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(40_000)}</w:hdr>` },
+      parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(100_000)}</w:hdr>` },
     }),
     messages: [],
   });
+
+  add({ name: "many-backtick-runs", file: "backticks.docx", code: 0, bytes: docx({ body: TITLE + Array.from({ length: 200 }, () => para("`a".repeat(900), "SourceCode")).join("") }), messages: [] });
+  add({ name: "long-table", file: "table.docx", code: 1, bytes: docx({ body: body(para("Dear friends,")) + `<w:tbl>${"<w:tr><w:tc><w:p/></w:tc></w:tr>".repeat(10_500)}</w:tbl>` }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
+  add({ name: "many-paragraphs", file: "paragraphs.docx", code: 1, bytes: docx({ body: TITLE + para("Paragraph of text.").repeat(10_500) }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
 
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
   add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });

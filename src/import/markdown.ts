@@ -255,8 +255,15 @@ function destination(url: string, options: Options): string {
   return options.mode === "table" ? dest.replace(/\|/g, "%7C") : dest;
 }
 
+/** Counted in a loop: spreading every run into Math.max overflows the stack on a long text. */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
+}
+
 function codeSpan(value: string, options: Options): string {
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = longestBacktickRun(value);
   const fence = "`".repeat(longest + 1);
   const pad = /^[`\s]|[`\s]$/.test(value) && value.trim() !== "" ? " " : "";
   const body = options.mode === "table" ? value.replace(/\|/g, "\\|") : value;
@@ -523,7 +530,7 @@ export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
     } else if (kind === "code") {
       const group = run((x) => x.role.kind === "code");
       const code = group.map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n");
-      const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+      const longest = longestBacktickRun(code);
       const fence = "`".repeat(Math.max(3, longest + 1));
       chunks.push(`${fence}\n${code}\n${fence}`);
       lastMarker = undefined;
@@ -599,7 +606,7 @@ function renderList(group: ParagraphBlock[], lastMarker: string | undefined, tex
 function renderTable(table: TableBlock, ctx: RenderContext): string {
   const rows = table.rows.filter((r) => r.length > 0);
   if (rows.length === 0) return "";
-  const columns = Math.max(...rows.map((r) => r.length));
+  const columns = rows.reduce((n, r) => Math.max(n, r.length), 0);
   const line = (cells: string[]) => `| ${Array.from({ length: columns }, (_, i) => cells[i] ?? "").join(" | ")} |`;
   const render = (row: Token[][]) => row.map((cell) => renderInline(cell, "table", table.ordinal, ctx));
   return [line(render(rows[0])), line(Array.from({ length: columns }, () => "---")), ...rows.slice(1).map((r) => line(render(r)))].join("\n");

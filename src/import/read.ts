@@ -158,6 +158,8 @@ export const IMPORT_LIMITS = {
   paragraphMarks: 1_000,
   /** Notes of the letter. */
   notes: 2_000,
+  /** Paragraphs read: the body's, table cells' and notes' (each costs a parse of its Markdown). */
+  paragraphs: 10_000,
 };
 
 /** Fields open inside each other: every run of text looks at all of them. */
@@ -183,6 +185,7 @@ export class DocxReader {
   private readonly order: string[] = [];
   /** Note key → its number (its place in `order`, from 1). */
   private readonly numbers = new Map<string, number>();
+  private paragraphs = 0;
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
@@ -383,6 +386,10 @@ export class DocxReader {
     const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 0 : ++this.ordinal;
     const { role, level, ordered } = this.paragraphStyle(p);
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
+    if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
+      state.issues.push({ rule: "import-too-many-paragraphs", fatal: true, text: `the document has more than ${IMPORT_LIMITS.paragraphs.toLocaleString("en")} paragraphs (table cells and notes included), far more than a letter; reading stops here` });
+      this.stop = true;
+    }
     this.trackedChanges(p, state);
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
@@ -402,7 +409,7 @@ export class DocxReader {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
           if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", bold: false, italic: false, strike: false, code: false });
-          tokens.push(...block.tokens);
+          for (const token of block.tokens) tokens.push(token);
         }
         cells.push(tokens);
       }
