@@ -396,6 +396,7 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
 
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
   add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });
+  add({ name: "much-text", file: "text.docx", code: 1, bytes: docx({ body: TITLE + para("word ".repeat(19_000)).repeat(6) }), messages: [at(7, "error", "text passes 500,000 characters here", "import-too-long")] });
   add({ name: "many-marks", file: "marks.docx", code: 1, bytes: docx({ body: body(para("*_[<".repeat(400))) }), messages: [at(2, "error", "more than 1,000 characters Markdown must mark or escape", "import-too-many-marks")] });
   add({ name: "many-notes", file: "notes.docx", code: 1, bytes: docx(manyNotes(2_001)), messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")] });
 

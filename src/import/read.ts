@@ -158,6 +158,8 @@ export const IMPORT_LIMITS = {
   paragraphMarks: 1_000,
   /** Notes of the letter. */
   notes: 2_000,
+  /** Characters of the whole text, notes included (a long letter has 30,000): each is escaped, rendered and parsed back. */
+  textChars: 500_000,
   /** Paragraphs read: the body's, table cells' and notes' (each costs a parse of its Markdown). */
   paragraphs: 10_000,
 };
@@ -186,6 +188,7 @@ export class DocxReader {
   /** Note key → its number (its place in `order`, from 1). */
   private readonly numbers = new Map<string, number>();
   private paragraphs = 0;
+  private textChars = 0;
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
@@ -503,7 +506,11 @@ export class DocxReader {
       previous = t;
     }
     const split = "split it into paragraphs of reasonable length in Word or LibreOffice and import again";
-    if (chars > IMPORT_LIMITS.paragraphChars) {
+    this.textChars += chars;
+    if (this.textChars > IMPORT_LIMITS.textChars && !this.stop) {
+      state.issues.push({ rule: "import-too-long", fatal: true, text: `the document's text passes ${IMPORT_LIMITS.textChars.toLocaleString("en")} characters here, far more than a letter; reading stops here` });
+      this.stop = true;
+    } else if (chars > IMPORT_LIMITS.paragraphChars) {
       state.issues.push({ rule: "import-too-long", fatal: true, text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}` });
     } else if (marks > IMPORT_LIMITS.paragraphMarks) {
       state.issues.push({
