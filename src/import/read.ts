@@ -78,6 +78,7 @@ export interface DocxReading {
   where(ordinal: number): string;
 }
 
+/** Characters the Markdown made of a text escapes or reads as syntax. */
 const MARK = /[\\`*_[\]<>&~#|!]/g;
 const countMarks = (text: string) => text.match(MARK)?.length ?? 0;
 
