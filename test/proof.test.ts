@@ -9,13 +9,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VFile } from "vfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "puppeteer";
+import type { Browser } from "puppeteer-core";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
+import { readPageItems } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
-const OTHERS = ["list-after-note", "note-block-start"];
+const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start"];
 const FIXTURES = [...SCRIPTS, ...OTHERS];
 
 let out = "";
@@ -59,6 +60,20 @@ describe("the proof accepts correct documents", () => {
     expect(pdf.notes.get(1)).toBe("The note text.");
     expect([...pdf.notes.keys()]).toEqual([1, 2]);
     expect(pdf.calls.map((c) => [c.shown, c.leadsTo?.shown])).toEqual(html.calls.map((c) => [c.shown, c.leadsTo?.shown]));
+  });
+
+  it("the only note, called in the paragraph that ends page 1, then a list item and a closing paragraph on page 2", async () => {
+    // The case as printed: the note at the foot of page 1, the list item at the top of page 2.
+    const pages = (await readPageItems(await readFile(built("list-after-only-note", "pdf")))).map((page) => page.items);
+    const text = (page: { str: string }[]) => page.map((item) => item.str).join("");
+    expect(pages).toHaveLength(2);
+    expect(text(pages[0])).toMatch(/End\.1\. ?The note text\./);
+    expect(text(pages[1])).toMatch(/^[^.]*1\. ?And in list items\.Closing paragraph of the letter\./);
+    const [html, pdf, docx] = await readAll("list-after-only-note");
+    for (const reading of [html, pdf, docx]) {
+      expect([...reading.notes], reading.format).toEqual([[1, "The note text."]]);
+      expect(reading.calls.map((c) => [c.shown, c.leadsTo?.shown]), reading.format).toEqual([["1", "1"]]);
+    }
   });
 
   it("notes that start with a heading or a thematic break: each call leads to its note", async () => {

@@ -175,6 +175,10 @@ export class ImportRefused extends Error {}
 const LINK_SCHEMES = /^(https?:|mailto:|tel:)/i;
 const relativeLink = (url: string) => !/[\x00-\x20\\]/.test(url) && !/^[^/?#]*:/.test(url) && !url.startsWith("/") && !url.split(/[/?#]/).includes("..");
 
+/** How to call a note again, in both word processors. */
+export const CROSS_REFERENCE_HELP =
+  "insert the cross-reference again (Word: References › Cross-reference › Reference type: Footnote, Insert reference to: Footnote number (formatted); LibreOffice Writer: Insert › Cross-reference › Type: Footnotes, Refer using: Reference)";
+
 const TRACKED_HELP =
   "accept or reject all changes first (Word: Review › Accept › Accept All Changes; LibreOffice: Edit › Track Changes › Accept All), save, and import again";
 
@@ -197,6 +201,8 @@ export class DocxReader {
   private readonly firstCall = new Map<string, number>();
   /** Bookmark name → the note whose reference it holds or precedes. */
   private bookmarkNote = new Map<string, string>();
+  /** Bookmark name → the body paragraph it starts in (a deleted call leaves its bookmark behind). */
+  private readonly bookmarkAt = new Map<string, number>();
   private readonly reportedComments = new Set<string>();
   private comments = new Map<string, string>();
   private hyperlinks = new Map<string, string>();
@@ -220,7 +226,7 @@ export class DocxReader {
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
       if (!this.numbers.has(call.note)) {
-        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; insert the cross-reference again or delete it`, this.place(call.ordinal), "import-noteref");
+        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`, this.place(call.ordinal), "import-noteref");
       }
     }
 
@@ -289,6 +295,16 @@ export class DocxReader {
       }
     }
     return this.originalNumbers.get(key);
+  }
+
+  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
+  hasNoteBookmarks(): boolean {
+    return [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name));
+  }
+
+  /** The body paragraph where the original's note N was first called, if its `_RefNoteN` bookmark is still there. */
+  originalPlace(n: number): number | undefined {
+    return this.bookmarkAt.get(`_RefNote${n}`);
   }
 
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
@@ -562,6 +578,11 @@ export class DocxReader {
         }
         case "commentRangeStart":
           return this.comment(el, state);
+        case "bookmarkStart": {
+          const name = attr(el, "w", "name");
+          if (name && !state.story.note && !this.bookmarkAt.has(name)) this.bookmarkAt.set(name, this.ordinal);
+          return;
+        }
         case "subDoc":
           state.issues.push({ rule: "import-object", fatal: false, text: "a linked subdocument is not imported; it is left out" });
           return;
@@ -740,8 +761,10 @@ export class DocxReader {
     if (!field || field.phase !== "instr") return;
     const kind = fieldKind(field.instr);
     field.phase = "result";
-    field.kind = kind.kind;
-    if (kind.kind === "noteref") this.noteRef(kind.bookmark, state);
+    // Writer's own cross-reference to a note (REF _RefF1) is a call; a REF to other text shows that text.
+    const call = kind.kind === "noteref" || (kind.kind === "ref" && this.bookmarkNote.has(kind.bookmark));
+    field.kind = call ? "noteref" : kind.kind === "hyperlink" ? "hyperlink" : "other";
+    if (call) this.noteRef(kind.bookmark, kind.kind === "ref" ? "REF" : "NOTEREF", state);
     else if (kind.kind === "hyperlink") {
       const url = this.allowedLink(kind.url, state);
       field.kind = url ? "hyperlink" : "other";
@@ -770,18 +793,18 @@ export class DocxReader {
     if (field.kind === "hyperlink") state.story.links.pop();
   }
 
-  private noteRef(bookmark: string, state: ParagraphState) {
+  private noteRef(bookmark: string, instruction: string, state: ParagraphState) {
     if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return;
     const key = this.bookmarkNote.get(bookmark);
     if (state.story.note) {
-      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (NOTEREF ${bookmark}) is left out` });
+      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out` });
       return;
     }
     if (!key) {
       state.issues.push({
         rule: "import-noteref",
         fatal: true,
-        text: `a repeated note call (a NOTEREF ${bookmark} cross-reference) points to a note that is no longer there; insert it again (Word: References › Cross-reference › Footnote › Footnote number (formatted)) or delete it`,
+        text: `a repeated note call (a ${instruction} ${bookmark} cross-reference) points to a note that is no longer there; ${CROSS_REFERENCE_HELP} or delete it`,
       });
       return;
     }

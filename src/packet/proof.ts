@@ -1,33 +1,75 @@
 /**
  * The packet's proof, on the assembled file read back with the proof's PDF reader (pdf.js): every
  * page of a part reads the same as the same page of the part's own edition (its text, notes
- * included, the page number at the foot apart), the page number printed at the foot of each
- * part's first page is where the part starts, the contents list those numbers, and the added
- * blank pages are blank.
+ * included), the page number printed at the foot of each part's first page is where the part
+ * starts, the contents list those numbers, and the added blank pages are blank.
+ *
+ * Read by the PDF's structure, in any script and direction: Chromium tags everything of the
+ * document and leaves the @page margin boxes (running head, page number) untagged. So a page's
+ * text is its tagged text, its foot the untagged text below all of it, and the page number the
+ * digits of the foot; the contents' page numbers are the last cell of each row of their table.
+ * A PDF without tags (none of broadside's) falls back to the bottom band of the page.
  */
-import { readPageItems } from "../verify/pdf.ts";
+import { printable } from "../verify/reading.ts";
+import { type PageContent, readPageItems, type StructNode } from "../verify/pdf.ts";
 
-/** Below this height (pt from the bottom edge) is the page foot's number, under the bottom margin. */
+/** Untagged only: below this height (pt from the bottom edge) is the page foot, under the bottom margin. */
 const FOOT = 50;
 
 export interface PageReading {
-  /** The page's text above the foot, white space collapsed. */
+  /** The page's text (tagged text), white space collapsed. */
   text: string;
   /** What is printed in the foot (the page number), collapsed. */
   foot: string;
-  /** Items that are whole numbers and stand right of 70 % of the width (the contents' page column). */
+  /** The page numbers of the contents: the last cell of each table row that is a whole number, in order. */
   rightNumbers: number[];
 }
 
-export async function readPages(bytes: Uint8Array, width: number): Promise<PageReading[]> {
-  return (await readPageItems(bytes)).map((items) => {
-    const join = (list: typeof items) => list.map((item) => item.str).join(" ").replace(/\s+/g, " ").trim();
-    return {
-      text: join(items.filter((item) => item.y >= FOOT)),
-      foot: join(items.filter((item) => item.y < FOOT)),
-      rightNumbers: items.filter((item) => /^\s*\d+\s*$/.test(item.str) && item.x > width * 0.7).map((item) => Number(item.str)),
-    };
-  });
+/** Every page of a PDF, read by its structure (the page width is not needed: kept for the callers). */
+export async function readPages(bytes: Uint8Array, _width?: number): Promise<PageReading[]> {
+  return (await readPageItems(bytes)).map(readPage);
+}
+
+const join = (items: { str: string }[]) => items.map((item) => item.str).join(" ").replace(/\s+/g, " ").trim();
+
+function readPage({ items, tree }: PageContent): PageReading {
+  const tagged = items.filter((item) => item.mc !== null && item.str.trim());
+  let text: typeof items;
+  let foot: typeof items;
+  if (tagged.length) {
+    const bottom = Math.min(...tagged.map((item) => item.y));
+    text = items.filter((item) => item.mc !== null);
+    foot = items.filter((item) => item.mc === null && item.y < bottom);
+  } else {
+    text = items.filter((item) => item.y >= FOOT);
+    foot = items.filter((item) => item.y < FOOT);
+  }
+  const byMc = new Map<string, string>();
+  for (const item of items) if (item.mc !== null) byMc.set(item.mc, (byMc.get(item.mc) ?? "") + item.str);
+  return { text: join(text), foot: join(foot), rightNumbers: tree ? contentsNumbers(tree, byMc) : [] };
+}
+
+/** The last cell of each table row (TR), where it reads a whole number. */
+function contentsNumbers(tree: StructNode, byMc: Map<string, string>): number[] {
+  const textOf = (node: StructNode): string => (node.type === "content" && node.id ? byMc.get(node.id) ?? "" : (node.children ?? []).map(textOf).join(""));
+  const numbers: number[] = [];
+  const visit = (node: StructNode) => {
+    if (node.role === "TR") {
+      const cells = (node.children ?? []).filter((child) => child.role === "TD" || child.role === "TH");
+      const last = cells.length > 1 ? textOf(cells[cells.length - 1]).trim() : "";
+      if (/^\d+$/.test(last)) numbers.push(Number(last));
+      return;
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(tree);
+  return numbers;
+}
+
+/** The page number in a page's foot: its digits (marks, spaces or unmapped glyphs around it left out), if one number. */
+function pageNumber(foot: string): string | undefined {
+  const numbers = foot.normalize("NFKC").match(/\d+/g) ?? [];
+  return numbers.length === 1 ? numbers[0] : undefined;
 }
 
 export interface PartLayout {
@@ -43,7 +85,9 @@ export function proveLayout(packet: PageReading[], parts: PartLayout[], contents
   const problems: string[] = [];
   for (const part of parts) {
     const first = packet[part.start];
-    if (first?.foot !== String(part.start + 1)) problems.push(`${part.name} starts on page ${part.start + 1} of the packet, but that page's foot reads “${first?.foot ?? "nothing"}”`);
+    if (!first || pageNumber(first.foot) !== String(part.start + 1)) {
+      problems.push(`${part.name} starts on page ${part.start + 1} of the packet, but that page's foot reads “${printable(first?.foot || "nothing")}”`);
+    }
     part.edition.forEach((page, i) => {
       const inPacket = packet[part.start + i];
       if (inPacket?.text !== page.text) problems.push(`${part.name}, page ${i + 1}: the packet's page ${part.start + i + 1} does not read as its own edition's page ${i + 1} (its text or notes differ)`);
@@ -52,6 +96,6 @@ export function proveLayout(packet: PageReading[], parts: PartLayout[], contents
   const listed = contentsPages.flatMap((p) => packet[p]?.rightNumbers ?? []);
   const expected = parts.map((p) => p.start + 1);
   if (listed.join(",") !== expected.join(",")) problems.push(`The contents list the parts at pages ${listed.join(", ") || "(none)"}, but they start at pages ${expected.join(", ")}`);
-  for (const b of blanks) if (packet[b] && (packet[b].text || packet[b].foot)) problems.push(`Page ${b + 1} was added blank, but reads “${packet[b].text || packet[b].foot}”`);
+  for (const b of blanks) if (packet[b] && (packet[b].text || packet[b].foot)) problems.push(`Page ${b + 1} was added blank, but reads “${printable(packet[b].text || packet[b].foot)}”`);
   return problems;
 }

@@ -18,7 +18,7 @@
  *    (`break-after: avoid` on headings, `break-inside: avoid`, `orphans`/`widows`).
  * 3. The page keeps the last allowed break at which the text and the notes of the calls above
  *    it fit together: each note (`li#note-N` of the notes section) whose first call may fall on
- *    the page is moved into the page's foot (`div.bs-foot`), all measured in one layout, and
+ *    the page is moved into the page's foot (`aside.bs-foot`), all measured in one layout, and
  *    those whose calls end up on the next page go back. A note that arrives with a line that does
  *    not fit, when ending the page before that line would leave more than a fifth of it empty (or
  *    nothing on it), is split between lines instead and continues at the top of the next page's
@@ -345,7 +345,9 @@ export function paginate(options: PaginateOptions): PaginateResult {
 
   function footOf(page: Page): HTMLOListElement {
     if (!page.list) {
-      page.foot = document.createElement("div");
+      // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
+      // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
+      page.foot = document.createElement("aside");
       page.foot.className = FOOT;
       page.list = document.createElement("ol");
       page.foot.append(page.list);

@@ -16,7 +16,7 @@ import { readFile } from "node:fs/promises";
 import { readDocxBytes } from "./docx.ts";
 import { readHtmlText } from "./html.ts";
 import { preparePdfReader, readPdfData } from "./pdf.ts";
-import { FORMAT_NAMES, type Format, type Reading } from "./reading.ts";
+import { FORMAT_NAMES, type Format, printable, type Reading } from "./reading.ts";
 
 export { compareReadings, type Disagreement } from "./compare.ts";
 export { readDocx, readDocxBytes } from "./docx.ts";
@@ -79,8 +79,8 @@ async function reading(format: Format, path: string, timing: { timings: Timings;
 /** Compare what was read, and report every output that could not be read and every disagreement. */
 export function reportReadings(outputs: OutputReading[], report: VFile): void {
   for (const { format, path, error } of outputs) {
-    if (error !== undefined) fail(report, `Cannot read the ${FORMAT_NAMES[format]} ${path} to check its notes: ${error}`, undefined, "outputs-unreadable");
+    if (error !== undefined) fail(report, printable(`Cannot read the ${FORMAT_NAMES[format]} ${path} to check its notes: ${error}`), undefined, "outputs-unreadable");
   }
   const readings = outputs.flatMap((o) => (o.reading ? [o.reading] : []));
-  for (const { reason } of compareReadings(readings)) fail(report, reason, undefined, "outputs-disagree");
+  for (const { reason } of compareReadings(readings)) fail(report, printable(reason), undefined, "outputs-disagree");
 }

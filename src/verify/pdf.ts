@@ -29,9 +29,11 @@
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
  * - Note text: notes at the end run from their marker to the next one, over as many pages as
- *   it takes. Notes at the foot of the pages, in a tagged PDF: the text of the structure
- *   element LI whose label is the note's marker, plus the parts labelled "N (cont.)" at the
- *   foot of the next pages (src/pdf/paginate.ts); body text is never taken for note text.
+ *   it takes. Notes at the foot of the pages, in a tagged PDF: broadside prints each page's
+ *   notes in an <aside>, which Chromium tags as an Aside element; then the notes are the list
+ *   items of the Aside elements alone, each the text of the LI whose label is the note's
+ *   marker, plus the parts labelled "N (cont.)" at the foot of the next pages
+ *   (src/pdf/paginate.ts); body text, a body list's items included, is never note text.
  *   Untagged: from the marker to the next marker or the end of the marker's page.
  * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
  *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
@@ -93,6 +95,8 @@ interface PdfListItem {
   body: string[];
   /** Whether it is inside another list item (a list nested in a note). */
   nested: boolean;
+  /** Whether it is in an Aside element: the page foot that holds the page's notes (src/pdf/paginate.ts). */
+  foot: boolean;
 }
 
 interface PdfText {
@@ -121,7 +125,7 @@ export function preparePdfReader(): void {
   pdfjs().catch(() => undefined);
 }
 
-type StructNode = { role?: string; children?: StructNode[]; type?: string; id?: string };
+type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
  * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
@@ -227,7 +231,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     return out;
   };
   let order = 0;
-  const visit = (node: StructNode, inLi: boolean) => {
+  const visit = (node: StructNode, inLi: boolean, inAside: boolean) => {
+    inAside ||= node.role === "Aside";
     const children = node.children ?? [];
     for (const child of children) {
       if (child.type === "object" && child.id) {
@@ -242,11 +247,11 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
       const label: string[] = [];
       const body: string[] = [];
       for (const child of children) (child.role === "Lbl" ? label : body).push(...contentIds(child));
-      lis.push({ label, body, nested: inLi });
+      lis.push({ label, body, nested: inLi, foot: inAside });
     }
-    for (const child of children) if (!child.type) visit(child, inLi || item);
+    for (const child of children) if (!child.type) visit(child, inLi || item, inAside);
   };
-  visit(tree, false);
+  visit(tree, false, false);
   return { lis, linkText };
 }
 
@@ -256,15 +261,34 @@ async function openPdf(bytes: Uint8Array) {
   return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
 }
 
-/** The text items of every page, in drawing order, each with its origin (pt from the bottom left). */
-export async function readPageItems(bytes: Uint8Array): Promise<{ str: string; x: number; y: number }[][]> {
+/** A text item of a page as drawn: its origin (pt from the bottom left), and the marked content it is in (null: untagged). */
+export interface PageItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  mc: string | null;
+}
+
+/** A page's text items in drawing order, and its structure tree (null when untagged). */
+export interface PageContent {
+  items: PageItem[];
+  tree: StructNode | null;
+}
+
+export type { StructNode };
+
+/** Every page's text items and structure tree, as the packet's proof reads them. */
+export async function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
   const task = await openPdf(bytes);
   try {
     const doc = await task.promise;
-    const pages: { str: string; x: number; y: number }[][] = [];
+    const pages: PageContent[] = [];
     for (let p = 1; p <= doc.numPages; p++) {
-      const content = await (await doc.getPage(p)).getTextContent();
-      pages.push((content.items as { str?: string; transform?: number[] }[]).filter((item) => typeof item.str === "string" && item.transform).map((item) => ({ str: item.str!, x: item.transform![4], y: item.transform![5] })));
+      const page = await doc.getPage(p);
+      // No /ActualText: the packet compares a page with the same page printed again.
+      const items = (await pageText(page, async () => [])).map(([str, x, y, width, , , , mc]) => ({ str, x, y, width, mc }));
+      pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
   } finally {
@@ -541,9 +565,13 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   // The printed notes list.
   // Tagged: the labels of list items (not nested in another), in any script's layout; their
   // text may come in several items. Untagged: "k." beginning a line.
+  // Notes at the foot of the pages are list items of the page foot's Aside element: then only
+  // those are notes, and a list of the body (also one at the top of the page after a note) is not.
+  const footnotes = listItems.some((li) => li.foot);
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
+  const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
   const byLabel = new Map<string, Item[]>();
-  for (const item of text) if (item.mc !== null && labelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
+  for (const item of text) if (item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
   const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
     const str = parts.map((item) => item.str).join("");
     const k = TAGGED_MARKER.exec(str);
@@ -553,7 +581,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
   const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
-  const markers = [...taggedMarkers, ...text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))].sort((a, b) => a.index - b.index);
+  const markers = [...taggedMarkers, ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!)))].sort((a, b) => a.index - b.index);
   const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -564,7 +592,8 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
       // The notes' markers are aligned, on their right edge (on the left in a right-to-left
       // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
       // or one nested in a note, is indented.
-      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || (m.page === start.page && Math.abs(m.y - start.y) <= 1.5);
+      // A vertical edition's notes run in columns from the top of every page: aligned on their end.
+      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || ((m.page === start.page || (m.vertical && start.vertical)) && Math.abs(level(m) - level(start)) <= 1.5);
       if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && aligned) run.push(m);
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
@@ -610,7 +639,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
   const continuations = new Map<number, PdfListItem[]>();
   for (const li of listItems) {
-    if (!li.label.length) continue;
+    if (!li.label.length || (footnotes && !li.foot)) continue;
     const label = itemsOf(li.label).map((item) => item.str).join("").trim();
     // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
     // right-to-left text): a number and a word, not "3.".
@@ -619,7 +648,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   }
   // Notes at the end (no call after the first note): each note runs in drawing order from its
   // marker to the next one, over as many pages as it takes; the page furniture is left out.
-  const atTheEnd = run.length > 0 && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
+  const atTheEnd = run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
     let noteItems: Item[];
@@ -669,14 +698,14 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
   const at = (d: Destination, dx: number, dy: number) => {
     if (d.y === null) return undefined;
-    const level = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(run[k].y - (d.y! + dy)) <= TOLERANCE);
-    if (level.length <= 1 || d.x === null) return level[0];
-    return level.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
+    const even = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(level(run[k]) - (d.y! + dy)) <= TOLERANCE);
+    if (even.length <= 1 || d.x === null) return even[0];
+    return even.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
   };
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
-    const offset: [number, number] = [d.x === null ? 0 : edge(run[k]) - d.x, run[k].y - d.y];
+    const offset: [number, number] = [d.x === null ? 0 : edge(run[k]) - d.x, level(run[k]) - d.y];
     if (!candidates.some(([dx, dy]) => Math.abs(dx - offset[0]) <= 0.5 && Math.abs(dy - offset[1]) <= 0.5)) candidates.push(offset);
   };
   targets.forEach((d, k) => k < run.length && consider(d, k));
@@ -692,9 +721,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     if (d.y === null) return undefined;
     let found: number | undefined;
     for (const k of markersOn.get(d.page) ?? []) {
-      const drop = d.y + dy - run[k].y;
+      const drop = d.y + dy - level(run[k]);
       if (drop < -TOLERANCE || drop > HEADING_DROP) continue;
-      if (found === undefined || run[k].y > run[found].y) found = k;
+      if (found === undefined || level(run[k]) > level(run[found])) found = k;
     }
     return found;
   };
@@ -706,6 +735,13 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     return k !== undefined && k < run.length ? k : undefined;
   };
 }
+
+/**
+ * Where a marker stands across the lines: its baseline, or in a vertical edition (text running
+ * down the page) the end of the marker, on which a list's labels are aligned ("1." and "10."
+ * end at one height).
+ */
+const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
 
 /** How far below its item's top a note's marker may be: a heading and a rule above its first line. */
 const HEADING_DROP = 60;

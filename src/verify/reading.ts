@@ -107,6 +107,17 @@ export function noteTextKey(text: string, unordered = false): string {
 
 const DROPPED_ONE = new RegExp(DROPPED.source, "u");
 
+/**
+ * Text fit for a message: control characters (a NUL where a reader met a glyph it could not
+ * map, an escape sequence from a hostile file) and the bidirectional embeddings, overrides and
+ * isolates (which reorder a terminal's line) become U+FFFD.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\t\n\r]+/g, " ").replace(NOT_PRINTABLE, "\uFFFD");
+}
+
+const NOT_PRINTABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
 /** Collapse runs of white space to one space, trimmed: how a note's text is kept in a reading. */
 export function collapseSpace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
