@@ -2,7 +2,7 @@
  * WOFF 1.0 files (the `.woff` twin of each `.woff2` in the @fontsource packages): their tables,
  * inflated, and the plain TrueType file they wrap.
  */
-import { inflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 
 /** The font's tables, by tag, inflated. */
 export function woffTables(woff: Buffer): { flavor: number; tables: Map<string, { checksum: number; data: Buffer }> } {
@@ -45,5 +45,44 @@ export function woffToSfnt(woff: Buffer): Buffer {
     bodies.push(padded);
     offset += padded.length;
   }
+  return Buffer.concat([head, ...bodies]);
+}
+
+/**
+ * A TrueType (sfnt) file wrapped as WOFF 1.0, each table deflated by Node's zlib (the page's
+ * subset faces: the JavaScript deflate of a WOFF library took longer than the subsetting).
+ */
+export function sfntToWoff(sfnt: Buffer): Buffer {
+  const count = sfnt.readUInt16BE(4);
+  const tables = Array.from({ length: count }, (_, i) => {
+    const at = 12 + 16 * i;
+    const offset = sfnt.readUInt32BE(at + 8);
+    const data = sfnt.subarray(offset, offset + sfnt.readUInt32BE(at + 12));
+    const deflated = deflateSync(data);
+    return { tag: sfnt.subarray(at, at + 4), checksum: sfnt.readUInt32BE(at + 4), data, stored: deflated.length < data.length ? deflated : data };
+  });
+  const head = Buffer.alloc(44 + 20 * count);
+  const bodies: Buffer[] = [];
+  let offset = head.length;
+  let sfntSize = 12 + 16 * count;
+  tables.forEach(({ tag, checksum, data, stored }, i) => {
+    const at = 44 + 20 * i;
+    tag.copy(head, at);
+    head.writeUInt32BE(offset, at + 4);
+    head.writeUInt32BE(stored.length, at + 8);
+    head.writeUInt32BE(data.length, at + 12);
+    head.writeUInt32BE(checksum, at + 16);
+    const padded = Buffer.alloc(Math.ceil(stored.length / 4) * 4);
+    stored.copy(padded);
+    bodies.push(padded);
+    offset += padded.length;
+    sfntSize += Math.ceil(data.length / 4) * 4;
+  });
+  head.write("wOFF", 0, "latin1");
+  head.writeUInt32BE(sfnt.readUInt32BE(0), 4);
+  head.writeUInt32BE(offset, 8);
+  head.writeUInt16BE(count, 12);
+  head.writeUInt32BE(sfntSize, 16);
+  head.writeUInt16BE(1, 20);
   return Buffer.concat([head, ...bodies]);
 }

@@ -156,3 +156,28 @@ describe("renderBlocks", () => {
     expect(md).toBe("> q1\n>\n> q2\n\n```\nlet a = `x`;\n  indented\n```\n\n* * *\n\n## Title \\#");
   });
 });
+
+describe("seeded random paragraphs", () => {
+  // Markdown's own characters, entities, addresses, CJK and Arabic text, with every mark, breaks, calls and links.
+  const PIECES = [..."ab xy 12 *_[]()<>!#&;~|\\`-+.=:^\"' 中文「」，ئۇ، ", "&amp;", "&#x41;", "http://x.org/a_b", "www.ex.org/q", "1. ", "# ", "\t", "  "];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const paragraphs = Array.from({ length: 80 }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 8) }, (): Token => {
+      const r = random();
+      if (r < 0.05) return { type: "break" };
+      if (r < 0.1) return { type: "call", note: `footnote:${1 + Math.floor(random() * 3)}` };
+      const value = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(PIECES)).join("");
+      return t(value, { bold: random() < 0.3, italic: random() < 0.3, strike: random() < 0.15, code: random() < 0.1, ...(random() < 0.1 ? { link: pick(["https://e.org/x y", "https://e.org/(a)", "mailto:a@b.c"]) } : {}) });
+    }),
+  );
+
+  it.each(["paragraph", "heading", "table"] as const)("are written as one %s that reads back, never an internal error", (mode) => {
+    const { ctx } = context();
+    for (const tokens of paragraphs) {
+      const md = renderInline(tokens, mode, 1, ctx);
+      if (mode === "paragraph" && md) expect(parser.parse(md).children.map((n) => n.type), md).toEqual(["paragraph"]);
+    }
+  });
+});

@@ -6,7 +6,7 @@
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-import { R, W } from "./contract.ts";
+import { W } from "./contract.ts";
 
 export interface Finish {
   headers: { default?: string; first?: string };
@@ -62,21 +62,12 @@ export async function packageParts(doc: Document): Promise<Parts> {
 }
 
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
-  const text = (name: string) => strFromU8(files[name]);
-
-  // The first section's header and footer parts take the template's. Only that section's
-  // properties are parsed, not the whole document (a tenth of the .docx time on the letter):
-  // the `docx` library writes them as one <w:sectPr> element, never nested.
-  const first = /<w:sectPr\b[\s\S]*?<\/w:sectPr>/.exec(text("word/document.xml"))?.[0];
-  const sectPr = first ? new DOMParser().parseFromString(`<s xmlns:w="${W}" xmlns:r="${R}">${first}</s>`, "text/xml").getElementsByTagNameNS(W, "sectPr")[0] : undefined;
-  const rels = new DOMParser().parseFromString(text("word/_rels/document.xml.rels"), "text/xml");
-  const target = (id: string) => Array.from(rels.getElementsByTagName("Relationship")).find((r) => r.getAttribute("Id") === id)?.getAttribute("Target");
-  for (const [tag, parts] of [["headerReference", finish.headers], ["footerReference", finish.footers]] as const) {
-    for (const ref of Array.from(sectPr?.getElementsByTagNameNS(W, tag) ?? [])) {
-      const kind = ref.getAttributeNS(W, "type") as "default" | "first";
-      const replacement = parts[kind];
-      const part = target(ref.getAttributeNS(R, "id") ?? "");
-      if (replacement && part) files[`word/${part}`] = strToU8(fillPlaceholders(replacement, finish.placeholders));
+  // The template's header and footer in place of the library's, which writes the first section's
+  // default and first-page ones (compileDocx gives both) as header1.xml and header2.xml.
+  for (const [part, furniture] of [["header", finish.headers], ["footer", finish.footers]] as const) {
+    for (const [n, kind] of [[1, "default"], [2, "first"]] as const) {
+      const name = `word/${part}${n}.xml`;
+      if (furniture[kind] && files[name]) files[name] = strToU8(fillPlaceholders(furniture[kind], finish.placeholders));
     }
   }
 

@@ -15,6 +15,7 @@ import type { VFile } from "vfile";
 import { location } from "vfile-location";
 import { warn } from "../messages.ts";
 import { characters } from "./cmap.ts";
+import { sfntToWoff } from "../woff.ts";
 
 export interface FontFamily {
   family: string;
@@ -82,12 +83,13 @@ function packageFaces({ package: pkg, css: cssFiles, family }: FontFamily): Face
 /**
  * A face cut down to the characters given, by HarfBuzz's hb-subset, keeping every layout feature
  * and the glyphs they reach from those characters, and the names (a PDF names the face). WOFF for
- * a page (WOFF2's compressor takes ten times as long), TrueType for a .docx.
+ * a page (WOFF2's compressor takes ten times as long as the subsetting), TrueType for a .docx.
  */
 export async function subsetFace(woff2: string, points: Iterable<number>, format: "woff" | "truetype"): Promise<Buffer> {
   const { default: subsetFont } = await import("subset-font");
   // From the .woff2 itself: its .woff twin lacks tables (BASE) and its outlines differ.
-  return subsetFont(readFileSync(woff2), String.fromCodePoint(...new Set(points)), { targetFormat: format });
+  const sfnt = await subsetFont(readFileSync(woff2), String.fromCodePoint(...new Set(points)), { targetFormat: "truetype" });
+  return format === "woff" ? sfntToWoff(sfnt) : sfnt;
 }
 
 /** Read `templates/fonts.json`. */

@@ -230,15 +230,15 @@ function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
 }
 
 /** Strikethrough outermost, then bold, then italic: each a span over the atoms that share it. */
-function layered(atoms: Atom[], layer: number, inLink: boolean, ctx: RenderContext): PhrasingContent[] {
-  if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, inLink, ctx));
+function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
+  if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
   const key = KEYS[layer];
   const out: PhrasingContent[] = [];
   for (let i = 0; i < atoms.length; ) {
     const on = marked(atoms[i], key);
     let j = i;
     while (j < atoms.length && marked(atoms[j], key) === on) j++;
-    const inner = layered(atoms.slice(i, j), layer + 1, inLink, ctx);
+    const inner = layered(atoms.slice(i, j), layer + 1, addresses, ctx);
     out.push(...(on ? wrap(NODE_OF[key], inner) : inner));
     i = j;
   }
@@ -276,7 +276,8 @@ function withAddresses(value: string): PhrasingContent[] {
   return out;
 }
 
-function leaf(atom: Atom, inLink: boolean, ctx: RenderContext): PhrasingContent[] {
+/** A piece of a paragraph; with `addresses`, web addresses in its plain text become links. */
+function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
   switch (atom.kind) {
     case "break":
       return [{ type: "break" }];
@@ -286,9 +287,9 @@ function leaf(atom: Atom, inLink: boolean, ctx: RenderContext): PhrasingContent[
     }
     case "text":
       if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
-      return inLink ? [{ type: "text", value: atom.token.value }] : withAddresses(atom.token.value);
+      return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
     case "link":
-      return [{ type: "link", url: atom.url, children: layered(atom.tokens.map((token) => ({ kind: "text", token })), 0, true, ctx) }];
+      return [{ type: "link", url: atom.url, children: layered(atom.tokens.map((token) => ({ kind: "text", token })), 0, false, ctx) }];
   }
 }
 
@@ -415,18 +416,22 @@ function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): bo
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
 
-/** A paragraph's tokens as phrasing content that reads back as they mean; without formatting if need be. */
+/**
+ * A paragraph's tokens as phrasing content that reads back as they mean: web addresses in its text
+ * as links if they read back so (else as text, which the writer keeps from becoming links), and
+ * without its formatting if need be.
+ */
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
   if (tokens.length === 0) return [];
-  const build = (list: Token[]) => layered(atomsOf(list), 0, false, ctx);
-  const formatted = build(tokens);
-  if (readsBack(formatted, mode, true)) return formatted;
-  const plain = build(normalizeTokens(tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)), mode));
-  if (readsBack(plain, mode, false)) {
-    ctx.formattingLost(ordinal);
-    return plain;
+  const plainTokens = normalizeTokens(tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)), mode);
+  for (const [list, addresses, lost] of [[tokens, true, false], [tokens, false, false], [plainTokens, true, true], [plainTokens, false, true]] as const) {
+    const children = layered(atomsOf(list), 0, addresses, ctx);
+    if (!readsBack(children, mode, !lost)) continue;
+    if (lost) ctx.formattingLost(ordinal);
+    return children;
   }
+  const plain = layered(atomsOf(plainTokens), 0, false, ctx);
   const wrote = write(container(plain, mode));
   throw new Error(`broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`);
 }
