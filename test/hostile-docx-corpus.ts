@@ -383,15 +383,20 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   add({
     name: "shared-header", file: "header.docx", code: 0,
     bytes: docx({
-      body: TITLE + Array.from({ length: 20_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
+      body: TITLE + Array.from({ length: 9_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
       rels: `<Relationship Id="rIdH" Type="${REL}/header" Target="header1.xml"/>`,
-      parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(40_000)}</w:hdr>` },
+      parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(100_000)}</w:hdr>` },
     }),
     messages: [],
   });
 
+  add({ name: "many-backtick-runs", file: "backticks.docx", code: 0, bytes: docx({ body: TITLE + Array.from({ length: 200 }, () => para("`a".repeat(900), "SourceCode")).join("") }), messages: [] });
+  add({ name: "long-table", file: "table.docx", code: 1, bytes: docx({ body: body(para("Dear friends,")) + `<w:tbl>${"<w:tr><w:tc><w:p/></w:tc></w:tr>".repeat(10_500)}</w:tbl>` }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
+  add({ name: "many-paragraphs", file: "paragraphs.docx", code: 1, bytes: docx({ body: TITLE + para("Paragraph of text.").repeat(10_500) }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
+
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
   add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });
+  add({ name: "much-text", file: "text.docx", code: 1, bytes: docx({ body: TITLE + para("word ".repeat(19_000)).repeat(6) }), messages: [at(7, "error", "text passes 500,000 characters here", "import-too-long")] });
   add({ name: "many-marks", file: "marks.docx", code: 1, bytes: docx({ body: body(para("*_[<".repeat(400))) }), messages: [at(2, "error", "more than 1,000 characters Markdown must mark or escape", "import-too-many-marks")] });
   add({ name: "many-notes", file: "notes.docx", code: 1, bytes: docx(manyNotes(2_001)), messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")] });
 

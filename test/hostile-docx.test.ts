@@ -6,7 +6,7 @@
  * configuration in its properties is then built, and reads nothing outside either.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -83,7 +83,8 @@ beforeAll(async () => {
   // The imported edition of the .docx that tried to set `packet:` and friends, built.
   if (outcomes.get("config-front-matter")?.code === 0) {
     built = await run(["build", join("out", "config-front-matter.md"), "--format", "html", "--out", "dist"], project);
-    builtHtml = readdirSync(join(project, "dist")).filter((n) => n.endsWith(".html")).map((n) => readFileSync(join(project, "dist", n), "utf8")).join("\n");
+    const dist = join(project, "dist");
+    if (existsSync(dist)) builtHtml = readdirSync(dist).filter((n) => n.endsWith(".html")).map((n) => readFileSync(join(dist, n), "utf8")).join("\n");
   }
 }, 240_000);
 

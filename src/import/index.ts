@@ -266,7 +266,8 @@ function importable(file: VFile, fromOriginal: Record<string, unknown>, fromDocx
   const dropped: string[] = [];
   for (const [source, map] of [["original", fromOriginal], ["docx", fromDocx]] as const) {
     for (const [key, value] of Object.entries(map)) {
-      if (key === "words" || key === "dir") continue;
+      // The original's own revision record is replaced by one naming the original (below).
+      if (key === "words" || key === "dir" || (source === "original" && key === TRANSLATION_OF)) continue;
       const where = source === "docx" ? `\`${key}\` (document property ${FRONT_MATTER_PROPERTY}${key})` : `\`${key}\` (from ${originalPath})`;
       if (!IMPORTABLE.has(key)) {
         dropped.push(where);

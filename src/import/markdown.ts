@@ -550,7 +550,7 @@ function lists(group: ParagraphBlock[], paragraph: (b: ParagraphBlock) => Paragr
 function table(block: TableBlock, ctx: RenderContext): Table[] {
   const rows = block.rows.filter((r) => r.length > 0);
   if (rows.length === 0) return [];
-  const columns = Math.max(...rows.map((r) => r.length));
+  const columns = rows.reduce((n, r) => Math.max(n, r.length), 0);
   const cell = (tokens: Token[] | undefined): TableCell => ({ type: "tableCell", children: tokens ? phrasing(tokens, "table", block.ordinal, ctx) : [] });
   return [{ type: "table", children: rows.map((row) => ({ type: "tableRow", children: Array.from({ length: columns }, (_, i) => cell(row[i])) })) }];
 }

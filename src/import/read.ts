@@ -78,6 +78,7 @@ export interface DocxReading {
   where(ordinal: number): string;
 }
 
+/** Characters the Markdown made of a text escapes or reads as syntax. */
 const MARK = /[\\`*_[\]<>&~#|!]/g;
 const countMarks = (text: string) => text.match(MARK)?.length ?? 0;
 
@@ -158,6 +159,10 @@ export const IMPORT_LIMITS = {
   paragraphMarks: 1_000,
   /** Notes of the letter. */
   notes: 2_000,
+  /** Characters of the whole text, notes included (a long letter has 30,000): each is escaped, rendered and parsed back. */
+  textChars: 500_000,
+  /** Paragraphs read: the body's, table cells' and notes' (each costs a parse of its Markdown). */
+  paragraphs: 10_000,
 };
 
 /** Fields open inside each other: every run of text looks at all of them. */
@@ -187,6 +192,8 @@ export class DocxReader {
   private readonly order: string[] = [];
   /** Note key → its number (its place in `order`, from 1). */
   private readonly numbers = new Map<string, number>();
+  private paragraphs = 0;
+  private textChars = 0;
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
@@ -399,6 +406,10 @@ export class DocxReader {
     const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 0 : ++this.ordinal;
     const { role, level, ordered } = this.paragraphStyle(p);
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
+    if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
+      state.issues.push({ rule: "import-too-many-paragraphs", fatal: true, text: `the document has more than ${IMPORT_LIMITS.paragraphs.toLocaleString("en")} paragraphs (table cells and notes included), far more than a letter; reading stops here` });
+      this.stop = true;
+    }
     this.trackedChanges(p, state);
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
@@ -418,7 +429,7 @@ export class DocxReader {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
           if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", bold: false, italic: false, strike: false, code: false });
-          tokens.push(...block.tokens);
+          for (const token of block.tokens) tokens.push(token);
         }
         cells.push(tokens);
       }
@@ -512,7 +523,11 @@ export class DocxReader {
       previous = t;
     }
     const split = "split it into paragraphs of reasonable length in Word or LibreOffice and import again";
-    if (chars > IMPORT_LIMITS.paragraphChars) {
+    this.textChars += chars;
+    if (this.textChars > IMPORT_LIMITS.textChars && !this.stop) {
+      state.issues.push({ rule: "import-too-long", fatal: true, text: `the document's text passes ${IMPORT_LIMITS.textChars.toLocaleString("en")} characters here, far more than a letter; reading stops here` });
+      this.stop = true;
+    } else if (chars > IMPORT_LIMITS.paragraphChars) {
       state.issues.push({ rule: "import-too-long", fatal: true, text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}` });
     } else if (marks > IMPORT_LIMITS.paragraphMarks) {
       state.issues.push({

@@ -1,6 +1,6 @@
 /**
  * A .docx package as the proof, the importer and the tests read it: the parts (unzipped with
- * fflate), parsed XML (@xmldom/xmldom), relationships, and the core and custom document
+ * zip.ts, within its limits), parsed XML (@xmldom/xmldom), relationships, and the core and custom document
  * properties.
  *
  * Namespaces are compared by local name plus a set of accepted URIs, so that files saved as
