@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs broadside's command line. The TypeScript under src/ is bundled with esbuild into
-// node_modules/.cache/broadside/cli.mjs whenever a file there (or the lockfile) is newer than the
-// bundle, and the bundle runs with plain Node: it starts several times faster than a TypeScript loader.
-import { mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
+// Runs broadside's command line. In a checkout the TypeScript under src/ is bundled with esbuild
+// (bin/bundle.mjs) into node_modules/.cache/broadside/cli.mjs whenever a file there (or the
+// lockfile) is newer than the bundle, and the bundle runs with plain Node: it starts several times
+// faster than a TypeScript loader.
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -27,26 +28,15 @@ function builtAt() {
   }
 }
 
-if (builtAt() < Math.max(newest(join(root, "src")), statSync(join(root, "package-lock.json")).mtimeMs)) {
-  const { build } = await import("esbuild");
+// A checkout bundles src/ on change; an installed package runs the bundle it ships (lib/cli.mjs).
+const checkout = existsSync(join(root, "src", "cli.ts")) && !dirname(root).endsWith("node_modules");
+if (checkout && builtAt() < Math.max(newest(join(root, "src")), statSync(join(root, "package-lock.json")).mtimeMs)) {
+  const [{ build }, { options }] = await Promise.all([import("esbuild"), import("./bundle.mjs")]);
   mkdirSync(dirname(bundle), { recursive: true });
   const temp = `${bundle}.${process.pid}.tmp`;
-  // One file, dependencies included, loads much faster than Node's resolution of each module.
-  // Packages with files of their own beside them (fonts, Chromium, pdf.js's worker) stay outside;
-  // CommonJS dependencies get a require of their own.
-  await build({
-    entryPoints: [join(root, "src", "cli.ts")],
-    outfile: temp,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: ["puppeteer", "puppeteer-core", "pdfjs-dist", "esbuild", "@fontsource/*"],
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-    logLevel: "error",
-  });
+  await build({ ...options(), entryPoints: [join(root, "src", "cli.ts")], outfile: temp });
   renameSync(temp, bundle); // atomic: a build running at the same time sees the old or the new bundle
 }
 
-const { runCli } = await import(pathToFileURL(bundle).href);
+const { runCli } = await import(pathToFileURL(checkout ? bundle : join(root, "lib", "cli.mjs")).href);
 await runCli(process.argv.slice(2));

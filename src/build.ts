@@ -1,22 +1,18 @@
 /**
- * One build: every source parsed once, compiled to the formats asked for, and written
+ * One build: every source parsed once, made into a proved edition (src/edition.ts) and written
  * atomically, all formats of a source or none. One browser for the whole build, started
  * before the first source is read and closed at the end.
  */
-import { basename, join, relative } from "node:path";
-import { VFile } from "vfile";
-import { compileDocx } from "./docx/index.ts";
-import { compileHtml } from "./html/index.ts";
-import { type Letter, parseLetter, readSource } from "./letter.ts";
+import { relative } from "node:path";
+import type { VFile } from "vfile";
+import { type Edition, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import type { FrontMatter, Paper } from "./frontmatter.ts";
-import { fail } from "./messages.ts";
 import { Printer } from "./pdf/printer.ts";
-import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
-import { type Timings, timed, timedSync } from "./timings.ts";
-import { type Staged, stageFile, sweepTemporaries } from "./write.ts";
+import { preparePdfReader } from "./verify/index.ts";
+import { type Timings, timed } from "./timings.ts";
+import { sweepTemporaries } from "./write.ts";
 
-export const FORMATS = ["html", "pdf", "docx"] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from "./edition.ts";
 
 export interface BuildOptions {
   sources: string[];
@@ -42,6 +38,8 @@ export interface BuildOptions {
   verify?: boolean;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
+  project?: string;
   /** A browser the caller started and closes (a packet prints its parts and itself in one). */
   printer?: Printer;
 }
@@ -56,8 +54,6 @@ export interface Written {
 export interface BuildResult {
   files: VFile[];
   written: Written[];
-  /** Each source's parsed letter, when it parsed: for a caller that builds on the editions (a packet). */
-  letters?: Map<string, Letter>;
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -70,9 +66,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   browser?.start();
   if (browser && options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   const written: Written[] = [];
+  // A browser of its own is closed as soon as the last document is printed, while the last
+  // read-back runs, not after it.
+  const unprinted = new Set(options.sources);
+  let closing: Promise<void> | undefined;
+  const printed = (source: string) => {
+    unprinted.delete(source);
+    if (!kept && !unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
+  };
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser)));
+    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser, () => printed(source))));
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -80,70 +84,26 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       }
       if (result.verified) log(`  verified: every note call and note text agrees in ${result.written.map((w) => w.format).join(", ")}`);
     }
-    const letters = new Map(results.flatMap((r) => (r.letter ? [[r.source, r.letter] as const] : [])));
-    return { files: results.map((r) => r.file), written, letters };
+    return { files: results.map((r) => r.file), written };
   } finally {
-    if (!kept) await timed(options.timings, "browser: close", async () => browser?.close());
+    if (!kept) await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
   }
 }
 
-/** Parse once, compile every format into memory, then write them all (or nothing, on an error). */
-async function buildOne(source: string, options: BuildOptions, browser: Printer | undefined): Promise<{ source: string; file: VFile; written: Written[]; verified?: boolean; letter?: Letter }> {
-  const { outDir, formats, templatesDir, timings } = options;
-  const name = basename(source).replace(/\.(md|markdown)$/i, "");
-  let file: VFile;
+/** Parse once, make the edition in memory (src/edition.ts), then write it all, or nothing on an error. */
+async function buildOne(source: string, options: BuildOptions, printer: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+  let loaded: Awaited<ReturnType<typeof loadLetter>> | undefined;
+  let edition: Edition | undefined;
   try {
-    file = await timed(timings, `${name}: read`, () => readSource(source));
-  } catch (error) {
-    file = new VFile({ path: source });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { source, file, written: [] };
+    loaded = await loadLetter(source, options);
+    if (loaded.letter) edition = await makeEdition(loaded.letter, { ...options, printer, printed });
+  } finally {
+    printed(); // also when there was nothing to print
   }
-  const letter = timedSync(timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir }));
-  if (!letter) return { source, file, written: [] };
-  if (options.notes) letter.meta.notes = options.notes;
-  if (options.paper) letter.meta.paper = options.paper;
-  const verify = options.verify !== false;
-  // Each document is read back as soon as it is made (the HTML and the DOCX while Chromium
-  // prints), from the bytes that are then written to a temporary file; all are compared, and only
-  // then renamed into place, together. Nothing is staged until every format is made, so a failed
-  // print leaves no trace.
-  const made: { format: Format; data: string | Uint8Array }[] = [];
-  const reads: Promise<OutputReading>[] = [];
-  const target = (format: Format) => join(outDir, `${name}.${format}`);
-  const madeAs = (format: Format, data: string | Uint8Array) => {
-    made.push({ format, data });
-    if (verify) reads.push(readOutputData(format, target(format), data, timings && { timings, name }));
-  };
-  const staged: { format: Format; file: Staged; bytes: number }[] = [];
-  try {
-    const html = formats.includes("html") || formats.includes("pdf") ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined;
-    // The PDF is asked for first: Chromium prints it on the other core while this thread makes
-    // the DOCX and reads the HTML and the DOCX back.
-    const printing = browser && html !== undefined ? browser.print(html, letter.meta, source, { label: name }) : undefined;
-    printing?.catch(() => undefined); // awaited below
-    if (html !== undefined && formats.includes("html")) madeAs("html", html);
-    if (formats.includes("docx")) madeAs("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
-    if (printing) madeAs("pdf", await printing);
-    made.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
-    if (verify && made.length) {
-      reportReadings(await timed(timings, `${name}: wait for the read-backs`, () => Promise.all(reads)), file);
-      if (file.messages.some((m) => m.fatal === true)) return { source, file, written: [] };
-    }
-    for (const { format, data } of made) {
-      const file = await timed(timings, `${name}: write ${format} temporary`, () => stageFile(target(format), data));
-      staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
-    }
-    await timed(timings, `${name}: rename into place`, async () => {
-      for (const s of staged) await s.file.commit();
-    });
-  } catch (error) {
-    await Promise.all(reads); // they never reject
-    await Promise.all(staged.map((s) => s.file.discard()));
-    throw error;
-  }
-  const written: Written[] = staged.map((s) => ({ source, format: s.format, path: s.file.path, bytes: s.bytes }));
-  return { source, file, written, verified: verify && staged.length > 1, letter };
+  const { file } = loaded;
+  if (!edition) return { file, written: [] };
+  const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));
+  return { file, written, verified: edition.proved && written.length > 1 };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

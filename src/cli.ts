@@ -3,12 +3,13 @@
  *
  *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
  *   broadside check [source.md …] [--format text|json] [--strict]
+ *   broadside init [folder]
  *
  * Without sources they take every `source/*.md`; build writes into `dist/`.
  * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
  * 3 the tool itself failed (e.g. no browser).
  */
-import { readdir } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { build, FORMATS, type Format } from "./build.ts";
@@ -20,7 +21,7 @@ import { Timings } from "./timings.ts";
 import { buildWithPackets, isPacketSource, parseBleed } from "./packet/index.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
-import { ROOT } from "./paths.ts";
+import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
   With no source, builds every source/*.md into dist/.
@@ -39,6 +40,9 @@ const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format htm
   --timings        print how long each stage took (parse, each format, the browser, checks)
   --bleed size     a packet's PDF gets a TrimBox and a BleedBox this far out (e.g. 3mm)
   --marks          a packet's PDF gets crop marks outside the trim
+  --project dir    the folder every file a source names (packet parts, images) must be
+                   inside (default: the working folder, or the source's folder when the
+                   source is not inside it)
   --timeout s      seconds the browser may take to start, and to print one PDF
                    (default: $BROADSIDE_TIMEOUT, else 120)
 usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir] [--lang tag]
@@ -47,6 +51,10 @@ usage: npm run check -- [source.md …] [--format text|json] [--strict] [--outpu
   --format json    messages as JSON on stdout
   --strict         warnings count as errors
   --outputs dir    also read the built documents in dir back and prove they agree
+usage: broadside init [folder]
+  A new folder of letters (default: the current one): source/letter.md, .gitignore, README.md.
+usage: broadside setup
+  Finds a browser for the PDF, or downloads Chrome's headless shell, and says what it did.
 usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle ms] [--lang tag]
   Watches the sources and templates and serves a live preview on 127.0.0.1.
   --port n         the port (0: any free one, printed)
@@ -65,9 +73,7 @@ function parseFormats(value: string | undefined): Format[] {
 }
 
 async function defaultSources(): Promise<string[]> {
-  const dir = join(ROOT, "source");
-  const names = (await readdir(dir)).filter((n) => /\.md$/i.test(n)).sort();
-  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+  return projectSources();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -81,8 +87,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "setup") return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
   if (command === "bench") return (await import("./bench.ts")).bench(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
+  if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, ROOT, (message) => new UsageError(message));
+  if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);
+  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -100,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
       lang: { type: "string" },
       bleed: { type: "string" },
       marks: { type: "boolean" },
+      project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -117,8 +126,11 @@ async function main(argv: string[]): Promise<number> {
   const formats = parseFormats(values.format);
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
-  const outDir = values.out ?? relative(process.cwd(), join(ROOT, "dist"));
-  const templatesDir = values.templates ?? join(ROOT, "templates");
+  const outDir = values.out ?? relative(process.cwd(), join(projectDir(), "dist"));
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
+  const project = values.project;
+  if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory())) throw new UsageError(`--project names ${project}, which is not a folder`);
+  const templatesDir = values.templates ?? defaultTemplates();
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
@@ -126,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
   const bleed = values.bleed === undefined ? undefined : parseBleed(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
   const run = sources.some(isPacketSource) ? (o: Parameters<typeof build>[0]) => buildWithPackets({ ...o, bleed, marks: values.marks }) : build;
-  const { files, written } = await run({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
+  const { files, written } = await run({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, project, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
@@ -173,6 +185,10 @@ function reportFailure(error: unknown): number {
   if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
     console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (error instanceof WriteError && ["EISDIR", "ENOTDIR", "EEXIST"].includes((error.cause as NodeJS.ErrnoException).code ?? "")) {
+    console.error(`broadside: ${error.message}`);
+    return 1; // the output folder is in the way, not broadside
   }
   if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
     console.error(`broadside: ${error.message}`);

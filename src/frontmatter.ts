@@ -36,6 +36,9 @@ export interface FrontMatter {
   paper?: Paper;
   /** Heading text that opens the signatory list. */
   signatoriesHeading?: string;
+  /** `signatories.from`: the file (beside this one) whose signatory list this edition takes. */
+  signatoriesFrom?: string;
+  signatoriesPlace?: { line: number; column: number };
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
   /**
@@ -66,6 +69,7 @@ export const BOOKLET_PAPER = { a4: "a5", letter: "half-letter" } as const satisf
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
   "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
+  "translation-of", // the source revision an edition translates (src/xliff/revision.ts)
   ...PRESS_KEYS,
 ]);
 
@@ -304,17 +308,20 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
 
   let signatoriesHeading: string | undefined;
   let signatoriesClaimed: number | undefined;
+  let signatoriesFrom: string | undefined;
   const signatories = map.signatories;
   if (signatories !== undefined) {
     if (signatories === null || typeof signatories !== "object" || Array.isArray(signatories)) {
       fail(file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", keyPlace("signatories"), "front-matter-type");
     } else {
-      const { heading, claimed, ...rest } = signatories as Record<string, unknown>;
+      const { heading, claimed, from, ...rest } = signatories as Record<string, unknown>;
+      if (typeof from === "string" && from.trim()) signatoriesFrom = from.trim();
+      else if (from !== undefined) fail(file, "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`", keyPlace("signatories"), "front-matter-type");
       if (typeof heading === "string" && heading.trim()) signatoriesHeading = heading.trim();
       else if (heading !== undefined) fail(file, "Front matter `signatories.heading` must be the text of a heading", keyPlace("signatories"), "front-matter-type");
       if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) signatoriesClaimed = claimed;
       else if (claimed !== undefined) fail(file, "Front matter `signatories.claimed` must be a whole number", keyPlace("signatories"), "front-matter-type");
-      for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed`, keyPlace("signatories"), "front-matter-unknown-key");
+      for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, keyPlace("signatories"), "front-matter-unknown-key");
     }
   }
 
@@ -375,6 +382,8 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     notes,
     paper,
     signatoriesHeading,
+    signatoriesFrom,
+    signatoriesPlace: signatoriesFrom ? keyPlace("signatories") : undefined,
     signatoriesClaimed,
     words,
     dir,

@@ -10,9 +10,9 @@ import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { parse } from "yaml";
 import { warn } from "./messages.ts";
-import { ROOT } from "./paths.ts";
+import { PACKAGE_TEMPLATES } from "./paths.ts";
 
-export const DEFAULT_TEMPLATES = join(ROOT, "templates");
+export const DEFAULT_TEMPLATES = PACKAGE_TEMPLATES;
 
 /** The words broadside adds to a letter; `{note}`, `{reference}`, `{page}`, `{pages}` are filled in. */
 export interface Words {
@@ -42,7 +42,12 @@ export interface Language {
   vertical: boolean;
 }
 
-const RTL_SCRIPTS = new Set(["arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"]);
+/** Scripts written right to left: ISO 15924 code (a tag's script subtag) → Unicode script name. */
+const RTL_SCRIPTS = new Map([["arab", "Arabic"], ["hebr", "Hebrew"], ["syrc", "Syriac"], ["thaa", "Thaana"], ["nkoo", "Nko"], ["adlm", "Adlam"], ["rohg", "Hanifi_Rohingya"], ["mand", "Mandaic"], ["samr", "Samaritan"]]);
+/** A letter of a right-to-left script, for a regular expression's character class (flag `u`). */
+export const RTL_LETTERS = [...RTL_SCRIPTS.values()].map((name) => String.raw`\p{Script=${name}}`).join("");
+/** What a right-to-left run holds between its letters: marks, digits, spaces, joiners and Arabic punctuation. */
+export const RTL_RUN_INNER = String.raw`\p{M}\p{Nd} \u200c\u200d\u060c\u061b\u061f«»\-.`;
 /** Languages written right to left when the tag names no script. */
 const RTL_LANGUAGES = new Set(["ar", "fa", "ur", "he", "iw", "ug", "ps", "yi", "sd", "ckb", "dv", "syr", "ks"]);
 
@@ -55,6 +60,49 @@ export function directionOf(lang: string): "ltr" | "rtl" {
   const script = scriptOf(lang);
   if (script) return RTL_SCRIPTS.has(script) ? "rtl" : "ltr";
   return RTL_LANGUAGES.has(lang.split("-")[0].toLowerCase()) ? "rtl" : "ltr";
+}
+
+/**
+ * Scripts Word draws from its complex-script slot, each with the edition whose face draws it
+ * (templates/fonts.json) and the characters a run of it holds between its letters. A run of
+ * Arabic or Hebrew keeps to its own punctuation: a bracket in a right-to-left run is mirrored.
+ */
+export const COMPLEX_SCRIPTS = [
+  { lang: "ar", rtl: true, letter: String.raw`\p{Script=Arabic}`, inner: RTL_RUN_INNER, end: String.raw`\p{M}` },
+  { lang: "he", rtl: true, letter: String.raw`\p{Script=Hebrew}`, inner: String.raw`\p{M}\p{Nd} \-."'״׳`, end: String.raw`\p{M}` },
+  { lang: "mn-Mong", rtl: false, letter: String.raw`\p{Script=Mongolian}`, inner: String.raw`\p{M} \u202f\u180e\u200c\u200d\u1802-\u1805`, end: String.raw`\p{M}\u1802-\u1805` },
+  { lang: "bo", rtl: false, letter: String.raw`\p{Script=Tibetan}`, inner: String.raw`\p{Script=Common}\p{Script=Inherited}`, end: String.raw`\p{M}` },
+] as const;
+export type ComplexScript = (typeof COMPLEX_SCRIPTS)[number];
+
+/** One alternative a script: its letter, then what it holds, ending at its letter or mark. */
+const SCRIPT_RUN = new RegExp(COMPLEX_SCRIPTS.map(({ letter, inner, end }) => `([${letter}](?:[${letter}${inner}]*[${letter}${end}])?)`).join("|"), "gu");
+
+export interface ScriptRun {
+  text: string;
+  /** Set for a run of a complex script. */
+  script?: ComplexScript;
+  /** Right to left: a run of Arabic or Hebrew, or punctuation and spaces in a right-to-left paragraph. */
+  rtl?: boolean;
+}
+
+/**
+ * The text cut where it changes between a complex script and anything else. In a right-to-left
+ * paragraph, punctuation and spaces between are right to left too: Word places the neutral
+ * characters of a run by the run's direction, and a full stop would go to the left.
+ */
+export function scriptRuns(text: string, rtlParagraph = false): ScriptRun[] {
+  const out: ScriptRun[] = [];
+  let at = 0;
+  const rest = (piece: string) => out.push(rtlParagraph && !/[\p{L}\p{N}]/u.test(piece) ? { text: piece, rtl: true } : { text: piece });
+  for (const match of text.matchAll(SCRIPT_RUN)) {
+    if (match.index > at) rest(text.slice(at, match.index));
+    const script = COMPLEX_SCRIPTS[match.slice(1).findIndex((group) => group !== undefined)];
+    out.push(script.rtl ? { text: match[0], script, rtl: true } : { text: match[0], script });
+    at = match.index + match[0].length;
+  }
+  if (at < text.length || out.length === 0) rest(text.slice(at));
+  return out;
 }
 
 /** Mongolian in its own script (`mn-Mong`) is set vertically; `mn` alone is Cyrillic. */
@@ -124,7 +172,8 @@ export function resolveLanguage(file: VFile, lang: string, options: { templatesD
   const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
   const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
   const chain = lookupChain(lang);
-  const tables = chain.map((tag) => readTable(dir, tag)).filter((t): t is Table => t !== undefined);
+  // A project's templates/words override broadside's table by table.
+  const tables = chain.map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag)).filter((t): t is Table => t !== undefined);
   const overrides = options.overrides ?? {};
   const words: Record<string, unknown> = {};
   const missing: string[] = [];

@@ -2,11 +2,14 @@
  * Parse once: one Markdown source becomes one mdast tree with its front matter read,
  * its notes numbered and its signatory list marked. Every compiler works from this.
  */
+import { readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { sourceBeside } from "./beside.ts";
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
+import { isRefusal, readBounded } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { fail, hasErrors } from "./messages.ts";
@@ -33,29 +36,24 @@ export interface Letter {
 }
 
 /**
- * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, UTF-8 only. A source too large or not
- * UTF-8 comes back empty with an error on it; a file that cannot be opened throws.
+ * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, from a regular file, UTF-8 only. A
+ * source too large, not a file or not UTF-8 comes back empty with an error on it; a file that
+ * cannot be opened throws.
  */
 export async function readSource(path: string): Promise<VFile> {
-  const handle = await open(path, "r");
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SOURCE_BYTES) {
-      const file = new VFile({ path, value: "" });
-      fail(file, `The source is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads sources of at most ${MAX_SOURCE_BYTES / 1024 / 1024} MB (split the letter)`, { line: 1, column: 1 }, "source-too-large");
-      return file;
-    }
-    return decodeSource(await handle.readFile(), path);
-  } finally {
-    await handle.close();
-  }
+  const bytes = readBounded(path, MAX_SOURCE_BYTES, "The source");
+  if (!isRefusal(bytes)) return decodeSource(bytes, path);
+  const file = new VFile({ path, value: "" });
+  const split = bytes.rule === "file-too-large" ? " (split the letter)" : "";
+  fail(file, `${bytes.reason}${split}`, { line: 1, column: 1 }, bytes.rule === "file-too-large" ? "source-too-large" : "source-not-file");
+  return file;
 }
 
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; parse?: (markdown: string) => Root; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -73,7 +71,7 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
     const end = source.split("\n", pandoc.lines).join("\n").length;
     parsed = source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
   }
-  const tree = parseMarkdown(parsed);
+  const tree = (options.parse ?? parseMarkdown)(parsed); // `dev` parses only what a save changed (dev/reparse.ts)
   if (!checkSafety(tree, file, options)) return undefined;
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
   const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
@@ -85,7 +83,10 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
   normalizeTree(tree);
   const notes = numberNotes(tree, file);
   const language = meta && resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace });
-  if (meta && language) markSignatories(tree, meta, language);
+  if (meta && language) {
+    const heading = markSignatories(tree, meta, language);
+    if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
+  }
   if (meta && language?.vertical && meta.notes === "footnotes" && notes.notes.length) {
     // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
     file.info(`Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, { place: meta.langPlace, ruleId: "vertical-endnotes", source: "broadside" });
@@ -126,21 +127,76 @@ const headingKey = (text: string) => text.trim().toLowerCase().replace(/\s+/gu, 
  * higher level. Without `signatories.heading`, the headings of the language's `signed-by` (and
  * English's, which a translation may keep) open the list; a heading that starts with one counts.
  */
-function markSignatories(tree: Root, meta: FrontMatter, language: Language) {
+function markSignatories(tree: Root, meta: FrontMatter, language: Language): number | undefined {
   const wanted = meta.signatoriesHeading && headingKey(meta.signatoriesHeading);
   const defaults = [...new Set([...language.words["signed-by"], ...ENGLISH_SIGNED_BY])].map(headingKey);
   const opens = (heading: string) => defaults.some((d) => heading === d || (heading.startsWith(d) && !/[\p{L}\p{M}]/u.test(heading[d.length])));
   let depth: number | undefined;
-  for (const node of tree.children) {
+  let first: number | undefined;
+  for (const [index, node] of tree.children.entries()) {
     if (node.type === "heading") {
       if (depth !== undefined && node.depth <= depth) depth = undefined;
       const text = headingKey(toString(node));
       const matches = wanted ? text === wanted : opens(text);
-      if (matches) depth = node.depth;
+      if (matches) (depth = node.depth), (first ??= index);
     } else if (node.type === "list" && depth !== undefined) {
       markList(node);
     }
   }
+  return first;
+}
+
+/**
+ * `signatories: { from: letter.md }`: the edition's signatory list is its source's, put under the
+ * edition's own (translated) signatories heading, so a group that joins is added once.
+ */
+function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefined, file: VFile, options: { signatoriesSource?: boolean; lang?: string; templatesDir?: string }) {
+  const place = meta.signatoriesPlace;
+  const from = meta.signatoriesFrom!;
+  if (options.signatoriesSource) {
+    fail(file, `This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`, place, "signatories-from");
+    return;
+  }
+  const path = file.path ? sourceBeside(file.path, from) : undefined;
+  if (!path) {
+    fail(file, `\`signatories.from: ${from}\` must name a file in this source's folder (or below it)`, place, "signatories-from");
+    return;
+  }
+  let source: VFile;
+  try {
+    if (statSync(path).size > MAX_SOURCE_BYTES) throw new Error(`larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB`);
+    source = decodeSource(readFileSync(path), path);
+  } catch (error) {
+    fail(file, `\`signatories.from\`: cannot read ${from}: ${(error as Error).message}`, place, "signatories-from");
+    return;
+  }
+  const letter = parseLetter(source, { ...options, signatoriesSource: true });
+  const lists = letter ? letter.tree.children.filter((n): n is List => n.type === "list" && Boolean(n.data?.signatories)) : [];
+  if (!letter || lists.length === 0) {
+    const why = letter ? "it has no signatory list" : `it has errors (${source.messages.find((m) => m.fatal)?.reason ?? "see npm run check"})`;
+    fail(file, `\`signatories.from: ${from}\`: ${why}`, place, "signatories-from");
+    return;
+  }
+  if (tree.children.some((n) => n.type === "list" && n.data?.signatories)) {
+    fail(file, `This edition has its own signatory list and \`signatories.from: ${from}\`: delete the list (the source's is taken) or the \`from\``, place, "signatories-from");
+    return;
+  }
+  if (heading === undefined) {
+    fail(file, `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`, place, "signatories-from");
+    return;
+  }
+  // The source's places mean nothing in this file: the copied list has none.
+  const copies = lists.map((list) => {
+    const copy = structuredClone(list);
+    const strip = (node: { position?: unknown; children?: unknown[] }) => {
+      delete node.position;
+      for (const c of (node.children ?? []) as { position?: unknown; children?: unknown[] }[]) strip(c);
+    };
+    strip(copy);
+    return copy;
+  });
+  tree.children.splice(heading + 1, 0, ...copies);
+  meta.signatoriesClaimed ??= letter.meta.signatoriesClaimed;
 }
 
 const ENGLISH_SIGNED_BY = ["Signed by", "Signatories", "Signatures"];

@@ -34,3 +34,26 @@ export function info(file: VFile, reason: string, place: Place, ruleId: string) 
 export function hasErrors(file: VFile): boolean {
   return file.messages.some((m) => m.fatal === true);
 }
+
+/** At most this many messages per rule and file; then one that says how many more there are. */
+const MAX_REPORTS = 20;
+
+/**
+ * Messages with a cap per rule, so that a source repeating one mistake thousands of times gives a
+ * short report; `done()` adds the count of those left out. Errors stay errors when not shown.
+ */
+export function cappedReporter(file: VFile) {
+  const counts = new Map<string, number>();
+  return {
+    report(kind: "fail" | "warn", reason: string, place: Place, rule: string) {
+      const count = (counts.get(rule) ?? 0) + 1;
+      counts.set(rule, count);
+      if (count <= MAX_REPORTS) (kind === "fail" ? fail : warn)(file, reason, place, rule);
+    },
+    done() {
+      for (const [rule, count] of counts) {
+        if (count > MAX_REPORTS) warn(file, `… and ${count - MAX_REPORTS} more messages like these (only the first ${MAX_REPORTS} are shown)`, undefined, rule);
+      }
+    },
+  };
+}

@@ -16,9 +16,10 @@
  *   footnotes, and the three outputs must agree.
  */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
+import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
-import { fail, warn } from "./messages.ts";
+import { cappedReporter } from "./messages.ts";
 
 declare module "mdast" {
   interface FootnoteReferenceData {
@@ -75,6 +76,9 @@ function walk(node: Nodes, enter: (node: Nodes, inNote: FootnoteDefinition | und
 }
 
 export function numberNotes(tree: Root, file: VFile): NoteTable {
+  const { report, done } = cappedReporter(file);
+  const fail = (_: VFile, reason: string, place: Nodes | Point, rule: string) => report("fail", reason, place, rule);
+  const warn = (_: VFile, reason: string, place: Nodes | Point, rule: string) => report("warn", reason, place, rule);
   const definitions = new Map<string, FootnoteDefinition>();
   walk(tree, (node) => {
     if (node.type !== "footnoteDefinition") return;
@@ -109,7 +113,8 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     node.data = { ...node.data, noteNumber: note.number, noteOccurrence: note.references.length };
   });
 
-  reportUndefinedCalls(tree, file);
+  reportUndefinedCalls(tree, file, fail, warn);
+  done();
 
   for (const [identifier, definition] of definitions) {
     if (!byIdentifier.has(identifier)) {
@@ -124,7 +129,9 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
  * call to a note never defined: an error. Otherwise (white space in the label, or longer than
  * GitHub takes) GitHub leaves it as text too; so does broadside, saying why, once per label.
  */
-function reportUndefinedCalls(tree: Root, file: VFile) {
+type Report = (file: VFile, reason: string, place: Point, rule: string) => void;
+
+function reportUndefinedCalls(tree: Root, file: VFile, fail: Report, warn: Report) {
   const source = String(file.value);
   const place = location(file);
   const told = new Set<string>();

@@ -1,10 +1,13 @@
 /**
- * The checkout's root: the folder of broadside's package.json, found upwards from this module,
- * so the same code finds `source/`, `templates/` and `dist/` whether it runs from `src/` or from
- * the bundle bin/broadside.mjs makes under node_modules/.cache.
+ * Two folders. The package's own (PACKAGE, alias ROOT): broadside's default templates, fonts.json
+ * and words, found upwards from this module so it holds from `src/`, from the checkout's bundle and
+ * from an installed package's prebuilt one. The project's (the current working directory): its
+ * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
+ * one by one.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 function findRoot(from: string): string {
@@ -15,4 +18,50 @@ function findRoot(from: string): string {
   }
 }
 
-export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+/** broadside's own folder: the checkout, or `node_modules/broadside` in a project that installed it. */
+export const PACKAGE = findRoot(dirname(fileURLToPath(import.meta.url)));
+export const ROOT = PACKAGE;
+
+/** broadside's default templates. */
+export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
+
+/**
+ * Where broadside keeps what it derives (the fontconfig): `node_modules/.cache/broadside/<name>` of
+ * the project that installed it, or of the checkout; where node_modules cannot be written (a
+ * read-only install), a folder of this user's in the temp folder.
+ */
+export function cacheDir(name: string): string {
+  const cache = dirname(PACKAGE).endsWith("node_modules") ? join(dirname(PACKAGE), ".cache", "broadside") : join(PACKAGE, "node_modules", ".cache", "broadside");
+  for (const dir of [join(cache, name), join(tmpdir(), `broadside-cache-${process.getuid?.() ?? "user"}`, name)]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // read-only: try the next
+    }
+  }
+  throw new Error(`broadside cannot write its ${name} cache in ${cache} nor in the temp folder`);
+}
+
+/** The project: the folder of letters broadside works on. */
+export const projectDir = (): string => process.cwd();
+
+/** The project's `templates/` when it has one, else broadside's. */
+export function defaultTemplates(project = projectDir()): string {
+  const own = join(project, "templates");
+  return existsSync(own) ? own : PACKAGE_TEMPLATES;
+}
+
+/** A template file: the templates folder's own, else broadside's of that name. */
+export function templateFile(dir: string, name: string): string {
+  const own = join(dir, name);
+  return existsSync(own) || resolve(dir) === PACKAGE_TEMPLATES ? own : join(PACKAGE_TEMPLATES, name);
+}
+
+/** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
+export function projectSources(project = projectDir()): string[] {
+  const dir = join(project, "source");
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.md$/i.test(n)).sort() : [];
+  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+}

@@ -14,12 +14,12 @@
  *   by {@link SAFE_HTML_SCHEMA}, with a warning where the cleaning removes something;
  * - links may only be http:, https:, mailto:, tel: or relative (`javascript:`, `data:`, `file:`…
  *   are errors);
- * - images must be PNG, JPEG, GIF or WebP files inside the source's folder (no URL, no absolute
- *   path, no `..`, no symbolic link leading out), at most {@link MAX_IMAGE_BYTES} bytes and
+ * - images must be PNG, JPEG, GIF or WebP files inside the project folder (src/boundary.ts: no
+ *   URL, no path or symbolic link leading out), at most {@link MAX_IMAGE_BYTES} bytes and
  *   {@link MAX_IMAGE_PIXELS} pixels; they are read here once and carried on their node.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, resolve } from "node:path";
+import { isRefusal, projectFolder, readBounded, resolveInside } from "./boundary.ts";
 import type { Element, Root as HastRoot, RootContent as HastContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
@@ -28,20 +28,28 @@ import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { fail, warn } from "./messages.ts";
+import { cappedReporter, fail, warn } from "./messages.ts";
 
-/** A source larger than this is refused before it is read. */
-export const MAX_SOURCE_BYTES = 12 * 1024 * 1024;
+/**
+ * A source larger than this is refused before it is read: the parser takes about 150 bytes of
+ * memory for each byte of Markdown, so this keeps a build well under 1 GB. A long report with
+ * hundreds of notes is a few hundred kB.
+ */
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+/** At most this many note definitions (`[^label]: …`) in a source, counted before it is parsed. */
+export const MAX_NOTES = 5000;
+/** At most this many note calls (`[^label]`, repeats included) in a source, counted before it is parsed. */
+export const MAX_NOTE_CALLS = 20_000;
 /** An image file larger than this is refused. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** An image with more pixels than this is refused (it would take the PDF renderer's memory). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
-/** At most this many messages per rule and file; then one that says how many more there are. */
-const MAX_REPORTS = 20;
 
 export interface SafetyOptions {
   /** Keep raw HTML (cleaned by {@link SAFE_HTML_SCHEMA}) in the HTML and PDF instead of leaving it out. */
   allowHtml?: boolean;
+  /** The project folder images must be inside (src/boundary.ts); default: as {@link projectFolder} decides. */
+  project?: string;
 }
 
 /** An image read and checked by the safety pass; the compilers embed exactly these bytes. */
@@ -73,7 +81,8 @@ export function decodeSource(bytes: Uint8Array, path: string): VFile {
   } catch {
     const file = new VFile({ path, value: "" });
     const offset = firstInvalidUtf8(bytes);
-    const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+    // lastIndexOf from -1 would search from the end: a byte at the start is on line 1.
+    const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
     let line = 1;
     for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
     const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -214,7 +223,7 @@ export function urlScheme(url: string): string | undefined {
 
 type ImageResult = { image: LocalImage } | { rule: string; reason: string };
 
-function loadImage(url: string, baseDir: string, cache: Map<string, ImageResult>): ImageResult {
+function loadImage(url: string, baseDir: string, project: string, cache: Map<string, ImageResult>): ImageResult {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
@@ -227,62 +236,26 @@ function loadImage(url: string, baseDir: string, cache: Map<string, ImageResult>
     return { rule: "image-missing", reason: `Image \`${written}\` is not a valid path (a \`%\` that starts no character)` };
   }
   if (!path) return { rule: "image-missing", reason: "Image has no path" };
-  if (path.includes("\0")) return { rule: "image-outside", reason: `Image \`${written}\` holds a NUL character` };
-  const encoded = path !== url.trim() ? " (once its %-escapes are decoded)" : "";
-  if (isAbsolute(path) || /^[\\/]/.test(path) || /^[a-zA-Z]:/.test(path)) {
-    return { rule: "image-outside", reason: `Image \`${written}\` is an absolute path${encoded}: images must be inside the source's folder, given as relative paths` };
-  }
-  if (path.split(/[\\/]/).includes("..")) {
-    return { rule: "image-outside", reason: `Image \`${written}\` uses \`..\`${encoded}: images must be inside the source's folder` };
-  }
-  const target = resolve(baseDir, path);
-  const cached = cache.get(target);
+  const encoded = path !== url.trim() ? ` (\`${shownUrl(path, 80)}\` once its %-escapes are decoded)` : "";
+  const cached = cache.get(path);
   if (cached) return cached;
-  const result = readImage(target, written, baseDir);
-  cache.set(target, result);
+  const result = readImage(path, `Image \`${written}\`${encoded}`, baseDir, project);
+  cache.set(path, result);
   return result;
 }
 
-function readImage(target: string, written: string, baseDir: string): ImageResult {
-  let real: string;
-  let realBase: string;
-  try {
-    realBase = realpathSync(baseDir);
-    real = realpathSync(target);
-  } catch {
-    return { rule: "image-missing", reason: `Image \`${written}\` does not exist (looked for ${relative(process.cwd(), target) || target})` };
-  }
-  if (!real.startsWith(realBase + sep)) {
-    return { rule: "image-outside", reason: `Image \`${written}\` is a link to a file outside the source's folder` };
-  }
-  const stat = statSync(real);
-  if (!stat.isFile()) return { rule: "image-missing", reason: `Image \`${written}\` is not a file` };
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (stat.size > MAX_IMAGE_BYTES) {
-    return { rule: "image-too-large", reason: `Image \`${written}\` is ${mb(stat.size)}; images may be at most ${mb(MAX_IMAGE_BYTES)}` };
-  }
-  let bytes: Uint8Array;
-  const fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_IMAGE_BYTES) return { rule: "image-too-large", reason: `Image \`${written}\` is ${mb(size)}; images may be at most ${mb(MAX_IMAGE_BYTES)}` };
-    bytes = new Uint8Array(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    bytes = bytes.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
+/** An image named by a source: inside the project folder (src/boundary.ts), a file, within the limits. */
+function readImage(path: string, what: string, baseDir: string, project: string): ImageResult {
+  const found = resolveInside(path, baseDir, project, what, "image-missing");
+  if (isRefusal(found)) return found;
+  const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
+  if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
   const info = sniffImage(bytes);
-  if (!info) return { rule: "image-type", reason: `Image \`${written}\` is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
+  if (!info) return { rule: "image-type", reason: `${what} is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
   if (info.width * info.height > MAX_IMAGE_PIXELS) {
-    return { rule: "image-too-large", reason: `Image \`${written}\` is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels` };
+    return { rule: "image-too-large", reason: `${what} is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels` };
   }
-  return { image: { ...info, path: real, bytes } };
+  return { image: { ...info, path: found.real, bytes } };
 }
 
 /* ------------------------------------------------------------------ before parsing */
@@ -308,6 +281,8 @@ export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: nu
   ["runs of [^ (undefined note calls)", (n) => `${"[^".repeat(450)}\n\n`.repeat(n), 16],
 ];
 
+/** A note definition's start, after the quotes and list markers that open its line. */
+const NOTE_DEFINITION = /^( {0,3})\[\^[^\]\s]+\]:/;
 const CONTAINER = /^ {0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 /** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
@@ -316,11 +291,14 @@ const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[
 /**
  * Look at the raw lines before the parser does, in one pass: a line opening more than
  * {@link MAX_DEPTH} quotes and lists, or a paragraph with more than {@link MAX_MARKS} emphasis and
- * bracket marks, is an error (the parser would take time growing with their square). Returns
+ * bracket marks, is an error (the parser would take time growing with their square); so are more
+ * than {@link MAX_NOTES} note definitions or {@link MAX_NOTE_CALLS} note calls. Returns
  * `false` when the source must not be parsed. Counting is generous: a paragraph is taken to run
  * until a blank line or a line that surely starts a new block, so it can only count too many.
  */
 export function prescanSource(source: string, file: VFile): boolean {
+  let notes = 0;
+  let calls = 0;
   let marks = 0;
   let markStart: { line: number; column: number } | undefined;
   let fence: string | undefined;
@@ -360,8 +338,17 @@ export function prescanSource(source: string, file: VFile): boolean {
       marks = 0;
       markStart = undefined;
     }
+    const definition = NOTE_DEFINITION.exec(text);
+    if (definition && ++notes > MAX_NOTES) {
+      fail(file, `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`, { line, column: column + definition[1].length }, "too-many-notes");
+      return false;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c === 91 && text.charCodeAt(i + 1) === 94 && !(definition && i === definition[1].length) && ++calls > MAX_NOTE_CALLS) {
+        fail(file, `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`, { line, column: column + i }, "too-many-note-calls");
+        return false;
+      }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };
         if (++marks > MAX_MARKS) {
@@ -387,12 +374,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     return false;
   }
   const source = String(file.value);
-  const reported = new Map<string, number>();
-  const report = (kind: "fail" | "warn", reason: string, place: Parameters<typeof fail>[2], rule: string) => {
-    const count = (reported.get(rule) ?? 0) + 1;
-    reported.set(rule, count);
-    if (count <= MAX_REPORTS) (kind === "fail" ? fail : warn)(file, reason, place, rule);
-  };
+  const reporter = cappedReporter(file);
+  const report = reporter.report;
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
   let forbidden = false;
@@ -459,10 +442,11 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   }
 
   const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
   const cache = new Map<string, ImageResult>();
   const checkedDefinitions = new Set<Definition>();
   const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = loadImage(url, baseDir, cache);
+    const result = loadImage(url, baseDir, project, cache);
     if ("image" in result) {
       node.data = { ...node.data, image: result.image };
       if (result.image.format === "webp") {
@@ -485,9 +469,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  for (const [rule, count] of reported) {
-    if (count > MAX_REPORTS) warn(file, `… and ${count - MAX_REPORTS} more messages like these (only the first ${MAX_REPORTS} are shown)`, undefined, rule);
-  }
+  reporter.done();
 
   if (removals.length) {
     const byParent = new Map<Parents, Set<Nodes>>();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
-import { mkdir, open, readdir, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const TMP = ".tmp-";
@@ -32,6 +32,11 @@ export function explainFsError(error: NodeJS.ErrnoException): string {
     case "EACCES":
     case "EPERM":
       return `permission denied (${error.code})`;
+    case "EISDIR":
+      return "a folder stands where the file goes (EISDIR): remove or rename that folder, or build into another one with --out";
+    case "ENOTDIR":
+    case "EEXIST":
+      return `a file stands where a folder goes (${error.code}): build into a folder with --out`;
     case "EROFS":
       return "the file system is read-only (EROFS)";
     default:
@@ -71,6 +76,8 @@ export async function stageFile(path: string, data: string | Uint8Array): Promis
   };
   try {
     await mkdir(dir, { recursive: true });
+    // A folder at the target would only fail the rename, after the other formats were put in place.
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
     live.add(temp);
     const handle = await open(temp, "wx");
     try {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, tempDir } from "./helpers.ts";
@@ -152,6 +152,20 @@ describe("the build command", () => {
     const { code, stderr } = await cli(["build", join(dir, "missing.md"), "--out", join(dir, "out"), "--format", "html"]);
     expect(code).toBe(1);
     expect(stderr).toContain(`${join(dir, "missing.md")}: error: Cannot read the source`);
+  });
+
+  it("--out at a file is a usage error; a folder where a document goes is a message, and nothing is written", async () => {
+    const dir = tempDir();
+    source(dir, "good.md", GOOD);
+    writeFileSync(join(dir, "taken"), "a file");
+    const atFile = await cli(["build", "good.md", "--out", "taken", "--format", "html"], { cwd: dir });
+    expect(atFile.code).toBe(2);
+    expect(atFile.stderr).toContain("--out names taken, which is a file, not a folder");
+    mkdirSync(join(dir, "out", "good.docx"), { recursive: true });
+    const atFolder = await cli(["build", "good.md", "--out", "out", "--format", "html,docx"], { cwd: dir });
+    expect(atFolder.code).toBe(1);
+    expect(atFolder.stderr).toContain("Cannot write out/good.docx: a folder stands where the file goes (EISDIR)");
+    expect(readdirSync(join(dir, "out"))).toEqual(["good.docx"]);
   });
 
   it("--timings prints every stage of the build, in order of its start, with when it ran", async () => {

@@ -253,7 +253,7 @@ describe("npm run dev -- --settle 150 (a network drive that writes a file in pie
       server.child.kill("SIGINT");
       await new Promise((r) => server.child.once("close", r));
     }
-  });
+  }, 120_000); // seven saves, each printed and proved before it is written
 });
 
 describe("npm run dev, after each kind of edit", () => {
@@ -303,5 +303,5 @@ describe("npm run dev, after each kind of edit", () => {
       server.child.kill("SIGINT");
       await new Promise((r) => server.child.once("close", r));
     }
-  });
+  }, 120_000); // seven saves, each printed and proved before it is written
 });

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
+import { scriptRuns } from "../src/language.ts";
 import { cli, ROOT, tempDir } from "./helpers.ts";
+import { libreOfficeEnv, libreOfficeFamilies } from "./libreoffice.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 let out: string;
@@ -199,7 +201,12 @@ describe("LibreOffice, a real word processor", () => {
   beforeAll(() => {
     const dir = tempDir();
     mkdirSync(join(dir, "profile"));
-    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore" });
+    // broadside's faces only (test/libreoffice.ts): the host's fonts would decide where lines wrap.
+    const families = libreOfficeFamilies();
+    expect(families).toContain("Noto Serif");
+    expect(families.some((family) => family.startsWith("Noto Serif SC"))).toBe(true);
+    expect(families.filter((family) => !family.startsWith("Noto "))).toEqual([]);
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore", env: libreOfficeEnv() });
     expect(readdirSync(dir)).toContain("letter.pdf");
     pdf = join(dir, "letter.pdf");
   }, 180_000);
@@ -210,6 +217,21 @@ describe("LibreOffice, a real word processor", () => {
       (m) => ({ left: Number(m[1]), top: Number(m[2]), right: Number(m[3]), bottom: Number(m[4]), text: m[5] }),
     );
 
+  /**
+   * The text of every page read one third of its text area at a time: the signatories' three
+   * columns each top to bottom, so a name wrapped inside its column reads whole.
+   */
+  const columnsText = () => {
+    const info = execFileSync("pdfinfo", [pdf], { encoding: "utf8" });
+    const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+    const [width, height] = /^Page size:\s+([\d.]+) x ([\d.]+)/m.exec(info)!.slice(1).map(Number);
+    const margin = Math.min(...words(1).map((w) => w.left));
+    const third = (width - 2 * margin) / 3;
+    const crop = (page: number, column: number) =>
+      execFileSync("pdftotext", ["-f", String(page), "-l", String(page), "-x", String(Math.round(margin + column * third)), "-y", String(Math.round(margin)), "-W", String(Math.round(third)), "-H", String(Math.round(height - 2 * margin)), pdf, "-"], { encoding: "utf8" });
+    return Array.from({ length: pages }, (_, page) => [0, 1, 2].map((column) => crop(page + 1, column)).join("\n")).join("\n");
+  };
+
   it("converts it to PDF with the title, the heading and all 230 signatories", () => {
     const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
     // pdftotext joins a name wrapped at its hyphen ("Ardèche-/Tibet"): compare without spaces and hyphens.
@@ -219,15 +241,19 @@ describe("LibreOffice, a real word processor", () => {
     expect(text).toContain("Signed by:");
     const names = signatoryNames();
     expect(names).toHaveLength(230);
-    const missing = names.filter((name) => !flat.includes(squash(name)));
+    const columns = squash(columnsText());
+    const missing = names.filter((name) => !columns.includes(squash(name)));
     expect(missing).toEqual([]);
   });
 
   it("sets the title's lines apart, at least its 20 pt size from one to the next", () => {
-    const page = words(1);
-    const tops = ["Activists", "visit", "Uyghurs,"].map((word) => page.find((w) => w.text === word && w.top < 200)!.top);
-    expect(tops[1] - tops[0]).toBeGreaterThanOrEqual(20);
-    expect(tops[2] - tops[1]).toBeGreaterThanOrEqual(20);
+    // The title's words come first on page 1, however its lines wrap.
+    const title = /^title: "?(.*?)"?$/m.exec(readFileSync(join(ROOT, "source/letter.md"), "utf8"))![1].split(" ");
+    const page = words(1).slice(0, title.length);
+    expect(page.map((w) => w.text)).toEqual(title);
+    const tops = [...new Set(page.map((w) => Math.round(w.top)))];
+    expect(tops.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < tops.length; i++) expect(tops[i] - tops[i - 1]).toBeGreaterThanOrEqual(20);
   });
 
   it("prints a space between a footnote's number and its text", () => {
@@ -239,5 +265,21 @@ describe("LibreOffice, a real word processor", () => {
     });
     expect(besideNumber).toHaveLength(1);
     expect(besideNumber[0]).toBeGreaterThan(1.5);
+  });
+});
+
+describe("runs of one script", () => {
+  const cut = (text: string, rtl = false) => scriptRuns(text, rtl).map((run) => [run.text, run.script?.lang ?? "", run.rtl ? "rtl" : ""]);
+
+  it("cuts Arabic, Hebrew, Tibetan and Mongolian script from the text around, brackets outside a right-to-left run", () => {
+    expect(cut("Uyghurs (ئۇيغۇر، قازاق) and Tibetans (བོད་པ།) with ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ and שלום.")).toEqual([
+      ["Uyghurs (", "", ""], ["ئۇيغۇر، قازاق", "ar", "rtl"], [") and Tibetans (", "", ""], ["བོད་པ།", "bo", ""],
+      [") with ", "", ""], ["ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ", "mn-Mong", ""], [" and ", "", ""], ["שלום", "he", "rtl"], [".", "", ""],
+    ]);
+  });
+
+  it("makes the punctuation and spaces between runs right to left in a right-to-left paragraph, a piece with a Latin word not", () => {
+    expect(cut("ئۇيغۇر (قازاق). WUC 2022.", true)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", "rtl"], ["قازاق", "ar", "rtl"], ["). WUC 2022.", "", ""]]);
+    expect(cut("ئۇيغۇر (قازاق).", false)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", ""], ["قازاق", "ar", "rtl"], [").", "", ""]]);
   });
 });

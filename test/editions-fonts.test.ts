@@ -14,6 +14,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, ROOT, tempDir } from "./helpers.ts";
 import { meanDifference, readPng } from "./png.ts";
+import { woffToSfnt } from "../src/woff.ts";
 
 const run = (command: string, args: string[]) => execFileSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 
@@ -163,6 +164,14 @@ describe("the page", () => {
   });
 });
 
+describe("the HTML", () => {
+  it("carries only the glyphs it draws: a one-page edition in kilobytes, not megabytes", () => {
+    const kb = (lang: string) => readFileSync(join(out, `${lang}.html`)).length / 1000;
+    for (const lang of ["fr", "tr", "mn", "ug", "ar"]) expect(kb(lang), lang).toBeLessThanOrEqual(120);
+    for (const lang of ["zh-CN", "zh-Hant-HK", "ja"]) expect(kb(lang), lang).toBeLessThanOrEqual(250);
+  });
+});
+
 describe("CJK typesetting", () => {
   const faces = (lang: string) => {
     const html = readFileSync(join(out, `${lang}.html`), "utf8");
@@ -241,6 +250,27 @@ describe("the .docx", () => {
     for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(attr(defaults(lang), "rFonts", "hint"), lang).toBe("eastAsia");
     for (const lang of ["fr", "ug", "mn"]) expect(attr(defaults(lang), "rFonts", "hint"), lang).toBeUndefined();
   });
+
+  it("carries its faces: LibreOffice on a host without Tibetan, Mongolian or Arabic fonts prints them in the Noto faces", () => {
+    // A host with one Latin face (LibreOffice does not start without any font).
+    const dir = tempDir();
+    mkdirSync(join(dir, "fonts"));
+    writeFileSync(join(dir, "fonts/NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(ROOT, "node_modules/@fontsource/noto-serif/files/noto-serif-latin-400-normal.woff"))));
+    const conf = join(dir, "fonts.conf");
+    writeFileSync(conf, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig><dir>${join(dir, "fonts")}</dir><cachedir>${join(dir, "fc-cache")}</cachedir></fontconfig>\n`);
+    const env = { ...process.env, FONTCONFIG_FILE: conf };
+    expect(execFileSync("fc-list", [":lang=bo"], { encoding: "utf8", env }).trim()).toBe("");
+    const docs = ["bo", "mn-Mong", "ug"].map((lang) => join(out, `${lang}.docx`));
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...docs], { env, timeout: 180_000, stdio: "ignore" });
+    const names = (lang: string) => fonts(join(dir, `${lang}.pdf`)).map((f) => f.name).join(" ");
+    expect(names("bo")).toMatch(/NotoSerifTibetan-Regular/);
+    expect(names("mn-Mong")).toMatch(/NotoSansMongolian-Regular/);
+    expect(names("ug")).toMatch(/NotoNaskhArabic-Regular/);
+    // Embedded as subsets: the Tibetan face of a one-page letter, not the whole font.
+    const embedded = Object.entries(unzipSync(readFileSync(join(out, "bo.docx")))).filter(([name]) => name.startsWith("word/fonts/"));
+    expect(embedded.length).toBeGreaterThan(0);
+    expect(embedded.reduce((sum, [, data]) => sum + data.length, 0)).toBeLessThan(1_000_000);
+  }, 180_000);
 
   it("marks complex-script text as such, and a name in another complex script with its face", () => {
     const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);

@@ -215,7 +215,8 @@ describe("right to left (Uyghur)", () => {
     const right = Math.max(...lines.map((l) => l.xMax));
     expect(right).toBeGreaterThan(530);
     expect(lines.filter((l) => l.xMax > right - 3).length).toBeGreaterThan(lines.filter((l) => l.xMin < 65).length + 4);
-    const name = (text: string) => lines.find((l) => l.text.includes(text))!;
+    // pdftotext spaces out the letters of some words set in Noto Naskh: compare without spaces.
+    const name = (text: string) => lines.find((l) => l.text.replace(/\s+/g, "").includes(text.replace(/\s+/g, "")))!;
     expect(name(drawn("قۇرۇلتىيى")).xMax).toBeGreaterThan(name("Chicago").xMax + 50);
   });
 });

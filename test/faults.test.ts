@@ -92,10 +92,12 @@ describe("a browser that is missing, crashes or hangs", () => {
     const dir = tempDir();
     // The first browser's pages take 3 s to get a renderer, so at 1.5 s it is busy with ours.
     const browser = fakeBrowser(dir, `if [ "$n" = 1 ]; then\n  ${CHROMIUM} --renderer-cmd-prefix="${slowRenderers(dir)}" "$@" &\n  sleep 1.5\n  kill -9 $!\n  exit 137\nfi\nexec ${CHROMIUM} "$@"`);
-    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    const tmp = tempDir();
+    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp } });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Chromium crashed while (starting|printing letter\.md)/);
+    expect(readdirSync(tmp), "left in the temporary folder by the killed browser and the one after it").toEqual([]);
     expect(launches(dir)).toBe(2);
     const text = execFileSync("pdftotext", [join(dir, "out/letter.pdf"), "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
     expect(text).toContain("Activists slam Michelle Bachelet");
@@ -187,7 +189,8 @@ describe("a build stopped midway", () => {
     const dir = tempDir();
     const before = await previousBuild(dir, "html,pdf,docx");
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const build = start(["build", "letter.md", "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    const tmp = tempDir();
+    const build = start(["build", "letter.md", "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp } });
     await until(() => groups(dir).length > 0, 60_000, "the browser to start");
     build.child.kill("SIGKILL");
     expect((await build.done).signal).toBe("SIGKILL");
@@ -207,22 +210,26 @@ describe("a build stopped midway", () => {
     // The killed build's browser profile is removed by the next build that starts a browser.
     const [killedProfile] = profiles(dir);
     expect(killedProfile).toMatch(new RegExp(`broadside-chromium-${build.child.pid}-`));
-    const withPdf = await run(["build", "letter.md", "--out", "out", "--format", "pdf"], { cwd: dir });
+    const withPdf = await run(["build", "letter.md", "--out", "out", "--format", "pdf"], { cwd: dir, env: { TMPDIR: tmp } });
     expect(withPdf.code, withPdf.stderr).toBe(0);
     expect(existsSync(killedProfile)).toBe(false);
+    // Chromium's own temporary files (org.chromium.Chromium.*) were in the profile: nothing is left.
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 
 describe("the browser of a build run as npm run build runs it (bin/broadside.mjs)", () => {
-  it("is the one browser of the build: one start, a complete PDF, its profile removed", async () => {
+  it("is the one browser of the build: one start, a complete PDF, its profile removed, nothing left in the temporary folder", async () => {
     const dir = tempDir();
+    const tmp = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp } });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(1);
     expect(execFileSync("pdftotext", [join(dir, "out/letter.pdf"), "-"], { encoding: "utf8" })).toContain("The note.");
     expect(profiles(dir)).toHaveLength(1);
     expect(existsSync(profiles(dir)[0])).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
     await nothingLeft(dir);
   });
 
@@ -311,8 +318,8 @@ describe("a full disk", () => {
     expect((await run(["build", "letter.md", "--out", "out", "--format", "html,docx"], { cwd: dir })).code).toBe(0);
     const before = readdirSync(join(dir, "out")).map((n) => [n, readFileSync(join(dir, "out", n))] as const);
     letterIn(dir, SMALL.replace("We write", "We write again"));
-    // The HTML carries its fonts (over 40 kB); 40 blocks of 1 kB is too little for it.
-    const result = await run(["build", "letter.md", "--out", "out", "--format", "html,docx"], { cwd: dir, shellPrefix: "ulimit -f 40;" });
+    // The HTML carries its fonts (over 20 kB); 20 blocks of 1 kB is too little for it.
+    const result = await run(["build", "letter.md", "--out", "out", "--format", "html,docx"], { cwd: dir, shellPrefix: "ulimit -f 20;" });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`broadside: Cannot write ${join("out", "letter.html")}: the file is larger than this process may write (EFBIG: a file-size limit such as \`ulimit -f\`); the previous letter.html (if any) is kept as it was`);
     for (const [name, bytes] of before) expect(Buffer.compare(readFileSync(join(dir, "out", name)), bytes), name).toBe(0);

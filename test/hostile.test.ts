@@ -4,10 +4,10 @@
  * file is made in a temp folder; the only network is a listener on 127.0.0.1.
  */
 import { createServer, type Server } from "node:http";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { DOMParser } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
 import type { Element, Root } from "hast";
@@ -16,8 +16,8 @@ import { selectAll } from "hast-util-select";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { safePage } from "../src/pdf/index.ts";
-import { tempDir } from "./helpers.ts";
-import { corpusNames, expected, messagesFor, prepareCorpus } from "./hostile-corpus.ts";
+import { BIN, tempDir } from "./helpers.ts";
+import { CANARY, corpusNames, expected, messagesFor, prepareCorpus, preparePathAttacks } from "./hostile-corpus.ts";
 import { run } from "./spawn.ts";
 
 const names = corpusNames();
@@ -250,5 +250,138 @@ describe("the PDF renderer", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/* ------------------------------------------------------------------ paths and resources */
+
+interface Bounded {
+  code: number | null;
+  stderr: string;
+  ms: number;
+  /** The CLI process's peak resident memory, sampled while it ran. */
+  peakMb: number;
+}
+
+/** Run the CLI as a user would, timing it and sampling its peak memory (Linux's VmHWM). */
+function runBounded(args: string[], cwd: string): Promise<Bounded> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  let peakMb = 0;
+  child.stderr.on("data", (d) => (stderr += d));
+  const sample = () => {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
+    peakMb = Math.max(peakMb, Number(hwm ?? 0) / 1024);
+  };
+  const timer = setInterval(() => {
+    try {
+      sample();
+    } catch {
+      // it has just exited
+    }
+  }, 20);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(timer);
+      resolve({ code, stderr, ms: performance.now() - started, peakMb });
+    });
+  });
+}
+
+/** Every file under `dir`, with the entries of the zipped ones (.docx, the kit). */
+function outputsUnder(dir: string): [name: string, bytes: Uint8Array][] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).flatMap((name): [string, Uint8Array][] => {
+    const path = join(dir, name);
+    if (!statSync(path).isFile()) return [];
+    const bytes = readFileSync(path);
+    const zipped = /\.(docx|zip)$/.test(name) ? Object.entries(unzipSync(bytes)).map(([entry, data]): [string, Uint8Array] => [`${name}:${entry}`, data]) : [];
+    return [[name, bytes], ...zipped];
+  });
+}
+
+/** Bounds for a refusal: it must come quickly and small, whatever the input's size. */
+const REFUSED_MS = 30_000; // with the packet's browser started; a hang would take minutes
+const REFUSED_MB = 300;
+
+describe("path and resource attacks (generated)", () => {
+  let listener: Awaited<ReturnType<typeof listen>>;
+  let connections = 0;
+  let attack: ReturnType<typeof preparePathAttacks>;
+  const runs: Record<string, Bounded> = {};
+
+  beforeAll(async () => {
+    listener = await listen();
+    listener.server.on("connection", () => connections++);
+    attack = preparePathAttacks(listener.port);
+    const { project } = attack;
+    // 20,000 notes (1.5 MB): refused at the first definition past the limit, before parsing.
+    const body = Array.from({ length: 20_000 }, (_, i) => `Claim ${i + 1}.[^n${i + 1}]`).join("\n\n");
+    const notes = Array.from({ length: 20_000 }, (_, i) => `[^n${i + 1}]: Source ${i + 1}.`).join("\n");
+    writeFileSync(join(project, "notes.md"), `---\ntitle: Notes\nlang: en\n---\n\n${body}\n\n${notes}\n`);
+    for (const [name, args] of [
+      ["attack", ["build", "attack.packet.md", "--out", "out"]],
+      ["many", ["build", "many.packet.md", "--out", "out"]],
+      ["notes", ["build", "notes.md", "--out", "out", "--format", "html,docx"]],
+      ["pipe", ["build", "pipe.md", "--out", "out", "--format", "html"]],
+      ["zero", ["build", "/dev/zero", "--out", "out", "--format", "html"]],
+    ] as const) {
+      runs[name] = await runBounded([...args], project);
+    }
+  });
+  afterAll(() => new Promise<void>((resolve) => listener.server.close(() => resolve())));
+
+  it("a packet's parts outside the project, links out, system files, pipes, folders and images: each refused at its line, nothing written", () => {
+    const { code, stderr } = runs.attack;
+    expect(code, stderr).toBe(1);
+    const got = messagesFor(stderr, "attack.packet.md");
+    attack.parts.forEach(([part, message], i) => {
+      const at = `${6 + i}:7: error: `; // the parts' list starts on the front matter's 6th line
+      const line = got.find((m) => m.startsWith(at));
+      if (message.source === "^$") expect(line, part).toBeUndefined();
+      else expect(line, part).toMatch(message);
+    });
+    expect(got).toHaveLength(attack.parts.length - 1);
+    expect(existsSync(join(attack.project, "out"))).toBe(false);
+  });
+
+  it("1,000 parts: refused by the parts limit, at the first part past it", () => {
+    const { code, stderr } = runs.many;
+    expect(code, stderr).toBe(1);
+    expect(messagesFor(stderr, "many.packet.md")).toEqual(["56:7: error: The packet lists 1000 parts; a packet may have at most 50 (make several packets) [packet-too-many-parts]"]);
+  });
+
+  it("20,000 notes: refused at the first note past the limit", () => {
+    const { code, stderr } = runs.notes;
+    expect(code, stderr).toBe(1);
+    expect(messagesFor(stderr, "notes.md")).toEqual(["45006:1: error: This is note definition 5001: a source may have at most 5000 notes, more than any letter needs; split it [too-many-notes]"]);
+  });
+
+  it("a pipe or a device given as the source: refused, not read", () => {
+    expect(runs.pipe.code, runs.pipe.stderr).toBe(1);
+    expect(messagesFor(runs.pipe.stderr, "pipe.md")).toEqual(["1:1: error: The source is a named pipe, not a file [source-not-file]"]);
+    expect(runs.zero.code, runs.zero.stderr).toBe(1);
+    expect(messagesFor(runs.zero.stderr, "/dev/zero")).toEqual(["1:1: error: The source is a device, not a file [source-not-file]"]);
+  });
+
+  it("each refusal comes within its time and memory bounds", () => {
+    for (const [name, run] of Object.entries(runs)) {
+      expect(run.ms, name).toBeLessThan(REFUSED_MS);
+      expect(run.peakMb, name).toBeGreaterThan(0); // it was sampled
+      expect(run.peakMb, name).toBeLessThan(REFUSED_MB);
+    }
+  });
+
+  it("no output holds a file from outside the project, and nothing was fetched", () => {
+    const secrets = [CANARY, Buffer.from(readFileSync(join(corpus.root, "secret.png"))).toString("base64")];
+    const outputs = [...outputsUnder(out()), ...outputsUnder(join(attack.project, "out"))];
+    expect(outputs.length).toBeGreaterThan(10); // the corpus's built sources are among them
+    for (const [name, bytes] of outputs) {
+      const text = Buffer.from(bytes).toString("latin1");
+      for (const secret of secrets) expect(text.includes(secret), name).toBe(false);
+    }
+    expect(connections).toBe(0);
   });
 });

@@ -81,7 +81,7 @@ describe("renderInline", () => {
       1,
       ctx,
     );
-    expect(md).toBe("Plain, **bold** and ***both***, ~~struck~~, `` a `tick` ``, [a link](<https://example.org/a b>)[^3] and <https://example.org/x>");
+    expect(md).toBe("Plain, **bold** and **_both_**, ~~struck~~, `` a `tick` ``, [a link](<https://example.org/a b>)[^3] and <https://example.org/x>");
   });
 
   it("moves punctuation out of emphasis where CommonMark would not open or close it", () => {
@@ -102,6 +102,22 @@ describe("renderInline", () => {
     const { ctx } = context();
     const md = renderInline([t("See https://example.org/a_b*c. Or www.example.org/d_e.")], "paragraph", 1, ctx);
     expect(md).toBe("See <https://example.org/a_b*c>. Or www.example.org/d_e.");
+  });
+
+  it("leaves unescaped what Markdown reads literally anyway: intraword underscores, a lone ] or <, CJK and Arabic punctuation", () => {
+    const { ctx, lost } = context();
+    const text = "snake_case, a]b, <3 and a > b; 「引号」，مرحبا، نعم؟";
+    const md = renderInline([t(text)], "paragraph", 1, ctx);
+    expect(md).toBe(text);
+    expect(toString({ type: "paragraph", children: paragraph(md) })).toBe(text);
+    expect(lost).toEqual([]);
+  });
+
+  it("writes emphasis inside CJK and Arabic text, white space outside the delimiters", () => {
+    const { ctx, lost } = context();
+    expect(renderInline([t("中文"), t("「粗体」", { bold: true }), t("中文")], "paragraph", 1, ctx)).toBe("中文「**粗体**」中文");
+    expect(renderInline([t("مرحبا "), t("بالعالم ", { italic: true }), t("، نعم.")], "paragraph", 1, ctx)).toBe("مرحبا *بالعالم* ، نعم.");
+    expect(lost).toEqual([]);
   });
 
   it("escapes pipes in table cells, also in code", () => {

@@ -379,9 +379,10 @@ describe("a note-order mismatch", () => {
     const { code, stderr } = await cli(["import", docx, "--lang", "fr", "--out", md]);
     expect(code).toBe(1);
     expect(existsSync(md)).toBe(false);
-    const paragraph5 = translateText("During her four year tenure");
+    // Reported where the reference was deleted (note 5 is in paragraph 4), not at the next call.
+    const paragraph4 = translateText("The High Commissioner legitimized");
     expect(stderr).toContain(
-      `${docx}:5:1: error: paragraph 5 (${quote(paragraph5)}): note call 5 is to note 5 (the original's note 6), but the original's call 5 is to note 5; the original's note 5 is called nowhere in the translation: the translation calls 9 notes as [1, 2, 3, 4, 5, 6, 7, 8, 9], the original source/letter.md 10 as [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].`,
+      `${docx}:4:1: error: paragraph 4 (${quote(paragraph4)}): the original's note 5 is called here, but its note reference was deleted: the translation calls 9 notes as [1, 2, 3, 4, 5, 6, 7, 8, 9], the original source/letter.md 10 as [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].`,
     );
     expect(stderr).toContain("[import-note-mismatch]");
     expect(stderr).toContain("nothing written");

@@ -105,7 +105,7 @@ describe("the HTML", () => {
     const css = selectAll("style", doc).map((s) => (s.children[0] as any)?.value ?? "").join("\n");
     const urls = [...css.matchAll(/url\(([^)]*)\)/g)].map((m) => m[1]);
     expect(urls.length).toBeGreaterThan(0);
-    for (const url of urls) expect(url).toMatch(/^data:font\/woff2;base64,/);
+    for (const url of urls) expect(url).toMatch(/^data:font\/woff;base64,/);
     expect(css).toContain('font-family:"Noto Serif SC"');
   });
 

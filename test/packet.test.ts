@@ -20,10 +20,12 @@ const FIXTURES = "test/fixtures/packet";
 const EPOCH = 1_780_000_000; // 2026-05-28 20:26:40 UTC
 let out: string;
 let kit: Record<string, Uint8Array>;
+let said: string;
 
 beforeAll(async () => {
   out = tempDir();
-  const { code, stderr } = await cli(["build", join(FIXTURES, "hrc50.packet.md"), "--out", out, "--bleed", "3mm", "--marks"], { env: { SOURCE_DATE_EPOCH: String(EPOCH) } });
+  const { code, stdout, stderr } = await cli(["build", join(FIXTURES, "hrc50.packet.md"), "--out", out, "--bleed", "3mm", "--marks"], { env: { SOURCE_DATE_EPOCH: String(EPOCH) } });
+  said = stdout;
   expect(stderr).toBe("");
   expect(code).toBe(0);
   kit = unzipSync(readFileSync(join(out, "hrc50.zip")));
@@ -54,6 +56,11 @@ const PARTS = [
 
 describe("the packet PDF", () => {
   const pdf = () => join(out, "hrc50.pdf");
+
+  it("says once that it builds its parts, and once that it sets them again for the booklet", () => {
+    expect(said.match(/building its 4 parts/g)).toHaveLength(1);
+    expect(said.match(/setting its 4 parts again on a5 paper for the booklet/g)).toHaveLength(1);
+  });
 
   it("starts each part on an odd page, where the contents say, with blank pages between", () => {
     const total = pages(pdf());

@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VFile } from "vfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "puppeteer";
+import type { Browser } from "puppeteer-core";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
 import { readPageItems } from "../src/verify/pdf.ts";

@@ -28,6 +28,7 @@ import { selectAll } from "hast-util-select";
 import { toText } from "hast-util-to-text";
 import { readNotes, splitNoteKey } from "../src/ooxml/notes.ts";
 import { DocxPackage, descendants, parseXml as parseOoxml } from "../src/ooxml/package.ts";
+import { libreOfficeEnv } from "./libreoffice.ts";
 
 export interface Reading {
   /** Note-call numbers in body order, repeats included. */
@@ -721,7 +722,7 @@ export async function convertWithLibreOffice(docxPath: string, outDir: string): 
     await run(
       process.env.SOFFICE ?? "soffice",
       [`-env:UserInstallation=${pathToFileURL(profile).href}`, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", outDir, resolve(docxPath)],
-      { timeout: 120_000 },
+      { timeout: 120_000, env: libreOfficeEnv() }, // broadside's faces, not the host's
     );
   } finally {
     await rm(profile, { recursive: true, force: true });

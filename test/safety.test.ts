@@ -125,7 +125,7 @@ describe("large sources", () => {
     truncateSync(path, MAX_SOURCE_BYTES + 1); // sparse: no disk used
     const result = await run(["build", "huge.md", "--out", "out", "--format", "html"], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`huge.md:1:1: error: The source is 12.0 MB; broadside reads sources of at most 12 MB (split the letter) [source-too-large]`);
+    expect(result.stderr).toContain(`huge.md:1:1: error: The source is 2.0 MB; broadside reads at most 2.0 MB (split the letter) [source-too-large]`);
   });
 
   it("2,000 notes: all numbered in order, in the HTML and as Word footnotes", async () => {

@@ -13,7 +13,7 @@ import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xm
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { VFile } from "vfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "puppeteer";
+import type { Browser } from "puppeteer-core";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { normalizeNoteText, type OutputFiles, readDocx, readHtml, readPdf, verifyOutputs } from "../src/verify/index.ts";
 import { BIN, ROOT } from "./helpers.ts";

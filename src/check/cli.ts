@@ -5,7 +5,8 @@
  * documents in that folder. Exit 1 on any error (with `--strict`, on any warning too).
  */
 import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
@@ -14,6 +15,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { checkLetter } from "./index.ts";
+import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
   sources: string[];
@@ -25,22 +27,28 @@ export interface CheckArgs {
   lang?: string;
 }
 
-/** The built documents of each source in `dir`, read back and compared (src/verify). */
+/** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
   const { VFile } = await import("vfile");
-  const { verifyOutputs } = await import("../verify/index.ts");
+  const { FORMATS, Proof, editionName } = await import("../edition.ts");
   const report = new VFile({ path: dir });
   for (const source of sources) {
-    const name = basename(source).replace(/\.(md|markdown)$/i, "");
-    const files = Object.fromEntries(
-      (["html", "pdf", "docx"] as const).map((format) => [format, join(dir, `${name}.${format}`)]).filter(([, path]) => existsSync(path)),
-    );
-    if (Object.keys(files).length === 0) {
+    const name = editionName(source);
+    const files = FORMATS.map((format) => ({ format, path: join(dir, `${name}.${format}`) })).filter(({ path }) => existsSync(path));
+    if (files.length === 0) {
       fail(report, `No built documents of ${source} in ${dir} (looked for ${name}.html, .pdf, .docx): run npm run build first`, undefined, "outputs-missing");
       continue;
     }
     const one = new VFile({ path: join(dir, name) });
-    await verifyOutputs(files, one);
+    const proof = new Proof();
+    for (const { format, path } of files) {
+      try {
+        proof.add(format, path, new Uint8Array(await readFile(path)));
+      } catch (error) {
+        fail(one, `Cannot read the ${format.toUpperCase()} ${path} to check its notes: ${(error as Error).message}`, undefined, "outputs-unreadable");
+      }
+    }
+    await proof.report(one);
     for (const message of one.messages) {
       const copy = report.message(`${name}: ${message.reason}`, { ruleId: message.ruleId, source: message.source ?? "broadside" });
       copy.fatal = message.fatal;
@@ -59,8 +67,11 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file, { lang });
-  if (letter) checkLetter(letter);
+  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates() });
+  if (letter) {
+    checkLetter(letter);
+    await (await import("../xliff/behind.ts")).checkEdition(letter, file);
+  }
   return file;
 }
 
@@ -98,12 +109,18 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
   return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs, lang: values.lang });
 }
 
-export async function runCheck(args: CheckArgs): Promise<number> {
+/** The sources (and their documents in `outputs`) checked: a file each, with its messages. */
+export async function checkFiles(args: Omit<CheckArgs, "format">): Promise<VFile[]> {
   const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;
   }
+  return files;
+}
+
+export async function runCheck(args: CheckArgs): Promise<number> {
+  const files = await checkFiles(args);
   if (args.format === "json") {
     console.log(JSON.stringify(toJson(files), null, 2));
   } else {

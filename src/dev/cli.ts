@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LANG_TAG } from "../frontmatter.ts";
 import { startDev } from "./index.ts";
+import { defaultTemplates } from "../paths.ts";
 
 export async function devCommand(args: string[], root: string, usage: (message: string) => Error = (message) => new Error(message)): Promise<number> {
   const { values } = parseArgs({
@@ -15,7 +16,7 @@ export async function devCommand(args: string[], root: string, usage: (message: 
       port: { type: "string", default: "4173" },
       source: { type: "string", default: join(root, "source") },
       out: { type: "string", default: join(root, "dist") },
-      templates: { type: "string", default: join(root, "templates") },
+      templates: { type: "string", default: defaultTemplates(root) },
       settle: { type: "string", default: "5" },
       lang: { type: "string" },
     },

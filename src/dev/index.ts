@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: watch the sources and templates, rebuild what changed with one browser kept
  * open, and serve a live preview on 127.0.0.1. The HTML preview is published as soon as it is
- * compiled; the PDF and DOCX follow. An error keeps the last good output on screen, with the
+ * compiled; the PDF and DOCX follow, and the files in the output folder are replaced once the
+ * three are proved to agree (src/edition.ts), all together. An error keeps the last good output on screen, with the
  * messages over it.
  */
 import { randomBytes } from "node:crypto";
@@ -11,16 +12,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
 import type { Element, Root as HastRoot } from "hast";
+import type { Root as MdastRoot } from "mdast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
-import { compileDocx } from "../docx/index.ts";
+import { FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
-import { writeAtomic } from "../write.ts";
+import { reparser } from "./reparse.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
 
 export interface DevOptions {
@@ -47,8 +49,12 @@ interface Document {
   /** The messages as last printed to the terminal. */
   printed?: string;
   errors: boolean;
+  /** The preview is new, but its edition's proof failed: dist/ keeps the last proved one. */
+  unproved?: boolean;
   building?: Promise<void>;
   again: boolean;
+  /** Parses the source's saves, each from the first block it changed (reparse.ts). */
+  parse: (markdown: string) => MdastRoot;
 }
 
 export interface DevServer {
@@ -112,7 +118,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang });
+    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, parse: doc.parse });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -144,19 +150,19 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     report();
     // The page's reload, asked for on that event, is answered by this thread: now.
     await new Promise((r) => setImmediate(r));
-    const html = standaloneHtml(tree);
-    // The PDF first: Chromium prints while the DOCX is compiled here.
-    const printing = printer.print(html, letter.meta, doc.source, { label: doc.name });
-    printing.catch(() => undefined);
-    const docx = await compileDocx(letter, { templatesDir: options.templatesDir });
-    const pdf = await printing;
+    // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
+    const edition = await makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
     if (doc.again) return;
-    await Promise.all([
-      writeAtomic(join(options.outDir, `${doc.name}.html`), html),
-      writeAtomic(join(options.outDir, `${doc.name}.docx`), docx),
-      writeAtomic(join(options.outDir, `${doc.name}.pdf`), pdf),
-    ]);
-    log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx in ${(performance.now() - started).toFixed(0)} ms`);
+    if (!edition) {
+      doc.unproved = true;
+      report();
+      log(`${doc.name}: the outputs disagree (above); ${options.outDir} keeps the last proved version`);
+      notify(doc.name, "error");
+      return;
+    }
+    await writeEdition(edition, options.outDir);
+    doc.unproved = false;
+    log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx proved and written in ${(performance.now() - started).toFixed(0)} ms`);
     notify(doc.name, "outputs");
   }
 
@@ -188,7 +194,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const source = resolve(path);
     let doc = documents.get(source);
     if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
+      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false, parse: reparser() };
       documents.set(source, doc);
     }
     return doc;
@@ -213,8 +219,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters"),
     ]);
     const overlay = doc.messages.length
-      ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors ? "#7a1010" : "#5a4a00"};color:#fff` },
-          [doc.errors ? "Not rebuilt: the last good version is shown.\n" : "", doc.messages.join("\n")])]
+      ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff` },
+          [doc.errors ? "Not rebuilt: the last good version is shown.\n" : doc.unproved ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n" : "", doc.messages.join("\n")])]
       : [];
     body?.children.push(links, ...overlay, h("script", { nonce }, PREVIEW_SCRIPT(doc.name)));
     res.writeHead(200, {
@@ -227,7 +233,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 
   function index(res: ServerResponse) {
     const items = [...documents.values()].map((doc) =>
-      h("li", [h("a", { href: `/${doc.name}.html` }, doc.name), " — ", h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), doc.errors ? " (errors)" : ""]),
+      h("li", [h("a", { href: `/${doc.name}.html` }, doc.name), " — ", h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), doc.errors ? " (errors)" : doc.unproved ? " (outputs not proved)" : ""]),
     );
     const page: HastRoot = { type: "root", children: [{ type: "doctype" }, h("html", { lang: "en" }, [h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]), h("body", [h("h1", "broadside preview"), h("ul", items)])])] };
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });

@@ -9,9 +9,11 @@
  * first one, so Word shows the same number and never a second note.
  */
 import { join } from "node:path";
+import { templateFile } from "../paths.ts";
 import {
   AlignmentType,
-  Bookmark,
+  BookmarkEnd,
+  BookmarkStart,
   BorderStyle,
   Document,
   EndnoteReferenceRun,
@@ -23,6 +25,8 @@ import {
   HeadingLevel,
   ImageRun,
   type INumberingOptions,
+  type IParagraphOptions,
+  type IRunOptions,
   type ISectionOptions,
   LevelFormat,
   NumberFormat,
@@ -39,18 +43,17 @@ import {
   WidthType,
 } from "docx";
 import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
-import { strFromU8, strToU8 } from "fflate";
+import { directionOf, scriptRuns } from "../language.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
-import { noteRefField } from "./fields.ts";
+import { ComplexScriptRun, coreDateAndLanguage, noteRefField, rightToLeftSections, strictLineBreaks } from "./components.ts";
 import { finishPackage, packageParts } from "./package.ts";
-import { rightToLeftParts, scriptFormatting, scriptRuns } from "./direction.ts";
-import { footerWithPageLabel, pageLabelParts } from "./page-label.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
-import { slotFonts, withoutSyntheticBold, withScriptFonts } from "./fonts.ts";
+import { scriptFaces, slotFonts } from "./fonts.ts";
+import { embeddedFonts, stableFontKeys } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -84,6 +87,10 @@ interface Context {
 
 interface State {
   letter: Letter;
+  /** A right-to-left letter: every paragraph is. */
+  rtl: boolean;
+  /** The face of a complex script's runs (by the script's edition), where it is not the edition's own. */
+  faces: Map<string, string>;
   /** Numbering instances handed out so far, so that each ordered list restarts its numbers. */
   listInstances: number;
   /** The page's text block in pixels (96 to the inch): no image is placed larger. */
@@ -112,7 +119,7 @@ const inline: InlineMap = {
   break: () => [{ child: new TextRun({ break: 1 }) }],
   link: (node, state, marks) => {
     if (node.url.startsWith("#")) return phrasing(node.children, state, marks);
-    const children = runs(phrasing(node.children, state, { ...marks, link: true }));
+    const children = runs(phrasing(node.children, state, { ...marks, link: true }), state);
     return [{ child: new ExternalHyperlink({ link: node.url, children }) }];
   },
   linkReference: (node, state, marks) => phrasing(node.children, state, marks),
@@ -126,8 +133,10 @@ const inline: InlineMap = {
     // (strict line breaking keeps the punctuation after it from starting a line).
     const joiner: Token[] = EAST_ASIAN.test(state.letter.meta.lang) ? [{ text: "\u2060", marks }] : [];
     if (occurrence === 1) {
+      // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
       const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
-      return [...joiner, { child: new Bookmark({ id: bookmarkName(number), children: [reference as ParagraphChild] }) }];
+      const bookmark = [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)];
+      return [...joiner, ...bookmark.map((child) => ({ child: child as ParagraphChild }))];
     }
     const style = endnotes ? "EndnoteReference" : "FootnoteReference";
     return [...joiner, ...noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }))];
@@ -159,8 +168,21 @@ function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[]
 
 const sameMarks = (a: Marks, b: Marks) => !!a.emphasis === !!b.emphasis && !!a.strong === !!b.strong && !!a.strike === !!b.strike && !!a.code === !!b.code && !!a.link === !!b.link;
 
+/**
+ * Text in runs of one script each: a complex script's runs with their direction, Word's
+ * complex-script slot and, for a script not the edition's, its face; code keeps its direction.
+ */
+function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">, rtl = false, code = false): TextRun[] {
+  return scriptRuns(text, rtl && !code).map((piece) => {
+    const run = { ...options, text: piece.text, rightToLeft: piece.rtl && !code ? true : undefined };
+    if (!piece.script) return new TextRun(run);
+    const face = state.faces.get(piece.script.lang);
+    return new ComplexScriptRun(face ? { ...run, font: { cs: face } } : run);
+  });
+}
+
 /** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
-function runs(tokens: Token[]): ParagraphChild[] {
+function runs(tokens: Token[], state: State): ParagraphChild[] {
   const merged: Token[] = [];
   for (const token of tokens) {
     const last = merged[merged.length - 1];
@@ -175,14 +197,15 @@ function runs(tokens: Token[]): ParagraphChild[] {
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
-    // Arabic, Hebrew and Mongolian script in runs of their own, with their direction and face.
-    const pieces = marks.code ? [{ text: token.text }] : scriptRuns(token.text, marks.rtl);
-    return pieces.map((piece) => new TextRun({ text: piece.text, style, bold, italics, strike: marks.strike || undefined, ...scriptFormatting(piece) }));
+    return textRuns(state, token.text, { style, bold, italics, strike: marks.strike || undefined }, marks.rtl, marks.code);
   });
 }
 
-function paragraph(children: ParagraphChild[], context: Context, style?: string): Paragraph {
-  return new Paragraph({
+/** A paragraph, right to left in a right-to-left letter. */
+const para = (state: State, options: IParagraphOptions) => new Paragraph(state.rtl ? { ...options, bidirectional: true } : options);
+
+function paragraph(state: State, children: ParagraphChild[], context: Context, style?: string): Paragraph {
+  return para(state, {
     style: style ?? context.paragraphStyle,
     children,
     indent: context.indent ? { left: context.indent } : undefined,
@@ -191,10 +214,10 @@ function paragraph(children: ParagraphChild[], context: Context, style?: string)
 }
 
 const block: BlockMap = {
-  paragraph: (node, state, context) => [paragraph(runs(phrasing(node.children, state, {})), context)],
+  paragraph: (node, state, context) => [paragraph(state, runs(phrasing(node.children, state, {}), state), context)],
   heading: (node, state, context) => context.note
-    ? [new Paragraph({ style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true })) })]
-    : [new Paragraph({ heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {})) })],
+    ? [para(state, { style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true }), state) })]
+    : [para(state, { heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {}), state) })],
   blockquote: (node, state, context) => context.note
     ? blocks(node.children, state, { ...context, paragraphStyle: context.note, indent: (context.indent ?? 0) + 360 })
     : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
@@ -221,17 +244,17 @@ const block: BlockMap = {
     );
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
-  code: (node, _state, context) => context.note
-    ? node.value.split("\n").map((line) => paragraph([new TextRun({ text: line, style: "VerbatimChar" })], context))
-    : node.value.split("\n").map((line) => paragraph([new TextRun(line)], context, "SourceCode")),
-  thematicBreak: (_node, _state, context) => context.note
-    ? [new Paragraph({ style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
-    : [new Paragraph({ style: "HorizontalRule", children: [] })],
+  code: (node, state, context) => context.note
+    ? node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context))
+    : node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode")),
+  thematicBreak: (_node, state, context) => context.note
+    ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
+    : [para(state, { style: "HorizontalRule", children: [] })],
   // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
   table: (node, state, context) => context.note
-    ? node.children.map((row, r) => paragraph(row.children.flatMap((cell, c) => [
+    ? node.children.map((row, r) => paragraph(state, row.children.flatMap((cell, c) => [
         ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
-        ...runs(phrasing(cell.children, state, { strong: r === 0 })),
+        ...runs(phrasing(cell.children, state, { strong: r === 0 }), state),
       ]), context))
     : [
     new Table({
@@ -240,7 +263,7 @@ const block: BlockMap = {
         new TableRow({
           tableHeader: r === 0,
           children: row.children.map((cell) =>
-            new TableCell({ children: [new Paragraph({ style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 })) })] }),
+            new TableCell({ children: [para(state, { style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 }), state) })] }),
           ),
         }),
       ),
@@ -260,7 +283,7 @@ function blocks(nodes: readonly Nodes[], state: State, context: Context): FileCh
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
     // Phrasing content standing alone becomes a paragraph.
-    return [paragraph(runs(phrasing([node as PhrasingContent], state, {})), context)];
+    return [paragraph(state, runs(phrasing([node as PhrasingContent], state, {}), state), context)];
   });
 }
 
@@ -289,6 +312,12 @@ const numbering: INumberingOptions = {
   ],
 };
 
+/** The page label's text (`page`, e.g. "Page {page} of {pages}") before `{page}`, between it and `{pages}`, and after. */
+function pageLabelParts(label: string): [string, string, string] {
+  const match = /^([^{}]*)\{page\}([^{}]*)\{pages\}([^{}]*)$/s.exec(label);
+  return match ? [match[1], match[2], match[3]] : ["", " / ", ""];
+}
+
 /** Word wants a region for proofing; a bare language gets its most common one. */
 const WORD_REGION: Record<string, string> = {
   en: "en-US", fr: "fr-FR", es: "es-ES", de: "de-DE", it: "it-IT", pt: "pt-PT", ja: "ja-JP", zh: "zh-CN",
@@ -296,7 +325,6 @@ const WORD_REGION: Record<string, string> = {
   ar: "ar-SA", fa: "fa-IR", he: "he-IL", ur: "ur-PK",
 };
 const EAST_ASIAN = /^(zh|ja|ko)\b/i;
-const RIGHT_TO_LEFT = /^(ar|fa|he|ug|ur|ps|yi)\b/i;
 /** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
 const COMPLEX_SCRIPT = /^(bo|dz|mn-Mong)\b/i;
 
@@ -318,7 +346,7 @@ export function wordLanguage(lang: string) {
     value,
     // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
     eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
-    bidi: RIGHT_TO_LEFT.test(lang) || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
+    bidi: directionOf(lang) === "rtl" || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
   };
 }
 
@@ -350,7 +378,7 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
   const { meta } = letter;
-  const reference = loadReference(join(options.templatesDir, "reference.docx"));
+  const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
   const language = wordLanguage(meta.lang);
   const fontsConfig = loadFontsConfig(options.templatesDir);
@@ -363,19 +391,23 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     width: twipsToPx(paper.width - margin.left - margin.right),
     height: twipsToPx(paper.height - margin.top - margin.bottom),
   };
-  const state: State = { letter, listInstances: 0, textBox };
+  const rtl = letter.language.dir === "rtl";
+  const state: State = { letter, rtl, faces: scriptFaces(fontsConfig, slots), listInstances: 0, textBox };
   const endnotes = meta.notes === "endnotes";
   const noteStyle = endnotes ? "EndnoteText" : "FootnoteText";
   const notes: Record<string, { children: Paragraph[] }> = {};
   for (const note of letter.notes.notes) {
     const children = blocks(note.definition.children, state, { paragraphStyle: noteStyle, note: noteStyle }) as Paragraph[];
-    notes[note.number] = { children: children.length ? children : [new Paragraph({ style: noteStyle })] };
+    if (!children.length) children.push(para(state, { style: noteStyle }));
+    // A space between the note's number and its text, as Word writes its own notes: else "1The note".
+    children[0].addRunToFront(new TextRun(" "));
+    notes[note.number] = { children };
   }
   await breathe();
 
   // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
-  const head: FileChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: runs([{ text: meta.title, marks: { rtl: letter.language.dir === "rtl" } }]) })];
-  if (meta.subtitle) head.push(new Paragraph({ style: "Subtitle", children: runs([{ text: meta.subtitle, marks: { rtl: letter.language.dir === "rtl" } }]) }));
+  const head: FileChild[] = [para(state, { heading: HeadingLevel.TITLE, children: runs([{ text: meta.title, marks: { rtl } }], state) })];
+  if (meta.subtitle) head.push(para(state, { style: "Subtitle", children: runs([{ text: meta.subtitle, marks: { rtl } }], state) }));
   const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
   for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
@@ -388,8 +420,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
-  const [before, between, after] = pageLabelParts(letter.language.words.page) ?? ["", " / ", ""];
-  const pageNumber = () => new Paragraph({ style: "Footer", children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })] });
+  const [before, between, after] = pageLabelParts(letter.language.words.page);
+  const pageNumber = () => para(state, { style: "Footer", children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })] });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
@@ -403,8 +435,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     ...(i === 0
       ? {
           headers: {
-            default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
-            first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
+            default: new Header({ children: [para(state, { style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
+            first: new Header({ children: [para(state, { style: "Header", children: [] })] }),
           },
           footers: { default: new Footer({ children: [pageNumber()] }), first: new Footer({ children: [pageNumber()] }) },
         }
@@ -424,27 +456,27 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: withoutSyntheticBold(stylesWithLanguage(reference.styles, language, slots), fontsConfig, meta.lang),
+    externalStyles: stylesWithLanguage(reference.styles, language, slots),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),
     features: { updateFields: false },
+    fonts: await embeddedFonts(letter, fontsConfig, slots),
     sections,
   });
+  const date = buildDate();
+  coreDateAndLanguage(doc, date, meta.lang);
+  if (rtl) rightToLeftSections(doc);
+  if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
   const parts = await packageParts(doc);
-  for (const name of ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"]) {
-    if (parts[name]) parts[name] = strToU8(withScriptFonts(strFromU8(parts[name]), fontsConfig, slots));
-  }
-  if (letter.language.dir === "rtl") rightToLeftParts(parts);
+  stableFontKeys(doc.FontTable.files, parts);
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,
-    footers: { default: footerWithPageLabel(reference.footers.default, letter.language.words.page), first: footerWithPageLabel(reference.footers.first, letter.language.words.page) },
+    footers: reference.footers,
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
-    date: buildDate(),
-    language: meta.lang,
-    strictLineBreaks: EAST_ASIAN.test(meta.lang),
+    date,
   });
 }

@@ -11,6 +11,7 @@ import { ROOT } from "../paths.ts";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  LineRuleType,
   AlignmentType,
   Document,
   ExternalHyperlink,
@@ -34,27 +35,27 @@ const FONT = { ascii: "Noto Serif", hAnsi: "Noto Serif", cs: "Noto Serif", eastA
 /** Sizes are half-points; spacing and indents twentieths of a point. */
 export const STYLES: IStylesOptions = {
   default: {
-    document: { run: { font: FONT, size: 22 }, paragraph: { spacing: { after: 160, line: 288 } } },
-    title: { run: { font: FONT, size: 40, bold: true, color: "1B1B1B" }, paragraph: { spacing: { after: 360, line: 264 } } },
+    document: { run: { font: FONT, size: 22 }, paragraph: { spacing: { after: 160, line: 288, lineRule: LineRuleType.AUTO } } },
+    title: { run: { font: FONT, size: 40, bold: true, color: "1B1B1B" }, paragraph: { spacing: { after: 360, line: 264, lineRule: LineRuleType.AUTO } } },
     heading1: { run: { font: FONT, size: 30, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 480, after: 200 }, keepNext: true, keepLines: true } },
     heading2: { run: { font: FONT, size: 26, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 360, after: 160 }, keepNext: true, keepLines: true } },
     heading3: { run: { font: FONT, size: 23, bold: true, italics: true, color: "1B1B1B" }, paragraph: { spacing: { before: 280, after: 120 }, keepNext: true, keepLines: true } },
     hyperlink: { run: { color: "1A4D8F", underline: { type: "single" } } },
-    footnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240 } } },
+    footnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240, lineRule: LineRuleType.AUTO } } },
     footnoteReference: { run: { superScript: true } },
-    endnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240 } } },
+    endnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240, lineRule: LineRuleType.AUTO } } },
     endnoteReference: { run: { superScript: true } },
   },
   paragraphStyles: [
     { id: "BodyText", name: "Body Text", basedOn: "Normal", next: "BodyText", quickFormat: true },
     { id: "Subtitle", name: "Subtitle", basedOn: "Normal", next: "BodyText", quickFormat: true, run: { size: 28, color: "555555" }, paragraph: { spacing: { after: 360 } } },
-    { id: "Signatory", name: "Signatory", basedOn: "Normal", next: "Signatory", quickFormat: true, run: { size: 19 }, paragraph: { spacing: { after: 40, line: 252 }, indent: { left: 240, hanging: 240 }, keepLines: true } },
+    { id: "Signatory", name: "Signatory", basedOn: "Normal", next: "Signatory", quickFormat: true, run: { size: 19 }, paragraph: { spacing: { after: 40, line: 252, lineRule: LineRuleType.AUTO }, indent: { left: 240, hanging: 240 }, keepLines: true } },
     { id: "ListBullet", name: "List Bullet", basedOn: "Normal", quickFormat: true, paragraph: { spacing: { after: 80 } } },
     { id: "ListNumber", name: "List Number", basedOn: "Normal", quickFormat: true, paragraph: { spacing: { after: 80 } } },
     { id: "ListContinue", name: "List Continue", basedOn: "Normal", paragraph: { indent: { left: 720 }, spacing: { after: 80 } } },
     { id: "Quote", name: "Quote", basedOn: "Normal", next: "BodyText", quickFormat: true, run: { color: "333333" }, paragraph: { indent: { left: 567, right: 567 } } },
-    { id: "SourceCode", name: "Source Code", basedOn: "Normal", run: { font: "Courier New", size: 19 }, paragraph: { spacing: { after: 0, line: 240 } } },
-    { id: "TableText", name: "Table Text", basedOn: "Normal", paragraph: { spacing: { before: 40, after: 40, line: 252 } } },
+    { id: "SourceCode", name: "Source Code", basedOn: "Normal", run: { font: "Courier New", size: 19 }, paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO } } },
+    { id: "TableText", name: "Table Text", basedOn: "Normal", paragraph: { spacing: { before: 40, after: 40, line: 252, lineRule: LineRuleType.AUTO } } },
     { id: "HorizontalRule", name: "Horizontal Rule", basedOn: "Normal", next: "BodyText", paragraph: { border: { bottom: { style: "single", size: 6, color: "D8D4CC", space: 1 } }, spacing: { after: 240 } } },
     { id: "Header", name: "header", basedOn: "Normal", run: { size: 17, color: "444444" }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } } },
     { id: "Footer", name: "footer", basedOn: "Normal", run: { size: 17, color: "444444" }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } } },

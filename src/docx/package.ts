@@ -1,28 +1,21 @@
 /**
  * The last step of the .docx: the `docx` library's package, with the template's header and
- * footer put in (placeholders filled), the document language and the build date in the core
- * properties, and zipped again with fixed timestamps, so two builds with the same
- * SOURCE_DATE_EPOCH are the same bytes.
+ * footer put in (placeholders filled), and zipped again with fixed timestamps, so two builds
+ * with the same SOURCE_DATE_EPOCH are the same bytes.
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-
-const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+import { R, W } from "./contract.ts";
 
 export interface Finish {
   headers: { default?: string; first?: string };
   footers: { default?: string; first?: string };
   /** Placeholder → text, for `[short-title]`, `[title]` in the header and footer. */
   placeholders: Record<string, string>;
+  /** The build date, the ZIP entries' time. */
   date: Date;
-  language: string;
-  /** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */
-  strictLineBreaks?: boolean;
 }
-
-const xmlText = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Fill placeholders paragraph by paragraph, so that a placeholder Word split over runs still matches. */
 export function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
@@ -63,75 +56,9 @@ function stableRelationshipIds(files: Record<string, Uint8Array>) {
 
 type Parts = Record<string, Uint8Array>;
 
-interface Compiler {
-  compile(file: Document, prettify?: unknown, overrides?: unknown[]): Iterable<[string, string | Uint8Array]>;
-}
-
-/**
- * The package's parts. The `docx` library's Packer zips what its compiler makes; taking the
- * compiler's parts directly spares a zip and an unzip (a third of the .docx time on a long
- * letter). Should a later `docx` hide its compiler, the zipped package is unzipped instead.
- */
+/** The package's parts, as the `docx` library zips them. */
 export async function packageParts(doc: Document): Promise<Parts> {
-  const compiler = (Packer as unknown as { compiler?: Compiler }).compiler;
-  if (compiler && typeof compiler.compile === "function") {
-    const parts: Parts = {};
-    for (const [path, data] of compiler.compile(doc, undefined, [])) {
-      parts[path] = typeof data === "string" ? strToU8(data) : data;
-      await new Promise<void>((resolve) => setImmediate(resolve)); // a part at a time: see compileDocx
-    }
-    if (parts["word/document.xml"] && parts["[Content_Types].xml"]) return parts;
-  }
   return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
-}
-
-/**
- * Bookmark ids come from a counter the `docx` library shares across every document a process
- * builds, so the letter's ids depended on which other sources were built beside it, and in what
- * order: numbered again here, in the order they stand.
- */
-function stableBookmarkIds(files: Record<string, Uint8Array>) {
-  const renumbered = new Map<string, string>();
-  const parts = ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"].filter((name) => files[name]);
-  for (const name of parts) {
-    const text = strFromU8(files[name]);
-    const replaced = text.replace(/(<w:bookmark(?:Start|End)\b[^>]*?\bw:id=")(\d+)(")/g, (_, before: string, id: string, after: string) => {
-      if (!renumbered.has(id)) renumbered.set(id, String(renumbered.size + 1));
-      return `${before}${renumbered.get(id)}${after}`;
-    });
-    if (replaced !== text) files[name] = strToU8(replaced);
-  }
-}
-
-/**
- * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
- * LibreOffice reads it as an exact height, so a two-line title overlapped itself. Every such
- * spacing, from the template or the `docx` library, is written with its rule.
- */
-export function explicitLineRule(xml: string): string {
-  return xml.replace(/<w:spacing\b[^>]*>/g, (tag) => (/\sw:line="/.test(tag) && !/\sw:lineRule="/.test(tag) ? tag.replace(/\s*(\/?>)$/, ' w:lineRule="auto"$1') : tag));
-}
-
-/**
- * A space between a note's number and its text, as Word writes it in its own notes: without
- * it Word and LibreOffice print "1The note".
- */
-export function spaceAfterNoteNumber(xml: string): string {
-  const doc = new DOMParser().parseFromString(xml, "text/xml");
-  for (const kind of ["footnote", "endnote"]) {
-    for (const note of Array.from(doc.getElementsByTagNameNS(W, kind))) {
-      if (note.getAttributeNS(W, "type") && note.getAttributeNS(W, "type") !== "normal") continue; // separators
-      const run = note.getElementsByTagNameNS(W, `${kind}Ref`)[0]?.parentNode;
-      if (!run) continue;
-      const space = doc.createElementNS(W, "w:r");
-      const t = doc.createElementNS(W, "w:t");
-      t.setAttribute("xml:space", "preserve");
-      t.appendChild(doc.createTextNode(" "));
-      space.appendChild(t);
-      run.parentNode!.insertBefore(space, run.nextSibling);
-    }
-  }
-  return new XMLSerializer().serializeToString(doc);
 }
 
 export function finishPackage(files: Parts, finish: Finish): Uint8Array {
@@ -154,23 +81,6 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   }
 
   stableRelationshipIds(files);
-  stableBookmarkIds(files);
-  for (const name of ["word/footnotes.xml", "word/endnotes.xml"]) if (files[name]) files[name] = strToU8(spaceAfterNoteNumber(text(name)));
-  for (const name of Object.keys(files)) if (/^word\/[^/]+\.xml$/.test(name)) files[name] = strToU8(explicitLineRule(text(name)));
-
-  if (finish.strictLineBreaks) {
-    // Its place in CT_Settings is before updateFields and compat.
-    const settings = text("word/settings.xml");
-    const at = settings.search(/<w:updateFields\b|<w:compat\b|<\/w:settings>/);
-    files["word/settings.xml"] = strToU8(`${settings.slice(0, at)}<w:strictFirstAndLastChars/>${settings.slice(at)}`);
-  }
-
-  const stamp = finish.date.toISOString().replace(/\.\d{3}Z$/, "Z");
-  let core = text("docProps/core.xml")
-    .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${stamp}$2`)
-    .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${stamp}$2`);
-  if (!core.includes("<dc:language>")) core = core.replace("</cp:coreProperties>", `<dc:language>${xmlText(finish.language)}</dc:language></cp:coreProperties>`);
-  files["docProps/core.xml"] = strToU8(core);
 
   // ZIP timestamps are DOS times, which fflate reads in local time: shift so that they hold the
   // build date's UTC fields on every machine, so the bytes repeat.

@@ -5,9 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
-
-const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+import { R, W } from "./contract.ts";
 
 export interface Reference {
   styles: string;
@@ -15,7 +13,7 @@ export interface Reference {
   page: { width: number; height: number; landscape: boolean };
   margin: { top: number; right: number; bottom: number; left: number; header: number; footer: number; gutter: number };
   titlePage: boolean;
-  /** Header and footer parts (whole XML), by kind. */
+  /** Header and footer parts (whole XML), by kind; a footer that is the page number alone is left to the compiler, which writes it in the letter's words. */
   headers: { default?: string; first?: string };
   footers: { default?: string; first?: string };
 }
@@ -25,6 +23,21 @@ const cache = new Map<string, { stamp: string; reference: Reference }>();
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
 
+/**
+ * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
+ * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
+ * spacings are given their rule.
+ */
+function explicitLineRule(doc: ReturnType<typeof parse>) {
+  for (const spacing of Array.from(doc.getElementsByTagNameNS(W, "spacing"))) {
+    if (spacing.hasAttributeNS(W, "line") && !spacing.hasAttributeNS(W, "lineRule")) spacing.setAttributeNS(W, "w:lineRule", "auto");
+  }
+  return doc;
+}
+
+/** A header or footer of the template, its spacings with their rule. */
+const furniturePart = (xml: string) => new XMLSerializer().serializeToString(explicitLineRule(parse(xml)));
+
 function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<string, string> {
   const rels = files[relsPath];
   const targets = new Map<string, string>();
@@ -33,6 +46,15 @@ function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<st
     targets.set(rel.getAttribute("Id") ?? "", rel.getAttribute("Target") ?? "");
   }
   return targets;
+}
+
+/** A footer of one paragraph in the Footer style: the PAGE field, " / ", the NUMPAGES field (as `npm run reference-docx` makes it). */
+function isPageNumberOnly(xml: string): boolean {
+  const footer = parse(xml);
+  const paragraphs = footer.getElementsByTagNameNS(W, "p");
+  const texts = (name: string) => Array.from(footer.getElementsByTagNameNS(W, name)).map((t) => t.textContent?.trim() ?? "");
+  return paragraphs.length === 1 && paragraphs[0].getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Footer" &&
+    texts("t").join("") === "/" && texts("instrText").join(" ") === "PAGE NUMPAGES" && !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length);
 }
 
 export function loadReference(path: string): Reference {
@@ -72,10 +94,12 @@ export function loadReference(path: string): Reference {
     for (const ref of Array.from(sectPr?.getElementsByTagNameNS(W, tag) ?? [])) {
       const kind = ref.getAttributeNS(W, "type");
       const target = rels.get(ref.getAttributeNS(R, "id") ?? "");
-      if ((kind === "default" || kind === "first") && target) found[kind] = part(`word/${target.replace(/^\/?word\//, "")}`);
+      if ((kind === "default" || kind === "first") && target) found[kind] = furniturePart(part(`word/${target.replace(/^\/?word\//, "")}`));
     }
     return found;
   };
+  const footers = furniture("footerReference");
+  for (const kind of ["default", "first"] as const) if (footers[kind] && isPageNumberOnly(footers[kind])) delete footers[kind];
   const reference: Reference = {
     styles,
     styleIds,
@@ -86,7 +110,7 @@ export function loadReference(path: string): Reference {
     },
     titlePage: (sectPr?.getElementsByTagNameNS(W, "titlePg").length ?? 0) > 0,
     headers: furniture("headerReference"),
-    footers: furniture("footerReference"),
+    footers,
   };
   cache.set(path, { stamp, reference });
   return reference;
@@ -105,6 +129,8 @@ export interface SlotFonts {
   cs: string;
   /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
   hint?: "eastAsia";
+  /** The edition's face has no bold (Mongolian script): styles set headings by size only, as the HTML and PDF do, so Word fakes none. */
+  noBold?: boolean;
 }
 
 /**
@@ -112,7 +138,7 @@ export interface SlotFonts {
  * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
  */
 export function stylesWithLanguage(styles: string, language: Language, fonts?: SlotFonts): string {
-  const doc = parse(styles);
+  const doc = explicitLineRule(parse(styles));
   if (fonts) {
     const shipped = /^Noto (Serif|Sans|Naskh)\b/;
     for (const rFonts of Array.from(doc.getElementsByTagNameNS(W, "rFonts"))) {
@@ -121,6 +147,8 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
       }
       if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
     }
+    const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
+    if (fonts.noBold) for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))]) if (on(bold)) bold.parentNode?.removeChild(bold);
   }
   const setLang = (rPr: XmlElement) => {
     let lang = rPr.getElementsByTagNameNS(W, "lang")[0];

@@ -8,15 +8,15 @@
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";
+import { RTL_LETTERS as RTL, RTL_RUN_INNER } from "../language.ts";
 
-const RTL = String.raw`\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}`;
 /** A letter written left to right: any letter not of a right-to-left script. */
 const LTR_LETTER = String.raw`(?:(?![${RTL}])\p{L})`;
 /** What may stand inside a left-to-right run: its letters, marks, digits, and the punctuation of names, addresses and numbers. */
 const LTR_INNER = String.raw`(?:${LTR_LETTER}|[\p{M}\p{Nd} .,:;'’&/@_+#%()\[\]\-–])`;
 const LTR_RUN = new RegExp(String.raw`(?:${LTR_LETTER}|\p{Nd}|\+)${LTR_INNER}*`, "gu");
-/** A right-to-left run: its letters and marks, digits, spaces, joiners and Arabic punctuation. */
-const RTL_RUN = new RegExp(String.raw`[${RTL}][${RTL}\p{M}\p{Nd} \u200c\u200d\u060c\u061b\u061f«»\-.]*`, "gu");
+/** A right-to-left run: its letters, then what it holds between them. */
+const RTL_RUN = new RegExp(`[${RTL}][${RTL}${RTL_RUN_INNER}]*`, "gu");
 const HAS_LTR_LETTER = new RegExp(LTR_LETTER, "u");
 const RTL_END = new RegExp(String.raw`[${RTL}\p{M}]$`, "u");
 const URL_TEXT = /^(https?:\/\/|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;

@@ -22,6 +22,7 @@ import { keepCallsWithText } from "./calls.ts";
 import { type FontUsage, fontFaceCss, fontStack, hasBold, loadFontsConfig, warnMissingGlyphs } from "./fonts.ts";
 import { fillWord } from "../language.ts";
 import { isolateBidi } from "./bidi.ts";
+import { templateFile } from "../paths.ts";
 
 export interface HtmlOptions {
   /** Folder with shell.html, style.css, print.css and fonts.json. */
@@ -154,7 +155,7 @@ function fontUsage(node: HastRoot | ElementContent, canBold: boolean, usage: Fon
  */
 const templateCache = new Map<string, { stamp: string; text: string }>();
 function template(dir: string, name: string): string {
-  const key = join(dir, name);
+  const key = templateFile(dir, name);
   const { size, mtimeMs } = statSync(key);
   const stamp = `${size}:${mtimeMs}`;
   let kept = templateCache.get(key);
@@ -230,7 +231,7 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const usage = fontUsage(shell, hasBold(fontStack(fontsConfig, meta.lang)));
   usage.set("normal 400", (usage.get("normal 400") ?? "") + meta.shortTitle + words.continued + words.page.replace(/\{\w+\}/g, "")); // drawn by the print CSS: the running head, the page number, a continued note's label
-  const { css: fonts, missing } = fontFaceCss(fontsConfig, usage, meta.lang);
+  const { css: fonts, missing } = await fontFaceCss(fontsConfig, usage, meta.lang);
   warnMissingGlyphs(letter.file, missing);
   const metaTag = (name: string, content: string | undefined) => (content ? [h("meta", { name, content })] : []);
   head.children.push(

@@ -4,20 +4,26 @@
  * Exit codes as for build: 0 imported (warnings allowed), 1 the .docx has errors (nothing
  * written), 2 wrong usage, 3 broadside itself failed.
  */
-import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { size } from "../build.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { importDocx } from "./index.ts";
+import { importXliff } from "../xliff/edition.ts";
 
 export const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [--out file.md] [--original file.md]
-  Turns a translated copy of a letter's .docx back into a Markdown source.
+       npm run import -- <translated.xlf> [--lang tag] [--out file.md] [--original file.md] [--edition file.md]
+  Turns a translated copy of a letter's .docx, or its XLIFF from a translation tool, back into a
+  Markdown source.
   --lang tag        the translation's language (BCP 47: fr, es, zh-Hans, ug, …); required
   --out file.md     where the Markdown goes (e.g. source/letter.fr.md); default: standard output
   --original file   the Markdown the .docx was built from, to check the notes against
-                    (default: source/<name> from the .docx's properties, if it exists)`;
+                    (default: source/<name> from the .docx's properties, if it exists)
+  --edition file    (XLIFF) the edition to bring up to date with a translation of the units
+                    changed since (npm run export -- --changed file); written in place`;
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
@@ -27,7 +33,7 @@ function usage(message: string): number {
 }
 
 export async function importCommand(args: string[]): Promise<number> {
-  let values: { lang?: string; out?: string; original?: string; help?: boolean };
+  let values: { lang?: string; out?: string; original?: string; edition?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -37,6 +43,7 @@ export async function importCommand(args: string[]): Promise<number> {
         lang: { type: "string" },
         out: { type: "string", short: "o" },
         original: { type: "string" },
+        edition: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -48,23 +55,58 @@ export async function importCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) return usage(positionals.length ? `import takes one .docx, not ${positionals.length}` : "import needs the translated .docx");
-  if (!values.lang) return usage("import needs --lang, the language of the translation (e.g. --lang fr)");
-  if (!LANG_TAG.test(values.lang)) return usage(`--lang ${values.lang} is not a language tag like fr, es or zh-Hans`);
+  const xliff = /\.xlf{1,2}$|\.xliff$/i.test(positionals[0]);
+  if (!values.lang && !xliff) return usage("import needs --lang, the language of the translation (e.g. --lang fr)");
+  if (values.lang && !LANG_TAG.test(values.lang)) return usage(`--lang ${values.lang} is not a language tag like fr, es or zh-Hans`);
+  if (values.edition && !xliff) return usage("--edition is for an XLIFF file");
+  if (xliff) return importXliffCommand(positionals[0], values);
+  const lang = values.lang!;
   const [docx] = positionals;
   const out = values.out === "-" ? undefined : values.out;
   if (out && [docx, values.original].some((p) => p && resolve(p) === resolve(out))) {
     return usage(`--out ${out} would overwrite ${resolve(out) === resolve(docx) ? "the .docx being imported" : "the original"}`);
   }
+  if (out && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    return usage(`--out ${out} is a folder; name the Markdown file to write, e.g. --out ${join(out, "letter.fr.md")}`);
+  }
   const log = (line: string) => (out ? console.log(line) : console.error(line));
 
-  log(`broadside: importing ${docx} (${values.lang})${out ? ` into ${out}` : ""}`);
-  const result = await importDocx(docx, { lang: values.lang, original: values.original });
+  log(`broadside: importing ${docx} (${lang})${out ? ` into ${out}` : ""}`);
+  const result = await importDocx(docx, { lang, original: values.original });
   // The original's own warnings are its business; its errors explain why it could not be used.
   const original = result.original && hasErrors(result.original) ? [result.original] : [];
   const report = formatMessages([result.file, ...original]);
   if (report) console.error(report);
   if (result.markdown === undefined) {
     console.error(`broadside: ${docx} not imported (errors above); nothing written`);
+    return 1;
+  }
+  if (out) {
+    await writeAtomic(out, result.markdown);
+    log(`  wrote ${out} (${size(Buffer.byteLength(result.markdown))})`);
+  } else {
+    process.stdout.write(result.markdown);
+  }
+  return 0;
+}
+
+async function importXliffCommand(path: string, values: { lang?: string; out?: string; original?: string; edition?: string }): Promise<number> {
+  const out = values.out === "-" ? undefined : values.out ?? values.edition;
+  if (out && [path, values.original].some((p) => p && resolve(p) === resolve(out))) return usage(`--out ${out} would overwrite the XLIFF or the original`);
+  const log = (line: string) => (out ? console.log(line) : console.error(line));
+  log(`broadside: importing ${path}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
+  let result: Awaited<ReturnType<typeof importXliff>>;
+  try {
+    result = await importXliff(path, { lang: values.lang, original: values.original, edition: values.edition });
+  } catch (error) {
+    if (!(error as NodeJS.ErrnoException).code) throw error;
+    console.error(`broadside: cannot read ${path}: ${(error as Error).message}`);
+    return 1;
+  }
+  const report = formatMessages([result.file, ...result.others]);
+  if (report) console.error(report);
+  if (result.markdown === undefined) {
+    console.error(`broadside: ${path} not imported (errors above); nothing written`);
     return 1;
   }
   if (out) {

@@ -14,10 +14,10 @@
  *   an error, and nothing is written.
  * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
  */
-import { ROOT } from "../paths.ts";
+import { projectDir, ROOT } from "../paths.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
@@ -27,9 +27,12 @@ import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
 import { DocxPackage, PackageError } from "../ooxml/package.ts";
-import { type Block, DocxReader, type DocxReading, plainText } from "./read.ts";
+import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
+import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
+import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
+import { unitsOf } from "../xliff/units.ts";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -55,6 +58,8 @@ export interface ImportResult {
 
 interface Original {
   label: string;
+  /** Its revision, recorded in the edition (src/xliff/revision.ts). */
+  revision: Record<string, string>;
   calls: number[];
   notes: number;
   frontMatter: Record<string, unknown>;
@@ -62,18 +67,37 @@ interface Original {
 
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
+/**
+ * The front matter an import may write: words and how they are set, never a key that makes
+ * broadside read or write a file (`packet`, images, templates, outputs). Whoever sends a .docx
+ * decides what the letter says, not what the next build reads; a key outside this list is left
+ * out with a warning, and the person who builds adds it if the edition needs it.
+ */
+const IMPORTABLE = new Set([
+  "title", "short-title", "subtitle", "lang", "dir", "author", "publisher", "date", "description", "subject",
+  "keywords", "notes-heading", "notes", "paper", "signatories", "embargo", "dateline", "contacts",
+]);
+/** The keys of `signatories` that are words or numbers. */
+const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
+
 export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
   const file = new VFile({ path });
   let pkg: DocxPackage;
   let reading: DocxReading;
   let reader: DocxReader;
+  if (/\.(docm|dotm)$/i.test(path)) {
+    fail(file, `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`, undefined, "import-macros");
+    return { file };
+  }
   try {
     pkg = DocxPackage.open(await readFile(path));
     reader = new DocxReader(pkg, file);
     reading = reader.read();
   } catch (error) {
+    if (error instanceof ImportRefused) return { file };
     if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
-      fail(file, `Cannot import ${path}: ${(error as Error).message}`, undefined, "import-unreadable");
+      const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message;
+      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
       return { file };
     }
     throw error;
@@ -94,8 +118,9 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   // The original: named, or the one the .docx was built from.
   const sourceName = custom.get("broadside-source")?.trim();
   let originalPath = options.original;
-  if (!originalPath && sourceName && !/[\\/]/.test(sourceName)) {
-    const candidate = join(options.sourceDir ?? join(ROOT, "source"), sourceName);
+  // The .docx names its original; only a Markdown file in source/ is taken on its word.
+  if (!originalPath && sourceName && /^[^\\/.][^\\/]*\.md$/i.test(sourceName)) {
+    const candidate = join(options.sourceDir ?? join(projectDir(), "source"), sourceName);
     if (existsSync(candidate)) originalPath = relative(process.cwd(), candidate) || candidate;
   }
   let originalFile: VFile | undefined;
@@ -113,8 +138,11 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   } else if (!originalPath) {
     const expected = Number(custom.get("broadside-notes"));
     if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
-      const last = reading.calls[reading.calls.length - 1]?.ordinal;
-      fail(file, `${last ? `${reading.where(last)}: ` : ""}the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}; a note reference was deleted or added (pass --original to find which)`, last ? { line: last, column: 1 } : undefined, "import-note-mismatch");
+      const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
+      if (!addedOrDeleted(file, reading, reader, expected, summary)) {
+        const last = reading.calls[reading.calls.length - 1]?.ordinal;
+        fail(file, `${last ? `${reading.where(last)}: ` : ""}${summary} (pass --original to find which reference differs)`, last ? { line: last, column: 1 } : undefined, "import-note-mismatch");
+      }
     }
   }
 
@@ -125,7 +153,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     if (!name.startsWith(FRONT_MATTER_PROPERTY)) continue;
     const key = name.slice(FRONT_MATTER_PROPERTY.length);
     try {
-      (fromDocx ??= {})[key] = JSON.parse(json);
+      // A map without a prototype: a property named __proto__ is a key like any other (and is dropped).
+      (fromDocx ??= Object.create(null) as Record<string, unknown>)[key] = JSON.parse(json);
     } catch (error) {
       warn(file, `The document property ${name} is not readable (${(error as Error).message}); \`${key}\` is taken from the original${original ? "" : ", which was not found either"}`, undefined, "import-front-matter");
     }
@@ -134,12 +163,11 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     const what = fromDocx ? "" : ", and the front matter has only what the .docx shows (title, subtitle, short title) and lang";
     warn(file, `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`, undefined, "import-no-original");
   }
-  const base: Record<string, unknown> = { ...(original?.frontMatter ?? {}), ...(fromDocx ?? {}) };
   // The original's own wording of broadside's words, and its direction, are of its language.
-  delete base.words;
-  delete base.dir;
+  const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, pkg, reading, base, options.lang);
   if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
+  if (front && original) front[TRANSLATION_OF] = original.revision;
 
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
@@ -154,6 +182,10 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   }));
   const yaml = stringifyYaml(front, { lineWidth: 0 });
   const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
+  if (Buffer.byteLength(markdown) > MAX_SOURCE_BYTES) {
+    fail(file, `Cannot import ${path}: its Markdown would be ${(Buffer.byteLength(markdown) / 2 ** 20).toFixed(1)} MB, more than the ${MAX_SOURCE_BYTES / 2 ** 20} MB broadside builds from one source; split the document`, undefined, "import-too-large");
+    return { file, original: originalFile };
+  }
   selfCheck(markdown, path, calls, reading.order.length);
   return { markdown, file, original: originalFile };
 }
@@ -186,7 +218,8 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
   } catch {
     // parseLetter read it; a second reading cannot fail differently
   }
-  return { file, original: { label: path, calls, notes: letter.notes.notes.length, frontMatter } };
+  const revision = translationOf(basename(path), unitsOf(letter, frontMatter));
+  return { file, original: { label: path, revision, calls, notes: letter.notes.notes.length, frontMatter } };
 }
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
@@ -194,17 +227,19 @@ const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", "
 function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original, reader: DocxReader) {
   const o = original.calls;
   if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
+  const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
+  if (addedOrDeleted(file, reading, reader, original.notes, summary)) return;
 
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
   const was = reading.order.map((key) => reader.originalNumber(key));
-  const mapped = was.every((n, i) => n !== undefined && was.indexOf(n) === i);
-  const seq = mapped ? reading.calls.map((c) => was[reading.order.indexOf(c.note)]!) : calls;
+  const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
+  const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
+  const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
   let i = 0;
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
 
-  const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. Keep every note reference where the original has it (deleting a reference in Word deletes its note), or import with the right --original`;
   const call = reading.calls[i] ?? reading.calls[reading.calls.length - 1];
   const where = call ? `${reading.where(call.ordinal)}: ` : "";
   const place = call ? { line: call.ordinal, column: 1 } : undefined;
@@ -220,6 +255,77 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   }
   fail(file, `${where}${reason}: ${summary}`, place, "import-note-mismatch");
 }
+
+/**
+ * The original's front matter under the .docx's (`broadside-fm-*`), keys outside
+ * {@link IMPORTABLE} left out and named in a warning; `words` and `dir` are the original
+ * language's and left out silently.
+ */
+function importable(file: VFile, fromOriginal: Record<string, unknown>, fromDocx: Record<string, unknown>, originalPath: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  for (const [source, map] of [["original", fromOriginal], ["docx", fromDocx]] as const) {
+    for (const [key, value] of Object.entries(map)) {
+      if (key === "words" || key === "dir") continue;
+      const where = source === "docx" ? `\`${key}\` (document property ${FRONT_MATTER_PROPERTY}${key})` : `\`${key}\` (from ${originalPath})`;
+      if (!IMPORTABLE.has(key)) {
+        dropped.push(where);
+        delete out[key];
+        continue;
+      }
+      if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+        const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
+        for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
+        out[key] = kept;
+        continue;
+      }
+      out[key] = value;
+    }
+  }
+  if (dropped.length) {
+    warn(
+      file,
+      `Front matter not imported: ${dropped.join(", ")}. An imported file carries words (title, language, author, headings…), never settings that make broadside read or write files; add what the edition needs to the imported file yourself`,
+      undefined,
+      "import-front-matter-key",
+    );
+  }
+  return out;
+}
+
+const KEEP_CALLS =
+  "Keep every note reference where the original has it (deleting a reference deletes its note); a translator's note goes into the text, in brackets, not into a new footnote (Word: References › Insert Footnote; LibreOffice Writer: Insert › Footnote and Endnote)";
+
+/**
+ * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added
+ * note (no bookmark) is reported at its call, a deleted one at the paragraph its bookmark was
+ * left in, where the original called it. False when the bookmarks cannot tell.
+ */
+function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, notes: number, summary: string): boolean {
+  if (!reader.hasNoteBookmarks()) return false;
+  const was = reading.order.map((key) => reader.originalNumber(key));
+  const known = was.filter((n): n is number => n !== undefined);
+  if (new Set(known).size !== known.length) return false;
+  let reported = 0;
+  const report = (ordinal: number | undefined, text: string) => {
+    const where = ordinal ? `${reading.where(ordinal)}: ` : "";
+    fail(file, `${where}${text}${reported++ ? "" : `: ${summary}`}`, ordinal ? { line: ordinal, column: 1 } : undefined, "import-note-mismatch");
+  };
+  was.forEach((n, index) => {
+    if (n !== undefined) return;
+    const at = reading.calls.findIndex((c) => c.note === reading.order[index]);
+    report(reading.calls[at]?.ordinal, `note call ${at + 1} is to a note the original does not have (an added note, numbered ${index + 1} here); the notes must be the original's, with its numbers`);
+  });
+  for (let n = 1; n <= notes; n++) {
+    if (was.includes(n)) continue;
+    const ordinal = reader.originalPlace(n);
+    report(ordinal, `the original's note ${n} is called ${ordinal ? "here" : ""}${ordinal ? ", but its note reference was deleted" : "nowhere in the translation (its note reference was deleted)"}`);
+  }
+  return reported > 0;
+}
+
+const TITLE_HELP =
+  "put the translated title in a paragraph of its own above the text and give it the style Title (Word: Home › Styles › Title; LibreOffice Writer: Styles › Title, or Format › Paragraph Style), then import again";
 
 function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: Record<string, unknown>, lang: string): Record<string, unknown> | undefined {
   const paragraphs = reading.blocks.filter((b): b is Extract<Block, { type: "paragraph" }> => b.type === "paragraph");
@@ -237,10 +343,10 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
   if (!title) {
     const fromProperties = core.get("title");
     if (fromProperties) {
-      warn(file, `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): give the translated title the style Title`, { line: 1, column: 1 }, "import-title");
+      warn(file, `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
       title = fromProperties;
     } else {
-      fail(file, "No paragraph has the style Title and the document properties have no title: give the translated title (the first paragraph) the style Title", { line: 1, column: 1 }, "import-title");
+      fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
       return undefined;
     }
   }

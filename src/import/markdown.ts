@@ -1,18 +1,18 @@
 /**
- * Blocks of tokens → Markdown (CommonMark + GFM, as src/letter.ts reads it).
+ * Blocks of tokens → mdast → Markdown (CommonMark + GFM, as src/letter.ts reads it), written by
+ * mdast-util-to-markdown with GFM's extensions, which escape what would otherwise be syntax
+ * (`[^3]` typed by a translator stays text, not a note call).
  *
- * Text is escaped so that it stays literal: `\ * _ [ ] < ` ~` everywhere (so `[^3]` typed by
- * a translator is text, not a note call), `&` before an entity, `|` in table cells, and at the
- * start of a line `#`, `>`, `-`, `+`, `=`, `1.`/`1)`. Web addresses in plain text become
- * `<https://…>` autolinks (GFM would link them anyway, and escapes inside them would show).
- *
- * Every inline run is parsed back with the same parser and compared with what was meant
- * (text, bold, italic, strikethrough, code, links, note calls). Where CommonMark cannot
- * express the formatting exactly (emphasis ending in punctuation right before a letter, and
- * the like), the paragraph is written without its bold/italic/strikethrough and the caller
- * is told; if even the plain form does not read back, it is a bug and this throws.
+ * Every inline run is written, read back with the same parser, and compared with what was meant
+ * (text, bold, italic, strikethrough, code, links, note calls). Where CommonMark cannot express
+ * the formatting exactly, or only with character references a translator could not read
+ * (emphasis ending in punctuation right before a letter, and the like), the paragraph is written
+ * without its bold/italic/strikethrough and the caller is told; if even the plain form does not
+ * read back, it is a bug and this throws.
  */
-import type { PhrasingContent, Root, RootContent, Table } from "mdast";
+import type { BlockContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
+import { gfmToMarkdown } from "mdast-util-gfm";
+import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-markdown";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
@@ -27,17 +27,25 @@ export interface RenderContext {
 
 type Mode = "paragraph" | "heading" | "table";
 
-interface Options {
-  mode: Mode;
-  /** Note calls as placeholders (for the read-back comparison) instead of `[^n]`. */
-  verify: boolean;
-  inLink?: boolean;
-}
-
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-const CALL_OPEN = "\uE000";
-const CALL_CLOSE = "\uE001";
+/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `*` emphasis, fenced code, tables unpadded. */
+const WRITE: ToMarkdownOptions = {
+  bullet: "-",
+  bulletOther: "*",
+  bulletOrdered: ".",
+  emphasis: "*",
+  strong: "*",
+  fence: "`",
+  fences: true,
+  rule: "*",
+  ruleSpaces: true,
+  listItemIndent: "one",
+  resourceLink: false,
+  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
+};
+
+const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
 
 /* ---------------------------------------------------------------------------------------- */
 /* Tokens                                                                                    */
@@ -163,8 +171,6 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   return out;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Inline rendering                                                                          */
 
 type Atom =
   | { kind: "text"; token: TextToken }
@@ -192,7 +198,11 @@ function atomsOf(tokens: Token[]): Atom[] {
   return atoms;
 }
 
-const DELIMITERS = { strike: "~~", bold: "**", italic: "*" } as const;
+/* ---------------------------------------------------------------------------------------- */
+/* Tokens → phrasing content                                                                 */
+
+type Marked = "delete" | "strong" | "emphasis";
+const NODE_OF: Record<(typeof KEYS)[number], Marked> = { strike: "delete", bold: "strong", italic: "emphasis" };
 
 function marked(atom: Atom, key: (typeof KEYS)[number]): boolean {
   if (atom.kind === "text") return atom.token[key];
@@ -200,87 +210,52 @@ function marked(atom: Atom, key: (typeof KEYS)[number]): boolean {
   return false;
 }
 
-function renderAtoms(atoms: Atom[], layer: number, options: Options, ctx: RenderContext): string {
-  if (layer === KEYS.length) return atoms.map((a) => leaf(a, options, ctx)).join("");
+/** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
+function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
+  const before: PhrasingContent[] = [];
+  const after: PhrasingContent[] = [];
+  const first = children[0];
+  if (first?.type === "text" && /^\s/.test(first.value)) {
+    const space = /^\s+/.exec(first.value)![0];
+    before.push({ type: "text", value: space });
+    children = first.value === space ? children.slice(1) : [{ type: "text", value: first.value.slice(space.length) }, ...children.slice(1)];
+  }
+  const last = children[children.length - 1];
+  if (last?.type === "text" && /\s$/.test(last.value)) {
+    const space = /\s+$/.exec(last.value)![0];
+    after.push({ type: "text", value: space });
+    children = last.value === space ? children.slice(0, -1) : [...children.slice(0, -1), { type: "text", value: last.value.slice(0, -space.length) }];
+  }
+  return children.length ? [...before, { type, children } as PhrasingContent, ...after] : [...before, ...after];
+}
+
+/** Strikethrough outermost, then bold, then italic: each a span over the atoms that share it. */
+function layered(atoms: Atom[], layer: number, inLink: boolean, ctx: RenderContext): PhrasingContent[] {
+  if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, inLink, ctx));
   const key = KEYS[layer];
-  let out = "";
+  const out: PhrasingContent[] = [];
   for (let i = 0; i < atoms.length; ) {
     const on = marked(atoms[i], key);
     let j = i;
     while (j < atoms.length && marked(atoms[j], key) === on) j++;
-    const inner = renderAtoms(atoms.slice(i, j), layer + 1, options, ctx);
-    out += on ? wrap(inner, DELIMITERS[key]) : inner;
+    const inner = layered(atoms.slice(i, j), layer + 1, inLink, ctx);
+    out.push(...(on ? wrap(NODE_OF[key], inner) : inner));
     i = j;
   }
   return out;
 }
 
-/** Delimiters around the text, white space left outside them. */
-function wrap(inner: string, delimiter: string): string {
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner)!;
-  if (!m[2]) return inner;
-  return `${m[1]}${delimiter}${m[2]}${delimiter}${m[3]}`;
-}
-
-const AUTOLINKABLE = /^[a-z][a-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f]*$/i;
-
-function leaf(atom: Atom, options: Options, ctx: RenderContext): string {
-  switch (atom.kind) {
-    case "break":
-      return "\\\n";
-    case "call": {
-      const n = ctx.numberOf(atom.note);
-      return options.verify ? `${CALL_OPEN}${n}${CALL_CLOSE}` : `[^${n}]`;
-    }
-    case "text":
-      return atom.token.code ? codeSpan(atom.token.value, options) : escapeText(atom.token.value, options);
-    case "link": {
-      const text = atom.tokens.map((t) => t.value).join("");
-      const plain = atom.tokens.every((t) => !t.code && !t.bold && !t.italic && !t.strike);
-      if (plain && text.trim() === atom.url && AUTOLINKABLE.test(atom.url) && !(options.mode === "table" && atom.url.includes("|"))) {
-        const m = /^(\s*)[\s\S]*?(\s*)$/.exec(text)!;
-        return `${m[1]}<${atom.url}>${m[2]}`;
-      }
-      const label = renderAtoms(atom.tokens.map((token) => ({ kind: "text", token })), 0, { ...options, inLink: true }, ctx);
-      return `[${label}](${destination(atom.url, options)})`;
-    }
-  }
-}
-
-function destination(url: string, options: Options): string {
-  let dest = url;
-  if (/[\s()<>\\]/.test(url) || url === "") {
-    dest = `<${url.replace(/[<>\\\r\n]/g, (c) => encodeURIComponent(c))}>`;
-  }
-  return options.mode === "table" ? dest.replace(/\|/g, "%7C") : dest;
-}
-
-function codeSpan(value: string, options: Options): string {
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = /^[`\s]|[`\s]$/.test(value) && value.trim() !== "" ? " " : "";
-  const body = options.mode === "table" ? value.replace(/\|/g, "\\|") : value;
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
-/** Escape Markdown-significant characters of literal text. */
-export function escapePlain(s: string, mode: Mode = "paragraph"): string {
-  let out = s
-    .replace(/[\\`*_[\]<~]/g, "\\$&")
-    .replace(/&(?=#?[a-z0-9]+;)/gi, "\\&")
-    // `\[^1\]` is literal to the parser, but the numbering pass scans the source for `[^…]`.
-    .replace(/\\\[\^/g, "\\[\\^");
-  if (mode === "table") out = out.replace(/\|/g, "\\|");
-  return out;
-}
-
 const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"|]+/gi;
 
-function escapeText(s: string, options: Options): string {
-  if (options.inLink) return escapePlain(s, options.mode);
-  let out = "";
+/**
+ * Web addresses in plain text as links that show their address (`<https://…>`): GFM would link
+ * them anyway, and escapes inside them would show. A `www.` address stays as it stands (raw), which
+ * GFM links as it is.
+ */
+function withAddresses(value: string): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
   let last = 0;
-  for (const match of s.matchAll(URL_IN_TEXT)) {
+  for (const match of value.matchAll(URL_IN_TEXT)) {
     let url = match[0];
     // Trailing punctuation is not part of an address; nor is an unbalanced ")".
     for (;;) {
@@ -293,27 +268,28 @@ function escapeText(s: string, options: Options): string {
       break;
     }
     if (url.length < 8) continue;
-    out += escapePlain(s.slice(last, match.index), options.mode);
-    // www.… is linked by GFM as it stands (escapes would show); http(s) becomes an autolink.
-    out += /^www\./i.test(url) ? url : `<${url}>`;
+    if (match.index > last) out.push({ type: "text", value: value.slice(last, match.index) });
+    out.push(/^www\./i.test(url) ? { type: "html", value: url } : { type: "link", url, children: [{ type: "text", value: url }] });
     last = match.index + url.length;
   }
-  return out + escapePlain(s.slice(last), options.mode);
+  if (last < value.length) out.push({ type: "text", value: value.slice(last) });
+  return out;
 }
 
-/** What a line may not start with in a paragraph: block syntax. */
-function escapeLineStart(line: string): string {
-  if (/^[#>+=\-]/.test(line)) return `\\${line}`;
-  const m = /^(\d{1,9})([.)])/.exec(line);
-  if (m) return `${m[1]}\\${line.slice(m[1].length)}`;
-  return line;
-}
-
-function renderTokens(tokens: Token[], options: Options, ctx: RenderContext): string {
-  let md = renderAtoms(atomsOf(tokens), 0, options, ctx);
-  if (options.mode !== "table") md = md.split("\n").map(escapeLineStart).join("\n");
-  if (options.mode === "heading") md = md.replace(/(^|\s)(#+)(\s*)$/, (_, a: string, hashes: string, b: string) => `${a}\\${hashes}${b}`);
-  return md;
+function leaf(atom: Atom, inLink: boolean, ctx: RenderContext): PhrasingContent[] {
+  switch (atom.kind) {
+    case "break":
+      return [{ type: "break" }];
+    case "call": {
+      const n = String(ctx.numberOf(atom.note));
+      return [{ type: "footnoteReference", identifier: n, label: n }];
+    }
+    case "text":
+      if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
+      return inLink ? [{ type: "text", value: atom.token.value }] : withAddresses(atom.token.value);
+    case "link":
+      return [{ type: "link", url: atom.url, children: layered(atom.tokens.map((token) => ({ kind: "text", token })), 0, true, ctx) }];
+  }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -322,17 +298,22 @@ function renderTokens(tokens: Token[], options: Options, ctx: RenderContext): st
 interface Segment {
   flags: string;
   text: string;
+  /** The text ends in a space (asking the text itself would flatten it at every step). */
+  space?: boolean;
 }
 
 function pushSegment(out: Segment[], flags: string, text: string) {
   // White space carries no formatting: "**a** b" and "**a **b" read the same.
   for (const part of text.split(/(\s+)/)) {
     if (!part) continue;
-    const f = /^\s+$/.test(part) ? "" : flags;
-    const value = /^\s+$/.test(part) ? " " : part;
+    const blank = /^\s+$/.test(part);
+    const f = blank ? "" : flags;
+    const value = blank ? " " : part;
     const prev = out[out.length - 1];
-    if (prev && prev.flags === f) prev.text = f === "" && value === " " && prev.text.endsWith(" ") ? prev.text : prev.text + value;
-    else out.push({ flags: f, text: value });
+    if (prev && prev.flags === f) {
+      if (!(f === "" && blank && prev.space)) prev.text += value;
+      prev.space = blank;
+    } else out.push({ flags: f, text: value, space: blank });
   }
 }
 
@@ -355,39 +336,14 @@ function showsAddress(text: string, link: string) {
   return t === url || `http://${t}` === url || `https://${t}` === url || `mailto:${t}` === url;
 }
 
-function expected(tokens: Token[], ctx: RenderContext): string {
-  const out: Segment[] = [];
-  const atoms = atomsOf(tokens);
-  for (const a of atoms) {
-    if (a.kind === "break") out.push({ flags: "\n", text: "" });
-    else if (a.kind === "call") pushSegment(out, "", `${CALL_OPEN}${ctx.numberOf(a.note)}${CALL_CLOSE}`);
-    else if (a.kind === "text") pushSegment(out, flagsOf(a.token), a.token.value);
-    else {
-      const text = a.tokens.map((t) => t.value).join("");
-      const autolink = showsAddress(text, a.url) && a.tokens.every((t) => !t.code && !t.bold && !t.italic && !t.strike);
-      for (const t of a.tokens) pushSegment(out, flagsOf({ ...t, strike: t.strike || a.marks.strike, bold: t.bold || a.marks.bold, italic: t.italic || a.marks.italic }, autolink ? undefined : a.url), t.value);
-    }
-  }
-  return serialize(out);
-}
-
-function serialize(segments: Segment[]): string {
-  const list = segments.filter((x) => x.flags === "\n" || x.text !== "").map((x) => ({ ...x }));
-  // White space at the ends and around hard breaks is not kept by Markdown.
-  list.forEach((x, i) => {
-    if (x.flags !== "") return;
-    if (i === 0 || list[i - 1].flags === "\n") x.text = x.text.trimStart();
-    if (i === list.length - 1 || list[i + 1].flags === "\n") x.text = x.text.trimEnd();
-  });
-  return JSON.stringify(list.filter((x) => x.flags === "\n" || x.text !== "").map((x) => [x.flags, x.text]));
-}
-
-function actual(nodes: PhrasingContent[]): string {
+/** What a reader gets from phrasing content: its text in pieces of one formatting, breaks and note calls (`^`). */
+function reading(nodes: PhrasingContent[]): Segment[] {
   const out: Segment[] = [];
   const walk = (list: PhrasingContent[], m: { strike?: boolean; bold?: boolean; italic?: boolean }, link?: string) => {
     for (const node of list) {
       switch (node.type) {
         case "text":
+        case "html":
           pushSegment(out, flagsOf(m, link), node.value);
           break;
         case "inlineCode":
@@ -405,55 +361,82 @@ function actual(nodes: PhrasingContent[]): string {
         case "break":
           out.push({ flags: "\n", text: "" });
           break;
+        case "footnoteReference":
+          out.push({ flags: "^", text: node.identifier });
+          break;
         case "link": {
           const text = node.children.map((c) => ("value" in c ? c.value : "")).join("");
           const plain = node.children.every((c) => c.type === "text");
           walk(node.children, m, plain && showsAddress(text, node.url) ? link : node.url);
           break;
         }
-        case "html":
-          pushSegment(out, flagsOf(m, link), node.value);
-          break;
         default:
           out.push({ flags: `?${node.type}`, text: "?" });
       }
     }
   };
   walk(nodes, {});
-  return serialize(out);
+  const list = out.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
+  // White space at the ends and around hard breaks is not kept by Markdown.
+  list.forEach((x, i) => {
+    if (x.flags !== "") return;
+    if (i === 0 || list[i - 1].flags === "\n") x.text = x.text.trimStart();
+    if (i === list.length - 1 || list[i + 1].flags === "\n") x.text = x.text.trimEnd();
+  });
+  return list.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
 }
 
-function parsedInline(md: string, mode: Mode): PhrasingContent[] | undefined {
-  if (mode === "table") {
-    const tree = parser.parse(`| x |\n| - |\n| ${md} |\n`) as Root;
-    const table = tree.children[0] as Table | undefined;
-    if (tree.children.length !== 1 || table?.type !== "table" || table.children.length !== 2) return undefined;
-    return table.children[1].children[0]?.children ?? [];
-  }
-  const tree = parser.parse(mode === "heading" ? `# ${md}` : md) as Root;
-  if (tree.children.length !== 1) return undefined;
-  const node = tree.children[0] as RootContent;
-  if (mode === "heading" ? node.type !== "heading" : node.type !== "paragraph") return undefined;
-  return (node as { children: PhrasingContent[] }).children;
+const shown = (segments: Segment[]) => JSON.stringify(segments.map((x) => [x.flags, x.text]));
+
+/** Phrasing content in the block it stands in, as a one-block document. */
+function container(children: PhrasingContent[], mode: Mode): RootContent {
+  if (mode === "heading") return { type: "heading", depth: 1, children };
+  if (mode === "paragraph") return { type: "paragraph", children };
+  return { type: "table", children: [{ type: "tableRow", children: [{ type: "tableCell", children: [{ type: "text", value: "x" }] }] }, { type: "tableRow", children: [{ type: "tableCell", children }] }] };
 }
 
-/** Render, read back, compare; without formatting if need be. */
-export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): string {
+/** The phrasing content of what `markdown` (a one-block document) reads as, or undefined if it reads as something else. */
+function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingContent[] | undefined {
+  // The calls' definitions, so that they read as calls.
+  const tree = parser.parse([markdown, ...calls.map((n) => `[^${n}]: x`)].join("\n\n")) as Root;
+  const blocks = tree.children.filter((node) => node.type !== "footnoteDefinition");
+  const node = blocks[0];
+  if (blocks.length !== 1 || node.type !== (mode === "table" ? "table" : mode)) return undefined;
+  if (node.type === "table") return node.children.length === 2 && node.children[1].children.length === 1 ? node.children[1].children[0].children : undefined;
+  return (node as Paragraph | Heading).children;
+}
+
+/** Written and read back the same, with no character reference standing in for a letter or space next to formatting. */
+function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
+  const markdown = write(container(children, mode));
+  const meant = reading(children);
+  const read = readBack(markdown, mode, meant.filter((x) => x.flags === "^").map((x) => x.text));
+  if (!read || shown(reading(read)) !== shown(meant)) return false;
+  return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
+}
+
+/** A paragraph's tokens as phrasing content that reads back as they mean; without formatting if need be. */
+function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
-  if (tokens.length === 0) return "";
-  const attempt = (list: Token[]) => {
-    const probe = renderTokens(list, { mode, verify: true }, ctx);
-    const nodes = parsedInline(probe, mode);
-    return nodes !== undefined && actual(nodes) === expected(list, ctx);
-  };
-  if (attempt(tokens)) return renderTokens(tokens, { mode, verify: false }, ctx);
-  const plain = normalizeTokens(tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)), mode);
-  if (attempt(plain)) {
+  if (tokens.length === 0) return [];
+  const build = (list: Token[]) => layered(atomsOf(list), 0, false, ctx);
+  const formatted = build(tokens);
+  if (readsBack(formatted, mode, true)) return formatted;
+  const plain = build(normalizeTokens(tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)), mode));
+  if (readsBack(plain, mode, false)) {
     ctx.formattingLost(ordinal);
-    return renderTokens(plain, { mode, verify: false }, ctx);
+    return plain;
   }
-  const probe = renderTokens(plain, { mode, verify: true }, ctx);
-  throw new Error(`broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(probe)}\n  meant: ${expected(plain, ctx)}\n  read:  ${actual(parsedInline(probe, mode) ?? [])}`);
+  const wrote = write(container(plain, mode));
+  throw new Error(`broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`);
+}
+
+/** One paragraph's (heading's, table cell's) Markdown on its own. */
+export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): string {
+  const children = phrasing(raw, mode, ordinal, ctx);
+  if (children.length === 0) return "";
+  const markdown = write(container(children, mode));
+  return mode === "heading" ? markdown.replace(/^# /, "") : mode === "table" ? markdown.split("\n")[2].replace(/^\| | \|$/g, "") : markdown;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -465,36 +448,28 @@ function rawText(tokens: Token[]): string {
   return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
 }
 
-function indent(text: string, by: number): string {
-  const pad = " ".repeat(by);
-  return text
-    .split("\n")
-    .map((line, i) => (i === 0 || !line ? line : pad + line))
-    .join("\n");
-}
-
-/** Body (or note) blocks → Markdown chunks, to be joined by blank lines. */
-export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
+/** Body (or note) blocks → mdast block content. */
+function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
   const blocks = all.filter((b) => {
     if (!isParagraph(b)) return true;
     if (b.role.kind === "code" || b.role.kind === "rule") return true;
     return normalizeTokens(b.tokens, "paragraph").length > 0;
   });
-  const chunks: string[] = [];
-  /** The previous chunk was a list with this marker: the next list must use another one, or they would merge. */
-  let lastMarker: string | undefined;
-  const text = (b: ParagraphBlock, mode: Mode = "paragraph") => renderInline(b.tokens, mode, b.ordinal, ctx);
+  const out: BlockContent[] = [];
+  const inline = (b: ParagraphBlock, mode: Mode = "paragraph") => phrasing(b.tokens, mode, b.ordinal, ctx);
+  const paragraph = (b: ParagraphBlock): Paragraph[] => {
+    const children = inline(b);
+    return children.length ? [{ type: "paragraph", children }] : [];
+  };
 
   for (let i = 0; i < blocks.length; ) {
     const b = blocks[i];
     if (!isParagraph(b)) {
-      chunks.push(renderTable(b, ctx));
-      lastMarker = undefined;
+      out.push(...table(b, ctx));
       i++;
       continue;
     }
-    const kind = b.role.kind;
     const run = (accept: (x: ParagraphBlock) => boolean) => {
       let j = i;
       while (j < blocks.length && isParagraph(blocks[j]) && accept(blocks[j] as ParagraphBlock)) j++;
@@ -502,114 +477,91 @@ export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
       i = j;
       return group;
     };
-    if (kind === "title" || kind === "subtitle") {
+    const role = b.role;
+    if (role.kind === "title" || role.kind === "subtitle") {
       i++;
-      continue;
-    }
-    if (kind === "heading") {
-      const md = text(b, "heading");
-      if (md) chunks.push(`${"#".repeat(b.role.kind === "heading" ? b.role.depth : 1)} ${md}`);
-      lastMarker = undefined;
+    } else if (role.kind === "heading") {
+      const children = inline(b, "heading");
+      if (children.length) out.push({ type: "heading", depth: role.depth as Heading["depth"], children });
       i++;
-    } else if (kind === "quote") {
-      const group = run((x) => x.role.kind === "quote");
-      chunks.push(group.map((p) => text(p).split("\n").map((line) => `> ${line}`).join("\n")).join("\n>\n"));
-      lastMarker = undefined;
-    } else if (kind === "code") {
-      const group = run((x) => x.role.kind === "code");
-      const code = group.map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n");
-      const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-      const fence = "`".repeat(Math.max(3, longest + 1));
-      chunks.push(`${fence}\n${code}\n${fence}`);
-      lastMarker = undefined;
-    } else if (kind === "rule") {
-      chunks.push("* * *");
+    } else if (role.kind === "quote") {
+      out.push({ type: "blockquote", children: run((x) => x.role.kind === "quote").flatMap(paragraph) });
+    } else if (role.kind === "code") {
+      const value = run((x) => x.role.kind === "code").map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n");
+      out.push({ type: "code", value });
+    } else if (role.kind === "rule") {
       // Text typed into the rule's paragraph is kept after it.
-      const md = text(b);
-      if (md) chunks.push(md);
-      lastMarker = undefined;
+      out.push({ type: "thematicBreak" }, ...paragraph(b));
       i++;
-    } else if (kind === "signatory") {
-      const group = run((x) => x.role.kind === "signatory");
-      const marker = lastMarker === "-" ? "*" : "-";
-      chunks.push(group.map((p) => `${marker} ${indent(text(p), 2)}`).join("\n"));
-      lastMarker = marker;
-    } else if (kind === "bullet" || kind === "number") {
-      const group = run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue");
-      const { md, marker } = renderList(group, lastMarker, text);
-      chunks.push(md);
-      lastMarker = marker;
+    } else if (role.kind === "signatory") {
+      const items = run((x) => x.role.kind === "signatory").map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) }));
+      out.push({ type: "list", ordered: false, spread: false, children: items });
+    } else if (role.kind === "bullet" || role.kind === "number") {
+      out.push(...lists(run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue"), paragraph));
     } else {
       // body, and a "continue" paragraph with no list before it
-      chunks.push(text(b));
-      lastMarker = undefined;
+      out.push(...paragraph(b));
       i++;
     }
   }
-  return chunks.filter((c) => c !== "");
+  return out;
 }
 
-function renderList(group: ParagraphBlock[], lastMarker: string | undefined, text: (b: ParagraphBlock) => string): { md: string; marker: string } {
-  interface Level {
-    level: number;
-    ordered: boolean;
-    indent: number;
-    content: number;
-    count: number;
-  }
-  const first = group[0];
-  const bullet = lastMarker === "-" ? "*" : "-";
-  const delimiter = lastMarker === "." ? ")" : ".";
-  const topMarker = first.ordered ? delimiter : bullet;
-  const stack: Level[] = [];
-  const lines: string[] = [];
-  let blank = false;
+/**
+ * List paragraphs → lists nested by level; a "continue" paragraph joins the item before it, and
+ * from there on the lists are loose (items apart by blank lines), as Markdown would read them.
+ */
+function lists(group: ParagraphBlock[], paragraph: (b: ParagraphBlock) => Paragraph[]): List[] {
+  const top: List[] = [];
+  const stack: { level: number; list: List }[] = [];
+  let loose = false;
   for (const p of group) {
+    const open = stack[stack.length - 1];
     if (p.role.kind === "continue") {
-      const top = stack[stack.length - 1];
-      const body = text(p);
-      if (!top || !body) continue;
-      lines.push("");
-      lines.push(" ".repeat(top.content) + indent(body, top.content));
-      blank = true;
+      const item = open?.list.children[open.list.children.length - 1];
+      const more = paragraph(p);
+      if (!item || !more.length) continue;
+      item.children.push(...more);
+      item.spread = loose = true;
+      for (const { list } of stack) list.spread = true;
       continue;
     }
     while (stack.length && stack[stack.length - 1].level > p.level) stack.pop();
-    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].ordered !== p.ordered) stack.pop();
-    let top = stack[stack.length - 1];
-    if (!top || top.level < p.level) {
-      top = { level: p.level, ordered: p.ordered, indent: top ? top.content : 0, content: 0, count: 0 };
-      stack.push(top);
+    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].list.ordered !== p.ordered) stack.pop();
+    let current = stack[stack.length - 1];
+    if (!current || current.level < p.level) {
+      const list: List = { type: "list", ordered: p.ordered, spread: loose, children: [] };
+      const parent = current?.list.children[current.list.children.length - 1];
+      if (parent) parent.children.push(list);
+      else top.push(list);
+      current = { level: p.level, list };
+      stack.push(current);
     }
-    top.count++;
-    const atTop = stack.length === 1;
-    const marker = p.ordered ? `${top.count}${atTop ? delimiter : "."}` : atTop ? bullet : "-";
-    top.content = top.indent + marker.length + 1;
-    if (blank) lines.push("");
-    lines.push(`${" ".repeat(top.indent)}${marker} ${indent(text(p), top.content)}`);
+    current.list.children.push({ type: "listItem", spread: false, children: paragraph(p) });
   }
-  return { md: lines.join("\n"), marker: topMarker };
+  return top;
 }
 
-function renderTable(table: TableBlock, ctx: RenderContext): string {
-  const rows = table.rows.filter((r) => r.length > 0);
-  if (rows.length === 0) return "";
+function table(block: TableBlock, ctx: RenderContext): Table[] {
+  const rows = block.rows.filter((r) => r.length > 0);
+  if (rows.length === 0) return [];
   const columns = Math.max(...rows.map((r) => r.length));
-  const line = (cells: string[]) => `| ${Array.from({ length: columns }, (_, i) => cells[i] ?? "").join(" | ")} |`;
-  const render = (row: Token[][]) => row.map((cell) => renderInline(cell, "table", table.ordinal, ctx));
-  return [line(render(rows[0])), line(Array.from({ length: columns }, () => "---")), ...rows.slice(1).map((r) => line(render(r)))].join("\n");
+  const cell = (tokens: Token[] | undefined): TableCell => ({ type: "tableCell", children: tokens ? phrasing(tokens, "table", block.ordinal, ctx) : [] });
+  return [{ type: "table", children: rows.map((row) => ({ type: "tableRow", children: Array.from({ length: columns }, (_, i) => cell(row[i])) })) }];
+}
+
+/** Body (or note) blocks → Markdown chunks, to be joined by blank lines. */
+export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
+  const children = blockNodes(all, ctx);
+  return children.length ? [write({ type: "root", children })] : [];
 }
 
 /** `[^n]: …` definitions, one per note, continuation lines indented four spaces. */
 export function renderNotes(order: string[], notes: Map<string, Block[]>, contextOf: (key: string) => RenderContext): string[] {
   return order.map((key) => {
     const ctx = contextOf(key);
-    const n = ctx.numberOf(key);
-    const body = renderBlocks(notes.get(key) ?? [], ctx).join("\n\n");
-    if (!body) return `[^${n}]:`;
-    return `[^${n}]: ${body
-      .split("\n")
-      .map((line, i) => (i === 0 || !line ? line : `    ${line}`))
-      .join("\n")}`;
+    const n = String(ctx.numberOf(key));
+    const definition: FootnoteDefinition = { type: "footnoteDefinition", identifier: n, label: n, children: blockNodes(notes.get(key) ?? [], ctx) };
+    return write(definition);
   });
 }

@@ -15,7 +15,7 @@
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
-import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement, type XmlNode } from "../ooxml/package.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
 import { Numbering, type ParagraphRole, Styles } from "./styles.ts";
 
 export interface Marks {
@@ -78,6 +78,9 @@ export interface DocxReading {
   where(ordinal: number): string;
 }
 
+const MARK = /[\\`*_[\]<>&~#|!]/g;
+const countMarks = (text: string) => text.match(MARK)?.length ?? 0;
+
 /** Plain text of tokens, for quotes and titles. */
 export function plainText(tokens: Token[]): string {
   return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? " " : "")).join("").replace(/\s+/g, " ").trim();
@@ -130,6 +133,8 @@ interface Field {
 interface Story {
   note?: { key: string };
   fields: Field[];
+  /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
+  ignoredFields?: number;
   links: string[];
 }
 
@@ -140,6 +145,34 @@ interface ParagraphState {
   /** Ignore bold (the header row of a table is bold by style). */
   noBold?: boolean;
 }
+
+/** Far above a real letter (some 40 notes, paragraphs under 5,000 characters), and what keeps an import to seconds. */
+export const IMPORT_LIMITS = {
+  /** Characters of one paragraph (or table cell, or note paragraph). */
+  paragraphChars: 100_000,
+  /**
+   * Characters Markdown must escape or mark in one paragraph (`\ * _ [ ] < & ~ # |`), note
+   * calls, links, line breaks and changes of bold or italic: the Markdown reader's cost grows
+   * with the square of their number in a paragraph.
+   */
+  paragraphMarks: 1_000,
+  /** Notes of the letter. */
+  notes: 2_000,
+};
+
+/** Fields open inside each other: every run of text looks at all of them. */
+const MAX_FIELD_DEPTH = 16;
+
+/** Reading stopped at a limit; the message is on the file. */
+export class ImportRefused extends Error {}
+
+/** Links a letter may carry, as a build allows them: http, https, mailto, tel, or relative inside the letter's folder. */
+const LINK_SCHEMES = /^(https?:|mailto:|tel:)/i;
+const relativeLink = (url: string) => !/[\x00-\x20\\]/.test(url) && !/^[^/?#]*:/.test(url) && !url.startsWith("/") && !url.split(/[/?#]/).includes("..");
+
+/** How to call a note again, in both word processors. */
+export const CROSS_REFERENCE_HELP =
+  "insert the cross-reference again (Word: References › Cross-reference › Reference type: Footnote, Insert reference to: Footnote number (formatted); LibreOffice Writer: Insert › Cross-reference › Type: Footnotes, Refer using: Reference)";
 
 const TRACKED_HELP =
   "accept or reject all changes first (Word: Review › Accept › Accept All Changes; LibreOffice: Edit › Track Changes › Accept All), save, and import again";
@@ -152,9 +185,17 @@ export class DocxReader {
   private readonly quotes = new Map<number, string>();
   private readonly calls: Call[] = [];
   private readonly order: string[] = [];
+  /** Note key → its number (its place in `order`, from 1). */
+  private readonly numbers = new Map<string, number>();
+  /** A limit was passed: reading stops after this paragraph. */
+  private stop = false;
+  /** The quote of the last paragraph with text, for empty paragraphs after it. */
+  private lastQuote: string | undefined;
   private readonly firstCall = new Map<string, number>();
   /** Bookmark name → the note whose reference it holds or precedes. */
   private bookmarkNote = new Map<string, string>();
+  /** Bookmark name → the body paragraph it starts in (a deleted call leaves its bookmark behind). */
+  private readonly bookmarkAt = new Map<string, number>();
   private readonly reportedComments = new Set<string>();
   private comments = new Map<string, string>();
   private hyperlinks = new Map<string, string>();
@@ -168,7 +209,7 @@ export class DocxReader {
 
   read(): DocxReading {
     const body = descendants(this.pkg.xml(this.main)!, "w", "body")[0];
-    if (!body) throw new Error("no w:body");
+    if (!body) throw new PackageError(`its part ${this.main} has no body (w:body); the file is damaged: open and save it again in Word or LibreOffice`);
     this.bookmarkNote = noteBookmarks(body);
     this.hyperlinks = this.linkTargets(this.main);
     const blocks: Block[] = [];
@@ -177,8 +218,8 @@ export class DocxReader {
 
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
-      if (!this.order.includes(call.note)) {
-        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; insert the cross-reference again or delete it`, this.place(call.ordinal), "import-noteref");
+      if (!this.numbers.has(call.note)) {
+        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`, this.place(call.ordinal), "import-noteref");
       }
     }
 
@@ -235,21 +276,40 @@ export class DocxReader {
     }
   }
 
+  private originalNumbers: Map<string, number> | undefined;
+
   /** The number the note had in the original, from the writer's `_RefNoteN` bookmark on its first call. */
   originalNumber(key: string): number | undefined {
-    for (const [name, note] of this.bookmarkNote) {
-      const m = /^_RefNote(\d+)$/.exec(name);
-      if (m && note === key) return Number(m[1]);
+    if (!this.originalNumbers) {
+      this.originalNumbers = new Map();
+      for (const [name, note] of this.bookmarkNote) {
+        const m = /^_RefNote(\d+)$/.exec(name);
+        if (m && !this.originalNumbers.has(note)) this.originalNumbers.set(note, Number(m[1]));
+      }
     }
-    return undefined;
+    return this.originalNumbers.get(key);
+  }
+
+  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
+  hasNoteBookmarks(): boolean {
+    return [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name));
+  }
+
+  /** The body paragraph where the original's note N was first called, if its `_RefNoteN` bookmark is still there. */
+  originalPlace(n: number): number | undefined {
+    return this.bookmarkAt.get(`_RefNote${n}`);
   }
 
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
   private headerText(body: XmlElement): string | undefined {
     const refs = descendants(body, "w", "sectPr").flatMap((sectPr) => kids(sectPr).filter((el) => is(el, "w", "headerReference")));
     const ordered = [...refs.filter((r) => attr(r, "w", "type") === "default"), ...refs.filter((r) => attr(r, "w", "type") !== "default")];
+    const tried = new Set<string>();
     for (const ref of ordered) {
-      const rel = this.pkg.rels(this.main).get(attr(ref, "r", "id") ?? "");
+      const id = attr(ref, "r", "id") ?? "";
+      if (tried.has(id)) continue; // many sections share one header
+      tried.add(id);
+      const rel = this.pkg.rels(this.main).get(id);
       const root = rel && !rel.external ? this.pkg.xml(rel.target)?.documentElement : undefined;
       if (!root) continue;
       const text = descendants(root, "w", "p")
@@ -311,7 +371,7 @@ export class DocxReader {
   }
 
   private noteWhere(key: string, text: string): string {
-    const number = this.order.indexOf(key) + 1;
+    const number = this.numbers.get(key) ?? 0;
     return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
   }
 
@@ -342,6 +402,7 @@ export class DocxReader {
     this.trackedChanges(p, state);
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
+    if (this.stop) throw new ImportRefused();
     return { type: "paragraph", role, level, ordered, tokens: state.tokens, ordinal };
   }
 
@@ -417,24 +478,49 @@ export class DocxReader {
   private flush(state: ParagraphState, ordinal: number) {
     const text = plainText(state.tokens);
     if (!state.story.note) {
-      this.quotes.set(ordinal, text ? `“${firstWords(text)}”` : this.emptyQuote(ordinal));
+      const quote = text ? `“${firstWords(text)}”` : this.lastQuote ? `no text; after ${this.lastQuote}` : "no text";
+      if (text) this.lastQuote = quote;
+      this.quotes.set(ordinal, quote);
     }
-    const seen = new Map<string, number>();
-    for (const issue of state.issues) seen.set(`${issue.rule}\n${issue.text}`, (seen.get(`${issue.rule}\n${issue.text}`) ?? 0) + 1);
-    for (const [key, count] of seen) {
-      const issue = state.issues.find((i) => `${i.rule}\n${i.text}` === key)!;
+    this.limits(state);
+    const seen = new Map<string, { issue: Issue; count: number }>();
+    for (const issue of state.issues) {
+      const key = `${issue.rule}\n${issue.text}`;
+      const entry = seen.get(key);
+      if (entry) entry.count++;
+      else seen.set(key, { issue, count: 1 });
+    }
+    for (const { issue, count } of seen.values()) {
       const prefix = state.story.note ? this.noteWhere(state.story.note.key, text) : this.where(ordinal);
       const times = count > 1 ? ` (${count} times)` : "";
       (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
     }
   }
 
-  private emptyQuote(ordinal: number): string {
-    for (let o = ordinal - 1; o > 0; o--) {
-      const q = this.quotes.get(o);
-      if (q && q.startsWith("“")) return `no text; after ${q}`;
+  /** A paragraph too long, or with too much Markdown syntax to read back in reasonable time. */
+  private limits(state: ParagraphState) {
+    let chars = 0;
+    let marks = 0;
+    let previous: Token | undefined;
+    for (const t of state.tokens) {
+      if (t.type === "text") {
+        chars += t.value.length;
+        marks += countMarks(t.value);
+        if (previous?.type === "text" && (previous.bold !== t.bold || previous.italic !== t.italic || previous.strike !== t.strike || previous.code !== t.code || previous.link !== t.link)) marks += 2;
+        if (t.link && t.link !== (previous?.type === "text" ? previous.link : undefined)) marks += 2 + countMarks(t.link);
+      } else marks += 2;
+      previous = t;
     }
-    return "no text";
+    const split = "split it into paragraphs of reasonable length in Word or LibreOffice and import again";
+    if (chars > IMPORT_LIMITS.paragraphChars) {
+      state.issues.push({ rule: "import-too-long", fatal: true, text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}` });
+    } else if (marks > IMPORT_LIMITS.paragraphMarks) {
+      state.issues.push({
+        rule: "import-too-many-marks",
+        fatal: true,
+        text: `it has more than ${IMPORT_LIMITS.paragraphMarks.toLocaleString("en")} characters Markdown must mark or escape (* _ [ ] < & \\ and the like), note calls, links and changes of bold or italic, more than broadside reads back in reasonable time; ${split}`,
+      });
+    }
   }
 
   /* -------------------------------------------------------------------------------------- */
@@ -447,7 +533,7 @@ export class DocxReader {
           return this.run(el, state);
         case "hyperlink": {
           const id = attr(el, "r", "id");
-          const url = id ? this.hyperlinks.get(id) : undefined;
+          const url = this.allowedLink(id ? this.hyperlinks.get(id) : undefined, state);
           if (url) state.story.links.push(url);
           for (const c of kids(el)) this.inline(c, state);
           if (url) state.story.links.pop();
@@ -477,6 +563,11 @@ export class DocxReader {
         }
         case "commentRangeStart":
           return this.comment(el, state);
+        case "bookmarkStart": {
+          const name = attr(el, "w", "name");
+          if (name && !state.story.note && !this.bookmarkAt.has(name)) this.bookmarkAt.set(name, this.ordinal);
+          return;
+        }
         case "subDoc":
           state.issues.push({ rule: "import-object", fatal: false, text: "a linked subdocument is not imported; it is left out" });
           return;
@@ -617,8 +708,14 @@ export class DocxReader {
   private reference(key: string, state: ParagraphState) {
     if (this.suppressed(state)) return;
     if (state.story.note) return; // a note inside a note: Word does not make them
-    if (!this.order.includes(key)) {
+    if (!this.numbers.has(key)) {
+      if (this.order.length === IMPORT_LIMITS.notes) {
+        if (!this.stop) state.issues.push({ rule: "import-too-many-notes", fatal: true, text: `a note call here makes ${IMPORT_LIMITS.notes + 1} notes, more than the ${IMPORT_LIMITS.notes.toLocaleString("en")} broadside imports (a letter has some 40); reading stops here` });
+        this.stop = true;
+        return;
+      }
       this.order.push(key);
+      this.numbers.set(key, this.order.length);
       this.firstCall.set(key, this.ordinal);
     }
     this.calls.push({ note: key, ordinal: this.ordinal });
@@ -628,25 +725,52 @@ export class DocxReader {
   /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
 
   private fieldBegin(state: ParagraphState) {
-    state.story.fields.push({ kind: "other", instr: "", phase: "instr" });
+    const story = state.story;
+    if (story.ignoredFields || story.fields.length === MAX_FIELD_DEPTH) {
+      story.ignoredFields = (story.ignoredFields ?? 0) + 1;
+      state.issues.push({ rule: "import-too-deep", fatal: true, text: `fields (cross-references, links, page numbers) are nested more than ${MAX_FIELD_DEPTH} deep; Word nests a few` });
+      return;
+    }
+    story.fields.push({ kind: "other", instr: "", phase: "instr" });
   }
 
   private fieldInstr(state: ParagraphState, text: string) {
+    if (state.story.ignoredFields) return;
     const field = state.story.fields[state.story.fields.length - 1];
     if (field?.phase === "instr") field.instr += text;
   }
 
   private fieldSeparate(state: ParagraphState) {
+    if (state.story.ignoredFields) return;
     const field = state.story.fields[state.story.fields.length - 1];
     if (!field || field.phase !== "instr") return;
     const kind = fieldKind(field.instr);
     field.phase = "result";
-    field.kind = kind.kind;
-    if (kind.kind === "noteref") this.noteRef(kind.bookmark, state);
-    else if (kind.kind === "hyperlink") state.story.links.push(kind.url);
+    // Writer's own cross-reference to a note (REF _RefF1) is a call; a REF to other text shows that text.
+    const call = kind.kind === "noteref" || (kind.kind === "ref" && this.bookmarkNote.has(kind.bookmark));
+    field.kind = call ? "noteref" : kind.kind === "hyperlink" ? "hyperlink" : "other";
+    if (call) this.noteRef(kind.bookmark, kind.kind === "ref" ? "REF" : "NOTEREF", state);
+    else if (kind.kind === "hyperlink") {
+      const url = this.allowedLink(kind.url, state);
+      field.kind = url ? "hyperlink" : "other";
+      if (url) state.story.links.push(url);
+    }
+  }
+
+  /** A link's target if a letter may lead there; else undefined, and the paragraph says the link is left out. */
+  private allowedLink(url: string | undefined, state: ParagraphState): string | undefined {
+    if (url === undefined || LINK_SCHEMES.test(url.trim()) || relativeLink(url)) return url;
+    const shown = url.length > 60 ? `${[...url].slice(0, 50).join("")}…` : url;
+    const what = /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url) ? `a ${url.slice(0, url.indexOf(":") + 1).toLowerCase()} address` : "a file";
+    state.issues.push({ rule: "import-link", fatal: false, text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (a letter links to http, https, mailto and tel addresses, or to files beside it)` });
+    return undefined;
   }
 
   private fieldEnd(state: ParagraphState) {
+    if (state.story.ignoredFields) {
+      state.story.ignoredFields--;
+      return;
+    }
     const field = state.story.fields[state.story.fields.length - 1];
     if (!field) return;
     if (field.phase === "instr") this.fieldSeparate(state); // a field without a result
@@ -654,18 +778,18 @@ export class DocxReader {
     if (field.kind === "hyperlink") state.story.links.pop();
   }
 
-  private noteRef(bookmark: string, state: ParagraphState) {
+  private noteRef(bookmark: string, instruction: string, state: ParagraphState) {
     if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return;
     const key = this.bookmarkNote.get(bookmark);
     if (state.story.note) {
-      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (NOTEREF ${bookmark}) is left out` });
+      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out` });
       return;
     }
     if (!key) {
       state.issues.push({
         rule: "import-noteref",
         fatal: true,
-        text: `a repeated note call (a NOTEREF ${bookmark} cross-reference) points to a note that is no longer there; insert it again (Word: References › Cross-reference › Footnote › Footnote number (formatted)) or delete it`,
+        text: `a repeated note call (a ${instruction} ${bookmark} cross-reference) points to a note that is no longer there; ${CROSS_REFERENCE_HELP} or delete it`,
       });
       return;
     }

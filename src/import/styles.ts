@@ -151,7 +151,7 @@ export class Styles {
 
 /** numbering.xml: is a list level bulleted? */
 export class Numbering {
-  private readonly formats = new Map<string, Map<number, string>>();
+  private readonly formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
 
   constructor(pkg: DocxPackage, mainPath: string) {
     const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
@@ -168,19 +168,21 @@ export class Numbering {
     for (const el of kids(root)) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
     for (const el of kids(root)) {
       if (!is(el, "w", "num")) continue;
-      const map = new Map(abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? "") ?? []);
+      // The abstract list's levels are shared, not copied: many lists may name one abstract list.
+      const overrides = new Map<number, string>();
       for (const override of kids(el)) {
         if (!is(override, "w", "lvlOverride")) continue;
         const lvl = child(override, "w", "lvl");
         const fmt = attr(child(lvl, "w", "numFmt"), "w", "val");
-        if (fmt) map.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
+        if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
       }
-      this.formats.set(attr(el, "w", "numId") ?? "", map);
+      this.formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
     }
   }
 
   /** "bullet", "decimal", "none", … or undefined when the list is not defined. */
   format(numId: string, ilvl: number): string | undefined {
-    return this.formats.get(numId)?.get(ilvl);
+    const list = this.formats.get(numId);
+    return list?.overrides.get(ilvl) ?? list?.base?.get(ilvl);
   }
 }

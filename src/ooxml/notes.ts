@@ -28,13 +28,19 @@ export function splitNoteKey(key: string): { kind: NoteKind; id: string } {
   return { kind: key.slice(0, at) as NoteKind, id: key.slice(at + 1) };
 }
 
-export type FieldKind = { kind: "noteref"; bookmark: string } | { kind: "hyperlink"; url: string } | { kind: "other" };
+/**
+ * `ref` is LibreOffice Writer's cross-reference to a note (`REF _RefF1 \h`, Insert › Cross-reference ›
+ * Footnotes), or any REF to a bookmark: a note call if the bookmark names a note, else shown text.
+ */
+export type FieldKind = { kind: "noteref"; bookmark: string } | { kind: "ref"; bookmark: string } | { kind: "hyperlink"; url: string } | { kind: "other" };
 
 /** What a field instruction makes of its result: a repeated note call, a link, or plain shown text. */
 export function fieldKind(instruction: string): FieldKind {
   const instr = instruction.trim();
   const noteref = /^NOTEREF\s+"?([^\s"\\]+)/i.exec(instr);
   if (noteref) return { kind: "noteref", bookmark: noteref[1] };
+  const ref = /^REF\s+"?([^\s"\\]+)/i.exec(instr);
+  if (ref) return { kind: "ref", bookmark: ref[1] };
   const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
   const url = hyperlink && (hyperlink[1] ?? hyperlink[2]);
   // `HYPERLINK \l "name"` leads to a bookmark inside the document, not to a URL.
@@ -49,28 +55,49 @@ const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom")
  * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the
  * bookmark (Word keeps `_RefNoteN` around the reference), or right after its end in the same
  * paragraph with no text in between (LibreOffice moves the bookmark in front of the reference
- * when it saves). A bookmark left behind by a deleted reference, with text after it, names no note.
+ * when it saves). When words before such a reference are retyped in Writer, the empty bookmark
+ * stays where the old words began: it names the next reference of its paragraph that has no
+ * bookmark of its own. A bookmark left behind by a deleted reference, with no reference after it
+ * in its paragraph, names no note.
  */
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
   let pending = new Map<string, { name: string; ended: boolean }>();
+  /** Ids of pending bookmarks that ended, so that dropping them never walks the ones still open. */
+  let ended: string[] = [];
+  /** Empty bookmarks of this paragraph that text has separated from what follows. */
+  let stray: string[] = [];
   const dropEnded = () => {
-    for (const [id, b] of pending) if (b.ended) pending.delete(id);
+    for (const id of ended) {
+      const b = pending.get(id);
+      if (!b?.ended) continue;
+      pending.delete(id);
+      // Only a cross-reference target (`_Ref…`, hidden); a bookmark a person named marks text, not a note.
+      if (b.name.startsWith("_Ref")) stray.push(b.name);
+    }
+    ended = [];
   };
   const walk = (el: XmlElement) => {
     const note = referencedNote(el);
-    if (is(el, "w", "p")) dropEnded();
+    if (is(el, "w", "p")) (dropEnded(), (stray = []));
     if (is(el, "w", "bookmarkStart")) {
       const name = attr(el, "w", "name");
       if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
     } else if (is(el, "w", "bookmarkEnd")) {
-      const open = pending.get(attr(el, "w", "id") ?? "");
-      if (open) open.ended = true;
+      const id = attr(el, "w", "id") ?? "";
+      const open = pending.get(id);
+      if (open && !open.ended) {
+        open.ended = true;
+        ended.push(id);
+      }
     } else if (is(el, "w", "t") && (el.textContent ?? "").trim()) {
       dropEnded();
     } else if (note) {
-      for (const b of pending.values()) if (!names.has(b.name)) names.set(b.name, note);
+      const own = [...pending.values()].map((b) => b.name);
+      for (const name of own.length ? own : stray) if (!names.has(name)) names.set(name, note);
+      if (!own.length) stray = [];
       pending = new Map();
+      ended = [];
       return;
     } else if (unseen(el) || is(el, "w", "txbxContent")) {
       return;
@@ -197,6 +224,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   const calls: DocxCall[] = [];
   const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
   const fields: OpenField[] = [];
+  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
+  const dropped = new Set<DocxCall>();
+  const seen: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
@@ -207,11 +237,11 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
     const field = fields.pop();
     if (!field) return;
     const kind = fieldKind(field.instr);
-    if (kind.kind === "noteref") {
+    if (kind.kind === "noteref" || (kind.kind === "ref" && bookmarks.has(kind.bookmark))) {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
     } else {
-      calls.splice(calls.indexOf(field.call), 1);
+      dropped.add(field.call);
     }
   };
 
@@ -223,7 +253,10 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
       const custom = attr(el, "w", "customMarkFollows");
       if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
-      if (!order[kind].includes(id)) order[kind].push(id);
+      if (!seen[kind].has(id)) {
+        seen[kind].add(id);
+        order[kind].push(id);
+      }
       calls.push({ note });
     } else if (is(el, "w", "fldChar")) {
       const type = attr(el, "w", "fldCharType");
@@ -245,6 +278,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  let kept = 0;
+  for (const call of calls) if (!dropped.has(call)) calls[kept++] = call;
+  calls.length = kept;
 
   const text = new Map<string, string>();
   const numbering = {} as Record<NoteKind, NoteNumbering>;

@@ -7,8 +7,8 @@
  * "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
-import { unzipSync } from "fflate";
 import { posix } from "node:path";
+import { unzipParts, ZipError, zipEntries } from "./zip.ts";
 
 export const NS = {
   w: ["http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"],
@@ -23,13 +23,63 @@ export type Namespace = keyof typeof NS;
 
 export type { XmlDocument, XmlElement, XmlNode };
 
-/** Parse XML text; a document that is not well-formed throws the parser's error to `fail`. */
+/** Elements nested deeper than this are refused: a letter's XML nests some 20 deep. */
+export const MAX_XML_DEPTH = 200;
+
+/**
+ * Parse XML text; a document that is not well-formed, that has a DOCTYPE (entities, external
+ * or not, are how XML reads files, fetches addresses and blows up; Word never writes one) or
+ * nests deeper than {@link MAX_XML_DEPTH} throws its reason to `fail`.
+ */
 export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
-  return new DOMParser({
-    onError: (level, message) => {
-      if (level !== "warning") throw fail(message);
-    },
-  }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) throw fail(`has a DOCTYPE (line ${lineAt(text, doctype.index)}), which Word and LibreOffice never write; broadside refuses XML that declares entities`);
+  // The parser wraps what onError throws in an error of its own: keep the first reason, throw it after.
+  let broken: string | undefined;
+  const notWellFormed = () => fail(`is not well-formed XML (${broken!.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
+  let doc: XmlDocument;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level === "warning") return;
+        broken ??= message;
+        throw notWellFormed();
+      },
+    }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
+  } catch (error) {
+    if (broken !== undefined) throw notWellFormed();
+    throw error;
+  }
+  if (!doc.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
+  const deep = tooDeep(doc.documentElement);
+  if (deep) throw fail(`nests elements more than ${MAX_XML_DEPTH} deep (at <${deep.nodeName}>${deep.lineNumber ? `, line ${deep.lineNumber}` : ""}); a letter nests some 20 deep`);
+  return doc;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/** The first element nested past the limit, found without recursion (the recursion is what the limit protects). */
+function tooDeep(root: XmlNode): (XmlNode & { lineNumber?: number }) | undefined {
+  let depth = 1;
+  let node: XmlNode | null = root;
+  while (node) {
+    if (node.firstChild) {
+      node = node.firstChild;
+      if (++depth > MAX_XML_DEPTH) return node;
+      continue;
+    }
+    while (node && !node.nextSibling) {
+      node = node.parentNode;
+      depth--;
+      if (node === root || depth <= 0) return undefined;
+    }
+    node = node?.nextSibling ?? null;
+  }
+  return undefined;
 }
 
 /** The package could not be opened as a .docx at all. */
@@ -92,8 +142,25 @@ export interface Relationship {
   external: boolean;
 }
 
+/**
+ * Elements in all the XML parts read: the parsed tree takes about 1 kB of memory an element, so
+ * this bounds the memory a package can take (a letter has some 10,000).
+ */
+export const MAX_XML_ELEMENTS = 200_000;
+
+/** Start tags in XML text, counted before it is parsed. */
+function elementCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (next !== 47 && next !== 63 && next !== 33) count++; // not </, <? or <!
+  }
+  return count;
+}
+
 export class DocxPackage {
   private readonly xmlCache = new Map<string, XmlDocument | undefined>();
+  private elements = 0;
   private readonly relsCache = new Map<string, Map<string, Relationship>>();
 
   private constructor(readonly parts: Record<string, Uint8Array>) {}
@@ -101,12 +168,21 @@ export class DocxPackage {
   static open(bytes: Uint8Array): DocxPackage {
     let parts: Record<string, Uint8Array>;
     try {
+      const entries = zipEntries(bytes);
+      // Macros run when a document is opened; broadside takes documents, not programs.
+      const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
+      if (macros) throw new ZipError(`it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`);
       // Only the XML parts are read: images and fonts stay compressed.
-      parts = unzipSync(bytes, { filter: (file) => /\.(xml|rels)$/i.test(file.name) });
+      parts = unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name));
     } catch (error) {
-      throw new PackageError(`it is not a .docx (not a ZIP package: ${(error as Error).message})`);
+      if (error instanceof ZipError) throw new PackageError(error.message);
+      throw error;
     }
     const pkg = new DocxPackage(parts);
+    const types = pkg.xml("[Content_Types].xml");
+    if (types && /macroEnabled|vbaProject/i.test(Array.from(types.documentElement ? kids(types.documentElement) : []).map((t) => t.getAttribute("ContentType") ?? "").join(" "))) {
+      throw new PackageError("it is a document with macros (its content types say macroEnabled); open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that");
+    }
     if (!pkg.mainPath) throw new PackageError("it is not a .docx (no main document part; a .doc or .odt must be saved as .docx first)");
     return pkg;
   }
@@ -118,7 +194,12 @@ export class DocxPackage {
     const bytes = this.parts[path];
     let doc: XmlDocument | undefined;
     if (bytes) {
-      doc = parseXml(new TextDecoder().decode(bytes), (message) => new PackageError(`its part ${path} is not well-formed XML: ${message}`));
+      const text = new TextDecoder().decode(bytes);
+      this.elements += elementCount(text);
+      if (this.elements > MAX_XML_ELEMENTS) {
+        throw new PackageError(`its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`);
+      }
+      doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
     }
     this.xmlCache.set(path, doc);
     return doc;

@@ -4,22 +4,22 @@
  * through, each part on a right-hand page with `duplex`), `<name>.booklet.pdf` with
  * `imposition: booklet`, and `<name>.zip`, the journalists' kit. One browser for the build.
  *
- * Each part is built by the normal pipeline (src/build.ts) into a temporary folder, with its
- * own proof; then printed once more with the packet's page numbers (its HTML, unchanged but for
- * a `counter-reset` of the page counter and a foot without "/ N"), and the pieces are put
- * together with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
+ * Each part is made in memory as any edition is (src/edition.ts), with its own proof; then
+ * printed once more with the packet's page numbers (its HTML, unchanged but for a
+ * `counter-reset` of the page counter and a foot without "/ N"), and the pieces are put together
+ * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
  * disagreement nothing of the packet is written.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
+import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
+import { type Edition, FORMATS, loadLetter, makeEdition } from "../edition.ts";
 import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
@@ -86,7 +86,9 @@ interface Part {
   source: string;
   name: string;
   letter: Letter;
-  edition: Uint8Array;
+  edition: Edition;
+  /** Its own edition's PDF. */
+  pdf: Uint8Array;
   pages: number;
 }
 
@@ -106,33 +108,37 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   if (options.paper) packet.meta.paper = options.paper;
 
   // The parts: each must exist, be no packet itself, and have a name of its own in the kit.
-  const sources = matter.parts.map((part) => resolve(dirname(source), part.path));
+  const project = options.project ?? projectFolder(source);
+  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
+  if (!sources) return { files: [file], written: [] };
   const names = new Set<string>();
   matter.parts.forEach((part, i) => {
-    if (!existsSync(sources[i])) fail(file, `Packet part \`${part.path}\` not found (looked for ${sources[i]})`, part.place, "packet-part-missing");
-    else if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
     if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
     names.add(partName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
   /** Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together, and its proof. */
-  const layOut = async (paper: Paper, dir: string) => {
-    // 1. Each part as its own edition (HTML, PDF, DOCX), proved as any build is.
-    log(`  ${basename(source)}: building its ${sources.length} parts`);
-    const editions = await build({ ...options, sources, outDir: dir, paper, formats: ["html", "pdf", "docx"], printer, log: () => undefined });
-    const failed = editions.files.filter(hasErrors);
+  const layOut = async (paper: Paper, what: string) => {
+    // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
+    log(`  ${basename(source)}: ${what}`);
+    const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
+    const editions = await Promise.all(
+      loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)),
+    );
+    const files = loaded.map((l) => l.file);
+    const failed = files.filter(hasErrors);
     if (failed.length) {
       for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
-      return { files: [file, ...editions.files], written: [] } as BuildResult;
+      return { files: [file, ...files], written: [] } as BuildResult;
     }
-    const parts: Part[] = [];
-    for (const partSource of sources) {
-      const name = partName(partSource);
-      const letter = editions.letters!.get(partSource)!; // its notes and paper as the build set them
-      const edition = new Uint8Array(await readFile(join(dir, `${name}.pdf`)));
-      parts.push({ source: partSource, name, letter, edition, pages: (await PDFDocument.load(edition)).getPageCount() });
-    }
+    const parts: Part[] = await Promise.all(
+      editions.map(async (edition, i) => {
+        const pdf = edition!.outputs.find((o) => o.format === "pdf")!.data as Uint8Array;
+        return { source: sources[i], name: edition!.name, letter: edition!.letter, edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
+      }),
+    );
 
     // 2. Where everything goes, then the front pages and the parts printed for the packet.
     const date = buildDate();
@@ -148,7 +154,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
       frontPages = printed;
     }
     const printedParts = await Promise.all(
-      parts.map(async (part, i) => printer.print(numbered(await readFile(join(dir, `${part.name}.html`), "utf8"), plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
+      parts.map(async (part, i) => printer.print(numbered(part.edition.outputs.find((o) => o.format === "html")!.data as string, plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
     );
 
     // 3. Put together, with an outline entry per part and its headings.
@@ -181,64 +187,60 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
 
     // 4. The proof: read the packet back and compare it with the editions.
     const readings = await readPages(unmarked, size.width);
-    const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.edition, size.width) })));
+    const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })));
     const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
     for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
     if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
-    return { parts, doc, unmarked, editions };
+    return { parts, doc, unmarked, files };
 
   };
 
-  const temp = await mkdtemp(join(tmpdir(), "broadside-packet-"));
-  try {
-    const paper = packet.meta.paper === "letter" ? "letter" : "a4";
-    const laid = await layOut(paper, join(temp, paper));
-    if ("files" in laid) return laid;
-    const { parts, doc, unmarked, editions } = laid;
-    // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
-    let booklet: Uint8Array | undefined;
-    if (matter.imposition === "booklet") {
-      const half = await layOut(BOOKLET_PAPER[paper], join(temp, "booklet"));
-      if ("files" in half) return half;
-      booklet = half.unmarked;
-    }
-    const date = buildDate();
-
-    // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
-    let packetPdf = unmarked;
-    if (options.bleed !== undefined || options.marks) {
-      for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
-      packetPdf = await doc.save();
-    }
-    const name = outputName(source);
-    const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
-    if (matter.imposition === "booklet") {
-      outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet!), paper, { title: packet.meta.title, lang: packet.meta.lang, date }) });
-    }
-    const kit: KitFile[] = [];
-    for (const part of parts) {
-      for (const format of ["pdf", "docx", "html"] as const) {
-        kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: new Uint8Array(await readFile(join(temp, paper, `${part.name}.${format}`))) });
-      }
-    }
-    kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });
-    outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
-
-    const staged = [];
-    try {
-      for (const output of outputs) staged.push(await stageFile(output.path, output.data));
-      for (const s of staged) await s.commit();
-    } catch (error) {
-      await Promise.all(staged.map((s) => s.discard()));
-      throw error;
-    }
-    const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
-    for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
-    log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
-    return { files: [file, ...editions.files], written };
-  } finally {
-    await rm(temp, { recursive: true, force: true });
+  const paper = packet.meta.paper === "letter" ? "letter" : "a4";
+  const laid = await layOut(paper, `building its ${sources.length} parts`);
+  if ("written" in laid) return laid;
+  const { parts, doc, unmarked, files } = laid;
+  // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
+  let booklet: Uint8Array | undefined;
+  if (matter.imposition === "booklet") {
+    const half = await layOut(BOOKLET_PAPER[paper], `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`);
+    if ("written" in half) return half;
+    booklet = half.unmarked;
   }
+  const date = buildDate();
+
+  // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
+  let packetPdf = unmarked;
+  if (options.bleed !== undefined || options.marks) {
+    for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
+    packetPdf = await doc.save();
+  }
+  const name = outputName(source);
+  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
+  if (matter.imposition === "booklet") {
+    outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet!), paper, { title: packet.meta.title, lang: packet.meta.lang, date }) });
+  }
+  const kit: KitFile[] = [];
+  for (const part of parts) {
+    for (const format of ["pdf", "docx", "html"] as const) {
+      const data = part.edition.outputs.find((o) => o.format === format)!.data;
+      kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: typeof data === "string" ? new TextEncoder().encode(data) : data });
+    }
+  }
+  kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });
+  outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
+
+  const staged = [];
+  try {
+    for (const output of outputs) staged.push(await stageFile(output.path, output.data));
+    for (const s of staged) await s.commit();
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw error;
+  }
+  const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
+  for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
+  log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
+  return { files: [file, ...files], written };
 }
 
 interface Plan {

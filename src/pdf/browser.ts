@@ -3,12 +3,15 @@
  * the caller as early as it likes and closed by the caller. Puppeteer talks to it over a pipe,
  * not a port, so the browser ends when this process ends, even on SIGKILL.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "puppeteer";
+import { basename, join } from "node:path";
+import type { Browser } from "puppeteer-core";
 import { printerEnvironment } from "./fontconfig.ts";
+import { cachedBrowser } from "../setup/puppeteer-cache.ts";
 
+/** The headless shell: the printer Puppeteer documents for automation, which starts faster than a whole browser. */
+const SYSTEM_SHELL = "/usr/bin/chromium-headless-shell";
 const SYSTEM_BROWSERS = [
   "/usr/bin/chromium",
   "/usr/bin/chromium-browser",
@@ -22,23 +25,24 @@ const CHROMIUM_ARGS = ["--export-tagged-pdf", "--generate-pdf-document-outline",
 
 export const BROWSER_HELP =
   "No Chromium or Chrome for Puppeteer was found. Fix it with one of:\n" +
-  "  npm run setup            (finds a browser, or installs Debian's chromium when run as root)\n" +
-  "  sudo apt-get install chromium\n" +
-  "  npx puppeteer browsers install chrome\n" +
+  "  npx broadside setup      (finds a browser, else downloads Chrome's headless shell into Puppeteer's cache)\n" +
+  "  sudo apt-get install chromium-headless-shell   (or chromium)\n" +
   "  export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome";
 
-/** Where the browser is: PUPPETEER_EXECUTABLE_PATH, then Puppeteer's own cache, then the system's. */
+/**
+ * Where the browser is: PUPPETEER_EXECUTABLE_PATH; else a headless shell (Puppeteer's cache, then
+ * the system's); else a whole Chrome or Chromium (Puppeteer's cache, then the system's).
+ */
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  try {
-    const { default: puppeteer } = await import("puppeteer");
-    const cached = puppeteer.executablePath();
-    if (cached && existsSync(cached)) return cached;
-  } catch {
-    // no browser in Puppeteer's cache: look on the system
-  }
-  return SYSTEM_BROWSERS.find((path) => existsSync(path));
+  const found = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
+  return (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
+}
+
+/** A headless shell is started in Puppeteer's `headless: 'shell'` mode; a whole browser in its new headless mode. */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /headless[-_]shell$/.test(basename(executablePath));
 }
 
 export class BrowserMissingError extends Error {
@@ -70,10 +74,12 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * A new profile folder, named after this process. It is removed when the browser closes or this
- * process exits; one left by a build killed with SIGKILL is removed by the next build.
+ * A new profile folder, named after this process, with the browser's temporary folder inside
+ * (Chromium's own temporary files are left behind when it is killed). It is removed when the
+ * browser closes or this process exits; one left by a build killed with SIGKILL is removed by the
+ * next build.
  */
-function newProfile(): { dir: string; remove: () => void } {
+function newProfile(): { dir: string; tmp: string; remove: () => void } {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
     if (!pid || pid === process.pid) continue;
@@ -84,6 +90,8 @@ function newProfile(): { dir: string; remove: () => void } {
     }
   }
   const dir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
   const remove = () => {
     process.off("exit", remove);
     try {
@@ -93,7 +101,7 @@ function newProfile(): { dir: string; remove: () => void } {
     }
   };
   process.on("exit", remove);
-  return { dir, remove };
+  return { dir, tmp, remove };
 }
 
 const profiles = new WeakMap<Browser, () => void>();
@@ -107,15 +115,16 @@ const profiles = new WeakMap<Browser, () => void>();
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
   if (!executablePath) throw new BrowserMissingError();
-  const { default: puppeteer } = await import("puppeteer");
+  const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
   try {
     const browser = await puppeteer.launch({
       executablePath,
-      userDataDir: profile.dir,
-      env: { ...process.env, ...printerEnvironment() }, // no host fonts (src/pdf/fontconfig.ts)
+      userDataDir: join(profile.dir, "profile"),
+      // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
+      env: { ...process.env, ...printerEnvironment(), TMPDIR: profile.tmp },
       pipe: true,
-      headless: true,
+      headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,
       timeout,
       // Also bounds the start over the pipe, which waits for the browser's first answer.

@@ -10,10 +10,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ROOT } from "../paths.ts";
+import { cacheDir } from "../paths.ts";
 import { woffToSfnt } from "../woff.ts";
 
-const DIR = join(ROOT, "node_modules", ".cache", "broadside", "fontconfig");
 const VERSION = 1;
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -28,9 +27,10 @@ function writeAtomic(path: string, data: string | Uint8Array) {
 /** The environment Chromium is started with: FONTCONFIG_FILE naming broadside's fonts.conf. */
 export function printerEnvironment(): Record<string, string> {
   // Named after the folder it names: checkouts that share node_modules each get their own.
-  const conf = join(DIR, `fonts-${VERSION}-${createHash("sha256").update(DIR).digest("hex").slice(0, 12)}.conf`);
+  const dir = cacheDir("fontconfig");
+  const conf = join(dir, `fonts-${VERSION}-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}.conf`);
   if (!existsSync(conf)) {
-    const fonts = join(DIR, "fonts");
+    const fonts = join(dir, "fonts");
     mkdirSync(fonts, { recursive: true });
     const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
     writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
@@ -38,7 +38,7 @@ export function printerEnvironment(): Record<string, string> {
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <dir>${escape(fonts)}</dir>
-  <cachedir>${escape(join(DIR, "cache"))}</cachedir>
+  <cachedir>${escape(join(dir, "cache"))}</cachedir>
   <match target="font">
     <edit name="antialias" mode="assign"><bool>true</bool></edit>
     <edit name="hinting" mode="assign"><bool>true</bool></edit>

@@ -3,7 +3,7 @@
  * templates/print.css, inlined there) in the given browser, then adds the document
  * facts Chromium does not write: Author, Subject, Keywords, Creator and Producer.
  */
-import type { Browser, Page } from "puppeteer";
+import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { type Timings, timed, timedSync } from "../timings.ts";
 import { withInfo } from "./info.ts";

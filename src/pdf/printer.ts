@@ -5,7 +5,7 @@
  * not start in time or a document that does not print in time is a {@link BrowserFailedError}
  * with a plain message, and the browser is killed, so no process is left behind.
  */
-import type { Browser, Page } from "puppeteer";
+import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
 import { compilePdf, PageCrashedError, type SafePage, safePage } from "./index.ts";

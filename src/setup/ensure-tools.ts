@@ -3,7 +3,7 @@
  * qpdf, LibreOffice) and the browser. Installs what is missing on Debian/Ubuntu as root;
  * anywhere else prints the exact command and exits 1.
  */
-import { findBrowser } from "../pdf/browser.ts";
+import { findBrowser, isHeadlessShell } from "../pdf/browser.ts";
 import { aptInstall, canAptInstall, which } from "./system.ts";
 
 const TOOLS: { command: string; debian: string }[] = [
@@ -12,11 +12,16 @@ const TOOLS: { command: string; debian: string }[] = [
   { command: "pdffonts", debian: "poppler-utils" },
   { command: "qpdf", debian: "qpdf" },
   { command: "soffice", debian: "libreoffice-writer-nogui" },
+  { command: "/usr/lib/python3/dist-packages/uno.py", debian: "python3-uno" }, // Writer editing in the import tests
+  { command: "pofilter", debian: "translate-toolkit" }, // XLIFF read by others' tools
 ];
 
 async function missingPackages(): Promise<string[]> {
   const packages = new Set(TOOLS.filter((t) => !which(t.command)).map((t) => t.debian));
-  if (!(await findBrowser())) packages.add("chromium");
+  // The tests' fake browsers run Debian's chromium; builds print with the headless shell, unless told otherwise.
+  const browser = await findBrowser();
+  if (!which("chromium")) packages.add("chromium");
+  if (!browser || (!isHeadlessShell(browser) && !process.env.PUPPETEER_EXECUTABLE_PATH)) packages.add("chromium-headless-shell");
   return [...packages];
 }
 

@@ -7,8 +7,8 @@
  *   zones cannot know when it lifts.
  * - `packet-part-missing` (error): a packet (`packet.parts`) lists a file that is not there.
  */
-import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { isRefusal, projectFolder, resolveInside } from "../../boundary.ts";
 import { fail, warn } from "../../messages.ts";
 import { buildDate } from "../../pdf/index.ts";
 import type { Rule } from "../index.ts";
@@ -39,8 +39,9 @@ export const packetRules: Rule[] = [
     id: "packet-part-missing",
     check({ letter }) {
       for (const part of letter.meta.packet?.parts ?? []) {
-        const path = resolve(dirname(letter.file.path), part.path);
-        if (!existsSync(path)) fail(letter.file, `Packet part \`${part.path}\` not found (looked for ${path})`, part.place, "packet-part-missing");
+        const source = resolve(letter.file.path);
+        const found = resolveInside(part.path, dirname(source), projectFolder(source), `Packet part \`${part.path}\``, "packet-part-missing");
+        if (isRefusal(found)) fail(letter.file, found.reason, part.place, found.rule);
       }
     },
   },

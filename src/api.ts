@@ -1,0 +1,178 @@
+/**
+ * broadside as a library: `import { build, check, importDocx } from "broadside"`. The same work and
+ * the same messages (vfiles) as the command line, and its exit codes as a `status` in the result:
+ * 0 done, 1 a source has errors (in `files`), 2 wrong options, 3 broadside itself failed (no
+ * browser, a disk error, a bug). Nothing here prints or exits the process. docs/api.md shows its use.
+ *
+ * The types are written out here, not imported, so that the shipped api.d.ts stands alone.
+ */
+import { relative, resolve } from "node:path";
+import type { VFile } from "vfile";
+import { FORMATS } from "./build.ts";
+import { LANG_TAG, PAPERS } from "./frontmatter.ts";
+import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
+import { formatMessages } from "./report.ts";
+
+export type { VFile };
+export type Format = "html" | "pdf" | "docx";
+/** As the command line's exit code: 0 done, 1 errors in the sources, 2 wrong options, 3 broadside failed. */
+export type Status = 0 | 1 | 2 | 3;
+
+interface Project {
+  /** The project folder: where `source/`, `dist/` and `templates/` are, and relative paths start. Default: the working directory. */
+  cwd?: string;
+  /** The sources (Markdown files). Default: every `source/*.md` of the project. */
+  sources?: string[];
+  /** The language of sources whose front matter names none, e.g. `fr`, `zh-Hans`. */
+  lang?: string;
+}
+
+export interface BuildOptions extends Project {
+  /** Where the documents go. Default: the project's `dist/`. */
+  outDir?: string;
+  /** Default: all three. */
+  formats?: Format[];
+  /** The templates folder; a file it lacks is taken from broadside's. Default: the project's `templates/`, else broadside's. */
+  templatesDir?: string;
+  notes?: "footnotes" | "endnotes";
+  paper?: "a4" | "letter";
+  /** Keep raw HTML, cleaned, in the HTML and PDF (default: left out, with a warning). */
+  allowHtml?: boolean;
+  /** Read every document back and prove the formats agree before writing (default: true). */
+  verify?: boolean;
+  /** Milliseconds the browser may take to start, and to print one document. */
+  timeout?: number;
+  /** Progress lines ("wrote …"), as the command line prints them. Default: none. */
+  log?: (line: string) => void;
+}
+
+export interface WrittenFile {
+  source: string;
+  format: Format;
+  path: string;
+  bytes: number;
+}
+
+export interface BuildResult {
+  status: Status;
+  /** One file a source, with its messages. */
+  files: VFile[];
+  /** The documents written. */
+  written: WrittenFile[];
+  /** Why, when status is 2 or 3. */
+  error?: Error;
+}
+
+export interface CheckOptions extends Project {
+  /** Warnings count as errors. */
+  strict?: boolean;
+  /** Also read the built documents in this folder back and prove they agree. */
+  outputs?: string;
+}
+
+export interface CheckResult {
+  status: Status;
+  files: VFile[];
+  error?: Error;
+}
+
+export interface ImportDocxOptions {
+  /** The language of the translation, e.g. `fr`. */
+  lang: string;
+  /** The original Markdown. Default: the project's `source/<name>` the .docx was built from, if it exists. */
+  original?: string;
+  /** The project folder. Default: the working directory. */
+  cwd?: string;
+}
+
+export interface ImportDocxResult {
+  status: Status;
+  /** The translation as Markdown; undefined unless status is 0. */
+  markdown?: string;
+  /** Messages about the .docx. */
+  file?: VFile;
+  /** The original, when it was read, with messages of its own. */
+  original?: VFile;
+  error?: Error;
+}
+
+class OptionsError extends Error {}
+
+const failed = (files: VFile[]) => files.some((f) => f.messages.some((m) => m.fatal === true));
+
+/** A status for a thrown error: 2 for wrong options, else 3. */
+function thrown(error: unknown): { status: Status; error: Error } {
+  return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
+}
+
+function sourcesOf(options: Project): string[] {
+  const project = resolve(options.cwd ?? projectDir());
+  if (options.lang !== undefined && !LANG_TAG.test(options.lang)) throw new OptionsError(`lang takes a language tag like en, fr or zh-Hans; not ${options.lang}`);
+  const sources = options.sources ? options.sources.map((s) => relative(process.cwd(), resolve(project, s))) : projectSources(project);
+  if (sources.length === 0) throw new OptionsError(`no Markdown sources given, and none found in ${resolve(project, "source")}`);
+  return sources;
+}
+
+/** Build the sources into HTML, PDF and .docx, as `broadside build`. */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  try {
+    const project = resolve(options.cwd ?? projectDir());
+    const sources = sourcesOf(options);
+    const formats = options.formats ?? [...FORMATS];
+    const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+    if (unknown.length || formats.length === 0) throw new OptionsError(`formats takes ${FORMATS.join(", ")}; not ${unknown.join(", ") || "nothing"}`);
+    if (options.notes !== undefined && options.notes !== "footnotes" && options.notes !== "endnotes") throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
+    if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper)) throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
+    const { isPacketSource, buildWithPackets } = await import("./packet/index.ts");
+    const { build: buildSources } = await import("./build.ts");
+    const run = sources.some(isPacketSource) ? buildWithPackets : buildSources;
+    const { files, written } = await run({
+      sources,
+      outDir: resolve(project, options.outDir ?? "dist"),
+      formats: FORMATS.filter((f) => formats.includes(f)),
+      templatesDir: options.templatesDir ? resolve(project, options.templatesDir) : defaultTemplates(project),
+      log: options.log,
+      allowHtml: options.allowHtml,
+      verify: options.verify,
+      timeout: options.timeout,
+      lang: options.lang,
+      notes: options.notes,
+      paper: options.paper,
+    });
+    return { status: failed(files) ? 1 : 0, files, written };
+  } catch (error) {
+    return { ...thrown(error), files: [], written: [] };
+  }
+}
+
+/** Check the sources for the letter's own mistakes (and, with `outputs`, the built documents), as `broadside check`. */
+export async function check(options: CheckOptions = {}): Promise<CheckResult> {
+  try {
+    const sources = sourcesOf(options);
+    const outputs = options.outputs === undefined ? undefined : resolve(options.cwd ?? projectDir(), options.outputs);
+    const { checkFiles } = await import("./check/cli.ts");
+    const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
+    return { status: failed(files) ? 1 : 0, files };
+  } catch (error) {
+    return { ...thrown(error), files: [] };
+  }
+}
+
+/** A translated .docx back into Markdown, as `broadside import`; nothing is written. */
+export async function importDocx(docx: string, options: ImportDocxOptions): Promise<ImportDocxResult> {
+  try {
+    if (!LANG_TAG.test(options?.lang ?? "")) throw new OptionsError(`lang takes a language tag like fr, es or zh-Hans; not ${options?.lang}`);
+    const project = resolve(options.cwd ?? projectDir());
+    const { importDocx: read } = await import("./import/index.ts");
+    const at = (path: string) => relative(process.cwd(), resolve(project, path));
+    const result = await read(at(docx), { lang: options.lang, original: options.original && at(options.original), sourceDir: resolve(project, "source") });
+    return { status: result.markdown === undefined ? 1 : 0, ...result };
+  } catch (error) {
+    return thrown(error);
+  }
+}
+
+/** Messages as the command line prints them: `file:line:col: severity: reason [rule-id]`, then the counts. */
+export function formatReport(files: VFile[]): string {
+  return formatMessages(files);
+}

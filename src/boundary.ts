@@ -1,0 +1,162 @@
+/**
+ * The boundary: every file broadside reads because a source names it (a packet's parts, a
+ * letter's images) must resolve, after following symbolic links, to a regular file inside the
+ * project folder. Everything else is refused here, with a reason the caller reports at the place
+ * that names the file. Reading is bounded too: no file is read past its limit, so a device,
+ * a file under /proc or a file that grows while it is read cannot take the memory.
+ *
+ * The project folder ({@link projectFolder}): the folder named with `--project`; else the
+ * working folder, when the source lies inside it; else the source's own folder.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { VFile } from "vfile";
+import { fail } from "./messages.ts";
+import type { PacketMatter } from "./packet/matter.ts";
+
+/** A packet of more parts than this is refused before any part is looked at. */
+export const MAX_PACKET_PARTS = 50;
+/** The parts of one packet together may hold at most this many bytes. */
+export const MAX_PACKET_BYTES = 24 * 1024 * 1024;
+
+/** Folders of the system's own pseudo-files: never a letter's, whatever the project folder. */
+const SYSTEM = ["/proc", "/sys", "/dev"];
+
+export interface Refusal {
+  rule: string;
+  reason: string;
+}
+
+/** Where a named file was found: `path` as named (resolved), `real` with every link followed. */
+export interface Inside {
+  path: string;
+  real: string;
+  size: number;
+}
+
+const within = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * The project folder of a source: `option` (`--project`) when given; else the working folder
+ * when the source lies inside it (links followed); else the source's own folder.
+ */
+export function projectFolder(source: string, option?: string): string {
+  if (option !== undefined) return realOrSelf(option);
+  const cwd = realOrSelf(process.cwd());
+  const real = realOrSelf(source);
+  return within(cwd, real) ? cwd : dirname(real);
+}
+
+/** A path as a message shows it: relative to the working folder below it, else as it is. */
+const shown = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+};
+
+function kind(stat: Stats): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/**
+ * Resolve `written` (as a source gives it) from `base` and check it against the boundary.
+ * `what` names the file in the reason, e.g. "Packet part `x.md`"; `missingRule` is the rule id
+ * for a file that does not exist.
+ */
+export function resolveInside(written: string, base: string, project: string, what: string, missingRule = "path-missing"): Inside | Refusal {
+  if (written.includes("\0")) return { rule: "path-outside-project", reason: `${what} holds a NUL character` };
+  const path = resolve(base, written);
+  const realProject = realOrSelf(project);
+  const named = within(resolve(project), path) || within(realProject, path);
+  if (SYSTEM.some((dir) => within(dir, path))) return { rule: "path-special-file", reason: `${what} is a file of the system (${path}), not a letter's` };
+  const folder = realProject === realOrSelf(process.cwd()) ? "the folder broadside runs in" : shown(realProject);
+  const outside = (how: string) => ({ rule: "path-outside-project", reason: `${what} ${how} the project folder (${folder}): broadside reads only files inside it (build from the folder that holds them, or name it with --project)` });
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return named ? { rule: missingRule, reason: `${what} not found (looked for ${shown(path)})` } : outside("is outside");
+  }
+  if (SYSTEM.some((dir) => within(dir, real))) return { rule: "path-special-file", reason: `${what} is a link to a file of the system (${real}), not a letter's` };
+  if (!within(realProject, real)) return outside(named ? "is a link to a file outside" : "is outside");
+  const stat = statSync(real);
+  if (!stat.isFile()) return { rule: "path-not-file", reason: `${what} is ${kind(stat)}, not a file` };
+  return { path, real, size: stat.size };
+}
+
+/**
+ * Read at most `limit` bytes of a regular file, without waiting on a pipe. A file that is not
+ * regular, or holds more than `limit` bytes (even one that says it is empty, as /proc files do,
+ * or grows while it is read), is refused; reading stops at `limit` and one byte.
+ */
+export function readBounded(path: string, limit: number, what: string): Uint8Array | Refusal {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { rule: "path-not-file", reason: `${what} is ${kind(stat)}, not a file` };
+    const tooLarge = (size: string): Refusal => ({ rule: "file-too-large", reason: `${what} is ${size}; broadside reads at most ${mb(limit)}` });
+    if (stat.size > limit) return tooLarge(mb(stat.size));
+    let bytes = new Uint8Array(Math.min(stat.size, limit) + 1);
+    let read = 0;
+    for (;;) {
+      if (read === bytes.length) {
+        if (read > limit) return tooLarge(`larger than ${mb(limit)}`);
+        const larger = new Uint8Array(Math.min(limit + 1, bytes.length * 2 + 65536));
+        larger.set(bytes);
+        bytes = larger;
+      }
+      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) return bytes.subarray(0, read);
+      read += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+export const isRefusal = (value: object): value is Refusal => "rule" in value && "reason" in value;
+
+/**
+ * A packet's parts, each resolved inside the project folder: at most {@link MAX_PACKET_PARTS},
+ * Markdown files of at most {@link MAX_PACKET_BYTES} together. Refusals are errors in `file` at
+ * the part that names them; the paths come back only when every part passed.
+ */
+export function packetParts(file: VFile, matter: PacketMatter, source: string, project: string): string[] | undefined {
+  if (matter.parts.length > MAX_PACKET_PARTS) {
+    fail(file, `The packet lists ${matter.parts.length} parts; a packet may have at most ${MAX_PACKET_PARTS} (make several packets)`, matter.parts[MAX_PACKET_PARTS].place, "packet-too-many-parts");
+    return undefined;
+  }
+  const paths: string[] = [];
+  let total = 0;
+  let ok = true;
+  for (const part of matter.parts) {
+    const what = `Packet part \`${part.path}\``;
+    const found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
+    const refused = isRefusal(found) ? found : !/\.(md|markdown)$/i.test(part.path) ? { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` } : undefined;
+    if (refused || isRefusal(found)) {
+      if (refused) fail(file, refused.reason, part.place, refused.rule);
+      ok = false;
+      continue;
+    }
+    total += found.size;
+    if (ok && total > MAX_PACKET_BYTES) {
+      fail(file, `The packet's parts up to ${what} hold ${mb(total)}; a packet's parts may hold at most ${mb(MAX_PACKET_BYTES)} together`, part.place, "packet-too-large");
+      return undefined;
+    }
+    paths.push(found.path);
+  }
+  return ok ? paths : undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * The pieces of OOXML the `docx` library has no option for, in one place: a complex field
+ * (NOTEREF), a run marked complex script, a right-to-left section, Word's strict East Asian line
+ * breaking, and the core properties' dates and language. Each is a component put where the
+ * schema wants it; none edits the XML the library writes.
+ */
+import {
+  BuilderElement,
+  type Document,
+  type IRunOptions,
+  OnOffElement,
+  Run,
+  StringContainer,
+  TextRun,
+  XmlAttributeComponent,
+  XmlComponent,
+} from "docx";
+
+class PreserveSpace extends XmlAttributeComponent<{ space: "preserve" }> {
+  protected readonly xmlKeys = { space: "xml:space" };
+}
+
+class InstructionText extends XmlComponent {
+  constructor(instruction: string) {
+    super("w:instrText");
+    this.root.push(new PreserveSpace({ space: "preserve" }));
+    this.root.push(instruction);
+  }
+}
+
+const fieldChar = (type: "begin" | "separate" | "end") =>
+  new BuilderElement<{ type: string }>({ name: "w:fldChar", attributes: { type: { key: "w:fldCharType", value: type } } });
+
+/**
+ * A NOTEREF field to the bookmark on a note's first reference, styled as a footnote
+ * reference: Word's own way to show one note's number again. `shown` is the cached
+ * result, what a reader sees before fields are updated.
+ */
+export function noteRefField(bookmark: string, shown: string, style: string): Run[] {
+  return [
+    new Run({ style, children: [fieldChar("begin")] }),
+    new Run({ style, children: [new InstructionText(` NOTEREF ${bookmark} \\f \\h `)] }),
+    new Run({ style, children: [fieldChar("separate")] }),
+    new Run({ style, text: shown }),
+    new Run({ style, children: [fieldChar("end")] }),
+  ];
+}
+
+/**
+ * A run Word draws from its complex-script slot (`w:cs`): else Arabic, Tibetan and Mongolian
+ * letters fall to the Latin face in Word (LibreOffice goes by the characters). `w:cs` follows
+ * `w:rtl` in CT_RPr and comes before `w:em` and `w:lang`, which these runs do not set.
+ */
+export class ComplexScriptRun extends TextRun {
+  constructor(options: Omit<IRunOptions, "language" | "emphasisMark" | "eastAsianLayout" | "specVanish" | "math" | "revision">) {
+    super(options);
+    this.properties.push(new OnOffElement("w:cs", true));
+  }
+}
+
+/** The children of a component the library built (its `root`), for the elements it has no option for. */
+const childrenOf = (component: unknown) => (component as { root: unknown[] }).root;
+const nameOf = (child: unknown) => (child as { rootKey?: string }).rootKey;
+
+/** `child` into `parent`, before the first of the elements that follow it in the schema. */
+function insertBefore(parent: unknown, child: XmlComponent, following: readonly string[]) {
+  const root = childrenOf(parent);
+  const at = root.findIndex((c) => following.includes(nameOf(c) ?? ""));
+  root.splice(at < 0 ? root.length : at, 0, child);
+}
+
+/** The section properties of a document's body: the last section's, and those kept for the paragraphs that end the others. */
+function sectionsOf(doc: Document): unknown[] {
+  const body = doc.Document.View.Body as unknown as { sections?: unknown[]; sectionParagraphs?: Map<unknown, unknown> };
+  if (!Array.isArray(body.sections) || !(body.sectionParagraphs instanceof Map)) throw new Error("docx: the body keeps its sections in another form than broadside knows: update src/docx/components.ts");
+  return [...body.sectionParagraphs.values(), ...body.sections];
+}
+
+/** Every section right to left (`w:bidi`): its columns run from the right. */
+export function rightToLeftSections(doc: Document) {
+  for (const section of sectionsOf(doc)) insertBefore(section, new OnOffElement("w:bidi", true), ["w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"]);
+}
+
+/** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */
+export function strictLineBreaks(doc: Document) {
+  insertBefore(doc.Settings, new OnOffElement("w:strictFirstAndLastChars", true), ["w:updateFields", "w:compat"]);
+}
+
+class TimestampType extends XmlAttributeComponent<{ type: string }> {
+  protected readonly xmlKeys = { type: "xsi:type" };
+}
+
+class Timestamp extends XmlComponent {
+  constructor(name: string, date: Date) {
+    super(name);
+    this.root.push(new TimestampType({ type: "dcterms:W3CDTF" }));
+    this.root.push(date.toISOString().replace(/\.\d{3}Z$/, "Z"));
+  }
+}
+
+/** The build date as the document's creation and change (two builds give the same bytes), and its language. */
+export function coreDateAndLanguage(doc: Document, date: Date, language: string) {
+  const root = childrenOf(doc.CoreProperties);
+  for (const name of ["dcterms:created", "dcterms:modified"]) {
+    const at = root.findIndex((c) => nameOf(c) === name);
+    root.splice(at < 0 ? root.length : at, at < 0 ? 0 : 1, new Timestamp(name, date));
+  }
+  root.push(new StringContainer("dc:language", language));
+}

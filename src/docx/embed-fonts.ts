@@ -1,0 +1,90 @@
+/**
+ * The faces a .docx embeds, so that a translator without Noto fonts sees the letter in the faces
+ * it was printed in: each family Word's font slots name (src/docx/fonts.ts), cut down by HarfBuzz
+ * (src/html/fonts.ts subsetFace) to the letter's characters, as TrueType, in its regular, bold and
+ * italic faces. A family is embedded only where one font file of the package has every character
+ * of the letter that the family draws: a face made of several files (the Han faces, Latin with
+ * Latin Extended letters) cannot be one embedded font without merging fonts, and is left to the
+ * reader's fonts as before.
+ */
+import { createHash } from "node:crypto";
+import { strFromU8, strToU8 } from "fflate";
+import type { Letter } from "../letter.ts";
+import { characters } from "../html/cmap.ts";
+import { type Face, type FontsConfig, facesFor, fontStack, subsetFace } from "../html/fonts.ts";
+import type { SlotFonts } from "./reference.ts";
+
+/** One embedded font, as the `docx` library's Document takes it (`fonts`). */
+export interface EmbeddedFont {
+  name: string;
+  data: Buffer;
+  bold?: Buffer;
+  italic?: Buffer;
+  boldItalic?: Buffer;
+}
+
+/** Page furniture Word draws besides the letter's text (page numbers, list markers). */
+const FURNITURE = "0123456789 ./–-()";
+
+/** Characters of the Latin face, or of no script of their own. */
+const SHARED = /[\p{Script=Common}\p{Script=Inherited}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
+
+/**
+ * The one face file that has every character `needed` of the letter (those the family has at
+ * all), and the letter's characters it has; none when they are spread over several files.
+ */
+function oneFile(faces: Face[], points: number[], needed: (point: number) => boolean): { file: string; points: number[] } | undefined {
+  const must = points.filter((p) => needed(p) && faces.some((f) => characters(f.file).has(p)));
+  if (must.length === 0) return undefined;
+  const whole = faces.find((f) => must.every((p) => characters(f.file).has(p)));
+  return whole && { file: whole.file, points: points.filter((p) => characters(whole.file).has(p)) };
+}
+
+export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: SlotFonts): Promise<EmbeddedFont[]> {
+  const { meta, language } = letter;
+  const text = String(letter.file.value ?? "") + meta.title + (meta.subtitle ?? "") + meta.shortTitle + language.words.page + language.words.continued + FURNITURE;
+  const points = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((p) => p > 0x20);
+  // The families the slots name, and the face of each complex script a run may name.
+  const names = new Set([slots.latin, slots.eastAsia, slots.cs]);
+  for (const lang of ["ar", "he", "bo", "mn-Mong"]) {
+    const own = fontStack(config, lang).primary?.family;
+    if (own) names.add(own);
+  }
+  const fonts: EmbeddedFont[] = [];
+  for (const family of config.families.filter((f) => names.has(f.family))) {
+    const faceOf = async (style: string, weight: string) => {
+      const faces = facesFor(family, style, weight).filter((f) => f.style === style && f.weight === weight);
+      const found = oneFile(faces, points, needed);
+      return found && subsetFace(found.file, found.points, "truetype");
+    };
+    // The Latin face must have all the letter's characters it has in one file; another family, the
+    // letters of its own script (Word gives digits and Latin letters to the Latin face).
+    const needed = family === config.families[0] ? () => true : (p: number) => !SHARED.test(String.fromCodePoint(p));
+    const data = await faceOf("normal", "400");
+    if (!data) continue;
+    const [bold, italic, boldItalic] = [await faceOf("normal", "700"), await faceOf("italic", "400"), await faceOf("italic", "700")];
+    fonts.push({ name: family.family, data, ...(bold ? { bold } : {}), ...(italic ? { italic } : {}), ...(boldItalic ? { boldItalic } : {}) });
+  }
+  return fonts;
+}
+
+/**
+ * The `docx` library obfuscates each embedded face with a random key (ECMA-376 Part 2, 11.1: the
+ * key's 16 bytes, reversed, XORed over the file's first 32). Here each face's key is made from
+ * its bytes instead, so that the same source gives the same .docx.
+ */
+export function stableFontKeys(files: readonly { data: Uint8Array; fontKey: string }[], parts: Record<string, Uint8Array>): void {
+  const table = "word/fontTable.xml";
+  if (!parts[table] || files.length === 0) return;
+  let xml = strFromU8(parts[table]);
+  files.forEach((file, i) => {
+    const hex = createHash("sha256").update(file.data).digest("hex").slice(0, 32);
+    const key = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
+    xml = xml.replace(`w:fontKey="{${file.fontKey.toUpperCase()}}"`, `w:fontKey="{${key}}"`);
+    const bytes = Buffer.from(hex, "hex").reverse();
+    const odttf = Uint8Array.from(file.data);
+    for (let at = 0; at < 32 && at < odttf.length; at++) odttf[at] ^= bytes[at % 16];
+    parts[`word/fonts/font${i + 1}.odttf`] = odttf;
+  });
+  parts[table] = strToU8(xml);
+}

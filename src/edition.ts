@@ -1,0 +1,179 @@
+/**
+ * One edition: a parsed letter in, the bytes of the formats asked for out, read back and proved
+ * to agree (src/verify), all in memory. `build`, `dev` and packets make every edition here, and
+ * `check --outputs` proves built files with the same {@link Proof}; what each does with the
+ * bytes (write them, serve them, put them in a packet) is its own affair.
+ *
+ * The proof runs alongside the rest: the PDF is asked for first, and while Chromium prints it
+ * the HTML and the DOCX are made and read back here; the PDF is read as soon as its bytes exist.
+ */
+import { basename, join } from "node:path";
+import { VFile } from "vfile";
+import type { FrontMatter, Paper } from "./frontmatter.ts";
+import { compileHtml } from "./html/index.ts";
+import { type Letter, parseLetter, readSource } from "./letter.ts";
+import { fail } from "./messages.ts";
+import type { Printer } from "./pdf/printer.ts";
+import { type Timings, timed, timedSync } from "./timings.ts";
+import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
+import { type Staged, stageFile } from "./write.ts";
+
+export const FORMATS = ["html", "pdf", "docx"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** A source's outputs are named after it: `letter.fr.md` → `letter.fr`. */
+export const editionName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "");
+
+export interface LoadOptions {
+  templatesDir: string;
+  allowHtml?: boolean;
+  lang?: string;
+  /** The folder the files a source names must be inside (src/boundary.ts). */
+  project?: string;
+  /** Override the front matter's `notes` and `paper` (the command line's, or a packet's paper). */
+  notes?: FrontMatter["notes"];
+  paper?: Paper;
+  timings?: Timings;
+}
+
+/** Read and parse one source; `letter` is missing when it has errors (they are on `file`). */
+export async function loadLetter(source: string, options: LoadOptions): Promise<{ file: VFile; letter?: Letter }> {
+  const name = editionName(source);
+  let file: VFile;
+  try {
+    file = await timed(options.timings, `${name}: read`, () => readSource(source));
+  } catch (error) {
+    file = new VFile({ path: source });
+    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { file };
+  }
+  const letter = timedSync(options.timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project }));
+  if (!letter) return { file };
+  if (options.notes) letter.meta.notes = options.notes;
+  if (options.paper) letter.meta.paper = options.paper;
+  return { file, letter };
+}
+
+export interface EditionOptions {
+  formats: readonly Format[];
+  templatesDir: string;
+  /** Prints the PDF; needed when `formats` has it. The caller starts and closes it. */
+  printer?: Printer;
+  /** Read every output back and prove they agree (default: on). */
+  verify?: boolean;
+  /** The HTML, when the caller compiled it already (the dev preview). */
+  html?: string;
+  /** Where the outputs will be written, to name them in messages (default: their bare names). */
+  outDir?: string;
+  /** Told when the PDF is printed (or could not be): the caller may close its browser. */
+  printed?: () => void;
+  timings?: Timings;
+}
+
+export interface Output {
+  format: Format;
+  data: string | Uint8Array;
+}
+
+export interface Edition {
+  name: string;
+  letter: Letter;
+  /** The outputs in {@link FORMATS} order. */
+  outputs: Output[];
+  /** Whether they were read back and agree (false with `verify: false`). */
+  proved: boolean;
+}
+
+/**
+ * The outputs of one letter, proved. Returns `undefined` when the proof finds a disagreement
+ * (the messages are on `letter.file`); throws when a format cannot be made (the browser failed).
+ */
+export async function makeEdition(letter: Letter, options: EditionOptions): Promise<Edition | undefined> {
+  const { formats, templatesDir, timings } = options;
+  const name = editionName(letter.file.path ?? "letter.md");
+  const verify = options.verify !== false;
+  const proof = new Proof(timings && { timings, name });
+  const outputs: Output[] = [];
+  const made = (format: Format, data: string | Uint8Array) => {
+    outputs.push({ format, data });
+    if (verify) proof.add(format, options.outDir ? join(options.outDir, `${name}.${format}`) : `${name}.${format}`, data);
+  };
+  try {
+    const needsHtml = formats.includes("html") || formats.includes("pdf");
+    const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
+    let printing: Promise<Uint8Array> | undefined;
+    if (formats.includes("pdf")) {
+      if (!options.printer) throw new Error("makeEdition: a PDF needs a printer");
+      if (verify) preparePdfReader(); // pdf.js loads while Chromium prints
+      // Until Chromium has started and laid the page out it needs both cores: the rest waits.
+      let laidOut: () => void = () => undefined;
+      const layout = new Promise<void>((resolve) => (laidOut = resolve));
+      printing = options.printer.print(html!, letter.meta, letter.file.path ?? name, { label: name, onLayout: laidOut });
+      printing.catch(() => undefined); // awaited below
+      await timed(timings, `${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
+    }
+    if (html !== undefined && formats.includes("html")) made("html", html);
+    if (formats.includes("docx")) {
+      const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
+      made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+    }
+    if (printing) made("pdf", await printing.finally(options.printed));
+  } finally {
+    await proof.settled(); // a failed print leaves no read-back running
+  }
+  outputs.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
+  if (verify && outputs.length && !(await timed(timings, `${name}: wait for the read-backs`, () => proof.report(letter.file)))) return undefined;
+  return { name, letter, outputs, proved: verify && outputs.length > 0 };
+}
+
+/** The proof: each output read back as soon as it is added, then all compared. */
+export class Proof {
+  #reads: Promise<OutputReading>[] = [];
+  constructor(readonly timing?: { timings: Timings; name: string }) {}
+
+  /** Start reading one output back (`path` names it in messages). */
+  add(format: Format, path: string, data: string | Uint8Array): void {
+    if (format === "pdf") preparePdfReader();
+    this.#reads.push(readOutputData(format, path, data, this.timing));
+  }
+
+  /** Wait for the reads under way (they never reject). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#reads);
+  }
+
+  /**
+   * Compare what was read; every disagreement and unreadable output is an error on `file`.
+   * Whether the outputs agree (errors already on `file`, a check's findings, are not the proof's).
+   */
+  async report(file: VFile): Promise<boolean> {
+    const errors = () => file.messages.filter((m) => m.fatal === true).length;
+    const before = errors();
+    reportReadings(await Promise.all(this.#reads), file);
+    return errors() === before;
+  }
+}
+
+export interface WrittenOutput {
+  format: Format;
+  path: string;
+  bytes: number;
+}
+
+/** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
+export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<WrittenOutput[]> {
+  const staged: { format: Format; file: Staged; bytes: number }[] = [];
+  try {
+    for (const { format, data } of edition.outputs) {
+      const file = await timed(timings, `${edition.name}: write ${format} temporary`, () => stageFile(join(outDir, `${edition.name}.${format}`), data));
+      staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
+    }
+    await timed(timings, `${edition.name}: rename into place`, async () => {
+      for (const s of staged) await s.file.commit();
+    });
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.file.discard()));
+    throw error;
+  }
+  return staged.map((s) => ({ format: s.format, path: s.file.path, bytes: s.bytes }));
+}

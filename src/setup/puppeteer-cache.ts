@@ -1,0 +1,40 @@
+/**
+ * Puppeteer's browser cache (PUPPETEER_CACHE_DIR, else ~/.cache/puppeteer), read and filled with
+ * @puppeteer/browsers at the build puppeteer-core was made for. broadside depends on puppeteer-core,
+ * not puppeteer, so that installing it downloads nothing: `broadside setup` does, when asked.
+ */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export type CachedBrowser = "chrome-headless-shell" | "chrome";
+
+/** puppeteer-core's pinned builds: exported at run time, not in its types. */
+async function revisions(): Promise<Record<CachedBrowser, string>> {
+  return ((await import("puppeteer-core")) as unknown as { PUPPETEER_REVISIONS: Record<CachedBrowser, string> }).PUPPETEER_REVISIONS;
+}
+
+export const puppeteerCacheDir = () => process.env.PUPPETEER_CACHE_DIR || join(homedir(), ".cache", "puppeteer");
+
+/** The browser in Puppeteer's cache at puppeteer-core's own version, when it is there. */
+export async function cachedBrowser(browser: CachedBrowser): Promise<string | undefined> {
+  try {
+    const [{ computeExecutablePath }, PUPPETEER_REVISIONS] = await Promise.all([import("@puppeteer/browsers"), revisions()]);
+    const path = computeExecutablePath({ browser: browser as never, buildId: PUPPETEER_REVISIONS[browser], cacheDir: puppeteerCacheDir() });
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined; // a platform Puppeteer has no builds for
+  }
+}
+
+/** Download the browser into Puppeteer's cache; its path, or undefined when the download failed (said on stderr). */
+export async function downloadBrowser(browser: CachedBrowser): Promise<string | undefined> {
+  try {
+    const [{ install }, PUPPETEER_REVISIONS] = await Promise.all([import("@puppeteer/browsers"), revisions()]);
+    const installed = await install({ browser: browser as never, buildId: PUPPETEER_REVISIONS[browser], cacheDir: puppeteerCacheDir() });
+    return installed.executablePath;
+  } catch (error) {
+    console.warn(`broadside setup: the download failed: ${(error as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run check` on an edition that records the revision of its source (`translation-of`):
+ * every unit of the source changed, added or removed since is a warning on the edition, at the
+ * edition's own unit (or where an added unit would go), rule `edition-behind`.
+ */
+import { existsSync } from "node:fs";
+import type { VFile } from "vfile";
+import { parse as parseYaml } from "yaml";
+import type { Letter } from "../letter.ts";
+import { warn } from "../messages.ts";
+import { firstWords } from "../import/read.ts";
+import { readLetterUnits, sourceBeside } from "./edition.ts";
+import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
+import { unitsOf, type Unit } from "./units.ts";
+
+function frontMatterOf(letter: Letter): Record<string, unknown> {
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  try {
+    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const textOf = (unit: Unit) => unit.text ?? (unit.children ?? []).map((c) => ("value" in c ? c.value : "children" in c ? c.children.map((d) => ("value" in d ? d.value : "")).join("") : "")).join("");
+
+export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
+  const front = frontMatterOf(letter);
+  const recorded = readTranslationOf(front);
+  if (!recorded) return;
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  const frontPlace = yaml?.position ? { line: yaml.position.start.line, column: 1 } : { line: 1, column: 1 };
+  const sourcePath = sourceBeside(file.path, recorded.source);
+  if (!sourcePath || !existsSync(sourcePath)) {
+    warn(file, `This edition translates ${recorded.source}, which is not found beside it${sourcePath ? "" : " (it must be in the edition's folder)"}; whether it is behind cannot be told`, frontPlace, "edition-source");
+    return;
+  }
+  const { source } = await readLetterUnits(sourcePath);
+  if (!source) {
+    warn(file, `This edition translates ${recorded.source}, which has errors; whether it is behind cannot be told`, frontPlace, "edition-source");
+    return;
+  }
+  const now = revisionOf(source.units).revision;
+  if (now === recorded.revision) return;
+  const mine = unitsOf(letter, front);
+  const placeOf = (old: number | undefined) => {
+    const unit = old !== undefined && mine.length === recorded.units.length ? mine[old] : undefined;
+    return unit ? { line: unit.line, column: unit.column } : frontPlace;
+  };
+  const changes = compareUnits(recorded.units, source.units);
+  const removed = new Set(changes.removed);
+  const since = `since this edition was translated (revision ${recorded.revision}, now ${now}); send the changes to the translator: npm run export -- --changed ${file.path}`;
+  const taken = new Set<number>();
+  // An edition that takes its signatories from the source (`signatories.from`) has nothing to translate in them.
+  const from = front.signatories && typeof front.signatories === "object" && "from" in front.signatories;
+  for (const index of changes.changed) {
+    const unit = source.units[index];
+    if (from && unit.kind === "signatory") continue;
+    // What this unit was: a recorded unit no longer there, between the unchanged neighbours.
+    let before = -1;
+    for (let j = index - 1; j >= 0 && before < 0; j--) before = changes.same.get(j) ?? -1;
+    let after = recorded.units.length;
+    for (let j = index + 1; j < source.units.length && after === recorded.units.length; j++) after = changes.same.get(j) ?? recorded.units.length;
+    let old: number | undefined;
+    for (let i = before + 1; i < after && old === undefined; i++) if (removed.has(i) && !taken.has(i)) old = i;
+    if (old !== undefined) taken.add(old);
+    const what = old !== undefined ? "changed" : "was added";
+    const quote = firstWords(textOf(unit));
+    warn(file, `${unit.label} of ${recorded.source} (line ${unit.line}, “${quote}”) ${what} ${since}`, placeOf(old ?? (before >= 0 ? before : undefined)), "edition-behind");
+  }
+  for (const old of changes.removed) {
+    if (taken.has(old)) continue;
+    const unit = mine.length === recorded.units.length ? mine[old] : undefined;
+    warn(file, `${unit ? `${unit.label} (“${firstWords(textOf(unit))}”)` : "a unit"} was removed from ${recorded.source} ${since}`, placeOf(old), "edition-behind");
+  }
+}
+
+export { TRANSLATION_OF };

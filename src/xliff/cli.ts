@@ -1,0 +1,103 @@
+/**
+ * `npm run export -- source/letter.md --xliff [--lang ug] [--out letter.ug.xlf]`
+ * `npm run export -- --changed source/letter.ug.md [--out changed.ug.xlf]`
+ *
+ * The first writes every unit of a letter for a translation tool; the second only the units
+ * of the edition's source that changed since the edition was translated (see `npm run check`).
+ * Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
+ */
+import { basename, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { hasErrors } from "../messages.ts";
+import { ROOT } from "../paths.ts";
+import { formatMessages } from "../report.ts";
+import { writeAtomic } from "../write.ts";
+import { readLetterUnits, sourceBeside } from "./edition.ts";
+import { exportXliff } from "./export.ts";
+import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
+
+export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lang tag] [--out file.xlf]
+       npm run export -- --changed <edition.md> [--out file.xlf]
+  Writes a letter as XLIFF 1.2 for translation tools (OmegaT, Trados, memoQ, Weblate, Crowdin):
+  one unit per paragraph, heading, list item, table cell, signatory and note, note calls and
+  links as protected codes. Bring the translation back with npm run import -- file.xlf.
+  --xliff            XLIFF 1.2 (the only format for now)
+  --lang tag         the target language (default: none; the tool asks)
+  --changed edition  only the units of the edition's source changed since it was translated;
+                     import the translation with --edition <edition.md> to update it in place
+  --out file         where it goes (default: dist/<name>[.<lang>].xlf)`;
+
+function usage(message: string): number {
+  console.error(`broadside: ${message}\n${EXPORT_USAGE}`);
+  return 2;
+}
+
+export async function exportCommand(args: string[]): Promise<number> {
+  let values: { xliff?: boolean; format?: string; lang?: string; out?: string; changed?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        xliff: { type: "boolean" },
+        format: { type: "string" },
+        lang: { type: "string" },
+        out: { type: "string", short: "o" },
+        changed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) {
+    console.log(EXPORT_USAGE);
+    return 0;
+  }
+  if (values.format !== undefined && values.format !== "xliff") return usage(`--format takes xliff; not ${values.format}`);
+  if (values.changed ? positionals.length !== 0 : positionals.length !== 1) return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
+
+  let sourcePath = positionals[0];
+  let lang = values.lang;
+  let only: Set<string> | undefined;
+  if (values.changed) {
+    const edition = await readLetterUnits(values.changed);
+    if (!edition.source) {
+      console.error(formatMessages([edition.file]));
+      return 1;
+    }
+    const recorded = readTranslationOf(edition.source.frontMatter);
+    if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
+    const beside = sourceBeside(values.changed, recorded.source);
+    if (!beside) return usage(`${values.changed} translates ${recorded.source}, outside the edition's folder`);
+    sourcePath = beside;
+    lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
+    const read = await readLetterUnits(sourcePath);
+    if (!read.source) {
+      console.error(formatMessages([read.file]));
+      return 1;
+    }
+    only = new Set(compareUnits(recorded.units, read.source.units).changed.map((i) => read.source!.units[i].id));
+  }
+  const { file, source } = await readLetterUnits(sourcePath);
+  const report = formatMessages([file]);
+  if (report) console.error(report);
+  if (!source || hasErrors(file)) {
+    console.error(`broadside: ${sourcePath} has errors; nothing written`);
+    return 1;
+  }
+  const name = basename(sourcePath, ".md");
+  const out = values.out ?? relative(process.cwd(), join(ROOT, "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
+  const xliff = exportXliff(source.units, {
+    original: basename(sourcePath),
+    sourceLang: source.letter.meta.lang,
+    targetLang: lang,
+    only,
+    revision: revisionOf(source.units).revision,
+  });
+  await writeAtomic(out, xliff);
+  const count = only ? only.size : source.units.length;
+  console.log(`broadside: wrote ${out} (${count} unit${count === 1 ? "" : "s"}${only ? " changed since the edition was translated" : ""})`);
+  return 0;
+}

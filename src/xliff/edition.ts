@@ -1,0 +1,309 @@
+/**
+ * Write an edition: the source's Markdown with each unit's content replaced by its
+ * translation, the front matter's texts translated, `lang` set and the source's revision
+ * recorded (src/xliff/revision.ts). Used by the XLIFF import, for a whole translation and for
+ * the update of an edition from a partial one.
+ *
+ *   importXliff("letter.ug.xlf", { lang: "ug" }) → { markdown, file }
+ *   importXliff("changed.xlf", { edition: "source/letter.ug.md" }) → the edition brought up to date
+ */
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
+import { sourceBeside } from "../beside.ts";
+import type { Nodes } from "mdast";
+import { VFile } from "vfile";
+import { Document, parse as parseYaml } from "yaml";
+import { type Letter, parseLetter, readSource } from "../letter.ts";
+import { fail, hasErrors, warn } from "../messages.ts";
+import { ROOT } from "../paths.ts";
+import type { Token } from "../import/read.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens } from "./import.ts";
+import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
+import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
+import { XLIFF_NS } from "./export.ts";
+
+export { sourceBeside };
+
+export interface Source {
+  path: string;
+  file: VFile;
+  letter: Letter;
+  frontMatter: Record<string, unknown>;
+  units: Unit[];
+}
+
+/** Read and parse a source (or an edition) with its units; undefined with messages on `file` when it has errors. */
+export async function readLetterUnits(path: string): Promise<{ file: VFile; source?: Source }> {
+  let file: VFile;
+  try {
+    file = await readSource(path);
+  } catch (error) {
+    file = new VFile({ path });
+    fail(file, `Cannot read ${path}: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { file };
+  }
+  const letter = parseLetter(file);
+  if (!letter) return { file };
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  let frontMatter: Record<string, unknown> = {};
+  try {
+    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
+    if (value && typeof value === "object" && !Array.isArray(value)) frontMatter = value as Record<string, unknown>;
+  } catch {
+    // parseLetter read it already
+  }
+  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
+}
+
+/** Calls of tokens, as note numbers. */
+const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
+
+/** Phrasing of every call in a tree, outside note definitions, as note numbers. */
+function treeCalls(letter: Letter): number[] {
+  const calls: number[] = [];
+  const walk = (node: Nodes) => {
+    if (node.type === "footnoteDefinition") return;
+    if (node.type === "footnoteReference") calls.push(node.data?.noteNumber ?? 0);
+    if ("children" in node) for (const c of node.children) walk(c as Nodes);
+  };
+  walk(letter.tree);
+  return calls;
+}
+
+export interface Translation {
+  /** Unit index → tokens (body units) or text (front matter units). */
+  content: Map<number, Token[] | string>;
+  /** Where each unit's translation came from, for messages: unit index → a place on `file`. */
+  places: Map<number, { line: number; column: number } | undefined>;
+}
+
+/**
+ * The edition's Markdown, or undefined with errors on `file` (note calls out of the source's
+ * order). `front` is the front matter to start from (the source's, or the edition's when updating).
+ */
+export function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean): string | undefined {
+  const { letter, units } = source;
+  const text = String(source.file.value);
+  const edits: [number, number, string][] = [];
+
+  // Calls in the source's order, unit by unit: the first unit where they differ is where the numbers would change.
+  for (const [index, unit] of units.entries()) {
+    const content = translation.content.get(index);
+    if (!Array.isArray(content)) continue;
+    const want = callsOf(phrasingTokens(unit.children!, letter));
+    const got = callsOf(content);
+    if (want.join() !== got.join()) {
+      fail(file, `trans-unit ${unit.id} (${unit.label}): its note calls are to notes [${got.join(", ")}], the source's unit calls [${want.join(", ")}] in that order; keep the calls in the source's order, or the notes would be numbered differently`, translation.places.get(index), "xliff-note-order");
+    }
+  }
+  if (hasErrors(file)) return undefined;
+
+  for (const [index, unit] of units.entries()) {
+    const content = translation.content.get(index);
+    if (unit.kind === "front" || content === undefined || typeof content === "string") continue;
+    edits.push([unit.start, unit.end, renderUnit(content, unit, file, translation.places.get(index))]);
+  }
+  // Note definitions by number (the calls are written as numbers); definitions never called are left out.
+  const numbered = new Set(letter.notes.notes.map((n) => n.definition));
+  for (const node of letter.tree.children) {
+    if (node.type !== "footnoteDefinition" || !node.position) continue;
+    const start = node.position.start.offset!;
+    if (!numbered.has(node)) {
+      edits.push([start, node.position.end.offset!, ""]);
+      continue;
+    }
+    const label = /^\[\^[^\]]*\]:/.exec(text.slice(start));
+    const note = letter.notes.notes.find((n) => n.definition === node)!;
+    if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
+  }
+
+  // Front matter.
+  const doc = new Document(front);
+  for (const [index, unit] of units.entries()) {
+    const content = translation.content.get(index);
+    if (unit.kind === "front" && typeof content === "string") doc.setIn(unit.key!, content);
+  }
+  doc.set("lang", lang);
+  if (fresh) {
+    // The source's own wording of broadside's words, and its direction, are of its language.
+    doc.delete("words");
+    doc.delete("dir");
+  }
+  doc.set(TRANSLATION_OF, translationOf(sourceName, units));
+  const yamlNode = letter.tree.children.find((n) => n.type === "yaml");
+  const frontText = `---\n${doc.toString({ lineWidth: 0 })}---`;
+  if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
+  else edits.push([0, 0, `${frontText}\n\n`]);
+
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = text;
+  for (const [start, end, value] of edits) out = out.slice(0, start) + value + out.slice(end);
+  out = out.replace(/\n{3,}(?=\S|$)/g, "\n\n");
+
+  // Read back: the same calls, as numbers, as the source.
+  const check = new VFile({ path: file.path, value: out });
+  const again = parseLetter(check);
+  if (!again || hasErrors(check) || treeCalls(again).join() !== treeCalls(letter).join()) {
+    throw new Error(`broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? treeCalls(again).join(", ") : "unreadable"})`);
+  }
+  return out;
+}
+
+export interface XliffImportOptions {
+  /** The translation's language; default the XLIFF's target-language. */
+  lang?: string;
+  /** The source the XLIFF was exported from; default: its `original`, in the project's source/ or next to the XLIFF. */
+  original?: string;
+  /** An edition to bring up to date: units the XLIFF does not translate keep the edition's translation. */
+  edition?: string;
+  sourceDir?: string;
+}
+
+export interface XliffImportResult {
+  markdown?: string;
+  file: VFile;
+  /** The source, or the edition, when it has errors. */
+  others: VFile[];
+}
+
+export async function importXliff(path: string, options: XliffImportOptions): Promise<XliffImportResult> {
+  const file = new VFile({ path });
+  const others: VFile[] = [];
+  const size = (await stat(path)).size;
+  if (size > MAX_XLIFF_BYTES) {
+    fail(file, `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`, undefined, "xliff-too-large");
+    return { file, others };
+  }
+  const xliff = readXliff(await readFile(path), file);
+  if (!xliff) return { file, others };
+
+  // The edition being updated, and the revision it was translated from.
+  let edition: Source | undefined;
+  let recorded: ReturnType<typeof readTranslationOf>;
+  if (options.edition) {
+    const read = await readLetterUnits(options.edition);
+    if (!read.source) {
+      others.push(read.file);
+      fail(file, `The edition ${options.edition} cannot be read or has errors (see its messages)`, undefined, "xliff-edition");
+      return { file, others };
+    }
+    edition = read.source;
+    recorded = readTranslationOf(edition.frontMatter);
+    if (!recorded) {
+      fail(file, `The edition ${options.edition} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter); import the whole translation instead`, undefined, "xliff-edition");
+      return { file, others };
+    }
+  }
+
+  const originalPath = options.original ?? (recorded && edition ? sourceBeside(edition.path, recorded.source) : findOriginal(xliff.original, path, options.sourceDir));
+  if (!originalPath) {
+    fail(file, `The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, undefined, "xliff-original");
+    return { file, others };
+  }
+  const read = await readLetterUnits(originalPath);
+  if (!read.source) {
+    others.push(read.file);
+    fail(file, `The source ${originalPath} cannot be read or has errors (see its messages)`, undefined, "xliff-original");
+    return { file, others };
+  }
+  const source = read.source;
+  const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
+  if (!lang) {
+    fail(file, "The XLIFF names no target-language; pass --lang", undefined, "xliff-lang");
+    return { file, others };
+  }
+
+  const translation: Translation = { content: new Map(), places: new Map() };
+  const byId = new Map(source.units.map((u, i) => [u.id, i]));
+  for (const [id, tu] of xliff.units) {
+    if (!byId.has(id)) warn(file, `trans-unit ${id} is not a unit of ${originalPath} (was the source changed since the export?); it is left out`, place(tu), "xliff-unknown-unit");
+  }
+  let untranslated = 0;
+  const changes = edition && recorded ? compareUnits(recorded.units, source.units) : undefined;
+  if (edition && recorded && edition.units.length !== recorded.units.length) {
+    fail(file, `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${recorded.units.length}; import the whole translation instead`, undefined, "xliff-edition");
+    return { file, others };
+  }
+  const noteMap = edition && changes ? noteNumbers(edition, source, changes.same) : undefined;
+
+  for (const [index, unit] of source.units.entries()) {
+    const tu = xliff.units.get(unit.id);
+    const target = tu && Array.from(tu.childNodes).find((c): c is typeof tu => c.nodeType === 1 && (c as typeof tu).localName === "target" && (c as typeof tu).namespaceURI === XLIFF_NS);
+    const hasTarget = target && ((target.textContent ?? "").trim() || Array.from(target.childNodes).some((c) => c.nodeType === 1));
+    translation.places.set(index, place(tu) ?? { line: unit.line, column: 1 });
+    if (hasTarget) {
+      if (unit.kind === "front") translation.content.set(index, (target.textContent ?? "").replace(/\s+/g, " ").trim());
+      else translation.content.set(index, targetTokens(target, sourceCodes(unit, source.letter), unit, file, tu));
+      continue;
+    }
+    const old = changes?.same.get(index);
+    if (edition && old !== undefined) {
+      const was = edition.units[old];
+      if (unit.kind === "front") {
+        if (was.text !== undefined) translation.content.set(index, was.text);
+      } else {
+        const tokens = phrasingTokens(was.children!, edition.letter).map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t));
+        translation.content.set(index, tokens);
+      }
+      continue;
+    }
+    if (unit.kind !== "front") translation.content.set(index, phrasingTokens(unit.children!, source.letter));
+    untranslated++;
+    if (edition) warn(file, `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${basename(path)}; the edition keeps it in the source's language`, place(tu), "xliff-untranslated");
+  }
+  if (untranslated && !edition) info(file, untranslated, source.units.length);
+  if (hasErrors(file)) return { file, others };
+
+  const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
+  const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
+  const markdown = writeEdition(source, translation, front, lang, edition ? recorded!.source : sourceName, file, !edition);
+  return { markdown, file, others };
+}
+
+function info(file: VFile, untranslated: number, all: number) {
+  warn(file, `${untranslated} of ${all} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
+}
+
+/** The edition's note numbers → the source's now, by the note units that did not change, then by order within unchanged units. */
+function noteNumbers(edition: Source, source: Source, same: Map<number, number>): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const [now, was] of same) {
+    const a = edition.units[was];
+    const b = source.units[now];
+    if (a.kind === "note" && b.kind === "note" && a.note !== undefined && b.note !== undefined) map.set(a.note, b.note);
+  }
+  for (const [now, was] of same) {
+    const a = [...new Set(callsOf(phrasingTokens(edition.units[was].children ?? [], edition.letter)))].sort((x, y) => x - y);
+    const b = [...new Set(callsOf(phrasingTokens(source.units[now].children ?? [], source.letter)))].sort((x, y) => x - y);
+    a.forEach((n, i) => {
+      if (!map.has(n) && b[i] !== undefined) map.set(n, b[i]);
+    });
+  }
+  return map;
+}
+
+/** Keys an edition words in its own language; every other key follows the source (`signatories.claimed`, `date`…). */
+const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k[0])]);
+
+function updatedFront(edition: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...edition };
+  for (const [key, value] of Object.entries(source)) {
+    if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+      const mine = edition.signatories && typeof edition.signatories === "object" ? (edition.signatories as Record<string, unknown>) : {};
+      out.signatories = { ...value, ...(mine.heading !== undefined ? { heading: mine.heading } : {}) };
+    } else if (!EDITION_KEYS.has(key)) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
+  if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
+  for (const dir of [sourceDir ?? join(ROOT, "source"), dirname(xliffPath)]) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
+  }
+  return undefined;
+}

@@ -1,0 +1,309 @@
+/**
+ * A translated XLIFF 1.2 file → the Markdown of the edition, checked like a translated .docx:
+ * every note call of each unit kept (a call is a protected code; a dropped or unknown one is an
+ * error at its trans-unit), the calls in the original's order so the numbers are the same, and
+ * the result read back as a letter.
+ *
+ * The edition is written into a copy of the source: each unit's text replaced by its
+ * translation (or kept when a unit has none, or an empty target), link addresses and inline
+ * code taken from the source by code id, the front matter's texts translated and `lang` set.
+ *
+ * The file is a stranger's: at most MAX_XLIFF_BYTES, no DOCTYPE (no entities), elements nested
+ * at most MAX_DEPTH deep, else a message and nothing written.
+ */
+import type { Nodes, PhrasingContent } from "mdast";
+import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import type { VFile } from "vfile";
+import { fail, warn } from "../messages.ts";
+import { type RenderContext, renderInline } from "../import/markdown.ts";
+import type { Token } from "../import/read.ts";
+import { XLIFF_NS } from "./export.ts";
+import { definitionsOf, type Unit } from "./units.ts";
+import type { Letter } from "../letter.ts";
+
+export const MAX_XLIFF_BYTES = 48 * 1024 * 1024;
+const MAX_DEPTH = 64;
+const MAX_ELEMENTS = 2_000_000;
+
+export interface XliffFile {
+  original: string;
+  sourceLang?: string;
+  targetLang?: string;
+  /** trans-unit id → its element. */
+  units: Map<string, XmlElement>;
+}
+
+/** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
+export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
+  if (bytes.length > MAX_XLIFF_BYTES) {
+    fail(file, `The XLIFF file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`, undefined, "xliff-too-large");
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    fail(file, "The XLIFF file is not UTF-8 text; save it as UTF-8", { line: 1, column: 1 }, "xliff-unreadable");
+    return undefined;
+  }
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) {
+    const line = text.slice(0, doctype.index).split("\n").length;
+    fail(file, "The XLIFF file has a DOCTYPE (a document type declaration, which can define entities); XLIFF needs none: save it again from the translation tool", { line, column: 1 }, "xliff-doctype");
+    return undefined;
+  }
+  let doc: XmlDocument;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level !== "warning") throw new Error(message);
+      },
+    }).parseFromString(text, "text/xml");
+  } catch (error) {
+    fail(file, `The XLIFF file is not well-formed XML: ${(error as Error).message.split("\n")[0]}`, undefined, "xliff-unreadable");
+    return undefined;
+  }
+  // Depth and size, walked without recursion: the tree is a stranger's.
+  let elements = 0;
+  const stack: [XmlNode, number][] = [[doc, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node.nodeType === 1 && ++elements > MAX_ELEMENTS) {
+      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS} elements`, undefined, "xliff-too-large");
+      return undefined;
+    }
+    if (depth > MAX_DEPTH) {
+      fail(file, `The XLIFF file nests elements more than ${MAX_DEPTH} deep`, place(node), "xliff-too-deep");
+      return undefined;
+    }
+    for (let c = node.firstChild; c; c = c.nextSibling) stack.push([c, depth + 1]);
+  }
+  const root = doc.documentElement;
+  if (!root || root.localName !== "xliff" || root.namespaceURI !== XLIFF_NS || root.getAttribute("version") !== "1.2") {
+    fail(file, "Not an XLIFF 1.2 file (the root must be <xliff version=\"1.2\"> in the XLIFF 1.2 namespace)", { line: 1, column: 1 }, "xliff-unreadable");
+    return undefined;
+  }
+  const files = Array.from(root.getElementsByTagNameNS(XLIFF_NS, "file"));
+  if (files.length !== 1) {
+    fail(file, `The XLIFF file has ${files.length} <file> elements; broadside reads one letter a file`, { line: 1, column: 1 }, "xliff-unreadable");
+    return undefined;
+  }
+  const units = new Map<string, XmlElement>();
+  for (const tu of Array.from(files[0].getElementsByTagNameNS(XLIFF_NS, "trans-unit"))) {
+    const id = tu.getAttribute("id") ?? "";
+    if (units.has(id)) warn(file, `trans-unit ${id} appears twice; the first is taken`, place(tu), "xliff-duplicate-unit");
+    else units.set(id, tu);
+  }
+  return {
+    original: files[0].getAttribute("original") ?? "",
+    sourceLang: files[0].getAttribute("source-language") ?? undefined,
+    targetLang: files[0].getAttribute("target-language") ?? undefined,
+    units,
+  };
+}
+
+export function place(node: XmlNode | undefined) {
+  const n = node as { lineNumber?: number; columnNumber?: number } | undefined;
+  return n?.lineNumber ? { line: n.lineNumber, column: n.columnNumber ?? 1 } : undefined;
+}
+
+const PLAIN = { bold: false, italic: false, strike: false, code: false };
+
+/** Phrasing content (of the source, or of an edition) → the import's tokens; calls as `note:N`. */
+export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "tree">): Token[] {
+  const definitions = definitionsOf(letter.tree);
+  const tokens: Token[] = [];
+  const walk = (node: Nodes, marks: typeof PLAIN, link?: string) => {
+    switch (node.type) {
+      case "text":
+        tokens.push({ type: "text", value: node.value, ...marks, link });
+        return;
+      case "inlineCode":
+        tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
+        return;
+      case "break":
+        tokens.push({ type: "break" });
+        return;
+      case "footnoteReference":
+        tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
+        return;
+      case "emphasis":
+        for (const c of node.children) walk(c, { ...marks, italic: true }, link);
+        return;
+      case "strong":
+        for (const c of node.children) walk(c, { ...marks, bold: true }, link);
+        return;
+      case "delete":
+        for (const c of node.children) walk(c, { ...marks, strike: true }, link);
+        return;
+      case "link":
+        for (const c of node.children) walk(c, marks, node.url);
+        return;
+      case "linkReference":
+        for (const c of node.children) walk(c, marks, definitions.get(node.identifier)?.url ?? link);
+        return;
+      case "image":
+      case "imageReference":
+        if (node.alt) tokens.push({ type: "text", value: node.alt, ...marks, link });
+        return;
+      default:
+        if ("children" in node) for (const c of node.children) walk(c as Nodes, marks, link);
+        else if ("value" in node && typeof node.value === "string") tokens.push({ type: "text", value: node.value, ...marks, link });
+    }
+  };
+  for (const n of nodes) walk(n, PLAIN);
+  return tokens;
+}
+
+/** What a source unit's codes stand for, by code id (as export.ts numbers them). */
+export interface Codes {
+  links: Map<string, string>;
+  code: Map<string, string>;
+  /** Note call ids (`n3`, `n3-2`) → note number. */
+  calls: Map<string, number>;
+  other: Set<string>;
+}
+
+export function sourceCodes(unit: Unit, letter: Letter): Codes {
+  const codes: Codes = { links: new Map(), code: new Map(), calls: new Map(), other: new Set() };
+  const definitions = definitionsOf(letter.tree);
+  const counts = new Map<string, number>();
+  const next = (prefix: string) => {
+    const n = (counts.get(prefix) ?? 0) + 1;
+    counts.set(prefix, n);
+    return prefix.startsWith("n") ? (n === 1 ? prefix : `${prefix}-${n}`) : `${prefix}${n}`;
+  };
+  const walk = (node: Nodes) => {
+    switch (node.type) {
+      case "footnoteReference": {
+        const n = node.data?.noteNumber ?? 0;
+        codes.calls.set(next(`n${n}`), n);
+        return;
+      }
+      case "break":
+        codes.other.add(next("b"));
+        return;
+      case "inlineCode":
+        codes.code.set(next("c"), node.value);
+        return;
+      case "image":
+      case "imageReference":
+      case "html":
+        codes.other.add(next("o"));
+        return;
+      case "emphasis":
+        codes.other.add(next("e"));
+        break;
+      case "strong":
+        codes.other.add(next("s"));
+        break;
+      case "delete":
+        codes.other.add(next("d"));
+        break;
+      case "link":
+        codes.links.set(next("l"), node.url);
+        break;
+      case "linkReference":
+        codes.links.set(next("l"), definitions.get(node.identifier)?.url ?? "");
+        break;
+      default:
+        if (!("children" in node)) return;
+    }
+    for (const c of (node as { children: Nodes[] }).children) walk(c);
+  };
+  for (const c of unit.children ?? []) walk(c);
+  return codes;
+}
+
+/**
+ * A target (or source) element's inline content → tokens, with the source's codes: calls by
+ * their code id, link addresses and code from the source. Problems go on `file` at the unit.
+ */
+export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file: VFile, tu: XmlElement): Token[] {
+  const tokens: Token[] = [];
+  const seen = new Set<string>();
+  const at = place(tu);
+  const where = `trans-unit ${unit.id} (${unit.label})`;
+  const call = (id: string) => {
+    if (!codes.calls.has(id)) {
+      fail(file, `${where}: a note call (code ${id}) that the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
+    } else if (seen.has(id)) {
+      fail(file, `${where}: the note call ${id} (to note ${codes.calls.get(id)}) appears twice; keep it once`, at, "xliff-note-call");
+    } else {
+      seen.add(id);
+      tokens.push({ type: "call", note: `note:${codes.calls.get(id)}` });
+    }
+  };
+  const walk = (node: XmlNode, marks: typeof PLAIN, link?: string) => {
+    if (node.nodeType === 3 || node.nodeType === 4) {
+      // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call.
+      const value = node.nodeValue ?? "";
+      let last = 0;
+      for (const m of value.matchAll(/\[\^(\d+)\]/g)) {
+        const n = Number(m[1]);
+        const id = [...codes.calls].find(([i, number]) => number === n && !seen.has(i))?.[0];
+        if (!id) continue;
+        if (m.index > last) tokens.push({ type: "text", value: value.slice(last, m.index), ...marks, link });
+        seen.add(id);
+        tokens.push({ type: "call", note: `note:${n}` });
+        last = m.index + m[0].length;
+      }
+      if (value.length > last) tokens.push({ type: "text", value: value.slice(last), ...marks, link });
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const el = node as XmlElement;
+    if (el.namespaceURI !== XLIFF_NS) return;
+    const id = el.getAttribute("id") ?? "";
+    const ctype = el.getAttribute("ctype") ?? "";
+    switch (el.localName) {
+      case "x": {
+        if (codes.calls.has(id) || ctype === "x-note-call") return call(id);
+        if (ctype === "lb" || (codes.other.has(id) && id.startsWith("b"))) {
+          seen.add(id);
+          tokens.push({ type: "break" });
+        }
+        return;
+      }
+      case "ph": {
+        if (codes.calls.has(id) || ctype === "x-note-call") return call(id);
+        seen.add(id);
+        const code = codes.code.get(id);
+        if (code !== undefined) tokens.push({ type: "text", value: code, ...marks, code: true, link });
+        return; // an image or HTML code: not text
+      }
+      case "g": {
+        seen.add(id);
+        const next = { ...marks };
+        let url = link;
+        if (codes.links.has(id)) url = codes.links.get(id);
+        else if (ctype === "bold") next.bold = true;
+        else if (ctype === "italic") next.italic = true;
+        else if (ctype === "x-strike") next.strike = true;
+        for (let c = el.firstChild; c; c = c.nextSibling) walk(c, next, url);
+        return;
+      }
+      case "mrk":
+        for (let c = el.firstChild; c; c = c.nextSibling) walk(c, marks, link);
+        return;
+      default:
+        return; // bx, ex, bpt, ept, it: paired codes carry no text
+    }
+  };
+  for (let c = target.firstChild; c; c = c.nextSibling) walk(c, PLAIN);
+  for (const [id, n] of codes.calls) {
+    if (!seen.has(id)) fail(file, `${where}: the note call to note ${n} (code ${id}) was dropped from the translation; put it back where the sentence needs it`, at, "xliff-note-call");
+  }
+  const lostLinks = [...codes.links.keys()].filter((id) => !seen.has(id));
+  if (lostLinks.length) warn(file, `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => codes.links.get(id)).join(", ")}) dropped from the translation`, at, "xliff-code");
+  return tokens;
+}
+
+/** Render a unit's tokens as Markdown, as the .docx import does; lost formatting is a warning at the unit. */
+export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
+  const ctx: RenderContext = {
+    numberOf: (key) => Number(key.slice("note:".length)),
+    formattingLost: () => warn(file, `${unit.label}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, at, "import-formatting"),
+  };
+  return renderInline(tokens, unit.mode, unit.line, ctx);
+}

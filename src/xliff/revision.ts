@@ -1,0 +1,82 @@
+/**
+ * The revision of the source an edition translates, kept in the edition's front matter:
+ *
+ *   translation-of:
+ *     source: letter.md
+ *     revision: 3k9x0b2a
+ *     units: "a1b2 c3d4 …"
+ *
+ * `units` holds a 4-character hash of each unit of the source (src/xliff/units.ts) in order; a
+ * later source is compared with them unit by unit (longest common subsequence), so the units
+ * changed, added or removed since are found, wherever they moved.
+ */
+import { shortHash, type Unit, unitSignature } from "./units.ts";
+
+export const TRANSLATION_OF = "translation-of";
+
+export interface TranslationOf {
+  source: string;
+  revision: string;
+  units: string[];
+}
+
+export function revisionOf(units: Unit[]): { revision: string; hashes: string[] } {
+  const hashes = units.map((u) => shortHash(unitSignature(u), 4));
+  return { revision: shortHash(hashes.join(" ")), hashes };
+}
+
+/** The front matter value an edition records. */
+export function translationOf(source: string, units: Unit[]): Record<string, string> {
+  const { revision, hashes } = revisionOf(units);
+  return { source, revision, units: hashes.join(" ") };
+}
+
+/** The recorded revision of an edition's front matter; undefined when it has none or it is malformed. */
+export function readTranslationOf(frontMatter: Record<string, unknown>): TranslationOf | undefined {
+  const value = frontMatter[TRANSLATION_OF];
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const { source, revision, units } = value as Record<string, unknown>;
+  if (typeof source !== "string" || typeof revision !== "string" || typeof units !== "string") return undefined;
+  return { source, revision, units: units.split(/\s+/).filter(Boolean) };
+}
+
+export interface UnitChanges {
+  /** Current unit index → the recorded unit index it is unchanged from. */
+  same: Map<number, number>;
+  /** Current units changed or added since (in order). */
+  changed: number[];
+  /** Recorded units no longer in the source. */
+  removed: number[];
+}
+
+/** Match the current units against the recorded hashes (longest common subsequence). */
+export function compareUnits(recorded: string[], current: Unit[]): UnitChanges {
+  const now = revisionOf(current).hashes;
+  const n = recorded.length;
+  const m = now.length;
+  const same = new Map<number, number>();
+  // Common head and tail first; the table is only for what lies between.
+  let head = 0;
+  while (head < n && head < m && recorded[head] === now[head]) same.set(head, head), head++;
+  let tail = 0;
+  while (tail < n - head && tail < m - head && recorded[n - 1 - tail] === now[m - 1 - tail]) same.set(m - 1 - tail, n - 1 - tail), tail++;
+  const a = recorded.slice(head, n - tail);
+  const b = now.slice(head, m - tail);
+  if (a.length * b.length <= 25_000_000) {
+    const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+    for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) same.set(head + j, head + i), i++, j++;
+      else if (table[i + 1][j] >= table[i][j + 1]) i++;
+      else j++;
+    }
+  }
+  const matched = new Set(same.values());
+  return {
+    same,
+    changed: now.map((_, j) => j).filter((j) => !same.has(j)),
+    removed: recorded.map((_, i) => i).filter((i) => !matched.has(i)),
+  };
+}

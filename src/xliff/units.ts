@@ -1,0 +1,133 @@
+/**
+ * A letter's translatable units, in document order: the front matter's texts, then every
+ * paragraph, heading, list item, table cell, signatory and note paragraph. One list serves the
+ * XLIFF export and import, and the revision an edition records (src/xliff/revision.ts).
+ *
+ * A unit's content is kept as the source's phrasing nodes and its place (start and end offsets
+ * of that content in the source), so a translation is written back into a copy of the source
+ * at the same place, leaving everything that is not text (code, HTML, images, rules) as it was.
+ */
+import { createHash } from "node:crypto";
+import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
+import { toString } from "mdast-util-to-string";
+import type { Letter } from "../letter.ts";
+
+export type UnitKind = "front" | "paragraph" | "heading" | "item" | "cell" | "signatory" | "note";
+
+export interface Unit {
+  /** Stable within one version of the source: kind and ordinal (`paragraph-3`, `note-2`, `note-2.2`). */
+  id: string;
+  kind: UnitKind;
+  /** How a person finds it: `paragraph 3`, `note 2`, `signatory 14`, `title`. */
+  label: string;
+  /** For the front matter: the key path (["signatories", "heading"]). */
+  key?: string[];
+  /** The front matter's text. */
+  text?: string;
+  /** The phrasing content (not for the front matter). */
+  children?: PhrasingContent[];
+  /** `paragraph`, `heading` or `table`: how its Markdown is written. */
+  mode: "paragraph" | "heading" | "table";
+  /** Offsets of the content in the source (for the front matter: the whole YAML). */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  /** The note it belongs to, for note paragraphs: its number, and its label (stable when notes are added before it). */
+  note?: number;
+  noteLabel?: string;
+}
+
+/** Front matter keys whose values are text to translate. */
+export const FRONT_KEYS: string[][] = [["title"], ["subtitle"], ["short-title"], ["description"], ["author"], ["notes-heading"], ["signatories", "heading"]];
+
+export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): Unit[] {
+  const units: Unit[] = [];
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  for (const key of FRONT_KEYS) {
+    let value: unknown = frontMatter;
+    for (const k of key) value = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[k] : undefined;
+    if (typeof value !== "string" || !value.trim()) continue;
+    const p = yaml?.position;
+    units.push({ id: `front-${key.join(".")}`, kind: "front", label: key.join("."), key, text: value, mode: "paragraph", start: p?.start.offset ?? 0, end: p?.end.offset ?? 0, line: p?.start.line ?? 1, column: 1 });
+  }
+  const counts = new Map<string, number>();
+  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: number, part?: number, noteLabel?: string) => {
+    const first = node.children[0]?.position;
+    const last = node.children[node.children.length - 1]?.position;
+    if (!first || !last) return;
+    const n = note ?? (counts.set(kind, (counts.get(kind) ?? 0) + 1), counts.get(kind)!);
+    const id = kind === "note" ? `note-${note}${part && part > 1 ? `.${part}` : ""}` : `${kind}-${n}`;
+    const label = kind === "note" ? `note ${note}${part && part > 1 ? `, paragraph ${part}` : ""}` : `${kind} ${n}`;
+    units.push({ id, kind, label, children: node.children, mode, start: first.start.offset!, end: last.end.offset!, line: first.start.line, column: first.start.column, note, noteLabel: noteLabel && `${noteLabel}${part && part > 1 ? `.${part}` : ""}` });
+  };
+  const blocks = (nodes: RootContent[], within: { signatories?: boolean; item?: boolean }) => {
+    for (const node of nodes) {
+      if (node.type === "paragraph") add(within.signatories ? "signatory" : within.item ? "item" : "paragraph", node, "paragraph");
+      else if (node.type === "heading") add("heading", node, "heading");
+      else if (node.type === "blockquote") blocks(node.children, within);
+      else if (node.type === "list") for (const item of node.children) blocks(item.children, { signatories: Boolean(node.data?.signatories), item: true });
+      else if (node.type === "table") for (const row of node.children) for (const cell of row.children) add("cell", cell, "table");
+    }
+  };
+  blocks(letter.tree.children, {});
+  for (const note of letter.notes.notes) {
+    let part = 0;
+    for (const node of note.definition.children) if (node.type === "paragraph") add("note", node, "paragraph", note.number, ++part, note.identifier);
+  }
+  return units;
+}
+
+/** The link and image definitions of a tree, for `[text][ref]` links. */
+export function definitionsOf(tree: Root): Map<string, Definition> {
+  const map = new Map<string, Definition>();
+  const walk = (node: Nodes) => {
+    if (node.type === "definition" && !map.has(node.identifier)) map.set(node.identifier, node);
+    if ("children" in node) for (const c of node.children) walk(c as Nodes);
+  };
+  walk(tree);
+  return map;
+}
+
+/**
+ * What a unit says, for telling whether it changed: its text with its note calls (by number),
+ * links (by address) and formatting marked. Not its Markdown spelling.
+ */
+export function unitSignature(unit: Unit): string {
+  if (unit.text !== undefined) return `${unit.id}\n${unit.text.replace(/\s+/g, " ").trim()}`;
+  const parts: string[] = [unit.kind === "note" ? `note ${unit.noteLabel}` : unit.kind];
+  const walk = (node: Nodes) => {
+    switch (node.type) {
+      case "text":
+        parts.push(node.value.replace(/\s+/g, " "));
+        return;
+      case "footnoteReference":
+        parts.push(`[^${node.identifier}]`);
+        return;
+      case "link":
+        parts.push(`<${node.url}>`);
+        break;
+      case "inlineCode":
+        parts.push(`\`${node.value}\``);
+        return;
+      case "break":
+        parts.push("\n");
+        return;
+      default:
+        if (!("children" in node)) parts.push(toString(node));
+    }
+    if ("children" in node) {
+      parts.push(`{${node.type}`);
+      for (const c of node.children) walk(c as Nodes);
+      parts.push("}");
+    }
+  };
+  for (const c of unit.children ?? []) walk(c);
+  return parts.join("").trim();
+}
+
+/** A short hash (8 base-36 characters) of a text. */
+export function shortHash(text: string, length = 8): string {
+  const digest = createHash("sha256").update(text).digest();
+  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(13, "0").slice(0, length);
+}

@@ -1,0 +1,165 @@
+/**
+ * XLIFF 1.2 for translation tools: `export --xliff` writes a unit per paragraph, heading, item,
+ * cell, signatory and note with protected codes; translate-toolkit (which nobody here wrote)
+ * reads it, counts it, converts it to PO and back and finds a dropped note call; a translation
+ * imports, is checked like a .docx, and builds with the same note numbers in all three formats.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
+import { beforeAll, describe, expect, it } from "vitest";
+import { translateText } from "./docx-edit.ts";
+import { cli, tempDir } from "./helpers.ts";
+import { readDocx, readHtml } from "./readers.ts";
+import { pseudoTranslate, XLIFF } from "./xliff-edit.ts";
+
+const run = promisify(execFile);
+const dir = tempDir("broadside-xliff-");
+const LETTER_CALLS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const path = (name: string) => join(dir, name);
+
+type Result = Awaited<ReturnType<typeof cli>>;
+let exports: Record<string, Result> = {};
+let imported: Result;
+let built: Result;
+
+const units = (xml: string) => Array.from(new DOMParser().parseFromString(xml, "text/xml").getElementsByTagNameNS(XLIFF, "trans-unit")) as XmlElement[];
+
+beforeAll(async () => {
+  await mkdir(path("source"), { recursive: true });
+  const [letter, ug] = await Promise.all([
+    cli(["export", "source/letter.md", "--xliff", "--out", path("letter.xlf")]),
+    cli(["export", "test/fixtures/editions/ug.md", "--xliff", "--out", path("ug.xlf")]),
+  ]);
+  exports = { letter, ug };
+  writeFileSync(path("letter.fr.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr"));
+  imported = await cli(["import", path("letter.fr.xlf"), "--out", path("source/letter.fr.md")]);
+  if (imported.code === 0) built = await cli(["build", path("source/letter.fr.md"), "--out", path("fr")]);
+}, 240_000);
+
+describe("export --xliff", () => {
+  it("writes XLIFF 1.2 with one unit per paragraph, heading, signatory, note and front matter text", () => {
+    expect(exports.letter.code).toBe(0);
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">/);
+    const ids = units(xml).map((u) => u.getAttribute("id")!);
+    const count = (prefix: string) => ids.filter((id) => id.startsWith(prefix)).length;
+    const letter = readFileSync("source/letter.md", "utf8");
+    expect(count("signatory-")).toBe(letter.split("\n").filter((l) => /^- /.test(l)).length);
+    expect(ids.filter((id) => /^note-\d+$/.test(id))).toHaveLength(10);
+    expect(ids.filter((id) => /^note-\d+\.2$/.test(id)).length).toBeGreaterThan(0); // a note's second paragraph
+    expect(count("paragraph-")).toBe(10);
+    expect(count("heading-")).toBe(1);
+    expect(ids).toContain("front-title");
+    expect(ids).toContain("front-signatories.heading");
+  });
+
+  it("writes each note call as a protected code, in the unit where the source calls it", () => {
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    const calls = units(xml).flatMap((u) => Array.from(u.getElementsByTagNameNS(XLIFF, "source")[0].getElementsByTagNameNS(XLIFF, "ph")).filter((p) => p.getAttribute("ctype") === "x-note-call").map((p) => p.textContent));
+    expect(calls).toEqual(LETTER_CALLS.map((n) => `[^${n}]`));
+  });
+
+  it("the Uyghur edition exports with its language and its right-to-left text", () => {
+    expect(exports.ug.code).toBe(0);
+    const xml = readFileSync(path("ug.xlf"), "utf8");
+    expect(xml).toContain('source-language="ug"');
+    expect(xml).toMatch(/[\u0600-\u06FF]{3}/);
+  });
+});
+
+describe("translate-toolkit reads it", () => {
+  it("pocount counts every unit of the letter and of the Uyghur edition, none translated", async () => {
+    for (const name of ["letter", "ug"]) {
+      const { stdout } = await run("pocount", ["--csv", path(`${name}.xlf`)]);
+      const row = stdout.trim().split("\n").pop()!.split(/,\s*/);
+      // Filename, Total Source Words? pocount --csv: Filename, Translated Messages, Translated Source Words, …, Untranslated Messages, …, Total Source Words
+      const header = stdout.trim().split("\n")[0].split(/,\s*/);
+      const untranslated = Number(row[header.indexOf("Untranslated Messages")]);
+      expect(untranslated).toBe(units(readFileSync(path(`${name}.xlf`), "utf8")).length);
+    }
+  });
+
+  it("xliff2po and po2xliff keep every note call; pofilter finds one dropped", async () => {
+    await run("xliff2po", [path("letter.fr.xlf"), path("letter.fr.po")]);
+    const po = readFileSync(path("letter.fr.po"), "utf8");
+    for (const n of LETTER_CALLS) expect(po.split(`[^${n}]`).length - 1).toBe(2); // msgid and msgstr
+    // Drop the call to note 4 from its translation.
+    const dropped = po.replace(/(msgstr[^\n]*(?:\n"[^\n]*)*?)\[\^4\]/, "$1");
+    expect(dropped.split("[^4]").length - 1).toBe(1);
+    writeFileSync(path("dropped.po"), dropped);
+    await run("pofilter", ["-t", "brackets", "-t", "numbers", path("dropped.po"), path("flagged.po")]);
+    const flagged = readFileSync(path("flagged.po"), "utf8");
+    const entries = flagged.split("\n\n").filter((e) => e.includes("(pofilter)"));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toContain("[^4]");
+    // And back to XLIFF: every call still there, in source and target.
+    await run("po2xliff", [path("letter.fr.po"), path("back.xlf")]);
+    const back = readFileSync(path("back.xlf"), "utf8");
+    for (const n of LETTER_CALLS) expect(back.split(`[^${n}]`).length - 1).toBe(2);
+  });
+});
+
+describe("import of a translated XLIFF", () => {
+  it("imports with exit 0 and writes the edition with its language and the source's revision", () => {
+    expect(imported.stderr).not.toMatch(/error/);
+    expect(imported.code).toBe(0);
+    const md = readFileSync(path("source/letter.fr.md"), "utf8");
+    expect(md).toMatch(/^---\n[\s\S]*\nlang: fr\n/);
+    expect(md).toMatch(/translation-of:\n {2}source: letter\.md\n {2}revision: \w{8}\n {2}units: /);
+    expect(md).toContain(translateText("During her six-day visit to China"));
+    expect(md).toContain("- Act with HK"); // signatories kept as they are
+  });
+
+  it("builds with the same note numbers in the HTML, the PDF and the .docx", async () => {
+    // The build's own proof reads the three outputs back and compares their notes (exit 0 only if they agree).
+    expect(built.stderr).not.toMatch(/error/);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/3 files written/);
+    const out = (ext: string) => path(`fr/letter.fr.${ext}`);
+    const [html, docx] = await Promise.all([readHtml(out("html")), readDocx(out("docx"))]);
+    expect(html.calls).toEqual(LETTER_CALLS);
+    expect(docx.calls).toEqual(LETTER_CALLS);
+    expect(docx.notes).toEqual(html.notes);
+    expect(readFileSync(out("pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("a dropped note call, a call moved out of order and a DOCTYPE are refused at their places; nothing written", async () => {
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    const remove = (id: string, target: XmlElement) => {
+      if (id !== "paragraph-2") return;
+      const ph = Array.from(target.getElementsByTagNameNS(XLIFF, "ph")).find((p) => p.textContent === "[^3]")!;
+      ph.parentNode!.removeChild(ph);
+    };
+    const swap = (id: string, target: XmlElement) => {
+      if (id !== "paragraph-2") return;
+      const [a, b] = Array.from(target.getElementsByTagNameNS(XLIFF, "ph"));
+      target.insertBefore(b, a);
+    };
+    writeFileSync(path("dropped.xlf"), pseudoTranslate(xml, "fr", () => true, remove));
+    writeFileSync(path("swapped.xlf"), pseudoTranslate(xml, "fr", () => true, swap));
+    writeFileSync(path("doctype.xlf"), xml.replace("<xliff", '<!DOCTYPE xliff [<!ENTITY a "aaaa">]>\n<xliff'));
+    const [dropped, swapped, doctype] = await Promise.all(
+      ["dropped", "swapped", "doctype"].map((name) => cli(["import", path(`${name}.xlf`), "--lang", "fr", "--out", path(`source/${name}.md`)])),
+    );
+    const lineOf = (file: string, id: string) => readFileSync(path(file), "utf8").split("\n").findIndex((l) => l.includes(`<trans-unit id="${id}"`)) + 1;
+    expect(dropped.code).toBe(1);
+    expect(dropped.stderr).toMatch(new RegExp(`dropped\\.xlf:${lineOf("dropped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): the note call to note 3 \\(code n3\\) was dropped from the translation.*\\[xliff-note-call\\]`));
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toMatch(new RegExp(`swapped\\.xlf:${lineOf("swapped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): its note calls are to notes \\[3, 2\\], the source's unit calls \\[2, 3\\].*\\[xliff-note-order\\]`));
+    expect(doctype.code).toBe(1);
+    expect(doctype.stderr).toMatch(/doctype\.xlf:2:1: error: The XLIFF file has a DOCTYPE.*\[xliff-doctype\]/);
+    for (const name of ["dropped", "swapped", "doctype"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
+  });
+
+  it("an untranslated unit keeps its source text", async () => {
+    writeFileSync(path("half.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", (id) => id !== "paragraph-3"));
+    const r = await cli(["import", path("half.xlf"), "--out", path("source/half.md")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("1 of 259 units have no translation; they keep the source's text [xliff-untranslated]");
+    expect(readFileSync(path("source/half.md"), "utf8")).toContain("The High Commissioner legitimized Beijing’s attempt");
+  });
+});
