@@ -1,9 +1,8 @@
 /**
  * A slice of the proof's randomized corpus (src/verify/corpus.ts; the whole of it is
- * `npm run bench -- proof`): six letters in six languages and a press packet, built in one build
- * with the proof on, must build without a false alarm; then each letter, mutated after printing,
- * and the packet, with a page dropped and wrong contents, must be reported, naming the note and
- * the format.
+ * `npm run bench -- proof`): seven letters in seven languages, built in one build with the proof
+ * on, must build without a false alarm; then each letter, mutated after printing (each in another
+ * way), must be reported, naming the note and the format. (A packet's mutations: packet-proof.test.ts.)
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,15 +14,15 @@ let docs: CorpusDocument[];
 let run: CorpusRun;
 
 beforeAll(async () => {
-  docs = makeCorpus(languagePools(join(ROOT, "test", "fixtures", "editions")), 23, 7, 7);
+  docs = makeCorpus(languagePools(join(ROOT, "test", "fixtures", "editions")), 34, 7, Infinity);
   run = await runCorpus(docs, tempDir("broadside-corpus-"), { batch: docs.length });
 }, 280_000);
 
 describe("the proof's randomized corpus, a slice", () => {
-  it("is six letters in six languages and a packet", () => {
-    expect(docs.map((d) => d.kind)).toEqual(["letter", "letter", "letter", "letter", "letter", "letter", "packet"]);
+  it("is seven letters in seven languages", () => {
+    expect(docs.map((d) => d.kind)).toEqual(["letter", "letter", "letter", "letter", "letter", "letter", "letter"]);
     expect(new Set(docs.map((d) => d.lang)).size).toBe(7);
-    expect(docs.every((d) => Object.values(d.files).every((text) => /\[\^n1\]/.test(text) || /packet:/.test(text)))).toBe(true);
+    expect(docs.every((d) => Object.values(d.files).every((text) => /\[\^n1\]/.test(text)))).toBe(true);
   });
 
   it("builds every document with the proof on: no false alarm, no other error", () => {
@@ -33,10 +32,11 @@ describe("the proof's randomized corpus, a slice", () => {
   });
 
   it("catches every mutation made after printing, naming the note and the format", () => {
-    expect(run.mutations.map((m) => m.kind)).toEqual(["html-word-dropped", "html-letter-changed", "html-call-digit", "html-link-text-lost", "docx-word-dropped", "pdf-letter-changed", "packet-page-dropped", "packet-contents-wrong"]);
+    expect(run.mutations.map((m) => m.kind).join(" ")).toBe("html-word-dropped html-letter-changed html-call-digit html-link-text-lost docx-word-dropped pdf-letter-changed pdf-note-moved");
     for (const m of run.mutations) expect(m.caught, `${m.kind} in ${m.name}: ${m.message}`).toBe(true);
     expect(run.mutations[0].message).toMatch(/^Note \d+ text differs: HTML /);
     expect(run.mutations[4].message).toMatch(/^Note \d+ text differs: DOCX /);
     expect(run.mutations[5].message).toMatch(/^Note \d+ text differs: PDF /);
+    expect(run.mutations[6].message).toMatch(/^Note \d+: in the PDF, the \w+ note call shows \d+ but leads to (no note|note \d+)/);
   });
 });

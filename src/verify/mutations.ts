@@ -7,7 +7,9 @@
  *   call's link text lost (the files' text edited).
  * - DOCX: a word of a note dropped (word/footnotes.xml or word/endnotes.xml edited).
  * - PDF: a letter of the notes read as another (its ToUnicode entries and the /ActualText that
- *   carries it rewritten, the file uncompressed by qpdf and kept the same length).
+ *   carries it rewritten, the file uncompressed by qpdf and kept the same length); a note's
+ *   place moved to the same height of another page (its named destination, which the calls
+ *   lead to, given another page; the file mended with qpdf's fix-qdf).
  * - Packets: a page dropped (pdf-lib), the contents' page numbers wrong.
  */
 import { spawnSync } from "node:child_process";
@@ -15,9 +17,9 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import type { Format } from "./reading.ts";
 
-export type MutationKind = "html-word-dropped" | "html-letter-changed" | "html-call-digit" | "html-link-text-lost" | "docx-word-dropped" | "pdf-letter-changed";
+export type MutationKind = "html-word-dropped" | "html-letter-changed" | "html-call-digit" | "html-link-text-lost" | "docx-word-dropped" | "pdf-letter-changed" | "pdf-note-moved";
 
-export const LETTER_MUTATIONS: MutationKind[] = ["html-word-dropped", "html-letter-changed", "html-call-digit", "html-link-text-lost", "docx-word-dropped", "pdf-letter-changed"];
+export const LETTER_MUTATIONS: MutationKind[] = ["html-word-dropped", "html-letter-changed", "html-call-digit", "html-link-text-lost", "docx-word-dropped", "pdf-letter-changed", "pdf-note-moved"];
 
 export const MUTATED_FORMAT: Record<MutationKind, Format> = {
   "html-word-dropped": "html",
@@ -26,6 +28,7 @@ export const MUTATED_FORMAT: Record<MutationKind, Format> = {
   "html-link-text-lost": "html",
   "docx-word-dropped": "docx",
   "pdf-letter-changed": "pdf",
+  "pdf-note-moved": "pdf",
 };
 
 const LETTER = /\p{L}/u;
@@ -100,7 +103,27 @@ export function mutateLetter(kind: MutationKind, files: Record<Format, string>, 
     writeFileSync(files.docx, zipSync(zip));
     return true;
   }
+  if (kind === "pdf-note-moved") return movePdfNote(files.pdf, n);
   return mutatePdfLetter(files.pdf, files.html, n, variant);
+}
+
+/** Give note `n`'s named destination another page (the next, or the one before on the last page). */
+function movePdfNote(pdf: string, n: number): boolean {
+  const qdf = `${pdf}.qdf`;
+  if (spawnSync("qpdf", ["--qdf", "--object-streams=disable", pdf, qdf]).status !== 0) return false;
+  const text = readFileSync(qdf).toString("latin1");
+  rmSync(qdf, { force: true });
+  const pages = [...text.matchAll(/%% Page \d+\n(?:%%[^\n]*\n)*(\d+) 0 obj/g)].map((m) => m[1]);
+  const dest = new RegExp(`(/note-${n}\\s*\\[\\s*)(\\d+)( 0 R)`).exec(text);
+  if (!dest || pages.length < 2) return false;
+  const at = pages.indexOf(dest[2]);
+  if (at < 0) return false;
+  const other = pages[at + 1] ?? pages[at - 1];
+  const changed = text.slice(0, dest.index) + dest[1] + other + dest[3] + text.slice(dest.index + dest[0].length);
+  const fixed = spawnSync("fix-qdf", [], { input: Buffer.from(changed, "latin1"), maxBuffer: 1 << 30 });
+  if (fixed.status !== 0) return false;
+  writeFileSync(pdf, fixed.stdout);
+  return true;
 }
 
 /**
