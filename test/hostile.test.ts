@@ -370,8 +370,8 @@ describe("path and resource attacks (generated)", () => {
   it("signatories taken from a link out or a pipe: refused at the front matter, not read", () => {
     const { code, stderr } = runs.signatories;
     expect(code, stderr).toBe(1);
-    expect(messagesFor(stderr, "sig-link.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from: link\.md` must name a file in this source's folder.*\[signatories-from\]$/)]);
-    expect(messagesFor(stderr, "sig-pipe.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from: pipe\.md` must name a file in this source's folder.*\[signatories-from\]$/)]);
+    expect(messagesFor(stderr, "sig-link.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from`: `link\.md` is a link to a file outside the project folder.*\[path-outside-project\]$/)]);
+    expect(messagesFor(stderr, "sig-pipe.md")).toEqual(["4:1: error: `signatories.from`: `pipe.md` is a named pipe, not a file [path-not-file]"]);
   });
 
   it("each refusal comes within its time and memory bounds", () => {
