@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // Most of a test's time is spent waiting for Chromium, LibreOffice or a build in another
+    // process: two files at a time keep both cores busy.
+    maxWorkers: 2,
     // Every CLI a test starts builds in its own process: a build server (src/server) would
     // outlive the test. test/server.test.ts turns it on for its own runs.
     env: { BROADSIDE_SERVER: "off" },
