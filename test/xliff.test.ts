@@ -139,7 +139,8 @@ describe("import of a translated XLIFF", () => {
   });
 
   it("builds with the same note numbers in the HTML, the PDF and the .docx", async () => {
-    // The build's own proof reads the three outputs back and compares their notes (exit 0 only if they agree).
+    // The build's own proof reads the three outputs back and compares their notes (exit 0 only if they agree);
+    // here each format is read once more by a reader of its own.
     expect(built.stderr).not.toMatch(/error/);
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/3 files written/);
@@ -148,7 +149,20 @@ describe("import of a translated XLIFF", () => {
     expect(html.calls).toEqual(LETTER_CALLS);
     expect(docx.calls).toEqual(LETTER_CALLS);
     expect(docx.notes).toEqual(html.notes);
-    expect(readFileSync(out("pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+    // The PDF's note calls, read by qpdf: each page's links into the notes, in the order printed.
+    const { stdout } = await run("qpdf", ["--json=2", "--json-key=qpdf", "--json-key=pages", out("pdf")], { maxBuffer: 64 * 2 ** 20 });
+    const json = JSON.parse(stdout) as { qpdf: [unknown, Record<string, { value?: Record<string, unknown> }>]; pages: { object: string }[] };
+    const objects = json.qpdf[1];
+    const value = (ref: unknown) => (typeof ref === "string" && objects[`obj:${ref}`]?.value) || (ref as Record<string, unknown> | undefined);
+    const pdfCalls = json.pages.flatMap((page) =>
+      ((value(page.object)?.["/Annots"] as string[] | undefined) ?? []).flatMap((ref) => {
+        const annot = value(ref)!;
+        const dest = annot["/Dest"] ?? (value(annot["/A"]) as Record<string, unknown> | undefined)?.["/D"];
+        const m = typeof dest === "string" ? /^\/note-(\d+)$/.exec(dest) : null;
+        return m ? [Number(m[1])] : [];
+      }),
+    );
+    expect(pdfCalls).toEqual(LETTER_CALLS);
   });
 
   it("a dropped note call, a call moved out of order and a DOCTYPE are refused at their places; nothing written", async () => {
