@@ -14,6 +14,7 @@ const TOOLS: { command: string; debian: string }[] = [
   { command: "soffice", debian: "libreoffice-writer-nogui" },
   { command: "/usr/lib/python3/dist-packages/uno.py", debian: "python3-uno" }, // Writer editing in the import tests
   { command: "pofilter", debian: "translate-toolkit" }, // XLIFF read by others' tools
+  { command: "omegat", debian: "omegat" }, // XLIFF translated by a translation tool, headless
 ];
 
 async function missingPackages(): Promise<string[]> {
