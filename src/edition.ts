@@ -94,10 +94,10 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
   const verify = options.verify !== false;
   const proof = new Proof(timings && { timings, name });
   const outputs: Output[] = [];
-  const made = (format: Format, data: string | Uint8Array) => {
-    outputs.push({ format, data });
+  const prove = ({ format, data }: Output) => {
     if (verify) proof.add(format, options.outDir ? join(options.outDir, `${name}.${format}`) : `${name}.${format}`, data);
   };
+  const made = (format: Format, data: string | Uint8Array) => outputs.push({ format, data });
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
     const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
@@ -117,7 +117,13 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
       made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
     }
-    if (printing) made("pdf", await printing.finally(options.printed));
+    // Chromium's answer to the pagination waits for this thread: take it before reading back.
+    await new Promise(setImmediate);
+    outputs.forEach(prove);
+    if (printing) {
+      made("pdf", await printing.finally(options.printed));
+      prove(outputs.at(-1)!);
+    }
   } finally {
     await proof.settled(); // a failed print leaves no read-back running
   }
