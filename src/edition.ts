@@ -4,8 +4,8 @@
  * `check --outputs` proves built files with the same {@link Proof}; what each does with the
  * bytes (write them, serve them, put them in a packet) is its own affair.
  *
- * The proof runs alongside the rest: the PDF is asked for first, and while Chromium prints it
- * the HTML and the DOCX are made and read back here; the PDF is read as soon as its bytes exist.
+ * The proof runs alongside the rest: the PDF is asked for first, the DOCX is made while Chromium
+ * paginates, the HTML and the DOCX are read back while it prints, and the PDF as soon as its bytes exist.
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
