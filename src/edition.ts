@@ -4,8 +4,8 @@
  * `check --outputs` proves built files with the same {@link Proof}; what each does with the
  * bytes (write them, serve them, put them in a packet) is its own affair.
  *
- * The proof runs alongside the rest: the PDF is asked for first, and while Chromium prints it
- * the HTML and the DOCX are made and read back here; the PDF is read as soon as its bytes exist.
+ * The proof runs alongside the rest: the PDF is asked for first, the DOCX is made while Chromium
+ * paginates, the HTML and the DOCX are read back while it prints, and the PDF as soon as its bytes exist.
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
@@ -94,10 +94,10 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
   const verify = options.verify !== false;
   const proof = new Proof(timings && { timings, name });
   const outputs: Output[] = [];
-  const made = (format: Format, data: string | Uint8Array) => {
-    outputs.push({ format, data });
+  const prove = ({ format, data }: Output) => {
     if (verify) proof.add(format, options.outDir ? join(options.outDir, `${name}.${format}`) : `${name}.${format}`, data);
   };
+  const made = (format: Format, data: string | Uint8Array) => outputs.push({ format, data });
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
     const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
@@ -117,7 +117,13 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
       made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
     }
-    if (printing) made("pdf", await printing.finally(options.printed));
+    // Chromium's answer to the pagination waits for this thread: take it before reading back.
+    await new Promise(setImmediate);
+    outputs.forEach(prove);
+    if (printing) {
+      made("pdf", await printing.finally(options.printed));
+      prove(outputs.at(-1)!);
+    }
   } finally {
     await proof.settled(); // a failed print leaves no read-back running
   }
