@@ -6,6 +6,7 @@ import { sourceBeside } from "./beside.ts";
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
+import { parse as parseYaml } from "yaml";
 import { VFile } from "vfile";
 import { isRefusal, readBounded } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
@@ -31,6 +32,17 @@ export interface Letter {
   notes: NoteTable;
   /** The words broadside adds, in the letter's language, and its direction. */
   language: Language;
+}
+
+/** The front matter as plain data (YAML's core schema), for tools that carry it over (import, XLIFF). */
+export function frontMatterOf(letter: Letter): Record<string, unknown> {
+  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  try {
+    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {}; // parseLetter reported it
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { VFile } from "vfile";
 import { size } from "../build.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -75,19 +76,7 @@ export async function importCommand(args: string[]): Promise<number> {
   const result = await importDocx(docx, { lang, original: values.original });
   // The original's own warnings are its business; its errors explain why it could not be used.
   const original = result.original && hasErrors(result.original) ? [result.original] : [];
-  const report = formatMessages([result.file, ...original]);
-  if (report) console.error(report);
-  if (result.markdown === undefined) {
-    console.error(`broadside: ${docx} not imported (errors above); nothing written`);
-    return 1;
-  }
-  if (out) {
-    await writeAtomic(out, result.markdown);
-    log(`  wrote ${out} (${size(Buffer.byteLength(result.markdown))})`);
-  } else {
-    process.stdout.write(result.markdown);
-  }
-  return 0;
+  return finish(docx, [result.file, ...original], result.markdown, out, log);
 }
 
 async function importXliffCommand(path: string, values: { lang?: string; out?: string; original?: string; edition?: string }): Promise<number> {
@@ -103,17 +92,22 @@ async function importXliffCommand(path: string, values: { lang?: string; out?: s
     console.error(`broadside: cannot read ${path}: ${(error as Error).message}`);
     return 1;
   }
-  const report = formatMessages([result.file, ...result.others]);
+  return finish(path, [result.file, ...result.others], result.markdown, out, log);
+}
+
+/** The messages, then the Markdown written to `out` (or standard output), or nothing on an error. */
+async function finish(input: string, files: VFile[], markdown: string | undefined, out: string | undefined, log: (line: string) => void): Promise<number> {
+  const report = formatMessages(files);
   if (report) console.error(report);
-  if (result.markdown === undefined) {
-    console.error(`broadside: ${path} not imported (errors above); nothing written`);
+  if (markdown === undefined) {
+    console.error(`broadside: ${input} not imported (errors above); nothing written`);
     return 1;
   }
   if (out) {
-    await writeAtomic(out, result.markdown);
-    log(`  wrote ${out} (${size(Buffer.byteLength(result.markdown))})`);
+    await writeAtomic(out, markdown);
+    log(`  wrote ${out} (${size(Buffer.byteLength(markdown))})`);
   } else {
-    process.stdout.write(result.markdown);
+    process.stdout.write(markdown);
   }
   return 0;
 }

@@ -21,8 +21,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { parseLetter, readSource } from "../letter.ts";
+import { stringify as stringifyYaml } from "yaml";
+import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
@@ -210,14 +210,7 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
     if ("children" in node) for (const c of node.children) walk(c as Nodes);
   };
   walk(letter.tree);
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
-  let frontMatter: Record<string, unknown> = {};
-  try {
-    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
-    if (value && typeof value === "object" && !Array.isArray(value)) frontMatter = value as Record<string, unknown>;
-  } catch {
-    // parseLetter read it; a second reading cannot fail differently
-  }
+  const frontMatter = frontMatterOf(letter);
   const revision = translationOf(basename(path), unitsOf(letter, frontMatter));
   return { file, original: { label: path, revision, calls, notes: letter.notes.notes.length, frontMatter } };
 }

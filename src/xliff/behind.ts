@@ -4,23 +4,13 @@
  * edition's own unit (or where an added unit would go), rule `edition-behind`.
  */
 import type { VFile } from "vfile";
-import { parse as parseYaml } from "yaml";
-import type { Letter } from "../letter.ts";
+import { frontMatterOf, type Letter } from "../letter.ts";
 import { warn } from "../messages.ts";
 import { firstWords } from "../import/read.ts";
 import { readLetterUnits, sourceBeside } from "./edition.ts";
 import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
 import { unitsOf, type Unit } from "./units.ts";
 
-function frontMatterOf(letter: Letter): Record<string, unknown> {
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
-  try {
-    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 const textOf = (unit: Unit) => unit.text ?? (unit.children ?? []).map((c) => ("value" in c ? c.value : "children" in c ? c.children.map((d) => ("value" in d ? d.value : "")).join("") : "")).join("");
 

@@ -13,9 +13,9 @@ import { basename, dirname, join, relative } from "node:path";
 import { sourceBeside } from "../beside.ts";
 import type { Nodes } from "mdast";
 import { VFile } from "vfile";
-import { Document, parse as parseYaml } from "yaml";
+import { Document } from "yaml";
 import { directionOf } from "../language.ts";
-import { type Letter, parseLetter, readSource } from "../letter.ts";
+import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
@@ -46,14 +46,7 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
   }
   const letter = parseLetter(file);
   if (!letter) return { file };
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
-  let frontMatter: Record<string, unknown> = {};
-  try {
-    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
-    if (value && typeof value === "object" && !Array.isArray(value)) frontMatter = value as Record<string, unknown>;
-  } catch {
-    // parseLetter read it already
-  }
+  const frontMatter = frontMatterOf(letter);
   return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
 }
 
