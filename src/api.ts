@@ -9,7 +9,8 @@
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { FORMATS } from "./build.ts";
-import { LANG_TAG, PAPERS } from "./frontmatter.ts";
+import { LANG_TAG } from "./frontmatter.ts";
+import { PAPERS } from "./paper.ts";
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 import { formatMessages } from "./report.ts";
 

@@ -6,7 +6,8 @@
 import { relative } from "node:path";
 import type { VFile } from "vfile";
 import { type Edition, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
-import type { FrontMatter, Paper } from "./frontmatter.ts";
+import type { FrontMatter } from "./frontmatter.ts";
+import type { Paper } from "./paper.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
 import { type Timings, timed } from "./timings.ts";

@@ -9,7 +9,8 @@
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
-import type { FrontMatter, Paper } from "./frontmatter.ts";
+import type { FrontMatter } from "./frontmatter.ts";
+import type { Paper } from "./paper.ts";
 import { compileHtml } from "./html/index.ts";
 import { type Letter, parseLetter, readSource } from "./letter.ts";
 import { fail } from "./messages.ts";

@@ -9,6 +9,7 @@ import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
 import { LineCounter, parseDocument } from "yaml";
 import { fail, info, warn } from "./messages.ts";
+import { PAPERS, type Paper } from "./paper.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
 import { type PacketMatter, PRESS_KEYS, type PressMatter, readPacketMatter, readPressMatter } from "./packet/matter.ts";
@@ -58,13 +59,6 @@ export interface FrontMatter {
   /** A packet's `packet:` (src/packet). */
   packet?: PacketMatter;
 }
-
-/** Paper sizes, as CSS `@page { size }` keywords. */
-export const PAPERS = ["a4", "letter"] as const;
-/** Papers a letter may be set on: the two a user asks for, and the half sizes of a packet's booklet. */
-export type Paper = (typeof PAPERS)[number] | "a5" | "half-letter";
-/** A booklet's page for each sheet: half of it, folded. */
-export const BOOKLET_PAPER = { a4: "a5", letter: "half-letter" } as const satisfies Record<(typeof PAPERS)[number], Paper>;
 
 const KNOWN = new Set([
   "title", "short-title", "subtitle", "lang", "author", "publisher", "date",

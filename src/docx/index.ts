@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { templateFile } from "../paths.ts";
+import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";
 import {
   AlignmentType,
   BookmarkEnd,
@@ -106,8 +107,6 @@ type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 const BODY: Context = { paragraphStyle: "BodyText" };
 
-/** Paper sizes in twentieths of a point (A4: 210 × 297 mm; US Letter: 8.5 × 11 in). */
-const PAPER_TWIPS = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 }, a5: { width: 8391, height: 11906 }, "half-letter": { width: 7920, height: 12240 } } as const;
 
 
 const inline: InlineMap = {
@@ -384,9 +383,8 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const slots = slotFonts(fontsConfig, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
-  const paper = meta.paper ? { ...PAPER_TWIPS[meta.paper], landscape: false } : reference.page;
+  const paper = meta.paper ? { width: twips(PAPER_SIZE[meta.paper][0]), height: twips(PAPER_SIZE[meta.paper][1]), landscape: false } : reference.page;
   const { margin } = reference;
-  const twipsToPx = (twips: number) => Math.floor(twips / 15);
   const textBox = {
     width: twipsToPx(paper.width - margin.left - margin.right),
     height: twipsToPx(paper.height - margin.top - margin.bottom),

@@ -14,7 +14,7 @@ import { type Handlers, type State, toHast } from "mdast-util-to-hast";
 import rehypeStringify from "rehype-stringify";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
-import type { Paper } from "../frontmatter.ts";
+import type { Paper } from "../paper.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { cleanHtml, type LocalImage } from "../safety.ts";

@@ -20,7 +20,8 @@ import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
 import { type Edition, FORMATS, loadLetter, makeEdition } from "../edition.ts";
-import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
+import type { FrontMatter } from "../frontmatter.ts";
+import { BOOKLET_PAPER, type Paper } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors } from "../messages.ts";
@@ -321,12 +322,4 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   const tree = { ...packet.tree, children: [cover, contents] };
   const meta2: FrontMatter = { ...meta, press: undefined };
   return { ...packet, tree, meta: meta2 };
-}
-
-/** `--bleed 3mm` → points; null when it is not a length. */
-export function parseBleed(value: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$/i.exec(value);
-  if (!m) return null;
-  const unit = { mm: 72 / 25.4, cm: 720 / 25.4, in: 72, pt: 1 }[(m[2] ?? "mm").toLowerCase() as "mm"];
-  return Number(m[1]) * unit;
 }

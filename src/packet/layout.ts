@@ -4,8 +4,7 @@
  * booklet imposition and print-shop boxes and marks.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, rgb } from "pdf-lib";
-
-export const MM = 72 / 25.4;
+import { PAPER_SIZE, POINTS } from "../paper.ts";
 
 /** A run of pages in the packet: printed pages from a document, or blank pages. */
 export type Piece = { kind: "pages"; from: PDFDocument; indices: number[] } | { kind: "blank" };
@@ -84,9 +83,6 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
   doc.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
 }
 
-/** Sheets for `--paper`: A4 or Letter, landscape, each holding two pages side by side. */
-const SHEETS = { a4: [297 * MM, 210 * MM], letter: [792, 612] } as const;
-
 /**
  * Saddle-stitch order for `count` pages (a multiple of 4): for each sheet, its front (left,
  * right) then its back, as 1-based page numbers. Sheet k's front carries the last and the
@@ -115,7 +111,8 @@ export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter",
   const padded = Math.ceil(n / 4) * 4;
   // Logical page p (1-based) → the packet page printed there, or blank.
   const at = (p: number) => (p === padded ? n - 1 : p < n ? p - 1 : undefined);
-  const [width, height] = SHEETS[paper];
+  // The sheet: the paper turned landscape, two pages side by side.
+  const [height, width] = PAPER_SIZE[paper];
   const half = width / 2;
   for (const side of saddleOrder(padded)) {
     const sheet = out.addPage([width, height]);
@@ -150,8 +147,8 @@ export function setFacts(doc: PDFDocument, title: string, lang: string | undefin
  */
 export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): void {
   const { width, height } = page.getSize();
-  const gap = 2 * MM;
-  const length = 5 * MM;
+  const gap = 2 * POINTS.mm;
+  const length = 5 * POINTS.mm;
   const slug = marks ? bleed + gap + length : bleed;
   page.setMediaBox(-slug, -slug, width + 2 * slug, height + 2 * slug);
   page.setCropBox(-slug, -slug, width + 2 * slug, height + 2 * slug);

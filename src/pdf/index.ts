@@ -8,6 +8,7 @@ import type { FrontMatter } from "../frontmatter.ts";
 import { type Timings, timed, timedSync } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { isVertical } from "../language.ts";
+import { POINTS } from "../paper.ts";
 import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate.ts";
 
 export interface PdfOptions {
@@ -108,7 +109,7 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
     ]);
     // Chromium's named destinations leave the page margins out (CSS px → pt: × 0.75).
     const { left, top } = printed.laidOut.geometry;
-    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withDocumentFacts(printed.pdf, meta, { left: left * 0.75, top: top * 0.75 }));
+    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withDocumentFacts(printed.pdf, meta, { left: left * POINTS.px, top: top * POINTS.px }));
   } finally {
     if (!options.page) await page.close().catch(() => undefined);
   }
