@@ -5,7 +5,8 @@
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
-import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync } from "fflate";
+import { zipAt } from "../ooxml/zip.ts";
 import { W } from "./contract.ts";
 
 export interface Finish {
@@ -72,10 +73,5 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
   }
 
   stableRelationshipIds(files);
-
-  // ZIP timestamps are DOS times, which fflate reads in local time: shift so that they hold the
-  // build date's UTC fields on every machine, so the bytes repeat.
-  const utc = Math.max(finish.date.getTime(), Date.UTC(1980, 0, 2));
-  const mtime = new Date(utc + new Date(utc).getTimezoneOffset() * 60_000);
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime }]])), { level: 6 });
+  return zipAt(files, finish.date);
 }

@@ -8,6 +8,7 @@
  * ZIP64 is refused: a .docx within the limits below never needs it.
  */
 import { inflateRawSync } from "node:zlib";
+import { zipSync } from "fflate";
 
 /** Far above a real letter (under 1 MB, some twenty entries, XML parts of a few hundred kB). */
 export const ZIP_LIMITS = {
@@ -138,4 +139,16 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
     parts[entry.name] = out;
   }
   return parts;
+}
+
+/**
+ * Files zipped in the order given, each dated `date` (at the earliest 1980, a ZIP's first year),
+ * so that the same files and SOURCE_DATE_EPOCH give the same bytes. ZIP times are local
+ * wall-clock fields, which fflate takes from a Date in local time: the date is shifted so that
+ * they hold its UTC fields on any machine.
+ */
+export function zipAt(files: Record<string, Uint8Array>, date: Date): Uint8Array {
+  const utc = Math.max(date.getTime(), Date.UTC(1980, 0, 2));
+  const mtime = new Date(utc + new Date(utc).getTimezoneOffset() * 60_000);
+  return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime }]])), { level: 6 });
 }

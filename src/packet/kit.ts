@@ -4,7 +4,7 @@
  * with the build date as their time, so the same sources and SOURCE_DATE_EPOCH give the same bytes.
  */
 import { createHash } from "node:crypto";
-import { zipSync, type Zippable } from "fflate";
+import { zipAt } from "../ooxml/zip.ts";
 
 export interface KitFile {
   name: string;
@@ -22,12 +22,5 @@ export function manifest(files: KitFile[]): string {
 }
 
 export function makeKit(files: KitFile[], date: Date): Uint8Array {
-  // A zip stores local wall-clock fields (from 1980 on); give fflate a date whose local fields
-  // are the build date's UTC ones, so the bytes do not depend on the machine's time zone.
-  const utc = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
-  const mtime = new Date(utc.getTime() + utc.getTimezoneOffset() * 60_000);
-  const entries: Zippable = {};
-  for (const file of files) entries[file.name] = [file.data, { mtime }];
-  entries["MANIFEST.txt"] = [new TextEncoder().encode(manifest(files)), { mtime }];
-  return zipSync(entries, { level: 6, mtime });
+  return zipAt({ ...Object.fromEntries(files.map((f) => [f.name, f.data])), "MANIFEST.txt": new TextEncoder().encode(manifest(files)) }, date);
 }
