@@ -8,7 +8,3 @@ export const FRONT_MATTER_PROPERTY = "broadside-fm-";
 
 /** The bookmark on a note's first reference, which NOTEREF fields point to. */
 export const bookmarkName = (n: number) => `_RefNote${n}`;
-
-/** WordprocessingML's namespace and that of relationships, as the `docx` library and Word write them. */
-export const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-export const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";

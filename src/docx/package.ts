@@ -7,7 +7,7 @@ import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { strFromU8, strToU8, unzipSync } from "fflate";
 import { zipAt } from "../ooxml/zip.ts";
-import { W } from "./contract.ts";
+import { W } from "../ooxml/package.ts";
 
 export interface Finish {
   headers: { default?: string; first?: string };

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
-import { R, W } from "./contract.ts";
+import { R, W } from "../ooxml/package.ts";
 
 export interface Reference {
   styles: string;

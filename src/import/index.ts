@@ -26,15 +26,13 @@ import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
-import { DocxPackage, PackageError } from "../ooxml/package.ts";
+import { DocxPackage, PackageError, W } from "../ooxml/package.ts";
 import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
 import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
 import { unitsOf } from "../xliff/units.ts";
-
-const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 export { ROOT };
 

@@ -18,6 +18,8 @@ export const NS = {
   v: ["urn:schemas-microsoft-com:vml"],
   pkgRel: ["http://schemas.openxmlformats.org/package/2006/relationships"],
 } as const;
+/** WordprocessingML's namespace and that of relationships, as the `docx` library and Word write them. */
+export const [W, R] = [NS.w[0], NS.r[0]];
 
 export type Namespace = keyof typeof NS;
 
