@@ -4,13 +4,13 @@
  * its lines (right to left for Arabic and Hebrew script) and whether it is set vertically
  * (Mongolian in its own script).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { parse } from "yaml";
 import { warn } from "./messages.ts";
-import { PACKAGE_TEMPLATES } from "./paths.ts";
+import { PACKAGE_TEMPLATES, readWhileUnchanged } from "./paths.ts";
 
 export const DEFAULT_TEMPLATES = PACKAGE_TEMPLATES;
 
@@ -128,7 +128,6 @@ export function lookupChain(lang: string): string[] {
 }
 
 type Table = Partial<Words>;
-const tableCache = new Map<string, { stamp: string; table: Table | undefined }>();
 
 /** The table of one tag, or undefined when there is none; a table that does not read throws (a template bug). */
 function readTable(dir: string, tag: string): Table | undefined {
@@ -136,11 +135,10 @@ function readTable(dir: string, tag: string): Table | undefined {
   // Tags are case-insensitive: `zh-hant` finds zh-Hant.yaml.
   const name = existsSync(folder) ? readdirSync(folder).find((n) => n.toLowerCase() === `${tag.toLowerCase()}.yaml`) : undefined;
   if (!name) return undefined;
-  const path = join(folder, name);
-  const { size, mtimeMs } = statSync(path);
-  const stamp = `${size}:${mtimeMs}`;
-  const kept = tableCache.get(path);
-  if (kept?.stamp === stamp) return kept.table;
+  return readWords(join(folder, name));
+}
+
+const readWords = readWhileUnchanged((path: string): Table => {
   const data = parse(readFileSync(path, "utf8"), { schema: "core" }) as unknown;
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
   const table: Table = {};
@@ -150,9 +148,8 @@ function readTable(dir: string, tag: string): Table | undefined {
     if (words === undefined) throw new Error(`${path}: \`${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`);
     (table as Record<string, unknown>)[key] = words;
   }
-  tableCache.set(path, { stamp, table });
   return table;
-}
+});
 
 /** A word as the tables and the front matter may give it, or undefined when it has the wrong shape. */
 export function checkWord(key: keyof Words, value: unknown): string | string[] | undefined {

@@ -5,7 +5,7 @@
  * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
  * one by one.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,6 +57,29 @@ export function defaultTemplates(project = projectDir()): string {
 export function templateFile(dir: string, name: string): string {
   const own = join(dir, name);
   return existsSync(own) || resolve(dir) === PACKAGE_TEMPLATES ? own : join(PACKAGE_TEMPLATES, name);
+}
+
+/**
+ * `read(path)` kept while the file is unchanged (same size and time): dev and the build server
+ * build many times in one process, and an edited template must show. A file that cannot be
+ * looked at is read each time, for `read`'s own message.
+ */
+export function readWhileUnchanged<T>(read: (path: string) => T): (path: string) => T {
+  const kept = new Map<string, { stamp: string; value: T }>();
+  return (path) => {
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(path);
+    } catch {
+      return read(path);
+    }
+    const stamp = `${stat.size}:${stat.mtimeMs}`;
+    const hit = kept.get(path);
+    if (hit?.stamp === stamp) return hit.value;
+    const value = read(path);
+    kept.set(path, { stamp, value });
+    return value;
+  };
 }
 
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */

@@ -2,7 +2,8 @@
  * templates/reference.docx, read once per build: its styles (with the letter's language written
  * in), page size, margins, and default/first-page header and footer.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { readWhileUnchanged } from "../paths.ts";
 import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
 import { strFromU8, unzipSync } from "fflate";
 import { R, W } from "../ooxml/package.ts";
@@ -17,9 +18,6 @@ export interface Reference {
   headers: { default?: string; first?: string };
   footers: { default?: string; first?: string };
 }
-
-/** Templates read before, kept while the file is unchanged (see the HTML compiler's templates). */
-const cache = new Map<string, { stamp: string; reference: Reference }>();
 
 const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
 
@@ -57,16 +55,7 @@ function isPageNumberOnly(xml: string): boolean {
     texts("t").join("") === "/" && texts("instrText").join(" ") === "PAGE NUMPAGES" && !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length);
 }
 
-export function loadReference(path: string): Reference {
-  let stamp = "";
-  try {
-    const { size, mtimeMs } = statSync(path);
-    stamp = `${size}:${mtimeMs}`;
-  } catch {
-    // read below, with the message for a missing template
-  }
-  const cached = cache.get(path);
-  if (cached && stamp && cached.stamp === stamp) return cached.reference;
+export const loadReference = readWhileUnchanged((path: string): Reference => {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(readFileSync(path));
@@ -112,9 +101,8 @@ export function loadReference(path: string): Reference {
     headers: furniture("headerReference"),
     footers,
   };
-  cache.set(path, { stamp, reference });
   return reference;
-}
+});
 
 export interface Language {
   value: string;

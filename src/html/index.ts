@@ -3,7 +3,7 @@
  * numbering pass), the page shell from `templates/shell.html` filled in as a tree, CSS and
  * fonts inlined. The PDF compiler prints exactly this document.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
@@ -22,7 +22,7 @@ import { keepCallsWithText } from "./calls.ts";
 import { type FontUsage, fontFaceCss, fontStack, hasBold, loadFontsConfig, warnMissingGlyphs } from "./fonts.ts";
 import { fillWord } from "../language.ts";
 import { isolateBidi } from "./bidi.ts";
-import { templateFile } from "../paths.ts";
+import { readWhileUnchanged, templateFile } from "../paths.ts";
 
 export interface HtmlOptions {
   /** Folder with shell.html, style.css, print.css and fonts.json. */
@@ -149,22 +149,8 @@ function fontUsage(node: HastRoot | ElementContent, canBold: boolean, usage: Fon
   return usage;
 }
 
-/**
- * Templates read before, kept while the file is unchanged (same size and time): `npm run dev`
- * and the build server build many times in one process, and an edited template must show.
- */
-const templateCache = new Map<string, { stamp: string; text: string }>();
-function template(dir: string, name: string): string {
-  const key = templateFile(dir, name);
-  const { size, mtimeMs } = statSync(key);
-  const stamp = `${size}:${mtimeMs}`;
-  let kept = templateCache.get(key);
-  if (kept?.stamp !== stamp) {
-    kept = { stamp, text: readFileSync(key, "utf8") };
-    templateCache.set(key, kept);
-  }
-  return kept.text;
-}
+const readTemplate = readWhileUnchanged((path) => readFileSync(path, "utf8"));
+const template = (dir: string, name: string) => readTemplate(templateFile(dir, name));
 
 /** A CSS string literal for any text. */
 function cssString(text: string): string {
