@@ -17,7 +17,7 @@ import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
 import { type Timings, timed, timedSync } from "./timings.ts";
 import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
-import { type Staged, stageFile } from "./write.ts";
+import { writeAll } from "./write.ts";
 
 export const FORMATS = ["html", "pdf", "docx"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -169,18 +169,7 @@ export interface WrittenOutput {
 
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
 export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<WrittenOutput[]> {
-  const staged: { format: Format; file: Staged; bytes: number }[] = [];
-  try {
-    for (const { format, data } of edition.outputs) {
-      const file = await timed(timings, `${edition.name}: write ${format} temporary`, () => stageFile(join(outDir, `${edition.name}.${format}`), data));
-      staged.push({ format, file, bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength });
-    }
-    await timed(timings, `${edition.name}: rename into place`, async () => {
-      for (const s of staged) await s.file.commit();
-    });
-  } catch (error) {
-    await Promise.all(staged.map((s) => s.file.discard()));
-    throw error;
-  }
-  return staged.map((s) => ({ format: s.format, path: s.file.path, bytes: s.bytes }));
+  const files = edition.outputs.map(({ format, data }) => ({ format, data, path: join(outDir, `${edition.name}.${format}`), bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength }));
+  await timed(timings, `${edition.name}: write`, () => writeAll(files, (rename) => timed(timings, `${edition.name}: rename into place`, rename)));
+  return files.map(({ format, path, bytes }) => ({ format, path, bytes }));
 }

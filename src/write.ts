@@ -56,18 +56,8 @@ process.on("exit", () => {
   }
 });
 
-/** A file written under a temporary name beside its target, not yet in place. */
-export interface Staged {
-  /** The temporary file, complete and synced: readable, e.g. to verify it. */
-  temp: string;
-  path: string;
-  /** Rename it into place. */
-  commit(): Promise<void>;
-  /** Remove it; the target keeps its previous content. */
-  discard(): Promise<void>;
-}
-
-export async function stageFile(path: string, data: string | Uint8Array): Promise<Staged> {
+/** A file written whole and synced under a temporary name beside its target: `commit` renames it into place, `discard` removes it. */
+async function stageFile(path: string, data: string | Uint8Array) {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}${TMP}${process.pid}-${randomBytes(4).toString("hex")}`);
   const discard = async () => {
@@ -91,8 +81,6 @@ export async function stageFile(path: string, data: string | Uint8Array): Promis
     throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
   }
   return {
-    temp,
-    path,
     discard,
     async commit() {
       try {
@@ -106,9 +94,24 @@ export async function stageFile(path: string, data: string | Uint8Array): Promis
   };
 }
 
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await (await stageFile(path, data)).commit();
+/**
+ * Files written all or none: each staged beside its target, then all renamed into place; when one
+ * cannot be written, none is. `renaming` runs the renames (to time them).
+ */
+export async function writeAll(files: readonly { path: string; data: string | Uint8Array }[], renaming = (rename: () => Promise<void>) => rename()): Promise<void> {
+  const staged: Awaited<ReturnType<typeof stageFile>>[] = [];
+  try {
+    for (const { path, data } of files) staged.push(await stageFile(path, data));
+    await renaming(async () => {
+      for (const file of staged) await file.commit();
+    });
+  } catch (error) {
+    await Promise.all(staged.map((file) => file.discard()));
+    throw error;
+  }
 }
+
+export const writeAtomic = (path: string, data: string | Uint8Array) => writeAll([{ path, data }]);
 
 /** Remove temporary files that a killed build left in `dir` (not those of a live process). */
 export async function sweepTemporaries(dir: string): Promise<void> {

@@ -27,7 +27,7 @@ import { type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors } from "../messages.ts";
 import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
-import { stageFile } from "../write.ts";
+import { writeAll } from "../write.ts";
 import { makeKit, type KitFile } from "./kit.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { type PartLayout, proveLayout, readPages } from "./proof.ts";
@@ -230,14 +230,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });
   outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
 
-  const staged = [];
-  try {
-    for (const output of outputs) staged.push(await stageFile(output.path, output.data));
-    for (const s of staged) await s.commit();
-  } catch (error) {
-    await Promise.all(staged.map((s) => s.discard()));
-    throw error;
-  }
+  await writeAll(outputs);
   const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
   for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
   log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);

@@ -122,7 +122,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       executablePath,
       userDataDir: join(profile.dir, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
-      env: { ...process.env, ...printerEnvironment(), TMPDIR: profile.tmp },
+      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: profile.tmp },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,

@@ -7,25 +7,19 @@
  * crashes on it), and fixed rendering settings. The same PDF on every host.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { cacheDir } from "../paths.ts";
 import { woffToSfnt } from "../woff.ts";
+import { writeAtomic } from "../write.ts";
 
 const VERSION = 1;
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
-/** Write a file whole, or not at all (builds may run side by side). */
-function writeAtomic(path: string, data: string | Uint8Array) {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
-}
-
 /** The environment Chromium is started with: FONTCONFIG_FILE naming broadside's fonts.conf. */
-export function printerEnvironment(): Record<string, string> {
+export async function printerEnvironment(): Promise<Record<string, string>> {
   // Named after the folder it names: checkouts that share node_modules each get their own.
   const dir = cacheDir("fontconfig");
   const conf = join(dir, `fonts-${VERSION}-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}.conf`);
@@ -33,8 +27,8 @@ export function printerEnvironment(): Record<string, string> {
     const fonts = join(dir, "fonts");
     mkdirSync(fonts, { recursive: true });
     const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
-    writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
-    writeAtomic(conf, `<?xml version="1.0"?>
+    await writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
+    await writeAtomic(conf, `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <dir>${escape(fonts)}</dir>
