@@ -1,14 +1,19 @@
 /**
  * The pieces of OOXML the `docx` library has no option for, in one place: a complex field
- * (NOTEREF), a run marked complex script, a right-to-left section, Word's strict East Asian line
- * breaking, and the core properties' dates and language. Each is a component put where the
+ * (NOTEREF), a run marked complex script, a hyperlink with a stable relationship id, stable
+ * keys of embedded fonts, a right-to-left section, Word's strict East Asian line breaking, and
+ * the core properties' dates and language. Each is a component put where the
  * schema wants it; none edits the XML the library writes.
  */
+import { createHash } from "node:crypto";
 import {
   BuilderElement,
+  ConcreteHyperlink,
   type Document,
+  type IContext,
   type IRunOptions,
   OnOffElement,
+  type ParagraphChild,
   Run,
   StringContainer,
   TextRun,
@@ -56,6 +61,51 @@ export class ComplexScriptRun extends TextRun {
     super(options);
     this.properties.push(new OnOffElement("w:cs", true));
   }
+}
+
+/**
+ * An external hyperlink whose relationship id counts the part's relationships, where the
+ * library's `ExternalHyperlink` draws a random one: the same source gives the same bytes. As
+ * the library does, a fragment goes to `w:anchor` (Word escapes a `#` in a target).
+ */
+export class Hyperlink extends XmlComponent {
+  constructor(private readonly link: string, private readonly children: readonly ParagraphChild[]) {
+    super("w:hyperlink");
+  }
+
+  override prepForXml(context: IContext) {
+    const relationships = context.viewWrapper.Relationships;
+    const id = `Link${relationships.RelationshipCount + 1}`;
+    const hash = this.link.indexOf("#");
+    const anchor = hash > 0 && hash < this.link.length - 1 && this.link.length - hash - 1 <= 255 ? this.link.slice(hash + 1) : undefined;
+    relationships.addRelationship(id, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", anchor ? this.link.slice(0, hash) : this.link, "External");
+    return new ConcreteHyperlink(this.children, id, anchor, this.link).prepForXml(context);
+  }
+}
+
+/**
+ * Each embedded face's key (ECMA-376 Part 2, 11.1: XORed over the face's first 32 bytes) made
+ * from the face's bytes, where the library draws a random one: the same source gives the same
+ * bytes. The library obfuscates with `fontKey` as it packs, but its font table holds the key
+ * already, in an attribute, so that is set too.
+ */
+export function stableFontKeys(doc: Document) {
+  const keys = new Map<string, string>();
+  for (const file of doc.FontTable.files) {
+    const hex = createHash("sha256").update(file.data).digest("hex");
+    const key = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    keys.set(`{${file.fontKey.toUpperCase()}}`, `{${key.toUpperCase()}}`);
+    (file as { fontKey: string }).fontKey = key;
+  }
+  const visit = (component: unknown) => {
+    const root = (component as { root?: unknown }).root;
+    if (Array.isArray(root)) root.forEach(visit);
+    else if (root && typeof root === "object" && "fontKey" in root) {
+      const attribute = root.fontKey as { value: string };
+      attribute.value = keys.get(attribute.value) ?? attribute.value;
+    }
+  };
+  visit(doc.FontTable.View);
 }
 
 /** The children of a component the library built (its `root`), for the elements it has no option for. */

@@ -7,8 +7,6 @@
  * Latin Extended letters) cannot be one embedded font without merging fonts, and is left to the
  * reader's fonts as before.
  */
-import { createHash } from "node:crypto";
-import { strFromU8, strToU8 } from "fflate";
 import type { Letter } from "../letter.ts";
 import { characters } from "../html/cmap.ts";
 import { type Face, type FontsConfig, facesFor, fontStack, subsetFace } from "../html/fonts.ts";
@@ -66,25 +64,4 @@ export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: 
     fonts.push({ name: family.family, data, ...(bold ? { bold } : {}), ...(italic ? { italic } : {}), ...(boldItalic ? { boldItalic } : {}) });
   }
   return fonts;
-}
-
-/**
- * The `docx` library obfuscates each embedded face with a random key (ECMA-376 Part 2, 11.1: the
- * key's 16 bytes, reversed, XORed over the file's first 32). Here each face's key is made from
- * its bytes instead, so that the same source gives the same .docx.
- */
-export function stableFontKeys(files: readonly { data: Uint8Array; fontKey: string }[], parts: Record<string, Uint8Array>): void {
-  const table = "word/fontTable.xml";
-  if (!parts[table] || files.length === 0) return;
-  let xml = strFromU8(parts[table]);
-  files.forEach((file, i) => {
-    const hex = createHash("sha256").update(file.data).digest("hex").slice(0, 32);
-    const key = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
-    xml = xml.replace(`w:fontKey="{${file.fontKey.toUpperCase()}}"`, `w:fontKey="{${key}}"`);
-    const bytes = Buffer.from(hex, "hex").reverse();
-    const odttf = Uint8Array.from(file.data);
-    for (let at = 0; at < 32 && at < odttf.length; at++) odttf[at] ^= bytes[at % 16];
-    parts[`word/fonts/font${i + 1}.odttf`] = odttf;
-  });
-  parts[table] = strToU8(xml);
 }

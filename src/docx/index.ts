@@ -18,7 +18,6 @@ import {
   BorderStyle,
   Document,
   EndnoteReferenceRun,
-  ExternalHyperlink,
   type FileChild,
   Footer,
   FootnoteReferenceRun,
@@ -50,11 +49,11 @@ import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
-import { ComplexScriptRun, coreDateAndLanguage, noteRefField, rightToLeftSections, strictLineBreaks } from "./components.ts";
+import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { finishPackage, packageParts } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
-import { embeddedFonts, stableFontKeys } from "./embed-fonts.ts";
+import { embeddedFonts } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 
 export interface DocxOptions {
@@ -119,7 +118,7 @@ const inline: InlineMap = {
   link: (node, state, marks) => {
     if (node.url.startsWith("#")) return phrasing(node.children, state, marks);
     const children = runs(phrasing(node.children, state, { ...marks, link: true }), state);
-    return [{ child: new ExternalHyperlink({ link: node.url, children }) }];
+    return [{ child: new Hyperlink(node.url, children) as unknown as ParagraphChild }];
   },
   linkReference: (node, state, marks) => phrasing(node.children, state, marks),
   image: (node, state, marks) => picture(node, state, marks),
@@ -465,11 +464,11 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   });
   const date = buildDate();
   coreDateAndLanguage(doc, date, meta.lang);
+  stableFontKeys(doc);
   if (rtl) rightToLeftSections(doc);
   if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
   const parts = await packageParts(doc);
-  stableFontKeys(doc.FontTable.files, parts);
   await breathe();
   return finishPackage(parts, {
     headers: reference.headers,

@@ -5,7 +5,7 @@
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
-import { strFromU8, strToU8, unzipSync } from "fflate";
+import { strToU8, unzipSync } from "fflate";
 import { zipAt } from "../ooxml/zip.ts";
 import { W } from "../ooxml/package.ts";
 
@@ -35,26 +35,6 @@ export function fillPlaceholders(xml: string, placeholders: Record<string, strin
   return new XMLSerializer().serializeToString(doc);
 }
 
-/**
- * The `docx` library names hyperlink relationships with random ids; renamed here, in the order
- * they stand, so that the same source gives the same bytes.
- */
-function stableRelationshipIds(files: Record<string, Uint8Array>) {
-  const renamed = new Map<string, string>();
-  for (const name of Object.keys(files).filter((n) => n.endsWith(".rels")).sort()) {
-    for (const match of strFromU8(files[name]).matchAll(/\bId="([^"]+)"/g)) {
-      if (!/^rId\d+$/.test(match[1]) && !renamed.has(match[1])) renamed.set(match[1], `rIdLink${renamed.size + 1}`);
-    }
-  }
-  if (renamed.size === 0) return;
-  const pattern = new RegExp(`"(${[...renamed.keys()].map((id) => id.replace(/[-]/g, "\\-")).join("|")})"`, "g");
-  for (const name of Object.keys(files).filter((n) => n.endsWith(".xml") || n.endsWith(".rels"))) {
-    const text = strFromU8(files[name]);
-    const replaced = text.replace(pattern, (_, id: string) => `"${renamed.get(id)}"`);
-    if (replaced !== text) files[name] = strToU8(replaced);
-  }
-}
-
 type Parts = Record<string, Uint8Array>;
 
 /** The package's parts, as the `docx` library zips them. */
@@ -71,7 +51,5 @@ export function finishPackage(files: Parts, finish: Finish): Uint8Array {
       if (furniture[kind] && files[name]) files[name] = strToU8(fillPlaceholders(furniture[kind], finish.placeholders));
     }
   }
-
-  stableRelationshipIds(files);
   return zipAt(files, finish.date);
 }
