@@ -19,7 +19,7 @@ import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
-import { type Edition, FORMATS, loadLetter, makeEdition } from "../edition.ts";
+import { type Edition, type Format, FORMATS, loadLetter, makeEdition } from "../edition.ts";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
@@ -31,6 +31,7 @@ import { writeAll } from "../write.ts";
 import { makeKit, type KitFile } from "./kit.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { type PartLayout, proveLayout, readPages } from "./proof.ts";
+import type { PacketMatter } from "./matter.ts";
 import { pressWords } from "./words.ts";
 import { directionOf } from "../language.ts";
 
@@ -93,117 +94,33 @@ interface Part {
   pages: number;
 }
 
+/** What a packet's steps share: its source, read and parsed, its parts' sources, the build's options and browser. */
+interface Packet {
+  source: string;
+  file: VFile;
+  letter: Letter;
+  matter: PacketMatter;
+  sources: string[];
+  project: string;
+  options: PacketOptions;
+  printer: Printer;
+  log: (line: string) => void;
+}
+
+const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
+
 async function buildPacket(source: string, options: PacketOptions, printer: Printer): Promise<BuildResult> {
-  const log = options.log ?? (() => undefined);
-  let file: VFile;
-  try {
-    file = await readSource(source);
-  } catch (error) {
-    file = new VFile({ path: source });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { files: [file], written: [] };
-  }
-  const packet = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir });
-  const matter = packet?.meta.packet;
-  if (!packet || !matter) return { files: [file], written: [] };
-  if (options.paper) packet.meta.paper = options.paper;
-
-  // The parts: each must exist, be no packet itself, and have a name of its own in the kit.
-  const project = options.project ?? projectFolder(source);
-  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
-  if (!sources) return { files: [file], written: [] };
-  const names = new Set<string>();
-  matter.parts.forEach((part, i) => {
-    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
-    names.add(partName(sources[i]));
-  });
-  if (hasErrors(file)) return { files: [file], written: [] };
-
-  /** Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together, and its proof. */
-  const layOut = async (paper: Paper, what: string) => {
-    // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
-    log(`  ${basename(source)}: ${what}`);
-    const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
-    const editions = await Promise.all(
-      loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)),
-    );
-    const files = loaded.map((l) => l.file);
-    const failed = files.filter(hasErrors);
-    if (failed.length) {
-      for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
-      return { files: [file, ...files], written: [] } as BuildResult;
-    }
-    const parts: Part[] = await Promise.all(
-      editions.map(async (edition, i) => {
-        const pdf = edition!.outputs.find((o) => o.format === "pdf")!.data as Uint8Array;
-        return { source: sources[i], name: edition!.name, letter: edition!.letter, edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
-      }),
-    );
-
-    // 2. Where everything goes, then the front pages and the parts printed for the packet.
-    const date = buildDate();
-    let frontPages = 2; // cover and one page of contents, until printed
-    let front: Uint8Array;
-    let plan: Plan;
-    for (;;) {
-      plan = planPages(frontPages, parts.map((p) => p.pages), matter.duplex);
-      front = await printer.print(frontHtml(await compileHtml(withCover(packet, parts, plan), { templatesDir: options.templatesDir }).then((r) => r.html)), { ...packet.meta, paper }, source, { label: `${outputName(source)} cover` });
-      const printed = (await PDFDocument.load(front)).getPageCount();
-      if (printed === frontPages) break;
-      if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
-      frontPages = printed;
-    }
-    const printedParts = await Promise.all(
-      parts.map(async (part, i) => printer.print(numbered(part.edition.outputs.find((o) => o.format === "html")!.data as string, plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
-    );
-
-    // 3. Put together, with an outline entry per part and its headings.
-    const frontDoc = await PDFDocument.load(front);
-    const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
-    partDocs.forEach((doc, i) => {
-      if (doc.getPageCount() !== parts[i].pages) throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
-    });
-    const size = frontDoc.getPage(0).getSize();
-    const pieces: Piece[] = [];
-    pieces.push({ kind: "pages", from: frontDoc, indices: [0] });
-    for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
-    pieces.push({ kind: "pages", from: frontDoc, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
-    plan.blanksBefore.forEach((blanks, i) => {
-      for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
-      pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
-    });
-    const { doc } = await assemble(pieces, [size.width, size.height], packet.meta.lang);
-    const outline: OutlineEntry[] = parts.map((part, i) => ({
-      title: part.letter.meta.title,
-      page: plan.starts[i] - 1,
-      kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
-        return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
-      }),
-    }));
-    writeOutline(doc, outline);
-    setFacts(doc, packet.meta.title, packet.meta.lang, date);
-    if (packet.meta.author) doc.setAuthor(packet.meta.author);
-    const unmarked = await doc.save();
-
-    // 4. The proof: read the packet back and compare it with the editions.
-    const readings = await readPages(unmarked, size.width);
-    const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })));
-    const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
-    for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
-    if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
-    return { parts, doc, unmarked, files };
-
-  };
-
-  const paper = packet.meta.paper === "letter" ? "letter" : "a4";
-  const laid = await layOut(paper, `building its ${sources.length} parts`);
+  const packet = await readPacket(source, options, printer);
+  if (!("letter" in packet)) return packet;
+  const { file, letter, matter, sources } = packet;
+  const paper = letter.meta.paper === "letter" ? "letter" : "a4";
+  const laid = await layOut(packet, paper, `building its ${sources.length} parts`);
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
   let booklet: Uint8Array | undefined;
   if (matter.imposition === "booklet") {
-    const half = await layOut(BOOKLET_PAPER[paper], `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`);
+    const half = await layOut(packet, BOOKLET_PAPER[paper], `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`);
     if ("written" in half) return half;
     booklet = half.unmarked;
   }
@@ -217,24 +134,126 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   }
   const name = outputName(source);
   const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
-  if (matter.imposition === "booklet") {
-    outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet!), paper, { title: packet.meta.title, lang: packet.meta.lang, date }) });
-  }
-  const kit: KitFile[] = [];
-  for (const part of parts) {
-    for (const format of ["pdf", "docx", "html"] as const) {
-      const data = part.edition.outputs.find((o) => o.format === format)!.data;
-      kit.push({ name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: typeof data === "string" ? new TextEncoder().encode(data) : data });
-    }
-  }
-  kit.push({ name: `${name}.pdf`, lang: packet.meta.lang, pages: doc.getPageCount(), data: packetPdf });
+  if (booklet) outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }) });
+  const kit: KitFile[] = parts.flatMap((part) =>
+    (["pdf", "docx", "html"] as const).map((format) => {
+      const data = dataOf(part.edition, format);
+      return { name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: typeof data === "string" ? new TextEncoder().encode(data) : data };
+    }),
+  );
+  kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
   outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
 
   await writeAll(outputs);
   const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
-  for (const w of written) log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
-  log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
+  for (const w of written) packet.log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
+  packet.log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
   return { files: [file, ...files], written };
+}
+
+/** The packet's source read and parsed, and its parts' sources: each must exist, be no packet itself, and have a name of its own in the kit. */
+async function readPacket(source: string, options: PacketOptions, printer: Printer): Promise<Packet | BuildResult> {
+  let file: VFile;
+  try {
+    file = await readSource(source);
+  } catch (error) {
+    file = new VFile({ path: source });
+    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
+    return { files: [file], written: [] };
+  }
+  const letter = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir });
+  const matter = letter?.meta.packet;
+  if (!letter || !matter) return { files: [file], written: [] };
+  if (options.paper) letter.meta.paper = options.paper;
+  const project = options.project ?? projectFolder(source);
+  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
+  if (!sources) return { files: [file], written: [] };
+  const names = new Set<string>();
+  matter.parts.forEach((part, i) => {
+    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
+    names.add(partName(sources[i]));
+  });
+  if (hasErrors(file)) return { files: [file], written: [] };
+  return { source, file, letter, matter, sources, project, options, printer, log: options.log ?? (() => undefined) };
+}
+
+/**
+ * Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together (`doc`;
+ * `unmarked`, its bytes before print-shop marks), and its proof.
+ */
+async function layOut(packet: Packet, paper: Paper, what: string) {
+  const { source, file, matter, sources, options, printer } = packet;
+  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
+  packet.log(`  ${basename(source)}: ${what}`);
+  const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project: packet.project, paper })));
+  const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)));
+  const files = loaded.map((l) => l.file);
+  const failed = files.filter(hasErrors);
+  if (failed.length) {
+    for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
+    return { files: [file, ...files], written: [] } as BuildResult;
+  }
+  const parts: Part[] = await Promise.all(
+    editions.map(async (edition, i) => {
+      const pdf = dataOf(edition!, "pdf") as Uint8Array;
+      return { source: sources[i], name: edition!.name, letter: edition!.letter, edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
+    }),
+  );
+
+  // 2. Where everything goes, then the front pages and the parts printed for the packet.
+  const { plan, front, frontPages } = await printFront(packet, parts, paper);
+  const printedParts = await Promise.all(
+    parts.map(async (part, i) => printer.print(numbered(dataOf(part.edition, "html") as string, plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
+  );
+
+  // 3. Put together, with an outline entry per part and its headings.
+  const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
+  partDocs.forEach((doc, i) => {
+    if (doc.getPageCount() !== parts[i].pages) throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+  });
+  const size = front.getPage(0).getSize();
+  const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
+  for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
+  pieces.push({ kind: "pages", from: front, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
+  plan.blanksBefore.forEach((blanks, i) => {
+    for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
+    pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
+  });
+  const { doc } = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
+  const outline: OutlineEntry[] = parts.map((part, i) => ({
+    title: part.letter.meta.title,
+    page: plan.starts[i] - 1,
+    kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
+      return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
+    }),
+  }));
+  writeOutline(doc, outline);
+  const { meta } = packet.letter;
+  setFacts(doc, meta.title, meta.lang, buildDate());
+  if (meta.author) doc.setAuthor(meta.author);
+  const unmarked = await doc.save();
+
+  // 4. The proof: read the packet back and compare it with the editions.
+  const readings = await readPages(unmarked, size.width);
+  const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })));
+  const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
+  for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
+  return { parts, doc, unmarked, files };
+}
+
+/** The cover and contents printed: laid out for two front pages, again for as many as they took. */
+async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument; frontPages: number }> {
+  for (let frontPages = 2; ; ) {
+    const plan = planPages(frontPages, parts.map((p) => p.pages), packet.matter.duplex);
+    const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
+    const front = await PDFDocument.load(await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, packet.source, { label: `${outputName(packet.source)} cover` }));
+    const printed = front.getPageCount();
+    if (printed === frontPages) return { plan, front, frontPages };
+    if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
+    frontPages = printed;
+  }
 }
 
 interface Plan {
