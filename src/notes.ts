@@ -17,6 +17,7 @@
  */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
 import type { Point } from "unist";
+import { SKIP, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
 import { cappedReporter } from "./messages.ts";
@@ -168,4 +169,14 @@ export function noteCall(node: FootnoteReference): { number: number; occurrence:
     throw new Error(`Footnote reference ${label(node)} at ${where(node)} has no number: run numberNotes() on the tree before compiling it`);
   }
   return { number, occurrence };
+}
+
+/** The note numbers of a numbered tree's calls outside the notes, in the order they stand. */
+export function callNumbers(tree: Root): number[] {
+  const calls: number[] = [];
+  visit(tree, (node) => {
+    if (node.type === "footnoteDefinition") return SKIP;
+    if (node.type === "footnoteReference") calls.push(node.data?.noteNumber ?? 0);
+  });
+  return calls;
 }

@@ -14,6 +14,7 @@ import { type Handlers, type State, toHast } from "mdast-util-to-hast";
 import rehypeStringify from "rehype-stringify";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
+import { EXIT, visit } from "unist-util-visit";
 import type { Paper } from "../paper.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
@@ -115,18 +116,13 @@ function notesSection(letter: Letter): Element | undefined {
   ]);
 }
 
-function findSlot(node: HastRoot | Element, name: string): Element | undefined {
-  for (const child of node.children) {
-    if (child.type !== "element") continue;
-    if (child.properties?.dataSlot === name) return child;
-    const found = findSlot(child, name);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 function fill(shell: HastRoot, name: string, children: ElementContent[]) {
-  const slot = findSlot(shell, name);
+  let slot: Element | undefined;
+  visit(shell, "element", (element) => {
+    if (element.properties.dataSlot !== name) return;
+    slot = element;
+    return EXIT;
+  });
   if (!slot) throw new Error(`templates/shell.html has no element with data-slot="${name}": add one where the ${name} belongs`);
   delete slot.properties.dataSlot;
   slot.children = children;

@@ -19,7 +19,6 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { stringify as stringifyYaml } from "yaml";
 import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
@@ -31,6 +30,7 @@ import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } fr
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
+import { callNumbers } from "../notes.ts";
 import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
 import { unitsOf } from "../xliff/units.ts";
 
@@ -201,13 +201,7 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
   }
   const letter = parseLetter(file);
   if (!letter) return { file };
-  const calls: number[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "footnoteDefinition") return;
-    if (node.type === "footnoteReference" && node.data?.noteNumber) calls.push(node.data.noteNumber);
-    if ("children" in node) for (const c of node.children) walk(c as Nodes);
-  };
-  walk(letter.tree);
+  const calls = callNumbers(letter.tree);
   const frontMatter = frontMatterOf(letter);
   const revision = translationOf(basename(path), unitsOf(letter, frontMatter));
   return { file, original: { label: path, revision, calls, notes: letter.notes.notes.length, frontMatter } };
@@ -420,13 +414,7 @@ function mostlyRightToLeft(pkg: DocxPackage): boolean {
 function selfCheck(markdown: string, path: string, calls: number[], notes: number) {
   const check = new VFile({ path: `${path} (imported Markdown)`, value: markdown });
   const letter = parseLetter(check);
-  const got: number[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "footnoteDefinition") return;
-    if (node.type === "footnoteReference") got.push(node.data?.noteNumber ?? 0);
-    if ("children" in node) for (const c of node.children) walk(c as Nodes);
-  };
-  if (letter) walk(letter.tree);
+  const got = letter ? callNumbers(letter.tree) : [];
   if (!letter || hasErrors(check) || got.join() !== calls.join() || letter.notes.notes.length !== notes) {
     throw new Error(
       `broadside import: the Markdown made from ${path} does not read back as the same letter (calls ${listOf(got)} instead of ${listOf(calls)}):\n${formatMessages([check])}`,

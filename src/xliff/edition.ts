@@ -11,10 +11,10 @@ import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { sourceBeside } from "../beside.ts";
-import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { Document } from "yaml";
 import { directionOf } from "../language.ts";
+import { callNumbers } from "../notes.ts";
 import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { projectDir } from "../paths.ts";
@@ -52,18 +52,6 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
 
 /** Calls of tokens, as note numbers. */
 const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
-
-/** Phrasing of every call in a tree, outside note definitions, as note numbers. */
-function treeCalls(letter: Letter): number[] {
-  const calls: number[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "footnoteDefinition") return;
-    if (node.type === "footnoteReference") calls.push(node.data?.noteNumber ?? 0);
-    if ("children" in node) for (const c of node.children) walk(c as Nodes);
-  };
-  walk(letter.tree);
-  return calls;
-}
 
 export interface Translation {
   /** Unit index → tokens (body units) or text (front matter units). */
@@ -139,8 +127,8 @@ export function writeEdition(source: Source, translation: Translation, front: Re
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
   const again = parseLetter(check);
-  if (!again || hasErrors(check) || treeCalls(again).join() !== treeCalls(letter).join()) {
-    throw new Error(`broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? treeCalls(again).join(", ") : "unreadable"})`);
+  if (!again || hasErrors(check) || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
+    throw new Error(`broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"})`);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
+import { visit } from "unist-util-visit";
 import type { Letter } from "../letter.ts";
 
 export type UnitKind = "front" | "paragraph" | "heading" | "item" | "cell" | "signatory" | "note";
@@ -81,11 +82,9 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
 /** The link and image definitions of a tree, for `[text][ref]` links. */
 export function definitionsOf(tree: Root): Map<string, Definition> {
   const map = new Map<string, Definition>();
-  const walk = (node: Nodes) => {
-    if (node.type === "definition" && !map.has(node.identifier)) map.set(node.identifier, node);
-    if ("children" in node) for (const c of node.children) walk(c as Nodes);
-  };
-  walk(tree);
+  visit(tree, "definition", (node) => {
+    if (!map.has(node.identifier)) map.set(node.identifier, node);
+  });
   return map;
 }
 
