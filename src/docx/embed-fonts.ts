@@ -9,7 +9,8 @@
  */
 import type { Letter } from "../letter.ts";
 import { characters } from "../html/cmap.ts";
-import { type Face, type FontsConfig, facesFor, fontStack, subsetFace } from "../html/fonts.ts";
+import { type Face, type FontsConfig, facesFor, subsetFace } from "../html/fonts.ts";
+import { scriptFaces } from "./fonts.ts";
 import type { SlotFonts } from "./reference.ts";
 
 /** One embedded font, as the `docx` library's Document takes it (`fonts`). */
@@ -43,11 +44,7 @@ export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: 
   const text = String(letter.file.value ?? "") + meta.title + (meta.subtitle ?? "") + meta.shortTitle + language.words.page + language.words.continued + FURNITURE;
   const points = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((p) => p > 0x20);
   // The families the slots name, and the face of each complex script a run may name.
-  const names = new Set([slots.latin, slots.eastAsia, slots.cs]);
-  for (const lang of ["ar", "he", "bo", "mn-Mong"]) {
-    const own = fontStack(config, lang).primary?.family;
-    if (own) names.add(own);
-  }
+  const names = new Set([slots.latin, slots.eastAsia, slots.cs, ...scriptFaces(config, slots).values()]);
   const fonts: EmbeddedFont[] = [];
   for (const family of config.families.filter((f) => names.has(f.family))) {
     const faceOf = async (style: string, weight: string) => {

@@ -13,7 +13,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { sourceBeside } from "../beside.ts";
 import { VFile } from "vfile";
 import { Document } from "yaml";
-import { directionOf } from "../language.ts";
+import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
@@ -259,7 +259,7 @@ function mostlyRightToLeft(translation: Translation): boolean {
   for (const content of translation.content.values()) {
     const text = typeof content === "string" ? content : content.map((t) => (t.type === "text" && !t.code ? t.value : "")).join("");
     letters += (text.match(/\p{L}/gu) ?? []).length;
-    rtl += (text.match(/[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/gu) ?? []).length;
+    rtl += (text.match(new RegExp(`[${RTL_LETTERS}]`, "gu")) ?? []).length;
   }
   return letters > 0 && rtl * 2 > letters;
 }
