@@ -13,6 +13,7 @@
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { type RenderContext, renderInline } from "../import/markdown.ts";
@@ -173,7 +174,7 @@ export function sourceCodes(unit: Unit, letter: Letter): Codes {
     counts.set(prefix, n);
     return prefix.startsWith("n") ? (n === 1 ? prefix : `${prefix}-${n}`) : `${prefix}${n}`;
   };
-  const walk = (node: Nodes) => {
+  const code = (node: Nodes) => {
     switch (node.type) {
       case "footnoteReference": {
         const n = node.data?.noteNumber ?? 0;
@@ -205,13 +206,9 @@ export function sourceCodes(unit: Unit, letter: Letter): Codes {
         break;
       case "linkReference":
         codes.links.set(next("l"), definitions.get(node.identifier)?.url ?? "");
-        break;
-      default:
-        if (!("children" in node)) return;
     }
-    for (const c of (node as { children: Nodes[] }).children) walk(c);
   };
-  for (const c of unit.children ?? []) walk(c);
+  for (const c of unit.children ?? []) visit(c, code);
   return codes;
 }
 
