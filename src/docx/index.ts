@@ -50,7 +50,7 @@ import { buildDate } from "../pdf/index.ts";
 import { STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
-import { finishPackage, packageParts } from "./package.ts";
+import { packageDocx } from "./package.ts";
 import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
 import { embeddedFonts } from "./embed-fonts.ts";
@@ -468,9 +468,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   if (rtl) rightToLeftSections(doc);
   if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
-  const parts = await packageParts(doc);
-  await breathe();
-  return finishPackage(parts, {
+  return packageDocx(doc, {
     headers: reference.headers,
     footers: reference.footers,
     placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },

@@ -5,7 +5,7 @@
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
-import { strToU8, unzipSync } from "fflate";
+import { unzipSync } from "fflate";
 import { zipAt } from "../ooxml/zip.ts";
 import { W } from "../ooxml/package.ts";
 
@@ -35,21 +35,13 @@ export function fillPlaceholders(xml: string, placeholders: Record<string, strin
   return new XMLSerializer().serializeToString(doc);
 }
 
-type Parts = Record<string, Uint8Array>;
-
-/** The package's parts, as the `docx` library zips them. */
-export async function packageParts(doc: Document): Promise<Parts> {
-  return unzipSync(new Uint8Array(await Packer.toBuffer(doc)));
-}
-
-export function finishPackage(files: Parts, finish: Finish): Uint8Array {
-  // The template's header and footer in place of the library's, which writes the first section's
-  // default and first-page ones (compileDocx gives both) as header1.xml and header2.xml.
-  for (const [part, furniture] of [["header", finish.headers], ["footer", finish.footers]] as const) {
-    for (const [n, kind] of [[1, "default"], [2, "first"]] as const) {
-      const name = `word/${part}${n}.xml`;
-      if (furniture[kind] && files[name]) files[name] = strToU8(fillPlaceholders(furniture[kind], finish.placeholders));
-    }
-  }
-  return zipAt(files, finish.date);
+/** The package, the template's header and footer in place of the library's (which writes the first section's default and first-page ones as header1.xml and header2.xml). */
+export async function packageDocx(doc: Document, finish: Finish): Promise<Uint8Array> {
+  const overrides = (["header", "footer"] as const).flatMap((part) =>
+    ([[1, "default"], [2, "first"]] as const).flatMap(([n, kind]) => {
+      const xml = finish[`${part}s`][kind];
+      return xml ? [{ path: `word/${part}${n}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
+    }),
+  );
+  return zipAt(unzipSync(new Uint8Array(await Packer.toBuffer(doc, false, overrides))), finish.date);
 }
