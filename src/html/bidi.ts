@@ -8,6 +8,7 @@
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";
+import { SKIP as SKIP_CHILDREN, visit } from "unist-util-visit";
 import { RTL_LETTERS as RTL, RTL_RUN_INNER } from "../language.ts";
 
 /** A letter written left to right: any letter not of a right-to-left script. */
@@ -74,26 +75,19 @@ function splitText(text: Text, dir: "ltr" | "rtl"): ElementContent[] | undefined
 const textOf = (node: ElementContent): string => (node.type === "text" ? node.value : node.type === "element" ? node.children.map(textOf).join("") : "");
 
 /** Wrap the runs that run against `dir` in the tree, in place. */
-export function isolateBidi(node: Root | Element, dir: "ltr" | "rtl") {
-  const children: ElementContent[] = [];
-  for (const child of node.children as ElementContent[]) {
-    if (child.type === "text") {
-      const split = splitText(child, dir);
-      if (split) children.push(...split);
-      else children.push(child);
-      continue;
+export function isolateBidi(tree: Root | Element, dir: "ltr" | "rtl") {
+  visit(tree, (node, index, parent) => {
+    if (node.type === "text" && parent && index !== undefined) {
+      const split = splitText(node, dir);
+      if (split) parent.children.splice(index, 1, ...split);
+      return split && index + split.length;
     }
-    if (child.type === "element") {
-      const classes = (child.properties.className as string[] | undefined) ?? [];
-      if (child.tagName === "a" && URL_TEXT.test(textOf(child).trim())) {
-        child.properties.dir = "ltr";
-      } else if (child.tagName === "ul" && classes.includes("signatories")) {
-        for (const li of child.children) if (li.type === "element" && li.tagName === "li") li.properties.dir = "auto";
-      } else if (!SKIP.has(child.tagName) && !(child.tagName === "sup" && classes.includes("note-call")) && child.properties.dir === undefined) {
-        isolateBidi(child, dir);
-      }
-    }
-    children.push(child);
-  }
-  node.children = children as typeof node.children;
+    if (node.type !== "element" || node === tree) return;
+    const classes = (node.properties.className as string[] | undefined) ?? [];
+    if (node.tagName === "a" && URL_TEXT.test(textOf(node).trim())) node.properties.dir = "ltr";
+    else if (node.tagName === "ul" && classes.includes("signatories")) {
+      for (const li of node.children) if (li.type === "element" && li.tagName === "li") li.properties.dir = "auto";
+    } else if (!SKIP.has(node.tagName) && !(node.tagName === "sup" && classes.includes("note-call")) && node.properties.dir === undefined) return;
+    return SKIP_CHILDREN;
+  });
 }
