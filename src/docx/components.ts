@@ -20,6 +20,7 @@ import {
   XmlAttributeComponent,
   XmlComponent,
 } from "docx";
+import { R } from "../ooxml/package.ts";
 
 class PreserveSpace extends XmlAttributeComponent<{ space: "preserve" }> {
   protected readonly xmlKeys = { space: "xml:space" };
@@ -77,8 +78,9 @@ export class Hyperlink extends XmlComponent {
     const relationships = context.viewWrapper.Relationships;
     const id = `Link${relationships.RelationshipCount + 1}`;
     const hash = this.link.indexOf("#");
+    // A fragment of 1 to 255 characters, as the library takes one.
     const anchor = hash > 0 && hash < this.link.length - 1 && this.link.length - hash - 1 <= 255 ? this.link.slice(hash + 1) : undefined;
-    relationships.addRelationship(id, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", anchor ? this.link.slice(0, hash) : this.link, "External");
+    relationships.addRelationship(id, `${R}/hyperlink` as const, anchor ? this.link.slice(0, hash) : this.link, "External");
     return new ConcreteHyperlink(this.children, id, anchor, this.link).prepForXml(context);
   }
 }
