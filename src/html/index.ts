@@ -15,7 +15,7 @@ import rehypeStringify from "rehype-stringify";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import { EXIT, visit } from "unist-util-visit";
-import type { Paper } from "../paper.ts";
+import { type Paper, PAPER_SIZE } from "../paper.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { cleanHtml, type LocalImage } from "../safety.ts";
@@ -40,13 +40,11 @@ export const noteId = (n: number) => `note-${n}`;
 export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
 
 /** The image the safety pass read, inlined; an image without one never passed that pass (a bug). */
-/** The print style's page for each paper; the half sizes (a booklet's) with narrower margins. */
-const PAGE_CSS: Record<Paper, string> = {
-  a4: "@page{size:a4}",
-  letter: "@page{size:letter}",
-  a5: "@page{size:a5;margin:15mm 14mm 17mm}",
-  "half-letter": "@page{size:5.5in 8.5in;margin:15mm 14mm 17mm}",
-};
+/** The print style's page for a paper, by its CSS name (half-letter has none); a booklet's half sizes with narrower margins. */
+function pageCss(paper: Paper): string {
+  const size = paper === "half-letter" ? PAPER_SIZE[paper].map((points) => `${points}pt`).join(" ") : paper;
+  return `@page{size:${size}${paper === "a4" || paper === "letter" ? "" : ";margin:15mm 14mm 17mm"}}`;
+}
 
 function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
   const image: LocalImage | undefined = node.data?.image;
@@ -227,7 +225,7 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
     // Chromium has no `string-set`, so the running head's text is given to the page margin box here;
     // a paper other than print.css's comes here too (`paper: letter`).
     // The page number and a continued note's label, in the letter's language, are given here too.
-    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}@bottom-center{content:${pageLabel(words.page)}}}@page:first{@top-center{content:none}}${meta.paper ? PAGE_CSS[meta.paper] : ""}:root{--bs-continued:${cssString(` ${words.continued} `)}}`),
+    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}@bottom-center{content:${pageLabel(words.page)}}}@page:first{@top-center{content:none}}${meta.paper ? pageCss(meta.paper) : ""}:root{--bs-continued:${cssString(` ${words.continued} `)}}`),
   );
   return shell;
 }
