@@ -117,6 +117,14 @@ describe("notes at the foot of the page", () => {
     expect(first(pages[1].lines)).toBe("p2-1");
   });
 
+  it("a note longer than a page fills the feet of the pages after, every line once, in order", async () => {
+    const { result, pages } = await layOut(p("p1", 8, { 8: 1 }) + p("p2", 3) + notes(35));
+    expect(result.continued).toEqual([1, 1, 1]);
+    expect(pages.map((page) => page.lines.length)).toEqual([8, 0, 0, 3]);
+    expect(pages.flatMap((page) => page.foot.flatMap((note) => note.lines))).toEqual(Array.from({ length: 35 }, (_, i) => `n1-${i + 1}`));
+    expect(pages.map((page) => page.foot.map((note) => note.continued))).toEqual([[false], [true], [true], [true]]);
+  });
+
   it("an ordered list after a page-foot note keeps its numbers on the next page, in the body", async () => {
     const items = Array.from({ length: 20 }, (_, i) => `<li>item ${i + 1}</li>`).join("");
     const { result, pages } = await layOut(p("p1", 3, { 3: 1 }) + `<ol>${items}</ol>` + notes(1));

@@ -14,18 +14,12 @@ export interface PageGeometry {
 }
 
 const UNITS: Record<string, number> = { px: 1, mm: 96 / 25.4, cm: 96 / 2.54, in: 96, pt: 96 / 72, pc: 16, q: 96 / 101.6 };
-const MM = UNITS.mm;
+const mm = (w: number, h: number): [number, number] => [w * UNITS.mm, h * UNITS.mm];
+const inch = (w: number, h: number): [number, number] => [w * 96, h * 96];
+/** Named sizes, portrait. */
 const PAPER: Record<string, [number, number]> = {
-  a5: [148 * MM, 210 * MM],
-  a4: [210 * MM, 297 * MM],
-  a3: [297 * MM, 420 * MM],
-  b5: [176 * MM, 250 * MM],
-  b4: [250 * MM, 353 * MM],
-  "jis-b5": [182 * MM, 257 * MM],
-  "jis-b4": [257 * MM, 364 * MM],
-  letter: [8.5 * 96, 11 * 96],
-  legal: [8.5 * 96, 14 * 96],
-  ledger: [11 * 96, 17 * 96],
+  a5: mm(148, 210), a4: mm(210, 297), a3: mm(297, 420), b5: mm(176, 250), b4: mm(250, 353), "jis-b5": mm(182, 257), "jis-b4": mm(257, 364),
+  letter: inch(8.5, 11), legal: inch(8.5, 14), ledger: inch(11, 17),
 };
 const SIDES = ["top", "right", "bottom", "left"] as const;
 

@@ -1,30 +1,17 @@
 /**
- * Pagination measured in the page, before Chromium prints: the document is laid out into explicit
- * page boxes (./page.ts), each page footnotes at its foot. Bundled into one browser script (format
- * IIFE, global `broadsidePaginate`) when the command line is bundled, and run through the DevTools
- * protocol (the page's own JavaScript stays off): see ./index.ts.
- *
- * How a page is made:
- * 1. Content is taken from the source (./source.ts) in chunks sized from what the page still
- *    lacks, until the page box overflows: a little more than a page is laid out per page, so the
- *    work is linear in the document.
- * 2. One layout of that page gives every place it may end (./breaks.ts).
- * 3. The notes whose first call may fall on the page are moved into its foot, all measured in one
- *    layout, and the break decision (./decide.ts) says where the page ends, which notes stay and
- *    which continues overleaf; the others go back to the pool.
- * 4. The rest is cut off with a Range and carried to the next page; ids stay on the first part of
- *    a split element, so links keep their targets.
- *
- * A list set in columns (`ul.signatories`) is laid out with `column-fill: auto` and the height
- * left, and breaks between items only; in a right-to-left letter its columns, like the page-foot
- * notes, run from the right. A table breaks between rows, repeating its header, with its column
- * widths frozen.
+ * Pagination measured in the page before Chromium prints (bundled into the browser script
+ * `broadsidePaginate`, run by ./index.ts). Each page box (./page.ts) is filled from the source
+ * (./source.ts) in chunks sized from what it still lacks, until it overflows: a little more than a
+ * page is laid out per page, so the work is linear in the document. One layout then gives every
+ * place the page may end (./breaks.ts); the notes called above them move into the page's foot, all
+ * measured in one more layout; the break decision (./decide.ts) says where the page ends and which
+ * notes stay or continue overleaf; the rest is cut off with a Range and carried to the next page.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
-import { EPS, firstContent, type Flow, markTop, newFlow, type Point, style, unfill } from "./dom.ts";
+import { EPS, firstContent, type Flow, markTop, newFlow, type Point, unfill } from "./dom.ts";
 import { type PageGeometry, readPageGeometry } from "./geometry.ts";
-import { continuation, footHeight, footOf, newPage, type Page } from "./page.ts";
+import { continuation, footEdges, footHeight, footOf, newPage, type Page } from "./page.ts";
 import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
 
 export interface PaginateOptions {
@@ -47,18 +34,12 @@ export interface PaginateResult {
   geometry: PageGeometry;
 }
 
-/** What a page hands on to the next. */
-interface Overleaf {
-  /** The text that did not fit. */
-  text?: DocumentFragment;
-  /** The rest of a note split at the page's foot. */
-  note?: HTMLElement;
-}
+/** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
+type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
 
-/** One run: the page's content area, the source, and what is recorded. */
+/** One run: the source, the content area's size, and what is recorded. */
 interface Run extends Source {
   flow: Flow;
-  width: number;
   height: number;
   footnotes: boolean;
   result: PaginateResult;
@@ -80,7 +61,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
   const footnotes = options.notes === "footnotes";
   const result: PaginateResult = { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
-  const run: Run = { ...takeSource(footnotes), flow: newFlow(), width, height, footnotes, result };
+  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
     const page = newPage(width, height);
@@ -143,11 +124,11 @@ function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
 
 /** Where to split the note `li` so that the foot, down to the split, is at most `room` px high. */
 function splitNote(run: Run, page: Page, li: HTMLElement, room: number): Point | undefined {
-  const footTop = page.foot!.getBoundingClientRect().top - page.top;
-  const padding = Number.parseFloat(style(page.foot!).paddingBottom) || 0;
+  const foot = footEdges(page);
+  const footTop = foot.top - page.top;
   let chosen: (() => Point | undefined) | undefined;
   for (const b of breaksIn(run.flow, li, page.top, [], Infinity, Infinity).breaks) {
-    if (!b.point || b.y - footTop + padding > room + EPS) break;
+    if (!b.point || b.y - footTop + foot.padding > room + EPS) break;
     if (!b.avoided) chosen = b.point;
   }
   return chosen?.();
@@ -163,11 +144,8 @@ function notesToFoot(run: Run, page: Page, calls: Element[], reach: number): Foo
     run.pool.delete(li.id);
     notes.push({ li, call: i, height: 0 });
   }
-  if (notes.length) {
-    const footTop = page.foot!.getBoundingClientRect().top;
-    const padding = Number.parseFloat(style(page.foot!).paddingBottom) || 0;
-    for (const n of notes) n.height = n.li.getBoundingClientRect().bottom - footTop + padding;
-  }
+  const foot = notes.length ? footEdges(page) : undefined;
+  for (const n of notes) n.height = n.li.getBoundingClientRect().bottom - foot!.top + foot!.padding;
   return notes;
 }
 
@@ -176,19 +154,20 @@ const toPool = (run: Run, li: HTMLElement) => {
   run.pool.set(li.id, li);
 };
 const noteNumber = (li: HTMLElement) => Number(li.getAttribute("value"));
+/** The part of note `li` after `point`, for the next page's foot. */
+function continueNote(run: Run, li: HTMLElement, point: Point): HTMLElement {
+  run.result.continued.push(noteNumber(li));
+  return continuation(run.flow, li, point);
+}
 
 /** A note continued from the page before that is longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
   const li = page.list!.firstElementChild as HTMLElement;
   const point = splitNote(run, page, li, run.height);
-  const overleaf: Overleaf = {};
-  if (point) {
-    overleaf.note = continuation(run.flow, li, point);
-    run.result.continued.push(noteNumber(li));
-  } else run.result.overflows.push(run.result.pages);
+  if (!point) run.result.overflows.push(run.result.pages);
+  const note = point && continueNote(run, li, point);
   run.flow.range.selectNodeContents(page.body);
-  overleaf.text = run.flow.range.extractContents();
-  return overleaf;
+  return { note, text: run.flow.range.extractContents() };
 }
 
 /** Decide where the page ends and which notes it carries; cut the rest off for the next page. */
@@ -218,14 +197,10 @@ function layOut(run: Run, page: Page): Overleaf {
       continue;
     }
     for (const n of notes) if (n.call < end.calls) placed.push(noteNumber(n.li));
-    const overleaf: Overleaf = {};
-    if (end.continues) {
-      overleaf.note = continuation(run.flow, end.continues.note, end.continues.at);
-      result.continued.push(noteNumber(end.continues.note));
-    }
+    const note = end.continues && continueNote(run, end.continues.note, end.continues.at);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
-    if (point) overleaf.text = extractTail(run.flow, page.body, point);
+    const text = point && extractTail(run.flow, page.body, point);
     if (end.overflow || (end.at >= 0 && breaks[end.at].y + footHeight(page) > H + 1)) result.overflows.push(result.pages);
-    return overleaf;
+    return { text, note };
   }
 }

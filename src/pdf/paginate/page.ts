@@ -3,7 +3,7 @@
  * text in `div.bs-body` and its notes in `aside.bs-foot > ol`, so that Chromium's printing puts one
  * box on each sheet and still draws the @page margin boxes (running head, "n / N").
  */
-import { CLASS, type Flow, markTop, type Point } from "./dom.ts";
+import { CLASS, type Flow, markTop, type Point, style } from "./dom.ts";
 import { extractTail } from "./source.ts";
 
 export interface Page {
@@ -43,6 +43,8 @@ export function footOf(page: Page): HTMLOListElement {
 }
 
 export const footHeight = (page: Page) => (page.list?.firstChild ? page.foot!.getBoundingClientRect().height : 0);
+/** The foot's top (client px) and bottom padding: how far down it a note reaches is measured from these. */
+export const footEdges = (page: Page) => ({ top: page.foot!.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot!).paddingBottom) || 0 });
 
 /** The part of note `li` after `point`, to start the next page's foot ("N (cont.)" in templates/print.css). */
 export function continuation(flow: Flow, li: HTMLElement, point: Point): HTMLElement {
