@@ -9,9 +9,7 @@ import type { PaginateOptions, PaginateResult } from "./in-page.ts";
 export type { PaginateOptions, PaginateResult };
 
 /** The part of a Puppeteer page this needs. */
-interface EvaluatingPage {
-  evaluate(expression: string): Promise<unknown>;
-}
+type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
 
 /**
  * The document to load for pagination: the HTML compiler's, with one rule that keeps its body
