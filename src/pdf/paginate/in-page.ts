@@ -37,7 +37,7 @@ export interface PaginateResult {
 /** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
 type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
 
-/** One run: the source, the content area's size, and what is recorded. */
+/** One run: the source, the content area's height, and what is recorded. */
 interface Run extends Source {
   flow: Flow;
   height: number;
