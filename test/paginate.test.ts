@@ -13,7 +13,7 @@ import { ROOT } from "./helpers.ts";
 
 const PRINT_CSS = readFileSync(join(ROOT, "templates/print.css"), "utf8");
 /** Pages of 400 × 291 px with no margins: a content area 290px high (a hair is kept for rounding). */
-const TEST_CSS = `@page{size:400px 291px;margin:0}html{font:16px/20px serif}body{margin:0}p,li,h2,ol{margin:0}h2{font-size:16px}
+const TEST_CSS = `@page{size:400px 291px;margin:0}html{font:16px/20px serif}body{margin:0}p,li,h2,ol,ul{margin:0}h2{font-size:16px}table{border-spacing:0}td,th{padding:0}
 .bs-foot{font-size:16px;line-height:20px;padding-top:12px}.bs-foot li{margin:0}`;
 
 let browser: Browser;
@@ -86,6 +86,28 @@ describe("where a page ends", () => {
       ["p1-1", "p1-2", "p1-3"],
       ["p2-1", "p2-2", "p2-3"],
     ]);
+  });
+
+  it("a table between rows, its header repeated (hidden from readers) and its columns kept", async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => `<tr><td>row ${i + 1}</td><td>${"x ".repeat(i % 3)}</td></tr>`).join("");
+    const { pages } = await layOut(p("p1", 3) + `<table><thead><tr><th>Head</th><th>Other</th></tr></thead><tbody>${rows}</tbody></table>`);
+    const tables = (await page.evaluate(`Array.from(document.querySelectorAll(".bs-page table"), (t) => ({
+      head: t.tHead ? t.tHead.getAttribute("aria-hidden") : "none", rows: Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent), width: t.rows[0].cells[0].getBoundingClientRect().width }))`)) as { head: string | null; rows: string[]; width: number }[];
+    expect(tables.map((t) => t.head)).toEqual([null, "true"]);
+    expect(tables.flatMap((t) => t.rows)).toEqual(Array.from({ length: 20 }, (_, i) => `row ${i + 1}`));
+    // 290px less the paragraph and the header (20px each line): ten rows.
+    expect(tables[0].rows).toHaveLength(10);
+    expect(tables[1].width).toBe(tables[0].width);
+    expect(pages).toHaveLength(2);
+  });
+
+  it("a list in columns fills the columns to the height left, then goes on overleaf, each item once", async () => {
+    const items = Array.from({ length: 60 }, (_, i) => `<li>name ${i + 1}</li>`).join("");
+    const { pages } = await layOut(p("p1", 3) + `<ul class="signatories">${items}</ul>`);
+    const names = pages.map((page) => page.lines.filter((l) => l.startsWith("name ")));
+    expect(names.flat()).toEqual(Array.from({ length: 60 }, (_, i) => `name ${i + 1}`));
+    // 290px less the paragraph's 60px: 11 lines of 20px in each of the three columns.
+    expect(names.map((n) => n.length)).toEqual([33, 27]);
   });
 
   it("a block taller than a page gets a page of its own, clipped, and is reported", async () => {
