@@ -130,13 +130,7 @@ class BreakFinder {
   bottom = -Infinity;
   columnLists = 0;
   #nextCall = 0;
-  constructor(
-    readonly flow: Flow,
-    readonly top: number,
-    readonly calls: Element[],
-    readonly stopAt: number,
-    readonly columnsLimit: number,
-  ) {}
+  constructor(readonly flow: Flow, readonly top: number, readonly calls: Element[], readonly stopAt: number, readonly columnsLimit: number) {}
 
   callsBefore(node: Node): number {
     while (this.#nextCall < this.calls.length && node.compareDocumentPosition(this.calls[this.#nextCall]) & Node.DOCUMENT_POSITION_PRECEDING) this.#nextCall++;
