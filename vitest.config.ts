@@ -1,6 +1,15 @@
 import { defineConfig } from "vitest/config";
+import { bundleInPage } from "./bin/bundle.mjs";
 
 export default defineConfig({
+  // The in-page pagination script, as the command line's bundle carries it (bin/bundle.mjs).
+  plugins: [
+    {
+      name: "paginate-in-page",
+      resolveId: (id) => (id === "broadside:paginate-in-page" ? "\0" + id : undefined),
+      load: async (id) => (id === "\0broadside:paginate-in-page" ? `export default ${JSON.stringify(await bundleInPage())};` : undefined),
+    },
+  ],
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],

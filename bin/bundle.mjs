@@ -21,7 +21,31 @@ export const options = () => ({
   external: ["puppeteer-core", "@puppeteer/browsers", "pdfjs-dist", "esbuild", "@fontsource/*", "subset-font"],
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   logLevel: "error",
+  plugins: [inPagePlugin],
 });
+
+const IN_PAGE = "broadside:paginate-in-page";
+const IN_PAGE_ENTRY = join(root, "src", "pdf", "paginate", "in-page.ts");
+
+/**
+ * The pagination that runs in Chromium (src/pdf/paginate/in-page.ts), bundled for the browser into
+ * one script that sets the global `broadsidePaginate`.
+ * @returns {Promise<string>}
+ */
+export async function bundleInPage() {
+  const { build } = await import("esbuild");
+  const out = await build({ entryPoints: [IN_PAGE_ENTRY], bundle: true, format: "iife", globalName: "broadsidePaginate", platform: "browser", target: "chrome120", write: false, logLevel: "error" });
+  return out.outputFiles[0].text;
+}
+
+/** The module `broadside:paginate-in-page`: that script as a string. @type {import("esbuild").Plugin} */
+const inPagePlugin = {
+  name: "paginate-in-page",
+  setup(build) {
+    build.onResolve({ filter: /^broadside:paginate-in-page$/ }, () => ({ path: IN_PAGE, namespace: "in-page" }));
+    build.onLoad({ filter: /.*/, namespace: "in-page" }, async () => ({ contents: `export default ${JSON.stringify(await bundleInPage())};`, loader: "js" }));
+  },
+};
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { build } = await import("esbuild");

@@ -9,7 +9,7 @@ import { type Timings, timed, timedSync } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { isVertical } from "../language.ts";
 import { POINTS } from "../paper.ts";
-import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate.ts";
+import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate/index.ts";
 
 export interface PdfOptions {
   browser: Browser;

@@ -1,0 +1,314 @@
+/**
+ * Every place a page may end, from one layout of the page: between blocks, between the lines of a
+ * paragraph (line boxes from the text's client rects), between the items of a list in columns and
+ * between the rows of a table, each with the height of what would stay on the page, the number of
+ * note calls above it and whether CSS discourages it (`break-after: avoid` on headings,
+ * `break-inside: avoid`, `orphans`/`widows`).
+ */
+import { type Flow, indexIn, isElement, lastContent, type Point, style } from "./dom.ts";
+
+/** A place where the page may end. */
+export interface Break {
+  /** Bottom of what stays on the page if it ends here, from the page's top. */
+  y: number;
+  /** Note calls above the break. */
+  calls: number;
+  /** CSS asks to avoid it: taken only when no other break fits. */
+  avoided: boolean;
+  /** CSS asks for a page break here. */
+  forced?: boolean;
+  /** Where to cut; undefined for "after everything". */
+  point?: () => Point | undefined;
+}
+
+const INLINE = new Set(["A", "EM", "STRONG", "B", "I", "U", "S", "DEL", "INS", "SUP", "SUB", "SPAN", "CODE", "KBD", "SAMP", "VAR", "ABBR", "CITE", "Q", "SMALL", "MARK", "BR", "WBR", "TIME", "DFN", "BDI", "BDO", "RUBY", "LABEL"]);
+const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
+function isBlockLevel(el: Element) {
+  if (INLINE.has(el.tagName)) return false;
+  const d = style(el).display;
+  return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
+}
+const hidden = (el: Element) => !INLINE.has(el.tagName) && (style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed");
+const avoids = (value: string) => value === "avoid" || value === "avoid-page";
+const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
+function avoidsAfter(el: Element): boolean {
+  for (let e: Element | null = el; e; e = lastContent(e) as Element | null) {
+    if (!isElement(e)) break;
+    if (avoids(style(e).breakAfter)) return true;
+  }
+  return false;
+}
+
+/** A child to measure: a block element, or a run of inline content. */
+type Kid = { el: HTMLElement } | { run: Node[] };
+function kidsOf(el: Element): Kid[] {
+  const kids: Kid[] = [];
+  let run: Node[] | undefined;
+  for (const node of Array.from(el.childNodes)) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (run) run.push(node);
+      else if (/\S/.test((node as Text).data)) kids.push({ run: (run = [node]) });
+    } else if (isElement(node)) {
+      if (hidden(node)) continue;
+      if (isBlockLevel(node)) {
+        run = undefined;
+        kids.push({ el: node });
+      } else if (run) run.push(node);
+      else kids.push({ run: (run = [node]) });
+    }
+  }
+  return kids;
+}
+const nodeOf = (kid: Kid) => ("el" in kid ? kid.el : kid.run[0]);
+const before = (node: Node) => () => ({ node: node.parentNode!, offset: indexIn(node) });
+
+/** Text nodes of `nodes`, in order. */
+function textsOf(nodes: Node[]): Text[] {
+  const texts: Text[] = [];
+  for (const node of nodes) {
+    if (node.nodeType === Node.TEXT_NODE) texts.push(node as Text);
+    else if (isElement(node)) {
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) texts.push(t as Text);
+    }
+  }
+  return texts;
+}
+
+/** Line boxes, from the text on the baseline (superscripts would blur them), from `top`. */
+function lineBoxes(range: Range, texts: Text[], top: number): { top: number; bottom: number }[] {
+  const rects: { top: number; bottom: number }[] = [];
+  for (const text of texts) {
+    if (!/\S/.test(text.data)) continue;
+    const tag = text.parentElement?.tagName;
+    if (tag === "SUP" || tag === "SUB") continue;
+    range.selectNodeContents(text);
+    for (const r of Array.from(range.getClientRects())) if (r.height > 0) rects.push({ top: r.top - top, bottom: r.bottom - top });
+  }
+  rects.sort((a, b) => a.top - b.top);
+  const boxes: { top: number; bottom: number }[] = [];
+  for (const r of rects) {
+    const line = boxes[boxes.length - 1];
+    if (line && r.top < line.bottom - 0.5 * Math.min(r.bottom - r.top, line.bottom - line.top)) {
+      line.top = Math.min(line.top, r.top);
+      line.bottom = Math.max(line.bottom, r.bottom);
+    } else boxes.push({ ...r });
+  }
+  return boxes;
+}
+
+/** The line (index into `boxes`) each call sits on. */
+function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[], top: number): number[] {
+  return calls.map((call) => {
+    const r = call.getBoundingClientRect();
+    const middle = (r.top + r.bottom) / 2 - top;
+    let nearest = 0;
+    let distance = Infinity;
+    boxes.forEach((b, i) => {
+      const d = middle < b.top ? b.top - middle : middle > b.bottom ? middle - b.bottom : 0;
+      if (d < distance) [nearest, distance] = [i, d];
+    });
+    return nearest;
+  });
+}
+
+/**
+ * Every place the content of `root` may break, top to bottom, up to the first beyond `stopAt`.
+ * `calls` are the note calls inside root, in document order; a list in columns is filled to
+ * `columnsLimit`. Also says how many lists in columns it met (they depend on the limit).
+ */
+export function breaksIn(flow: Flow, root: Element, top: number, calls: Element[], stopAt: number, columnsLimit: number): { breaks: Break[]; columnLists: number } {
+  const finder = new BreakFinder(flow, top, calls, stopAt, columnsLimit);
+  if (finder.block(root as HTMLElement, kidsOf(root), false)) finder.breaks.push({ y: finder.bottom, calls: calls.length, avoided: false });
+  return { breaks: finder.breaks, columnLists: finder.columnLists };
+}
+
+/** The walk of `breaksIn`: each method returns false once past `stopAt` (the walk ends). */
+class BreakFinder {
+  breaks: Break[] = [];
+  /** Bottom of what was walked so far, from the page's top. */
+  bottom = -Infinity;
+  columnLists = 0;
+  #nextCall = 0;
+  constructor(readonly flow: Flow, readonly top: number, readonly calls: Element[], readonly stopAt: number, readonly columnsLimit: number) {}
+
+  callsBefore(node: Node): number {
+    while (this.#nextCall < this.calls.length && node.compareDocumentPosition(this.calls[this.#nextCall]) & Node.DOCUMENT_POSITION_PRECEDING) this.#nextCall++;
+    return this.#nextCall;
+  }
+
+  rectOf(kid: Kid): DOMRect {
+    if ("el" in kid) return kid.el.getBoundingClientRect();
+    this.flow.range.setStartBefore(kid.run[0]);
+    this.flow.range.setEndAfter(kid.run[kid.run.length - 1]);
+    return this.flow.range.getBoundingClientRect();
+  }
+
+  /** Lines of inline content (the nodes of `container`), with breaks between them. */
+  lines(nodes: Node[], container: Element, avoid: boolean): boolean {
+    const { calls, top, flow } = this;
+    const texts = textsOf(nodes);
+    const boxes = lineBoxes(flow.range, texts, top);
+    if (boxes.length === 0) return true;
+    const first = this.callsBefore(nodes[0]);
+    let inside = first;
+    while (inside < calls.length && nodes.some((n) => n === calls[inside] || n.contains(calls[inside]))) inside++;
+    const callLine = linesOfCalls(calls.slice(first, inside), boxes, top);
+    this.#nextCall = inside;
+    const s = style(container);
+    const orphans = Number.parseInt(s.orphans, 10) || 2;
+    const widows = Number.parseInt(s.widows, 10) || 2;
+    for (let i = 1; i < boxes.length; i++) {
+      const threshold = (boxes[i - 1].bottom + boxes[i].top) / 2;
+      this.breaks.push({
+        y: Math.max(this.bottom, boxes[i - 1].bottom),
+        calls: first + callLine.filter((l) => l < i).length,
+        avoided: avoid || i < orphans || boxes.length - i < widows,
+        point: () => lineStart(flow.range, texts, threshold + top, container),
+      });
+      if (boxes[i].top > this.stopAt) return false;
+    }
+    this.bottom = Math.max(this.bottom, boxes[boxes.length - 1].bottom);
+    return true;
+  }
+
+  /** Items of a list in columns, with breaks between them, filling the columns to the height left. */
+  columns(el: HTMLElement, avoid: boolean): boolean {
+    const { top, columnsLimit } = this;
+    this.columnLists++;
+    const box = el.getBoundingClientRect();
+    if (box.bottom - top <= columnsLimit) return true; // fits, balanced
+    el.style.height = `${Math.max(0, columnsLimit - (box.top - top))}px`;
+    el.style.columnFill = "auto";
+    this.flow.filled.add(el);
+    // Columns that do not fit run on past the box's end: its right edge, or its left in a right-to-left list.
+    const rtl = style(el).direction === "rtl";
+    const { left, right } = el.getBoundingClientRect();
+    const beyond = (r: DOMRect) => (rtl ? r.right <= left + 1 : r.left >= right - 1);
+    const items = kidsOf(el);
+    const orphans = Number.parseInt(style(el).orphans, 10) || 2;
+    let prefix = this.bottom;
+    for (let i = 0; i < items.length; i++) {
+      const node = nodeOf(items[i]);
+      const r = this.rectOf(items[i]);
+      if (i > 0) this.breaks.push({ y: prefix, calls: this.callsBefore(node), avoided: avoid || i < orphans, point: before(node) });
+      if (beyond(r)) return false; // in an overflow column: not on this page
+      prefix = Math.max(prefix, r.bottom - top);
+    }
+    this.bottom = Math.max(this.bottom, el.getBoundingClientRect().bottom - top);
+    return true;
+  }
+
+  /** Rows of a table, with breaks between them (not right after the header). */
+  rows(table: HTMLTableElement, avoid: boolean): boolean {
+    let previous: HTMLTableRowElement | undefined;
+    for (const row of Array.from(table.rows)) {
+      const r = row.getBoundingClientRect();
+      if (previous && row.parentElement?.tagName === "TBODY") {
+        const afterHead = previous.parentElement?.tagName === "THEAD";
+        this.breaks.push({ y: Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), calls: this.callsBefore(row), avoided: avoid || afterHead, point: before(row) });
+        if (r.top - this.top > this.stopAt) return false;
+      }
+      previous = row;
+    }
+    this.bottom = Math.max(this.bottom, table.getBoundingClientRect().bottom - this.top);
+    return true;
+  }
+
+  visit(el: HTMLElement, avoid: boolean): boolean {
+    const s = style(el);
+    const inside = avoid || avoids(s.breakInside);
+    if (MONOLITHIC.has(el.tagName)) {
+      this.bottom = Math.max(this.bottom, el.getBoundingClientRect().bottom - this.top);
+      return true;
+    }
+    if (el.tagName === "TABLE") return this.rows(el as HTMLTableElement, inside);
+    if (s.columnCount !== "auto" || s.columnWidth !== "auto") return this.columns(el, inside);
+    const kids = kidsOf(el);
+    if (kids.every((k) => "run" in k)) {
+      const ok = this.lines(Array.from(el.childNodes), el, inside);
+      this.bottom = Math.max(this.bottom, el.getBoundingClientRect().bottom - this.top);
+      return ok;
+    }
+    return this.block(el, kids, inside);
+  }
+
+  /** The children of a block, with breaks between them. */
+  block(el: HTMLElement, kids: Kid[], avoid: boolean): boolean {
+    for (let i = 0; i < kids.length; i++) {
+      const kid = kids[i];
+      const node = nodeOf(kid);
+      if (i > 0) {
+        const prev = kids[i - 1];
+        const keep = ("el" in prev && avoidsAfter(prev.el)) || ("el" in kid && avoids(style(kid.el).breakBefore));
+        const forced = ("el" in prev && forces(style(prev.el).breakAfter)) || ("el" in kid && forces(style(kid.el).breakBefore));
+        this.breaks.push({ y: this.bottom, calls: this.callsBefore(node), avoided: avoid || keep, forced, point: before(node) });
+      }
+      const r = this.rectOf(kid);
+      if (r.top - this.top > this.stopAt) return false;
+      const ok = "el" in kid ? this.visit(kid.el, avoid) : this.lines(kid.run, el, avoid);
+      if (!ok) return false;
+      this.bottom = Math.max(this.bottom, ("el" in kid ? kid.el.getBoundingClientRect() : r).bottom - this.top);
+    }
+    return true;
+  }
+}
+
+const LETTERS = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+/** The first character of the line below `threshold` (a client y) in `texts`, as a point to cut at. */
+function lineStart(range: Range, texts: Text[], threshold: number, container: Element): Point | undefined {
+  const starts: number[] = [];
+  let total = 0;
+  for (const t of texts) {
+    starts.push(total);
+    total += t.data.length;
+  }
+  /** Character `g` of the texts taken as one string. */
+  const at = (g: number): [Text, number] => {
+    let lo = 0;
+    let hi = texts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= g) lo = mid;
+      else hi = mid - 1;
+    }
+    return [texts[lo], g - starts[lo]];
+  };
+  const middle = (g: number): number | undefined => {
+    const [t, o] = at(g);
+    if (o >= t.data.length || /\s/.test(t.data[o])) return undefined;
+    range.setStart(t, o);
+    range.setEnd(t, Math.min(t.data.length, o + 1));
+    const r = range.getClientRects()[0];
+    return r && (r.width > 0 || r.height > 0) ? (r.top + r.bottom) / 2 : undefined;
+  };
+  /** Is character g on the line below? (Unmeasurable characters go with the next one.) */
+  const below = (g: number): boolean => {
+    for (let next = g; next < total; next++) {
+      const m = middle(next);
+      if (m !== undefined) return m > threshold;
+    }
+    return true;
+  };
+  let lo = 0;
+  let hi = total;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (below(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  while (lo < total && middle(lo) === undefined) lo++; // start at a character, not at the space before it
+  if (lo <= 0 || lo >= total) return undefined;
+  const [text, offset] = at(lo);
+  const [prevText, prevOffset] = at(lo - 1);
+  if (offset === 0) {
+    // Cut before the outermost inline element this text starts, so that no empty copy of it stays behind.
+    let node: Node = text;
+    while (node.parentNode && node.parentNode !== container && !node.previousSibling) node = node.parentNode;
+    return { node: node.parentNode!, offset: indexIn(node) };
+  }
+  // A word cut in two (no hyphenation dictionary: only overlong words are) gets a hyphen; a URL does not.
+  const hyphen = prevText === text && LETTERS.test(prevText.data[prevOffset]) && LETTERS.test(text.data[offset]) && !text.parentElement?.closest("a");
+  return { node: text, offset, hyphen };
+}

@@ -1,0 +1,70 @@
+/**
+ * The sheet and its margins as the document's own print CSS sets them (templates/print.css and the
+ * per-document `@page{size:…}` rule): the one reader of `@page` rules, run in the page.
+ */
+
+/** The sheet and its margins, in CSS px. */
+export interface PageGeometry {
+  width: number;
+  height: number;
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+const UNITS: Record<string, number> = { px: 1, mm: 96 / 25.4, cm: 96 / 2.54, in: 96, pt: 96 / 72, pc: 16, q: 96 / 101.6 };
+const mm = (w: number, h: number): [number, number] => [w * UNITS.mm, h * UNITS.mm];
+const inch = (w: number, h: number): [number, number] => [w * 96, h * 96];
+/** Named sizes, portrait. */
+const PAPER: Record<string, [number, number]> = {
+  a5: mm(148, 210), a4: mm(210, 297), a3: mm(297, 420), b5: mm(176, 250), b4: mm(250, 353), "jis-b5": mm(182, 257), "jis-b4": mm(257, 364),
+  letter: inch(8.5, 11), legal: inch(8.5, 14), ledger: inch(11, 17),
+};
+const SIDES = ["top", "right", "bottom", "left"] as const;
+
+function toPx(value: string): number | undefined {
+  const m = /^(-?\d*\.?\d+)([a-z]*)$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = UNITS[(m[2] || "px").toLowerCase()];
+  return unit === undefined ? undefined : Number(m[1]) * unit;
+}
+
+/** The `size` and margins of the unnamed @page rules that apply to print, the last one winning. */
+function pageRules(): { size: string; margins: Record<(typeof SIDES)[number], string> } {
+  let size = "";
+  const margins = { top: "0", right: "0", bottom: "0", left: "0" };
+  const read = (rules: CSSRuleList) => {
+    for (const rule of Array.from(rules)) {
+      if (rule instanceof CSSMediaRule) {
+        if (matchMedia(rule.media.mediaText).matches) read(rule.cssRules);
+      } else if (rule instanceof CSSPageRule && rule.selectorText.trim() === "") {
+        size = rule.style.getPropertyValue("size") || size;
+        for (const side of SIDES) margins[side] = rule.style.getPropertyValue(`margin-${side}`) || margins[side];
+      }
+    }
+  };
+  for (const sheet of Array.from(document.styleSheets)) {
+    if (sheet.disabled || (sheet.media.mediaText && !matchMedia(sheet.media.mediaText).matches)) continue;
+    read(sheet.cssRules);
+  }
+  return { size, margins };
+}
+
+export function readPageGeometry(): PageGeometry {
+  const { size, margins } = pageRules();
+  let [width, height] = PAPER.letter; // what Chromium prints when no size is given
+  const words = size.toLowerCase().split(/\s+/).filter(Boolean);
+  const lengths = words.map(toPx).filter((n): n is number => n !== undefined);
+  const named = words.find((w) => PAPER[w]);
+  if (named) [width, height] = PAPER[named];
+  else if (lengths.length) [width, height] = [lengths[0], lengths[1] ?? lengths[0]];
+  const landscape = words.includes("landscape");
+  if ((landscape || words.includes("portrait")) && landscape !== width > height) [width, height] = [height, width];
+  const side = (name: (typeof SIDES)[number]) => {
+    const px = toPx(margins[name]);
+    if (px === undefined) throw new Error(`@page margin-${name}: ${margins[name]} is not a length broadside can read (use mm, cm, in, pt or px)`);
+    return px;
+  };
+  return { width, height, top: side("top"), right: side("right"), bottom: side("bottom"), left: side("left") };
+}

@@ -1,0 +1,206 @@
+/**
+ * Pagination measured in the page before Chromium prints (bundled into the browser script
+ * `broadsidePaginate`, run by ./index.ts). Each page box (./page.ts) is filled from the source
+ * (./source.ts) in chunks sized from what it still lacks, until it overflows: a little more than a
+ * page is laid out per page, so the work is linear in the document. One layout then gives every
+ * place the page may end (./breaks.ts); the notes called above them move into the page's foot, all
+ * measured in one more layout; the break decision (./decide.ts) says where the page ends and which
+ * notes stay or continue overleaf; the rest is cut off with a Range and carried to the next page.
+ */
+import { breaksIn } from "./breaks.ts";
+import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
+import { EPS, firstContent, type Flow, markTop, newFlow, type Point, unfill } from "./dom.ts";
+import { type PageGeometry, readPageGeometry } from "./geometry.ts";
+import { continuation, footEdges, footHeight, footOf, newPage, type Page } from "./page.ts";
+import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
+
+export interface PaginateOptions {
+  /** `footnotes`: each note at the foot of the page of its first call; `endnotes`: the notes section flows at the end. */
+  notes: "footnotes" | "endnotes";
+}
+
+export interface PaginateResult {
+  /** Page boxes made: the PDF must have exactly this many pages. */
+  pages: number;
+  /** For each page, the notes that start at its foot (footnotes only). */
+  notesByPage: number[][];
+  /** Notes that continue on a following page. */
+  continued: number[];
+  /** Pages (from 0) whose content could not be made to fit (a block taller than a page): clipped at the page edge. */
+  overflows: number[];
+  /** Notes whose call was never placed (must be empty). */
+  lost: string[];
+  /** The sheet and its margins, in CSS px, as read from the @page rules. */
+  geometry: PageGeometry;
+}
+
+/** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
+type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
+
+/** One run: the source, the content area's height, and what is recorded. */
+interface Run extends Source {
+  flow: Flow;
+  height: number;
+  footnotes: boolean;
+  result: PaginateResult;
+}
+
+/** The rule `holdLayout` (./index.ts) added, which kept the body from being laid out. */
+const releaseHold = () => document.getElementById("bs-hold-layout")?.remove();
+
+/** Load every font face of the document: measure with the fonts that will print. */
+const loadFonts = () => Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined)));
+
+export async function paginate(options: PaginateOptions): Promise<PaginateResult> {
+  await loadFonts();
+  releaseHold();
+  const geometry = readPageGeometry();
+  // A hair less than the content area: Chromium rounds the sheet to whole points.
+  const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
+  const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
+  if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
+  const footnotes = options.notes === "footnotes";
+  const result: PaginateResult = { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
+  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
+  let overleaf: Overleaf = {};
+  while (run.rest.firstChild || overleaf.text || overleaf.note) {
+    const page = newPage(width, height);
+    fill(run, page, overleaf.text);
+    if (overleaf.note) footOf(page).prepend(overleaf.note);
+    overleaf = layOut(run, page);
+    result.pages++;
+    if (!firstContent(page.body) && !page.list?.firstChild) {
+      // Nothing could be placed: stop rather than loop for ever.
+      page.box.remove();
+      result.pages--;
+      result.overflows.push(result.pages);
+      if (overleaf.text) document.body.append(overleaf.text);
+      break;
+    }
+    if (page.list && !page.list.firstChild) {
+      page.foot!.remove();
+      page.list = undefined;
+    }
+    if (result.pages > 100_000) throw new Error("pagination did not end");
+  }
+  result.lost = Array.from(run.pool.keys());
+  return result;
+}
+
+/** A vertical edition is left to Chromium's own pages: only the hold is taken away. */
+export async function release(): Promise<PageGeometry> {
+  releaseHold();
+  await loadFonts();
+  return readPageGeometry();
+}
+
+/** Leaf blocks in a page's first chunk; later chunks are sized from what the page still lacks. */
+const FIRST_CHUNK = 6;
+
+/** Fill the page's body until it overflows: what the page before carried over, then chunks of the source. */
+function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
+  let marked = false;
+  if (carried) {
+    page.body.append(carried);
+    markTop(page.body);
+    marked = true;
+  }
+  // Take about what the page still lacks, estimated from the height per block so far: only a
+  // little more than a page is ever laid out, and only the overflow is laid out again.
+  let taken = 0;
+  let size = FIRST_CHUNK;
+  while (run.rest.firstChild) {
+    if (marked) {
+      const height = page.body.getBoundingClientRect().height;
+      if (height > run.height) break;
+      if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
+    }
+    mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, size));
+    taken += size;
+    if (!marked) markTop(page.body);
+    marked = true;
+  }
+}
+
+/** Where to split the note `li` so that the foot, down to the split, is at most `room` px high. */
+function splitNote(run: Run, page: Page, li: HTMLElement, room: number): Point | undefined {
+  const foot = footEdges(page);
+  const footTop = foot.top - page.top;
+  let chosen: (() => Point | undefined) | undefined;
+  for (const b of breaksIn(run.flow, li, page.top, [], Infinity, Infinity).breaks) {
+    if (!b.point || b.y - footTop + foot.padding > room + EPS) break;
+    if (!b.avoided) chosen = b.point;
+  }
+  return chosen?.();
+}
+
+/** Move the pool's notes of the first `reach` calls into the page's foot, and measure the foot down to each. */
+function notesToFoot(run: Run, page: Page, calls: Element[], reach: number): FootNote[] {
+  const notes: FootNote[] = [];
+  for (let i = 0; i < reach; i++) {
+    const li = run.pool.get((calls[i].getAttribute("href") ?? "").slice(1));
+    if (!li) continue;
+    footOf(page).append(li);
+    run.pool.delete(li.id);
+    notes.push({ li, call: i, height: 0 });
+  }
+  const foot = notes.length ? footEdges(page) : undefined;
+  for (const n of notes) n.height = n.li.getBoundingClientRect().bottom - foot!.top + foot!.padding;
+  return notes;
+}
+
+const toPool = (run: Run, li: HTMLElement) => {
+  li.remove();
+  run.pool.set(li.id, li);
+};
+const noteNumber = (li: HTMLElement) => Number(li.getAttribute("value"));
+/** The part of note `li` after `point`, for the next page's foot. */
+function continueNote(run: Run, li: HTMLElement, point: Point): HTMLElement {
+  run.result.continued.push(noteNumber(li));
+  return continuation(run.flow, li, point);
+}
+
+/** A note continued from the page before that is longer than this whole page: the page is all note. */
+function allNote(run: Run, page: Page): Overleaf {
+  const li = page.list!.firstElementChild as HTMLElement;
+  const point = splitNote(run, page, li, run.height);
+  if (!point) run.result.overflows.push(run.result.pages);
+  const note = point && continueNote(run, li, point);
+  run.flow.range.selectNodeContents(page.body);
+  return { note, text: run.flow.range.extractContents() };
+}
+
+/** Decide where the page ends and which notes it carries; cut the rest off for the next page. */
+function layOut(run: Run, page: Page): Overleaf {
+  const { result, height: H } = run;
+  page.top = page.box.getBoundingClientRect().top;
+  const calls = run.footnotes ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
+  const placed: number[] = [];
+  result.notesByPage.push(placed);
+  const base = footHeight(page); // a note continued from the page before
+  if (base > H) return allNote(run, page);
+  let columnsLimit = H - base;
+  for (let attempt = 0; ; attempt++) {
+    const { breaks, columnLists } = breaksIn(run.flow, page.body, page.top, calls, H, columnsLimit);
+    // The notes that may come onto this page: those called above the first break where the text
+    // alone would not fit. One layout of the foot with all of them gives its height down to each.
+    const tooLong = breaks.find((b) => b.y + base > H + EPS);
+    const notes = notesToFoot(run, page, calls, tooLong ? tooLong.calls : calls.length);
+    const end: PageEnd = decidePageEnd(breaks, notes, { height: H, base, splitNote: (li, room) => splitNote(run, page, li, room) });
+    for (const n of notes) if (n.call >= end.calls) toPool(run, n.li);
+    // A list in columns was measured at the height left without these notes: measure again.
+    const limit = H - footHeight(page);
+    if (!end.continues && attempt < 3 && Math.abs(limit - columnsLimit) > EPS && columnLists > 0) {
+      for (const n of notes) if (n.call < end.calls) toPool(run, n.li);
+      for (const el of Array.from(run.flow.filled)) if (page.body.contains(el)) unfill(run.flow, el);
+      columnsLimit = limit;
+      continue;
+    }
+    for (const n of notes) if (n.call < end.calls) placed.push(noteNumber(n.li));
+    const note = end.continues && continueNote(run, end.continues.note, end.continues.at);
+    const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
+    const text = point && extractTail(run.flow, page.body, point);
+    if (end.overflow || (end.at >= 0 && breaks[end.at].y + footHeight(page) > H + 1)) result.overflows.push(result.pages);
+    return { text, note };
+  }
+}

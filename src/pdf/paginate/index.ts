@@ -1,0 +1,49 @@
+/**
+ * Pagination, the Node side: the in-page module (./in-page.ts), bundled into one browser script
+ * when the command line is bundled (bin/bundle.mjs), is evaluated in the page through the DevTools
+ * protocol, once per document, and called there. The page's own JavaScript stays off.
+ */
+import inPageScript from "broadside:paginate-in-page";
+import type { PaginateOptions, PaginateResult } from "./in-page.ts";
+
+export type { PaginateOptions, PaginateResult };
+
+/** The part of a Puppeteer page this needs. */
+type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
+
+/**
+ * The document to load for pagination: the HTML compiler's, with one rule that keeps its body
+ * from being laid out as one long page first (the in-page script removes it before it lays out
+ * pages). That first layout would be thrown away, and done twice: once with fallback fonts, once
+ * more when the inlined fonts arrive.
+ */
+export function holdLayout(html: string): string {
+  const hold = `<style id="bs-hold-layout">body>*{display:none!important}</style>`;
+  const head = html.search(/<\/head>/i);
+  return head < 0 ? hold + html : html.slice(0, head) + hold + html.slice(head);
+}
+
+/** Evaluate the in-page script in the page, then `call` on its exports. */
+const inPage = (page: EvaluatingPage, call: string) => page.evaluate(`${inPageScript}\n;broadsidePaginate.${call}`);
+
+/** Lay out the document in `page` (set for print media, loaded with `holdLayout`) into page boxes. */
+export async function paginatePage(page: EvaluatingPage, options: PaginateOptions): Promise<PaginateResult> {
+  const result = (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
+  if (result.lost.length) throw new Error(`broadside's pagination left out ${result.lost.join(", ")} (no call to them was placed on a page): please report this with the source`);
+  return result;
+}
+
+/**
+ * Let Chromium lay the document out into pages itself, as it prints (a vertical edition): takes
+ * away the rule `holdLayout` added. No page boxes are made, so no pages are counted (`pages: 0`);
+ * the geometry has the @page margins, for the named destinations.
+ */
+export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
+  const geometry = (await inPage(page, "release()")) as PaginateResult["geometry"];
+  return { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
+}
+
+/** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
+export function countPdfPages(pdf: Uint8Array): number {
+  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+}

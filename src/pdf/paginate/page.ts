@@ -1,0 +1,57 @@
+/**
+ * Page furniture: one `div.bs-page` per sheet, exactly the size of the @page content area, its
+ * text in `div.bs-body` and its notes in `aside.bs-foot > ol`, so that Chromium's printing puts one
+ * box on each sheet and still draws the @page margin boxes (running head, "n / N").
+ */
+import { CLASS, type Flow, markTop, type Point, style } from "./dom.ts";
+import { extractTail } from "./source.ts";
+
+export interface Page {
+  box: HTMLElement;
+  body: HTMLElement;
+  /** The page's foot, made when its first note arrives. */
+  foot?: HTMLElement;
+  list?: HTMLOListElement;
+  /** The box's top, in client px: what measures on the page are taken from. */
+  top: number;
+}
+
+export function newPage(width: number, height: number): Page {
+  const box = document.createElement("div");
+  box.className = CLASS.page;
+  box.style.width = `${width}px`;
+  box.style.height = `${height}px`;
+  const body = document.createElement("div");
+  body.className = CLASS.body;
+  box.append(body);
+  document.body.append(box);
+  return { box, body, top: 0 };
+}
+
+/** The page's list of notes, made on first use. */
+export function footOf(page: Page): HTMLOListElement {
+  if (!page.list) {
+    // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
+    // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
+    page.foot = document.createElement("aside");
+    page.foot.className = CLASS.foot;
+    page.list = document.createElement("ol");
+    page.foot.append(page.list);
+    page.box.append(page.foot);
+  }
+  return page.list;
+}
+
+export const footHeight = (page: Page) => (page.list?.firstChild ? page.foot!.getBoundingClientRect().height : 0);
+/** The foot's top (client px) and bottom padding: how far down it a note reaches is measured from these. */
+export const footEdges = (page: Page) => ({ top: page.foot!.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot!).paddingBottom) || 0 });
+
+/** The part of note `li` after `point`, to start the next page's foot ("N (cont.)" in templates/print.css). */
+export function continuation(flow: Flow, li: HTMLElement, point: Point): HTMLElement {
+  const copy = li.cloneNode(false) as HTMLElement;
+  copy.removeAttribute("id");
+  copy.classList.add(CLASS.continued);
+  copy.append(extractTail(flow, li, point));
+  markTop(copy);
+  return copy;
+}
