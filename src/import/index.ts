@@ -23,6 +23,7 @@ import type { Nodes } from "mdast";
 import { VFile } from "vfile";
 import { stringify as stringifyYaml } from "yaml";
 import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
@@ -201,7 +202,7 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
     fail(file, `Cannot read the original: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   if (!letter) return { file };
   const calls: number[] = [];
   const walk = (node: Nodes) => {
@@ -421,7 +422,7 @@ function mostlyRightToLeft(pkg: DocxPackage): boolean {
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
 function selfCheck(markdown: string, path: string, calls: number[], notes: number) {
   const check = new VFile({ path: `${path} (imported Markdown)`, value: markdown });
-  const letter = parseLetter(check);
+  const letter = parseLetter(check, { features: FEATURES });
   const got: number[] = [];
   const walk = (node: Nodes) => {
     if (node.type === "footnoteDefinition") return;

@@ -23,6 +23,7 @@ import { type Edition, FORMATS, loadLetter, makeEdition } from "../edition.ts";
 import { BOOKLET_PAPER, type FrontMatter, type Paper } from "../frontmatter.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail, hasErrors } from "../messages.ts";
 import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
@@ -102,7 +103,7 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { files: [file], written: [] };
   }
-  const packet = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir });
+  const packet = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, features: FEATURES });
   const matter = packet?.meta.packet;
   if (!packet || !matter) return { files: [file], written: [] };
   if (options.paper) packet.meta.paper = options.paper;

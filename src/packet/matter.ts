@@ -5,7 +5,18 @@
  */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
+import type { MatterKeys } from "../frontmatter.ts";
 import { fail, warn } from "../messages.ts";
+import { pressWords } from "./words.ts";
+
+declare module "../frontmatter.ts" {
+  interface FrontMatter {
+    /** A press release's `embargo`, `dateline` and `contacts`. */
+    press?: PressMatter;
+    /** A packet's `packet:`. */
+    packet?: PacketMatter;
+  }
+}
 
 /** Where the value at a path of the front matter starts (e.g. `["packet", "parts", 2]`). */
 export type Placer = (path: (string | number)[]) => Point;
@@ -51,7 +62,16 @@ export interface PacketMatter {
   place: Point;
 }
 
-export const PRESS_KEYS = ["embargo", "dateline", "contacts", "packet"];
+/** A press release's keys; its notes are headed "Notes to editors" unless `notes-heading` says otherwise. */
+export const PRESS_MATTER: MatterKeys = {
+  keys: ["embargo", "dateline", "contacts"],
+  read(meta, c) {
+    meta.press = readPressMatter(c.map, c.file, c.at);
+    if (meta.press) meta.notesHeading ??= pressWords(meta.lang).notesToEditors;
+  },
+};
+
+export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => void (meta.packet = readPacketMatter(c.map, c.file, c.at)) };
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
