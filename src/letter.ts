@@ -11,6 +11,7 @@ import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { type PluggableList, type Plugin, unified } from "unified";
+import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded } from "./boundary.ts";
@@ -193,14 +194,9 @@ const remarkSignatories: Plugin<[ParseOptions], Root> = (options) => {
  */
 function useHeadingAsTitle(tree: Root, heading: Heading) {
   const first = tree.children.find((node) => !["yaml", "toml", "definition", "footnoteDefinition"].includes(node.type));
-  if (first !== heading) return;
   let callsNote = false;
-  const visit = (node: { type: string; children?: unknown[] }) => {
-    if (node.type === "footnoteReference") callsNote = true;
-    for (const child of (node.children ?? []) as { type: string }[]) visit(child);
-  };
-  visit(heading);
-  if (!callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
+  visit(heading, "footnoteReference", () => void (callsNote = true));
+  if (first === heading && !callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
 }
 
 /** A heading as compared: lower case, without the colon or stop that may end it (`:`, `：`, `།`). */
@@ -266,11 +262,7 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
   // The source's places mean nothing in this file: the copied list has none.
   const copies = lists.map((list) => {
     const copy = structuredClone(list);
-    const strip = (node: { position?: unknown; children?: unknown[] }) => {
-      delete node.position;
-      for (const c of (node.children ?? []) as { position?: unknown; children?: unknown[] }[]) strip(c);
-    };
-    strip(copy);
+    visit(copy, (node) => void delete node.position);
     return copy;
   });
   tree.children.splice(heading + 1, 0, ...copies);

@@ -46,23 +46,15 @@ export function explainFsError(error: NodeJS.ErrnoException): string {
 
 /** Temporary files this process is writing: removed if it exits before renaming them. */
 const live = new Set<string>();
-let sweepOnExit = false;
-
-function track(temp: string) {
-  // Registered with the first temporary file, so that importing this module changes nothing.
-  if (!sweepOnExit) {
-    sweepOnExit = true;
-    process.on("exit", () => {
-      for (const temp of live) {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // already renamed or removed
-        }
-      }
-    });
+/** Registered on exit with the first temporary file, so that importing this module changes nothing. */
+function sweep() {
+  for (const temp of live) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or removed
+    }
   }
-  live.add(temp);
 }
 
 /** A file written under a temporary name beside its target, not yet in place. */
@@ -87,7 +79,8 @@ export async function stageFile(path: string, data: string | Uint8Array): Promis
     await mkdir(dir, { recursive: true });
     // A folder at the target would only fail the rename, after the other formats were put in place.
     if ((await stat(path).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
-    track(temp);
+    if (!process.listeners("exit").includes(sweep)) process.on("exit", sweep);
+    live.add(temp);
     const handle = await open(temp, "wx");
     try {
       await handle.writeFile(data);
