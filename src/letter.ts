@@ -15,7 +15,7 @@ import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded } from "./boundary.ts";
-import { type FrontMatter, type FrontMatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
 import { fail, hasErrors } from "./messages.ts";
@@ -90,7 +90,10 @@ export async function readSource(path: string): Promise<VFile> {
 class Halt extends Error {}
 
 /** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
-export function letterProcessor(options: ParseOptions) {
+/** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
+type ChainOptions = ParseOptions & { pandoc?: PandocField[] };
+
+function letterProcessor(options: ChainOptions) {
   return unified()
     .use(makeMicromarkLinear)
     .use(remarkDepthGuard)
@@ -123,8 +126,11 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
-  const processor = letterProcessor(options);
-  const tree = processor.parse(withoutPandocBlock(source));
+  // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
+  const pandoc = pandocTitleBlock(source);
+  const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
+  const processor = letterProcessor({ ...options, pandoc: pandoc?.fields });
+  const tree = processor.parse(source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end));
   try {
     processor.runSync(tree, file);
   } catch (error) {
@@ -135,25 +141,17 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   return { file, tree, meta: meta!, notes: notes!, language: language! };
 }
 
-/** Pandoc's title block is read from the source and parsed as blank lines, so every place stays where it is. */
-function withoutPandocBlock(source: string): string {
-  const pandoc = pandocTitleBlock(source);
-  if (!pandoc) return source;
-  const end = source.split("\n", pandoc.lines).join("\n").length;
-  return source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
-}
-
 const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => {
   return (tree: Root, file: VFile) => (checkSafety(tree, file, options) ? undefined : new Halt());
 };
 
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
-const remarkReadFrontMatter: Plugin<[ParseOptions], Root> = (options) => {
+const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => {
   return (tree: Root, file: VFile) => {
     const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
     const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
-    const pandoc = !yaml && !toml ? pandocTitleBlock(String(file.value)) : undefined;
-    const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc.fields } : undefined;
+    const { pandoc } = options;
+    const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc } : undefined;
     const heading = tree.children.find((node): node is Heading => node.type === "heading");
     const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
     const matter = options.features.flatMap((feature) => feature.matter ?? []);
