@@ -18,7 +18,7 @@ import { isRefusal, readBounded } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
-import { fail, hasErrors } from "./messages.ts";
+import { fail, hasErrors, info } from "./messages.ts";
 import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { makeMicromarkLinear } from "./parse-speed.ts";
@@ -141,49 +141,41 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   return { file, tree, meta: meta!, notes: notes!, language: language! };
 }
 
-const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => {
-  return (tree: Root, file: VFile) => (checkSafety(tree, file, options) ? undefined : new Halt());
-};
+const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) => (checkSafety(tree, file, options) ? undefined : new Halt());
 
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
-const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => {
-  return (tree: Root, file: VFile) => {
-    const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
-    const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
-    const { pandoc } = options;
-    const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc } : undefined;
-    const heading = tree.children.find((node): node is Heading => node.type === "heading");
-    const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
-    const matter = options.features.flatMap((feature) => feature.matter ?? []);
-    const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
-    if (!meta) return;
-    file.data.meta = meta;
-    if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
-  };
+const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
+  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
+  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
+  const { pandoc } = options;
+  const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc } : undefined;
+  const heading = tree.children.find((node): node is Heading => node.type === "heading");
+  const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
+  const matter = options.features.flatMap((feature) => feature.matter ?? []);
+  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
+  if (!meta) return;
+  file.data.meta = meta;
+  if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
 };
 
 /** The words broadside adds, in the letter's language; a vertical page takes its notes at the end. */
-const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => {
-  return (_: Root, file: VFile) => {
-    const meta = file.data.meta;
-    if (!meta) return;
-    const language = (file.data.language = resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace }));
-    if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
-      // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
-      file.info(`Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, { place: meta.langPlace, ruleId: "vertical-endnotes", source: "broadside" });
-      meta.notes = "endnotes";
-    }
-  };
+const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file: VFile) => {
+  const meta = file.data.meta;
+  if (!meta) return;
+  const language = (file.data.language = resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace }));
+  if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
+    // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
+    info(file, `Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, meta.langPlace, "vertical-endnotes");
+    meta.notes = "endnotes";
+  }
 };
 
 /** The signatory list marked, or taken from the source `signatories.from` names. */
-const remarkSignatories: Plugin<[ParseOptions], Root> = (options) => {
-  return (tree: Root, file: VFile) => {
-    const { meta, language } = file.data;
-    if (!meta || !language) return;
-    const heading = markSignatories(tree, meta, language);
-    if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
-  };
+const remarkSignatories: Plugin<[ParseOptions], Root> = (options) => (tree: Root, file: VFile) => {
+  const { meta, language } = file.data;
+  if (!meta || !language) return;
+  const heading = markSignatories(tree, meta, language);
+  if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
-import type { MatterKeys } from "../frontmatter.ts";
+import type { MatterContext, MatterKeys } from "../frontmatter.ts";
 import { fail, warn } from "../messages.ts";
 import { pressWords } from "./words.ts";
 
@@ -17,9 +17,6 @@ declare module "../frontmatter.ts" {
     packet?: PacketMatter;
   }
 }
-
-/** Where the value at a path of the front matter starts (e.g. `["packet", "parts", 2]`). */
-export type Placer = (path: (string | number)[]) => Point;
 
 export interface Contact {
   name: string;
@@ -75,7 +72,7 @@ export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => 
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-export function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
+function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
   const m = DATE_TIME.exec(text.trim());
   const wall = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
   if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
@@ -111,7 +108,7 @@ export function formatEmbargo(embargo: Embargo, lang: string): string {
 
 const isText = (v: unknown): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number";
 
-export function readPressMatter(map: Record<string, unknown>, file: VFile, at: Placer): PressMatter | undefined {
+function readPressMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PressMatter | undefined {
   const { embargo, dateline, contacts } = map;
   if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
   const press: PressMatter = { contacts: [] };
@@ -127,7 +124,7 @@ export function readPressMatter(map: Record<string, unknown>, file: VFile, at: P
   return press;
 }
 
-export function readContacts(contacts: unknown, file: VFile, at: Placer): Contact[] {
+function readContacts(contacts: unknown, file: VFile, at: MatterContext["at"]): Contact[] {
   if (contacts === undefined || contacts === null) return [];
   const list = Array.isArray(contacts) ? contacts : [contacts];
   const found: Contact[] = [];
@@ -145,7 +142,7 @@ export function readContacts(contacts: unknown, file: VFile, at: Placer): Contac
   return found;
 }
 
-export function readPacketMatter(map: Record<string, unknown>, file: VFile, at: Placer): PacketMatter | undefined {
+function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PacketMatter | undefined {
   const packet = map.packet;
   if (packet === undefined) return undefined;
   if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {
