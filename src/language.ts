@@ -146,7 +146,8 @@ function readTable(dir: string, tag: string): Table | undefined {
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
   const table: Table = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    const words = (WORD_KEYS as readonly string[]).includes(key) ? checkWord(key as keyof Words, value) : checkWord("image", value);
+    // A feature's word (a press release's `embargoed`…) is text, as `image` is.
+    const words = checkWord((WORD_KEYS as readonly string[]).includes(key) ? (key as keyof Words) : "image", value);
     if (words === undefined) throw new Error(`${path}: \`${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`);
     table[key] = words;
   }
