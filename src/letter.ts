@@ -126,6 +126,7 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
+  file.data = {}; // what a parse of this file before left there
   // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
   const pandoc = pandocTitleBlock(source);
   const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
