@@ -16,6 +16,7 @@ import { VFile } from "vfile";
 import { compileDocx } from "./docx/index.ts";
 import { compileHtml } from "./html/index.ts";
 import { parseLetter } from "./letter.ts";
+import { FEATURES } from "./features.ts";
 import { ROOT } from "./paths.ts";
 import { HOSTILE_MARKDOWN } from "./safety.ts";
 import { importDocx } from "./import/index.ts";
@@ -196,7 +197,7 @@ async function hostileTimes(a: string, b: string, runs: number): Promise<[number
   const templatesDir = join(ROOT, "templates");
   const once = async (markdown: string) => {
     const start = performance.now();
-    const letter = parseLetter(new VFile({ path: "x.md", value: `---\ntitle: T\nlang: en\n---\n\n${markdown}` }));
+    const letter = parseLetter(new VFile({ path: "x.md", value: `---\ntitle: T\nlang: en\n---\n\n${markdown}` }), { features: FEATURES });
     if (!letter) throw new Error("a hostile source did not parse");
     await compileHtml(letter, { templatesDir });
     await compileDocx(letter, { templatesDir });

@@ -14,7 +14,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
 import type { VFile } from "vfile";
 import { fail } from "./messages.ts";
-import type { PacketMatter } from "./packet/matter.ts";
+import type { Point } from "unist";
 
 /** A packet of more parts than this is refused before any part is looked at. */
 export const MAX_PACKET_PARTS = 50;
@@ -139,7 +139,7 @@ export const isRefusal = (value: object): value is Refusal => "rule" in value &&
  * Markdown files of at most {@link MAX_PACKET_BYTES} together. Refusals are errors in `file` at
  * the part that names them; the paths come back only when every part passed.
  */
-export function packetParts(file: VFile, matter: PacketMatter, source: string, project: string): string[] | undefined {
+export function packetParts(file: VFile, matter: { parts: { path: string; place: Point }[] }, source: string, project: string): string[] | undefined {
   if (matter.parts.length > MAX_PACKET_PARTS) {
     fail(file, `The packet lists ${matter.parts.length} parts; a packet may have at most ${MAX_PACKET_PARTS} (make several packets)`, matter.parts[MAX_PACKET_PARTS].place, "packet-too-many-parts");
     return undefined;

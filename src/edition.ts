@@ -13,6 +13,7 @@ import type { FrontMatter } from "./frontmatter.ts";
 import type { Paper } from "./paper.ts";
 import { compileHtml } from "./html/index.ts";
 import { type Letter, parseLetter, readSource } from "./letter.ts";
+import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
 import { type Timings, timed, timedSync } from "./timings.ts";
@@ -48,7 +49,7 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timedSync(options.timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project }));
+  const letter = timedSync(options.timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }));
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;

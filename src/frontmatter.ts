@@ -12,12 +12,19 @@ import { fail, info, warn } from "./messages.ts";
 import { PAPERS, type Paper } from "./paper.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
 import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
-import { type PacketMatter, PRESS_KEYS, type PressMatter, readPacketMatter, readPressMatter } from "./packet/matter.ts";
-import { pressWords } from "./packet/words.ts";
+
+declare module "vfile" {
+  interface DataMap {
+    /** YAML front matter as plain data (YAML's core schema), as written: for tools that carry it over. */
+    matter: Record<string, unknown>;
+  }
+}
 
 export interface FrontMatter {
   /** The headline. */
   title: string;
+  /** The front matter names no title: it is the first heading's text, or the file's name. */
+  untitled?: boolean;
   /** Running heads and the Word header; defaults to the title. */
   shortTitle: string;
   subtitle?: string;
@@ -54,18 +61,9 @@ export interface FrontMatter {
   dir?: "ltr" | "rtl";
   /** Where `lang` is written, for messages about the language. */
   langPlace?: { line: number; column: number };
-  /** A press release's `embargo`, `dateline` and `contacts` (src/packet). */
-  press?: PressMatter;
-  /** A packet's `packet:` (src/packet). */
-  packet?: PacketMatter;
+  // Features add their fields (`declare module`), as src/packet/matter.ts adds `press` and `packet`.
 }
 
-const KNOWN = new Set([
-  "title", "short-title", "subtitle", "lang", "author", "publisher", "date",
-  "description", "subject", "keywords", "notes-heading", "notes", "paper", "signatories", "words", "dir",
-  "translation-of", // the source revision an edition translates (src/xliff/revision.ts)
-  ...PRESS_KEYS,
-]);
 
 /** The language of a source that names none and is built without `--lang`. */
 export const DEFAULT_LANG = "en";
@@ -165,6 +163,7 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     fail(file, "Front matter must be a YAML mapping of keys to values (`title: …`)", node, "front-matter-shape");
     return undefined;
   }
+  file.data.matter = { ...data };
   // `a.b`: the key `b` of the mapping under `a`; `a.0`: the first item of the sequence `a`.
   const find = (key: string) => {
     let node = doc.contents as any;
@@ -222,12 +221,139 @@ function readPandoc(fields: PandocField[]): Read {
   return { map, keyPlace: (key) => places[key], start: { line: 1, column: 1 } };
 }
 
+/** What the reader of a key gets: the mapping, the file for messages and where things stand. */
+export interface MatterContext {
+  map: Record<string, unknown>;
+  file: VFile;
+  fallbacks: Fallbacks;
+  kind: FrontMatterBlock["kind"] | undefined;
+  /** Where the block starts. */
+  start: Place;
+  /** Where a key (`a`, `a.b`, `a.0`) is written; `orElse` (the block's start) when unknown. */
+  keyPlace(key: string, orElse?: Place): Place;
+  /** Where the value at a path starts (e.g. `["packet", "parts", 2]`), else its key. */
+  at(path: (string | number)[]): Place;
+  /** The value as trimmed text (a number is text too); any other value is an error. */
+  text(key: string, required?: boolean): string | undefined;
+}
+
+/** Front-matter keys and how they are read into {@link FrontMatter}; a feature brings its own (src/letter.ts `Feature`). */
+export interface MatterKeys {
+  keys: readonly string[];
+  read(meta: FrontMatter, context: MatterContext): void;
+}
+
+const textKey = (key: string, field: "shortTitle" | "subtitle" | "author" | "publisher" | "date" | "description" | "subject" | "notesHeading"): MatterKeys => ({
+  keys: [key],
+  read: (meta, c) => void ((meta as unknown as Record<string, unknown>)[field] = c.text(key)),
+});
+
+/** A key that takes one of a few words; `say` is the message for any other. */
+const choiceKey = <K extends "notes" | "paper" | "dir">(key: K, values: readonly string[], say: (value: string) => string, fold = false): MatterKeys => ({
+  keys: [key],
+  read(meta, c) {
+    const raw = c.text(key);
+    if (raw === undefined) return;
+    const value = fold ? raw.toLowerCase() : raw;
+    if (values.includes(value)) (meta as Record<K, unknown>)[key] = value;
+    else fail(c.file, say(raw), c.keyPlace(key), "front-matter-type");
+  },
+});
+
+const mapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The core's keys, in the order messages list them. */
+const CORE_KEYS: MatterKeys[] = [
+  {
+    keys: ["title"],
+    read(meta, c) {
+      meta.untitled = c.map.title === undefined;
+      meta.title = (meta.untitled ? c.fallbacks.heading || c.fallbacks.fileName || "Untitled" : c.text("title", true)) ?? "";
+    },
+  },
+  textKey("short-title", "shortTitle"),
+  textKey("subtitle", "subtitle"),
+  {
+    keys: ["lang"],
+    read(meta, c) {
+      let lang = c.text("lang");
+      if (lang && !LANG_TAG.test(lang)) fail(c.file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, c.keyPlace("lang"), "front-matter-lang");
+      if (c.map.lang === undefined) lang = c.fallbacks.lang;
+      if (c.map.lang === undefined && !lang) {
+        lang = DEFAULT_LANG;
+        const where = c.kind === "yaml" || c.kind === "toml" ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
+        warn(c.file, `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`, c.start, "lang-default");
+      }
+      meta.lang = lang ?? "";
+      meta.langPlace = c.keyPlace("lang");
+    },
+  },
+  textKey("author", "author"),
+  textKey("publisher", "publisher"),
+  textKey("date", "date"),
+  textKey("description", "description"),
+  textKey("subject", "subject"),
+  {
+    keys: ["keywords"],
+    read(meta, c) {
+      const raw = c.map.keywords;
+      if (Array.isArray(raw) && raw.every((k) => typeof k === "string")) meta.keywords = raw.map((k) => k.trim()).filter(Boolean);
+      else if (typeof raw === "string") meta.keywords = raw.split(",").map((k) => k.trim()).filter(Boolean);
+      else if (raw !== undefined) fail(c.file, "Front matter `keywords` must be a list of words or a comma-separated text", c.keyPlace("keywords"), "front-matter-type");
+    },
+  },
+  textKey("notes-heading", "notesHeading"),
+  choiceKey("notes", ["footnotes", "endnotes"], (v) => `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${v}\``),
+  choiceKey("paper", PAPERS, (v) => `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${v}\``, true),
+  { keys: ["signatories"], read: readSignatories },
+  { keys: ["words"], read: readWords },
+  choiceKey("dir", ["rtl", "ltr"], (v) => `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${v}\``),
+  { keys: ["translation-of"], read: () => undefined }, // the source revision an edition translates (src/xliff/revision.ts)
+];
+
+function readSignatories(meta: FrontMatter, c: MatterContext) {
+  const signatories = c.map.signatories;
+  if (signatories === undefined) return;
+  const place = c.keyPlace("signatories");
+  if (!mapping(signatories)) {
+    fail(c.file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", place, "front-matter-type");
+    return;
+  }
+  const { heading, claimed, from, ...rest } = signatories;
+  if (typeof from === "string" && from.trim()) (meta.signatoriesFrom = from.trim()), (meta.signatoriesPlace = place);
+  else if (from !== undefined) fail(c.file, "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`", place, "front-matter-type");
+  if (typeof heading === "string" && heading.trim()) meta.signatoriesHeading = heading.trim();
+  else if (heading !== undefined) fail(c.file, "Front matter `signatories.heading` must be the text of a heading", place, "front-matter-type");
+  if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) meta.signatoriesClaimed = claimed;
+  else if (claimed !== undefined) fail(c.file, "Front matter `signatories.claimed` must be a whole number", place, "front-matter-type");
+  for (const key of Object.keys(rest)) warn(c.file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, place, "front-matter-unknown-key");
+}
+
+function readWords(meta: FrontMatter, c: MatterContext) {
+  const raw = c.map.words;
+  if (raw === undefined) return;
+  if (!mapping(raw)) {
+    fail(c.file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", c.keyPlace("words"), "front-matter-type");
+    return;
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    const place = c.keyPlace(`words.${key}`, c.keyPlace("words"));
+    if (!(WORD_KEYS as readonly string[]).includes(key)) {
+      warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, place, "front-matter-unknown-key");
+      continue;
+    }
+    const word = checkWord(key as keyof Words, value);
+    if (word === undefined) fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, place, "front-matter-type");
+    else (meta.words as Record<string, unknown>)[key] = word;
+  }
+}
+
 /**
- * Read the front matter, whatever its kind, into {@link FrontMatter}; `undefined` when it is
- * broken. Without a `title`, the first heading or the file's name is the title; without a
- * `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
+ * Read the front matter, whatever its kind, into {@link FrontMatter} by the core's keys and then
+ * the features' (`extra`); `undefined` when it is broken. Without a `title`, the first heading or
+ * the file's name is the title; without a `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
  */
-export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile, fallbacks: Fallbacks = {}): FrontMatter | undefined {
+export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile, fallbacks: Fallbacks = {}, extra: readonly MatterKeys[] = []): FrontMatter | undefined {
   let read: Read | undefined;
   if (!block) read = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
   else if (block.kind === "yaml") read = readYaml(block.node, file);
@@ -235,16 +361,48 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
   else read = readPandoc(block.fields);
   if (!read) return undefined;
   const { map, start } = read;
-  const keyPlace = (key: string) => read.keyPlace(key) ?? start;
+  const readers = [...CORE_KEYS, ...extra];
+  const known = readers.flatMap((r) => r.keys);
+  const keyPlace = (key: string, orElse = start) => read.keyPlace(key) ?? orElse;
+  normalizeMap(map, file, known, keyPlace);
+  const text = (key: string, required = false): string | undefined => {
+    const value = map[key];
+    if (value === undefined || value === null) {
+      if (required) fail(file, `Front matter needs \`${key}\``, start, "front-matter-required");
+      return undefined;
+    }
+    if (typeof value !== "string" && typeof value !== "number") {
+      fail(file, `Front matter \`${key}\` must be text`, keyPlace(key), "front-matter-type");
+      return undefined;
+    }
+    const s = String(value).trim();
+    if (required && !s) fail(file, `Front matter \`${key}\` is empty`, keyPlace(key), "front-matter-required");
+    return s || undefined;
+  };
+  const at = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
+  const context: MatterContext = { map, file, fallbacks, kind: block?.kind, start, keyPlace, at, text };
+  const meta = { title: "", shortTitle: "", lang: "", keywords: [], notes: "footnotes", words: {} } as unknown as FrontMatter;
+  for (const reader of readers) reader.read(meta, context);
+  if (!meta.title || !meta.lang || !LANG_TAG.test(meta.lang)) return undefined;
+  meta.shortTitle ??= meta.title;
+  return meta;
+}
+
+/**
+ * The mapping as read: characters XML cannot hold left out, keys broadside does not know
+ * reported (a likely typing mistake as a warning, the rest in one note), other tools' names for
+ * `author` and `lang` taken when ours are missing.
+ */
+function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[], keyPlace: (key: string) => Place) {
   const foreign: string[] = [];
   for (const key of Object.keys(map)) {
     // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.
     const found: string[] = [];
     map[key] = withoutForbidden(map[key], found);
     if (found.length) warn(file, `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`, keyPlace(key), "forbidden-character");
-    if (KNOWN.has(key) || LANG_ALIASES.includes(key.toLowerCase()) || AUTHOR_ALIASES.includes(key.toLowerCase())) continue;
-    const near = OTHER_TOOLS.has(key.toLowerCase()) ? undefined : [...KNOWN].find((known) => key.length >= 4 && editDistance(key.toLowerCase(), known) <= 2);
-    if (near) warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${[...KNOWN].join(", ")})`, keyPlace(key), "front-matter-unknown-key");
+    if (known.includes(key) || LANG_ALIASES.includes(key.toLowerCase()) || AUTHOR_ALIASES.includes(key.toLowerCase())) continue;
+    const near = OTHER_TOOLS.has(key.toLowerCase()) ? undefined : known.find((k) => key.length >= 4 && editDistance(key.toLowerCase(), k) <= 2);
+    if (near) warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${known.join(", ")})`, keyPlace(key), "front-matter-unknown-key");
     else foreign.push(key);
   }
   if (foreign.length) {
@@ -266,123 +424,6 @@ export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile
     const tag = (map[langAlias] as string).trim().replace(/_/g, "-");
     if (LANG_TAG.test(tag)) map.lang = tag;
   }
-  const text = (key: string, required = false): string | undefined => {
-    const value = map[key];
-    if (value === undefined || value === null) {
-      if (required) fail(file, `Front matter needs \`${key}\``, start, "front-matter-required");
-      return undefined;
-    }
-    if (typeof value !== "string" && typeof value !== "number") {
-      fail(file, `Front matter \`${key}\` must be text`, keyPlace(key), "front-matter-type");
-      return undefined;
-    }
-    const s = String(value).trim();
-    if (required && !s) fail(file, `Front matter \`${key}\` is empty`, keyPlace(key), "front-matter-required");
-    return s || undefined;
-  };
-
-  const title = map.title === undefined ? fallbacks.heading || fallbacks.fileName || "Untitled" : text("title", true);
-  let lang = text("lang");
-  if (lang && !LANG_TAG.test(lang)) {
-    fail(file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, keyPlace("lang"), "front-matter-lang");
-  }
-  if (map.lang === undefined) {
-    lang = fallbacks.lang;
-    if (!lang) {
-      lang = DEFAULT_LANG;
-      const where = block?.kind === "yaml" || block?.kind === "toml" ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
-      warn(file, `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`, start, "lang-default");
-    }
-  }
-  let keywords: string[] = [];
-  const rawKeywords = map.keywords;
-  if (Array.isArray(rawKeywords) && rawKeywords.every((k) => typeof k === "string")) keywords = rawKeywords.map((k) => k.trim()).filter(Boolean);
-  else if (typeof rawKeywords === "string") keywords = rawKeywords.split(",").map((k) => k.trim()).filter(Boolean);
-  else if (rawKeywords !== undefined) fail(file, "Front matter `keywords` must be a list of words or a comma-separated text", keyPlace("keywords"), "front-matter-type");
-
-  let signatoriesHeading: string | undefined;
-  let signatoriesClaimed: number | undefined;
-  let signatoriesFrom: string | undefined;
-  const signatories = map.signatories;
-  if (signatories !== undefined) {
-    if (signatories === null || typeof signatories !== "object" || Array.isArray(signatories)) {
-      fail(file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", keyPlace("signatories"), "front-matter-type");
-    } else {
-      const { heading, claimed, from, ...rest } = signatories as Record<string, unknown>;
-      if (typeof from === "string" && from.trim()) signatoriesFrom = from.trim();
-      else if (from !== undefined) fail(file, "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`", keyPlace("signatories"), "front-matter-type");
-      if (typeof heading === "string" && heading.trim()) signatoriesHeading = heading.trim();
-      else if (heading !== undefined) fail(file, "Front matter `signatories.heading` must be the text of a heading", keyPlace("signatories"), "front-matter-type");
-      if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) signatoriesClaimed = claimed;
-      else if (claimed !== undefined) fail(file, "Front matter `signatories.claimed` must be a whole number", keyPlace("signatories"), "front-matter-type");
-      for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, keyPlace("signatories"), "front-matter-unknown-key");
-    }
-  }
-
-  let notes: FrontMatter["notes"] = "footnotes";
-  const rawNotes = text("notes");
-  if (rawNotes === "endnotes" || rawNotes === "footnotes") notes = rawNotes;
-  else if (rawNotes !== undefined) fail(file, `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${rawNotes}\``, keyPlace("notes"), "front-matter-type");
-
-  let paper: Paper | undefined;
-  const rawPaper = text("paper");
-  if (rawPaper !== undefined && (PAPERS as readonly string[]).includes(rawPaper.toLowerCase())) paper = rawPaper.toLowerCase() as Paper;
-  else if (rawPaper !== undefined) fail(file, `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${rawPaper}\``, keyPlace("paper"), "front-matter-type");
-
-  const words: Partial<Words> = {};
-  const rawWords = map.words;
-  if (rawWords !== undefined) {
-    if (rawWords === null || typeof rawWords !== "object" || Array.isArray(rawWords)) {
-      fail(file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", keyPlace("words"), "front-matter-type");
-    } else {
-      for (const [key, value] of Object.entries(rawWords as Record<string, unknown>)) {
-        const wordPlace = read.keyPlace(`words.${key}`) ?? keyPlace("words");
-        if (!(WORD_KEYS as readonly string[]).includes(key)) {
-          warn(file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, wordPlace, "front-matter-unknown-key");
-          continue;
-        }
-        const word = checkWord(key as keyof Words, value);
-        if (word === undefined) fail(file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, wordPlace, "front-matter-type");
-        else (words as Record<string, unknown>)[key] = word;
-      }
-    }
-  }
-
-  let dir: FrontMatter["dir"];
-  const rawDir = text("dir");
-  if (rawDir === "rtl" || rawDir === "ltr") dir = rawDir;
-  else if (rawDir !== undefined) fail(file, `Front matter \`dir\` is \`rtl\` (right to left) or \`ltr\` (left to right); not \`${rawDir}\``, keyPlace("dir"), "front-matter-type");
-
-  // Press releases and packets (src/packet): their keys, at their places in the front matter.
-  const nodePlace = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
-  const press = readPressMatter(map, file, nodePlace);
-  const packet = readPacketMatter(map, file, nodePlace);
-
-  if (!title || !lang || !LANG_TAG.test(lang)) return undefined;
-  return {
-    press,
-    packet,
-    title,
-    shortTitle: text("short-title") ?? title,
-    subtitle: text("subtitle"),
-    lang,
-    author: text("author"),
-    publisher: text("publisher"),
-    date: text("date"),
-    description: text("description"),
-    subject: text("subject"),
-    keywords,
-    notesHeading: text("notes-heading") ?? (press ? pressWords(lang).notesToEditors : undefined),
-    notes,
-    paper,
-    signatoriesHeading,
-    signatoriesFrom,
-    signatoriesPlace: signatoriesFrom ? keyPlace("signatories") : undefined,
-    signatoriesClaimed,
-    words,
-    dir,
-    langPlace: keyPlace("lang"),
-  };
 }
 
 /** Levenshtein distance, for keys that look like typing mistakes for known ones. */

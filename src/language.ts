@@ -127,7 +127,7 @@ export function lookupChain(lang: string): string[] {
   return chain;
 }
 
-type Table = Partial<Words>;
+type Table = Partial<Words> & Record<string, string | string[] | undefined>;
 
 /** The table of one tag, or undefined when there is none; a table that does not read throws (a template bug). */
 function readTable(dir: string, tag: string): Table | undefined {
@@ -143,13 +143,22 @@ const readWords = readWhileUnchanged((path: string): Table => {
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
   const table: Table = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    if (!(WORD_KEYS as readonly string[]).includes(key)) throw new Error(`${path}: \`${key}\` is not one of broadside's words (${WORD_KEYS.join(", ")})`);
-    const words = checkWord(key as keyof Words, value);
+    // A feature's word (a press release's `embargoed`…) is text, as `image` is.
+    const words = checkWord((WORD_KEYS as readonly string[]).includes(key) ? (key as keyof Words) : "image", value);
     if (words === undefined) throw new Error(`${path}: \`${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`);
-    (table as Record<string, unknown>)[key] = words;
+    table[key] = words;
   }
   return table;
 });
+
+/** The tables of a language, most specific first; a project's templates/words override broadside's table by table. */
+const tablesOf = (lang: string, dir: string) => lookupChain(lang).map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag)).filter((t): t is Table => t !== undefined);
+
+/** Words a feature prints (a press release's `embargoed`…): from the language's tables, else English's, without a warning. */
+export function featureWords<K extends string>(lang: string, keys: readonly K[]): Record<K, string> {
+  const tables = [...tablesOf(lang, DEFAULT_TEMPLATES), readTable(DEFAULT_TEMPLATES, "en")];
+  return Object.fromEntries(keys.map((key) => [key, tables.find((t) => t?.[key] !== undefined)?.[key]])) as Record<K, string>;
+}
 
 /** A word as the tables and the front matter may give it, or undefined when it has the wrong shape. */
 export function checkWord(key: keyof Words, value: unknown): string | string[] | undefined {
@@ -169,8 +178,7 @@ export function resolveLanguage(file: VFile, lang: string, options: { templatesD
   const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
   const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
   const chain = lookupChain(lang);
-  // A project's templates/words override broadside's table by table.
-  const tables = chain.map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag)).filter((t): t is Table => t !== undefined);
+  const tables = tablesOf(lang, dir);
   const overrides = options.overrides ?? {};
   const words: Record<string, unknown> = {};
   const missing: string[] = [];

@@ -1,27 +1,42 @@
 /**
- * Parse once: one Markdown source becomes one mdast tree with its front matter read,
- * its notes numbered and its signatory list marked. Every compiler works from this.
+ * Parse once: one Markdown source becomes one mdast tree with its front matter read, its notes
+ * numbered and its signatory list marked, by one unified processor (`letterProcessor`). Every
+ * compiler works from this. Features (press releases, packets…) bring their own front-matter keys
+ * and transforms (`Feature`); the core knows none of them.
  */
-import { sourceBeside } from "./beside.ts";
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
 import { toString } from "mdast-util-to-string";
-import { parse as parseYaml } from "yaml";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { type PluggableList, type Plugin, unified } from "unified";
+import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
+import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded } from "./boundary.ts";
-import { type FrontMatter, type FrontMatterBlock, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
-import { fail, hasErrors } from "./messages.ts";
-import { parseMarkdown } from "./markdown.ts";
+import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
+import { fail, hasErrors, info } from "./messages.ts";
 import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
-import { addPressMatter } from "./packet/press.ts";
+import { makeMicromarkLinear } from "./parse-speed.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 
 declare module "mdast" {
   interface ListData {
     /** Set on the list of signatories (the list after the "Signed by" heading). */
     signatories?: boolean;
+  }
+}
+
+declare module "vfile" {
+  interface DataMap {
+    /** The front matter read (src/frontmatter.ts). */
+    meta: FrontMatter;
+    notes: NoteTable;
+    language: Language;
   }
 }
 
@@ -34,15 +49,27 @@ export interface Letter {
   language: Language;
 }
 
-/** The front matter as plain data (YAML's core schema), for tools that carry it over (import, XLIFF). */
+/** What a feature adds to the core: its front-matter keys and its transforms (src/features.ts lists them). */
+export interface Feature {
+  /** Read after the core's keys; a key no core or feature reads is reported as unknown. */
+  matter?: MatterKeys[];
+  /** Run last, on a letter without errors: the front matter is `file.data.meta`. */
+  plugins?: PluggableList;
+}
+
+export interface ParseOptions extends SafetyOptions {
+  /** The language of a source whose front matter names none (`--lang`). */
+  lang?: string;
+  templatesDir?: string;
+  /** The features of this build (src/features.ts `FEATURES`). */
+  features: readonly Feature[];
+  /** Reading the source of a `signatories.from`: it may not name another. */
+  signatoriesSource?: boolean;
+}
+
+/** The front matter as plain data, for tools that carry it over (import, XLIFF). */
 export function frontMatterOf(letter: Letter): Record<string, unknown> {
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
-  try {
-    const value = yaml ? parseYaml(yaml.value, { schema: "core", maxAliasCount: 50 }) : {};
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {}; // parseLetter reported it
-  }
+  return letter.file.data.matter ?? {};
 }
 
 /**
@@ -59,11 +86,36 @@ export async function readSource(path: string): Promise<VFile> {
   return file;
 }
 
+/** Thrown by a step of the chain after which nothing more can be done; its messages are on the file. */
+class Halt extends Error {}
+
+/** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
+/** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
+type ChainOptions = ParseOptions & { pandoc?: PandocField[] };
+
+function letterProcessor(options: ChainOptions) {
+  return unified()
+    .use(makeMicromarkLinear)
+    .use(remarkDepthGuard)
+    .use(remarkParse)
+    .use(remarkFrontmatter, ["yaml", "toml"])
+    .use(remarkGfm)
+    .use(remarkImageNoteCalls)
+    .use(remarkSafety, options)
+    .use(remarkReadFrontMatter, options)
+    .use(() => normalizeTree)
+    .use(() => (tree: Root, file: VFile) => void (file.data.notes = numberNotes(tree, file)))
+    .use(remarkLanguage, options)
+    .use(remarkSignatories, options)
+    .use(() => (_: Root, file: VFile) => (hasErrors(file) || !file.data.language ? new Halt() : undefined))
+    .use(options.features.flatMap((feature): PluggableList => feature.plugins ?? []) as PluggableList);
+}
+
 /**
  * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
  * warnings do not stop it.
  */
-export function parseLetter(file: VFile, options: SafetyOptions & { lang?: string; templatesDir?: string; /** Reading the source of a `signatories.from`: it may not name another. */ signatoriesSource?: boolean } = {}): Letter | undefined {
+export function parseLetter(file: VFile, options: ParseOptions): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
   file.value = source;
@@ -74,44 +126,58 @@ export function parseLetter(file: VFile, options: SafetyOptions & { lang?: strin
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
+  file.data = {}; // what a parse of this file before left there
   // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
   const pandoc = pandocTitleBlock(source);
-  let parsed = source;
-  if (pandoc) {
-    const end = source.split("\n", pandoc.lines).join("\n").length;
-    parsed = source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end);
+  const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
+  const processor = letterProcessor({ ...options, pandoc: pandoc?.fields });
+  const tree = processor.parse(source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end));
+  try {
+    processor.runSync(tree, file);
+  } catch (error) {
+    if (error instanceof Halt) return undefined;
+    throw error;
   }
-  const tree = parseMarkdown(parsed);
-  if (!checkSafety(tree, file, options)) return undefined;
-  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
-  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
-  const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc.fields } : undefined;
-  const heading = tree.children.find((node): node is Heading => node.type === "heading");
-  const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
-  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang });
-  if (meta && heading && !hasTitle(block)) useHeadingAsTitle(tree, heading);
-  normalizeTree(tree);
-  const notes = numberNotes(tree, file);
-  const language = meta && resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace });
-  if (meta && language) {
-    const heading = markSignatories(tree, meta, language);
-    if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
-  }
-  if (meta && language?.vertical && meta.notes === "footnotes" && notes.notes.length) {
-    // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
-    file.info(`Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, { place: meta.langPlace, ruleId: "vertical-endnotes", source: "broadside" });
-    meta.notes = "endnotes";
-  }
-  if (!meta || !language || hasErrors(file)) return undefined;
-  addPressMatter(tree, meta); // a press release's embargo, dateline, end mark and contacts
-  return { file, tree, meta, notes, language };
+  const { meta, notes, language } = file.data;
+  return { file, tree, meta: meta!, notes: notes!, language: language! };
 }
 
-function hasTitle(block: FrontMatterBlock | undefined): boolean {
-  if (!block) return false;
-  if (block.kind === "pandoc") return Boolean(block.fields[0]?.value);
-  return /^["']?title["']?\s*[:=]/m.test(block.node.value);
-}
+const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) => (checkSafety(tree, file, options) ? undefined : new Halt());
+
+/** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
+const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
+  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
+  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
+  const { pandoc } = options;
+  const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc } : undefined;
+  const heading = tree.children.find((node): node is Heading => node.type === "heading");
+  const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
+  const matter = options.features.flatMap((feature) => feature.matter ?? []);
+  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
+  if (!meta) return;
+  file.data.meta = meta;
+  if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
+};
+
+/** The words broadside adds, in the letter's language; a vertical page takes its notes at the end. */
+const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file: VFile) => {
+  const meta = file.data.meta;
+  if (!meta) return;
+  const language = (file.data.language = resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace }));
+  if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
+    // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
+    info(file, `Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, meta.langPlace, "vertical-endnotes");
+    meta.notes = "endnotes";
+  }
+};
+
+/** The signatory list marked, or taken from the source `signatories.from` names. */
+const remarkSignatories: Plugin<[ParseOptions], Root> = (options) => (tree: Root, file: VFile) => {
+  const { meta, language } = file.data;
+  if (!meta || !language) return;
+  const heading = markSignatories(tree, meta, language);
+  if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
+};
 
 /**
  * A source without a title takes its first heading's text: when that heading opens the text, it
@@ -119,14 +185,9 @@ function hasTitle(block: FrontMatterBlock | undefined): boolean {
  */
 function useHeadingAsTitle(tree: Root, heading: Heading) {
   const first = tree.children.find((node) => !["yaml", "toml", "definition", "footnoteDefinition"].includes(node.type));
-  if (first !== heading) return;
   let callsNote = false;
-  const visit = (node: { type: string; children?: unknown[] }) => {
-    if (node.type === "footnoteReference") callsNote = true;
-    for (const child of (node.children ?? []) as { type: string }[]) visit(child);
-  };
-  visit(heading);
-  if (!callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
+  visit(heading, "footnoteReference", () => void (callsNote = true));
+  if (first === heading && !callsNote) tree.children.splice(tree.children.indexOf(heading), 1);
 }
 
 /** A heading as compared: lower case, without the colon or stop that may end it (`:`, `：`, `།`). */
@@ -160,7 +221,7 @@ function markSignatories(tree: Root, meta: FrontMatter, language: Language): num
  * `signatories: { from: letter.md }`: the edition's signatory list is its source's, put under the
  * edition's own (translated) signatories heading, so a group that joins is added once.
  */
-function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefined, file: VFile, options: { signatoriesSource?: boolean; lang?: string; templatesDir?: string }) {
+function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefined, file: VFile, options: ParseOptions) {
   const place = meta.signatoriesPlace;
   const from = meta.signatoriesFrom!;
   if (options.signatoriesSource) {
@@ -192,11 +253,7 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
   // The source's places mean nothing in this file: the copied list has none.
   const copies = lists.map((list) => {
     const copy = structuredClone(list);
-    const strip = (node: { position?: unknown; children?: unknown[] }) => {
-      delete node.position;
-      for (const c of (node.children ?? []) as { position?: unknown; children?: unknown[] }[]) strip(c);
-    };
-    strip(copy);
+    visit(copy, (node) => void delete node.position);
     return copy;
   });
   tree.children.splice(heading + 1, 0, ...copies);

@@ -1,14 +1,10 @@
 /**
- * The Markdown parser every source goes through: remark with GFM and YAML front matter (TOML is
- * read as data), made linear-time (parse-speed.ts), and with a depth guard. `letter.ts` parses a source with it.
+ * The remark plugins broadside adds to the parser (src/letter.ts puts them in its chain): a depth
+ * guard, and note calls kept in an image's alt text.
  */
 import type { FootnoteReference, Nodes, Root } from "mdast";
 import type { CompileContext, Token } from "mdast-util-from-markdown";
-import remarkFrontmatter from "remark-frontmatter";
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import { type Processor, unified } from "unified";
-import "./parse-speed.ts"; // makes micromark linear-time, before anything is parsed
+import type { Processor } from "unified";
 
 /** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
 export const MAX_DEPTH = 100;
@@ -18,7 +14,6 @@ const tooDeep = new WeakMap<Root, Pick<Nodes, "type" | "position">>();
 
 /** The first place where `tree` was cut for nesting deeper than {@link MAX_DEPTH}, if any. */
 export const cutTooDeep = (tree: Root) => tooDeep.get(tree);
-
 
 /**
  * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
@@ -87,11 +82,4 @@ export function remarkImageNoteCalls(this: Processor) {
       },
     },
   });
-}
-
-const processor = unified().use(remarkDepthGuard).use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).use(remarkImageNoteCalls);
-
-/** Parse Markdown into mdast (parse only: no transformer runs). */
-export function parseMarkdown(text: string): Root {
-  return processor.parse(text);
 }

@@ -8,7 +8,8 @@
  * a source made of many short quotes (`> a`, a blank line, `> b`, …) takes time growing with the
  * square of its length: 16,000 of them, 128 kB, took a minute. This replaces `consume` with one
  * that gives the same result but only rebuilds the list from the first edit on, which for those
- * edits is a few events. Imported for its effect by `letter.ts`, before anything is parsed.
+ * edits is a few events. `letter.ts`'s processor calls it once, as its first plugin: it patches
+ * micromark for the whole process, so it is a call, not an effect of importing this module.
  */
 import { EditMap } from "micromark-util-edit-map";
 
@@ -21,9 +22,11 @@ interface EditMapInternals {
 }
 
 const patched = Symbol.for("broadside.editMapConsume");
-const proto = EditMap.prototype as unknown as Record<symbol, boolean> & { consume(events: Event[]): void };
 
-if (!proto[patched]) {
+/** Give micromark's `EditMap#consume` the linear-time version (once per process). */
+export function makeMicromarkLinear(): void {
+  const proto = EditMap.prototype as unknown as Record<symbol, boolean> & { consume(events: Event[]): void };
+  if (proto[patched]) return;
   proto[patched] = true;
   proto.consume = function consume(this: EditMapInternals, events: Event[]): void {
     const map = this.map;

@@ -46,7 +46,8 @@ export function explainFsError(error: NodeJS.ErrnoException): string {
 
 /** Temporary files this process is writing: removed if it exits before renaming them. */
 const live = new Set<string>();
-process.on("exit", () => {
+/** Registered on exit with the first temporary file, so that importing this module changes nothing. */
+function sweep() {
   for (const temp of live) {
     try {
       unlinkSync(temp);
@@ -54,7 +55,7 @@ process.on("exit", () => {
       // already renamed or removed
     }
   }
-});
+}
 
 /** A file written whole and synced under a temporary name beside its target: `commit` renames it into place, `discard` removes it. */
 async function stageFile(path: string, data: string | Uint8Array) {
@@ -68,6 +69,7 @@ async function stageFile(path: string, data: string | Uint8Array) {
     await mkdir(dir, { recursive: true });
     // A folder at the target would only fail the rename, after the other formats were put in place.
     if ((await stat(path).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
+    if (!process.listeners("exit").includes(sweep)) process.on("exit", sweep);
     live.add(temp);
     const handle = await open(temp, "wx");
     try {

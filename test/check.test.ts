@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLetter } from "../src/check/index.ts";
 import { parseLetter, readSource } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { cli, ROOT } from "./helpers.ts";
 
 /** `line:col severity [rule] reason` for every message, in source order. */
 async function report(path: string): Promise<string[]> {
   const file = await readSource(join(ROOT, path));
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   if (letter) checkLetter(letter);
   return [...file.messages]
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
 import { compileHtml } from "../src/html/index.ts";
 import { parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 import { alive } from "./spawn.ts";
 
@@ -298,7 +299,7 @@ describe("npm run dev, after each kind of edit", () => {
           const now = readFileSync(written, "utf8");
           return now !== before ? now : undefined;
         }, 30_000, () => server.said);
-        const whole = parseLetter(new VFile({ path: letter, value: text }));
+        const whole = parseLetter(new VFile({ path: letter, value: text }), { features: FEATURES });
         expect(whole, what).toBeDefined();
         expect(html, what).toBe((await compileHtml(whole!, { templatesDir: join(ROOT, "templates") })).html);
         before = html;

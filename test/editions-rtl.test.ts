@@ -19,6 +19,7 @@ import { compileDocx } from "../src/docx/index.ts";
 import { compileHtml } from "../src/html/index.ts";
 import { importDocx } from "../src/import/index.ts";
 import { parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { editDocx, W } from "./docx-edit.ts";
 import { cli, messages, parse, ROOT, tempDir } from "./helpers.ts";
 import { convertWithLibreOffice, readDocx, readHtml } from "./readers.ts";
@@ -64,7 +65,7 @@ const imported: Record<string, string> = {};
 async function translateAndImport() {
   const original = join(fixtures, "en-roundtrip.md");
   const file = new VFile({ path: original, value: readFileSync(original, "utf8") });
-  const docx = await compileDocx(parseLetter(file)!, { templatesDir });
+  const docx = await compileDocx(parseLetter(file, { features: FEATURES })!, { templatesDir });
   for (const [lang, words] of Object.entries(VOCABULARY)) {
     const word = (w: string) => words[[...w].reduce((h, c) => (h * 31 + c.codePointAt(0)!) >>> 0, 7) % words.length];
     const translated = editDocx(docx, (parts) => {
@@ -123,7 +124,7 @@ describe("the words broadside adds", () => {
     copyFileSync(join(templatesDir, "words/en.yaml"), join(dir, "words/en.yaml"));
     writeFileSync(join(dir, "words/fr.yaml"), "notes-heading: Notes\ncontinued: (suite)\n");
     const file = new VFile({ path: "fr.md", value: "---\ntitle: Lettre\nlang: fr-CA\n---\n\nTexte.\n" });
-    const letter = parseLetter(file, { templatesDir: dir })!;
+    const letter = parseLetter(file, { templatesDir: dir, features: FEATURES })!;
     expect(messages(file)).toEqual(["3:1 words-missing warning"]);
     expect(file.messages[0].reason).toMatch(/`back-to-note`, `back-to-reference`, `page`, `signed-by`, `image`/);
     expect(letter.language.words.continued).toBe("(suite)");

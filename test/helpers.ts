@@ -5,13 +5,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VFile } from "vfile";
 import { parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Parse Markdown given as text, as the build would parse a file. */
 export function parse(markdown: string, path = "test.md") {
   const file = new VFile({ path, value: markdown });
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   return { file, letter };
 }
 

@@ -17,6 +17,7 @@ import { toString } from "mdast-util-to-string";
 import { VFile } from "vfile";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Letter, parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { type DocxParts, editDocx, resaveWithLibreOffice, translateDocx, translateText, W } from "./docx-edit.ts";
 import { cli, tempDir } from "./helpers.ts";
 import { normalizeNoteText, type Reading, readDocx, readHtml } from "./readers.ts";
@@ -32,7 +33,7 @@ async function buildDocx(source: string, out: string): Promise<string> {
 
 function readLetter(path: string): Letter {
   const file = new VFile({ path, value: readFileSync(path, "utf8") });
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   expect(file.messages.filter((m) => m.fatal).map(String)).toEqual([]);
   return letter!;
 }

@@ -12,6 +12,7 @@ import { PDFDocument } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkLetter } from "../src/check/index.ts";
 import { parseLetter, readSource } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { imposeBooklet, saddleOrder } from "../src/packet/layout.ts";
 import { proveLayout } from "../src/packet/proof.ts";
 import { cli, tempDir } from "./helpers.ts";
@@ -288,7 +289,7 @@ describe("packet errors", () => {
     expect(existsSync(join(dir, "dist"))).toBe(false);
     // npm run check says the same, at the same place.
     const file = await readSource(join(dir, "p.packet.md"));
-    checkLetter(parseLetter(file)!);
+    checkLetter(parseLetter(file, { features: FEATURES })!);
     expect(file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.fatal ? "error" : "warning"}`)).toEqual(["7:7 packet-part-missing error"]);
   });
 

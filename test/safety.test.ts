@@ -14,6 +14,7 @@ import { compileDocx } from "../src/docx/index.ts";
 import { compileHtml } from "../src/html/index.ts";
 import { sniffImage } from "../src/images.ts";
 import { parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
 import { decodeSource, firstInvalidUtf8, HOSTILE_MARKDOWN, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
 import { FRONT, messages, parse, ROOT, tempDir } from "./helpers.ts";
 import { GIF, JPEG, png, pngHeader, WEBP } from "./images.ts";
@@ -102,7 +103,7 @@ describe("images in the .docx", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "wide.png"), png(2000, 500));
     const file = new VFile({ path: join(dir, "wide.md"), value: `${FRONT}![A wide picture](wide.png)\n` });
-    const letter = parseLetter(file)!;
+    const letter = parseLetter(file, { features: FEATURES })!;
     expect(file.messages).toEqual([]);
     const zip = unzipSync(await compileDocx(letter, { templatesDir: TEMPLATES }));
     const document = strFromU8(zip["word/document.xml"]);
@@ -163,7 +164,7 @@ describe("Markdown that makes parsers slow", () => {
   // How parse time grows with such inputs (in proportion to their length) is measured by
   // `npm run bench`; here, that each at the edge of the limits parses and builds.
   it.each(HOSTILE_MARKDOWN)("%s: parses, numbered and compiled", async (_, make, n) => {
-    const letter = parseLetter(new VFile({ path: "x.md", value: FRONT + make(n) }));
+    const letter = parseLetter(new VFile({ path: "x.md", value: FRONT + make(n) }), { features: FEATURES });
     expect(letter).toBeDefined();
     expect((await compileHtml(letter!, { templatesDir: TEMPLATES })).html).toContain("</html>");
   });

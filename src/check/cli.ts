@@ -11,10 +11,11 @@ import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
 import { LANG_TAG } from "../frontmatter.ts";
-import { parseLetter, readSource } from "../letter.ts";
+import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { checkLetter } from "./index.ts";
+import { lintFeature } from "./index.ts";
 import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
@@ -67,12 +68,10 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates() });
+  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, lintFeature] });
   if (letter) {
-    checkLetter(letter);
     // An edition that records its source's revision: what changed in the source since.
-    const yaml = letter.tree.children.find((n) => n.type === "yaml");
-    if (yaml && "value" in yaml && yaml.value.includes("translation-of")) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
+    if (frontMatterOf(letter)["translation-of"] !== undefined) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
   }
   return file;
 }

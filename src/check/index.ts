@@ -1,42 +1,25 @@
 /**
- * `npm run check`: the letter's own mistakes, one rule per module, each a vfile message with a
- * place and a rule id. The numbering pass's note rules run as part of parsing; these run after.
+ * `npm run check`: the letter's own mistakes, as lint plugins of the letter's processor: each
+ * module (rules/*) reads the tree and `file.data` (front matter, notes) and reports vfile
+ * messages with a place and a rule id. The parse's own rules (front matter, numbering) come first;
+ * these run on a letter without errors.
  */
-import type { List } from "mdast";
+import { type Pluggable, unified } from "unified";
 import type { VFile } from "vfile";
-import type { Letter } from "../letter.ts";
-import { linkRules } from "./rules/links.ts";
-import { noteRules } from "./rules/notes.ts";
-import { packetRules, pressRules } from "./rules/press.ts";
-import { signatoryRules } from "./rules/signatories.ts";
-import { typographyRules } from "./rules/typography.ts";
-import { walk } from "./text.ts";
+import type { Feature, Letter } from "../letter.ts";
+import { remarkLintLinks } from "./rules/links.ts";
+import { remarkLintNotes } from "./rules/notes.ts";
+import { remarkLintPress } from "./rules/press.ts";
+import { remarkLintSignatories } from "./rules/signatories.ts";
+import { remarkLintTypography } from "./rules/typography.ts";
 
-export interface RuleContext {
-  letter: Letter;
-  /** The lists the parse marked as signatories. */
-  signatories: List[];
-}
+const RULES: Pluggable[] = [remarkLintNotes, remarkLintSignatories, remarkLintTypography, remarkLintLinks, remarkLintPress];
 
-export interface Rule {
-  id: string;
-  check(context: RuleContext): void;
-}
+/** The rules as a feature, for `parseLetter`: they run last, after the features' transforms. */
+export const lintFeature: Feature = { plugins: RULES };
 
-export const RULES: Rule[] = [...noteRules, ...signatoryRules, ...typographyRules, ...linkRules, ...pressRules, ...packetRules];
-
-/** Rule ids reported by parsing itself (front matter and the numbering pass). */
-export const PARSE_RULES = [
-  "front-matter-yaml", "front-matter-toml", "front-matter-shape", "front-matter-required", "front-matter-type",
-  "front-matter-lang", "front-matter-language", "front-matter-unknown-key", "front-matter-ignored-keys", "lang-default",
-  "missing-note-definition", "duplicate-note-definition", "unused-note-definition", "note-in-note", "not-a-note-call",
-];
-
+/** The rules on a letter already parsed (`npm run dev`). */
 export function checkLetter(letter: Letter): VFile {
-  const signatories: List[] = [];
-  walk(letter.tree, (node) => {
-    if (node.type === "list" && node.data?.signatories) signatories.push(node);
-  });
-  for (const rule of RULES) rule.check({ letter, signatories });
+  unified().use(RULES).runSync(letter.tree, letter.file);
   return letter.file;
 }

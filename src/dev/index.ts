@@ -19,6 +19,7 @@ import { checkLetter } from "../check/index.ts";
 import { FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
@@ -114,7 +115,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const file: VFile = await readSource(doc.source).catch((error: Error) => {
       throw new Error(`cannot read ${doc.source}: ${error.message}`);
     });
-    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang });
+    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
     // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
     // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
     const errors = !letter || file.messages.some((m) => m.fatal === true);
@@ -277,7 +278,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         await new Promise((r) => setTimeout(r, 1));
         if (busy() || doc.errors) return;
         const file = await readSource(doc.source).catch(() => undefined);
-        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang }) : undefined;
+        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES }) : undefined;
         if (!letter || busy()) return;
         standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
       }

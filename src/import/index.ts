@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { VFile } from "vfile";
 import { stringify as stringifyYaml } from "yaml";
 import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
@@ -199,7 +200,7 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
     fail(file, `Cannot read the original: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   if (!letter) return { file };
   const calls = callNumbers(letter.tree);
   const frontMatter = frontMatterOf(letter);
@@ -413,7 +414,7 @@ function mostlyRightToLeft(pkg: DocxPackage): boolean {
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
 function selfCheck(markdown: string, path: string, calls: number[], notes: number) {
   const check = new VFile({ path: `${path} (imported Markdown)`, value: markdown });
-  const letter = parseLetter(check);
+  const letter = parseLetter(check, { features: FEATURES });
   const got = letter ? callNumbers(letter.tree) : [];
   if (!letter || hasErrors(check) || got.join() !== calls.join() || letter.notes.notes.length !== notes) {
     throw new Error(

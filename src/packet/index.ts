@@ -24,6 +24,7 @@ import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import { type Letter, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail, hasErrors } from "../messages.ts";
 import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
@@ -161,7 +162,7 @@ async function readPacket(source: string, options: PacketOptions, printer: Print
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { files: [file], written: [] };
   }
-  const letter = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir });
+  const letter = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, features: FEATURES });
   const matter = letter?.meta.packet;
   if (!letter || !matter) return { files: [file], written: [] };
   if (options.paper) letter.meta.paper = options.paper;

@@ -5,10 +5,18 @@
  */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
+import type { MatterContext, MatterKeys } from "../frontmatter.ts";
 import { fail, warn } from "../messages.ts";
+import { pressWords } from "./words.ts";
 
-/** Where the value at a path of the front matter starts (e.g. `["packet", "parts", 2]`). */
-export type Placer = (path: (string | number)[]) => Point;
+declare module "../frontmatter.ts" {
+  interface FrontMatter {
+    /** A press release's `embargo`, `dateline` and `contacts`. */
+    press?: PressMatter;
+    /** A packet's `packet:`. */
+    packet?: PacketMatter;
+  }
+}
 
 export interface Contact {
   name: string;
@@ -51,11 +59,20 @@ export interface PacketMatter {
   place: Point;
 }
 
-export const PRESS_KEYS = ["embargo", "dateline", "contacts", "packet"];
+/** A press release's keys; its notes are headed "Notes to editors" unless `notes-heading` says otherwise. */
+export const PRESS_MATTER: MatterKeys = {
+  keys: ["embargo", "dateline", "contacts"],
+  read(meta, c) {
+    meta.press = readPressMatter(c.map, c.file, c.at);
+    if (meta.press) meta.notesHeading ??= pressWords(meta.lang).notesToEditors;
+  },
+};
+
+export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => void (meta.packet = readPacketMatter(c.map, c.file, c.at)) };
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-export function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
+function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
   const m = DATE_TIME.exec(text.trim());
   const wall = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
   if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
@@ -91,7 +108,7 @@ export function formatEmbargo(embargo: Embargo, lang: string): string {
 
 const isText = (v: unknown): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number";
 
-export function readPressMatter(map: Record<string, unknown>, file: VFile, at: Placer): PressMatter | undefined {
+function readPressMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PressMatter | undefined {
   const { embargo, dateline, contacts } = map;
   if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
   const press: PressMatter = { contacts: [] };
@@ -107,7 +124,7 @@ export function readPressMatter(map: Record<string, unknown>, file: VFile, at: P
   return press;
 }
 
-export function readContacts(contacts: unknown, file: VFile, at: Placer): Contact[] {
+function readContacts(contacts: unknown, file: VFile, at: MatterContext["at"]): Contact[] {
   if (contacts === undefined || contacts === null) return [];
   const list = Array.isArray(contacts) ? contacts : [contacts];
   const found: Contact[] = [];
@@ -125,7 +142,7 @@ export function readContacts(contacts: unknown, file: VFile, at: Placer): Contac
   return found;
 }
 
-export function readPacketMatter(map: Record<string, unknown>, file: VFile, at: Placer): PacketMatter | undefined {
+function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PacketMatter | undefined {
   const packet = map.packet;
   if (packet === undefined) return undefined;
   if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {

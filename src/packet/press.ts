@@ -3,17 +3,24 @@
  * tree gets the embargo line at the top, the dateline at the start of the first paragraph, the
  * end mark after the body and the media contacts after that, as ordinary Markdown nodes, so
  * that the HTML, PDF and DOCX compilers print them like any other text. Its notes are headed
- * "Notes to editors" (src/frontmatter.ts) and numbered as everywhere.
+ * "Notes to editors" and numbered as everywhere.
  */
 import type { BlockContent, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
+import type { VFile } from "vfile";
 import type { FrontMatter } from "../frontmatter.ts";
-import { formatEmbargo } from "./matter.ts";
+import type { Feature } from "../letter.ts";
+import { formatEmbargo, PACKET_MATTER, PRESS_MATTER } from "./matter.ts";
 import { pressWords } from "./words.ts";
+
+/** Press releases: their front-matter keys and the lines they add around the text. */
+export const pressFeature: Feature = { matter: [PRESS_MATTER], plugins: [() => (tree: Root, file: VFile) => addPressMatter(tree, file.data.meta!)] };
+/** Packets: their `packet:` key (src/packet/index.ts builds them). */
+export const packetFeature: Feature = { matter: [PACKET_MATTER] };
 
 const text = (value: string): PhrasingContent => ({ type: "text", value });
 const classed = (className: string) => ({ hProperties: { className: [className] } });
 
-export function addPressMatter(tree: Root, meta: FrontMatter): void {
+function addPressMatter(tree: Root, meta: FrontMatter): void {
   const press = meta.press;
   if (!press || meta.packet) return; // a packet's contacts go on its cover (src/packet)
   const words = pressWords(meta.lang);

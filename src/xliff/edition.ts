@@ -16,6 +16,7 @@ import { Document } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
+import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
@@ -44,7 +45,7 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
     fail(file, `Cannot read ${path}: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = parseLetter(file);
+  const letter = parseLetter(file, { features: FEATURES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
   return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
@@ -126,7 +127,7 @@ export function writeEdition(source: Source, translation: Translation, front: Re
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
-  const again = parseLetter(check);
+  const again = parseLetter(check, { features: FEATURES });
   if (!again || hasErrors(check) || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
     throw new Error(`broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"})`);
   }

@@ -6,18 +6,18 @@
  * - `url-insecure` (warning): `http:` for a host the letter also cites with `https:`.
  * - `url-cited-twice` (info): the same address cited under two different notes.
  */
-import type { Link, Nodes } from "mdast";
-import { fail, warn } from "../../messages.ts";
-import type { Rule } from "../index.ts";
+import type { FootnoteDefinition, Link, Root } from "mdast";
+import type { Plugin } from "unified";
+import type { VFile } from "vfile";
+import { fail, info, warn } from "../../messages.ts";
 import { walk, where } from "../text.ts";
-import type { FootnoteDefinition } from "mdast";
 
 interface Cited {
   link: Link;
   note?: FootnoteDefinition;
 }
 
-function links(tree: Nodes): Cited[] {
+function links(tree: Root): Cited[] {
   const found: Cited[] = [];
   walk(tree, (node, _parent, note) => {
     if (node.type === "link") found.push({ link: node, note });
@@ -44,61 +44,35 @@ function problem(url: string): string | undefined {
   return undefined;
 }
 
-export const linkRules: Rule[] = [
-  {
-    id: "url-malformed",
-    check({ letter }) {
-      for (const { link } of links(letter.tree)) {
-        const why = problem(link.url);
-        if (why) fail(letter.file, `Link ${link.url} ${why}`, link, "url-malformed");
-      }
-    },
-  },
-  {
-    id: "url-insecure",
-    check({ letter }) {
-      const all = links(letter.tree);
-      const secureHosts = new Set<string>();
-      for (const { link } of all) {
-        if (/^https:/i.test(link.url)) {
-          try {
-            secureHosts.add(new URL(link.url).hostname.toLowerCase());
-          } catch {
-            // reported by url-malformed
-          }
-        }
-      }
-      for (const { link } of all) {
-        if (!/^http:/i.test(link.url)) continue;
-        let host: string;
-        try {
-          host = new URL(link.url).hostname.toLowerCase();
-        } catch {
-          continue;
-        }
-        if (secureHosts.has(host)) warn(letter.file, `Link ${link.url} uses http: where the letter cites ${host} with https: elsewhere`, link, "url-insecure");
-      }
-    },
-  },
-  {
-    id: "url-cited-twice",
-    check({ letter }) {
-      const first = new Map<string, Cited>();
-      const number = (note: FootnoteDefinition) => letter.notes.byIdentifier.get(note.identifier)?.number;
-      for (const cited of links(letter.tree)) {
-        if (!cited.note || number(cited.note) === undefined) continue;
-        const key = cited.link.url.replace(/\/+$/, "").toLowerCase();
-        const earlier = first.get(key);
-        if (!earlier) {
-          first.set(key, cited);
-        } else if (earlier.note && earlier.note.identifier !== cited.note.identifier) {
-          const message = letter.file.info(
-            `${cited.link.url} is cited in note ${number(cited.note)} and already in note ${number(earlier.note)} (at ${where(earlier.link.position?.start)})`,
-            { place: cited.link.position, ruleId: "url-cited-twice", source: "broadside" },
-          );
-          void message;
-        }
-      }
-    },
-  },
-];
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined; // reported by url-malformed
+  }
+};
+
+export const remarkLintLinks: Plugin<[], Root> = () => (tree: Root, file: VFile) => {
+  const all = links(tree);
+  for (const { link } of all) {
+    const why = problem(link.url);
+    if (why) fail(file, `Link ${link.url} ${why}`, link, "url-malformed");
+  }
+  const secureHosts = new Set(all.filter(({ link }) => /^https:/i.test(link.url)).map(({ link }) => hostOf(link.url)));
+  for (const { link } of all) {
+    const host = /^http:/i.test(link.url) ? hostOf(link.url) : undefined;
+    if (host && secureHosts.has(host)) warn(file, `Link ${link.url} uses http: where the letter cites ${host} with https: elsewhere`, link, "url-insecure");
+  }
+  const first = new Map<string, Cited>();
+  const number = (note: FootnoteDefinition) => file.data.notes?.byIdentifier.get(note.identifier)?.number;
+  for (const cited of all) {
+    if (!cited.note || number(cited.note) === undefined) continue;
+    const key = cited.link.url.replace(/\/+$/, "").toLowerCase();
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, cited);
+    else if (earlier.note && earlier.note.identifier !== cited.note.identifier) {
+      const reason = `${cited.link.url} is cited in note ${number(cited.note)} and already in note ${number(earlier.note)} (at ${where(earlier.link.position?.start)})`;
+      info(file, reason, cited.link, "url-cited-twice");
+    }
+  }
+};
