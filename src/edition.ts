@@ -4,9 +4,8 @@
  * `check --outputs` proves built files with the same {@link Proof}; what each does with the
  * bytes (write them, serve them, put them in a packet) is its own affair.
  *
- * The proof runs alongside the rest: the PDF is asked for first, the HTML is read back while
- * Chromium starts, the DOCX is made while it paginates and read back while it prints, and the PDF
- * as soon as its bytes exist.
+ * The proof runs alongside the rest: the PDF is asked for first, the DOCX is made while Chromium
+ * paginates, the HTML and the DOCX are read back while it prints, and the PDF as soon as its bytes exist.
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
@@ -99,32 +98,28 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
     if (verify) proof.add(format, options.outDir ? join(options.outDir, `${name}.${format}`) : `${name}.${format}`, data);
   };
   const made = (format: Format, data: string | Uint8Array) => outputs.push({ format, data });
-  let proved = 0;
-  const proveMade = () => outputs.slice(proved, (proved = outputs.length)).forEach(prove);
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
     const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
-    if (html !== undefined && formats.includes("html")) made("html", html);
     let printing: Promise<Uint8Array> | undefined;
     if (formats.includes("pdf")) {
       if (!options.printer) throw new Error("makeEdition: a PDF needs a printer");
       if (verify) preparePdfReader(); // pdf.js loads while Chromium prints
+      // Until Chromium has started and laid the page out it needs both cores: the rest waits.
       let laidOut: () => void = () => undefined;
       const layout = new Promise<void>((resolve) => (laidOut = resolve));
       printing = options.printer.print(html!, letter.meta, letter.file.path ?? name, { label: name, onLayout: laidOut });
       printing.catch(() => undefined); // awaited below
-      // This thread has nothing else to do until Chromium has started and laid the page out: the
-      // HTML is read back meanwhile, so that neither the pagination's nor the print's answer waits for it.
-      proveMade();
       await timed(timings, `${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
     }
+    if (html !== undefined && formats.includes("html")) made("html", html);
     if (formats.includes("docx")) {
       const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
       made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
     }
     // Chromium's answer to the pagination waits for this thread: take it before reading back.
     await new Promise(setImmediate);
-    proveMade();
+    outputs.forEach(prove);
     if (printing) {
       made("pdf", await printing.finally(options.printed));
       prove(outputs.at(-1)!);
