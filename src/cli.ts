@@ -84,9 +84,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check") return checkCommand(rest);
-  // For maintainers: what npm run setup, test, bench and reference-docx run.
+  // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
   if (command === "setup") return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
-  if (command === "bench") return (await import("./bench.ts")).bench(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);

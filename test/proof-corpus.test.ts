@@ -1,13 +1,13 @@
 /**
- * A slice of the proof's randomized corpus (src/verify/corpus.ts; the whole of it is
+ * A slice of the proof's randomized corpus (bench/corpus.ts; the whole of it is
  * `npm run bench -- proof`): seven letters in seven languages, built in one build with the proof
  * on, must build without a false alarm; then each letter, mutated after printing (each in another
  * way), must be reported, naming the note and the format. (A packet's mutations: packet-proof.test.ts.)
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CorpusRun, runCorpus } from "../src/bench-proof.ts";
-import { type CorpusDocument, languagePools, makeCorpus } from "../src/verify/corpus.ts";
+import { type CorpusRun, runCorpus } from "../bench/proof.ts";
+import { type CorpusDocument, languagePools, makeCorpus } from "../bench/corpus.ts";
 import { ROOT, tempDir } from "./helpers.ts";
 
 let docs: CorpusDocument[];

@@ -54,6 +54,8 @@
  *   height on another page.)
  */
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -111,14 +113,17 @@ let loading: Promise<PdfJs> | undefined;
 const LIBRARY: string = "pdfjs-dist/legacy/build/pdf.min.mjs";
 const WORKER: string = "pdfjs-dist/legacy/build/pdf.worker.min.mjs";
 /**
- * pdf.js, with its worker code loaded in this thread (Node has no web workers: pdf.js then
- * runs its worker's side here, and would otherwise import it on the first document).
+ * pdf.js, and its worker's side, which runs in this thread (Node has no web workers). pdf.js
+ * imports the worker from `workerSrc` on the first document (by default the full build, beside
+ * it): pointed at the minified one, which is imported here at once so the first document does not wait.
  */
 const pdfjs = () =>
-  (loading ??= Promise.all([import(LIBRARY) as Promise<PdfJs>, import(WORKER) as Promise<unknown>]).then(([lib, worker]) => {
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+  (loading ??= (async () => {
+    const worker = pathToFileURL(createRequire(import.meta.url).resolve(WORKER)).href;
+    const [lib] = await Promise.all([import(LIBRARY) as Promise<PdfJs>, import(worker) as Promise<unknown>]);
+    lib.GlobalWorkerOptions.workerSrc = worker;
     return lib;
-  }));
+  })());
 
 /** Load pdf.js now, so that a later `readPdf` does not wait for it (call it when a build starts). It keeps no process alive. */
 export function preparePdfReader(): void {
@@ -463,16 +468,61 @@ export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
   return readPages(pages, texts);
 }
 
+/** A link of the document, in page coordinates. */
+interface Link {
+  rect: Rect;
+  dest: Destination | undefined;
+  /** To a note (`note-<digits>`): a note call. */
+  call: boolean;
+  /** To a call (`note-call-…`): a back link. */
+  toCall: boolean;
+  tagged: PdfLink["tagged"];
+}
+
+/** The text items of the pages read, the page furniture marked, and the list items of their structure trees. */
+interface PagesText {
+  /** All pages' items in stream order, each with its index. */
+  items: Item[];
+  byPage: Map<number, Item[]>;
+  /** Each page's items as pdf.js gave them (a marker cut from its line counts as the item it was cut from). */
+  rawItems: Map<number, Item[]>;
+  listItems: PdfListItem[];
+}
+
 function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
-  // Links.
-  interface Link {
-    rect: Rect;
-    dest: Destination | undefined;
-    call: boolean;
-    toCall: boolean;
-    tagged: PdfLink["tagged"];
-  }
-  const links: Link[] = pages.flatMap((page, p) =>
+  const links = documentLinks(pages);
+  const callLinks = links.filter((link) => link.call);
+  const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
+
+  // Text, of the pages that can hold calls or notes only (a letter's signatory pages hold
+  // neither): pages with call links, pages the calls lead to and the page after each (a note
+  // continued). Without call destinations, every page.
+  const wantedPages = new Set(callLinks.map((l) => l.rect.page));
+  for (const d of targets) wantedPages.add(d.page).add(d.page + 1);
+  const wanted = pages.map((_, p) => p).filter((p) => targets.length === 0 || wantedPages.has(p));
+  const missing = wanted.filter((p) => !texts[p]);
+  if (missing.length) throw new Error(`the PDF reader did not return the text of page ${missing.map((p) => p + 1).join(", ")}`);
+  const read = pagesText(texts, wanted);
+
+  const calls = callsShown(callLinks, read);
+  const { run, isLabel } = noteMarkers(read, targets);
+  const notes = noteTexts(run, read, links, targets, isLabel);
+  // Where each destination is on the printed page, and so which note marker it leads to.
+  const landing = placeDestinations(targets, run);
+  return {
+    format: "pdf",
+    calls: calls.map(({ shown, dest }): NoteCall => {
+      const k = dest ? landing(dest) : undefined;
+      return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
+    }),
+    notes,
+    problems: [],
+  };
+}
+
+/** The internal links of every page (links out of the document left out). */
+function documentLinks(pages: PdfPage[]): Link[] {
+  return pages.flatMap((page, p) =>
     page.links
       .filter((link) => !link.external && (link.dest !== null || link.name !== null))
       .map((link) => ({
@@ -483,18 +533,10 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
         tagged: link.tagged,
       })),
   );
-  const callLinks = links.filter((link) => link.call);
-  const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
+}
 
-  // Text, of the pages that can hold calls or notes only (a letter's signatory pages hold
-  // neither): pages with call links, pages the calls lead to and the page after each (a note
-  // continued). Without call destinations, every page.
-  const notesFrom = targets.length ? targets[0].page : 0;
-  const wantedPages = new Set(callLinks.map((l) => l.rect.page));
-  for (const d of targets) wantedPages.add(d.page).add(d.page + 1);
-  const wanted = pages.map((_, p) => p).filter((p) => targets.length === 0 || wantedPages.has(p));
-  const missing = wanted.filter((p) => !texts[p]);
-  if (missing.length) throw new Error(`the PDF reader did not return the text of page ${missing.map((p) => p + 1).join(", ")}`);
+/** The text items of the `wanted` pages in stream order, with the page furniture marked. */
+function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText {
   const items: Item[] = [];
   const byPage = new Map<number, Item[]>();
   const rawItems = new Map<number, Item[]>();
@@ -523,15 +565,12 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   }
   items.forEach((item, i) => (item.index = i));
   untaggedFurniture(untagged);
-  const text = items.filter((item) => !item.furniture);
+  return { items, byPage, rawItems, listItems };
+}
 
-  // Calls: what each call link shows, in stream order.
-  interface Call {
-    shown: string;
-    dest: Destination | undefined;
-    order: [number, number, number];
-  }
-  const calls: Call[] = [];
+/** What each call link shows, in stream order, and where it leads. */
+function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown: string; dest: Destination | undefined }[] {
+  const calls: { shown: string; dest: Destination | undefined; order: [number, number, number] }[] = [];
   const taken = new Set<string>();
   for (const link of callLinks) {
     let shown = "";
@@ -561,8 +600,16 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     calls.push({ shown: collapseSpace(shown).replace(/^\D+(?=\d)|(?<=\d)\D+$/g, ""), dest: link.dest, order: first });
   }
   calls.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
+  return calls;
+}
 
-  // The printed notes list.
+/**
+ * The printed notes' markers, 1., 2., 3., … in stream order (see the module's comment), and
+ * which items are list labels.
+ */
+function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
+  const text = items.filter((item) => !item.furniture);
+  const notesFrom = targets.length ? targets[0].page : 0;
   // Tagged: the labels of list items (not nested in another), in any script's layout; their
   // text may come in several items. Untagged: "k." beginning a line.
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
@@ -600,8 +647,19 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     const score = [onTargetPages, -Math.abs(run.length - targets.length), start.index];
     if (!best || lexicographic(score, best.score) > 0) best = { run, score };
   }
-  const run = best?.run ?? [];
+  return { run: best?.run ?? [], isLabel };
+}
 
+/**
+ * Each note's text, by its number. At the foot of the pages, tagged: the list item whose label
+ * is the note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from
+ * the marker to the next marker or the end of the marker's page. At the end: from each marker
+ * to the next. Back links are left out.
+ */
+function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], targets: Destination[], isLabel: (item: Item) => boolean): Map<number, string> {
+  const text = items.filter((item) => !item.furniture);
+  const footnotes = listItems.some((li) => li.foot);
+  const callLinks = links.filter((link) => link.call);
   // Back links: links from the notes back to the calls (to a destination named after a call,
   // or in the notes and leading to a place before the first note).
   const first = run[0];
@@ -621,9 +679,6 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     return collapseSpace(note);
   };
 
-  // Each note's text. At the foot of the pages, tagged: the list item whose label is the
-  // note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from the
-  // marker to the next marker or the end of the marker's page.
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
@@ -666,18 +721,7 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
     }
     notes.set(k + 1, textOf(noteItems));
   });
-
-  // Where each destination is on the printed page, and so which note marker it leads to.
-  const landing = placeDestinations(targets, run);
-  return {
-    format: "pdf",
-    calls: calls.map(({ shown, dest }): NoteCall => {
-      const k = dest ? landing(dest) : undefined;
-      return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
-    }),
-    notes,
-    problems: [],
-  };
+  return notes;
 }
 
 /**

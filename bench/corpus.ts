@@ -7,7 +7,7 @@
  * test corpus (test/fixtures/editions), so each script is set as a real letter in it would be.
  *
  * Every document of the corpus is correct: built with the proof on, any disagreement is a false
- * alarm. `npm run bench -- proof` builds the whole corpus and mutates it (src/bench-proof.ts);
+ * alarm. `npm run bench -- proof` builds the whole corpus and mutates it (bench/proof.ts);
  * test/proof-corpus.test.ts builds a small slice.
  */
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Mutations of built documents, after printing, for the proof's corpus (src/verify/corpus.ts):
+ * Mutations of built documents, after printing, for the proof's corpus (bench/corpus.ts):
  * each changes what one format shows of one note or call, as damage or tampering would, and the
  * proof must report it with a message that names the note and the format.
  *
@@ -15,7 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-import type { Format } from "./reading.ts";
+import type { Format } from "../src/verify/reading.ts";
 
 export type MutationKind = "html-word-dropped" | "html-letter-changed" | "html-call-digit" | "html-link-text-lost" | "docx-word-dropped" | "pdf-letter-changed" | "pdf-note-moved";
 

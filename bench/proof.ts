@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- proof [--count 1000] [--seed 1] [--batch 40] [--no-mutations]`: the proof on
- * the randomized corpus (src/verify/corpus.ts). Every document is built with the proof on, many
+ * the randomized corpus (bench/corpus.ts). Every document is built with the proof on, many
  * sources to one build (one browser); any disagreement the proof reports is a false alarm. Then
- * every letter built is mutated (src/verify/mutations.ts, one mutation each, in turn) and read
+ * every letter built is mutated (bench/mutations.ts, one mutation each, in turn) and read
  * back with the proof, which must report the mutated note in the mutated format; every packet
  * loses a page and gets wrong contents numbers, which the packet's proof must report.
  * Exit 1 on any false alarm or mutation missed. docs/testing.md keeps the figures.
@@ -15,12 +15,12 @@ import { parseArgs } from "node:util";
 import { unzipSync } from "fflate";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
-import { proveLayout, readPages } from "./packet/proof.ts";
-import { ROOT } from "./paths.ts";
-import { type CorpusDocument, languagePools, makeCorpus } from "./verify/corpus.ts";
-import { readPdf, verifyOutputs } from "./verify/index.ts";
-import { LETTER_MUTATIONS, MUTATED_FORMAT, mutateLetter } from "./verify/mutations.ts";
-import { FORMAT_NAMES, type Format } from "./verify/reading.ts";
+import { proveLayout, readPages } from "../src/packet/proof.ts";
+import { ROOT } from "../src/paths.ts";
+import { type CorpusDocument, languagePools, makeCorpus } from "./corpus.ts";
+import { readPdf, verifyOutputs } from "../src/verify/index.ts";
+import { LETTER_MUTATIONS, MUTATED_FORMAT, mutateLetter } from "./mutations.ts";
+import { FORMAT_NAMES, type Format } from "../src/verify/reading.ts";
 
 /** The rule ids of the proof: an error with one of these on a correct document is a false alarm. */
 const PROOF_RULES = /\[(outputs-disagree|outputs-unreadable|packet-disagrees)\]$/;

@@ -4,7 +4,7 @@
  * compared). Speed targets are read here, never in tests. `docs/performance.md` keeps the figures.
  *
  *   npm run bench [-- --runs 5]
- *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: src/bench-proof.ts)
+ *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: bench/proof.ts)
  *   npm run bench -- dev     only the dev preview's times
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -13,17 +13,17 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { VFile } from "vfile";
-import { compileDocx } from "./docx/index.ts";
-import { compileHtml } from "./html/index.ts";
-import { parseLetter } from "./letter.ts";
-import { FEATURES } from "./features.ts";
-import { ROOT } from "./paths.ts";
-import { HOSTILE_MARKDOWN } from "./safety.ts";
-import { importDocx } from "./import/index.ts";
+import { compileDocx } from "../src/docx/index.ts";
+import { compileHtml } from "../src/html/index.ts";
+import { parseLetter } from "../src/letter.ts";
+import { FEATURES } from "../src/features.ts";
+import { ROOT } from "../src/paths.ts";
+import { HOSTILE_MARKDOWN } from "../src/safety.ts";
+import { importDocx } from "../src/import/index.ts";
 import { docx, longParagraph, manyNotes, TITLE } from "../test/hostile-docx-corpus.ts";
 
 export async function bench(args: string[]): Promise<number> {
-  if (args[0] === "proof") return (await import("./bench-proof.ts")).benchProof(args.slice(1));
+  if (args[0] === "proof") return (await import("./proof.ts")).benchProof(args.slice(1));
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const only = positionals[0];
   if (only !== undefined && only !== "dev") throw new Error(`npm run bench takes no argument, \`proof\` or \`dev\`; not ${only}`);
