@@ -20,9 +20,31 @@ export interface DevFigures {
   logged: [number, number][];
   /** The 1-minute load average at each save. */
   load: number[];
+  /** CPU seconds (user + system) of dev and its browser from each save to its outputs (Linux; else empty). */
+  cpu: number[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds used so far by a process and its descendants, from /proc (at 100 ticks a second); NaN elsewhere. */
+function treeCpu(root: number): number {
+  if (!existsSync("/proc/self/stat")) return NaN;
+  const procs = readdirSync("/proc").filter((n) => /^\d+$/.test(n)).flatMap((pid) => {
+    try {
+      // After the command's closing parenthesis: state, ppid, …, utime (14th field), stime (15th).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+      return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) if (!tree.has(p.pid) && tree.has(p.ppid)) grew = !!tree.add(p.pid);
+  }
+  return procs.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) / 100;
+}
 
 export async function devTimes(bin: string, letter: string, runs: number, { warmUp = 3, pollMs = 5 } = {}): Promise<DevFigures> {
   const work = mkdtempSync(join(tmpdir(), "broadside-bench-dev-"));
@@ -46,7 +68,7 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
   const outputs = ["html", "pdf", "docx"].map((format) => join(out, `letter.${format}`));
   const times = () => outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0));
   const proved = () => [...said.matchAll(/letter: preview in (\d+) ms, html\+pdf\+docx proved and written in (\d+) ms/g)];
-  const figures: DevFigures = { preview: [], all: [], logged: [], load: [] };
+  const figures: DevFigures = { preview: [], all: [], logged: [], load: [], cpu: [] };
   try {
     let url = "";
     await until("address", () => !!(url = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(said)?.[1] ?? ""));
@@ -61,10 +83,12 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
       const logs = proved().length;
       const word = `draftword${i}x`;
       figures.load.push(loadavg()[0]);
+      const cpu = treeCpu(child.pid!);
       const saved = performance.now();
       writeFileSync(file, `${text.slice(0, at)}call for the ${word} resignation${text.slice(at + "call for the immediate resignation".length)}`);
       const shown = await until("new preview", async () => (await (await fetch(page)).text()).includes(word));
       const written = await until("new outputs", () => proved().length > logs && times().every((t, k) => t > before[k]) && readFileSync(outputs[0], "utf8").includes(word));
+      const used = treeCpu(child.pid!) - cpu;
       // Not timed: the PDF and the DOCX carry the word too.
       const pdf = execFileSync("pdftotext", [outputs[1], "-"], { encoding: "utf8" }).replace(/-\n|\s+/g, "");
       const docx = strFromU8(unzipSync(readFileSync(outputs[2]), { filter: (f) => f.name === "word/document.xml" })["word/document.xml"]);
@@ -73,6 +97,7 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
       if (i < warmUp) continue;
       figures.preview.push((shown - saved) / 1000);
       figures.all.push((written - saved) / 1000);
+      if (!Number.isNaN(used)) figures.cpu.push(used);
       const log = proved().at(-1)!;
       figures.logged.push([Number(log[1]) / 1000, Number(log[2]) / 1000]);
     }
