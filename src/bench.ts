@@ -126,10 +126,10 @@ async function scalingRows(runs: number): Promise<Row[]> {
 
 function devRows(rows: Row[], dev: DevFigures) {
   const load = `load average ${Math.min(...dev.load).toFixed(1)}–${Math.max(...dev.load).toFixed(1)}`;
-  const logged = (k: 0 | 1) => `dev's log ${s(median(dev.logged.map((l) => l[k])))}`;
-  rows.push(["letter, dev: save → served page shows the new word", s(median(dev.preview)), `target ≤ 0.15 s (${logged(0)}; ${load})`]);
+  const more = (k: 0 | 1, times: number[]) => `fastest ${s(Math.min(...times))}, dev's log ${s(median(dev.logged.map((l) => l[k])))}`;
   const cpu = dev.cpu.length ? `; CPU of dev and its browser ${s(median(dev.cpu))}` : "";
-  rows.push(["letter, dev: save → html+pdf+docx written and proved", s(median(dev.all)), `target ≤ 0.6 s (${logged(1)}${cpu})`]);
+  rows.push(["letter, dev: save → served page shows the new word", s(median(dev.preview)), `target ≤ 0.15 s (${more(0, dev.preview)}; ${load})`]);
+  rows.push(["letter, dev: save → html+pdf+docx written and proved", s(median(dev.all)), `target ≤ 0.6 s (${more(1, dev.all)}${cpu})`]);
 }
 
 const s = (seconds: number) => `${seconds.toFixed(2)} s`;

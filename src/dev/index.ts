@@ -169,13 +169,14 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   doc.page = undefined;
   const htmlMs = performance.now() - started;
   notify(doc.name, "html");
-  // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
-  // Its print is asked for first: Chromium loads the page while this thread checks the letter
-  // and answers the preview's reload, which shows the check's findings.
-  const making = makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
+  // The preview is announced first, and the check runs right after: the page it reloads is
+  // served by this thread, so only once the check's findings are in it.
   checkLetter(letter);
   report(doc, file, log);
-  const edition = await making;
+  // The page's reload, asked for on that event, is answered by this thread: now.
+  await new Promise((r) => setImmediate(r));
+  // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
+  const edition = await makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
   if (doc.again) return;
   if (!edition) {
     doc.unproved = true;
