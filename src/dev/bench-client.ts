@@ -103,8 +103,11 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
     }
     return figures;
   } finally {
-    child.kill("SIGINT");
-    await new Promise((r) => child.once("close", r));
+    if (child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((r) => child.once("close", r));
+      child.kill("SIGINT");
+      await closed;
+    }
     const left = readdirSync(tmp);
     rmSync(work, { recursive: true, force: true });
     if (left.length) throw new Error(`npm run dev left ${left.join(", ")} in its temporary folder`);
