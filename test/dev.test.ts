@@ -5,7 +5,7 @@
  * find after each save the HTML a build of the same text makes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
@@ -49,7 +49,9 @@ const servers: ChildProcess[] = [];
 
 async function startDev(folder: string, extra: string[] = []): Promise<DevProcess> {
   const server: DevProcess = { child: undefined as unknown as ChildProcess, said: "", url: "", browserPid: 0 };
-  server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT });
+  // A temporary folder of its own, which the session must leave empty.
+  mkdirSync(join(folder, "tmp"), { recursive: true });
+  server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT, env: { ...process.env, TMPDIR: join(folder, "tmp") } });
   servers.push(server.child);
   server.child.stdout!.on("data", (d) => (server.said += d));
   server.child.stderr!.on("data", (d) => (server.said += d));
@@ -82,6 +84,9 @@ describe("npm run dev", () => {
     expect(await fetchText("/")).toContain('href="/a.html"');
     const pdf = await fetch(new URL("a.pdf", dev.url));
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    // Any page the writer's browser opens can ask for a malformed address: it is refused, and dev goes on.
+    expect((await fetch(new URL("%E0.html", dev.url))).status).toBe(400);
+    expect(await fetchText("a.html")).toContain("The first call is to zeta");
   });
 
   it("rebuilds once for a burst of saves, with the latest text, HTML first and then the PDF", async () => {
@@ -135,6 +140,7 @@ describe("npm run dev", () => {
     expect(dev.said).toContain("broadside dev: stopping");
     await until("the browser to end", () => !alive(dev.browserPid), 10_000);
     await expect(fetch(dev.url)).rejects.toThrow();
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
   });
 });
 
@@ -304,9 +310,15 @@ describe("npm run dev, after each kind of edit", () => {
         expect(html, what).toBe((await compileHtml(whole!, { templatesDir: join(ROOT, "templates") })).html);
         before = html;
       }
+      // Stopped as a service manager stops it: no browser, nothing in the temporary folder.
+      const closed = new Promise((r) => server.child.once("close", r));
+      server.child.kill("SIGTERM");
+      await closed;
+      expect(server.child.exitCode).toBe(0);
+      await until("the browser to end", () => !alive(server.browserPid) || undefined, 10_000);
+      expect(readdirSync(join(folder, "tmp"))).toEqual([]);
     } finally {
-      server.child.kill("SIGINT");
-      await new Promise((r) => server.child.once("close", r));
+      server.child.kill("SIGKILL");
     }
   }, 120_000); // seven saves, each printed and proved before it is written
 });

@@ -5,15 +5,12 @@
  * three are proved to agree (src/edition.ts), all together. An error keeps the last good output on screen, with the
  * messages over it.
  */
-import { randomBytes } from "node:crypto";
 import type { Stats } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readdir, stat } from "node:fs/promises";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
-import type { Element, Root as HastRoot } from "hast";
-import { toHtml } from "hast-util-to-html";
-import { h } from "hastscript";
+import type { Root as HastRoot } from "hast";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
 import { FORMATS, makeEdition, writeEdition } from "../edition.ts";
@@ -22,6 +19,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
+import { notifyClients, previewHandler } from "./serve.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
 
 export interface DevOptions {
@@ -39,11 +37,14 @@ export interface DevOptions {
   lang?: string;
 }
 
-interface Document {
+/** A letter of the source folder, as the session knows it. */
+export interface Document {
   source: string;
   name: string;
   /** The last good preview tree. */
   tree?: HastRoot;
+  /** The same as HTML, made when first served. */
+  page?: string;
   messages: string[];
   /** The messages as last printed to the terminal. */
   printed?: string;
@@ -62,236 +63,46 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-const PREVIEW_SCRIPT = (name: string) => `
-(() => {
-  const key = "broadside-scroll-" + ${JSON.stringify(name)};
-  const saved = sessionStorage.getItem(key);
-  if (saved) window.scrollTo(0, Number(saved));
-  addEventListener("scroll", () => sessionStorage.setItem(key, String(scrollY)), { passive: true });
-  const events = new EventSource("/events");
-  events.addEventListener("change", (event) => {
-    const data = JSON.parse(event.data);
-    if (data.name === ${JSON.stringify(name)}) location.reload();
-  });
-})();`;
+/** What a session's rebuilds share; `notify` tells the open previews that a document changed. */
+type Session = { options: DevOptions; log: (line: string) => void; printer: Printer; notify: (name: string, what: string) => void };
 
 export async function startDev(options: DevOptions): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const sourceDir = resolve(options.sourceDir);
-  const settleMs = options.settleMs ?? 5;
   const documents = new Map<string, Document>();
   const clients = new Set<ServerResponse>();
   // One browser for the whole session, with a page kept open between rebuilds.
   const printer = new Printer({ log });
   printer.start();
-
-  const notify = (name: string, what: string) => {
-    for (const client of clients) {
-      client.write(`event: change\ndata: ${JSON.stringify({ name, what })}\n\n`);
-      // Node's HTTP corks the socket on a write until this thread yields; the browser should
-      // hear of the change now, not after the check and the start of the DOCX.
-      client.socket?.uncork();
-    }
-  };
-
-  /**
-   * A save is built as soon as it is seen (the watcher does not wait for the file to hold still),
-   * and shown only if the file was not written to meanwhile: the events of writes made while this
-   * thread parsed are let in first, and the file must have the size and time it had when it was
-   * read, `settleMs` (or the parse, if longer) after it was. Else the newer text is built
-   * instead (`again`), so a half-saved file is never shown; the wait overlaps the parse.
-   */
-  async function writtenSince(doc: Document, read: Stats | undefined, readAt: number): Promise<boolean> {
-    await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));
-    await new Promise((r) => setImmediate(r));
-    const now = await stat(doc.source).catch(() => undefined);
-    if (!read || !now || !sameFile(read, now)) doc.again = true;
-    return doc.again;
-  }
-
-  async function buildOnce(doc: Document) {
-    const started = performance.now();
-    const read = await stat(doc.source).catch(() => undefined);
-    const file: VFile = await readSource(doc.source).catch((error: Error) => {
-      throw new Error(`cannot read ${doc.source}: ${error.message}`);
-    });
-    const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
-    // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
-    // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
-    const errors = !letter || file.messages.some((m) => m.fatal === true);
-    const report = () => {
-      doc.messages = formatMessages([file]).split("\n").filter(Boolean);
-      // The same findings as last time are not printed again, only counted.
-      const printed = doc.messages.join("\n");
-      if (printed && printed === doc.printed) log(`${doc.name}: the same ${doc.messages.length - 1} message(s) as before`);
-      else if (printed) log(printed);
-      doc.printed = printed;
-    };
-    if (!letter || errors) {
-      if (await writtenSince(doc, read, started)) return; // the errors of a file still being written are not shown
-      doc.errors = true;
-      report();
-      log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
-      notify(doc.name, "error");
-      return;
-    }
-    const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
-    if (await writtenSince(doc, read, started)) return; // build the newer text instead
-    doc.errors = false;
-    doc.tree = tree;
-    const htmlMs = performance.now() - started;
-    // The preview is announced first, and the check runs right after: the page it reloads is
-    // served by this thread, so only once the check's findings are in it.
-    notify(doc.name, "html");
-    checkLetter(letter);
-    report();
-    // The page's reload, asked for on that event, is answered by this thread: now.
-    await new Promise((r) => setImmediate(r));
-    // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
-    const edition = await makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
-    if (doc.again) return;
-    if (!edition) {
-      doc.unproved = true;
-      report();
-      log(`${doc.name}: the outputs disagree (above); ${options.outDir} keeps the last proved version`);
-      notify(doc.name, "error");
-      return;
-    }
-    await writeEdition(edition, options.outDir);
-    doc.unproved = false;
-    log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx proved and written in ${(performance.now() - started).toFixed(0)} ms`);
-    notify(doc.name, "outputs");
-  }
-
-  /** Rebuild a document; saves during a rebuild give one more rebuild, of the latest text. */
-  function rebuild(doc: Document): Promise<void> {
-    if (doc.building) {
-      doc.again = true;
-      return doc.building;
-    }
-    doc.building = (async () => {
-      do {
-        doc.again = false;
-        try {
-          await buildOnce(doc);
-        } catch (error) {
-          doc.errors = true;
-          doc.messages = [`${doc.source}: error: ${(error as Error).message}`];
-          log(doc.messages[0]);
-          notify(doc.name, "error");
-        }
-      } while (doc.again);
-      doc.building = undefined;
-    })();
-    return doc.building;
-  }
+  const session: Session = { options, log, printer, notify: (name, what) => notifyClients(clients, name, what) };
 
   const documentFor = (path: string): Document | undefined => {
     if (!/\.md$/i.test(path)) return undefined;
     const source = resolve(path);
-    let doc = documents.get(source);
-    if (!doc) {
-      doc = { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false };
-      documents.set(source, doc);
-    }
-    return doc;
+    if (!documents.has(source)) documents.set(source, { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false });
+    return documents.get(source);
   };
 
   for (const name of (await readdir(sourceDir)).filter((n) => /\.md$/i.test(n)).sort()) documentFor(join(sourceDir, name));
-  await Promise.all([...documents.values()].map(rebuild));
+  await Promise.all([...documents.values()].map((doc) => rebuild(doc, session)));
 
   // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
   const watcher: Watcher = watchFolders([sourceDir, resolve(options.templatesDir)], (paths) => {
     const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
     const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
-    for (const doc of new Set(targets)) void rebuild(doc);
+    for (const doc of new Set(targets)) void rebuild(doc, session);
   }, 0);
 
-  function preview(doc: Document, res: ServerResponse) {
-    const nonce = randomBytes(12).toString("base64");
-    const tree: HastRoot = doc.tree ? structuredClone(doc.tree) : { type: "root", children: [h("html", [h("head"), h("body")])] };
-    const html = tree.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
-    const body = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "body");
-    const links = h("nav", { className: ["broadside-dev"], style: "position:fixed;top:0;right:0;font:13px system-ui,sans-serif;background:#fffdf9e6;padding:4px 8px;border-bottom-left-radius:6px" }, [
-      h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters"),
-    ]);
-    const overlay = doc.messages.length
-      ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff` },
-          [doc.errors ? "Not rebuilt: the last good version is shown.\n" : doc.unproved ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n" : "", doc.messages.join("\n")])]
-      : [];
-    body?.children.push(links, ...overlay, h("script", { nonce }, PREVIEW_SCRIPT(doc.name)));
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; script-src 'nonce-${nonce}'; connect-src 'self'`,
-    });
-    res.end(toHtml(tree));
-  }
-
-  function index(res: ServerResponse) {
-    const items = [...documents.values()].map((doc) =>
-      h("li", [h("a", { href: `/${doc.name}.html` }, doc.name), " — ", h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), doc.errors ? " (errors)" : doc.unproved ? " (outputs not proved)" : ""]),
-    );
-    const page: HastRoot = { type: "root", children: [{ type: "doctype" }, h("html", { lang: "en" }, [h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]), h("body", [h("h1", "broadside preview"), h("ul", items)])])] };
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-    res.end(toHtml(page));
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (url.pathname === "/") return index(res);
-    if (url.pathname === "/events") {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-      res.write(": connected\n\n");
-      clients.add(res);
-      req.on("close", () => clients.delete(res));
-      return;
-    }
-    const match = /^\/([^/]+)\.(html|pdf|docx)$/.exec(url.pathname);
-    const doc = match && [...documents.values()].find((d) => d.name === decodeURIComponent(match[1]));
-    if (!match || !doc) {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    if (match[2] === "html") return preview(doc, res);
-    try {
-      const data = await readFile(join(options.outDir, `${doc.name}.${match[2]}`));
-      const type = match[2] === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(data);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not built yet");
-    }
-  }
-
-  /**
-   * A fresh process parses a letter several times slower than a warm one: V8 compiles and
-   * optimises the parser while it runs. So once the server is up, each letter is parsed and
-   * compiled to HTML a few more times in the idle time, the results thrown away, and the first
-   * saves of a session are previewed about as fast as later ones. A save stops it: a rebuild
-   * waits for one round of one letter at most.
-   */
-  let closing = false;
-  async function warmUp(rounds = 6) {
-    const busy = () => closing || [...documents.values()].some((d) => d.building);
-    for (let round = 0; round < rounds; round++) {
-      for (const doc of documents.values()) {
-        await new Promise((r) => setTimeout(r, 1));
-        if (busy() || doc.errors) return;
-        const file = await readSource(doc.source).catch(() => undefined);
-        const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES }) : undefined;
-        if (!letter || busy()) return;
-        standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
-      }
-    }
-  }
-
-  const server: Server = createServer((req, res) => void handle(req, res));
+  const handle = previewHandler(documents, options.outDir, clients);
+  // A request the handler cannot take (a malformed address) is refused, and the session goes on.
+  const server: Server = createServer((req, res) => void handle(req, res).catch(() => res.headersSent || res.writeHead(400).end()));
   await new Promise<void>((resolvePromise, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolvePromise());
   });
   const { port } = server.address() as AddressInfo;
-  void warmUp();
+  let closing = false;
+  void warmUp(documents, options, () => closing || [...documents.values()].some((d) => d.building));
   return {
     url: `http://127.0.0.1:${port}/`,
     browserPid: await printer.pid(),
@@ -307,4 +118,119 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       await printer.close();
     },
   };
+}
+
+/**
+ * A save is built as soon as it is seen (the watcher does not wait for the file to hold still),
+ * and shown only if the file was not written to meanwhile: the events of writes made while this
+ * thread parsed are let in first, and the file must have the size and time it had when it was
+ * read, `settleMs` (or the parse, if longer) after it was. Else the newer text is built
+ * instead (`again`), so a half-saved file is never shown; the wait overlaps the parse.
+ */
+async function writtenSince(doc: Document, read: Stats | undefined, readAt: number, settleMs: number): Promise<boolean> {
+  await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));
+  await new Promise((r) => setImmediate(r));
+  const now = await stat(doc.source).catch(() => undefined);
+  if (!read || !now || !sameFile(read, now)) doc.again = true;
+  return doc.again;
+}
+
+/** Print a document's messages; the same findings as last time are not printed again, only counted. */
+function report(doc: Document, file: VFile, log: (line: string) => void) {
+  doc.messages = formatMessages([file]).split("\n").filter(Boolean);
+  const printed = doc.messages.join("\n");
+  if (printed && printed === doc.printed) log(`${doc.name}: the same ${doc.messages.length - 1} message(s) as before`);
+  else if (printed) log(printed);
+  doc.printed = printed;
+}
+
+/** Read and preview a save, then make its edition and replace the files in the output folder once it is proved. */
+async function buildOnce(doc: Document, { options, log, printer, notify }: Session) {
+  const started = performance.now();
+  const settleMs = options.settleMs ?? 5;
+  const read = await stat(doc.source).catch(() => undefined);
+  const file: VFile = await readSource(doc.source).catch((error: Error) => {
+    throw new Error(`cannot read ${doc.source}: ${error.message}`);
+  });
+  const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
+  // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
+  // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
+  if (!letter || file.messages.some((m) => m.fatal === true)) {
+    if (await writtenSince(doc, read, started, settleMs)) return; // the errors of a file still being written are not shown
+    doc.errors = true;
+    report(doc, file, log);
+    log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
+    notify(doc.name, "error");
+    return;
+  }
+  const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
+  if (await writtenSince(doc, read, started, settleMs)) return; // build the newer text instead
+  doc.errors = false;
+  doc.tree = tree;
+  doc.page = undefined;
+  const htmlMs = performance.now() - started;
+  notify(doc.name, "html");
+  // The preview is announced first, and the check runs right after: the page it reloads is
+  // served by this thread, so only once the check's findings are in it.
+  checkLetter(letter);
+  report(doc, file, log);
+  // The page's reload, asked for on that event, is answered by this thread: now.
+  await new Promise((r) => setImmediate(r));
+  // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
+  const edition = await makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
+  if (doc.again) return;
+  if (!edition) {
+    doc.unproved = true;
+    report(doc, file, log);
+    log(`${doc.name}: the outputs disagree (above); ${options.outDir} keeps the last proved version`);
+    notify(doc.name, "error");
+    return;
+  }
+  await writeEdition(edition, options.outDir);
+  doc.unproved = false;
+  log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx proved and written in ${(performance.now() - started).toFixed(0)} ms`);
+  notify(doc.name, "outputs");
+}
+
+/** Rebuild a document; saves during a rebuild give one more rebuild, of the latest text. */
+function rebuild(doc: Document, session: Session): Promise<void> {
+  if (doc.building) {
+    doc.again = true;
+    return doc.building;
+  }
+  doc.building = (async () => {
+    do {
+      doc.again = false;
+      try {
+        await buildOnce(doc, session);
+      } catch (error) {
+        doc.errors = true;
+        doc.messages = [`${doc.source}: error: ${(error as Error).message}`];
+        session.log(doc.messages[0]);
+        session.notify(doc.name, "error");
+      }
+    } while (doc.again);
+    doc.building = undefined;
+  })();
+  return doc.building;
+}
+
+/**
+ * A fresh process parses a letter several times slower than a warm one: V8 compiles and
+ * optimises the parser while it runs. So once the server is up, each letter is parsed and
+ * compiled to HTML a few more times in the idle time, the results thrown away, and the first
+ * saves of a session are previewed about as fast as later ones. A save stops it: a rebuild
+ * waits for one round of one letter at most.
+ */
+async function warmUp(documents: Map<string, Document>, options: DevOptions, busy: () => boolean, rounds = 6) {
+  for (let round = 0; round < rounds; round++) {
+    for (const doc of documents.values()) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (busy() || doc.errors) return;
+      const file = await readSource(doc.source).catch(() => undefined);
+      const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES }) : undefined;
+      if (!letter || busy()) return;
+      standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
+    }
+  }
 }
