@@ -10,7 +10,6 @@ import { readdir, stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join, resolve } from "node:path";
-import type { Root as HastRoot } from "hast";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
 import { FORMATS, makeEdition, writeEdition } from "../edition.ts";
@@ -19,7 +18,7 @@ import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { Printer } from "../pdf/printer.ts";
 import { formatMessages } from "../report.ts";
-import { notifyClients, previewHandler } from "./serve.ts";
+import { type Document, notifyClients, previewHandler } from "./serve.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
 
 export interface DevOptions {
@@ -35,24 +34,6 @@ export interface DevOptions {
   settleMs?: number;
   /** The language of sources whose front matter names none (`--lang`). */
   lang?: string;
-}
-
-/** A letter of the source folder, as the session knows it. */
-export interface Document {
-  source: string;
-  name: string;
-  /** The last good preview tree. */
-  tree?: HastRoot;
-  /** The same as HTML, made when first served. */
-  page?: string;
-  messages: string[];
-  /** The messages as last printed to the terminal. */
-  printed?: string;
-  errors: boolean;
-  /** The preview is new, but its edition's proof failed: dist/ keeps the last proved one. */
-  unproved?: boolean;
-  building?: Promise<void>;
-  again: boolean;
 }
 
 export interface DevServer {

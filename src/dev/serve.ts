@@ -6,9 +6,27 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
+import type { Root as HastRoot } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
-import type { Document } from "./index.ts";
+
+/** A letter of the source folder, as the session knows it. */
+export interface Document {
+  source: string;
+  name: string;
+  /** The last good preview tree. */
+  tree?: HastRoot;
+  /** The same as HTML, made when first served. */
+  page?: string;
+  messages: string[];
+  /** The messages as last printed to the terminal. */
+  printed?: string;
+  errors: boolean;
+  /** The preview is new, but its edition's proof failed: dist/ keeps the last proved one. */
+  unproved?: boolean;
+  building?: Promise<void>;
+  again: boolean;
+}
 
 const PREVIEW_SCRIPT = (name: string) => `
 (() => {
