@@ -117,8 +117,15 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
   if (!executablePath) throw new BrowserMissingError();
   const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
+  // Puppeteer can wait forever on a browser that died at one moment of its start, with nothing
+  // left to wait on: if Node runs out of work while it waits, the browser is gone.
+  let gone: () => void = () => undefined;
+  const died = new Promise<never>((_, reject) => {
+    gone = () => reject(new Error("Chromium exited while it was starting"));
+    process.once("beforeExit", gone);
+  });
   try {
-    const browser = await puppeteer.launch({
+    const launching = puppeteer.launch({
       executablePath,
       userDataDir: join(profile.dir, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
@@ -134,16 +141,20 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
+    const browser = await Promise.race([launching, died]);
     profiles.set(browser, profile.remove);
     // A browser killed with data in flight resets its pipe (ECONNRESET): not an error of ours.
     for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     return browser;
   } catch (error) {
     profile.remove();
+    process.once("exit", profile.remove); // the dead browser's last processes may still write in it
     const message = (error as Error).message ?? String(error);
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
     if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message)) throw new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
     throw error;
+  } finally {
+    process.off("beforeExit", gone);
   }
 }
 
