@@ -48,7 +48,9 @@ const STOPS: Record<string, [space: string, stop: string]> = {
 /** The word pools of the editions found in `dir` (one Markdown file per language), and English. */
 export function languagePools(dir: string): Pool[] {
   const pools: Pool[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".md")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".md"))
+    .sort()) {
     const text = readFileSync(join(dir, name), "utf8");
     const front = /^---\n([\s\S]*?)\n---\n/.exec(text);
     const lang = /^lang:\s*"?([^"\n]+)"?/m.exec(front?.[1] ?? "")?.[1]?.trim();
@@ -62,7 +64,10 @@ export function languagePools(dir: string): Pool[] {
       .replace(/\[\^[^\]]*\]|<[^>]*>|https?:\S+|[*_`[\]()«»“”"]/g, " ");
     const [space, stop] = STOPS[lang] ?? [" ", "."];
     const words = space
-      ? body.split(/\s+/).map((w) => w.replace(/[.,;:!?،؛。，、᠂᠃།]+$/u, "")).filter((w) => w && !/^\d+$/.test(w))
+      ? body
+          .split(/\s+/)
+          .map((w) => w.replace(/[.,;:!?،؛。，、᠂᠃།]+$/u, ""))
+          .filter((w) => w && !/^\d+$/.test(w))
       : chunks(body.replace(/[\s。，、；：！？]+/g, ""), lang === "bo" ? "་" : undefined);
     if (words.length > 10) pools.push({ lang, words: [...new Set(words)], space: lang === "bo" ? "་" : space, stop, signatories });
   }
@@ -185,7 +190,10 @@ export function makeCorpus(pools: Pool[], seed: number, count: number, packetEve
       const parts = Array.from({ length: r.int(2, 3) }, (_, k) => {
         const pool = r.pick(pools);
         const part = `${name}-part${k + 1}.md`;
-        return [part, letterMarkdown(r, pool, { title: `${name} part ${k + 1}`, paper, notes: r.chance(0.7) ? "footnotes" : "endnotes", short: true })] as const;
+        return [
+          part,
+          letterMarkdown(r, pool, { title: `${name} part ${k + 1}`, paper, notes: r.chance(0.7) ? "footnotes" : "endnotes", short: true }),
+        ] as const;
       });
       const booklet = docs.filter((d) => d.kind === "packet").length % 2 === 1;
       const packet = [
@@ -202,10 +210,25 @@ export function makeCorpus(pools: Pool[], seed: number, count: number, packetEve
         "The packet's cover text.",
         "",
       ].join("\n");
-      docs.push({ name: `${name}.packet.md`, files: { [`${name}.packet.md`]: packet, ...Object.fromEntries(parts) }, kind: "packet", lang: "en", paper, notes, booklet });
+      docs.push({
+        name: `${name}.packet.md`,
+        files: { [`${name}.packet.md`]: packet, ...Object.fromEntries(parts) },
+        kind: "packet",
+        lang: "en",
+        paper,
+        notes,
+        booklet,
+      });
     } else {
       const pool = pools[i % pools.length];
-      docs.push({ name: `${name}.md`, files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes }) }, kind: "letter", lang: pool.lang, paper, notes });
+      docs.push({
+        name: `${name}.md`,
+        files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes }) },
+        kind: "letter",
+        lang: pool.lang,
+        paper,
+        notes,
+      });
     }
   }
   return docs;

@@ -29,17 +29,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** CPU seconds used so far by a process and its descendants, from /proc (at 100 ticks a second); NaN elsewhere. */
 function treeCpu(root: number): number {
   if (!existsSync("/proc/self/stat")) return NaN;
-  const procs = readdirSync("/proc").filter((n) => /^\d+$/.test(n)).flatMap((pid) => {
-    try {
-      // After the command's closing parenthesis: state, ppid, …, utime (14th field), stime (15th).
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
-      return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-    } catch {
-      return []; // ended meanwhile
-    }
-  });
+  const procs = readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((pid) => {
+      try {
+        // After the command's closing parenthesis: state, ppid, …, utime (14th field), stime (15th).
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+          .replace(/^.*\) /s, "")
+          .split(" ");
+        return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) if (!tree.has(p.pid) && tree.has(p.ppid)) grew = !!tree.add(p.pid);
   }
@@ -53,7 +57,10 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
   const text = readFileSync(letter, "utf8");
   const file = join(source, "letter.md");
   writeFileSync(file, text);
-  const child = spawn(process.execPath, [bin, "dev", "--port", "0", "--source", source, "--out", out], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: tmp } });
+  const child = spawn(process.execPath, [bin, "dev", "--port", "0", "--source", source, "--out", out], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TMPDIR: tmp },
+  });
   let said = "";
   child.stdout.on("data", (d) => (said += d));
   child.stderr.on("data", (d) => (said += d));
@@ -87,7 +94,10 @@ export async function devTimes(bin: string, letter: string, runs: number, { warm
       const saved = performance.now();
       writeFileSync(file, `${text.slice(0, at)}call for the ${word} resignation${text.slice(at + "call for the immediate resignation".length)}`);
       const shown = await until("new preview", async () => (await (await fetch(page)).text()).includes(word));
-      const written = await until("new outputs", () => proved().length > logs && times().every((t, k) => t > before[k]) && readFileSync(outputs[0], "utf8").includes(word));
+      const written = await until(
+        "new outputs",
+        () => proved().length > logs && times().every((t, k) => t > before[k]) && readFileSync(outputs[0], "utf8").includes(word),
+      );
       const used = treeCpu(child.pid!) - cpu;
       // Not timed: the PDF and the DOCX carry the word too.
       const pdf = execFileSync("pdftotext", [outputs[1], "-"], { encoding: "utf8" }).replace(/-\n|\s+/g, "");

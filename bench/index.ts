@@ -34,7 +34,10 @@ export async function bench(args: string[]): Promise<number> {
   const rows: Row[] = [];
   const bin = join(ROOT, "bin", "broadside.mjs");
   const letter = join(ROOT, "source", "letter.md");
-  const cli = (...args: string[]) => () => run(process.execPath, [bin, ...args]);
+  const cli =
+    (...args: string[]) =>
+    () =>
+      run(process.execPath, [bin, ...args]);
   try {
     if (only === "dev") {
       devRows(rows, await devTimes(bin, letter, runs));
@@ -60,7 +63,12 @@ export async function bench(args: string[]): Promise<number> {
 
     // 2. Editions: ten sources in one build, against one of them alone.
     const editions = join(ROOT, "test", "fixtures", "editions");
-    const sources = existsSync(editions) ? readdirSync(editions).filter((n) => n.endsWith(".md")).map((n) => join(editions, n)).slice(0, 10) : [];
+    const sources = existsSync(editions)
+      ? readdirSync(editions)
+          .filter((n) => n.endsWith(".md"))
+          .map((n) => join(editions, n))
+          .slice(0, 10)
+      : [];
     if (sources.length > 1) {
       const [all, one] = turns(runs, [cli("build", ...sources, "--out", join(work, "ed")), cli("build", sources[0], "--out", join(work, "ed1"))]);
       rows.push([`${sources.length} editions in one build`, s(all), `${ratio(all, one)} one edition (${basename(sources[0])}, ${s(one)}; target ≤ 4×)`]);
@@ -75,17 +83,31 @@ export async function bench(args: string[]): Promise<number> {
     const packet = join(ROOT, "test", "fixtures", "packet", "hrc50.packet.md");
     if (existsSync(packet)) {
       const parts = packetParts(packet);
-      const [whole, each] = turns(runs, [cli("build", packet, "--out", join(work, "pk")), () => parts.reduce((sum, part) => sum + cli("build", part, "--out", join(work, "pp"))(), 0)]);
-      rows.push(["press packet (parts, cover, contents, booklet, kit)", s(whole), `${ratio(whole, each)} its ${parts.length} parts built one by one (${s(each)}; target ≤ 1×)`]);
+      const [whole, each] = turns(runs, [
+        cli("build", packet, "--out", join(work, "pk")),
+        () => parts.reduce((sum, part) => sum + cli("build", part, "--out", join(work, "pp"))(), 0),
+      ]);
+      rows.push([
+        "press packet (parts, cover, contents, booklet, kit)",
+        s(whole),
+        `${ratio(whole, each)} its ${parts.length} parts built one by one (${s(each)}; target ≤ 1×)`,
+      ]);
     }
 
     // 4. Markdown that makes parsers slow: twice the input must take about twice as long, not four times.
     rows.push(...(await scalingRows(runs)));
 
     // 4b. Importing a .docx: a long paragraph and many notes, ×2 must take about twice as long.
-    for (const [what, make, n] of [["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000], ["notes", (k: number) => docx(manyNotes(k)), 500]] as const) {
+    for (const [what, make, n] of [
+      ["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000],
+      ["notes", (k: number) => docx(manyNotes(k)), 500],
+    ] as const) {
       const [once, twice] = await importTimes(work, make(n), make(2 * n), runs);
-      rows.push([`import .docx: ${what} ${n.toLocaleString("en")}, ×2`, `${(twice / once).toFixed(2)}×`, `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`]);
+      rows.push([
+        `import .docx: ${what} ${n.toLocaleString("en")}, ×2`,
+        `${(twice / once).toFixed(2)}×`,
+        `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`,
+      ]);
     }
 
     // 5. `npm run dev`: from a save to the preview, and to all three documents.
@@ -106,7 +128,11 @@ function printRows(rows: Row[], runs: number): number {
 }
 
 /** A letter of `n` paragraphs, each calling its own note, the notes defined at the end. */
-const withNotes = (n: number) => Array.from({ length: n }, (_, i) => `Claim ${i + 1}, with its source.[^n${i + 1}]`).join("\n\n") + "\n\n" + Array.from({ length: n }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/${i + 1}>.`).join("\n") + "\n";
+const withNotes = (n: number) =>
+  Array.from({ length: n }, (_, i) => `Claim ${i + 1}, with its source.[^n${i + 1}]`).join("\n\n") +
+  "\n\n" +
+  Array.from({ length: n }, (_, i) => `[^n${i + 1}]: Source ${i + 1}, <https://example.org/${i + 1}>.`).join("\n") +
+  "\n";
 /** About `kb` kB of plain paragraphs. */
 const ofLength = (kb: number) => `${"A sentence of the letter, long enough to wrap on a page. ".repeat(8)}\n\n`.repeat(Math.round((kb * 1024) / 458));
 
@@ -184,14 +210,19 @@ function pandocRuns(source: string, work: string): { three: () => number; fonts:
     }
     if (existsSync(join(dir, "root"))) {
       const config = join(dir, "fonts.conf");
-      writeFileSync(config, `<?xml version="1.0"?>\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${join(dir, "root", "usr", "share", "fonts")}</dir>\n  <cachedir>${join(dir, "cache")}</cachedir>\n</fontconfig>\n`);
+      writeFileSync(
+        config,
+        `<?xml version="1.0"?>\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${join(dir, "root", "usr", "share", "fonts")}</dir>\n  <cachedir>${join(dir, "cache")}</cachedir>\n</fontconfig>\n`,
+      );
       env = { ...process.env, FONTCONFIG_FILE: config };
       fonts = "with Debian's Noto CJK for the Chinese names";
     } else fonts = "the host's fonts, WITHOUT the Chinese names: not the same document";
   }
   const pdf = join(work, "pandoc.pdf");
   const three = () =>
-    run("pandoc", [source, "-s", "-o", join(work, "pandoc.html")]) + run("pandoc", [source, "-o", join(work, "pandoc.docx")]) + run("pandoc", [source, "--pdf-engine=weasyprint", "-o", pdf], { env });
+    run("pandoc", [source, "-s", "-o", join(work, "pandoc.html")]) +
+    run("pandoc", [source, "-o", join(work, "pandoc.docx")]) +
+    run("pandoc", [source, "--pdf-engine=weasyprint", "-o", pdf], { env });
   three(); // fontconfig makes its cache of the fonts given: not timed
   return { three, fonts };
 }
@@ -234,5 +265,9 @@ async function importTimes(work: string, a: Uint8Array, b: Uint8Array, runs: num
 function packetParts(packet: string): string[] {
   const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(packet, "utf8"))?.[1] ?? "";
   const list = /parts:\s*\[([^\]]*)\]/.exec(front)?.[1] ?? "";
-  return list.split(",").map((p) => p.trim().replace(/^["']|["']$/g, "")).filter(Boolean).map((p) => join(packet, "..", p));
+  return list
+    .split(",")
+    .map((p) => p.trim().replace(/^["']|["']$/g, ""))
+    .filter(Boolean)
+    .map((p) => join(packet, "..", p));
 }

@@ -17,9 +17,18 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import type { Format } from "../src/verify/reading.ts";
 
-export type MutationKind = "html-word-dropped" | "html-letter-changed" | "html-call-digit" | "html-link-text-lost" | "docx-word-dropped" | "pdf-letter-changed" | "pdf-note-moved";
+export type MutationKind =
+  "html-word-dropped" | "html-letter-changed" | "html-call-digit" | "html-link-text-lost" | "docx-word-dropped" | "pdf-letter-changed" | "pdf-note-moved";
 
-export const LETTER_MUTATIONS: MutationKind[] = ["html-word-dropped", "html-letter-changed", "html-call-digit", "html-link-text-lost", "docx-word-dropped", "pdf-letter-changed", "pdf-note-moved"];
+export const LETTER_MUTATIONS: MutationKind[] = [
+  "html-word-dropped",
+  "html-letter-changed",
+  "html-call-digit",
+  "html-link-text-lost",
+  "docx-word-dropped",
+  "pdf-letter-changed",
+  "pdf-note-moved",
+];
 
 export const MUTATED_FORMAT: Record<MutationKind, Format> = {
   "html-word-dropped": "html",
@@ -80,7 +89,8 @@ export function mutateLetter(kind: MutationKind, files: Record<Format, string>, 
       if (!node) return false;
       const [at, text] = node;
       const letter = LETTER.exec(text)!;
-      const edited = kind === "html-word-dropped" ? dropWord(text) : text.slice(0, letter.index) + other(letter[0]) + text.slice(letter.index + letter[0].length);
+      const edited =
+        kind === "html-word-dropped" ? dropWord(text) : text.slice(0, letter.index) + other(letter[0]) + text.slice(letter.index + letter[0].length);
       changed = html.slice(0, at) + edited + html.slice(at + text.length);
     } else {
       // The first call of note n: its link's text is the number.
@@ -137,7 +147,14 @@ function mutatePdfLetter(pdf: string, html: string, n: number, variant: number):
   const source = readFileSync(html, "utf8");
   const item = noteItem(source, n);
   if (!item) return false;
-  const letters = new Set(Array.from(source.slice(item[0], item[1]).replace(/<[^>]*>/g, "").normalize("NFC")).filter((c) => LETTER.test(c) && c.length === 1));
+  const letters = new Set(
+    Array.from(
+      source
+        .slice(item[0], item[1])
+        .replace(/<[^>]*>/g, "")
+        .normalize("NFC"),
+    ).filter((c) => LETTER.test(c) && c.length === 1),
+  );
   const qdf = `${pdf}.qdf`;
   if (spawnSync("qpdf", ["--qdf", "--object-streams=disable", pdf, qdf]).status !== 0) return false;
   const bytes = readFileSync(qdf).toString("latin1");

@@ -34,7 +34,11 @@ export interface CorpusRun {
 }
 
 /** Build `docs` in `work` (many sources per build), and mutate what was built. */
-export async function runCorpus(docs: CorpusDocument[], work: string, options: { batch?: number; mutations?: boolean; log?: (line: string) => void } = {}): Promise<CorpusRun> {
+export async function runCorpus(
+  docs: CorpusDocument[],
+  work: string,
+  options: { batch?: number; mutations?: boolean; log?: (line: string) => void } = {},
+): Promise<CorpusRun> {
   const log = options.log ?? (() => undefined);
   const bin = join(ROOT, "bin", "broadside.mjs");
   const out = join(work, "out");
@@ -102,7 +106,9 @@ async function mutatePacket(doc: CorpusDocument, out: string): Promise<CorpusRun
   const readings = await readPages(bytes);
   const contents = readings.findIndex((page) => page.rightNumbers.length > 0);
   const starts = readings[contents]?.rightNumbers ?? [];
-  const partNames = Object.keys(doc.files).filter((name) => name !== doc.name).map((name) => name.replace(/\.md$/, ""));
+  const partNames = Object.keys(doc.files)
+    .filter((name) => name !== doc.name)
+    .map((name) => name.replace(/\.md$/, ""));
   const layouts = await Promise.all(partNames.map(async (name, i) => ({ name, start: (starts[i] ?? 0) - 1, edition: await readPages(kit[`${name}.pdf`]) })));
   const results: CorpusRun["mutations"] = [];
   const record = (kind: string, problems: string[], expect: RegExp) => {
@@ -119,7 +125,15 @@ async function mutatePacket(doc: CorpusDocument, out: string): Promise<CorpusRun
 }
 
 export async function benchProof(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { count: { type: "string", default: "1000" }, seed: { type: "string", default: "1" }, batch: { type: "string", default: "40" }, "no-mutations": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      count: { type: "string", default: "1000" },
+      seed: { type: "string", default: "1" },
+      batch: { type: "string", default: "40" },
+      "no-mutations": { type: "boolean", default: false },
+    },
+  });
   const pools = languagePools(join(ROOT, "test", "fixtures", "editions"));
   const docs = makeCorpus(pools, Number(values.seed), Number(values.count));
   const work = mkdtempSync(join(tmpdir(), "broadside-proof-corpus-"));
@@ -128,14 +142,18 @@ export async function benchProof(args: string[]): Promise<number> {
     const run = await runCorpus(docs, work, { batch: Number(values.batch), mutations: !values["no-mutations"], log: console.log });
     const letters = docs.filter((d) => d.kind === "letter").length;
     const caught = run.mutations.filter((m) => m.caught).length;
-    console.log(`\nbroadside bench proof: seed ${values.seed}, ${docs.length} documents (${letters} letters in ${pools.map((p) => p.lang).join(", ")}; ${docs.length - letters} packets, half of them booklets)`);
+    console.log(
+      `\nbroadside bench proof: seed ${values.seed}, ${docs.length} documents (${letters} letters in ${pools.map((p) => p.lang).join(", ")}; ${docs.length - letters} packets, half of them booklets)`,
+    );
     console.log(`  built and proved: ${run.builtOk} of ${docs.length}`);
     console.log(`  false alarms: ${run.falseAlarms.length}`);
     for (const line of run.falseAlarms.slice(0, 20)) console.log(`    ${line}`);
     console.log(`  other errors: ${run.otherErrors.length}`);
     for (const line of run.otherErrors.slice(0, 20)) console.log(`    ${line}`);
     const kinds = [...new Set(run.mutations.map((m) => m.kind))];
-    console.log(`  mutations caught: ${caught} of ${run.mutations.length}${run.mutations.length ? ` (${((100 * caught) / run.mutations.length).toFixed(1)} %)` : ""}`);
+    console.log(
+      `  mutations caught: ${caught} of ${run.mutations.length}${run.mutations.length ? ` (${((100 * caught) / run.mutations.length).toFixed(1)} %)` : ""}`,
+    );
     for (const kind of kinds) {
       const of = run.mutations.filter((m) => m.kind === kind);
       console.log(`    ${kind}: ${of.filter((m) => m.caught).length} of ${of.length}`);

@@ -34,7 +34,16 @@ const IN_PAGE_ENTRY = join(root, "src", "pdf", "paginate", "in-page.ts");
  */
 export async function bundleInPage() {
   const { build } = await import("esbuild");
-  const out = await build({ entryPoints: [IN_PAGE_ENTRY], bundle: true, format: "iife", globalName: "broadsidePaginate", platform: "browser", target: "chrome120", write: false, logLevel: "error" });
+  const out = await build({
+    entryPoints: [IN_PAGE_ENTRY],
+    bundle: true,
+    format: "iife",
+    globalName: "broadsidePaginate",
+    platform: "browser",
+    target: "chrome120",
+    write: false,
+    logLevel: "error",
+  });
   return out.outputFiles[0].text;
 }
 

@@ -108,7 +108,8 @@ function thrown(error: unknown): { status: Status; error: Error } {
 
 function sourcesOf(options: Project): string[] {
   const project = resolve(options.cwd ?? projectDir());
-  if (options.lang !== undefined && !LANG_TAG.test(options.lang)) throw new OptionsError(`lang takes a language tag like en, fr or zh-Hans; not ${options.lang}`);
+  if (options.lang !== undefined && !LANG_TAG.test(options.lang))
+    throw new OptionsError(`lang takes a language tag like en, fr or zh-Hans; not ${options.lang}`);
   const sources = options.sources ? options.sources.map((s) => relative(process.cwd(), resolve(project, s))) : projectSources(project);
   if (sources.length === 0) throw new OptionsError(`no Markdown sources given, and none found in ${resolve(project, "source")}`);
   return sources;
@@ -122,8 +123,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const formats = options.formats ?? [...FORMATS];
     const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
     if (unknown.length || formats.length === 0) throw new OptionsError(`formats takes ${FORMATS.join(", ")}; not ${unknown.join(", ") || "nothing"}`);
-    if (options.notes !== undefined && options.notes !== "footnotes" && options.notes !== "endnotes") throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
-    if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper)) throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
+    if (options.notes !== undefined && options.notes !== "footnotes" && options.notes !== "endnotes")
+      throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
+    if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
+      throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
     const { isPacketSource, buildWithPackets } = await import("./packet/index.ts");
     const { build: buildSources } = await import("./build.ts");
     const run = sources.some(isPacketSource) ? buildWithPackets : buildSources;

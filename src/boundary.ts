@@ -86,14 +86,18 @@ export function resolveInside(written: string, base: string, project: string, wh
   const named = within(resolve(project), path) || within(realProject, path);
   if (SYSTEM.some((dir) => within(dir, path))) return { rule: "path-special-file", reason: `${what} is a file of the system (${path}), not a letter's` };
   const folder = realProject === realOrSelf(process.cwd()) ? "the folder broadside runs in" : shown(realProject);
-  const outside = (how: string) => ({ rule: "path-outside-project", reason: `${what} ${how} the project folder (${folder}): broadside reads only files inside it (build from the folder that holds them, or name it with --project)` });
+  const outside = (how: string) => ({
+    rule: "path-outside-project",
+    reason: `${what} ${how} the project folder (${folder}): broadside reads only files inside it (build from the folder that holds them, or name it with --project)`,
+  });
   let real: string;
   try {
     real = realpathSync(path);
   } catch {
     return named ? { rule: missingRule, reason: `${what} not found (looked for ${shown(path)})` } : outside("is outside");
   }
-  if (SYSTEM.some((dir) => within(dir, real))) return { rule: "path-special-file", reason: `${what} is a link to a file of the system (${real}), not a letter's` };
+  if (SYSTEM.some((dir) => within(dir, real)))
+    return { rule: "path-special-file", reason: `${what} is a link to a file of the system (${real}), not a letter's` };
   if (!within(realProject, real)) return outside(named ? "is a link to a file outside" : "is outside");
   const stat = statSync(real);
   if (!stat.isFile()) return { rule: "path-not-file", reason: `${what} is ${kind(stat)}, not a file` };
@@ -141,7 +145,12 @@ export const isRefusal = (value: object): value is Refusal => "rule" in value &&
  */
 export function packetParts(file: VFile, matter: { parts: { path: string; place: Point }[] }, source: string, project: string): string[] | undefined {
   if (matter.parts.length > MAX_PACKET_PARTS) {
-    fail(file, `The packet lists ${matter.parts.length} parts; a packet may have at most ${MAX_PACKET_PARTS} (make several packets)`, matter.parts[MAX_PACKET_PARTS].place, "packet-too-many-parts");
+    fail(
+      file,
+      `The packet lists ${matter.parts.length} parts; a packet may have at most ${MAX_PACKET_PARTS} (make several packets)`,
+      matter.parts[MAX_PACKET_PARTS].place,
+      "packet-too-many-parts",
+    );
     return undefined;
   }
   const paths: string[] = [];
@@ -150,7 +159,11 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
   for (const part of matter.parts) {
     const what = `Packet part \`${part.path}\``;
     const found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
-    const refused = isRefusal(found) ? found : !/\.(md|markdown)$/i.test(part.path) ? { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` } : undefined;
+    const refused = isRefusal(found)
+      ? found
+      : !/\.(md|markdown)$/i.test(part.path)
+        ? { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` }
+        : undefined;
     if (refused || isRefusal(found)) {
       if (refused) fail(file, refused.reason, part.place, refused.rule);
       ok = false;
@@ -158,7 +171,12 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
     }
     total += found.size;
     if (ok && total > MAX_PACKET_BYTES) {
-      fail(file, `The packet's parts up to ${what} hold ${mb(total)}; a packet's parts may hold at most ${mb(MAX_PACKET_BYTES)} together`, part.place, "packet-too-large");
+      fail(
+        file,
+        `The packet's parts up to ${what} hold ${mb(total)}; a packet's parts may hold at most ${mb(MAX_PACKET_BYTES)} together`,
+        part.place,
+        "packet-too-large",
+      );
       return undefined;
     }
     paths.push(found.path);

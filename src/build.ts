@@ -92,7 +92,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** Parse once, make the edition in memory (src/edition.ts), then write it all, or nothing on an error. */
-async function buildOne(source: string, options: BuildOptions, printer: Printer | undefined, printed: () => void): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
+async function buildOne(
+  source: string,
+  options: BuildOptions,
+  printer: Printer | undefined,
+  printed: () => void,
+): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
   let loaded: Awaited<ReturnType<typeof loadLetter>> | undefined;
   let edition: Edition | undefined;
   try {

@@ -67,9 +67,13 @@ class UsageError extends Error {}
 
 function parseFormats(value: string | undefined): Format[] {
   if (!value) return [...FORMATS];
-  const asked = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const asked = value
+    .split(",")
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = asked.filter((f) => !(FORMATS as readonly string[]).includes(f));
-  if (unknown.length || asked.length === 0) throw new UsageError(`--format takes ${FORMATS.join(", ")} (comma-separated); not ${unknown.join(", ") || "nothing"}`);
+  if (unknown.length || asked.length === 0)
+    throw new UsageError(`--format takes ${FORMATS.join(", ")} (comma-separated); not ${unknown.join(", ") || "nothing"}`);
   return FORMATS.filter((f) => asked.includes(f));
 }
 
@@ -85,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "check") return checkCommand(rest);
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
-  if (command === "setup") return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
+  if (command === "setup")
+    return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
@@ -114,7 +119,8 @@ async function main(argv: string[]): Promise<number> {
   });
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
-  if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes") throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
+  if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes")
+    throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
   if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw new UsageError(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
   const paper = values.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
@@ -127,9 +133,11 @@ async function main(argv: string[]): Promise<number> {
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
   const outDir = values.out ?? relative(process.cwd(), join(projectDir(), "dist"));
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory())
+    throw new UsageError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
   const project = values.project;
-  if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory())) throw new UsageError(`--project names ${project}, which is not a folder`);
+  if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
+    throw new UsageError(`--project names ${project}, which is not a folder`);
   const templatesDir = values.templates ?? defaultTemplates();
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
@@ -138,14 +146,30 @@ async function main(argv: string[]): Promise<number> {
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
   const run = sources.some(isPacketSource) ? (o: Parameters<typeof build>[0]) => buildWithPackets({ ...o, bleed, marks: values.marks }) : build;
-  const { files, written } = await run({ sources, outDir, formats, templatesDir, log: (line) => console.log(line), allowHtml: values["allow-html"], verify: !values["no-verify"], timeout, lang: values.lang, project, notes: values.notes as "footnotes" | "endnotes" | undefined, paper: paper as Paper | undefined, timings });
+  const { files, written } = await run({
+    sources,
+    outDir,
+    formats,
+    templatesDir,
+    log: (line) => console.log(line),
+    allowHtml: values["allow-html"],
+    verify: !values["no-verify"],
+    timeout,
+    lang: values.lang,
+    project,
+    notes: values.notes as "footnotes" | "endnotes" | undefined,
+    paper: paper as Paper | undefined,
+    timings,
+  });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (failed.length) {
-    console.error(`broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+    console.error(
+      `broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`,
+    );
     return 1;
   }
   console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
@@ -158,7 +182,11 @@ async function main(argv: string[]): Promise<number> {
  * complete documents. Progress that cannot be printed (stdout on a full disk) does not stop a build.
  */
 function stopCleanlyOnSignals() {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.once(signal, () => {
       console.error(`broadside: stopped by ${signal}; documents not yet written keep their previous complete version`);
       process.exit(code);

@@ -49,7 +49,9 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timedSync(options.timings, `${name}: parse`, () => parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }));
+  const letter = timedSync(options.timings, `${name}: parse`, () =>
+    parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }),
+  );
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
@@ -170,7 +172,12 @@ export interface WrittenOutput {
 
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
 export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<WrittenOutput[]> {
-  const files = edition.outputs.map(({ format, data }) => ({ format, data, path: join(outDir, `${edition.name}.${format}`), bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength }));
+  const files = edition.outputs.map(({ format, data }) => ({
+    format,
+    data,
+    path: join(outDir, `${edition.name}.${format}`),
+    bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength,
+  }));
   await timed(timings, `${edition.name}: write`, () => writeAll(files, (rename) => timed(timings, `${edition.name}: rename into place`, rename)));
   return files.map(({ format, path, bytes }) => ({ format, path, bytes }));
 }

@@ -64,7 +64,6 @@ export interface FrontMatter {
   // Features add their fields (`declare module`), as src/packet/matter.ts adds `press` and `packet`.
 }
 
-
 /** The language of a source that names none and is built without `--lang`. */
 export const DEFAULT_LANG = "en";
 
@@ -74,19 +73,49 @@ const AUTHOR_ALIASES = ["authors"];
 
 /** Keys other tools write (Jekyll, Hugo, pandoc, Obsidian…), never typing mistakes for ours. */
 const OTHER_TOOLS = new Set([
-  "layout", "permalink", "tags", "categories", "category", "draft", "published", "slug", "excerpt", "weight",
-  "aliases", "toc", "type", "menu", "series", "image", "images", "comments", "sidebar", "nav_order", "parent",
-  "lastmod", "publishdate", "expirydate", "linktitle", "url", "summary", "authors", "cssclass", "cssclasses",
-  "abstract", "documentclass", "geometry", "header-includes", "bibliography", "csl", "link-citations",
+  "layout",
+  "permalink",
+  "tags",
+  "categories",
+  "category",
+  "draft",
+  "published",
+  "slug",
+  "excerpt",
+  "weight",
+  "aliases",
+  "toc",
+  "type",
+  "menu",
+  "series",
+  "image",
+  "images",
+  "comments",
+  "sidebar",
+  "nav_order",
+  "parent",
+  "lastmod",
+  "publishdate",
+  "expirydate",
+  "linktitle",
+  "url",
+  "summary",
+  "authors",
+  "cssclass",
+  "cssclasses",
+  "abstract",
+  "documentclass",
+  "geometry",
+  "header-includes",
+  "bibliography",
+  "csl",
+  "link-citations",
 ]);
 
 export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
 /** Where the front matter came from: a `yaml` or `toml` node of the tree, or pandoc's title block. */
-export type FrontMatterBlock =
-  | { kind: "yaml"; node: Yaml }
-  | { kind: "toml"; node: Literal }
-  | { kind: "pandoc"; fields: PandocField[] };
+export type FrontMatterBlock = { kind: "yaml"; node: Yaml } | { kind: "toml"; node: Literal } | { kind: "pandoc"; fields: PandocField[] };
 
 /** One line (and its continuation lines) of pandoc's `%` title block: title, authors, date. */
 export interface PandocField {
@@ -154,7 +183,9 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
     const message = (error as Error).message;
-    const reason = /alias/i.test(message) ? `Front matter uses more YAML aliases than broadside expands (at most 50): ${message}` : `Front matter could not be read: ${message}`;
+    const reason = /alias/i.test(message)
+      ? `Front matter uses more YAML aliases than broadside expands (at most 50): ${message}`
+      : `Front matter could not be read: ${message}`;
     fail(file, reason, node, "front-matter-yaml");
     return undefined;
   }
@@ -277,12 +308,18 @@ const CORE_KEYS: MatterKeys[] = [
     keys: ["lang"],
     read(meta, c) {
       let lang = c.text("lang");
-      if (lang && !LANG_TAG.test(lang)) fail(c.file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, c.keyPlace("lang"), "front-matter-lang");
+      if (lang && !LANG_TAG.test(lang))
+        fail(c.file, `Front matter \`lang: ${lang}\` is not a language tag like \`en\`, \`fr\` or \`zh-Hans\``, c.keyPlace("lang"), "front-matter-lang");
       if (c.map.lang === undefined) lang = c.fallbacks.lang;
       if (c.map.lang === undefined && !lang) {
         lang = DEFAULT_LANG;
         const where = c.kind === "yaml" || c.kind === "toml" ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
-        warn(c.file, `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`, c.start, "lang-default");
+        warn(
+          c.file,
+          `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`,
+          c.start,
+          "lang-default",
+        );
       }
       meta.lang = lang ?? "";
       meta.langPlace = c.keyPlace("lang");
@@ -298,12 +335,21 @@ const CORE_KEYS: MatterKeys[] = [
     read(meta, c) {
       const raw = c.map.keywords;
       if (Array.isArray(raw) && raw.every((k) => typeof k === "string")) meta.keywords = raw.map((k) => k.trim()).filter(Boolean);
-      else if (typeof raw === "string") meta.keywords = raw.split(",").map((k) => k.trim()).filter(Boolean);
-      else if (raw !== undefined) fail(c.file, "Front matter `keywords` must be a list of words or a comma-separated text", c.keyPlace("keywords"), "front-matter-type");
+      else if (typeof raw === "string")
+        meta.keywords = raw
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean);
+      else if (raw !== undefined)
+        fail(c.file, "Front matter `keywords` must be a list of words or a comma-separated text", c.keyPlace("keywords"), "front-matter-type");
     },
   },
   textKey("notes-heading", "notesHeading"),
-  choiceKey("notes", ["footnotes", "endnotes"], (v) => `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${v}\``),
+  choiceKey(
+    "notes",
+    ["footnotes", "endnotes"],
+    (v) => `Front matter \`notes\` is \`footnotes\` (at the foot of each page, the default) or \`endnotes\` (at the end); not \`${v}\``,
+  ),
   choiceKey("paper", PAPERS, (v) => `Front matter \`paper\` is \`a4\` (the default) or \`letter\` (US Letter); not \`${v}\``, true),
   { keys: ["signatories"], read: readSignatories },
   { keys: ["words"], read: readWords },
@@ -320,20 +366,32 @@ function readSignatories(meta: FrontMatter, c: MatterContext) {
     return;
   }
   const { heading, claimed, from, ...rest } = signatories;
-  if (typeof from === "string" && from.trim()) (meta.signatoriesFrom = from.trim()), (meta.signatoriesPlace = place);
-  else if (from !== undefined) fail(c.file, "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`", place, "front-matter-type");
+  if (typeof from === "string" && from.trim()) ((meta.signatoriesFrom = from.trim()), (meta.signatoriesPlace = place));
+  else if (from !== undefined)
+    fail(
+      c.file,
+      "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`",
+      place,
+      "front-matter-type",
+    );
   if (typeof heading === "string" && heading.trim()) meta.signatoriesHeading = heading.trim();
   else if (heading !== undefined) fail(c.file, "Front matter `signatories.heading` must be the text of a heading", place, "front-matter-type");
   if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) meta.signatoriesClaimed = claimed;
   else if (claimed !== undefined) fail(c.file, "Front matter `signatories.claimed` must be a whole number", place, "front-matter-type");
-  for (const key of Object.keys(rest)) warn(c.file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, place, "front-matter-unknown-key");
+  for (const key of Object.keys(rest))
+    warn(c.file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, place, "front-matter-unknown-key");
 }
 
 function readWords(meta: FrontMatter, c: MatterContext) {
   const raw = c.map.words;
   if (raw === undefined) return;
   if (!mapping(raw)) {
-    fail(c.file, "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`", c.keyPlace("words"), "front-matter-type");
+    fail(
+      c.file,
+      "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`",
+      c.keyPlace("words"),
+      "front-matter-type",
+    );
     return;
   }
   for (const [key, value] of Object.entries(raw)) {
@@ -343,7 +401,8 @@ function readWords(meta: FrontMatter, c: MatterContext) {
       continue;
     }
     const word = checkWord(key as keyof Words, value);
-    if (word === undefined) fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, place, "front-matter-type");
+    if (word === undefined)
+      fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, place, "front-matter-type");
     else (meta.words as Record<string, unknown>)[key] = word;
   }
 }
@@ -353,7 +412,12 @@ function readWords(meta: FrontMatter, c: MatterContext) {
  * the features' (`extra`); `undefined` when it is broken. Without a `title`, the first heading or
  * the file's name is the title; without a `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
  */
-export function readFrontMatter(block: FrontMatterBlock | undefined, file: VFile, fallbacks: Fallbacks = {}, extra: readonly MatterKeys[] = []): FrontMatter | undefined {
+export function readFrontMatter(
+  block: FrontMatterBlock | undefined,
+  file: VFile,
+  fallbacks: Fallbacks = {},
+  extra: readonly MatterKeys[] = [],
+): FrontMatter | undefined {
   let read: Read | undefined;
   if (!block) read = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
   else if (block.kind === "yaml") read = readYaml(block.node, file);
@@ -399,10 +463,17 @@ function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[]
     // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.
     const found: string[] = [];
     map[key] = withoutForbidden(map[key], found);
-    if (found.length) warn(file, `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`, keyPlace(key), "forbidden-character");
+    if (found.length)
+      warn(
+        file,
+        `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`,
+        keyPlace(key),
+        "forbidden-character",
+      );
     if (known.includes(key) || LANG_ALIASES.includes(key.toLowerCase()) || AUTHOR_ALIASES.includes(key.toLowerCase())) continue;
     const near = OTHER_TOOLS.has(key.toLowerCase()) ? undefined : known.find((k) => key.length >= 4 && editDistance(key.toLowerCase(), k) <= 2);
-    if (near) warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${known.join(", ")})`, keyPlace(key), "front-matter-unknown-key");
+    if (near)
+      warn(file, `Unknown front matter key \`${key}\`: did you mean \`${near}\`? (known keys: ${known.join(", ")})`, keyPlace(key), "front-matter-unknown-key");
     else foreign.push(key);
   }
   if (foreign.length) {

@@ -59,7 +59,16 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
   const b = bytes;
   let size: { width: number; height: number } | undefined;
   let format: ImageFormat | undefined;
-  if (b.length >= 24 && b[0] === 0x89 && ascii(b, 1, 3) === "PNG" && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a && ascii(b, 12, 4) === "IHDR") {
+  if (
+    b.length >= 24 &&
+    b[0] === 0x89 &&
+    ascii(b, 1, 3) === "PNG" &&
+    b[4] === 0x0d &&
+    b[5] === 0x0a &&
+    b[6] === 0x1a &&
+    b[7] === 0x0a &&
+    ascii(b, 12, 4) === "IHDR"
+  ) {
     format = "png";
     size = { width: u32be(b, 16), height: u32be(b, 20) };
   } else if (b.length >= 10 && (ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a")) {
@@ -79,7 +88,8 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
 /** A short name for what a refused file looks like, for the message. */
 export function describeBytes(bytes: Uint8Array): string {
   const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 512)).trimStart().toLowerCase();
-  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "an SVG image (SVG can carry scripts and fetch files; export it as PNG)";
+  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg")))
+    return "an SVG image (SVG can carry scripts and fetch files; export it as PNG)";
   if (head.startsWith("<")) return "HTML or XML, not an image";
   if (head.startsWith("%pdf")) return "a PDF, not an image";
   if (bytes.length === 0) return "empty";

@@ -32,7 +32,15 @@ export interface Words {
   image: string;
 }
 
-export const WORD_KEYS = ["notes-heading", "continued", "back-to-note", "back-to-reference", "page", "signed-by", "image"] as const satisfies readonly (keyof Words)[];
+export const WORD_KEYS = [
+  "notes-heading",
+  "continued",
+  "back-to-note",
+  "back-to-reference",
+  "page",
+  "signed-by",
+  "image",
+] as const satisfies readonly (keyof Words)[];
 
 export interface Language {
   /** The words, complete (English where the tables lack one). */
@@ -43,7 +51,17 @@ export interface Language {
 }
 
 /** Scripts written right to left: ISO 15924 code (a tag's script subtag) → Unicode script name. */
-const RTL_SCRIPTS = new Map([["arab", "Arabic"], ["hebr", "Hebrew"], ["syrc", "Syriac"], ["thaa", "Thaana"], ["nkoo", "Nko"], ["adlm", "Adlam"], ["rohg", "Hanifi_Rohingya"], ["mand", "Mandaic"], ["samr", "Samaritan"]]);
+const RTL_SCRIPTS = new Map([
+  ["arab", "Arabic"],
+  ["hebr", "Hebrew"],
+  ["syrc", "Syriac"],
+  ["thaa", "Thaana"],
+  ["nkoo", "Nko"],
+  ["adlm", "Adlam"],
+  ["rohg", "Hanifi_Rohingya"],
+  ["mand", "Mandaic"],
+  ["samr", "Samaritan"],
+]);
 /** A letter of a right-to-left script, for a regular expression's character class (flag `u`). */
 export const RTL_LETTERS = [...RTL_SCRIPTS.values()].map((name) => String.raw`\p{Script=${name}}`).join("");
 /** What a right-to-left run holds between its letters: marks, digits, spaces, joiners and Arabic punctuation. */
@@ -53,7 +71,11 @@ const RTL_LANGUAGES = new Set(["ar", "fa", "ur", "he", "iw", "ug", "ps", "yi", "
 
 /** The script subtag of a BCP 47 tag, lower-cased (`zh-Hant-HK` → `hant`). */
 function scriptOf(lang: string): string | undefined {
-  return lang.split("-").slice(1).find((part) => /^[a-z]{4}$/i.test(part))?.toLowerCase();
+  return lang
+    .split("-")
+    .slice(1)
+    .find((part) => /^[a-z]{4}$/i.test(part))
+    ?.toLowerCase();
 }
 
 export function directionOf(lang: string): "ltr" | "rtl" {
@@ -70,7 +92,13 @@ export function directionOf(lang: string): "ltr" | "rtl" {
 export const COMPLEX_SCRIPTS = [
   { lang: "ar", rtl: true, letter: String.raw`\p{Script=Arabic}`, inner: RTL_RUN_INNER, end: String.raw`\p{M}` },
   { lang: "he", rtl: true, letter: String.raw`\p{Script=Hebrew}`, inner: String.raw`\p{M}\p{Nd} \-."'״׳`, end: String.raw`\p{M}` },
-  { lang: "mn-Mong", rtl: false, letter: String.raw`\p{Script=Mongolian}`, inner: String.raw`\p{M} \u202f\u180e\u200c\u200d\u1802-\u1805`, end: String.raw`\p{M}\u1802-\u1805` },
+  {
+    lang: "mn-Mong",
+    rtl: false,
+    letter: String.raw`\p{Script=Mongolian}`,
+    inner: String.raw`\p{M} \u202f\u180e\u200c\u200d\u1802-\u1805`,
+    end: String.raw`\p{M}\u1802-\u1805`,
+  },
   { lang: "bo", rtl: false, letter: String.raw`\p{Script=Tibetan}`, inner: String.raw`\p{Script=Common}\p{Script=Inherited}`, end: String.raw`\p{M}` },
 ] as const;
 export type ComplexScript = (typeof COMPLEX_SCRIPTS)[number];
@@ -120,7 +148,10 @@ export function lookupChain(lang: string): string[] {
   for (let n = parts.length; n >= 1; n--) chain.push(parts.slice(0, n).join("-"));
   if (parts[0].toLowerCase() === "zh" && !scriptOf(lang)) {
     // A region stands for its script: Taiwan, Hong Kong and Macao write Traditional characters.
-    const region = parts.slice(1).find((p) => /^[a-z]{2}$/i.test(p))?.toUpperCase();
+    const region = parts
+      .slice(1)
+      .find((p) => /^[a-z]{2}$/i.test(p))
+      ?.toUpperCase();
     if (region && ["TW", "HK", "MO"].includes(region)) chain.splice(chain.length - 1, 0, "zh-Hant");
     else if (region) chain.splice(chain.length - 1, 0, "zh-Hans");
   }
@@ -140,7 +171,8 @@ function readTable(dir: string, tag: string): Table | undefined {
 
 const readWords = readWhileUnchanged((path: string): Table => {
   const data = parse(readFileSync(path, "utf8"), { schema: "core" }) as unknown;
-  if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
+  if (!data || typeof data !== "object" || Array.isArray(data))
+    throw new Error(`${path} must be a YAML mapping of broadside's words (${WORD_KEYS.join(", ")})`);
   const table: Table = {};
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     // A feature's word (a press release's `embargoed`…) is text, as `image` is.
@@ -152,7 +184,10 @@ const readWords = readWhileUnchanged((path: string): Table => {
 });
 
 /** The tables of a language, most specific first; a project's templates/words override broadside's table by table. */
-const tablesOf = (lang: string, dir: string) => lookupChain(lang).map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag)).filter((t): t is Table => t !== undefined);
+const tablesOf = (lang: string, dir: string) =>
+  lookupChain(lang)
+    .map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag))
+    .filter((t): t is Table => t !== undefined);
 
 /** Words a feature prints (a press release's `embargoed`…): from the language's tables, else English's, without a warning. */
 export function featureWords<K extends string>(lang: string, keys: readonly K[]): Record<K, string> {
@@ -174,7 +209,11 @@ export function checkWord(key: keyof Words, value: unknown): string | string[] |
  * The edition's language: its words from the tables (English where an entry is missing, with one
  * warning `words-missing` at `place`), overridden by the front matter's `words:`.
  */
-export function resolveLanguage(file: VFile, lang: string, options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {}): Language {
+export function resolveLanguage(
+  file: VFile,
+  lang: string,
+  options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {},
+): Language {
   const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
   const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
   const chain = lookupChain(lang);
@@ -193,9 +232,10 @@ export function resolveLanguage(file: VFile, lang: string, options: { templatesD
   }
   if (missing.length) {
     const where = `templates/words/${chain[chain.length - 1]}.yaml`;
-    const reason = tables.length === 0
-      ? `No table of broadside's words for \`lang: ${lang}\` (looked for ${chain.map((t) => `${t}.yaml`).join(", ")} in templates/words/): ${missing.map((k) => `\`${k}\``).join(", ")} stay in English; add ${where} or translate them under \`words:\` in the front matter`
-      : `broadside's words for \`lang: ${lang}\` lack ${missing.map((k) => `\`${k}\``).join(", ")}: ${missing.length === 1 ? "it stays" : "they stay"} in English; add ${missing.length === 1 ? "it" : "them"} to ${where} or under \`words:\` in the front matter`;
+    const reason =
+      tables.length === 0
+        ? `No table of broadside's words for \`lang: ${lang}\` (looked for ${chain.map((t) => `${t}.yaml`).join(", ")} in templates/words/): ${missing.map((k) => `\`${k}\``).join(", ")} stay in English; add ${where} or translate them under \`words:\` in the front matter`
+        : `broadside's words for \`lang: ${lang}\` lack ${missing.map((k) => `\`${k}\``).join(", ")}: ${missing.length === 1 ? "it stays" : "they stay"} in English; add ${missing.length === 1 ? "it" : "them"} to ${where} or under \`words:\` in the front matter`;
     warn(file, reason, options.place, "words-missing");
   }
   return { words: words as unknown as Words, dir: options.dir ?? directionOf(lang), vertical: isVertical(lang) };

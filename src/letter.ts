@@ -122,7 +122,12 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   // `---js`, `---coffee`…: front matter in a language that could run code.
   const fence = /^(---|\+\+\+)([^\r\n]*)\r?\n/.exec(source);
   if (fence && fence[2].trim() !== "") {
-    fail(file, `Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`, { line: 1, column: 1 }, "front-matter-language");
+    fail(
+      file,
+      `Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`${fence[0].trim()}\` front matter is not accepted (it could run code or is another language)`,
+      { line: 1, column: 1 },
+      "front-matter-language",
+    );
     return undefined;
   }
   if (!prescanSource(source, file)) return undefined;
@@ -149,7 +154,13 @@ const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: 
   const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
   const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
   const { pandoc } = options;
-  const block: FrontMatterBlock | undefined = yaml ? { kind: "yaml", node: yaml } : toml ? { kind: "toml", node: toml } : pandoc ? { kind: "pandoc", fields: pandoc } : undefined;
+  const block: FrontMatterBlock | undefined = yaml
+    ? { kind: "yaml", node: yaml }
+    : toml
+      ? { kind: "toml", node: toml }
+      : pandoc
+        ? { kind: "pandoc", fields: pandoc }
+        : undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
@@ -163,10 +174,20 @@ const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: 
 const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file: VFile) => {
   const meta = file.data.meta;
   if (!meta) return;
-  const language = (file.data.language = resolveLanguage(file, meta.lang, { templatesDir: options.templatesDir, overrides: meta.words, dir: meta.dir, place: meta.langPlace }));
+  const language = (file.data.language = resolveLanguage(file, meta.lang, {
+    templatesDir: options.templatesDir,
+    overrides: meta.words,
+    dir: meta.dir,
+    place: meta.langPlace,
+  }));
   if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
     // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
-    info(file, `Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`, meta.langPlace, "vertical-endnotes");
+    info(
+      file,
+      `Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`,
+      meta.langPlace,
+      "vertical-endnotes",
+    );
     meta.notes = "endnotes";
   }
 };
@@ -191,7 +212,12 @@ function useHeadingAsTitle(tree: Root, heading: Heading) {
 }
 
 /** A heading as compared: lower case, without the colon or stop that may end it (`:`, `：`, `།`). */
-const headingKey = (text: string) => text.trim().toLowerCase().replace(/\s+/gu, " ").replace(/[\s:：。.།་]+$/u, "");
+const headingKey = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/gu, " ")
+    .replace(/[\s:：。.།་]+$/u, "");
 
 /**
  * Mark the lists that follow the signatories heading, up to the next heading of the same or a
@@ -209,7 +235,7 @@ function markSignatories(tree: Root, meta: FrontMatter, language: Language): num
       if (depth !== undefined && node.depth <= depth) depth = undefined;
       const text = headingKey(toString(node));
       const matches = wanted ? text === wanted : opens(text);
-      if (matches) (depth = node.depth), (first ??= index);
+      if (matches) ((depth = node.depth), (first ??= index));
     } else if (node.type === "list" && depth !== undefined) {
       markList(node);
     }
@@ -225,7 +251,12 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
   const place = meta.signatoriesPlace;
   const from = meta.signatoriesFrom!;
   if (options.signatoriesSource) {
-    fail(file, `This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`, place, "signatories-from");
+    fail(
+      file,
+      `This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`,
+      place,
+      "signatories-from",
+    );
     return;
   }
   const found = sourceBeside(file.path || "letter.md", from);
@@ -243,11 +274,21 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
     return;
   }
   if (tree.children.some((n) => n.type === "list" && n.data?.signatories)) {
-    fail(file, `This edition has its own signatory list and \`signatories.from: ${from}\`: delete the list (the source's is taken) or the \`from\``, place, "signatories-from");
+    fail(
+      file,
+      `This edition has its own signatory list and \`signatories.from: ${from}\`: delete the list (the source's is taken) or the \`from\``,
+      place,
+      "signatories-from",
+    );
     return;
   }
   if (heading === undefined) {
-    fail(file, `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`, place, "signatories-from");
+    fail(
+      file,
+      `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`,
+      place,
+      "signatories-from",
+    );
     return;
   }
   // The source's places mean nothing in this file: the copied list has none.

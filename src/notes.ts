@@ -85,7 +85,12 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     if (node.type !== "footnoteDefinition") return;
     const first = definitions.get(node.identifier);
     if (first) {
-      fail(file, `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label, or delete the one not meant`, node, "duplicate-note-definition");
+      fail(
+        file,
+        `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label, or delete the one not meant`,
+        node,
+        "duplicate-note-definition",
+      );
     } else {
       definitions.set(node.identifier, node);
     }
@@ -96,12 +101,22 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
   walk(tree, (node, inNote) => {
     if (node.type !== "footnoteReference") return;
     if (inNote) {
-      fail(file, `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text (e.g. "see note 2"), or escape its bracket (\`\\${label(node)}\`) to print it as it stands`, node, "note-in-note");
+      fail(
+        file,
+        `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text (e.g. "see note 2"), or escape its bracket (\`\\${label(node)}\`) to print it as it stands`,
+        node,
+        "note-in-note",
+      );
       return;
     }
     const definition = definitions.get(node.identifier);
     if (!definition) {
-      fail(file, `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\` with the note, or write \`\\${label(node)}\` if it is not a note call`, node, "missing-note-definition");
+      fail(
+        file,
+        `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\` with the note, or write \`\\${label(node)}\` if it is not a note call`,
+        node,
+        "missing-note-definition",
+      );
       return;
     }
     let note = byIdentifier.get(node.identifier);
@@ -148,15 +163,30 @@ function reportUndefinedCalls(tree: Root, file: VFile, fail: Report, warn: Repor
       if (!at) continue;
       const text = match[1];
       const written = `[^${shown(text)}]`;
-      const why = text.length > MAX_LABEL ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})` : /\s/.test(text) ? "a note label cannot hold spaces" : undefined;
+      const why =
+        text.length > MAX_LABEL
+          ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})`
+          : /\s/.test(text)
+            ? "a note label cannot hold spaces"
+            : undefined;
       if (!why) {
-        fail(file, `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`, at, "missing-note-definition");
+        fail(
+          file,
+          `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`,
+          at,
+          "missing-note-definition",
+        );
         continue;
       }
       if (told.has(text)) continue;
       told.add(text);
       const fix = text.length > MAX_LABEL ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
-      warn(file, `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``, at, "not-a-note-call");
+      warn(
+        file,
+        `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``,
+        at,
+        "not-a-note-call",
+      );
     }
   });
 }

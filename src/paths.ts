@@ -31,7 +31,9 @@ export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
  * read-only install), a folder of this user's in the temp folder.
  */
 export function cacheDir(name: string): string {
-  const cache = dirname(PACKAGE).endsWith("node_modules") ? join(dirname(PACKAGE), ".cache", "broadside") : join(PACKAGE, "node_modules", ".cache", "broadside");
+  const cache = dirname(PACKAGE).endsWith("node_modules")
+    ? join(dirname(PACKAGE), ".cache", "broadside")
+    : join(PACKAGE, "node_modules", ".cache", "broadside");
   for (const dir of [join(cache, name), join(tmpdir(), `broadside-cache-${process.getuid?.() ?? "user"}`, name)]) {
     try {
       mkdirSync(dir, { recursive: true });
@@ -85,6 +87,10 @@ export function readWhileUnchanged<T>(read: (path: string) => T): (path: string)
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
 export function projectSources(project = projectDir()): string[] {
   const dir = join(project, "source");
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.md$/i.test(n)).sort() : [];
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => /\.md$/i.test(n))
+        .sort()
+    : [];
   return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
 }

@@ -88,7 +88,12 @@ export function decodeSource(bytes: Uint8Array, path: string): VFile {
     const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const column = new TextDecoder().decode(bytes.subarray(lineStart + bom, offset)).length + 1;
     const byte = `0x${bytes[offset].toString(16).padStart(2, "0")}`;
-    fail(file, `The source is not valid UTF-8: byte ${byte} (byte ${offset + 1} of the file) is not part of a UTF-8 character; save the file as UTF-8`, { line, column }, "invalid-utf8");
+    fail(
+      file,
+      `The source is not valid UTF-8: byte ${byte} (byte ${offset + 1} of the file) is not part of a UTF-8 character; save the file as UTF-8`,
+      { line, column },
+      "invalid-utf8",
+    );
     return file;
   }
 }
@@ -160,7 +165,16 @@ export const SAFE_HTML_SCHEMA: Schema = {
   attributes: {
     ...defaultSchema.attributes,
     img: ["alt", "src", "width", "height", "title"],
-    "*": [...(defaultSchema.attributes?.["*"] ?? []).filter((a) => !["action", "method", "encType", "acceptCharset"].includes(String(a))), "className", "role", "ariaDescribedBy", "ariaLabelledBy", "ariaLabel", "ariaHidden", "dataNote"],
+    "*": [
+      ...(defaultSchema.attributes?.["*"] ?? []).filter((a) => !["action", "method", "encType", "acceptCharset"].includes(String(a))),
+      "className",
+      "role",
+      "ariaDescribedBy",
+      "ariaLabelledBy",
+      "ariaLabel",
+      "ariaHidden",
+      "dataNote",
+    ],
   },
   clobber: [],
   protocols: { href: ["http", "https", "mailto", "tel"], src: ["data"], cite: ["http", "https"] },
@@ -227,7 +241,10 @@ function loadImage(url: string, baseDir: string, project: string, cache: Map<str
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
-    return { rule: "image-url", reason: `Image \`${written}\` is ${scheme ? `a \`${scheme}:\` URL` : "a network address"}: broadside fetches nothing; save the image in the source's folder and give its relative path` };
+    return {
+      rule: "image-url",
+      reason: `Image \`${written}\` is ${scheme ? `a \`${scheme}:\` URL` : "a network address"}: broadside fetches nothing; save the image in the source's folder and give its relative path`,
+    };
   }
   let path: string;
   try {
@@ -253,7 +270,10 @@ function readImage(path: string, what: string, baseDir: string, project: string)
   const info = sniffImage(bytes);
   if (!info) return { rule: "image-type", reason: `${what} is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
   if (info.width * info.height > MAX_IMAGE_PIXELS) {
-    return { rule: "image-too-large", reason: `${what} is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels` };
+    return {
+      rule: "image-too-large",
+      reason: `${what} is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels`,
+    };
   }
   return { image: { ...info, path: found.real, bytes } };
 }
@@ -340,19 +360,34 @@ export function prescanSource(source: string, file: VFile): boolean {
     }
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
-      fail(file, `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`, { line, column: column + definition[1].length }, "too-many-notes");
+      fail(
+        file,
+        `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`,
+        { line, column: column + definition[1].length },
+        "too-many-notes",
+      );
       return false;
     }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 91 && text.charCodeAt(i + 1) === 94 && !(definition && i === definition[1].length) && ++calls > MAX_NOTE_CALLS) {
-        fail(file, `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`, { line, column: column + i }, "too-many-note-calls");
+        fail(
+          file,
+          `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`,
+          { line, column: column + i },
+          "too-many-note-calls",
+        );
         return false;
       }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };
         if (++marks > MAX_MARKS) {
-          fail(file, `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`, { line, column: column + i }, "too-many-marks");
+          fail(
+            file,
+            `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`,
+            { line, column: column + i },
+            "too-many-marks",
+          );
           return false;
         }
       }
@@ -370,7 +405,12 @@ export function prescanSource(source: string, file: VFile): boolean {
 export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}): boolean {
   const deep = cutTooDeep(tree);
   if (deep) {
-    fail(file, `The Markdown is nested more than ${MAX_DEPTH} levels deep (quotes in lists in quotes…, or runs of emphasis marks); flatten it`, deep, "too-deep");
+    fail(
+      file,
+      `The Markdown is nested more than ${MAX_DEPTH} levels deep (quotes in lists in quotes…, or runs of emphasis marks); flatten it`,
+      deep,
+      "too-deep",
+    );
     return false;
   }
   const source = String(file.value);
@@ -385,7 +425,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     for (const match of source.matchAll(XML_FORBIDDEN)) {
       // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
       const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
-      report("warn", `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`, place.toPoint(match.index), "forbidden-character");
+      report(
+        "warn",
+        `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`,
+        place.toPoint(match.index),
+        "forbidden-character",
+      );
     }
   }
 
@@ -408,11 +453,22 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         if (!options.allowHtml) {
           if (parent) removals.push({ parent, node });
           if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
-            report("warn", "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)", node, "raw-html");
+            report(
+              "warn",
+              "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)",
+              node,
+              "raw-html",
+            );
           }
         } else {
           const removed = htmlRemovals(node.value);
-          if (removed) report("warn", `Raw HTML: removed ${removed} (broadside publishes no scripts, frames, styles, event handlers, remote images or unsafe links)`, node, "unsafe-html");
+          if (removed)
+            report(
+              "warn",
+              `Raw HTML: removed ${removed} (broadside publishes no scripts, frames, styles, event handlers, remote images or unsafe links)`,
+              node,
+              "unsafe-html",
+            );
         }
         break;
       case "link":
@@ -437,7 +493,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
     if (scheme && !LINK_SCHEMES.has(scheme) && !MISTYPED_HTTP.test(scheme)) {
-      report("fail", `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`, at, "unsafe-link");
+      report(
+        "fail",
+        `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
+        at,
+        "unsafe-link",
+      );
     }
   }
 
@@ -450,7 +511,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     if ("image" in result) {
       node.data = { ...node.data, image: result.image };
       if (result.image.format === "webp") {
-        report("warn", "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three", at, "image-webp-docx");
+        report(
+          "warn",
+          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
+          at,
+          "image-webp-docx",
+        );
       }
     } else if (!(at.type === "definition" && checkedDefinitions.has(at))) {
       report("fail", result.reason, at, result.rule);

@@ -43,7 +43,9 @@ export class Timings {
 
   /** The stages in order of their start, as a table: start, end, duration (ms), a bar. */
   format(): string {
-    const spans = this.spans.map((s) => ({ ...s, start: s.start - this.#origin, end: s.end - this.#origin })).sort((a, b) => a.start - b.start || a.end - b.end);
+    const spans = this.spans
+      .map((s) => ({ ...s, start: s.start - this.#origin, end: s.end - this.#origin }))
+      .sort((a, b) => a.start - b.start || a.end - b.end);
     if (spans.length === 0) return "";
     const last = Math.max(...spans.map((s) => s.end));
     const width = Math.max(...spans.map((s) => s.stage.length));

@@ -14,7 +14,10 @@ const TMP = ".tmp-";
 
 /** A document could not be written; the previous file at `path` is untouched. */
 export class WriteError extends Error {
-  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+  constructor(
+    readonly path: string,
+    cause: NodeJS.ErrnoException,
+  ) {
     super(`Cannot write ${path}: ${explainFsError(cause)}; the previous ${basename(path)} (if any) is kept as it was`, { cause });
     this.name = "WriteError";
   }
@@ -100,7 +103,10 @@ async function stageFile(path: string, data: string | Uint8Array) {
  * Files written all or none: each staged beside its target, then all renamed into place; when one
  * cannot be written, none is. `renaming` runs the renames (to time them).
  */
-export async function writeAll(files: readonly { path: string; data: string | Uint8Array }[], renaming = (rename: () => Promise<void>) => rename()): Promise<void> {
+export async function writeAll(
+  files: readonly { path: string; data: string | Uint8Array }[],
+  renaming = (rename: () => Promise<void>) => rename(),
+): Promise<void> {
   const staged: Awaited<ReturnType<typeof stageFile>>[] = [];
   try {
     for (const { path, data } of files) staged.push(await stageFile(path, data));

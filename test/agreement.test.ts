@@ -290,7 +290,9 @@ describe("corrupted outputs make the readings disagree", () => {
     const qdf = join(dir, "links.qdf.pdf");
     const target = join(dir, "links.pdf");
     await new Promise<void>((done, fail) =>
-      spawn("qpdf", ["--qdf", "--object-streams=disable", path(FIXTURE, "pdf"), qdf]).on("close", (code) => (code === 0 ? done() : fail(new Error(`qpdf exit ${code}`)))),
+      spawn("qpdf", ["--qdf", "--object-streams=disable", path(FIXTURE, "pdf"), qdf]).on("close", (code) =>
+        code === 0 ? done() : fail(new Error(`qpdf exit ${code}`)),
+      ),
     );
     const bytes = (await readFile(qdf)).toString("latin1");
     const swapped = bytes.replace(/\/note-([12])(\s*\[)/g, (_, n: string, rest: string) => `/note-${n === "1" ? "2" : "1"}${rest}`);

@@ -68,7 +68,7 @@ describe("typography rules", () => {
       "10:41 warning [quote-mismatch] ‘ opened at 10:9 is closed with ‘ instead of ’",
       "12:4 warning [quote-mismatch] “ opened here is never closed with ”",
       "14:10 warning [quote-mismatch] ” closes a quotation that was never opened with “",
-      "16:10 warning [quote-mixed] Straight quote \" in a paragraph with curly quotes (‘ at 16:32)",
+      '16:10 warning [quote-mixed] Straight quote " in a paragraph with curly quotes (‘ at 16:32)',
     ]);
   });
 
@@ -103,8 +103,19 @@ describe("link rules", () => {
 describe("the real letter", () => {
   it("reports the repeats, the likely repeats, the count, the spaces before calls and the quotes", async () => {
     const messages = await report("source/letter.md");
-    const calls = [[14, 410, 1], [16, 450, 2], [16, 671, 3], [18, 144, 4], [18, 532, 5], [20, 533, 6], [20, 816, 7], [28, 396, 9], [30, 736, 10]].map(
-      ([line, column, n]) => `${line}:${column} warning [space-before-note-call] Space before the note call [^${n}]: a call follows its word or punctuation directly`,
+    const calls = [
+      [14, 410, 1],
+      [16, 450, 2],
+      [16, 671, 3],
+      [18, 144, 4],
+      [18, 532, 5],
+      [20, 533, 6],
+      [20, 816, 7],
+      [28, 396, 9],
+      [30, 736, 10],
+    ].map(
+      ([line, column, n]) =>
+        `${line}:${column} warning [space-before-note-call] Space before the note call [^${n}]: a call follows its word or punctuation directly`,
     );
     expect(messages).toEqual([
       ...calls.slice(0, 9),
@@ -127,7 +138,9 @@ describe("the check command", () => {
   it("prints file:line:col messages and exits 1 on errors", async () => {
     const { code, stdout } = await cli(["check", "source/letter.md"]);
     expect(code).toBe(1);
-    expect(stdout).toContain("source/letter.md:81:1: error: Signatory “Dutch Uyghur Human Rights Foundation” is listed twice (also at 80:1) [signatory-duplicate]");
+    expect(stdout).toContain(
+      "source/letter.md:81:1: error: Signatory “Dutch Uyghur Human Rights Foundation” is listed twice (also at 80:1) [signatory-duplicate]",
+    );
     expect(stdout.trim().split("\n").pop()).toBe("20 messages (5 errors, 15 warnings)");
   });
 
@@ -169,7 +182,15 @@ describe("the check command", () => {
     const files = JSON.parse(stdout);
     expect(files.map((f: { path: string }) => f.path)).toEqual([fixture("links"), fixture("note-empty")]);
     expect(files[1].messages).toEqual([
-      { line: 9, column: 1, endLine: 9, endColumn: 10, severity: "error", ruleId: "note-empty", reason: "Note [^blank] is empty; write its text after `[^blank]:`" },
+      {
+        line: 9,
+        column: 1,
+        endLine: 9,
+        endColumn: 10,
+        severity: "error",
+        ruleId: "note-empty",
+        reason: "Note [^blank] is empty; write its text after `[^blank]:`",
+      },
     ]);
     expect(files[0].messages.map((m: { severity: string }) => m.severity)).toEqual(["error", "error", "error", "error", "error", "warning", "info"]);
   });
@@ -189,7 +210,11 @@ describe("check --outputs", () => {
     writeFileSync(join(out, "notes.html"), html.replace(/(id="note-call-2-2"[^>]*>)2</, "$15<"));
     const broken = await cli(["check", "test/fixtures/notes.md", "--outputs", out]);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(new RegExp(`${out}: error: notes: Note 2: the HTML shows the \\d+(st|nd|rd|th) note call as 5 where the PDF and the DOCX show 2 \\(it leads to note 2\\) \\[outputs-disagree\\]`));
+    expect(broken.stdout).toMatch(
+      new RegExp(
+        `${out}: error: notes: Note 2: the HTML shows the \\d+(st|nd|rd|th) note call as 5 where the PDF and the DOCX show 2 \\(it leads to note 2\\) \\[outputs-disagree\\]`,
+      ),
+    );
   });
 
   it("says so when there is nothing built to check", async () => {
@@ -197,6 +222,8 @@ describe("check --outputs", () => {
     const out = tempDir();
     const { code, stdout } = await cli(["check", fixture("clean"), "--outputs", out]);
     expect(code).toBe(1);
-    expect(stdout).toContain(`${out}: error: No built documents of ${fixture("clean")} in ${out} (looked for clean.html, .pdf, .docx): run npm run build first [outputs-missing]`);
+    expect(stdout).toContain(
+      `${out}: error: No built documents of ${fixture("clean")} in ${out} (looked for clean.html, .pdf, .docx): run npm run build first [outputs-missing]`,
+    );
   });
 });

@@ -73,7 +73,9 @@ describe("the build command", () => {
     const toml = source(dir, "toml.md", "+++\ntitle = 'From TOML'\nlang = 'fr'\ndate = 2019-01-02\ntags = ['a']\ndraft = false\n+++\n\nText.\n");
     const { code, stderr } = await cli(["build", js, toml, "--out", out, "--format", "html"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${js}:1:1: error: Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`---js\` front matter is not accepted`);
+    expect(stderr).toContain(
+      `${js}:1:1: error: Front matter is YAML between \`---\` lines or TOML between \`+++\` lines; \`---js\` front matter is not accepted`,
+    );
     expect(stderr).toContain("[front-matter-language]");
     expect(stderr).toContain(`${toml}:5:1: info: Front matter keys broadside does not use are ignored: \`tags\`, \`draft\` [front-matter-ignored-keys]`);
     expect(stderr.match(/toml\.md.*(error|warning)/g)).toBeNull();
@@ -100,9 +102,13 @@ describe("the build command", () => {
     expect(warned.code, warned.stderr).toBe(0);
     for (const path of [headed, bare, pandoc]) {
       const lines = warned.stderr.split("\n").filter((l) => l.startsWith(`${path}:`));
-      expect(lines.filter((l) => l.includes("warning"))).toEqual([`${path}:1:1: warning: No language given: the documents are marked as English (\`en\`), which sets hyphenation, quotes and the voice of screen readers; ${path === bare ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`"}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`) [lang-default]`]);
+      expect(lines.filter((l) => l.includes("warning"))).toEqual([
+        `${path}:1:1: warning: No language given: the documents are marked as English (\`en\`), which sets hyphenation, quotes and the voice of screen readers; ${path === bare ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`"}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`) [lang-default]`,
+      ]);
     }
-    expect(warned.stderr).toContain(`${bare}:3:1: info: Front matter keys broadside does not use are ignored: \`layout\`, \`permalink\` [front-matter-ignored-keys]`);
+    expect(warned.stderr).toContain(
+      `${bare}:3:1: info: Front matter keys broadside does not use are ignored: \`layout\`, \`permalink\` [front-matter-ignored-keys]`,
+    );
     const page = (name: string) => readFileSync(join(out, `${name}.html`), "utf8");
     expect(page("headed")).toContain("<title>The Real Title</title>");
     expect(page("headed").match(/<h1[^>]*>The Real Title/g)).toHaveLength(1); // the headline, not a second heading
@@ -174,8 +180,23 @@ describe("the build command", () => {
     const { code, stdout } = await cli(["build", good, "--out", join(dir, "out"), "--format", "html,docx", "--timings"]);
     expect(code).toBe(0);
     const table = stdout.slice(stdout.indexOf("broadside: timings"));
-    const stages = [...table.matchAll(/^ {2}(good: [a-z ]+?|browser: [a-z ()]+?) +(\d+) +(\d+) +(\d+) /gm)].map((m) => ({ stage: m[1], from: Number(m[2]), to: Number(m[3]), ms: Number(m[4]) }));
-    expect(stages.map((s) => s.stage)).toEqual(expect.arrayContaining(["good: read", "good: parse", "good: html", "good: docx", "good: read back html", "good: read back docx", "good: rename into place"]));
+    const stages = [...table.matchAll(/^ {2}(good: [a-z ]+?|browser: [a-z ()]+?) +(\d+) +(\d+) +(\d+) /gm)].map((m) => ({
+      stage: m[1],
+      from: Number(m[2]),
+      to: Number(m[3]),
+      ms: Number(m[4]),
+    }));
+    expect(stages.map((s) => s.stage)).toEqual(
+      expect.arrayContaining([
+        "good: read",
+        "good: parse",
+        "good: html",
+        "good: docx",
+        "good: read back html",
+        "good: read back docx",
+        "good: rename into place",
+      ]),
+    );
     for (const s of stages) expect(Math.abs(s.to - s.from - s.ms)).toBeLessThanOrEqual(1); // each rounded to the ms
     const starts = stages.map((s) => s.from);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));

@@ -5,7 +5,21 @@
  * find after each save the HTML a build of the same text makes.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
@@ -51,11 +65,19 @@ async function startDev(folder: string, extra: string[] = []): Promise<DevProces
   const server: DevProcess = { child: undefined as unknown as ChildProcess, said: "", url: "", browserPid: 0 };
   // A temporary folder of its own, which the session must leave empty.
   mkdirSync(join(folder, "tmp"), { recursive: true });
-  server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], { cwd: ROOT, env: { ...process.env, TMPDIR: join(folder, "tmp") } });
+  server.child = spawn(process.execPath, [BIN, "dev", "--port", "0", ...extra, "--source", join(folder, "src"), "--out", join(folder, "out")], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: join(folder, "tmp") },
+  });
   servers.push(server.child);
   server.child.stdout!.on("data", (d) => (server.said += d));
   server.child.stderr!.on("data", (d) => (server.said += d));
-  const line = await until("the server", () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(server.said) ?? undefined, 60_000, () => server.said).catch((error) => {
+  const line = await until(
+    "the server",
+    () => /serving (http:\/\/127\.0\.0\.1:\d+\/) \(browser pid (\d+)\)/.exec(server.said) ?? undefined,
+    60_000,
+    () => server.said,
+  ).catch((error) => {
     server.child.kill("SIGKILL");
     throw error;
   });
@@ -101,7 +123,9 @@ describe("npm run dev", () => {
     }
     await until("the new text in the preview", async () => (await fetchText("a.html")).includes("Save number 30 calls zeta"));
     await until("a new PDF", () => statSync(join(dir, "out", "a.pdf")).mtimeMs > before);
-    await until("the PDF's text", () => execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Save number 30 calls zeta"));
+    await until("the PDF's text", () =>
+      execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Save number 30 calls zeta"),
+    );
     await new Promise((r) => setTimeout(r, 500));
     const rebuilds = (dev.said.match(/preview in/g) ?? []).length - builds;
     expect(rebuilds).toBeGreaterThanOrEqual(1);
@@ -116,7 +140,9 @@ describe("npm run dev", () => {
       return html.includes("Friends of the Letter") && html.includes("signatory-duplicate") ? html : undefined;
     });
     expect(page).not.toContain("Not rebuilt");
-    await until("the PDF's signatories", () => execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Friends of the Letter"));
+    await until("the PDF's signatories", () =>
+      execFileSync("pdftotext", [join(dir, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("Friends of the Letter"),
+    );
   });
 
   it("keeps the last good output and shows the error over it when the source breaks", async () => {
@@ -158,7 +184,9 @@ describe("npm run dev, templates", () => {
       const css = join(folder, "templates", "style.css");
       writeFileSync(css, `${readFileSync(css, "utf8")}\nh1::after { content: "edited template marker"; }\n`);
       await until("the edited style in the preview", async () => ((await page()).includes("edited template marker") ? true : undefined));
-      await until("the edited style in the PDF", () => (execFileSync("pdftotext", [join(folder, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("edited template marker") ? true : undefined));
+      await until("the edited style in the PDF", () =>
+        execFileSync("pdftotext", [join(folder, "out", "a.pdf"), "-"], { encoding: "utf8" }).includes("edited template marker") ? true : undefined,
+      );
     } finally {
       server.child.kill("SIGKILL");
     }
@@ -279,7 +307,12 @@ describe("npm run dev, after each kind of edit", () => {
     writeFileSync(letter, original);
     const server = await startDev(folder);
     try {
-      let before = await until("the first build", () => (existsSync(written) ? readFileSync(written, "utf8") : undefined), 60_000, () => server.said);
+      let before = await until(
+        "the first build",
+        () => (existsSync(written) ? readFileSync(written, "utf8") : undefined),
+        60_000,
+        () => server.said,
+      );
       const firstNote = original.indexOf("\n[^1]:");
       expect(firstNote).toBeGreaterThan(0);
       const lines = original.split("\n");
@@ -287,12 +320,18 @@ describe("npm run dev, after each kind of edit", () => {
       const to = lines.findIndex((l) => l.includes("[^4]"));
       const edits: [string, string][] = [
         ["a word in a paragraph", original.replace(" the ", " the plainly ")],
-        ["a new note and its call", original.replace(" the ", " the[^added] ").slice(0, firstNote) + "\n[^added]: A note added while editing.\n" + original.slice(firstNote)],
+        [
+          "a new note and its call",
+          original.replace(" the ", " the[^added] ").slice(0, firstNote) + "\n[^added]: A note added while editing.\n" + original.slice(firstNote),
+        ],
         ["a note's text", original.replace("\n[^1]: ", "\n[^1]: Rewritten: ")],
         ["a paragraph removed", original.replace(/\n\n[^\n]*\[\^2\][^\n]*\n/, "\n\n")],
         // A raw-HTML block over blank lines, from one part into the next: the part it opens in
         // cannot be parsed alone (the block swallows what follows), so the whole is.
-        ["a <pre> block over several paragraphs", [...lines.slice(0, from), "<pre>", "", ...lines.slice(from, to + 1), "</pre>", ...lines.slice(to + 1)].join("\n")],
+        [
+          "a <pre> block over several paragraphs",
+          [...lines.slice(0, from), "<pre>", "", ...lines.slice(from, to + 1), "</pre>", ...lines.slice(to + 1)].join("\n"),
+        ],
         ["a fenced block with a blank line and a `#` line", original.replace("\n## ", "\n```sh\necho one\n\n# a comment\n```\n\n## ")],
         ["back to the original", original],
       ];
@@ -300,11 +339,16 @@ describe("npm run dev, after each kind of edit", () => {
         const said = server.said.length;
         writeFileSync(letter, text);
         // Each edit changes the page: wait for the new one, then compare it whole.
-        const html = await until(`dev's HTML after "${what}"`, () => {
-          if (server.said.slice(said).includes("not rebuilt")) throw new Error(`dev did not rebuild after "${what}":\n${server.said.slice(said)}`);
-          const now = readFileSync(written, "utf8");
-          return now !== before ? now : undefined;
-        }, 30_000, () => server.said);
+        const html = await until(
+          `dev's HTML after "${what}"`,
+          () => {
+            if (server.said.slice(said).includes("not rebuilt")) throw new Error(`dev did not rebuild after "${what}":\n${server.said.slice(said)}`);
+            const now = readFileSync(written, "utf8");
+            return now !== before ? now : undefined;
+          },
+          30_000,
+          () => server.said,
+        );
         const whole = parseLetter(new VFile({ path: letter, value: text }), { features: FEATURES });
         expect(whole, what).toBeDefined();
         expect(html, what).toBe((await compileHtml(whole!, { templatesDir: join(ROOT, "templates") })).html);

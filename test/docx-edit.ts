@@ -96,7 +96,7 @@ export function translateText(text: string): string {
 
 const styleOf = (p: XmlElement) => {
   const pPr = Array.from(p.childNodes).find((c) => (c as XmlElement).localName === "pPr") as XmlElement | undefined;
-  const style = pPr ? Array.from(pPr.childNodes).find((c) => (c as XmlElement).localName === "pStyle") as XmlElement | undefined : undefined;
+  const style = pPr ? (Array.from(pPr.childNodes).find((c) => (c as XmlElement).localName === "pStyle") as XmlElement | undefined) : undefined;
   return style?.getAttributeNS(W, "val") ?? "";
 };
 

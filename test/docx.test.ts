@@ -25,11 +25,18 @@ const signatoryNames = () =>
   readFileSync(join(ROOT, "source/letter.md"), "utf8")
     .split("\n")
     .filter((line) => line.startsWith("- "))
-    .map((line) => line.slice(2).replace(/\\([*_])/g, "$1").trim());
+    .map((line) =>
+      line
+        .slice(2)
+        .replace(/\\([*_])/g, "$1")
+        .trim(),
+    );
 
 beforeAll(async () => {
   out = tempDir();
-  const { code, stderr } = await cli(["build", "source/letter.md", "test/fixtures/endnotes.md", "--out", out, "--format", "docx"], { env: { SOURCE_DATE_EPOCH: "1654041600" } });
+  const { code, stderr } = await cli(["build", "source/letter.md", "test/fixtures/endnotes.md", "--out", out, "--format", "docx"], {
+    env: { SOURCE_DATE_EPOCH: "1654041600" },
+  });
   expect(stderr).toBe("");
   expect(code).toBe(0);
 });
@@ -67,7 +74,9 @@ describe("styles only", () => {
       const direct = ["b", "i", "strike"].filter((t) => r.getElementsByTagNameNS(W, t).length);
       return `${r.textContent}|${style}|${direct.join(",")}`;
     });
-    expect(styled).toEqual(expect.arrayContaining(["accent|Emphasis|", "gras|Strong|", "les deux|Strong|i", "code|VerbatimChar|", "barré||strike", "lien|Hyperlink|"]));
+    expect(styled).toEqual(
+      expect.arrayContaining(["accent|Emphasis|", "gras|Strong|", "les deux|Strong|i", "code|VerbatimChar|", "barré||strike", "lien|Hyperlink|"]),
+    );
     // One run for the text between the formatted pieces: nothing split without a reason.
     expect(styled[0]).toBe("Un appel||");
     for (let i = 1; i < runs.length; i++) {
@@ -93,7 +102,10 @@ describe("notes", () => {
   });
 
   it("puts a space between each note's number and its text", () => {
-    for (const [name, part, kind] of [["letter.docx", "word/footnotes.xml", "footnote"], ["endnotes.docx", "word/endnotes.xml", "endnote"]]) {
+    for (const [name, part, kind] of [
+      ["letter.docx", "word/footnotes.xml", "footnote"],
+      ["endnotes.docx", "word/endnotes.xml", "endnote"],
+    ]) {
       const notes = elements(parts(join(out, name))[part], kind).filter((n) => Number(n.getAttributeNS(W, "id")) > 0);
       expect(notes.length).toBeGreaterThan(0);
       for (const note of notes) {
@@ -112,7 +124,11 @@ describe("the same in Word and LibreOffice", () => {
       const docx = parts(join(out, name));
       const spacings = Object.keys(docx)
         .filter((n) => n.startsWith("word/") && n.endsWith(".xml"))
-        .flatMap((n) => elements(docx[n], "spacing").filter((s) => s.hasAttributeNS(W, "line")).map((s) => ({ n, s })));
+        .flatMap((n) =>
+          elements(docx[n], "spacing")
+            .filter((s) => s.hasAttributeNS(W, "line"))
+            .map((s) => ({ n, s })),
+        );
       expect(spacings.length).toBeGreaterThan(3);
       for (const { n, s } of spacings) expect(s.getAttributeNS(W, "lineRule"), `${name} ${n}`).toBe("auto");
     }
@@ -130,9 +146,13 @@ describe("language, furniture and properties", () => {
 
   it("puts the short title in the header, the page number in the footer, the signatories in three columns", () => {
     const docx = parts(join(out, "letter.docx"));
-    const headers = Object.keys(docx).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => xml(docx[n]).documentElement!.textContent);
+    const headers = Object.keys(docx)
+      .filter((n) => /^word\/header\d+\.xml$/.test(n))
+      .map((n) => xml(docx[n]).documentElement!.textContent);
     expect(headers).toContain("Bachelet’s visit whitewashed repression");
-    const footers = Object.keys(docx).filter((n) => /^word\/footer\d+\.xml$/.test(n)).map((n) => docx[n]);
+    const footers = Object.keys(docx)
+      .filter((n) => /^word\/footer\d+\.xml$/.test(n))
+      .map((n) => docx[n]);
     expect(footers.some((f) => /PAGE/.test(f) && /NUMPAGES/.test(f))).toBe(true);
     const sections = elements(docx["word/document.xml"], "sectPr");
     const columns = sections.map((s) => s.getElementsByTagNameNS(W, "cols")[0]?.getAttributeNS(W, "num"));
@@ -159,7 +179,9 @@ describe("language, furniture and properties", () => {
   it("is the same bytes when built again with the same SOURCE_DATE_EPOCH", async () => {
     const again = tempDir();
     // Another source built first, in the same process: nothing of it may leak into the letter's bytes.
-    const { code } = await cli(["build", "test/fixtures/notes.md", "source/letter.md", "--out", again, "--format", "docx"], { env: { SOURCE_DATE_EPOCH: "1654041600", TZ: "Asia/Tokyo" } });
+    const { code } = await cli(["build", "test/fixtures/notes.md", "source/letter.md", "--out", again, "--format", "docx"], {
+      env: { SOURCE_DATE_EPOCH: "1654041600", TZ: "Asia/Tokyo" },
+    });
     expect(code).toBe(0);
     expect(Buffer.compare(readFileSync(join(again, "letter.docx")), readFileSync(join(out, "letter.docx")))).toBe(0);
   });
@@ -170,10 +192,7 @@ describe("the look comes from templates/reference.docx", () => {
     const templates = tempDir();
     cpSync(join(ROOT, "templates"), templates, { recursive: true });
     const reference = unzipSync(readFileSync(join(templates, "reference.docx")));
-    const styles = strFromU8(reference["word/styles.xml"]).replace(
-      /(<w:style [^>]*w:styleId="Heading2"[^>]*>[\s\S]*?<w:rPr>)/,
-      '$1<w:color w:val="C00000"/>',
-    );
+    const styles = strFromU8(reference["word/styles.xml"]).replace(/(<w:style [^>]*w:styleId="Heading2"[^>]*>[\s\S]*?<w:rPr>)/, '$1<w:color w:val="C00000"/>');
     expect(styles).toContain('<w:color w:val="C00000"/>');
     reference["word/styles.xml"] = strToU8(styles);
     const document = strFromU8(reference["word/document.xml"]).replace(/<w:pgSz [^>]*\/>/, '<w:pgSz w:w="12240" w:h="15840" w:orient="portrait"/>');
@@ -191,7 +210,9 @@ describe("the look comes from templates/reference.docx", () => {
     expect(heading2.getElementsByTagNameNS(W, "color")[0].getAttributeNS(W, "val")).toBe("C00000");
     const sizes = elements(docx["word/document.xml"], "pgSz").map((s) => s.getAttributeNS(W, "w"));
     expect(new Set(sizes)).toEqual(new Set(["12240"]));
-    const headers = Object.keys(docx).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => xml(docx[n]).documentElement!.textContent);
+    const headers = Object.keys(docx)
+      .filter((n) => /^word\/header\d+\.xml$/.test(n))
+      .map((n) => xml(docx[n]).documentElement!.textContent);
     expect(headers).toContain("Coalition — Bachelet’s visit whitewashed repression");
   });
 });
@@ -206,16 +227,22 @@ describe("LibreOffice, a real word processor", () => {
     expect(families).toContain("Noto Serif");
     expect(families.some((family) => family.startsWith("Noto Serif SC"))).toBe(true);
     expect(families.filter((family) => !family.startsWith("Noto "))).toEqual([]);
-    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")], { timeout: 180_000, stdio: "ignore", env: libreOfficeEnv() });
+    execFileSync(
+      "soffice",
+      [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, join(out, "letter.docx")],
+      { timeout: 180_000, stdio: "ignore", env: libreOfficeEnv() },
+    );
     expect(readdirSync(dir)).toContain("letter.pdf");
     pdf = join(dir, "letter.pdf");
   }, 180_000);
 
   /** Words of a page as pdftotext places them, in points from the top left. */
   const words = (page: number) =>
-    [...execFileSync("pdftotext", ["-f", String(page), "-l", String(page), "-bbox", pdf, "-"], { encoding: "utf8" }).matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
-      (m) => ({ left: Number(m[1]), top: Number(m[2]), right: Number(m[3]), bottom: Number(m[4]), text: m[5] }),
-    );
+    [
+      ...execFileSync("pdftotext", ["-f", String(page), "-l", String(page), "-bbox", pdf, "-"], { encoding: "utf8" }).matchAll(
+        /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+      ),
+    ].map((m) => ({ left: Number(m[1]), top: Number(m[2]), right: Number(m[3]), bottom: Number(m[4]), text: m[5] }));
 
   /**
    * The text of every page read one third of its text area at a time: the signatories' three
@@ -228,7 +255,26 @@ describe("LibreOffice, a real word processor", () => {
     const margin = Math.min(...words(1).map((w) => w.left));
     const third = (width - 2 * margin) / 3;
     const crop = (page: number, column: number) =>
-      execFileSync("pdftotext", ["-f", String(page), "-l", String(page), "-x", String(Math.round(margin + column * third)), "-y", String(Math.round(margin)), "-W", String(Math.round(third)), "-H", String(Math.round(height - 2 * margin)), pdf, "-"], { encoding: "utf8" });
+      execFileSync(
+        "pdftotext",
+        [
+          "-f",
+          String(page),
+          "-l",
+          String(page),
+          "-x",
+          String(Math.round(margin + column * third)),
+          "-y",
+          String(Math.round(margin)),
+          "-W",
+          String(Math.round(third)),
+          "-H",
+          String(Math.round(height - 2 * margin)),
+          pdf,
+          "-",
+        ],
+        { encoding: "utf8" },
+      );
     return Array.from({ length: pages }, (_, page) => [0, 1, 2].map((column) => crop(page + 1, column)).join("\n")).join("\n");
   };
 
@@ -273,13 +319,30 @@ describe("runs of one script", () => {
 
   it("cuts Arabic, Hebrew, Tibetan and Mongolian script from the text around, brackets outside a right-to-left run", () => {
     expect(cut("Uyghurs (ئۇيغۇر، قازاق) and Tibetans (བོད་པ།) with ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ and שלום.")).toEqual([
-      ["Uyghurs (", "", ""], ["ئۇيغۇر، قازاق", "ar", "rtl"], [") and Tibetans (", "", ""], ["བོད་པ།", "bo", ""],
-      [") with ", "", ""], ["ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ", "mn-Mong", ""], [" and ", "", ""], ["שלום", "he", "rtl"], [".", "", ""],
+      ["Uyghurs (", "", ""],
+      ["ئۇيغۇر، قازاق", "ar", "rtl"],
+      [") and Tibetans (", "", ""],
+      ["བོད་པ།", "bo", ""],
+      [") with ", "", ""],
+      ["ᠮᠣᠩᠭᠣᠯ ᠬᠦᠮᠦᠨ", "mn-Mong", ""],
+      [" and ", "", ""],
+      ["שלום", "he", "rtl"],
+      [".", "", ""],
     ]);
   });
 
   it("makes the punctuation and spaces between runs right to left in a right-to-left paragraph, a piece with a Latin word not", () => {
-    expect(cut("ئۇيغۇر (قازاق). WUC 2022.", true)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", "rtl"], ["قازاق", "ar", "rtl"], ["). WUC 2022.", "", ""]]);
-    expect(cut("ئۇيغۇر (قازاق).", false)).toEqual([["ئۇيغۇر", "ar", "rtl"], [" (", "", ""], ["قازاق", "ar", "rtl"], [").", "", ""]]);
+    expect(cut("ئۇيغۇر (قازاق). WUC 2022.", true)).toEqual([
+      ["ئۇيغۇر", "ar", "rtl"],
+      [" (", "", "rtl"],
+      ["قازاق", "ar", "rtl"],
+      ["). WUC 2022.", "", ""],
+    ]);
+    expect(cut("ئۇيغۇر (قازاق).", false)).toEqual([
+      ["ئۇيغۇر", "ar", "rtl"],
+      [" (", "", ""],
+      ["قازاق", "ar", "rtl"],
+      [").", "", ""],
+    ]);
   });
 });

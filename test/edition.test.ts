@@ -41,7 +41,8 @@ const { build } = await import("../src/build.ts");
 const { startDev } = await import("../src/dev/index.ts");
 const { buildWithPackets } = await import("../src/packet/index.ts");
 
-const letter = (words: string) => `---\ntitle: A small letter\nlang: en\n---\n\n${words}[^a] and more[^b].\n\n[^a]: The first note.\n\n[^b]: The second note.\n`;
+const letter = (words: string) =>
+  `---\ntitle: A small letter\nlang: en\n---\n\n${words}[^a] and more[^b].\n\n[^a]: The first note.\n\n[^b]: The second note.\n`;
 const TEMPLATES = join(ROOT, "templates");
 const FORMATS = ["html", "pdf", "docx"] as const;
 
@@ -75,7 +76,10 @@ describe("dev proves an edition before it replaces the files", () => {
   });
 
   it("writes a proved edition, then keeps it when a save's outputs disagree, and says why over the new preview", async () => {
-    expect(FORMATS.every((f) => existsSync(out(f))), said.join("\n")).toBe(true);
+    expect(
+      FORMATS.every((f) => existsSync(out(f))),
+      said.join("\n"),
+    ).toBe(true);
     const before = FORMATS.map((f) => ({ bytes: readFileSync(out(f)), mtime: statSync(out(f)).mtimeMs }));
     expect(made.editions).toContain(join(dir, "src", "a.md"));
 
@@ -127,7 +131,13 @@ describe("build and packets make their editions with the same builder", () => {
     writeFileSync(join(dir, "p.packet.md"), "---\ntitle: A packet\nlang: en\npacket:\n  parts: [one.md, two.md]\n---\n\nTwo letters.\n");
     made.editions.length = 0;
     const lines: string[] = [];
-    const result = await buildWithPackets({ sources: [join(dir, "p.packet.md")], outDir: join(dir, "out"), formats: FORMATS, templatesDir: TEMPLATES, log: (l) => lines.push(l) });
+    const result = await buildWithPackets({
+      sources: [join(dir, "p.packet.md")],
+      outDir: join(dir, "out"),
+      formats: FORMATS,
+      templatesDir: TEMPLATES,
+      log: (l) => lines.push(l),
+    });
     expect(result.files.flatMap((f) => f.messages.filter((m) => m.fatal))).toEqual([]);
     expect(made.editions.sort()).toEqual([join(dir, "one.md"), join(dir, "two.md")]);
     expect(lines.filter((l) => l.includes("building its 2 parts"))).toHaveLength(1);

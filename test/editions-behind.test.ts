@@ -35,21 +35,32 @@ beforeAll(async () => {
   let letter = readFileSync(src("letter.md"), "utf8");
   letter = letter.replace("During her six-day visit to China,", "During her six-day visit to the People’s Republic of China,");
   letter = letter.replace(/(\[\^3\]:[^\n]*)/, "$1 Updated in June.");
-  letter = letter.replace("- Australian Uyghur Association\n", "- Australian Uyghur Association\n- Austrian Tibet Support Group\n").replace("claimed: 230", "claimed: 231");
+  letter = letter
+    .replace("- Australian Uyghur Association\n", "- Australian Uyghur Association\n- Austrian Tibet Support Group\n")
+    .replace("claimed: 230", "claimed: 231");
   writeFileSync(src("letter.md"), letter);
   checked = await cli(["check", src("letter.fr.md"), src("letter.es.md")]);
 }, 240_000);
 
-const lineOf = (file: string, starts: string) => readFileSync(file, "utf8").split("\n").findIndex((l) => l.startsWith(starts)) + 1;
+const lineOf = (file: string, starts: string) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .findIndex((l) => l.startsWith(starts)) + 1;
 
 describe("check on editions behind their source", () => {
   it("lists exactly the changed paragraph, the changed note and the added signatory on each edition, at their places", () => {
     for (const edition of ["letter.fr.md", "letter.es.md"]) {
       const lines = behind(checked, src(edition));
       expect(lines).toHaveLength(3);
-      expect(lines[0]).toContain(`${src(edition)}:${lineOf(src(edition), translateText("During her six-day"))}:1: warning: paragraph 2 of letter.md (line 16, “During her six-day…”) changed since this edition was translated`);
-      expect(lines[1]).toContain(`:${lineOf(src(edition), "- Australian Uyghur Association")}:3: warning: signatory 16 of letter.md (line 51, “Austrian Tibet Support…”) was added since`);
-      expect(lines[2]).toMatch(new RegExp(`:${lineOf(src(edition), "[^3]:")}:\\d+: warning: note 3 of letter\\.md \\(line \\d+, “OHCHR, ‘UN experts…”\\) changed since`));
+      expect(lines[0]).toContain(
+        `${src(edition)}:${lineOf(src(edition), translateText("During her six-day"))}:1: warning: paragraph 2 of letter.md (line 16, “During her six-day…”) changed since this edition was translated`,
+      );
+      expect(lines[1]).toContain(
+        `:${lineOf(src(edition), "- Australian Uyghur Association")}:3: warning: signatory 16 of letter.md (line 51, “Austrian Tibet Support…”) was added since`,
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(`:${lineOf(src(edition), "[^3]:")}:\\d+: warning: note 3 of letter\\.md \\(line \\d+, “OHCHR, ‘UN experts…”\\) changed since`),
+      );
     }
   });
 });
@@ -109,14 +120,18 @@ describe("signatories: { from: letter.md }", () => {
     const list = html.slice(html.indexOf("Signataires"));
     expect(list).toContain("Austrian Tibet Support Group");
     expect(list).toContain("Act with HK");
-    const count = readFileSync(src("letter.md"), "utf8").split("\n").filter((l) => l.startsWith("- ")).length;
+    const count = readFileSync(src("letter.md"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("- ")).length;
     expect(list.match(/<li[ >]/g)?.length).toBe(count);
   });
 
   it("refuses a path outside the project folder, a list of its own as well, and a missing file: errors at the key", () => {
     const [outside, own, missing] = refused;
     for (const r of refused) expect(r.code).toBe(1);
-    expect(outside.stdout).toMatch(/outside\.fr\.md:4:1: error: `signatories\.from`: `\.\.\/letter\.md` is outside the project folder.*\[path-outside-project\]/);
+    expect(outside.stdout).toMatch(
+      /outside\.fr\.md:4:1: error: `signatories\.from`: `\.\.\/letter\.md` is outside the project folder.*\[path-outside-project\]/,
+    );
     expect(own.stdout).toMatch(/own\.fr\.md:4:1: error: This edition has its own signatory list and `signatories\.from: letter\.md`.*\[signatories-from\]/);
     expect(missing.stdout).toMatch(/missing\.fr\.md:4:1: error: `signatories\.from`: `nowhere\.md` not found.*\[path-missing\]/);
   });

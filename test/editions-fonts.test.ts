@@ -40,7 +40,10 @@ beforeAll(async () => {
   hostOut = join(dir, "host");
   // A host without fonts: no font directory, its cache in the temp folder.
   const conf = join(dir, "fonts.conf");
-  writeFileSync(conf, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig><cachedir>${join(dir, "fc-cache")}</cachedir></fontconfig>\n`);
+  writeFileSync(
+    conf,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig><cachedir>${join(dir, "fc-cache")}</cachedir></fontconfig>\n`,
+  );
   expect(run("fc-list", []).trim(), "this test needs a host with fonts, to show they are not used").not.toBe("");
   expect(execFileSync("fc-list", [], { encoding: "utf8", env: { ...process.env, FONTCONFIG_FILE: conf } }).trim()).toBe("");
   const missing = join(dir, "missing.md");
@@ -95,7 +98,10 @@ describe("editions on a host without fonts", () => {
   });
 
   it("draw each script from its face, and Han from the face of the edition's region", () => {
-    const names = (lang: string) => fonts(pdf(lang)).map((f) => f.name).join(" ");
+    const names = (lang: string) =>
+      fonts(pdf(lang))
+        .map((f) => f.name)
+        .join(" ");
     expect(names("ug")).toMatch(/NotoNaskhArabic-Bold/); // the title, in a real bold
     expect(names("ar")).toMatch(/NotoNaskhArabic-Regular/);
     expect(names("bo")).toMatch(/NotoSerifTibetan-Regular/);
@@ -113,7 +119,11 @@ describe("editions on a host without fonts", () => {
   });
 
   it("set the Mongolian edition without bold: the face has none, and a synthesised one is not drawn", () => {
-    expect(fonts(pdf("mn-Mong")).map((f) => f.name).join(" ")).not.toMatch(/Bold/);
+    expect(
+      fonts(pdf("mn-Mong"))
+        .map((f) => f.name)
+        .join(" "),
+    ).not.toMatch(/Bold/);
     // In Word too: its styles set headings by size, and no run or style asks for bold.
     const styles = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/styles.xml"]);
     expect(styles("fr")).toMatch(/<w:b\/>/);
@@ -137,7 +147,16 @@ describe("the page", () => {
    * (another branch's layout, a Chromium upgrade), render the pages again and look at them:
    * `pdftoppm -r 30 -gray -png -f 1 -l 1 -singlefile dist/<lang>.pdf test/reference/editions/<lang>-page-1`.
    */
-  const SCRIPTS = { fr: "Latin", mn: "Cyrillic", ug: "Arabic", bo: "Tibetan", "mn-Mong": "Mongolian", "zh-CN": "Simplified Han", "zh-Hant-HK": "Hong Kong Han", ja: "Japanese" };
+  const SCRIPTS = {
+    fr: "Latin",
+    mn: "Cyrillic",
+    ug: "Arabic",
+    bo: "Tibetan",
+    "mn-Mong": "Mongolian",
+    "zh-CN": "Simplified Han",
+    "zh-Hant-HK": "Hong Kong Han",
+    ja: "Japanese",
+  };
   const render = (file: string) => {
     const dir = tempDir();
     run("pdftoppm", ["-r", "30", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile", file, join(dir, "page")]);
@@ -180,25 +199,47 @@ describe("CJK typesetting", () => {
   };
   const covers = (range: string, point: number) =>
     range.split(",").some((part) => {
-      const [from, to = from] = part.replace("U+", "").split("-").map((n) => parseInt(n, 16));
+      const [from, to = from] = part
+        .replace("U+", "")
+        .split("-")
+        .map((n) => parseInt(n, 16));
       return point >= from && point <= to;
     });
 
   it("draws quotes and punctuation from the CJK face, Latin letters from the Latin face", () => {
-    for (const [lang, family, marks] of [["zh-CN", "Noto Serif SC", "“”，。"], ["zh-Hant-HK", "Noto Serif HK", "「」，。"], ["ja", "Noto Serif JP", "「」、。"]] as const) {
+    for (const [lang, family, marks] of [
+      ["zh-CN", "Noto Serif SC", "“”，。"],
+      ["zh-Hant-HK", "Noto Serif HK", "「」，。"],
+      ["ja", "Noto Serif JP", "「」、。"],
+    ] as const) {
       for (const mark of marks) {
         const point = mark.codePointAt(0)!;
-        const from = [...new Set(faces(lang).filter((f) => covers(f.range, point)).map((f) => f.family))];
+        const from = [
+          ...new Set(
+            faces(lang)
+              .filter((f) => covers(f.range, point))
+              .map((f) => f.family),
+          ),
+        ];
         expect(from, `${lang} ${mark}`).toEqual([family]);
       }
-      const latin = [...new Set(faces(lang).filter((f) => covers(f.range, "O".codePointAt(0)!)).map((f) => f.family))];
+      const latin = [
+        ...new Set(
+          faces(lang)
+            .filter((f) => covers(f.range, "O".codePointAt(0)!))
+            .map((f) => f.family),
+        ),
+      ];
       expect(latin, lang).toEqual(["Noto Serif"]);
     }
   });
 
   it("never starts a line with closing punctuation or a note call", () => {
     for (const lang of ["zh-CN", "zh-Hant-HK", "ja", "kinsoku"]) {
-      const lines = run("pdftotext", ["-f", "1", "-l", "1", pdf(lang), "-"]).split("\n").map((l) => l.trim()).filter(Boolean);
+      const lines = run("pdftotext", ["-f", "1", "-l", "1", pdf(lang), "-"])
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
       expect(lines.length, lang).toBeGreaterThan(5);
       for (const line of lines) expect(line, lang).not.toMatch(/^(\d+ ?)?[。，、；：！？」』）”’]/u);
     }
@@ -225,10 +266,17 @@ describe("the .docx", () => {
     };
     for (const [lang, want] of Object.entries(expected)) {
       const xml = defaults(lang);
-      expect({
-        ascii: attr(xml, "rFonts", "ascii"), eastAsia: attr(xml, "rFonts", "eastAsia"), cs: attr(xml, "rFonts", "cs"),
-        lang: attr(xml, "lang", "val"), eastAsiaLang: attr(xml, "lang", "eastAsia"), bidi: attr(xml, "lang", "bidi"),
-      }, lang).toEqual({ ascii: "Noto Serif", eastAsia: want.eastAsia, cs: want.cs, lang: want.lang, eastAsiaLang: want.eastAsiaLang, bidi: want.bidi });
+      expect(
+        {
+          ascii: attr(xml, "rFonts", "ascii"),
+          eastAsia: attr(xml, "rFonts", "eastAsia"),
+          cs: attr(xml, "rFonts", "cs"),
+          lang: attr(xml, "lang", "val"),
+          eastAsiaLang: attr(xml, "lang", "eastAsia"),
+          bidi: attr(xml, "lang", "bidi"),
+        },
+        lang,
+      ).toEqual({ ascii: "Noto Serif", eastAsia: want.eastAsia, cs: want.cs, lang: want.lang, eastAsiaLang: want.eastAsiaLang, bidi: want.bidi });
       // Every style that names the template's faces names the edition's.
       const faces = new Set([...styles(lang).matchAll(/w:(eastAsia|cs)="(Noto [^"]*)"/g)].map(([, slot, face]) => `${slot} ${face}`));
       expect([...faces].sort(), lang).toEqual([`cs ${want.cs}`, `eastAsia ${want.eastAsia}`]);
@@ -241,7 +289,8 @@ describe("the .docx", () => {
     expect(settings("fr")).not.toContain("strictFirstAndLastChars");
     // A note call is joined to the character before it (U+2060), so no line starts with one.
     const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
-    for (const lang of ["zh-Hant-HK", "zh-CN", "ja"]) expect(document(lang), lang).toMatch(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]\u2060<\/w:t><\/w:r><w:bookmarkStart/u);
+    for (const lang of ["zh-Hant-HK", "zh-CN", "ja"])
+      expect(document(lang), lang).toMatch(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]\u2060<\/w:t><\/w:r><w:bookmarkStart/u);
     expect(document("fr")).not.toContain("\u2060");
   });
 
@@ -255,14 +304,27 @@ describe("the .docx", () => {
     // A host with one Latin face (LibreOffice does not start without any font).
     const dir = tempDir();
     mkdirSync(join(dir, "fonts"));
-    writeFileSync(join(dir, "fonts/NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(ROOT, "node_modules/@fontsource/noto-serif/files/noto-serif-latin-400-normal.woff"))));
+    writeFileSync(
+      join(dir, "fonts/NotoSerif-Regular.ttf"),
+      woffToSfnt(readFileSync(join(ROOT, "node_modules/@fontsource/noto-serif/files/noto-serif-latin-400-normal.woff"))),
+    );
     const conf = join(dir, "fonts.conf");
-    writeFileSync(conf, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig><dir>${join(dir, "fonts")}</dir><cachedir>${join(dir, "fc-cache")}</cachedir></fontconfig>\n`);
+    writeFileSync(
+      conf,
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig><dir>${join(dir, "fonts")}</dir><cachedir>${join(dir, "fc-cache")}</cachedir></fontconfig>\n`,
+    );
     const env = { ...process.env, FONTCONFIG_FILE: conf };
     expect(execFileSync("fc-list", [":lang=bo"], { encoding: "utf8", env }).trim()).toBe("");
     const docs = ["bo", "mn-Mong", "ug"].map((lang) => join(out, `${lang}.docx`));
-    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...docs], { env, timeout: 180_000, stdio: "ignore" });
-    const names = (lang: string) => fonts(join(dir, `${lang}.pdf`)).map((f) => f.name).join(" ");
+    execFileSync("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "pdf", "--outdir", dir, ...docs], {
+      env,
+      timeout: 180_000,
+      stdio: "ignore",
+    });
+    const names = (lang: string) =>
+      fonts(join(dir, `${lang}.pdf`))
+        .map((f) => f.name)
+        .join(" ");
     expect(names("bo")).toMatch(/NotoSerifTibetan-Regular/);
     expect(names("mn-Mong")).toMatch(/NotoSansMongolian-Regular/);
     expect(names("ug")).toMatch(/NotoNaskhArabic-Regular/);
@@ -276,7 +338,9 @@ describe("the .docx", () => {
     const document = (lang: string) => strFromU8(unzipSync(readFileSync(join(out, `${lang}.docx`)))["word/document.xml"]);
     // Word takes the complex-script face only for runs marked w:cs (LibreOffice goes by the characters).
     expect(document("fr")).toContain('<w:r><w:rPr><w:rtl/><w:cs/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
-    expect(document("bo")).toContain('<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/><w:rtl/><w:cs/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>');
+    expect(document("bo")).toContain(
+      '<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/><w:rtl/><w:cs/></w:rPr><w:t xml:space="preserve">دۇنيا ئۇيغۇر قۇرۇلتىيى</w:t></w:r>',
+    );
     expect(document("bo")).toMatch(/<w:r><w:rPr><w:cs\/><\/w:rPr><w:t xml:space="preserve">བོད་པ་དང་ཡུ་གུར།/);
     expect(document("mn-Mong")).toMatch(/<w:r><w:rPr><w:cs\/><\/w:rPr><w:t xml:space="preserve">ᠤᠶᠢᠭᠤᠷ/);
     // Latin and Han text stays out of those runs, with no direct font.

@@ -38,7 +38,10 @@ const docxXml = (name: string, part: string) => strFromU8(docxParts(readFileSync
 async function pdfLines(path: string, page = 1) {
   const { stdout } = await run("pdftotext", ["-bbox-layout", "-f", String(page), "-l", String(page), path, "-"]);
   return [...stdout.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((m) => ({
-    xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]),
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
     text: [...m[5].matchAll(/<word[^>]*>([^<]*)<\/word>/g)].map((w) => w[1]).join(" "),
   }));
 }
@@ -70,7 +73,8 @@ async function translateAndImport() {
     const word = (w: string) => words[[...w].reduce((h, c) => (h * 31 + c.codePointAt(0)!) >>> 0, 7) % words.length];
     const translated = editDocx(docx, (parts) => {
       for (const path of ["word/document.xml", "word/footnotes.xml"]) {
-        for (const t of Array.from(parts.xml(path).getElementsByTagNameNS(W, "t"))) t.textContent = (t.textContent ?? "").replace(/https?:\/\/\S+|\p{L}+/gu, (m) => (m.startsWith("http") ? m : word(m)));
+        for (const t of Array.from(parts.xml(path).getElementsByTagNameNS(W, "t")))
+          t.textContent = (t.textContent ?? "").replace(/https?:\/\/\S+|\p{L}+/gu, (m) => (m.startsWith("http") ? m : word(m)));
       }
     });
     const path = join(out, `translated.${lang}.docx`);
@@ -85,7 +89,14 @@ async function translateAndImport() {
 
 beforeAll(async () => {
   await translateAndImport();
-  const sources = [join(editions, "ug.md"), join(editions, "fr.md"), join(editions, "mn-Mong.md"), join(fixtures, "fr-continued.md"), imported.ug, imported["zh-CN"]];
+  const sources = [
+    join(editions, "ug.md"),
+    join(editions, "fr.md"),
+    join(editions, "mn-Mong.md"),
+    join(fixtures, "fr-continued.md"),
+    imported.ug,
+    imported["zh-CN"],
+  ];
   buildResult = await cli(["build", ...sources, "--out", out]);
   if (buildResult.code === 0) libreOfficePdf = await convertWithLibreOffice(join(out, "ug.docx"), join(out, "libreoffice"));
 });
@@ -147,13 +158,19 @@ describe("the words broadside adds", () => {
   });
 
   it("are overridden by the front matter's words:, and an unknown word is named", async () => {
-    const source = "---\ntitle: Lettre\nlang: fr\nwords:\n  notes-heading: Références\n  continued: (à suivre)\n  back-to-note: Remonter à l’appel {note}\n  page: Page {page} sur {pages}\n  colophon: x\n---\n\nTexte.[^1]\n\n## Liste des signataires\n\n- Congrès mondial ouïghour\n\n[^1]: Note.\n";
+    const source =
+      "---\ntitle: Lettre\nlang: fr\nwords:\n  notes-heading: Références\n  continued: (à suivre)\n  back-to-note: Remonter à l’appel {note}\n  page: Page {page} sur {pages}\n  colophon: x\n---\n\nTexte.[^1]\n\n## Liste des signataires\n\n- Congrès mondial ouïghour\n\n[^1]: Note.\n";
     const { file, letter } = parse(source);
     expect(messages(file)).toEqual(["9:3 front-matter-unknown-key warning"]);
     // The page number, in the PDF's page margin and in the Word footer.
     const footers = docxParts(await compileDocx(letter!, { templatesDir }));
-    const footer = Object.keys(footers).filter((n) => /^word\/footer\d*\.xml$/.test(n)).map((n) => strFromU8(footers[n])).join("");
-    expect(footer).toMatch(/<w:t xml:space="preserve">Page <\/w:t><\/w:r><w:r><w:fldChar w:fldCharType="begin"\/>[\s\S]*?PAGE[\s\S]*?<w:t xml:space="preserve"> sur <\/w:t>[\s\S]*?NUMPAGES/);
+    const footer = Object.keys(footers)
+      .filter((n) => /^word\/footer\d*\.xml$/.test(n))
+      .map((n) => strFromU8(footers[n]))
+      .join("");
+    expect(footer).toMatch(
+      /<w:t xml:space="preserve">Page <\/w:t><\/w:r><w:r><w:fldChar w:fldCharType="begin"\/>[\s\S]*?PAGE[\s\S]*?<w:t xml:space="preserve"> sur <\/w:t>[\s\S]*?NUMPAGES/,
+    );
     const { html } = await compileHtml(letter!, { templatesDir });
     expect(html).toContain('<h2 id="notes-heading">Références</h2>');
     expect(html).toContain('aria-label="Remonter à l’appel 1"');

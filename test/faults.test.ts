@@ -19,7 +19,10 @@ const CHROMIUM = "/usr/bin/chromium";
 /** A fake browser: a shell script that notes its pid (the process group Puppeteer gives it) and how often it ran. */
 function fakeBrowser(dir: string, body: string): string {
   const path = join(dir, "browser.sh");
-  writeFileSync(path, `#!/bin/sh\ndir="${dir}"\necho $$ >> "$dir/pids"\nn=$(cat "$dir/count" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$dir/count"\n${body}\n`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\ndir="${dir}"\necho $$ >> "$dir/pids"\nn=$(cat "$dir/count" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$dir/count"\n${body}\n`,
+  );
   chmodSync(path, 0o755);
   return path;
 }
@@ -49,7 +52,8 @@ function letterIn(dir: string, text = SMALL, name = "letter.md") {
 }
 
 /** The profile folders a fake browser made with {@link noting} was given. */
-const profiles = (dir: string) => (existsSync(join(dir, "args")) ? [...readFileSync(join(dir, "args"), "utf8").matchAll(/--user-data-dir=(\S+)/g)].map((m) => m[1]) : []);
+const profiles = (dir: string) =>
+  existsSync(join(dir, "args")) ? [...readFileSync(join(dir, "args"), "utf8").matchAll(/--user-data-dir=(\S+)/g)].map((m) => m[1]) : [];
 /** A fake browser's body that first notes its arguments. */
 const noting = (body: string) => `echo "$@" >> "$dir/args"\n${body}`;
 
@@ -58,7 +62,10 @@ const temporaries = (dir: string) => readdirSync(dir).filter((n) => n.includes("
 describe("a browser that is missing, crashes or hangs", () => {
   it("missing: says how to get one and exits 3", async () => {
     const dir = tempDir();
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: join(dir, "no-such-browser") } });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "pdf"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: join(dir, "no-such-browser") },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("broadside: No Chromium or Chrome for Puppeteer was found. Fix it with one of:");
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -91,9 +98,15 @@ describe("a browser that is missing, crashes or hangs", () => {
   it("killed while it prints: started once more, the PDF is complete", async () => {
     const dir = tempDir();
     // The first browser's pages take 3 s to get a renderer, so at 1.5 s it is busy with ours.
-    const browser = fakeBrowser(dir, `if [ "$n" = 1 ]; then\n  ${CHROMIUM} --renderer-cmd-prefix="${slowRenderers(dir)}" "$@" &\n  sleep 1.5\n  kill -9 $!\n  exit 137\nfi\nexec ${CHROMIUM} "$@"`);
+    const browser = fakeBrowser(
+      dir,
+      `if [ "$n" = 1 ]; then\n  ${CHROMIUM} --renderer-cmd-prefix="${slowRenderers(dir)}" "$@" &\n  sleep 1.5\n  kill -9 $!\n  exit 137\nfi\nexec ${CHROMIUM} "$@"`,
+    );
     const tmp = tempDir();
-    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp } });
+    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp },
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Chromium crashed while (starting|printing letter\.md)/);
@@ -123,9 +136,14 @@ describe("a browser that is missing, crashes or hangs", () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, "exec sleep 600");
     const started = Date.now();
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "pdf", "--timeout", "2"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "pdf", "--timeout", "2"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: browser },
+    });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`broadside: Chromium (${browser}) did not start within 2 s; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
+    expect(result.stderr).toContain(
+      `broadside: Chromium (${browser}) did not start within 2 s; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`,
+    );
     expect(Date.now() - started).toBeLessThan(60_000); // long before the fake browser's 600 s
     expect(launches(dir)).toBe(1); // a hang is not retried: the limit is the limit
     await nothingLeft(dir);
@@ -134,7 +152,10 @@ describe("a browser that is missing, crashes or hangs", () => {
   it("hanging after it started (frozen with SIGSTOP): stopped after BROADSIDE_TIMEOUT, exit 3, nothing left running", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, `${CHROMIUM} --renderer-cmd-prefix="${slowRenderers(dir)}" "$@" &\nsleep 1.5\nkill -STOP $!\nwait`);
-    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, BROADSIDE_TIMEOUT: "3" } });
+    const result = await run(["build", letterIn(dir, LETTER), "--out", "out", "--format", "pdf"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: browser, BROADSIDE_TIMEOUT: "3" },
+    });
     expect(result.code, result.stdout + result.stderr).toBe(3);
     expect(result.stderr).toMatch(/^broadside: Chromium (\(.*\) did not start|did not finish printing letter\.md) within 3 s; it was stopped\./m);
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -223,7 +244,10 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
     const dir = tempDir();
     const tmp = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp } });
+    const result = await run(["build", letterIn(dir), "--out", "out", "--format", "html,pdf"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: browser, TMPDIR: tmp },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(1);
     expect(execFileSync("pdftotext", [join(dir, "out/letter.pdf"), "-"], { encoding: "utf8" })).toContain("The note.");
@@ -236,7 +260,9 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("several sources (editions) build on one browser, each with its own page, each PDF its own", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const names = ["en", "fr", "zh"].map((lang) => letterIn(dir, `---\ntitle: Edition ${lang}\nlang: ${lang}\n---\n\nThe ${lang} text[^a].\n\n[^a]: The ${lang} note.\n`, `letter-${lang}.md`));
+    const names = ["en", "fr", "zh"].map((lang) =>
+      letterIn(dir, `---\ntitle: Edition ${lang}\nlang: ${lang}\n---\n\nThe ${lang} text[^a].\n\n[^a]: The ${lang} note.\n`, `letter-${lang}.md`),
+    );
     const result = await run(["build", ...names, "--out", "out", "--format", "pdf"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
     expect(result.code, result.stderr).toBe(0);
     expect(launches(dir)).toBe(1);
@@ -271,7 +297,10 @@ describe("the browser of a build run as npm run build runs it (bin/broadside.mjs
   it("a source with errors: exit 1, and the browser started for it is stopped, its profile removed", async () => {
     const dir = tempDir();
     const browser = fakeBrowser(dir, noting(`exec ${CHROMIUM} "$@"`));
-    const result = await run(["build", letterIn(dir, "---\ntitle: T\nlang: en\n---\n\nA call[^missing].\n"), "--out", "out"], { cwd: dir, env: { PUPPETEER_EXECUTABLE_PATH: browser } });
+    const result = await run(["build", letterIn(dir, "---\ntitle: T\nlang: en\n---\n\nA call[^missing].\n"), "--out", "out"], {
+      cwd: dir,
+      env: { PUPPETEER_EXECUTABLE_PATH: browser },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/letter\.md:6:7: error: .*\[missing-note-definition\]/);
     await nothingLeft(dir);
@@ -321,7 +350,9 @@ describe("a full disk", () => {
     // The HTML carries its fonts (over 20 kB); 20 blocks of 1 kB is too little for it.
     const result = await run(["build", "letter.md", "--out", "out", "--format", "html,docx"], { cwd: dir, shellPrefix: "ulimit -f 20;" });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`broadside: Cannot write ${join("out", "letter.html")}: the file is larger than this process may write (EFBIG: a file-size limit such as \`ulimit -f\`); the previous letter.html (if any) is kept as it was`);
+    expect(result.stderr).toContain(
+      `broadside: Cannot write ${join("out", "letter.html")}: the file is larger than this process may write (EFBIG: a file-size limit such as \`ulimit -f\`); the previous letter.html (if any) is kept as it was`,
+    );
     for (const [name, bytes] of before) expect(Buffer.compare(readFileSync(join(dir, "out", name)), bytes), name).toBe(0);
     expect(temporaries(join(dir, "out"))).toEqual([]);
   });

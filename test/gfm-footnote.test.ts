@@ -21,7 +21,10 @@ import { type Reading, normalizeNoteText, readDocx, readHtml, readPdf } from "./
 import { unzipSync as docxParts } from "fflate";
 
 const FIXTURES = join(ROOT, "test/fixtures/gfm-footnote");
-const NAMES = readdirSync(FIXTURES).filter((n) => n.endsWith(".md") && n !== "README.md" && n !== "DIVERGENCES.md").map((n) => n.slice(0, -3)).sort();
+const NAMES = readdirSync(FIXTURES)
+  .filter((n) => n.endsWith(".md") && n !== "README.md" && n !== "DIVERGENCES.md")
+  .map((n) => n.slice(0, -3))
+  .sort();
 /** Built to PDF as well: notes starting with every kind of block, calls in every construct, a table. */
 const PDF_NAMES = ["constructs-in-footnotes-first", "footnotes-in-constructs", "calls", "cmark-gfm-regression-1", "containers"];
 /** A 1 × 1 PNG: the fixtures' images (`![x](a)`) are given as files, for broadside reads only local images. */
@@ -44,7 +47,13 @@ function readDivergences(): Divergence[] {
   for (const line of readFileSync(join(FIXTURES, "DIVERGENCES.md"), "utf8").split("\n")) {
     const m = /^\|\s*([\w-]+)\s*\|\s*(refused|calls|note (\d+)):\s*(.*?)\s*\|\s*(.+?)\s*\|$/.exec(line);
     if (!m) continue;
-    rows.push({ fixture: m[1], kind: m[2].startsWith("note") ? "note" : (m[2] as "refused" | "calls"), number: m[3] ? Number(m[3]) : undefined, value: m[4].replace(/^`(.*)`$/, "$1"), reason: m[5] });
+    rows.push({
+      fixture: m[1],
+      kind: m[2].startsWith("note") ? "note" : (m[2] as "refused" | "calls"),
+      number: m[3] ? Number(m[3]) : undefined,
+      value: m[4].replace(/^`(.*)`$/, "$1"),
+      reason: m[5],
+    });
   }
   return rows;
 }
@@ -87,7 +96,9 @@ function differences(fixture: string, github: Reading, ours: Reading): string[] 
 function listed(fixture: string, divergences: Divergence[]): string[] {
   return divergences
     .filter((d) => d.fixture === fixture && d.kind !== "refused")
-    .map((d) => (d.kind === "calls" ? `${fixture} calls: ${d.value}` : `${fixture} note ${d.number}: ${d.value === "(none)" ? d.value : normalizeNoteText(d.value)}`));
+    .map((d) =>
+      d.kind === "calls" ? `${fixture} calls: ${d.value}` : `${fixture} note ${d.number}: ${d.value === "(none)" ? d.value : normalizeNoteText(d.value)}`,
+    );
 }
 
 let out: string;
@@ -142,7 +153,13 @@ describe("GitHub's footnote fixtures", () => {
     for (const name of NAMES) {
       const errors = [...build.stderr.matchAll(new RegExp(`/${name}\\.md:(\\d+):(\\d+): error: .*\\[([\\w-]+)\\]$`, "gm"))];
       const rules = [...new Set(errors.map((e) => e[3]))].sort();
-      expect(rules, `${name}: ${build.stderr.split("\n").filter((l) => l.includes(`/${name}.md`)).join("\n")}`).toEqual(refused.get(name) ?? []);
+      expect(
+        rules,
+        `${name}: ${build.stderr
+          .split("\n")
+          .filter((l) => l.includes(`/${name}.md`))
+          .join("\n")}`,
+      ).toEqual(refused.get(name) ?? []);
       expect(existsSync(join(out, `${name}.html`))).toBe(!refused.has(name));
       expect(existsSync(join(out, `${name}.docx`))).toBe(!refused.has(name));
     }
@@ -155,7 +172,10 @@ describe("GitHub's footnote fixtures", () => {
     for (const name of NAMES.filter((n) => !refused.has(n))) {
       const github = githubReading(readFileSync(join(FIXTURES, `${name}.html`), "utf8"));
       const expected = listed(name, divergences);
-      for (const [format, reading] of [["html", await readHtml(join(out, `${name}.html`))], ["docx", await readDocx(join(out, `${name}.docx`))]] as const) {
+      for (const [format, reading] of [
+        ["html", await readHtml(join(out, `${name}.html`))],
+        ["docx", await readDocx(join(out, `${name}.docx`))],
+      ] as const) {
         const found = differences(name, github, reading);
         unexpected.push(...found.filter((f) => !expected.includes(f)).map((f) => `${format}: ${f}`));
         missing.push(...expected.filter((e) => !found.includes(e)).map((e) => `${format}: ${e}`));
@@ -201,9 +221,15 @@ describe("Markdown from elsewhere: calls in every construct, notes of every shap
 
   it("loses no text of links in link text, autolinks, inline code or entities, in the body and in notes", () => {
     const words = ["a report, online: https://example.org/a, 2019", "inline code", "& © entities"];
-    const html = readFileSync(join(out, "elsewhere.html"), "utf8").replace(/<[^>]+>/g, "").replace(/&#x26;|&amp;/g, "&").replace(/&#xA9;|&copy;/gi, "©");
+    const html = readFileSync(join(out, "elsewhere.html"), "utf8")
+      .replace(/<[^>]+>/g, "")
+      .replace(/&#x26;|&amp;/g, "&")
+      .replace(/&#xA9;|&copy;/gi, "©");
     const parts = docxParts(readFileSync(join(out, "elsewhere.docx")));
-    const docx = new TextDecoder().decode(parts["word/document.xml"]).replace(/<[^>]+>/g, "").replace(/&amp;/g, "&");
+    const docx = new TextDecoder()
+      .decode(parts["word/document.xml"])
+      .replace(/<[^>]+>/g, "")
+      .replace(/&amp;/g, "&");
     const pdf = execFileSync("pdftotext", ["-raw", join(pdfOut, "elsewhere.pdf"), "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
     for (const text of words) {
       expect(html, "html").toContain(text);

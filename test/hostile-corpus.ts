@@ -25,11 +25,16 @@ export interface Expected {
 }
 
 export function corpusNames(): string[] {
-  return readdirSync(CORPUS).filter((n) => n.endsWith(".md")).map((n) => n.slice(0, -3)).sort();
+  return readdirSync(CORPUS)
+    .filter((n) => n.endsWith(".md"))
+    .map((n) => n.slice(0, -3))
+    .sort();
 }
 
 export function expected(name: string): Expected {
-  const [first, ...rest] = readFileSync(join(CORPUS, `${name}.expected`), "utf8").trimEnd().split("\n");
+  const [first, ...rest] = readFileSync(join(CORPUS, `${name}.expected`), "utf8")
+    .trimEnd()
+    .split("\n");
   if (first !== "built" && first !== "not built") throw new Error(`${name}.expected must start with "built" or "not built"`);
   return { built: first === "built", messages: rest.filter(Boolean) };
 }
@@ -56,7 +61,10 @@ export function prepareCorpus(): { root: string; src: string } {
   writeFileSync(join(src, "pixel.jpg"), JPEG);
   writeFileSync(join(src, "pixel.webp"), WEBP);
   writeFileSync(join(src, "notes.txt"), "Not an image at all.\n");
-  writeFileSync(join(src, "drawing.svg"), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><image href="https://attacker.example/x.png"/></svg>\n');
+  writeFileSync(
+    join(src, "drawing.svg"),
+    '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><image href="https://attacker.example/x.png"/></svg>\n',
+  );
   writeFileSync(join(src, "huge.png"), Buffer.concat([png(8, 8), Buffer.alloc(6 * 1024 * 1024)]));
   writeFileSync(join(src, "bomb.png"), pngHeader(50_000, 50_000));
   return { root, src };
@@ -64,7 +72,10 @@ export function prepareCorpus(): { root: string; src: string } {
 
 /** The messages the CLI printed for one source, without the path in front. */
 export function messagesFor(stderr: string, path: string): string[] {
-  return stderr.split("\n").filter((line) => line.startsWith(`${path}:`)).map((line) => line.slice(path.length + 1));
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith(`${path}:`))
+    .map((line) => line.slice(path.length + 1));
 }
 
 /**
@@ -107,7 +118,10 @@ export function preparePathAttacks(port: number): { root: string; project: strin
   const list = parts.map(([part]) => `    - ${JSON.stringify(part)}`).join("\n");
   writeFileSync(join(project, "attack.packet.md"), `---\ntitle: Attack\nlang: en\npacket:\n  parts:\n${list}\n---\n\nThe parts.\n`);
   // An edition taking its signatories from a file: a link out and a pipe are refused, not read.
-  for (const [name, from] of [["sig-link.md", "link.md"], ["sig-pipe.md", "pipe.md"]]) {
+  for (const [name, from] of [
+    ["sig-link.md", "link.md"],
+    ["sig-pipe.md", "pipe.md"],
+  ]) {
     writeFileSync(join(project, name), `---\ntitle: Edition\nlang: fr\nsignatories:\n  from: ${from}\n---\n\nUne lettre.\n\n## Signataires\n`);
   }
   const many = Array.from({ length: 1000 }, () => "    - letters/ok.md").join("\n");

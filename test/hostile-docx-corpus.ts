@@ -68,7 +68,8 @@ export function zip(entries: RawEntry[], tricks: ZipTricks = {}): Uint8Array {
   }
   const all = [...headers];
   for (const alias of tricks.aliases ?? []) all.push({ ...headers[alias.to], name: enc(alias.name) });
-  if (tricks.offsetShift) all[tricks.offsetShift.entry] = { ...all[tricks.offsetShift.entry], offset: all[tricks.offsetShift.entry].offset + tricks.offsetShift.by };
+  if (tricks.offsetShift)
+    all[tricks.offsetShift.entry] = { ...all[tricks.offsetShift.entry], offset: all[tricks.offsetShift.entry].offset + tricks.offsetShift.by };
   const cdStart = offset;
   for (const h of all) {
     const c = Buffer.alloc(46);
@@ -132,7 +133,8 @@ const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").
 export const para = (text: string, style?: string) =>
   `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ""}<w:r><w:t xml:space="preserve">${xmlEscape(text)}</w:t></w:r></w:p>`;
 export const noteCall = (id: number) => `<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="${id}"/></w:r>`;
-export const footnote = (id: number, text: string) => `<w:footnote w:id="${id}"><w:p><w:r><w:t xml:space="preserve">${xmlEscape(text)}</w:t></w:r></w:p></w:footnote>`;
+export const footnote = (id: number, text: string) =>
+  `<w:footnote w:id="${id}"><w:p><w:r><w:t xml:space="preserve">${xmlEscape(text)}</w:t></w:r></w:p></w:footnote>`;
 
 export function docxParts(spec: DocxSpec): Record<string, string> {
   const decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
@@ -142,7 +144,9 @@ export function docxParts(spec: DocxSpec): Record<string, string> {
     `${decl}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
     `<Override PartName="/word/document.xml" ContentType="${spec.mainType ?? "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"}"/>` +
     `<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>` +
-    (spec.footnotes !== undefined ? `<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>` : "") +
+    (spec.footnotes !== undefined
+      ? `<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>`
+      : "") +
     `<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
     (custom.length ? `<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>` : "") +
     `</Types>`;
@@ -154,7 +158,9 @@ export function docxParts(spec: DocxSpec): Record<string, string> {
   parts["word/_rels/document.xml.rels"] =
     `${decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/>` +
     (spec.footnotes !== undefined ? `<Relationship Id="rIdF" Type="${REL}/footnotes" Target="footnotes.xml"/>` : "") +
-    Object.entries(spec.links ?? {}).map(([id, target]) => `<Relationship Id="${id}" Type="${REL}/hyperlink" Target="${xmlEscape(target)}" TargetMode="External"/>`).join("") +
+    Object.entries(spec.links ?? {})
+      .map(([id, target]) => `<Relationship Id="${id}" Type="${REL}/hyperlink" Target="${xmlEscape(target)}" TargetMode="External"/>`)
+      .join("") +
     (spec.rels ?? "") +
     `</Relationships>`;
   parts["word/document.xml"] = `${decl}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${spec.body}<w:sectPr/></w:body></w:document>`;
@@ -168,12 +174,19 @@ export function docxParts(spec: DocxSpec): Record<string, string> {
   }
   parts["docProps/core.xml"] =
     `${decl}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">` +
-    Object.entries(spec.core ?? {}).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join("") +
+    Object.entries(spec.core ?? {})
+      .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+      .join("") +
     `</cp:coreProperties>`;
   if (custom.length) {
     parts["docProps/custom.xml"] =
       `${decl}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">` +
-      custom.map(([name, value], i) => `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="${i + 2}" name="${xmlEscape(name)}"><vt:lpwstr>${xmlEscape(value)}</vt:lpwstr></property>`).join("") +
+      custom
+        .map(
+          ([name, value], i) =>
+            `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="${i + 2}" name="${xmlEscape(name)}"><vt:lpwstr>${xmlEscape(value)}</vt:lpwstr></property>`,
+        )
+        .join("") +
       `</Properties>`;
   }
   return { ...parts, ...(spec.parts ?? {}) };
@@ -200,7 +213,25 @@ export function random(seed: number): () => number {
   };
 }
 
-const WORDS = ["freedom", "of", "the", "press", "letter", "rights", "coalition,", "Tibet", "Uyghur", "Hong", "Kong", "https://example.org/a", "—", "«", "»", "1.", "(a)"];
+const WORDS = [
+  "freedom",
+  "of",
+  "the",
+  "press",
+  "letter",
+  "rights",
+  "coalition,",
+  "Tibet",
+  "Uyghur",
+  "Hong",
+  "Kong",
+  "https://example.org/a",
+  "—",
+  "«",
+  "»",
+  "1.",
+  "(a)",
+];
 /** Characters Markdown counts as emphasis and link marks, of which a paragraph may hold only so many. */
 const MARKS = ["*", "_", "[", "]"];
 
@@ -222,7 +253,7 @@ export function longParagraph(length: number, seed = 1): string {
   const text = longText(length, seed);
   const next = random(seed + 1);
   let xml = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const n = 20 + Math.floor(next() * 200);
     const pr = next() < 0.2 ? "<w:rPr><w:b/></w:rPr>" : next() < 0.2 ? "<w:rPr><w:i/></w:rPr>" : "";
     xml += `<w:r>${pr}<w:t xml:space="preserve">${xmlEscape(text.slice(i, i + n))}</w:t></w:r>`;
@@ -277,7 +308,8 @@ function withPart(name: string, text: string, spec: DocxSpec = { body: body(para
 }
 
 const DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
-const documentXml = (inner: string, doctype = "") => `${DECL}${doctype}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${inner}<w:sectPr/></w:body></w:document>`;
+const documentXml = (inner: string, doctype = "") =>
+  `${DECL}${doctype}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${inner}<w:sectPr/></w:body></w:document>`;
 
 export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase[] {
   const next = random(seed);
@@ -289,36 +321,70 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   // ZIP attacks.
   const bomb = deflateBomb(2048); // 2 GB of spaces
   add({
-    name: "zip-bomb-declared", file: "bomb-declared.docx", code: 1,
-    bytes: zip([...letterEntries().filter((e) => e.name !== "word/document.xml"), { name: "word/document.xml", data: bomb, raw: { size: 2048 * 1024 * 1024 } }]),
+    name: "zip-bomb-declared",
+    file: "bomb-declared.docx",
+    code: 1,
+    bytes: zip([
+      ...letterEntries().filter((e) => e.name !== "word/document.xml"),
+      { name: "word/document.xml", data: bomb, raw: { size: 2048 * 1024 * 1024 } },
+    ]),
     messages: [refused("word/document.xml inflates to more than 16 MB")],
   });
   add({
-    name: "zip-bomb-lying", file: "bomb-lying.docx", code: 1,
+    name: "zip-bomb-lying",
+    file: "bomb-lying.docx",
+    code: 1,
     bytes: zip([...letterEntries().filter((e) => e.name !== "word/document.xml"), { name: "word/document.xml", data: bomb, raw: { size: 15 * 1024 * 1024 } }]),
     messages: [refused("word/document.xml inflates to more than the 15728640 bytes its entry says")],
   });
   const big = deflateBomb(10);
   add({
-    name: "zip-overlapping", file: "overlapping.docx", code: 1,
+    name: "zip-overlapping",
+    file: "overlapping.docx",
+    code: 1,
     bytes: zip([...letterEntries(), { name: "word/big.xml", data: big, raw: { size: 10 * 1024 * 1024 } }], {
       aliases: ["word/a.xml", "word/b.xml", "word/c.xml", "word/d.xml", "word/e.xml"].map((name) => ({ name, to: letterEntries().length })),
     }),
     messages: [refused("overlap")],
   });
-  add({ name: "zip-offset-past-end", file: "offset.docx", code: 1, bytes: zip(letterEntries(), { offsetShift: { entry: 2, by: 50_000_000 } }), messages: [refused("points past the end")] });
+  add({
+    name: "zip-offset-past-end",
+    file: "offset.docx",
+    code: 1,
+    bytes: zip(letterEntries(), { offsetShift: { entry: 2, by: 50_000_000 } }),
+    messages: [refused("points past the end")],
+  });
   const whole = docx({ body: body(para("Dear friends,")) });
-  add({ name: "zip-truncated", file: "truncated.docx", code: 1, bytes: whole.subarray(0, Math.floor(whole.length * 0.6)), messages: [refused("not a ZIP package, or it was cut off")] });
+  add({
+    name: "zip-truncated",
+    file: "truncated.docx",
+    code: 1,
+    bytes: whole.subarray(0, Math.floor(whole.length * 0.6)),
+    messages: [refused("not a ZIP package, or it was cut off")],
+  });
   const noise = new Uint8Array(4096).map(() => Math.floor(next() * 256));
   add({ name: "zip-not-a-zip", file: "noise.docx", code: 1, bytes: noise, messages: [refused("not a ZIP package")] });
-  add({ name: "zip-old-word", file: "old.docx", code: 1, bytes: Uint8Array.of(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...noise.subarray(0, 512)), messages: [refused("old Word document")] });
   add({
-    name: "zip-too-many-entries", file: "entries.docx", code: 1,
-    bytes: zip([...letterEntries(), ...Array.from({ length: 2_100 }, (_, i) => ({ name: `word/media/image${i}.png`, data: new Uint8Array(0), deflate: false }))]),
+    name: "zip-old-word",
+    file: "old.docx",
+    code: 1,
+    bytes: Uint8Array.of(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...noise.subarray(0, 512)),
+    messages: [refused("old Word document")],
+  });
+  add({
+    name: "zip-too-many-entries",
+    file: "entries.docx",
+    code: 1,
+    bytes: zip([
+      ...letterEntries(),
+      ...Array.from({ length: 2_100 }, (_, i) => ({ name: `word/media/image${i}.png`, data: new Uint8Array(0), deflate: false })),
+    ]),
     messages: [refused("entries, more than the 2000")],
   });
   add({
-    name: "zip-encrypted", file: "encrypted.docx", code: 1,
+    name: "zip-encrypted",
+    file: "encrypted.docx",
+    code: 1,
     bytes: (() => {
       const bytes = zip(letterEntries());
       bytes[6] |= 1; // the local header's flag; the central directory's is set below
@@ -332,45 +398,133 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
 
   // XML attacks: entities that read a file, fetch an address, blow up; depth; broken XML.
   const fileEntity = `<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file://${canary}">]>`;
-  add({ name: "xml-external-file", file: "xxe-file.docx", code: 1, bytes: withPart("word/document.xml", documentXml(`${para("Title", "Title")}<w:p><w:r><w:t>&secret;</w:t></w:r></w:p>`, fileEntity)), messages: [refused("word/document.xml has a DOCTYPE")] });
+  add({
+    name: "xml-external-file",
+    file: "xxe-file.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(`${para("Title", "Title")}<w:p><w:r><w:t>&secret;</w:t></w:r></w:p>`, fileEntity)),
+    messages: [refused("word/document.xml has a DOCTYPE")],
+  });
   const httpEntity = `<!DOCTYPE w:footnotes [<!ENTITY % remote SYSTEM "http://127.0.0.1:${port}/dtd"> %remote;]>`;
   add({
-    name: "xml-external-http", file: "xxe-http.docx", code: 1,
+    name: "xml-external-http",
+    file: "xxe-http.docx",
+    code: 1,
     bytes: docx({ ...manyNotes(1), parts: { "word/footnotes.xml": `${DECL}${httpEntity}<w:footnotes xmlns:w="${W_NS}">${footnote(1, "x")}</w:footnotes>` } }),
     messages: [refused("word/footnotes.xml has a DOCTYPE")],
   });
   const laughs = `<!DOCTYPE w:document [<!ENTITY a "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join("")}]>`;
-  add({ name: "xml-billion-laughs", file: "laughs.docx", code: 1, bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>&j;</w:t></w:r></w:p>`, laughs)), messages: [refused("has a DOCTYPE")] });
-  const quadratic = `<!DOCTYPE w:document [<!ENTITY x "${"x".repeat(50_000)}">]>`;
-  add({ name: "xml-quadratic-blowup", file: "quadratic.docx", code: 1, bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>${"&x;".repeat(50_000)}</w:t></w:r></w:p>`, quadratic)), messages: [refused("has a DOCTYPE")] });
-  const nest = (open: string, close: string, n: number, inner: string) => open.repeat(n) + inner + close.repeat(n);
-  add({ name: "xml-deep-tables", file: "deep-tables.docx", code: 1, bytes: withPart("word/document.xml", documentXml(TITLE + nest("<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>", 20_000, para("deep")))), messages: [refused("nests elements more than 200 deep")] });
-  add({ name: "xml-deep-content-controls", file: "deep-sdt.docx", code: 1, bytes: withPart("word/document.xml", documentXml(TITLE + nest("<w:sdt><w:sdtContent>", "</w:sdtContent></w:sdt>", 20_000, para("deep")))), messages: [refused("nests elements more than 200 deep")] });
-  add({ name: "xml-deep-runs", file: "deep-runs.docx", code: 1, bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p>${nest("<w:hyperlink>", "</w:hyperlink>", 20_000, "<w:r><w:t>deep</w:t></w:r>")}</w:p>`)), messages: [refused("nests elements more than 200 deep")] });
-  add({ name: "xml-not-well-formed", file: "malformed.docx", code: 1, bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>open</w:p>`)), messages: [refused("word/document.xml is not well-formed XML")] });
-  const full = documentXml(body(para("Dear friends, we write to you about the press.")));
-  add({ name: "xml-cut-mid-element", file: "cut.docx", code: 1, bytes: withPart("word/document.xml", full.slice(0, full.indexOf("we write") + 3)), messages: [refused("word/document.xml is not well-formed XML")] });
-  add({ name: "xml-no-main-part", file: "no-main.docx", code: 1, bytes: zip(letterEntries().filter((e) => e.name !== "word/document.xml")), messages: [refused("no main document part")] });
-  add({ name: "xml-no-body", file: "no-body.docx", code: 1, bytes: withPart("word/document.xml", `${DECL}<w:document xmlns:w="${W_NS}"/>`), messages: [refused("has no body")] });
   add({
-    name: "xml-notes-part-missing", file: "no-notes.docx", code: 1,
-    bytes: zip(Object.entries(docxParts(manyNotes(2))).filter(([n]) => n !== "word/footnotes.xml").map(([name, text]) => ({ name, data: enc(text) }))),
+    name: "xml-billion-laughs",
+    file: "laughs.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>&j;</w:t></w:r></w:p>`, laughs)),
+    messages: [refused("has a DOCTYPE")],
+  });
+  const quadratic = `<!DOCTYPE w:document [<!ENTITY x "${"x".repeat(50_000)}">]>`;
+  add({
+    name: "xml-quadratic-blowup",
+    file: "quadratic.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>${"&x;".repeat(50_000)}</w:t></w:r></w:p>`, quadratic)),
+    messages: [refused("has a DOCTYPE")],
+  });
+  const nest = (open: string, close: string, n: number, inner: string) => open.repeat(n) + inner + close.repeat(n);
+  add({
+    name: "xml-deep-tables",
+    file: "deep-tables.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(TITLE + nest("<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>", 20_000, para("deep")))),
+    messages: [refused("nests elements more than 200 deep")],
+  });
+  add({
+    name: "xml-deep-content-controls",
+    file: "deep-sdt.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(TITLE + nest("<w:sdt><w:sdtContent>", "</w:sdtContent></w:sdt>", 20_000, para("deep")))),
+    messages: [refused("nests elements more than 200 deep")],
+  });
+  add({
+    name: "xml-deep-runs",
+    file: "deep-runs.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p>${nest("<w:hyperlink>", "</w:hyperlink>", 20_000, "<w:r><w:t>deep</w:t></w:r>")}</w:p>`)),
+    messages: [refused("nests elements more than 200 deep")],
+  });
+  add({
+    name: "xml-not-well-formed",
+    file: "malformed.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", documentXml(`${TITLE}<w:p><w:r><w:t>open</w:p>`)),
+    messages: [refused("word/document.xml is not well-formed XML")],
+  });
+  const full = documentXml(body(para("Dear friends, we write to you about the press.")));
+  add({
+    name: "xml-cut-mid-element",
+    file: "cut.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", full.slice(0, full.indexOf("we write") + 3)),
+    messages: [refused("word/document.xml is not well-formed XML")],
+  });
+  add({
+    name: "xml-no-main-part",
+    file: "no-main.docx",
+    code: 1,
+    bytes: zip(letterEntries().filter((e) => e.name !== "word/document.xml")),
+    messages: [refused("no main document part")],
+  });
+  add({
+    name: "xml-no-body",
+    file: "no-body.docx",
+    code: 1,
+    bytes: withPart("word/document.xml", `${DECL}<w:document xmlns:w="${W_NS}"/>`),
+    messages: [refused("has no body")],
+  });
+  add({
+    name: "xml-notes-part-missing",
+    file: "no-notes.docx",
+    code: 1,
+    bytes: zip(
+      Object.entries(docxParts(manyNotes(2)))
+        .filter(([n]) => n !== "word/footnotes.xml")
+        .map(([name, text]) => ({ name, data: enc(text) })),
+    ),
     messages: [at(2, "error", "note 1 is called here, but the document has no footnote 1", "import-missing-note")],
   });
 
-  add({ name: "xml-too-many-elements", file: "elements.docx", code: 1, bytes: docx({ body: TITLE + "<w:p/>".repeat(250_000) }), messages: [refused("more than 200,000 elements \\(reading word/document.xml\\)")] });
+  add({
+    name: "xml-too-many-elements",
+    file: "elements.docx",
+    code: 1,
+    bytes: docx({ body: TITLE + "<w:p/>".repeat(250_000) }),
+    messages: [refused("more than 200,000 elements \\(reading word/document.xml\\)")],
+  });
 
   // Structures whose cost grew with the square of their size: fields inside fields, bookmarks
   // never closed, lists sharing one definition, sections sharing one header.
   const fieldBegin = `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>`;
-  add({ name: "deep-fields", file: "fields.docx", code: 1, bytes: docx({ body: TITLE + `<w:p>${fieldBegin.repeat(20_000)}${"<w:r><w:t>x</w:t></w:r>".repeat(20_000)}</w:p>` }), messages: [at(2, "error", "fields .* nested more than 16 deep", "import-too-deep")] });
   add({
-    name: "open-bookmarks", file: "bookmarks.docx", code: 0,
-    bytes: docx({ body: TITLE + `<w:p>${Array.from({ length: 30_000 }, (_, i) => `<w:bookmarkStart w:id="${i}" w:name="b${i}"/>`).join("")}${"<w:r><w:t>x</w:t></w:r>".repeat(30_000)}</w:p>` }),
+    name: "deep-fields",
+    file: "fields.docx",
+    code: 1,
+    bytes: docx({ body: TITLE + `<w:p>${fieldBegin.repeat(20_000)}${"<w:r><w:t>x</w:t></w:r>".repeat(20_000)}</w:p>` }),
+    messages: [at(2, "error", "fields .* nested more than 16 deep", "import-too-deep")],
+  });
+  add({
+    name: "open-bookmarks",
+    file: "bookmarks.docx",
+    code: 0,
+    bytes: docx({
+      body:
+        TITLE +
+        `<w:p>${Array.from({ length: 30_000 }, (_, i) => `<w:bookmarkStart w:id="${i}" w:name="b${i}"/>`).join("")}${"<w:r><w:t>x</w:t></w:r>".repeat(30_000)}</w:p>`,
+    }),
     messages: [],
   });
   add({
-    name: "shared-list-definition", file: "lists.docx", code: 0,
+    name: "shared-list-definition",
+    file: "lists.docx",
+    code: 0,
     bytes: docx({
       body: body(para("Dear friends,")),
       rels: `<Relationship Id="rIdN" Type="${REL}/numbering" Target="numbering.xml"/>`,
@@ -381,29 +535,78 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [],
   });
   add({
-    name: "shared-header", file: "header.docx", code: 0,
+    name: "shared-header",
+    file: "header.docx",
+    code: 0,
     bytes: docx({
-      body: TITLE + Array.from({ length: 9_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") + para("Dear friends,"),
+      body:
+        TITLE +
+        Array.from({ length: 9_000 }, () => `<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:pPr></w:p>`).join("") +
+        para("Dear friends,"),
       rels: `<Relationship Id="rIdH" Type="${REL}/header" Target="header1.xml"/>`,
       parts: { "word/header1.xml": `${DECL}<w:hdr xmlns:w="${W_NS}">${"<w:p/>".repeat(100_000)}</w:hdr>` },
     }),
     messages: [],
   });
 
-  add({ name: "many-backtick-runs", file: "backticks.docx", code: 0, bytes: docx({ body: TITLE + Array.from({ length: 200 }, () => para("`a".repeat(900), "SourceCode")).join("") }), messages: [] });
-  add({ name: "long-table", file: "table.docx", code: 1, bytes: docx({ body: body(para("Dear friends,")) + `<w:tbl>${"<w:tr><w:tc><w:p/></w:tc></w:tr>".repeat(10_500)}</w:tbl>` }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
-  add({ name: "many-paragraphs", file: "paragraphs.docx", code: 1, bytes: docx({ body: TITLE + para("Paragraph of text.").repeat(10_500) }), messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")] });
+  add({
+    name: "many-backtick-runs",
+    file: "backticks.docx",
+    code: 0,
+    bytes: docx({ body: TITLE + Array.from({ length: 200 }, () => para("`a".repeat(900), "SourceCode")).join("") }),
+    messages: [],
+  });
+  add({
+    name: "long-table",
+    file: "table.docx",
+    code: 1,
+    bytes: docx({ body: body(para("Dear friends,")) + `<w:tbl>${"<w:tr><w:tc><w:p/></w:tc></w:tr>".repeat(10_500)}</w:tbl>` }),
+    messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")],
+  });
+  add({
+    name: "many-paragraphs",
+    file: "paragraphs.docx",
+    code: 1,
+    bytes: docx({ body: TITLE + para("Paragraph of text.").repeat(10_500) }),
+    messages: [at(10_001, "error", "more than 10,000 paragraphs", "import-too-many-paragraphs")],
+  });
 
   // Resources: a long paragraph, one full of Markdown syntax, too many notes.
-  add({ name: "long-paragraph", file: "long.docx", code: 1, bytes: docx({ body: TITLE + longParagraph(120_000, seed) }), messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")] });
-  add({ name: "much-text", file: "text.docx", code: 1, bytes: docx({ body: TITLE + para("word ".repeat(19_000)).repeat(6) }), messages: [at(7, "error", "text passes 500,000 characters here", "import-too-long")] });
-  add({ name: "many-marks", file: "marks.docx", code: 1, bytes: docx({ body: body(para("*_[<".repeat(400))) }), messages: [at(2, "error", "more than 1,000 characters Markdown must mark or escape", "import-too-many-marks")] });
-  add({ name: "many-notes", file: "notes.docx", code: 1, bytes: docx(manyNotes(2_001)), messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")] });
+  add({
+    name: "long-paragraph",
+    file: "long.docx",
+    code: 1,
+    bytes: docx({ body: TITLE + longParagraph(120_000, seed) }),
+    messages: [at(2, "error", "120,000 characters, more than the 100,000", "import-too-long")],
+  });
+  add({
+    name: "much-text",
+    file: "text.docx",
+    code: 1,
+    bytes: docx({ body: TITLE + para("word ".repeat(19_000)).repeat(6) }),
+    messages: [at(7, "error", "text passes 500,000 characters here", "import-too-long")],
+  });
+  add({
+    name: "many-marks",
+    file: "marks.docx",
+    code: 1,
+    bytes: docx({ body: body(para("*_[<".repeat(400))) }),
+    messages: [at(2, "error", "more than 1,000 characters Markdown must mark or escape", "import-too-many-marks")],
+  });
+  add({
+    name: "many-notes",
+    file: "notes.docx",
+    code: 1,
+    bytes: docx(manyNotes(2_001)),
+    messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")],
+  });
 
   // Content meant as configuration: front matter that would make the next build read files.
   const fm = (value: unknown) => JSON.stringify(value);
   add({
-    name: "config-front-matter", file: "config.docx", code: 0,
+    name: "config-front-matter",
+    file: "config.docx",
+    code: 0,
     bytes: docx({
       body: body(para("Dear friends,")),
       custom: {
@@ -421,15 +624,43 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   });
 
   // Macros.
-  add({ name: "macro-docm", file: "letter.docm", code: 1, bytes: docx({ body: body(para("Dear friends,")) }), messages: [/error: Cannot import .*macros \(\.docm\).*save it as a Word document \(\.docx\).*\[import-macros\]$/] });
-  add({ name: "macro-vba-project", file: "vba.docx", code: 1, bytes: docx({ body: body(para("Dear friends,")) }, [{ name: "word/vbaProject.bin", data: noise }]), messages: [refused("contains macros \\(word/vbaProject.bin\\).*save it as a Word document")] });
-  add({ name: "macro-content-type", file: "macro-type.docx", code: 1, bytes: docx({ body: body(para("Dear friends,")), mainType: "application/vnd.ms-word.document.macroEnabled.main+xml" }), messages: [refused("macros")] });
+  add({
+    name: "macro-docm",
+    file: "letter.docm",
+    code: 1,
+    bytes: docx({ body: body(para("Dear friends,")) }),
+    messages: [/error: Cannot import .*macros \(\.docm\).*save it as a Word document \(\.docx\).*\[import-macros\]$/],
+  });
+  add({
+    name: "macro-vba-project",
+    file: "vba.docx",
+    code: 1,
+    bytes: docx({ body: body(para("Dear friends,")) }, [{ name: "word/vbaProject.bin", data: noise }]),
+    messages: [refused("contains macros \\(word/vbaProject.bin\\).*save it as a Word document")],
+  });
+  add({
+    name: "macro-content-type",
+    file: "macro-type.docx",
+    code: 1,
+    bytes: docx({ body: body(para("Dear friends,")), mainType: "application/vnd.ms-word.document.macroEnabled.main+xml" }),
+    messages: [refused("macros")],
+  });
 
   // Links a letter must not carry, each reported at its paragraph.
   const link = (id: string, text: string) => `<w:p><w:hyperlink r:id="${id}"><w:r><w:t>${text}</w:t></w:r></w:hyperlink></w:p>`;
-  const targets = { rJs: "javascript:alert(document.cookie)", rFile: `file://${canary}`, rData: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", rVbs: "vbscript:msgbox(1)", rPath: "..\\..\\secret.docx", rOk: "https://example.org/report", rAnnex: "annex.pdf" };
+  const targets = {
+    rJs: "javascript:alert(document.cookie)",
+    rFile: `file://${canary}`,
+    rData: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    rVbs: "vbscript:msgbox(1)",
+    rPath: "..\\..\\secret.docx",
+    rOk: "https://example.org/report",
+    rAnnex: "annex.pdf",
+  };
   add({
-    name: "links-forbidden", file: "links.docx", code: 0,
+    name: "links-forbidden",
+    file: "links.docx",
+    code: 0,
     bytes: docx({
       body: body(
         para("Dear friends,"),
@@ -455,6 +686,13 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   });
 
   // Usage: --out at a folder.
-  add({ name: "out-is-a-folder", file: "fine.docx", code: 2, outIsFolder: true, bytes: docx({ body: body(para("Dear friends,")) }), messages: [/--out .* is a folder/] });
+  add({
+    name: "out-is-a-folder",
+    file: "fine.docx",
+    code: 2,
+    outIsFolder: true,
+    bytes: docx({ body: body(para("Dear friends,")) }),
+    messages: [/--out .* is a folder/],
+  });
   return cases;
 }

@@ -47,12 +47,14 @@ function run(args: string[], cwd: string): Promise<Outcome> {
 async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
   return results;
 }
 
@@ -84,7 +86,11 @@ beforeAll(async () => {
   if (outcomes.get("config-front-matter")?.code === 0) {
     built = await run(["build", join("out", "config-front-matter.md"), "--format", "html", "--out", "dist"], project);
     const dist = join(project, "dist");
-    if (existsSync(dist)) builtHtml = readdirSync(dist).filter((n) => n.endsWith(".html")).map((n) => readFileSync(join(dist, n), "utf8")).join("\n");
+    if (existsSync(dist))
+      builtHtml = readdirSync(dist)
+        .filter((n) => n.endsWith(".html"))
+        .map((n) => readFileSync(join(dist, n), "utf8"))
+        .join("\n");
   }
 }, 240_000);
 
@@ -100,7 +106,11 @@ describe("hostile .docx files", () => {
       const lines = o.stderr.split("\n");
       expect(o.stderr, "never an internal error").not.toMatch(/internal error|Maximum call stack|heap out of memory/);
       expect(o.code, o.stderr).toBe(c.code);
-      for (const message of c.messages) expect(lines.some((line) => message.test(line)), `${message} in\n${o.stderr}`).toBe(true);
+      for (const message of c.messages)
+        expect(
+          lines.some((line) => message.test(line)),
+          `${message} in\n${o.stderr}`,
+        ).toBe(true);
       if (c.code === 1) expect(o.stderr).toContain("nothing written");
       expect(o.cpu, "CPU seconds").toBeLessThan(MAX_CPU_SECONDS);
       expect(o.rssMb, "peak memory, MB").toBeLessThan(MAX_RSS_MB);

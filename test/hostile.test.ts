@@ -30,7 +30,10 @@ const stderr: Record<string, string> = {};
 
 beforeAll(async () => {
   corpus = prepareCorpus();
-  for (const [group, extra] of [[PLAIN, []], [ALLOW, ["--allow-html"]]] as const) {
+  for (const [group, extra] of [
+    [PLAIN, []],
+    [ALLOW, ["--allow-html"]],
+  ] as const) {
     const result = await run(["build", ...group.map((n) => `${n}.md`), "--out", out(), "--format", "html,docx", ...extra], { cwd: corpus.src });
     expect(result.code, result.stderr).toBe(group.some((n) => !expected(n).built) ? 1 : 0);
     for (const name of group) stderr[name] = result.stderr;
@@ -39,7 +42,10 @@ beforeAll(async () => {
 
 describe("the hostile corpus, each source with its exact outcome", () => {
   it("has an outcome for every source and a source for every outcome", () => {
-    const outcomes = readdirSync(join(corpus.src)).filter((n) => n.endsWith(".expected")).map((n) => n.slice(0, -9)).sort();
+    const outcomes = readdirSync(join(corpus.src))
+      .filter((n) => n.endsWith(".expected"))
+      .map((n) => n.slice(0, -9))
+      .sort();
     expect(outcomes).toEqual(names);
     expect(names.length).toBeGreaterThanOrEqual(35);
   });
@@ -59,7 +65,10 @@ describe("what reaches the HTML", () => {
   it("no script, frame, object, base, link, refresh, form or style from a source", () => {
     for (const name of built()) {
       const tree = html(name);
-      expect(selectAll("script, iframe, frame, object, embed, base, link, form, svg image, video, audio, source, meta[http-equiv=refresh]", tree), name).toEqual([]);
+      expect(
+        selectAll("script, iframe, frame, object, embed, base, link, form, svg image, video, audio, source, meta[http-equiv=refresh]", tree),
+        name,
+      ).toEqual([]);
       expect(selectAll("meta[http-equiv]", tree).map((m) => m.properties.httpEquiv)).toEqual([["Content-Security-Policy"]]);
       expect(selectAll("style", tree), name).toHaveLength(OUR_STYLES);
       expect(readFileSync(join(out(), `${name}.html`), "utf8"), name).not.toContain("attacker.example");
@@ -78,7 +87,8 @@ describe("what reaches the HTML", () => {
           const href = child.properties.href;
           if (typeof href === "string") expect(href, name).toMatch(/^(https?:|mailto:|tel:|#|[^:]*$)/i);
           // An image from raw HTML (--allow-html) keeps no address; a Markdown image is inlined.
-          if (child.tagName === "img" && child.properties.src !== undefined) expect(String(child.properties.src), name).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);
+          if (child.tagName === "img" && child.properties.src !== undefined)
+            expect(String(child.properties.src), name).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);
           walk(child);
         }
       };
@@ -136,9 +146,18 @@ describe("images", () => {
       ["data:image/jpeg;base64", 1, 1, "A grey pixel"],
     ]);
     const zip = unzipSync(readFileSync(join(out(), "image-ok.docx")));
-    expect(Object.keys(zip).filter((p) => p.startsWith("word/media/")).map((p) => p.replace(/^.*\./, "")).sort()).toEqual(["gif", "jpg", "png"]);
+    expect(
+      Object.keys(zip)
+        .filter((p) => p.startsWith("word/media/"))
+        .map((p) => p.replace(/^.*\./, ""))
+        .sort(),
+    ).toEqual(["gif", "jpg", "png"]);
     const document = strFromU8(zip["word/document.xml"]);
-    expect(document.match(/<wp:extent cx="\d+" cy="\d+"\/>/g)).toEqual(['<wp:extent cx="381000" cy="381000"/>', '<wp:extent cx="9525" cy="9525"/>', '<wp:extent cx="9525" cy="9525"/>']);
+    expect(document.match(/<wp:extent cx="\d+" cy="\d+"\/>/g)).toEqual([
+      '<wp:extent cx="381000" cy="381000"/>',
+      '<wp:extent cx="9525" cy="9525"/>',
+      '<wp:extent cx="9525" cy="9525"/>',
+    ]);
     expect(document).toContain('descr="A red square"');
   });
 
@@ -155,7 +174,10 @@ describe("a BOM and CRLF line endings", () => {
     const crlf = readFileSync(join(corpus.src, "encoding-bom-crlf.md"));
     expect(crlf.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(crlf.toString("utf8")).toContain("\r\n");
-    const lf = crlf.toString("utf8").replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+    const lf = crlf
+      .toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .replace(/\r\n/g, "\n");
     const builds = [];
     for (const text of [crlf, lf]) {
       const dir = tempDir();
@@ -196,7 +218,10 @@ describe("the PDF renderer", () => {
 
   const settle = () => new Promise((r) => setTimeout(r, 500)); // a request sent late (a refresh) would arrive by now
 
-  it.each([["by default", []], ["with --allow-html", ["--allow-html"]]] as const)("fetches nothing a hostile source asks for, %s", async (_, extra) => {
+  it.each([
+    ["by default", []],
+    ["with --allow-html", ["--allow-html"]],
+  ] as const)("fetches nothing a hostile source asks for, %s", async (_, extra) => {
     const dir = tempDir();
     writeFileSync(join(dir, "fetch.md"), readFileSync(join(corpus.src, "pdf-fetch.md"), "utf8").replaceAll("PORT", String(listener.port)));
     listener.requests.length = 0;
@@ -351,13 +376,17 @@ describe("path and resource attacks (generated)", () => {
   it("1,000 parts: refused by the parts limit, at the first part past it", () => {
     const { code, stderr } = runs.many;
     expect(code, stderr).toBe(1);
-    expect(messagesFor(stderr, "many.packet.md")).toEqual(["56:7: error: The packet lists 1000 parts; a packet may have at most 50 (make several packets) [packet-too-many-parts]"]);
+    expect(messagesFor(stderr, "many.packet.md")).toEqual([
+      "56:7: error: The packet lists 1000 parts; a packet may have at most 50 (make several packets) [packet-too-many-parts]",
+    ]);
   });
 
   it("20,000 notes: refused at the first note past the limit", () => {
     const { code, stderr } = runs.notes;
     expect(code, stderr).toBe(1);
-    expect(messagesFor(stderr, "notes.md")).toEqual(["45006:1: error: This is note definition 5001: a source may have at most 5000 notes, more than any letter needs; split it [too-many-notes]"]);
+    expect(messagesFor(stderr, "notes.md")).toEqual([
+      "45006:1: error: This is note definition 5001: a source may have at most 5000 notes, more than any letter needs; split it [too-many-notes]",
+    ]);
   });
 
   it("a pipe or a device given as the source: refused, not read", () => {
@@ -370,7 +399,9 @@ describe("path and resource attacks (generated)", () => {
   it("signatories taken from a link out or a pipe: refused at the front matter, not read", () => {
     const { code, stderr } = runs.signatories;
     expect(code, stderr).toBe(1);
-    expect(messagesFor(stderr, "sig-link.md")).toEqual([expect.stringMatching(/^4:\d+: error: `signatories\.from`: `link\.md` is a link to a file outside the project folder.*\[path-outside-project\]$/)]);
+    expect(messagesFor(stderr, "sig-link.md")).toEqual([
+      expect.stringMatching(/^4:\d+: error: `signatories\.from`: `link\.md` is a link to a file outside the project folder.*\[path-outside-project\]$/),
+    ]);
     expect(messagesFor(stderr, "sig-pipe.md")).toEqual(["4:1: error: `signatories.from`: `pipe.md` is a named pipe, not a file [path-not-file]"]);
   });
 

@@ -152,7 +152,10 @@ describe("renderBlocks", () => {
 
   it("groups quotes and code, and writes a rule", () => {
     const { ctx } = context();
-    const md = renderBlocks([p("quote", "q1"), p("quote", "q2"), p("code", "let a = `x`;"), p("code", "  indented"), p("rule", ""), p("heading", "Title #")], ctx).join("\n\n");
+    const md = renderBlocks(
+      [p("quote", "q1"), p("quote", "q2"), p("code", "let a = `x`;"), p("code", "  indented"), p("rule", ""), p("heading", "Title #")],
+      ctx,
+    ).join("\n\n");
     expect(md).toBe("> q1\n>\n> q2\n\n```\nlet a = `x`;\n  indented\n```\n\n* * *\n\n## Title \\#");
   });
 });
@@ -162,14 +165,20 @@ describe("seeded random paragraphs", () => {
   const PIECES = [..."ab xy 12 *_[]()<>!#&;~|\\`-+.=:^\"' 中文「」，ئۇ، ", "&amp;", "&#x41;", "http://x.org/a_b", "www.ex.org/q", "1. ", "# ", "\t", "  "];
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const paragraphs = Array.from({ length: 80 }, () =>
     Array.from({ length: 1 + Math.floor(random() * 8) }, (): Token => {
       const r = random();
       if (r < 0.05) return { type: "break" };
       if (r < 0.1) return { type: "call", note: `footnote:${1 + Math.floor(random() * 3)}` };
       const value = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(PIECES)).join("");
-      return t(value, { bold: random() < 0.3, italic: random() < 0.3, strike: random() < 0.15, code: random() < 0.1, ...(random() < 0.1 ? { link: pick(["https://e.org/x y", "https://e.org/(a)", "mailto:a@b.c"]) } : {}) });
+      return t(value, {
+        bold: random() < 0.3,
+        italic: random() < 0.3,
+        strike: random() < 0.15,
+        code: random() < 0.1,
+        ...(random() < 0.1 ? { link: pick(["https://e.org/x y", "https://e.org/(a)", "mailto:a@b.c"]) } : {}),
+      });
     }),
   );
 
@@ -177,7 +186,11 @@ describe("seeded random paragraphs", () => {
     const { ctx } = context();
     for (const tokens of paragraphs) {
       const md = renderInline(tokens, mode, 1, ctx);
-      if (mode === "paragraph" && md) expect(parser.parse(md).children.map((n) => n.type), md).toEqual(["paragraph"]);
+      if (mode === "paragraph" && md)
+        expect(
+          parser.parse(md).children.map((n) => n.type),
+          md,
+        ).toEqual(["paragraph"]);
     }
   });
 });

@@ -22,7 +22,12 @@ let letterDocx: string;
 /** The body paragraph (1 = the title) whose text starts with `words`, in a built .docx. */
 function ordinalOf(docx: string, words: string): number {
   const paragraphs = new DocxParts(readFileSync(docx)).bodyParagraphs();
-  const index = paragraphs.findIndex((p) => Array.from(p.getElementsByTagNameNS(W, "t")).map((t) => t.textContent).join("").startsWith(words));
+  const index = paragraphs.findIndex((p) =>
+    Array.from(p.getElementsByTagNameNS(W, "t"))
+      .map((t) => t.textContent)
+      .join("")
+      .startsWith(words),
+  );
   expect(index).toBeGreaterThanOrEqual(0);
   return index + 1;
 }
@@ -44,7 +49,14 @@ beforeAll(async () => {
     // The words before note 2's first call (note 2 is called again later) typed over.
     { in: notes, out: docx("retyped"), edits: [{ op: "retype", find: "second to ninety-nine", replace: "deuxième à quatre-vingt-dix-neuf" }] },
     // A repeated call deleted and made again with Writer's Insert › Cross-reference › Footnotes.
-    { in: notes, out: docx("crossref"), edits: [{ op: "uncall", after: "Zeta again" }, { op: "crossref", after: "Zeta again", footnote: 0 }] },
+    {
+      in: notes,
+      out: docx("crossref"),
+      edits: [
+        { op: "uncall", after: "Zeta again" },
+        { op: "crossref", after: "Zeta again", footnote: 0 },
+      ],
+    },
     // A cross-reference more than the original has.
     { in: notes, out: docx("crossref-extra"), edits: [{ op: "crossref", after: "Last paragraph", footnote: 0 }] },
     // A translator's note added in the Southern Mongolia paragraph (no note there in the original).
@@ -52,7 +64,14 @@ beforeAll(async () => {
     // Note 8's call deleted (the Hong Kong paragraph has no other call).
     { in: letter, out: docx("deleted"), edits: [{ op: "delete", footnote: 7 }] },
     // No Title style anywhere, no title in the properties: the first paragraph is body text.
-    { in: letter, out: docx("untitled"), edits: [{ op: "style", paragraph: 0, style: "Text Body" }, { op: "title", value: "" }] },
+    {
+      in: letter,
+      out: docx("untitled"),
+      edits: [
+        { op: "style", paragraph: 0, style: "Text Body" },
+        { op: "title", value: "" },
+      ],
+    },
   ];
   await editInWriter(jobs, dir);
   const imports: [string, string[]][] = [
@@ -92,7 +111,11 @@ describe("Writer's edits that keep the notes are imported", () => {
   it("a cross-reference more than the original has is refused at its paragraph", () => {
     const r = results.get("crossref-extra")!;
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`crossref-extra\\.docx:12:1: error: paragraph 12 \\(“Last paragraph, with…”\\): note call 11 \\(to note 1\\) is one more than the original has`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `crossref-extra\\.docx:12:1: error: paragraph 12 \\(“Last paragraph, with…”\\): note call 11 \\(to note 1\\) is one more than the original has`,
+      ),
+    );
   });
 });
 
@@ -104,7 +127,9 @@ describe("Writer's edits that change the notes are refused where they were made"
     const at = ordinalOf(letterDocx, "The High Commissioner also made no mention");
     const errors = r.stderr.split("\n").filter((l) => l.includes(": error: "));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(`added.docx:${at}:1: error: paragraph ${at} (“The High Commissioner…”): note call 9 is to a note the original does not have (an added note, numbered 9 here)`);
+    expect(errors[0]).toContain(
+      `added.docx:${at}:1: error: paragraph ${at} (“The High Commissioner…”): note call 9 is to a note the original does not have (an added note, numbered 9 here)`,
+    );
     expect(errors[0]).toContain("LibreOffice Writer: Insert › Footnote and Endnote");
     expect(errors[0]).toContain("[import-note-mismatch]");
   });
@@ -116,7 +141,9 @@ describe("Writer's edits that change the notes are refused where they were made"
     const at = ordinalOf(letterDocx, "Moreover, the High Commissioner");
     const errors = r.stderr.split("\n").filter((l) => l.includes(": error: "));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(`deleted.docx:${at}:1: error: paragraph ${at} (“Moreover, the High…”): the original's note 8 is called here, but its note reference was deleted`);
+    expect(errors[0]).toContain(
+      `deleted.docx:${at}:1: error: paragraph ${at} (“Moreover, the High…”): the original's note 8 is called here, but its note reference was deleted`,
+    );
   });
 
   it("no Title style and body text first: the advice does not call the first paragraph the title, and names Word's and Writer's menus", () => {

@@ -82,8 +82,20 @@ interface Case {
 const CASES: Case[] = [
   { name: "the letter", source: "source/letter.md", calls: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], libreOffice: false },
   { name: "the letter, re-saved by LibreOffice", source: "source/letter.md", calls: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], libreOffice: true },
-  { name: "the notes fixture", source: "test/fixtures/notes.md", calls: [1, 2, 1, 3, 4, 2, 5, 1, 6, 7], libreOffice: false, original: "test/fixtures/notes.md" },
-  { name: "the notes fixture, re-saved by LibreOffice", source: "test/fixtures/notes.md", calls: [1, 2, 1, 3, 4, 2, 5, 1, 6, 7], libreOffice: true, original: "test/fixtures/notes.md" },
+  {
+    name: "the notes fixture",
+    source: "test/fixtures/notes.md",
+    calls: [1, 2, 1, 3, 4, 2, 5, 1, 6, 7],
+    libreOffice: false,
+    original: "test/fixtures/notes.md",
+  },
+  {
+    name: "the notes fixture, re-saved by LibreOffice",
+    source: "test/fixtures/notes.md",
+    calls: [1, 2, 1, 3, 4, 2, 5, 1, 6, 7],
+    libreOffice: true,
+    original: "test/fixtures/notes.md",
+  },
 ];
 
 describe.each(CASES)("round trip of $name", (c) => {
@@ -201,7 +213,13 @@ describe("round trip details", () => {
     const work = join(dir, "endnotes");
     await mkdir(work, { recursive: true });
     const source = join(work, "endnotes.md");
-    writeFileSync(source, readFileSync("test/fixtures/notes.md", "utf8").replace('notes-heading: "Notes"\n', 'notes-heading: "Notes"\nnotes: endnotes\nsubtitle: "A subtitle under the title"\n'));
+    writeFileSync(
+      source,
+      readFileSync("test/fixtures/notes.md", "utf8").replace(
+        'notes-heading: "Notes"\n',
+        'notes-heading: "Notes"\nnotes: endnotes\nsubtitle: "A subtitle under the title"\n',
+      ),
+    );
     const built = await buildDocx(source, work);
     expect(readFileSync(built).length).toBeGreaterThan(0);
     const translated = join(work, "endnotes-fr.docx");
@@ -228,15 +246,18 @@ describe("round trip details", () => {
       last: "=== see https://example.org/a_b_(c), www.example.org/x_y and foo@bar.com, ",
     };
     const docx = join(work, "literal.docx");
-    writeFileSync(docx, editDocx(readFileSync(built), (parts) => {
-      const p = parts.bodyParagraphs();
-      const firstText = (i: number) => p[i].getElementsByTagNameNS(W, "t")[0];
-      firstText(1).textContent = texts.heading;
-      firstText(2).textContent = texts.body;
-      firstText(3).textContent = texts.quote;
-      firstText(8).textContent = texts.cell;
-      firstText(11).textContent = texts.last;
-    }));
+    writeFileSync(
+      docx,
+      editDocx(readFileSync(built), (parts) => {
+        const p = parts.bodyParagraphs();
+        const firstText = (i: number) => p[i].getElementsByTagNameNS(W, "t")[0];
+        firstText(1).textContent = texts.heading;
+        firstText(2).textContent = texts.body;
+        firstText(3).textContent = texts.quote;
+        firstText(8).textContent = texts.cell;
+        firstText(11).textContent = texts.last;
+      }),
+    );
     const md = join(work, "literal.fr.md");
     const result = await cli(["import", docx, "--lang", "fr", "--out", md, "--original", "test/fixtures/notes.md"]);
     expect(result.stderr).not.toMatch(/error/);
@@ -249,7 +270,13 @@ describe("round trip details", () => {
     expect(toString(body[2]).startsWith(texts.quote.trim())).toBe(true);
     expect(toString(body[4])).toContain(texts.cell);
     expect(toString(body[6]).startsWith(texts.last)).toBe(true);
-    expect(linksOf(letter.tree)).toEqual(["http://www.example.org/x_y", "https://example.org/a_b_(c)", "https://example.org/path", "https://example.org/zeta", "mailto:foo@bar.com"]);
+    expect(linksOf(letter.tree)).toEqual([
+      "http://www.example.org/x_y",
+      "https://example.org/a_b_(c)",
+      "https://example.org/path",
+      "https://example.org/zeta",
+      "mailto:foo@bar.com",
+    ]);
     expect(callsOf(letter.tree)).toEqual([1, 2, 1, 3, 4, 2, 5, 1, 6, 7]);
     // Emphasis, strong and the link of the last paragraph survive.
     const last = body[6] as { children: Nodes[] };
@@ -295,13 +322,28 @@ function addComment(parts: DocxParts, path: string, paragraph: XmlElement, id: n
   add(parts, path, paragraph, `<w:commentRangeEnd w:id="${id}"/><w:r><w:commentReference w:id="${id}"/></w:r>`);
   if (!parts.has("word/comments.xml")) {
     parts.setText("word/comments.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="${W}"></w:comments>`);
-    const rels = parts.text("word/_rels/document.xml.rels").replace("</Relationships>", '<Relationship Id="rIdComments9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>');
+    const rels = parts
+      .text("word/_rels/document.xml.rels")
+      .replace(
+        "</Relationships>",
+        '<Relationship Id="rIdComments9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>',
+      );
     parts.setText("word/_rels/document.xml.rels", rels);
-    const types = parts.text("[Content_Types].xml").replace("</Types>", '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>');
+    const types = parts
+      .text("[Content_Types].xml")
+      .replace(
+        "</Types>",
+        '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>',
+      );
     parts.setText("[Content_Types].xml", types);
   }
   const comments = parts.xml("word/comments.xml").documentElement!;
-  add(parts, "word/comments.xml", comments, `<w:comment w:id="${id}" w:author="Translator" w:date="2024-05-01T10:00:00Z" w:initials="T"><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:comment>`);
+  add(
+    parts,
+    "word/comments.xml",
+    comments,
+    `<w:comment w:id="${id}" w:author="Translator" w:date="2024-05-01T10:00:00Z" w:initials="T"><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:comment>`,
+  );
 }
 
 describe("what cannot be mapped", () => {
@@ -315,16 +357,19 @@ describe("what cannot be mapped", () => {
   /** The fixture's paragraphs: 1 title, 2 "Opening", 3 first body paragraph, 4 quote, 5–6 list, 7–10 table cells, 11 heading, 12 last. */
   function craft(name: string, tracked: boolean): string {
     const path = join(work, name);
-    writeFileSync(path, editDocx(readFileSync(built), (parts) => {
-      const p = parts.bodyParagraphs();
-      addComment(parts, "word/document.xml", p[2], 7, "Check this term");
-      add(parts, "word/document.xml", p[3], TEXT_BOX);
-      if (tracked) add(parts, "word/document.xml", p[4], TRACKED);
-      add(parts, "word/document.xml", p[11], IMAGE);
-      // A comment inside note 2 (footnote id 2).
-      const note = Array.from(parts.xml("word/footnotes.xml").getElementsByTagNameNS(W, "footnote")).find((f) => f.getAttributeNS(W, "id") === "2")!;
-      addComment(parts, "word/footnotes.xml", note.getElementsByTagNameNS(W, "p")[0], 8, "In a note");
-    }));
+    writeFileSync(
+      path,
+      editDocx(readFileSync(built), (parts) => {
+        const p = parts.bodyParagraphs();
+        addComment(parts, "word/document.xml", p[2], 7, "Check this term");
+        add(parts, "word/document.xml", p[3], TEXT_BOX);
+        if (tracked) add(parts, "word/document.xml", p[4], TRACKED);
+        add(parts, "word/document.xml", p[11], IMAGE);
+        // A comment inside note 2 (footnote id 2).
+        const note = Array.from(parts.xml("word/footnotes.xml").getElementsByTagNameNS(W, "footnote")).find((f) => f.getAttributeNS(W, "id") === "2")!;
+        addComment(parts, "word/footnotes.xml", note.getElementsByTagNameNS(W, "p")[0], 8, "In a note");
+      }),
+    );
     return path;
   }
 
@@ -337,7 +382,9 @@ describe("what cannot be mapped", () => {
     const lines = stderr.split("\n");
     expect(lines).toContain(`${docx}:3:1: warning: paragraph 3 (“The first call…”): a comment is not imported (“Check this term”) [import-comment]`);
     expect(lines).toContain(`${docx}:3:1: warning: note 2 (“Note ninety-nine.”): a comment is not imported (“In a note”) [import-comment]`);
-    expect(lines).toContain(`${docx}:4:1: warning: paragraph 4 (“A quote calls…”): a text box is not imported; its text (“Boxed text here,…”) is left out (move it into the body text and import again) [import-textbox]`);
+    expect(lines).toContain(
+      `${docx}:4:1: warning: paragraph 4 (“A quote calls…”): a text box is not imported; its text (“Boxed text here,…”) is left out (move it into the body text and import again) [import-textbox]`,
+    );
     expect(lines).toContain(
       `${docx}:5:1: error: paragraph 5 (“A list item…”): tracked changes not accepted yet (an insertion, a deletion); accept or reject all changes first (Word: Review › Accept › Accept All Changes; LibreOffice: Edit › Track Changes › Accept All), save, and import again [import-tracked-change]`,
     );
@@ -370,11 +417,14 @@ describe("a note-order mismatch", () => {
   it("a deleted note reference is an error naming the call and the note: exit 1, nothing written", async () => {
     const built = await buildDocx("source/letter.md", work);
     const docx = join(work, "deleted.docx");
-    writeFileSync(docx, editDocx(translateDocx(readFileSync(built)), (parts) => {
-      const ref = Array.from(parts.xml("word/document.xml").getElementsByTagNameNS(W, "footnoteReference")).find((r) => r.getAttributeNS(W, "id") === "5")!;
-      const run = ref.parentNode!;
-      run.parentNode!.removeChild(run);
-    }));
+    writeFileSync(
+      docx,
+      editDocx(translateDocx(readFileSync(built)), (parts) => {
+        const ref = Array.from(parts.xml("word/document.xml").getElementsByTagNameNS(W, "footnoteReference")).find((r) => r.getAttributeNS(W, "id") === "5")!;
+        const run = ref.parentNode!;
+        run.parentNode!.removeChild(run);
+      }),
+    );
     const md = join(work, "deleted.fr.md");
     // No --original: the .docx names its source (letter.md), found in source/.
     const { code, stderr } = await cli(["import", docx, "--lang", "fr", "--out", md]);
@@ -392,17 +442,20 @@ describe("a note-order mismatch", () => {
   it("a deleted repeat (NOTEREF) changes the call sequence [1, 2, 1, 3, …]: an error at the first differing call", async () => {
     const built = await buildDocx("test/fixtures/notes.md", work);
     const docx = join(work, "repeat.docx");
-    writeFileSync(docx, editDocx(readFileSync(built), (parts) => {
-      const instr = Array.from(parts.xml("word/document.xml").getElementsByTagNameNS(W, "instrText")).find((t) => /NOTEREF/.test(t.textContent ?? ""))!;
-      // Remove the field's runs, from fldChar begin to fldChar end.
-      const runs = Array.from((instr.parentNode!.parentNode as XmlElement).childNodes) as XmlElement[];
-      const fld = (r: XmlElement) => r.getElementsByTagNameNS?.(W, "fldChar")[0]?.getAttributeNS(W, "fldCharType");
-      let from = runs.indexOf(instr.parentNode as XmlElement);
-      while (fld(runs[from]) !== "begin") from--;
-      let to = from;
-      while (fld(runs[to]) !== "end") to++;
-      for (const r of runs.slice(from, to + 1)) r.parentNode!.removeChild(r);
-    }));
+    writeFileSync(
+      docx,
+      editDocx(readFileSync(built), (parts) => {
+        const instr = Array.from(parts.xml("word/document.xml").getElementsByTagNameNS(W, "instrText")).find((t) => /NOTEREF/.test(t.textContent ?? ""))!;
+        // Remove the field's runs, from fldChar begin to fldChar end.
+        const runs = Array.from((instr.parentNode!.parentNode as XmlElement).childNodes) as XmlElement[];
+        const fld = (r: XmlElement) => r.getElementsByTagNameNS?.(W, "fldChar")[0]?.getAttributeNS(W, "fldCharType");
+        let from = runs.indexOf(instr.parentNode as XmlElement);
+        while (fld(runs[from]) !== "begin") from--;
+        let to = from;
+        while (fld(runs[to]) !== "end") to++;
+        for (const r of runs.slice(from, to + 1)) r.parentNode!.removeChild(r);
+      }),
+    );
     const md = join(work, "repeat.fr.md");
     const { code, stderr } = await cli(["import", docx, "--lang", "fr", "--out", md, "--original", "test/fixtures/notes.md"]);
     expect(code).toBe(1);

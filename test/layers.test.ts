@@ -22,7 +22,7 @@ const imports = new Map(
 function reached(from: string): Set<string> {
   const seen = new Set<string>();
   const todo = [from];
-  while (todo.length) for (const next of imports.get(todo.pop()!) ?? []) if (!seen.has(next)) seen.add(next), todo.push(next);
+  while (todo.length) for (const next of imports.get(todo.pop()!) ?? []) if (!seen.has(next)) (seen.add(next), todo.push(next));
   return seen;
 }
 

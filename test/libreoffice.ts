@@ -66,7 +66,4 @@ export const libreOfficeEnv = (): NodeJS.ProcessEnv => ({ ...process.env, FONTCO
 
 /** The families the config offers (for a test to see it took). */
 export const libreOfficeFamilies = (): string[] =>
-  execFileSync("fc-list", [":", "family"], { encoding: "utf8", env: libreOfficeEnv() })
-    .split("\n")
-    .filter(Boolean)
-    .sort();
+  execFileSync("fc-list", [":", "family"], { encoding: "utf8", env: libreOfficeEnv() }).split("\n").filter(Boolean).sort();

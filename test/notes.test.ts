@@ -90,12 +90,28 @@ describe("the numbering pass", () => {
 
   it("numbers calls in link text and alt text as GitHub does, setting each call after its link or image", () => {
     // Beside the image the fixture folder holds.
-    const { file, letter } = parse(FRONT + "See [the report[^r]](https://example.org/r), ![chart[^c]](img.png) and [a ![b[^d]](img.png)](https://example.org)[^e].\n\n[^r]: r\n[^c]: c\n[^d]: d\n[^e]: e\n", "test/fixtures/elsewhere/calls.md");
+    const { file, letter } = parse(
+      FRONT +
+        "See [the report[^r]](https://example.org/r), ![chart[^c]](img.png) and [a ![b[^d]](img.png)](https://example.org)[^e].\n\n[^r]: r\n[^c]: c\n[^d]: d\n[^e]: e\n",
+      "test/fixtures/elsewhere/calls.md",
+    );
     if (!letter) throw new Error(messages(file).join("; "));
     expect(letter.notes.notes.map((n) => n.identifier)).toEqual(["r", "c", "d", "e"]);
     const paragraph = letter.tree.children.find((n) => n.type === "paragraph") as any;
     expect(paragraph.children.filter((n: any) => n.type === "footnoteReference").map((n: any) => n.data.noteNumber)).toEqual([1, 2, 3, 4]);
-    expect(paragraph.children.map((n: any) => n.type)).toEqual(["text", "link", "footnoteReference", "text", "image", "footnoteReference", "text", "link", "footnoteReference", "footnoteReference", "text"]);
+    expect(paragraph.children.map((n: any) => n.type)).toEqual([
+      "text",
+      "link",
+      "footnoteReference",
+      "text",
+      "image",
+      "footnoteReference",
+      "text",
+      "link",
+      "footnoteReference",
+      "footnoteReference",
+      "text",
+    ]);
     expect(paragraph.children[4].alt).toBe("chart");
   });
 
@@ -110,7 +126,9 @@ describe("the numbering pass", () => {
     const { file, letter } = parse(FRONT + "A [^my note] here, again [^my note].\n\n[^my note]: a definition cannot make it a note\n");
     expect(letter).toBeDefined();
     expect(messages(file)).toEqual(["6:3 not-a-note-call warning"]);
-    expect(file.messages[0].reason).toBe("`[^my note]` is left as text, not a note: a note label cannot hold spaces. To make it a note, use one without spaces (`[^my-note]`) in the call and its definition; to keep it as text, write `\\[^my note]`");
+    expect(file.messages[0].reason).toBe(
+      "`[^my note]` is left as text, not a note: a note label cannot hold spaces. To make it a note, use one without spaces (`[^my-note]`) in the call and its definition; to keep it as text, write `\\[^my note]`",
+    );
     expect(file.messages[0].reason).not.toContain("add a line");
     const escaped = parse(FRONT + "A \\[^my note] here.\n");
     expect(messages(escaped.file)).toEqual([]);
@@ -119,7 +137,9 @@ describe("the numbering pass", () => {
   it("tells how to keep a call with no definition as text", () => {
     const { file } = parse(FRONT + "Digits [^0-9] here.\n");
     expect(messages(file)).toEqual(["6:8 missing-note-definition error"]);
-    expect(file.messages[0].reason).toBe("Note [^0-9] is referenced but never defined; add a line `[^0-9]: …` with the note, or write `\\[^0-9]` if it is not a note call");
+    expect(file.messages[0].reason).toBe(
+      "Note [^0-9] is referenced but never defined; add a line `[^0-9]: …` with the note, or write `\\[^0-9]` if it is not a note call",
+    );
   });
 
   it("reports a label too long for a note once, cut short", () => {
@@ -149,7 +169,10 @@ describe("the numbering pass", () => {
     for (const [rule, before, after] of cases) {
       const broken = parse(FRONT + before);
       expect(broken.letter, rule).toBeUndefined();
-      expect(broken.file.messages.map((m) => m.ruleId), rule).toContain(rule);
+      expect(
+        broken.file.messages.map((m) => m.ruleId),
+        rule,
+      ).toContain(rule);
       const fixed = parse(FRONT + after);
       expect(messages(fixed.file), rule).toEqual([]);
       expect(fixed.letter, rule).toBeDefined();

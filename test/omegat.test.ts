@@ -54,14 +54,16 @@ function segment(source: XmlElement, words: (s: string) => string): string {
 
 /** Processes still running whose command line names the test's folder (OmegaT's Java, if it stayed). */
 function processesIn(folder: string): string[] {
-  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-      return cmd.includes(folder) ? [`${pid}: ${cmd}`] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+        return cmd.includes(folder) ? [`${pid}: ${cmd}`] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 beforeAll(async () => {
@@ -131,7 +133,9 @@ describe("OmegaT console-translate", () => {
     expect(translated).toEqual(REMEMBERED);
     const byId = new Map(out.map((tu) => [tu.getAttribute("id"), tu]));
     const codes = (id: string, name: "source" | "target") =>
-      Array.from(child(byId.get(id)!, name).getElementsByTagNameNS(XLIFF, "*")).map((c) => `${c.localName} ${c.getAttribute("id")} ${c.getAttribute("ctype")} ${c.localName === "ph" ? c.textContent : ""}`);
+      Array.from(child(byId.get(id)!, name).getElementsByTagNameNS(XLIFF, "*")).map(
+        (c) => `${c.localName} ${c.getAttribute("id")} ${c.getAttribute("ctype")} ${c.localName === "ph" ? c.textContent : ""}`,
+      );
     for (const id of REMEMBERED) expect(codes(id, "target")).toEqual(codes(id, "source"));
     expect(codes("paragraph-2", "target")).toEqual(["ph n2 x-note-call [^2]", "ph n3 x-note-call [^3]"]);
     expect(child(byId.get("paragraph-2")!, "target").textContent).toContain(translateText("During her six-day visit to China"));

@@ -66,7 +66,9 @@ describe("the PDF", () => {
 
   it("draws the Chinese name among the signatories with the shipped CJK face", () => {
     expect(run("pdftotext", [pdf(), "-"]).replace(/\s+/g, " ")).toContain("Chicago Solidarity with Hong Kong 芝援香港");
-    const page = run("pdftotext", ["-bbox", pdf(), "-"]).split("<page").findIndex((p) => p.includes("芝援香港"));
+    const page = run("pdftotext", ["-bbox", pdf(), "-"])
+      .split("<page")
+      .findIndex((p) => p.includes("芝援香港"));
     const fonts = run("pdffonts", ["-f", String(page), "-l", String(page), pdf()]);
     expect(fonts).toMatch(/NotoSerifSC/);
   });
@@ -102,7 +104,9 @@ describe("the HTML", () => {
   it("needs nothing from outside: no external stylesheet, script, image or font", () => {
     const doc = tree();
     expect(selectAll("link[rel~=stylesheet], script, img, iframe", doc)).toEqual([]);
-    const css = selectAll("style", doc).map((s) => (s.children[0] as any)?.value ?? "").join("\n");
+    const css = selectAll("style", doc)
+      .map((s) => (s.children[0] as any)?.value ?? "")
+      .join("\n");
     const urls = [...css.matchAll(/url\(([^)]*)\)/g)].map((m) => m[1]);
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url).toMatch(/^data:font\/woff;base64,/);

@@ -26,7 +26,10 @@ describe("the packed package, installed in another project", () => {
     const packs = tempDir("broadside-pack-");
     const packed = run("npm", ["pack", "--pack-destination", packs, "--silent"], ROOT);
     expect(packed.status, packed.stderr).toBe(0);
-    const tarball = join(packs, readdirSync(packs).find((n) => n.endsWith(".tgz"))!);
+    const tarball = join(
+      packs,
+      readdirSync(packs).find((n) => n.endsWith(".tgz"))!,
+    );
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "letters", private: true }));
     // broadside's run-time packages (fonts: most of the install's bytes) hard-linked from this
     // checkout: npm keeps those of the versions it resolves and removes any it does not need.
@@ -64,7 +67,10 @@ describe("the packed package, installed in another project", () => {
     writeFileSync(join(project, "templates", "style.css"), `${readFileSync(join(pkg, "templates", "style.css"), "utf8")}\nbody { --the-project-own: 1; }\n`);
 
     // A press packet of the letter, built in the same run.
-    writeFileSync(join(project, "source", "kit.packet.md"), "---\ntitle: Press kit\nlang: en\npacket:\n  parts: [letter.md]\n---\n\nThe letter, for the press.\n");
+    writeFileSync(
+      join(project, "source", "kit.packet.md"),
+      "---\ntitle: Press kit\nlang: en\npacket:\n  parts: [letter.md]\n---\n\nThe letter, for the press.\n",
+    );
 
     const build = npx("build");
     expect(build.status, build.stderr).toBe(0);
@@ -146,7 +152,21 @@ export { status };
 `,
     );
     writeFileSync(join(project, "package.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(project, "package.json"), "utf8")), type: "module" }));
-    const tsc = run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--target", "es2022", "use.ts"], project);
+    const tsc = run(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+        "--noEmit",
+        "--strict",
+        "--skipLibCheck",
+        "--module",
+        "nodenext",
+        "--target",
+        "es2022",
+        "use.ts",
+      ],
+      project,
+    );
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);

@@ -60,13 +60,19 @@ describe("a press packet with Hong Kong Chinese and Uyghur editions", () => {
     const problems = proveLayout(await readPages(await doc.save()), layouts, CONTENTS, []);
     expect(problems).toContain(`letter, page 2: the packet's page ${letter.start + 2} does not read as its own edition's page 2 (its text or notes differ)`);
     // The parts after it are no longer where the contents say.
-    for (const part of layouts.slice(2)) expect(problems.some((p) => p.startsWith(`${part.name} `) || p.startsWith(`${part.name},`)), part.name).toBe(true);
+    for (const part of layouts.slice(2))
+      expect(
+        problems.some((p) => p.startsWith(`${part.name} `) || p.startsWith(`${part.name},`)),
+        part.name,
+      ).toBe(true);
   });
 
   it("the contents' page numbers wrong: caught", () => {
     const wrong = readings.map((page, i) => (i === CONTENTS[0] ? { ...page, rightNumbers: page.rightNumbers.map((n, k) => (k === 2 ? n + 2 : n)) } : page));
     const starts = layouts.map((p) => p.start + 1);
-    expect(proveLayout(wrong, layouts, CONTENTS, [])).toContain(`The contents list the parts at pages ${starts.map((n, k) => (k === 2 ? n + 2 : n)).join(", ")}, but they start at pages ${starts.join(", ")}`);
+    expect(proveLayout(wrong, layouts, CONTENTS, [])).toContain(
+      `The contents list the parts at pages ${starts.map((n, k) => (k === 2 ? n + 2 : n)).join(", ")}, but they start at pages ${starts.join(", ")}`,
+    );
   });
 
   it("a foot with an Arabic mark or an unmapped glyph beside the number still reads the number; a wrong one is reported without control characters", () => {

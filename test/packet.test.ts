@@ -25,7 +25,9 @@ let said: string;
 
 beforeAll(async () => {
   out = tempDir();
-  const { code, stdout, stderr } = await cli(["build", join(FIXTURES, "hrc50.packet.md"), "--out", out, "--bleed", "3mm", "--marks"], { env: { SOURCE_DATE_EPOCH: String(EPOCH) } });
+  const { code, stdout, stderr } = await cli(["build", join(FIXTURES, "hrc50.packet.md"), "--out", out, "--bleed", "3mm", "--marks"], {
+    env: { SOURCE_DATE_EPOCH: String(EPOCH) },
+  });
   said = stdout;
   expect(stderr).toBe("");
   expect(code).toBe(0);
@@ -36,7 +38,11 @@ const run = (command: string, args: string[]) => execFileSync(command, args, { e
 /** Bidirectional marks pdftotext adds around right-to-left text. */
 const plain = (text: string) => text.replace(/[\u200e\u200f\u202a-\u202e]/g, "");
 const pageText = (pdf: string, page: number) => plain(run("pdftotext", ["-f", String(page), "-l", String(page), pdf, "-"]));
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 const pages = (pdf: string) => Number(/Pages:\s+(\d+)/.exec(run("pdfinfo", [pdf]))?.[1]);
 /** How far the sheet reaches beyond the A4 trim on each side (the bleed and the marks). */
 const slugOf = (pdf: string) => (Number(/Page size:\s+([\d.]+) x/.exec(run("pdfinfo", [pdf]))?.[1]) - 595.28) / 2;
@@ -44,7 +50,9 @@ const slugOf = (pdf: string) => (Number(/Page size:\s+([\d.]+) x/.exec(run("pdfi
 const region = (pdf: string, page: number, where: "body" | "foot") => {
   const slug = Math.round(slugOf(pdf));
   const [y, height] = where === "body" ? [slug, 792] : [slug + 792, 50];
-  return plain(run("pdftotext", ["-f", String(page), "-l", String(page), "-x", String(slug), "-y", String(y), "-W", "596", "-H", String(height), pdf, "-"])).trim();
+  return plain(
+    run("pdftotext", ["-f", String(page), "-l", String(page), "-x", String(slug), "-y", String(y), "-W", "596", "-H", String(height), pdf, "-"]),
+  ).trim();
 };
 const foot = (pdf: string, page: number) => region(pdf, page, "foot");
 
@@ -71,7 +79,9 @@ describe("the packet PDF", () => {
     expect(texts[0]).toContain("Alex Example");
     // The contents: each part's title, then its first page.
     const contents = texts.findIndex((t) => t.startsWith("Contents"));
-    const listed = lines(texts[contents]).filter((l) => /^\d+$/.test(l)).map(Number);
+    const listed = lines(texts[contents])
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
     expect(listed).toHaveLength(PARTS.length);
     const used = new Set<number>([0, contents]);
     PARTS.forEach((part, i) => {
@@ -94,7 +104,9 @@ describe("the packet PDF", () => {
 
   it("has each part's notes as its own edition prints them, page for page", () => {
     const dir = tempDir();
-    const contents = lines(pageText(pdf(), 3)).filter((l) => /^\d+$/.test(l)).map(Number);
+    const contents = lines(pageText(pdf(), 3))
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
     let noted = 0;
     PARTS.forEach((part, i) => {
       const edition = join(dir, `${part.name}.pdf`);
@@ -123,25 +135,36 @@ describe("the packet PDF", () => {
     // The cover and contents, then the parts.
     expect(root["/K"].map((k: string) => value(k)["/Lang"])).toEqual(["u:en", "u:en", "u:en", "u:fr", "u:ug"]);
     const keys: number[] = value(root["/ParentTree"])["/Nums"].filter((_: unknown, i: number) => i % 2 === 0);
-    const pagesKeys = Object.values(objects).map((o) => o.value).filter((v) => v?.["/Type"] === "/Page" && v["/StructParents"] !== undefined).map((v) => v["/StructParents"]);
+    const pagesKeys = Object.values(objects)
+      .map((o) => o.value)
+      .filter((v) => v?.["/Type"] === "/Page" && v["/StructParents"] !== undefined)
+      .map((v) => v["/StructParents"]);
     expect(new Set(pagesKeys).size).toBe(pagesKeys.length);
     for (const key of pagesKeys) expect(keys).toContain(key);
-    const links = Object.values(objects).map((o) => o.value).filter((v) => v?.["/Subtype"] === "/Link" && !v["/A"]?.["/URI"]);
+    const links = Object.values(objects)
+      .map((o) => o.value)
+      .filter((v) => v?.["/Subtype"] === "/Link" && !v["/A"]?.["/URI"]);
     expect(links.length).toBeGreaterThanOrEqual(2 * (2 + 3 + 3 + 3));
     for (const link of links) expect(Array.isArray(link["/Dest"] ?? link["/A"]?.["/D"])).toBe(true);
   });
 
   it("has an outline entry for each part, with the part's headings below it", () => {
-    const outlines: { title: string; destpageposfrom1: number; kids: { title: string }[] }[] = JSON.parse(run("qpdf", ["--json", "--json-key=outlines", pdf()])).outlines;
+    const outlines: { title: string; destpageposfrom1: number; kids: { title: string }[] }[] = JSON.parse(
+      run("qpdf", ["--json", "--json-key=outlines", pdf()]),
+    ).outlines;
     expect(outlines.map((o) => o.title)).toEqual(PARTS.map((p) => p.title));
-    const contents = lines(pageText(pdf(), 3)).filter((l) => /^\d+$/.test(l)).map(Number);
+    const contents = lines(pageText(pdf(), 3))
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
     expect(outlines.map((o) => o.destpageposfrom1)).toEqual(contents);
     expect(outlines[1].kids.map((k) => k.title)).toEqual(["Why now", "What we ask", "Signed by"]);
   });
 
   it("has a TrimBox and a BleedBox 3 mm out on every page, and crop marks outside the trim", () => {
     const objects: Record<string, { value?: Record<string, unknown> }> = JSON.parse(run("qpdf", ["--json=2", "--json-key=qpdf", pdf()])).qpdf[1];
-    const all = Object.values(objects).map((o) => o.value).filter((v) => v?.["/Type"] === "/Page");
+    const all = Object.values(objects)
+      .map((o) => o.value)
+      .filter((v) => v?.["/Type"] === "/Page");
     expect(all).toHaveLength(pages(pdf()));
     const bleed = 3 * (72 / 25.4);
     for (const page of all) {
@@ -184,7 +207,12 @@ describe("the booklet", () => {
   /** The page number printed at the foot of each half sheet, side by side: [left, right] for each side. */
   const feet = () =>
     Array.from({ length: pages(booklet()) }, (_, s) =>
-      [0, 1].map((half) => lines(plain(run("pdftotext", ["-f", String(s + 1), "-l", String(s + 1), "-x", String(half * 421), "-y", "550", "-W", "420", "-H", "45", booklet(), "-"])))[0] ?? ""),
+      [0, 1].map(
+        (half) =>
+          lines(
+            plain(run("pdftotext", ["-f", String(s + 1), "-l", String(s + 1), "-x", String(half * 421), "-y", "550", "-W", "420", "-H", "45", booklet(), "-"])),
+          )[0] ?? "",
+      ),
     );
   /** The height of the first word `word` on page `page` of `pdf`, in pt. */
   const wordHeight = (pdf: string, page: number, word: string) => {
@@ -212,19 +240,32 @@ describe("the booklet", () => {
     // Page p shows p (the cover, the contents and blank pages show none); blank pages are added
     // before the back cover, which stays last.
     const expected = saddleOrder(padded).map((side) => side.map((p) => (p === padded ? String(count) : p < count ? String(p) : "")));
-    read.forEach((side, s) => side.forEach((shown, half) => expect(shown === "" || shown === expected[s][half], `sheet side ${s + 1}, ${half ? "right" : "left"}: ${shown}`).toBe(true)));
+    read.forEach((side, s) =>
+      side.forEach((shown, half) =>
+        expect(shown === "" || shown === expected[s][half], `sheet side ${s + 1}, ${half ? "right" : "left"}: ${shown}`).toBe(true),
+      ),
+    );
     expect(read.flat().filter(Boolean).length).toBeGreaterThan(count / 3);
     expect(pageText(booklet(), 1)).toContain("Press packet");
   });
 
   it("imposes on Letter sheets with --paper letter", async () => {
-    const bytes = await imposeBooklet(await PDFDocument.load(readFileSync(join(out, "hrc50.booklet.pdf"))), "letter", { title: "t", lang: "en", date: new Date(0) });
+    const bytes = await imposeBooklet(await PDFDocument.load(readFileSync(join(out, "hrc50.booklet.pdf"))), "letter", {
+      title: "t",
+      lang: "en",
+      date: new Date(0),
+    });
     const doc = await PDFDocument.load(bytes);
     expect(doc.getPage(0).getSize()).toEqual({ width: 792, height: 612 });
   });
 
   it("orders sheets for saddle stitching", () => {
-    expect(saddleOrder(8)).toEqual([[8, 1], [2, 7], [6, 3], [4, 5]]);
+    expect(saddleOrder(8)).toEqual([
+      [8, 1],
+      [2, 7],
+      [6, 3],
+      [4, 5],
+    ]);
   });
 });
 
@@ -233,7 +274,11 @@ describe("the kit", () => {
     const names = Object.keys(kit);
     for (const part of PARTS) for (const ext of ["pdf", "docx", "html"]) expect(names).toContain(`${part.name}.${ext}`);
     expect(names).toContain("hrc50.pdf");
-    const manifest = strFromU8(kit["MANIFEST.txt"]).trim().split("\n").slice(1).map((l) => l.split("\t"));
+    const manifest = strFromU8(kit["MANIFEST.txt"])
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t"));
     expect(manifest.map((row) => row[0]).sort()).toEqual(names.filter((n) => n !== "MANIFEST.txt").sort());
     const dir = tempDir();
     for (const [name, lang, pageCount, hash] of manifest) {
@@ -245,11 +290,17 @@ describe("the kit", () => {
         expect(pageCount).toBe(String(pages(join(dir, name))));
       } else expect(pageCount).toBe("-");
     }
-    expect(createHash("sha256").update(kit["hrc50.pdf"]).digest("hex")).toBe(createHash("sha256").update(readFileSync(join(out, "hrc50.pdf"))).digest("hex"));
+    expect(createHash("sha256").update(kit["hrc50.pdf"]).digest("hex")).toBe(
+      createHash("sha256")
+        .update(readFileSync(join(out, "hrc50.pdf")))
+        .digest("hex"),
+    );
   });
 
   it("has the press release's embargo, dateline, end mark, contacts and notes to editors in every format", () => {
-    const html = strFromU8(kit["press-release.html"]).replace(/<style[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, "");
+    const html = strFromU8(kit["press-release.html"])
+      .replace(/<style[\s\S]*?<\/style>/g, "")
+      .replace(/<[^>]+>/g, "");
     const docx = strFromU8(unzipSync(kit["press-release.docx"])["word/document.xml"]).replace(/<[^>]+>/g, "");
     const pdf = join(tempDir(), "press-release.pdf");
     writeFileSync(pdf, kit["press-release.pdf"]);

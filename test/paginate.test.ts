@@ -29,7 +29,10 @@ afterAll(async () => {
 
 /** A paragraph of `n` lines named `id-1` … `id-n`; `calls` maps a line to the note it calls at its end (`[N]`). */
 function p(id: string, n: number, calls: Record<number, number> = {}, attributes = "") {
-  const lines = Array.from({ length: n }, (_, i) => `${id}-${i + 1}${calls[i + 1] ? `<sup class="note-call"><a href="#note-${calls[i + 1]}">[${calls[i + 1]}]</a></sup>` : ""}`);
+  const lines = Array.from(
+    { length: n },
+    (_, i) => `${id}-${i + 1}${calls[i + 1] ? `<sup class="note-call"><a href="#note-${calls[i + 1]}">[${calls[i + 1]}]</a></sup>` : ""}`,
+  );
   return `<p id="${id}"${attributes}>${lines.join("<br>")}</p>`;
 }
 /** The notes section as the HTML compiler writes it: note N is `n{N}-1` … (lines). */
@@ -71,7 +74,11 @@ describe("where a page ends", () => {
     const { pages } = await layOut(p("p1", 3) + p("p2", 3) + p("p3", 3) + p("p4", 3) + p("p5", 6));
     expect(last(pages[0].lines)).toBe("p5-2");
     expect(pages[1].lines).toEqual(["p5-3", "p5-4", "p5-5", "p5-6"]);
-    expect(await page.evaluate(`[document.getElementById("p5")?.closest(".bs-page") === document.querySelector(".bs-page"), document.querySelectorAll(".bs-page")[1].querySelector("p").className]`)).toEqual([true, "bs-cont bs-first"]);
+    expect(
+      await page.evaluate(
+        `[document.getElementById("p5")?.closest(".bs-page") === document.querySelector(".bs-page"), document.querySelectorAll(".bs-page")[1].querySelector("p").className]`,
+      ),
+    ).toEqual([true, "bs-cont bs-first"]);
   });
 
   it("never after a heading: the heading goes over with its paragraph", async () => {
@@ -92,7 +99,11 @@ describe("where a page ends", () => {
     const rows = Array.from({ length: 20 }, (_, i) => `<tr><td>row ${i + 1}</td><td>${"x ".repeat(i % 3)}</td></tr>`).join("");
     const { pages } = await layOut(p("p1", 3) + `<table><thead><tr><th>Head</th><th>Other</th></tr></thead><tbody>${rows}</tbody></table>`);
     const tables = (await page.evaluate(`Array.from(document.querySelectorAll(".bs-page table"), (t) => ({
-      head: t.tHead ? t.tHead.getAttribute("aria-hidden") : "none", rows: Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent), width: t.rows[0].cells[0].getBoundingClientRect().width }))`)) as { head: string | null; rows: string[]; width: number }[];
+      head: t.tHead ? t.tHead.getAttribute("aria-hidden") : "none", rows: Array.from(t.tBodies[0].rows, (r) => r.cells[0].textContent), width: t.rows[0].cells[0].getBoundingClientRect().width }))`)) as {
+      head: string | null;
+      rows: string[];
+      width: number;
+    }[];
     expect(tables.map((t) => t.head)).toEqual([null, "true"]);
     expect(tables.flatMap((t) => t.rows)).toEqual(Array.from({ length: 20 }, (_, i) => `row ${i + 1}`));
     // 290px less the paragraph and the header (20px each line): ten rows.

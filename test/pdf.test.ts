@@ -57,9 +57,11 @@ function readings(dir: string, doc: Doc) {
   if (!cache.has(key)) {
     cache.set(
       key,
-      Promise.all([readHtml(file(dir, doc, "html")), readPdf(file(dir, doc, "pdf"), { notesHeading: doc.notesHeading }), readDocx(file(dir, doc, "docx"))]).then(
-        ([html, pdf, docx]) => ({ html, pdf, docx }),
-      ),
+      Promise.all([
+        readHtml(file(dir, doc, "html")),
+        readPdf(file(dir, doc, "pdf"), { notesHeading: doc.notesHeading }),
+        readDocx(file(dir, doc, "docx")),
+      ]).then(([html, pdf, docx]) => ({ html, pdf, docx })),
     );
   }
   return cache.get(key)!;
@@ -89,7 +91,12 @@ function pageLines(pdf: string): { width: number; height: number; lines: { top: 
       yMin: Number(w[2]),
       xMax: Number(w[3]),
       yMax: Number(w[4]),
-      text: w[5].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'"),
+      text: w[5]
+        .replace(/&amp;/g, "&")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'"),
     }));
     const lines: { top: number; bottom: number; text: string; words: BoxWord[] }[] = [];
     for (const w of words.sort((a, b) => a.yMin - b.yMin || a.xMin - b.xMin)) {
@@ -100,7 +107,11 @@ function pageLines(pdf: string): { width: number; height: number; lines: { top: 
         line.bottom = Math.max(line.bottom, w.yMax);
       } else lines.push({ top: w.yMin, bottom: w.yMax, text: "", words: [w] });
     }
-    for (const line of lines) line.text = line.words.sort((a, b) => a.xMin - b.xMin).map((w) => w.text).join(" ");
+    for (const line of lines)
+      line.text = line.words
+        .sort((a, b) => a.xMin - b.xMin)
+        .map((w) => w.text)
+        .join(" ");
     return { width: Number(page[1]), height: Number(page[2]), lines: lines.sort((a, b) => a.top - b.top) };
   });
 }
@@ -139,7 +150,7 @@ describe.each([LETTER, MANY])("$source: notes at the foot of the page", (doc) =>
       let rest = text;
       for (let page = firstPage; rest; page++) {
         expect(page, `note ${n}: "${rest.slice(0, 60)}…" not found by page ${page - 1}`).toBeLessThanOrEqual(Math.min(pages.length, firstPage + 4));
-        const here = page === firstPage ? pages[page - 1] : pages[page - 1].split(`${n}(cont.)`)[1] ?? "";
+        const here = page === firstPage ? pages[page - 1] : (pages[page - 1].split(`${n}(cont.)`)[1] ?? "");
         let lo = 0;
         let hi = rest.length;
         while (lo < hi) {
@@ -168,7 +179,9 @@ describe.each([LETTER, MANY])("$source: notes at the foot of the page", (doc) =>
   it("leaves no single line of a paragraph alone at the foot or the top of a page (orphans, widows)", async () => {
     const { pdf: printed } = await readings(out.a4, doc);
     const tree = fromHtml(readFileSync(file(out.a4, doc, "html"), "utf8"));
-    const paragraphs = selectAll(".letter-body p", tree).map((p) => normalizeNoteText(toText(p))).filter(Boolean);
+    const paragraphs = selectAll(".letter-body p", tree)
+      .map((p) => normalizeNoteText(toText(p)))
+      .filter(Boolean);
     const texts = pageTexts(pdf()).map(normalizeNoteText);
     const pages = pageLines(pdf());
     const mm = 72 / 25.4;
@@ -210,7 +223,11 @@ describe.each([LETTER, MANY])("$source: notes at the foot of the page", (doc) =>
     const pages = pageLines(pdf());
     for (const heading of headings) {
       // The heading's line: its text, then maybe the number of a note it calls.
-      const found = pages.flatMap((page, p) => page.lines.flatMap((line, i) => (line.text === heading || new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\d+$`).test(line.text) ? [{ p, i }] : [])));
+      const found = pages.flatMap((page, p) =>
+        page.lines.flatMap((line, i) =>
+          line.text === heading || new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\d+$`).test(line.text) ? [{ p, i }] : [],
+        ),
+      );
       expect(found.length, heading).toBeGreaterThan(0);
       for (const { p, i } of found) {
         const next = pages[p].lines[i + 1];
@@ -224,7 +241,7 @@ describe.each([LETTER, MANY])("$source: notes at the foot of the page", (doc) =>
 });
 
 describe("a note longer than a page, notes in lists, tables and quotes (test/fixtures/many-notes.md)", () => {
-  it("has more than 60 notes and one that runs over three pages, marked \"N (cont.)\"", async () => {
+  it('has more than 60 notes and one that runs over three pages, marked "N (cont.)"', async () => {
     const { pdf: printed } = await readings(out.a4, MANY);
     expect(printed.notes.size).toBeGreaterThanOrEqual(60);
     const long = [...printed.notePages].filter(([, pages]) => pages.length > 1);
@@ -240,7 +257,9 @@ describe("a note longer than a page, notes in lists, tables and quotes (test/fix
     const tree = fromHtml(readFileSync(file(out.a4, MANY, "html"), "utf8"));
     for (const where of ["li", "td", "blockquote", "h2"]) expect(selectAll(`.letter-body ${where} sup.note-call`, tree).length, where).toBeGreaterThan(0);
     // A repeated call on a later page does not move its note: it stays where the first call is.
-    const repeated = [...new Set(html.calls)].filter((n) => printed.callPages.filter((_, i) => printed.calls[i] === n).some((p) => p > printed.notePages.get(n)![0]));
+    const repeated = [...new Set(html.calls)].filter((n) =>
+      printed.callPages.filter((_, i) => printed.calls[i] === n).some((p) => p > printed.notePages.get(n)![0]),
+    );
     expect(repeated.length).toBeGreaterThanOrEqual(2);
   });
 });
@@ -251,7 +270,11 @@ describe("the signatories (source/letter.md)", () => {
     const names = selectAll("ul.signatories > li", html).map((li) => normalizeNoteText(toText(li)));
     expect(names).toHaveLength(230);
     const pages = pageTexts(file(out.a4, LETTER, "pdf")).map(normalizeNoteText);
-    for (const name of names) expect(pages.some((p) => p.includes(name)), name).toBe(true);
+    for (const name of names)
+      expect(
+        pages.some((p) => p.includes(name)),
+        name,
+      ).toBe(true);
   });
 
   it("never splits a name across columns or pages: every column starts with a name, not with its second line", () => {
@@ -366,7 +389,11 @@ describe("the PDF's document facts (test/fixtures/many-notes.md)", () => {
       }
     };
     walk(get(catalog["/Outlines"])?.["/First"]);
-    for (const heading of ["Opening", "Lists", "Quotes", "A table", "Section 1", "Looking back", "Signed by"]) expect(titles.some((t) => t.startsWith(heading)), heading).toBe(true);
+    for (const heading of ["Opening", "Lists", "Quotes", "A table", "Section 1", "Looking back", "Signed by"])
+      expect(
+        titles.some((t) => t.startsWith(heading)),
+        heading,
+      ).toBe(true);
   });
 
   it("embeds every font, none of them Type 3", () => {
@@ -386,7 +413,9 @@ describe("the PDF's document facts (test/fixtures/many-notes.md)", () => {
     const catalog = Object.values(objects).find((o) => o.value?.["/Type"] === "/Catalog")?.value;
     const dests: Record<string, [string, string, number, number]> = objects[`obj:${catalog["/Dests"]}`].value;
     const lines = pageLines(pdf());
-    const noteNumbers = Object.keys(dests).flatMap((k) => /^\/note-(\d+)$/.exec(k)?.[1] ?? []).map(Number);
+    const noteNumbers = Object.keys(dests)
+      .flatMap((k) => /^\/note-(\d+)$/.exec(k)?.[1] ?? [])
+      .map(Number);
     expect(noteNumbers.length).toBeGreaterThanOrEqual(60);
     for (const n of noteNumbers) {
       const [page, , , y] = dests[`/note-${n}`];
@@ -412,7 +441,9 @@ describe("repeatable builds", () => {
         expect(a.equals(b), `${doc.name}.${ext}`).toBe(true);
       }
     }
-    const trailer = readFileSync(file(out.a4, LETTER, "pdf")).subarray(-600).toString("latin1");
+    const trailer = readFileSync(file(out.a4, LETTER, "pdf"))
+      .subarray(-600)
+      .toString("latin1");
     expect(trailer).toMatch(/\/ID \[<[0-9A-F]{32}> <[0-9A-F]{32}>\]/);
   });
 });

@@ -32,7 +32,9 @@ describe("the proof's randomized corpus, a slice", () => {
   });
 
   it("catches every mutation made after printing, naming the note and the format", () => {
-    expect(run.mutations.map((m) => m.kind).join(" ")).toBe("html-word-dropped html-letter-changed html-call-digit html-link-text-lost docx-word-dropped pdf-letter-changed pdf-note-moved");
+    expect(run.mutations.map((m) => m.kind).join(" ")).toBe(
+      "html-word-dropped html-letter-changed html-call-digit html-link-text-lost docx-word-dropped pdf-letter-changed pdf-note-moved",
+    );
     for (const m of run.mutations) expect(m.caught, `${m.kind} in ${m.name}: ${m.message}`).toBe(true);
     expect(run.mutations[0].message).toMatch(/^Note \d+ text differs: HTML /);
     expect(run.mutations[4].message).toMatch(/^Note \d+ text differs: DOCX /);

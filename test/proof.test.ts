@@ -49,7 +49,10 @@ describe("the proof accepts correct documents", () => {
   it.each(SCRIPTS)("%s: the same calls (one note called twice) and three notes in all three files", async (name) => {
     for (const reading of await readAll(name)) {
       expect(reading.calls.map((c) => c.shown).sort(), reading.format).toEqual(["1", "1", "2", "3"]);
-      expect(reading.calls.every((c) => c.leadsTo?.shown === c.shown), reading.format).toBe(true);
+      expect(
+        reading.calls.every((c) => c.leadsTo?.shown === c.shown),
+        reading.format,
+      ).toBe(true);
       expect([...reading.notes.keys()], reading.format).toEqual([1, 2, 3]);
       for (const text of reading.notes.values()) expect(text.length, reading.format).toBeGreaterThan(10);
     }
@@ -72,13 +75,24 @@ describe("the proof accepts correct documents", () => {
     const [html, pdf, docx] = await readAll("list-after-only-note");
     for (const reading of [html, pdf, docx]) {
       expect([...reading.notes], reading.format).toEqual([[1, "The note text."]]);
-      expect(reading.calls.map((c) => [c.shown, c.leadsTo?.shown]), reading.format).toEqual([["1", "1"]]);
+      expect(
+        reading.calls.map((c) => [c.shown, c.leadsTo?.shown]),
+        reading.format,
+      ).toEqual([["1", "1"]]);
     }
   });
 
   it("notes that start with a heading or a thematic break: each call leads to its note", async () => {
     for (const reading of await readAll("note-block-start")) {
-      expect(reading.calls.map((c) => [c.shown, c.leadsTo?.shown]), reading.format).toEqual([["1", "1"], ["2", "2"], ["3", "3"], ["2", "2"]]);
+      expect(
+        reading.calls.map((c) => [c.shown, c.leadsTo?.shown]),
+        reading.format,
+      ).toEqual([
+        ["1", "1"],
+        ["2", "2"],
+        ["3", "3"],
+        ["2", "2"],
+      ]);
       expect(reading.notes.get(2), reading.format).toMatch(/^Head ?The text under the heading\.$/);
       expect(reading.notes.get(3), reading.format).toBe("The text after the break.");
     }
@@ -103,7 +117,12 @@ describe("a right-to-left letter printed here by Chromium", () => {
     await writeFile(rtlPdf, await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true }));
     await page.close();
     const pdf = await readPdf(rtlPdf);
-    expect(pdf.calls.map((c) => [c.shown, c.leadsTo?.shown])).toEqual([["1", "1"], ["2", "2"], ["3", "3"], ["1", "1"]]);
+    expect(pdf.calls.map((c) => [c.shown, c.leadsTo?.shown])).toEqual([
+      ["1", "1"],
+      ["2", "2"],
+      ["3", "3"],
+      ["1", "1"],
+    ]);
     const report = new VFile({ path: rtlPdf });
     await verifyOutputs({ html: rtlHtml, pdf: rtlPdf, docx: built("ug", "docx") }, report);
     expect(report.messages.map(String)).toEqual([]);
@@ -142,7 +161,10 @@ describe("the proof still catches what was lost or changed", () => {
     const [html, pdf, docx] = await readAll(name);
     expect(disagreements([html, pdf, docx])).toEqual([]);
     // The longest word of the note as the HTML has it (Chinese: the first four characters).
-    const words = html.notes.get(2)!.split(/[\s,.،。，、»«《》]+/).filter(Boolean);
+    const words = html.notes
+      .get(2)!
+      .split(/[\s,.،。，、»«《》]+/)
+      .filter(Boolean);
     const word = name.startsWith("zh") ? words[0].slice(0, 4) : words.sort((a, b) => b.length - a.length)[0];
     const lost = withNote(pdf, 2, (text) => without(text, word));
     expect(disagreements([html, lost, docx])).toEqual([expect.stringMatching(/^Note 2 text differs: PDF ".*" vs HTML and DOCX ".*"$/)]);
@@ -163,7 +185,9 @@ describe("the proof still catches what was lost or changed", () => {
   /** The built PDF uncompressed by qpdf and edited in place (same length, so the offsets stay valid); the proof's messages on it. */
   async function verifyEditedPdf(name: string, edit: (pdf: string) => string): Promise<string[]> {
     const qdf = join(out, `${name}.qdf.pdf`);
-    const code = await new Promise<number | null>((done) => spawn("qpdf", ["--qdf", "--object-streams=disable", built(name, "pdf"), qdf], { stdio: "ignore" }).on("close", done));
+    const code = await new Promise<number | null>((done) =>
+      spawn("qpdf", ["--qdf", "--object-streams=disable", built(name, "pdf"), qdf], { stdio: "ignore" }).on("close", done),
+    );
     expect(code).toBe(0);
     const bytes = (await readFile(qdf)).toString("latin1");
     const changed = edit(bytes);

@@ -42,4 +42,3 @@ export function randomSource(seed: number): string {
   for (const block of blocks.slice(1)) text += separators[random(separators.length)] + block;
   return random(2) ? `${text}\n` : text;
 }
-

@@ -68,10 +68,15 @@ export function normalizeNoteText(s: string): string {
 
 function run(command: string, args: string[], options: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((done, fail) => {
-    execFile(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? 60_000, env: options.env ?? process.env }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`${command} ${args.join(" ")} failed: ${error.message}\n${stderr}`));
-      else done(stdout);
-    });
+    execFile(
+      command,
+      args,
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? 60_000, env: options.env ?? process.env },
+      (error, stdout, stderr) => {
+        if (error) fail(new Error(`${command} ${args.join(" ")} failed: ${error.message}\n${stderr}`));
+        else done(stdout);
+      },
+    );
   });
 }
 
@@ -141,9 +146,9 @@ export async function readHtml(path: string): Promise<Reading> {
   const callLinks = selectAll("sup.note-call a", body).filter((a) => !inNotes.has(a));
   const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
   const calls = callLinks.map((a) => {
-      const text = toText(a).trim();
-      if (!/^\d+$/.test(text)) throw new Error(`${path}: a note call shows "${text}", not a number`);
-      return Number(text);
+    const text = toText(a).trim();
+    if (!/^\d+$/.test(text)) throw new Error(`${path}: a note call shows "${text}", not a number`);
+    return Number(text);
   });
 
   const notes = new Map<number, string>();
@@ -552,7 +557,9 @@ export async function readPdf(path: string, options: PdfOptions): Promise<PdfRea
       throw new Error(`${path}: the call labelled ${call.number} on page ${call.page + 1} leads to note ${target.number}`);
     }
     if (options.notes !== "endnotes" && call.dest.page + 1 !== target.pages[0]) {
-      throw new Error(`${path}: the call labelled ${call.number} on page ${call.page + 1} leads to page ${call.dest.page + 1}, but note ${target.number} starts on page ${target.pages[0]}`);
+      throw new Error(
+        `${path}: the call labelled ${call.number} on page ${call.page + 1} leads to page ${call.dest.page + 1}, but note ${target.number} starts on page ${target.pages[0]}`,
+      );
     }
   }
   return {
@@ -591,7 +598,17 @@ const readEndnotes: NotesReader = (path, pages, links, _pdf, options, callIn) =>
     for (const line of pageLines) {
       if (!inNotesArea(p, (line.top + line.bottom) / 2) || isFurniture(p, line)) continue;
       const marker = /^(\d+)\.$/.exec(line.words[0].text);
-      if (marker && Number(marker[1]) === entries.length + 1) entries.push({ number: Number(marker[1]), text: [line.words.slice(1).map((w) => w.text).join(" ")], pages: [p + 1] });
+      if (marker && Number(marker[1]) === entries.length + 1)
+        entries.push({
+          number: Number(marker[1]),
+          text: [
+            line.words
+              .slice(1)
+              .map((w) => w.text)
+              .join(" "),
+          ],
+          pages: [p + 1],
+        });
       else if (entries.length) {
         const entry = entries[entries.length - 1];
         entry.text.push(line.text);
@@ -643,7 +660,16 @@ const readFootnotes: NotesReader = (path, pages, links, _pdf, _options, callIn) 
       if (words.length === 0) continue;
       const kept = { ...line, words, text: words.map((w) => w.text).join(" ") };
       if (marker(kept) === expected && linkedTo(p, line)) {
-        entries.push({ number: expected, text: [words.slice(1).map((w) => w.text).join(" ")], pages: [p + 1] });
+        entries.push({
+          number: expected,
+          text: [
+            words
+              .slice(1)
+              .map((w) => w.text)
+              .join(" "),
+          ],
+          pages: [p + 1],
+        });
         expected++;
         continue;
       }
@@ -651,7 +677,12 @@ const readFootnotes: NotesReader = (path, pages, links, _pdf, _options, callIn) 
       if (!entry) throw new Error(`${path}: the foot of page ${p + 1} does not start with a note number: "${kept.text}"`);
       if (continues(kept, entry.number) && entry.pages[entry.pages.length - 1] !== p + 1) {
         entry.pages.push(p + 1);
-        entry.text.push(words.slice(2).map((w) => w.text).join(" "));
+        entry.text.push(
+          words
+            .slice(2)
+            .map((w) => w.text)
+            .join(" "),
+        );
       } else entry.text.push(kept.text);
     }
   });
@@ -701,7 +732,8 @@ export function readDocxBytes(bytes: Uint8Array, where = "docx"): Reading {
     }
     const { bookmark, shown } = call.field;
     if (!call.note) throw new Error(`${where}: NOTEREF ${bookmark} names a bookmark with no footnote reference in it`);
-    if (shown !== String(number(call.note))) throw new Error(`${where}: NOTEREF ${bookmark} shows cached result "${shown}", but its footnote is number ${number(call.note)}`);
+    if (shown !== String(number(call.note)))
+      throw new Error(`${where}: NOTEREF ${bookmark} shows cached result "${shown}", but its footnote is number ${number(call.note)}`);
     numbers.push(number(call.note));
   }
   const notes = new Map<number, string>();
@@ -793,7 +825,11 @@ function toLines(fragments: Fragment[]): Line[] {
   return lines.sort((a, b) => a.top - b.top);
 }
 
-const lineText = (line: Line, skip = -1): string => line.fragments.filter((_, i) => i !== skip).map((f) => f.text).join(" ");
+const lineText = (line: Line, skip = -1): string =>
+  line.fragments
+    .filter((_, i) => i !== skip)
+    .map((f) => f.text)
+    .join(" ");
 
 /**
  * PDF made by LibreOffice from the .docx (Word footnotes at page bottoms).

@@ -14,7 +14,9 @@ describe("the README and CI agree", () => {
   });
 
   it("has CI run the README's test command after npm ci", () => {
-    const ci = readFileSync(join(ROOT, ".ci/run"), "utf8").split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
+    const ci = readFileSync(join(ROOT, ".ci/run"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && !l.trim().startsWith("#"));
     expect(ci).toContain('npm ci --no-audit --no-fund 2>&1 | tee "$log"');
     expect(ci.join("\n")).toMatch(/grep -qi "npm warn" "\$log"; then .*exit 1/);
     expect(ci[ci.length - 1]).toBe(commands?.[2]);

@@ -72,7 +72,9 @@ describe("characters XML forbids", () => {
   it("a lone surrogate given through the API: warned about at its place and in no output", async () => {
     const { file, letter } = parse(`${FRONT}Half \uD800 a pair, and a form\u000Cfeed.\n`);
     expect(messages(file)).toEqual(["6:6 forbidden-character warning", "6:26 forbidden-character warning"]);
-    expect(file.messages[0].reason).toBe("The source contains a lone surrogate (U+D800), which XML documents (the .docx) cannot hold; it is left out of every output");
+    expect(file.messages[0].reason).toBe(
+      "The source contains a lone surrogate (U+D800), which XML documents (the .docx) cannot hold; it is left out of every output",
+    );
     const { html } = await compileHtml(letter!, { templatesDir: TEMPLATES });
     expect(html).toContain("Half  a pair, and a formfeed.");
     const docx = strFromU8(unzipSync(await compileDocx(letter!, { templatesDir: TEMPLATES }))["word/document.xml"]);

@@ -6,7 +6,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { BIN, ROOT } from "./helpers.ts";
 
-
 export interface Run {
   child: ChildProcess;
   stdout: () => string;
@@ -27,7 +26,11 @@ export function start(args: string[], options: StartOptions = {}): Run {
   const argv = [process.execPath, BIN, ...args];
   const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const child = options.shellPrefix
-    ? spawn("bash", ["-c", `${options.shellPrefix} exec ${quoted}`], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", options.stdout ?? "pipe", "pipe"] })
+    ? spawn("bash", ["-c", `${options.shellPrefix} exec ${quoted}`], {
+        cwd: options.cwd ?? ROOT,
+        env: { ...process.env, ...options.env },
+        stdio: ["ignore", options.stdout ?? "pipe", "pipe"],
+      })
     : spawn(argv[0], argv.slice(1), { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", options.stdout ?? "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

@@ -84,8 +84,14 @@ describe("built outputs agree", () => {
   it("the readers see the fixture's calls and notes", async () => {
     const expectedCalls = ["1", "2", "1", "3", "4", "2", "5", "1", "6", "7"];
     for (const reading of await Promise.all([readHtml(built("notes", "html")), readPdf(built("notes", "pdf")), readDocx(built("notes", "docx"))])) {
-      expect(reading.calls.map((c) => c.shown), reading.format).toEqual(expectedCalls);
-      expect(reading.calls.map((c) => c.leadsTo?.shown), reading.format).toEqual(expectedCalls);
+      expect(
+        reading.calls.map((c) => c.shown),
+        reading.format,
+      ).toEqual(expectedCalls);
+      expect(
+        reading.calls.map((c) => c.leadsTo?.shown),
+        reading.format,
+      ).toEqual(expectedCalls);
       expect([...reading.notes.keys()], reading.format).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(reading.notes.get(2), reading.format).toMatch(/^Note ninety-nine\. ?It has a second paragraph\.$/);
       expect(reading.notes.get(7), reading.format).toBe("Called from a heading.");
@@ -95,7 +101,10 @@ describe("built outputs agree", () => {
 
   it("the readers see the letter's ten notes", async () => {
     for (const reading of await Promise.all([readHtml(built("letter", "html")), readPdf(built("letter", "pdf")), readDocx(built("letter", "docx"))])) {
-      expect(reading.calls.map((c) => c.shown), reading.format).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+      expect(
+        reading.calls.map((c) => c.shown),
+        reading.format,
+      ).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
       expect(reading.notes.size, reading.format).toBe(10);
       for (const text of reading.notes.values()) expect(text.length, reading.format).toBeGreaterThan(40);
     }
@@ -149,7 +158,11 @@ describe("built outputs agree", () => {
       const check = await run("qpdf", ["--check", target]);
       expect(check.code, check.output).toBe(0);
       const reading = await readPdf(target);
-      expect(reading.calls.slice(0, 3).map((c) => [c.shown, c.leadsTo?.shown])).toEqual([["1", "2"], ["2", "1"], ["3", "3"]]);
+      expect(reading.calls.slice(0, 3).map((c) => [c.shown, c.leadsTo?.shown])).toEqual([
+        ["1", "2"],
+        ["2", "1"],
+        ["3", "3"],
+      ]);
       return;
     }
     expect((await readFile(target)).equals(await readFile(built("letter", "pdf")))).toBe(false);
@@ -305,11 +318,16 @@ describe("corrupted outputs", () => {
     // Word numbers endnotes i, ii, iii unless the document says otherwise; broadside says decimal
     // in each section's properties, which win over settings.xml.
     const numbered = (format: string) =>
-      editDocx(`endnotes-${format}.docx`, "word/document.xml", (doc) => {
-        const formats = byTag(doc, "endnotePr").flatMap((pr) => byTag(pr, "numFmt"));
-        expect(formats.length).toBeGreaterThan(0);
-        for (const numFmt of formats) numFmt.setAttributeNS(W, "w:val", format);
-      }, "endnotes");
+      editDocx(
+        `endnotes-${format}.docx`,
+        "word/document.xml",
+        (doc) => {
+          const formats = byTag(doc, "endnotePr").flatMap((pr) => byTag(pr, "numFmt"));
+          expect(formats.length).toBeGreaterThan(0);
+          for (const numFmt of formats) numFmt.setAttributeNS(W, "w:val", format);
+        },
+        "endnotes",
+      );
     expect(await verify({ ...all("endnotes"), docx: await numbered("decimal") })).toEqual([]);
     expect(await verify({ ...all("endnotes"), docx: await numbered("lowerRoman") })).toEqual([
       "outputs-disagree: Note 1: the DOCX shows the 1st note call as i where the HTML and the PDF show 1",
@@ -415,6 +433,8 @@ describe("corrupted outputs", () => {
     // The good files beside the bad one are still compared.
     const good = all("notes");
     await copyFile(good.docx!, join(dir, "copy.docx"));
-    expect(await verify({ html: good.html, pdf, docx: join(dir, "copy.docx") })).toEqual([`outputs-unreadable: ${messages[1].slice("outputs-unreadable: ".length)}`]);
+    expect(await verify({ html: good.html, pdf, docx: join(dir, "copy.docx") })).toEqual([
+      `outputs-unreadable: ${messages[1].slice("outputs-unreadable: ".length)}`,
+    ]);
   });
 });

@@ -31,9 +31,14 @@ export function editInWriter(jobs: WriterJob[], work: string): Promise<void> {
   const list = join(work, "writer-jobs.json");
   writeFileSync(list, JSON.stringify(jobs));
   return new Promise((done, fail) => {
-    execFile(PYTHON, [join(ROOT, "test/writer-edit.py"), list], { encoding: "utf8", timeout: 180_000, env: { ...process.env, FONTCONFIG_FILE: libreOfficeFontconfig() } }, (error, _stdout, stderr) => {
-      if (error) fail(new Error(`LibreOffice Writer editing failed: ${error.message}\n${stderr}`));
-      else done();
-    });
+    execFile(
+      PYTHON,
+      [join(ROOT, "test/writer-edit.py"), list],
+      { encoding: "utf8", timeout: 180_000, env: { ...process.env, FONTCONFIG_FILE: libreOfficeFontconfig() } },
+      (error, _stdout, stderr) => {
+        if (error) fail(new Error(`LibreOffice Writer editing failed: ${error.message}\n${stderr}`));
+        else done();
+      },
+    );
   });
 }

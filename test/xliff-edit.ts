@@ -9,7 +9,12 @@ import { translateText } from "./docx-edit.ts";
 export const XLIFF = "urn:oasis:names:tc:xliff:document:1.2";
 
 /** Add a pseudo-translated target to each unit (or to those `which` accepts); `edit` may change a target after. */
-export function pseudoTranslate(xliff: string, lang: string, which: (id: string) => boolean = () => true, edit?: (id: string, target: XmlElement) => void): string {
+export function pseudoTranslate(
+  xliff: string,
+  lang: string,
+  which: (id: string) => boolean = () => true,
+  edit?: (id: string, target: XmlElement) => void,
+): string {
   return addTargets(xliff, lang, which, edit, true);
 }
 
@@ -18,7 +23,13 @@ export function copySourceToTarget(xliff: string, lang: string): string {
   return addTargets(xliff, lang, () => true, undefined, false);
 }
 
-function addTargets(xliff: string, lang: string, which: (id: string) => boolean, edit: ((id: string, target: XmlElement) => void) | undefined, translate: boolean): string {
+function addTargets(
+  xliff: string,
+  lang: string,
+  which: (id: string) => boolean,
+  edit: ((id: string, target: XmlElement) => void) | undefined,
+  translate: boolean,
+): string {
   const doc = new DOMParser().parseFromString(xliff, "text/xml");
   doc.documentElement!.getElementsByTagNameNS(XLIFF, "file")[0].setAttribute("target-language", lang);
   for (const tu of Array.from(doc.getElementsByTagNameNS(XLIFF, "trans-unit"))) {

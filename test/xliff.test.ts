@@ -42,7 +42,10 @@ beforeAll(async () => {
     const ph = Array.from(target.getElementsByTagNameNS(XLIFF, "ph")).find((p) => p.textContent === "[^3]")!;
     ph.parentNode!.removeChild(ph);
   };
-  writeFileSync(path("dropped.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", () => true, remove));
+  writeFileSync(
+    path("dropped.xlf"),
+    pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", () => true, remove),
+  );
   imported = await cli(["import", path("letter.fr.xlf"), "--out", path("source/letter.fr.md")]);
   if (imported.code === 0) built = await cli(["build", path("source/letter.fr.md"), "--out", path("fr")]);
 }, 240_000);
@@ -66,7 +69,11 @@ describe("export --xliff", () => {
 
   it("writes each note call as a protected code, in the unit where the source calls it", () => {
     const xml = readFileSync(path("letter.xlf"), "utf8");
-    const calls = units(xml).flatMap((u) => Array.from(u.getElementsByTagNameNS(XLIFF, "source")[0].getElementsByTagNameNS(XLIFF, "ph")).filter((p) => p.getAttribute("ctype") === "x-note-call").map((p) => p.textContent));
+    const calls = units(xml).flatMap((u) =>
+      Array.from(u.getElementsByTagNameNS(XLIFF, "source")[0].getElementsByTagNameNS(XLIFF, "ph"))
+        .filter((p) => p.getAttribute("ctype") === "x-note-call")
+        .map((p) => p.textContent),
+    );
     expect(calls).toEqual(LETTER_CALLS.map((n) => `[^${n}]`));
   });
 
@@ -172,16 +179,30 @@ describe("import of a translated XLIFF", () => {
       const [a, b] = Array.from(target.getElementsByTagNameNS(XLIFF, "ph"));
       target.insertBefore(b, a);
     };
-    writeFileSync(path("swapped.xlf"), pseudoTranslate(xml, "fr", () => true, swap));
+    writeFileSync(
+      path("swapped.xlf"),
+      pseudoTranslate(xml, "fr", () => true, swap),
+    );
     writeFileSync(path("doctype.xlf"), xml.replace("<xliff", '<!DOCTYPE xliff [<!ENTITY a "aaaa">]>\n<xliff'));
     const [dropped, swapped, doctype] = await Promise.all(
       ["dropped", "swapped", "doctype"].map((name) => cli(["import", path(`${name}.xlf`), "--lang", "fr", "--out", path(`source/${name}.md`)])),
     );
-    const lineOf = (file: string, id: string) => readFileSync(path(file), "utf8").split("\n").findIndex((l) => l.includes(`<trans-unit id="${id}"`)) + 1;
+    const lineOf = (file: string, id: string) =>
+      readFileSync(path(file), "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes(`<trans-unit id="${id}"`)) + 1;
     expect(dropped.code).toBe(1);
-    expect(dropped.stderr).toMatch(new RegExp(`dropped\\.xlf:${lineOf("dropped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): the note call to note 3 \\(code n3\\) was dropped from the translation.*\\[xliff-note-call\\]`));
+    expect(dropped.stderr).toMatch(
+      new RegExp(
+        `dropped\\.xlf:${lineOf("dropped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): the note call to note 3 \\(code n3\\) was dropped from the translation.*\\[xliff-note-call\\]`,
+      ),
+    );
     expect(swapped.code).toBe(1);
-    expect(swapped.stderr).toMatch(new RegExp(`swapped\\.xlf:${lineOf("swapped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): its note calls are to notes \\[3, 2\\], the source's unit calls \\[2, 3\\].*\\[xliff-note-order\\]`));
+    expect(swapped.stderr).toMatch(
+      new RegExp(
+        `swapped\\.xlf:${lineOf("swapped.xlf", "paragraph-2")}:\\d+: error: trans-unit paragraph-2 \\(paragraph 2\\): its note calls are to notes \\[3, 2\\], the source's unit calls \\[2, 3\\].*\\[xliff-note-order\\]`,
+      ),
+    );
     expect(doctype.code).toBe(1);
     expect(doctype.stderr).toMatch(/doctype\.xlf:2:1: error: The XLIFF file has a DOCTYPE.*\[xliff-doctype\]/);
     for (const name of ["dropped", "swapped", "doctype"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
@@ -190,8 +211,13 @@ describe("import of a translated XLIFF", () => {
   it("a file nested too deep, or not XLIFF 1.2, is refused with a message; nothing written", async () => {
     const xml = readFileSync(path("letter.xlf"), "utf8");
     writeFileSync(path("deep.xlf"), xml.replace("</source>", `${'<g id="x" ctype="bold">'.repeat(200)}a${"</g>".repeat(200)}</source>`));
-    writeFileSync(path("two.xlf"), xml.replace('version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"', 'version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0"'));
-    const [deep, two] = await Promise.all(["deep", "two"].map((name) => cli(["import", path(`${name}.xlf`), "--lang", "fr", "--out", path(`source/${name}.md`)])));
+    writeFileSync(
+      path("two.xlf"),
+      xml.replace('version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"', 'version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0"'),
+    );
+    const [deep, two] = await Promise.all(
+      ["deep", "two"].map((name) => cli(["import", path(`${name}.xlf`), "--lang", "fr", "--out", path(`source/${name}.md`)])),
+    );
     expect(deep.code).toBe(1);
     expect(deep.stderr).toMatch(/deep\.xlf:\d+:\d+: error: The XLIFF file nests elements more than 64 deep \[xliff-too-deep\]/);
     expect(two.code).toBe(1);
@@ -208,7 +234,10 @@ describe("import of a translated XLIFF", () => {
   });
 
   it("an untranslated unit keeps its source text", async () => {
-    writeFileSync(path("half.xlf"), pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", (id) => id !== "paragraph-3"));
+    writeFileSync(
+      path("half.xlf"),
+      pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", (id) => id !== "paragraph-3"),
+    );
     const r = await cli(["import", path("half.xlf"), "--out", path("source/half.md")]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("1 of 259 units have no translation; they keep the source's text [xliff-untranslated]");

@@ -66,7 +66,12 @@ export function blocks(tree: Root, file: VFile): Block[] {
 }
 
 /** Call `enter` for every node under `node` with the note it is in. */
-export function walk(node: Nodes, enter: (node: Nodes, parent: Parent | undefined, note: FootnoteDefinition | undefined) => void, parent?: Parent, note?: FootnoteDefinition) {
+export function walk(
+  node: Nodes,
+  enter: (node: Nodes, parent: Parent | undefined, note: FootnoteDefinition | undefined) => void,
+  parent?: Parent,
+  note?: FootnoteDefinition,
+) {
   enter(node, parent, note);
   if ("children" in node) {
     const inNote = node.type === "footnoteDefinition" ? node : note;

@@ -22,7 +22,8 @@ export async function devCommand(args: string[], root: string, usage: (message: 
     },
   });
   const settleMs = Number(values.settle);
-  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000) throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000)
+    throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
   if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);

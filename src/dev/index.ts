@@ -68,11 +68,15 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   await Promise.all([...documents.values()].map((doc) => rebuild(doc, session)));
 
   // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
-  const watcher: Watcher = watchFolders([sourceDir, resolve(options.templatesDir)], (paths) => {
-    const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
-    const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
-    for (const doc of new Set(targets)) void rebuild(doc, session);
-  }, 0);
+  const watcher: Watcher = watchFolders(
+    [sourceDir, resolve(options.templatesDir)],
+    (paths) => {
+      const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
+      const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
+      for (const doc of new Set(targets)) void rebuild(doc, session);
+    },
+    0,
+  );
 
   const handle = previewHandler(documents, options.outDir, clients);
   // A request the handler cannot take (a malformed address) is refused, and the session goes on.
@@ -158,7 +162,13 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   // The page's reload, asked for on that event, is answered by this thread: now.
   await new Promise((r) => setImmediate(r));
   // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
-  const edition = await makeEdition(letter, { formats: FORMATS, templatesDir: options.templatesDir, printer, html: standaloneHtml(tree), outDir: options.outDir });
+  const edition = await makeEdition(letter, {
+    formats: FORMATS,
+    templatesDir: options.templatesDir,
+    printer,
+    html: standaloneHtml(tree),
+    outDir: options.outDir,
+  });
   if (doc.again) return;
   if (!edition) {
     doc.unproved = true;

@@ -57,12 +57,33 @@ function preview(doc: Document, res: ServerResponse) {
   // Serialized once per build, not per request: a preview open in several tabs, or polled, costs
   // the thread that builds next to nothing.
   doc.page ??= doc.tree ? toHtml(doc.tree) : "<html><head></head><body></body></html>";
-  const links = h("nav", { className: ["broadside-dev"], style: "position:fixed;top:0;right:0;font:13px system-ui,sans-serif;background:#fffdf9e6;padding:4px 8px;border-bottom-left-radius:6px" }, [
-    h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters"),
-  ]);
+  const links = h(
+    "nav",
+    {
+      className: ["broadside-dev"],
+      style: "position:fixed;top:0;right:0;font:13px system-ui,sans-serif;background:#fffdf9e6;padding:4px 8px;border-bottom-left-radius:6px",
+    },
+    [h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters")],
+  );
   const overlay = doc.messages.length
-    ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff` },
-        [doc.errors ? "Not rebuilt: the last good version is shown.\n" : doc.unproved ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n" : "", doc.messages.join("\n")])]
+    ? [
+        h(
+          "aside",
+          {
+            className: ["broadside-dev-messages"],
+            role: "status",
+            style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff`,
+          },
+          [
+            doc.errors
+              ? "Not rebuilt: the last good version is shown.\n"
+              : doc.unproved
+                ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n"
+                : "",
+            doc.messages.join("\n"),
+          ],
+        ),
+      ]
     : [];
   const end = doc.page.lastIndexOf("</body>");
   const added = toHtml([links, ...overlay, h("script", { nonce }, PREVIEW_SCRIPT(doc.name))]);
@@ -76,10 +97,28 @@ function preview(doc: Document, res: ServerResponse) {
 
 function index(documents: Iterable<Document>, res: ServerResponse) {
   const items = [...documents].map((doc) =>
-    h("li", [h("a", { href: `/${doc.name}.html` }, doc.name), " — ", h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), doc.errors ? " (errors)" : doc.unproved ? " (outputs not proved)" : ""]),
+    h("li", [
+      h("a", { href: `/${doc.name}.html` }, doc.name),
+      " — ",
+      h("a", { href: `/${doc.name}.pdf` }, "PDF"),
+      " · ",
+      h("a", { href: `/${doc.name}.docx` }, "DOCX"),
+      doc.errors ? " (errors)" : doc.unproved ? " (outputs not proved)" : "",
+    ]),
   );
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-  res.end(toHtml({ type: "root", children: [{ type: "doctype" }, h("html", { lang: "en" }, [h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]), h("body", [h("h1", "broadside preview"), h("ul", items)])])] }));
+  res.end(
+    toHtml({
+      type: "root",
+      children: [
+        { type: "doctype" },
+        h("html", { lang: "en" }, [
+          h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]),
+          h("body", [h("h1", "broadside preview"), h("ul", items)]),
+        ]),
+      ],
+    }),
+  );
 }
 
 /** The server's answer to each request; `clients` collects the open event streams. */

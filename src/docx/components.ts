@@ -70,7 +70,10 @@ export class ComplexScriptRun extends TextRun {
  * the library does, a fragment goes to `w:anchor` (Word escapes a `#` in a target).
  */
 export class Hyperlink extends XmlComponent {
-  constructor(private readonly link: string, private readonly children: readonly ParagraphChild[]) {
+  constructor(
+    private readonly link: string,
+    private readonly children: readonly ParagraphChild[],
+  ) {
     super("w:hyperlink");
   }
 
@@ -124,13 +127,15 @@ function insertBefore(parent: unknown, child: XmlComponent, following: readonly 
 /** The section properties of a document's body: the last section's, and those kept for the paragraphs that end the others. */
 function sectionsOf(doc: Document): unknown[] {
   const body = doc.Document.View.Body as unknown as { sections?: unknown[]; sectionParagraphs?: Map<unknown, unknown> };
-  if (!Array.isArray(body.sections) || !(body.sectionParagraphs instanceof Map)) throw new Error("docx: the body keeps its sections in another form than broadside knows: update src/docx/components.ts");
+  if (!Array.isArray(body.sections) || !(body.sectionParagraphs instanceof Map))
+    throw new Error("docx: the body keeps its sections in another form than broadside knows: update src/docx/components.ts");
   return [...body.sectionParagraphs.values(), ...body.sections];
 }
 
 /** Every section right to left (`w:bidi`): its columns run from the right. */
 export function rightToLeftSections(doc: Document) {
-  for (const section of sectionsOf(doc)) insertBefore(section, new OnOffElement("w:bidi", true), ["w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"]);
+  for (const section of sectionsOf(doc))
+    insertBefore(section, new OnOffElement("w:bidi", true), ["w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"]);
 }
 
 /** Chinese and Japanese: Word's strict East Asian line breaking (no line starts with small kana or closing marks). */

@@ -41,7 +41,8 @@ function oneFile(faces: Face[], points: number[], needed: (point: number) => boo
 
 export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: SlotFonts): Promise<EmbeddedFont[]> {
   const { meta, language } = letter;
-  const text = String(letter.file.value ?? "") + meta.title + (meta.subtitle ?? "") + meta.shortTitle + language.words.page + language.words.continued + FURNITURE;
+  const text =
+    String(letter.file.value ?? "") + meta.title + (meta.subtitle ?? "") + meta.shortTitle + language.words.page + language.words.continued + FURNITURE;
   const points = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((p) => p > 0x20);
   // The families the slots name, and the face of each complex script a run may name.
   const names = new Set([slots.latin, slots.eastAsia, slots.cs, ...scriptFaces(config, slots).values()]);

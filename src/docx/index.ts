@@ -100,13 +100,32 @@ interface State {
 type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => Token[];
 type Block<T extends RootContent> = (node: T, state: State, context: Context) => FileChild[];
 type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingContent, { type: K }>> };
-type BlockType = "paragraph" | "heading" | "blockquote" | "list" | "listItem" | "code" | "thematicBreak" | "table" | "tableRow" | "tableCell" | "html" | "definition" | "footnoteDefinition" | "yaml";
+type BlockType =
+  | "paragraph"
+  | "heading"
+  | "blockquote"
+  | "list"
+  | "listItem"
+  | "code"
+  | "thematicBreak"
+  | "table"
+  | "tableRow"
+  | "tableCell"
+  | "html"
+  | "definition"
+  | "footnoteDefinition"
+  | "yaml";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
-const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
+const HEADINGS = [
+  HeadingLevel.HEADING_1,
+  HeadingLevel.HEADING_2,
+  HeadingLevel.HEADING_3,
+  HeadingLevel.HEADING_4,
+  HeadingLevel.HEADING_5,
+  HeadingLevel.HEADING_6,
+];
 const BODY: Context = { paragraphStyle: "BodyText" };
-
-
 
 const inline: InlineMap = {
   text: (node, state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks: state.letter.language.dir === "rtl" ? { ...marks, rtl: true } : marks }],
@@ -148,7 +167,10 @@ const inline: InlineMap = {
  */
 function picture(node: Image | ImageReference, state: State, marks: Marks): Token[] {
   const image = node.data?.image;
-  if (!image) throw new Error(`Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`);
+  if (!image)
+    throw new Error(
+      `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
+    );
   if (image.format === "webp") return node.alt ? [{ text: node.alt, marks }] : [];
   const scale = Math.min(1, state.textBox.width / image.width, state.textBox.height / image.height);
   const run = new ImageRun({
@@ -164,7 +186,8 @@ function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[]
   return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
 }
 
-const sameMarks = (a: Marks, b: Marks) => !!a.emphasis === !!b.emphasis && !!a.strong === !!b.strong && !!a.strike === !!b.strike && !!a.code === !!b.code && !!a.link === !!b.link;
+const sameMarks = (a: Marks, b: Marks) =>
+  !!a.emphasis === !!b.emphasis && !!a.strong === !!b.strong && !!a.strike === !!b.strike && !!a.code === !!b.code && !!a.link === !!b.link;
 
 /**
  * Text in runs of one script each: a complex script's runs with their direction, Word's
@@ -213,12 +236,14 @@ function paragraph(state: State, children: ParagraphChild[], context: Context, s
 
 const block: BlockMap = {
   paragraph: (node, state, context) => [paragraph(state, runs(phrasing(node.children, state, {}), state), context)],
-  heading: (node, state, context) => context.note
-    ? [para(state, { style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true }), state) })]
-    : [para(state, { heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {}), state) })],
-  blockquote: (node, state, context) => context.note
-    ? blocks(node.children, state, { ...context, paragraphStyle: context.note, indent: (context.indent ?? 0) + 360 })
-    : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
+  heading: (node, state, context) =>
+    context.note
+      ? [para(state, { style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true }), state) })]
+      : [para(state, { heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {}), state) })],
+  blockquote: (node, state, context) =>
+    context.note
+      ? blocks(node.children, state, { ...context, paragraphStyle: context.note, indent: (context.indent ?? 0) + 360 })
+      : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
   list: (node, state, context) => {
     const signatories = node.data?.signatories === true;
     const reference = node.ordered ? "ordered" : "bullet";
@@ -234,39 +259,53 @@ const block: BlockMap = {
         }
         if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
         // The item's first paragraph carries the bullet or number; later ones continue it.
-        const itemContext: Context = index === 0
-          ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
-          : { paragraphStyle: "ListContinue" };
+        const itemContext: Context =
+          index === 0
+            ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
+            : { paragraphStyle: "ListContinue" };
         return blocks([child], state, itemContext);
       }),
     );
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
-  code: (node, state, context) => context.note
-    ? node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context))
-    : node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode")),
-  thematicBreak: (_node, state, context) => context.note
-    ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
-    : [para(state, { style: "HorizontalRule", children: [] })],
+  code: (node, state, context) =>
+    context.note
+      ? node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context))
+      : node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode")),
+  thematicBreak: (_node, state, context) =>
+    context.note
+      ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
+      : [para(state, { style: "HorizontalRule", children: [] })],
   // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
-  table: (node, state, context) => context.note
-    ? node.children.map((row, r) => paragraph(state, row.children.flatMap((cell, c) => [
-        ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
-        ...runs(phrasing(cell.children, state, { strong: r === 0 }), state),
-      ]), context))
-    : [
-    new Table({
-      width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: node.children.map((row, r) =>
-        new TableRow({
-          tableHeader: r === 0,
-          children: row.children.map((cell) =>
-            new TableCell({ children: [para(state, { style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 }), state) })] }),
+  table: (node, state, context) =>
+    context.note
+      ? node.children.map((row, r) =>
+          paragraph(
+            state,
+            row.children.flatMap((cell, c) => [
+              ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
+              ...runs(phrasing(cell.children, state, { strong: r === 0 }), state),
+            ]),
+            context,
           ),
-        }),
-      ),
-    }),
-  ],
+        )
+      : [
+          new Table({
+            width: { size: 100, type: WidthType.PERCENTAGE },
+            rows: node.children.map(
+              (row, r) =>
+                new TableRow({
+                  tableHeader: r === 0,
+                  children: row.children.map(
+                    (cell) =>
+                      new TableCell({
+                        children: [para(state, { style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 }), state) })],
+                      }),
+                  ),
+                }),
+            ),
+          }),
+        ],
   tableRow: () => [],
   tableCell: () => [],
   html: () => [],
@@ -318,9 +357,26 @@ function pageLabelParts(label: string): [string, string, string] {
 
 /** Word wants a region for proofing; a bare language gets its most common one. */
 const WORD_REGION: Record<string, string> = {
-  en: "en-US", fr: "fr-FR", es: "es-ES", de: "de-DE", it: "it-IT", pt: "pt-PT", ja: "ja-JP", zh: "zh-CN",
-  ug: "ug-CN", bo: "bo-CN", mn: "mn-MN", ru: "ru-RU", tr: "tr-TR", kk: "kk-KZ", ko: "ko-KR", nl: "nl-NL",
-  ar: "ar-SA", fa: "fa-IR", he: "he-IL", ur: "ur-PK",
+  en: "en-US",
+  fr: "fr-FR",
+  es: "es-ES",
+  de: "de-DE",
+  it: "it-IT",
+  pt: "pt-PT",
+  ja: "ja-JP",
+  zh: "zh-CN",
+  ug: "ug-CN",
+  bo: "bo-CN",
+  mn: "mn-MN",
+  ru: "ru-RU",
+  tr: "tr-TR",
+  kk: "kk-KZ",
+  ko: "ko-KR",
+  nl: "nl-NL",
+  ar: "ar-SA",
+  fa: "fa-IR",
+  he: "he-IL",
+  ur: "ur-PK",
 };
 const EAST_ASIAN = /^(zh|ja|ko)\b/i;
 /** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
@@ -339,7 +395,7 @@ function wordTag(lang: string): string {
 }
 
 export function wordLanguage(lang: string) {
-  const value = /-/.test(lang) ? wordTag(lang) : WORD_REGION[lang.toLowerCase()] ?? lang;
+  const value = /-/.test(lang) ? wordTag(lang) : (WORD_REGION[lang.toLowerCase()] ?? lang);
   return {
     value,
     // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
@@ -352,13 +408,26 @@ export function wordLanguage(lang: string) {
 function provenance(letter: Letter) {
   const { meta } = letter;
   // The notes heading only when the letter names one: otherwise each edition takes its language's.
-  const front: Record<string, unknown> = { "short-title": meta.shortTitle, ...(meta.notesHeading ? { "notes-heading": meta.notesHeading } : {}), notes: meta.notes };
-  for (const [key, value] of [["author", meta.author], ["publisher", meta.publisher], ["date", meta.date], ["description", meta.description], ["subject", meta.subject]] as const) {
+  const front: Record<string, unknown> = {
+    "short-title": meta.shortTitle,
+    ...(meta.notesHeading ? { "notes-heading": meta.notesHeading } : {}),
+    notes: meta.notes,
+  };
+  for (const [key, value] of [
+    ["author", meta.author],
+    ["publisher", meta.publisher],
+    ["date", meta.date],
+    ["description", meta.description],
+    ["subject", meta.subject],
+  ] as const) {
     if (value !== undefined) front[key] = value;
   }
   if (meta.keywords.length) front.keywords = meta.keywords;
   if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
-    front.signatories = { ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}), ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}) };
+    front.signatories = {
+      ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}),
+      ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}),
+    };
   }
   // One property a key: Word keeps text properties to 255 characters.
   return [
@@ -418,7 +487,11 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     margin: reference.margin,
   };
   const [before, between, after] = pageLabelParts(letter.language.words.page);
-  const pageNumber = () => para(state, { style: "Footer", children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })] });
+  const pageNumber = () =>
+    para(state, {
+      style: "Footer",
+      children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })],
+    });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),

@@ -28,8 +28,6 @@ import {
 } from "docx";
 import { writeAtomic } from "../write.ts";
 
-
-
 const FONT = { ascii: "Noto Serif", hAnsi: "Noto Serif", cs: "Noto Serif", eastAsia: "Noto Serif SC" };
 
 /** Sizes are half-points; spacing and indents twentieths of a point. */
@@ -37,9 +35,18 @@ export const STYLES: IStylesOptions = {
   default: {
     document: { run: { font: FONT, size: 22 }, paragraph: { spacing: { after: 160, line: 288, lineRule: LineRuleType.AUTO } } },
     title: { run: { font: FONT, size: 40, bold: true, color: "1B1B1B" }, paragraph: { spacing: { after: 360, line: 264, lineRule: LineRuleType.AUTO } } },
-    heading1: { run: { font: FONT, size: 30, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 480, after: 200 }, keepNext: true, keepLines: true } },
-    heading2: { run: { font: FONT, size: 26, bold: true, color: "1B1B1B" }, paragraph: { spacing: { before: 360, after: 160 }, keepNext: true, keepLines: true } },
-    heading3: { run: { font: FONT, size: 23, bold: true, italics: true, color: "1B1B1B" }, paragraph: { spacing: { before: 280, after: 120 }, keepNext: true, keepLines: true } },
+    heading1: {
+      run: { font: FONT, size: 30, bold: true, color: "1B1B1B" },
+      paragraph: { spacing: { before: 480, after: 200 }, keepNext: true, keepLines: true },
+    },
+    heading2: {
+      run: { font: FONT, size: 26, bold: true, color: "1B1B1B" },
+      paragraph: { spacing: { before: 360, after: 160 }, keepNext: true, keepLines: true },
+    },
+    heading3: {
+      run: { font: FONT, size: 23, bold: true, italics: true, color: "1B1B1B" },
+      paragraph: { spacing: { before: 280, after: 120 }, keepNext: true, keepLines: true },
+    },
     hyperlink: { run: { color: "1A4D8F", underline: { type: "single" } } },
     footnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240, lineRule: LineRuleType.AUTO } } },
     footnoteReference: { run: { superScript: true } },
@@ -48,17 +55,65 @@ export const STYLES: IStylesOptions = {
   },
   paragraphStyles: [
     { id: "BodyText", name: "Body Text", basedOn: "Normal", next: "BodyText", quickFormat: true },
-    { id: "Subtitle", name: "Subtitle", basedOn: "Normal", next: "BodyText", quickFormat: true, run: { size: 28, color: "555555" }, paragraph: { spacing: { after: 360 } } },
-    { id: "Signatory", name: "Signatory", basedOn: "Normal", next: "Signatory", quickFormat: true, run: { size: 19 }, paragraph: { spacing: { after: 40, line: 252, lineRule: LineRuleType.AUTO }, indent: { left: 240, hanging: 240 }, keepLines: true } },
+    {
+      id: "Subtitle",
+      name: "Subtitle",
+      basedOn: "Normal",
+      next: "BodyText",
+      quickFormat: true,
+      run: { size: 28, color: "555555" },
+      paragraph: { spacing: { after: 360 } },
+    },
+    {
+      id: "Signatory",
+      name: "Signatory",
+      basedOn: "Normal",
+      next: "Signatory",
+      quickFormat: true,
+      run: { size: 19 },
+      paragraph: { spacing: { after: 40, line: 252, lineRule: LineRuleType.AUTO }, indent: { left: 240, hanging: 240 }, keepLines: true },
+    },
     { id: "ListBullet", name: "List Bullet", basedOn: "Normal", quickFormat: true, paragraph: { spacing: { after: 80 } } },
     { id: "ListNumber", name: "List Number", basedOn: "Normal", quickFormat: true, paragraph: { spacing: { after: 80 } } },
     { id: "ListContinue", name: "List Continue", basedOn: "Normal", paragraph: { indent: { left: 720 }, spacing: { after: 80 } } },
-    { id: "Quote", name: "Quote", basedOn: "Normal", next: "BodyText", quickFormat: true, run: { color: "333333" }, paragraph: { indent: { left: 567, right: 567 } } },
-    { id: "SourceCode", name: "Source Code", basedOn: "Normal", run: { font: "Courier New", size: 19 }, paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO } } },
+    {
+      id: "Quote",
+      name: "Quote",
+      basedOn: "Normal",
+      next: "BodyText",
+      quickFormat: true,
+      run: { color: "333333" },
+      paragraph: { indent: { left: 567, right: 567 } },
+    },
+    {
+      id: "SourceCode",
+      name: "Source Code",
+      basedOn: "Normal",
+      run: { font: "Courier New", size: 19 },
+      paragraph: { spacing: { after: 0, line: 240, lineRule: LineRuleType.AUTO } },
+    },
     { id: "TableText", name: "Table Text", basedOn: "Normal", paragraph: { spacing: { before: 40, after: 40, line: 252, lineRule: LineRuleType.AUTO } } },
-    { id: "HorizontalRule", name: "Horizontal Rule", basedOn: "Normal", next: "BodyText", paragraph: { border: { bottom: { style: "single", size: 6, color: "D8D4CC", space: 1 } }, spacing: { after: 240 } } },
-    { id: "Header", name: "header", basedOn: "Normal", run: { size: 17, color: "444444" }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } } },
-    { id: "Footer", name: "footer", basedOn: "Normal", run: { size: 17, color: "444444" }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } } },
+    {
+      id: "HorizontalRule",
+      name: "Horizontal Rule",
+      basedOn: "Normal",
+      next: "BodyText",
+      paragraph: { border: { bottom: { style: "single", size: 6, color: "D8D4CC", space: 1 } }, spacing: { after: 240 } },
+    },
+    {
+      id: "Header",
+      name: "header",
+      basedOn: "Normal",
+      run: { size: 17, color: "444444" },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } },
+    },
+    {
+      id: "Footer",
+      name: "footer",
+      basedOn: "Normal",
+      run: { size: 17, color: "444444" },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } },
+    },
   ],
   characterStyles: [
     { id: "Emphasis", name: "Emphasis", quickFormat: true, run: { italics: true } },
@@ -75,25 +130,56 @@ export async function makeReference(): Promise<Uint8Array> {
     description: "Restyle this document to change how broadside's .docx files look. The build takes its styles, page size, margins, header and footer.",
     creator: "broadside",
     styles: STYLES,
-    numbering: { config: [{ reference: "bullet", levels: [{ level: 0, format: LevelFormat.BULLET, text: "•", alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }] }] },
-    footnotes: { 1: { children: [new Paragraph({ style: "FootnoteText", children: [new TextRun("Footnote Text: the notes, with their number (Footnote Reference).")] })] } },
+    numbering: {
+      config: [
+        {
+          reference: "bullet",
+          levels: [
+            { level: 0, format: LevelFormat.BULLET, text: "•", alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } },
+          ],
+        },
+      ],
+    },
+    footnotes: {
+      1: { children: [new Paragraph({ style: "FootnoteText", children: [new TextRun("Footnote Text: the notes, with their number (Footnote Reference).")] })] },
+    },
     sections: [
       {
-        properties: { titlePage: true, page: { size: { width: 11906, height: 16838 }, margin: { top: 1247, bottom: 1361, left: 1134, right: 1134, header: 567, footer: 567 } } },
+        properties: {
+          titlePage: true,
+          page: { size: { width: 11906, height: 16838 }, margin: { top: 1247, bottom: 1361, left: 1134, right: 1134, header: 567, footer: 567 } },
+        },
         headers: {
           default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun("[short-title]")] })] }),
           first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
         },
         footers: {
-          default: new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] }),
-          first: new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] }),
+          default: new Footer({
+            children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })],
+          }),
+          first: new Footer({
+            children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })],
+          }),
         },
         children: [
           new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun("Title: the letter's headline")] }),
           new Paragraph({ style: "Subtitle", children: [new TextRun("Subtitle")] }),
           body("Body Text: the letter's paragraphs. A note call looks like this"),
           new Paragraph({ style: "BodyText", children: [new TextRun("and carries the Footnote Reference style."), new FootnoteReferenceRun(1)] }),
-          new Paragraph({ style: "BodyText", children: [new TextRun("Character styles: "), new TextRun({ text: "Emphasis", style: "Emphasis" }), new TextRun(", "), new TextRun({ text: "Strong", style: "Strong" }), new TextRun(", "), new TextRun({ text: "Verbatim Char", style: "VerbatimChar" }), new TextRun(" and a "), new ExternalHyperlink({ link: "https://example.org/", children: [new TextRun({ text: "Hyperlink", style: "Hyperlink" })] }), new TextRun(".")] }),
+          new Paragraph({
+            style: "BodyText",
+            children: [
+              new TextRun("Character styles: "),
+              new TextRun({ text: "Emphasis", style: "Emphasis" }),
+              new TextRun(", "),
+              new TextRun({ text: "Strong", style: "Strong" }),
+              new TextRun(", "),
+              new TextRun({ text: "Verbatim Char", style: "VerbatimChar" }),
+              new TextRun(" and a "),
+              new ExternalHyperlink({ link: "https://example.org/", children: [new TextRun({ text: "Hyperlink", style: "Hyperlink" })] }),
+              new TextRun("."),
+            ],
+          }),
           new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun("Heading 1")] }),
           new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun("Heading 2")] }),
           new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun("Heading 3")] }),

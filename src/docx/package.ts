@@ -38,7 +38,12 @@ export function fillPlaceholders(xml: string, placeholders: Record<string, strin
 /** The package, the template's header and footer in place of the library's (which writes the first section's default and first-page ones as header1.xml and header2.xml). */
 export async function packageDocx(doc: Document, finish: Finish): Promise<Uint8Array> {
   const overrides = (["header", "footer"] as const).flatMap((part) =>
-    ([[1, "default"], [2, "first"]] as const).flatMap(([n, kind]) => {
+    (
+      [
+        [1, "default"],
+        [2, "first"],
+      ] as const
+    ).flatMap(([n, kind]) => {
       const xml = finish[`${part}s`][kind];
       return xml ? [{ path: `word/${part}${n}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
     }),

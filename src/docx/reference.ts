@@ -51,8 +51,13 @@ function isPageNumberOnly(xml: string): boolean {
   const footer = parse(xml);
   const paragraphs = footer.getElementsByTagNameNS(W, "p");
   const texts = (name: string) => Array.from(footer.getElementsByTagNameNS(W, name)).map((t) => t.textContent?.trim() ?? "");
-  return paragraphs.length === 1 && paragraphs[0].getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Footer" &&
-    texts("t").join("") === "/" && texts("instrText").join(" ") === "PAGE NUMPAGES" && !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length);
+  return (
+    paragraphs.length === 1 &&
+    paragraphs[0].getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Footer" &&
+    texts("t").join("") === "/" &&
+    texts("instrText").join(" ") === "PAGE NUMPAGES" &&
+    !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length)
+  );
 }
 
 export const loadReference = readWhileUnchanged((path: string): Reference => {
@@ -92,10 +97,19 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
   const reference: Reference = {
     styles,
     styleIds,
-    page: { width: attr("pgSz", "w", 11906), height: attr("pgSz", "h", 16838), landscape: sectPr?.getElementsByTagNameNS(W, "pgSz")[0]?.getAttributeNS(W, "orient") === "landscape" },
+    page: {
+      width: attr("pgSz", "w", 11906),
+      height: attr("pgSz", "h", 16838),
+      landscape: sectPr?.getElementsByTagNameNS(W, "pgSz")[0]?.getAttributeNS(W, "orient") === "landscape",
+    },
     margin: {
-      top: attr("pgMar", "top", 1440), right: attr("pgMar", "right", 1440), bottom: attr("pgMar", "bottom", 1440), left: attr("pgMar", "left", 1440),
-      header: attr("pgMar", "header", 708), footer: attr("pgMar", "footer", 708), gutter: attr("pgMar", "gutter", 0),
+      top: attr("pgMar", "top", 1440),
+      right: attr("pgMar", "right", 1440),
+      bottom: attr("pgMar", "bottom", 1440),
+      left: attr("pgMar", "left", 1440),
+      header: attr("pgMar", "header", 708),
+      footer: attr("pgMar", "footer", 708),
+      gutter: attr("pgMar", "gutter", 0),
     },
     titlePage: (sectPr?.getElementsByTagNameNS(W, "titlePg").length ?? 0) > 0,
     headers: furniture("headerReference"),
@@ -130,13 +144,20 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
   if (fonts) {
     const shipped = /^Noto (Serif|Sans|Naskh)\b/;
     for (const rFonts of Array.from(doc.getElementsByTagNameNS(W, "rFonts"))) {
-      for (const [slot, face] of [["ascii", fonts.latin], ["hAnsi", fonts.latin], ["eastAsia", fonts.eastAsia], ["cs", fonts.cs]] as const) {
+      for (const [slot, face] of [
+        ["ascii", fonts.latin],
+        ["hAnsi", fonts.latin],
+        ["eastAsia", fonts.eastAsia],
+        ["cs", fonts.cs],
+      ] as const) {
         if (shipped.test(rFonts.getAttributeNS(W, slot) ?? "")) rFonts.setAttributeNS(W, `w:${slot}`, face);
       }
       if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
     }
     const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
-    if (fonts.noBold) for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))]) if (on(bold)) bold.parentNode?.removeChild(bold);
+    if (fonts.noBold)
+      for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))])
+        if (on(bold)) bold.parentNode?.removeChild(bold);
   }
   const setLang = (rPr: XmlElement) => {
     let lang = rPr.getElementsByTagNameNS(W, "lang")[0];

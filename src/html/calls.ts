@@ -13,7 +13,8 @@ const isCall = (node: ElementContent | undefined): node is Element =>
  * Characters after which a line may break before anything (Chinese, Japanese, Korean, and the
  * scripts written without spaces): there the call takes the character before it along.
  */
-const BREAKS_BEFORE_ANY = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3000-\u303f\uff00-\uffef]/u;
+const BREAKS_BEFORE_ANY =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3000-\u303f\uff00-\uffef]/u;
 
 /** Closing brackets and quotes, and punctuation that ends a phrase (。，、．：；！？ , . ; etc.). */
 const AFTER = /^[\p{Pe}\p{Pf}\p{Po}]+/u;

@@ -168,7 +168,12 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Variation_Selector}]/u;
  */
 export function facesFor(family: FontFamily, style: string, weight: string): Face[] {
   const faces = packageFaces(family);
-  for (const [s, w] of [[style, weight], ["normal", weight], [style, "400"], ["normal", "400"]]) {
+  for (const [s, w] of [
+    [style, weight],
+    ["normal", weight],
+    [style, "400"],
+    ["normal", "400"],
+  ]) {
     const found = faces.filter((f) => f.style === s && f.weight === w);
     if (found.length) return found;
   }
@@ -178,7 +183,7 @@ export function facesFor(family: FontFamily, style: string, weight: string): Fac
 function rangesCss(points: number[]): string {
   const sorted = [...new Set(points)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     const hex = (n: number) => n.toString(16).toUpperCase();
@@ -224,7 +229,9 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
       let face: Face | undefined;
       for (const family of stack.families) {
         if (family === stack.primary && LATIN_FACE.test(char)) continue;
-        const candidates = facesFor(family, style, weight).filter((f) => f.ranges.some(([from, to]) => point >= from && point <= to) && characters(f.file).has(point));
+        const candidates = facesFor(family, style, weight).filter(
+          (f) => f.ranges.some(([from, to]) => point >= from && point <= to) && characters(f.file).has(point),
+        );
         face = candidates.sort((a, b) => score(b) - score(a))[0];
         if (face) break;
       }
@@ -235,7 +242,9 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
   const rules: string[] = [];
   for (const [face, points] of picked) {
     const data = (await subsetFace(face.file, points, "woff")).toString("base64");
-    rules.push(`@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(data:font/woff;base64,${data}) format("woff");unicode-range:${rangesCss(points)}}`);
+    rules.push(
+      `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(data:font/woff;base64,${data}) format("woff");unicode-range:${rangesCss(points)}}`,
+    );
   }
   const family = fontFamilyCss(stack);
   // The stack for the text and the page's margin boxes; without a bold face, headings are set by size.
@@ -260,6 +269,11 @@ export function warnMissingGlyphs(file: VFile, missing: string[]) {
     const offset = source.indexOf(char);
     const count = offset < 0 ? 0 : source.split(char).length - 1;
     const more = count > 1 ? ` (and ${count - 1} more time${count > 2 ? "s" : ""})` : "";
-    warn(file, `No shipped font draws “${char}” (${codePoint(char)})${more}: it prints as an empty box; add a face for it to templates/fonts.json, or write another character`, offset < 0 ? undefined : place.toPoint(offset), "no-font-for-character");
+    warn(
+      file,
+      `No shipped font draws “${char}” (${codePoint(char)})${more}: it prints as an empty box; add a face for it to templates/fonts.json, or write another character`,
+      offset < 0 ? undefined : place.toPoint(offset),
+      "no-font-for-character",
+    );
   }
 }

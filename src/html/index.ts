@@ -48,7 +48,10 @@ function pageCss(paper: Paper): string {
 
 function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
   const image: LocalImage | undefined = node.data?.image;
-  if (!image) throw new Error(`Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`);
+  if (!image)
+    throw new Error(
+      `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
+    );
   const result = h("img", {
     src: `data:${image.mime};base64,${Buffer.from(image.bytes).toString("base64")}`,
     alt: node.alt ?? "",
@@ -65,13 +68,17 @@ const handlers: Handlers = {
   imageReference: (state: State, node: ImageReference) => inlineImage(state, node, state.definitionById.get(node.identifier.toUpperCase())?.title),
   footnoteReference(state: State, node: FootnoteReference): Element {
     const { number, occurrence } = noteCall(node);
-    const link = h("a", {
-      href: `#${noteId(number)}`,
-      id: callId(number, occurrence),
-      role: "doc-noteref",
-      dataNote: String(number),
-      ariaDescribedBy: "notes-heading",
-    }, String(number));
+    const link = h(
+      "a",
+      {
+        href: `#${noteId(number)}`,
+        id: callId(number, occurrence),
+        role: "doc-noteref",
+        dataNote: String(number),
+        ariaDescribedBy: "notes-heading",
+      },
+      String(number),
+    );
     const result = h("sup", { className: ["note-call"] }, [link]);
     state.patch(node, result);
     return result;
@@ -96,12 +103,16 @@ function notesSection(letter: Letter): Element | undefined {
     const blocks = content.children.filter((child): child is ElementContent => child.type !== "doctype" && !(child.type === "text" && !child.value.trim()));
     const backs: ElementContent[] = note.references.flatMap((_, i) => [
       { type: "text", value: " " } as Text,
-      h("a", {
-        href: `#${callId(note.number, i + 1)}`,
-        role: "doc-backlink",
-        className: ["note-back"],
-        ariaLabel: fillWord(words[note.references.length > 1 ? "back-to-reference" : "back-to-note"], { note: note.number, reference: i + 1 }),
-      }, note.references.length > 1 ? [backArrow(), h("sub", String(i + 1))] : [backArrow()]),
+      h(
+        "a",
+        {
+          href: `#${callId(note.number, i + 1)}`,
+          role: "doc-backlink",
+          className: ["note-back"],
+          ariaLabel: fillWord(words[note.references.length > 1 ? "back-to-reference" : "back-to-note"], { note: note.number, reference: i + 1 }),
+        },
+        note.references.length > 1 ? [backArrow(), h("sub", String(i + 1))] : [backArrow()],
+      ),
     ]);
     const last = blocks[blocks.length - 1];
     if (last && last.type === "element" && last.tagName === "p") last.children.push(...backs);
@@ -162,7 +173,8 @@ function pageLabel(label: string): string {
  * parse it into elements and clean the result with the safety pass's schema.
  */
 function withRawHtml(tree: HastRoot): HastRoot {
-  const hasRaw = (node: HastRoot | ElementContent): boolean => (node.type as string) === "raw" || ("children" in node && node.children.some((c) => hasRaw(c as ElementContent)));
+  const hasRaw = (node: HastRoot | ElementContent): boolean =>
+    (node.type as string) === "raw" || ("children" in node && node.children.some((c) => hasRaw(c as ElementContent)));
   return hasRaw(tree) ? cleanHtml(raw(tree) as HastRoot) : tree;
 }
 
@@ -225,7 +237,11 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
     // Chromium has no `string-set`, so the running head's text is given to the page margin box here;
     // a paper other than print.css's comes here too (`paper: letter`).
     // The page number and a continued note's label, in the letter's language, are given here too.
-    h("style", { media: "print" }, `@page{@top-center{content:${cssString(meta.shortTitle)}}@bottom-center{content:${pageLabel(words.page)}}}@page:first{@top-center{content:none}}${meta.paper ? pageCss(meta.paper) : ""}:root{--bs-continued:${cssString(` ${words.continued} `)}}`),
+    h(
+      "style",
+      { media: "print" },
+      `@page{@top-center{content:${cssString(meta.shortTitle)}}@bottom-center{content:${pageLabel(words.page)}}}@page:first{@top-center{content:none}}${meta.paper ? pageCss(meta.paper) : ""}:root{--bs-continued:${cssString(` ${words.continued} `)}}`,
+    ),
   );
   return shell;
 }

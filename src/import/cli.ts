@@ -80,7 +80,7 @@ export async function importCommand(args: string[]): Promise<number> {
 }
 
 async function importXliffCommand(path: string, values: { lang?: string; out?: string; original?: string; edition?: string }): Promise<number> {
-  const out = values.out === "-" ? undefined : values.out ?? values.edition;
+  const out = values.out === "-" ? undefined : (values.out ?? values.edition);
   if (out && [path, values.original].some((p) => p && resolve(p) === resolve(out))) return usage(`--out ${out} would overwrite the XLIFF or the original`);
   const log = (line: string) => (out ? console.log(line) : console.error(line));
   log(`broadside: importing ${path}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);

@@ -73,8 +73,24 @@ const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-headin
  * out with a warning, and the person who builds adds it if the edition needs it.
  */
 const IMPORTABLE = new Set([
-  "title", "short-title", "subtitle", "lang", "dir", "author", "publisher", "date", "description", "subject",
-  "keywords", "notes-heading", "notes", "paper", "signatories", "embargo", "dateline", "contacts",
+  "title",
+  "short-title",
+  "subtitle",
+  "lang",
+  "dir",
+  "author",
+  "publisher",
+  "date",
+  "description",
+  "subject",
+  "keywords",
+  "notes-heading",
+  "notes",
+  "paper",
+  "signatories",
+  "embargo",
+  "dateline",
+  "contacts",
 ]);
 /** The keys of `signatories` that are words or numbers. */
 const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
@@ -85,7 +101,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   let reading: DocxReading;
   let reader: DocxReader;
   if (/\.(docm|dotm)$/i.test(path)) {
-    fail(file, `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`, undefined, "import-macros");
+    fail(
+      file,
+      `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`,
+      undefined,
+      "import-macros",
+    );
     return { file };
   }
   try {
@@ -106,7 +127,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
   for (const block of reading.blocks) {
     if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
-      fail(file, `${reading.where(block.ordinal)}: a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${block.role.kind === "code" ? "code" : "front matter"}); move the note reference into the text`, { line: block.ordinal, column: 1 }, "import-note-place");
+      fail(
+        file,
+        `${reading.where(block.ordinal)}: a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${block.role.kind === "code" ? "code" : "front matter"}); move the note reference into the text`,
+        { line: block.ordinal, column: 1 },
+        "import-note-place",
+      );
     }
   }
 
@@ -127,7 +153,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   if (originalPath) {
     ({ file: originalFile, original } = await readOriginal(originalPath));
     if (!original) {
-      fail(file, `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`, undefined, "import-original");
+      fail(
+        file,
+        `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`,
+        undefined,
+        "import-original",
+      );
     }
   }
 
@@ -140,7 +171,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
       if (!addedOrDeleted(file, reading, reader, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
-        fail(file, `${last ? `${reading.where(last)}: ` : ""}${summary} (pass --original to find which reference differs)`, last ? { line: last, column: 1 } : undefined, "import-note-mismatch");
+        fail(
+          file,
+          `${last ? `${reading.where(last)}: ` : ""}${summary} (pass --original to find which reference differs)`,
+          last ? { line: last, column: 1 } : undefined,
+          "import-note-mismatch",
+        );
       }
     }
   }
@@ -155,12 +191,22 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
       // A map without a prototype: a property named __proto__ is a key like any other (and is dropped).
       (fromDocx ??= Object.create(null) as Record<string, unknown>)[key] = JSON.parse(json);
     } catch (error) {
-      warn(file, `The document property ${name} is not readable (${(error as Error).message}); \`${key}\` is taken from the original${original ? "" : ", which was not found either"}`, undefined, "import-front-matter");
+      warn(
+        file,
+        `The document property ${name} is not readable (${(error as Error).message}); \`${key}\` is taken from the original${original ? "" : ", which was not found either"}`,
+        undefined,
+        "import-front-matter",
+      );
     }
   }
   if (!original && !originalPath) {
     const what = fromDocx ? "" : ", and the front matter has only what the .docx shows (title, subtitle, short title) and lang";
-    warn(file, `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`, undefined, "import-no-original");
+    warn(
+      file,
+      `No original Markdown to compare the note calls with${sourceName ? ` (source/${sourceName} not found)` : ""}: their order is not checked${what}; pass --original <file.md>`,
+      undefined,
+      "import-no-original",
+    );
   }
   // The original's own wording of broadside's words, and its direction, are of its language.
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
@@ -172,7 +218,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
   // Markdown.
   const formattingLost = (where: string, ordinal: number) =>
-    warn(file, `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, { line: ordinal, column: 1 }, "import-formatting");
+    warn(
+      file,
+      `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
+      { line: ordinal, column: 1 },
+      "import-formatting",
+    );
   const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
   const body = renderBlocks(reading.blocks, bodyContext);
   const notes = renderNotes(reading.order, reading.notes, (key) => ({
@@ -182,7 +233,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const yaml = stringifyYaml(front, { lineWidth: 0 });
   const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
   if (Buffer.byteLength(markdown) > MAX_SOURCE_BYTES) {
-    fail(file, `Cannot import ${path}: its Markdown would be ${(Buffer.byteLength(markdown) / 2 ** 20).toFixed(1)} MB, more than the ${MAX_SOURCE_BYTES / 2 ** 20} MB broadside builds from one source; split the document`, undefined, "import-too-large");
+    fail(
+      file,
+      `Cannot import ${path}: its Markdown would be ${(Buffer.byteLength(markdown) / 2 ** 20).toFixed(1)} MB, more than the ${MAX_SOURCE_BYTES / 2 ** 20} MB broadside builds from one source; split the document`,
+      undefined,
+      "import-too-large",
+    );
     return { file, original: originalFile };
   }
   selfCheck(markdown, path, calls, reading.order.length);
@@ -247,10 +303,18 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
  * {@link IMPORTABLE} left out and named in a warning; `words` and `dir` are the original
  * language's and left out silently.
  */
-function importable(file: VFile, fromOriginal: Record<string, unknown>, fromDocx: Record<string, unknown>, originalPath: string | undefined): Record<string, unknown> {
+function importable(
+  file: VFile,
+  fromOriginal: Record<string, unknown>,
+  fromDocx: Record<string, unknown>,
+  originalPath: string | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const dropped: string[] = [];
-  for (const [source, map] of [["original", fromOriginal], ["docx", fromDocx]] as const) {
+  for (const [source, map] of [
+    ["original", fromOriginal],
+    ["docx", fromDocx],
+  ] as const) {
     for (const [key, value] of Object.entries(map)) {
       // The original's own revision record is replaced by one naming the original (below).
       if (key === "words" || key === "dir" || (source === "original" && key === TRANSLATION_OF)) continue;
@@ -301,12 +365,18 @@ function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, n
   was.forEach((n, index) => {
     if (n !== undefined) return;
     const at = reading.calls.findIndex((c) => c.note === reading.order[index]);
-    report(reading.calls[at]?.ordinal, `note call ${at + 1} is to a note the original does not have (an added note, numbered ${index + 1} here); the notes must be the original's, with its numbers`);
+    report(
+      reading.calls[at]?.ordinal,
+      `note call ${at + 1} is to a note the original does not have (an added note, numbered ${index + 1} here); the notes must be the original's, with its numbers`,
+    );
   });
   for (let n = 1; n <= notes; n++) {
     if (was.includes(n)) continue;
     const ordinal = reader.originalPlace(n);
-    report(ordinal, `the original's note ${n} is called ${ordinal ? "here" : ""}${ordinal ? ", but its note reference was deleted" : "nowhere in the translation (its note reference was deleted)"}`);
+    report(
+      ordinal,
+      `the original's note ${n} is called ${ordinal ? "here" : ""}${ordinal ? ", but its note reference was deleted" : "nowhere in the translation (its note reference was deleted)"}`,
+    );
   }
   return reported > 0;
 }
@@ -330,7 +400,12 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
   if (!title) {
     const fromProperties = core.get("title");
     if (fromProperties) {
-      warn(file, `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
+      warn(
+        file,
+        `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): ${TITLE_HELP}`,
+        { line: 1, column: 1 },
+        "import-title",
+      );
       title = fromProperties;
     } else {
       fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
@@ -372,7 +447,8 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
       if (b.type !== "paragraph" || b.role.kind !== "heading") continue;
       const heading = plainText(b.tokens).replace(/[\s:：]+$/u, "");
       if (heading) {
-        const was = rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};
+        const was =
+          rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};
         rest.signatories = { ...was, heading };
       }
       break;
@@ -386,7 +462,12 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
     if (JSON.stringify(value) === JSON.stringify(wasValue)) untranslated.push(key);
   }
   if (untranslated.length) {
-    warn(file, `Copied from the original without translation: ${untranslated.join(", ")}; translate ${untranslated.length === 1 ? "it" : "them"} in the front matter of the imported file`, undefined, "import-untranslated");
+    warn(
+      file,
+      `Copied from the original without translation: ${untranslated.join(", ")}; translate ${untranslated.length === 1 ? "it" : "them"} in the front matter of the imported file`,
+      undefined,
+      "import-untranslated",
+    );
   }
   return { ...out, ...rest };
 }
@@ -405,7 +486,10 @@ function mostlyRightToLeft(pkg: DocxPackage): boolean {
     if (!(p.textContent ?? "").trim()) continue;
     paragraphs++;
     const pPr = p.getElementsByTagNameNS(W, "pPr")[0];
-    const flag = pPr && Array.from(pPr.childNodes).find((c) => (c as { localName?: string }).localName === "bidi") as { getAttributeNS(ns: string, name: string): string | null } | undefined;
+    const flag =
+      pPr &&
+      (Array.from(pPr.childNodes).find((c) => (c as { localName?: string }).localName === "bidi") as
+        { getAttributeNS(ns: string, name: string): string | null } | undefined);
     if (flag && !["0", "false", "off"].includes(flag.getAttributeNS(W, "val") ?? "")) bidi++;
   }
   return paragraphs > 0 && bidi * 2 > paragraphs;

@@ -171,7 +171,6 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   return out;
 }
 
-
 type Atom =
   | { kind: "text"; token: TextToken }
   | { kind: "break" }
@@ -193,7 +192,13 @@ function atomsOf(tokens: Token[]): Atom[] {
   for (const a of atoms) {
     if (a.kind !== "link") continue;
     for (const key of KEYS) a.marks[key] = a.tokens.every((t) => t[key]);
-    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, strike: t.strike && !a.marks.strike, bold: t.bold && !a.marks.bold, italic: t.italic && !a.marks.italic }));
+    a.tokens = a.tokens.map((t) => ({
+      ...t,
+      link: undefined,
+      strike: t.strike && !a.marks.strike,
+      bold: t.bold && !a.marks.bold,
+      italic: t.italic && !a.marks.italic,
+    }));
   }
   return atoms;
 }
@@ -234,7 +239,7 @@ function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderCo
   if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
   const key = KEYS[layer];
   const out: PhrasingContent[] = [];
-  for (let i = 0; i < atoms.length; ) {
+  for (let i = 0; i < atoms.length;) {
     const on = marked(atoms[i], key);
     let j = i;
     while (j < atoms.length && marked(atoms[j], key) === on) j++;
@@ -289,7 +294,18 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
       if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
       return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
     case "link":
-      return [{ type: "link", url: atom.url, children: layered(atom.tokens.map((token) => ({ kind: "text", token })), 0, false, ctx) }];
+      return [
+        {
+          type: "link",
+          url: atom.url,
+          children: layered(
+            atom.tokens.map((token) => ({ kind: "text", token })),
+            0,
+            false,
+            ctx,
+          ),
+        },
+      ];
   }
 }
 
@@ -393,7 +409,13 @@ const shown = (segments: Segment[]) => JSON.stringify(segments.map((x) => [x.fla
 function container(children: PhrasingContent[], mode: Mode): RootContent {
   if (mode === "heading") return { type: "heading", depth: 1, children };
   if (mode === "paragraph") return { type: "paragraph", children };
-  return { type: "table", children: [{ type: "tableRow", children: [{ type: "tableCell", children: [{ type: "text", value: "x" }] }] }, { type: "tableRow", children: [{ type: "tableCell", children }] }] };
+  return {
+    type: "table",
+    children: [
+      { type: "tableRow", children: [{ type: "tableCell", children: [{ type: "text", value: "x" }] }] },
+      { type: "tableRow", children: [{ type: "tableCell", children }] },
+    ],
+  };
 }
 
 /** The phrasing content of what `markdown` (a one-block document) reads as, or undefined if it reads as something else. */
@@ -411,7 +433,11 @@ function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingConten
 function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
   const markdown = write(container(children, mode));
   const meant = reading(children);
-  const read = readBack(markdown, mode, meant.filter((x) => x.flags === "^").map((x) => x.text));
+  const read = readBack(
+    markdown,
+    mode,
+    meant.filter((x) => x.flags === "^").map((x) => x.text),
+  );
   if (!read || shown(reading(read)) !== shown(meant)) return false;
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
@@ -424,8 +450,16 @@ function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): bo
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
   if (tokens.length === 0) return [];
-  const plainTokens = normalizeTokens(tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)), mode);
-  for (const [list, addresses, lost] of [[tokens, true, false], [tokens, false, false], [plainTokens, true, true], [plainTokens, false, true]] as const) {
+  const plainTokens = normalizeTokens(
+    tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)),
+    mode,
+  );
+  for (const [list, addresses, lost] of [
+    [tokens, true, false],
+    [tokens, false, false],
+    [plainTokens, true, true],
+    [plainTokens, false, true],
+  ] as const) {
     const children = layered(atomsOf(list), 0, addresses, ctx);
     if (!readsBack(children, mode, !lost)) continue;
     if (lost) ctx.formattingLost(ordinal);
@@ -433,7 +467,9 @@ function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext)
   }
   const plain = layered(atomsOf(plainTokens), 0, false, ctx);
   const wrote = write(container(plain, mode));
-  throw new Error(`broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`);
+  throw new Error(
+    `broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`,
+  );
 }
 
 /** One paragraph's (heading's, table cell's) Markdown on its own. */
@@ -468,7 +504,7 @@ function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
     return children.length ? [{ type: "paragraph", children }] : [];
   };
 
-  for (let i = 0; i < blocks.length; ) {
+  for (let i = 0; i < blocks.length;) {
     const b = blocks[i];
     if (!isParagraph(b)) {
       out.push(...table(b, ctx));
@@ -492,7 +528,9 @@ function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
     } else if (role.kind === "quote") {
       out.push({ type: "blockquote", children: run((x) => x.role.kind === "quote").flatMap(paragraph) });
     } else if (role.kind === "code") {
-      const value = run((x) => x.role.kind === "code").map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n");
+      const value = run((x) => x.role.kind === "code")
+        .map((p) => rawText(p.tokens).replace(/\s+$/, ""))
+        .join("\n");
       out.push({ type: "code", value });
     } else if (role.kind === "rule") {
       // Text typed into the rule's paragraph is kept after it.
@@ -502,7 +540,12 @@ function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
       const items = run((x) => x.role.kind === "signatory").map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) }));
       out.push({ type: "list", ordered: false, spread: false, children: items });
     } else if (role.kind === "bullet" || role.kind === "number") {
-      out.push(...lists(run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue"), paragraph));
+      out.push(
+        ...lists(
+          run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue"),
+          paragraph,
+        ),
+      );
     } else {
       // body, and a "continue" paragraph with no list before it
       out.push(...paragraph(b));

@@ -84,7 +84,11 @@ const countMarks = (text: string) => text.match(MARK)?.length ?? 0;
 
 /** Plain text of tokens, for quotes and titles. */
 export function plainText(tokens: Token[]): string {
-  return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? " " : "")).join("").replace(/\s+/g, " ").trim();
+  return tokens
+    .map((t) => (t.type === "text" ? t.value : t.type === "break" ? " " : ""))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** “First three words…” of a text (at most 40 characters). */
@@ -207,7 +211,10 @@ export class DocxReader {
   private comments = new Map<string, string>();
   private hyperlinks = new Map<string, string>();
 
-  constructor(private readonly pkg: DocxPackage, private readonly file: VFile) {
+  constructor(
+    private readonly pkg: DocxPackage,
+    private readonly file: VFile,
+  ) {
     this.main = pkg.mainPath!;
     this.styles = new Styles(pkg, this.main);
     this.numbering = new Numbering(pkg, this.main);
@@ -226,7 +233,12 @@ export class DocxReader {
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
       if (!this.numbers.has(call.note)) {
-        fail(this.file, `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`, this.place(call.ordinal), "import-noteref");
+        fail(
+          this.file,
+          `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`,
+          this.place(call.ordinal),
+          "import-noteref",
+        );
       }
     }
 
@@ -238,7 +250,12 @@ export class DocxReader {
       const element = part?.byId.get(id);
       const ordinal = this.firstCall.get(key) ?? 1;
       if (!part || !element) {
-        fail(this.file, `${this.where(ordinal)}: note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`, this.place(ordinal), "import-missing-note");
+        fail(
+          this.file,
+          `${this.where(ordinal)}: note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`,
+          this.place(ordinal),
+          "import-missing-note",
+        );
         notes.set(key, []);
         return;
       }
@@ -278,7 +295,9 @@ export class DocxReader {
     const root = this.pkg.xml(this.pkg.related(this.main, "comments")[0])?.documentElement;
     for (const c of root ? kids(root) : []) {
       if (!is(c, "w", "comment")) continue;
-      const text = descendants(c, "w", "t").map((t) => t.textContent ?? "").join("");
+      const text = descendants(c, "w", "t")
+        .map((t) => t.textContent ?? "")
+        .join("");
       this.comments.set(attr(c, "w", "id") ?? "", text);
     }
   }
@@ -359,13 +378,22 @@ export class DocxReader {
     for (const el of elements) {
       if (is(el, "w", "p")) out.push(this.paragraph(el, story));
       else if (is(el, "w", "tbl")) out.push(this.table(el, story));
-      else if (is(el, "w", "sdt")) this.blocks(kids(child(el, "w", "sdtContent") ?? el).filter((c) => !is(c, "w", "sdtPr")), story, out);
+      else if (is(el, "w", "sdt"))
+        this.blocks(
+          kids(child(el, "w", "sdtContent") ?? el).filter((c) => !is(c, "w", "sdtPr")),
+          story,
+          out,
+        );
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
       } else if (is(el, "w") && TRACKED[el.localName ?? ""]) {
         // A tracked change around whole paragraphs or tables.
-        this.standalone(story, { rule: "import-tracked-change", fatal: true, text: `tracked changes not accepted yet (${TRACKED[el.localName!]}); ${TRACKED_HELP}` });
+        this.standalone(story, {
+          rule: "import-tracked-change",
+          fatal: true,
+          text: `tracked changes not accepted yet (${TRACKED[el.localName!]}); ${TRACKED_HELP}`,
+        });
         if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
       }
     }
@@ -373,8 +401,13 @@ export class DocxReader {
 
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
   private standalone(story: Story, issue: Issue) {
-    const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 1 : this.ordinal + 1;
-    (issue.fatal ? fail : warn)(this.file, `${story.note ? this.noteWhere(story.note.key, "") : `paragraph ${ordinal}`}: ${issue.text}`, this.place(ordinal), issue.rule);
+    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : this.ordinal + 1;
+    (issue.fatal ? fail : warn)(
+      this.file,
+      `${story.note ? this.noteWhere(story.note.key, "") : `paragraph ${ordinal}`}: ${issue.text}`,
+      this.place(ordinal),
+      issue.rule,
+    );
   }
 
   private noteWhere(key: string, text: string): string {
@@ -403,11 +436,15 @@ export class DocxReader {
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
-    const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 0 : ++this.ordinal;
+    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 0) : ++this.ordinal;
     const { role, level, ordered } = this.paragraphStyle(p);
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
-      state.issues.push({ rule: "import-too-many-paragraphs", fatal: true, text: `the document has more than ${IMPORT_LIMITS.paragraphs.toLocaleString("en")} paragraphs (table cells and notes included), far more than a letter; reading stops here` });
+      state.issues.push({
+        rule: "import-too-many-paragraphs",
+        fatal: true,
+        text: `the document has more than ${IMPORT_LIMITS.paragraphs.toLocaleString("en")} paragraphs (table cells and notes included), far more than a letter; reading stops here`,
+      });
       this.stop = true;
     }
     this.trackedChanges(p, state);
@@ -439,8 +476,13 @@ export class DocxReader {
         for (const el of pr ? kids(pr) : []) if (is(el, "w") && TRACKED[el.localName ?? ""]) kinds.add(TRACKED[el.localName!]);
       }
       if (kinds.size) {
-        const ordinal = story.note ? this.firstCall.get(story.note.key) ?? 1 : first || this.ordinal;
-        fail(this.file, `${story.note ? this.noteWhere(story.note.key, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`, this.place(ordinal), "import-tracked-change");
+        const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : first || this.ordinal;
+        fail(
+          this.file,
+          `${story.note ? this.noteWhere(story.note.key, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
+          this.place(ordinal),
+          "import-tracked-change",
+        );
       }
       rows.push(cells);
     });
@@ -517,7 +559,11 @@ export class DocxReader {
       if (t.type === "text") {
         chars += t.value.length;
         marks += countMarks(t.value);
-        if (previous?.type === "text" && (previous.bold !== t.bold || previous.italic !== t.italic || previous.strike !== t.strike || previous.code !== t.code || previous.link !== t.link)) marks += 2;
+        if (
+          previous?.type === "text" &&
+          (previous.bold !== t.bold || previous.italic !== t.italic || previous.strike !== t.strike || previous.code !== t.code || previous.link !== t.link)
+        )
+          marks += 2;
         if (t.link && t.link !== (previous?.type === "text" ? previous.link : undefined)) marks += 2 + countMarks(t.link);
       } else marks += 2;
       previous = t;
@@ -525,10 +571,18 @@ export class DocxReader {
     const split = "split it into paragraphs of reasonable length in Word or LibreOffice and import again";
     this.textChars += chars;
     if (this.textChars > IMPORT_LIMITS.textChars && !this.stop) {
-      state.issues.push({ rule: "import-too-long", fatal: true, text: `the document's text passes ${IMPORT_LIMITS.textChars.toLocaleString("en")} characters here, far more than a letter; reading stops here` });
+      state.issues.push({
+        rule: "import-too-long",
+        fatal: true,
+        text: `the document's text passes ${IMPORT_LIMITS.textChars.toLocaleString("en")} characters here, far more than a letter; reading stops here`,
+      });
       this.stop = true;
     } else if (chars > IMPORT_LIMITS.paragraphChars) {
-      state.issues.push({ rule: "import-too-long", fatal: true, text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}` });
+      state.issues.push({
+        rule: "import-too-long",
+        fatal: true,
+        text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}`,
+      });
     } else if (marks > IMPORT_LIMITS.paragraphMarks) {
       state.issues.push({
         rule: "import-too-many-marks",
@@ -701,7 +755,12 @@ export class DocxReader {
     const boxes = descendants(el, "w", "txbxContent");
     if (boxes.length || descendants(el, "v", "textbox").length) {
       const box = boxes[0];
-      const text = box ? descendants(box, "w", "t").map((t) => t.textContent ?? "").join("").trim() : "";
+      const text = box
+        ? descendants(box, "w", "t")
+            .map((t) => t.textContent ?? "")
+            .join("")
+            .trim()
+        : "";
       state.issues.push({
         rule: "import-textbox",
         fatal: false,
@@ -725,7 +784,12 @@ export class DocxReader {
     if (state.story.note) return; // a note inside a note: Word does not make them
     if (!this.numbers.has(key)) {
       if (this.order.length === IMPORT_LIMITS.notes) {
-        if (!this.stop) state.issues.push({ rule: "import-too-many-notes", fatal: true, text: `a note call here makes ${IMPORT_LIMITS.notes + 1} notes, more than the ${IMPORT_LIMITS.notes.toLocaleString("en")} broadside imports (a letter has some 40); reading stops here` });
+        if (!this.stop)
+          state.issues.push({
+            rule: "import-too-many-notes",
+            fatal: true,
+            text: `a note call here makes ${IMPORT_LIMITS.notes + 1} notes, more than the ${IMPORT_LIMITS.notes.toLocaleString("en")} broadside imports (a letter has some 40); reading stops here`,
+          });
         this.stop = true;
         return;
       }
@@ -743,7 +807,11 @@ export class DocxReader {
     const story = state.story;
     if (story.ignoredFields || story.fields.length === MAX_FIELD_DEPTH) {
       story.ignoredFields = (story.ignoredFields ?? 0) + 1;
-      state.issues.push({ rule: "import-too-deep", fatal: true, text: `fields (cross-references, links, page numbers) are nested more than ${MAX_FIELD_DEPTH} deep; Word nests a few` });
+      state.issues.push({
+        rule: "import-too-deep",
+        fatal: true,
+        text: `fields (cross-references, links, page numbers) are nested more than ${MAX_FIELD_DEPTH} deep; Word nests a few`,
+      });
       return;
     }
     story.fields.push({ kind: "other", instr: "", phase: "instr" });
@@ -777,7 +845,11 @@ export class DocxReader {
     if (url === undefined || LINK_SCHEMES.test(url.trim()) || relativeLink(url)) return url;
     const shown = url.length > 60 ? `${[...url].slice(0, 50).join("")}…` : url;
     const what = /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url) ? `a ${url.slice(0, url.indexOf(":") + 1).toLowerCase()} address` : "a file";
-    state.issues.push({ rule: "import-link", fatal: false, text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (a letter links to http, https, mailto and tel addresses, or to files beside it)` });
+    state.issues.push({
+      rule: "import-link",
+      fatal: false,
+      text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (a letter links to http, https, mailto and tel addresses, or to files beside it)`,
+    });
     return undefined;
   }
 
@@ -797,7 +869,11 @@ export class DocxReader {
     if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return;
     const key = this.bookmarkNote.get(bookmark);
     if (state.story.note) {
-      state.issues.push({ rule: "import-note-in-note", fatal: false, text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out` });
+      state.issues.push({
+        rule: "import-note-in-note",
+        fatal: false,
+        text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out`,
+      });
       return;
     }
     if (!key) {

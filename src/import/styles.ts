@@ -45,7 +45,27 @@ function paragraphRoleOf(key: string): ParagraphRole | undefined {
   if (heading) return { kind: "heading", depth: Number(heading[1]) };
   if (key === "title") return { kind: "title" };
   if (key === "subtitle") return { kind: "subtitle" };
-  if (["normal", "bodytext", "textbody", "standard", "default", "footnotetext", "endnotetext", "footnote", "endnote", "tabletext", "tablecontents", "header", "footer", "headerandfooter", "plaintext", "normalweb"].includes(key)) return { kind: "body" };
+  if (
+    [
+      "normal",
+      "bodytext",
+      "textbody",
+      "standard",
+      "default",
+      "footnotetext",
+      "endnotetext",
+      "footnote",
+      "endnote",
+      "tabletext",
+      "tablecontents",
+      "header",
+      "footer",
+      "headerandfooter",
+      "plaintext",
+      "normalweb",
+    ].includes(key)
+  )
+    return { kind: "body" };
   if (["quote", "quotations", "blocktext", "intensequote"].includes(key)) return { kind: "quote" };
   if (/^listbullet\d?$/.test(key)) return { kind: "bullet" };
   if (/^listnumber\d?$/.test(key)) return { kind: "number" };
@@ -63,7 +83,20 @@ function runRoleOf(key: string): RunRole | undefined {
   if (["emphasis", "emphasischar"].includes(key)) return "emphasis";
   if (["strong", "strongemphasis", "strongchar"].includes(key)) return "strong";
   if (["verbatimchar", "sourcetext", "htmlcode", "code", "codechar"].includes(key)) return "code";
-  if (["hyperlink", "internetlink", "footnotereference", "footnoteanchor", "footnotecharacters", "endnotereference", "endnoteanchor", "endnotecharacters", "defaultparagraphfont"].includes(key)) return "neutral";
+  if (
+    [
+      "hyperlink",
+      "internetlink",
+      "footnotereference",
+      "footnoteanchor",
+      "footnotecharacters",
+      "endnotereference",
+      "endnoteanchor",
+      "endnotecharacters",
+      "defaultparagraphfont",
+    ].includes(key)
+  )
+    return "neutral";
   return undefined;
 }
 
@@ -94,7 +127,8 @@ export class Styles {
 
   private chain(id: string | undefined): StyleEntry[] {
     const out: StyleEntry[] = [];
-    for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined) out.push(s);
+    for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined)
+      out.push(s);
     return out;
   }
 

@@ -145,7 +145,21 @@ export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): N
   return result;
 }
 
-const ROMAN: [number, string][] = [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"], [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+const ROMAN: [number, string][] = [
+  [1000, "m"],
+  [900, "cm"],
+  [500, "d"],
+  [400, "cd"],
+  [100, "c"],
+  [90, "xc"],
+  [50, "l"],
+  [40, "xl"],
+  [10, "x"],
+  [9, "ix"],
+  [5, "v"],
+  [4, "iv"],
+  [1, "i"],
+];
 
 /** A note number as Word prints it in a numbering format. */
 export function formatNoteNumber(n: number, format: string): string {
@@ -156,7 +170,7 @@ export function formatNoteNumber(n: number, format: string): string {
     case "upperRoman": {
       let rest = n;
       let s = "";
-      for (const [value, letters] of ROMAN) while (rest >= value) (s += letters), (rest -= value);
+      for (const [value, letters] of ROMAN) while (rest >= value) ((s += letters), (rest -= value));
       return format === "upperRoman" ? s.toUpperCase() : s;
     }
     case "lowerLetter":
@@ -183,7 +197,14 @@ export function visibleText(node: XmlElement): string {
     else if (is(el, "w", "br") || is(el, "w", "cr")) text += "\n";
     else if (is(el, "w", "noBreakHyphen")) text += "-";
     else if (unseen(el) || ["delText", "instrText", "footnoteRef", "endnoteRef", "rPr", "pPr"].some((local) => is(el, "w", local))) return;
-    else if (is(el, "w", "r") && onOff(kids(el).find((c) => is(c, "w", "rPr")), "vanish")) return;
+    else if (
+      is(el, "w", "r") &&
+      onOff(
+        kids(el).find((c) => is(c, "w", "rPr")),
+        "vanish",
+      )
+    )
+      return;
     for (const c of kids(el)) walk(c);
     if (is(el, "w", "p")) text += "\n";
   };

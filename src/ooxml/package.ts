@@ -35,7 +35,8 @@ export const MAX_XML_DEPTH = 200;
  */
 export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
   const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype) throw fail(`has a DOCTYPE (line ${lineAt(text, doctype.index)}), which Word and LibreOffice never write; broadside refuses XML that declares entities`);
+  if (doctype)
+    throw fail(`has a DOCTYPE (line ${lineAt(text, doctype.index)}), which Word and LibreOffice never write; broadside refuses XML that declares entities`);
   // The parser wraps what onError throws in an error of its own: keep the first reason, throw it after.
   let broken: string | undefined;
   const notWellFormed = () => fail(`is not well-formed XML (${broken!.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
@@ -54,7 +55,10 @@ export function parseXml(text: string, fail: (message: string) => Error = (messa
   }
   if (!doc.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
   const deep = tooDeep(doc.documentElement);
-  if (deep) throw fail(`nests elements more than ${MAX_XML_DEPTH} deep (at <${deep.nodeName}>${deep.lineNumber ? `, line ${deep.lineNumber}` : ""}); a letter nests some 20 deep`);
+  if (deep)
+    throw fail(
+      `nests elements more than ${MAX_XML_DEPTH} deep (at <${deep.nodeName}>${deep.lineNumber ? `, line ${deep.lineNumber}` : ""}); a letter nests some 20 deep`,
+    );
   return doc;
 }
 
@@ -173,7 +177,10 @@ export class DocxPackage {
       const entries = zipEntries(bytes);
       // Macros run when a document is opened; broadside takes documents, not programs.
       const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
-      if (macros) throw new ZipError(`it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`);
+      if (macros)
+        throw new ZipError(
+          `it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`,
+        );
       // Only the XML parts are read: images and fonts stay compressed.
       parts = unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name));
     } catch (error) {
@@ -182,8 +189,17 @@ export class DocxPackage {
     }
     const pkg = new DocxPackage(parts);
     const types = pkg.xml("[Content_Types].xml");
-    if (types && /macroEnabled|vbaProject/i.test(Array.from(types.documentElement ? kids(types.documentElement) : []).map((t) => t.getAttribute("ContentType") ?? "").join(" "))) {
-      throw new PackageError("it is a document with macros (its content types say macroEnabled); open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that");
+    if (
+      types &&
+      /macroEnabled|vbaProject/i.test(
+        Array.from(types.documentElement ? kids(types.documentElement) : [])
+          .map((t) => t.getAttribute("ContentType") ?? "")
+          .join(" "),
+      )
+    ) {
+      throw new PackageError(
+        "it is a document with macros (its content types say macroEnabled); open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that",
+      );
     }
     if (!pkg.mainPath) throw new PackageError("it is not a .docx (no main document part; a .doc or .odt must be saved as .docx first)");
     return pkg;
@@ -199,7 +215,9 @@ export class DocxPackage {
       const text = new TextDecoder().decode(bytes);
       this.elements += elementCount(text);
       if (this.elements > MAX_XML_ELEMENTS) {
-        throw new PackageError(`its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`);
+        throw new PackageError(
+          `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,
+        );
       }
       doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
     }

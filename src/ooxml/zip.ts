@@ -43,9 +43,14 @@ const LOCAL = 0x04034b50;
 
 /** The entries of the central directory, checked against the file's bytes. */
 export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
-  if (bytes.length > limits.fileBytes) throw new ZipError(`it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; images can be made smaller in Word (File › Compress Pictures)`);
+  if (bytes.length > limits.fileBytes)
+    throw new ZipError(
+      `it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; images can be made smaller in Word (File › Compress Pictures)`,
+    );
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    throw new ZipError("it is an old Word document (.doc) or a .docx protected by a password; save it as a Word document (.docx) without a password and import that");
+    throw new ZipError(
+      "it is an old Word document (.doc) or a .docx protected by a password; save it as a Word document (.docx) without a password and import that",
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number) => view.getUint16(at, true);
@@ -59,11 +64,15 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
       break;
     }
   }
-  if (eocd < 0) throw new ZipError("it is not a .docx (not a ZIP package, or it was cut off: its end is missing); open it in Word or LibreOffice and save it as a Word document (.docx)");
+  if (eocd < 0)
+    throw new ZipError(
+      "it is not a .docx (not a ZIP package, or it was cut off: its end is missing); open it in Word or LibreOffice and save it as a Word document (.docx)",
+    );
   const count = u16(eocd + 10);
   const cdSize = u32(eocd + 12);
   const cdOffset = u32(eocd + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+    throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
   if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0 || u16(eocd + 8) !== count) throw new ZipError("it is a ZIP split over several files");
   if (count > limits.entries) throw new ZipError(`it has ${count} entries, more than the ${limits.entries} broadside reads (a letter has about 15)`);
   if (cdOffset + cdSize > eocd) throw new ZipError("it is damaged: its table of contents points past the end of the file");
@@ -86,18 +95,21 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     if (names.has(name)) throw new ZipError(`it is damaged: it holds two entries named ${name}`);
     names.add(name);
     if (flags & 1) throw new ZipError(`its entry ${name} is encrypted; save the document without a password and import that`);
-    if (compressedSize === 0xffffffff || size === 0xffffffff || local === 0xffffffff) throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
+    if (compressedSize === 0xffffffff || size === 0xffffffff || local === 0xffffffff)
+      throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
     if (local + 30 > cdOffset || u32(local) !== LOCAL) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
     const start = local + 30 + u16(local + 26) + u16(local + 28);
     const end = start + compressedSize;
     if (end > cdOffset) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
-    if (method !== 0 && method !== 8) throw new ZipError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
+    if (method !== 0 && method !== 8)
+      throw new ZipError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
     entries.push({ name, method, compressedSize, size, start: local, end });
   }
   // Entries that share bytes are how a small file claims to hold many large parts.
   const sorted = [...entries].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].start < sorted[i - 1].end) throw new ZipError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
+    if (sorted[i].start < sorted[i - 1].end)
+      throw new ZipError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
   }
   for (const e of entries) e.start = e.start + 30 + u16(e.start + 26) + u16(e.start + 28);
   return entries;
@@ -121,7 +133,8 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
       );
     if (entry.size > ceiling) throw tooLarge();
     const data = bytes.subarray(entry.start, entry.end);
-    const wrongSize = (what: string) => new ZipError(`it is damaged or built to attack: its part ${entry.name} inflates to ${what} than the ${entry.size} bytes its entry says`);
+    const wrongSize = (what: string) =>
+      new ZipError(`it is damaged or built to attack: its part ${entry.name} inflates to ${what} than the ${entry.size} bytes its entry says`);
     let out: Uint8Array;
     if (entry.method === 0) {
       out = data;

@@ -63,7 +63,10 @@ export function isPacketSource(path: string): boolean {
 }
 
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
-const outputName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "").replace(/\.packet$/i, "");
+const outputName = (source: string) =>
+  basename(source)
+    .replace(/\.(md|markdown)$/i, "")
+    .replace(/\.packet$/i, "");
 const partName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "");
 
 /** A build whose sources may include packets: the other sources are built as usual, all with one browser. */
@@ -135,11 +138,20 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
   }
   const name = outputName(source);
   const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
-  if (booklet) outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }) });
+  if (booklet)
+    outputs.push({
+      path: join(options.outDir, `${name}.booklet.pdf`),
+      data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
+    });
   const kit: KitFile[] = parts.flatMap((part) =>
     (["pdf", "docx", "html"] as const).map((format) => {
       const data = dataOf(part.edition, format);
-      return { name: `${part.name}.${format}`, lang: part.letter.meta.lang, pages: format === "pdf" ? part.pages : undefined, data: typeof data === "string" ? new TextEncoder().encode(data) : data };
+      return {
+        name: `${part.name}.${format}`,
+        lang: part.letter.meta.lang,
+        pages: format === "pdf" ? part.pages : undefined,
+        data: typeof data === "string" ? new TextEncoder().encode(data) : data,
+      };
     }),
   );
   kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
@@ -172,7 +184,13 @@ async function readPacket(source: string, options: PacketOptions, printer: Print
   const names = new Set<string>();
   matter.parts.forEach((part, i) => {
     if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(partName(sources[i]))) fail(file, `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`, part.place, "packet-part-duplicate");
+    if (names.has(partName(sources[i])))
+      fail(
+        file,
+        `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
+        part.place,
+        "packet-part-duplicate",
+      );
     names.add(partName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
@@ -192,7 +210,13 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
   const files = loaded.map((l) => l.file);
   const failed = files.filter(hasErrors);
   if (failed.length) {
-    for (const part of failed) fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[sources.indexOf(part.path)]?.place, "packet-part-errors");
+    for (const part of failed)
+      fail(
+        file,
+        `Packet part ${basename(part.path)} has errors (below); the packet is not built`,
+        matter.parts[sources.indexOf(part.path)]?.place,
+        "packet-part-errors",
+      );
     return { files: [file, ...files], written: [] } as BuildResult;
   }
   const parts: Part[] = await Promise.all(
@@ -205,13 +229,18 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
   const { plan, front, frontPages } = await printFront(packet, parts, paper);
   const printedParts = await Promise.all(
-    parts.map(async (part, i) => printer.print(numbered(dataOf(part.edition, "html") as string, plan.starts[i]), part.letter.meta, part.source, { label: `${outputName(source)}: ${part.name}` })),
+    parts.map(async (part, i) =>
+      printer.print(numbered(dataOf(part.edition, "html") as string, plan.starts[i]), part.letter.meta, part.source, {
+        label: `${outputName(source)}: ${part.name}`,
+      }),
+    ),
   );
 
   // 3. Put together, with an outline entry per part and its headings.
   const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
   partDocs.forEach((doc, i) => {
-    if (doc.getPageCount() !== parts[i].pages) throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+    if (doc.getPageCount() !== parts[i].pages)
+      throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
   });
   const size = front.getPage(0).getSize();
   const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
@@ -237,7 +266,9 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
 
   // 4. The proof: read the packet back and compare it with the editions.
   const readings = await readPages(unmarked, size.width);
-  const layouts: PartLayout[] = await Promise.all(parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })));
+  const layouts: PartLayout[] = await Promise.all(
+    parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })),
+  );
   const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
   for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
@@ -246,10 +277,16 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
 async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument; frontPages: number }> {
-  for (let frontPages = 2; ; ) {
-    const plan = planPages(frontPages, parts.map((p) => p.pages), packet.matter.duplex);
+  for (let frontPages = 2; ;) {
+    const plan = planPages(
+      frontPages,
+      parts.map((p) => p.pages),
+      packet.matter.duplex,
+    );
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
-    const front = await PDFDocument.load(await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, packet.source, { label: `${outputName(packet.source)} cover` }));
+    const front = await PDFDocument.load(
+      await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, packet.source, { label: `${outputName(packet.source)} cover` }),
+    );
     const printed = front.getPageCount();
     if (printed === frontPages) return { plan, front, frontPages };
     if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
@@ -321,7 +358,12 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   const after: RootContent[] = [];
   const contacts = meta.press?.contacts ?? [];
   if (contacts.length) {
-    after.push(node("div", "packet-contact", [h("p", [h("strong", words.contacts)]), ...contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")))]));
+    after.push(
+      node("div", "packet-contact", [
+        h("p", [h("strong", words.contacts)]),
+        ...contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join(""))),
+      ]),
+    );
   }
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.letter.meta;
@@ -331,7 +373,11 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   // The cover in one block, so that the contents' forced page break has a block before it.
   const contents = after.pop()!;
   const body = packet.tree.children.filter((n) => n.type !== "yaml");
-  const cover = { type: "blockquote", data: { hName: "div", hProperties: { className: ["packet-cover"] } }, children: [...before, ...body, ...after] } as RootContent;
+  const cover = {
+    type: "blockquote",
+    data: { hName: "div", hProperties: { className: ["packet-cover"] } },
+    children: [...before, ...body, ...after],
+  } as RootContent;
   const tree = { ...packet.tree, children: [cover, contents] };
   const meta2: FrontMatter = { ...meta, press: undefined };
   return { ...packet, tree, meta: meta2 };

@@ -3,7 +3,21 @@
  * right-hand page, the parts as printed, one outline entry per part with its headings, and the
  * booklet imposition and print-shop boxes and marks.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, PDFString, rgb } from "pdf-lib";
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  type PDFObject,
+  PDFObjectCopier,
+  PDFPage,
+  PDFPageLeaf,
+  PDFRef,
+  PDFString,
+  rgb,
+} from "pdf-lib";
 import { PAPER_SIZE, POINTS } from "../paper.ts";
 
 /** A run of pages in the packet: printed pages from a document, or blank pages. */
@@ -155,7 +169,8 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
   page.setBleedBox(-bleed, -bleed, width + 2 * bleed, height + 2 * bleed);
   page.setTrimBox(0, 0, width, height);
   if (!marks) return;
-  const line = (x1: number, y1: number, x2: number, y2: number) => page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.25, color: rgb(0, 0, 0) });
+  const line = (x1: number, y1: number, x2: number, y2: number) =>
+    page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.25, color: rgb(0, 0, 0) });
   const near = bleed + gap;
   for (const x of [0, width]) {
     for (const y of [0, height]) {

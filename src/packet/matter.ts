@@ -135,7 +135,8 @@ function readContacts(contacts: unknown, file: VFile, at: MatterContext["at"]): 
       return;
     }
     const { name, role, phone, email, ...rest } = item as Record<string, unknown>;
-    for (const key of Object.keys(rest)) warn(file, `Unknown key \`${key}\` in a contact; known keys: name, role, phone, email`, at([...path, key]), "front-matter-unknown-key");
+    for (const key of Object.keys(rest))
+      warn(file, `Unknown key \`${key}\` in a contact; known keys: name, role, phone, email`, at([...path, key]), "front-matter-unknown-key");
     const text = (v: unknown) => (isText(v) ? String(v).trim() : undefined);
     found.push({ name: String(name).trim(), role: text(role), phone: text(phone), email: text(email) });
   });
@@ -146,22 +147,43 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
   const packet = map.packet;
   if (packet === undefined) return undefined;
   if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {
-    fail(file, "Front matter `packet` must be a mapping with `parts`, e.g. `packet: { parts: [press-release.md, letter.md] }`", at(["packet"]), "front-matter-type");
+    fail(
+      file,
+      "Front matter `packet` must be a mapping with `parts`, e.g. `packet: { parts: [press-release.md, letter.md] }`",
+      at(["packet"]),
+      "front-matter-type",
+    );
     return undefined;
   }
   const { parts, duplex, imposition, event, ...rest } = packet as Record<string, unknown>;
-  for (const key of Object.keys(rest)) warn(file, `Unknown front matter key \`packet.${key}\`; known keys: parts, duplex, imposition, event`, at(["packet", key]), "front-matter-unknown-key");
+  for (const key of Object.keys(rest))
+    warn(file, `Unknown front matter key \`packet.${key}\`; known keys: parts, duplex, imposition, event`, at(["packet", key]), "front-matter-unknown-key");
   let ok = true;
   if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p) => typeof p === "string" && p.trim() !== "")) {
-    fail(file, "Front matter `packet.parts` must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`", at(parts === undefined ? ["packet"] : ["packet", "parts"]), "front-matter-type");
+    fail(
+      file,
+      "Front matter `packet.parts` must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`",
+      at(parts === undefined ? ["packet"] : ["packet", "parts"]),
+      "front-matter-type",
+    );
     ok = false;
   }
   if (duplex !== undefined && typeof duplex !== "boolean") {
-    fail(file, "Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`", at(["packet", "duplex"]), "front-matter-type");
+    fail(
+      file,
+      "Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`",
+      at(["packet", "duplex"]),
+      "front-matter-type",
+    );
     ok = false;
   }
   if (imposition !== undefined && imposition !== "booklet") {
-    fail(file, `Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``, at(["packet", "imposition"]), "front-matter-type");
+    fail(
+      file,
+      `Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``,
+      at(["packet", "imposition"]),
+      "front-matter-type",
+    );
     ok = false;
   }
   if (event !== undefined && !isText(event)) {

@@ -44,7 +44,12 @@ function addPressMatter(tree: Root, meta: FrontMatter): void {
       children: press.contacts.map((c) => ({
         type: "listItem",
         spread: false,
-        children: [{ type: "paragraph", children: [{ type: "strong", children: [text(c.name)] }, ...[c.role, c.phone, c.email].filter((v): v is string => !!v).map((v) => text(`, ${v}`))] } as BlockContent],
+        children: [
+          {
+            type: "paragraph",
+            children: [{ type: "strong", children: [text(c.name)] }, ...[c.role, c.phone, c.email].filter((v): v is string => !!v).map((v) => text(`, ${v}`))],
+          } as BlockContent,
+        ],
       })),
     });
   }
@@ -53,8 +58,13 @@ function addPressMatter(tree: Root, meta: FrontMatter): void {
   // A copy of the paragraph: the parsed nodes may be shared with a kept parse (npm run dev).
   const at = body.findIndex((node) => node.type === "paragraph" && !node.data?.hProperties);
   const paragraph = body[at] as Paragraph | undefined;
-  if (press.dateline && paragraph) body[at] = { ...paragraph, children: [{ type: "strong", children: [text(press.dateline)] }, text(" — "), ...paragraph.children] };
+  if (press.dateline && paragraph)
+    body[at] = { ...paragraph, children: [{ type: "strong", children: [text(press.dateline)] }, text(" — "), ...paragraph.children] };
   if (press.embargo) {
-    body.splice(first < 0 ? body.length : first, 0, { type: "paragraph", data: classed("embargo"), children: [{ type: "strong", children: [text(words.embargoed(formatEmbargo(press.embargo, meta.lang)))] }] });
+    body.splice(first < 0 ? body.length : first, 0, {
+      type: "paragraph",
+      data: classed("embargo"),
+      children: [{ type: "strong", children: [text(words.embargoed(formatEmbargo(press.embargo, meta.lang)))] }],
+    });
   }
 }

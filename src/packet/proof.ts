@@ -30,7 +30,12 @@ export async function readPages(bytes: Uint8Array, _width?: number): Promise<Pag
   return (await readPageItems(bytes)).map(readPage);
 }
 
-const join = (items: { str: string }[]) => items.map((item) => item.str).join(" ").replace(/\s+/g, " ").trim();
+const join = (items: { str: string }[]) =>
+  items
+    .map((item) => item.str)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
 
 function readPage({ items, tree }: PageContent): PageReading {
   const tagged = items.filter((item) => item.mc !== null && item.str.trim());
@@ -51,7 +56,7 @@ function readPage({ items, tree }: PageContent): PageReading {
 
 /** The last cell of each table row (TR), where it reads a whole number. */
 function contentsNumbers(tree: StructNode, byMc: Map<string, string>): number[] {
-  const textOf = (node: StructNode): string => (node.type === "content" && node.id ? byMc.get(node.id) ?? "" : (node.children ?? []).map(textOf).join(""));
+  const textOf = (node: StructNode): string => (node.type === "content" && node.id ? (byMc.get(node.id) ?? "") : (node.children ?? []).map(textOf).join(""));
   const numbers: number[] = [];
   const visit = (node: StructNode) => {
     if (node.role === "TR") {
@@ -90,12 +95,18 @@ export function proveLayout(packet: PageReading[], parts: PartLayout[], contents
     }
     part.edition.forEach((page, i) => {
       const inPacket = packet[part.start + i];
-      if (inPacket?.text !== page.text) problems.push(`${part.name}, page ${i + 1}: the packet's page ${part.start + i + 1} does not read as its own edition's page ${i + 1} (its text or notes differ)`);
+      if (inPacket?.text !== page.text)
+        problems.push(
+          `${part.name}, page ${i + 1}: the packet's page ${part.start + i + 1} does not read as its own edition's page ${i + 1} (its text or notes differ)`,
+        );
     });
   }
   const listed = contentsPages.flatMap((p) => packet[p]?.rightNumbers ?? []);
   const expected = parts.map((p) => p.start + 1);
-  if (listed.join(",") !== expected.join(",")) problems.push(`The contents list the parts at pages ${listed.join(", ") || "(none)"}, but they start at pages ${expected.join(", ")}`);
-  for (const b of blanks) if (packet[b] && (packet[b].text || packet[b].foot)) problems.push(`Page ${b + 1} was added blank, but reads “${printable(packet[b].text || packet[b].foot)}”`);
+  if (listed.join(",") !== expected.join(","))
+    problems.push(`The contents list the parts at pages ${listed.join(", ") || "(none)"}, but they start at pages ${expected.join(", ")}`);
+  for (const b of blanks)
+    if (packet[b] && (packet[b].text || packet[b].foot))
+      problems.push(`Page ${b + 1} was added blank, but reads “${printable(packet[b].text || packet[b].foot)}”`);
   return problems;
 }

@@ -21,7 +21,14 @@ const SYSTEM_BROWSERS = [
 ];
 
 /** Beyond Puppeteer's defaults: structure tags and bookmarks in the PDF, no sandbox for root in CI, the same glyph shapes on every machine. */
-const CHROMIUM_ARGS = ["--export-tagged-pdf", "--generate-pdf-document-outline", "--no-sandbox", "--font-render-hinting=none", "--disable-gpu", "--disable-dev-shm-usage"];
+const CHROMIUM_ARGS = [
+  "--export-tagged-pdf",
+  "--generate-pdf-document-outline",
+  "--no-sandbox",
+  "--font-render-hinting=none",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+];
 
 export const BROWSER_HELP =
   "No Chromium or Chrome for Puppeteer was found. Fix it with one of:\n" +
@@ -37,7 +44,9 @@ export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
   const found = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
-  return (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
+  return (
+    (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path))
+  );
 }
 
 /** A headless shell is started in Puppeteer's `headless: 'shell'` mode; a whole browser in its new headless mode. */
@@ -65,7 +74,8 @@ export function defaultTimeout(): number {
   const env = process.env.BROADSIDE_TIMEOUT;
   if (env === undefined || env === "") return 120_000;
   const seconds = Number(env);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new BrowserFailedError(`BROADSIDE_TIMEOUT must be a number of seconds above 0 (got "${env}"): unset it or fix it`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new BrowserFailedError(`BROADSIDE_TIMEOUT must be a number of seconds above 0 (got "${env}"): unset it or fix it`);
   return seconds * 1000;
 }
 
@@ -151,7 +161,10 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
     process.once("exit", profile.remove); // the dead browser's last processes may still write in it
     const message = (error as Error).message ?? String(error);
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
-    if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message)) throw new BrowserFailedError(`Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`);
+    if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message))
+      throw new BrowserFailedError(
+        `Chromium (${executablePath}) did not start within ${seconds(timeout)}; it was stopped. Check it with \`npm run setup\`, or allow more time with --timeout or BROADSIDE_TIMEOUT`,
+      );
     throw error;
   } finally {
     process.off("beforeExit", gone);

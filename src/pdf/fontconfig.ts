@@ -28,7 +28,9 @@ export async function printerEnvironment(): Promise<Record<string, string>> {
     mkdirSync(fonts, { recursive: true });
     const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
     await writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
-    await writeAtomic(conf, `<?xml version="1.0"?>
+    await writeAtomic(
+      conf,
+      `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <dir>${escape(fonts)}</dir>
@@ -41,7 +43,8 @@ export async function printerEnvironment(): Promise<Record<string, string>> {
     <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
   </match>
 </fontconfig>
-`);
+`,
+    );
   }
   return { FONTCONFIG_FILE: conf };
 }

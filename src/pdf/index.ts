@@ -92,7 +92,9 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
         options.onLayout?.();
         // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
         // pagination measures lines by height, and a vertical page fills by width.
-        const laidOut = isVertical(meta.lang) ? await step("paginate", () => releaseLayout(page)) : await step("paginate", () => paginatePage(page, { notes: meta.notes }));
+        const laidOut = isVertical(meta.lang)
+          ? await step("paginate", () => releaseLayout(page))
+          : await step("paginate", () => paginatePage(page, { notes: meta.notes }));
         const pdf = await step("print", () =>
           page.pdf({
             preferCSSPageSize: true,
@@ -103,7 +105,8 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
             timeout,
           }),
         );
-        if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages) throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
+        if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages)
+          throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
         return { pdf, laidOut };
       })(),
     ]);
@@ -124,13 +127,17 @@ export function buildDate(): Date {
 }
 
 function withDocumentFacts(bytes: Uint8Array, meta: FrontMatter, destinationOffset: { left: number; top: number }): Uint8Array {
-  return withInfo(bytes, {
-    title: meta.title,
-    author: meta.author,
-    subject: meta.subject ?? meta.description,
-    keywords: meta.keywords.join(", "),
-    creator: "broadside",
-    producer: "broadside (Chromium)",
-    date: buildDate(),
-  }, { destinationOffset });
+  return withInfo(
+    bytes,
+    {
+      title: meta.title,
+      author: meta.author,
+      subject: meta.subject ?? meta.description,
+      keywords: meta.keywords.join(", "),
+      creator: "broadside",
+      producer: "broadside (Chromium)",
+      date: buildDate(),
+    },
+    { destinationOffset },
+  );
 }

@@ -88,7 +88,9 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo, options: InfoOptions = 
   const root = trailer && /\/Root (\d+) (\d+) R/.exec(trailer[1]);
   const oldInfo = trailer && /\/Info (\d+) (\d+) R/.exec(trailer[1]);
   if (!trailer || !size || !root) {
-    throw new Error("Chromium wrote a PDF whose trailer broadside cannot read (no classic xref trailer with /Size and /Root): update src/pdf/info.ts for this Chromium version");
+    throw new Error(
+      "Chromium wrote a PDF whose trailer broadside cannot read (no classic xref trailer with /Size and /Root): update src/pdf/info.ts for this Chromium version",
+    );
   }
   const bytes = Buffer.from(original); // patched in place below: same length, same offsets
   const text = bytes.toString("latin1");
@@ -117,7 +119,10 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo, options: InfoOptions = 
   if (offset && destsRef) {
     const dests = findObject(text, offsets, Number(destsRef[1]), Number(destsRef[2]));
     if (dests) {
-      const body = dests.body.replace(/\/XYZ\s+(-?[\d.]+)\s+(-?[\d.]+)/g, (_, x: string, y: string) => `/XYZ ${num(Number(x) + offset.left)} ${num(Number(y) - offset.top)}`);
+      const body = dests.body.replace(
+        /\/XYZ\s+(-?[\d.]+)\s+(-?[\d.]+)/g,
+        (_, x: string, y: string) => `/XYZ ${num(Number(x) + offset.left)} ${num(Number(y) - offset.top)}`,
+      );
       replaced.push({ number: Number(destsRef[1]), generation: Number(destsRef[2]), body });
     }
   }

@@ -71,7 +71,8 @@ export class Printer {
         return await this.#launchOnce();
       } catch (error) {
         if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
-        if (this.#restarts <= 0) throw new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(error)}`, { cause: error });
+        if (this.#restarts <= 0)
+          throw new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(error)}`, { cause: error });
         this.#restarts--;
         this.#generation++;
         this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
@@ -107,7 +108,10 @@ export class Printer {
         retried = true;
         if (generation === this.#generation) {
           // This crash is news: replace the browser (once per build).
-          if (this.#restarts <= 0) throw new BrowserFailedError(`Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`, { cause: error });
+          if (this.#restarts <= 0)
+            throw new BrowserFailedError(`Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`, {
+              cause: error,
+            });
           this.#restarts--;
           this.#generation++;
           killBrowser(browser);
@@ -123,7 +127,9 @@ export class Printer {
     // A hung browser is killed: the build ends now, and leaves no process behind.
     const tooSlow = () => {
       killBrowser(browser);
-      return new BrowserFailedError(`Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`);
+      return new BrowserFailedError(
+        `Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`,
+      );
     };
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(tooSlow()), this.timeout);
@@ -135,7 +141,10 @@ export class Printer {
       // A kept page, or a new one (also when the kept one failed to open).
       const kept = this.#idle.pop();
       page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
-      const pdf = await Promise.race([compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }), deadline]);
+      const pdf = await Promise.race([
+        compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }),
+        deadline,
+      ]);
       reusable = true;
       return pdf;
     } catch (error) {

@@ -38,7 +38,7 @@ const ORDER: Format[] = ["html", "pdf", "docx"];
 
 function ordinal(n: number): string {
   const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
   return `${n}${suffix}`;
 }
 
@@ -193,7 +193,10 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const called = ref.calls.some((c) => c.shown === String(n));
     if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
       missingWhole.add(n);
-      found.push({ note: n, reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both` });
+      found.push({
+        note: n,
+        reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both`,
+      });
     }
   }
 
@@ -216,12 +219,18 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
       const a = ref.calls[step.ref];
       const number = noteNumber(a.shown);
       if (number !== undefined && missingWhole.has(number)) continue;
-      found.push({ note: number, reason: `Note ${a.shown}: the ${ordinal(step.ref + 1)} note call, which ${refNames} ${verb(refFormats, "shows", "show")} as ${a.shown}, is missing from ${F}` });
+      found.push({
+        note: number,
+        reason: `Note ${a.shown}: the ${ordinal(step.ref + 1)} note call, which ${refNames} ${verb(refFormats, "shows", "show")} as ${a.shown}, is missing from ${F}`,
+      });
     } else if (step.other !== undefined) {
       const b = reading.calls[step.other];
       reported.add(step.other);
       const place = lastRef === 0 ? "before the 1st note call" : `after the ${ordinal(lastRef)} note call`;
-      found.push({ note: noteNumber(b.shown), reason: `Note ${b.shown}: ${F} has a note call showing ${b.shown || "nothing"} ${place} that ${refNames} ${verb(refFormats, "does", "do")} not have` });
+      found.push({
+        note: noteNumber(b.shown),
+        reason: `Note ${b.shown}: ${F} has a note call showing ${b.shown || "nothing"} ${place} that ${refNames} ${verb(refFormats, "does", "do")} not have`,
+      });
     }
   }
 
@@ -249,7 +258,10 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
 function contradictions(group: Reading[], reported: Set<number>): Disagreement[] {
   const reading = group[0];
   const who = names(group.map((r) => r.format));
-  const found: Disagreement[] = reading.problems.map((p) => ({ note: p.note, reason: p.note === undefined ? capitalise(p.reason) : `Note ${p.note}: ${p.reason}` }));
+  const found: Disagreement[] = reading.problems.map((p) => ({
+    note: p.note,
+    reason: p.note === undefined ? capitalise(p.reason) : `Note ${p.note}: ${p.reason}`,
+  }));
   // One message per (mark shown, place it leads to).
   const byWhere = new Map<string, { call: NoteCall; places: number[] }>();
   reading.calls.forEach((call, i) => {
@@ -261,7 +273,9 @@ function contradictions(group: Reading[], reported: Set<number>): Disagreement[]
   });
   for (const { call, places } of byWhere.values()) {
     const which = places.length === 1 ? `the ${ordinal(places[0])} note call shows` : `the ${listOrdinals(places)} note calls show`;
-    const where = call.leadsTo ? `${places.length === 1 ? "leads" : "lead"} to note ${call.leadsTo.shown}` : `${places.length === 1 ? "leads" : "lead"} to no note`;
+    const where = call.leadsTo
+      ? `${places.length === 1 ? "leads" : "lead"} to note ${call.leadsTo.shown}`
+      : `${places.length === 1 ? "leads" : "lead"} to no note`;
     found.push({ note: noteNumber(call.shown), reason: `Note ${call.shown || "?"}: in ${who}, ${which} ${call.shown || "nothing"} but ${where}` });
   }
   return found;

@@ -16,7 +16,8 @@ export function readDocxBytes(bytes: Uint8Array): Reading {
   const pkg = DocxPackage.open(bytes);
   const { calls, order, numbering, text } = readNotes(pkg);
   const problems: Reading["problems"] = [];
-  if (NOTE_KINDS.every((kind) => order[kind].length)) problems.push({ note: undefined, reason: "the DOCX has both footnotes and endnotes, two series of numbers where the other formats have one" });
+  if (NOTE_KINDS.every((kind) => order[kind].length))
+    problems.push({ note: undefined, reason: "the DOCX has both footnotes and endnotes, two series of numbers where the other formats have one" });
 
   const mark = (key: string) => {
     const { kind, id } = splitNoteKey(key);

@@ -59,16 +59,25 @@ export async function readOutput(format: Format, path: string, timing?: { timing
   return reading(format, path, timing, async () => FROM_DATA[format](new Uint8Array(await readFile(path))));
 }
 
-
 /**
  * Read one output back from the bytes that will be written as `path` (a build reads each
  * document as soon as it is made, the HTML and the DOCX while Chromium prints). Never rejects.
  */
-export async function readOutputData(format: Format, path: string, data: string | Uint8Array, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
+export async function readOutputData(
+  format: Format,
+  path: string,
+  data: string | Uint8Array,
+  timing?: { timings: Timings; name: string },
+): Promise<OutputReading> {
   return reading(format, path, timing, async () => FROM_DATA[format](data));
 }
 
-async function reading(format: Format, path: string, timing: { timings: Timings; name: string } | undefined, read: () => Promise<Reading>): Promise<OutputReading> {
+async function reading(
+  format: Format,
+  path: string,
+  timing: { timings: Timings; name: string } | undefined,
+  read: () => Promise<Reading>,
+): Promise<OutputReading> {
   try {
     return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
   } catch (error) {
@@ -79,7 +88,8 @@ async function reading(format: Format, path: string, timing: { timings: Timings;
 /** Compare what was read, and report every output that could not be read and every disagreement. */
 export function reportReadings(outputs: OutputReading[], report: VFile): void {
   for (const { format, path, error } of outputs) {
-    if (error !== undefined) fail(report, printable(`Cannot read the ${FORMAT_NAMES[format]} ${path} to check its notes: ${error}`), undefined, "outputs-unreadable");
+    if (error !== undefined)
+      fail(report, printable(`Cannot read the ${FORMAT_NAMES[format]} ${path} to check its notes: ${error}`), undefined, "outputs-unreadable");
   }
   const readings = outputs.flatMap((o) => (o.reading ? [o.reading] : []));
   for (const { reason } of compareReadings(readings)) fail(report, printable(reason), undefined, "outputs-disagree");

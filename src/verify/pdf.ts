@@ -345,7 +345,11 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
               let dest: PdfLink["dest"] = null;
               if (a.dest) {
                 const key = name ?? JSON.stringify(a.dest);
-                if (!destinations.has(key)) destinations.set(key, resolve(a.dest).catch(() => null));
+                if (!destinations.has(key))
+                  destinations.set(
+                    key,
+                    resolve(a.dest).catch(() => null),
+                  );
                 dest = await destinations.get(key)!;
               }
               return { id: a.id, rect: a.rect, name, dest, external: !a.dest && (a.url !== undefined || a.unsafeUrl !== undefined || a.action !== undefined) };
@@ -552,7 +556,16 @@ function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText 
     const firstOfRaw: Item[] = [];
     const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc, vertical]) => {
       const parts = splitMarker({
-        str, page: p, index: 0, x, y, width, size, eol, mc, vertical,
+        str,
+        page: p,
+        index: 0,
+        x,
+        y,
+        width,
+        size,
+        eol,
+        mc,
+        vertical,
         furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
       });
       firstOfRaw.push(parts[0]);
@@ -580,14 +593,15 @@ function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown
     if (at) {
       shown = link.tagged!.text;
       first = [link.rect.page, -1, link.tagged!.order];
-    } else for (const item of byPage.get(link.rect.page) ?? []) {
-      if (item.furniture || !overlaps(link.rect, item)) continue;
-      for (const c of characters(item)) {
-        if (!inside(link.rect, c.x, c.y)) continue;
-        shown += c.char;
-        first ??= [link.rect.page, item.index, c.offset];
+    } else
+      for (const item of byPage.get(link.rect.page) ?? []) {
+        if (item.furniture || !overlaps(link.rect, item)) continue;
+        for (const c of characters(item)) {
+          if (!inside(link.rect, c.x, c.y)) continue;
+          shown += c.char;
+          first ??= [link.rect.page, item.index, c.offset];
+        }
       }
-    }
     // A link over no text is no call a reader sees: Chromium leaves a sliver of a call's link
     // at the foot of a page when the call's line begins the next page. (A call whose number
     // is not drawn inside its link is then missing, and reported so.)
@@ -628,7 +642,10 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
   const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
-  const markers = [...taggedMarkers, ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!)))].sort((a, b) => a.index - b.index);
+  const markers = [
+    ...taggedMarkers,
+    ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
+  ].sort((a, b) => a.index - b.index);
   const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -640,7 +657,10 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
       // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
       // or one nested in a note, is indented.
       // A vertical edition's notes run in columns from the top of every page: aligned on their end.
-      const aligned = Math.abs(edge(m) - edge(start)) <= 1.5 || Math.abs(m.x - start.x) <= 1.5 || ((m.page === start.page || (m.vertical && start.vertical)) && Math.abs(level(m) - level(start)) <= 1.5);
+      const aligned =
+        Math.abs(edge(m) - edge(start)) <= 1.5 ||
+        Math.abs(m.x - start.x) <= 1.5 ||
+        ((m.page === start.page || (m.vertical && start.vertical)) && Math.abs(level(m) - level(start)) <= 1.5);
       if (Number(MARKER.exec(m.str)![1]) === run.length + 1 && aligned) run.push(m);
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
@@ -663,8 +683,11 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   // Back links: links from the notes back to the calls (to a destination named after a call,
   // or in the notes and leading to a place before the first note).
   const first = run[0];
-  const inNotesArea = (rect: Rect) => first !== undefined && (rect.page > first.page || (rect.page === first.page && (rect.top + rect.bottom) / 2 < first.y + first.size));
-  const backLinks = links.filter((l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)));
+  const inNotesArea = (rect: Rect) =>
+    first !== undefined && (rect.page > first.page || (rect.page === first.page && (rect.top + rect.bottom) / 2 < first.y + first.size));
+  const backLinks = links.filter(
+    (l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)),
+  );
   const backLinksOn = new Map<number, Link[]>();
   for (const l of backLinks) backLinksOn.set(l.rect.page, [...(backLinksOn.get(l.rect.page) ?? []), l]);
   const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
@@ -695,7 +718,10 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   const continuations = new Map<number, PdfListItem[]>();
   for (const li of listItems) {
     if (!li.label.length || (footnotes && !li.foot)) continue;
-    const label = itemsOf(li.label).map((item) => item.str).join("").trim();
+    const label = itemsOf(li.label)
+      .map((item) => item.str)
+      .join("")
+      .trim();
     // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
     // right-to-left text): a number and a word, not "3.".
     const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
@@ -703,7 +729,8 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   }
   // Notes at the end (no call after the first note): each note runs in drawing order from its
   // marker to the next one, over as many pages as it takes; the page furniture is left out.
-  const atTheEnd = run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
+  const atTheEnd =
+    run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
     let noteItems: Item[];
@@ -838,5 +865,13 @@ function splitMarker(item: Item): Item[] {
 
 /** Whether an item is the first text on its line of the page. */
 function beginsLine(item: Item, page: Item[]): boolean {
-  return !page.some((other) => other !== item && !other.furniture && other.str.trim() && Math.abs(other.y - item.y) < item.size / 2 && other.x + other.width <= item.x + 0.5 && other.x < item.x - 0.5);
+  return !page.some(
+    (other) =>
+      other !== item &&
+      !other.furniture &&
+      other.str.trim() &&
+      Math.abs(other.y - item.y) < item.size / 2 &&
+      other.x + other.width <= item.x + 0.5 &&
+      other.x < item.x - 0.5,
+  );
 }

@@ -11,8 +11,9 @@ import { readLetterUnits, sourceBeside } from "./edition.ts";
 import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
 import { unitsOf, type Unit } from "./units.ts";
 
-
-const textOf = (unit: Unit) => unit.text ?? (unit.children ?? []).map((c) => ("value" in c ? c.value : "children" in c ? c.children.map((d) => ("value" in d ? d.value : "")).join("") : "")).join("");
+const textOf = (unit: Unit) =>
+  unit.text ??
+  (unit.children ?? []).map((c) => ("value" in c ? c.value : "children" in c ? c.children.map((d) => ("value" in d ? d.value : "")).join("") : "")).join("");
 
 export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
   const front = frontMatterOf(letter);
@@ -57,12 +58,22 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
     if (old !== undefined) taken.add(old);
     const what = old !== undefined ? "changed" : "was added";
     const quote = firstWords(textOf(unit));
-    warn(file, `${unit.label} of ${recorded.source} (line ${unit.line}, “${quote}”) ${what} ${since}`, placeOf(old ?? (before >= 0 ? before : undefined)), "edition-behind");
+    warn(
+      file,
+      `${unit.label} of ${recorded.source} (line ${unit.line}, “${quote}”) ${what} ${since}`,
+      placeOf(old ?? (before >= 0 ? before : undefined)),
+      "edition-behind",
+    );
   }
   for (const old of changes.removed) {
     if (taken.has(old)) continue;
     const unit = mine.length === recorded.units.length ? mine[old] : undefined;
-    warn(file, `${unit ? `${unit.label} (“${firstWords(textOf(unit))}”)` : "a unit"} was removed from ${recorded.source} ${since}`, placeOf(old), "edition-behind");
+    warn(
+      file,
+      `${unit ? `${unit.label} (“${firstWords(textOf(unit))}”)` : "a unit"} was removed from ${recorded.source} ${since}`,
+      placeOf(old),
+      "edition-behind",
+    );
   }
 }
 

@@ -56,7 +56,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (values.format !== undefined && values.format !== "xliff") return usage(`--format takes xliff; not ${values.format}`);
-  if (values.changed ? positionals.length !== 0 : positionals.length !== 1) return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
+  if (values.changed ? positionals.length !== 0 : positionals.length !== 1)
+    return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
 
   let sourcePath = positionals[0];
   let lang = values.lang;

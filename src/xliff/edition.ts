@@ -65,7 +65,16 @@ export interface Translation {
  * The edition's Markdown, or undefined with errors on `file` (note calls out of the source's
  * order). `front` is the front matter to start from (the source's, or the edition's when updating).
  */
-export function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean, rtl = false): string | undefined {
+export function writeEdition(
+  source: Source,
+  translation: Translation,
+  front: Record<string, unknown>,
+  lang: string,
+  sourceName: string,
+  file: VFile,
+  fresh: boolean,
+  rtl = false,
+): string | undefined {
   const { letter, units } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
@@ -77,7 +86,12 @@ export function writeEdition(source: Source, translation: Translation, front: Re
     const want = callsOf(phrasingTokens(unit.children!, letter));
     const got = callsOf(content);
     if (want.join() !== got.join()) {
-      fail(file, `trans-unit ${unit.id} (${unit.label}): its note calls are to notes [${got.join(", ")}], the source's unit calls [${want.join(", ")}] in that order; keep the calls in the source's order, or the notes would be numbered differently`, translation.places.get(index), "xliff-note-order");
+      fail(
+        file,
+        `trans-unit ${unit.id} (${unit.label}): its note calls are to notes [${got.join(", ")}], the source's unit calls [${want.join(", ")}] in that order; keep the calls in the source's order, or the notes would be numbered differently`,
+        translation.places.get(index),
+        "xliff-note-order",
+      );
     }
   }
   if (hasErrors(file)) return undefined;
@@ -129,7 +143,9 @@ export function writeEdition(source: Source, translation: Translation, front: Re
   const check = new VFile({ path: file.path, value: out });
   const again = parseLetter(check, { features: FEATURES });
   if (!again || hasErrors(check) || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
-    throw new Error(`broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"})`);
+    throw new Error(
+      `broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"})`,
+    );
   }
   return out;
 }
@@ -156,7 +172,12 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   const others: VFile[] = [];
   const size = (await stat(path)).size;
   if (size > MAX_XLIFF_BYTES) {
-    fail(file, `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`, undefined, "xliff-too-large");
+    fail(
+      file,
+      `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
+      undefined,
+      "xliff-too-large",
+    );
     return { file, others };
   }
   const xliff = readXliff(await readFile(path), file);
@@ -175,7 +196,12 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     edition = read.source;
     recorded = readTranslationOf(edition.frontMatter);
     if (!recorded) {
-      fail(file, `The edition ${options.edition} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter); import the whole translation instead`, undefined, "xliff-edition");
+      fail(
+        file,
+        `The edition ${options.edition} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter); import the whole translation instead`,
+        undefined,
+        "xliff-edition",
+      );
       return { file, others };
     }
   }
@@ -206,19 +232,34 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   const translation: Translation = { content: new Map(), places: new Map() };
   const byId = new Map(source.units.map((u, i) => [u.id, i]));
   for (const [id, tu] of xliff.units) {
-    if (!byId.has(id)) warn(file, `trans-unit ${id} is not a unit of ${originalPath} (was the source changed since the export?); it is left out`, place(tu), "xliff-unknown-unit");
+    if (!byId.has(id))
+      warn(
+        file,
+        `trans-unit ${id} is not a unit of ${originalPath} (was the source changed since the export?); it is left out`,
+        place(tu),
+        "xliff-unknown-unit",
+      );
   }
   let untranslated = 0;
   const changes = edition && recorded ? compareUnits(recorded.units, source.units) : undefined;
   if (edition && recorded && edition.units.length !== recorded.units.length) {
-    fail(file, `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${recorded.units.length}; import the whole translation instead`, undefined, "xliff-edition");
+    fail(
+      file,
+      `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${recorded.units.length}; import the whole translation instead`,
+      undefined,
+      "xliff-edition",
+    );
     return { file, others };
   }
   const noteMap = edition && changes ? noteNumbers(edition, source, changes.same) : undefined;
 
   for (const [index, unit] of source.units.entries()) {
     const tu = xliff.units.get(unit.id);
-    const target = tu && Array.from(tu.childNodes).find((c): c is typeof tu => c.nodeType === 1 && (c as typeof tu).localName === "target" && (c as typeof tu).namespaceURI === XLIFF_NS);
+    const target =
+      tu &&
+      Array.from(tu.childNodes).find(
+        (c): c is typeof tu => c.nodeType === 1 && (c as typeof tu).localName === "target" && (c as typeof tu).namespaceURI === XLIFF_NS,
+      );
     const hasTarget = target && ((target.textContent ?? "").trim() || Array.from(target.childNodes).some((c) => c.nodeType === 1));
     translation.places.set(index, place(tu) ?? { line: unit.line, column: 1 });
     if (hasTarget) {
@@ -232,21 +273,38 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
       if (unit.kind === "front") {
         if (was.text !== undefined) translation.content.set(index, was.text);
       } else {
-        const tokens = phrasingTokens(was.children!, edition.letter).map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t));
+        const tokens = phrasingTokens(was.children!, edition.letter).map((t) =>
+          t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t,
+        );
         translation.content.set(index, tokens);
       }
       continue;
     }
     if (unit.kind !== "front") translation.content.set(index, phrasingTokens(unit.children!, source.letter));
     untranslated++;
-    if (edition) warn(file, `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${basename(path)}; the edition keeps it in the source's language`, place(tu), "xliff-untranslated");
+    if (edition)
+      warn(
+        file,
+        `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${basename(path)}; the edition keeps it in the source's language`,
+        place(tu),
+        "xliff-untranslated",
+      );
   }
   if (untranslated && !edition) info(file, untranslated, source.units.length);
   if (hasErrors(file)) return { file, others };
 
   const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
   const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
-  const markdown = writeEdition(source, translation, front, lang, edition ? recorded!.source : sourceName, file, !edition, directionOf(lang) === "ltr" && mostlyRightToLeft(translation));
+  const markdown = writeEdition(
+    source,
+    translation,
+    front,
+    lang,
+    edition ? recorded!.source : sourceName,
+    file,
+    !edition,
+    directionOf(lang) === "ltr" && mostlyRightToLeft(translation),
+  );
   return { markdown, file, others };
 }
 

@@ -73,7 +73,7 @@ export function writeInline(doc: XmlDocument, parent: XmlElement, nodes: Phrasin
       case "imageReference":
       case "html": {
         const ph = el("ph", { id: ids.next("o"), ctype: node.type === "html" ? "x-html" : "image" });
-        ph.appendChild(doc.createTextNode(node.type === "html" ? node.value : node.alt ?? ""));
+        ph.appendChild(doc.createTextNode(node.type === "html" ? node.value : (node.alt ?? "")));
         into.appendChild(ph);
         return;
       }
@@ -113,7 +113,11 @@ export function exportXliff(units: Unit[], options: ExportOptions): string {
   tool.setAttribute("tool-name", "broadside");
   header.appendChild(tool);
   const note = doc.createElementNS(XLIFF_NS, "note");
-  note.appendChild(doc.createTextNode("Codes: x-note-call is a note call, [^n] (keep each one, in the sentence it belongs to); link, bold, italic and x-strike go around words; lb is a line break."));
+  note.appendChild(
+    doc.createTextNode(
+      "Codes: x-note-call is a note call, [^n] (keep each one, in the sentence it belongs to); link, bold, italic and x-strike go around words; lb is a line break.",
+    ),
+  );
   header.appendChild(note);
   file.appendChild(header);
   const body = doc.createElementNS(XLIFF_NS, "body");

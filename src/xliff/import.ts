@@ -37,7 +37,12 @@ export interface XliffFile {
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
   if (bytes.length > MAX_XLIFF_BYTES) {
-    fail(file, `The XLIFF file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`, undefined, "xliff-too-large");
+    fail(
+      file,
+      `The XLIFF file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
+      undefined,
+      "xliff-too-large",
+    );
     return undefined;
   }
   let text: string;
@@ -50,7 +55,12 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype) {
     const line = text.slice(0, doctype.index).split("\n").length;
-    fail(file, "The XLIFF file has a DOCTYPE (a document type declaration, which can define entities); XLIFF needs none: save it again from the translation tool", { line, column: 1 }, "xliff-doctype");
+    fail(
+      file,
+      "The XLIFF file has a DOCTYPE (a document type declaration, which can define entities); XLIFF needs none: save it again from the translation tool",
+      { line, column: 1 },
+      "xliff-doctype",
+    );
     return undefined;
   }
   let doc: XmlDocument;
@@ -81,7 +91,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   }
   const root = doc.documentElement;
   if (!root || root.localName !== "xliff" || root.namespaceURI !== XLIFF_NS || root.getAttribute("version") !== "1.2") {
-    fail(file, "Not an XLIFF 1.2 file (the root must be <xliff version=\"1.2\"> in the XLIFF 1.2 namespace)", { line: 1, column: 1 }, "xliff-unreadable");
+    fail(file, 'Not an XLIFF 1.2 file (the root must be <xliff version="1.2"> in the XLIFF 1.2 namespace)', { line: 1, column: 1 }, "xliff-unreadable");
     return undefined;
   }
   const files = Array.from(root.getElementsByTagNameNS(XLIFF_NS, "file"));
@@ -289,10 +299,22 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
   };
   for (let c = target.firstChild; c; c = c.nextSibling) walk(c, PLAIN);
   for (const [id, n] of codes.calls) {
-    if (!seen.has(id)) fail(file, `${where}: the note call to note ${n} (code ${id}) was dropped from the translation; put it back where the sentence needs it`, at, "xliff-note-call");
+    if (!seen.has(id))
+      fail(
+        file,
+        `${where}: the note call to note ${n} (code ${id}) was dropped from the translation; put it back where the sentence needs it`,
+        at,
+        "xliff-note-call",
+      );
   }
   const lostLinks = [...codes.links.keys()].filter((id) => !seen.has(id));
-  if (lostLinks.length) warn(file, `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => codes.links.get(id)).join(", ")}) dropped from the translation`, at, "xliff-code");
+  if (lostLinks.length)
+    warn(
+      file,
+      `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => codes.links.get(id)).join(", ")}) dropped from the translation`,
+      at,
+      "xliff-code",
+    );
   return tokens;
 }
 
@@ -300,7 +322,13 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
 export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
   const ctx: RenderContext = {
     numberOf: (key) => Number(key.slice("note:".length)),
-    formattingLost: () => warn(file, `${unit.label}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, at, "import-formatting"),
+    formattingLost: () =>
+      warn(
+        file,
+        `${unit.label}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
+        at,
+        "import-formatting",
+      ),
   };
   return renderInline(tokens, unit.mode, unit.line, ctx);
 }

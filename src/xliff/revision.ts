@@ -57,18 +57,19 @@ export function compareUnits(recorded: string[], current: Unit[]): UnitChanges {
   const same = new Map<number, number>();
   // Common head and tail first; the table is only for what lies between.
   let head = 0;
-  while (head < n && head < m && recorded[head] === now[head]) same.set(head, head), head++;
+  while (head < n && head < m && recorded[head] === now[head]) (same.set(head, head), head++);
   let tail = 0;
-  while (tail < n - head && tail < m - head && recorded[n - 1 - tail] === now[m - 1 - tail]) same.set(m - 1 - tail, n - 1 - tail), tail++;
+  while (tail < n - head && tail < m - head && recorded[n - 1 - tail] === now[m - 1 - tail]) (same.set(m - 1 - tail, n - 1 - tail), tail++);
   const a = recorded.slice(head, n - tail);
   const b = now.slice(head, m - tail);
   if (a.length * b.length <= 25_000_000) {
     const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-    for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    for (let i = a.length - 1; i >= 0; i--)
+      for (let j = b.length - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) same.set(head + j, head + i), i++, j++;
+      if (a[i] === b[j]) (same.set(head + j, head + i), i++, j++);
       else if (table[i + 1][j] >= table[i][j + 1]) i++;
       else j++;
     }

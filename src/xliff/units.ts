@@ -50,7 +50,18 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
     for (const k of key) value = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[k] : undefined;
     if (typeof value !== "string" || !value.trim()) continue;
     const p = yaml?.position;
-    units.push({ id: `front-${key.join(".")}`, kind: "front", label: key.join("."), key, text: value, mode: "paragraph", start: p?.start.offset ?? 0, end: p?.end.offset ?? 0, line: p?.start.line ?? 1, column: 1 });
+    units.push({
+      id: `front-${key.join(".")}`,
+      kind: "front",
+      label: key.join("."),
+      key,
+      text: value,
+      mode: "paragraph",
+      start: p?.start.offset ?? 0,
+      end: p?.end.offset ?? 0,
+      line: p?.start.line ?? 1,
+      column: 1,
+    });
   }
   const counts = new Map<string, number>();
   const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: number, part?: number, noteLabel?: string) => {
@@ -60,7 +71,19 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
     const n = note ?? (counts.set(kind, (counts.get(kind) ?? 0) + 1), counts.get(kind)!);
     const id = kind === "note" ? `note-${note}${part && part > 1 ? `.${part}` : ""}` : `${kind}-${n}`;
     const label = kind === "note" ? `note ${note}${part && part > 1 ? `, paragraph ${part}` : ""}` : `${kind} ${n}`;
-    units.push({ id, kind, label, children: node.children, mode, start: first.start.offset!, end: last.end.offset!, line: first.start.line, column: first.start.column, note, noteLabel: noteLabel && `${noteLabel}${part && part > 1 ? `.${part}` : ""}` });
+    units.push({
+      id,
+      kind,
+      label,
+      children: node.children,
+      mode,
+      start: first.start.offset!,
+      end: last.end.offset!,
+      line: first.start.line,
+      column: first.start.column,
+      note,
+      noteLabel: noteLabel && `${noteLabel}${part && part > 1 ? `.${part}` : ""}`,
+    });
   };
   const blocks = (nodes: RootContent[], within: { signatories?: boolean; item?: boolean }) => {
     for (const node of nodes) {
@@ -128,5 +151,8 @@ export function unitSignature(unit: Unit): string {
 /** A short hash (8 base-36 characters) of a text. */
 export function shortHash(text: string, length = 8): string {
   const digest = createHash("sha256").update(text).digest();
-  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(13, "0").slice(0, length);
+  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`)
+    .toString(36)
+    .padStart(13, "0")
+    .slice(0, length);
 }

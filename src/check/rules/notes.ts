@@ -25,7 +25,12 @@ export const remarkLintNotes: Plugin<[], Root> = () => (_: Root, file: VFile) =>
     const text = toString(note.definition).trim();
     if (!text && !hasMedia) fail(file, `Note [^${note.label}] is empty; write its text after \`[^${note.label}]:\``, note.definition, "note-empty");
     if (!hasLink && URLISH.test(text)) {
-      warn(file, `Note [^${note.label}] is only a web address, and it is not a link: write it as <https://${text.replace(/^[a-z]+:\/\//i, "")}>`, note.definition, "note-url-not-linked");
+      warn(
+        file,
+        `Note [^${note.label}] is only a web address, and it is not a link: write it as <https://${text.replace(/^[a-z]+:\/\//i, "")}>`,
+        note.definition,
+        "note-url-not-linked",
+      );
     }
   }
 };

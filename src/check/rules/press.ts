@@ -18,11 +18,23 @@ import { buildDate } from "../../pdf/index.ts";
 export const remarkLintPress: Plugin<[], Root> = () => (_: Root, file: VFile) => {
   const meta = file.data.meta!;
   const embargo = meta.press?.embargo;
-  if (embargo && embargo.offset === undefined) warn(file, `The embargo \`${embargo.text}\` has no time zone: add one, like \`${embargo.text}+02:00\` or \`${embargo.text}Z\``, embargo.place, "embargo-no-zone");
+  if (embargo && embargo.offset === undefined)
+    warn(
+      file,
+      `The embargo \`${embargo.text}\` has no time zone: add one, like \`${embargo.text}+02:00\` or \`${embargo.text}Z\``,
+      embargo.place,
+      "embargo-no-zone",
+    );
   const now = buildDate();
   // Without a zone, passed wherever on Earth it is read (the latest zone is UTC−12).
   const lifts = embargo?.instant ?? (embargo && new Date(embargo.wall.getTime() + 12 * 3_600_000));
-  if (embargo && lifts && lifts.getTime() <= now.getTime()) warn(file, `The embargo \`${embargo.text}\` has passed (it is now ${now.toISOString().slice(0, 16).replace("T", " ")} UTC): update it, or remove it if the release is out`, embargo.place, "embargo-passed");
+  if (embargo && lifts && lifts.getTime() <= now.getTime())
+    warn(
+      file,
+      `The embargo \`${embargo.text}\` has passed (it is now ${now.toISOString().slice(0, 16).replace("T", " ")} UTC): update it, or remove it if the release is out`,
+      embargo.place,
+      "embargo-passed",
+    );
   // The build's own resolution of a packet's parts: the same limits and refusals, at the same places.
   if (meta.packet) packetParts(file, meta.packet, resolve(file.path), projectFolder(resolve(file.path)));
 };

@@ -23,16 +23,58 @@ import { walk, where } from "../text.ts";
 
 /** Spellings of one word in the names of these groups; each maps to one canonical form. */
 const VARIANTS: Record<string, string> = {
-  uighur: "uyghur", uigur: "uyghur", uygur: "uyghur", uyhur: "uyghur", uyghurs: "uyghur", uighurs: "uyghur",
-  turkestan: "turkistan", turkestani: "turkistani",
-  tibetain: "tibetan", tibetano: "tibetan", tibetana: "tibetan", tibetaine: "tibetan",
-  hongkong: "hong kong", hongkongers: "hong kongers",
-  mongolian: "mongolian", mongol: "mongol",
-  centre: "center", organisation: "organization", organisations: "organizations",
+  uighur: "uyghur",
+  uigur: "uyghur",
+  uygur: "uyghur",
+  uyhur: "uyghur",
+  uyghurs: "uyghur",
+  uighurs: "uyghur",
+  turkestan: "turkistan",
+  turkestani: "turkistani",
+  tibetain: "tibetan",
+  tibetano: "tibetan",
+  tibetana: "tibetan",
+  tibetaine: "tibetan",
+  hongkong: "hong kong",
+  hongkongers: "hong kongers",
+  mongolian: "mongolian",
+  mongol: "mongol",
+  centre: "center",
+  organisation: "organization",
+  organisations: "organizations",
 };
 
 /** Words whose presence or absence does not make a different group. */
-const SMALL = new Set(["of", "the", "and", "for", "in", "a", "an", "at", "on", "to", "de", "del", "da", "do", "du", "des", "la", "le", "les", "el", "der", "die", "das", "den", "und", "et", "y", "e"]);
+const SMALL = new Set([
+  "of",
+  "the",
+  "and",
+  "for",
+  "in",
+  "a",
+  "an",
+  "at",
+  "on",
+  "to",
+  "de",
+  "del",
+  "da",
+  "do",
+  "du",
+  "des",
+  "la",
+  "le",
+  "les",
+  "el",
+  "der",
+  "die",
+  "das",
+  "den",
+  "und",
+  "et",
+  "y",
+  "e",
+]);
 
 /** Case, spacing, punctuation and diacritics folded. */
 export function exactKey(name: string): string {
@@ -71,7 +113,12 @@ export const remarkLintSignatories: Plugin<[], Root> = () => (tree: Root, file: 
   });
   if (meta.signatoriesHeading && signatories.length === 0) {
     const frontMatter = tree.children.find((node) => node.type === "yaml");
-    fail(file, `Front matter names the signatories heading “${meta.signatoriesHeading}”, but no list follows such a heading`, frontMatter, "signatories-missing");
+    fail(
+      file,
+      `Front matter names the signatories heading “${meta.signatoriesHeading}”, but no list follows such a heading`,
+      frontMatter,
+      "signatories-missing",
+    );
   }
   const entries = signatoryLists(signatories);
   const firstByExact = new Map<string, Entry>();
@@ -92,8 +139,18 @@ export const remarkLintSignatories: Plugin<[], Root> = () => (tree: Root, file: 
     const likely = likelyKey(entry.name);
     const similar = firstByLikely.get(likely);
     if (similar) {
-      warn(file, `Signatory “${entry.name}” is probably “${similar.name}” again (at ${where(similar.item.position?.start)}), spelled differently`, entry.item, "signatory-likely-duplicate");
-      warn(file, `Signatory “${similar.name}” is probably listed again as “${entry.name}” at ${where(entry.item.position?.start)}`, similar.item, "signatory-likely-duplicate");
+      warn(
+        file,
+        `Signatory “${entry.name}” is probably “${similar.name}” again (at ${where(similar.item.position?.start)}), spelled differently`,
+        entry.item,
+        "signatory-likely-duplicate",
+      );
+      warn(
+        file,
+        `Signatory “${similar.name}” is probably listed again as “${entry.name}” at ${where(entry.item.position?.start)}`,
+        similar.item,
+        "signatory-likely-duplicate",
+      );
     } else {
       firstByLikely.set(likely, entry);
     }

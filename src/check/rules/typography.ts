@@ -56,7 +56,12 @@ function quoteMixed(block: Block, file: VFile) {
   const curly = /[“”‘’]/.exec(block.text);
   const straight = /["']/.exec(block.text);
   if (curly && straight) {
-    warn(file, `Straight quote ${straight[0]} in a paragraph with curly quotes (${curly[0]} at ${where(block.pointAt(curly.index))})`, block.pointAt(straight.index), "quote-mixed");
+    warn(
+      file,
+      `Straight quote ${straight[0]} in a paragraph with curly quotes (${curly[0]} at ${where(block.pointAt(curly.index))})`,
+      block.pointAt(straight.index),
+      "quote-mixed",
+    );
   }
 }
 
@@ -76,7 +81,12 @@ export const remarkLintTypography: Plugin<[], Root> = () => (tree: Root, file: V
     const index = parent.children.indexOf(node);
     const previous = parent.children[index - 1];
     if (previous?.type === "text" && /\s$/.test(previous.value)) {
-      warn(file, `Space before the note call [^${node.label ?? node.identifier}]: a call follows its word or punctuation directly`, node, "space-before-note-call");
+      warn(
+        file,
+        `Space before the note call [^${node.label ?? node.identifier}]: a call follows its word or punctuation directly`,
+        node,
+        "space-before-note-call",
+      );
     }
   });
 };

@@ -21,14 +21,45 @@ export interface Break {
   point?: () => Point | undefined;
 }
 
-const INLINE = new Set(["A", "EM", "STRONG", "B", "I", "U", "S", "DEL", "INS", "SUP", "SUB", "SPAN", "CODE", "KBD", "SAMP", "VAR", "ABBR", "CITE", "Q", "SMALL", "MARK", "BR", "WBR", "TIME", "DFN", "BDI", "BDO", "RUBY", "LABEL"]);
+const INLINE = new Set([
+  "A",
+  "EM",
+  "STRONG",
+  "B",
+  "I",
+  "U",
+  "S",
+  "DEL",
+  "INS",
+  "SUP",
+  "SUB",
+  "SPAN",
+  "CODE",
+  "KBD",
+  "SAMP",
+  "VAR",
+  "ABBR",
+  "CITE",
+  "Q",
+  "SMALL",
+  "MARK",
+  "BR",
+  "WBR",
+  "TIME",
+  "DFN",
+  "BDI",
+  "BDO",
+  "RUBY",
+  "LABEL",
+]);
 const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 function isBlockLevel(el: Element) {
   if (INLINE.has(el.tagName)) return false;
   const d = style(el).display;
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
 }
-const hidden = (el: Element) => !INLINE.has(el.tagName) && (style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed");
+const hidden = (el: Element) =>
+  !INLINE.has(el.tagName) && (style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed");
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
 function avoidsAfter(el: Element): boolean {
@@ -117,7 +148,14 @@ function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[]
  * `calls` are the note calls inside root, in document order; a list in columns is filled to
  * `columnsLimit`. Also says how many lists in columns it met (they depend on the limit).
  */
-export function breaksIn(flow: Flow, root: Element, top: number, calls: Element[], stopAt: number, columnsLimit: number): { breaks: Break[]; columnLists: number } {
+export function breaksIn(
+  flow: Flow,
+  root: Element,
+  top: number,
+  calls: Element[],
+  stopAt: number,
+  columnsLimit: number,
+): { breaks: Break[]; columnLists: number } {
   const finder = new BreakFinder(flow, top, calls, stopAt, columnsLimit);
   if (finder.block(root as HTMLElement, kidsOf(root), false)) finder.breaks.push({ y: finder.bottom, calls: calls.length, avoided: false });
   return { breaks: finder.breaks, columnLists: finder.columnLists };
@@ -130,7 +168,13 @@ class BreakFinder {
   bottom = -Infinity;
   columnLists = 0;
   #nextCall = 0;
-  constructor(readonly flow: Flow, readonly top: number, readonly calls: Element[], readonly stopAt: number, readonly columnsLimit: number) {}
+  constructor(
+    readonly flow: Flow,
+    readonly top: number,
+    readonly calls: Element[],
+    readonly stopAt: number,
+    readonly columnsLimit: number,
+  ) {}
 
   callsBefore(node: Node): number {
     while (this.#nextCall < this.calls.length && node.compareDocumentPosition(this.calls[this.#nextCall]) & Node.DOCUMENT_POSITION_PRECEDING) this.#nextCall++;
@@ -206,7 +250,12 @@ class BreakFinder {
       const r = row.getBoundingClientRect();
       if (previous && row.parentElement?.tagName === "TBODY") {
         const afterHead = previous.parentElement?.tagName === "THEAD";
-        this.breaks.push({ y: Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), calls: this.callsBefore(row), avoided: avoid || afterHead, point: before(row) });
+        this.breaks.push({
+          y: Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top),
+          calls: this.callsBefore(row),
+          avoided: avoid || afterHead,
+          point: before(row),
+        });
         if (r.top - this.top > this.stopAt) return false;
       }
       previous = row;

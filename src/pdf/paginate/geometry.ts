@@ -18,8 +18,16 @@ const mm = (w: number, h: number): [number, number] => [w * UNITS.mm, h * UNITS.
 const inch = (w: number, h: number): [number, number] => [w * 96, h * 96];
 /** Named sizes, portrait. */
 const PAPER: Record<string, [number, number]> = {
-  a5: mm(148, 210), a4: mm(210, 297), a3: mm(297, 420), b5: mm(176, 250), b4: mm(250, 353), "jis-b5": mm(182, 257), "jis-b4": mm(257, 364),
-  letter: inch(8.5, 11), legal: inch(8.5, 14), ledger: inch(11, 17),
+  a5: mm(148, 210),
+  a4: mm(210, 297),
+  a3: mm(297, 420),
+  b5: mm(176, 250),
+  b4: mm(250, 353),
+  "jis-b5": mm(182, 257),
+  "jis-b4": mm(257, 364),
+  letter: inch(8.5, 11),
+  legal: inch(8.5, 14),
+  ledger: inch(11, 17),
 };
 const SIDES = ["top", "right", "bottom", "left"] as const;
 

@@ -29,7 +29,8 @@ const inPage = (page: EvaluatingPage, call: string) => page.evaluate(`${inPageSc
 /** Lay out the document in `page` (set for print media, loaded with `holdLayout`) into page boxes. */
 export async function paginatePage(page: EvaluatingPage, options: PaginateOptions): Promise<PaginateResult> {
   const result = (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
-  if (result.lost.length) throw new Error(`broadside's pagination left out ${result.lost.join(", ")} (no call to them was placed on a page): please report this with the source`);
+  if (result.lost.length)
+    throw new Error(`broadside's pagination left out ${result.lost.join(", ")} (no call to them was placed on a page): please report this with the source`);
   return result;
 }
 
@@ -45,5 +46,9 @@ export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResul
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
 export function countPdfPages(pdf: Uint8Array): number {
-  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+  return (
+    Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)
+      .toString("latin1")
+      .match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0
+  );
 }

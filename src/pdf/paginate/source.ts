@@ -38,7 +38,28 @@ export function takeSource(footnotes: boolean): Source {
 }
 
 /** Leaf blocks: a chunk of the source ends after one of these, never inside. */
-const LEAVES = new Set(["P", "LI", "H1", "H2", "H3", "H4", "H5", "H6", "PRE", "HR", "DT", "DD", "TABLE", "FIGURE", "IMG", "SVG", "svg", "VIDEO", "ADDRESS", "DETAILS"]);
+const LEAVES = new Set([
+  "P",
+  "LI",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "PRE",
+  "HR",
+  "DT",
+  "DD",
+  "TABLE",
+  "FIGURE",
+  "IMG",
+  "SVG",
+  "svg",
+  "VIDEO",
+  "ADDRESS",
+  "DETAILS",
+]);
 
 /** The `count`th leaf block of `rest`, or undefined when it has fewer. */
 function nthLeaf(rest: HTMLElement, count: number): Element | undefined {
