@@ -181,7 +181,7 @@ const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file
     place: meta.langPlace,
   }));
   if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
-    // Page-foot notes are laid out by height (src/pdf/paginate.ts); a vertical page fills by width.
+    // Page-foot notes are laid out by height (src/pdf/paginate/); a vertical page fills by width.
     info(
       file,
       `Mongolian script is set vertically: the notes go at the end of the edition (as with \`notes: endnotes\`), not at the foot of each page`,

@@ -33,7 +33,7 @@
  *   notes in an <aside>, which Chromium tags as an Aside element; then the notes are the list
  *   items of the Aside elements alone, each the text of the LI whose label is the note's
  *   marker, plus the parts labelled "N (cont.)" at the foot of the next pages
- *   (src/pdf/paginate.ts); body text, a body list's items included, is never note text.
+ *   (src/pdf/paginate/); body text, a body list's items included, is never note text.
  *   Untagged: from the marker to the next marker or the end of the marker's page.
  * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
  *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
@@ -97,7 +97,7 @@ interface PdfListItem {
   body: string[];
   /** Whether it is inside another list item (a list nested in a note). */
   nested: boolean;
-  /** Whether it is in an Aside element: the page foot that holds the page's notes (src/pdf/paginate.ts). */
+  /** Whether it is in an Aside element: the page foot that holds the page's notes (src/pdf/paginate/). */
   foot: boolean;
 }
 
