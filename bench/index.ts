@@ -31,6 +31,7 @@ export async function bench(args: string[]): Promise<number> {
   const runs = Math.max(1, Number(values.runs));
   if (values.only === "scaling") return printRows(await scalingRows(runs), runs); // `-- --only scaling`: section 4 alone
   const work = mkdtempSync(join(tmpdir(), "broadside-bench-"));
+  if (values.only === "import") return printRows(await importRows(work, runs).finally(() => rmSync(work, { recursive: true, force: true })), runs);
   const rows: Row[] = [];
   const bin = join(ROOT, "bin", "broadside.mjs");
   const letter = join(ROOT, "source", "letter.md");
@@ -98,17 +99,7 @@ export async function bench(args: string[]): Promise<number> {
     rows.push(...(await scalingRows(runs)));
 
     // 4b. Importing a .docx: a long paragraph and many notes, ×2 must take about twice as long.
-    for (const [what, make, n] of [
-      ["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000],
-      ["notes", (k: number) => docx(manyNotes(k)), 500],
-    ] as const) {
-      const [once, twice] = await importTimes(work, make(n), make(2 * n), runs);
-      rows.push([
-        `import .docx: ${what} ${n.toLocaleString("en")}, ×2`,
-        `${(twice / once).toFixed(2)}×`,
-        `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`,
-      ]);
-    }
+    rows.push(...(await importRows(work, runs)));
 
     // 5. `npm run dev`: from a save to the preview, and to all three documents.
     devRows(rows, await devTimes(bin, letter, runs));
@@ -119,6 +110,23 @@ export async function bench(args: string[]): Promise<number> {
 }
 
 type Row = [what: string, value: string, note: string];
+
+/** Section 4b (`-- --only import`): importing a .docx twice as large takes about twice as long. */
+async function importRows(work: string, runs: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [what, make, n] of [
+    ["a long paragraph (characters)", (k: number) => docx({ body: TITLE + longParagraph(k) }), 40_000],
+    ["notes", (k: number) => docx(manyNotes(k)), 500],
+  ] as const) {
+    const [once, twice] = await importTimes(work, make(n), make(2 * n), runs);
+    rows.push([
+      `import .docx: ${what} ${n.toLocaleString("en")}, ×2`,
+      `${(twice / once).toFixed(2)}×`,
+      `the time of ×1 (${s(once)}; linear 2×, quadratic 4×; target < 3×)`,
+    ]);
+  }
+  return rows;
+}
 
 function printRows(rows: Row[], runs: number): number {
   const width = Math.max(...rows.map((r) => r[0].length));
