@@ -238,7 +238,9 @@ describe("the dev watcher", () => {
       watcher.close();
     }
     expect(seen.map((s) => s.text)).toEqual([whole]);
-    expect(seen[0].at - lastWrite).toBeGreaterThanOrEqual(quietMs - 1);
+    // Quiet is timed from the watcher's look at the file, which the OS answers a moment after it
+    // is asked (a few ms on a busy machine); the writes were 10 ms apart.
+    expect(seen[0].at - lastWrite).toBeGreaterThanOrEqual(quietMs - 5);
   });
 });
 
