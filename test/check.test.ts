@@ -3,6 +3,7 @@
  * letter's report, JSON output and exit codes.
  */
 import { join } from "node:path";
+import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { checkLetter } from "../src/check/index.ts";
 import { parseLetter, readSource } from "../src/letter.ts";
@@ -174,6 +175,35 @@ describe("the check command", () => {
     const french = await cli(["check", path, "--lang", "fr", "--strict"]);
     expect(french.code).toBe(0);
     expect(french.stdout).not.toContain("warning");
+  });
+
+  it("front matter keys named like an object's own members (__proto__, constructor…) are plain unknown keys, at every level", () => {
+    const yaml = [
+      "---",
+      "title: T",
+      "lang: en",
+      "constructor: x",
+      "__proto__: {a: 1}",
+      "toString: 1",
+      "packet: {parts: [{__proto__: x}], constructor: 1}",
+      "signatories: {__proto__: 1, from: {constructor: 1}}",
+      "words: {__proto__: x, constructor: y}",
+      "---",
+      "",
+      "Text[^1].",
+      "",
+      "[^1]: Note.",
+      "",
+    ].join("\n");
+    const file = new VFile({ path: "proto.md", value: yaml });
+    expect(() => parseLetter(file, { features: FEATURES })).not.toThrow();
+    const said = file.messages.map((m) => `${m.line}:${m.column} [${m.ruleId}] ${m.reason}`);
+    expect(said).toContainEqual(expect.stringMatching(/^4:1 \[front-matter-ignored-keys\] .*`constructor`, `__proto__`, `toString`/));
+    expect(said).toContainEqual(expect.stringMatching(/^7:\d+ \[front-matter-unknown-key\] Unknown front matter key `packet.constructor`/));
+    expect(said).toContainEqual(expect.stringMatching(/^8:\d+ \[front-matter-unknown-key\] Unknown front matter key `signatories.__proto__`/));
+    expect(said).toContainEqual(expect.stringMatching(/^9:\d+ \[front-matter-unknown-key\] Unknown word `words.__proto__`/));
+    expect(said).toContainEqual(expect.stringMatching(/^9:\d+ \[front-matter-unknown-key\] Unknown word `words.constructor`/));
+    expect(Object.prototype).not.toHaveProperty("a");
   });
 
   it("gives JSON for machines: rule id, severity, place", async () => {
