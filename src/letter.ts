@@ -89,10 +89,10 @@ export async function readSource(path: string): Promise<VFile> {
 /** Thrown by a step of the chain after which nothing more can be done; its messages are on the file. */
 class Halt extends Error {}
 
-/** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
 /** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
 type ChainOptions = ParseOptions & { pandoc?: PandocField[] };
 
+/** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
 function letterProcessor(options: ChainOptions) {
   return unified()
     .use(makeMicromarkLinear)
