@@ -1,19 +1,46 @@
 /**
- * `npm run check`: the letter's own mistakes, as lint plugins of the letter's processor: each
- * module (rules/*) reads the tree and `file.data` (front matter, notes) and reports vfile
- * messages with a place and a rule id. The parse's own rules (front matter, numbering) come first;
- * these run on a letter without errors.
+ * `npm run check`: the letter's own mistakes, as lint plugins of the letter's processor, one rule
+ * a module (rules/<rule-id>.ts, in unified-lint-rule's shape: lint-rule.ts). They read the tree
+ * and `file.data` (front matter, notes) and run after the parse's own rules, on a letter without errors.
  */
 import { type Pluggable, unified } from "unified";
 import type { VFile } from "vfile";
 import type { Feature, Letter } from "../letter.ts";
-import { remarkLintLinks } from "./rules/links.ts";
-import { remarkLintNotes } from "./rules/notes.ts";
-import { remarkLintPress } from "./rules/press.ts";
-import { remarkLintSignatories } from "./rules/signatories.ts";
-import { remarkLintTypography } from "./rules/typography.ts";
+import { doubledWord } from "./rules/doubled-word.ts";
+import { embargoNoZone } from "./rules/embargo-no-zone.ts";
+import { embargoPassed } from "./rules/embargo-passed.ts";
+import { noteEmpty } from "./rules/note-empty.ts";
+import { noteUrlNotLinked } from "./rules/note-url-not-linked.ts";
+import { packetParts } from "./rules/packet-parts.ts";
+import { quoteMismatch } from "./rules/quote-mismatch.ts";
+import { quoteMixed } from "./rules/quote-mixed.ts";
+import { signatoriesMissing } from "./rules/signatories-missing.ts";
+import { signatoryCount } from "./rules/signatory-count.ts";
+import { signatoryDuplicate } from "./rules/signatory-duplicate.ts";
+import { signatoryLikelyDuplicate } from "./rules/signatory-likely-duplicate.ts";
+import { spaceBeforeNoteCall } from "./rules/space-before-note-call.ts";
+import { urlCitedTwice } from "./rules/url-cited-twice.ts";
+import { urlInsecure } from "./rules/url-insecure.ts";
+import { urlMalformed } from "./rules/url-malformed.ts";
 
-const RULES: Pluggable[] = [remarkLintNotes, remarkLintSignatories, remarkLintTypography, remarkLintLinks, remarkLintPress];
+export const RULES: Pluggable[] = [
+  noteEmpty,
+  noteUrlNotLinked,
+  signatoriesMissing,
+  signatoryDuplicate,
+  signatoryLikelyDuplicate,
+  signatoryCount,
+  quoteMismatch,
+  quoteMixed,
+  doubledWord,
+  spaceBeforeNoteCall,
+  urlMalformed,
+  urlInsecure,
+  urlCitedTwice,
+  embargoNoZone,
+  embargoPassed,
+  packetParts,
+];
 
 /** The rules as a feature, for `parseLetter`: they run last, after the features' transforms. */
 export const lintFeature: Feature = { plugins: RULES };

@@ -1,0 +1,13 @@
+/** Straight quotes (" ') in a paragraph that also has curly ones. */
+import { lintRule } from "../lint-rule.ts";
+import { blocks, where } from "../text.ts";
+
+export const quoteMixed = lintRule("broadside:quote-mixed", "warning", (tree, file) => {
+  for (const { text, pointAt } of blocks(tree, file)) {
+    const curly = /[“”‘’]/.exec(text);
+    const straight = /["']/.exec(text);
+    if (curly && straight) {
+      file.message(`Straight quote ${straight[0]} in a paragraph with curly quotes (${curly[0]} at ${where(pointAt(curly.index))})`, pointAt(straight.index));
+    }
+  }
+});

@@ -1,0 +1,22 @@
+/**
+ * The same group twice after also folding the transliteration variants common in these names
+ * (Uyghur/Uighur, Turkistan/Turkestan, …) and leaving out small words ("of", "the", …): reported at
+ * both places. Only whole names are compared, so "Students for a Free Tibet" and "Students for a
+ * Free Tibet Canada" are never flagged.
+ */
+import { lintRule } from "../lint-rule.ts";
+import { distinct, type Entry, likelyKey, signatoryEntries, where } from "../text.ts";
+
+export const signatoryLikelyDuplicate = lintRule("broadside:signatory-likely-duplicate", "warning", (tree, file) => {
+  const first = new Map<string, Entry>();
+  for (const entry of distinct(signatoryEntries(tree))) {
+    const similar = first.get(likelyKey(entry.name));
+    if (!similar) {
+      first.set(likelyKey(entry.name), entry);
+      continue;
+    }
+    const [at, similarAt] = [where(entry.item.position?.start), where(similar.item.position?.start)];
+    file.message(`Signatory “${entry.name}” is probably “${similar.name}” again (at ${similarAt}), spelled differently`, entry.item);
+    file.message(`Signatory “${similar.name}” is probably listed again as “${entry.name}” at ${at}`, similar.item);
+  }
+});
