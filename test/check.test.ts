@@ -2,10 +2,11 @@
  * `npm run check`: each rule on its own fixture with the exact messages expected, the real
  * letter's report, JSON output and exit codes.
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
-import { checkLetter } from "../src/check/index.ts";
+import { checkLetter, RULES } from "../src/check/index.ts";
 import { parseLetter, readSource } from "../src/letter.ts";
 import { FEATURES } from "../src/features.ts";
 import { cli, ROOT } from "./helpers.ts";
@@ -21,6 +22,21 @@ async function report(path: string): Promise<string[]> {
 }
 
 const fixture = (name: string) => `test/fixtures/check/${name}.md`;
+
+describe("the rules", () => {
+  it("every module in src/check/rules/ is one rule in RULES, named broadside:<its file name>", async () => {
+    const dir = join(ROOT, "src/check/rules");
+    const names = readdirSync(dir).map((name) => name.replace(/\.ts$/, ""));
+    for (const name of names) {
+      const exported = Object.values(await import(join(dir, `${name}.ts`)));
+      expect(exported, name).toHaveLength(1);
+      expect(RULES, name).toContain(exported[0]);
+      // The packet's parts are resolved as the build does, with the build's own rule ids.
+      if (name !== "packet-parts") expect((exported[0] as () => void).name).toBe(`broadside:${name}`);
+    }
+    expect(RULES).toHaveLength(names.length);
+  });
+});
 
 describe("note rules", () => {
   it("note-empty: a note with no text is an error", async () => {
