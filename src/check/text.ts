@@ -1,13 +1,31 @@
 /**
- * What the rules share: text as a proofreader reads it (the phrasing of one paragraph, heading or
- * table cell joined, with a map back to source places), the signatory list, and names folded.
+ * What the rules share: the letter as a proofreader reads it, once for all of them. Text is the
+ * phrasing of one paragraph, heading or table cell joined, with a map back to source places.
  */
-import type { List, ListItem, Parent, Root } from "mdast";
+import type { FootnoteDefinition, FootnoteReference, Link, List, ListItem, Nodes, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { Point } from "unist";
 import { SKIP, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
+
+declare module "vfile" {
+  interface DataMap {
+    proofread: Proofread;
+  }
+}
+
+export interface Proofread {
+  /** Paragraphs, headings and table cells in document order (code, HTML and front matter have no text). */
+  blocks: Block[];
+  /** Every link in document order, with the note it is in. */
+  links: { link: Link; note?: FootnoteDefinition }[];
+  /** Every note call, with what stands before it. */
+  calls: { call: FootnoteReference; before?: Nodes }[];
+  /** The lists after the signatories heading (front matter `signatories.heading`, default "Signed by" or "Signatories"). */
+  signatoryLists: List[];
+  signatories: Entry[];
+}
 
 export interface Block {
   /** Its text nodes' values joined. */
@@ -16,33 +34,60 @@ export interface Block {
   pointAt(i: number): Point | undefined;
 }
 
+export interface Entry {
+  name: string;
+  item: ListItem;
+  /** The name with case, spacing, punctuation and diacritics folded. */
+  key: string;
+}
+
 const PHRASING_PARENTS = new Set(["paragraph", "heading", "tableCell"]);
 
-/** Every block of running text in the tree, in document order (code, HTML and front matter have none). */
-export function blocks(tree: Root, file: VFile): Block[] {
+/** The letter as the rules read it; read by the first rule that asks, kept on the file for the others. */
+export function proofread(tree: Root, file: VFile): Proofread {
+  return (file.data.proofread ??= read(tree, file));
+}
+
+function read(tree: Root, file: VFile): Proofread {
   const source = String(file.value);
   const place = location(file);
-  const found: Block[] = [];
-  visit(tree, (node) => {
-    if (!PHRASING_PARENTS.has(node.type)) return;
-    const pieces: { at: number; start: number; exact: boolean }[] = [];
-    let text = "";
-    visit(node, "text", (child) => {
-      const start = child.position?.start.offset ?? -1;
-      const end = child.position?.end.offset ?? -1;
-      pieces.push({ at: text.length, start, exact: start >= 0 && source.slice(start, end) === child.value });
-      text += child.value;
+  const signatoryLists = tree.children.filter((node): node is List => node.type === "list" && Boolean(node.data?.signatories));
+  const signatories = signatoryLists.flatMap((list) =>
+    list.children.map((item) => {
+      const name = toString(item).replace(/\s+/g, " ").trim();
+      return { name, item, key: exactKey(name) };
+    }),
+  );
+  const found: Proofread = { blocks: [], links: [], calls: [], signatoryLists, signatories };
+  const readBlocks = (root: Nodes, note?: FootnoteDefinition) =>
+    visit(root, (node) => {
+      if (node.type === "footnoteDefinition" && node !== root) {
+        readBlocks(node, node);
+        return SKIP;
+      }
+      if (!PHRASING_PARENTS.has(node.type)) return;
+      const pieces: { at: number; start: number; exact: boolean }[] = [];
+      let text = "";
+      visit(node, (child, index, parent) => {
+        if (child.type === "link") found.links.push({ link: child, note });
+        if (child.type === "footnoteReference") found.calls.push({ call: child, before: parent?.children[(index ?? 0) - 1] });
+        if (child.type !== "text") return;
+        const start = child.position?.start.offset ?? -1;
+        const end = child.position?.end.offset ?? -1;
+        pieces.push({ at: text.length, start, exact: start >= 0 && source.slice(start, end) === child.value });
+        text += child.value;
+      });
+      found.blocks.push({
+        text,
+        pointAt(i) {
+          const piece = [...pieces].reverse().find((p) => p.at <= i);
+          if (!piece || piece.start < 0) return node.position?.start;
+          return place.toPoint(piece.exact ? piece.start + (i - piece.at) : piece.start);
+        },
+      });
+      return SKIP;
     });
-    found.push({
-      text,
-      pointAt(i) {
-        const piece = [...pieces].reverse().find((p) => p.at <= i);
-        if (!piece || piece.start < 0) return node.position?.start;
-        return place.toPoint(piece.exact ? piece.start + (i - piece.at) : piece.start);
-      },
-    });
-    return SKIP;
-  });
+  readBlocks(tree);
   return found;
 }
 
@@ -50,31 +95,12 @@ export function where(point: Point | undefined): string {
   return point ? `${point.line}:${point.column}` : "?";
 }
 
-/** The lists after the signatories heading (front matter `signatories.heading`, default "Signed by" or "Signatories"). */
-export function signatoryLists(tree: Root): List[] {
-  const lists: List[] = [];
-  visit(tree, "list", (list) => {
-    if (list.data?.signatories) lists.push(list);
-  });
-  return lists;
-}
-
-export interface Entry {
-  name: string;
-  item: ListItem;
-}
-
-export function signatoryEntries(tree: Root): Entry[] {
-  return signatoryLists(tree).flatMap((list) => list.children.map((item) => ({ name: toString(item).replace(/\s+/g, " ").trim(), item })));
-}
-
 /** The entries without exact repeats (`signatory-duplicate` reports those). */
 export function distinct(entries: Entry[]): Entry[] {
   const seen = new Set<string>();
   return entries.filter((entry) => {
-    const key = exactKey(entry.name);
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(entry.key)) return false;
+    seen.add(entry.key);
     return true;
   });
 }
@@ -106,7 +132,7 @@ const VARIANTS: Record<string, string> = {
 const SMALL = new Set("of the and for in a an at on to de del da do du des la le les el der die das den und et y e".split(" "));
 
 /** Case, spacing, punctuation and diacritics folded. */
-export function exactKey(name: string): string {
+function exactKey(name: string): string {
   return name
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -117,8 +143,8 @@ export function exactKey(name: string): string {
 }
 
 /** Also transliteration variants and small words folded. */
-export function likelyKey(name: string): string {
-  return exactKey(name)
+export function likelyKey(entry: Entry): string {
+  return entry.key
     .split(" ")
     .flatMap((word) => (VARIANTS[word] ?? word).split(" "))
     .filter((word) => !SMALL.has(word))

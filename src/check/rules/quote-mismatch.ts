@@ -4,13 +4,13 @@
  * signed text is not ours to edit.
  */
 import { lintRule } from "../lint-rule.ts";
-import { blocks, where } from "../text.ts";
+import { proofread, where } from "../text.ts";
 
 const LETTER = /[\p{L}\p{N}]/u;
 const SPACE_OR_END = (c: string | undefined) => c === undefined || /[\s\p{P}]/u.test(c);
 
 export const quoteMismatch = lintRule("broadside:quote-mismatch", "warning", (tree, file) => {
-  for (const { text, pointAt } of blocks(tree, file)) {
+  for (const { text, pointAt } of proofread(tree, file).blocks) {
     let double: number | undefined;
     let single: number | undefined;
     const say = (i: number, reason: string) => file.message(reason, pointAt(i));

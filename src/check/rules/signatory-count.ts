@@ -1,15 +1,15 @@
 /** The count front matter `signatories.claimed` gives differs from the number of distinct entries. */
 import { lintRule } from "../lint-rule.ts";
-import { distinct, signatoryEntries, signatoryLists } from "../text.ts";
+import { distinct, proofread } from "../text.ts";
 
 export const signatoryCount = lintRule("broadside:signatory-count", "error", (tree, file) => {
   const claimed = file.data.meta!.signatoriesClaimed;
-  const entries = signatoryEntries(tree);
+  const { signatories: entries, signatoryLists } = proofread(tree, file);
   const count = distinct(entries).length;
   if (claimed === undefined || entries.length === 0 || claimed === count) return;
   const repeats = entries.length - count;
   file.message(
     `The letter claims ${claimed} signatories; the list has ${entries.length} entr${entries.length === 1 ? "y" : "ies"}, ${count} distinct${repeats ? ` (${repeats} listed twice)` : ""}`,
-    signatoryLists(tree)[0],
+    signatoryLists[0],
   );
 });

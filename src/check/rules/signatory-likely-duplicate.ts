@@ -5,14 +5,15 @@
  * Free Tibet Canada" are never flagged.
  */
 import { lintRule } from "../lint-rule.ts";
-import { distinct, type Entry, likelyKey, signatoryEntries, where } from "../text.ts";
+import { distinct, type Entry, likelyKey, proofread, where } from "../text.ts";
 
 export const signatoryLikelyDuplicate = lintRule("broadside:signatory-likely-duplicate", "warning", (tree, file) => {
   const first = new Map<string, Entry>();
-  for (const entry of distinct(signatoryEntries(tree))) {
-    const similar = first.get(likelyKey(entry.name));
+  for (const entry of distinct(proofread(tree, file).signatories)) {
+    const key = likelyKey(entry);
+    const similar = first.get(key);
     if (!similar) {
-      first.set(likelyKey(entry.name), entry);
+      first.set(key, entry);
       continue;
     }
     const [at, similarAt] = [where(entry.item.position?.start), where(similar.item.position?.start)];

@@ -1,12 +1,11 @@
 /** White space between a word and its note call (`mandate [^1]`). */
-import { visit } from "unist-util-visit";
 import { lintRule } from "../lint-rule.ts";
+import { proofread } from "../text.ts";
 
 export const spaceBeforeNoteCall = lintRule("broadside:space-before-note-call", "warning", (tree, file) => {
-  visit(tree, "footnoteReference", (call, index, parent) => {
-    const previous = index === undefined ? undefined : parent?.children[index - 1];
-    if (previous?.type === "text" && /\s$/.test(previous.value)) {
+  for (const { call, before } of proofread(tree, file).calls) {
+    if (before?.type === "text" && /\s$/.test(before.value)) {
       file.message(`Space before the note call [^${call.label ?? call.identifier}]: a call follows its word or punctuation directly`, call);
     }
-  });
+  }
 });

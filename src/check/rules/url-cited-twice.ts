@@ -1,22 +1,18 @@
 /** The same address cited under two different notes: information, as it may be meant. */
 import type { Link } from "mdast";
-import { SKIP, visit } from "unist-util-visit";
 import { lintRule } from "../lint-rule.ts";
-import { where } from "../text.ts";
+import { proofread, where } from "../text.ts";
 
 export const urlCitedTwice = lintRule("broadside:url-cited-twice", "info", (tree, file) => {
   const first = new Map<string, { link: Link; number: number }>();
-  visit(tree, "footnoteDefinition", (note) => {
-    const number = file.data.notes?.byIdentifier.get(note.identifier)?.number;
-    if (number === undefined) return SKIP;
-    visit(note, "link", (link) => {
-      const key = link.url.replace(/\/+$/, "").toLowerCase();
-      const earlier = first.get(key);
-      if (!earlier) first.set(key, { link, number });
-      else if (earlier.number !== number) {
-        file.message(`${link.url} is cited in note ${number} and already in note ${earlier.number} (at ${where(earlier.link.position?.start)})`, link);
-      }
-    });
-    return SKIP;
-  });
+  for (const { link, note } of proofread(tree, file).links) {
+    const number = note && file.data.notes?.byIdentifier.get(note.identifier)?.number;
+    if (number === undefined) continue;
+    const key = link.url.replace(/\/+$/, "").toLowerCase();
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, { link, number });
+    else if (earlier.number !== number) {
+      file.message(`${link.url} is cited in note ${number} and already in note ${earlier.number} (at ${where(earlier.link.position?.start)})`, link);
+    }
+  }
 });

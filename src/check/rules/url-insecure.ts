@@ -1,7 +1,6 @@
 /** `http:` for a host the letter also cites with `https:`. */
-import type { Link } from "mdast";
-import { visit } from "unist-util-visit";
 import { lintRule } from "../lint-rule.ts";
+import { proofread } from "../text.ts";
 
 const hostOf = (url: string) => {
   try {
@@ -12,10 +11,7 @@ const hostOf = (url: string) => {
 };
 
 export const urlInsecure = lintRule("broadside:url-insecure", "warning", (tree, file) => {
-  const links: Link[] = [];
-  visit(tree, "link", (link) => {
-    links.push(link);
-  });
+  const links = proofread(tree, file).links.map(({ link }) => link);
   const secureHosts = new Set(links.filter((link) => /^https:/i.test(link.url)).map((link) => hostOf(link.url)));
   for (const link of links) {
     const host = /^http:/i.test(link.url) ? hostOf(link.url) : undefined;

@@ -1,6 +1,6 @@
 /** A web address that does not parse, has no host, has spaces, or a mistyped scheme (`htps://`, `https//`, a bare `www.`). */
-import { visit } from "unist-util-visit";
 import { lintRule } from "../lint-rule.ts";
+import { proofread } from "../text.ts";
 
 function problem(url: string): string | undefined {
   if (/\s/.test(url)) return "has white space in it";
@@ -22,8 +22,8 @@ function problem(url: string): string | undefined {
 }
 
 export const urlMalformed = lintRule("broadside:url-malformed", "error", (tree, file) => {
-  visit(tree, "link", (link) => {
+  for (const { link } of proofread(tree, file).links) {
     const why = problem(link.url);
     if (why) file.message(`Link ${link.url} ${why}`, link);
-  });
+  }
 });
