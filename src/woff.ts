@@ -4,19 +4,31 @@
  */
 import { deflateSync, inflateSync } from "node:zlib";
 
-/** The font's tables, by tag, inflated. */
-export function woffTables(woff: Buffer): { flavor: number; tables: Map<string, { checksum: number; data: Buffer }> } {
+/** The font's table directory, by tag: where each table's bytes are, nothing inflated yet. */
+function woffDirectory(woff: Buffer): Map<string, { checksum: number; data: Buffer; original: number }> {
   if (woff.toString("latin1", 0, 4) !== "wOFF") throw new Error("not a WOFF file");
-  const tables = new Map<string, { checksum: number; data: Buffer }>();
+  const tables = new Map<string, { checksum: number; data: Buffer; original: number }>();
   const count = woff.readUInt16BE(12);
   for (let i = 0; i < count; i++) {
     const at = 44 + i * 20;
     const offset = woff.readUInt32BE(at + 4);
-    const compressed = woff.readUInt32BE(at + 8);
-    const original = woff.readUInt32BE(at + 12);
-    const data = woff.subarray(offset, offset + compressed);
-    tables.set(woff.toString("latin1", at, at + 4), { checksum: woff.readUInt32BE(at + 16), data: compressed < original ? inflateSync(data) : data });
+    const data = woff.subarray(offset, offset + woff.readUInt32BE(at + 8));
+    tables.set(woff.toString("latin1", at, at + 4), { checksum: woff.readUInt32BE(at + 16), data, original: woff.readUInt32BE(at + 12) });
   }
+  return tables;
+}
+
+const inflated = ({ data, original }: { data: Buffer; original: number }) => (data.length < original ? inflateSync(data) : data);
+
+/** One table of the font, inflated (only that one: a face's glyphs are most of its bytes). */
+export function woffTable(woff: Buffer, tag: string): Buffer | undefined {
+  const found = woffDirectory(woff).get(tag);
+  return found && inflated(found);
+}
+
+/** The font's tables, by tag, inflated. */
+export function woffTables(woff: Buffer): { flavor: number; tables: Map<string, { checksum: number; data: Buffer }> } {
+  const tables = new Map([...woffDirectory(woff)].map(([tag, table]) => [tag, { checksum: table.checksum, data: inflated(table) }]));
   return { flavor: woff.readUInt32BE(4), tables };
 }
 

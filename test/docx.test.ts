@@ -10,6 +10,7 @@ import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scriptRuns } from "../src/language.ts";
+import { zipEntries } from "../src/ooxml/zip.ts";
 import { cli, ROOT, tempDir } from "./helpers.ts";
 import { libreOfficeEnv, libreOfficeFamilies } from "./libreoffice.ts";
 
@@ -184,6 +185,17 @@ describe("language, furniture and properties", () => {
     });
     expect(code).toBe(0);
     expect(Buffer.compare(readFileSync(join(again, "letter.docx")), readFileSync(join(out, "letter.docx")))).toBe(0);
+  });
+
+  it("dates every entry of the package, in its local header and in the central directory, by SOURCE_DATE_EPOCH", () => {
+    const bytes = readFileSync(join(out, "letter.docx"));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // 2022-06-01 00:00:00 in MS-DOS fields: the time (0), then the date (years since 1980, month, day).
+    const dos = [0, ((2022 - 1980) << 9) | (6 << 5) | 1];
+    const entries = zipEntries(bytes);
+    expect(entries.length).toBeGreaterThan(10);
+    for (const entry of entries)
+      for (const at of [entry.local + 10, entry.central + 12]) expect([view.getUint16(at, true), view.getUint16(at + 2, true)], entry.name).toEqual(dos);
   });
 });
 

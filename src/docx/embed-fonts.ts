@@ -33,10 +33,13 @@ const SHARED = /[\p{Script=Common}\p{Script=Inherited}\p{Script=Latin}\p{Script=
  * all), and the letter's characters it has; none when they are spread over several files.
  */
 function oneFile(faces: Face[], points: number[], needed: (point: number) => boolean): { file: string; points: number[] } | undefined {
-  const must = points.filter((p) => needed(p) && faces.some((f) => characters(f.file).has(p)));
+  const wanted = points.filter(needed);
+  if (wanted.length === 0) return undefined;
+  const has = faces.map((f) => characters(f.file));
+  const must = wanted.filter((p) => has.some((h) => h.has(p)));
   if (must.length === 0) return undefined;
-  const whole = faces.find((f) => must.every((p) => characters(f.file).has(p)));
-  return whole && { file: whole.file, points: points.filter((p) => characters(whole.file).has(p)) };
+  const whole = has.findIndex((h) => must.every((p) => h.has(p)));
+  return whole < 0 ? undefined : { file: faces[whole].file, points: points.filter((p) => has[whole].has(p)) };
 }
 
 export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: SlotFonts): Promise<EmbeddedFont[]> {

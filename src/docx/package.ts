@@ -1,12 +1,11 @@
 /**
  * The last step of the .docx: the `docx` library's package, with the template's header and
- * footer put in (placeholders filled), and zipped again with fixed timestamps, so two builds
- * with the same SOURCE_DATE_EPOCH are the same bytes.
+ * footer put in (placeholders filled), its entries dated by the build date, so two builds with
+ * the same SOURCE_DATE_EPOCH are the same bytes.
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
-import { unzipSync } from "fflate";
-import { zipAt } from "../ooxml/zip.ts";
+import { redate } from "../ooxml/zip.ts";
 import { W } from "../ooxml/package.ts";
 
 export interface Finish {
@@ -48,5 +47,5 @@ export async function packageDocx(doc: Document, finish: Finish): Promise<Uint8A
       return xml ? [{ path: `word/${part}${n}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
     }),
   );
-  return zipAt(unzipSync(new Uint8Array(await Packer.toBuffer(doc, false, overrides))), finish.date);
+  return redate(await Packer.pack(doc, "uint8array", false, overrides), finish.date);
 }

@@ -5,14 +5,14 @@
  * beside each `.woff2` (zlib tables, which Node reads without a WOFF2 decoder).
  */
 import { readFileSync } from "node:fs";
-import { woffTables } from "../woff.ts";
+import { woffTable } from "../woff.ts";
 
 const cache = new Map<string, Set<number>>();
 
 function table(woff: Buffer, tag: string): Buffer {
-  const found = woffTables(woff).tables.get(tag);
+  const found = woffTable(woff, tag);
   if (!found) throw new Error(`no ${tag} table`);
-  return found.data;
+  return found;
 }
 
 function readCmap(cmap: Buffer): Set<number> {

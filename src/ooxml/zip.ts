@@ -35,6 +35,9 @@ export interface ZipEntry {
   /** Where the entry's data starts and ends in the file. */
   start: number;
   end: number;
+  /** Where its local header and its record in the central directory start. */
+  local: number;
+  central: number;
 }
 
 const EOCD = 0x06054b50;
@@ -91,6 +94,7 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     const next = at + 46 + nameLength + u16(at + 30) + u16(at + 32);
     if (next > cdOffset + cdSize) throw new ZipError("it is damaged: its table of contents is cut off or malformed");
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    const central = at;
     at = next;
     if (names.has(name)) throw new ZipError(`it is damaged: it holds two entries named ${name}`);
     names.add(name);
@@ -103,7 +107,7 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     if (end > cdOffset) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
     if (method !== 0 && method !== 8)
       throw new ZipError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
-    entries.push({ name, method, compressedSize, size, start: local, end });
+    entries.push({ name, method, compressedSize, size, start: local, end, local, central });
   }
   // Entries that share bytes are how a small file claims to hold many large parts.
   const sorted = [...entries].sort((a, b) => a.start - b.start);
@@ -111,7 +115,7 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     if (sorted[i].start < sorted[i - 1].end)
       throw new ZipError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
   }
-  for (const e of entries) e.start = e.start + 30 + u16(e.start + 26) + u16(e.start + 28);
+  for (const e of entries) e.start = e.local + 30 + u16(e.local + 26) + u16(e.local + 28);
   return entries;
 }
 
@@ -164,4 +168,27 @@ export function zipAt(files: Record<string, Uint8Array>, date: Date): Uint8Array
   const utc = Math.max(date.getTime(), Date.UTC(1980, 0, 2));
   const mtime = new Date(utc + new Date(utc).getTimezoneOffset() * 60_000);
   return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime }]])), { level: 6 });
+}
+
+/**
+ * A ZIP package written by a library that dates its entries by the clock (the `docx` library's
+ * Packer has no option for it), every entry dated `date` instead (its UTC fields, as `zipAt`
+ * does), in its local header and in the central directory: the same parts and SOURCE_DATE_EPOCH
+ * give the same bytes, without inflating and deflating every part again.
+ */
+export function redate(zip: Uint8Array, date: Date): Uint8Array {
+  const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
+  if (d.getUTCFullYear() > 2099) throw new RangeError(`a ZIP entry cannot be dated ${d.toISOString()}`);
+  // MS-DOS time and date, two-second steps: the time in the low half, the date in the high half.
+  const day = ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
+  const time = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1);
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  // The package is our own: no limit on its size or entries.
+  for (const entry of zipEntries(zip, { ...ZIP_LIMITS, fileBytes: Infinity, entries: Infinity })) {
+    for (const at of [entry.local + 10, entry.central + 12]) {
+      view.setUint16(at, time, true);
+      view.setUint16(at + 2, day, true);
+    }
+  }
+  return zip;
 }

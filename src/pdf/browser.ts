@@ -4,6 +4,7 @@
  * not a port, so the browser ends when this process ends, even on SIGKILL.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Browser } from "puppeteer-core";
@@ -89,7 +90,7 @@ const PROFILE_PREFIX = "broadside-chromium-";
  * browser closes or this process exits; one left by a build killed with SIGKILL is removed by the
  * next build.
  */
-function newProfile(): { dir: string; tmp: string; remove: () => void } {
+function newProfile(): { dir: string; tmp: string; remove: () => void; removeAsync: () => Promise<void> } {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
     if (!pid || pid === process.pid) continue;
@@ -111,10 +112,16 @@ function newProfile(): { dir: string; tmp: string; remove: () => void } {
     }
   };
   process.on("exit", remove);
-  return { dir, tmp, remove };
+  // Off this thread, which reads the PDF back meanwhile; on failure the exit hook tries again.
+  const removeAsync = () =>
+    rm(dir, { recursive: true, force: true, maxRetries: 2 }).then(
+      () => void process.off("exit", remove),
+      () => undefined,
+    );
+  return { dir, tmp, remove, removeAsync };
 }
 
-const profiles = new WeakMap<Browser, () => void>();
+const profiles = new WeakMap<Browser, () => Promise<void>>();
 
 /**
  * Start Chromium and connect to it. A browser that has not answered within `timeout` is killed
@@ -152,7 +159,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       handleSIGHUP: false,
     });
     const browser = await Promise.race([launching, died]);
-    profiles.set(browser, profile.remove);
+    profiles.set(browser, profile.removeAsync);
     // A browser killed with data in flight resets its pipe (ECONNRESET): not an error of ours.
     for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     return browser;
@@ -195,5 +202,5 @@ export async function closeBrowser(browser: Browser): Promise<void> {
     await exited;
   }
   await browser.disconnect().catch(() => undefined);
-  profiles.get(browser)?.();
+  await profiles.get(browser)?.();
 }
