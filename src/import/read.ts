@@ -25,6 +25,11 @@ export interface Marks {
   code: boolean;
 }
 
+export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: false };
+
+/** The mark each mdast span stands for. */
+export const MARK_OF = { delete: "strike", strong: "bold", emphasis: "italic" } as const;
+
 export interface TextToken extends Marks {
   type: "text";
   value: string;
@@ -465,7 +470,7 @@ export class DocxReader {
         for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
-          if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", bold: false, italic: false, strike: false, code: false });
+          if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", ...PLAIN });
           for (const token of block.tokens) tokens.push(token);
         }
         cells.push(tokens);
