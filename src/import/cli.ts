@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { VFile } from "vfile";
 import { size } from "../build.ts";
 import { hasErrors } from "../messages.ts";
@@ -28,33 +28,39 @@ export const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
-function usage(message: string): number {
-  console.error(`broadside: ${message}\n${IMPORT_USAGE}`);
+/** The message and the usage on standard error; exit code 2. */
+export function usageError(message: string, usage: string): number {
+  console.error(`broadside: ${message}\n${usage}`);
   return 2;
 }
 
-export async function importCommand(args: string[]): Promise<number> {
-  let values: { lang?: string; out?: string; original?: string; edition?: string; help?: boolean };
-  let positionals: string[];
+/** A command's options (and `--help`) parsed; or the exit code when it printed its usage. */
+export function parseCommand(
+  args: string[],
+  options: ParseArgsConfig["options"],
+  usage: string,
+): { values: Record<string, unknown>; positionals: string[] } | number {
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        lang: { type: "string" },
-        out: { type: "string", short: "o" },
-        original: { type: "string" },
-        edition: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(IMPORT_USAGE);
+    const parsed = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: "boolean", short: "h" } } });
+    if (!(parsed.values as { help?: boolean }).help) return parsed;
+    console.log(usage);
     return 0;
+  } catch (error) {
+    return usageError((error as Error).message, usage);
   }
+}
+
+const usage = (message: string) => usageError(message, IMPORT_USAGE);
+
+export async function importCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand(
+    args,
+    { lang: { type: "string" }, out: { type: "string", short: "o" }, original: { type: "string" }, edition: { type: "string" } },
+    IMPORT_USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as { lang?: string; out?: string; original?: string; edition?: string };
+  const { positionals } = parsed;
   if (positionals.length !== 1) return usage(positionals.length ? `import takes one .docx, not ${positionals.length}` : "import needs the translated .docx");
   const xliff = /\.xlf{1,2}$|\.xliff$/i.test(positionals[0]);
   if (!values.lang && !xliff) return usage("import needs --lang, the language of the translation (e.g. --lang fr)");

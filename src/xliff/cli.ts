@@ -7,12 +7,13 @@
  * Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
  */
 import { basename, join, relative } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand, usageError } from "../import/cli.ts";
 import { hasErrors } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
-import { readLetterUnits, sourceBeside } from "./edition.ts";
+import { sourceBeside } from "../beside.ts";
+import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
 import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
 
@@ -27,34 +28,17 @@ export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lan
                      import the translation with --edition <edition.md> to update it in place
   --out file         where it goes (default: dist/<name>[.<lang>].xlf)`;
 
-function usage(message: string): number {
-  console.error(`broadside: ${message}\n${EXPORT_USAGE}`);
-  return 2;
-}
+const usage = (message: string) => usageError(message, EXPORT_USAGE);
 
 export async function exportCommand(args: string[]): Promise<number> {
-  let values: { xliff?: boolean; format?: string; lang?: string; out?: string; changed?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        xliff: { type: "boolean" },
-        format: { type: "string" },
-        lang: { type: "string" },
-        out: { type: "string", short: "o" },
-        changed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(EXPORT_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    args,
+    { xliff: { type: "boolean" }, format: { type: "string" }, lang: { type: "string" }, out: { type: "string", short: "o" }, changed: { type: "string" } },
+    EXPORT_USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as { format?: string; lang?: string; out?: string; changed?: string };
+  const { positionals } = parsed;
   if (values.format !== undefined && values.format !== "xliff") return usage(`--format takes xliff; not ${values.format}`);
   if (values.changed ? positionals.length !== 0 : positionals.length !== 1)
     return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
