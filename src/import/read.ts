@@ -27,7 +27,7 @@ export interface Marks {
 
 export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: false };
 
-/** The mark each mdast span stands for. */
+/** The mark each mdast span stands for, outermost first (as the import nests them). */
 export const MARK_OF = { delete: "strike", strong: "bold", emphasis: "italic" } as const;
 
 export interface TextToken extends Marks {
@@ -105,26 +105,32 @@ export function firstWords(text: string): string {
   return quote.length < clean.length ? `${quote}…` : quote;
 }
 
-const TRACKED: Record<string, string> = {
-  ins: "an insertion",
-  del: "a deletion",
-  moveFrom: "a move",
-  moveTo: "a move",
-  moveFromRangeStart: "a move",
-  moveToRangeStart: "a move",
-  pPrChange: "a formatting change",
-  rPrChange: "a formatting change",
-  sectPrChange: "a formatting change",
-  tblPrChange: "a formatting change",
-  trPrChange: "a formatting change",
-  tcPrChange: "a formatting change",
-  tblGridChange: "a formatting change",
-  tblPrExChange: "a formatting change",
-  numberingChange: "a numbering change",
-  cellIns: "an inserted cell",
-  cellDel: "a deleted cell",
-  cellMerge: "a merged cell",
-};
+/** Tracked changes by element name (a Map: the names are a stranger's). */
+const TRACKED = new Map(
+  Object.entries({
+    "an insertion": "ins",
+    "a deletion": "del",
+    "a move": "moveFrom moveTo moveFromRangeStart moveToRangeStart",
+    "a formatting change": "pPrChange rPrChange sectPrChange tblPrChange trPrChange tcPrChange tblGridChange tblPrExChange",
+    "a numbering change": "numberingChange",
+    "an inserted cell": "cellIns",
+    "a deleted cell": "cellDel",
+    "a merged cell": "cellMerge",
+  }).flatMap(([what, names]) => names.split(" ").map((name) => [name, what] as const)),
+);
+const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
+
+/** Two runs of text that Markdown writes with the same marks and link. */
+export function sameFormat(a: TextToken, b: TextToken) {
+  return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
+}
+
+/** The `w:<name>` children of an element, those inside content controls (w:sdt) included. */
+function childrenThrough(el: XmlElement, name: string): XmlElement[] {
+  return kids(el)
+    .flatMap((c) => (is(c, "w", "sdt") ? kids(child(c, "w", "sdtContent") ?? c) : [c]))
+    .filter((c) => is(c, "w", name));
+}
 
 interface Issue {
   rule: string;
@@ -334,12 +340,10 @@ export class DocxReader {
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
   private headerText(body: XmlElement): string | undefined {
     const refs = descendants(body, "w", "sectPr").flatMap((sectPr) => kids(sectPr).filter((el) => is(el, "w", "headerReference")));
-    const ordered = [...refs.filter((r) => attr(r, "w", "type") === "default"), ...refs.filter((r) => attr(r, "w", "type") !== "default")];
-    const tried = new Set<string>();
-    for (const ref of ordered) {
-      const id = attr(ref, "r", "id") ?? "";
-      if (tried.has(id)) continue; // many sections share one header
-      tried.add(id);
+    const isDefault = (ref: XmlElement) => attr(ref, "w", "type") === "default";
+    // Default headers first; many sections share one header.
+    const ids = new Set([...refs.filter(isDefault), ...refs.filter((r) => !isDefault(r))].map((ref) => attr(ref, "r", "id") ?? ""));
+    for (const id of ids) {
       const rel = this.pkg.rels(this.main).get(id);
       const root = rel && !rel.external ? this.pkg.xml(rel.target)?.documentElement : undefined;
       if (!root) continue;
@@ -392,12 +396,12 @@ export class DocxReader {
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
-      } else if (is(el, "w") && TRACKED[el.localName ?? ""]) {
+      } else if (trackedChange(el)) {
         // A tracked change around whole paragraphs or tables.
         this.standalone(story, {
           rule: "import-tracked-change",
           fatal: true,
-          text: `tracked changes not accepted yet (${TRACKED[el.localName!]}); ${TRACKED_HELP}`,
+          text: `tracked changes not accepted yet (${trackedChange(el)}); ${TRACKED_HELP}`,
         });
         if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
       }
@@ -462,10 +466,9 @@ export class DocxReader {
   private table(tbl: XmlElement, story: Story): TableBlock {
     const rows: Token[][][] = [];
     let first = 0;
-    const rowElements = this.rowsOf(tbl);
-    rowElements.forEach((tr, r) => {
+    childrenThrough(tbl, "tr").forEach((tr, r) => {
       const cells: Token[][] = [];
-      for (const tc of this.cellsOf(tr)) {
+      for (const tc of childrenThrough(tr, "tc")) {
         const tokens: Token[] = [];
         for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
           const block = this.paragraph(p, story, r === 0);
@@ -476,10 +479,8 @@ export class DocxReader {
         cells.push(tokens);
       }
       // Tracked changes on rows and cells (outside their paragraphs).
-      const kinds = new Set<string>();
-      for (const pr of [child(tr, "w", "trPr"), ...this.cellsOf(tr).map((tc) => child(tc, "w", "tcPr"))]) {
-        for (const el of pr ? kids(pr) : []) if (is(el, "w") && TRACKED[el.localName ?? ""]) kinds.add(TRACKED[el.localName!]);
-      }
+      const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
+      const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
         const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : first || this.ordinal;
         fail(
@@ -494,24 +495,6 @@ export class DocxReader {
     return { type: "table", rows, ordinal: first || this.ordinal };
   }
 
-  private rowsOf(tbl: XmlElement): XmlElement[] {
-    const rows: XmlElement[] = [];
-    for (const el of kids(tbl)) {
-      if (is(el, "w", "tr")) rows.push(el);
-      else if (is(el, "w", "sdt")) rows.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tr")));
-    }
-    return rows;
-  }
-
-  private cellsOf(tr: XmlElement): XmlElement[] {
-    const cells: XmlElement[] = [];
-    for (const el of kids(tr)) {
-      if (is(el, "w", "tc")) cells.push(el);
-      else if (is(el, "w", "sdt")) cells.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tc")));
-    }
-    return cells;
-  }
-
   private insideTextBox(node: XmlNode, stop: XmlNode): boolean {
     for (let n = node.parentNode; n && n !== stop; n = n.parentNode) if (is(n, "w", "txbxContent")) return true;
     return false;
@@ -522,7 +505,8 @@ export class DocxReader {
     const kinds = new Set<string>();
     const walk = (el: XmlElement) => {
       for (const c of kids(el)) {
-        if (is(c, "w") && TRACKED[c.localName ?? ""]) kinds.add(TRACKED[c.localName!]);
+        const what = trackedChange(c);
+        if (what) kinds.add(what);
         walk(c);
       }
     };
@@ -564,11 +548,7 @@ export class DocxReader {
       if (t.type === "text") {
         chars += t.value.length;
         marks += countMarks(t.value);
-        if (
-          previous?.type === "text" &&
-          (previous.bold !== t.bold || previous.italic !== t.italic || previous.strike !== t.strike || previous.code !== t.code || previous.link !== t.link)
-        )
-          marks += 2;
+        if (previous?.type === "text" && !sameFormat(previous, t)) marks += 2;
         if (t.link && t.link !== (previous?.type === "text" ? previous.link : undefined)) marks += 2 + countMarks(t.link);
       } else marks += 2;
       previous = t;
