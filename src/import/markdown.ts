@@ -16,7 +16,7 @@ import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-mar
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
-import type { Block, ParagraphBlock, TableBlock, TextToken, Token } from "./read.ts";
+import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -50,70 +50,48 @@ const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+
 /* ---------------------------------------------------------------------------------------- */
 /* Tokens                                                                                    */
 
-const PLAIN = { bold: false, italic: false, strike: false, code: false };
-
-function sameFormat(a: TextToken, b: TextToken) {
-  return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
-}
-
 /** Clean tokens: no line ends or tabs in text, merged runs, no empty text, breaks only between text, no outer space. */
 export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
-    let t: Token = token;
-    if (t.type === "break" && mode !== "paragraph") t = { type: "text", value: " ", ...PLAIN };
+    const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
+    const prev = out[out.length - 1];
     if (t.type === "text") {
       const value = t.value.replace(/[\r\n\t\v\f]/g, " ");
       if (!value) continue;
-      const prev = out[out.length - 1];
-      if (prev?.type === "text" && sameFormat(prev, t)) {
-        out[out.length - 1] = { ...prev, value: prev.value + value };
-        continue;
-      }
-      out.push({ ...t, value });
-    } else if (t.type === "break") {
-      if (out.length && out[out.length - 1].type !== "break") out.push(t);
-    } else {
-      out.push(t);
-    }
+      if (prev?.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + value };
+      else out.push({ ...t, value });
+    } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
-  const trimEnd = (i: number) => {
+  const trim = (i: number, space: RegExp) => {
     const t = out[i];
-    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(/\s+$/, "") };
-  };
-  const trimStart = (i: number) => {
-    const t = out[i];
-    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(/^\s+/, "") };
+    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(space, "") };
   };
   for (let i = 0; i < out.length; i++) {
     if (out[i].type === "break") {
-      trimEnd(i - 1);
-      trimStart(i + 1);
+      trim(i - 1, /\s+$/);
+      trim(i + 1, /^\s+/);
     }
   }
   // Whitespace-only runs at the ends carry no marks worth keeping.
-  let changed = true;
-  while (changed) {
-    changed = false;
-    trimStart(0);
-    trimEnd(out.length - 1);
-    const first = out[0];
-    const last = out[out.length - 1];
-    if (first && ((first.type === "text" && !first.value) || first.type === "break")) {
-      out.shift();
-      changed = true;
-    } else if (last && ((last.type === "text" && !last.value) || last.type === "break")) {
-      out.pop();
-      changed = true;
-    }
+  const blank = (t: Token | undefined) => t && (t.type === "break" || (t.type === "text" && !t.value));
+  for (;;) {
+    trim(0, /^\s+/);
+    trim(out.length - 1, /\s+$/);
+    if (blank(out[0])) out.shift();
+    else if (blank(out[out.length - 1])) out.pop();
+    else break;
   }
   return out.filter((t) => t.type !== "text" || t.value !== "");
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
 const PUNCT = /[\p{P}\p{S}]/u;
-const KEYS = ["strike", "bold", "italic"] as const;
+/** Strikethrough outermost, then bold, then italic. */
+const LAYERS = Object.entries(MARK_OF) as [keyof typeof MARK_OF, Mark][];
+const KEYS = LAYERS.map(([, key]) => key);
+type Mark = (typeof MARK_OF)[keyof typeof MARK_OF];
 
 /**
  * CommonMark only opens `*` before punctuation if whitespace or punctuation comes before it
@@ -175,7 +153,7 @@ type Atom =
   | { kind: "text"; token: TextToken }
   | { kind: "break" }
   | { kind: "call"; note: string }
-  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<(typeof KEYS)[number], boolean> };
+  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<Mark, boolean> };
 
 function atomsOf(tokens: Token[]): Atom[] {
   const atoms: Atom[] = [];
@@ -206,17 +184,14 @@ function atomsOf(tokens: Token[]): Atom[] {
 /* ---------------------------------------------------------------------------------------- */
 /* Tokens → phrasing content                                                                 */
 
-type Marked = "delete" | "strong" | "emphasis";
-const NODE_OF: Record<(typeof KEYS)[number], Marked> = { strike: "delete", bold: "strong", italic: "emphasis" };
-
-function marked(atom: Atom, key: (typeof KEYS)[number]): boolean {
+function marked(atom: Atom, key: Mark): boolean {
   if (atom.kind === "text") return atom.token[key];
   if (atom.kind === "link") return atom.marks[key];
   return false;
 }
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
-function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
+function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
   const before: PhrasingContent[] = [];
   const after: PhrasingContent[] = [];
   const first = children[0];
@@ -234,17 +209,17 @@ function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
   return children.length ? [...before, { type, children } as PhrasingContent, ...after] : [...before, ...after];
 }
 
-/** Strikethrough outermost, then bold, then italic: each a span over the atoms that share it. */
+/** Each layer a span over the atoms that share its mark. */
 function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
-  if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
-  const key = KEYS[layer];
+  if (layer === LAYERS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
+  const [type, key] = LAYERS[layer];
   const out: PhrasingContent[] = [];
   for (let i = 0; i < atoms.length;) {
     const on = marked(atoms[i], key);
     let j = i;
     while (j < atoms.length && marked(atoms[j], key) === on) j++;
     const inner = layered(atoms.slice(i, j), layer + 1, addresses, ctx);
-    out.push(...(on ? wrap(NODE_OF[key], inner) : inner));
+    out.push(...(on ? wrap(type, inner) : inner));
     i = j;
   }
   return out;
@@ -367,13 +342,9 @@ function reading(nodes: PhrasingContent[]): Segment[] {
           pushSegment(out, flagsOf({ ...m, code: true }, link), node.value);
           break;
         case "emphasis":
-          walk(node.children, { ...m, italic: true }, link);
-          break;
         case "strong":
-          walk(node.children, { ...m, bold: true }, link);
-          break;
         case "delete":
-          walk(node.children, { ...m, strike: true }, link);
+          walk(node.children, { ...m, [MARK_OF[node.type]]: true }, link);
           break;
         case "break":
           out.push({ flags: "\n", text: "" });
