@@ -33,14 +33,14 @@ export interface Source {
   units: Unit[];
 }
 
-/** Read and parse a source (or an edition) with its units; undefined with messages on `file` when it has errors. */
-export async function readLetterUnits(path: string): Promise<{ file: VFile; source?: Source }> {
+/** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
+export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {
   let file: VFile;
   try {
     file = await readSource(path);
   } catch (error) {
     file = new VFile({ path });
-    fail(file, `Cannot read ${path}: ${(error as Error).message}`, undefined, "source-unreadable");
+    fail(file, `Cannot read ${what}: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
   const letter = parseLetter(file, { features: FEATURES });
