@@ -47,8 +47,14 @@ const WRITE: ToMarkdownOptions = {
 
 const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
 
-/* ---------------------------------------------------------------------------------------- */
-/* Tokens                                                                                    */
+// Tokens
+
+/** Adds a text token to `out`, joined to the one before it when they share their format. */
+function pushText(out: Token[], t: TextToken) {
+  const prev = out[out.length - 1];
+  if (prev?.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + t.value };
+  else out.push(t);
+}
 
 /** Clean tokens: no line ends or tabs in text, merged runs, no empty text, breaks only between text, no outer space. */
 export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
@@ -58,9 +64,7 @@ export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
     const prev = out[out.length - 1];
     if (t.type === "text") {
       const value = t.value.replace(/[\r\n\t\v\f]/g, " ");
-      if (!value) continue;
-      if (prev?.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + value };
-      else out.push({ ...t, value });
+      if (value) pushText(out, { ...t, value });
     } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
@@ -138,13 +142,8 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   }
   const out: Token[] = [];
   for (const c of chars) {
-    if ("other" in c) {
-      out.push(c.other);
-      continue;
-    }
-    const prev = out[out.length - 1];
-    if (prev?.type === "text" && sameFormat(prev, c.token)) out[out.length - 1] = { ...prev, value: prev.value + c.ch };
-    else out.push({ ...c.token, value: c.ch });
+    if ("other" in c) out.push(c.other);
+    else pushText(out, { ...c.token, value: c.ch });
   }
   return out;
 }
@@ -181,8 +180,7 @@ function atomsOf(tokens: Token[]): Atom[] {
   return atoms;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Tokens → phrasing content                                                                 */
+// Tokens → phrasing content
 
 function marked(atom: Atom, key: Mark): boolean {
   if (atom.kind === "text") return atom.token[key];
@@ -236,17 +234,10 @@ function withAddresses(value: string): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   let last = 0;
   for (const match of value.matchAll(URL_IN_TEXT)) {
-    let url = match[0];
     // Trailing punctuation is not part of an address; nor is an unbalanced ")".
-    for (;;) {
-      const trimmed = url.replace(/[.,:;!?'"*_~\]}]+$/, "");
-      if (trimmed.endsWith(")") && (trimmed.match(/\(/g)?.length ?? 0) < (trimmed.match(/\)/g)?.length ?? 0)) {
-        url = trimmed.slice(0, -1);
-        continue;
-      }
-      url = trimmed;
-      break;
-    }
+    const trim = (url: string) => url.replace(/[.,:;!?'"*_~\]}]+$/, "");
+    let url = trim(match[0]);
+    while (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = trim(url.slice(0, -1));
     if (url.length < 8) continue;
     if (match.index > last) out.push({ type: "text", value: value.slice(last, match.index) });
     out.push(/^www\./i.test(url) ? { type: "html", value: url } : { type: "link", url, children: [{ type: "text", value: url }] });
@@ -268,24 +259,14 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
     case "text":
       if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
       return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
-    case "link":
-      return [
-        {
-          type: "link",
-          url: atom.url,
-          children: layered(
-            atom.tokens.map((token) => ({ kind: "text", token })),
-            0,
-            false,
-            ctx,
-          ),
-        },
-      ];
+    case "link": {
+      const atoms = atom.tokens.map((token): Atom => ({ kind: "text", token }));
+      return [{ type: "link", url: atom.url, children: layered(atoms, 0, false, ctx) }];
+    }
   }
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Read-back comparison                                                                      */
+// Read-back comparison
 
 interface Segment {
   flags: string;
@@ -404,11 +385,8 @@ function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingConten
 function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
   const markdown = write(container(children, mode));
   const meant = reading(children);
-  const read = readBack(
-    markdown,
-    mode,
-    meant.filter((x) => x.flags === "^").map((x) => x.text),
-  );
+  const calls = meant.filter((x) => x.flags === "^").map((x) => x.text);
+  const read = readBack(markdown, mode, calls);
   if (!read || shown(reading(read)) !== shown(meant)) return false;
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
@@ -421,10 +399,8 @@ function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): bo
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
   if (tokens.length === 0) return [];
-  const plainTokens = normalizeTokens(
-    tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)),
-    mode,
-  );
+  const unmarked = tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t));
+  const plainTokens = normalizeTokens(unmarked, mode);
   for (const [list, addresses, lost] of [
     [tokens, true, false],
     [tokens, false, false],
@@ -451,8 +427,7 @@ export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: Ren
   return mode === "heading" ? markdown.replace(/^# /, "") : mode === "table" ? markdown.split("\n")[2].replace(/^\| | \|$/g, "") : markdown;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Blocks                                                                                    */
+// Blocks
 
 const isParagraph = (b: Block | undefined): b is ParagraphBlock => b?.type === "paragraph";
 
@@ -463,11 +438,7 @@ function rawText(tokens: Token[]): string {
 /** Body (or note) blocks → mdast block content. */
 function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
-  const blocks = all.filter((b) => {
-    if (!isParagraph(b)) return true;
-    if (b.role.kind === "code" || b.role.kind === "rule") return true;
-    return normalizeTokens(b.tokens, "paragraph").length > 0;
-  });
+  const blocks = all.filter((b) => !isParagraph(b) || b.role.kind === "code" || b.role.kind === "rule" || normalizeTokens(b.tokens, "paragraph").length > 0);
   const out: BlockContent[] = [];
   const inline = (b: ParagraphBlock, mode: Mode = "paragraph") => phrasing(b.tokens, mode, b.ordinal, ctx);
   const paragraph = (b: ParagraphBlock): Paragraph[] => {

@@ -125,10 +125,13 @@ export function sameFormat(a: TextToken, b: TextToken) {
   return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
 }
 
-/** The `w:<name>` children of an element, those inside content controls (w:sdt) included. */
+/** What a content control (w:sdt) holds, without its properties. */
+const sdtContent = (sdt: XmlElement) => kids(child(sdt, "w", "sdtContent") ?? sdt).filter((c) => !is(c, "w", "sdtPr"));
+
+/** The `w:<name>` children of an element, those inside content controls included. */
 function childrenThrough(el: XmlElement, name: string): XmlElement[] {
   return kids(el)
-    .flatMap((c) => (is(c, "w", "sdt") ? kids(child(c, "w", "sdtContent") ?? c) : [c]))
+    .flatMap((c) => (is(c, "w", "sdt") ? sdtContent(c) : [c]))
     .filter((c) => is(c, "w", name));
 }
 
@@ -285,8 +288,6 @@ export class DocxReader {
     };
   }
 
-  /* -------------------------------------------------------------------------------------- */
-
   private place(ordinal: number) {
     return { line: ordinal, column: 1 };
   }
@@ -380,19 +381,13 @@ export class DocxReader {
     return text;
   }
 
-  /* -------------------------------------------------------------------------------------- */
-  /* Blocks                                                                                  */
+  // Blocks
 
   private blocks(elements: XmlElement[], story: Story, out: Block[]) {
     for (const el of elements) {
       if (is(el, "w", "p")) out.push(this.paragraph(el, story));
       else if (is(el, "w", "tbl")) out.push(this.table(el, story));
-      else if (is(el, "w", "sdt"))
-        this.blocks(
-          kids(child(el, "w", "sdtContent") ?? el).filter((c) => !is(c, "w", "sdtPr")),
-          story,
-          out,
-        );
+      else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
@@ -577,8 +572,7 @@ export class DocxReader {
     }
   }
 
-  /* -------------------------------------------------------------------------------------- */
-  /* Inline content                                                                          */
+  // Inline content
 
   private inline(el: XmlElement, state: ParagraphState) {
     if (is(el, "w")) {
@@ -602,7 +596,7 @@ export class DocxReader {
           for (const c of kids(el)) this.inline(c, state);
           return;
         case "sdt":
-          for (const c of kids(child(el, "w", "sdtContent") ?? el)) if (!is(c, "w", "sdtPr")) this.inline(c, state);
+          for (const c of sdtContent(el)) this.inline(c, state);
           return;
         case "del":
         case "moveFrom":
