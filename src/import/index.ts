@@ -22,7 +22,7 @@ import { parseLetter } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
+import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
 import { child, descendants, DocxPackage, onOff, PackageError } from "../ooxml/package.ts";
 import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
@@ -208,13 +208,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
   // Markdown.
-  const formattingLost = (where: string, ordinal: number) =>
-    warn(
-      file,
-      `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
-      { line: ordinal, column: 1 },
-      "import-formatting",
-    );
+  const formattingLost = (where: string, ordinal: number) => warnFormattingLost(file, where, { line: ordinal, column: 1 });
   const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
   const body = renderBlocks(reading.blocks, bodyContext);
   const notes = renderNotes(reading.order, reading.notes, (key) => ({

@@ -16,6 +16,8 @@ import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-mar
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
+import type { VFile } from "vfile";
+import { warn } from "../messages.ts";
 import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
@@ -23,6 +25,11 @@ export interface RenderContext {
   numberOf(note: string): number;
   /** A paragraph's formatting could not be written exactly; it was written without it. */
   formattingLost(ordinal: number): void;
+}
+
+/** The warning for a paragraph (or unit) written without its formatting. */
+export function warnFormattingLost(file: VFile, where: string, place: { line: number; column: number } | undefined) {
+  warn(file, `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, place, "import-formatting");
 }
 
 type Mode = "paragraph" | "heading" | "table";

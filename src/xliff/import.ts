@@ -16,7 +16,7 @@ import { DOMParser, type Document as XmlDocument, type Element as XmlElement, ty
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
-import { type RenderContext, renderInline } from "../import/markdown.ts";
+import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
 import { codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
@@ -291,13 +291,7 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
 export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
   const ctx: RenderContext = {
     numberOf: (key) => Number(key.slice("note:".length)),
-    formattingLost: () =>
-      warn(
-        file,
-        `${unit.label}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
-        at,
-        "import-formatting",
-      ),
+    formattingLost: () => warnFormattingLost(file, unit.label, at),
   };
   return renderInline(tokens, unit.mode, unit.line, ctx);
 }
