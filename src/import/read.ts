@@ -675,14 +675,13 @@ export class DocxReader {
         case "ptab":
           this.text(" ", marks, state);
           break;
-        case "br": {
-          const type = attr(el, "w", "type");
+        case "br":
+        case "cr": {
+          // A page or column break is no line break in the text.
+          const type = el.localName === "br" ? attr(el, "w", "type") : undefined;
           if ((!type || type === "textWrapping") && !this.suppressed(state)) state.tokens.push({ type: "break" });
           break;
         }
-        case "cr":
-          if (!this.suppressed(state)) state.tokens.push({ type: "break" });
-          break;
         case "noBreakHyphen":
           this.text("\u2011", marks, state);
           break;
@@ -776,8 +775,12 @@ export class DocxReader {
       this.numbers.set(key, this.order.length);
       this.firstCall.set(key, this.ordinal);
     }
-    this.calls.push({ note: key, ordinal: this.ordinal });
-    state.tokens.push({ type: "call", note: key });
+    this.call(key, state);
+  }
+
+  private call(note: string, state: ParagraphState) {
+    this.calls.push({ note, ordinal: this.ordinal });
+    state.tokens.push({ type: "call", note });
   }
 
   /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
@@ -863,7 +866,6 @@ export class DocxReader {
       });
       return;
     }
-    this.calls.push({ note: key, ordinal: this.ordinal });
-    state.tokens.push({ type: "call", note: key });
+    this.call(key, state);
   }
 }
