@@ -15,7 +15,7 @@ import { writeAtomic } from "../write.ts";
 import { sourceBeside } from "../beside.ts";
 import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
-import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
+import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";
 
 export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lang tag] [--out file.xlf]
        npm run export -- --changed <edition.md> [--out file.xlf]
@@ -45,14 +45,14 @@ export async function exportCommand(args: string[]): Promise<number> {
 
   let sourcePath = positionals[0];
   let lang = values.lang;
-  let only: Set<string> | undefined;
+  let recorded: TranslationOf | undefined;
   if (values.changed) {
     const edition = await readLetterUnits(values.changed);
     if (!edition.source) {
       console.error(formatMessages([edition.file]));
       return 1;
     }
-    const recorded = readTranslationOf(edition.source.frontMatter);
+    recorded = readTranslationOf(edition.source.frontMatter);
     if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
     const beside = sourceBeside(values.changed, recorded.source);
     if ("rule" in beside) {
@@ -61,12 +61,6 @@ export async function exportCommand(args: string[]): Promise<number> {
     }
     sourcePath = beside.path;
     lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
-    const read = await readLetterUnits(sourcePath);
-    if (!read.source) {
-      console.error(formatMessages([read.file]));
-      return 1;
-    }
-    only = new Set(compareUnits(recorded.units, read.source.units).changed.map((i) => read.source!.units[i].id));
   }
   const { file, source } = await readLetterUnits(sourcePath);
   const report = formatMessages([file]);
@@ -75,6 +69,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`broadside: ${sourcePath} has errors; nothing written`);
     return 1;
   }
+  const only = recorded && new Set(compareUnits(recorded.units, source.units).changed.map((i) => source.units[i].id));
   const name = basename(sourcePath, ".md");
   const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
   const xliff = exportXliff(source.units, {
