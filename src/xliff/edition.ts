@@ -100,17 +100,14 @@ export function writeEdition(
     edits.push([unit.start, unit.end, renderUnit(content, unit, file, translation.places.get(index))]);
   }
   // Note definitions by number (the calls are written as numbers); definitions never called are left out.
-  const numbered = new Set(letter.notes.notes.map((n) => n.definition));
+  const noteOf = new Map(letter.notes.notes.map((n) => [n.definition, n]));
   for (const node of letter.tree.children) {
     if (node.type !== "footnoteDefinition" || !node.position) continue;
     const start = node.position.start.offset!;
-    if (!numbered.has(node)) {
-      edits.push([start, node.position.end.offset!, ""]);
-      continue;
-    }
+    const note = noteOf.get(node);
     const label = /^\[\^[^\]]*\]:/.exec(text.slice(start));
-    const note = letter.notes.notes.find((n) => n.definition === node)!;
-    if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
+    if (!note) edits.push([start, node.position.end.offset!, ""]);
+    else if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
   }
 
   // Front matter.
