@@ -150,7 +150,8 @@ interface Field {
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
 interface Story {
-  note?: { key: string };
+  /** The note's key, for a note. */
+  note?: string;
   fields: Field[];
   /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
   ignoredFields?: number;
@@ -275,7 +276,7 @@ export class DocxReader {
       }
       this.hyperlinks = this.linkTargets(part.path);
       const content: Block[] = [];
-      this.blocks(kids(element), { note: { key }, fields: [], links: [] }, content);
+      this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
       notes.set(key, content);
     });
     return {
@@ -405,10 +406,10 @@ export class DocxReader {
 
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
   private standalone(story: Story, issue: Issue) {
-    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : this.ordinal + 1;
+    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
     (issue.fatal ? fail : warn)(
       this.file,
-      `${story.note ? this.noteWhere(story.note.key, "") : `paragraph ${ordinal}`}: ${issue.text}`,
+      `${story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`}: ${issue.text}`,
       this.place(ordinal),
       issue.rule,
     );
@@ -440,7 +441,7 @@ export class DocxReader {
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
-    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 0) : ++this.ordinal;
+    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
     const { role, level, ordered } = this.paragraphStyle(p);
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
@@ -477,10 +478,10 @@ export class DocxReader {
       const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
-        const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : first || this.ordinal;
+        const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
         fail(
           this.file,
-          `${story.note ? this.noteWhere(story.note.key, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
+          `${story.note ? this.noteWhere(story.note, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
           this.place(ordinal),
           "import-tracked-change",
         );
@@ -528,7 +529,7 @@ export class DocxReader {
       else seen.set(key, { issue, count: 1 });
     }
     for (const { issue, count } of seen.values()) {
-      const prefix = state.story.note ? this.noteWhere(state.story.note.key, text) : this.where(ordinal);
+      const prefix = state.story.note ? this.noteWhere(state.story.note, text) : this.where(ordinal);
       const times = count > 1 ? ` (${count} times)` : "";
       (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
     }
