@@ -24,7 +24,7 @@ import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
 import { child, descendants, DocxPackage, onOff, PackageError } from "../ooxml/package.ts";
-import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
+import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
@@ -361,7 +361,7 @@ const TITLE_HELP =
   "put the translated title in a paragraph of its own above the text and give it the style Title (Word: Home › Styles › Title; LibreOffice Writer: Styles › Title, or Format › Paragraph Style), then import again";
 
 function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: Record<string, unknown>, lang: string): Record<string, unknown> | undefined {
-  const paragraphs = reading.blocks.filter((b): b is Extract<Block, { type: "paragraph" }> => b.type === "paragraph");
+  const paragraphs = reading.blocks.filter((b): b is ParagraphBlock => b.type === "paragraph");
   const textOf = (kind: string) =>
     paragraphs
       .filter((p) => p.role.kind === kind)
@@ -401,10 +401,7 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
   }
   out.lang = lang;
 
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (!["title", "subtitle", "short-title", "lang"].includes(key)) rest[key] = value;
-  }
+  const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !["title", "subtitle", "short-title", "lang"].includes(key)));
   // Document properties the translator changed (File › Properties) win over the original's.
   const fromCore: [string, string | undefined, unknown][] = [
     ["author", core.get("creator"), rest.author],
@@ -431,12 +428,7 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
     }
   }
 
-  for (const key of TEXT_KEYS) {
-    const value = rest[key];
-    if (value === undefined) continue;
-    const wasValue = base[key];
-    if (JSON.stringify(value) === JSON.stringify(wasValue)) untranslated.push(key);
-  }
+  for (const key of TEXT_KEYS) if (rest[key] !== undefined && JSON.stringify(rest[key]) === JSON.stringify(base[key])) untranslated.push(key);
   if (untranslated.length) {
     warn(
       file,
