@@ -18,6 +18,7 @@ import remarkParse from "remark-parse";
 import { unified } from "unified";
 import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
+import type { ParagraphRole } from "./styles.ts";
 import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
@@ -442,66 +443,64 @@ function rawText(tokens: Token[]): string {
   return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
 }
 
+/** The roles of the paragraphs that join one of these in a single Markdown block. */
+const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
+  quote: ["quote"],
+  code: ["code"],
+  signatory: ["signatory"],
+  bullet: ["bullet", "number", "continue"],
+  number: ["bullet", "number", "continue"],
+};
+
 /** Body (or note) blocks → mdast block content. */
 function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
   const blocks = all.filter((b) => !isParagraph(b) || b.role.kind === "code" || b.role.kind === "rule" || normalizeTokens(b.tokens, "paragraph").length > 0);
   const out: BlockContent[] = [];
-  const inline = (b: ParagraphBlock, mode: Mode = "paragraph") => phrasing(b.tokens, mode, b.ordinal, ctx);
-  const paragraph = (b: ParagraphBlock): Paragraph[] => {
-    const children = inline(b);
-    return children.length ? [{ type: "paragraph", children }] : [];
-  };
-
   for (let i = 0; i < blocks.length;) {
     const b = blocks[i];
-    if (!isParagraph(b)) {
-      out.push(...table(b, ctx));
-      i++;
-      continue;
-    }
-    const run = (accept: (x: ParagraphBlock) => boolean) => {
-      let j = i;
-      while (j < blocks.length && isParagraph(blocks[j]) && accept(blocks[j] as ParagraphBlock)) j++;
-      const group = blocks.slice(i, j) as ParagraphBlock[];
-      i = j;
-      return group;
-    };
-    const role = b.role;
-    if (role.kind === "title" || role.kind === "subtitle") {
-      i++;
-    } else if (role.kind === "heading") {
-      const children = inline(b, "heading");
-      if (children.length) out.push({ type: "heading", depth: role.depth as Heading["depth"], children });
-      i++;
-    } else if (role.kind === "quote") {
-      out.push({ type: "blockquote", children: run((x) => x.role.kind === "quote").flatMap(paragraph) });
-    } else if (role.kind === "code") {
-      const value = run((x) => x.role.kind === "code")
-        .map((p) => rawText(p.tokens).replace(/\s+$/, ""))
-        .join("\n");
-      out.push({ type: "code", value });
-    } else if (role.kind === "rule") {
-      // Text typed into the rule's paragraph is kept after it.
-      out.push({ type: "thematicBreak" }, ...paragraph(b));
-      i++;
-    } else if (role.kind === "signatory") {
-      const items = run((x) => x.role.kind === "signatory").map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) }));
-      out.push({ type: "list", ordered: false, spread: false, children: items });
-    } else if (role.kind === "bullet" || role.kind === "number") {
-      out.push(
-        ...lists(
-          run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue"),
-          paragraph,
-        ),
-      );
-    } else {
-      // body, and a "continue" paragraph with no list before it
-      out.push(...paragraph(b));
-      i++;
-    }
+    const joins = isParagraph(b) ? RUNS[b.role.kind] : undefined;
+    let j = i + 1;
+    while (joins && j < blocks.length && isParagraph(blocks[j]) && joins.includes((blocks[j] as ParagraphBlock).role.kind)) j++;
+    out.push(...(isParagraph(b) ? blockNode(blocks.slice(i, j) as ParagraphBlock[], ctx) : table(b, ctx)));
+    i = j;
   }
   return out;
+}
+
+/** A run of paragraphs (one, or those {@link RUNS} joins) → mdast block content. */
+function blockNode(run: ParagraphBlock[], ctx: RenderContext): BlockContent[] {
+  const paragraph = (b: ParagraphBlock): Paragraph[] => {
+    const children = phrasing(b.tokens, "paragraph", b.ordinal, ctx);
+    return children.length ? [{ type: "paragraph", children }] : [];
+  };
+  const [b] = run;
+  switch (b.role.kind) {
+    case "title":
+    case "subtitle":
+      return []; // front matter
+    case "heading": {
+      const children = phrasing(b.tokens, "heading", b.ordinal, ctx);
+      return children.length ? [{ type: "heading", depth: b.role.depth as Heading["depth"], children }] : [];
+    }
+    case "quote":
+      return [{ type: "blockquote", children: run.flatMap(paragraph) }];
+    case "code":
+      return [{ type: "code", value: run.map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n") }];
+    case "rule":
+      // Text typed into the rule's paragraph is kept after it.
+      return [{ type: "thematicBreak" }, ...paragraph(b)];
+    case "signatory":
+      return [
+        { type: "list", ordered: false, spread: false, children: run.map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) })) },
+      ];
+    case "bullet":
+    case "number":
+      return lists(run, paragraph);
+    default:
+      // body, and a "continue" paragraph with no list before it
+      return paragraph(b);
+  }
 }
 
 /**
