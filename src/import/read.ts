@@ -691,7 +691,8 @@ export class DocxReader {
           break;
         case "sym": {
           const code = parseInt(attr(el, "w", "char") ?? "", 16);
-          if (Number.isFinite(code)) this.text(String.fromCodePoint(code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code), marks, state);
+          // A code past Unicode (a stranger's w:char) is no character.
+          if (code >= 0 && code <= 0x10ffff) this.text(String.fromCodePoint(code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code), marks, state);
           break;
         }
         case "footnoteReference":
