@@ -550,6 +550,13 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
   });
 
   add({
+    name: "symbol-past-unicode",
+    file: "symbol.docx",
+    code: 0,
+    bytes: docx({ body: TITLE + `<w:p><w:r><w:sym w:font="Symbol" w:char="FFFFFFFF"/><w:t>Dear friends,</w:t></w:r></w:p>` }),
+    messages: [],
+  });
+  add({
     name: "many-backtick-runs",
     file: "backticks.docx",
     code: 0,

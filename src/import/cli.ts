@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { VFile } from "vfile";
 import { size } from "../build.ts";
 import { hasErrors } from "../messages.ts";
@@ -28,71 +28,72 @@ export const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <
 
 const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
-function usage(message: string): number {
-  console.error(`broadside: ${message}\n${IMPORT_USAGE}`);
+/** The message and the usage on standard error; exit code 2. */
+export function usageError(message: string, usage: string): number {
+  console.error(`broadside: ${message}\n${usage}`);
   return 2;
 }
 
-export async function importCommand(args: string[]): Promise<number> {
-  let values: { lang?: string; out?: string; original?: string; edition?: string; help?: boolean };
-  let positionals: string[];
+/** A command's options (and `--help`) parsed; or the exit code when it printed its usage. */
+export function parseCommand(
+  args: string[],
+  options: ParseArgsConfig["options"],
+  usage: string,
+): { values: Record<string, unknown>; positionals: string[] } | number {
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        lang: { type: "string" },
-        out: { type: "string", short: "o" },
-        original: { type: "string" },
-        edition: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(IMPORT_USAGE);
+    const parsed = parseArgs({ args, allowPositionals: true, options: { ...options, help: { type: "boolean", short: "h" } } });
+    if (!(parsed.values as { help?: boolean }).help) return parsed;
+    console.log(usage);
     return 0;
+  } catch (error) {
+    return usageError((error as Error).message, usage);
   }
+}
+
+const usage = (message: string) => usageError(message, IMPORT_USAGE);
+
+export async function importCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand(
+    args,
+    { lang: { type: "string" }, out: { type: "string", short: "o" }, original: { type: "string" }, edition: { type: "string" } },
+    IMPORT_USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as { lang?: string; out?: string; original?: string; edition?: string };
+  const { positionals } = parsed;
   if (positionals.length !== 1) return usage(positionals.length ? `import takes one .docx, not ${positionals.length}` : "import needs the translated .docx");
   const xliff = /\.xlf{1,2}$|\.xliff$/i.test(positionals[0]);
   if (!values.lang && !xliff) return usage("import needs --lang, the language of the translation (e.g. --lang fr)");
   if (values.lang && !LANG_TAG.test(values.lang)) return usage(`--lang ${values.lang} is not a language tag like fr, es or zh-Hans`);
   if (values.edition && !xliff) return usage("--edition is for an XLIFF file");
-  if (xliff) return importXliffCommand(positionals[0], values);
-  const lang = values.lang!;
-  const [docx] = positionals;
-  const out = values.out === "-" ? undefined : values.out;
-  if (out && [docx, values.original].some((p) => p && resolve(p) === resolve(out))) {
-    return usage(`--out ${out} would overwrite ${resolve(out) === resolve(docx) ? "the .docx being imported" : "the original"}`);
+  const [input] = positionals;
+  // An XLIFF that updates an edition writes it in place by default.
+  const out = values.out === "-" ? undefined : (values.out ?? values.edition);
+  if (out && [input, values.original].some((p) => p && resolve(p) === resolve(out))) {
+    const what = xliff ? "the XLIFF or the original" : resolve(out) === resolve(input) ? "the .docx being imported" : "the original";
+    return usage(`--out ${out} would overwrite ${what}`);
   }
-  if (out && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!xliff && out && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
     return usage(`--out ${out} is a folder; name the Markdown file to write, e.g. --out ${join(out, "letter.fr.md")}`);
   }
   const log = (line: string) => (out ? console.log(line) : console.error(line));
-
-  log(`broadside: importing ${docx} (${lang})${out ? ` into ${out}` : ""}`);
-  const result = await importDocx(docx, { lang, original: values.original });
+  if (xliff) {
+    log(`broadside: importing ${input}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
+    let result: Awaited<ReturnType<typeof importXliff>>;
+    try {
+      result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition });
+    } catch (error) {
+      if (!(error as NodeJS.ErrnoException).code) throw error;
+      console.error(`broadside: cannot read ${input}: ${(error as Error).message}`);
+      return 1;
+    }
+    return finish(input, [result.file, ...result.others], result.markdown, out, log);
+  }
+  log(`broadside: importing ${input} (${values.lang})${out ? ` into ${out}` : ""}`);
+  const result = await importDocx(input, { lang: values.lang!, original: values.original });
   // The original's own warnings are its business; its errors explain why it could not be used.
   const original = result.original && hasErrors(result.original) ? [result.original] : [];
-  return finish(docx, [result.file, ...original], result.markdown, out, log);
-}
-
-async function importXliffCommand(path: string, values: { lang?: string; out?: string; original?: string; edition?: string }): Promise<number> {
-  const out = values.out === "-" ? undefined : (values.out ?? values.edition);
-  if (out && [path, values.original].some((p) => p && resolve(p) === resolve(out))) return usage(`--out ${out} would overwrite the XLIFF or the original`);
-  const log = (line: string) => (out ? console.log(line) : console.error(line));
-  log(`broadside: importing ${path}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
-  let result: Awaited<ReturnType<typeof importXliff>>;
-  try {
-    result = await importXliff(path, { lang: values.lang, original: values.original, edition: values.edition });
-  } catch (error) {
-    if (!(error as NodeJS.ErrnoException).code) throw error;
-    console.error(`broadside: cannot read ${path}: ${(error as Error).message}`);
-    return 1;
-  }
-  return finish(path, [result.file, ...result.others], result.markdown, out, log);
+  return finish(input, [result.file, ...original], result.markdown, out, log);
 }
 
 /** The messages, then the Markdown written to `out` (or standard output), or nothing on an error. */

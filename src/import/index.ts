@@ -14,28 +14,23 @@
  *   an error, and nothing is written.
  * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
  */
-import { projectDir, ROOT } from "../paths.ts";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename } from "node:path";
 import { VFile } from "vfile";
 import { stringify as stringifyYaml } from "yaml";
-import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
+import { parseLetter } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { type RenderContext, renderBlocks, renderNotes } from "./markdown.ts";
-import { DocxPackage, PackageError, W } from "../ooxml/package.ts";
-import { type Block, DocxReader, type DocxReading, ImportRefused, plainText } from "./read.ts";
+import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
+import { child, descendants, DocxPackage, onOff, PackageError } from "../ooxml/package.ts";
+import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
 import { directionOf } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
-import { unitsOf } from "../xliff/units.ts";
-
-export { ROOT };
+import { findOriginal, readLetterUnits } from "../xliff/edition.ts";
 
 export interface ImportOptions {
   /** BCP 47 tag of the translation (`fr`, `zh-Hans`). */
@@ -142,12 +137,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
   // The original: named, or the one the .docx was built from.
   const sourceName = custom.get("broadside-source")?.trim();
-  let originalPath = options.original;
   // The .docx names its original; only a Markdown file in source/ is taken on its word.
-  if (!originalPath && sourceName && /^[^\\/.][^\\/]*\.md$/i.test(sourceName)) {
-    const candidate = join(options.sourceDir ?? join(projectDir(), "source"), sourceName);
-    if (existsSync(candidate)) originalPath = relative(process.cwd(), candidate) || candidate;
-  }
+  const originalPath = options.original ?? (sourceName && /\.md$/i.test(sourceName) ? findOriginal(sourceName, [options.sourceDir]) : undefined);
   let originalFile: VFile | undefined;
   let original: Original | undefined;
   if (originalPath) {
@@ -217,13 +208,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
   // Markdown.
-  const formattingLost = (where: string, ordinal: number) =>
-    warn(
-      file,
-      `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
-      { line: ordinal, column: 1 },
-      "import-formatting",
-    );
+  const formattingLost = (where: string, ordinal: number) => warnFormattingLost(file, where, { line: ordinal, column: 1 });
   const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
   const body = renderBlocks(reading.blocks, bodyContext);
   const notes = renderNotes(reading.order, reading.notes, (key) => ({
@@ -248,20 +233,11 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 /* ------------------------------------------------------------------------------------------ */
 
 async function readOriginal(path: string): Promise<{ file: VFile; original?: Original }> {
-  let file: VFile;
-  try {
-    file = await readSource(path);
-  } catch (error) {
-    file = new VFile({ path });
-    fail(file, `Cannot read the original: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file };
-  }
-  const letter = parseLetter(file, { features: FEATURES });
-  if (!letter) return { file };
-  const calls = callNumbers(letter.tree);
-  const frontMatter = frontMatterOf(letter);
-  const revision = translationOf(basename(path), unitsOf(letter, frontMatter));
-  return { file, original: { label: path, revision, calls, notes: letter.notes.notes.length, frontMatter } };
+  const { file, source } = await readLetterUnits(path, "the original");
+  if (!source) return { file };
+  const { letter, frontMatter, units } = source;
+  const revision = translationOf(basename(path), units);
+  return { file, original: { label: path, revision, calls: callNumbers(letter.tree), notes: letter.notes.notes.length, frontMatter } };
 }
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
@@ -385,7 +361,7 @@ const TITLE_HELP =
   "put the translated title in a paragraph of its own above the text and give it the style Title (Word: Home › Styles › Title; LibreOffice Writer: Styles › Title, or Format › Paragraph Style), then import again";
 
 function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: Record<string, unknown>, lang: string): Record<string, unknown> | undefined {
-  const paragraphs = reading.blocks.filter((b): b is Extract<Block, { type: "paragraph" }> => b.type === "paragraph");
+  const paragraphs = reading.blocks.filter((b): b is ParagraphBlock => b.type === "paragraph");
   const textOf = (kind: string) =>
     paragraphs
       .filter((p) => p.role.kind === kind)
@@ -425,10 +401,7 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
   }
   out.lang = lang;
 
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (!["title", "subtitle", "short-title", "lang"].includes(key)) rest[key] = value;
-  }
+  const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !["title", "subtitle", "short-title", "lang"].includes(key)));
   // Document properties the translator changed (File › Properties) win over the original's.
   const fromCore: [string, string | undefined, unknown][] = [
     ["author", core.get("creator"), rest.author],
@@ -455,12 +428,7 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
     }
   }
 
-  for (const key of TEXT_KEYS) {
-    const value = rest[key];
-    if (value === undefined) continue;
-    const wasValue = base[key];
-    if (JSON.stringify(value) === JSON.stringify(wasValue)) untranslated.push(key);
-  }
+  for (const key of TEXT_KEYS) if (rest[key] !== undefined && JSON.stringify(rest[key]) === JSON.stringify(base[key])) untranslated.push(key);
   if (untranslated.length) {
     warn(
       file,
@@ -478,21 +446,10 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
  * not know as right to left).
  */
 function mostlyRightToLeft(pkg: DocxPackage): boolean {
-  const body = pkg.xml(pkg.mainPath)?.getElementsByTagNameNS(W, "body")[0];
-  if (!body) return false;
-  let paragraphs = 0;
-  let bidi = 0;
-  for (const p of Array.from(body.getElementsByTagNameNS(W, "p"))) {
-    if (!(p.textContent ?? "").trim()) continue;
-    paragraphs++;
-    const pPr = p.getElementsByTagNameNS(W, "pPr")[0];
-    const flag =
-      pPr &&
-      (Array.from(pPr.childNodes).find((c) => (c as { localName?: string }).localName === "bidi") as
-        { getAttributeNS(ns: string, name: string): string | null } | undefined);
-    if (flag && !["0", "false", "off"].includes(flag.getAttributeNS(W, "val") ?? "")) bidi++;
-  }
-  return paragraphs > 0 && bidi * 2 > paragraphs;
+  const body = descendants(pkg.xml(pkg.mainPath!)!, "w", "body")[0];
+  const paragraphs = body ? descendants(body, "w", "p").filter((p) => (p.textContent ?? "").trim()) : [];
+  const bidi = paragraphs.filter((p) => onOff(child(p, "w", "pPr"), "bidi")).length;
+  return paragraphs.length > 0 && bidi * 2 > paragraphs.length;
 }
 
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */

@@ -16,13 +16,21 @@ import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-mar
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
-import type { Block, ParagraphBlock, TableBlock, TextToken, Token } from "./read.ts";
+import type { VFile } from "vfile";
+import { warn } from "../messages.ts";
+import type { ParagraphRole } from "./styles.ts";
+import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
   numberOf(note: string): number;
   /** A paragraph's formatting could not be written exactly; it was written without it. */
   formattingLost(ordinal: number): void;
+}
+
+/** The warning for a paragraph (or unit) written without its formatting. */
+export function warnFormattingLost(file: VFile, where: string, place: { line: number; column: number } | undefined) {
+  warn(file, `${where}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`, place, "import-formatting");
 }
 
 type Mode = "paragraph" | "heading" | "table";
@@ -47,73 +55,55 @@ const WRITE: ToMarkdownOptions = {
 
 const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
 
-/* ---------------------------------------------------------------------------------------- */
-/* Tokens                                                                                    */
+// Tokens
 
-const PLAIN = { bold: false, italic: false, strike: false, code: false };
-
-function sameFormat(a: TextToken, b: TextToken) {
-  return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
+/** Adds a text token to `out`, joined to the one before it when they share their format. */
+function pushText(out: Token[], t: TextToken) {
+  const prev = out[out.length - 1];
+  if (prev?.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + t.value };
+  else out.push(t);
 }
 
 /** Clean tokens: no line ends or tabs in text, merged runs, no empty text, breaks only between text, no outer space. */
 export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
-    let t: Token = token;
-    if (t.type === "break" && mode !== "paragraph") t = { type: "text", value: " ", ...PLAIN };
+    const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
+    const prev = out[out.length - 1];
     if (t.type === "text") {
       const value = t.value.replace(/[\r\n\t\v\f]/g, " ");
-      if (!value) continue;
-      const prev = out[out.length - 1];
-      if (prev?.type === "text" && sameFormat(prev, t)) {
-        out[out.length - 1] = { ...prev, value: prev.value + value };
-        continue;
-      }
-      out.push({ ...t, value });
-    } else if (t.type === "break") {
-      if (out.length && out[out.length - 1].type !== "break") out.push(t);
-    } else {
-      out.push(t);
-    }
+      if (value) pushText(out, { ...t, value });
+    } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
-  const trimEnd = (i: number) => {
+  const trim = (i: number, space: RegExp) => {
     const t = out[i];
-    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(/\s+$/, "") };
-  };
-  const trimStart = (i: number) => {
-    const t = out[i];
-    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(/^\s+/, "") };
+    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(space, "") };
   };
   for (let i = 0; i < out.length; i++) {
     if (out[i].type === "break") {
-      trimEnd(i - 1);
-      trimStart(i + 1);
+      trim(i - 1, /\s+$/);
+      trim(i + 1, /^\s+/);
     }
   }
   // Whitespace-only runs at the ends carry no marks worth keeping.
-  let changed = true;
-  while (changed) {
-    changed = false;
-    trimStart(0);
-    trimEnd(out.length - 1);
-    const first = out[0];
-    const last = out[out.length - 1];
-    if (first && ((first.type === "text" && !first.value) || first.type === "break")) {
-      out.shift();
-      changed = true;
-    } else if (last && ((last.type === "text" && !last.value) || last.type === "break")) {
-      out.pop();
-      changed = true;
-    }
+  const blank = (t: Token | undefined) => t && (t.type === "break" || (t.type === "text" && !t.value));
+  for (;;) {
+    trim(0, /^\s+/);
+    trim(out.length - 1, /\s+$/);
+    if (blank(out[0])) out.shift();
+    else if (blank(out[out.length - 1])) out.pop();
+    else break;
   }
   return out.filter((t) => t.type !== "text" || t.value !== "");
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
 const PUNCT = /[\p{P}\p{S}]/u;
-const KEYS = ["strike", "bold", "italic"] as const;
+/** Strikethrough outermost, then bold, then italic. */
+const LAYERS = Object.entries(MARK_OF) as [keyof typeof MARK_OF, Mark][];
+const KEYS = LAYERS.map(([, key]) => key);
+type Mark = (typeof MARK_OF)[keyof typeof MARK_OF];
 
 /**
  * CommonMark only opens `*` before punctuation if whitespace or punctuation comes before it
@@ -160,13 +150,8 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   }
   const out: Token[] = [];
   for (const c of chars) {
-    if ("other" in c) {
-      out.push(c.other);
-      continue;
-    }
-    const prev = out[out.length - 1];
-    if (prev?.type === "text" && sameFormat(prev, c.token)) out[out.length - 1] = { ...prev, value: prev.value + c.ch };
-    else out.push({ ...c.token, value: c.ch });
+    if ("other" in c) out.push(c.other);
+    else pushText(out, { ...c.token, value: c.ch });
   }
   return out;
 }
@@ -175,7 +160,7 @@ type Atom =
   | { kind: "text"; token: TextToken }
   | { kind: "break" }
   | { kind: "call"; note: string }
-  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<(typeof KEYS)[number], boolean> };
+  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<Mark, boolean> };
 
 function atomsOf(tokens: Token[]): Atom[] {
   const atoms: Atom[] = [];
@@ -203,20 +188,16 @@ function atomsOf(tokens: Token[]): Atom[] {
   return atoms;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Tokens → phrasing content                                                                 */
+// Tokens → phrasing content
 
-type Marked = "delete" | "strong" | "emphasis";
-const NODE_OF: Record<(typeof KEYS)[number], Marked> = { strike: "delete", bold: "strong", italic: "emphasis" };
-
-function marked(atom: Atom, key: (typeof KEYS)[number]): boolean {
+function marked(atom: Atom, key: Mark): boolean {
   if (atom.kind === "text") return atom.token[key];
   if (atom.kind === "link") return atom.marks[key];
   return false;
 }
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
-function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
+function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
   const before: PhrasingContent[] = [];
   const after: PhrasingContent[] = [];
   const first = children[0];
@@ -234,17 +215,17 @@ function wrap(type: Marked, children: PhrasingContent[]): PhrasingContent[] {
   return children.length ? [...before, { type, children } as PhrasingContent, ...after] : [...before, ...after];
 }
 
-/** Strikethrough outermost, then bold, then italic: each a span over the atoms that share it. */
+/** Each layer a span over the atoms that share its mark. */
 function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
-  if (layer === KEYS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
-  const key = KEYS[layer];
+  if (layer === LAYERS.length) return atoms.flatMap((a) => leaf(a, addresses, ctx));
+  const [type, key] = LAYERS[layer];
   const out: PhrasingContent[] = [];
   for (let i = 0; i < atoms.length;) {
     const on = marked(atoms[i], key);
     let j = i;
     while (j < atoms.length && marked(atoms[j], key) === on) j++;
     const inner = layered(atoms.slice(i, j), layer + 1, addresses, ctx);
-    out.push(...(on ? wrap(NODE_OF[key], inner) : inner));
+    out.push(...(on ? wrap(type, inner) : inner));
     i = j;
   }
   return out;
@@ -261,17 +242,10 @@ function withAddresses(value: string): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   let last = 0;
   for (const match of value.matchAll(URL_IN_TEXT)) {
-    let url = match[0];
     // Trailing punctuation is not part of an address; nor is an unbalanced ")".
-    for (;;) {
-      const trimmed = url.replace(/[.,:;!?'"*_~\]}]+$/, "");
-      if (trimmed.endsWith(")") && (trimmed.match(/\(/g)?.length ?? 0) < (trimmed.match(/\)/g)?.length ?? 0)) {
-        url = trimmed.slice(0, -1);
-        continue;
-      }
-      url = trimmed;
-      break;
-    }
+    const trim = (url: string) => url.replace(/[.,:;!?'"*_~\]}]+$/, "");
+    let url = trim(match[0]);
+    while (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = trim(url.slice(0, -1));
     if (url.length < 8) continue;
     if (match.index > last) out.push({ type: "text", value: value.slice(last, match.index) });
     out.push(/^www\./i.test(url) ? { type: "html", value: url } : { type: "link", url, children: [{ type: "text", value: url }] });
@@ -293,24 +267,14 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
     case "text":
       if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
       return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
-    case "link":
-      return [
-        {
-          type: "link",
-          url: atom.url,
-          children: layered(
-            atom.tokens.map((token) => ({ kind: "text", token })),
-            0,
-            false,
-            ctx,
-          ),
-        },
-      ];
+    case "link": {
+      const atoms = atom.tokens.map((token): Atom => ({ kind: "text", token }));
+      return [{ type: "link", url: atom.url, children: layered(atoms, 0, false, ctx) }];
+    }
   }
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Read-back comparison                                                                      */
+// Read-back comparison
 
 interface Segment {
   flags: string;
@@ -367,13 +331,9 @@ function reading(nodes: PhrasingContent[]): Segment[] {
           pushSegment(out, flagsOf({ ...m, code: true }, link), node.value);
           break;
         case "emphasis":
-          walk(node.children, { ...m, italic: true }, link);
-          break;
         case "strong":
-          walk(node.children, { ...m, bold: true }, link);
-          break;
         case "delete":
-          walk(node.children, { ...m, strike: true }, link);
+          walk(node.children, { ...m, [MARK_OF[node.type]]: true }, link);
           break;
         case "break":
           out.push({ flags: "\n", text: "" });
@@ -433,11 +393,8 @@ function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingConten
 function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
   const markdown = write(container(children, mode));
   const meant = reading(children);
-  const read = readBack(
-    markdown,
-    mode,
-    meant.filter((x) => x.flags === "^").map((x) => x.text),
-  );
+  const calls = meant.filter((x) => x.flags === "^").map((x) => x.text);
+  const read = readBack(markdown, mode, calls);
   if (!read || shown(reading(read)) !== shown(meant)) return false;
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
@@ -450,10 +407,8 @@ function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): bo
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
   if (tokens.length === 0) return [];
-  const plainTokens = normalizeTokens(
-    tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t)),
-    mode,
-  );
+  const unmarked = tokens.map((t) => (t.type === "text" ? { ...t, ...PLAIN } : t));
+  const plainTokens = normalizeTokens(unmarked, mode);
   for (const [list, addresses, lost] of [
     [tokens, true, false],
     [tokens, false, false],
@@ -480,8 +435,7 @@ export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: Ren
   return mode === "heading" ? markdown.replace(/^# /, "") : mode === "table" ? markdown.split("\n")[2].replace(/^\| | \|$/g, "") : markdown;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Blocks                                                                                    */
+// Blocks
 
 const isParagraph = (b: Block | undefined): b is ParagraphBlock => b?.type === "paragraph";
 
@@ -489,70 +443,64 @@ function rawText(tokens: Token[]): string {
   return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
 }
 
+/** The roles of the paragraphs that join one of these in a single Markdown block. */
+const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
+  quote: ["quote"],
+  code: ["code"],
+  signatory: ["signatory"],
+  bullet: ["bullet", "number", "continue"],
+  number: ["bullet", "number", "continue"],
+};
+
 /** Body (or note) blocks → mdast block content. */
 function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
-  const blocks = all.filter((b) => {
-    if (!isParagraph(b)) return true;
-    if (b.role.kind === "code" || b.role.kind === "rule") return true;
-    return normalizeTokens(b.tokens, "paragraph").length > 0;
-  });
+  const blocks = all.filter((b) => !isParagraph(b) || b.role.kind === "code" || b.role.kind === "rule" || normalizeTokens(b.tokens, "paragraph").length > 0);
   const out: BlockContent[] = [];
-  const inline = (b: ParagraphBlock, mode: Mode = "paragraph") => phrasing(b.tokens, mode, b.ordinal, ctx);
-  const paragraph = (b: ParagraphBlock): Paragraph[] => {
-    const children = inline(b);
-    return children.length ? [{ type: "paragraph", children }] : [];
-  };
-
   for (let i = 0; i < blocks.length;) {
     const b = blocks[i];
-    if (!isParagraph(b)) {
-      out.push(...table(b, ctx));
-      i++;
-      continue;
-    }
-    const run = (accept: (x: ParagraphBlock) => boolean) => {
-      let j = i;
-      while (j < blocks.length && isParagraph(blocks[j]) && accept(blocks[j] as ParagraphBlock)) j++;
-      const group = blocks.slice(i, j) as ParagraphBlock[];
-      i = j;
-      return group;
-    };
-    const role = b.role;
-    if (role.kind === "title" || role.kind === "subtitle") {
-      i++;
-    } else if (role.kind === "heading") {
-      const children = inline(b, "heading");
-      if (children.length) out.push({ type: "heading", depth: role.depth as Heading["depth"], children });
-      i++;
-    } else if (role.kind === "quote") {
-      out.push({ type: "blockquote", children: run((x) => x.role.kind === "quote").flatMap(paragraph) });
-    } else if (role.kind === "code") {
-      const value = run((x) => x.role.kind === "code")
-        .map((p) => rawText(p.tokens).replace(/\s+$/, ""))
-        .join("\n");
-      out.push({ type: "code", value });
-    } else if (role.kind === "rule") {
-      // Text typed into the rule's paragraph is kept after it.
-      out.push({ type: "thematicBreak" }, ...paragraph(b));
-      i++;
-    } else if (role.kind === "signatory") {
-      const items = run((x) => x.role.kind === "signatory").map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) }));
-      out.push({ type: "list", ordered: false, spread: false, children: items });
-    } else if (role.kind === "bullet" || role.kind === "number") {
-      out.push(
-        ...lists(
-          run((x) => x.role.kind === "bullet" || x.role.kind === "number" || x.role.kind === "continue"),
-          paragraph,
-        ),
-      );
-    } else {
-      // body, and a "continue" paragraph with no list before it
-      out.push(...paragraph(b));
-      i++;
-    }
+    const joins = isParagraph(b) ? RUNS[b.role.kind] : undefined;
+    let j = i + 1;
+    while (joins && j < blocks.length && isParagraph(blocks[j]) && joins.includes((blocks[j] as ParagraphBlock).role.kind)) j++;
+    out.push(...(isParagraph(b) ? blockNode(blocks.slice(i, j) as ParagraphBlock[], ctx) : table(b, ctx)));
+    i = j;
   }
   return out;
+}
+
+/** A run of paragraphs (one, or those {@link RUNS} joins) → mdast block content. */
+function blockNode(run: ParagraphBlock[], ctx: RenderContext): BlockContent[] {
+  const paragraph = (b: ParagraphBlock): Paragraph[] => {
+    const children = phrasing(b.tokens, "paragraph", b.ordinal, ctx);
+    return children.length ? [{ type: "paragraph", children }] : [];
+  };
+  const [b] = run;
+  switch (b.role.kind) {
+    case "title":
+    case "subtitle":
+      return []; // front matter
+    case "heading": {
+      const children = phrasing(b.tokens, "heading", b.ordinal, ctx);
+      return children.length ? [{ type: "heading", depth: b.role.depth as Heading["depth"], children }] : [];
+    }
+    case "quote":
+      return [{ type: "blockquote", children: run.flatMap(paragraph) }];
+    case "code":
+      return [{ type: "code", value: run.map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n") }];
+    case "rule":
+      // Text typed into the rule's paragraph is kept after it.
+      return [{ type: "thematicBreak" }, ...paragraph(b)];
+    case "signatory":
+      return [
+        { type: "list", ordered: false, spread: false, children: run.map((p): ListItem => ({ type: "listItem", spread: false, children: paragraph(p) })) },
+      ];
+    case "bullet":
+    case "number":
+      return lists(run, paragraph);
+    default:
+      // body, and a "continue" paragraph with no list before it
+      return paragraph(b);
+  }
 }
 
 /**

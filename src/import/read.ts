@@ -25,6 +25,11 @@ export interface Marks {
   code: boolean;
 }
 
+export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: false };
+
+/** The mark each mdast span stands for, outermost first (as the import nests them). */
+export const MARK_OF = { delete: "strike", strong: "bold", emphasis: "italic" } as const;
+
 export interface TextToken extends Marks {
   type: "text";
   value: string;
@@ -100,26 +105,35 @@ export function firstWords(text: string): string {
   return quote.length < clean.length ? `${quote}…` : quote;
 }
 
-const TRACKED: Record<string, string> = {
-  ins: "an insertion",
-  del: "a deletion",
-  moveFrom: "a move",
-  moveTo: "a move",
-  moveFromRangeStart: "a move",
-  moveToRangeStart: "a move",
-  pPrChange: "a formatting change",
-  rPrChange: "a formatting change",
-  sectPrChange: "a formatting change",
-  tblPrChange: "a formatting change",
-  trPrChange: "a formatting change",
-  tcPrChange: "a formatting change",
-  tblGridChange: "a formatting change",
-  tblPrExChange: "a formatting change",
-  numberingChange: "a numbering change",
-  cellIns: "an inserted cell",
-  cellDel: "a deleted cell",
-  cellMerge: "a merged cell",
-};
+/** Tracked changes by element name (a Map: the names are a stranger's). */
+const TRACKED = new Map(
+  Object.entries({
+    "an insertion": "ins",
+    "a deletion": "del",
+    "a move": "moveFrom moveTo moveFromRangeStart moveToRangeStart",
+    "a formatting change": "pPrChange rPrChange sectPrChange tblPrChange trPrChange tcPrChange tblGridChange tblPrExChange",
+    "a numbering change": "numberingChange",
+    "an inserted cell": "cellIns",
+    "a deleted cell": "cellDel",
+    "a merged cell": "cellMerge",
+  }).flatMap(([what, names]) => names.split(" ").map((name) => [name, what] as const)),
+);
+const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
+
+/** Two runs of text that Markdown writes with the same marks and link. */
+export function sameFormat(a: TextToken, b: TextToken) {
+  return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
+}
+
+/** What a content control (w:sdt) holds, without its properties. */
+const sdtContent = (sdt: XmlElement) => kids(child(sdt, "w", "sdtContent") ?? sdt).filter((c) => !is(c, "w", "sdtPr"));
+
+/** The `w:<name>` children of an element, those inside content controls included. */
+function childrenThrough(el: XmlElement, name: string): XmlElement[] {
+  return kids(el)
+    .flatMap((c) => (is(c, "w", "sdt") ? sdtContent(c) : [c]))
+    .filter((c) => is(c, "w", name));
+}
 
 interface Issue {
   rule: string;
@@ -136,7 +150,8 @@ interface Field {
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
 interface Story {
-  note?: { key: string };
+  /** The note's key, for a note. */
+  note?: string;
   fields: Field[];
   /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
   ignoredFields?: number;
@@ -261,7 +276,7 @@ export class DocxReader {
       }
       this.hyperlinks = this.linkTargets(part.path);
       const content: Block[] = [];
-      this.blocks(kids(element), { note: { key }, fields: [], links: [] }, content);
+      this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
       notes.set(key, content);
     });
     return {
@@ -273,8 +288,6 @@ export class DocxReader {
       where: (ordinal) => this.where(ordinal),
     };
   }
-
-  /* -------------------------------------------------------------------------------------- */
 
   private place(ordinal: number) {
     return { line: ordinal, column: 1 };
@@ -329,12 +342,10 @@ export class DocxReader {
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
   private headerText(body: XmlElement): string | undefined {
     const refs = descendants(body, "w", "sectPr").flatMap((sectPr) => kids(sectPr).filter((el) => is(el, "w", "headerReference")));
-    const ordered = [...refs.filter((r) => attr(r, "w", "type") === "default"), ...refs.filter((r) => attr(r, "w", "type") !== "default")];
-    const tried = new Set<string>();
-    for (const ref of ordered) {
-      const id = attr(ref, "r", "id") ?? "";
-      if (tried.has(id)) continue; // many sections share one header
-      tried.add(id);
+    const isDefault = (ref: XmlElement) => attr(ref, "w", "type") === "default";
+    // Default headers first; many sections share one header.
+    const ids = new Set([...refs.filter(isDefault), ...refs.filter((r) => !isDefault(r))].map((ref) => attr(ref, "r", "id") ?? ""));
+    for (const id of ids) {
       const rel = this.pkg.rels(this.main).get(id);
       const root = rel && !rel.external ? this.pkg.xml(rel.target)?.documentElement : undefined;
       if (!root) continue;
@@ -371,28 +382,22 @@ export class DocxReader {
     return text;
   }
 
-  /* -------------------------------------------------------------------------------------- */
-  /* Blocks                                                                                  */
+  // Blocks
 
   private blocks(elements: XmlElement[], story: Story, out: Block[]) {
     for (const el of elements) {
       if (is(el, "w", "p")) out.push(this.paragraph(el, story));
       else if (is(el, "w", "tbl")) out.push(this.table(el, story));
-      else if (is(el, "w", "sdt"))
-        this.blocks(
-          kids(child(el, "w", "sdtContent") ?? el).filter((c) => !is(c, "w", "sdtPr")),
-          story,
-          out,
-        );
+      else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
-      } else if (is(el, "w") && TRACKED[el.localName ?? ""]) {
+      } else if (trackedChange(el)) {
         // A tracked change around whole paragraphs or tables.
         this.standalone(story, {
           rule: "import-tracked-change",
           fatal: true,
-          text: `tracked changes not accepted yet (${TRACKED[el.localName!]}); ${TRACKED_HELP}`,
+          text: `tracked changes not accepted yet (${trackedChange(el)}); ${TRACKED_HELP}`,
         });
         if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
       }
@@ -401,10 +406,10 @@ export class DocxReader {
 
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
   private standalone(story: Story, issue: Issue) {
-    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : this.ordinal + 1;
+    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
     (issue.fatal ? fail : warn)(
       this.file,
-      `${story.note ? this.noteWhere(story.note.key, "") : `paragraph ${ordinal}`}: ${issue.text}`,
+      `${story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`}: ${issue.text}`,
       this.place(ordinal),
       issue.rule,
     );
@@ -436,7 +441,7 @@ export class DocxReader {
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
-    const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 0) : ++this.ordinal;
+    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
     const { role, level, ordered } = this.paragraphStyle(p);
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
@@ -457,29 +462,26 @@ export class DocxReader {
   private table(tbl: XmlElement, story: Story): TableBlock {
     const rows: Token[][][] = [];
     let first = 0;
-    const rowElements = this.rowsOf(tbl);
-    rowElements.forEach((tr, r) => {
+    childrenThrough(tbl, "tr").forEach((tr, r) => {
       const cells: Token[][] = [];
-      for (const tc of this.cellsOf(tr)) {
+      for (const tc of childrenThrough(tr, "tc")) {
         const tokens: Token[] = [];
         for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
-          if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", bold: false, italic: false, strike: false, code: false });
+          if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", ...PLAIN });
           for (const token of block.tokens) tokens.push(token);
         }
         cells.push(tokens);
       }
       // Tracked changes on rows and cells (outside their paragraphs).
-      const kinds = new Set<string>();
-      for (const pr of [child(tr, "w", "trPr"), ...this.cellsOf(tr).map((tc) => child(tc, "w", "tcPr"))]) {
-        for (const el of pr ? kids(pr) : []) if (is(el, "w") && TRACKED[el.localName ?? ""]) kinds.add(TRACKED[el.localName!]);
-      }
+      const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
+      const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
-        const ordinal = story.note ? (this.firstCall.get(story.note.key) ?? 1) : first || this.ordinal;
+        const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
         fail(
           this.file,
-          `${story.note ? this.noteWhere(story.note.key, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
+          `${story.note ? this.noteWhere(story.note, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
           this.place(ordinal),
           "import-tracked-change",
         );
@@ -487,24 +489,6 @@ export class DocxReader {
       rows.push(cells);
     });
     return { type: "table", rows, ordinal: first || this.ordinal };
-  }
-
-  private rowsOf(tbl: XmlElement): XmlElement[] {
-    const rows: XmlElement[] = [];
-    for (const el of kids(tbl)) {
-      if (is(el, "w", "tr")) rows.push(el);
-      else if (is(el, "w", "sdt")) rows.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tr")));
-    }
-    return rows;
-  }
-
-  private cellsOf(tr: XmlElement): XmlElement[] {
-    const cells: XmlElement[] = [];
-    for (const el of kids(tr)) {
-      if (is(el, "w", "tc")) cells.push(el);
-      else if (is(el, "w", "sdt")) cells.push(...kids(child(el, "w", "sdtContent") ?? el).filter((c) => is(c, "w", "tc")));
-    }
-    return cells;
   }
 
   private insideTextBox(node: XmlNode, stop: XmlNode): boolean {
@@ -517,7 +501,8 @@ export class DocxReader {
     const kinds = new Set<string>();
     const walk = (el: XmlElement) => {
       for (const c of kids(el)) {
-        if (is(c, "w") && TRACKED[c.localName ?? ""]) kinds.add(TRACKED[c.localName!]);
+        const what = trackedChange(c);
+        if (what) kinds.add(what);
         walk(c);
       }
     };
@@ -544,7 +529,7 @@ export class DocxReader {
       else seen.set(key, { issue, count: 1 });
     }
     for (const { issue, count } of seen.values()) {
-      const prefix = state.story.note ? this.noteWhere(state.story.note.key, text) : this.where(ordinal);
+      const prefix = state.story.note ? this.noteWhere(state.story.note, text) : this.where(ordinal);
       const times = count > 1 ? ` (${count} times)` : "";
       (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
     }
@@ -559,11 +544,7 @@ export class DocxReader {
       if (t.type === "text") {
         chars += t.value.length;
         marks += countMarks(t.value);
-        if (
-          previous?.type === "text" &&
-          (previous.bold !== t.bold || previous.italic !== t.italic || previous.strike !== t.strike || previous.code !== t.code || previous.link !== t.link)
-        )
-          marks += 2;
+        if (previous?.type === "text" && !sameFormat(previous, t)) marks += 2;
         if (t.link && t.link !== (previous?.type === "text" ? previous.link : undefined)) marks += 2 + countMarks(t.link);
       } else marks += 2;
       previous = t;
@@ -592,8 +573,7 @@ export class DocxReader {
     }
   }
 
-  /* -------------------------------------------------------------------------------------- */
-  /* Inline content                                                                          */
+  // Inline content
 
   private inline(el: XmlElement, state: ParagraphState) {
     if (is(el, "w")) {
@@ -617,7 +597,7 @@ export class DocxReader {
           for (const c of kids(el)) this.inline(c, state);
           return;
         case "sdt":
-          for (const c of kids(child(el, "w", "sdtContent") ?? el)) if (!is(c, "w", "sdtPr")) this.inline(c, state);
+          for (const c of sdtContent(el)) this.inline(c, state);
           return;
         case "del":
         case "moveFrom":
@@ -696,14 +676,13 @@ export class DocxReader {
         case "ptab":
           this.text(" ", marks, state);
           break;
-        case "br": {
-          const type = attr(el, "w", "type");
+        case "br":
+        case "cr": {
+          // A page or column break is no line break in the text.
+          const type = el.localName === "br" ? attr(el, "w", "type") : undefined;
           if ((!type || type === "textWrapping") && !this.suppressed(state)) state.tokens.push({ type: "break" });
           break;
         }
-        case "cr":
-          if (!this.suppressed(state)) state.tokens.push({ type: "break" });
-          break;
         case "noBreakHyphen":
           this.text("\u2011", marks, state);
           break;
@@ -712,7 +691,8 @@ export class DocxReader {
           break;
         case "sym": {
           const code = parseInt(attr(el, "w", "char") ?? "", 16);
-          if (Number.isFinite(code)) this.text(String.fromCodePoint(code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code), marks, state);
+          // A code past Unicode (a stranger's w:char) is no character.
+          if (code >= 0 && code <= 0x10ffff) this.text(String.fromCodePoint(code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code), marks, state);
           break;
         }
         case "footnoteReference":
@@ -797,8 +777,12 @@ export class DocxReader {
       this.numbers.set(key, this.order.length);
       this.firstCall.set(key, this.ordinal);
     }
-    this.calls.push({ note: key, ordinal: this.ordinal });
-    state.tokens.push({ type: "call", note: key });
+    this.call(key, state);
+  }
+
+  private call(note: string, state: ParagraphState) {
+    this.calls.push({ note, ordinal: this.ordinal });
+    state.tokens.push({ type: "call", note });
   }
 
   /* Fields: NOTEREF (a repeated note call), HYPERLINK (a link), anything else shows its result. */
@@ -884,7 +868,6 @@ export class DocxReader {
       });
       return;
     }
-    this.calls.push({ note: key, ordinal: this.ordinal });
-    state.tokens.push({ type: "call", note: key });
+    this.call(key, state);
   }
 }

@@ -40,64 +40,47 @@ interface StyleEntry {
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_\-]+/g, "");
 
-function paragraphRoleOf(key: string): ParagraphRole | undefined {
-  const heading = /^heading([1-6])$/.exec(key);
-  if (heading) return { kind: "heading", depth: Number(heading[1]) };
-  if (key === "title") return { kind: "title" };
-  if (key === "subtitle") return { kind: "subtitle" };
-  if (
-    [
-      "normal",
-      "bodytext",
-      "textbody",
-      "standard",
-      "default",
-      "footnotetext",
-      "endnotetext",
-      "footnote",
-      "endnote",
-      "tabletext",
-      "tablecontents",
-      "header",
-      "footer",
-      "headerandfooter",
-      "plaintext",
-      "normalweb",
-    ].includes(key)
-  )
-    return { kind: "body" };
-  if (["quote", "quotations", "blocktext", "intensequote"].includes(key)) return { kind: "quote" };
-  if (/^listbullet\d?$/.test(key)) return { kind: "bullet" };
-  if (/^listnumber\d?$/.test(key)) return { kind: "number" };
-  if (/^listcontinue\d?$/.test(key)) return { kind: "continue" };
-  if (["listparagraph", "list"].includes(key)) return { kind: "list" };
-  if (key === "signatory") return { kind: "signatory" };
-  if (["sourcecode", "preformattedtext", "htmlpreformatted", "code"].includes(key)) return { kind: "code" };
-  if (["horizontalrule", "horizontalline"].includes(key)) return { kind: "rule" };
-  return undefined;
-}
+/** Paragraph style names (normalized) by the role they give. */
+const PARAGRAPH_ROLES = names<ParagraphRole>([
+  [{ kind: "title" }, "title"],
+  [{ kind: "subtitle" }, "subtitle"],
+  [
+    { kind: "body" },
+    "normal bodytext textbody standard default footnotetext endnotetext footnote endnote tabletext tablecontents header footer headerandfooter plaintext normalweb",
+  ],
+  [{ kind: "quote" }, "quote quotations blocktext intensequote"],
+  [{ kind: "list" }, "listparagraph list"],
+  [{ kind: "signatory" }, "signatory"],
+  [{ kind: "code" }, "sourcecode preformattedtext htmlpreformatted code"],
+  [{ kind: "rule" }, "horizontalrule horizontalline"],
+]);
 
 type RunRole = "emphasis" | "strong" | "code" | "neutral";
 
-function runRoleOf(key: string): RunRole | undefined {
-  if (["emphasis", "emphasischar"].includes(key)) return "emphasis";
-  if (["strong", "strongemphasis", "strongchar"].includes(key)) return "strong";
-  if (["verbatimchar", "sourcetext", "htmlcode", "code", "codechar"].includes(key)) return "code";
-  if (
-    [
-      "hyperlink",
-      "internetlink",
-      "footnotereference",
-      "footnoteanchor",
-      "footnotecharacters",
-      "endnotereference",
-      "endnoteanchor",
-      "endnotecharacters",
-      "defaultparagraphfont",
-    ].includes(key)
-  )
-    return "neutral";
-  return undefined;
+const RUN_ROLES = names<RunRole>([
+  ["emphasis", "emphasis emphasischar"],
+  ["strong", "strong strongemphasis strongchar"],
+  ["code", "verbatimchar sourcetext htmlcode code codechar"],
+  [
+    "neutral",
+    "hyperlink internetlink footnotereference footnoteanchor footnotecharacters endnotereference endnoteanchor endnotecharacters defaultparagraphfont",
+  ],
+]);
+
+/** The mark a run role adds. */
+const RUN_MARK: Record<RunRole, keyof RunStyle | undefined> = { emphasis: "italic", strong: "bold", code: "code", neutral: undefined };
+
+/** A Map from each of the space-separated names to its value (a Map: style names are a stranger's). */
+function names<T>(table: [T, string][]): Map<string, T> {
+  return new Map(table.flatMap(([value, list]) => list.split(" ").map((name) => [name, value] as const)));
+}
+
+function paragraphRoleOf(key: string): ParagraphRole | undefined {
+  const heading = /^heading([1-6])$/.exec(key);
+  if (heading) return { kind: "heading", depth: Number(heading[1]) };
+  const list = /^list(bullet|number|continue)\d?$/.exec(key);
+  if (list) return { kind: list[1] as "bullet" | "number" | "continue" };
+  return PARAGRAPH_ROLES.get(key);
 }
 
 export class Styles {
@@ -160,24 +143,17 @@ export class Styles {
   runStyle(styleId: string | undefined): RunStyle {
     const out: RunStyle = {};
     const chain = this.chain(styleId);
-    for (const s of chain) {
-      const role = runRoleOf(norm(s.name)) ?? runRoleOf(norm(s.id));
-      if (role === "emphasis") out.italic ??= true;
-      if (role === "strong") out.bold ??= true;
-      if (role === "code") out.code ??= true;
+    // A style the styles part does not define is judged by its id.
+    const roles = chain.length ? chain.map((s) => RUN_ROLES.get(norm(s.name)) ?? RUN_ROLES.get(norm(s.id))) : [styleId && RUN_ROLES.get(norm(styleId))];
+    for (const role of roles) {
+      const mark = role && RUN_MARK[role];
+      if (mark) out[mark] ??= true;
     }
     // Run properties of the style (nearest first), for styles the roles do not know.
     for (const s of chain) {
       out.bold ??= onOff(s.rPr, "b");
       out.italic ??= onOff(s.rPr, "i");
       out.strike ??= onOff(s.rPr, "strike") ?? onOff(s.rPr, "dstrike");
-    }
-    // A style with no id known: judge by the id.
-    if (styleId && chain.length === 0) {
-      const role = runRoleOf(norm(styleId));
-      if (role === "emphasis") out.italic = true;
-      if (role === "strong") out.bold = true;
-      if (role === "code") out.code = true;
     }
     return out;
   }

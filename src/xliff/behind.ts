@@ -3,17 +3,17 @@
  * every unit of the source changed, added or removed since is a warning on the edition, at the
  * edition's own unit (or where an added unit would go), rule `edition-behind`.
  */
+import { toString } from "mdast-util-to-string";
 import type { VFile } from "vfile";
 import { frontMatterOf, type Letter } from "../letter.ts";
 import { warn } from "../messages.ts";
 import { firstWords } from "../import/read.ts";
-import { readLetterUnits, sourceBeside } from "./edition.ts";
-import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
+import { sourceBeside } from "../beside.ts";
+import { readLetterUnits } from "./edition.ts";
+import { compareUnits, readTranslationOf, revisionOf } from "./revision.ts";
 import { unitsOf, type Unit } from "./units.ts";
 
-const textOf = (unit: Unit) =>
-  unit.text ??
-  (unit.children ?? []).map((c) => ("value" in c ? c.value : "children" in c ? c.children.map((d) => ("value" in d ? d.value : "")).join("") : "")).join("");
+const textOf = (unit: Unit) => unit.text ?? toString(unit.children, { includeImageAlt: false });
 
 export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
   const front = frontMatterOf(letter);
@@ -76,5 +76,3 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
     );
   }
 }
-
-export { TRANSLATION_OF };

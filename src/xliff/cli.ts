@@ -7,14 +7,15 @@
  * Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
  */
 import { basename, join, relative } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand, usageError } from "../import/cli.ts";
 import { hasErrors } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
-import { readLetterUnits, sourceBeside } from "./edition.ts";
+import { sourceBeside } from "../beside.ts";
+import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
-import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF } from "./revision.ts";
+import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";
 
 export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lang tag] [--out file.xlf]
        npm run export -- --changed <edition.md> [--out file.xlf]
@@ -27,48 +28,31 @@ export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lan
                      import the translation with --edition <edition.md> to update it in place
   --out file         where it goes (default: dist/<name>[.<lang>].xlf)`;
 
-function usage(message: string): number {
-  console.error(`broadside: ${message}\n${EXPORT_USAGE}`);
-  return 2;
-}
+const usage = (message: string) => usageError(message, EXPORT_USAGE);
 
 export async function exportCommand(args: string[]): Promise<number> {
-  let values: { xliff?: boolean; format?: string; lang?: string; out?: string; changed?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        xliff: { type: "boolean" },
-        format: { type: "string" },
-        lang: { type: "string" },
-        out: { type: "string", short: "o" },
-        changed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(EXPORT_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    args,
+    { xliff: { type: "boolean" }, format: { type: "string" }, lang: { type: "string" }, out: { type: "string", short: "o" }, changed: { type: "string" } },
+    EXPORT_USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as { format?: string; lang?: string; out?: string; changed?: string };
+  const { positionals } = parsed;
   if (values.format !== undefined && values.format !== "xliff") return usage(`--format takes xliff; not ${values.format}`);
   if (values.changed ? positionals.length !== 0 : positionals.length !== 1)
     return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
 
   let sourcePath = positionals[0];
   let lang = values.lang;
-  let only: Set<string> | undefined;
+  let recorded: TranslationOf | undefined;
   if (values.changed) {
     const edition = await readLetterUnits(values.changed);
     if (!edition.source) {
       console.error(formatMessages([edition.file]));
       return 1;
     }
-    const recorded = readTranslationOf(edition.source.frontMatter);
+    recorded = readTranslationOf(edition.source.frontMatter);
     if (!recorded) return usage(`${values.changed} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter)`);
     const beside = sourceBeside(values.changed, recorded.source);
     if ("rule" in beside) {
@@ -77,12 +61,6 @@ export async function exportCommand(args: string[]): Promise<number> {
     }
     sourcePath = beside.path;
     lang ??= typeof edition.source.frontMatter.lang === "string" ? edition.source.frontMatter.lang : undefined;
-    const read = await readLetterUnits(sourcePath);
-    if (!read.source) {
-      console.error(formatMessages([read.file]));
-      return 1;
-    }
-    only = new Set(compareUnits(recorded.units, read.source.units).changed.map((i) => read.source!.units[i].id));
   }
   const { file, source } = await readLetterUnits(sourcePath);
   const report = formatMessages([file]);
@@ -91,6 +69,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.error(`broadside: ${sourcePath} has errors; nothing written`);
     return 1;
   }
+  const only = recorded && new Set(compareUnits(recorded.units, source.units).changed.map((i) => source.units[i].id));
   const name = basename(sourcePath, ".md");
   const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
   const xliff = exportXliff(source.units, {

@@ -20,12 +20,10 @@ import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens } from "./import.ts";
-import { compareUnits, readTranslationOf, TRANSLATION_OF, translationOf } from "./revision.ts";
+import { phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
-
-export { sourceBeside };
 
 export interface Source {
   path: string;
@@ -35,14 +33,14 @@ export interface Source {
   units: Unit[];
 }
 
-/** Read and parse a source (or an edition) with its units; undefined with messages on `file` when it has errors. */
-export async function readLetterUnits(path: string): Promise<{ file: VFile; source?: Source }> {
+/** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
+export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {
   let file: VFile;
   try {
     file = await readSource(path);
   } catch (error) {
     file = new VFile({ path });
-    fail(file, `Cannot read ${path}: ${(error as Error).message}`, undefined, "source-unreadable");
+    fail(file, `Cannot read ${what}: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
   const letter = parseLetter(file, { features: FEATURES });
@@ -102,17 +100,14 @@ export function writeEdition(
     edits.push([unit.start, unit.end, renderUnit(content, unit, file, translation.places.get(index))]);
   }
   // Note definitions by number (the calls are written as numbers); definitions never called are left out.
-  const numbered = new Set(letter.notes.notes.map((n) => n.definition));
+  const noteOf = new Map(letter.notes.notes.map((n) => [n.definition, n]));
   for (const node of letter.tree.children) {
     if (node.type !== "footnoteDefinition" || !node.position) continue;
     const start = node.position.start.offset!;
-    if (!numbered.has(node)) {
-      edits.push([start, node.position.end.offset!, ""]);
-      continue;
-    }
+    const note = noteOf.get(node);
     const label = /^\[\^[^\]]*\]:/.exec(text.slice(start));
-    const note = letter.notes.notes.find((n) => n.definition === node)!;
-    if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
+    if (!note) edits.push([start, node.position.end.offset!, ""]);
+    else if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
   }
 
   // Front matter.
@@ -150,6 +145,9 @@ export function writeEdition(
   return out;
 }
 
+/** An edition being brought up to date, with the revision of the source it translates. */
+type Edition = Source & { recorded: TranslationOf };
+
 export interface XliffImportOptions {
   /** The translation's language; default the XLIFF's target-language. */
   lang?: string;
@@ -170,69 +168,44 @@ export interface XliffImportResult {
 export async function importXliff(path: string, options: XliffImportOptions): Promise<XliffImportResult> {
   const file = new VFile({ path });
   const others: VFile[] = [];
-  const size = (await stat(path)).size;
-  if (size > MAX_XLIFF_BYTES) {
-    fail(
-      file,
-      `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
-      undefined,
-      "xliff-too-large",
-    );
+  const refuse = (reason: string, rule: string, other?: VFile): XliffImportResult => {
+    if (other) others.push(other);
+    fail(file, reason, undefined, rule);
     return { file, others };
-  }
+  };
+  // Bounded before it is read into memory.
+  if (tooLarge((await stat(path)).size, file)) return { file, others };
   const xliff = readXliff(await readFile(path), file);
   if (!xliff) return { file, others };
 
   // The edition being updated, and the revision it was translated from.
-  let edition: Source | undefined;
-  let recorded: ReturnType<typeof readTranslationOf>;
+  let edition: Edition | undefined;
   if (options.edition) {
     const read = await readLetterUnits(options.edition);
-    if (!read.source) {
-      others.push(read.file);
-      fail(file, `The edition ${options.edition} cannot be read or has errors (see its messages)`, undefined, "xliff-edition");
-      return { file, others };
-    }
-    edition = read.source;
-    recorded = readTranslationOf(edition.frontMatter);
-    if (!recorded) {
-      fail(
-        file,
+    if (!read.source) return refuse(`The edition ${options.edition} cannot be read or has errors (see its messages)`, "xliff-edition", read.file);
+    const recorded = readTranslationOf(read.source.frontMatter);
+    if (!recorded)
+      return refuse(
         `The edition ${options.edition} does not say which revision of its source it translates (no \`${TRANSLATION_OF}\` in its front matter); import the whole translation instead`,
-        undefined,
         "xliff-edition",
       );
-      return { file, others };
-    }
+    edition = { ...read.source, recorded };
   }
 
-  const beside = recorded && edition ? sourceBeside(edition.path, recorded.source) : undefined;
-  if (beside && "rule" in beside) {
-    fail(file, `The source of ${options.edition}: ${beside.reason}`, undefined, beside.rule);
-    return { file, others };
-  }
-  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, path, options.sourceDir);
-  if (!originalPath) {
-    fail(file, `The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, undefined, "xliff-original");
-    return { file, others };
-  }
+  const beside = edition && sourceBeside(edition.path, edition.recorded.source);
+  if (beside && "rule" in beside) return refuse(`The source of ${options.edition}: ${beside.reason}`, beside.rule);
+  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, [options.sourceDir, dirname(path)]);
+  if (!originalPath)
+    return refuse(`The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, "xliff-original");
   const read = await readLetterUnits(originalPath);
-  if (!read.source) {
-    others.push(read.file);
-    fail(file, `The source ${originalPath} cannot be read or has errors (see its messages)`, undefined, "xliff-original");
-    return { file, others };
-  }
+  if (!read.source) return refuse(`The source ${originalPath} cannot be read or has errors (see its messages)`, "xliff-original", read.file);
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
-  if (!lang) {
-    fail(file, "The XLIFF names no target-language; pass --lang", undefined, "xliff-lang");
-    return { file, others };
-  }
+  if (!lang) return refuse("The XLIFF names no target-language; pass --lang", "xliff-lang");
 
-  const translation: Translation = { content: new Map(), places: new Map() };
-  const byId = new Map(source.units.map((u, i) => [u.id, i]));
+  const ids = new Set(source.units.map((u) => u.id));
   for (const [id, tu] of xliff.units) {
-    if (!byId.has(id))
+    if (!ids.has(id))
       warn(
         file,
         `trans-unit ${id} is not a unit of ${originalPath} (was the source changed since the export?); it is left out`,
@@ -240,26 +213,41 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
         "xliff-unknown-unit",
       );
   }
-  let untranslated = 0;
-  const changes = edition && recorded ? compareUnits(recorded.units, source.units) : undefined;
-  if (edition && recorded && edition.units.length !== recorded.units.length) {
-    fail(
-      file,
-      `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${recorded.units.length}; import the whole translation instead`,
-      undefined,
+  if (edition && edition.units.length !== edition.recorded.units.length)
+    return refuse(
+      `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${edition.recorded.units.length}; import the whole translation instead`,
       "xliff-edition",
     );
-    return { file, others };
-  }
-  const noteMap = edition && changes ? noteNumbers(edition, source, changes.same) : undefined;
+  const translation = translated(xliff, source, edition, file, originalPath, basename(path));
+  if (hasErrors(file)) return { file, others };
 
+  const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
+  const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
+  const markdown = writeEdition(
+    source,
+    translation,
+    front,
+    lang,
+    edition ? edition.recorded.source : sourceName,
+    file,
+    !edition,
+    directionOf(lang) === "ltr" && mostlyRightToLeft(translation),
+  );
+  return { markdown, file, others };
+}
+
+/**
+ * Each unit's translation: the XLIFF's target, else (updating an edition) the edition's own
+ * translation of a unit that did not change, else the source's text, with a warning.
+ */
+function translated(xliff: XliffFile, source: Source, edition: Edition | undefined, file: VFile, originalPath: string, xliffName: string): Translation {
+  const translation: Translation = { content: new Map(), places: new Map() };
+  const changes = edition && compareUnits(edition.recorded.units, source.units);
+  const noteMap = edition && changes ? noteNumbers(edition, source, changes.same) : undefined;
+  let untranslated = 0;
   for (const [index, unit] of source.units.entries()) {
     const tu = xliff.units.get(unit.id);
-    const target =
-      tu &&
-      Array.from(tu.childNodes).find(
-        (c): c is typeof tu => c.nodeType === 1 && (c as typeof tu).localName === "target" && (c as typeof tu).namespaceURI === XLIFF_NS,
-      );
+    const target = tu && Array.from(tu.getElementsByTagNameNS(XLIFF_NS, "target")).find((t) => t.parentNode === tu);
     const hasTarget = target && ((target.textContent ?? "").trim() || Array.from(target.childNodes).some((c) => c.nodeType === 1));
     translation.places.set(index, place(tu) ?? { line: unit.line, column: 1 });
     if (hasTarget) {
@@ -270,14 +258,13 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     const old = changes?.same.get(index);
     if (edition && old !== undefined) {
       const was = edition.units[old];
-      if (unit.kind === "front") {
-        if (was.text !== undefined) translation.content.set(index, was.text);
-      } else {
-        const tokens = phrasingTokens(was.children!, edition.letter).map((t) =>
-          t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t,
+      if (unit.kind !== "front") {
+        const tokens = phrasingTokens(was.children!, edition.letter);
+        translation.content.set(
+          index,
+          tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t)),
         );
-        translation.content.set(index, tokens);
-      }
+      } else if (was.text !== undefined) translation.content.set(index, was.text);
       continue;
     }
     if (unit.kind !== "front") translation.content.set(index, phrasingTokens(unit.children!, source.letter));
@@ -285,27 +272,14 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     if (edition)
       warn(
         file,
-        `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${basename(path)}; the edition keeps it in the source's language`,
+        `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${xliffName}; the edition keeps it in the source's language`,
         place(tu),
         "xliff-untranslated",
       );
   }
-  if (untranslated && !edition) info(file, untranslated, source.units.length);
-  if (hasErrors(file)) return { file, others };
-
-  const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
-  const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
-  const markdown = writeEdition(
-    source,
-    translation,
-    front,
-    lang,
-    edition ? recorded!.source : sourceName,
-    file,
-    !edition,
-    directionOf(lang) === "ltr" && mostlyRightToLeft(translation),
-  );
-  return { markdown, file, others };
+  if (untranslated && !edition)
+    warn(file, `${untranslated} of ${source.units.length} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
+  return translation;
 }
 
 /**
@@ -321,10 +295,6 @@ function mostlyRightToLeft(translation: Translation): boolean {
     rtl += (text.match(new RegExp(`[${RTL_LETTERS}]`, "gu")) ?? []).length;
   }
   return letters > 0 && rtl * 2 > letters;
-}
-
-function info(file: VFile, untranslated: number, all: number) {
-  warn(file, `${untranslated} of ${all} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
 }
 
 /** The edition's note numbers → the source's now, by the note units that did not change, then by order within unchanged units. */
@@ -361,10 +331,11 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
   return out;
 }
 
-function findOriginal(name: string, xliffPath: string, sourceDir?: string): string | undefined {
+/** A source named by its file name alone, in the first of `dirs` (default: the project's source/) that has it. */
+export function findOriginal(name: string, dirs: (string | undefined)[]): string | undefined {
   if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
-  for (const dir of [sourceDir ?? join(projectDir(), "source"), dirname(xliffPath)]) {
-    const candidate = join(dir, name);
+  for (const dir of dirs) {
+    const candidate = join(dir ?? join(projectDir(), "source"), name);
     if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
   }
   return undefined;

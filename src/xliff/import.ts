@@ -16,9 +16,9 @@ import { DOMParser, type Document as XmlDocument, type Element as XmlElement, ty
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
-import { type RenderContext, renderInline } from "../import/markdown.ts";
-import type { Token } from "../import/read.ts";
-import { XLIFF_NS } from "./export.ts";
+import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
+import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
+import { codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
 import type { Letter } from "../letter.ts";
 
@@ -34,17 +34,21 @@ export interface XliffFile {
   units: Map<string, XmlElement>;
 }
 
+/** Is an XLIFF file of `size` bytes past the bound? Then an error on `file` says so. */
+export function tooLarge(size: number, file: VFile): boolean {
+  if (size <= MAX_XLIFF_BYTES) return false;
+  fail(
+    file,
+    `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
+    undefined,
+    "xliff-too-large",
+  );
+  return true;
+}
+
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
-  if (bytes.length > MAX_XLIFF_BYTES) {
-    fail(
-      file,
-      `The XLIFF file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
-      undefined,
-      "xliff-too-large",
-    );
-    return undefined;
-  }
+  if (tooLarge(bytes.length, file)) return undefined;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
@@ -118,17 +122,12 @@ export function place(node: XmlNode | undefined) {
   return n?.lineNumber ? { line: n.lineNumber, column: n.columnNumber ?? 1 } : undefined;
 }
 
-const PLAIN = { bold: false, italic: false, strike: false, code: false };
-
 /** Phrasing content (of the source, or of an edition) → the import's tokens; calls as `note:N`. */
 export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "tree">): Token[] {
   const definitions = definitionsOf(letter.tree);
   const tokens: Token[] = [];
-  const walk = (node: Nodes, marks: typeof PLAIN, link?: string) => {
+  const walk = (node: Nodes, marks: Marks, link?: string) => {
     switch (node.type) {
-      case "text":
-        tokens.push({ type: "text", value: node.value, ...marks, link });
-        return;
       case "inlineCode":
         tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
         return;
@@ -139,13 +138,9 @@ export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "t
         tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
         return;
       case "emphasis":
-        for (const c of node.children) walk(c, { ...marks, italic: true }, link);
-        return;
       case "strong":
-        for (const c of node.children) walk(c, { ...marks, bold: true }, link);
-        return;
       case "delete":
-        for (const c of node.children) walk(c, { ...marks, strike: true }, link);
+        for (const c of node.children) walk(c, { ...marks, [MARK_OF[node.type]]: true }, link);
         return;
       case "link":
         for (const c of node.children) walk(c, marks, node.url);
@@ -178,49 +173,26 @@ export interface Codes {
 export function sourceCodes(unit: Unit, letter: Letter): Codes {
   const codes: Codes = { links: new Map(), code: new Map(), calls: new Map(), other: new Set() };
   const definitions = definitionsOf(letter.tree);
-  const counts = new Map<string, number>();
-  const next = (prefix: string) => {
-    const n = (counts.get(prefix) ?? 0) + 1;
-    counts.set(prefix, n);
-    return prefix.startsWith("n") ? (n === 1 ? prefix : `${prefix}-${n}`) : `${prefix}${n}`;
-  };
-  const code = (node: Nodes) => {
-    switch (node.type) {
-      case "footnoteReference": {
-        const n = node.data?.noteNumber ?? 0;
-        codes.calls.set(next(`n${n}`), n);
-        return;
-      }
-      case "break":
-        codes.other.add(next("b"));
-        return;
-      case "inlineCode":
-        codes.code.set(next("c"), node.value);
-        return;
-      case "image":
-      case "imageReference":
-      case "html":
-        codes.other.add(next("o"));
-        return;
-      case "emphasis":
-        codes.other.add(next("e"));
-        break;
-      case "strong":
-        codes.other.add(next("s"));
-        break;
-      case "delete":
-        codes.other.add(next("d"));
-        break;
-      case "link":
-        codes.links.set(next("l"), node.url);
-        break;
-      case "linkReference":
-        codes.links.set(next("l"), definitions.get(node.identifier)?.url ?? "");
-    }
-  };
-  for (const c of unit.children ?? []) visit(c, code);
+  const idOf = codeIds();
+  for (const c of unit.children ?? [])
+    visit(c, (node) => {
+      const id = idOf(node);
+      if (id === undefined) return;
+      if (node.type === "footnoteReference") codes.calls.set(id, node.data?.noteNumber ?? 0);
+      else if (node.type === "inlineCode") codes.code.set(id, node.value);
+      else if (node.type === "link") codes.links.set(id, node.url);
+      else if (node.type === "linkReference") codes.links.set(id, definitions.get(node.identifier)?.url ?? "");
+      else codes.other.add(id);
+    });
   return codes;
 }
+
+/** The mark of a `<g>` by its ctype (a Map: the ctype is a stranger's). */
+const G_MARKS = new Map<string, keyof Marks>([
+  ["bold", "bold"],
+  ["italic", "italic"],
+  ["x-strike", "strike"],
+]);
 
 /**
  * A target (or source) element's inline content → tokens, with the source's codes: calls by
@@ -241,7 +213,7 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
       tokens.push({ type: "call", note: `note:${codes.calls.get(id)}` });
     }
   };
-  const walk = (node: XmlNode, marks: typeof PLAIN, link?: string) => {
+  const walk = (node: XmlNode, marks: Marks, link?: string) => {
     if (node.nodeType === 3 || node.nodeType === 4) {
       // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call.
       const value = node.nodeValue ?? "";
@@ -281,12 +253,9 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
       }
       case "g": {
         seen.add(id);
-        const next = { ...marks };
-        let url = link;
-        if (codes.links.has(id)) url = codes.links.get(id);
-        else if (ctype === "bold") next.bold = true;
-        else if (ctype === "italic") next.italic = true;
-        else if (ctype === "x-strike") next.strike = true;
+        const mark = G_MARKS.get(ctype);
+        const url = codes.links.has(id) ? codes.links.get(id) : link;
+        const next = mark && !codes.links.has(id) ? { ...marks, [mark]: true } : marks;
         for (let c = el.firstChild; c; c = c.nextSibling) walk(c, next, url);
         return;
       }
@@ -322,13 +291,7 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
 export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
   const ctx: RenderContext = {
     numberOf: (key) => Number(key.slice("note:".length)),
-    formattingLost: () =>
-      warn(
-        file,
-        `${unit.label}: its bold, italic or strikethrough cannot be written in Markdown as it is; it is imported without them`,
-        at,
-        "import-formatting",
-      ),
+    formattingLost: () => warnFormattingLost(file, unit.label, at),
   };
   return renderInline(tokens, unit.mode, unit.line, ctx);
 }
