@@ -50,9 +50,7 @@ export interface BuildOptions {
 }
 
 /** One source built: the files that carry its messages (a packet's parts' too), what was written, what was proved. */
-export interface Built {
-  files: VFile[];
-  written: Written[];
+export interface Built extends BuildResult {
   /** The line that says what was read back and agrees. */
   verified?: string;
 }

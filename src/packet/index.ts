@@ -18,7 +18,7 @@ import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, type Built, type Written } from "../build.ts";
-import { type Edition, type Format, FORMATS, loadLetter, makeEdition } from "../edition.ts";
+import { type Edition, editionName, type Format, FORMATS, loadLetter, makeEdition } from "../edition.ts";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
@@ -42,11 +42,7 @@ export interface PacketOptions extends BuildOptions {
 }
 
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
-const outputName = (source: string) =>
-  basename(source)
-    .replace(/\.(md|markdown)$/i, "")
-    .replace(/\.packet$/i, "");
-const partName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "");
+const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
 /** A build whose sources may include packets: each source is parsed once, the packets built here, the letters as usual, all with one browser. */
 export function buildWithPackets(options: PacketOptions): Promise<BuildResult> {
@@ -151,14 +147,14 @@ async function readPacket(letter: Letter, options: PacketOptions, printer: Print
   matter.parts.forEach((part, i) => {
     if (parts[i].file.data.meta?.packet)
       fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(partName(sources[i])))
+    if (names.has(editionName(sources[i])))
       fail(
         file,
         `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
         part.place,
         "packet-part-duplicate",
       );
-    names.add(partName(sources[i]));
+    names.add(editionName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
   return { source, file, letter, matter, paper, sources, parts, options, printer, log: options.log ?? (() => undefined) };
@@ -176,9 +172,11 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
  */
 async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
   const { source, file, matter, sources, options, printer } = packet;
-  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
+  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
+  // booklet's go into no kit, and need no .docx.
   packet.log(`  ${basename(source)}: ${what}`);
-  const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)));
+  const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
+  const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
   const failed = files.filter(hasErrors);
   if (failed.length) {
