@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import type { VFile } from "vfile";
-import { type Edition, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import type { FrontMatter } from "./frontmatter.ts";
 import type { Letter } from "./letter.ts";
 import type { Paper } from "./paper.ts";
@@ -43,8 +43,6 @@ export interface BuildOptions {
   timings?: Timings;
   /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
   project?: string;
-  /** A browser the caller started and closes. */
-  printer?: Printer;
   /** Builds a source whose front matter has `packet:` (src/packet); without it, such a source is built as a letter. */
   packet?: (packet: Letter, printer: Printer) => Promise<Built>;
 }
@@ -72,21 +70,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
   // the other core meanwhile. A build without PDFs starts it only for a packet.
-  const kept = options.printer;
-  let browser = kept;
+  let browser: Printer | undefined;
   const printer = () => (browser ??= new Printer({ timeout: options.timeout, log, timings: options.timings }));
   if (formats.includes("pdf")) {
     printer().start();
     if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   }
   const written: Written[] = [];
-  // A browser of its own is closed as soon as the last document is printed, while the last
-  // read-back runs, not after it.
+  // The browser is closed as soon as the last document is printed, while the last read-back
+  // runs, not after it.
   const unprinted = new Set(options.sources);
   let closing: Promise<void> | undefined;
   const printed = (source: string) => {
     unprinted.delete(source);
-    if (!kept && !unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
+    if (!unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
   };
   try {
     await sweepTemporaries(outDir);
@@ -100,13 +97,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     return { files: results.flatMap((r) => r.files), written };
   } finally {
-    if (!kept) await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
+    await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
   }
 }
 
 /** Parse once, then a packet to its builder, a letter made into an edition in memory (src/edition.ts) and written all, or nothing on an error. */
 async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
-  let loaded: Awaited<ReturnType<typeof loadLetter>> | undefined;
+  let loaded: Loaded | undefined;
   let edition: Edition | undefined;
   try {
     loaded = await loadLetter(source, options);

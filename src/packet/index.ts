@@ -18,7 +18,7 @@ import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { build, type BuildOptions, type BuildResult, type Built, type Written } from "../build.ts";
-import { type Edition, editionName, type Format, FORMATS, loadLetter, makeEdition } from "../edition.ts";
+import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
@@ -58,9 +58,6 @@ interface Part {
   pdf: Uint8Array;
   pages: number;
 }
-
-/** A source read and parsed; `letter` is missing when it has errors (they are on `file`). */
-type Loaded = Awaited<ReturnType<typeof loadLetter>>;
 
 /** What a packet's steps share: its source, parsed, its parts' sources and the parts parsed, the build's options and browser. */
 interface Packet {
