@@ -87,7 +87,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   };
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
+    const letters = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
+    // Then the packets, one at a time: a packet's proof reads its pages one by one with pdf.js,
+    // which keeps one page count for the whole process (another PDF opened meanwhile changes it).
+    const results: Built[] = [];
+    for (const result of letters) results.push(typeof result === "function" ? await result() : result);
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -101,18 +105,24 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** Parse once, then a packet to its builder, a letter made into an edition in memory (src/edition.ts) and written all, or nothing on an error. */
-async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
+/**
+ * Parse once; a letter is made into an edition in memory (src/edition.ts) and written all, or
+ * nothing on an error; a packet comes back as the call that builds it, once the letters are built.
+ */
+async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built | (() => Promise<Built>)> {
   let loaded: Loaded | undefined;
   let edition: Edition | undefined;
+  let packet: (() => Promise<Built>) | undefined;
   try {
     loaded = await loadLetter(source, options);
     const { letter } = loaded;
-    if (letter?.meta.packet && options.packet) return await options.packet(letter, printer());
-    if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
+    const buildPacket = options.packet;
+    if (letter?.meta.packet && buildPacket) packet = () => buildPacket(letter, printer()).finally(printed);
+    else if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
-    printed(); // also when there was nothing to print
+    if (!packet) printed(); // also when there was nothing to print
   }
+  if (packet) return packet;
   const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
   const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));

@@ -217,7 +217,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
     for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
     pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
   });
-  const { doc } = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
+  const doc = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
   const outline: OutlineEntry[] = parts.map((part, i) => ({
     title: part.letter.meta.title,
     page: plan.starts[i] - 1,
