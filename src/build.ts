@@ -87,11 +87,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   };
   try {
     await sweepTemporaries(outDir);
-    const letters = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
+    const built = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
     // Then the packets, one at a time: a packet's proof reads its pages one by one with pdf.js,
     // which keeps one page count for the whole process (another PDF opened meanwhile changes it).
     const results: Built[] = [];
-    for (const result of letters) results.push(typeof result === "function" ? await result() : result);
+    for (const result of built) results.push(typeof result === "function" ? await result() : result);
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
