@@ -127,10 +127,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
     if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
       throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
-    const { isPacketSource, buildWithPackets } = await import("./packet/index.ts");
-    const { build: buildSources } = await import("./build.ts");
-    const run = sources.some(isPacketSource) ? buildWithPackets : buildSources;
-    const { files, written } = await run({
+    const { buildWithPackets } = await import("./packet/index.ts");
+    const { files, written } = await buildWithPackets({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),
       formats: FORMATS.filter((f) => formats.includes(f)),

@@ -1,12 +1,14 @@
 /**
  * One build: every source parsed once, made into a proved edition (src/edition.ts) and written
- * atomically, all formats of a source or none. One browser for the whole build, started
- * before the first source is read and closed at the end.
+ * atomically, all formats of a source or none; a source whose parsed front matter has `packet:`
+ * goes to the packet builder the caller gives (src/packet). One browser for the whole build,
+ * started before the first source is read and closed at the end.
  */
 import { relative } from "node:path";
 import type { VFile } from "vfile";
-import { type Edition, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import type { FrontMatter } from "./frontmatter.ts";
+import type { Letter } from "./letter.ts";
 import type { Paper } from "./paper.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
@@ -41,8 +43,14 @@ export interface BuildOptions {
   timings?: Timings;
   /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
   project?: string;
-  /** A browser the caller started and closes (a packet prints its parts and itself in one). */
-  printer?: Printer;
+  /** Builds a source whose front matter has `packet:` (src/packet); without it, such a source is built as a letter. */
+  packet?: (packet: Letter, printer: Printer) => Promise<Built>;
+}
+
+/** One source built: the files that carry its messages (a packet's parts' too), what was written, what was proved. */
+export interface Built extends BuildResult {
+  /** The line that says what was read back and agrees. */
+  verified?: string;
 }
 
 export interface Written {
@@ -61,55 +69,65 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
-  // the other core meanwhile.
-  const kept = options.printer;
-  const browser = formats.includes("pdf") ? (kept ?? new Printer({ timeout: options.timeout, log, timings: options.timings })) : undefined;
-  browser?.start();
-  if (browser && options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
+  // the other core meanwhile. A build without PDFs starts it only for a packet.
+  let browser: Printer | undefined;
+  const printer = () => (browser ??= new Printer({ timeout: options.timeout, log, timings: options.timings }));
+  if (formats.includes("pdf")) {
+    printer().start();
+    if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
+  }
   const written: Written[] = [];
-  // A browser of its own is closed as soon as the last document is printed, while the last
-  // read-back runs, not after it.
+  // The browser is closed as soon as the last document is printed, while the last read-back
+  // runs, not after it.
   const unprinted = new Set(options.sources);
   let closing: Promise<void> | undefined;
   const printed = (source: string) => {
     unprinted.delete(source);
-    if (!kept && !unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
+    if (!unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
   };
   try {
     await sweepTemporaries(outDir);
-    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, browser, () => printed(source))));
+    const built = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
+    // Then the packets, one at a time: a packet's proof reads its pages one by one with pdf.js,
+    // which keeps one page count for the whole process (another PDF opened meanwhile changes it).
+    const results: Built[] = [];
+    for (const result of built) results.push(typeof result === "function" ? await result() : result);
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
         log(`  wrote ${shown(output.path)} (${size(output.bytes)})`);
       }
-      if (result.verified) log(`  verified: every note call and note text agrees in ${result.written.map((w) => w.format).join(", ")}`);
+      if (result.verified) log(`  verified: ${result.verified}`);
     }
-    return { files: results.map((r) => r.file), written };
+    return { files: results.flatMap((r) => r.files), written };
   } finally {
-    if (!kept) await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
+    await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
   }
 }
 
-/** Parse once, make the edition in memory (src/edition.ts), then write it all, or nothing on an error. */
-async function buildOne(
-  source: string,
-  options: BuildOptions,
-  printer: Printer | undefined,
-  printed: () => void,
-): Promise<{ file: VFile; written: Written[]; verified?: boolean }> {
-  let loaded: Awaited<ReturnType<typeof loadLetter>> | undefined;
+/**
+ * Parse once; a letter is made into an edition in memory (src/edition.ts) and written all, or
+ * nothing on an error; a packet comes back as the call that builds it, once the letters are built.
+ */
+async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built | (() => Promise<Built>)> {
+  let loaded: Loaded | undefined;
   let edition: Edition | undefined;
+  let packet: (() => Promise<Built>) | undefined;
   try {
     loaded = await loadLetter(source, options);
-    if (loaded.letter) edition = await makeEdition(loaded.letter, { ...options, printer, printed });
+    const { letter } = loaded;
+    const buildPacket = options.packet;
+    if (letter?.meta.packet && buildPacket) packet = () => buildPacket(letter, printer()).finally(printed);
+    else if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
-    printed(); // also when there was nothing to print
+    if (!packet) printed(); // also when there was nothing to print
   }
+  if (packet) return packet;
   const { file } = loaded;
-  if (!edition) return { file, written: [] };
+  if (!edition) return { files: [file], written: [] };
   const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));
-  return { file, written, verified: edition.proved && written.length > 1 };
+  const formats = written.map((w) => w.format).join(", ");
+  return { files: [file], written, verified: edition.proved && written.length > 1 ? `every note call and note text agrees in ${formats}` : undefined };
 }
 
 /** A path as the user would type it: relative below the working folder, else as given. */

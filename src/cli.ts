@@ -12,14 +12,14 @@
 import { existsSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
-import { build, FORMATS, type Format } from "./build.ts";
+import { FORMATS, type Format } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS, type Paper, toPoints } from "./paper.ts";
 import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
-import { buildWithPackets, isPacketSource } from "./packet/index.ts";
+import { buildWithPackets } from "./packet/index.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
@@ -142,11 +142,10 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
-  // Packets (src/packet) are built there, the other sources with them, in one browser.
+  // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
-  const run = sources.some(isPacketSource) ? (o: Parameters<typeof build>[0]) => buildWithPackets({ ...o, bleed, marks: values.marks }) : build;
-  const { files, written } = await run({
+  const { files, written } = await buildWithPackets({
     sources,
     outDir,
     formats,
@@ -160,6 +159,8 @@ async function main(argv: string[]): Promise<number> {
     notes: values.notes as "footnotes" | "endnotes" | undefined,
     paper: paper as Paper | undefined,
     timings,
+    bleed,
+    marks: values.marks,
   });
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);

@@ -38,8 +38,14 @@ export interface LoadOptions {
   timings?: Timings;
 }
 
-/** Read and parse one source; `letter` is missing when it has errors (they are on `file`). */
-export async function loadLetter(source: string, options: LoadOptions): Promise<{ file: VFile; letter?: Letter }> {
+/** A source read and parsed; `letter` is missing when it has errors (they are on `file`). */
+export interface Loaded {
+  file: VFile;
+  letter?: Letter;
+}
+
+/** Read and parse one source. */
+export async function loadLetter(source: string, options: LoadOptions): Promise<Loaded> {
   const name = editionName(source);
   let file: VFile;
   try {

@@ -10,7 +10,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ROOT, tempDir } from "./helpers.ts";
 
-const made = vi.hoisted(() => ({ editions: [] as string[] }));
+const made = vi.hoisted(() => ({ editions: [] as string[], loaded: [] as string[] }));
 
 vi.mock("../src/docx/index.ts", async (importOriginal) => {
   const real = await importOriginal<typeof import("../src/docx/index.ts")>();
@@ -33,6 +33,10 @@ vi.mock("../src/edition.ts", async (importOriginal) => {
     async makeEdition(...args: Parameters<typeof real.makeEdition>) {
       made.editions.push(args[0].file.path ?? "");
       return real.makeEdition(...args);
+    },
+    async loadLetter(...args: Parameters<typeof real.loadLetter>) {
+      made.loaded.push(args[0]);
+      return real.loadLetter(...args);
     },
   };
 });
@@ -124,12 +128,13 @@ describe("build and packets make their editions with the same builder", () => {
     expect(existsSync(join(dir, "out", "c.html"))).toBe(false);
   });
 
-  it("a packet: each part once, in memory, proved; its parts' disagreement stops it", async () => {
+  it("a packet: it and each part parsed once, each part made once, in memory, proved; its parts' disagreement stops it", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "one.md"), letter("We print one"));
     writeFileSync(join(dir, "two.md"), letter("We print two"));
     writeFileSync(join(dir, "p.packet.md"), "---\ntitle: A packet\nlang: en\npacket:\n  parts: [one.md, two.md]\n---\n\nTwo letters.\n");
     made.editions.length = 0;
+    made.loaded.length = 0;
     const lines: string[] = [];
     const result = await buildWithPackets({
       sources: [join(dir, "p.packet.md")],
@@ -140,6 +145,7 @@ describe("build and packets make their editions with the same builder", () => {
     });
     expect(result.files.flatMap((f) => f.messages.filter((m) => m.fatal))).toEqual([]);
     expect(made.editions.sort()).toEqual([join(dir, "one.md"), join(dir, "two.md")]);
+    expect(made.loaded.sort()).toEqual([join(dir, "one.md"), join(dir, "p.packet.md"), join(dir, "two.md")]);
     expect(lines.filter((l) => l.includes("building its 2 parts"))).toHaveLength(1);
     expect(existsSync(join(dir, "out", "p.pdf"))).toBe(true);
 

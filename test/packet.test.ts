@@ -344,6 +344,22 @@ describe("packet errors", () => {
     expect(file.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.fatal ? "error" : "warning"}`)).toEqual(["7:7 packet-part-missing error"]);
   });
 
+  it("is told by its parsed front matter: a quoted `packet` key and TOML front matter make packets; `packet:` in a comment or a block scalar does not", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "letter.md"), "---\ntitle: A letter\nlang: en\n# packet: [a comment]\nsubtitle: |\n  packet: text, not a key\n---\n\nText.\n");
+    writeFileSync(join(dir, "inner.md"), "+++\ntitle = 'Inner'\nlang = 'en'\n[packet]\nparts = ['letter.md']\n+++\n\nCover.\n");
+    writeFileSync(join(dir, "outer.md"), "---\ntitle: Outer\nlang: en\n'packet':\n  parts:\n    - letter.md\n    - inner.md\n---\n\nCover.\n");
+    const { code, stderr } = await cli(["build", join(dir, "letter.md"), join(dir, "outer.md"), "--out", join(dir, "dist"), "--format", "html"]);
+    expect(code).toBe(1);
+    // The source with the quoted key is a packet, and its part with TOML front matter is one too: refused at its place.
+    expect(stderr).toMatch(/outer\.md:7:7: error: Packet part `inner\.md` is itself a packet; list its parts instead \[packet-part-packet\]/);
+    expect(stderr.match(/: error: /g)).toHaveLength(1);
+    // The letter is built as a letter; nothing of the packet is written, not even as a letter.
+    expect(existsSync(join(dir, "dist", "letter.html"))).toBe(true);
+    expect(existsSync(join(dir, "dist", "outer.html"))).toBe(false);
+    expect(existsSync(join(dir, "dist", "outer.pdf"))).toBe(false);
+  });
+
   it("the proof reports a part that does not start where the contents say", () => {
     const page = (text: string, footText: string, numbers: number[] = []) => ({ text, foot: footText, rightNumbers: numbers });
     const packet = [page("cover", ""), page("", ""), page("Contents", "", [5]), page("", ""), page("part", "4")];

@@ -10,7 +10,6 @@
  * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
  * disagreement nothing of the packet is written.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
@@ -18,13 +17,12 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
-import { build, type BuildOptions, type BuildResult, size as byteSize, type Written } from "../build.ts";
-import { type Edition, type Format, FORMATS, loadLetter, makeEdition } from "../edition.ts";
+import { build, type BuildOptions, type BuildResult, type Built, type Written } from "../build.ts";
+import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
 import type { FrontMatter } from "../frontmatter.ts";
-import { BOOKLET_PAPER, type Paper } from "../paper.ts";
+import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
-import { type Letter, parseLetter, readSource } from "../letter.ts";
-import { FEATURES } from "../features.ts";
+import type { Letter } from "../letter.ts";
 import { fail, hasErrors } from "../messages.ts";
 import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
@@ -43,49 +41,12 @@ export interface PacketOptions extends BuildOptions {
   marks?: boolean;
 }
 
-/** Whether a source is a packet: its YAML front matter has a top-level `packet:` key. */
-export function isPacketSource(path: string): boolean {
-  let head = "";
-  try {
-    if (!statSync(path).isFile()) return false;
-    const fd = openSync(path, "r");
-    try {
-      const buffer = Buffer.alloc(64 * 1024);
-      head = buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false; // the build reports an unreadable source
-  }
-  const matter = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(\r?\n|$)/.exec(head);
-  return !!matter && /^packet[ \t]*:/m.test(matter[1]);
-}
-
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
-const outputName = (source: string) =>
-  basename(source)
-    .replace(/\.(md|markdown)$/i, "")
-    .replace(/\.packet$/i, "");
-const partName = (source: string) => basename(source).replace(/\.(md|markdown)$/i, "");
+const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
-/** A build whose sources may include packets: the other sources are built as usual, all with one browser. */
-export async function buildWithPackets(options: PacketOptions): Promise<BuildResult> {
-  const packets = options.sources.filter(isPacketSource);
-  const others = options.sources.filter((s) => !packets.includes(s));
-  const printer = new Printer({ timeout: options.timeout, log: options.log, timings: options.timings });
-  printer.start(); // a packet always prints: the browser starts while the sources are read
-  try {
-    const result: BuildResult = others.length ? await build({ ...options, sources: others, printer }) : { files: [], written: [] };
-    for (const packet of packets) {
-      const built = await buildPacket(packet, options, printer);
-      result.files.push(...built.files);
-      result.written.push(...built.written);
-    }
-    return result;
-  } finally {
-    await printer.close();
-  }
+/** A build whose sources may include packets: each source is parsed once, the packets built here, the letters as usual, all with one browser. */
+export function buildWithPackets(options: PacketOptions): Promise<BuildResult> {
+  return build({ ...options, packet: (letter, printer) => buildPacket(letter, options, printer) });
 }
 
 interface Part {
@@ -98,14 +59,16 @@ interface Part {
   pages: number;
 }
 
-/** What a packet's steps share: its source, read and parsed, its parts' sources, the build's options and browser. */
+/** What a packet's steps share: its source, parsed, its parts' sources and the parts parsed, the build's options and browser. */
 interface Packet {
   source: string;
   file: VFile;
   letter: Letter;
   matter: PacketMatter;
+  /** The parts' paper: the packet's, A4 or Letter. */
+  paper: (typeof PAPERS)[number];
   sources: string[];
-  project: string;
+  parts: Loaded[];
   options: PacketOptions;
   printer: Printer;
   log: (line: string) => void;
@@ -113,18 +76,22 @@ interface Packet {
 
 const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
 
-async function buildPacket(source: string, options: PacketOptions, printer: Printer): Promise<BuildResult> {
-  const packet = await readPacket(source, options, printer);
+async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
+  const packet = await readPacket(letter, options, printer);
   if (!("letter" in packet)) return packet;
-  const { file, letter, matter, sources } = packet;
-  const paper = letter.meta.paper === "letter" ? "letter" : "a4";
-  const laid = await layOut(packet, paper, `building its ${sources.length} parts`);
+  const { source, file, matter, paper, sources } = packet;
+  const laid = await layOut(packet, paper, `building its ${sources.length} parts`, packet.parts);
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
   let booklet: Uint8Array | undefined;
   if (matter.imposition === "booklet") {
-    const half = await layOut(packet, BOOKLET_PAPER[paper], `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`);
+    const half = await layOut(
+      packet,
+      BOOKLET_PAPER[paper],
+      `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`,
+      parts.map((part) => onPaper(part.letter, BOOKLET_PAPER[paper])),
+    );
     if ("written" in half) return half;
     booklet = half.unmarked;
   }
@@ -159,54 +126,54 @@ async function buildPacket(source: string, options: PacketOptions, printer: Prin
 
   await writeAll(outputs);
   const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
-  for (const w of written) packet.log(`  wrote ${w.path} (${byteSize(w.bytes)})`);
-  packet.log(`  verified: each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`);
-  return { files: [file, ...files], written };
+  const verified = `each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`;
+  return { files: [file, ...files], written, verified };
 }
 
-/** The packet's source read and parsed, and its parts' sources: each must exist, be no packet itself, and have a name of its own in the kit. */
-async function readPacket(source: string, options: PacketOptions, printer: Printer): Promise<Packet | BuildResult> {
-  let file: VFile;
-  try {
-    file = await readSource(source);
-  } catch (error) {
-    file = new VFile({ path: source });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { files: [file], written: [] };
-  }
-  const letter = parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, features: FEATURES });
-  const matter = letter?.meta.packet;
-  if (!letter || !matter) return { files: [file], written: [] };
-  if (options.paper) letter.meta.paper = options.paper;
+/** The packet's parts' sources, each read and parsed once: each must exist, be no packet itself, and have a name of its own in the kit. */
+async function readPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Packet | Built> {
+  const { file } = letter;
+  const source = file.path;
+  const matter = letter.meta.packet!;
   const project = options.project ?? projectFolder(source);
   const sources = packetParts(file, matter, source, project); // inside the project, within the limits
   if (!sources) return { files: [file], written: [] };
+  const paper = letter.meta.paper === "letter" ? "letter" : "a4";
+  const parts = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
   const names = new Set<string>();
   matter.parts.forEach((part, i) => {
-    if (isPacketSource(sources[i])) fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(partName(sources[i])))
+    if (parts[i].file.data.meta?.packet)
+      fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (names.has(editionName(sources[i])))
       fail(
         file,
         `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
         part.place,
         "packet-part-duplicate",
       );
-    names.add(partName(sources[i]));
+    names.add(editionName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
-  return { source, file, letter, matter, sources, project, options, printer, log: options.log ?? (() => undefined) };
+  return { source, file, letter, matter, paper, sources, parts, options, printer, log: options.log ?? (() => undefined) };
+}
+
+/** A part set again on another paper (the booklet's), with a file of its own: what its compilers say was said the first time. */
+function onPaper(letter: Letter, paper: Paper): Loaded {
+  const file = new VFile({ path: letter.file.path, value: letter.file.value, data: letter.file.data });
+  return { file, letter: { ...letter, file, meta: { ...letter.meta, paper } } };
 }
 
 /**
  * Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together (`doc`;
  * `unmarked`, its bytes before print-shop marks), and its proof.
  */
-async function layOut(packet: Packet, paper: Paper, what: string) {
+async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
   const { source, file, matter, sources, options, printer } = packet;
-  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is.
+  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
+  // booklet's go into no kit, and need no .docx.
   packet.log(`  ${basename(source)}: ${what}`);
-  const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project: packet.project, paper })));
-  const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats: FORMATS, printer }) : undefined)));
+  const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
+  const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
   const failed = files.filter(hasErrors);
   if (failed.length) {
@@ -217,7 +184,7 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
         matter.parts[sources.indexOf(part.path)]?.place,
         "packet-part-errors",
       );
-    return { files: [file, ...files], written: [] } as BuildResult;
+    return { files: [file, ...files], written: [] } as Built;
   }
   const parts: Part[] = await Promise.all(
     editions.map(async (edition, i) => {
@@ -250,7 +217,7 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
     for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
     pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
   });
-  const { doc } = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
+  const doc = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
   const outline: OutlineEntry[] = parts.map((part, i) => ({
     title: part.letter.meta.title,
     page: plan.starts[i] - 1,
@@ -271,7 +238,7 @@ async function layOut(packet: Packet, paper: Paper, what: string) {
   );
   const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
   for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
-  if (hasErrors(file)) return { files: [file], written: [] } as BuildResult;
+  if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
 }
 

@@ -183,24 +183,22 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pieces, in order, into a new document; returns it and where each piece starts.
+ * Copy the pieces, in order, into a new document.
  * The pages keep their tags: each source's structure tree is copied with the same copier as its
  * pages (so its page and annotation references land on the copies), its keys in the parent tree
  * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
  * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
  * are made explicit first: the names repeat from part to part ("note-1").
  */
-export async function assemble(pieces: Piece[], blankSize: [number, number], lang: string): Promise<{ doc: PDFDocument; starts: number[] }> {
+export async function assemble(pieces: Piece[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const context = doc.context;
-  const starts: number[] = [];
   const sources = new Map<PDFDocument, { copier: PDFObjectCopier; offset: number }>();
   let nextKey = 0;
   const rootRef = context.nextRef();
   const kids: PDFObject[] = [];
   const nums: PDFObject[] = [];
   for (const piece of pieces) {
-    starts.push(doc.getPageCount());
     if (piece.kind === "blank") {
       doc.addPage(blankSize);
       continue;
@@ -249,7 +247,7 @@ export async function assemble(pieces: Piece[], blankSize: [number, number], lan
     doc.catalog.set(PDFName.of("MarkInfo"), context.obj({ Marked: true }));
   }
   doc.setLanguage(lang);
-  return { doc, starts };
+  return doc;
 }
 
 function shiftKey(dict: PDFDict, key: string, offset: number) {
@@ -257,21 +255,23 @@ function shiftKey(dict: PDFDict, key: string, offset: number) {
   if (value instanceof PDFNumber) dict.set(PDFName.of(key), PDFNumber.of(value.asNumber() + offset));
 }
 
-/** The parent tree's entries (a number tree: /Nums, or /Kids of such), flattened. */
+/** The key and value pairs of a number tree (`/Nums`) or a name tree (`/Names`), its `/Kids` flattened. */
+function treePairs(from: PDFDocument, node: PDFDict | undefined, pairs: "Nums" | "Names", depth = 0): [PDFObject | undefined, PDFObject][] {
+  if (!node || depth > 32) return [];
+  const flat = node.lookupMaybe(PDFName.of(pairs), PDFArray);
+  const found: [PDFObject | undefined, PDFObject][] = [];
+  for (let i = 0; flat && i + 1 < flat.size(); i += 2) found.push([flat.lookup(i), flat.get(i + 1)]);
+  for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) {
+    const dict = from.context.lookup(kid);
+    if (dict instanceof PDFDict) for (const pair of treePairs(from, dict, pairs, depth + 1)) found.push(pair);
+  }
+  return found;
+}
+
+/** The parent tree's entries. */
 function parentTreeEntries(from: PDFDocument): [number, PDFObject][] {
-  const root = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict);
-  const entries: [number, PDFObject][] = [];
-  const visit = (node: PDFDict | undefined, depth: number) => {
-    if (!node || depth > 32) return;
-    const flat = node.lookupMaybe(PDFName.of("Nums"), PDFArray);
-    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
-      const key = flat.lookup(i);
-      if (key instanceof PDFNumber) entries.push([key.asNumber(), flat.get(i + 1)]);
-    }
-    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
-  };
-  visit(root?.lookupMaybe(PDFName.of("ParentTree"), PDFDict), 0);
-  return entries;
+  const tree = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict)?.lookupMaybe(PDFName.of("ParentTree"), PDFDict);
+  return treePairs(from, tree, "Nums").flatMap(([key, value]): [number, PDFObject][] => (key instanceof PDFNumber ? [[key.asNumber(), value]] : []));
 }
 
 /** Replace each link's named destination by the explicit one it names (catalog /Dests or the /Names tree). */
@@ -279,16 +279,8 @@ function explicitDestinations(from: PDFDocument): void {
   const named = new Map<string, PDFObject>();
   const dests = from.catalog.lookupMaybe(PDFName.of("Dests"), PDFDict);
   for (const [key, value] of dests?.entries() ?? []) named.set(key.decodeText(), value);
-  const visit = (node: PDFDict | undefined, depth: number) => {
-    if (!node || depth > 32) return;
-    const flat = node.lookupMaybe(PDFName.of("Names"), PDFArray);
-    for (let i = 0; flat && i + 1 < flat.size(); i += 2) {
-      const key = flat.lookup(i);
-      if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), flat.get(i + 1));
-    }
-    for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) visit(from.context.lookup(kid) as PDFDict, depth + 1);
-  };
-  visit(from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict), 0);
+  const tree = from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict);
+  for (const [key, value] of treePairs(from, tree, "Names")) if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), value);
   const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
     const key = name instanceof PDFName ? name.decodeText() : name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
     let target = key === undefined ? undefined : named.get(key);
