@@ -87,11 +87,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   };
   try {
     await sweepTemporaries(outDir);
-    const built = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
-    // Then the packets, one at a time: a packet's proof reads its pages one by one with pdf.js,
-    // which keeps one page count for the whole process (another PDF opened meanwhile changes it).
-    const results: Built[] = [];
-    for (const result of built) results.push(typeof result === "function" ? await result() : result);
+    const results = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
     for (const result of results) {
       for (const output of result.written) {
         written.push(output);
@@ -107,22 +103,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 /**
  * Parse once; a letter is made into an edition in memory (src/edition.ts) and written all, or
- * nothing on an error; a packet comes back as the call that builds it, once the letters are built.
+ * nothing on an error; a packet goes to the packet builder.
  */
-async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built | (() => Promise<Built>)> {
+async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
   let loaded: Loaded | undefined;
   let edition: Edition | undefined;
-  let packet: (() => Promise<Built>) | undefined;
   try {
     loaded = await loadLetter(source, options);
     const { letter } = loaded;
-    const buildPacket = options.packet;
-    if (letter?.meta.packet && buildPacket) packet = () => buildPacket(letter, printer()).finally(printed);
-    else if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
+    if (letter?.meta.packet && options.packet) return await options.packet(letter, printer());
+    if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
-    if (!packet) printed(); // also when there was nothing to print
+    printed(); // also when there was nothing to print
   }
-  if (packet) return packet;
   const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
   const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "puppeteer-core";
 import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
-import { readPageItems } from "../src/verify/pdf.ts";
+import { readPageItems, readPdfData } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
@@ -79,6 +79,21 @@ describe("the proof accepts correct documents", () => {
         reading.calls.map((c) => [c.shown, c.leadsTo?.shown]),
         reading.format,
       ).toEqual([["1", "1"]]);
+    }
+  });
+
+  it("PDFs read back at the same time each keep their own pages (pdf.js counts pages once for the whole process)", async () => {
+    const pdfs = await Promise.all(FIXTURES.map((name) => readFile(built(name, "pdf"))));
+    const alone: number[] = [];
+    for (const bytes of pdfs) alone.push((await readPageItems(bytes)).length);
+    const longest = alone.indexOf(Math.max(...alone));
+    expect(Math.min(...alone), "fixtures of different lengths").toBeLessThan(alone[longest]);
+    // Each shorter PDF opened while the longest is being read page by page, as a packet's parts are.
+    for (const [i, bytes] of pdfs.entries()) {
+      if (alone[i] === alone[longest]) continue;
+      const later = new Promise((wait) => setTimeout(wait, 5)).then(() => Promise.all([readPageItems(bytes), readPdfData(bytes)]));
+      const [long, [short]] = await Promise.all([readPageItems(pdfs[longest]), later]);
+      expect([long.length, short.length], FIXTURES[i]).toEqual([alone[longest], alone[i]]);
     }
   });
 

@@ -260,10 +260,35 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   return { lis, linkText };
 }
 
-/** pdf.js's loading of a PDF: no fonts, no scripts, strict; it keeps the buffer it is given, so it gets a copy. */
-async function openPdf(bytes: Uint8Array) {
-  const { getDocument } = await pdfjs();
-  return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+let lastRead: Promise<unknown> = Promise.resolve();
+
+/**
+ * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict; a copy of the bytes, which
+ * it keeps), one document at a time: pdf.js keeps one page count for the whole process, set by
+ * the document opened last, and refuses another document's later pages ("Invalid page request").
+ */
+function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): Promise<T> {
+  const turn = lastRead.then(async () => {
+    const { getDocument } = await pdfjs();
+    const task = getDocument({
+      data: new Uint8Array(bytes),
+      verbosity: 0,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      stopAtErrors: true,
+    });
+    try {
+      const doc = await task.promise.catch((error: Error) => {
+        throw new Error(`not a PDF pdf.js can read (${error.message})`);
+      });
+      return await read(doc);
+    } finally {
+      await task.destroy();
+    }
+  });
+  lastRead = turn.catch(() => undefined);
+  return turn;
 }
 
 /** A text item of a page as drawn: its origin (pt from the bottom left), and the marked content it is in (null: untagged). */
@@ -284,10 +309,8 @@ export interface PageContent {
 export type { StructNode };
 
 /** Every page's text items and structure tree, as the packet's proof reads them. */
-export async function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
-  const task = await openPdf(bytes);
-  try {
-    const doc = await task.promise;
+export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
+  return withPdf(bytes, async (doc) => {
     const pages: PageContent[] = [];
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
@@ -296,9 +319,7 @@ export async function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
       pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
-  } finally {
-    await task.destroy();
-  }
+  });
 }
 
 /** Pages read at once: pdf.js answers in turn, and a long PDF's pages are not all held at once. */
@@ -309,16 +330,8 @@ const MAX_PAGES_IN_FLIGHT = 8;
  * pages with links to a destination named by `calls`, the pages those lead to and the page
  * after each; every page when no such link leads anywhere.
  */
-async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
-  const task = await openPdf(bytes);
-  let doc: PdfDocument;
-  try {
-    doc = await task.promise;
-  } catch (error) {
-    await task.destroy();
-    throw new Error(`not a PDF pdf.js can read (${(error as Error).message})`);
-  }
-  try {
+function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
+  return withPdf(bytes, async (doc) => {
     const destinations = new Map<string, Promise<PdfLink["dest"]>>();
     const resolve = async (dest: unknown): Promise<PdfLink["dest"]> => {
       const explicit = typeof dest === "string" ? await doc.getDestination(dest) : dest;
@@ -386,9 +399,7 @@ async function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: 
       );
     }
     return { pages, texts };
-  } finally {
-    await doc.destroy();
-  }
+  });
 }
 
 /* ------------------------------------------------------------------------------------------ */
