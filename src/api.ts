@@ -127,7 +127,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
     if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
       throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
-    const { buildWithPackets } = await import("./packet/index.ts");
+    const { buildWithPackets } = await import("./packet/build.ts");
     const { files, written } = await buildWithPackets({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),

@@ -19,7 +19,7 @@ import { checkCommand as checkCommandWith } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
-import { buildWithPackets } from "./packet/index.ts";
+import { buildWithPackets } from "./packet/build.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";

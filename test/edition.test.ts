@@ -43,7 +43,7 @@ vi.mock("../src/edition.ts", async (importOriginal) => {
 
 const { build } = await import("../src/build.ts");
 const { startDev } = await import("../src/dev/index.ts");
-const { buildWithPackets } = await import("../src/packet/index.ts");
+const { buildWithPackets } = await import("../src/packet/build.ts");
 
 const letter = (words: string) =>
   `---\ntitle: A small letter\nlang: en\n---\n\n${words}[^a] and more[^b].\n\n[^a]: The first note.\n\n[^b]: The second note.\n`;

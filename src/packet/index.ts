@@ -17,7 +17,7 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
-import { build, type BuildOptions, type BuildResult, type Built, type Written } from "../build.ts";
+import type { BuildOptions, Built, Written } from "../build.ts";
 import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
@@ -43,11 +43,6 @@ export interface PacketOptions extends BuildOptions {
 
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
 const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
-
-/** A build whose sources may include packets: each source is parsed once, the packets built here, the letters as usual, all with one browser. */
-export function buildWithPackets(options: PacketOptions): Promise<BuildResult> {
-  return build({ ...options, packet: (letter, printer) => buildPacket(letter, options, printer) });
-}
 
 interface Part {
   source: string;
@@ -76,7 +71,7 @@ interface Packet {
 
 const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
 
-async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
+export async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
   const packet = await readPacket(letter, options, printer);
   if (!("letter" in packet)) return packet;
   const { source, file, matter, paper, sources } = packet;
