@@ -25,8 +25,8 @@ export interface PageReading {
   rightNumbers: number[];
 }
 
-/** Every page of a PDF, read by its structure (the page width is not needed: kept for the callers). */
-export async function readPages(bytes: Uint8Array, _width?: number): Promise<PageReading[]> {
+/** Every page of a PDF, read by its structure. */
+export async function readPages(bytes: Uint8Array): Promise<PageReading[]> {
   return (await readPageItems(bytes)).map(readPage);
 }
 
