@@ -319,23 +319,17 @@ function readSignatories(meta: FrontMatter, c: MatterContext) {
   const signatories = c.map.signatories;
   if (signatories === undefined) return;
   const place = c.keyPlace("signatories");
-  if (!mapping(signatories)) {
-    fail(c.file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", place, "front-matter-type");
-    return;
-  }
+  const wrong = (reason: string) => void fail(c.file, reason, place, "front-matter-type");
+  if (!mapping(signatories)) return wrong("Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`");
   const { heading, claimed, from, ...rest } = signatories;
-  if (typeof from === "string" && from.trim()) ((meta.signatoriesFrom = from.trim()), (meta.signatoriesPlace = place));
-  else if (from !== undefined)
-    fail(
-      c.file,
-      "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`",
-      place,
-      "front-matter-type",
-    );
+  if (typeof from === "string" && from.trim()) {
+    meta.signatoriesFrom = from.trim();
+    meta.signatoriesPlace = place;
+  } else if (from !== undefined) wrong("Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`");
   if (typeof heading === "string" && heading.trim()) meta.signatoriesHeading = heading.trim();
-  else if (heading !== undefined) fail(c.file, "Front matter `signatories.heading` must be the text of a heading", place, "front-matter-type");
+  else if (heading !== undefined) wrong("Front matter `signatories.heading` must be the text of a heading");
   if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) meta.signatoriesClaimed = claimed;
-  else if (claimed !== undefined) fail(c.file, "Front matter `signatories.claimed` must be a whole number", place, "front-matter-type");
+  else if (claimed !== undefined) wrong("Front matter `signatories.claimed` must be a whole number");
   for (const key of Object.keys(rest))
     warn(c.file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, place, "front-matter-unknown-key");
 }
