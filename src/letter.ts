@@ -151,16 +151,9 @@ const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) =>
 
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
 const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
-  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
-  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
-  const { pandoc } = options;
-  const block: FrontMatterBlock | undefined = yaml
-    ? { kind: "yaml", node: yaml }
-    : toml
-      ? { kind: "toml", node: toml }
-      : pandoc
-        ? { kind: "pandoc", fields: pandoc }
-        : undefined;
+  // remark-frontmatter finds one block at most: at the start.
+  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Yaml | Literal | undefined;
+  const block = (node ? { kind: node.type, node } : options.pandoc && { kind: "pandoc", fields: options.pandoc }) as FrontMatterBlock | undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
