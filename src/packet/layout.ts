@@ -265,7 +265,7 @@ function explicitDestinations(from: PDFDocument): void {
   const tree = from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict);
   for (const [key, value] of treePairs(from, tree, "Names")) if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), value);
   const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
-    const key = name instanceof PDFName ? name.decodeText() : name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
+    const key = name instanceof PDFName || name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
     let target = key === undefined ? undefined : named.get(key);
     if (target instanceof PDFRef) target = from.context.lookup(target);
     if (target instanceof PDFDict) target = target.get(PDFName.of("D"));
