@@ -113,14 +113,12 @@ function readPressMatter(map: Record<string, unknown>, file: VFile, at: MatterCo
   const { embargo, dateline, contacts } = map;
   if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
   const press: PressMatter = { contacts: [] };
-  if (embargo !== undefined && embargo !== null) {
-    if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
-    else fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
-  }
-  if (dateline !== undefined && dateline !== null) {
-    if (isText(dateline)) press.dateline = String(dateline).trim();
-    else fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
-  }
+  if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
+  else if (embargo !== undefined && embargo !== null)
+    fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
+  if (isText(dateline)) press.dateline = String(dateline).trim();
+  else if (dateline !== undefined && dateline !== null)
+    fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
   press.contacts = readContacts(contacts, file, at);
   return press;
 }
