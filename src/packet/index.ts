@@ -65,7 +65,6 @@ interface Packet {
   parts: Loaded[];
   options: PacketOptions;
   printer: Printer;
-  log: (line: string) => void;
 }
 
 const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
@@ -148,7 +147,7 @@ async function readPacket(letter: Letter, options: PacketOptions, printer: Print
     names.add(editionName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
-  return { source, file, letter, matter, paper, sources, parts, options, printer, log: options.log ?? (() => undefined) };
+  return { source, file, letter, matter, paper, sources, parts, options, printer };
 }
 
 /** A part set again on another paper (the booklet's), with a file of its own: what its compilers say was said the first time. */
@@ -165,7 +164,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const { source, file, matter, sources, options, printer } = packet;
   // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
   // booklet's go into no kit, and need no .docx.
-  packet.log(`  ${basename(source)}: ${what}`);
+  options.log?.(`  ${basename(source)}: ${what}`);
   const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
