@@ -16,6 +16,7 @@ import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { Printer } from "../pdf/printer.ts";
+import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
@@ -136,13 +137,15 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
   // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
   // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
-  if (!letter || file.messages.some((m) => m.fatal === true)) {
+  const refuse = (why: string) => {
+    report(doc, file, log);
+    log(`${doc.name}: ${why}`);
+    notify(doc.name, "error");
+  };
+  if (!letter || hasErrors(file)) {
     if (await writtenSince(doc, read, started, settleMs)) return; // the errors of a file still being written are not shown
     doc.errors = true;
-    report(doc, file, log);
-    log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
-    notify(doc.name, "error");
-    return;
+    return refuse("not rebuilt (errors above); the preview keeps the last good version");
   }
   const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
   if (await writtenSince(doc, read, started, settleMs)) return; // build the newer text instead
@@ -168,10 +171,7 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   if (doc.again) return;
   if (!edition) {
     doc.unproved = true;
-    report(doc, file, log);
-    log(`${doc.name}: the outputs disagree (above); ${options.outDir} keeps the last proved version`);
-    notify(doc.name, "error");
-    return;
+    return refuse(`the outputs disagree (above); ${options.outDir} keeps the last proved version`);
   }
   await writeEdition(edition, options.outDir);
   doc.unproved = false;
