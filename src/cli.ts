@@ -18,6 +18,7 @@ import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS, type Paper, toPoints } from "./paper.ts";
 import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
+import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
 import { buildWithPackets } from "./packet/build.ts";
@@ -167,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
-  const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
+  const failed = files.filter(hasErrors);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (failed.length) {
     console.error(
