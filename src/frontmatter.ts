@@ -337,24 +337,23 @@ function readSignatories(meta: FrontMatter, c: MatterContext) {
 function readWords(meta: FrontMatter, c: MatterContext) {
   const raw = c.map.words;
   if (raw === undefined) return;
-  if (!mapping(raw)) {
-    fail(
+  const place = c.keyPlace("words");
+  if (!mapping(raw))
+    return void fail(
       c.file,
       "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`",
-      c.keyPlace("words"),
+      place,
       "front-matter-type",
     );
-    return;
-  }
   for (const [key, value] of Object.entries(raw)) {
-    const place = c.keyPlace(`words.${key}`, c.keyPlace("words"));
+    const at = c.keyPlace(`words.${key}`, place);
     if (!(WORD_KEYS as readonly string[]).includes(key)) {
-      warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, place, "front-matter-unknown-key");
+      warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, at, "front-matter-unknown-key");
       continue;
     }
     const word = checkWord(key as keyof Words, value);
     if (word === undefined)
-      fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, place, "front-matter-type");
+      fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, at, "front-matter-type");
     else (meta.words as Record<string, unknown>)[key] = word;
   }
 }
