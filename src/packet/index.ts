@@ -133,18 +133,17 @@ async function readPacket(letter: Letter, options: PacketOptions, printer: Print
   if (!sources) return { files: [file], written: [] };
   const paper = letter.meta.paper === "letter" ? "letter" : "a4";
   const parts = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
-  const names = new Set<string>();
+  const names = sources.map(editionName);
   matter.parts.forEach((part, i) => {
     if (parts[i].file.data.meta?.packet)
       fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(editionName(sources[i])))
+    if (names.indexOf(names[i]) < i)
       fail(
         file,
         `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
         part.place,
         "packet-part-duplicate",
       );
-    names.add(editionName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
   return { source, file, letter, matter, paper, sources, parts, options, printer };
