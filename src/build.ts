@@ -6,7 +6,7 @@
  */
 import { relative } from "node:path";
 import type { VFile } from "vfile";
-import { type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition, type WrittenOutput } from "./edition.ts";
 import type { FrontMatter } from "./frontmatter.ts";
 import type { Letter } from "./letter.ts";
 import type { Paper } from "./paper.ts";
@@ -53,11 +53,8 @@ export interface Built extends BuildResult {
   verified?: string;
 }
 
-export interface Written {
+export interface Written extends WrittenOutput {
   source: string;
-  format: Format;
-  path: string;
-  bytes: number;
 }
 
 export interface BuildResult {
@@ -76,28 +73,25 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     printer().start();
     if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   }
-  const written: Written[] = [];
   // The browser is closed as soon as the last document is printed, while the last read-back
   // runs, not after it.
   const unprinted = new Set(options.sources);
   let closing: Promise<void> | undefined;
+  const close = () => (closing ??= timed(options.timings, "browser: close", async () => browser?.close()));
   const printed = (source: string) => {
     unprinted.delete(source);
-    if (!unprinted.size) closing ??= timed(options.timings, "browser: close", async () => browser?.close());
+    if (!unprinted.size) close();
   };
   try {
     await sweepTemporaries(outDir);
     const results = await Promise.all(options.sources.map((source) => buildOne(source, options, printer, () => printed(source))));
     for (const result of results) {
-      for (const output of result.written) {
-        written.push(output);
-        log(`  wrote ${shown(output.path)} (${size(output.bytes)})`);
-      }
+      for (const output of result.written) log(`  wrote ${shown(output.path)} (${size(output.bytes)})`);
       if (result.verified) log(`  verified: ${result.verified}`);
     }
-    return { files: results.flatMap((r) => r.files), written };
+    return { files: results.flatMap((r) => r.files), written: results.flatMap((r) => r.written) };
   } finally {
-    await (closing ?? timed(options.timings, "browser: close", async () => browser?.close()));
+    await close();
   }
 }
 

@@ -10,13 +10,15 @@
  * 3 the tool itself failed (e.g. no browser).
  */
 import { existsSync, statSync } from "node:fs";
+import { constants } from "node:os";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { FORMATS, type Format } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS, type Paper, toPoints } from "./paper.ts";
-import { checkCommand as checkCommandWith } from "./check/cli.ts";
+import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
+import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
 import { buildWithPackets } from "./packet/build.ts";
@@ -77,9 +79,10 @@ function parseFormats(value: string | undefined): Format[] {
   return FORMATS.filter((f) => asked.includes(f));
 }
 
-async function defaultSources(): Promise<string[]> {
-  return projectSources();
-}
+const defaultSources = async () => projectSources();
+
+/** `1 file`, `2 files`. */
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -87,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command === "check") return checkCommand(rest);
+  if (command === "check") return checkCommand(rest, defaultSources, (message) => new UsageError(message));
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
   if (command === "setup")
     return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
@@ -141,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
   const templatesDir = values.templates ?? defaultTemplates();
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
-  console.log(`broadside: building ${sources.length} source${sources.length === 1 ? "" : "s"} into ${outDir || "."}/ (${formats.join(", ")})`);
+  console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
@@ -165,15 +168,15 @@ async function main(argv: string[]): Promise<number> {
   if (timings) console.log(`broadside: timings\n${timings.format()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
-  const failed = files.filter((f) => f.messages.some((m) => m.fatal === true));
+  const failed = files.filter(hasErrors);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (failed.length) {
     console.error(
-      `broadside: ${failed.length} of ${files.length} source${files.length === 1 ? "" : "s"} not built (errors above); ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`,
+      `broadside: ${failed.length} of ${count(files.length, "source")} not built (errors above); ${count(written.length, "file")} written in ${seconds} s`,
     );
     return 1;
   }
-  console.log(`broadside: ${written.length} file${written.length === 1 ? "" : "s"} written in ${seconds} s`);
+  console.log(`broadside: ${count(written.length, "file")} written in ${seconds} s`);
   return 0;
 }
 
@@ -183,14 +186,10 @@ async function main(argv: string[]): Promise<number> {
  * complete documents. Progress that cannot be printed (stdout on a full disk) does not stop a build.
  */
 function stopCleanlyOnSignals() {
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-    ["SIGHUP", 129],
-  ] as const) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
       console.error(`broadside: stopped by ${signal}; documents not yet written keep their previous complete version`);
-      process.exit(code);
+      process.exit(128 + constants.signals[signal]);
     });
   }
   let told = false;
@@ -199,10 +198,6 @@ function stopCleanlyOnSignals() {
     told = true;
     console.error(`broadside: cannot print progress: ${explainFsError(error)}; building on`);
   });
-}
-
-async function checkCommand(args: string[]): Promise<number> {
-  return checkCommandWith(args, defaultSources, (message) => new UsageError(message));
 }
 
 /** Run the CLI on `argv` (the arguments after the script), setting the process's exit code. */

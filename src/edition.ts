@@ -105,7 +105,7 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
   const proof = new Proof(timings && { timings, name });
   const outputs: Output[] = [];
   const prove = ({ format, data }: Output) => {
-    if (verify) proof.add(format, options.outDir ? join(options.outDir, `${name}.${format}`) : `${name}.${format}`, data);
+    if (verify) proof.add(format, join(options.outDir ?? "", `${name}.${format}`), data);
   };
   const made = (format: Format, data: string | Uint8Array) => outputs.push({ format, data });
   try {

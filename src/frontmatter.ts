@@ -49,13 +49,7 @@ export interface FrontMatter {
   signatoriesPlace?: { line: number; column: number };
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
-  /**
-   * `words:` — the edition's own wording of the words broadside adds, over the language's table
-   * (templates/words/<lang>.yaml): `notes-heading`, `continued` ("(cont.)" after a continued
-   * note's number), `back-to-note` ("Back to note {note} in the text"), `back-to-reference`
-   * ("Back to reference {reference} of note {note}"), `page` ("{page} / {pages}"), `signed-by`
-   * (the heading, or list of headings, that opens the signatory list) and `image`.
-   */
+  /** `words:`: the edition's own wording of the words broadside adds, over templates/words/<lang>.yaml. */
   words: Partial<Words>;
   /** `dir: rtl` or `ltr`: the direction of the lines, for a language broadside does not know; default: from `lang`. */
   dir?: "ltr" | "rtl";
@@ -72,45 +66,11 @@ const LANG_ALIASES = ["language", "languagecode", "locale"];
 const AUTHOR_ALIASES = ["authors"];
 
 /** Keys other tools write (Jekyll, Hugo, pandoc, Obsidian…), never typing mistakes for ours. */
-const OTHER_TOOLS = new Set([
-  "layout",
-  "permalink",
-  "tags",
-  "categories",
-  "category",
-  "draft",
-  "published",
-  "slug",
-  "excerpt",
-  "weight",
-  "aliases",
-  "toc",
-  "type",
-  "menu",
-  "series",
-  "image",
-  "images",
-  "comments",
-  "sidebar",
-  "nav_order",
-  "parent",
-  "lastmod",
-  "publishdate",
-  "expirydate",
-  "linktitle",
-  "url",
-  "summary",
-  "authors",
-  "cssclass",
-  "cssclasses",
-  "abstract",
-  "documentclass",
-  "geometry",
-  "header-includes",
-  "bibliography",
-  "csl",
-  "link-citations",
-]);
+const OTHER_TOOLS = new Set(
+  `layout permalink tags categories category draft published slug excerpt weight aliases toc type menu series image images
+   comments sidebar nav_order parent lastmod publishdate expirydate linktitle url summary authors cssclass cssclasses
+   abstract documentclass geometry header-includes bibliography csl link-citations`.split(/\s+/),
+);
 
 export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
@@ -169,12 +129,12 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     const p = lineCounter.linePos(offset ?? 0);
     return { line: start + p.line, column: p.col };
   };
-  for (const error of doc.errors) {
-    fail(file, `Front matter is not valid YAML: ${error.message.split("\n")[0]}`, place(error.pos[0]), "front-matter-yaml");
-  }
-  for (const warning of doc.warnings) {
-    // Unresolved tags (`!!js/function`, `!custom`) are warnings in `yaml`; here they are errors.
-    fail(file, `Front matter uses a YAML feature broadside does not allow: ${warning.message.split("\n")[0]}`, place(warning.pos[0]), "front-matter-yaml");
+  // Unresolved tags (`!!js/function`, `!custom`) are warnings in `yaml`; here they are errors.
+  for (const [problems, what] of [
+    [doc.errors, "is not valid YAML"],
+    [doc.warnings, "uses a YAML feature broadside does not allow"],
+  ] as const) {
+    for (const { message, pos } of problems) fail(file, `Front matter ${what}: ${message.split("\n")[0]}`, place(pos[0]), "front-matter-yaml");
   }
   if (doc.errors.length || doc.warnings.length) return undefined;
 
@@ -274,9 +234,10 @@ export interface MatterKeys {
   read(meta: FrontMatter, context: MatterContext): void;
 }
 
-const textKey = (key: string, field: "shortTitle" | "subtitle" | "author" | "publisher" | "date" | "description" | "subject" | "notesHeading"): MatterKeys => ({
+/** A key whose value is text, read into the field of its name in camel case (`short-title`: `shortTitle`). */
+const textKey = (key: string): MatterKeys => ({
   keys: [key],
-  read: (meta, c) => void ((meta as unknown as Record<string, unknown>)[field] = c.text(key)),
+  read: (meta, c) => void ((meta as unknown as Record<string, unknown>)[key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = c.text(key)),
 });
 
 /** A key that takes one of a few words; `say` is the message for any other. */
@@ -292,6 +253,7 @@ const choiceKey = <K extends "notes" | "paper" | "dir">(key: K, values: readonly
 });
 
 const mapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /** The core's keys, in the order messages list them. */
 const CORE_KEYS: MatterKeys[] = [
@@ -302,8 +264,8 @@ const CORE_KEYS: MatterKeys[] = [
       meta.title = (meta.untitled ? c.fallbacks.heading || c.fallbacks.fileName || "Untitled" : c.text("title", true)) ?? "";
     },
   },
-  textKey("short-title", "shortTitle"),
-  textKey("subtitle", "subtitle"),
+  textKey("short-title"),
+  textKey("subtitle"),
   {
     keys: ["lang"],
     read(meta, c) {
@@ -325,26 +287,22 @@ const CORE_KEYS: MatterKeys[] = [
       meta.langPlace = c.keyPlace("lang");
     },
   },
-  textKey("author", "author"),
-  textKey("publisher", "publisher"),
-  textKey("date", "date"),
-  textKey("description", "description"),
-  textKey("subject", "subject"),
+  textKey("author"),
+  textKey("publisher"),
+  textKey("date"),
+  textKey("description"),
+  textKey("subject"),
   {
     keys: ["keywords"],
     read(meta, c) {
       const raw = c.map.keywords;
-      if (Array.isArray(raw) && raw.every((k) => typeof k === "string")) meta.keywords = raw.map((k) => k.trim()).filter(Boolean);
-      else if (typeof raw === "string")
-        meta.keywords = raw
-          .split(",")
-          .map((k) => k.trim())
-          .filter(Boolean);
+      const list = typeof raw === "string" ? raw.split(",") : strings(raw) ? raw : undefined;
+      if (list) meta.keywords = list.map((k) => k.trim()).filter(Boolean);
       else if (raw !== undefined)
         fail(c.file, "Front matter `keywords` must be a list of words or a comma-separated text", c.keyPlace("keywords"), "front-matter-type");
     },
   },
-  textKey("notes-heading", "notesHeading"),
+  textKey("notes-heading"),
   choiceKey(
     "notes",
     ["footnotes", "endnotes"],
@@ -361,23 +319,17 @@ function readSignatories(meta: FrontMatter, c: MatterContext) {
   const signatories = c.map.signatories;
   if (signatories === undefined) return;
   const place = c.keyPlace("signatories");
-  if (!mapping(signatories)) {
-    fail(c.file, "Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`", place, "front-matter-type");
-    return;
-  }
+  const wrong = (reason: string) => void fail(c.file, reason, place, "front-matter-type");
+  if (!mapping(signatories)) return wrong("Front matter `signatories` must be a mapping, e.g. `signatories: { heading: Signed by, claimed: 230 }`");
   const { heading, claimed, from, ...rest } = signatories;
-  if (typeof from === "string" && from.trim()) ((meta.signatoriesFrom = from.trim()), (meta.signatoriesPlace = place));
-  else if (from !== undefined)
-    fail(
-      c.file,
-      "Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`",
-      place,
-      "front-matter-type",
-    );
+  if (typeof from === "string" && from.trim()) {
+    meta.signatoriesFrom = from.trim();
+    meta.signatoriesPlace = place;
+  } else if (from !== undefined) wrong("Front matter `signatories.from` must name the source whose signatory list this edition takes, e.g. `from: letter.md`");
   if (typeof heading === "string" && heading.trim()) meta.signatoriesHeading = heading.trim();
-  else if (heading !== undefined) fail(c.file, "Front matter `signatories.heading` must be the text of a heading", place, "front-matter-type");
+  else if (heading !== undefined) wrong("Front matter `signatories.heading` must be the text of a heading");
   if (typeof claimed === "number" && Number.isInteger(claimed) && claimed >= 0) meta.signatoriesClaimed = claimed;
-  else if (claimed !== undefined) fail(c.file, "Front matter `signatories.claimed` must be a whole number", place, "front-matter-type");
+  else if (claimed !== undefined) wrong("Front matter `signatories.claimed` must be a whole number");
   for (const key of Object.keys(rest))
     warn(c.file, `Unknown front matter key \`signatories.${key}\`; known keys: heading, claimed, from`, place, "front-matter-unknown-key");
 }
@@ -385,24 +337,23 @@ function readSignatories(meta: FrontMatter, c: MatterContext) {
 function readWords(meta: FrontMatter, c: MatterContext) {
   const raw = c.map.words;
   if (raw === undefined) return;
-  if (!mapping(raw)) {
-    fail(
+  const place = c.keyPlace("words");
+  if (!mapping(raw))
+    return void fail(
       c.file,
       "Front matter `words` must be a mapping of broadside's words to their wording, e.g. `words: { continued: (suite) }`",
-      c.keyPlace("words"),
+      place,
       "front-matter-type",
     );
-    return;
-  }
   for (const [key, value] of Object.entries(raw)) {
-    const place = c.keyPlace(`words.${key}`, c.keyPlace("words"));
+    const at = c.keyPlace(`words.${key}`, place);
     if (!(WORD_KEYS as readonly string[]).includes(key)) {
-      warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, place, "front-matter-unknown-key");
+      warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, at, "front-matter-unknown-key");
       continue;
     }
     const word = checkWord(key as keyof Words, value);
     if (word === undefined)
-      fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, place, "front-matter-type");
+      fail(c.file, `Front matter \`words.${key}\` must be ${key === "signed-by" ? "a heading or a list of headings" : "text"}`, at, "front-matter-type");
     else (meta.words as Record<string, unknown>)[key] = word;
   }
 }
@@ -461,12 +412,12 @@ function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[]
   const foreign: string[] = [];
   for (const key of Object.keys(map)) {
     // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.
-    const found: string[] = [];
+    const found = new Set<string>();
     map[key] = withoutForbidden(map[key], found);
-    if (found.length)
+    if (found.size)
       warn(
         file,
-        `Front matter \`${key}\` contains ${found.map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.length === 1 ? "it is" : "they are"} left out`,
+        `Front matter \`${key}\` contains ${[...found].map(describeCharacter).join(" and ")}, which XML documents (the .docx) cannot hold; ${found.size === 1 ? "it is" : "they are"} left out`,
         keyPlace(key),
         "forbidden-character",
       );
@@ -481,13 +432,12 @@ function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[]
     if (foreign.length > 12) shown.push(`and ${foreign.length - 12} more`);
     info(file, `Front matter keys broadside does not use are ignored: ${shown.join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
   }
-  if (Array.isArray(map.author) && map.author.every((a) => typeof a === "string")) map.author = map.author.join("; ");
+  if (strings(map.author)) map.author = map.author.join("; ");
   const alias = (names: string[]) => Object.keys(map).find((key) => names.includes(key.toLowerCase()));
   const authors = alias(AUTHOR_ALIASES);
   if (map.author === undefined && authors !== undefined) {
     const value = map[authors];
-    if (typeof value === "string") map.author = value;
-    else if (Array.isArray(value) && value.every((a) => typeof a === "string")) map.author = value.join("; ");
+    if (typeof value === "string" || strings(value)) map.author = strings(value) ? value.join("; ") : value;
   }
   // `fr_FR` (a locale) is the tag `fr-FR`.
   const langAlias = alias(LANG_ALIASES);
@@ -509,11 +459,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The value with every string in it stripped of characters XML forbids; `found` collects them. */
-function withoutForbidden(value: unknown, found: string[]): unknown {
+function withoutForbidden(value: unknown, found: Set<string>): unknown {
   if (typeof value === "string") {
-    const chars = forbiddenCharacters(value);
-    if (chars.length === 0) return value;
-    for (const char of chars) if (!found.includes(char)) found.push(char);
+    for (const char of forbiddenCharacters(value)) found.add(char);
     return stripForbiddenCharacters(value);
   }
   if (Array.isArray(value)) return value.map((v) => withoutForbidden(v, found));

@@ -151,16 +151,9 @@ const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) =>
 
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
 const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
-  const yaml = tree.children.find((node): node is Yaml => node.type === "yaml");
-  const toml = tree.children.find((node) => (node.type as string) === "toml") as Literal | undefined;
-  const { pandoc } = options;
-  const block: FrontMatterBlock | undefined = yaml
-    ? { kind: "yaml", node: yaml }
-    : toml
-      ? { kind: "toml", node: toml }
-      : pandoc
-        ? { kind: "pandoc", fields: pandoc }
-        : undefined;
+  // remark-frontmatter finds one block at most: at the start.
+  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Yaml | Literal | undefined;
+  const block = (node ? { kind: node.type, node } : options.pandoc && { kind: "pandoc", fields: options.pandoc }) as FrontMatterBlock | undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
@@ -237,7 +230,7 @@ function markSignatories(tree: Root, meta: FrontMatter, language: Language): num
       const matches = wanted ? text === wanted : opens(text);
       if (matches) ((depth = node.depth), (first ??= index));
     } else if (node.type === "list" && depth !== undefined) {
-      markList(node);
+      node.data = { ...node.data, signatories: true, hProperties: { ...node.data?.hProperties, className: ["signatories"] } };
     }
   }
   return first;
@@ -248,49 +241,26 @@ function markSignatories(tree: Root, meta: FrontMatter, language: Language): num
  * edition's own (translated) signatories heading, so a group that joins is added once.
  */
 function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefined, file: VFile, options: ParseOptions) {
-  const place = meta.signatoriesPlace;
   const from = meta.signatoriesFrom!;
-  if (options.signatoriesSource) {
-    fail(
-      file,
-      `This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`,
-      place,
-      "signatories-from",
-    );
-    return;
-  }
+  const refuse = (reason: string, rule = "signatories-from") => void fail(file, reason, meta.signatoriesPlace, rule);
+  if (options.signatoriesSource)
+    return refuse(`This file is the signatory source of another edition, and takes its own signatories from ${from}: name ${from} there instead`);
   const found = sourceBeside(file.path || "letter.md", from);
   const bytes = "rule" in found ? found : readBounded(found.path, MAX_SOURCE_BYTES, `\`${from}\``);
-  if ("rule" in bytes) {
-    fail(file, `\`signatories.from\`: ${bytes.reason}`, place, bytes.rule);
-    return;
-  }
+  if ("rule" in bytes) return refuse(`\`signatories.from\`: ${bytes.reason}`, bytes.rule);
   const source = decodeSource(bytes, (found as { path: string }).path);
   const letter = parseLetter(source, { ...options, signatoriesSource: true });
   const lists = letter ? letter.tree.children.filter((n): n is List => n.type === "list" && Boolean(n.data?.signatories)) : [];
   if (!letter || lists.length === 0) {
     const why = letter ? "it has no signatory list" : `it has errors (${source.messages.find((m) => m.fatal)?.reason ?? "see npm run check"})`;
-    fail(file, `\`signatories.from: ${from}\`: ${why}`, place, "signatories-from");
-    return;
+    return refuse(`\`signatories.from: ${from}\`: ${why}`);
   }
-  if (tree.children.some((n) => n.type === "list" && n.data?.signatories)) {
-    fail(
-      file,
-      `This edition has its own signatory list and \`signatories.from: ${from}\`: delete the list (the source's is taken) or the \`from\``,
-      place,
-      "signatories-from",
-    );
-    return;
-  }
-  if (heading === undefined) {
-    fail(
-      file,
+  if (tree.children.some((n) => n.type === "list" && n.data?.signatories))
+    return refuse(`This edition has its own signatory list and \`signatories.from: ${from}\`: delete the list (the source's is taken) or the \`from\``);
+  if (heading === undefined)
+    return refuse(
       `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`,
-      place,
-      "signatories-from",
     );
-    return;
-  }
   // The source's places mean nothing in this file: the copied list has none.
   const copies = lists.map((list) => {
     const copy = structuredClone(list);
@@ -302,8 +272,3 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
 }
 
 const ENGLISH_SIGNED_BY = ["Signed by", "Signatories", "Signatures"];
-
-function markList(list: List) {
-  const className = ["signatories"];
-  list.data = { ...list.data, signatories: true, hProperties: { ...list.data?.hProperties, className } };
-}

@@ -23,29 +23,24 @@ export class WriteError extends Error {
   }
 }
 
-/** A file-system error in words a user acts on. */
-export function explainFsError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case "ENOSPC":
-      return "the disk is full (ENOSPC)";
-    case "EDQUOT":
-      return "the disk quota is used up (EDQUOT)";
-    case "EFBIG":
-      return "the file is larger than this process may write (EFBIG: a file-size limit such as `ulimit -f`)";
-    case "EACCES":
-    case "EPERM":
-      return `permission denied (${error.code})`;
-    case "EISDIR":
-      return "a folder stands where the file goes (EISDIR): remove or rename that folder, or build into another one with --out";
-    case "ENOTDIR":
-    case "EEXIST":
-      return `a file stands where a folder goes (${error.code}): build into a folder with --out`;
-    case "EROFS":
-      return "the file system is read-only (EROFS)";
-    default:
-      return error.message;
-  }
-}
+/** File-system errors in words a user acts on. */
+const FS_ERRORS: Record<string, string> = {
+  ENOSPC: "the disk is full (ENOSPC)",
+  EDQUOT: "the disk quota is used up (EDQUOT)",
+  EFBIG: "the file is larger than this process may write (EFBIG: a file-size limit such as `ulimit -f`)",
+  EACCES: "permission denied (EACCES)",
+  EPERM: "permission denied (EPERM)",
+  EISDIR: "a folder stands where the file goes (EISDIR): remove or rename that folder, or build into another one with --out",
+  ENOTDIR: "a file stands where a folder goes (ENOTDIR): build into a folder with --out",
+  EEXIST: "a file stands where a folder goes (EEXIST): build into a folder with --out",
+  EROFS: "the file system is read-only (EROFS)",
+};
+
+export const explainFsError = (error: NodeJS.ErrnoException): string =>
+  error.code && Object.hasOwn(FS_ERRORS, error.code) ? FS_ERRORS[error.code] : error.message;
+
+/** A file-system error (one with a code) as a {@link WriteError}; anything else as it is. */
+const writeError = (path: string, error: unknown) => ((error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error);
 
 /** Temporary files this process is writing: removed if it exits before renaming them. */
 const live = new Set<string>();
@@ -83,7 +78,7 @@ async function stageFile(path: string, data: string | Uint8Array) {
     }
   } catch (error) {
     await discard();
-    throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
+    throw writeError(path, error);
   }
   return {
     discard,
@@ -93,7 +88,7 @@ async function stageFile(path: string, data: string | Uint8Array) {
         live.delete(temp);
       } catch (error) {
         await discard();
-        throw (error as NodeJS.ErrnoException).code ? new WriteError(path, error as NodeJS.ErrnoException) : error;
+        throw writeError(path, error);
       }
     },
   };
@@ -132,15 +127,14 @@ export async function sweepTemporaries(dir: string): Promise<void> {
   await Promise.all(
     names
       .filter((name) => name.startsWith(".") && name.includes(TMP))
-      .filter((name) => {
-        const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1]);
-        return !pid || !alive(pid);
-      })
+      .filter((name) => !alive(Number(/\.tmp-(\d+)-/.exec(name)?.[1])))
       .map((name) => unlink(join(dir, name)).catch(() => undefined)),
   );
 }
 
+/** Whether a process of this id runs (0 or NaN: none). */
 function alive(pid: number): boolean {
+  if (!pid) return false;
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

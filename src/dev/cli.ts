@@ -2,6 +2,7 @@
  * `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`
  * Ctrl-C stops the watcher, the server and the browser.
  */
+import { once } from "node:events";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,18 +29,13 @@ export async function devCommand(args: string[], root: string, usage: (message: 
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);
   // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
+  const signals = ["SIGINT", "SIGTERM"] as const;
   const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
-  process.once("SIGINT", starting);
-  process.once("SIGTERM", starting);
+  for (const signal of signals) process.once(signal, starting);
   const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, settleMs, lang: values.lang });
   console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.off("SIGINT", starting);
-    process.off("SIGTERM", starting);
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  for (const signal of signals) process.off(signal, starting);
+  await Promise.race(signals.map((signal) => once(process, signal)));
   console.log("broadside dev: stopping");
   await dev.close();
   return 0;

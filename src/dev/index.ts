@@ -1,22 +1,22 @@
 /**
  * `npm run dev`: watch the sources and templates, rebuild what changed with one browser kept
  * open, and serve a live preview on 127.0.0.1. The HTML preview is published as soon as it is
- * compiled; the PDF and DOCX follow, and the files in the output folder are replaced once the
- * three are proved to agree (src/edition.ts), all together. An error keeps the last good output on screen, with the
- * messages over it.
+ * compiled; the output folder's files are replaced, all together, once the three formats are
+ * proved to agree (src/edition.ts). An error keeps the last good output on screen, under the messages.
  */
 import type { Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
-import { FORMATS, makeEdition, writeEdition } from "../edition.ts";
+import { editionName, FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { Printer } from "../pdf/printer.ts";
+import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
 import { sameFile, watchFolders, type Watcher } from "./watch.ts";
@@ -27,10 +27,7 @@ export interface DevOptions {
   outDir: string;
   port: number;
   log?: (line: string) => void;
-  /**
-   * How long a saved file must hold still before it is shown, in ms (default 5): more for a
-   * network drive that writes a file in pieces.
-   */
+  /** How long a saved file must hold still before it is shown, in ms (default 5; more for a network drive). */
   settleMs?: number;
   /** The language of sources whose front matter names none (`--lang`). */
   lang?: string;
@@ -60,7 +57,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const documentFor = (path: string): Document | undefined => {
     if (!/\.md$/i.test(path)) return undefined;
     const source = resolve(path);
-    if (!documents.has(source)) documents.set(source, { source, name: basename(source).replace(/\.md$/i, ""), messages: [], errors: false, again: false });
+    if (!documents.has(source)) documents.set(source, { source, name: editionName(source), messages: [], errors: false, again: false });
     return documents.get(source);
   };
 
@@ -140,13 +137,15 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
   // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
   // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
-  if (!letter || file.messages.some((m) => m.fatal === true)) {
+  const refuse = (why: string) => {
+    report(doc, file, log);
+    log(`${doc.name}: ${why}`);
+    notify(doc.name, "error");
+  };
+  if (!letter || hasErrors(file)) {
     if (await writtenSince(doc, read, started, settleMs)) return; // the errors of a file still being written are not shown
     doc.errors = true;
-    report(doc, file, log);
-    log(`${doc.name}: not rebuilt (errors above); the preview keeps the last good version`);
-    notify(doc.name, "error");
-    return;
+    return refuse("not rebuilt (errors above); the preview keeps the last good version");
   }
   const tree = await compileHtmlTree(letter, { templatesDir: options.templatesDir });
   if (await writtenSince(doc, read, started, settleMs)) return; // build the newer text instead
@@ -172,10 +171,7 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   if (doc.again) return;
   if (!edition) {
     doc.unproved = true;
-    report(doc, file, log);
-    log(`${doc.name}: the outputs disagree (above); ${options.outDir} keeps the last proved version`);
-    notify(doc.name, "error");
-    return;
+    return refuse(`the outputs disagree (above); ${options.outDir} keeps the last proved version`);
   }
   await writeEdition(edition, options.outDir);
   doc.unproved = false;
@@ -207,11 +203,8 @@ function rebuild(doc: Document, session: Session): Promise<void> {
 }
 
 /**
- * A fresh process parses a letter several times slower than a warm one: V8 compiles and
- * optimises the parser while it runs. So once the server is up, each letter is parsed and
- * compiled to HTML a few more times in the idle time, the results thrown away, and the first
- * saves of a session are previewed about as fast as later ones. A save stops it: a rebuild
- * waits for one round of one letter at most.
+ * V8 optimises the parser while it runs: each letter is parsed and compiled a few more times in
+ * the idle time, so that the first saves are previewed as fast as later ones. A save stops it.
  */
 async function warmUp(documents: Map<string, Document>, options: DevOptions, busy: () => boolean, rounds = 6) {
   for (let round = 0; round < rounds; round++) {

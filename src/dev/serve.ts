@@ -51,6 +51,8 @@ export function notifyClients(clients: Set<ServerResponse>, name: string, what: 
   }
 }
 
+const outputLinks = (doc: Document) => [h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX")];
+
 /** The last good preview, with the links, the messages and the reloading script at the end of its body. */
 function preview(doc: Document, res: ServerResponse) {
   const nonce = randomBytes(12).toString("base64");
@@ -63,7 +65,7 @@ function preview(doc: Document, res: ServerResponse) {
       className: ["broadside-dev"],
       style: "position:fixed;top:0;right:0;font:13px system-ui,sans-serif;background:#fffdf9e6;padding:4px 8px;border-bottom-left-radius:6px",
     },
-    [h("a", { href: `/${doc.name}.pdf` }, "PDF"), " · ", h("a", { href: `/${doc.name}.docx` }, "DOCX"), " · ", h("a", { href: "/" }, "all letters")],
+    [...outputLinks(doc), " · ", h("a", { href: "/" }, "all letters")],
   );
   const overlay = doc.messages.length
     ? [
@@ -100,9 +102,7 @@ function index(documents: Iterable<Document>, res: ServerResponse) {
     h("li", [
       h("a", { href: `/${doc.name}.html` }, doc.name),
       " — ",
-      h("a", { href: `/${doc.name}.pdf` }, "PDF"),
-      " · ",
-      h("a", { href: `/${doc.name}.docx` }, "DOCX"),
+      ...outputLinks(doc),
       doc.errors ? " (errors)" : doc.unproved ? " (outputs not proved)" : "",
     ]),
   );

@@ -1,5 +1,5 @@
 /**
- * Press packets (issue 19): a Markdown source whose front matter has `packet:` becomes
+ * Press packets: a Markdown source whose front matter has `packet:` becomes
  * `<name>.pdf` (cover, contents, then each part set as its own edition, page numbers running
  * through, each part on a right-hand page with `duplex`), `<name>.booklet.pdf` with
  * `imposition: booklet`, and `<name>.zip`, the journalists' kit. One browser for the build.
@@ -19,7 +19,6 @@ import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import type { BuildOptions, Built, Written } from "../build.ts";
 import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
-import type { FrontMatter } from "../frontmatter.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import type { Letter } from "../letter.ts";
@@ -66,7 +65,6 @@ interface Packet {
   parts: Loaded[];
   options: PacketOptions;
   printer: Printer;
-  log: (line: string) => void;
 }
 
 const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
@@ -135,21 +133,20 @@ async function readPacket(letter: Letter, options: PacketOptions, printer: Print
   if (!sources) return { files: [file], written: [] };
   const paper = letter.meta.paper === "letter" ? "letter" : "a4";
   const parts = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
-  const names = new Set<string>();
+  const names = sources.map(editionName);
   matter.parts.forEach((part, i) => {
     if (parts[i].file.data.meta?.packet)
       fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.has(editionName(sources[i])))
+    if (names.indexOf(names[i]) < i)
       fail(
         file,
         `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
         part.place,
         "packet-part-duplicate",
       );
-    names.add(editionName(sources[i]));
   });
   if (hasErrors(file)) return { files: [file], written: [] };
-  return { source, file, letter, matter, paper, sources, parts, options, printer, log: options.log ?? (() => undefined) };
+  return { source, file, letter, matter, paper, sources, parts, options, printer };
 }
 
 /** A part set again on another paper (the booklet's), with a file of its own: what its compilers say was said the first time. */
@@ -166,7 +163,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const { source, file, matter, sources, options, printer } = packet;
   // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
   // booklet's go into no kit, and need no .docx.
-  packet.log(`  ${basename(source)}: ${what}`);
+  options.log?.(`  ${basename(source)}: ${what}`);
   const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
@@ -227,9 +224,9 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const unmarked = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
-  const readings = await readPages(unmarked, size.width);
+  const readings = await readPages(unmarked);
   const layouts: PartLayout[] = await Promise.all(
-    parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf, size.width) })),
+    parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
   );
   const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
   for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
@@ -269,8 +266,7 @@ interface Plan {
 /** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
 export function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
   const blanks: number[] = [];
-  let next = 1; // the next page's 1-based number
-  next++; // the cover
+  let next = 2; // the next page's 1-based number, after the cover
   const blanksAfterCover = duplex ? 1 : 0;
   if (duplex) blanks.push(next++ - 1);
   next += frontPages - 1; // the contents
@@ -289,20 +285,19 @@ export function planPages(frontPages: number, partPages: number[], duplex: boole
   return { starts, blanksAfterCover, blanksBefore, blanks };
 }
 
+const withPrintStyle = (html: string, css: string) => html.replace("</head>", `<style media="print">${css}</style></head>`);
+
 /** A part's own HTML, its pages numbered from `start` on, the number alone in the foot. */
-function numbered(html: string, start: number): string {
-  const style = `<style media="print">html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}</style>`;
-  return html.replace("</head>", `${style}</head>`);
-}
+const numbered = (html: string, start: number) => withPrintStyle(html, `html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}`);
 
 /** The cover and contents pages carry no running head and no number. */
 function frontHtml(html: string): string {
-  const style = `<style media="print">@page{@top-center{content:none}@bottom-center{content:none}}
+  const css = `@page{@top-center{content:none}@bottom-center{content:none}}
 .packet-cover{min-height:1pt;margin:0;padding:0;border:0;color:inherit}.packet-event{font-size:14pt;margin:0 0 6pt}.packet-facts{margin:0 0 24pt;color:#333}
 .packet-contact{margin-top:30mm;font-size:9.5pt}.packet-contents{break-before:page}
 .packet-contents table{width:100%;border-collapse:collapse}.packet-contents td{padding:4pt 0;vertical-align:top}
-.packet-contents td.page{text-align:right;width:16%;font-variant-numeric:tabular-nums}</style>`;
-  return html.replace("</head>", `${style}</head>`);
+.packet-contents td.page{text-align:right;width:16%;font-variant-numeric:tabular-nums}`;
+  return withPrintStyle(html, css);
 }
 
 /** The packet's own letter, its body the cover text, with the cover facts and the contents added. */
@@ -331,16 +326,13 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
     const { lang, title } = part.letter.meta;
     return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
   });
-  after.push(node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
+  const contents = node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]);
   // The cover in one block, so that the contents' forced page break has a block before it.
-  const contents = after.pop()!;
   const body = packet.tree.children.filter((n) => n.type !== "yaml");
   const cover = {
     type: "blockquote",
     data: { hName: "div", hProperties: { className: ["packet-cover"] } },
     children: [...before, ...body, ...after],
   } as RootContent;
-  const tree = { ...packet.tree, children: [cover, contents] };
-  const meta2: FrontMatter = { ...meta, press: undefined };
-  return { ...packet, tree, meta: meta2 };
+  return { ...packet, tree: { ...packet.tree, children: [cover, contents] }, meta: { ...meta, press: undefined } };
 }

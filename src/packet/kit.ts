@@ -14,13 +14,8 @@ export interface KitFile {
   data: Uint8Array;
 }
 
-export const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-
-export function manifest(files: KitFile[]): string {
-  const lines = ["# name\tlanguage\tpages\tsha256", ...files.map((f) => `${f.name}\t${f.lang}\t${f.pages ?? "-"}\t${sha256(f.data)}`)];
-  return `${lines.join("\n")}\n`;
-}
-
 export function makeKit(files: KitFile[], date: Date): Uint8Array {
-  return zipAt({ ...Object.fromEntries(files.map((f) => [f.name, f.data])), "MANIFEST.txt": new TextEncoder().encode(manifest(files)) }, date);
+  const rows = files.map((f) => `${f.name}\t${f.lang}\t${f.pages ?? "-"}\t${createHash("sha256").update(f.data).digest("hex")}`);
+  const manifest = ["# name\tlanguage\tpages\tsha256", ...rows, ""].join("\n");
+  return zipAt({ ...Object.fromEntries(files.map((f) => [f.name, f.data])), "MANIFEST.txt": new TextEncoder().encode(manifest) }, date);
 }

@@ -62,37 +62,23 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
   const context = doc.context;
   const pages = doc.getPages();
   const rootRef = context.nextRef();
-  const write = (list: OutlineEntry[], parent: PDFRef): { first?: PDFRef; last?: PDFRef; count: number } => {
+  /** One level's entries, each linked to its neighbours, its parent and its kids; `links` are the parent's. */
+  const write = (list: OutlineEntry[], parent: PDFRef): { count: number; links: { First?: PDFRef; Last?: PDFRef; Count?: number } } => {
     const refs = list.map(() => context.nextRef());
     let count = 0;
     list.forEach((entry, i) => {
-      const dict = context.obj({}) as PDFDict;
-      dict.set(PDFName.of("Title"), PDFHexString.fromText(entry.title));
-      dict.set(PDFName.of("Parent"), parent);
       const page = pages[Math.min(entry.page, pages.length - 1)];
-      const top = page.getHeight();
-      dict.set(PDFName.of("Dest"), context.obj([page.ref, PDFName.of("XYZ"), entry.x ?? 0, entry.y ?? top, 0]));
-      if (i > 0) dict.set(PDFName.of("Prev"), refs[i - 1]);
-      if (i < list.length - 1) dict.set(PDFName.of("Next"), refs[i + 1]);
       const kids = write(entry.kids, refs[i]);
-      if (kids.first && kids.last) {
-        dict.set(PDFName.of("First"), kids.first);
-        dict.set(PDFName.of("Last"), kids.last);
-        dict.set(PDFName.of("Count"), PDFNumber.of(kids.count));
-      }
-      context.assign(refs[i], dict);
+      const dest = [page.ref, "XYZ", entry.x ?? 0, entry.y ?? page.getHeight(), 0];
+      context.assign(
+        refs[i],
+        context.obj({ Title: PDFHexString.fromText(entry.title), Parent: parent, Dest: dest, Prev: refs[i - 1], Next: refs[i + 1], ...kids.links }),
+      );
       count += 1 + kids.count;
     });
-    return { first: refs[0], last: refs[refs.length - 1], count };
+    return { count, links: refs.length ? { First: refs[0], Last: refs.at(-1), Count: count } : {} };
   };
-  const { first, last, count } = write(entries, rootRef);
-  const root = context.obj({ Type: "Outlines" }) as PDFDict;
-  if (first && last) {
-    root.set(PDFName.of("First"), first);
-    root.set(PDFName.of("Last"), last);
-    root.set(PDFName.of("Count"), PDFNumber.of(count));
-  }
-  context.assign(rootRef, root);
+  context.assign(rootRef, context.obj({ Type: "Outlines", ...write(entries, rootRef).links }));
   doc.catalog.set(PDFName.of("Outlines"), rootRef);
   doc.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
 }
@@ -238,11 +224,8 @@ export async function assemble(pieces: Piece[], blankSize: [number, number], lan
     for (const [key, value] of parentTreeEntries(from)) nums.push(PDFNumber.of(key + offset), copier.copy(value));
   }
   if (kids.length) {
-    const root = context.obj({ Type: "StructTreeRoot" }) as PDFDict;
-    root.set(PDFName.of("K"), context.obj(kids));
-    root.set(PDFName.of("ParentTree"), context.register(context.obj({ Nums: nums })));
-    root.set(PDFName.of("ParentTreeNextKey"), PDFNumber.of(nextKey));
-    context.assign(rootRef, root);
+    const parentTree = context.register(context.obj({ Nums: nums }));
+    context.assign(rootRef, context.obj({ Type: "StructTreeRoot", K: kids, ParentTree: parentTree, ParentTreeNextKey: nextKey }));
     doc.catalog.set(PDFName.of("StructTreeRoot"), rootRef);
     doc.catalog.set(PDFName.of("MarkInfo"), context.obj({ Marked: true }));
   }
@@ -282,7 +265,7 @@ function explicitDestinations(from: PDFDocument): void {
   const tree = from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict);
   for (const [key, value] of treePairs(from, tree, "Names")) if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), value);
   const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
-    const key = name instanceof PDFName ? name.decodeText() : name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
+    const key = name instanceof PDFName || name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
     let target = key === undefined ? undefined : named.get(key);
     if (target instanceof PDFRef) target = from.context.lookup(target);
     if (target instanceof PDFDict) target = target.get(PDFName.of("D"));

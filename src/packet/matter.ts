@@ -94,11 +94,12 @@ function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefin
 
 /** "15 June 2026, 10:00 (UTC+02:00)" in the given language. */
 export function formatEmbargo(embargo: Embargo, lang: string): string {
+  const format = (locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(embargo.wall);
   let when: string;
   try {
-    when = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(embargo.wall);
+    when = format(lang);
   } catch {
-    when = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(embargo.wall);
+    when = format("en");
   }
   if (embargo.offset === undefined) return when;
   if (embargo.offset === 0) return `${when} (UTC)`;
@@ -112,14 +113,12 @@ function readPressMatter(map: Record<string, unknown>, file: VFile, at: MatterCo
   const { embargo, dateline, contacts } = map;
   if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
   const press: PressMatter = { contacts: [] };
-  if (embargo !== undefined && embargo !== null) {
-    if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
-    else fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
-  }
-  if (dateline !== undefined && dateline !== null) {
-    if (isText(dateline)) press.dateline = String(dateline).trim();
-    else fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
-  }
+  if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
+  else if (embargo !== undefined && embargo !== null)
+    fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
+  if (isText(dateline)) press.dateline = String(dateline).trim();
+  else if (dateline !== undefined && dateline !== null)
+    fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
   press.contacts = readContacts(contacts, file, at);
   return press;
 }
@@ -159,37 +158,20 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
   for (const key of Object.keys(rest))
     warn(file, `Unknown front matter key \`packet.${key}\`; known keys: parts, duplex, imposition, event`, at(["packet", key]), "front-matter-unknown-key");
   let ok = true;
-  if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p) => typeof p === "string" && p.trim() !== "")) {
-    fail(
-      file,
+  const bad = (reason: string, key?: string) => {
+    ok = false;
+    fail(file, reason, at(key ? ["packet", key] : ["packet"]), "front-matter-type");
+  };
+  if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p) => typeof p === "string" && p.trim() !== ""))
+    bad(
       "Front matter `packet.parts` must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`",
-      at(parts === undefined ? ["packet"] : ["packet", "parts"]),
-      "front-matter-type",
+      parts === undefined ? undefined : "parts",
     );
-    ok = false;
-  }
-  if (duplex !== undefined && typeof duplex !== "boolean") {
-    fail(
-      file,
-      "Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`",
-      at(["packet", "duplex"]),
-      "front-matter-type",
-    );
-    ok = false;
-  }
-  if (imposition !== undefined && imposition !== "booklet") {
-    fail(
-      file,
-      `Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``,
-      at(["packet", "imposition"]),
-      "front-matter-type",
-    );
-    ok = false;
-  }
-  if (event !== undefined && !isText(event)) {
-    fail(file, "Front matter `packet.event` must be text", at(["packet", "event"]), "front-matter-type");
-    ok = false;
-  }
+  if (duplex !== undefined && typeof duplex !== "boolean")
+    bad("Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`", "duplex");
+  if (imposition !== undefined && imposition !== "booklet")
+    bad(`Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``, "imposition");
+  if (event !== undefined && !isText(event)) bad("Front matter `packet.event` must be text", "event");
   if (!ok) return undefined;
   return {
     parts: (parts as string[]).map((path, i) => ({ path: path.trim(), place: at(["packet", "parts", i]) })),

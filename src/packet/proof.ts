@@ -25,8 +25,8 @@ export interface PageReading {
   rightNumbers: number[];
 }
 
-/** Every page of a PDF, read by its structure (the page width is not needed: kept for the callers). */
-export async function readPages(bytes: Uint8Array, _width?: number): Promise<PageReading[]> {
+/** Every page of a PDF, read by its structure. */
+export async function readPages(bytes: Uint8Array): Promise<PageReading[]> {
   return (await readPageItems(bytes)).map(readPage);
 }
 
@@ -39,16 +39,10 @@ const join = (items: { str: string }[]) =>
 
 function readPage({ items, tree }: PageContent): PageReading {
   const tagged = items.filter((item) => item.mc !== null && item.str.trim());
-  let text: typeof items;
-  let foot: typeof items;
-  if (tagged.length) {
-    const bottom = Math.min(...tagged.map((item) => item.y));
-    text = items.filter((item) => item.mc !== null);
-    foot = items.filter((item) => item.mc === null && item.y < bottom);
-  } else {
-    text = items.filter((item) => item.y >= FOOT);
-    foot = items.filter((item) => item.y < FOOT);
-  }
+  // Tagged text is the page's, untagged text below all of it the foot; a PDF without tags is cut at FOOT.
+  const bottom = tagged.length ? Math.min(...tagged.map((item) => item.y)) : undefined;
+  const text = items.filter((item) => (bottom === undefined ? item.y >= FOOT : item.mc !== null));
+  const foot = items.filter((item) => (bottom === undefined ? item.y < FOOT : item.mc === null && item.y < bottom));
   const byMc = new Map<string, string>();
   for (const item of items) if (item.mc !== null) byMc.set(item.mc, (byMc.get(item.mc) ?? "") + item.str);
   return { text: join(text), foot: join(foot), rightNumbers: tree ? contentsNumbers(tree, byMc) : [] };

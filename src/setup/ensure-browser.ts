@@ -23,17 +23,13 @@ export async function ensureBrowser(): Promise<number> {
   }
   console.log(`broadside setup: no Chromium found; downloading Chrome's headless shell into ${puppeteerCacheDir()}`);
   browser = await downloadBrowser("chrome-headless-shell");
+  if (!browser && canAptInstall()) {
+    console.log("broadside setup: installing Debian's chromium-headless-shell instead");
+    browser = aptInstall(["chromium-headless-shell"]) || aptInstall(["chromium"]) ? await findBrowser() : undefined;
+  }
   if (browser) {
     console.log(`broadside setup: installed the PDF browser ${browser}`);
     return 0;
-  }
-  if (canAptInstall()) {
-    console.log("broadside setup: installing Debian's chromium-headless-shell instead");
-    browser = aptInstall(["chromium-headless-shell"]) || aptInstall(["chromium"]) ? await findBrowser() : undefined;
-    if (browser) {
-      console.log(`broadside setup: installed the PDF browser ${browser}`);
-      return 0;
-    }
   }
   console.warn(`broadside setup: HTML and DOCX will build, PDF will not until a browser is installed.\n${BROWSER_HELP}`);
   return 1;
