@@ -56,7 +56,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
+import { collapseSpace, groupBy, type NoteCall, type Reading } from "./reading.ts";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
@@ -226,10 +226,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   const lis: PdfListItem[] = [];
   const linkText = new Map<string, NonNullable<PdfLink["tagged"]>>();
   if (!tree) return { lis, linkText };
-  const byMc = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    if (item[7] !== null) byMc.set(item[7], [...(byMc.get(item[7]) ?? []), i]);
-  });
+  const byMc = groupBy(items.keys(), (i) => items[i][7]);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
     if (node.type === "content" && node.id) out.push(node.id);
     for (const child of node.children ?? []) contentIds(child, out);
@@ -498,6 +495,10 @@ interface Link {
 interface PagesText {
   /** All pages' items in stream order, each with its index. */
   items: Item[];
+  /** The items less the page furniture. */
+  text: Item[];
+  /** Whether the notes are at the foot of the pages (list items of Aside elements). */
+  footnotes: boolean;
   byPage: Map<number, Item[]>;
   /** Each page's items as pdf.js gave them (a marker cut from its line counts as the item it was cut from). */
   rawItems: Map<number, Item[]>;
@@ -589,7 +590,7 @@ function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText 
   }
   items.forEach((item, i) => (item.index = i));
   untaggedFurniture(untagged);
-  return { items, byPage, rawItems, listItems };
+  return { items, text: items.filter((item) => !item.furniture), footnotes: listItems.some((li) => li.foot), byPage, rawItems, listItems };
 }
 
 /** What each call link shows, in stream order, and where it leads. */
@@ -632,18 +633,18 @@ function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown
  * The printed notes' markers, 1., 2., 3., … in stream order (see the module's comment), and
  * which items are list labels.
  */
-function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
-  const text = items.filter((item) => !item.furniture);
+function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
   // Tagged: the labels of list items (not nested in another), in any script's layout; their
   // text may come in several items. Untagged: "k." beginning a line.
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
   // those are notes, and a list of the body (also one at the top of the page after a note) is not.
-  const footnotes = listItems.some((li) => li.foot);
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
   const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
-  const byLabel = new Map<string, Item[]>();
-  for (const item of text) if (item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
+  const byLabel = groupBy(
+    text.filter((item) => item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()),
+    (item) => item.mc,
+  );
   const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
     const str = parts.map((item) => item.str).join("");
     const k = TAGGED_MARKER.exec(str);
@@ -657,7 +658,6 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
     ...taggedMarkers,
     ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
   ].sort((a, b) => a.index - b.index);
-  const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
     if (Number(MARKER.exec(start.str)![1]) !== 1 || start.page < notesFrom) continue;
@@ -687,9 +687,13 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
  * the marker to the next marker or the end of the marker's page. At the end: from each marker
  * to the next. Back links are left out.
  */
-function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], targets: Destination[], isLabel: (item: Item) => boolean): Map<number, string> {
-  const text = items.filter((item) => !item.furniture);
-  const footnotes = listItems.some((li) => li.foot);
+function noteTexts(
+  run: Item[],
+  { text, footnotes, listItems }: PagesText,
+  links: Link[],
+  targets: Destination[],
+  isLabel: (item: Item) => boolean,
+): Map<number, string> {
   const callLinks = links.filter((link) => link.call);
   // Back links: links from the notes back to the calls (to a destination named after a call,
   // or in the notes and leading to a place before the first note).
@@ -699,8 +703,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   const backLinks = links.filter(
     (l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)),
   );
-  const backLinksOn = new Map<number, Link[]>();
-  for (const l of backLinks) backLinksOn.set(l.rect.page, [...(backLinksOn.get(l.rect.page) ?? []), l]);
+  const backLinksOn = groupBy(backLinks, (l) => l.rect.page);
   const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
   const textOf = (noteItems: Item[]) => {
     let note = "";
@@ -716,28 +719,23 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
-  const byMc = new Map<string, Item[]>();
-  for (const item of text) {
-    if (item.mc === null) continue;
-    const list = byMc.get(item.mc);
-    if (list) list.push(item);
-    else byMc.set(item.mc, [item]);
-  }
+  const byMc = groupBy(text, (item) => item.mc);
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
-  const continuations = new Map<number, PdfListItem[]>();
-  for (const li of listItems) {
-    if (!li.label.length || (footnotes && !li.foot)) continue;
-    const label = itemsOf(li.label)
-      .map((item) => item.str)
-      .join("")
-      .trim();
-    // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
-    // right-to-left text): a number and a word, not "3.".
-    const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
-    if (cont) continuations.set(Number(cont[1]), [...(continuations.get(Number(cont[1])) ?? []), li]);
-  }
+  const continuations = groupBy(
+    listItems.filter((li) => li.label.length && !(footnotes && !li.foot)),
+    (li) => {
+      const label = itemsOf(li.label)
+        .map((item) => item.str)
+        .join("")
+        .trim();
+      // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
+      // right-to-left text): a number and a word, not "3.".
+      const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
+      return cont ? Number(cont[1]) : undefined;
+    },
+  );
   // Notes at the end (no call after the first note): each note runs in drawing order from its
   // marker to the next one, over as many pages as it takes; the page furniture is left out.
   const atTheEnd =
@@ -748,7 +746,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
     if (atTheEnd) {
       const next = run[k + 1];
       // Labels left out: one may be drawn in pieces (right to left: "." then "1").
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture && !isLabel(item));
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !isLabel(item));
     } else if (li) {
       const ids = new Set(li.body);
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
@@ -772,9 +770,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
  * destination leads to the marker found at that offset, or to no note.
  */
 function placeDestinations(targets: Destination[], run: Item[]): (dest: Destination) => number | undefined {
-  const edge = (item: Item) => item.x + item.width;
-  const markersOn = new Map<number, number[]>();
-  run.forEach((m, k) => markersOn.set(m.page, [...(markersOn.get(m.page) ?? []), k]));
+  const markersOn = groupBy(run.keys(), (k) => run[k].page);
   const TOLERANCE = 2;
   // By height: list items are stacked, and a right-to-left list's markers are aligned on their
   // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
@@ -823,6 +819,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
  * down the page) the end of the marker, on which a list's labels are aligned ("1." and "10."
  * end at one height).
  */
+/** Where an item ends across the page: a left-to-right marker's right edge. */
+const edge = (item: Item) => item.x + item.width;
+
 const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
 
 /** How far below its item's top a note's marker may be: a heading and a rule above its first line. */
