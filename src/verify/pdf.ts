@@ -28,30 +28,17 @@
  *   the page of the k-th call destination (ties: the run as long as the number of notes
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
- * - Note text: notes at the end run from their marker to the next one, over as many pages as
- *   it takes. Notes at the foot of the pages, in a tagged PDF: broadside prints each page's
- *   notes in an <aside>, which Chromium tags as an Aside element; then the notes are the list
- *   items of the Aside elements alone, each the text of the LI whose label is the note's
- *   marker, plus the parts labelled "N (cont.)" at the foot of the next pages
- *   (src/pdf/paginate/); body text, a body list's items included, is never note text.
- *   Untagged: from the marker to the next marker or the end of the marker's page.
- * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
- *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
- *   destination 376 pt from the top), so a destination is off from the marker it stands for
- *   by one offset for the whole document (margins, and the list item's top left against its
- *   marker's baseline and right edge). That offset is found from the data (see
- *   `placeDestinations`), and a call leads to the marker at its destination (or, for a note
- *   that starts with a heading, the nearest below it), or to no note.
- *   A link showing 1 whose destination is note 2's leads to note 2, which the comparison
- *   reports.
+ * - Note text: see `noteTexts`; notes at the foot of the pages are the list items of the Aside
+ *   elements Chromium makes of broadside's page feet, so body text is never note text.
+ * - Where a call leads: Chromium leaves the @page margins out of its destinations, so a
+ *   destination is off from its note's marker by one offset for the whole document, found from
+ *   the data (see `placeDestinations`). A link showing 1 that leads to note 2 is reported.
  * - Back links: links to a destination named after a call (`note-call-…`), or internal links
  *   in the notes area that lead to a place before the first note. Their text (a small
  *   occurrence number after the arrow of a note called several times) is not note text.
- * - Page furniture: Chromium tags the document (marked content for every piece of the
- *   letter) but leaves the page margin boxes (page counter "2 / 5", running head) untagged.
- *   Untagged text above or below all the tagged text of its page is furniture. (On a page
- *   without tags, the top or bottom line is, when it is a page counter or recurs at the same
- *   height on another page.)
+ * - Page furniture: Chromium leaves the page margin boxes (page counter, running head)
+ *   untagged: untagged text above or below all the tagged text of its page is furniture (pages
+ *   without tags: see `untaggedFurniture`).
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -66,8 +53,17 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 /* What pdf.js gives, as plain data                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/** [str, x, y (baseline), width, font size, end of line, tagged (1) or not (0), marked-content id, runs top to bottom] */
-type PdfItem = [string, number, number, number, number, boolean, number, string | null, boolean];
+/** A text item as drawn: its baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
+interface PdfItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+  eol: boolean;
+  mc: string | null;
+  vertical: boolean;
+}
 
 interface PdfLink {
   /** The annotation's id in pdf.js, as the structure tree refers to it. */
@@ -163,7 +159,7 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
         const last = items[items.length - 1];
         if (ended?.actual && !ended.used && last) {
           const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
-          items.push([ended.actual, last[1] + last[3], last[2], 0, last[4], false, mc === null ? 0 : 1, mc, last[8]]);
+          items.push({ ...last, str: ended.actual, x: last.x + last.width, width: 0, eol: false, mc });
         }
       }
       continue;
@@ -177,7 +173,7 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
     const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
     const [a, b, c, d, x, y] = item.transform as number[];
     // A vertical edition's text runs down the page (its glyphs turned a quarter).
-    items.push([str, x, y, item.width, Math.hypot(c, d), item.hasEOL, mc === null ? 0 : 1, mc, Math.abs(b) > Math.abs(a)]);
+    items.push({ str, x, y, width: item.width, size: Math.hypot(c, d), eol: item.hasEOL, mc, vertical: Math.abs(b) > Math.abs(a) });
   }
   return items;
 }
@@ -226,7 +222,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   const lis: PdfListItem[] = [];
   const linkText = new Map<string, NonNullable<PdfLink["tagged"]>>();
   if (!tree) return { lis, linkText };
-  const byMc = groupBy(items.keys(), (i) => items[i][7]);
+  const byMc = groupBy(items.keys(), (i) => items[i].mc);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
     if (node.type === "content" && node.id) out.push(node.id);
     for (const child of node.children ?? []) contentIds(child, out);
@@ -239,7 +235,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     for (const child of children) {
       if (child.type === "object" && child.id) {
         const indexes = contentIds(node).flatMap((id) => byMc.get(id) ?? []);
-        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i][0]).join(""), at: Math.min(...indexes), order: order++ });
+        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), at: Math.min(...indexes), order: order++ });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -312,7 +308,7 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       // No /ActualText: the packet compares a page with the same page printed again.
-      const items = (await pageText(page, async () => [])).map(([str, x, y, width, , , , mc]) => ({ str, x, y, width, mc }));
+      const items = (await pageText(page, async () => [])).map(({ str, x, y, width, mc }) => ({ str, x, y, width, mc }));
       pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
@@ -355,12 +351,9 @@ function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPag
               let dest: PdfLink["dest"] = null;
               if (a.dest) {
                 const key = name ?? JSON.stringify(a.dest);
-                if (!destinations.has(key))
-                  destinations.set(
-                    key,
-                    resolve(a.dest).catch(() => null),
-                  );
-                dest = await destinations.get(key)!;
+                const resolved = destinations.get(key) ?? resolve(a.dest).catch(() => null);
+                destinations.set(key, resolved);
+                dest = await resolved;
               }
               return { id: a.id, rect: a.rect, name, dest, external: !a.dest && (a.url !== undefined || a.unsafeUrl !== undefined || a.action !== undefined) };
             }),
@@ -403,21 +396,12 @@ function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPag
 /* Reading                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-interface Item {
-  str: string;
+/** A text item of the pages read. */
+interface Item extends PdfItem {
   page: number;
   /** Index in the whole document's stream of items. */
   index: number;
-  x: number;
-  y: number;
-  width: number;
-  size: number;
-  eol: boolean;
   furniture: boolean;
-  /** The marked content it is in (tagged PDF). */
-  mc: string | null;
-  /** Text running top to bottom (a vertical edition), from (x, y) down by its width. */
-  vertical?: boolean;
 }
 
 interface Rect {
@@ -562,24 +546,12 @@ function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText 
     const raw = texts[p]?.items ?? [];
     listItems.push(...(texts[p]?.lis ?? []));
     // Untagged text above or below all the tagged text of the page is page furniture.
-    const tagged = raw.filter((r) => r[6] > 0 && r[0].trim());
-    const top = Math.max(...tagged.map((r) => r[2]));
-    const bottom = Math.min(...tagged.map((r) => r[2]));
+    const tagged = raw.filter((r) => r.mc !== null && r.str.trim());
+    const top = Math.max(...tagged.map((r) => r.y));
+    const bottom = Math.min(...tagged.map((r) => r.y));
     const firstOfRaw: Item[] = [];
-    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc, vertical]) => {
-      const parts = splitMarker({
-        str,
-        page: p,
-        index: 0,
-        x,
-        y,
-        width,
-        size,
-        eol,
-        mc,
-        vertical,
-        furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
-      });
+    const pageItems = raw.flatMap((r) => {
+      const parts = splitMarker({ ...r, page: p, index: 0, furniture: r.mc === null && tagged.length > 0 && (r.y > top + 0.5 || r.y < bottom - 0.5) });
       firstOfRaw.push(parts[0]);
       return parts;
     });
