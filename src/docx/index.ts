@@ -55,6 +55,7 @@ import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
 import { embeddedFonts } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
+import { checkedImage } from "../html/index.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
@@ -158,11 +159,7 @@ const inline: InlineMap = {
  * safety pass warned about it).
  */
 function picture(node: Image | ImageReference, state: State, marks: Marks): Token[] {
-  const image = node.data?.image;
-  if (!image)
-    throw new Error(
-      `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
-    );
+  const image = checkedImage(node);
   if (image.format === "webp") return node.alt ? [{ text: node.alt, marks }] : [];
   const scale = Math.min(1, state.textBox.width / image.width, state.textBox.height / image.height);
   const run = new ImageRun({

@@ -44,13 +44,18 @@ function pageCss(paper: Paper): string {
   return `@page{size:${size}${paper === "a4" || paper === "letter" ? "" : ";margin:15mm 14mm 17mm"}}`;
 }
 
-/** The image the safety pass read, inlined; an image without one never passed that pass (a bug). */
-function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
-  const image: LocalImage | undefined = node.data?.image;
+/** The image the safety pass read; an image without one never passed that pass (a bug). */
+export function checkedImage(node: Image | ImageReference): LocalImage {
+  const image = node.data?.image;
   if (!image)
     throw new Error(
       `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
     );
+  return image;
+}
+
+function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
+  const image = checkedImage(node);
   const result = h("img", {
     src: `data:${image.mime};base64,${Buffer.from(image.bytes).toString("base64")}`,
     alt: node.alt ?? "",
