@@ -101,21 +101,8 @@ interface State {
 type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => Token[];
 type Block<T extends RootContent> = (node: T, state: State, context: Context) => FileChild[];
 type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingContent, { type: K }>> };
-type BlockType =
-  | "paragraph"
-  | "heading"
-  | "blockquote"
-  | "list"
-  | "listItem"
-  | "code"
-  | "thematicBreak"
-  | "table"
-  | "tableRow"
-  | "tableCell"
-  | "html"
-  | "definition"
-  | "footnoteDefinition"
-  | "yaml";
+/** Block content (raw HTML stands at either level). */
+type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
 const BODY: Context = { paragraphStyle: "BodyText" };
