@@ -62,16 +62,9 @@ export interface DocxOptions {
   templatesDir: string;
 }
 
-/** Character formatting the Markdown asks for. */
-interface Marks {
-  emphasis?: boolean;
-  strong?: boolean;
-  strike?: boolean;
-  code?: boolean;
-  link?: boolean;
-  /** In a right-to-left paragraph. */
-  rtl?: boolean;
-}
+/** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
+const MARKS = ["emphasis", "strong", "strike", "code", "link"] as const;
+type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
 
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
 type Token = { text: string; marks: Marks } | { child: ParagraphChild };
@@ -162,7 +155,6 @@ function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[]
   return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
 }
 
-const MARKS = ["emphasis", "strong", "strike", "code", "link"] as const;
 const sameMarks = (a: Marks, b: Marks) => MARKS.every((mark) => !!a[mark] === !!b[mark]);
 
 /**
