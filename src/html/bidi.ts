@@ -8,7 +8,6 @@
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";
-import { toText } from "hast-util-to-text";
 import { SKIP as SKIP_CHILDREN, visit } from "unist-util-visit";
 import { RTL_LETTERS as RTL, RTL_RUN_INNER } from "../language.ts";
 
@@ -73,6 +72,8 @@ function splitText(text: Text, dir: "ltr" | "rtl"): ElementContent[] | undefined
   return pieces;
 }
 
+const textOf = (node: ElementContent): string => (node.type === "text" ? node.value : node.type === "element" ? node.children.map(textOf).join("") : "");
+
 /** Wrap the runs that run against `dir` in the tree, in place. */
 export function isolateBidi(tree: Root | Element, dir: "ltr" | "rtl") {
   visit(tree, (node, index, parent) => {
@@ -83,7 +84,7 @@ export function isolateBidi(tree: Root | Element, dir: "ltr" | "rtl") {
     }
     if (node.type !== "element" || node === tree) return;
     const classes = (node.properties.className as string[] | undefined) ?? [];
-    if (node.tagName === "a" && URL_TEXT.test(toText(node).trim())) node.properties.dir = "ltr";
+    if (node.tagName === "a" && URL_TEXT.test(textOf(node).trim())) node.properties.dir = "ltr";
     else if (node.tagName === "ul" && classes.includes("signatories")) {
       for (const li of node.children) if (li.type === "element" && li.tagName === "li") li.properties.dir = "auto";
     } else if (!SKIP.has(node.tagName) && !(node.tagName === "sup" && classes.includes("note-call")) && node.properties.dir === undefined) return;
