@@ -62,7 +62,7 @@ export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: 
     const data = await faceOf("normal", "400");
     if (!data) continue;
     const [bold, italic, boldItalic] = [await faceOf("normal", "700"), await faceOf("italic", "400"), await faceOf("italic", "700")];
-    fonts.push({ name: family.family, data, ...(bold ? { bold } : {}), ...(italic ? { italic } : {}), ...(boldItalic ? { boldItalic } : {}) });
+    fonts.push({ name: family.family, data, bold, italic, boldItalic }); // a face left undefined is not embedded
   }
   return fonts;
 }

@@ -8,7 +8,6 @@
  * numbering pass gave them; a repeated reference is a NOTEREF field to a bookmark on the
  * first one, so Word shows the same number and never a second note.
  */
-import { join } from "node:path";
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";
 import {
@@ -24,6 +23,7 @@ import {
   Header,
   HeadingLevel,
   ImageRun,
+  type ILevelsOptions,
   type INumberingOptions,
   type IParagraphOptions,
   type IRunOptions,
@@ -55,22 +55,16 @@ import { loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
 import { embeddedFonts } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
+import { checkedImage } from "../html/index.ts";
 
 export interface DocxOptions {
   /** Folder with reference.docx. */
   templatesDir: string;
 }
 
-/** Character formatting the Markdown asks for. */
-interface Marks {
-  emphasis?: boolean;
-  strong?: boolean;
-  strike?: boolean;
-  code?: boolean;
-  link?: boolean;
-  /** In a right-to-left paragraph. */
-  rtl?: boolean;
-}
+/** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
+const MARKS = ["emphasis", "strong", "strike", "code", "link"] as const;
+type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
 
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
 type Token = { text: string; marks: Marks } | { child: ParagraphChild };
@@ -100,31 +94,10 @@ interface State {
 type Inline<T extends PhrasingContent> = (node: T, state: State, marks: Marks) => Token[];
 type Block<T extends RootContent> = (node: T, state: State, context: Context) => FileChild[];
 type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingContent, { type: K }>> };
-type BlockType =
-  | "paragraph"
-  | "heading"
-  | "blockquote"
-  | "list"
-  | "listItem"
-  | "code"
-  | "thematicBreak"
-  | "table"
-  | "tableRow"
-  | "tableCell"
-  | "html"
-  | "definition"
-  | "footnoteDefinition"
-  | "yaml";
+/** Block content (raw HTML stands at either level). */
+type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
-const HEADINGS = [
-  HeadingLevel.HEADING_1,
-  HeadingLevel.HEADING_2,
-  HeadingLevel.HEADING_3,
-  HeadingLevel.HEADING_4,
-  HeadingLevel.HEADING_5,
-  HeadingLevel.HEADING_6,
-];
 const BODY: Context = { paragraphStyle: "BodyText" };
 
 const inline: InlineMap = {
@@ -136,7 +109,7 @@ const inline: InlineMap = {
   break: () => [{ child: new TextRun({ break: 1 }) }],
   link: (node, state, marks) => {
     if (node.url.startsWith("#")) return phrasing(node.children, state, marks);
-    const children = runs(phrasing(node.children, state, { ...marks, link: true }), state);
+    const children = phrasingRuns(node.children, state, { ...marks, link: true });
     return [{ child: new Hyperlink(node.url, children) as unknown as ParagraphChild }];
   },
   linkReference: (node, state, marks) => phrasing(node.children, state, marks),
@@ -166,11 +139,7 @@ const inline: InlineMap = {
  * safety pass warned about it).
  */
 function picture(node: Image | ImageReference, state: State, marks: Marks): Token[] {
-  const image = node.data?.image;
-  if (!image)
-    throw new Error(
-      `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
-    );
+  const image = checkedImage(node);
   if (image.format === "webp") return node.alt ? [{ text: node.alt, marks }] : [];
   const scale = Math.min(1, state.textBox.width / image.width, state.textBox.height / image.height);
   const run = new ImageRun({
@@ -186,8 +155,7 @@ function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[]
   return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
 }
 
-const sameMarks = (a: Marks, b: Marks) =>
-  !!a.emphasis === !!b.emphasis && !!a.strong === !!b.strong && !!a.strike === !!b.strike && !!a.code === !!b.code && !!a.link === !!b.link;
+const sameMarks = (a: Marks, b: Marks) => MARKS.every((mark) => !!a[mark] === !!b[mark]);
 
 /**
  * Text in runs of one script each: a complex script's runs with their direction, Word's
@@ -201,6 +169,9 @@ function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">
     return new ComplexScriptRun(face ? { ...run, font: { cs: face } } : run);
   });
 }
+
+/** The runs of phrasing content. */
+const phrasingRuns = (nodes: PhrasingContent[], state: State, marks: Marks = {}) => runs(phrasing(nodes, state, marks), state);
 
 /** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
 function runs(tokens: Token[], state: State): ParagraphChild[] {
@@ -235,11 +206,11 @@ function paragraph(state: State, children: ParagraphChild[], context: Context, s
 }
 
 const block: BlockMap = {
-  paragraph: (node, state, context) => [paragraph(state, runs(phrasing(node.children, state, {}), state), context)],
+  paragraph: (node, state, context) => [paragraph(state, phrasingRuns(node.children, state), context)],
   heading: (node, state, context) =>
     context.note
-      ? [para(state, { style: context.note, keepNext: true, children: runs(phrasing(node.children, state, { strong: true }), state) })]
-      : [para(state, { heading: HEADINGS[node.depth - 1], children: runs(phrasing(node.children, state, {}), state) })],
+      ? [para(state, { style: context.note, keepNext: true, children: phrasingRuns(node.children, state, { strong: true }) })]
+      : [para(state, { heading: HeadingLevel[`HEADING_${node.depth}`], children: phrasingRuns(node.children, state) })],
   blockquote: (node, state, context) =>
     context.note
       ? blocks(node.children, state, { ...context, paragraphStyle: context.note, indent: (context.indent ?? 0) + 360 })
@@ -252,12 +223,11 @@ const block: BlockMap = {
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
+        if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
         if (context.note) {
           const list = index === 0 ? { reference, level, instance } : undefined;
-          if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
           return blocks([child], state, { ...context, list, indent: list ? undefined : 720 + 360 * level });
         }
-        if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
         // The item's first paragraph carries the bullet or number; later ones continue it.
         const itemContext: Context =
           index === 0
@@ -269,9 +239,13 @@ const block: BlockMap = {
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
   code: (node, state, context) =>
-    context.note
-      ? node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context))
-      : node.value.split("\n").map((line) => paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode")),
+    node.value
+      .split("\n")
+      .map((line) =>
+        context.note
+          ? paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context)
+          : paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode"),
+      ),
   thematicBreak: (_node, state, context) =>
     context.note
       ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
@@ -284,7 +258,7 @@ const block: BlockMap = {
             state,
             row.children.flatMap((cell, c) => [
               ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
-              ...runs(phrasing(cell.children, state, { strong: r === 0 }), state),
+              ...phrasingRuns(cell.children, state, { strong: r === 0 }),
             ]),
             context,
           ),
@@ -299,7 +273,7 @@ const block: BlockMap = {
                   children: row.children.map(
                     (cell) =>
                       new TableCell({
-                        children: [para(state, { style: "TableText", children: runs(phrasing(cell.children, state, { strong: r === 0 }), state) })],
+                        children: [para(state, { style: "TableText", children: phrasingRuns(cell.children, state, { strong: r === 0 }) })],
                       }),
                   ),
                 }),
@@ -320,32 +294,24 @@ function blocks(nodes: readonly Nodes[], state: State, context: Context): FileCh
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
     // Phrasing content standing alone becomes a paragraph.
-    return [paragraph(state, runs(phrasing([node as PhrasingContent], state, {}), state), context)];
+    return [paragraph(state, phrasingRuns([node as PhrasingContent], state), context)];
   });
 }
 
+/** Nine list levels, each indented further, cycling through `formats`. */
+const levels = (formats: ILevelsOptions["format"][], text: (level: number) => string): ILevelsOptions[] =>
+  Array.from({ length: 9 }, (_, level) => ({
+    level,
+    format: formats[level % formats.length],
+    text: text(level),
+    alignment: AlignmentType.LEFT,
+    style: { paragraph: { indent: { left: 720 + 360 * level, hanging: 360 } } },
+  }));
+
 const numbering: INumberingOptions = {
   config: [
-    {
-      reference: "bullet",
-      levels: Array.from({ length: 9 }, (_, level) => ({
-        level,
-        format: LevelFormat.BULLET,
-        text: ["•", "◦", "▪"][level % 3],
-        alignment: AlignmentType.LEFT,
-        style: { paragraph: { indent: { left: 720 + 360 * level, hanging: 360 } } },
-      })),
-    },
-    {
-      reference: "ordered",
-      levels: Array.from({ length: 9 }, (_, level) => ({
-        level,
-        format: [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN][level % 3],
-        text: `%${level + 1}.`,
-        alignment: AlignmentType.LEFT,
-        style: { paragraph: { indent: { left: 720 + 360 * level, hanging: 360 } } },
-      })),
-    },
+    { reference: "bullet", levels: levels([LevelFormat.BULLET], (level) => ["•", "◦", "▪"][level % 3]) },
+    { reference: "ordered", levels: levels([LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN], (level) => `%${level + 1}.`) },
   ],
 };
 
@@ -413,15 +379,7 @@ function provenance(letter: Letter) {
     ...(meta.notesHeading ? { "notes-heading": meta.notesHeading } : {}),
     notes: meta.notes,
   };
-  for (const [key, value] of [
-    ["author", meta.author],
-    ["publisher", meta.publisher],
-    ["date", meta.date],
-    ["description", meta.description],
-    ["subject", meta.subject],
-  ] as const) {
-    if (value !== undefined) front[key] = value;
-  }
+  for (const key of ["author", "publisher", "date", "description", "subject"] as const) if (meta[key] !== undefined) front[key] = meta[key];
   if (meta.keywords.length) front.keywords = meta.keywords;
   if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
     front.signatories = {
@@ -515,9 +473,9 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   }));
 
   // The styles broadside writes must exist even in a template a user has pared down.
-  const missing = (ids: string[]) => ids.filter((id) => !reference.styleIds.has(id));
-  const paragraphStyles = (STYLES.paragraphStyles ?? []).filter((s) => missing([s.id]).length);
-  const characterStyles = (STYLES.characterStyles ?? []).filter((s) => missing([s.id]).length);
+  const missing = (style: { id: string }) => !reference.styleIds.has(style.id);
+  const paragraphStyles = (STYLES.paragraphStyles ?? []).filter(missing);
+  const characterStyles = (STYLES.characterStyles ?? []).filter(missing);
 
   const doc = new Document({
     title: meta.title,

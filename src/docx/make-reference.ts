@@ -8,8 +8,7 @@
  * number fields.
  */
 import { ROOT } from "../paths.ts";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import {
   LineRuleType,
   AlignmentType,
@@ -122,6 +121,9 @@ export const STYLES: IStylesOptions = {
   ],
 };
 
+const pageNumber = () =>
+  new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] });
+
 const body = (text: string) => new Paragraph({ style: "BodyText", children: [new TextRun(text)] });
 
 export async function makeReference(): Promise<Uint8Array> {
@@ -153,14 +155,7 @@ export async function makeReference(): Promise<Uint8Array> {
           default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun("[short-title]")] })] }),
           first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
         },
-        footers: {
-          default: new Footer({
-            children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })],
-          }),
-          first: new Footer({
-            children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })],
-          }),
-        },
+        footers: { default: pageNumber(), first: pageNumber() },
         children: [
           new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun("Title: the letter's headline")] }),
           new Paragraph({ style: "Subtitle", children: [new TextRun("Subtitle")] }),

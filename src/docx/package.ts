@@ -37,14 +37,9 @@ export function fillPlaceholders(xml: string, placeholders: Record<string, strin
 /** The package, the template's header and footer in place of the library's (which writes the first section's default and first-page ones as header1.xml and header2.xml). */
 export async function packageDocx(doc: Document, finish: Finish): Promise<Uint8Array> {
   const overrides = (["header", "footer"] as const).flatMap((part) =>
-    (
-      [
-        [1, "default"],
-        [2, "first"],
-      ] as const
-    ).flatMap(([n, kind]) => {
+    (["default", "first"] as const).flatMap((kind, i) => {
       const xml = finish[`${part}s`][kind];
-      return xml ? [{ path: `word/${part}${n}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
+      return xml ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
     }),
   );
   return redate(await Packer.pack(doc, "uint8array", false, overrides), finish.date);

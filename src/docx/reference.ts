@@ -159,33 +159,14 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
       for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))])
         if (on(bold)) bold.parentNode?.removeChild(bold);
   }
-  const setLang = (rPr: XmlElement) => {
-    let lang = rPr.getElementsByTagNameNS(W, "lang")[0];
-    if (!lang) {
-      lang = doc.createElementNS(W, "w:lang");
-      rPr.appendChild(lang);
-    }
-    lang.setAttributeNS(W, "w:val", language.value);
-    lang.setAttributeNS(W, "w:eastAsia", language.eastAsia);
-    lang.setAttributeNS(W, "w:bidi", language.bidi);
+  /** The element `name` in `parent`, made (first or last) when there is none. */
+  const ensure = (parent: XmlElement, name: string, first: boolean) => {
+    const found = parent.getElementsByTagNameNS(W, name)[0];
+    return found ?? parent.insertBefore(doc.createElementNS(W, `w:${name}`), first ? parent.firstChild : null);
   };
   const root = doc.documentElement!;
-  let defaults = root.getElementsByTagNameNS(W, "docDefaults")[0];
-  if (!defaults) {
-    defaults = doc.createElementNS(W, "w:docDefaults");
-    root.insertBefore(defaults, root.firstChild);
-  }
-  let rPrDefault = defaults.getElementsByTagNameNS(W, "rPrDefault")[0];
-  if (!rPrDefault) {
-    rPrDefault = doc.createElementNS(W, "w:rPrDefault");
-    defaults.insertBefore(rPrDefault, defaults.firstChild);
-  }
-  let rPr = rPrDefault.getElementsByTagNameNS(W, "rPr")[0];
-  if (!rPr) {
-    rPr = doc.createElementNS(W, "w:rPr");
-    rPrDefault.appendChild(rPr);
-  }
-  setLang(rPr);
+  // The document defaults get a language; then every language of the styles is set.
+  ensure(ensure(ensure(ensure(root, "docDefaults", true), "rPrDefault", true), "rPr", false), "lang", false);
   for (const lang of Array.from(root.getElementsByTagNameNS(W, "lang"))) {
     lang.setAttributeNS(W, "w:val", language.value);
     lang.setAttributeNS(W, "w:eastAsia", language.eastAsia);

@@ -4,10 +4,10 @@
  * Japanese break between any two characters, so "職²。" could otherwise break before the call.
  */
 import type { Element, ElementContent, Root, Text } from "hast";
+import { matches } from "hast-util-select";
 import { h } from "hastscript";
 
-const isCall = (node: ElementContent | undefined): node is Element =>
-  node?.type === "element" && node.tagName === "sup" && Array.isArray(node.properties.className) && node.properties.className.includes("note-call");
+const isCall = (node: ElementContent | undefined): node is Element => node?.type === "element" && matches("sup.note-call", node);
 
 /**
  * Characters after which a line may break before anything (Chinese, Japanese, Korean, and the

@@ -4,17 +4,16 @@
  * fonts inlined. The PDF compiler prints exactly this document.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h, s } from "hastscript";
 import { raw } from "hast-util-raw";
+import { select } from "hast-util-select";
 import type { FootnoteReference, Image, ImageReference, Root } from "mdast";
 import { type Handlers, type State, toHast } from "mdast-util-to-hast";
 import rehypeStringify from "rehype-stringify";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
-import { EXIT, visit } from "unist-util-visit";
 import { type Paper, PAPER_SIZE } from "../paper.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
@@ -39,19 +38,24 @@ export interface HtmlResult {
 export const noteId = (n: number) => `note-${n}`;
 export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
 
-/** The image the safety pass read, inlined; an image without one never passed that pass (a bug). */
 /** The print style's page for a paper, by its CSS name (half-letter has none); a booklet's half sizes with narrower margins. */
 function pageCss(paper: Paper): string {
   const size = paper === "half-letter" ? PAPER_SIZE[paper].map((points) => `${points}pt`).join(" ") : paper;
   return `@page{size:${size}${paper === "a4" || paper === "letter" ? "" : ";margin:15mm 14mm 17mm"}}`;
 }
 
-function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
-  const image: LocalImage | undefined = node.data?.image;
+/** The image the safety pass read; an image without one never passed that pass (a bug). */
+export function checkedImage(node: Image | ImageReference): LocalImage {
+  const image = node.data?.image;
   if (!image)
     throw new Error(
       `Image at ${node.position?.start.line}:${node.position?.start.column} was not checked: run parseLetter() (its safety pass) before compiling`,
     );
+  return image;
+}
+
+function inlineImage(state: State, node: Image | ImageReference, title?: string | null): Element {
+  const image = checkedImage(node);
   const result = h("img", {
     src: `data:${image.mime};base64,${Buffer.from(image.bytes).toString("base64")}`,
     alt: node.alt ?? "",
@@ -126,16 +130,10 @@ function notesSection(letter: Letter): Element | undefined {
 }
 
 function fill(shell: HastRoot, name: string, children: ElementContent[]) {
-  let slot: Element | undefined;
-  visit(shell, "element", (element) => {
-    if (element.properties.dataSlot !== name) return;
-    slot = element;
-    return EXIT;
-  });
+  const slot = select(`[data-slot="${name}"]`, shell);
   if (!slot) throw new Error(`templates/shell.html has no element with data-slot="${name}": add one where the ${name} belongs`);
   delete slot.properties.dataSlot;
   slot.children = children;
-  return slot;
 }
 
 const ITALIC = new Set(["em", "i", "cite", "dfn", "var", "address"]);
@@ -199,8 +197,7 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   const notes = notesSection(letter);
 
   const shell = fromHtml(template(options.templatesDir, "shell.html"));
-  const html = shell.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
-  const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
+  const [html, head, bodyElement] = [select("html", shell), select("html > head", shell), select("html > body", shell)];
   if (!html || !head) throw new Error("templates/shell.html must be a full HTML document with <html> and <head>");
   const { words, dir, vertical } = letter.language;
   html.properties.lang = meta.lang;
@@ -217,7 +214,6 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
   fill(shell, "header", header);
   fill(shell, "body", body.children as ElementContent[]);
   fill(shell, "notes", notes ? [notes] : []);
-  const bodyElement = html.children.find((n): n is Element => n.type === "element" && n.tagName === "body");
   if (bodyElement) isolateBidi(bodyElement, dir);
 
   const fontsConfig = loadFontsConfig(options.templatesDir);
@@ -248,8 +244,7 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
 
 /** The standalone document: the page, with its policy in a `<meta>` right after the charset. */
 export function standaloneHtml(page: HastRoot): string {
-  const html = page.children.find((n): n is Element => n.type === "element" && n.tagName === "html");
-  const head = html?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
+  const head = select("html > head", page);
   if (!head) throw new Error("standaloneHtml() takes the tree compileHtmlTree() made: it has no <head>");
   const charset = head.children.findIndex((n) => n.type === "element" && n.tagName === "meta" && n.properties.charSet !== undefined);
   const policy = h("meta", { httpEquiv: "Content-Security-Policy", content: CONTENT_SECURITY_POLICY });

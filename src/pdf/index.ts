@@ -92,9 +92,7 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
         options.onLayout?.();
         // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
         // pagination measures lines by height, and a vertical page fills by width.
-        const laidOut = isVertical(meta.lang)
-          ? await step("paginate", () => releaseLayout(page))
-          : await step("paginate", () => paginatePage(page, { notes: meta.notes }));
+        const laidOut = await step("paginate", () => (isVertical(meta.lang) ? releaseLayout(page) : paginatePage(page, { notes: meta.notes })));
         const pdf = await step("print", () =>
           page.pdf({
             preferCSSPageSize: true,
@@ -112,7 +110,17 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
     ]);
     // Chromium's named destinations leave the page margins out (CSS px → pt: × 0.75).
     const { left, top } = printed.laidOut.geometry;
-    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withDocumentFacts(printed.pdf, meta, { left: left * POINTS.px, top: top * POINTS.px }));
+    const facts = {
+      title: meta.title,
+      author: meta.author,
+      subject: meta.subject ?? meta.description,
+      keywords: meta.keywords.join(", "),
+      creator: "broadside",
+      producer: "broadside (Chromium)",
+      date: buildDate(),
+    };
+    const destinationOffset = { left: left * POINTS.px, top: top * POINTS.px };
+    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts, { destinationOffset }));
   } finally {
     if (!options.page) await page.close().catch(() => undefined);
   }
@@ -124,20 +132,4 @@ export function buildDate(): Date {
   if (epoch === undefined || epoch === "") return new Date();
   if (!/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be whole seconds since 1970 (got "${epoch}"): unset it or fix it`);
   return new Date(Number(epoch) * 1000);
-}
-
-function withDocumentFacts(bytes: Uint8Array, meta: FrontMatter, destinationOffset: { left: number; top: number }): Uint8Array {
-  return withInfo(
-    bytes,
-    {
-      title: meta.title,
-      author: meta.author,
-      subject: meta.subject ?? meta.description,
-      keywords: meta.keywords.join(", "),
-      creator: "broadside",
-      producer: "broadside (Chromium)",
-      date: buildDate(),
-    },
-    { destinationOffset },
-  );
 }

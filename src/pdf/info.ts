@@ -2,8 +2,8 @@
  * Document facts for Chromium's PDF by an incremental update: a new Info dictionary, an xref
  * section for it and a trailer pointing back to Chromium's, appended to the file. Chromium
  * (Skia) already writes /Lang, the tags and the outline; it does not write Author, Subject,
- * Keywords or our Creator/Producer. Appending costs the same for 5 pages and 500, where
- * re-serialising the whole file (as pdf-lib does) cost 40 % of a render.
+ * Keywords or our Creator/Producer. Appending costs the same whatever the page count, where
+ * re-serialising the whole file (as pdf-lib does) grows with it.
  *
  * The same update corrects Chromium's named destinations (every note call and back-link goes to
  * one): Chromium writes their /XYZ point in the page's content area, leaving the @page margins

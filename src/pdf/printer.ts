@@ -66,24 +66,17 @@ export class Printer {
   }
 
   #launch(): Promise<Browser> {
-    const launching = (async () => {
-      try {
-        return await this.#launchOnce();
-      } catch (error) {
-        if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
-        if (this.#restarts <= 0)
-          throw new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(error)}`, { cause: error });
-        this.#restarts--;
-        this.#generation++;
-        this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
-        try {
-          return await this.#launchOnce();
-        } catch (again) {
-          if (again instanceof BrowserFailedError) throw again;
-          throw new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(again)}`, { cause: again });
-        }
-      }
-    })();
+    const failed = (cause: unknown) => new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(cause)}`, { cause });
+    const launching = this.#launchOnce().catch((error: unknown) => {
+      if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
+      if (this.#restarts <= 0) throw failed(error);
+      this.#restarts--;
+      this.#generation++;
+      this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
+      return this.#launchOnce().catch((again: unknown) => {
+        throw again instanceof BrowserFailedError ? again : failed(again);
+      });
+    });
     launching.catch(() => undefined); // awaited, and its failure reported, where a PDF is made
     return launching;
   }

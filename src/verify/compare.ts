@@ -26,7 +26,7 @@
  * Within each group, a call that leads to a note other than the one it shows (or to none),
  * and any other self-contradiction the reader found, is a message too.
  */
-import { excerpt, FORMAT_NAMES, type Format, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
+import { excerpt, FORMAT_NAMES, type Format, groupBy, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
 export interface Disagreement {
   /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
@@ -42,11 +42,11 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+/** "a", "a and b", "a, b and c". */
+const andList = (list: string[]) => (list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`);
+
 /** "the HTML", "the HTML and the PDF", "the HTML, the PDF and the DOCX". */
-function names(formats: Format[]): string {
-  const list = formats.map((f) => `the ${FORMAT_NAMES[f]}`);
-  return list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
-}
+const names = (formats: Format[]) => andList(formats.map((f) => `the ${FORMAT_NAMES[f]}`));
 /** "shows" for one format, "show" for several. */
 const verb = (formats: Format[], one: string, several: string) => (formats.length === 1 ? one : several);
 
@@ -64,11 +64,8 @@ function key(reading: Reading, unordered: boolean): string {
 
 /** Group formats with identical readings, the reference group first. */
 function groups(readings: Reading[], unordered: boolean): Reading[][] {
-  const byKey = new Map<string, Reading[]>();
-  for (const reading of [...readings].sort((a, b) => ORDER.indexOf(a.format) - ORDER.indexOf(b.format))) {
-    const k = key(reading, unordered);
-    byKey.set(k, [...(byKey.get(k) ?? []), reading]);
-  }
+  const ordered = [...readings].sort((a, b) => ORDER.indexOf(a.format) - ORDER.indexOf(b.format));
+  const byKey = groupBy(ordered, (reading) => key(reading, unordered));
   // Largest first; Map keeps insertion order, so ties keep the HTML, PDF, DOCX order.
   return [...byKey.values()].sort((a, b) => b.length - a.length);
 }
@@ -263,27 +260,16 @@ function contradictions(group: Reading[], reported: Set<number>): Disagreement[]
     reason: p.note === undefined ? capitalise(p.reason) : `Note ${p.note}: ${p.reason}`,
   }));
   // One message per (mark shown, place it leads to).
-  const byWhere = new Map<string, { call: NoteCall; places: number[] }>();
-  reading.calls.forEach((call, i) => {
-    if (reported.has(i) || !leadsElsewhere(call)) return;
-    const k = `${call.shown}\u0000${call.leadsTo?.shown ?? ""}`;
-    const entry = byWhere.get(k) ?? { call, places: [] };
-    entry.places.push(i + 1);
-    byWhere.set(k, entry);
-  });
-  for (const { call, places } of byWhere.values()) {
-    const which = places.length === 1 ? `the ${ordinal(places[0])} note call shows` : `the ${listOrdinals(places)} note calls show`;
-    const where = call.leadsTo
-      ? `${places.length === 1 ? "leads" : "lead"} to note ${call.leadsTo.shown}`
-      : `${places.length === 1 ? "leads" : "lead"} to no note`;
+  const elsewhere = [...reading.calls.keys()].filter((i) => !reported.has(i) && leadsElsewhere(reading.calls[i]));
+  const byWhere = groupBy(elsewhere, (i) => `${reading.calls[i].shown}\u0000${reading.calls[i].leadsTo?.shown ?? ""}`);
+  for (const indexes of byWhere.values()) {
+    const call = reading.calls[indexes[0]];
+    const places = indexes.map((i) => i + 1);
+    const which = places.length === 1 ? `the ${ordinal(places[0])} note call shows` : `the ${andList(places.map(ordinal))} note calls show`;
+    const where = `${places.length === 1 ? "leads" : "lead"} to ${call.leadsTo ? `note ${call.leadsTo.shown}` : "no note"}`;
     found.push({ note: noteNumber(call.shown), reason: `Note ${call.shown || "?"}: in ${who}, ${which} ${call.shown || "nothing"} but ${where}` });
   }
   return found;
-}
-
-function listOrdinals(places: number[]): string {
-  const list = places.map(ordinal);
-  return list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -294,9 +280,7 @@ export function compareReadings(readings: Reading[]): Disagreement[] {
   // In a right-to-left document a PDF may give any note's characters in visual order.
   const unordered = readings.some((r) => r.rightToLeft);
   const [reference, ...others] = groups(readings, unordered);
-  const found: Disagreement[] = [];
-  const referenceReported = new Set<number>();
-  found.push(...contradictions(reference, referenceReported));
+  const found = contradictions(reference, new Set());
   for (const group of others) {
     for (const reading of group) {
       const reported = new Set<number>();
@@ -304,9 +288,6 @@ export function compareReadings(readings: Reading[]): Disagreement[] {
       found.push(...contradictions([reading], reported));
     }
   }
-  // Stable sort by note number; messages about the whole document first.
-  return found
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => (a.d.note ?? 0) - (b.d.note ?? 0) || a.i - b.i)
-    .map(({ d }) => d);
+  // By note number (the sort is stable); messages about the whole document first.
+  return found.sort((a, b) => (a.note ?? 0) - (b.note ?? 0));
 }

@@ -14,6 +14,7 @@
 import { readFile } from "node:fs/promises";
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
+import { matches } from "hast-util-select";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
 type Node = Root | RootContent | ElementContent;
@@ -24,31 +25,7 @@ const classes = (el: Element) => (Array.isArray(el.properties.className) ? el.pr
 /** Elements whose content a browser does not show as text. */
 const NOT_TEXT = new Set(["script", "style", "template", "svg", "math", "head", "noscript"]);
 /** Elements that end a line of text: a space separates their text from what follows. */
-const BLOCKS = new Set([
-  "p",
-  "div",
-  "li",
-  "ol",
-  "ul",
-  "br",
-  "blockquote",
-  "pre",
-  "table",
-  "tr",
-  "td",
-  "th",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "section",
-  "dd",
-  "dt",
-  "figure",
-  "figcaption",
-]);
+const BLOCKS = new Set("p div li ol ul br blockquote pre table tr td th h1 h2 h3 h4 h5 h6 section dd dt figure figcaption".split(" "));
 
 /** The text a browser shows for a node, `skip` left out. */
 function textOf(node: Node, skip: (el: Element) => boolean = () => false): string {
@@ -123,14 +100,8 @@ export function readHtmlText(html: string): Reading {
   const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
   const isBackLink = (el: Element) => {
     if (el.tagName !== "a") return false;
-    if (
-      String(el.properties.role ?? "")
-        .split(/\s+/)
-        .includes("doc-backlink")
-    )
-      return true;
     const href = String(el.properties.href ?? "");
-    return href.startsWith("#") && callIds.has(safeDecode(href.slice(1)));
+    return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
   };
   for (const li of items) {
     const number = itemNumber.get(li)!;

@@ -42,7 +42,7 @@ const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise
 export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
   const formats = (Object.keys(FROM_DATA) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
-  const reads = formats.map((format) => readOutput(format, files[format]!));
+  const reads = formats.map((format) => reading(format, files[format]!, async () => FROM_DATA[format](new Uint8Array(await readFile(files[format]!)))));
   reportReadings(await Promise.all(reads), report);
 }
 
@@ -52,11 +52,6 @@ export interface OutputReading {
   path: string;
   reading?: Reading;
   error?: string;
-}
-
-/** Read one output back from its file. Never rejects. */
-export async function readOutput(format: Format, path: string, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
-  return reading(format, path, timing, async () => FROM_DATA[format](new Uint8Array(await readFile(path))));
 }
 
 /**
@@ -69,15 +64,11 @@ export async function readOutputData(
   data: string | Uint8Array,
   timing?: { timings: Timings; name: string },
 ): Promise<OutputReading> {
-  return reading(format, path, timing, async () => FROM_DATA[format](data));
+  return reading(format, path, async () => FROM_DATA[format](data), timing);
 }
 
-async function reading(
-  format: Format,
-  path: string,
-  timing: { timings: Timings; name: string } | undefined,
-  read: () => Promise<Reading>,
-): Promise<OutputReading> {
+/** One output read back by `read`. Never rejects. */
+async function reading(format: Format, path: string, read: () => Promise<Reading>, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
   try {
     return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
   } catch (error) {

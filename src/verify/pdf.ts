@@ -28,35 +28,22 @@
  *   the page of the k-th call destination (ties: the run as long as the number of notes
  *   called, then the last run), so an ordered list in the letter is not taken for them. This
  *   holds for notes listed at the end and for notes at the foot of each page.
- * - Note text: notes at the end run from their marker to the next one, over as many pages as
- *   it takes. Notes at the foot of the pages, in a tagged PDF: broadside prints each page's
- *   notes in an <aside>, which Chromium tags as an Aside element; then the notes are the list
- *   items of the Aside elements alone, each the text of the LI whose label is the note's
- *   marker, plus the parts labelled "N (cont.)" at the foot of the next pages
- *   (src/pdf/paginate/); body text, a body list's items included, is never note text.
- *   Untagged: from the marker to the next marker or the end of the marker's page.
- * - Where a call leads: Chromium writes destinations in the page's content-area coordinates
- *   (the @page margins are left out: note 1, printed 439 pt from the top of the page, gets a
- *   destination 376 pt from the top), so a destination is off from the marker it stands for
- *   by one offset for the whole document (margins, and the list item's top left against its
- *   marker's baseline and right edge). That offset is found from the data (see
- *   `placeDestinations`), and a call leads to the marker at its destination (or, for a note
- *   that starts with a heading, the nearest below it), or to no note.
- *   A link showing 1 whose destination is note 2's leads to note 2, which the comparison
- *   reports.
+ * - Note text: see `noteTexts`; notes at the foot of the pages are the list items of the Aside
+ *   elements Chromium makes of broadside's page feet, so body text is never note text.
+ * - Where a call leads: Chromium leaves the @page margins out of its destinations, so a
+ *   destination is off from its note's marker by one offset for the whole document, found from
+ *   the data (see `placeDestinations`). A link showing 1 that leads to note 2 is reported.
  * - Back links: links to a destination named after a call (`note-call-…`), or internal links
  *   in the notes area that lead to a place before the first note. Their text (a small
  *   occurrence number after the arrow of a note called several times) is not note text.
- * - Page furniture: Chromium tags the document (marked content for every piece of the
- *   letter) but leaves the page margin boxes (page counter "2 / 5", running head) untagged.
- *   Untagged text above or below all the tagged text of its page is furniture. (On a page
- *   without tags, the top or bottom line is, when it is a page counter or recurs at the same
- *   height on another page.)
+ * - Page furniture: Chromium leaves the page margin boxes (page counter, running head)
+ *   untagged: untagged text above or below all the tagged text of its page is furniture (pages
+ *   without tags: see `untaggedFurniture`).
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
+import { collapseSpace, groupBy, type NoteCall, type Reading } from "./reading.ts";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
@@ -66,8 +53,17 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 /* What pdf.js gives, as plain data                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/** [str, x, y (baseline), width, font size, end of line, tagged (1) or not (0), marked-content id, runs top to bottom] */
-type PdfItem = [string, number, number, number, number, boolean, number, string | null, boolean];
+/** A text item as drawn: its baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
+interface PdfItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+  eol: boolean;
+  mc: string | null;
+  vertical: boolean;
+}
 
 interface PdfLink {
   /** The annotation's id in pdf.js, as the structure tree refers to it. */
@@ -163,7 +159,7 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
         const last = items[items.length - 1];
         if (ended?.actual && !ended.used && last) {
           const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
-          items.push([ended.actual, last[1] + last[3], last[2], 0, last[4], false, mc === null ? 0 : 1, mc, last[8]]);
+          items.push({ ...last, str: ended.actual, x: last.x + last.width, width: 0, eol: false, mc });
         }
       }
       continue;
@@ -177,7 +173,7 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
     const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
     const [a, b, c, d, x, y] = item.transform as number[];
     // A vertical edition's text runs down the page (its glyphs turned a quarter).
-    items.push([str, x, y, item.width, Math.hypot(c, d), item.hasEOL, mc === null ? 0 : 1, mc, Math.abs(b) > Math.abs(a)]);
+    items.push({ str, x, y, width: item.width, size: Math.hypot(c, d), eol: item.hasEOL, mc, vertical: Math.abs(b) > Math.abs(a) });
   }
   return items;
 }
@@ -226,10 +222,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
   const lis: PdfListItem[] = [];
   const linkText = new Map<string, NonNullable<PdfLink["tagged"]>>();
   if (!tree) return { lis, linkText };
-  const byMc = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    if (item[7] !== null) byMc.set(item[7], [...(byMc.get(item[7]) ?? []), i]);
-  });
+  const byMc = groupBy(items.keys(), (i) => items[i].mc);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
     if (node.type === "content" && node.id) out.push(node.id);
     for (const child of node.children ?? []) contentIds(child, out);
@@ -242,7 +235,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     for (const child of children) {
       if (child.type === "object" && child.id) {
         const indexes = contentIds(node).flatMap((id) => byMc.get(id) ?? []);
-        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i][0]).join(""), at: Math.min(...indexes), order: order++ });
+        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), at: Math.min(...indexes), order: order++ });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -315,7 +308,7 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       // No /ActualText: the packet compares a page with the same page printed again.
-      const items = (await pageText(page, async () => [])).map(([str, x, y, width, , , , mc]) => ({ str, x, y, width, mc }));
+      const items = (await pageText(page, async () => [])).map(({ str, x, y, width, mc }) => ({ str, x, y, width, mc }));
       pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
@@ -358,12 +351,9 @@ function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPag
               let dest: PdfLink["dest"] = null;
               if (a.dest) {
                 const key = name ?? JSON.stringify(a.dest);
-                if (!destinations.has(key))
-                  destinations.set(
-                    key,
-                    resolve(a.dest).catch(() => null),
-                  );
-                dest = await destinations.get(key)!;
+                const resolved = destinations.get(key) ?? resolve(a.dest).catch(() => null);
+                destinations.set(key, resolved);
+                dest = await resolved;
               }
               return { id: a.id, rect: a.rect, name, dest, external: !a.dest && (a.url !== undefined || a.unsafeUrl !== undefined || a.action !== undefined) };
             }),
@@ -406,21 +396,12 @@ function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPag
 /* Reading                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-interface Item {
-  str: string;
+/** A text item of the pages read. */
+interface Item extends PdfItem {
   page: number;
   /** Index in the whole document's stream of items. */
   index: number;
-  x: number;
-  y: number;
-  width: number;
-  size: number;
-  eol: boolean;
   furniture: boolean;
-  /** The marked content it is in (tagged PDF). */
-  mc: string | null;
-  /** Text running top to bottom (a vertical edition), from (x, y) down by its width. */
-  vertical?: boolean;
 }
 
 interface Rect {
@@ -498,6 +479,10 @@ interface Link {
 interface PagesText {
   /** All pages' items in stream order, each with its index. */
   items: Item[];
+  /** The items less the page furniture. */
+  text: Item[];
+  /** Whether the notes are at the foot of the pages (list items of Aside elements). */
+  footnotes: boolean;
   byPage: Map<number, Item[]>;
   /** Each page's items as pdf.js gave them (a marker cut from its line counts as the item it was cut from). */
   rawItems: Map<number, Item[]>;
@@ -561,24 +546,12 @@ function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText 
     const raw = texts[p]?.items ?? [];
     listItems.push(...(texts[p]?.lis ?? []));
     // Untagged text above or below all the tagged text of the page is page furniture.
-    const tagged = raw.filter((r) => r[6] > 0 && r[0].trim());
-    const top = Math.max(...tagged.map((r) => r[2]));
-    const bottom = Math.min(...tagged.map((r) => r[2]));
+    const tagged = raw.filter((r) => r.mc !== null && r.str.trim());
+    const top = Math.max(...tagged.map((r) => r.y));
+    const bottom = Math.min(...tagged.map((r) => r.y));
     const firstOfRaw: Item[] = [];
-    const pageItems = raw.flatMap(([str, x, y, width, size, eol, depth, mc, vertical]) => {
-      const parts = splitMarker({
-        str,
-        page: p,
-        index: 0,
-        x,
-        y,
-        width,
-        size,
-        eol,
-        mc,
-        vertical,
-        furniture: depth === 0 && tagged.length > 0 && (y > top + 0.5 || y < bottom - 0.5),
-      });
+    const pageItems = raw.flatMap((r) => {
+      const parts = splitMarker({ ...r, page: p, index: 0, furniture: r.mc === null && tagged.length > 0 && (r.y > top + 0.5 || r.y < bottom - 0.5) });
       firstOfRaw.push(parts[0]);
       return parts;
     });
@@ -589,7 +562,7 @@ function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText 
   }
   items.forEach((item, i) => (item.index = i));
   untaggedFurniture(untagged);
-  return { items, byPage, rawItems, listItems };
+  return { items, text: items.filter((item) => !item.furniture), footnotes: listItems.some((li) => li.foot), byPage, rawItems, listItems };
 }
 
 /** What each call link shows, in stream order, and where it leads. */
@@ -632,18 +605,18 @@ function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown
  * The printed notes' markers, 1., 2., 3., … in stream order (see the module's comment), and
  * which items are list labels.
  */
-function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
-  const text = items.filter((item) => !item.furniture);
+function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
   // Tagged: the labels of list items (not nested in another), in any script's layout; their
   // text may come in several items. Untagged: "k." beginning a line.
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
   // those are notes, and a list of the body (also one at the top of the page after a note) is not.
-  const footnotes = listItems.some((li) => li.foot);
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
   const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
-  const byLabel = new Map<string, Item[]>();
-  for (const item of text) if (item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()) byLabel.set(item.mc, [...(byLabel.get(item.mc) ?? []), item]);
+  const byLabel = groupBy(
+    text.filter((item) => item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()),
+    (item) => item.mc,
+  );
   const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
     const str = parts.map((item) => item.str).join("");
     const k = TAGGED_MARKER.exec(str);
@@ -657,7 +630,6 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
     ...taggedMarkers,
     ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
   ].sort((a, b) => a.index - b.index);
-  const edge = (item: Item) => item.x + item.width;
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
     if (Number(MARKER.exec(start.str)![1]) !== 1 || start.page < notesFrom) continue;
@@ -687,9 +659,13 @@ function noteMarkers({ items, byPage, listItems }: PagesText, targets: Destinati
  * the marker to the next marker or the end of the marker's page. At the end: from each marker
  * to the next. Back links are left out.
  */
-function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], targets: Destination[], isLabel: (item: Item) => boolean): Map<number, string> {
-  const text = items.filter((item) => !item.furniture);
-  const footnotes = listItems.some((li) => li.foot);
+function noteTexts(
+  run: Item[],
+  { text, footnotes, listItems }: PagesText,
+  links: Link[],
+  targets: Destination[],
+  isLabel: (item: Item) => boolean,
+): Map<number, string> {
   const callLinks = links.filter((link) => link.call);
   // Back links: links from the notes back to the calls (to a destination named after a call,
   // or in the notes and leading to a place before the first note).
@@ -699,8 +675,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   const backLinks = links.filter(
     (l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)),
   );
-  const backLinksOn = new Map<number, Link[]>();
-  for (const l of backLinks) backLinksOn.set(l.rect.page, [...(backLinksOn.get(l.rect.page) ?? []), l]);
+  const backLinksOn = groupBy(backLinks, (l) => l.rect.page);
   const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
   const textOf = (noteItems: Item[]) => {
     let note = "";
@@ -716,28 +691,23 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
-  const byMc = new Map<string, Item[]>();
-  for (const item of text) {
-    if (item.mc === null) continue;
-    const list = byMc.get(item.mc);
-    if (list) list.push(item);
-    else byMc.set(item.mc, [item]);
-  }
+  const byMc = groupBy(text, (item) => item.mc);
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
-  const continuations = new Map<number, PdfListItem[]>();
-  for (const li of listItems) {
-    if (!li.label.length || (footnotes && !li.foot)) continue;
-    const label = itemsOf(li.label)
-      .map((item) => item.str)
-      .join("")
-      .trim();
-    // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
-    // right-to-left text): a number and a word, not "3.".
-    const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
-    if (cont) continuations.set(Number(cont[1]), [...(continuations.get(Number(cont[1])) ?? []), li]);
-  }
+  const continuations = groupBy(
+    listItems.filter((li) => li.label.length && !(footnotes && !li.foot)),
+    (li) => {
+      const label = itemsOf(li.label)
+        .map((item) => item.str)
+        .join("")
+        .trim();
+      // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
+      // right-to-left text): a number and a word, not "3.".
+      const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
+      return cont ? Number(cont[1]) : undefined;
+    },
+  );
   // Notes at the end (no call after the first note): each note runs in drawing order from its
   // marker to the next one, over as many pages as it takes; the page furniture is left out.
   const atTheEnd =
@@ -748,7 +718,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
     if (atTheEnd) {
       const next = run[k + 1];
       // Labels left out: one may be drawn in pieces (right to left: "." then "1").
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !item.furniture && !isLabel(item));
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !isLabel(item));
     } else if (li) {
       const ids = new Set(li.body);
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
@@ -772,9 +742,7 @@ function noteTexts(run: Item[], { items, listItems }: PagesText, links: Link[], 
  * destination leads to the marker found at that offset, or to no note.
  */
 function placeDestinations(targets: Destination[], run: Item[]): (dest: Destination) => number | undefined {
-  const edge = (item: Item) => item.x + item.width;
-  const markersOn = new Map<number, number[]>();
-  run.forEach((m, k) => markersOn.set(m.page, [...(markersOn.get(m.page) ?? []), k]));
+  const markersOn = groupBy(run.keys(), (k) => run[k].page);
   const TOLERANCE = 2;
   // By height: list items are stacked, and a right-to-left list's markers are aligned on their
   // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
@@ -823,6 +791,9 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
  * down the page) the end of the marker, on which a list's labels are aligned ("1." and "10."
  * end at one height).
  */
+/** Where an item ends across the page: a left-to-right marker's right edge. */
+const edge = (item: Item) => item.x + item.width;
+
 const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
 
 /** How far below its item's top a note's marker may be: a heading and a rule above its first line. */

@@ -158,3 +158,16 @@ export function excerpt(text: string, other: string | undefined, width = 48): st
   }
   return `${start > 0 ? "…" : ""}${nfc.slice(start, end).trim()}${end < nfc.length ? "…" : ""}`;
 }
+
+/** `values` by `key`, in order; a value whose key is null or undefined is left out. */
+export function groupBy<K, V>(values: Iterable<V>, key: (value: V) => K | null | undefined): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const value of values) {
+    const k = key(value);
+    if (k === null || k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(value);
+    else groups.set(k, [value]);
+  }
+  return groups;
+}
