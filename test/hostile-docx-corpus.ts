@@ -467,6 +467,17 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [refused("word/document.xml is not well-formed XML")],
   });
   add({
+    name: "xml-properties-not-well-formed",
+    file: "broken-properties.docx",
+    code: 1,
+    bytes: docx({
+      body: body(para("Dear friends,")),
+      custom: { "broadside-source": "letter.md" },
+      parts: { "docProps/custom.xml": `${DECL}<Properties><p:x/></Properties>` },
+    }),
+    messages: [refused("docProps/custom.xml is not well-formed XML")],
+  });
+  add({
     name: "xml-no-main-part",
     file: "no-main.docx",
     code: 1,
