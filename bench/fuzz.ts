@@ -12,7 +12,7 @@
  * input is kept in a folder whose path is printed, so each one can be run again by hand.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +24,8 @@ import { randomSource } from "../test/random-markdown.ts";
 import { pseudoTranslate } from "../test/xliff-edit.ts";
 
 const BIN = join(ROOT, "bin", "broadside.mjs");
+/** Written beside the project folder (as ../canary.md): no output or message may show it. */
+const CANARY = "CANARY-beside-the-project-fuzz";
 const TIMEOUT_MS = 20_000;
 const MAX_RSS_MB = 500;
 type Kind = "docx" | "xliff" | "markdown" | "packet";
@@ -71,7 +73,9 @@ function elements(doc: XmlDocument): XmlElement[] {
 function mutateXml(r: Rand, doc: XmlDocument): string {
   const all = elements(doc);
   if (all.length < 2) return "too small";
-  const el = pick(r, all.slice(1));
+  // Half the time an element with attributes: those are what a reader turns into numbers and ids.
+  const withAttributes = all.slice(1).filter((e) => Array.from(e.attributes).some((a) => !a.name.startsWith("xmlns")));
+  const el = pick(r, r() < 0.5 && withAttributes.length ? withAttributes : all.slice(1));
   const name = el.tagName;
   switch (Math.floor(r() * 9)) {
     case 0:
@@ -122,6 +126,10 @@ function mutateXml(r: Rand, doc: XmlDocument): string {
       // The text of an element: empty, huge, control characters, a note call's look-alike.
       const text = pick(r, [
         "",
+        ' HYPERLINK "javascript:x" ',
+        " NOTEREF _Ref1 \\h ",
+        " REF  ",
+        " HYPERLINK ",
         "\u0000\u0001\u000b".replace(/[\u0000-\u0008\u000b]/g, "\ufffd"),
         "[^1]",
         "x".repeat(200_000),
@@ -239,7 +247,7 @@ function mutatePackage(r: Rand, files: Record<string, Uint8Array>): string {
 function mutateDocx(r: Rand, bytes: Uint8Array): { bytes: Uint8Array; what: string[] } {
   const files = unzipSync(bytes);
   const what: string[] = [];
-  const n = 1 + Math.floor(r() * 3);
+  const n = 1 + Math.floor(r() * 5);
   for (let i = 0; i < n; i++) {
     if (r() < 0.25) {
       what.push(mutatePackage(r, files));
@@ -299,11 +307,18 @@ const ODD_VALUES = [
   "{ parts: [[a.md]] }",
   "{ parts: [{ from: letter.md }] }",
   "{ parts: [this.md] }",
+  "{ parts: [../canary.md, ../../canary.md] }",
+  "{ from: ../canary.md }",
+  "../canary.md",
   "{ from: /etc/passwd }",
   "{ from: ../x.md, heading: [1] }",
   "{ heading: { a: 1 }, claimed: -5 }",
   "{ claimed: 1e308 }",
   "{ __proto__: { polluted: 1 } }",
+  "{ source: ../canary.md, revision: x, units: a }",
+  "{ source: letter.md, revision: x, units: 'abcd efgh' }",
+  `{ source: notes.md, revision: x, units: '${"abcd ".repeat(20_000)}' }`,
+  "{ source: [a], revision: 1, units: 2 }",
 ];
 const KEYS = [
   "title",
@@ -325,6 +340,8 @@ const KEYS = [
   "contacts",
   "translation",
   "edition",
+  "translation-of",
+  "translation-of",
 ];
 
 const BYTES = [
@@ -412,6 +429,7 @@ interface Outcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  stdout: string;
   timedOut: boolean;
   rssMb: number;
 }
@@ -421,7 +439,8 @@ function run(args: string[], cwd: string): Promise<Outcome> {
     const child = spawn("/usr/bin/time", ["-f", "RUSAGE %M", process.execPath, BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, detached: true });
     let stderr = "";
     let timedOut = false;
-    child.stdout.resume();
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
@@ -436,7 +455,7 @@ function run(args: string[], cwd: string): Promise<Outcome> {
       const m = /(Command (exited|terminated) .*\n)?RUSAGE \d+\s*$/.exec(stderr);
       const rss = /RUSAGE (\d+)\s*$/.exec(stderr);
       if (m) stderr = stderr.slice(0, m.index);
-      resolve({ code, signal, stderr, timedOut, rssMb: rss ? Number(rss[1]) / 1024 : 0 });
+      resolve({ code, signal, stderr, stdout, timedOut, rssMb: rss ? Number(rss[1]) / 1024 : 0 });
     });
   });
 }
@@ -447,13 +466,13 @@ interface Case {
   seed: string;
   what: string[];
   /** Writes the case's input into `dir` and returns the command's arguments and the outputs it may write. */
-  write(dir: string): { args: string[]; outputs: string[] };
+  write(dir: string): { args: string[]; outputs: string[]; unchanged?: { path: string; text: string } };
 }
 
 interface Seeds {
   docx: { name: string; bytes: Uint8Array }[];
   /** Translated XLIFF, with the source it was exported from. */
-  xliff: { name: string; text: string; original: string }[];
+  xliff: { name: string; text: string; original: string; edition: string }[];
   markdown: { name: string; text: string }[];
   packet: { name: string; text: string }[];
   packetDir: string;
@@ -477,7 +496,12 @@ function makeSeeds(work: string): Seeds {
   for (const letter of letters.slice(0, 2)) {
     const out = join(seedDir, `${basename(letter, ".md")}.xlf`);
     cliSync(["export", letter, "--xliff", "--lang", "fr", "--out", out], ROOT);
-    xliff.push({ name: basename(out), text: pseudoTranslate(readFileSync(out, "utf8"), "fr"), original: letter });
+    const text = pseudoTranslate(readFileSync(out, "utf8"), "fr");
+    const xlf = join(seedDir, `${basename(letter, ".md")}.fr.xlf`);
+    writeFileSync(xlf, text);
+    const edition = join(seedDir, `${basename(letter, ".md")}.fr.md`);
+    cliSync(["import", xlf, "--original", letter, "--out", edition], ROOT);
+    xliff.push({ name: basename(out), text, original: letter, edition: readFileSync(edition, "utf8") });
   }
   const mdFiles = [...letters, ...readdirSync(join(fixtures, "check")).map((n) => join(fixtures, "check", n))].filter((p) => p.endsWith(".md"));
   const markdown = mdFiles.map((p) => ({ name: basename(p), text: readFileSync(p, "utf8") }));
@@ -509,17 +533,22 @@ function makeCase(kind: Kind, index: number, seed: number, seeds: Seeds): Case {
   if (kind === "xliff") {
     const base = pick(r, seeds.xliff);
     const m = mutateXliff(r, base.text);
+    const edition = r() < 0.3;
     return {
       kind,
       index,
       seed: base.name,
-      what: m.what,
+      what: [edition ? "--edition" : "--out", ...m.what],
       write: (dir) => {
         writeFileSync(join(dir, `${id}.xlf`), m.text);
         mkdirSync(join(dir, "originals"), { recursive: true });
         const original = join("originals", basename(base.original));
         cpSync(base.original, join(dir, original));
-        return { args: ["import", `${id}.xlf`, "--original", original, "--out", join("out", `${id}.md`)], outputs: [join("out", `${id}.md`)] };
+        if (!edition) return { args: ["import", `${id}.xlf`, "--original", original, "--out", join("out", `${id}.md`)], outputs: [join("out", `${id}.md`)] };
+        // An edition brought up to date in place, beside its source: refused, it must be left as it was.
+        const path = join("originals", `${id}.fr.md`);
+        writeFileSync(join(dir, path), base.edition);
+        return { args: ["import", `${id}.xlf`, "--edition", path], outputs: [], unchanged: { path, text: base.edition } };
       },
     };
   }
@@ -541,17 +570,29 @@ function makeCase(kind: Kind, index: number, seed: number, seeds: Seeds): Case {
 }
 
 /** What is wrong with an outcome, or nothing. */
-function failure(o: Outcome, dir: string, outputs: string[]): string | undefined {
+function failure(o: Outcome, dir: string, outputs: string[], unchanged?: { path: string; text: string }): string | undefined {
   if (o.timedOut) return `timed out after ${TIMEOUT_MS / 1000} s`;
   if (o.signal) return `killed by ${o.signal}`;
   if (o.code !== 0 && o.code !== 1) return `exit ${o.code}`;
   if (/internal error|^\s+at .+[(:]\d+|Maximum call stack|heap out of memory|\bTypeError\b|\bRangeError\b/m.test(o.stderr))
     return "stack trace or internal error";
+  const written = outputs.flatMap((p) => {
+    const f = join(dir, p);
+    if (!existsSync(f)) return [];
+    return p.endsWith(".md")
+      ? [readFileSync(f, "utf8")]
+      : readdirSync(f, { recursive: true })
+          .map((n) => join(f, String(n)))
+          .filter((n) => statSync(n).isFile())
+          .map((n) => readFileSync(n, "latin1"));
+  });
+  if ([o.stdout, o.stderr, ...written].some((t) => t.includes(CANARY))) return "read the file outside the project folder";
   if (o.rssMb > MAX_RSS_MB) return `${Math.round(o.rssMb)} MB of memory`;
   if (o.code === 1) {
     // An import writes one file, a build a folder: neither may be there when the input was refused.
     const partial = outputs.filter((p) => existsSync(join(dir, p)) && (p.endsWith(".md") || readdirSync(join(dir, p)).length > 0));
     if (partial.length) return `left ${partial.join(", ")} behind after refusing`;
+    if (unchanged && readFileSync(join(dir, unchanged.path), "utf8") !== unchanged.text) return `changed ${unchanged.path} after refusing`;
   }
   // Another case runs beside this one: only this case's temporary files count.
   const tmp = existsSync(join(dir, "out"))
@@ -573,6 +614,7 @@ export async function benchFuzz(args: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), "broadside-fuzz-"));
   const project = join(work, "project");
   mkdirSync(join(project, "out"), { recursive: true });
+  writeFileSync(join(work, "canary.md"), `---\ntitle: ${CANARY}\nlang: en\n---\n\n${CANARY}[^1]\n\n[^1]: ${CANARY}\n\n## Signed by\n\n- ${CANARY}\n`);
   const seeds = makeSeeds(work);
   // The packet's parts beside the mutated packets, so a packet finds what it names.
   cpSync(seeds.packetDir, project, { recursive: true });
@@ -586,9 +628,9 @@ export async function benchFuzz(args: string[]): Promise<number> {
         const i = next++;
         const c = makeCase(kinds[i % kinds.length], i, seed, seeds);
         if (i > 0 && i % 50 === 0) console.log(`… ${i} cases`);
-        const { args: cliArgs, outputs } = c.write(project);
+        const { args: cliArgs, outputs, unchanged } = c.write(project);
         const o = await run(cliArgs, project);
-        const why = failure(o, project, outputs);
+        const why = failure(o, project, outputs, unchanged);
         const k = perKind.get(c.kind) ?? { runs: 0, failed: 0, codes: {} };
         k.runs++;
         k.codes[String(o.code ?? o.signal)] = (k.codes[String(o.code ?? o.signal)] ?? 0) + 1;

@@ -15,7 +15,7 @@ import { compileHtml } from "../src/html/index.ts";
 import { sniffImage } from "../src/images.ts";
 import { parseLetter } from "../src/letter.ts";
 import { FEATURES } from "../src/features.ts";
-import { decodeSource, firstInvalidUtf8, HOSTILE_MARKDOWN, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
+import { decodeSource, firstInvalidUtf8, HOSTILE_MARKDOWN, MAX_HTML_OPENERS, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
 import { FRONT, messages, parse, ROOT, tempDir } from "./helpers.ts";
 import { GIF, JPEG, png, pngHeader, WEBP } from "./images.ts";
 import { run } from "./spawn.ts";
@@ -174,5 +174,6 @@ describe("Markdown that makes parsers slow", () => {
   it("a run past the limits is refused at once, with its place", () => {
     expect(messages(parse(`${FRONT}${"*".repeat(MAX_MARKS + 1)}a\n`).file)).toEqual([`6:${MAX_MARKS + 1} too-many-marks error`]);
     expect(messages(parse(`${FRONT}${"- ".repeat(101)}a\n`).file)).toEqual(["6:201 too-deep error"]);
+    expect(messages(parse(`${FRONT}a${"<!--".repeat(MAX_HTML_OPENERS + 1)}\n`).file)).toEqual([`6:${4 * MAX_HTML_OPENERS + 2} too-many-marks error`]);
   });
 });
