@@ -332,6 +332,7 @@ export function prescanSource(source: string, file: VFile): boolean {
   let openers = 0;
   let openerStart: { line: number; column: number } | undefined;
   let fence: string | undefined;
+  let frontFence: string | undefined;
   let line = 0;
   let start = 0;
   while (start <= source.length) {
@@ -340,6 +341,12 @@ export function prescanSource(source: string, file: VFile): boolean {
     if (end === -1) end = source.length;
     let text = source.slice(start, end);
     start = end + 1;
+    // The front matter is YAML or TOML, not Markdown: its marks cost the parser nothing.
+    if (line === 1 && /^(-{3}|\+{3})[ \t]*\r?$/.test(text)) frontFence = text.slice(0, 3);
+    if (frontFence !== undefined) {
+      if (line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim()) frontFence = undefined;
+      continue;
+    }
     // Quotes and list markers that open the line.
     let depth = 0;
     let column = 1;

@@ -567,6 +567,14 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     bytes: docx({ body: TITLE + `<w:p><w:r><w:sym w:font="Symbol" w:char="FFFFFFFF"/><w:t>Dear friends,</w:t></w:r></w:p>` }),
     messages: [],
   });
+  // A title of `<!--` becomes front matter, the body's are escaped: the Markdown reads back as the same letter.
+  add({
+    name: "html-comment-starts",
+    file: "comments.docx",
+    code: 0,
+    bytes: docx({ body: para("<!--".repeat(30), "Title") + para(`Dear friends, ${"<!--<?".repeat(30)}`) }),
+    messages: [],
+  });
   add({
     name: "many-backtick-runs",
     file: "backticks.docx",
