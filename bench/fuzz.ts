@@ -127,6 +127,10 @@ function mutateXml(r: Rand, doc: XmlDocument): string {
       const text = pick(r, [
         "",
         ' HYPERLINK "javascript:x" ',
+        "<!--".repeat(30),
+        "*".repeat(1500),
+        "[^".repeat(600),
+        "> ".repeat(150),
         " NOTEREF _Ref1 \\h ",
         " REF  ",
         " HYPERLINK ",

@@ -341,12 +341,12 @@ export function prescanSource(source: string, file: VFile): boolean {
     if (end === -1) end = source.length;
     let text = source.slice(start, end);
     start = end + 1;
-    // The front matter is YAML or TOML, not Markdown: its marks cost the parser nothing.
+    // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
+    const closing =
+      frontFence !== undefined && line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim();
     if (line === 1 && /^(-{3}|\+{3})[ \t]*\r?$/.test(text)) frontFence = text.slice(0, 3);
-    if (frontFence !== undefined) {
-      if (line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim()) frontFence = undefined;
-      continue;
-    }
+    const inFront = frontFence !== undefined;
+    if (closing) frontFence = undefined;
     // Quotes and list markers that open the line.
     let depth = 0;
     let column = 1;
@@ -397,7 +397,7 @@ export function prescanSource(source: string, file: VFile): boolean {
         return false;
       }
       // `\<!` (as the importer writes a `<` of the text) starts nothing.
-      if (c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && text.charCodeAt(i - 1) !== 92) {
+      if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && text.charCodeAt(i - 1) !== 92) {
         openerStart ??= { line, column: column + i };
         if (++openers > MAX_HTML_OPENERS) {
           fail(
