@@ -288,6 +288,13 @@ function readImage(path: string, what: string, baseDir: string, project: string)
 export const MAX_MARKS = 1000;
 
 /**
+ * At most this many `<!` and `<?` in one paragraph: from each, the parser looks for the end of an
+ * HTML comment, declaration or instruction up to the paragraph's end, so each costs as much as
+ * the rest of the paragraph.
+ */
+export const MAX_HTML_OPENERS = 20;
+
+/**
  * Markdown that makes parsers slow, each at the edge of what broadside accepts, repeated n times:
  * the tests build each, and `npm run bench` checks that twice the input takes about twice as long.
  */
@@ -299,6 +306,7 @@ export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: nu
   ["runs of [", (n) => `${"[".repeat(MAX_MARKS - 10)}a\n\n`.repeat(n), 16],
   ["nested links", (n) => `${"[".repeat(300)}a${"](b)".repeat(300)}\n\n`.repeat(n), 12],
   ["runs of [^ (undefined note calls)", (n) => `${"[^".repeat(450)}\n\n`.repeat(n), 16],
+  ["HTML comments never closed", (n) => `Text ${"<!--".repeat(MAX_HTML_OPENERS)}${" word".repeat(2000)}\n\n`.repeat(n), 4],
 ];
 
 /** A note definition's start, after the quotes and list markers that open its line. */
@@ -321,7 +329,10 @@ export function prescanSource(source: string, file: VFile): boolean {
   let calls = 0;
   let marks = 0;
   let markStart: { line: number; column: number } | undefined;
+  let openers = 0;
+  let openerStart: { line: number; column: number } | undefined;
   let fence: string | undefined;
+  let frontFence: string | undefined;
   let line = 0;
   let start = 0;
   while (start <= source.length) {
@@ -330,6 +341,12 @@ export function prescanSource(source: string, file: VFile): boolean {
     if (end === -1) end = source.length;
     let text = source.slice(start, end);
     start = end + 1;
+    // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
+    const closing =
+      frontFence !== undefined && line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim();
+    if (line === 1 && /^(-{3}|\+{3})[ \t]*\r?$/.test(text)) frontFence = text.slice(0, 3);
+    const inFront = frontFence !== undefined;
+    if (closing) frontFence = undefined;
     // Quotes and list markers that open the line.
     let depth = 0;
     let column = 1;
@@ -350,13 +367,13 @@ export function prescanSource(source: string, file: VFile): boolean {
     }
     if (fenced) {
       fence = fenced[1];
-      marks = 0;
-      markStart = undefined;
+      marks = openers = 0;
+      markStart = openerStart = undefined;
       continue;
     }
     if (!text.trim() || NEW_BLOCK.test(text)) {
-      marks = 0;
-      markStart = undefined;
+      marks = openers = 0;
+      markStart = openerStart = undefined;
     }
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
@@ -378,6 +395,19 @@ export function prescanSource(source: string, file: VFile): boolean {
           "too-many-note-calls",
         );
         return false;
+      }
+      // `\<!` (as the importer writes a `<` of the text) starts nothing.
+      if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && text.charCodeAt(i - 1) !== 92) {
+        openerStart ??= { line, column: column + i };
+        if (++openers > MAX_HTML_OPENERS) {
+          fail(
+            file,
+            `The paragraph from ${openerStart.line}:${openerStart.column} has more than ${MAX_HTML_OPENERS} \`<!\` and \`<?\` (starts of HTML comments and declarations), more than broadside parses in reasonable time; split it or write \`&lt;\` for \`<\``,
+            { line, column: column + i },
+            "too-many-marks",
+          );
+          return false;
+        }
       }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };

@@ -467,6 +467,17 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [refused("word/document.xml is not well-formed XML")],
   });
   add({
+    name: "xml-properties-not-well-formed",
+    file: "broken-properties.docx",
+    code: 1,
+    bytes: docx({
+      body: body(para("Dear friends,")),
+      custom: { "broadside-source": "letter.md" },
+      parts: { "docProps/custom.xml": `${DECL}<Properties><p:x/></Properties>` },
+    }),
+    messages: [refused("docProps/custom.xml is not well-formed XML")],
+  });
+  add({
     name: "xml-no-main-part",
     file: "no-main.docx",
     code: 1,
@@ -554,6 +565,14 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     file: "symbol.docx",
     code: 0,
     bytes: docx({ body: TITLE + `<w:p><w:r><w:sym w:font="Symbol" w:char="FFFFFFFF"/><w:t>Dear friends,</w:t></w:r></w:p>` }),
+    messages: [],
+  });
+  // A title of `<!--` becomes front matter, the body's are escaped: the Markdown reads back as the same letter.
+  add({
+    name: "html-comment-starts",
+    file: "comments.docx",
+    code: 0,
+    bytes: docx({ body: para("<!--".repeat(30), "Title") + para(`Dear friends, ${"<!--<?".repeat(30)}`) }),
     messages: [],
   });
   add({

@@ -15,7 +15,7 @@ import { compileHtml } from "../src/html/index.ts";
 import { sniffImage } from "../src/images.ts";
 import { parseLetter } from "../src/letter.ts";
 import { FEATURES } from "../src/features.ts";
-import { decodeSource, firstInvalidUtf8, HOSTILE_MARKDOWN, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
+import { decodeSource, firstInvalidUtf8, HOSTILE_MARKDOWN, MAX_HTML_OPENERS, MAX_MARKS, MAX_SOURCE_BYTES, urlScheme } from "../src/safety.ts";
 import { FRONT, messages, parse, ROOT, tempDir } from "./helpers.ts";
 import { GIF, JPEG, png, pngHeader, WEBP } from "./images.ts";
 import { run } from "./spawn.ts";
@@ -131,6 +131,16 @@ describe("large sources", () => {
     expect(result.stderr).toContain(`huge.md:1:1: error: The source is 2.0 MB; broadside reads at most 2.0 MB (split the letter) [source-too-large]`);
   });
 
+  it("a packet's front matter nesting lists 20,000 deep: refused at its line, before the YAML parser recurses", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "deep.packet.md"), `---\ntitle: Deep\nlang: en\nkeywords:\n${"- ".repeat(20_000)}x\npacket:\n  parts: [a.md]\n---\n\nParts.\n`);
+    const result = await run(["check", "deep.packet.md"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      "deep.packet.md:5:201: error: This line opens more than 100 quotes and lists inside each other; flatten it [too-deep]",
+    );
+  });
+
   it("2,000 notes: all numbered in order, in the HTML and as Word footnotes", async () => {
     const dir = tempDir();
     const body = Array.from({ length: 2000 }, (_, i) => `Claim ${i + 1}.[^n${i + 1}]`).join("\n\n");
@@ -174,5 +184,9 @@ describe("Markdown that makes parsers slow", () => {
   it("a run past the limits is refused at once, with its place", () => {
     expect(messages(parse(`${FRONT}${"*".repeat(MAX_MARKS + 1)}a\n`).file)).toEqual([`6:${MAX_MARKS + 1} too-many-marks error`]);
     expect(messages(parse(`${FRONT}${"- ".repeat(101)}a\n`).file)).toEqual(["6:201 too-deep error"]);
+    expect(messages(parse(`${FRONT}a${"<!--".repeat(MAX_HTML_OPENERS + 1)}\n`).file)).toEqual([`6:${4 * MAX_HTML_OPENERS + 2} too-many-marks error`]);
+    // In the front matter `<!` starts no HTML: a title full of them is a title.
+    const title = `---\ntitle: "${"<!--".repeat(MAX_HTML_OPENERS + 1)}"\nlang: en\n---\n\nText.\n`;
+    expect(messages(parse(title).file).filter((m) => m.includes("too-many-marks"))).toEqual([]);
   });
 });

@@ -95,6 +95,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   let pkg: DocxPackage;
   let reading: DocxReading;
   let reader: DocxReader;
+  let custom: Map<string, string>;
+  let core: Map<string, string>;
   if (/\.(docm|dotm)$/i.test(path)) {
     fail(
       file,
@@ -108,6 +110,9 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     pkg = DocxPackage.open(await readFile(path));
     reader = new DocxReader(pkg, file);
     reading = reader.read();
+    // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
+    custom = pkg.customProperties();
+    core = pkg.coreProperties();
   } catch (error) {
     if (error instanceof ImportRefused) return { file };
     if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
@@ -131,7 +136,6 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     }
   }
 
-  const custom = pkg.customProperties();
   const numberOf = new Map(reading.order.map((key, i) => [key, i + 1]));
   const calls = reading.calls.map((c) => numberOf.get(c.note) ?? 0);
 
@@ -201,7 +205,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   }
   // The original's own wording of broadside's words, and its direction, are of its language.
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
-  const front = frontMatter(file, pkg, reading, base, options.lang);
+  const front = frontMatter(file, core, reading, base, options.lang);
   if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
   if (front && original) front[TRANSLATION_OF] = original.revision;
 
@@ -360,7 +364,13 @@ function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, n
 const TITLE_HELP =
   "put the translated title in a paragraph of its own above the text and give it the style Title (Word: Home › Styles › Title; LibreOffice Writer: Styles › Title, or Format › Paragraph Style), then import again";
 
-function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: Record<string, unknown>, lang: string): Record<string, unknown> | undefined {
+function frontMatter(
+  file: VFile,
+  core: Map<string, string>,
+  reading: DocxReading,
+  base: Record<string, unknown>,
+  lang: string,
+): Record<string, unknown> | undefined {
   const paragraphs = reading.blocks.filter((b): b is ParagraphBlock => b.type === "paragraph");
   const textOf = (kind: string) =>
     paragraphs
@@ -368,7 +378,6 @@ function frontMatter(file: VFile, pkg: DocxPackage, reading: DocxReading, base: 
       .map((p) => plainText(p.tokens))
       .filter(Boolean)
       .join(" ");
-  const core = pkg.coreProperties();
   const originalTitle = typeof base.title === "string" ? base.title : undefined;
   const originalShort = typeof base["short-title"] === "string" ? base["short-title"] : originalTitle;
 
