@@ -7,7 +7,7 @@
 import type { Literal, Yaml } from "mdast";
 import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
-import { LineCounter, parseDocument } from "yaml";
+import { type Alias, LineCounter, parseDocument, visit } from "yaml";
 import { fail, info, warn } from "./messages.ts";
 import { PAPERS, type Paper } from "./paper.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
@@ -137,6 +137,24 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
     for (const { message, pos } of problems) fail(file, `Front matter ${what}: ${message.split("\n")[0]}`, place(pos[0]), "front-matter-yaml");
   }
   if (doc.errors.length || doc.warnings.length) return undefined;
+  // `&a [*a]` is a value that holds itself: YAML allows it, but no reader of a front matter ends on it.
+  let inItself: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias, path) {
+      if (!path.includes(alias.resolve(doc) as never)) return;
+      inItself = alias;
+      return visit.BREAK;
+    },
+  });
+  if (inItself) {
+    fail(
+      file,
+      `Front matter uses the YAML alias *${inItself.source} inside its own anchor: a value that holds itself`,
+      place(inItself.range?.[0]),
+      "front-matter-yaml",
+    );
+    return undefined;
+  }
 
   let data: unknown;
   try {
