@@ -558,17 +558,21 @@ function makeCase(kind: Kind, index: number, seed: number, seeds: Seeds): Case {
   }
   const base = pick(r, kind === "packet" ? seeds.packet : seeds.markdown);
   const m = mutateMarkdown(r, base.text);
-  const build = kind === "markdown" && r() < 0.5;
+  // A Markdown source is built, exported for translators or checked; a packet is checked.
+  const roll = kind === "markdown" ? r() : 1;
+  const command = roll < 0.4 ? "build" : roll < 0.6 ? "export" : "check";
   return {
     kind,
     index,
     seed: base.name,
-    what: [build ? "build" : "check", ...m.what],
+    what: [command, ...m.what],
     write: (dir) => {
       const name = kind === "packet" ? `${id}.packet.md` : `${id}.md`;
       writeFileSync(join(dir, name), m.text);
       const out = join("out", id);
-      return build ? { args: ["build", name, "--format", "html,docx", "--no-verify", "--out", out], outputs: [out] } : { args: ["check", name], outputs: [] };
+      if (command === "build") return { args: ["build", name, "--format", "html,docx", "--no-verify", "--out", out], outputs: [out] };
+      if (command === "export") return { args: ["export", name, "--xliff", "--lang", "fr", "--out", `${out}.xlf`], outputs: [`${out}.xlf`] };
+      return { args: ["check", name], outputs: [] };
     },
   };
 }
@@ -583,7 +587,7 @@ function failure(o: Outcome, dir: string, outputs: string[], unchanged?: { path:
   const written = outputs.flatMap((p) => {
     const f = join(dir, p);
     if (!existsSync(f)) return [];
-    return p.endsWith(".md")
+    return statSync(f).isFile()
       ? [readFileSync(f, "utf8")]
       : readdirSync(f, { recursive: true })
           .map((n) => join(f, String(n)))
@@ -593,8 +597,8 @@ function failure(o: Outcome, dir: string, outputs: string[], unchanged?: { path:
   if ([o.stdout, o.stderr, ...written].some((t) => t.includes(CANARY))) return "read the file outside the project folder";
   if (o.rssMb > MAX_RSS_MB) return `${Math.round(o.rssMb)} MB of memory`;
   if (o.code === 1) {
-    // An import writes one file, a build a folder: neither may be there when the input was refused.
-    const partial = outputs.filter((p) => existsSync(join(dir, p)) && (p.endsWith(".md") || readdirSync(join(dir, p)).length > 0));
+    // An import or an export writes one file, a build a folder: neither may be there when the input was refused.
+    const partial = outputs.filter((p) => existsSync(join(dir, p)) && (statSync(join(dir, p)).isFile() || readdirSync(join(dir, p)).length > 0));
     if (partial.length) return `left ${partial.join(", ")} behind after refusing`;
     if (unchanged && readFileSync(join(dir, unchanged.path), "utf8") !== unchanged.text) return `changed ${unchanged.path} after refusing`;
   }
