@@ -309,6 +309,13 @@ export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: nu
   ["HTML comments never closed", (n) => `Text ${"<!--".repeat(MAX_HTML_OPENERS)}${" word".repeat(2000)}\n\n`.repeat(n), 4],
 ];
 
+/** Whether the character at `i` is escaped: an odd number of backslashes before it. */
+function escaped(text: string, i: number): boolean {
+  let slashes = 0;
+  while (i - slashes > 0 && text.charCodeAt(i - slashes - 1) === 92) slashes++;
+  return slashes % 2 === 1;
+}
+
 /** A note definition's start, after the quotes and list markers that open its line. */
 const NOTE_DEFINITION = /^( {0,3})\[\^[^\]\s]+\]:/;
 const CONTAINER = /^ {0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
@@ -396,8 +403,8 @@ export function prescanSource(source: string, file: VFile): boolean {
         );
         return false;
       }
-      // `\<!` (as the importer writes a `<` of the text) starts nothing.
-      if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && text.charCodeAt(i - 1) !== 92) {
+      // `\<!` (as the importer writes a `<` of the text) starts nothing; `\\<!` does.
+      if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && !escaped(text, i)) {
         openerStart ??= { line, column: column + i };
         if (++openers > MAX_HTML_OPENERS) {
           fail(
