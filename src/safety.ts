@@ -339,6 +339,9 @@ export function prescanSource(source: string, file: VFile): boolean {
   let openers = 0;
   let openerStart: { line: number; column: number } | undefined;
   let fence: string | undefined;
+  // Front matter only when its fence is closed: unclosed, the parser reads it all as Markdown.
+  const opening = /^(-{3}|\+{3})[ \t]*\r?(?:\n|$)/.exec(source)?.[1];
+  const closed = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
   let frontFence: string | undefined;
   let line = 0;
   let start = 0;
@@ -351,7 +354,7 @@ export function prescanSource(source: string, file: VFile): boolean {
     // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
     const closing =
       frontFence !== undefined && line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim();
-    if (line === 1 && /^(-{3}|\+{3})[ \t]*\r?$/.test(text)) frontFence = text.slice(0, 3);
+    if (line === 1 && closed) frontFence = opening;
     const inFront = frontFence !== undefined;
     if (closing) frontFence = undefined;
     // Quotes and list markers that open the line.
