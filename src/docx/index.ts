@@ -43,7 +43,7 @@ import {
   WidthType,
 } from "docx";
 import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
-import { directionOf, scriptRuns } from "../language.ts";
+import { scriptRuns } from "../language.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
@@ -51,7 +51,7 @@ import { STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { packageDocx } from "./package.ts";
-import { loadReference, stylesWithLanguage } from "./reference.ts";
+import { EAST_ASIAN, loadReference, stylesWithLanguage } from "./reference.ts";
 import { scriptFaces, slotFonts } from "./fonts.ts";
 import { embeddedFonts } from "./embed-fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
@@ -321,55 +321,6 @@ function pageLabelParts(label: string): [string, string, string] {
   return match ? [match[1], match[2], match[3]] : ["", " / ", ""];
 }
 
-/** Word wants a region for proofing; a bare language gets its most common one. */
-const WORD_REGION: Record<string, string> = {
-  en: "en-US",
-  fr: "fr-FR",
-  es: "es-ES",
-  de: "de-DE",
-  it: "it-IT",
-  pt: "pt-PT",
-  ja: "ja-JP",
-  zh: "zh-CN",
-  ug: "ug-CN",
-  bo: "bo-CN",
-  mn: "mn-MN",
-  ru: "ru-RU",
-  tr: "tr-TR",
-  kk: "kk-KZ",
-  ko: "ko-KR",
-  nl: "nl-NL",
-  ar: "ar-SA",
-  fa: "fa-IR",
-  he: "he-IL",
-  ur: "ur-PK",
-};
-const EAST_ASIAN = /^(zh|ja|ko)\b/i;
-/** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
-const COMPLEX_SCRIPT = /^(bo|dz|mn-Mong)\b/i;
-
-/** Word's tags: Chinese by region (zh-Hant-HK → zh-HK), traditional Mongolian with its region. */
-function wordTag(lang: string): string {
-  const [language, ...rest] = lang.split("-");
-  if (language.toLowerCase() === "zh") {
-    const region = rest.find((part) => /^[A-Z]{2}$/i.test(part))?.toUpperCase();
-    const script = rest.find((part) => /^[A-Z][a-z]{3}$/i.test(part))?.toLowerCase();
-    return `zh-${region ?? (script === "hant" ? "TW" : "CN")}`;
-  }
-  if (lang.toLowerCase() === "mn-mong") return "mn-Mong-CN";
-  return lang;
-}
-
-export function wordLanguage(lang: string) {
-  const value = /-/.test(lang) ? wordTag(lang) : (WORD_REGION[lang.toLowerCase()] ?? lang);
-  return {
-    value,
-    // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
-    eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
-    bidi: directionOf(lang) === "rtl" || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
-  };
-}
-
 /** What the importer needs to bring a translation back (docProps/custom.xml). */
 function provenance(letter: Letter) {
   const { meta } = letter;
@@ -405,7 +356,6 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   const { meta } = letter;
   const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
-  const language = wordLanguage(meta.lang);
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const slots = slotFonts(fontsConfig, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
@@ -484,7 +434,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     keywords: meta.keywords.join(", "),
     description: meta.description,
     lastModifiedBy: "broadside",
-    externalStyles: stylesWithLanguage(reference.styles, language, slots),
+    externalStyles: stylesWithLanguage(reference.styles, meta.lang, slots),
     styles: { paragraphStyles, characterStyles },
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),

@@ -4,9 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import { readWhileUnchanged } from "../paths.ts";
-import { DOMParser, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
-import { strFromU8, unzipSync } from "fflate";
-import { R, W } from "../ooxml/package.ts";
+import { directionOf } from "../language.ts";
+import { XMLSerializer } from "@xmldom/xmldom";
+import { attr, child, descendants, DocxPackage, parseXml, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
+
+/** Header or footer parts (whole XML), by kind. */
+type Furniture = { default?: string; first?: string };
 
 export interface Reference {
   styles: string;
@@ -14,114 +17,119 @@ export interface Reference {
   page: { width: number; height: number; landscape: boolean };
   margin: { top: number; right: number; bottom: number; left: number; header: number; footer: number; gutter: number };
   titlePage: boolean;
-  /** Header and footer parts (whole XML), by kind; a footer that is the page number alone is left to the compiler, which writes it in the letter's words. */
-  headers: { default?: string; first?: string };
-  footers: { default?: string; first?: string };
+  /** A footer that is the page number alone is left out: the compiler writes it in the letter's words. */
+  headers: Furniture;
+  footers: Furniture;
 }
-
-const parse = (xml: string) => new DOMParser().parseFromString(xml, "text/xml");
 
 /**
  * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
  * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
  * spacings are given their rule.
  */
-function explicitLineRule(doc: ReturnType<typeof parse>) {
-  for (const spacing of Array.from(doc.getElementsByTagNameNS(W, "spacing"))) {
+function explicitLineRule(doc: XmlDocument) {
+  for (const spacing of descendants(doc, "w", "spacing")) {
     if (spacing.hasAttributeNS(W, "line") && !spacing.hasAttributeNS(W, "lineRule")) spacing.setAttributeNS(W, "w:lineRule", "auto");
   }
   return doc;
 }
 
-/** A header or footer of the template, its spacings with their rule. */
-const furniturePart = (xml: string) => new XMLSerializer().serializeToString(explicitLineRule(parse(xml)));
-
-function relTargets(files: Record<string, Uint8Array>, relsPath: string): Map<string, string> {
-  const rels = files[relsPath];
-  const targets = new Map<string, string>();
-  if (!rels) return targets;
-  for (const rel of Array.from(parse(strFromU8(rels)).getElementsByTagName("Relationship"))) {
-    targets.set(rel.getAttribute("Id") ?? "", rel.getAttribute("Target") ?? "");
-  }
-  return targets;
-}
-
 /** A footer of one paragraph in the Footer style: the PAGE field, " / ", the NUMPAGES field (as `npm run reference-docx` makes it). */
-function isPageNumberOnly(xml: string): boolean {
-  const footer = parse(xml);
-  const paragraphs = footer.getElementsByTagNameNS(W, "p");
-  const texts = (name: string) => Array.from(footer.getElementsByTagNameNS(W, name)).map((t) => t.textContent?.trim() ?? "");
+function isPageNumberOnly(footer: XmlDocument): boolean {
+  const paragraphs = descendants(footer, "w", "p");
+  const texts = (name: string) => descendants(footer, "w", name).map((t) => t.textContent?.trim() ?? "");
   return (
     paragraphs.length === 1 &&
-    paragraphs[0].getElementsByTagNameNS(W, "pStyle")[0]?.getAttributeNS(W, "val") === "Footer" &&
+    attr(descendants(paragraphs[0], "w", "pStyle")[0], "w", "val") === "Footer" &&
     texts("t").join("") === "/" &&
     texts("instrText").join(" ") === "PAGE NUMPAGES" &&
-    !["drawing", "pict"].some((name) => footer.getElementsByTagNameNS(W, name).length)
+    !["drawing", "pict"].some((name) => descendants(footer, "w", name).length)
   );
 }
 
 export const loadReference = readWhileUnchanged((path: string): Reference => {
-  let files: Record<string, Uint8Array>;
+  let pkg: DocxPackage;
   try {
-    files = unzipSync(readFileSync(path));
+    pkg = DocxPackage.open(readFileSync(path));
   } catch (error) {
     throw new Error(`Cannot read the Word template ${path} (${(error as Error).message}): restore it with \`npm run reference-docx\``);
   }
   const part = (name: string) => {
-    const data = files[name];
-    if (!data) throw new Error(`The Word template ${path} has no ${name}: restore it with \`npm run reference-docx\`, or save it again from Word as .docx`);
-    return strFromU8(data);
+    const doc = pkg.xml(name);
+    if (!doc) throw new Error(`The Word template ${path} has no ${name}: restore it with \`npm run reference-docx\`, or save it again from Word as .docx`);
+    return doc;
   };
-  const styles = part("word/styles.xml");
-  const styleIds = new Set(Array.from(parse(styles).getElementsByTagNameNS(W, "style")).map((s) => s.getAttributeNS(W, "styleId") ?? ""));
-  const document = parse(part("word/document.xml"));
-  const sections = document.getElementsByTagNameNS(W, "sectPr");
-  const sectPr = sections[sections.length - 1];
-  const attr = (name: string, key: string, fallback: number) => {
-    const element = sectPr?.getElementsByTagNameNS(W, name)[0];
-    const value = element?.getAttributeNS(W, key);
+  const main = pkg.mainPath!;
+  const styleIds = new Set(descendants(part("word/styles.xml"), "w", "style").map((s) => attr(s, "w", "styleId") ?? ""));
+  const sectPr = descendants(part(main), "w", "sectPr").at(-1);
+  const number = (name: string, key: string, fallback: number) => {
+    const value = attr(child(sectPr, "w", name), "w", key);
     return value ? Number(value) : fallback;
   };
-  const rels = relTargets(files, "word/_rels/document.xml.rels");
-  const furniture = (tag: "headerReference" | "footerReference") => {
-    const found: { default?: string; first?: string } = {};
-    for (const ref of Array.from(sectPr?.getElementsByTagNameNS(W, tag) ?? [])) {
-      const kind = ref.getAttributeNS(W, "type");
-      const target = rels.get(ref.getAttributeNS(R, "id") ?? "");
-      if ((kind === "default" || kind === "first") && target) found[kind] = furniturePart(part(`word/${target.replace(/^\/?word\//, "")}`));
+  const rels = pkg.rels(main);
+  const furniture = (tag: "headerReference" | "footerReference", keep = (_doc: XmlDocument) => true) => {
+    const found: Furniture = {};
+    for (const ref of sectPr ? descendants(sectPr, "w", tag) : []) {
+      const kind = attr(ref, "w", "type");
+      const target = rels.get(attr(ref, "r", "id") ?? "")?.target;
+      const doc = (kind === "default" || kind === "first") && target ? explicitLineRule(part(target)) : undefined;
+      if (doc && keep(doc)) found[kind as keyof Furniture] = new XMLSerializer().serializeToString(doc);
     }
     return found;
   };
-  const footers = furniture("footerReference");
-  for (const kind of ["default", "first"] as const) if (footers[kind] && isPageNumberOnly(footers[kind])) delete footers[kind];
-  const reference: Reference = {
-    styles,
+  return {
+    styles: new TextDecoder().decode(pkg.parts["word/styles.xml"]),
     styleIds,
     page: {
-      width: attr("pgSz", "w", 11906),
-      height: attr("pgSz", "h", 16838),
-      landscape: sectPr?.getElementsByTagNameNS(W, "pgSz")[0]?.getAttributeNS(W, "orient") === "landscape",
+      width: number("pgSz", "w", 11906),
+      height: number("pgSz", "h", 16838),
+      landscape: attr(child(sectPr, "w", "pgSz"), "w", "orient") === "landscape",
     },
     margin: {
-      top: attr("pgMar", "top", 1440),
-      right: attr("pgMar", "right", 1440),
-      bottom: attr("pgMar", "bottom", 1440),
-      left: attr("pgMar", "left", 1440),
-      header: attr("pgMar", "header", 708),
-      footer: attr("pgMar", "footer", 708),
-      gutter: attr("pgMar", "gutter", 0),
+      top: number("pgMar", "top", 1440),
+      right: number("pgMar", "right", 1440),
+      bottom: number("pgMar", "bottom", 1440),
+      left: number("pgMar", "left", 1440),
+      header: number("pgMar", "header", 708),
+      footer: number("pgMar", "footer", 708),
+      gutter: number("pgMar", "gutter", 0),
     },
-    titlePage: (sectPr?.getElementsByTagNameNS(W, "titlePg").length ?? 0) > 0,
+    titlePage: child(sectPr, "w", "titlePg") !== undefined,
     headers: furniture("headerReference"),
-    footers,
+    footers: furniture("footerReference", (doc) => !isPageNumberOnly(doc)),
   };
-  return reference;
 });
 
-export interface Language {
-  value: string;
-  eastAsia: string;
-  bidi: string;
+/** Word wants a region for proofing; a bare language gets its most common one. */
+const WORD_REGION = new Map(
+  "en-US fr-FR es-ES de-DE it-IT pt-PT ja-JP zh-CN ug-CN bo-CN mn-MN ru-RU tr-TR kk-KZ ko-KR nl-NL ar-SA fa-IR he-IL ur-PK"
+    .split(" ")
+    .map((tag) => [tag.slice(0, 2), tag]),
+);
+export const EAST_ASIAN = /^(zh|ja|ko)\b/i;
+/** Scripts Word and LibreOffice set in the complex-script slot, with its language. */
+const COMPLEX_SCRIPT = /^(bo|dz|mn-Mong)\b/i;
+
+/** Word's tags: Chinese by region (zh-Hant-HK → zh-HK), traditional Mongolian with its region. */
+function wordTag(lang: string): string {
+  const [language, ...rest] = lang.split("-");
+  if (language.toLowerCase() === "zh") {
+    const region = rest.find((part) => /^[A-Z]{2}$/i.test(part))?.toUpperCase();
+    const script = rest.find((part) => /^[A-Z][a-z]{3}$/i.test(part))?.toLowerCase();
+    return `zh-${region ?? (script === "hant" ? "TW" : "CN")}`;
+  }
+  if (lang.toLowerCase() === "mn-mong") return "mn-Mong-CN";
+  return lang;
+}
+
+function wordLanguage(lang: string) {
+  const value = /-/.test(lang) ? wordTag(lang) : (WORD_REGION.get(lang.toLowerCase()) ?? lang);
+  return {
+    value,
+    // East Asian text in these letters is mostly Chinese (names of Hong Kong groups).
+    eastAsia: EAST_ASIAN.test(lang) ? value : "zh-CN",
+    bidi: directionOf(lang) === "rtl" || COMPLEX_SCRIPT.test(lang) ? value : "ar-SA",
+  };
 }
 
 /** The faces of an edition in Word's slots: Latin, East Asian (the Han face) and complex script. */
@@ -139,26 +147,19 @@ export interface SlotFonts {
  * The styles with the language in the document defaults and in every style that names one, and
  * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
  */
-export function stylesWithLanguage(styles: string, language: Language, fonts?: SlotFonts): string {
-  const doc = explicitLineRule(parse(styles));
-  if (fonts) {
-    const shipped = /^Noto (Serif|Sans|Naskh)\b/;
-    for (const rFonts of Array.from(doc.getElementsByTagNameNS(W, "rFonts"))) {
-      for (const [slot, face] of [
-        ["ascii", fonts.latin],
-        ["hAnsi", fonts.latin],
-        ["eastAsia", fonts.eastAsia],
-        ["cs", fonts.cs],
-      ] as const) {
-        if (shipped.test(rFonts.getAttributeNS(W, slot) ?? "")) rFonts.setAttributeNS(W, `w:${slot}`, face);
-      }
-      if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
+export function stylesWithLanguage(styles: string, lang: string, fonts: SlotFonts): string {
+  const language = wordLanguage(lang);
+  const doc = explicitLineRule(parseXml(styles));
+  const shipped = /^Noto (Serif|Sans|Naskh)\b/;
+  const faces = { ascii: fonts.latin, hAnsi: fonts.latin, eastAsia: fonts.eastAsia, cs: fonts.cs };
+  for (const rFonts of descendants(doc, "w", "rFonts")) {
+    for (const [slot, face] of Object.entries(faces)) {
+      if (shipped.test(rFonts.getAttributeNS(W, slot) ?? "")) rFonts.setAttributeNS(W, `w:${slot}`, face);
     }
-    const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
-    if (fonts.noBold)
-      for (const bold of [...Array.from(doc.getElementsByTagNameNS(W, "b")), ...Array.from(doc.getElementsByTagNameNS(W, "bCs"))])
-        if (on(bold)) bold.parentNode?.removeChild(bold);
+    if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
   }
+  const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
+  if (fonts.noBold) for (const bold of [...descendants(doc, "w", "b"), ...descendants(doc, "w", "bCs")]) if (on(bold)) bold.parentNode?.removeChild(bold);
   /** The element `name` in `parent`, made (first or last) when there is none. */
   const ensure = (parent: XmlElement, name: string, first: boolean) => {
     const found = parent.getElementsByTagNameNS(W, name)[0];
@@ -167,7 +168,7 @@ export function stylesWithLanguage(styles: string, language: Language, fonts?: S
   const root = doc.documentElement!;
   // The document defaults get a language; then every language of the styles is set.
   ensure(ensure(ensure(ensure(root, "docDefaults", true), "rPrDefault", true), "rPr", false), "lang", false);
-  for (const lang of Array.from(root.getElementsByTagNameNS(W, "lang"))) {
+  for (const lang of descendants(root, "w", "lang")) {
     lang.setAttributeNS(W, "w:val", language.value);
     lang.setAttributeNS(W, "w:eastAsia", language.eastAsia);
     lang.setAttributeNS(W, "w:bidi", language.bidi);
