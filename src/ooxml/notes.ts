@@ -11,7 +11,7 @@
  *   print until the fields are updated, and leads to the note the bookmark names.
  * - A note's text is what a reader sees in it: runs (links' runs included), tabs and breaks.
  */
-import { attr, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
 
 export type NoteKind = "footnote" | "endnote";
 export const NOTE_KINDS: NoteKind[] = ["footnote", "endnote"];
@@ -145,21 +145,7 @@ export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): N
   return result;
 }
 
-const ROMAN: [number, string][] = [
-  [1000, "m"],
-  [900, "cm"],
-  [500, "d"],
-  [400, "cd"],
-  [100, "c"],
-  [90, "xc"],
-  [50, "l"],
-  [40, "xl"],
-  [10, "x"],
-  [9, "ix"],
-  [5, "v"],
-  [4, "iv"],
-  [1, "i"],
-];
+const ROMAN = Object.entries({ m: 1000, cm: 900, d: 500, cd: 400, c: 100, xc: 90, l: 50, xl: 40, x: 10, ix: 9, v: 5, iv: 4, i: 1 });
 
 /** A note number as Word prints it in a numbering format. */
 export function formatNoteNumber(n: number, format: string): string {
@@ -170,7 +156,7 @@ export function formatNoteNumber(n: number, format: string): string {
     case "upperRoman": {
       let rest = n;
       let s = "";
-      for (const [value, letters] of ROMAN) while (rest >= value) ((s += letters), (rest -= value));
+      for (const [letters, value] of ROMAN) while (rest >= value) ((s += letters), (rest -= value));
       return format === "upperRoman" ? s.toUpperCase() : s;
     }
     case "lowerLetter":
@@ -197,14 +183,7 @@ export function visibleText(node: XmlElement): string {
     else if (is(el, "w", "br") || is(el, "w", "cr")) text += "\n";
     else if (is(el, "w", "noBreakHyphen")) text += "-";
     else if (unseen(el) || ["delText", "instrText", "footnoteRef", "endnoteRef", "rPr", "pPr"].some((local) => is(el, "w", local))) return;
-    else if (
-      is(el, "w", "r") &&
-      onOff(
-        kids(el).find((c) => is(c, "w", "rPr")),
-        "vanish",
-      )
-    )
-      return;
+    else if (is(el, "w", "r") && onOff(child(el, "w", "rPr"), "vanish")) return;
     for (const c of kids(el)) walk(c);
     if (is(el, "w", "p")) text += "\n";
   };
@@ -243,11 +222,11 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   if (!body) throw new Error(`${main} has no w:body`);
   const bookmarks = noteBookmarks(body);
   const calls: DocxCall[] = [];
-  const order: Record<NoteKind, string[]> = { footnote: [], endnote: [] };
+  /** Per kind, the called note ids in the order of their first call. */
+  const called: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
   const fields: OpenField[] = [];
   /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
   const dropped = new Set<DocxCall>();
-  const seen: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
@@ -274,10 +253,7 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       if (attr(el, "w", "id") === undefined) throw new Error(`a ${kind} reference without w:id`);
       const custom = attr(el, "w", "customMarkFollows");
       if (custom === "1" || custom === "true" || custom === "on") throw new Error(`${kind} ${id} is called with a custom mark, not a number`);
-      if (!seen[kind].has(id)) {
-        seen[kind].add(id);
-        order[kind].push(id);
-      }
+      called[kind].add(id);
       calls.push({ note });
     } else if (is(el, "w", "fldChar")) {
       const type = attr(el, "w", "fldCharType");
@@ -299,9 +275,7 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
-  let kept = 0;
-  for (const call of calls) if (!dropped.has(call)) calls[kept++] = call;
-  calls.length = kept;
+  const order = { footnote: [...called.footnote], endnote: [...called.endnote] };
 
   const text = new Map<string, string>();
   const numbering = {} as Record<NoteKind, NoteNumbering>;
@@ -316,5 +290,5 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       text.set(`${kind}:${id}`, visibleText(note));
     }
   }
-  return { calls, order, numbering, text };
+  return { calls: calls.filter((call) => !dropped.has(call)), order, numbering, text };
 }

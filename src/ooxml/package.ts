@@ -266,12 +266,17 @@ export class DocxPackage {
     return this.parts["word/document.xml"] ? "word/document.xml" : undefined;
   }
 
+  /** The properties of docProps/custom.xml or core.xml (or where the package's relationships say), as elements. */
+  private properties(kind: "custom" | "core"): XmlElement[] {
+    const path = this.related("", `${kind}-properties`)[0] ?? `docProps/${kind}.xml`;
+    const root = this.xml(this.parts[path] ? path : undefined)?.documentElement;
+    return root ? kids(root) : [];
+  }
+
   /** docProps/custom.xml: name → value as text (any vt: type). */
   customProperties(): Map<string, string> {
     const out = new Map<string, string>();
-    const path = this.related("", "custom-properties")[0] ?? "docProps/custom.xml";
-    const doc = this.xml(this.parts[path] ? path : undefined);
-    for (const prop of doc?.documentElement ? kids(doc.documentElement) : []) {
+    for (const prop of this.properties("custom")) {
       const name = prop.getAttribute("name");
       const value = kids(prop)[0];
       if (name && value) out.set(name, value.textContent ?? "");
@@ -281,12 +286,6 @@ export class DocxPackage {
 
   /** docProps/core.xml: local name (title, subject, creator, description, keywords, …) → text. */
   coreProperties(): Map<string, string> {
-    const out = new Map<string, string>();
-    const path = this.related("", "core-properties")[0] ?? "docProps/core.xml";
-    const doc = this.xml(this.parts[path] ? path : undefined);
-    for (const prop of doc?.documentElement ? kids(doc.documentElement) : []) {
-      if (prop.localName) out.set(prop.localName, (prop.textContent ?? "").trim());
-    }
-    return out;
+    return new Map(this.properties("core").map((prop) => [prop.localName ?? "", (prop.textContent ?? "").trim()]));
   }
 }

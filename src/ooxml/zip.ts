@@ -158,16 +158,9 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
   return parts;
 }
 
-/**
- * Files zipped in the order given, each dated `date` (at the earliest 1980, a ZIP's first year),
- * so that the same files and SOURCE_DATE_EPOCH give the same bytes. ZIP times are local
- * wall-clock fields, which fflate takes from a Date in local time: the date is shifted so that
- * they hold its UTC fields on any machine.
- */
+/** Files zipped in the order given, dated as `redate` dates them: the same files and SOURCE_DATE_EPOCH give the same bytes. */
 export function zipAt(files: Record<string, Uint8Array>, date: Date): Uint8Array {
-  const utc = Math.max(date.getTime(), Date.UTC(1980, 0, 2));
-  const mtime = new Date(utc + new Date(utc).getTimezoneOffset() * 60_000);
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime }]])), { level: 6 });
+  return redate(zipSync(files, { level: 6 }), date);
 }
 
 /**
