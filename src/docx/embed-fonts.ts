@@ -7,6 +7,7 @@
  * Latin Extended letters) cannot be one embedded font without merging fonts, and is left to the
  * reader's fonts as before.
  */
+import type { IPropertiesOptions } from "docx";
 import type { Letter } from "../letter.ts";
 import { characters } from "../html/cmap.ts";
 import { type Face, type FontsConfig, facesFor, subsetFace } from "../html/fonts.ts";
@@ -14,13 +15,7 @@ import { scriptFaces } from "./fonts.ts";
 import type { SlotFonts } from "./reference.ts";
 
 /** One embedded font, as the `docx` library's Document takes it (`fonts`). */
-export interface EmbeddedFont {
-  name: string;
-  data: Buffer;
-  bold?: Buffer;
-  italic?: Buffer;
-  boldItalic?: Buffer;
-}
+type EmbeddedFont = NonNullable<IPropertiesOptions["fonts"]>[number];
 
 /** Page furniture Word draws besides the letter's text (page numbers, list markers). */
 const FURNITURE = "0123456789 ./–-()";

@@ -11,7 +11,6 @@
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";
 import {
-  AlignmentType,
   BookmarkEnd,
   BookmarkStart,
   BorderStyle,
@@ -23,12 +22,9 @@ import {
   Header,
   HeadingLevel,
   ImageRun,
-  type ILevelsOptions,
-  type INumberingOptions,
   type IParagraphOptions,
   type IRunOptions,
   type ISectionOptions,
-  LevelFormat,
   NumberFormat,
   PageNumber,
   PageOrientation,
@@ -47,7 +43,7 @@ import { scriptRuns } from "../language.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
-import { STYLES } from "./make-reference.ts";
+import { numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { packageDocx } from "./package.ts";
@@ -298,23 +294,6 @@ function blocks(nodes: readonly Nodes[], state: State, context: Context): FileCh
   });
 }
 
-/** Nine list levels, each indented further, cycling through `formats`. */
-const levels = (formats: ILevelsOptions["format"][], text: (level: number) => string): ILevelsOptions[] =>
-  Array.from({ length: 9 }, (_, level) => ({
-    level,
-    format: formats[level % formats.length],
-    text: text(level),
-    alignment: AlignmentType.LEFT,
-    style: { paragraph: { indent: { left: 720 + 360 * level, hanging: 360 } } },
-  }));
-
-const numbering: INumberingOptions = {
-  config: [
-    { reference: "bullet", levels: levels([LevelFormat.BULLET], (level) => ["•", "◦", "▪"][level % 3]) },
-    { reference: "ordered", levels: levels([LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN], (level) => `%${level + 1}.`) },
-  ],
-};
-
 /** The page label's text (`page`, e.g. "Page {page} of {pages}") before `{page}`, between it and `{pages}`, and after. */
 function pageLabelParts(label: string): [string, string, string] {
   const match = /^([^{}]*)\{page\}([^{}]*)\{pages\}([^{}]*)$/s.exec(label);
@@ -449,10 +428,5 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   if (rtl) rightToLeftSections(doc);
   if (EAST_ASIAN.test(meta.lang)) strictLineBreaks(doc);
   await breathe();
-  return packageDocx(doc, {
-    headers: reference.headers,
-    footers: reference.footers,
-    placeholders: { "[short-title]": meta.shortTitle, "[title]": meta.title },
-    date,
-  });
+  return packageDocx(doc, reference, { "[short-title]": meta.shortTitle, "[title]": meta.title }, date);
 }

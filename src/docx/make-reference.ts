@@ -18,6 +18,8 @@ import {
   FootnoteReferenceRun,
   Header,
   HeadingLevel,
+  type ILevelsOptions,
+  type INumberingOptions,
   type IStylesOptions,
   LevelFormat,
   Packer,
@@ -121,6 +123,24 @@ export const STYLES: IStylesOptions = {
   ],
 };
 
+/** Nine list levels, each indented further, cycling through `formats`. */
+const levels = (formats: ILevelsOptions["format"][], text: (level: number) => string): ILevelsOptions[] =>
+  Array.from({ length: 9 }, (_, level) => ({
+    level,
+    format: formats[level % formats.length],
+    text: text(level),
+    alignment: AlignmentType.LEFT,
+    style: { paragraph: { indent: { left: 720 + 360 * level, hanging: 360 } } },
+  }));
+
+/** The lists of every .docx, and of the reference document. */
+export const numbering: INumberingOptions = {
+  config: [
+    { reference: "bullet", levels: levels([LevelFormat.BULLET], (level) => ["•", "◦", "▪"][level % 3]) },
+    { reference: "ordered", levels: levels([LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN], (level) => `%${level + 1}.`) },
+  ],
+};
+
 const pageNumber = () =>
   new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] });
 
@@ -132,16 +152,7 @@ export async function makeReference(): Promise<Uint8Array> {
     description: "Restyle this document to change how broadside's .docx files look. The build takes its styles, page size, margins, header and footer.",
     creator: "broadside",
     styles: STYLES,
-    numbering: {
-      config: [
-        {
-          reference: "bullet",
-          levels: [
-            { level: 0, format: LevelFormat.BULLET, text: "•", alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } },
-          ],
-        },
-      ],
-    },
+    numbering,
     footnotes: {
       1: { children: [new Paragraph({ style: "FootnoteText", children: [new TextRun("Footnote Text: the notes, with their number (Footnote Reference).")] })] },
     },

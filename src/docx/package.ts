@@ -7,18 +7,10 @@ import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { redate } from "../ooxml/zip.ts";
 import { W } from "../ooxml/package.ts";
-
-export interface Finish {
-  headers: { default?: string; first?: string };
-  footers: { default?: string; first?: string };
-  /** Placeholder → text, for `[short-title]`, `[title]` in the header and footer. */
-  placeholders: Record<string, string>;
-  /** The build date, the ZIP entries' time. */
-  date: Date;
-}
+import type { Reference } from "./reference.ts";
 
 /** Fill placeholders paragraph by paragraph, so that a placeholder Word split over runs still matches. */
-export function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
+function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
   if (!Object.keys(placeholders).some((p) => xml.includes(p[0]))) return xml;
   const doc = new DOMParser().parseFromString(xml, "text/xml");
   for (const paragraph of Array.from(doc.getElementsByTagNameNS(W, "p"))) {
@@ -34,13 +26,13 @@ export function fillPlaceholders(xml: string, placeholders: Record<string, strin
   return new XMLSerializer().serializeToString(doc);
 }
 
-/** The package, the template's header and footer in place of the library's (which writes the first section's default and first-page ones as header1.xml and header2.xml). */
-export async function packageDocx(doc: Document, finish: Finish): Promise<Uint8Array> {
+/** The library's header1.xml and header2.xml (the first section's default and first-page ones) replaced by the template's. */
+export async function packageDocx(doc: Document, template: Reference, placeholders: Record<string, string>, date: Date): Promise<Uint8Array> {
   const overrides = (["header", "footer"] as const).flatMap((part) =>
     (["default", "first"] as const).flatMap((kind, i) => {
-      const xml = finish[`${part}s`][kind];
-      return xml ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(xml, finish.placeholders) }] : [];
+      const xml = template[`${part}s`][kind];
+      return xml ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(xml, placeholders) }] : [];
     }),
   );
-  return redate(await Packer.pack(doc, "uint8array", false, overrides), finish.date);
+  return redate(await Packer.pack(doc, "uint8array", false, overrides), date);
 }
