@@ -36,7 +36,9 @@ export const MAX_XML_DEPTH = 200;
 export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype)
-    throw fail(`has a DOCTYPE (line ${lineAt(text, doctype.index)}), which Word and LibreOffice never write; broadside refuses XML that declares entities`);
+    throw fail(
+      `has a DOCTYPE (line ${text.slice(0, doctype.index).split("\n").length}), which Word and LibreOffice never write; broadside refuses XML that declares entities`,
+    );
   // The parser wraps what onError throws in an error of its own: keep the first reason, throw it after.
   let broken: string | undefined;
   const notWellFormed = () => fail(`is not well-formed XML (${broken!.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
@@ -60,12 +62,6 @@ export function parseXml(text: string, fail: (message: string) => Error = (messa
       `nests elements more than ${MAX_XML_DEPTH} deep (at <${deep.nodeName}>${deep.lineNumber ? `, line ${deep.lineNumber}` : ""}); a letter nests some 20 deep`,
     );
   return doc;
-}
-
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
-  return line;
 }
 
 /** The first element nested past the limit, found without recursion (the recursion is what the limit protects). */

@@ -30,7 +30,6 @@ export class ZipError extends Error {}
 export interface ZipEntry {
   name: string;
   method: number;
-  compressedSize: number;
   size: number;
   /** Where the entry's data starts and ends in the file. */
   start: number;
@@ -107,15 +106,14 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     if (end > cdOffset) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
     if (method !== 0 && method !== 8)
       throw new ZipError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
-    entries.push({ name, method, compressedSize, size, start: local, end, local, central });
+    entries.push({ name, method, size, start, end, local, central });
   }
   // Entries that share bytes are how a small file claims to hold many large parts.
-  const sorted = [...entries].sort((a, b) => a.start - b.start);
+  const sorted = [...entries].sort((a, b) => a.local - b.local);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].start < sorted[i - 1].end)
+    if (sorted[i].local < sorted[i - 1].end)
       throw new ZipError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
   }
-  for (const e of entries) e.start = e.local + 30 + u16(e.local + 26) + u16(e.local + 28);
   return entries;
 }
 
