@@ -12,25 +12,20 @@ import {
   type Document,
   type IContext,
   type IRunOptions,
+  NextAttributeComponent,
   OnOffElement,
   type ParagraphChild,
   Run,
   StringContainer,
   TextRun,
-  XmlAttributeComponent,
   XmlComponent,
 } from "docx";
 import { R } from "../ooxml/package.ts";
 
-class PreserveSpace extends XmlAttributeComponent<{ space: "preserve" }> {
-  protected readonly xmlKeys = { space: "xml:space" };
-}
-
 class InstructionText extends XmlComponent {
   constructor(instruction: string) {
     super("w:instrText");
-    this.root.push(new PreserveSpace({ space: "preserve" }));
-    this.root.push(instruction);
+    this.root.push(new NextAttributeComponent({ space: { key: "xml:space", value: "preserve" } }), instruction);
   }
 }
 
@@ -143,24 +138,11 @@ export function strictLineBreaks(doc: Document) {
   insertBefore(doc.Settings, new OnOffElement("w:strictFirstAndLastChars", true), ["w:updateFields", "w:compat"]);
 }
 
-class TimestampType extends XmlAttributeComponent<{ type: string }> {
-  protected readonly xmlKeys = { type: "xsi:type" };
-}
-
-class Timestamp extends XmlComponent {
-  constructor(name: string, date: Date) {
-    super(name);
-    this.root.push(new TimestampType({ type: "dcterms:W3CDTF" }));
-    this.root.push(date.toISOString().replace(/\.\d{3}Z$/, "Z"));
-  }
-}
-
 /** The build date as the document's creation and change (two builds give the same bytes), and its language. */
 export function coreDateAndLanguage(doc: Document, date: Date, language: string) {
   const root = childrenOf(doc.CoreProperties);
-  for (const name of ["dcterms:created", "dcterms:modified"]) {
-    const at = root.findIndex((c) => nameOf(c) === name);
-    root.splice(at < 0 ? root.length : at, at < 0 ? 0 : 1, new Timestamp(name, date));
-  }
+  // The library's two timestamps: their type attribute, then the clock's time, which the date replaces.
+  const stamps = root.filter((c) => ["dcterms:created", "dcterms:modified"].includes(nameOf(c) ?? ""));
+  for (const stamp of stamps) childrenOf(stamp).splice(1, 1, date.toISOString().replace(/\.\d{3}Z$/, "Z"));
   root.push(new StringContainer("dc:language", language));
 }

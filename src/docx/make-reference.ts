@@ -31,23 +31,20 @@ import { writeAtomic } from "../write.ts";
 
 const FONT = { ascii: "Noto Serif", hAnsi: "Noto Serif", cs: "Noto Serif", eastAsia: "Noto Serif SC" };
 
+/** A heading's style: bold (and italic), space before and after (twentieths of a point), kept with what follows. */
+const heading = (size: number, before: number, after: number, italics?: boolean) => ({
+  run: { font: FONT, size, bold: true, italics, color: "1B1B1B" },
+  paragraph: { spacing: { before, after }, keepNext: true, keepLines: true },
+});
+
 /** Sizes are half-points; spacing and indents twentieths of a point. */
 export const STYLES: IStylesOptions = {
   default: {
     document: { run: { font: FONT, size: 22 }, paragraph: { spacing: { after: 160, line: 288, lineRule: LineRuleType.AUTO } } },
     title: { run: { font: FONT, size: 40, bold: true, color: "1B1B1B" }, paragraph: { spacing: { after: 360, line: 264, lineRule: LineRuleType.AUTO } } },
-    heading1: {
-      run: { font: FONT, size: 30, bold: true, color: "1B1B1B" },
-      paragraph: { spacing: { before: 480, after: 200 }, keepNext: true, keepLines: true },
-    },
-    heading2: {
-      run: { font: FONT, size: 26, bold: true, color: "1B1B1B" },
-      paragraph: { spacing: { before: 360, after: 160 }, keepNext: true, keepLines: true },
-    },
-    heading3: {
-      run: { font: FONT, size: 23, bold: true, italics: true, color: "1B1B1B" },
-      paragraph: { spacing: { before: 280, after: 120 }, keepNext: true, keepLines: true },
-    },
+    heading1: heading(30, 480, 200),
+    heading2: heading(26, 360, 160),
+    heading3: heading(23, 280, 120, true),
     hyperlink: { run: { color: "1A4D8F", underline: { type: "single" } } },
     footnoteText: { run: { size: 18 }, paragraph: { spacing: { after: 80, line: 240, lineRule: LineRuleType.AUTO } } },
     footnoteReference: { run: { superScript: true } },
@@ -101,20 +98,14 @@ export const STYLES: IStylesOptions = {
       next: "BodyText",
       paragraph: { border: { bottom: { style: "single", size: 6, color: "D8D4CC", space: 1 } }, spacing: { after: 240 } },
     },
-    {
-      id: "Header",
-      name: "header",
+    // Word's own ids for page furniture, lower-case names as Word writes them.
+    ...["Header", "Footer"].map((id) => ({
+      id,
+      name: id.toLowerCase(),
       basedOn: "Normal",
       run: { size: 17, color: "444444" },
       paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } },
-    },
-    {
-      id: "Footer",
-      name: "footer",
-      basedOn: "Normal",
-      run: { size: 17, color: "444444" },
-      paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0 } },
-    },
+    })),
   ],
   characterStyles: [
     { id: "Emphasis", name: "Emphasis", quickFormat: true, run: { italics: true } },
