@@ -184,15 +184,9 @@ export class DocxPackage {
       throw error;
     }
     const pkg = new DocxPackage(parts);
-    const types = pkg.xml("[Content_Types].xml");
-    if (
-      types &&
-      /macroEnabled|vbaProject/i.test(
-        Array.from(types.documentElement ? kids(types.documentElement) : [])
-          .map((t) => t.getAttribute("ContentType") ?? "")
-          .join(" "),
-      )
-    ) {
+    const types = pkg.xml("[Content_Types].xml")?.documentElement;
+    const contentTypes = (types ? kids(types) : []).map((t) => t.getAttribute("ContentType") ?? "").join(" ");
+    if (/macroEnabled|vbaProject/i.test(contentTypes)) {
       throw new PackageError(
         "it is a document with macros (its content types say macroEnabled); open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that",
       );
