@@ -1,9 +1,6 @@
 /**
- * The pieces of OOXML the `docx` library has no option for, in one place: a complex field
- * (NOTEREF), a run marked complex script, a hyperlink with a stable relationship id, stable
- * keys of embedded fonts, a right-to-left section, Word's strict East Asian line breaking, and
- * the core properties' dates and language. Each is a component put where the
- * schema wants it; none edits the XML the library writes.
+ * The pieces of OOXML the `docx` library has no option for, in one place: each is a component put
+ * where the schema wants it; none edits the XML the library writes.
  */
 import { createHash } from "node:crypto";
 import {
@@ -33,9 +30,8 @@ const fieldChar = (type: "begin" | "separate" | "end") =>
   new BuilderElement<{ type: string }>({ name: "w:fldChar", attributes: { type: { key: "w:fldCharType", value: type } } });
 
 /**
- * A NOTEREF field to the bookmark on a note's first reference, styled as a footnote
- * reference: Word's own way to show one note's number again. `shown` is the cached
- * result, what a reader sees before fields are updated.
+ * A NOTEREF field to the bookmark on a note's first reference: Word's own way to show one note's
+ * number again. `shown` is the cached result, what a reader sees before fields are updated.
  */
 export function noteRefField(bookmark: string, shown: string, style: string): Run[] {
   return [
@@ -84,10 +80,8 @@ export class Hyperlink extends XmlComponent {
 }
 
 /**
- * Each embedded face's key (ECMA-376 Part 2, 11.1: XORed over the face's first 32 bytes) made
- * from the face's bytes, where the library draws a random one: the same source gives the same
- * bytes. The library obfuscates with `fontKey` as it packs, but its font table holds the key
- * already, in an attribute, so that is set too.
+ * Each embedded face's obfuscation key made from its bytes, where the library draws a random one:
+ * the same source gives the same bytes. The font table holds the key already, so it is set there too.
  */
 export function stableFontKeys(doc: Document) {
   const keys = new Map<string, string>();

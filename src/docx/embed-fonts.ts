@@ -1,17 +1,13 @@
 /**
- * The faces a .docx embeds, so that a translator without Noto fonts sees the letter in the faces
- * it was printed in: each family Word's font slots name (src/docx/fonts.ts), cut down by HarfBuzz
- * (src/html/fonts.ts subsetFace) to the letter's characters, as TrueType, in its regular, bold and
- * italic faces. A family is embedded only where one font file of the package has every character
- * of the letter that the family draws: a face made of several files (the Han faces, Latin with
- * Latin Extended letters) cannot be one embedded font without merging fonts, and is left to the
- * reader's fonts as before.
+ * The faces a .docx embeds, so that a translator without Noto fonts sees the letter as printed: each
+ * family Word's font slots name, subset to the letter's characters, as TrueType. A family is embedded
+ * only where one of its files has every character of the letter it draws: a face made of several
+ * files (the Han faces) cannot be one embedded font without merging fonts.
  */
 import type { IPropertiesOptions } from "docx";
 import type { Letter } from "../letter.ts";
 import { characters } from "../html/cmap.ts";
 import { type Face, type FontsConfig, facesFor, subsetFace } from "../html/fonts.ts";
-import { scriptFaces } from "./fonts.ts";
 import type { SlotFonts } from "./reference.ts";
 
 /** One embedded font, as the `docx` library's Document takes it (`fonts`). */
@@ -37,13 +33,13 @@ function oneFile(faces: Face[], points: number[], needed: (point: number) => boo
   return whole < 0 ? undefined : { file: faces[whole].file, points: points.filter((p) => has[whole].has(p)) };
 }
 
-export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: SlotFonts): Promise<EmbeddedFont[]> {
+/** `faces`: the face of each complex script a run may name (fonts.ts scriptFaces). */
+export async function embeddedFonts(letter: Letter, config: FontsConfig, slots: SlotFonts, faces: Map<string, string>): Promise<EmbeddedFont[]> {
   const { meta, language } = letter;
   const text =
     String(letter.file.value ?? "") + meta.title + (meta.subtitle ?? "") + meta.shortTitle + language.words.page + language.words.continued + FURNITURE;
   const points = [...new Set(Array.from(text, (c) => c.codePointAt(0)!))].filter((p) => p > 0x20);
-  // The families the slots name, and the face of each complex script a run may name.
-  const names = new Set([slots.latin, slots.eastAsia, slots.cs, ...scriptFaces(config, slots).values()]);
+  const names = new Set([slots.latin, slots.eastAsia, slots.cs, ...faces.values()]);
   const fonts: EmbeddedFont[] = [];
   for (const family of config.families.filter((f) => names.has(f.family))) {
     const faceOf = async (style: string, weight: string) => {

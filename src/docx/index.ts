@@ -130,9 +130,8 @@ const inline: InlineMap = {
 };
 
 /**
- * The image the safety pass read, at its own size (taken as 96 pixels to the inch), scaled down to
- * fit the text block. WebP, which Word does not read everywhere, is given as its alt text (the
- * safety pass warned about it).
+ * The image the safety pass read, at 96 pixels to the inch, scaled down to fit the text block; WebP,
+ * which Word does not read everywhere, as its alt text (the safety pass warned about it).
  */
 function picture(node: Image | ImageReference, state: State, marks: Marks): Token[] {
   const image = checkedImage(node);
@@ -419,7 +418,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),
     features: { updateFields: false },
-    fonts: await embeddedFonts(letter, fontsConfig, slots),
+    fonts: await embeddedFonts(letter, fontsConfig, slots, state.faces),
     sections,
   });
   const date = buildDate();

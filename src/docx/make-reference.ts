@@ -1,11 +1,7 @@
 /**
- * `npm run reference-docx`: writes templates/reference.docx, the Word template the build takes
- * its styles, page size, margins, header and footer from (like Pandoc's reference doc). Run it
- * once to start over; after that, restyle templates/reference.docx in Word or LibreOffice.
- *
- * The document shows every style broadside uses, with a note, so a designer sees what to change.
- * The header holds `[short-title]` (replaced by each letter's short title), the footer the page
- * number fields.
+ * `npm run reference-docx`: writes templates/reference.docx, the Word template the build takes its
+ * styles, page size, margins, header and footer from (like Pandoc's reference doc), to be restyled
+ * in Word or LibreOffice. It shows every style broadside uses, so a designer sees what to change.
  */
 import { ROOT } from "../paths.ts";
 import { join } from "node:path";

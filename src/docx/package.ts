@@ -1,7 +1,6 @@
 /**
- * The last step of the .docx: the `docx` library's package, with the template's header and
- * footer put in (placeholders filled), its entries dated by the build date, so two builds with
- * the same SOURCE_DATE_EPOCH are the same bytes.
+ * The last step of the .docx: the library's package with the template's header and footer, its
+ * entries dated by the build date, so two builds with the same SOURCE_DATE_EPOCH are the same bytes.
  */
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";

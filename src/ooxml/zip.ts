@@ -162,10 +162,8 @@ export function zipAt(files: Record<string, Uint8Array>, date: Date): Uint8Array
 }
 
 /**
- * A ZIP package written by a library that dates its entries by the clock (the `docx` library's
- * Packer has no option for it), every entry dated `date` instead (its UTC fields, as `zipAt`
- * does), in its local header and in the central directory: the same parts and SOURCE_DATE_EPOCH
- * give the same bytes, without inflating and deflating every part again.
+ * A ZIP package whose writer dated its entries by the clock (the `docx` library's Packer has no option
+ * for it), every entry dated `date`'s UTC fields instead: the same parts and date give the same bytes.
  */
 export function redate(zip: Uint8Array, date: Date): Uint8Array {
   const d = new Date(Math.max(date.getTime(), Date.UTC(1980, 0, 2)));
