@@ -46,10 +46,8 @@ import { buildDate } from "../pdf/index.ts";
 import { numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
-import { packageDocx } from "./package.ts";
-import { EAST_ASIAN, loadReference, stylesWithLanguage } from "./reference.ts";
-import { scriptFaces, slotFonts } from "./fonts.ts";
-import { embeddedFonts } from "./embed-fonts.ts";
+import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
+import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
 

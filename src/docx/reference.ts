@@ -1,21 +1,27 @@
 /**
  * templates/reference.docx, read once per build: its styles (with the letter's language written
- * in), page size, margins, and default/first-page header and footer.
+ * in), page size, margins, and default/first-page header and footer, which go into each package.
  */
 import { readFileSync } from "node:fs";
 import { readWhileUnchanged } from "../paths.ts";
 import { directionOf } from "../language.ts";
+import type { SlotFonts } from "./fonts.ts";
 import { XMLSerializer } from "@xmldom/xmldom";
+import { type Document, Packer } from "docx";
+import { redate } from "../ooxml/zip.ts";
 import { attr, child, descendants, DocxPackage, parseXml, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
 
 /** Header or footer parts (whole XML), by kind. */
 type Furniture = { default?: string; first?: string };
 
+/** The page margins (twips) of a template that gives none. */
+const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
+
 export interface Reference {
   styles: string;
   styleIds: Set<string>;
   page: { width: number; height: number; landscape: boolean };
-  margin: { top: number; right: number; bottom: number; left: number; header: number; footer: number; gutter: number };
+  margin: typeof MARGINS;
   titlePage: boolean;
   /** A footer that is the page number alone is left out: the compiler writes it in the letter's words. */
   headers: Furniture;
@@ -85,15 +91,7 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
       height: number("pgSz", "h", 16838),
       landscape: attr(child(sectPr, "w", "pgSz"), "w", "orient") === "landscape",
     },
-    margin: {
-      top: number("pgMar", "top", 1440),
-      right: number("pgMar", "right", 1440),
-      bottom: number("pgMar", "bottom", 1440),
-      left: number("pgMar", "left", 1440),
-      header: number("pgMar", "header", 708),
-      footer: number("pgMar", "footer", 708),
-      gutter: number("pgMar", "gutter", 0),
-    },
+    margin: Object.fromEntries(Object.entries(MARGINS).map(([key, fallback]) => [key, number("pgMar", key, fallback)])) as typeof MARGINS,
     titlePage: child(sectPr, "w", "titlePg") !== undefined,
     headers: furniture("headerReference"),
     footers: furniture("footerReference", (doc) => !isPageNumberOnly(doc)),
@@ -132,17 +130,6 @@ function wordLanguage(lang: string) {
   };
 }
 
-/** The faces of an edition in Word's slots: Latin, East Asian (the Han face) and complex script. */
-export interface SlotFonts {
-  latin: string;
-  eastAsia: string;
-  cs: string;
-  /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
-  hint?: "eastAsia";
-  /** The edition's face has no bold (Mongolian script): styles set headings by size only, as the HTML and PDF do, so Word fakes none. */
-  noBold?: boolean;
-}
-
 /**
  * The styles with the language in the document defaults and in every style that names one, and
  * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
@@ -174,4 +161,35 @@ export function stylesWithLanguage(styles: string, lang: string, fonts: SlotFont
     lang.setAttributeNS(W, "w:bidi", language.bidi);
   }
   return new XMLSerializer().serializeToString(doc);
+}
+
+/** Fill placeholders paragraph by paragraph, so that a placeholder Word split over runs still matches. */
+function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
+  if (!Object.keys(placeholders).some((p) => xml.includes(p[0]))) return xml;
+  const doc = parseXml(xml);
+  for (const paragraph of descendants(doc, "w", "p")) {
+    const texts = descendants(paragraph, "w", "t");
+    const joined = texts.map((t) => t.textContent ?? "").join("");
+    let filled = joined;
+    for (const [placeholder, value] of Object.entries(placeholders)) filled = filled.split(placeholder).join(value);
+    if (filled === joined || texts.length === 0) continue;
+    texts[0].textContent = filled;
+    texts[0].setAttribute("xml:space", "preserve");
+    for (const t of texts.slice(1)) t.textContent = "";
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
+/**
+ * The package, the library's header1.xml and header2.xml (the first section's default and first-page ones) replaced by the
+ * template's, its entries dated `date`: the same SOURCE_DATE_EPOCH gives the same bytes.
+ */
+export async function packageDocx(doc: Document, template: Reference, placeholders: Record<string, string>, date: Date): Promise<Uint8Array> {
+  const overrides = (["header", "footer"] as const).flatMap((part) =>
+    (["default", "first"] as const).flatMap((kind, i) => {
+      const xml = template[`${part}s`][kind];
+      return xml ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(xml, placeholders) }] : [];
+    }),
+  );
+  return redate(await Packer.pack(doc, "uint8array", false, overrides), date);
 }
