@@ -18,9 +18,8 @@ export const NOTE_KINDS: NoteKind[] = ["footnote", "endnote"];
 
 /** The note a `w:footnoteReference` or `w:endnoteReference` calls ("footnote:ID"); undefined for any other element. */
 export function referencedNote(el: XmlElement): string | undefined {
-  if (is(el, "w", "footnoteReference")) return `footnote:${attr(el, "w", "id") ?? ""}`;
-  if (is(el, "w", "endnoteReference")) return `endnote:${attr(el, "w", "id") ?? ""}`;
-  return undefined;
+  const kind = NOTE_KINDS.find((k) => is(el, "w", `${k}Reference`));
+  return kind && `${kind}:${attr(el, "w", "id") ?? ""}`;
 }
 
 export function splitNoteKey(key: string): { kind: NoteKind; id: string } {
