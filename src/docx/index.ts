@@ -92,10 +92,8 @@ type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingConten
 type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
-const BODY: Context = { paragraphStyle: "BodyText" };
-
 const inline: InlineMap = {
-  text: (node, state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks: state.letter.language.dir === "rtl" ? { ...marks, rtl: true } : marks }],
+  text: (node, state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks: state.rtl ? { ...marks, rtl: true } : marks }],
   emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
   strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
@@ -362,7 +360,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
   for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
     if (groups[groups.length - 1].columns !== columns) groups.push({ columns, children: [] });
-    groups[groups.length - 1].children.push(...blocks([node], state, BODY));
+    groups[groups.length - 1].children.push(...blocks([node], state, { paragraphStyle: "BodyText" }));
     if (i % 16 === 15) await breathe();
   }
 
