@@ -118,9 +118,9 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
       creator: "broadside",
       producer: "broadside (Chromium)",
       date: buildDate(),
+      destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
     };
-    const destinationOffset = { left: left * POINTS.px, top: top * POINTS.px };
-    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts, { destinationOffset }));
+    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
   } finally {
     if (!options.page) await page.close().catch(() => undefined);
   }
