@@ -85,12 +85,11 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * A new profile folder, named after this process, with the browser's temporary folder inside
- * (Chromium's own temporary files are left behind when it is killed). It is removed when the
- * browser closes or this process exits; one left by a build killed with SIGKILL is removed by the
- * next build.
+ * A new profile folder named after this process, with the browser's temporary folder inside
+ * (Chromium leaves its own temporary files behind when it is killed). The folders of processes
+ * that are gone (a build killed with SIGKILL) are removed first.
  */
-function newProfile(): { dir: string; tmp: string; remove: () => void; removeAsync: () => Promise<void> } {
+function newProfile(): string {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
     if (!pid || pid === process.pid) continue;
@@ -101,24 +100,8 @@ function newProfile(): { dir: string; tmp: string; remove: () => void; removeAsy
     }
   }
   const dir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-  const tmp = join(dir, "tmp");
-  mkdirSync(tmp);
-  const remove = () => {
-    process.off("exit", remove);
-    try {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
-    } catch {
-      // A killed browser's last process may still be writing in it: the next build removes it.
-    }
-  };
-  process.on("exit", remove);
-  // Off this thread, which reads the PDF back meanwhile; on failure the exit hook tries again.
-  const removeAsync = () =>
-    rm(dir, { recursive: true, force: true, maxRetries: 2 }).then(
-      () => void process.off("exit", remove),
-      () => undefined,
-    );
-  return { dir, tmp, remove, removeAsync };
+  mkdirSync(join(dir, "tmp"));
+  return dir;
 }
 
 const profiles = new WeakMap<Browser, () => Promise<void>>();
@@ -134,6 +117,15 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
   if (!executablePath) throw new BrowserMissingError();
   const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
+  // Removed by closeBrowser, else when this process exits.
+  const remove = () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A killed browser's last process may still be writing in it: the next build removes it.
+    }
+  };
+  process.on("exit", remove);
   // Puppeteer can wait forever on a browser that died at one moment of its start, with nothing
   // left to wait on: if Node runs out of work while it waits, the browser is gone.
   let gone: () => void = () => undefined;
@@ -144,9 +136,9 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
   try {
     const launching = puppeteer.launch({
       executablePath,
-      userDataDir: join(profile.dir, "profile"),
+      userDataDir: join(profile, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
-      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: profile.tmp },
+      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: join(profile, "tmp") },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,
@@ -159,13 +151,18 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       handleSIGHUP: false,
     });
     const browser = await Promise.race([launching, died]);
-    profiles.set(browser, profile.removeAsync);
+    // Off this thread, which reads the PDF back meanwhile; on failure the exit hook tries again.
+    const removeAsync = () =>
+      rm(profile, { recursive: true, force: true, maxRetries: 2 }).then(
+        () => void process.off("exit", remove),
+        () => undefined,
+      );
+    profiles.set(browser, removeAsync);
     // A browser killed with data in flight resets its pipe (ECONNRESET): not an error of ours.
     for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     return browser;
   } catch (error) {
-    profile.remove();
-    process.once("exit", profile.remove); // the dead browser's last processes may still write in it
+    remove(); // and again at exit: the dead browser's last processes may still write in it
     const message = (error as Error).message ?? String(error);
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
     if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message))

@@ -50,15 +50,6 @@ export class Printer {
     if (!this.#browser) this.#browser = this.#launch();
   }
 
-  async #launchOnce(): Promise<Browser> {
-    const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
-    // The blank tab Chromium opened as it started: its renderer is already up, so printing in
-    // it skips the cost of a new page.
-    const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
-    this.#idle = [this.#openPage(browser, initial)];
-    return browser;
-  }
-
   #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
     const page = timed(this.#timings, "browser: open a page", async () => safePage(browser, await existing));
     page.catch(() => undefined); // a page that failed to open is opened again when it is needed
@@ -66,14 +57,21 @@ export class Printer {
   }
 
   #launch(): Promise<Browser> {
+    const once = async () => {
+      const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
+      // The blank tab Chromium opened as it started: its renderer is already up, so printing in it skips the cost of a new page.
+      const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
+      this.#idle = [this.#openPage(browser, initial)];
+      return browser;
+    };
     const failed = (cause: unknown) => new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(cause)}`, { cause });
-    const launching = this.#launchOnce().catch((error: unknown) => {
+    const launching = once().catch((error: unknown) => {
       if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
       if (this.#restarts <= 0) throw failed(error);
       this.#restarts--;
       this.#generation++;
       this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
-      return this.#launchOnce().catch((again: unknown) => {
+      return once().catch((again: unknown) => {
         throw again instanceof BrowserFailedError ? again : failed(again);
       });
     });
@@ -116,7 +114,6 @@ export class Printer {
   }
 
   async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
-    let timer: NodeJS.Timeout | undefined;
     // A hung browser is killed: the build ends now, and leaves no process behind.
     const tooSlow = () => {
       killBrowser(browser);
@@ -124,21 +121,19 @@ export class Printer {
         `Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`,
       );
     };
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(tooSlow()), this.timeout);
-    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(tooSlow()), this.timeout)));
     const generation = this.#generation;
     let page: SafePage | undefined;
-    let reusable = false;
     try {
       // A kept page, or a new one (also when the kept one failed to open).
-      const kept = this.#idle.pop();
-      page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
-      const pdf = await Promise.race([
-        compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }),
-        deadline,
-      ]);
-      reusable = true;
+      page = await Promise.race([this.#idle.pop()?.catch(() => this.#openPage(browser)) ?? this.#openPage(browser), deadline]);
+      const timings = this.#timings && { timings: this.#timings, label };
+      const pdf = await Promise.race([compilePdf(html, page, { meta, timeout: this.timeout, timings, onLayout }), deadline]);
+      if (generation === this.#generation && !this.#closed) {
+        this.#idle.push(Promise.resolve(page));
+        page = undefined; // kept for the next document, not closed below
+      }
       return pdf;
     } catch (error) {
       // One request of the print took the whole limit (Puppeteer's protocol timeout is the same).
@@ -146,8 +141,7 @@ export class Printer {
       throw error;
     } finally {
       clearTimeout(timer);
-      if (page && reusable && generation === this.#generation && !this.#closed) this.#idle.push(Promise.resolve(page));
-      else void page?.page.close().catch(() => undefined);
+      void page?.page.close().catch(() => undefined);
     }
   }
 
