@@ -21,45 +21,12 @@ export interface Break {
   point?: () => Point | undefined;
 }
 
-const INLINE = new Set([
-  "A",
-  "EM",
-  "STRONG",
-  "B",
-  "I",
-  "U",
-  "S",
-  "DEL",
-  "INS",
-  "SUP",
-  "SUB",
-  "SPAN",
-  "CODE",
-  "KBD",
-  "SAMP",
-  "VAR",
-  "ABBR",
-  "CITE",
-  "Q",
-  "SMALL",
-  "MARK",
-  "BR",
-  "WBR",
-  "TIME",
-  "DFN",
-  "BDI",
-  "BDO",
-  "RUBY",
-  "LABEL",
-]);
 const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 function isBlockLevel(el: Element) {
-  if (INLINE.has(el.tagName)) return false;
   const d = style(el).display;
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
 }
-const hidden = (el: Element) =>
-  !INLINE.has(el.tagName) && (style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed");
+const hidden = (el: Element) => style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed";
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
 function avoidsAfter(el: Element): boolean {
