@@ -1,7 +1,6 @@
 /**
- * Finding and starting Chromium, with Puppeteer's own launch. One browser per build, started by
- * the caller as early as it likes and closed by the caller. Puppeteer talks to it over a pipe,
- * not a port, so the browser ends when this process ends, even on SIGKILL.
+ * Finding and starting Chromium with Puppeteer's launch, over a pipe rather than a port, so the
+ * browser ends when this process ends, even on SIGKILL.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -37,10 +36,7 @@ export const BROWSER_HELP =
   "  sudo apt-get install chromium-headless-shell   (or chromium)\n" +
   "  export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome";
 
-/**
- * Where the browser is: PUPPETEER_EXECUTABLE_PATH; else a headless shell (Puppeteer's cache, then
- * the system's); else a whole Chrome or Chromium (Puppeteer's cache, then the system's).
- */
+/** PUPPETEER_EXECUTABLE_PATH; else a headless shell, else a whole Chrome or Chromium (each from Puppeteer's cache, then the system's). */
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
@@ -107,10 +103,8 @@ function newProfile(): string {
 const profiles = new WeakMap<Browser, () => Promise<void>>();
 
 /**
- * Start Chromium and connect to it. A browser that has not answered within `timeout` is killed
- * and a {@link BrowserFailedError} says so; one that exits while starting throws Puppeteer's
- * error (the caller decides whether to try again). Signals are the caller's to handle: Puppeteer
- * kills the browser when this process exits.
+ * Start Chromium and connect to it. One that has not answered within `timeout` is killed (a
+ * {@link BrowserFailedError}); one that exits while starting throws Puppeteer's error, for the caller to retry.
  */
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
@@ -146,6 +140,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       // Also bounds the start over the pipe, which waits for the browser's first answer.
       protocolTimeout: timeout,
       defaultViewport: { width: 800, height: 600 },
+      // Signals are the caller's to handle; Puppeteer still kills the browser when this process exits.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
@@ -186,11 +181,7 @@ export function killBrowser(browser: Browser): void {
   }
 }
 
-/**
- * Close a browser we started and wait for its process to end. It is killed rather than asked to
- * shut down: every document is printed by then and nothing of its profile is kept, while an
- * orderly shutdown after a long document takes a while.
- */
+/** Close a browser we started and wait for its process to end: killed, as nothing of it is kept and an orderly shutdown is slow. */
 export async function closeBrowser(browser: Browser): Promise<void> {
   const child = browser.process();
   if (child && child.exitCode === null && child.signalCode === null) {

@@ -29,9 +29,8 @@ export class PageCrashedError extends Error {
 }
 
 /**
- * A blank page that runs no script of its own and fetches nothing: JavaScript is off (broadside's
- * measuring runs from outside, through the DevTools protocol), every request but an inlined
- * `data:` URL is aborted, and a navigation is answered "204 No Content", so the page stays as it is.
+ * A blank page that runs no script of its own and fetches nothing: JavaScript is off (pagination runs through the
+ * DevTools protocol), every request but a `data:` URL is aborted, and a navigation is answered "204 No Content".
  */
 export interface SafePage {
   page: Page;

@@ -1,12 +1,8 @@
 /**
- * Document facts for Chromium's PDF, by an incremental update appended to the file: Chromium
- * (Skia) writes /Lang, the tags and the outline, but not Author, Subject, Keywords or our Creator
- * and Producer. Appending costs the same whatever the page count, where re-serialising the whole
- * file (as pdf-lib does) grows with it.
- *
- * The same update puts back the @page margins Chromium leaves out of its named destinations (the
- * /XYZ point of every note call and back-link), and makes the file repeatable: Chromium's own
- * dates are overwritten in place with the build date, and the file /ID is a digest of the bytes.
+ * What Chromium's PDF lacks, in an incremental update appended to it (its cost does not grow with
+ * the page count, as pdf-lib's re-serialising would): Author, Subject, Keywords, our Creator and
+ * Producer; the @page margins Chromium leaves out of its named destinations (note calls and
+ * back-links); the build date over Chromium's own dates, and a file /ID digested from the bytes.
  */
 import { createHash } from "node:crypto";
 

@@ -1,9 +1,7 @@
 /**
- * The build's browser, with the faults a browser has: one per build, started early, closed (or
- * killed) at the end. A browser that crashes, while starting or while printing, is started once
- * more and the documents it was printing are printed again; a second crash, a browser that does
- * not start in time or a document that does not print in time is a {@link BrowserFailedError}
- * with a plain message, and the browser is killed, so no process is left behind.
+ * The build's one browser, started early and killed at the end. A crash, while starting or while
+ * printing, restarts it once and prints again; a second crash or a timeout is a {@link BrowserFailedError},
+ * and the browser is killed, so no process is left behind.
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
@@ -32,11 +30,7 @@ export class Printer {
   /** One restart per build. */
   #restarts = 1;
   #closed = false;
-  /**
-   * Pages ready to print in, of the current browser: the blank tab Chromium opened as it started,
-   * made safe as soon as Puppeteer is connected, and every page that printed, kept for the next
-   * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
-   */
+  /** Pages of the current browser ready to print in (its first tab, then each that printed): the next document skips a new page's cost. */
   #idle: Promise<SafePage>[] = [];
 
   constructor(options: PrinterOptions = {}) {
@@ -79,10 +73,7 @@ export class Printer {
     return launching;
   }
 
-  /**
-   * Print one document (`name` is for messages, `label` for timings). `onLayout`: see
-   * {@link PdfOptions.onLayout} (called again if a crashed print is retried).
-   */
+  /** Print one document (`name` is for messages, `label` for timings); `onLayout` is called again if a crashed print is retried. */
   async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
     this.start();
     let retried = false;

@@ -1,9 +1,6 @@
 /**
- * Every place a page may end, from one layout of the page: between blocks, between the lines of a
- * paragraph (line boxes from the text's client rects), between the items of a list in columns and
- * between the rows of a table, each with the height of what would stay on the page, the number of
- * note calls above it and whether CSS discourages it (`break-after: avoid` on headings,
- * `break-inside: avoid`, `orphans`/`widows`).
+ * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
+ * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
 import { type Flow, indexIn, isElement, lastContent, type Point, style } from "./dom.ts";
 
@@ -111,9 +108,8 @@ function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[]
 }
 
 /**
- * Every place the content of `root` may break, top to bottom, up to the first beyond `stopAt`.
- * `calls` are the note calls inside root, in document order; a list in columns is filled to
- * `columnsLimit`. Also says how many lists in columns it met (they depend on the limit).
+ * Every place `root` may break, top to bottom, up to the first beyond `stopAt`; `calls`: its note calls
+ * in order. Lists in columns are filled to `columnsLimit`, and counted (they depend on it).
  */
 export function breaksIn(
   flow: Flow,
