@@ -34,7 +34,7 @@ export async function paginatePage(page: EvaluatingPage, options: PaginateOption
 /** Take away the rule `holdLayout` added and let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */
 export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
   const geometry = (await inPage(page, "release()")) as PaginateResult["geometry"];
-  return { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
+  return { pages: 0, overflows: [], lost: [], geometry };
 }
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
