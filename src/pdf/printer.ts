@@ -50,6 +50,14 @@ export class Printer {
     return page;
   }
 
+  /** Spend the build's one restart (and say so), or throw `exhausted` if it is spent. */
+  #restart(exhausted: BrowserFailedError, log: string): void {
+    if (this.#restarts <= 0) throw exhausted;
+    this.#restarts--;
+    this.#generation++;
+    this.#log(log);
+  }
+
   #launch(): Promise<Browser> {
     const once = async () => {
       const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
@@ -61,10 +69,7 @@ export class Printer {
     const failed = (cause: unknown) => new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(cause)}`, { cause });
     const launching = once().catch((error: unknown) => {
       if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
-      if (this.#restarts <= 0) throw failed(error);
-      this.#restarts--;
-      this.#generation++;
-      this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
+      this.#restart(failed(error), `  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
       return once().catch((again: unknown) => {
         throw again instanceof BrowserFailedError ? again : failed(again);
       });
@@ -90,14 +95,9 @@ export class Printer {
         retried = true;
         if (generation === this.#generation) {
           // This crash is news: replace the browser (once per build).
-          if (this.#restarts <= 0)
-            throw new BrowserFailedError(`Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`, {
-              cause: error,
-            });
-          this.#restarts--;
-          this.#generation++;
+          const message = `Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`;
+          this.#restart(new BrowserFailedError(message, { cause: error }), `  Chromium crashed while printing ${name}; starting it once more`);
           killBrowser(browser);
-          this.#log(`  Chromium crashed while printing ${name}; starting it once more`);
           this.#browser = this.#launch();
         }
       }

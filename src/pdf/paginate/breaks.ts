@@ -97,13 +97,8 @@ function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[]
   return calls.map((call) => {
     const r = call.getBoundingClientRect();
     const middle = (r.top + r.bottom) / 2 - top;
-    let nearest = 0;
-    let distance = Infinity;
-    boxes.forEach((b, i) => {
-      const d = middle < b.top ? b.top - middle : middle > b.bottom ? middle - b.bottom : 0;
-      if (d < distance) [nearest, distance] = [i, d];
-    });
-    return nearest;
+    const distance = (box: { top: number; bottom: number }) => Math.max(box.top - middle, middle - box.bottom, 0);
+    return boxes.reduce((nearest, box, i) => (distance(box) < distance(boxes[nearest]) ? i : nearest), 0);
   });
 }
 
@@ -278,14 +273,9 @@ function lineStart(range: Range, texts: Text[], threshold: number, container: El
   }
   /** Character `g` of the texts taken as one string. */
   const at = (g: number): [Text, number] => {
-    let lo = 0;
-    let hi = texts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
-    return [texts[lo], g - starts[lo]];
+    let i = 0;
+    while (i + 1 < texts.length && starts[i + 1] <= g) i++;
+    return [texts[i], g - starts[i]];
   };
   const middle = (g: number): number | undefined => {
     const [t, o] = at(g);
