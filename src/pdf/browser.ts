@@ -2,6 +2,7 @@
  * Finding and starting Chromium with Puppeteer's launch, over a pipe rather than a port, so the
  * browser ends when this process ends, even on SIGKILL.
  */
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -122,11 +123,9 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
   process.on("exit", remove);
   // Puppeteer can wait forever on a browser that died at one moment of its start, with nothing
   // left to wait on: if Node runs out of work while it waits, the browser is gone.
-  let gone: () => void = () => undefined;
-  const died = new Promise<never>((_, reject) => {
-    gone = () => reject(new Error("Chromium exited while it was starting"));
-    process.once("beforeExit", gone);
-  });
+  const started = new AbortController();
+  const died = once(process, "beforeExit", { signal: started.signal }).then(() => Promise.reject(new Error("Chromium exited while it was starting")));
+  died.catch(() => undefined); // it rejects too when the wait is aborted, the browser up or failed
   try {
     const launching = puppeteer.launch({
       executablePath,
@@ -166,7 +165,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       );
     throw error;
   } finally {
-    process.off("beforeExit", gone);
+    started.abort();
   }
 }
 

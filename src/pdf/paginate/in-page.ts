@@ -1,11 +1,9 @@
 /**
- * Pagination measured in the page before Chromium prints (bundled into the browser script
- * `broadsidePaginate`, run by ./index.ts). Each page box (./page.ts) is filled from the source
- * (./source.ts) in chunks sized from what it still lacks, until it overflows: a little more than a
- * page is laid out per page, so the work is linear in the document. One layout then gives every
- * place the page may end (./breaks.ts); the notes called above them move into the page's foot, all
- * measured in one more layout; the break decision (./decide.ts) says where the page ends and which
- * notes stay or continue overleaf; the rest is cut off with a Range and carried to the next page.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box
+ * (./page.ts) is filled from the source (./source.ts) until it overflows, a little more than a page at a
+ * time, so the work is linear. One layout gives every place the page may end (./breaks.ts), one more
+ * measures the notes called above them in its foot; ./decide.ts says where the page ends and which notes
+ * stay or continue; the rest is cut off with a Range and carried to the next page.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
