@@ -93,26 +93,19 @@ const FIRST_CHUNK = 6;
 
 /** Fill the page's body until it overflows: what the page before carried over, then chunks of the source. */
 function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
-  let marked = false;
-  if (carried) {
-    page.body.append(carried);
-    markTop(page.body);
-    marked = true;
-  }
+  if (carried) page.body.append(carried);
+  else if (run.rest.firstChild) mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, FIRST_CHUNK));
+  markTop(page.body);
   // Take about what the page still lacks, estimated from the height per block so far: only a
   // little more than a page is ever laid out, and only the overflow is laid out again.
-  let taken = 0;
+  let taken = carried ? 0 : FIRST_CHUNK;
   let size = FIRST_CHUNK;
   while (run.rest.firstChild) {
-    if (marked) {
-      const height = page.body.getBoundingClientRect().height;
-      if (height > run.height) break;
-      if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
-    }
+    const height = page.body.getBoundingClientRect().height;
+    if (height > run.height) break;
+    if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
     mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, size));
     taken += size;
-    if (!marked) markTop(page.body);
-    marked = true;
   }
 }
 
