@@ -265,23 +265,14 @@ const LETTERS = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
 
 /** The first character of the line below `threshold` (a client y) in `texts`, as a point to cut at. */
 function lineStart(range: Range, texts: Text[], threshold: number, container: Element): Point | undefined {
-  const starts: number[] = [];
-  let total = 0;
-  for (const t of texts) {
-    starts.push(total);
-    total += t.data.length;
-  }
-  /** Character `g` of the texts taken as one string. */
-  const at = (g: number): [Text, number] => {
-    let i = 0;
-    while (i + 1 < texts.length && starts[i + 1] <= g) i++;
-    return [texts[i], g - starts[i]];
-  };
+  /** Each character of the texts taken as one string: its text node and offset. */
+  const chars = texts.flatMap((text) => Array.from({ length: text.data.length }, (_, offset) => [text, offset] as const));
+  const total = chars.length;
   const middle = (g: number): number | undefined => {
-    const [t, o] = at(g);
-    if (o >= t.data.length || /\s/.test(t.data[o])) return undefined;
+    const [t, o] = chars[g];
+    if (/\s/.test(t.data[o])) return undefined;
     range.setStart(t, o);
-    range.setEnd(t, Math.min(t.data.length, o + 1));
+    range.setEnd(t, o + 1);
     const r = range.getClientRects()[0];
     return r && (r.width > 0 || r.height > 0) ? (r.top + r.bottom) / 2 : undefined;
   };
@@ -302,8 +293,8 @@ function lineStart(range: Range, texts: Text[], threshold: number, container: El
   }
   while (lo < total && middle(lo) === undefined) lo++; // start at a character, not at the space before it
   if (lo <= 0 || lo >= total) return undefined;
-  const [text, offset] = at(lo);
-  const [prevText, prevOffset] = at(lo - 1);
+  const [text, offset] = chars[lo];
+  const [prevText, prevOffset] = chars[lo - 1];
   if (offset === 0) {
     // Cut before the outermost inline element this text starts, so that no empty copy of it stays behind.
     let node: Node = text;
