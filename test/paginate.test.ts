@@ -58,6 +58,9 @@ async function layOut(body: string, options: PaginateOptions = { notes: "footnot
   return { result, pages };
 }
 
+/** The notes that start at each page's foot, and those continued onto a page, as the pages show them. */
+const startingNotes = (pages: LaidOut["pages"]) => pages.map((page) => page.foot.filter((note) => !note.continued).map((note) => note.n));
+const continuedNotes = (pages: LaidOut["pages"]) => pages.flatMap((page) => page.foot.filter((note) => note.continued).map((note) => note.n));
 const first = (lines: string[]) => lines[0];
 const last = (lines: string[]) => lines[lines.length - 1];
 
@@ -131,18 +134,18 @@ describe("where a page ends", () => {
 describe("notes at the foot of the page", () => {
   it("each note sits at the foot of the page of its first call, and takes its room", async () => {
     const body = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => p(`p${i}`, 3, i === 1 ? { 1: 1 } : i === 6 ? { 2: 2 } : {})).join("") + notes(1, 1);
-    const { result, pages } = await layOut(body);
-    expect(result.notesByPage).toEqual([[1], [2]]);
+    const { pages } = await layOut(body);
+    expect(startingNotes(pages)).toEqual([[1], [2]]);
     expect(pages.map((page) => page.foot)).toEqual([[{ n: 1, continued: false, lines: ["n1-1"] }], [{ n: 2, continued: false, lines: ["n2-1"] }]]);
     // 290px less the foot (12px + one line): four paragraphs of three lines.
     expect(last(pages[0].lines)).toBe("p4-3");
-    expect(result.continued).toEqual([]);
+    expect(continuedNotes(pages)).toEqual([]);
   });
 
   it("a note too long for the room left starts under its call and continues overleaf", async () => {
-    const { result, pages } = await layOut(p("p1", 8, { 8: 1 }) + p("p2", 3) + notes(10));
-    expect(result.continued).toEqual([1]);
-    expect(result.notesByPage).toEqual([[1], []]);
+    const { pages } = await layOut(p("p1", 8, { 8: 1 }) + p("p2", 3) + notes(10));
+    expect(continuedNotes(pages)).toEqual([1]);
+    expect(startingNotes(pages)).toEqual([[1], []]);
     // The call's line stays on page 1 (with the rest of its paragraph), the note is cut to fit below it.
     expect(last(pages[0].lines)).toBe("p1-8[1]");
     expect(pages[0].foot).toEqual([{ n: 1, continued: false, lines: ["n1-1", "n1-2", "n1-3", "n1-4", "n1-5"] }]);
@@ -151,8 +154,8 @@ describe("notes at the foot of the page", () => {
   });
 
   it("a note longer than a page fills the feet of the pages after, every line once, in order", async () => {
-    const { result, pages } = await layOut(p("p1", 8, { 8: 1 }) + p("p2", 3) + notes(35));
-    expect(result.continued).toEqual([1, 1, 1]);
+    const { pages } = await layOut(p("p1", 8, { 8: 1 }) + p("p2", 3) + notes(35));
+    expect(continuedNotes(pages)).toEqual([1, 1, 1]);
     expect(pages.map((page) => page.lines.length)).toEqual([8, 0, 0, 3]);
     expect(pages.flatMap((page) => page.foot.flatMap((note) => note.lines))).toEqual(Array.from({ length: 35 }, (_, i) => `n1-${i + 1}`));
     expect(pages.map((page) => page.foot.map((note) => note.continued))).toEqual([[false], [true], [true], [true]]);
@@ -160,8 +163,8 @@ describe("notes at the foot of the page", () => {
 
   it("an ordered list after a page-foot note keeps its numbers on the next page, in the body", async () => {
     const items = Array.from({ length: 20 }, (_, i) => `<li>item ${i + 1}</li>`).join("");
-    const { result, pages } = await layOut(p("p1", 3, { 3: 1 }) + `<ol>${items}</ol>` + notes(1));
-    expect(result.notesByPage).toEqual([[1], []]);
+    const { pages } = await layOut(p("p1", 3, { 3: 1 }) + `<ol>${items}</ol>` + notes(1));
+    expect(startingNotes(pages)).toEqual([[1], []]);
     expect([last(pages[0].lines), first(pages[1].lines)]).toEqual(["item 9", "item 10"]);
     expect(pages[1].foot).toEqual([]);
     expect(await page.evaluate(`Array.from(document.querySelectorAll(".bs-page")[1].querySelectorAll(".bs-body li"), (li) => li.value).join()`)).toBe(
@@ -170,8 +173,8 @@ describe("notes at the foot of the page", () => {
   });
 
   it("endnotes: the notes section flows at the end of the text, no page has a foot", async () => {
-    const { result, pages } = await layOut(p("p1", 3, { 1: 1 }) + notes(2), { notes: "endnotes" });
-    expect(result.notesByPage).toEqual([[]]);
+    const { pages } = await layOut(p("p1", 3, { 1: 1 }) + notes(2), { notes: "endnotes" });
+    expect(startingNotes(pages)).toEqual([[]]);
     expect(pages).toEqual([{ lines: ["p1-1[1]", "p1-2", "p1-3", "n1-1", "n1-2"], foot: [] }]);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Finding and starting Chromium, with Puppeteer's own launch. One browser per build, started by
- * the caller as early as it likes and closed by the caller. Puppeteer talks to it over a pipe,
- * not a port, so the browser ends when this process ends, even on SIGKILL.
+ * Finding and starting Chromium with Puppeteer's launch, over a pipe rather than a port, so the
+ * browser ends when this process ends, even on SIGKILL.
  */
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,10 +37,7 @@ export const BROWSER_HELP =
   "  sudo apt-get install chromium-headless-shell   (or chromium)\n" +
   "  export PUPPETEER_EXECUTABLE_PATH=/path/to/chrome";
 
-/**
- * Where the browser is: PUPPETEER_EXECUTABLE_PATH; else a headless shell (Puppeteer's cache, then
- * the system's); else a whole Chrome or Chromium (Puppeteer's cache, then the system's).
- */
+/** PUPPETEER_EXECUTABLE_PATH; else a headless shell, else a whole Chrome or Chromium (each from Puppeteer's cache, then the system's). */
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
@@ -85,12 +82,11 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * A new profile folder, named after this process, with the browser's temporary folder inside
- * (Chromium's own temporary files are left behind when it is killed). It is removed when the
- * browser closes or this process exits; one left by a build killed with SIGKILL is removed by the
- * next build.
+ * A new profile folder named after this process, with the browser's temporary folder inside
+ * (Chromium leaves its own temporary files behind when it is killed). The folders of processes
+ * that are gone (a build killed with SIGKILL) are removed first.
  */
-function newProfile(): { dir: string; tmp: string; remove: () => void; removeAsync: () => Promise<void> } {
+function newProfile(): string {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
     if (!pid || pid === process.pid) continue;
@@ -101,52 +97,41 @@ function newProfile(): { dir: string; tmp: string; remove: () => void; removeAsy
     }
   }
   const dir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-  const tmp = join(dir, "tmp");
-  mkdirSync(tmp);
-  const remove = () => {
-    process.off("exit", remove);
-    try {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
-    } catch {
-      // A killed browser's last process may still be writing in it: the next build removes it.
-    }
-  };
-  process.on("exit", remove);
-  // Off this thread, which reads the PDF back meanwhile; on failure the exit hook tries again.
-  const removeAsync = () =>
-    rm(dir, { recursive: true, force: true, maxRetries: 2 }).then(
-      () => void process.off("exit", remove),
-      () => undefined,
-    );
-  return { dir, tmp, remove, removeAsync };
+  mkdirSync(join(dir, "tmp"));
+  return dir;
 }
 
 const profiles = new WeakMap<Browser, () => Promise<void>>();
 
 /**
- * Start Chromium and connect to it. A browser that has not answered within `timeout` is killed
- * and a {@link BrowserFailedError} says so; one that exits while starting throws Puppeteer's
- * error (the caller decides whether to try again). Signals are the caller's to handle: Puppeteer
- * kills the browser when this process exits.
+ * Start Chromium and connect to it. One that has not answered within `timeout` is killed (a
+ * {@link BrowserFailedError}); one that exits while starting throws Puppeteer's error, for the caller to retry.
  */
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
   if (!executablePath) throw new BrowserMissingError();
   const { default: puppeteer } = await import("puppeteer-core");
   const profile = newProfile();
+  // Removed by closeBrowser, else when this process exits.
+  const remove = () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A killed browser's last process may still be writing in it: the next build removes it.
+    }
+  };
+  process.on("exit", remove);
   // Puppeteer can wait forever on a browser that died at one moment of its start, with nothing
   // left to wait on: if Node runs out of work while it waits, the browser is gone.
-  let gone: () => void = () => undefined;
-  const died = new Promise<never>((_, reject) => {
-    gone = () => reject(new Error("Chromium exited while it was starting"));
-    process.once("beforeExit", gone);
-  });
+  const started = new AbortController();
+  const died = once(process, "beforeExit", { signal: started.signal }).then(() => Promise.reject(new Error("Chromium exited while it was starting")));
+  died.catch(() => undefined); // it rejects too when the wait is aborted, the browser up or failed
   try {
     const launching = puppeteer.launch({
       executablePath,
-      userDataDir: join(profile.dir, "profile"),
+      userDataDir: join(profile, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
-      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: profile.tmp },
+      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: join(profile, "tmp") },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,
@@ -154,18 +139,24 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       // Also bounds the start over the pipe, which waits for the browser's first answer.
       protocolTimeout: timeout,
       defaultViewport: { width: 800, height: 600 },
+      // Signals are the caller's to handle; Puppeteer still kills the browser when this process exits.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
     const browser = await Promise.race([launching, died]);
-    profiles.set(browser, profile.removeAsync);
+    // Off this thread, which reads the PDF back meanwhile; on failure the exit hook tries again.
+    const removeAsync = () =>
+      rm(profile, { recursive: true, force: true, maxRetries: 2 }).then(
+        () => void process.off("exit", remove),
+        () => undefined,
+      );
+    profiles.set(browser, removeAsync);
     // A browser killed with data in flight resets its pipe (ECONNRESET): not an error of ours.
     for (const stream of browser.process()?.stdio ?? []) stream?.on("error", () => undefined);
     return browser;
   } catch (error) {
-    profile.remove();
-    process.once("exit", profile.remove); // the dead browser's last processes may still write in it
+    remove(); // and again at exit: the dead browser's last processes may still write in it
     const message = (error as Error).message ?? String(error);
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || /ENOENT|not found|no such file/i.test(message)) throw new BrowserMissingError();
     if ((error as Error).name === "TimeoutError" || / timed out\b/.test(message))
@@ -174,7 +165,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       );
     throw error;
   } finally {
-    process.off("beforeExit", gone);
+    started.abort();
   }
 }
 
@@ -189,11 +180,7 @@ export function killBrowser(browser: Browser): void {
   }
 }
 
-/**
- * Close a browser we started and wait for its process to end. It is killed rather than asked to
- * shut down: every document is printed by then and nothing of its profile is kept, while an
- * orderly shutdown after a long document takes a while.
- */
+/** Close a browser we started and wait for its process to end: killed, as nothing of it is kept and an orderly shutdown is slow. */
 export async function closeBrowser(browser: Browser): Promise<void> {
   const child = browser.process();
   if (child && child.exitCode === null && child.signalCode === null) {

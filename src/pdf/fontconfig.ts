@@ -1,10 +1,8 @@
 /**
- * The fonts Chromium sees when it prints: none of the host's. Every character a letter draws is
- * in a face inlined in the page (src/html/fonts.ts); the host's fonts could only stand in for one
- * that no face has (warned about as `no-font-for-character`), and its fontconfig settings
- * (hinting) would move glyphs. So Chromium gets its own fontconfig: one shipped fallback face,
- * Noto Serif, that draws such a character as its empty box (and without any font at all Chromium
- * crashes on it), and fixed rendering settings. The same PDF on every host.
+ * Chromium's own fontconfig, so the same PDF comes out on every host: no host font (the inlined faces
+ * draw every character; a host font or its hinting would move glyphs), fixed rendering settings, and
+ * one shipped fallback, Noto Serif, that draws a character no face has (`no-font-for-character`) as
+ * its empty box: without any font at all Chromium crashes on it.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";

@@ -1,7 +1,6 @@
 /**
- * PDF compiler: prints the HTML compiler's document (its print CSS comes from
- * templates/print.css, inlined there) in the given browser, then adds the document
- * facts Chromium does not write: Author, Subject, Keywords, Creator and Producer.
+ * PDF compiler: prints the HTML compiler's document (templates/print.css inlined) in a page of the
+ * build's browser (./printer.ts), then adds the document facts Chromium does not write (./info.ts).
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
@@ -12,18 +11,12 @@ import { POINTS } from "../paper.ts";
 import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate/index.ts";
 
 export interface PdfOptions {
-  browser: Browser;
-  /** A {@link safePage} of `browser` to print in, kept open for the caller; else one is opened and closed. */
-  page?: SafePage;
   meta: FrontMatter;
-  /** How long one render may take, in ms. */
-  timeout?: number;
+  /** How long one request to the browser may take, in ms. */
+  timeout: number;
   /** Record each step, named after `label`. */
   timings?: { timings: Timings; label: string };
-  /**
-   * Called once the document is loaded, when Chromium starts the long part (pagination and the
-   * print, each one request): the caller's thread has nothing to pass on until the PDF comes back.
-   */
+  /** Called once the document is loaded, when Chromium starts the long part: the caller's thread has nothing to do until the PDF comes back. */
   onLayout?: () => void;
 }
 
@@ -36,11 +29,8 @@ export class PageCrashedError extends Error {
 }
 
 /**
- * A blank page that runs no script of its own and fetches nothing: JavaScript is off (broadside's
- * own measuring runs from outside, through the DevTools protocol), and every request but an inlined
- * `data:` URL is aborted; a navigation (a refresh, a frame) is answered "204 No Content" by us, so
- * the page stays as it is. `crash` rejects if the page's renderer crashes. `existing`: a blank
- * page of the browser to make safe (the tab Chromium opens as it starts), instead of a new one.
+ * A blank page that runs no script of its own and fetches nothing: JavaScript is off (pagination runs through the
+ * DevTools protocol), every request but a `data:` URL is aborted, and a navigation is answered "204 No Content".
  */
 export interface SafePage {
   page: Page;
@@ -48,6 +38,7 @@ export interface SafePage {
   crash: Promise<never>;
 }
 
+/** A new {@link SafePage} of `browser`, or `existing` made safe (the blank tab Chromium opens as it starts). */
 export async function safePage(browser: Browser, existing?: Page): Promise<SafePage> {
   const page = existing ?? (await browser.newPage());
   let crashed: (error: Error) => void = () => undefined;
@@ -70,60 +61,51 @@ export async function safePage(browser: Browser, existing?: Page): Promise<SafeP
 }
 
 /**
- * Print in a {@link safePage}: the HTML is set as the page's content (no URL is loaded) and
- * carries everything it needs inlined, fonts included, so nothing is fetched from the network or
- * read from a file. Puppeteer waits for the fonts from outside the page before printing.
+ * Print `html` in a {@link SafePage}: it is set as the page's content (no URL is loaded) and has
+ * everything inlined, fonts included. Puppeteer waits for the fonts from outside the page.
  */
-export async function compilePdf(html: string, options: PdfOptions): Promise<Uint8Array> {
-  const { browser, meta } = options;
-  const timeout = options.timeout ?? 60_000;
-  const t = options.timings;
+export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings: t, onLayout }: PdfOptions): Promise<Uint8Array> {
   const step = <T>(what: string, run: () => Promise<T>) => timed(t?.timings, `${t?.label}: pdf ${what}`, run);
-  const { page, crash } = options.page ?? (await step("new page", () => safePage(browser)));
-  try {
-    const printed = await Promise.race([
-      crash,
-      (async () => {
-        // Laid out for print from the start, then cut into page boxes with the notes at their feet.
-        await step("load", async () => {
-          await page.emulateMediaType("print");
-          await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
-        });
-        options.onLayout?.();
-        // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
-        // pagination measures lines by height, and a vertical page fills by width.
-        const laidOut = await step("paginate", () => (isVertical(meta.lang) ? releaseLayout(page) : paginatePage(page, { notes: meta.notes })));
-        const pdf = await step("print", () =>
-          page.pdf({
-            preferCSSPageSize: true,
-            printBackground: true,
-            tagged: true,
-            outline: true,
-            waitForFonts: true,
-            timeout,
-          }),
-        );
-        if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages)
-          throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
-        return { pdf, laidOut };
-      })(),
-    ]);
-    // Chromium's named destinations leave the page margins out (CSS px → pt: × 0.75).
-    const { left, top } = printed.laidOut.geometry;
-    const facts = {
-      title: meta.title,
-      author: meta.author,
-      subject: meta.subject ?? meta.description,
-      keywords: meta.keywords.join(", "),
-      creator: "broadside",
-      producer: "broadside (Chromium)",
-      date: buildDate(),
-    };
-    const destinationOffset = { left: left * POINTS.px, top: top * POINTS.px };
-    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts, { destinationOffset }));
-  } finally {
-    if (!options.page) await page.close().catch(() => undefined);
-  }
+  const printed = await Promise.race([
+    crash,
+    (async () => {
+      // Laid out for print from the start, then cut into page boxes with the notes at their feet.
+      await step("load", async () => {
+        await page.emulateMediaType("print");
+        await page.setContent(holdLayout(html), { waitUntil: "load", timeout });
+      });
+      onLayout?.();
+      // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
+      // pagination measures lines by height, and a vertical page fills by width.
+      const laidOut = await step("paginate", () => (isVertical(meta.lang) ? releaseLayout(page) : paginatePage(page, { notes: meta.notes })));
+      const pdf = await step("print", () =>
+        page.pdf({
+          preferCSSPageSize: true,
+          printBackground: true,
+          tagged: true,
+          outline: true,
+          waitForFonts: true,
+          timeout,
+        }),
+      );
+      if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages)
+        throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
+      return { pdf, laidOut };
+    })(),
+  ]);
+  // Chromium's named destinations leave the page margins out.
+  const { left, top } = printed.laidOut.geometry;
+  const facts = {
+    title: meta.title,
+    author: meta.author,
+    subject: meta.subject ?? meta.description,
+    keywords: meta.keywords.join(", "),
+    creator: "broadside",
+    producer: "broadside (Chromium)",
+    date: buildDate(),
+    destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
+  };
+  return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */

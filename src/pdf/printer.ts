@@ -1,9 +1,7 @@
 /**
- * The build's browser, with the faults a browser has: one per build, started early, closed (or
- * killed) at the end. A browser that crashes, while starting or while printing, is started once
- * more and the documents it was printing are printed again; a second crash, a browser that does
- * not start in time or a document that does not print in time is a {@link BrowserFailedError}
- * with a plain message, and the browser is killed, so no process is left behind.
+ * The build's one browser, started early and killed at the end. A crash, while starting or while
+ * printing, restarts it once and prints again; a second crash or a timeout is a {@link BrowserFailedError},
+ * and the browser is killed, so no process is left behind.
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
@@ -32,11 +30,7 @@ export class Printer {
   /** One restart per build. */
   #restarts = 1;
   #closed = false;
-  /**
-   * Pages ready to print in, of the current browser: the blank tab Chromium opened as it started,
-   * made safe as soon as Puppeteer is connected, and every page that printed, kept for the next
-   * document, so a rebuild in `dev` or the next edition skips Chromium's new-page cost.
-   */
+  /** Pages of the current browser ready to print in (its first tab, then each that printed): the next document skips a new page's cost. */
   #idle: Promise<SafePage>[] = [];
 
   constructor(options: PrinterOptions = {}) {
@@ -50,30 +44,33 @@ export class Printer {
     if (!this.#browser) this.#browser = this.#launch();
   }
 
-  async #launchOnce(): Promise<Browser> {
-    const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
-    // The blank tab Chromium opened as it started: its renderer is already up, so printing in
-    // it skips the cost of a new page.
-    const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
-    this.#idle = [this.#openPage(browser, initial)];
-    return browser;
-  }
-
   #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
     const page = timed(this.#timings, "browser: open a page", async () => safePage(browser, await existing));
     page.catch(() => undefined); // a page that failed to open is opened again when it is needed
     return page;
   }
 
+  /** Spend the build's one restart (and say so), or throw `exhausted` if it is spent. */
+  #restart(exhausted: BrowserFailedError, log: string): void {
+    if (this.#restarts <= 0) throw exhausted;
+    this.#restarts--;
+    this.#generation++;
+    this.#log(log);
+  }
+
   #launch(): Promise<Browser> {
+    const once = async () => {
+      const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
+      // The blank tab Chromium opened as it started: its renderer is already up, so printing in it skips the cost of a new page.
+      const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
+      this.#idle = [this.#openPage(browser, initial)];
+      return browser;
+    };
     const failed = (cause: unknown) => new BrowserFailedError(`Chromium crashed while starting, and again after a restart: ${firstLine(cause)}`, { cause });
-    const launching = this.#launchOnce().catch((error: unknown) => {
+    const launching = once().catch((error: unknown) => {
       if (error instanceof BrowserMissingError || error instanceof BrowserFailedError) throw error;
-      if (this.#restarts <= 0) throw failed(error);
-      this.#restarts--;
-      this.#generation++;
-      this.#log(`  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
-      return this.#launchOnce().catch((again: unknown) => {
+      this.#restart(failed(error), `  Chromium crashed while starting (${firstLine(error)}); starting it once more`);
+      return once().catch((again: unknown) => {
         throw again instanceof BrowserFailedError ? again : failed(again);
       });
     });
@@ -81,10 +78,7 @@ export class Printer {
     return launching;
   }
 
-  /**
-   * Print one document (`name` is for messages, `label` for timings). `onLayout`: see
-   * {@link PdfOptions.onLayout} (called again if a crashed print is retried).
-   */
+  /** Print one document (`name` is for messages, `label` for timings); `onLayout` is called again if a crashed print is retried. */
   async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
     this.start();
     let retried = false;
@@ -101,14 +95,9 @@ export class Printer {
         retried = true;
         if (generation === this.#generation) {
           // This crash is news: replace the browser (once per build).
-          if (this.#restarts <= 0)
-            throw new BrowserFailedError(`Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`, {
-              cause: error,
-            });
-          this.#restarts--;
-          this.#generation++;
+          const message = `Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`;
+          this.#restart(new BrowserFailedError(message, { cause: error }), `  Chromium crashed while printing ${name}; starting it once more`);
           killBrowser(browser);
-          this.#log(`  Chromium crashed while printing ${name}; starting it once more`);
           this.#browser = this.#launch();
         }
       }
@@ -116,7 +105,6 @@ export class Printer {
   }
 
   async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
-    let timer: NodeJS.Timeout | undefined;
     // A hung browser is killed: the build ends now, and leaves no process behind.
     const tooSlow = () => {
       killBrowser(browser);
@@ -124,21 +112,19 @@ export class Printer {
         `Chromium did not finish printing ${name} within ${seconds(this.timeout)}; it was stopped. Allow more time with --timeout or BROADSIDE_TIMEOUT`,
       );
     };
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(tooSlow()), this.timeout);
-    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(tooSlow()), this.timeout)));
     const generation = this.#generation;
     let page: SafePage | undefined;
-    let reusable = false;
     try {
       // A kept page, or a new one (also when the kept one failed to open).
-      const kept = this.#idle.pop();
-      page = await Promise.race([kept ? kept.catch(() => this.#openPage(browser)) : this.#openPage(browser), deadline]);
-      const pdf = await Promise.race([
-        compilePdf(html, { browser, page, meta, timeout: this.timeout, timings: this.#timings && { timings: this.#timings, label }, onLayout }),
-        deadline,
-      ]);
-      reusable = true;
+      page = await Promise.race([this.#idle.pop()?.catch(() => this.#openPage(browser)) ?? this.#openPage(browser), deadline]);
+      const timings = this.#timings && { timings: this.#timings, label };
+      const pdf = await Promise.race([compilePdf(html, page, { meta, timeout: this.timeout, timings, onLayout }), deadline]);
+      if (generation === this.#generation && !this.#closed) {
+        this.#idle.push(Promise.resolve(page));
+        page = undefined; // kept for the next document, not closed below
+      }
       return pdf;
     } catch (error) {
       // One request of the print took the whole limit (Puppeteer's protocol timeout is the same).
@@ -146,8 +132,7 @@ export class Printer {
       throw error;
     } finally {
       clearTimeout(timer);
-      if (page && reusable && generation === this.#generation && !this.#closed) this.#idle.push(Promise.resolve(page));
-      else void page?.page.close().catch(() => undefined);
+      void page?.page.close().catch(() => undefined);
     }
   }
 

@@ -1,9 +1,6 @@
 /**
- * Every place a page may end, from one layout of the page: between blocks, between the lines of a
- * paragraph (line boxes from the text's client rects), between the items of a list in columns and
- * between the rows of a table, each with the height of what would stay on the page, the number of
- * note calls above it and whether CSS discourages it (`break-after: avoid` on headings,
- * `break-inside: avoid`, `orphans`/`widows`).
+ * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
+ * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
 import { type Flow, indexIn, isElement, lastContent, type Point, style } from "./dom.ts";
 
@@ -21,45 +18,12 @@ export interface Break {
   point?: () => Point | undefined;
 }
 
-const INLINE = new Set([
-  "A",
-  "EM",
-  "STRONG",
-  "B",
-  "I",
-  "U",
-  "S",
-  "DEL",
-  "INS",
-  "SUP",
-  "SUB",
-  "SPAN",
-  "CODE",
-  "KBD",
-  "SAMP",
-  "VAR",
-  "ABBR",
-  "CITE",
-  "Q",
-  "SMALL",
-  "MARK",
-  "BR",
-  "WBR",
-  "TIME",
-  "DFN",
-  "BDI",
-  "BDO",
-  "RUBY",
-  "LABEL",
-]);
 const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 function isBlockLevel(el: Element) {
-  if (INLINE.has(el.tagName)) return false;
   const d = style(el).display;
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
 }
-const hidden = (el: Element) =>
-  !INLINE.has(el.tagName) && (style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed");
+const hidden = (el: Element) => style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed";
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
 function avoidsAfter(el: Element): boolean {
@@ -133,20 +97,14 @@ function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[]
   return calls.map((call) => {
     const r = call.getBoundingClientRect();
     const middle = (r.top + r.bottom) / 2 - top;
-    let nearest = 0;
-    let distance = Infinity;
-    boxes.forEach((b, i) => {
-      const d = middle < b.top ? b.top - middle : middle > b.bottom ? middle - b.bottom : 0;
-      if (d < distance) [nearest, distance] = [i, d];
-    });
-    return nearest;
+    const distance = (box: { top: number; bottom: number }) => Math.max(box.top - middle, middle - box.bottom, 0);
+    return boxes.reduce((nearest, box, i) => (distance(box) < distance(boxes[nearest]) ? i : nearest), 0);
   });
 }
 
 /**
- * Every place the content of `root` may break, top to bottom, up to the first beyond `stopAt`.
- * `calls` are the note calls inside root, in document order; a list in columns is filled to
- * `columnsLimit`. Also says how many lists in columns it met (they depend on the limit).
+ * Every place `root` may break, top to bottom, up to the first beyond `stopAt`; `calls`: its note calls
+ * in order. Lists in columns are filled to `columnsLimit`, and counted (they depend on it).
  */
 export function breaksIn(
   flow: Flow,
@@ -307,28 +265,14 @@ const LETTERS = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
 
 /** The first character of the line below `threshold` (a client y) in `texts`, as a point to cut at. */
 function lineStart(range: Range, texts: Text[], threshold: number, container: Element): Point | undefined {
-  const starts: number[] = [];
-  let total = 0;
-  for (const t of texts) {
-    starts.push(total);
-    total += t.data.length;
-  }
-  /** Character `g` of the texts taken as one string. */
-  const at = (g: number): [Text, number] => {
-    let lo = 0;
-    let hi = texts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
-    return [texts[lo], g - starts[lo]];
-  };
+  /** Each character of the texts taken as one string: its text node and offset. */
+  const chars = texts.flatMap((text) => Array.from({ length: text.data.length }, (_, offset) => [text, offset] as const));
+  const total = chars.length;
   const middle = (g: number): number | undefined => {
-    const [t, o] = at(g);
-    if (o >= t.data.length || /\s/.test(t.data[o])) return undefined;
+    const [t, o] = chars[g];
+    if (/\s/.test(t.data[o])) return undefined;
     range.setStart(t, o);
-    range.setEnd(t, Math.min(t.data.length, o + 1));
+    range.setEnd(t, o + 1);
     const r = range.getClientRects()[0];
     return r && (r.width > 0 || r.height > 0) ? (r.top + r.bottom) / 2 : undefined;
   };
@@ -349,8 +293,8 @@ function lineStart(range: Range, texts: Text[], threshold: number, container: El
   }
   while (lo < total && middle(lo) === undefined) lo++; // start at a character, not at the space before it
   if (lo <= 0 || lo >= total) return undefined;
-  const [text, offset] = at(lo);
-  const [prevText, prevOffset] = at(lo - 1);
+  const [text, offset] = chars[lo];
+  const [prevText, prevOffset] = chars[lo - 1];
   if (offset === 0) {
     // Cut before the outermost inline element this text starts, so that no empty copy of it stays behind.
     let node: Node = text;

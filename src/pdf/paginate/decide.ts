@@ -1,9 +1,7 @@
 /**
- * The break decision: where a page ends and which notes go to its foot. The page keeps the last
- * allowed break at which the text and the notes of the calls above it fit together. A note that
- * arrives with a line that does not fit, when ending the page before that line would leave more
- * than a fifth of it empty (or nothing on it), is split between its lines instead and continues at
- * the top of the next page's foot.
+ * The break decision: the page ends at the last allowed break where the text and the notes called above
+ * it fit. When that would leave more than a fifth of the page empty (or nothing on it), the note that
+ * arrives with the first line that does not fit is split instead, and continues at the next page's foot.
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";

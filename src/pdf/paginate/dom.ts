@@ -26,16 +26,13 @@ export const newFlow = (): Flow => ({ range: document.createRange(), origin: new
 export const originOf = (flow: Flow, node: Node) => flow.origin.get(node) ?? node;
 
 const isBlankText = (node: Node) => node.nodeType === Node.COMMENT_NODE || (node.nodeType === Node.TEXT_NODE && !/\S/.test((node as Text).data));
-export function firstContent(parent: Node): Node | null {
-  let node = parent.firstChild;
-  while (node && isBlankText(node)) node = node.nextSibling;
+/** From `node` on, going by `next`, the first node that is not blank text or a comment. */
+function skipBlank(node: Node | null, next: (node: Node) => Node | null): Node | null {
+  while (node && isBlankText(node)) node = next(node);
   return node;
 }
-export function lastContent(parent: Node): Node | null {
-  let node = parent.lastChild;
-  while (node && isBlankText(node)) node = node.previousSibling;
-  return node;
-}
+export const firstContent = (parent: Node) => skipBlank(parent.firstChild, (node) => node.nextSibling);
+export const lastContent = (parent: Node) => skipBlank(parent.lastChild, (node) => node.previousSibling);
 export const isElement = (node: Node | null): node is HTMLElement => node?.nodeType === Node.ELEMENT_NODE;
 export const isBlank = (el: Element) => !el.firstElementChild && !/\S/.test(el.textContent ?? "");
 export const indexIn = (node: Node) => Array.prototype.indexOf.call(node.parentNode!.childNodes, node) as number;

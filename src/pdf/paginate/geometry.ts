@@ -2,6 +2,7 @@
  * The sheet and its margins as the document's own print CSS sets them (templates/print.css and the
  * per-document `@page{size:…}` rule): the one reader of `@page` rules, run in the page.
  */
+import { PAPER_SIZE, POINTS } from "../../paper.ts";
 
 /** The sheet and its margins, in CSS px. */
 export interface PageGeometry {
@@ -13,29 +14,15 @@ export interface PageGeometry {
   left: number;
 }
 
-const UNITS: Record<string, number> = { px: 1, mm: 96 / 25.4, cm: 96 / 2.54, in: 96, pt: 96 / 72, pc: 16, q: 96 / 101.6 };
-const mm = (w: number, h: number): [number, number] => [w * UNITS.mm, h * UNITS.mm];
-const inch = (w: number, h: number): [number, number] => [w * 96, h * 96];
-/** Named sizes, portrait. */
-const PAPER: Record<string, [number, number]> = {
-  a5: mm(148, 210),
-  a4: mm(210, 297),
-  a3: mm(297, 420),
-  b5: mm(176, 250),
-  b4: mm(250, 353),
-  "jis-b5": mm(182, 257),
-  "jis-b4": mm(257, 364),
-  letter: inch(8.5, 11),
-  legal: inch(8.5, 14),
-  ledger: inch(11, 17),
-};
+/** Named sizes, upright, in CSS px: the papers broadside sets (src/paper.ts). */
+const PAPER = Object.fromEntries(Object.entries(PAPER_SIZE).map(([name, size]) => [name, size.map((points) => points / POINTS.px)]));
 const SIDES = ["top", "right", "bottom", "left"] as const;
 
 function toPx(value: string): number | undefined {
   const m = /^(-?\d*\.?\d+)([a-z]*)$/i.exec(value.trim());
   if (!m) return undefined;
-  const unit = UNITS[(m[2] || "px").toLowerCase()];
-  return unit === undefined ? undefined : Number(m[1]) * unit;
+  const unit = POINTS[(m[2] || "px").toLowerCase() as keyof typeof POINTS];
+  return unit === undefined ? undefined : (Number(m[1]) * unit) / POINTS.px;
 }
 
 /** The `size` and margins of the unnamed @page rules that apply to print, the last one winning. */

@@ -1,11 +1,9 @@
 /**
- * Pagination measured in the page before Chromium prints (bundled into the browser script
- * `broadsidePaginate`, run by ./index.ts). Each page box (./page.ts) is filled from the source
- * (./source.ts) in chunks sized from what it still lacks, until it overflows: a little more than a
- * page is laid out per page, so the work is linear in the document. One layout then gives every
- * place the page may end (./breaks.ts); the notes called above them move into the page's foot, all
- * measured in one more layout; the break decision (./decide.ts) says where the page ends and which
- * notes stay or continue overleaf; the rest is cut off with a Range and carried to the next page.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box
+ * (./page.ts) is filled from the source (./source.ts) until it overflows, a little more than a page at a
+ * time, so the work is linear. One layout gives every place the page may end (./breaks.ts), one more
+ * measures the notes called above them in its foot; ./decide.ts says where the page ends and which notes
+ * stay or continue; the rest is cut off with a Range and carried to the next page.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
@@ -22,10 +20,6 @@ export interface PaginateOptions {
 export interface PaginateResult {
   /** Page boxes made: the PDF must have exactly this many pages. */
   pages: number;
-  /** For each page, the notes that start at its foot (footnotes only). */
-  notesByPage: number[][];
-  /** Notes that continue on a following page. */
-  continued: number[];
   /** Pages (from 0) whose content could not be made to fit (a block taller than a page): clipped at the page edge. */
   overflows: number[];
   /** Notes whose call was never placed (must be empty). */
@@ -60,7 +54,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
   const footnotes = options.notes === "footnotes";
-  const result: PaginateResult = { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
+  const result: PaginateResult = { pages: 0, overflows: [], lost: [], geometry };
   const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
@@ -99,26 +93,19 @@ const FIRST_CHUNK = 6;
 
 /** Fill the page's body until it overflows: what the page before carried over, then chunks of the source. */
 function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
-  let marked = false;
-  if (carried) {
-    page.body.append(carried);
-    markTop(page.body);
-    marked = true;
-  }
+  if (carried) page.body.append(carried);
+  else if (run.rest.firstChild) mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, FIRST_CHUNK));
+  markTop(page.body);
   // Take about what the page still lacks, estimated from the height per block so far: only a
   // little more than a page is ever laid out, and only the overflow is laid out again.
-  let taken = 0;
+  let taken = carried ? 0 : FIRST_CHUNK;
   let size = FIRST_CHUNK;
   while (run.rest.firstChild) {
-    if (marked) {
-      const height = page.body.getBoundingClientRect().height;
-      if (height > run.height) break;
-      if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
-    }
+    const height = page.body.getBoundingClientRect().height;
+    if (height > run.height) break;
+    if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
     mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, size));
     taken += size;
-    if (!marked) markTop(page.body);
-    marked = true;
   }
 }
 
@@ -153,19 +140,12 @@ const toPool = (run: Run, li: HTMLElement) => {
   li.remove();
   run.pool.set(li.id, li);
 };
-const noteNumber = (li: HTMLElement) => Number(li.getAttribute("value"));
-/** The part of note `li` after `point`, for the next page's foot. */
-function continueNote(run: Run, li: HTMLElement, point: Point): HTMLElement {
-  run.result.continued.push(noteNumber(li));
-  return continuation(run.flow, li, point);
-}
-
 /** A note continued from the page before that is longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
   const li = page.list!.firstElementChild as HTMLElement;
   const point = splitNote(run, page, li, run.height);
   if (!point) run.result.overflows.push(run.result.pages);
-  const note = point && continueNote(run, li, point);
+  const note = point && continuation(run.flow, li, point);
   run.flow.range.selectNodeContents(page.body);
   return { note, text: run.flow.range.extractContents() };
 }
@@ -175,8 +155,6 @@ function layOut(run: Run, page: Page): Overleaf {
   const { result, height: H } = run;
   page.top = page.box.getBoundingClientRect().top;
   const calls = run.footnotes ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
-  const placed: number[] = [];
-  result.notesByPage.push(placed);
   const base = footHeight(page); // a note continued from the page before
   if (base > H) return allNote(run, page);
   let columnsLimit = H - base;
@@ -196,8 +174,7 @@ function layOut(run: Run, page: Page): Overleaf {
       columnsLimit = limit;
       continue;
     }
-    for (const n of notes) if (n.call < end.calls) placed.push(noteNumber(n.li));
-    const note = end.continues && continueNote(run, end.continues.note, end.continues.at);
+    const note = end.continues && continuation(run.flow, end.continues.note, end.continues.at);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
     const text = point && extractTail(run.flow, page.body, point);
     if (end.overflow || (end.at >= 0 && breaks[end.at].y + footHeight(page) > H + 1)) result.overflows.push(result.pages);

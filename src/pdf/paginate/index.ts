@@ -1,7 +1,6 @@
 /**
- * Pagination, the Node side: the in-page module (./in-page.ts), bundled into one browser script
- * when the command line is bundled (bin/bundle.mjs), is evaluated in the page through the DevTools
- * protocol, once per document, and called there. The page's own JavaScript stays off.
+ * Pagination, the Node side: the in-page module (./in-page.ts), bundled into one browser script by
+ * bin/bundle.mjs, is evaluated in the page through the DevTools protocol: the page's own JavaScript stays off.
  */
 import inPageScript from "broadside:paginate-in-page";
 import type { PaginateOptions, PaginateResult } from "./in-page.ts";
@@ -12,10 +11,8 @@ export type { PaginateOptions, PaginateResult };
 type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
 
 /**
- * The document to load for pagination: the HTML compiler's, with one rule that keeps its body
- * from being laid out as one long page first (the in-page script removes it before it lays out
- * pages). That first layout would be thrown away, and done twice: once with fallback fonts, once
- * more when the inlined fonts arrive.
+ * The document to load for pagination, with a rule that keeps its body from being laid out as one
+ * long page first (thrown away, and done twice: with fallback fonts, then the inlined ones).
  */
 export function holdLayout(html: string): string {
   const hold = `<style id="bs-hold-layout">body>*{display:none!important}</style>`;
@@ -34,14 +31,10 @@ export async function paginatePage(page: EvaluatingPage, options: PaginateOption
   return result;
 }
 
-/**
- * Let Chromium lay the document out into pages itself, as it prints (a vertical edition): takes
- * away the rule `holdLayout` added. No page boxes are made, so no pages are counted (`pages: 0`);
- * the geometry has the @page margins, for the named destinations.
- */
+/** Take away the rule `holdLayout` added and let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */
 export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
   const geometry = (await inPage(page, "release()")) as PaginateResult["geometry"];
-  return { pages: 0, notesByPage: [], continued: [], overflows: [], lost: [], geometry };
+  return { pages: 0, overflows: [], lost: [], geometry };
 }
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
