@@ -68,9 +68,10 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
   const size = trailer && /\/Size (\d+)/.exec(trailer[1]);
   const root = trailer && refIn(trailer[1], "Root");
   const oldInfo = trailer && refIn(trailer[1], "Info");
-  if (!trailer || !size || !root) {
+  // One classic xref section is what Chromium writes; more (/Prev) would hide objects from xrefOffsets.
+  if (!trailer || !size || !root || /\/Prev\b/.test(trailer[1])) {
     throw new Error(
-      "Chromium wrote a PDF whose trailer broadside cannot read (no classic xref trailer with /Size and /Root): update src/pdf/info.ts for this Chromium version",
+      "Chromium wrote a PDF whose trailer broadside cannot read (not one classic xref section with /Size and /Root): update src/pdf/info.ts for this Chromium version",
     );
   }
   const offsets = xrefOffsets(text, Number(trailer[2]));
