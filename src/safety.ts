@@ -20,10 +20,11 @@
  */
 import { dirname, resolve } from "node:path";
 import { isRefusal, projectFolder, readBounded, resolveInside } from "./boundary.ts";
-import type { Element, Root as HastRoot, RootContent as HastContent } from "hast";
+import type { Element, Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
-import type { Definition, Html, Image, ImageReference, Link, LinkReference, Nodes, Parents, Root } from "mdast";
+import type { Definition, Image, ImageReference, Link, LinkReference, Root } from "mdast";
+import { SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
@@ -189,21 +190,17 @@ const CLOSING_TAG = /^<\/[a-zA-Z][a-zA-Z0-9-]*\s*>$/;
 function htmlRemovals(value: string): string | undefined {
   const tree = fromHtml(value, { fragment: true });
   const removed = new Set<string>();
-  const visit = (node: HastRoot | HastContent) => {
-    if (node.type === "element") {
-      const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
-      const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
-      if (!kept) {
-        removed.add(`<${node.tagName}>`);
-        return; // its content goes with it, or is kept as text
-      }
-      for (const [key, v] of Object.entries(node.properties)) {
-        if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
-      }
+  visit(tree, "element", (node) => {
+    const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
+    const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
+    if (!kept) {
+      removed.add(`<${node.tagName}>`);
+      return SKIP; // its content goes with it, or is kept as text
     }
-    if ("children" in node) for (const child of node.children) visit(child as HastContent);
-  };
-  visit(tree);
+    for (const [key, v] of Object.entries(node.properties)) {
+      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
+    }
+  });
   return removed.size ? [...removed].join(", ") : undefined;
 }
 
@@ -344,6 +341,10 @@ export function prescanSource(source: string, file: VFile): boolean {
   const closed = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
   let frontFence: string | undefined;
   let line = 0;
+  const stop = (reason: string, column: number, rule: string) => {
+    fail(file, reason, { line, column }, rule);
+    return false;
+  };
   let start = 0;
   while (start <= source.length) {
     line++;
@@ -362,10 +363,7 @@ export function prescanSource(source: string, file: VFile): boolean {
     let column = 1;
     for (let m = CONTAINER.exec(text); m; m = CONTAINER.exec(text)) {
       depth++;
-      if (depth > MAX_DEPTH) {
-        fail(file, `This line opens more than ${MAX_DEPTH} quotes and lists inside each other; flatten it`, { line, column }, "too-deep");
-        return false;
-      }
+      if (depth > MAX_DEPTH) return stop(`This line opens more than ${MAX_DEPTH} quotes and lists inside each other; flatten it`, column, "too-deep");
       column += m[0].length;
       text = text.slice(m[0].length);
       if (m[0].length === 0) break;
@@ -387,48 +385,28 @@ export function prescanSource(source: string, file: VFile): boolean {
     }
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
-      fail(
-        file,
-        `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`,
-        { line, column: column + definition[1].length },
-        "too-many-notes",
-      );
-      return false;
+      const reason = `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`;
+      return stop(reason, column + definition[1].length, "too-many-notes");
     }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 91 && text.charCodeAt(i + 1) === 94 && !(definition && i === definition[1].length) && ++calls > MAX_NOTE_CALLS) {
-        fail(
-          file,
-          `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`,
-          { line, column: column + i },
-          "too-many-note-calls",
-        );
-        return false;
+        const reason = `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`;
+        return stop(reason, column + i, "too-many-note-calls");
       }
       // `\<!` (as the importer writes a `<` of the text) starts nothing; `\\<!` does.
       if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && !escaped(text, i)) {
         openerStart ??= { line, column: column + i };
         if (++openers > MAX_HTML_OPENERS) {
-          fail(
-            file,
-            `The paragraph from ${openerStart.line}:${openerStart.column} has more than ${MAX_HTML_OPENERS} \`<!\` and \`<?\` (starts of HTML comments and declarations), more than broadside parses in reasonable time; split it or write \`&lt;\` for \`<\``,
-            { line, column: column + i },
-            "too-many-marks",
-          );
-          return false;
+          const reason = `The paragraph from ${openerStart.line}:${openerStart.column} has more than ${MAX_HTML_OPENERS} \`<!\` and \`<?\` (starts of HTML comments and declarations), more than broadside parses in reasonable time; split it or write \`&lt;\` for \`<\``;
+          return stop(reason, column + i, "too-many-marks");
         }
       }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };
         if (++marks > MAX_MARKS) {
-          fail(
-            file,
-            `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`,
-            { line, column: column + i },
-            "too-many-marks",
-          );
-          return false;
+          const reason = `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`;
+          return stop(reason, column + i, "too-many-marks");
         }
       }
     }
@@ -477,11 +455,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const definitions = new Map<string, Definition>();
   const references: (LinkReference | ImageReference)[] = [];
   const images: Image[] = [];
-  const removals: { parent: Parents; node: Html }[] = [];
 
-  const stack: { node: Nodes; parent?: Parents }[] = [{ node: tree }];
-  while (stack.length) {
-    const { node, parent } = stack.pop()!;
+  visit(tree, (node, index, parent) => {
     if (forbidden) {
       const fields = node as unknown as Record<string, unknown>;
       for (const key of ["value", "alt", "title", "url"]) {
@@ -490,17 +465,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
     switch (node.type) {
       case "html":
-        if (!options.allowHtml) {
-          if (parent) removals.push({ parent, node });
-          if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
-            report(
-              "warn",
-              "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)",
-              node,
-              "raw-html",
-            );
-          }
-        } else {
+        if (options.allowHtml) {
           const removed = htmlRemovals(node.value);
           if (removed)
             report(
@@ -509,8 +474,18 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
               node,
               "unsafe-html",
             );
+          break;
         }
-        break;
+        if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
+          report(
+            "warn",
+            "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)",
+            node,
+            "raw-html",
+          );
+        }
+        parent!.children.splice(index!, 1);
+        return index; // the next sibling now stands where this node stood
       case "link":
         checkLink(node, node.url);
         break;
@@ -525,10 +500,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         images.push(node);
         break;
     }
-    if ("children" in node) {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, parent: node });
-    }
-  }
+  });
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
@@ -576,18 +548,6 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   }
 
   reporter.done();
-
-  if (removals.length) {
-    const byParent = new Map<Parents, Set<Nodes>>();
-    for (const { parent, node } of removals) {
-      const set = byParent.get(parent) ?? new Set<Nodes>();
-      set.add(node);
-      byParent.set(parent, set);
-    }
-    for (const [parent, nodes] of byParent) {
-      (parent as { children: Nodes[] }).children = (parent.children as Nodes[]).filter((child) => !nodes.has(child));
-    }
-  }
   return true;
 }
 
