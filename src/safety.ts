@@ -19,7 +19,7 @@
  *   {@link MAX_IMAGE_PIXELS} pixels; they are read here once and carried on their node.
  */
 import { dirname, resolve } from "node:path";
-import { isRefusal, projectFolder, readBounded, resolveInside } from "./boundary.ts";
+import { isRefusal, projectFolder, readBounded, type Refusal, resolveInside } from "./boundary.ts";
 import type { Element, Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
@@ -82,17 +82,13 @@ export function decodeSource(bytes: Uint8Array, path: string): VFile {
   } catch {
     const file = new VFile({ path, value: "" });
     const offset = firstInvalidUtf8(bytes);
-    // lastIndexOf from -1 would search from the end: a byte at the start is on line 1.
-    const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
-    let line = 1;
-    for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
-    const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    const column = new TextDecoder().decode(bytes.subarray(lineStart + bom, offset)).length + 1;
+    // The place as an editor shows it: characters, not bytes, after the BOM (the decoder drops it).
+    const lines = new TextDecoder().decode(bytes.subarray(0, offset)).split("\n");
     const byte = `0x${bytes[offset].toString(16).padStart(2, "0")}`;
     fail(
       file,
       `The source is not valid UTF-8: byte ${byte} (byte ${offset + 1} of the file) is not part of a UTF-8 character; save the file as UTF-8`,
-      { line, column },
+      { line: lines.length, column: lines[lines.length - 1].length + 1 },
       "invalid-utf8",
     );
     return file;
@@ -100,23 +96,15 @@ export function decodeSource(bytes: Uint8Array, path: string): VFile {
 }
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629), or -1. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < b.length && b[i] >= lo && b[i] <= hi;
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n: number;
-    if (c < 0x80) n = 1;
-    else if (c >= 0xc2 && c <= 0xdf) n = cont(i + 1) ? 2 : 0;
-    else if (c === 0xe0) n = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
-    else if (c === 0xed) n = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
-    else if (c >= 0xe1 && c <= 0xef) n = cont(i + 1) && cont(i + 2) ? 3 : 0;
-    else if (c === 0xf0) n = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else if (c >= 0xf1 && c <= 0xf3) n = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else if (c === 0xf4) n = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else n = 0;
-    if (n === 0) return i;
-    i += n;
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  // The decoder writes U+FFFD for each bad sequence: the first U+FFFD not written as EF BF BD is one.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  let offset = 0;
+  let from = 0;
+  for (let at = text.indexOf("\uFFFD"); at !== -1; at = text.indexOf("\uFFFD", at + 1)) {
+    offset += Buffer.byteLength(text.slice(from, at));
+    from = at;
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) return offset;
   }
   return -1;
 }
@@ -131,10 +119,6 @@ export function normalizeSource(text: string): string {
 const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const XML_FORBIDDEN_ONE = new RegExp(XML_FORBIDDEN.source);
-
-export function firstForbiddenCharacter(text: string): string | undefined {
-  return XML_FORBIDDEN_ONE.exec(text)?.[0];
-}
 
 export function forbiddenCharacters(text: string): string[] {
   return [...new Set(text.match(XML_FORBIDDEN) ?? [])];
@@ -232,9 +216,10 @@ export function urlScheme(url: string): string | undefined {
 
 /* ------------------------------------------------------------------ images */
 
-type ImageResult = { image: LocalImage } | { rule: string; reason: string };
+type ImageResult = { image: LocalImage } | Refusal;
 
-function loadImage(url: string, baseDir: string, project: string, cache: Map<string, ImageResult>): ImageResult {
+/** An image a source names: a relative path to a file inside the project folder (src/boundary.ts), within the limits. */
+function loadImage(url: string, baseDir: string, project: string): ImageResult {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
@@ -250,16 +235,7 @@ function loadImage(url: string, baseDir: string, project: string, cache: Map<str
     return { rule: "image-missing", reason: `Image \`${written}\` is not a valid path (a \`%\` that starts no character)` };
   }
   if (!path) return { rule: "image-missing", reason: "Image has no path" };
-  const encoded = path !== url.trim() ? ` (\`${shownUrl(path, 80)}\` once its %-escapes are decoded)` : "";
-  const cached = cache.get(path);
-  if (cached) return cached;
-  const result = readImage(path, `Image \`${written}\`${encoded}`, baseDir, project);
-  cache.set(path, result);
-  return result;
-}
-
-/** An image named by a source: inside the project folder (src/boundary.ts), a file, within the limits. */
-function readImage(path: string, what: string, baseDir: string, project: string): ImageResult {
+  const what = `Image \`${written}\`${path !== url.trim() ? ` (\`${shownUrl(path, 80)}\` once its %-escapes are decoded)` : ""}`;
   const found = resolveInside(path, baseDir, project, what, "image-missing");
   if (isRefusal(found)) return found;
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
@@ -436,9 +412,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const report = reporter.report;
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
-  let forbidden = false;
-  if (firstForbiddenCharacter(source) !== undefined) {
-    forbidden = true;
+  const forbidden = XML_FORBIDDEN_ONE.test(source);
+  if (forbidden) {
     const place = location(file);
     for (const match of source.matchAll(XML_FORBIDDEN)) {
       // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
@@ -516,10 +491,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
   const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
   const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
+  // Each image is read once; an error at a definition is told once, however many images use it.
   const cache = new Map<string, ImageResult>();
-  const checkedDefinitions = new Set<Definition>();
+  const told = new Set<Image | Definition>();
   const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = loadImage(url, baseDir, project, cache);
+    const result = cache.get(url) ?? loadImage(url, baseDir, project);
+    cache.set(url, result);
     if ("image" in result) {
       node.data = { ...node.data, image: result.image };
       if (result.image.format === "webp") {
@@ -530,10 +507,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
           "image-webp-docx",
         );
       }
-    } else if (!(at.type === "definition" && checkedDefinitions.has(at))) {
-      report("fail", result.reason, at, result.rule);
-    }
-    if (at.type === "definition") checkedDefinitions.add(at);
+    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
+    told.add(at);
   };
   for (const image of images) attach(image, image.url, image);
   const linkDefinitionsChecked = new Set<Definition>();
