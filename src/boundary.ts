@@ -158,14 +158,11 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
   let ok = true;
   for (const part of matter.parts) {
     const what = `Packet part \`${part.path}\``;
-    const found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
-    const refused = isRefusal(found)
-      ? found
-      : !/\.(md|markdown)$/i.test(part.path)
-        ? { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` }
-        : undefined;
-    if (refused || isRefusal(found)) {
-      if (refused) fail(file, refused.reason, part.place, refused.rule);
+    let found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
+    if (!isRefusal(found) && !/\.(md|markdown)$/i.test(part.path))
+      found = { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` };
+    if (isRefusal(found)) {
+      fail(file, found.reason, part.place, found.rule);
       ok = false;
       continue;
     }
