@@ -4,10 +4,6 @@
  * project folder. Everything else is refused here, with a reason the caller reports at the place
  * that names the file. Reading is bounded too: no file is read past its limit, so a device,
  * a file under /proc or a file that grows while it is read cannot take the memory.
- *
- * The project folder ({@link projectFolder}): the folder named with `--project`; else the
- * working folder, when the source lies inside it (but never / or the home folder); else the
- * source's own folder.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";

@@ -382,11 +382,8 @@ export function readFrontMatter(
   fallbacks: Fallbacks = {},
   extra: readonly MatterKeys[] = [],
 ): FrontMatter | undefined {
-  let read: Read | undefined;
-  if (!block) read = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
-  else if (block.kind === "yaml") read = readYaml(block.node, file);
-  else if (block.kind === "toml") read = readToml(block.node, file);
-  else read = readPandoc(block.fields);
+  // Without front matter, the mapping is empty as for an empty title block.
+  const read = block?.kind === "yaml" ? readYaml(block.node, file) : block?.kind === "toml" ? readToml(block.node, file) : readPandoc(block?.fields ?? []);
   if (!read) return undefined;
   const { map, start } = read;
   const readers = [...CORE_KEYS, ...extra];
