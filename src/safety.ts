@@ -77,8 +77,7 @@ const BOM = /^\uFEFF/;
 /** Decode a source's bytes as UTF-8; an invalid byte is an error at its line:col and leaves the file empty. */
 export function decodeSource(bytes: Uint8Array, path: string): VFile {
   try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return new VFile({ path, value: text });
+    return new VFile({ path, value: new TextDecoder("utf-8", { fatal: true }).decode(bytes) });
   } catch {
     const file = new VFile({ path, value: "" });
     const offset = firstInvalidUtf8(bytes);
@@ -408,8 +407,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     return false;
   }
   const source = String(file.value);
-  const reporter = cappedReporter(file);
-  const report = reporter.report;
+  const { report, done } = cappedReporter(file);
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
   const forbidden = XML_FORBIDDEN_ONE.test(source);
@@ -427,9 +425,30 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
+  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
+  // Each image is read once; an error at a definition is told once, however many images use it.
+  const cache = new Map<string, ImageResult>();
+  const told = new Set<Image | Definition>();
+  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
+    const result = cache.get(url) ?? loadImage(url, baseDir, project);
+    cache.set(url, result);
+    if ("image" in result) {
+      node.data = { ...node.data, image: result.image };
+      if (result.image.format === "webp") {
+        report(
+          "warn",
+          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
+          at,
+          "image-webp-docx",
+        );
+      }
+    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
+    told.add(at);
+  };
+
   const definitions = new Map<string, Definition>();
   const references: (LinkReference | ImageReference)[] = [];
-  const images: Image[] = [];
 
   visit(tree, (node, index, parent) => {
     if (forbidden) {
@@ -472,7 +491,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         references.push(node);
         break;
       case "image":
-        images.push(node);
+        attach(node, node.url, node);
         break;
     }
   });
@@ -489,28 +508,6 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
-  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
-  // Each image is read once; an error at a definition is told once, however many images use it.
-  const cache = new Map<string, ImageResult>();
-  const told = new Set<Image | Definition>();
-  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = cache.get(url) ?? loadImage(url, baseDir, project);
-    cache.set(url, result);
-    if ("image" in result) {
-      node.data = { ...node.data, image: result.image };
-      if (result.image.format === "webp") {
-        report(
-          "warn",
-          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
-          at,
-          "image-webp-docx",
-        );
-      }
-    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
-    told.add(at);
-  };
-  for (const image of images) attach(image, image.url, image);
   const linkDefinitionsChecked = new Set<Definition>();
   for (const reference of references) {
     const definition = definitions.get(reference.identifier);
@@ -522,7 +519,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  reporter.done();
+  done();
   return true;
 }
 
