@@ -508,16 +508,14 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  const linkDefinitionsChecked = new Set<Definition>();
+  // A link definition is checked once, however many links use it.
+  const linked = new Set<Definition>();
   for (const reference of references) {
     const definition = definitions.get(reference.identifier);
-    if (!definition) continue;
-    if (reference.type === "imageReference") attach(reference, definition.url, definition);
-    else if (!linkDefinitionsChecked.has(definition)) {
-      linkDefinitionsChecked.add(definition);
-      checkLink(definition, definition.url);
-    }
+    if (definition && reference.type === "imageReference") attach(reference, definition.url, definition);
+    else if (definition) linked.add(definition);
   }
+  for (const definition of linked) checkLink(definition, definition.url);
 
   done();
   return true;
