@@ -4,10 +4,6 @@
  * project folder. Everything else is refused here, with a reason the caller reports at the place
  * that names the file. Reading is bounded too: no file is read past its limit, so a device,
  * a file under /proc or a file that grows while it is read cannot take the memory.
- *
- * The project folder ({@link projectFolder}): the folder named with `--project`; else the
- * working folder, when the source lies inside it (but never / or the home folder); else the
- * source's own folder.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -158,14 +154,11 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
   let ok = true;
   for (const part of matter.parts) {
     const what = `Packet part \`${part.path}\``;
-    const found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
-    const refused = isRefusal(found)
-      ? found
-      : !/\.(md|markdown)$/i.test(part.path)
-        ? { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` }
-        : undefined;
-    if (refused || isRefusal(found)) {
-      if (refused) fail(file, refused.reason, part.place, refused.rule);
+    let found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
+    if (!isRefusal(found) && !/\.(md|markdown)$/i.test(part.path))
+      found = { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` };
+    if (isRefusal(found)) {
+      fail(file, found.reason, part.place, found.rule);
       ok = false;
       continue;
     }

@@ -282,8 +282,7 @@ const CORE_KEYS: MatterKeys[] = [
       meta.title = (meta.untitled ? c.fallbacks.heading || c.fallbacks.fileName || "Untitled" : c.text("title", true)) ?? "";
     },
   },
-  textKey("short-title"),
-  textKey("subtitle"),
+  ...["short-title", "subtitle"].map(textKey),
   {
     keys: ["lang"],
     read(meta, c) {
@@ -305,11 +304,7 @@ const CORE_KEYS: MatterKeys[] = [
       meta.langPlace = c.keyPlace("lang");
     },
   },
-  textKey("author"),
-  textKey("publisher"),
-  textKey("date"),
-  textKey("description"),
-  textKey("subject"),
+  ...["author", "publisher", "date", "description", "subject"].map(textKey),
   {
     keys: ["keywords"],
     read(meta, c) {
@@ -387,11 +382,8 @@ export function readFrontMatter(
   fallbacks: Fallbacks = {},
   extra: readonly MatterKeys[] = [],
 ): FrontMatter | undefined {
-  let read: Read | undefined;
-  if (!block) read = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
-  else if (block.kind === "yaml") read = readYaml(block.node, file);
-  else if (block.kind === "toml") read = readToml(block.node, file);
-  else read = readPandoc(block.fields);
+  // Without front matter, the mapping is empty as for an empty title block.
+  const read = block?.kind === "yaml" ? readYaml(block.node, file) : block?.kind === "toml" ? readToml(block.node, file) : readPandoc(block?.fields ?? []);
   if (!read) return undefined;
   const { map, start } = read;
   const readers = [...CORE_KEYS, ...extra];
@@ -450,19 +442,14 @@ function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[]
     if (foreign.length > 12) shown.push(`and ${foreign.length - 12} more`);
     info(file, `Front matter keys broadside does not use are ignored: ${shown.join(", ")}`, keyPlace(foreign[0]), "front-matter-ignored-keys");
   }
-  if (strings(map.author)) map.author = map.author.join("; ");
-  const alias = (names: string[]) => Object.keys(map).find((key) => names.includes(key.toLowerCase()));
+  const alias = (names: string[]) => Object.entries(map).find(([key]) => names.includes(key.toLowerCase()))?.[1];
   const authors = alias(AUTHOR_ALIASES);
-  if (map.author === undefined && authors !== undefined) {
-    const value = map[authors];
-    if (typeof value === "string" || strings(value)) map.author = strings(value) ? value.join("; ") : value;
-  }
+  if (map.author === undefined && (typeof authors === "string" || strings(authors))) map.author = authors;
+  if (strings(map.author)) map.author = map.author.join("; ");
   // `fr_FR` (a locale) is the tag `fr-FR`.
-  const langAlias = alias(LANG_ALIASES);
-  if (map.lang === undefined && langAlias !== undefined && typeof map[langAlias] === "string") {
-    const tag = (map[langAlias] as string).trim().replace(/_/g, "-");
-    if (LANG_TAG.test(tag)) map.lang = tag;
-  }
+  const locale = alias(LANG_ALIASES);
+  const tag = typeof locale === "string" ? locale.trim().replace(/_/g, "-") : "";
+  if (map.lang === undefined && LANG_TAG.test(tag)) map.lang = tag;
 }
 
 /** Levenshtein distance, for keys that look like typing mistakes for known ones. */

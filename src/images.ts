@@ -59,16 +59,7 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
   const b = bytes;
   let size: { width: number; height: number } | undefined;
   let format: ImageFormat | undefined;
-  if (
-    b.length >= 24 &&
-    b[0] === 0x89 &&
-    ascii(b, 1, 3) === "PNG" &&
-    b[4] === 0x0d &&
-    b[5] === 0x0a &&
-    b[6] === 0x1a &&
-    b[7] === 0x0a &&
-    ascii(b, 12, 4) === "IHDR"
-  ) {
+  if (b.length >= 24 && ascii(b, 0, 8) === "\x89PNG\r\n\x1a\n" && ascii(b, 12, 4) === "IHDR") {
     format = "png";
     size = { width: u32be(b, 16), height: u32be(b, 20) };
   } else if (b.length >= 10 && (ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a")) {

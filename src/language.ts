@@ -12,35 +12,24 @@ import { parse } from "yaml";
 import { warn } from "./messages.ts";
 import { PACKAGE_TEMPLATES, readWhileUnchanged } from "./paths.ts";
 
-export const DEFAULT_TEMPLATES = PACKAGE_TEMPLATES;
-
 /** The words broadside adds to a letter; `{note}`, `{reference}`, `{page}`, `{pages}` are filled in. */
-export interface Words {
-  /** Heading of the notes section (unless the front matter's `notes-heading` names one). */
-  "notes-heading": string;
-  /** After the number of a page-foot note continued from the page before. */
-  continued: string;
-  /** Label of the link from a note back to its only call. */
-  "back-to-note": string;
-  /** Label of the link from a note back to one of its calls. */
-  "back-to-reference": string;
-  /** The page number at the foot of a printed page. */
-  page: string;
-  /** Headings that open the signatory list, when the front matter names none. */
-  "signed-by": string[];
-  /** Name of a picture without alt text (Word's selection pane). */
-  image: string;
-}
-
 export const WORD_KEYS = [
+  /** Heading of the notes section (unless the front matter's `notes-heading` names one). */
   "notes-heading",
+  /** After the number of a page-foot note continued from the page before. */
   "continued",
+  /** Label of the link from a note back to its only call. */
   "back-to-note",
+  /** Label of the link from a note back to one of its calls. */
   "back-to-reference",
+  /** The page number at the foot of a printed page. */
   "page",
+  /** Headings that open the signatory list, when the front matter names none. */
   "signed-by",
+  /** Name of a picture without alt text (Word's selection pane). */
   "image",
-] as const satisfies readonly (keyof Words)[];
+] as const;
+export type Words = Record<Exclude<(typeof WORD_KEYS)[number], "signed-by">, string> & { "signed-by": string[] };
 
 export interface Language {
   /** The words, complete (English where the tables lack one). */
@@ -186,12 +175,12 @@ const readWords = readWhileUnchanged((path: string): Table => {
 /** The tables of a language, most specific first; a project's templates/words override broadside's table by table. */
 const tablesOf = (lang: string, dir: string) =>
   lookupChain(lang)
-    .map((tag) => readTable(dir, tag) ?? readTable(DEFAULT_TEMPLATES, tag))
+    .map((tag) => readTable(dir, tag) ?? readTable(PACKAGE_TEMPLATES, tag))
     .filter((t): t is Table => t !== undefined);
 
 /** Words a feature prints (a press release's `embargoed`…): from the language's tables, else English's, without a warning. */
 export function featureWords<K extends string>(lang: string, keys: readonly K[]): Record<K, string> {
-  const tables = [...tablesOf(lang, DEFAULT_TEMPLATES), readTable(DEFAULT_TEMPLATES, "en")];
+  const tables = [...tablesOf(lang, PACKAGE_TEMPLATES), readTable(PACKAGE_TEMPLATES, "en")];
   return Object.fromEntries(keys.map((key) => [key, tables.find((t) => t?.[key] !== undefined)?.[key]])) as Record<K, string>;
 }
 
@@ -214,8 +203,8 @@ export function resolveLanguage(
   lang: string,
   options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {},
 ): Language {
-  const dir = options.templatesDir ?? DEFAULT_TEMPLATES;
-  const english = readTable(dir, "en") ?? readTable(DEFAULT_TEMPLATES, "en");
+  const dir = options.templatesDir ?? PACKAGE_TEMPLATES;
+  const english = readTable(dir, "en") ?? readTable(PACKAGE_TEMPLATES, "en");
   const chain = lookupChain(lang);
   const tables = tablesOf(lang, dir);
   const overrides = options.overrides ?? {};

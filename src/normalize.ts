@@ -8,9 +8,7 @@
  * - a link inside link text (`[a report, <https://example.org/a>](url)`) gives up its own
  *   address and keeps its text, inside the outer link (HTML and Word have no link in a link).
  */
-import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent, Root } from "mdast";
-
-type Phrasing = PhrasingContent;
+import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
 
 /** The children of a link, without links in them (their text kept) and without note calls (returned). */
 function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {

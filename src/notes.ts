@@ -16,7 +16,6 @@
  *   footnotes, and the three outputs must agree.
  */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
-import type { Point } from "unist";
 import { SKIP, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
@@ -67,26 +66,17 @@ function where(node: Nodes) {
   return p ? `${p.line}:${p.column}` : "?";
 }
 
-/** Walk in document order, calling `enter` for every node; `inNote` tells whether it lies inside a definition. */
-function walk(node: Nodes, enter: (node: Nodes, inNote: FootnoteDefinition | undefined) => void, inNote?: FootnoteDefinition) {
-  enter(node, inNote);
-  if ("children" in node) {
-    const within = node.type === "footnoteDefinition" ? node : inNote;
-    for (const child of node.children) walk(child as Nodes, enter, within);
-  }
-}
-
 export function numberNotes(tree: Root, file: VFile): NoteTable {
   const { report, done } = cappedReporter(file);
-  const fail = (_: VFile, reason: string, place: Nodes | Point, rule: string) => report("fail", reason, place, rule);
-  const warn = (_: VFile, reason: string, place: Nodes | Point, rule: string) => report("warn", reason, place, rule);
   const definitions = new Map<string, FootnoteDefinition>();
-  walk(tree, (node) => {
-    if (node.type !== "footnoteDefinition") return;
+  // The innermost note each call stands in: definitions come outer first, so inner ones overwrite.
+  const inNote = new Map<FootnoteReference, FootnoteDefinition>();
+  visit(tree, "footnoteDefinition", (node) => {
+    visit(node, "footnoteReference", (call) => void inNote.set(call, node));
     const first = definitions.get(node.identifier);
     if (first) {
-      fail(
-        file,
+      report(
+        "fail",
         `Note ${label(node)} is defined twice (first at ${where(first)}); give each note its own label, or delete the one not meant`,
         node,
         "duplicate-note-definition",
@@ -98,12 +88,12 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
 
   const notes: Note[] = [];
   const byIdentifier = new Map<string, Note>();
-  walk(tree, (node, inNote) => {
-    if (node.type !== "footnoteReference") return;
-    if (inNote) {
-      fail(
-        file,
-        `Note ${label(inNote)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text (e.g. "see note 2"), or escape its bracket (\`\\${label(node)}\`) to print it as it stands`,
+  visit(tree, "footnoteReference", (node) => {
+    const within = inNote.get(node);
+    if (within) {
+      report(
+        "fail",
+        `Note ${label(within)} refers to note ${label(node)}: a note cannot call another note (Word has no footnotes in footnotes); write the reference as text (e.g. "see note 2"), or escape its bracket (\`\\${label(node)}\`) to print it as it stands`,
         node,
         "note-in-note",
       );
@@ -111,12 +101,7 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     }
     const definition = definitions.get(node.identifier);
     if (!definition) {
-      fail(
-        file,
-        `Note ${label(node)} is referenced but never defined; add a line \`${label(node)}: …\` with the note, or write \`\\${label(node)}\` if it is not a note call`,
-        node,
-        "missing-note-definition",
-      );
+      report("fail", undefinedCall(label(node)), node, "missing-note-definition");
       return;
     }
     let note = byIdentifier.get(node.identifier);
@@ -129,35 +114,35 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
     node.data = { ...node.data, noteNumber: note.number, noteOccurrence: note.references.length };
   });
 
-  reportUndefinedCalls(tree, file, fail, warn);
+  reportUndefinedCalls(tree, file, report);
   done();
 
   for (const [identifier, definition] of definitions) {
     if (!byIdentifier.has(identifier)) {
-      warn(file, `Note ${label(definition)} is never referenced; it is left out of every output`, definition, "unused-note-definition");
+      report("warn", `Note ${label(definition)} is never referenced; it is left out of every output`, definition, "unused-note-definition");
     }
   }
   return { notes, byIdentifier };
 }
+
+const undefinedCall = (written: string) =>
+  `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`;
 
 /**
  * `[^label]` left as text by the parser. With a label a definition could make a note of, it is a
  * call to a note never defined: an error. Otherwise (white space in the label, or longer than
  * GitHub takes) GitHub leaves it as text too; so does broadside, saying why, once per label.
  */
-type Report = (file: VFile, reason: string, place: Point, rule: string) => void;
-
-function reportUndefinedCalls(tree: Root, file: VFile, fail: Report, warn: Report) {
+function reportUndefinedCalls(tree: Root, file: VFile, report: ReturnType<typeof cappedReporter>["report"]) {
   const source = String(file.value);
   const place = location(file);
   const told = new Set<string>();
-  walk(tree, (node) => {
-    if (node.type !== "text" || !node.position) return;
+  visit(tree, "text", (node) => {
+    if (!node.position) return;
     const start = node.position.start.offset ?? 0;
     const raw = source.slice(start, node.position.end.offset);
     // A label holds no `[` (as in CommonMark): each match attempt stops at the next bracket, so a
-    // long run of `[^[^[^…` takes linear time.
-    // `\[^1]` is an escaped bracket, written to be read as it stands.
+    // long run of `[^[^[^…` takes linear time. `\[^1]` is an escaped bracket, to be read as it stands.
     for (const match of raw.matchAll(/(?<!\\)\[\^([^[\]\s][^[\]]*)\]/g)) {
       const at = place.toPoint(start + match.index);
       if (!at) continue;
@@ -170,19 +155,14 @@ function reportUndefinedCalls(tree: Root, file: VFile, fail: Report, warn: Repor
             ? "a note label cannot hold spaces"
             : undefined;
       if (!why) {
-        fail(
-          file,
-          `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`,
-          at,
-          "missing-note-definition",
-        );
+        report("fail", undefinedCall(written), at, "missing-note-definition");
         continue;
       }
       if (told.has(text)) continue;
       told.add(text);
       const fix = text.length > MAX_LABEL ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
-      warn(
-        file,
+      report(
+        "warn",
         `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``,
         at,
         "not-a-note-call",

@@ -1,15 +1,10 @@
 /**
- * Linear-time parsing for sources from many hands (a safety limit, not a speed-up: it does not
- * change the tree).
- *
- * micromark (the CommonMark parser under remark) applies batched edits to its list of events
- * with `EditMap#consume`, which copies the *whole* list every time, even when every edit is near
- * its end. The document tokenizer does that each time a block inside quotes or lists is closed, so
- * a source made of many short quotes (`> a`, a blank line, `> b`, …) takes time growing with the
- * square of its length: 16,000 of them, 128 kB, took a minute. This replaces `consume` with one
- * that gives the same result but only rebuilds the list from the first edit on, which for those
- * edits is a few events. `letter.ts`'s processor calls it once, as its first plugin: it patches
- * micromark for the whole process, so it is a call, not an effect of importing this module.
+ * Linear-time parsing for sources from many hands (a safety limit: the tree is the same).
+ * micromark's `EditMap#consume` copies its whole list of events for every batch of edits, which
+ * the document tokenizer makes each time a block inside quotes or lists closes: many short quotes
+ * took time growing with the square of their number. This `consume` rebuilds the list from the
+ * first edit on only. It patches micromark for the whole process, so `letter.ts` calls it (its
+ * first plugin) rather than this module doing it on import.
  */
 import { EditMap } from "micromark-util-edit-map";
 

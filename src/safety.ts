@@ -19,11 +19,12 @@
  *   {@link MAX_IMAGE_PIXELS} pixels; they are read here once and carried on their node.
  */
 import { dirname, resolve } from "node:path";
-import { isRefusal, projectFolder, readBounded, resolveInside } from "./boundary.ts";
-import type { Element, Root as HastRoot, RootContent as HastContent } from "hast";
+import { isRefusal, projectFolder, readBounded, type Refusal, resolveInside } from "./boundary.ts";
+import type { Element, Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
-import type { Definition, Html, Image, ImageReference, Link, LinkReference, Nodes, Parents, Root } from "mdast";
+import type { Definition, Image, ImageReference, Link, LinkReference, Root } from "mdast";
+import { SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
@@ -76,22 +77,17 @@ const BOM = /^\uFEFF/;
 /** Decode a source's bytes as UTF-8; an invalid byte is an error at its line:col and leaves the file empty. */
 export function decodeSource(bytes: Uint8Array, path: string): VFile {
   try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    return new VFile({ path, value: text });
+    return new VFile({ path, value: new TextDecoder("utf-8", { fatal: true }).decode(bytes) });
   } catch {
     const file = new VFile({ path, value: "" });
     const offset = firstInvalidUtf8(bytes);
-    // lastIndexOf from -1 would search from the end: a byte at the start is on line 1.
-    const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
-    let line = 1;
-    for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
-    const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    const column = new TextDecoder().decode(bytes.subarray(lineStart + bom, offset)).length + 1;
+    // The place as an editor shows it: characters, not bytes, after the BOM (the decoder drops it).
+    const lines = new TextDecoder().decode(bytes.subarray(0, offset)).split("\n");
     const byte = `0x${bytes[offset].toString(16).padStart(2, "0")}`;
     fail(
       file,
       `The source is not valid UTF-8: byte ${byte} (byte ${offset + 1} of the file) is not part of a UTF-8 character; save the file as UTF-8`,
-      { line, column },
+      { line: lines.length, column: lines[lines.length - 1].length + 1 },
       "invalid-utf8",
     );
     return file;
@@ -99,23 +95,15 @@ export function decodeSource(bytes: Uint8Array, path: string): VFile {
 }
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629), or -1. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < b.length && b[i] >= lo && b[i] <= hi;
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n: number;
-    if (c < 0x80) n = 1;
-    else if (c >= 0xc2 && c <= 0xdf) n = cont(i + 1) ? 2 : 0;
-    else if (c === 0xe0) n = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
-    else if (c === 0xed) n = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
-    else if (c >= 0xe1 && c <= 0xef) n = cont(i + 1) && cont(i + 2) ? 3 : 0;
-    else if (c === 0xf0) n = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else if (c >= 0xf1 && c <= 0xf3) n = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else if (c === 0xf4) n = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    else n = 0;
-    if (n === 0) return i;
-    i += n;
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  // The decoder writes U+FFFD for each bad sequence: the first U+FFFD not written as EF BF BD is one.
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  let offset = 0;
+  let from = 0;
+  for (let at = text.indexOf("\uFFFD"); at !== -1; at = text.indexOf("\uFFFD", at + 1)) {
+    offset += Buffer.byteLength(text.slice(from, at));
+    from = at;
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) return offset;
   }
   return -1;
 }
@@ -130,10 +118,6 @@ export function normalizeSource(text: string): string {
 const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const XML_FORBIDDEN_ONE = new RegExp(XML_FORBIDDEN.source);
-
-export function firstForbiddenCharacter(text: string): string | undefined {
-  return XML_FORBIDDEN_ONE.exec(text)?.[0];
-}
 
 export function forbiddenCharacters(text: string): string[] {
   return [...new Set(text.match(XML_FORBIDDEN) ?? [])];
@@ -189,21 +173,17 @@ const CLOSING_TAG = /^<\/[a-zA-Z][a-zA-Z0-9-]*\s*>$/;
 function htmlRemovals(value: string): string | undefined {
   const tree = fromHtml(value, { fragment: true });
   const removed = new Set<string>();
-  const visit = (node: HastRoot | HastContent) => {
-    if (node.type === "element") {
-      const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
-      const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
-      if (!kept) {
-        removed.add(`<${node.tagName}>`);
-        return; // its content goes with it, or is kept as text
-      }
-      for (const [key, v] of Object.entries(node.properties)) {
-        if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
-      }
+  visit(tree, "element", (node) => {
+    const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
+    const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
+    if (!kept) {
+      removed.add(`<${node.tagName}>`);
+      return SKIP; // its content goes with it, or is kept as text
     }
-    if ("children" in node) for (const child of node.children) visit(child as HastContent);
-  };
-  visit(tree);
+    for (const [key, v] of Object.entries(node.properties)) {
+      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
+    }
+  });
   return removed.size ? [...removed].join(", ") : undefined;
 }
 
@@ -235,9 +215,10 @@ export function urlScheme(url: string): string | undefined {
 
 /* ------------------------------------------------------------------ images */
 
-type ImageResult = { image: LocalImage } | { rule: string; reason: string };
+type ImageResult = { image: LocalImage } | Refusal;
 
-function loadImage(url: string, baseDir: string, project: string, cache: Map<string, ImageResult>): ImageResult {
+/** An image a source names: a relative path to a file inside the project folder (src/boundary.ts), within the limits. */
+function loadImage(url: string, baseDir: string, project: string): ImageResult {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
@@ -253,16 +234,7 @@ function loadImage(url: string, baseDir: string, project: string, cache: Map<str
     return { rule: "image-missing", reason: `Image \`${written}\` is not a valid path (a \`%\` that starts no character)` };
   }
   if (!path) return { rule: "image-missing", reason: "Image has no path" };
-  const encoded = path !== url.trim() ? ` (\`${shownUrl(path, 80)}\` once its %-escapes are decoded)` : "";
-  const cached = cache.get(path);
-  if (cached) return cached;
-  const result = readImage(path, `Image \`${written}\`${encoded}`, baseDir, project);
-  cache.set(path, result);
-  return result;
-}
-
-/** An image named by a source: inside the project folder (src/boundary.ts), a file, within the limits. */
-function readImage(path: string, what: string, baseDir: string, project: string): ImageResult {
+  const what = `Image \`${written}\`${path !== url.trim() ? ` (\`${shownUrl(path, 80)}\` once its %-escapes are decoded)` : ""}`;
   const found = resolveInside(path, baseDir, project, what, "image-missing");
   if (isRefusal(found)) return found;
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
@@ -344,6 +316,10 @@ export function prescanSource(source: string, file: VFile): boolean {
   const closed = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
   let frontFence: string | undefined;
   let line = 0;
+  const stop = (reason: string, column: number, rule: string) => {
+    fail(file, reason, { line, column }, rule);
+    return false;
+  };
   let start = 0;
   while (start <= source.length) {
     line++;
@@ -362,10 +338,7 @@ export function prescanSource(source: string, file: VFile): boolean {
     let column = 1;
     for (let m = CONTAINER.exec(text); m; m = CONTAINER.exec(text)) {
       depth++;
-      if (depth > MAX_DEPTH) {
-        fail(file, `This line opens more than ${MAX_DEPTH} quotes and lists inside each other; flatten it`, { line, column }, "too-deep");
-        return false;
-      }
+      if (depth > MAX_DEPTH) return stop(`This line opens more than ${MAX_DEPTH} quotes and lists inside each other; flatten it`, column, "too-deep");
       column += m[0].length;
       text = text.slice(m[0].length);
       if (m[0].length === 0) break;
@@ -387,48 +360,28 @@ export function prescanSource(source: string, file: VFile): boolean {
     }
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
-      fail(
-        file,
-        `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`,
-        { line, column: column + definition[1].length },
-        "too-many-notes",
-      );
-      return false;
+      const reason = `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`;
+      return stop(reason, column + definition[1].length, "too-many-notes");
     }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 91 && text.charCodeAt(i + 1) === 94 && !(definition && i === definition[1].length) && ++calls > MAX_NOTE_CALLS) {
-        fail(
-          file,
-          `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`,
-          { line, column: column + i },
-          "too-many-note-calls",
-        );
-        return false;
+        const reason = `This is note call ${MAX_NOTE_CALLS + 1} (\`[^\`): a source may call notes at most ${MAX_NOTE_CALLS} times; split it`;
+        return stop(reason, column + i, "too-many-note-calls");
       }
       // `\<!` (as the importer writes a `<` of the text) starts nothing; `\\<!` does.
       if (!inFront && c === 60 && (text.charCodeAt(i + 1) === 33 || text.charCodeAt(i + 1) === 63) && !escaped(text, i)) {
         openerStart ??= { line, column: column + i };
         if (++openers > MAX_HTML_OPENERS) {
-          fail(
-            file,
-            `The paragraph from ${openerStart.line}:${openerStart.column} has more than ${MAX_HTML_OPENERS} \`<!\` and \`<?\` (starts of HTML comments and declarations), more than broadside parses in reasonable time; split it or write \`&lt;\` for \`<\``,
-            { line, column: column + i },
-            "too-many-marks",
-          );
-          return false;
+          const reason = `The paragraph from ${openerStart.line}:${openerStart.column} has more than ${MAX_HTML_OPENERS} \`<!\` and \`<?\` (starts of HTML comments and declarations), more than broadside parses in reasonable time; split it or write \`&lt;\` for \`<\``;
+          return stop(reason, column + i, "too-many-marks");
         }
       }
       if (c === 42 || c === 95 || c === 91 || c === 93) {
         markStart ??= { line, column: column + i };
         if (++marks > MAX_MARKS) {
-          fail(
-            file,
-            `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`,
-            { line, column: column + i },
-            "too-many-marks",
-          );
-          return false;
+          const reason = `The paragraph from ${markStart.line}:${markStart.column} has more than ${MAX_MARKS} \`*\`, \`_\`, \`[\` and \`]\` marks, more than broadside parses in reasonable time; split it or write fewer marks`;
+          return stop(reason, column + i, "too-many-marks");
         }
       }
     }
@@ -454,13 +407,11 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     return false;
   }
   const source = String(file.value);
-  const reporter = cappedReporter(file);
-  const report = reporter.report;
+  const { report, done } = cappedReporter(file);
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
-  let forbidden = false;
-  if (firstForbiddenCharacter(source) !== undefined) {
-    forbidden = true;
+  const forbidden = XML_FORBIDDEN_ONE.test(source);
+  if (forbidden) {
     const place = location(file);
     for (const match of source.matchAll(XML_FORBIDDEN)) {
       // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
@@ -474,14 +425,32 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
+  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
+  // Each image is read once; an error at a definition is told once, however many images use it.
+  const cache = new Map<string, ImageResult>();
+  const told = new Set<Image | Definition>();
+  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
+    const result = cache.get(url) ?? loadImage(url, baseDir, project);
+    cache.set(url, result);
+    if ("image" in result) {
+      node.data = { ...node.data, image: result.image };
+      if (result.image.format === "webp") {
+        report(
+          "warn",
+          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
+          at,
+          "image-webp-docx",
+        );
+      }
+    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
+    told.add(at);
+  };
+
   const definitions = new Map<string, Definition>();
   const references: (LinkReference | ImageReference)[] = [];
-  const images: Image[] = [];
-  const removals: { parent: Parents; node: Html }[] = [];
 
-  const stack: { node: Nodes; parent?: Parents }[] = [{ node: tree }];
-  while (stack.length) {
-    const { node, parent } = stack.pop()!;
+  visit(tree, (node, index, parent) => {
     if (forbidden) {
       const fields = node as unknown as Record<string, unknown>;
       for (const key of ["value", "alt", "title", "url"]) {
@@ -490,17 +459,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
     switch (node.type) {
       case "html":
-        if (!options.allowHtml) {
-          if (parent) removals.push({ parent, node });
-          if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
-            report(
-              "warn",
-              "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)",
-              node,
-              "raw-html",
-            );
-          }
-        } else {
+        if (options.allowHtml) {
           const removed = htmlRemovals(node.value);
           if (removed)
             report(
@@ -509,8 +468,18 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
               node,
               "unsafe-html",
             );
+          break;
         }
-        break;
+        if (!COMMENT.test(node.value.trim()) && !CLOSING_TAG.test(node.value.trim())) {
+          report(
+            "warn",
+            "Raw HTML is left out of every output; write it in Markdown (or build with --allow-html to keep it, cleaned, in the HTML and PDF)",
+            node,
+            "raw-html",
+          );
+        }
+        parent!.children.splice(index!, 1);
+        return index; // the next sibling now stands where this node stood
       case "link":
         checkLink(node, node.url);
         break;
@@ -522,13 +491,10 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         references.push(node);
         break;
       case "image":
-        images.push(node);
+        attach(node, node.url, node);
         break;
     }
-    if ("children" in node) {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, parent: node });
-    }
-  }
+  });
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
@@ -542,52 +508,16 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   }
 
-  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
-  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
-  const cache = new Map<string, ImageResult>();
-  const checkedDefinitions = new Set<Definition>();
-  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = loadImage(url, baseDir, project, cache);
-    if ("image" in result) {
-      node.data = { ...node.data, image: result.image };
-      if (result.image.format === "webp") {
-        report(
-          "warn",
-          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
-          at,
-          "image-webp-docx",
-        );
-      }
-    } else if (!(at.type === "definition" && checkedDefinitions.has(at))) {
-      report("fail", result.reason, at, result.rule);
-    }
-    if (at.type === "definition") checkedDefinitions.add(at);
-  };
-  for (const image of images) attach(image, image.url, image);
-  const linkDefinitionsChecked = new Set<Definition>();
+  // A link definition is checked once, however many links use it.
+  const linked = new Set<Definition>();
   for (const reference of references) {
     const definition = definitions.get(reference.identifier);
-    if (!definition) continue;
-    if (reference.type === "imageReference") attach(reference, definition.url, definition);
-    else if (!linkDefinitionsChecked.has(definition)) {
-      linkDefinitionsChecked.add(definition);
-      checkLink(definition, definition.url);
-    }
+    if (definition && reference.type === "imageReference") attach(reference, definition.url, definition);
+    else if (definition) linked.add(definition);
   }
+  for (const definition of linked) checkLink(definition, definition.url);
 
-  reporter.done();
-
-  if (removals.length) {
-    const byParent = new Map<Parents, Set<Nodes>>();
-    for (const { parent, node } of removals) {
-      const set = byParent.get(parent) ?? new Set<Nodes>();
-      set.add(node);
-      byParent.set(parent, set);
-    }
-    for (const [parent, nodes] of byParent) {
-      (parent as { children: Nodes[] }).children = (parent.children as Nodes[]).filter((child) => !nodes.has(child));
-    }
-  }
+  done();
   return true;
 }
 

@@ -5,7 +5,7 @@
 import { deflateSync, inflateSync } from "node:zlib";
 
 /** The font's table directory, by tag: where each table's bytes are, nothing inflated yet. */
-function woffDirectory(woff: Buffer): Map<string, { checksum: number; data: Buffer; original: number }> {
+function woffDirectory(woff: Buffer) {
   if (woff.toString("latin1", 0, 4) !== "wOFF") throw new Error("not a WOFF file");
   const tables = new Map<string, { checksum: number; data: Buffer; original: number }>();
   const count = woff.readUInt16BE(12);
@@ -26,37 +26,32 @@ export function woffTable(woff: Buffer, tag: string): Buffer | undefined {
   return found && inflated(found);
 }
 
-/** The font's tables, by tag, inflated. */
-export function woffTables(woff: Buffer): { flavor: number; tables: Map<string, { checksum: number; data: Buffer }> } {
-  const tables = new Map([...woffDirectory(woff)].map(([tag, table]) => [tag, { checksum: table.checksum, data: inflated(table) }]));
-  return { flavor: woff.readUInt32BE(4), tables };
-}
+/** The bytes, zero-padded to a multiple of 4 (font tables start on 4-byte boundaries). */
+const padded = (data: Buffer) => Buffer.concat([data, Buffer.alloc(-data.length & 3)]);
 
 /** The TrueType (sfnt) file inside a WOFF file. */
 export function woffToSfnt(woff: Buffer): Buffer {
-  const { flavor, tables } = woffTables(woff);
-  const count = tables.size;
+  const tables = [...woffDirectory(woff)].sort(([a], [b]) => (a < b ? -1 : 1));
+  const count = tables.length;
   const selector = Math.floor(Math.log2(count));
   const head = Buffer.alloc(12 + 16 * count);
-  head.writeUInt32BE(flavor, 0);
+  head.writeUInt32BE(woff.readUInt32BE(4), 0);
   head.writeUInt16BE(count, 4);
   head.writeUInt16BE(2 ** selector * 16, 6);
   head.writeUInt16BE(selector, 8);
   head.writeUInt16BE(count * 16 - 2 ** selector * 16, 10);
-  const bodies: Buffer[] = [];
   let offset = head.length;
-  let i = 0;
-  for (const [tag, { checksum, data }] of [...tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const at = 12 + 16 * i++;
+  const bodies = tables.map(([tag, table], i) => {
+    const data = inflated(table);
+    const at = 12 + 16 * i;
     head.write(tag, at, "latin1");
-    head.writeUInt32BE(checksum, at + 4);
+    head.writeUInt32BE(table.checksum, at + 4);
     head.writeUInt32BE(offset, at + 8);
     head.writeUInt32BE(data.length, at + 12);
-    const padded = Buffer.alloc(Math.ceil(data.length / 4) * 4);
-    data.copy(padded);
-    bodies.push(padded);
-    offset += padded.length;
-  }
+    const body = padded(data);
+    offset += body.length;
+    return body;
+  });
   return Buffer.concat([head, ...bodies]);
 }
 
@@ -74,21 +69,19 @@ export function sfntToWoff(sfnt: Buffer): Buffer {
     return { tag: sfnt.subarray(at, at + 4), checksum: sfnt.readUInt32BE(at + 4), data, stored: deflated.length < data.length ? deflated : data };
   });
   const head = Buffer.alloc(44 + 20 * count);
-  const bodies: Buffer[] = [];
   let offset = head.length;
   let sfntSize = 12 + 16 * count;
-  tables.forEach(({ tag, checksum, data, stored }, i) => {
+  const bodies = tables.map(({ tag, checksum, data, stored }, i) => {
     const at = 44 + 20 * i;
     tag.copy(head, at);
     head.writeUInt32BE(offset, at + 4);
     head.writeUInt32BE(stored.length, at + 8);
     head.writeUInt32BE(data.length, at + 12);
     head.writeUInt32BE(checksum, at + 16);
-    const padded = Buffer.alloc(Math.ceil(stored.length / 4) * 4);
-    stored.copy(padded);
-    bodies.push(padded);
-    offset += padded.length;
     sfntSize += Math.ceil(data.length / 4) * 4;
+    const body = padded(stored);
+    offset += body.length;
+    return body;
   });
   head.write("wOFF", 0, "latin1");
   head.writeUInt32BE(sfnt.readUInt32BE(0), 4);
