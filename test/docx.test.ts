@@ -358,3 +358,15 @@ describe("runs of one script", () => {
     ]);
   });
 });
+
+describe("a long run of white space", () => {
+  it("joins the lines around it with one space, in time (a pattern tried at each of its characters would take minutes)", async () => {
+    const dir = tempDir();
+    const source = join(dir, "spaces.md");
+    writeFileSync(source, `---\ntitle: Spaces\nlang: en\n---\n\nBefore${"\u00a0".repeat(300_000)}x\nafter.\n`);
+    const { code, stderr } = await cli(["build", source, "--out", dir, "--format", "docx"]);
+    expect(code, stderr).toBe(0);
+    const texts = elements(parts(join(dir, "spaces.docx"))["word/document.xml"], "t").map((t) => t.textContent);
+    expect(texts.join("")).toContain("x after.");
+  });
+});

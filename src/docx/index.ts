@@ -92,8 +92,18 @@ type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingConten
 type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
+/**
+ * A line break in a paragraph's source, with the white space around it, becomes one space. Not one
+ * regular expression with a leading `\s*`: tried at every character, it is quadratic on long white space.
+ */
+function oneLine(text: string): string {
+  if (!text.includes("\n")) return text;
+  const lines = text.split(/\n\s*/);
+  return lines.map((line, i) => (i < lines.length - 1 ? line.trimEnd() : line)).join(" ");
+}
+
 const inline: InlineMap = {
-  text: (node, state, marks) => [{ text: node.value.replace(/\s*\n\s*/g, " "), marks: state.rtl ? { ...marks, rtl: true } : marks }],
+  text: (node, state, marks) => [{ text: oneLine(node.value), marks: state.rtl ? { ...marks, rtl: true } : marks }],
   emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
   strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
