@@ -11,7 +11,6 @@
  *   links (links with the `doc-backlink` role, or to one of the calls): they print an arrow
  *   and, for a note called several times, a small occurrence number that no other format has.
  */
-import { readFile } from "node:fs/promises";
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { matches } from "hast-util-select";
@@ -47,10 +46,6 @@ function topLevelLists(node: Element): Element[] {
     if (!isElement(child) || child.tagName === "li") return [];
     return child.tagName === "ol" ? [child] : topLevelLists(child);
   });
-}
-
-export async function readHtml(path: string): Promise<Reading> {
-  return readHtmlText(await readFile(path, "utf8"));
 }
 
 export function readHtmlText(html: string): Reading {
