@@ -9,12 +9,6 @@ import { woffTable } from "../woff.ts";
 
 const cache = new Map<string, Set<number>>();
 
-function table(woff: Buffer, tag: string): Buffer {
-  const found = woffTable(woff, tag);
-  if (!found) throw new Error(`no ${tag} table`);
-  return found;
-}
-
 function readCmap(cmap: Buffer): Set<number> {
   const points = new Set<number>();
   const count = cmap.readUInt16BE(2);
@@ -64,7 +58,9 @@ export function characters(woff2: string): Set<number> {
   if (!points) {
     const woff = woff2.replace(/\.woff2$/, ".woff");
     try {
-      points = readCmap(table(readFileSync(woff), "cmap"));
+      const cmap = woffTable(readFileSync(woff), "cmap");
+      if (!cmap) throw new Error("no cmap table");
+      points = readCmap(cmap);
     } catch (error) {
       throw new Error(`Cannot read the characters of the font ${woff}: ${(error as Error).message}`);
     }

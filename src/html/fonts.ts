@@ -145,11 +145,6 @@ export function fontStack(config: FontsConfig, lang: string): Stack {
   return { families, primary: primary && primary !== config.families[0] ? primary : undefined };
 }
 
-/** The CSS `font-family` value of a stack. */
-export function fontFamilyCss(stack: Stack): string {
-  return [...stack.families.map((f) => `"${f.family}"`), "serif"].join(",");
-}
-
 /** Whether an edition's own family has a bold face; without one, nothing is set bold (a synthesised bold is not drawn). */
 export function hasBold(stack: Stack): boolean {
   const family = stack.primary ?? stack.families[0];
@@ -193,17 +188,12 @@ function rangesCss(points: number[]): string {
   return parts.join(",");
 }
 
-export interface FontCss {
-  css: string;
-  /** Characters (one string each) that no shipped face draws. */
-  missing: string[];
-}
-
 /**
  * The `@font-face` rules, fonts inlined, for the faces a document needs, and the text stack:
  * each character in each style and weight goes to the first family of the stack that has it.
+ * `missing`: the characters (one string each) that no shipped face draws.
  */
-export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): Promise<FontCss> {
+export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): Promise<{ css: string; missing: string[] }> {
   const stack = fontStack(config, lang);
   const picked = new Map<Face, number[]>();
   const missing = new Set<string>();
@@ -246,7 +236,7 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
       `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(data:font/woff;base64,${data}) format("woff");unicode-range:${rangesCss(points)}}`,
     );
   }
-  const family = fontFamilyCss(stack);
+  const family = [...stack.families.map((f) => `"${f.family}"`), "serif"].join(",");
   // The stack for the text and the page's margin boxes; without a bold face, headings are set by size.
   rules.push(`html{font-family:${family};font-synthesis:none}`);
   rules.push(`@page{@top-center{font-family:${family}}@bottom-center{font-family:${family}}}`);

@@ -35,8 +35,8 @@ export interface HtmlResult {
 }
 
 /** Ids used for note calls and notes; the PDF links and tests rely on them. */
-export const noteId = (n: number) => `note-${n}`;
-export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
+const noteId = (n: number) => `note-${n}`;
+const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
 
 /** The print style's page for a paper, by its CSS name (half-letter has none); a booklet's half sizes with narrower margins. */
 function pageCss(paper: Paper): string {

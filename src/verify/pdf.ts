@@ -616,18 +616,16 @@ function noteTexts(
     run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
+    const next = run[k + 1];
     let noteItems: Item[];
-    if (atTheEnd) {
-      const next = run[k + 1];
-      // Labels left out: one may be drawn in pieces (right to left: "." then "1").
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !isLabel(item));
-    } else if (li) {
+    if (li && !atTheEnd) {
       const ids = new Set(li.body);
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
       noteItems = itemsOf(ids);
     } else {
-      const next = run[k + 1];
-      noteItems = text.filter((item) => item.index > marker.index && item.page === marker.page && (!next || item.index < next.index));
+      // At the end, labels left out (one may be drawn in pieces, right to left: "." then "1"); at the foot, the marker's page.
+      const belongs = (item: Item) => (atTheEnd ? !isLabel(item) : item.page === marker.page);
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && belongs(item));
     }
     notes.set(k + 1, textOf(noteItems));
   });
