@@ -70,9 +70,11 @@ function groups(readings: Reading[], unordered: boolean): Reading[][] {
   return [...byKey.values()].sort((a, b) => b.length - a.length);
 }
 
+const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
+
 /** The text under the number a call shows, for aligning calls. */
 function callText(reading: Reading, call: NoteCall, unordered: boolean): string | undefined {
-  const n = /^\d+$/.test(call.shown) ? Number(call.shown) : call.leadsTo?.number;
+  const n = noteNumber(call.shown) ?? call.leadsTo?.number;
   const text = n === undefined ? undefined : reading.notes.get(n);
   return text === undefined ? undefined : noteTextKey(text, unordered);
 }
@@ -144,8 +146,6 @@ function leadsElsewhere(call: NoteCall): string | undefined {
   return undefined;
 }
 
-const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
-
 /** Compare one reading with the reference group; `reported` collects calls already described. */
 function compareWith(reference: Reading[], reading: Reading, reported: Set<number>, unordered: boolean): Disagreement[] {
   const ref = reference[0];
@@ -160,12 +160,10 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
 
   // Which marks the other format shows for each note's calls.
   const shownFor = new Map<string, Set<string>>();
-  const pairedCalls = new Map<string, number>();
   for (const step of steps) {
     if (step.ref === undefined || step.other === undefined) continue;
     const n = ref.calls[step.ref].shown;
     shownFor.set(n, (shownFor.get(n) ?? new Set()).add(reading.calls[step.other].shown));
-    pairedCalls.set(n, (pairedCalls.get(n) ?? 0) + 1);
   }
 
   // Notes renumbered whole: every call shows m instead of n, and m has n's text.
@@ -188,7 +186,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
   const missingWhole = new Set<number>();
   for (const [n, text] of ref.notes) {
     const called = ref.calls.some((c) => c.shown === String(n));
-    if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
+    if (called && !shownFor.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
       missingWhole.add(n);
       found.push({
         note: n,
