@@ -17,11 +17,8 @@
  * - Otherwise each call showing something else, each missing or extra call, each note whose
  *   text differs, is missing or is extra, is a message.
  *
- * Note texts are compared as a reader can read them reliably in every script (`sameNoteText`):
- * normalised (NFKC; no white space, dashes or format characters), a glyph the PDF maps to no
- * text standing for any one character; in right-to-left and complex scripts (whose glyphs a
- * PDF gives in visual order, vowel signs before their consonants) also equal when they hold
- * the same characters in another order. A character lost, added or changed is a disagreement.
+ * Note texts are compared by `sameNoteText` (reading.ts): a character lost, added or changed is
+ * a disagreement; line breaks, shaping and the order a PDF gives complex scripts in are not.
  *
  * Within each group, a call that leads to a note other than the one it shows (or to none),
  * and any other self-contradiction the reader found, is a message too.
@@ -100,11 +97,7 @@ function align(ref: { shown: string; text: string | undefined }[], other: { show
   const m = other.length - head - tail;
   if (n * m > 25_000_000) {
     // Too many to search (tens of thousands of calls): pair them in order.
-    for (let i = 0; i < Math.max(n, m); i++) {
-      if (i < n && i < m) steps.push({ ref: head + i, other: head + i });
-      else if (i < n) steps.push({ ref: head + i, other: undefined });
-      else steps.push({ ref: undefined, other: head + i });
-    }
+    for (let i = 0; i < Math.max(n, m); i++) steps.push({ ref: i < n ? head + i : undefined, other: i < m ? head + i : undefined } as Step);
   } else if (n > 0 || m > 0) {
     const cost = (i: number, j: number) => {
       const a = ref[head + i];

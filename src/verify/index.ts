@@ -31,6 +31,7 @@ const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise
   docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
 };
 
+/** Each format's reader, on a file. */
 const fromFile = (format: Format) => async (path: string) => FROM_DATA[format](await readFile(path));
 export const readHtml = fromFile("html");
 export const readPdf = fromFile("pdf");
