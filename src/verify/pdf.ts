@@ -413,6 +413,8 @@ interface PagesText {
   /** Whether the notes are at the foot of the pages (list items of Aside elements). */
   footnotes: boolean;
   byPage: Map<number, Item[]>;
+  /** The items less the page furniture, by marked content. */
+  byMc: Map<string, Item[]>;
   listItems: PdfListItem[];
 }
 
@@ -459,7 +461,8 @@ function pagesText(texts: PdfText[]): PagesText {
   }
   items.forEach((item, i) => (item.index = i));
   untaggedFurniture(untagged);
-  return { text: items.filter((item) => !item.furniture), footnotes: listItems.some((li) => li.foot), byPage, listItems };
+  const text = items.filter((item) => !item.furniture);
+  return { text, footnotes: listItems.some((li) => li.foot), byPage, byMc: groupBy(text, (item) => item.mc), listItems };
 }
 
 /**
@@ -509,19 +512,15 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
  * as the number of notes called, then the last run), so an ordered list in the letter, or one
  * nested in a note, is not taken for them.
  */
-function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
+function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
   // those are notes, and a list of the body (also one at the top of the page after a note) is not.
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
   const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
-  const byLabel = groupBy(
-    text.filter((item) => item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()),
-    (item) => item.mc,
-  );
-  const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
-    const str = parts.map((item) => item.str).join("");
-    const k = TAGGED_MARKER.exec(str);
+  const taggedMarkers = [...noteLabelIds].flatMap((id): Item[] => {
+    const parts = (byMc.get(id) ?? []).filter((item) => item.str.trim());
+    const k = TAGGED_MARKER.exec(parts.map((item) => item.str).join(""));
     if (!k) return [];
     const left = Math.min(...parts.map((item) => item.x));
     const right = Math.max(...parts.map((item) => item.x + item.width));
@@ -563,7 +562,7 @@ function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets:
  */
 function noteTexts(
   run: Item[],
-  { text, footnotes, listItems }: PagesText,
+  { text, footnotes, byMc, listItems }: PagesText,
   links: Link[],
   targets: Destination[],
   isLabel: (item: Item) => boolean,
@@ -593,7 +592,6 @@ function noteTexts(
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
-  const byMc = groupBy(text, (item) => item.mc);
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
