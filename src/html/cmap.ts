@@ -30,13 +30,9 @@ function readCmap(cmap: Buffer): Set<number> {
         const delta = cmap.readUInt16BE(deltas + s * 2);
         const rangeOffset = cmap.readUInt16BE(offsets + s * 2);
         for (let c = start; c <= end && c !== 0xffff; c++) {
-          let glyph: number;
-          if (rangeOffset === 0) glyph = (c + delta) & 0xffff;
-          else {
-            const g = cmap.readUInt16BE(offsets + s * 2 + rangeOffset + (c - start) * 2);
-            glyph = g === 0 ? 0 : (g + delta) & 0xffff;
-          }
-          if (glyph !== 0) points.add(c);
+          // Without a range offset the glyph is the code plus delta, else the glyph array's entry (0: none) plus delta.
+          const g = rangeOffset === 0 ? c : cmap.readUInt16BE(offsets + s * 2 + rangeOffset + (c - start) * 2);
+          if ((rangeOffset === 0 || g !== 0) && ((g + delta) & 0xffff) !== 0) points.add(c);
         }
       }
     } else if (format === 12) {
