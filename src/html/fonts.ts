@@ -126,16 +126,13 @@ export function fontStack(config: FontsConfig, lang: string): Stack {
   const score = (f: FontFamily) => langIn(lang, f.langs);
   let primary: FontFamily | undefined;
   for (const f of config.families) if (score(f) >= 0 && (!primary || score(f) > score(primary))) primary = f;
-  const chosen = new Map<string, FontFamily>();
+  // One family of each group, in the place of the group's first: the edition's own, else that first.
+  const groups = new Set<string>();
   const families: FontFamily[] = [];
   for (const f of config.families) {
-    if (f.group) {
-      if (chosen.has(f.group)) continue;
-      const inGroup = config.families.filter((g) => g.group === f.group);
-      const pick = primary?.group === f.group ? primary : inGroup[0];
-      chosen.set(f.group, pick);
-      families.push(pick);
-    } else families.push(f);
+    if (f.group && groups.has(f.group)) continue;
+    if (f.group) groups.add(f.group);
+    families.push(f.group && primary?.group === f.group ? primary : f);
   }
   if (primary && families[0] !== primary) {
     families.splice(families.indexOf(primary), 1);
