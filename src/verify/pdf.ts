@@ -88,7 +88,7 @@ export function preparePdfReader(): void {
   pdfjs().catch(() => undefined);
 }
 
-type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
+export type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
  * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
@@ -242,8 +242,6 @@ export interface PageContent {
   items: PdfItem[];
   tree: StructNode | null;
 }
-
-export type { StructNode };
 
 /** Every page's text items and structure tree, as the packet's proof reads them. */
 export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
