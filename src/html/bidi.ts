@@ -27,17 +27,15 @@ const SKIP = new Set(["code", "pre", "kbd", "samp", "style", "script", "svg", "b
 
 /** Trim a left-to-right match to end at a letter, a digit, or a closing bracket it opened. */
 function trimLtr(run: string): string {
+  const count = (text: string, char: string) => text.split(char).length - 1;
   let end = run.length;
-  for (;;) {
+  while (end > 0) {
     const last = run[end - 1];
+    const text = run.slice(0, end);
     if (/[\p{L}\p{M}\p{Nd}]/u.test(last)) break;
-    if (last === ")" || last === "]") {
-      const opened = (run.slice(0, end).match(last === ")" ? /\(/g : /\[/g) ?? []).length;
-      const closed = (run.slice(0, end).match(last === ")" ? /\)/g : /\]/g) ?? []).length;
-      if (opened >= closed) break;
-    }
+    if (last === ")" && count(text, "(") >= count(text, ")")) break;
+    if (last === "]" && count(text, "[") >= count(text, "]")) break;
     end--;
-    if (end === 0) break;
   }
   return run.slice(0, end);
 }

@@ -9,12 +9,6 @@ import { woffTable } from "../woff.ts";
 
 const cache = new Map<string, Set<number>>();
 
-function table(woff: Buffer, tag: string): Buffer {
-  const found = woffTable(woff, tag);
-  if (!found) throw new Error(`no ${tag} table`);
-  return found;
-}
-
 function readCmap(cmap: Buffer): Set<number> {
   const points = new Set<number>();
   const count = cmap.readUInt16BE(2);
@@ -36,13 +30,9 @@ function readCmap(cmap: Buffer): Set<number> {
         const delta = cmap.readUInt16BE(deltas + s * 2);
         const rangeOffset = cmap.readUInt16BE(offsets + s * 2);
         for (let c = start; c <= end && c !== 0xffff; c++) {
-          let glyph: number;
-          if (rangeOffset === 0) glyph = (c + delta) & 0xffff;
-          else {
-            const g = cmap.readUInt16BE(offsets + s * 2 + rangeOffset + (c - start) * 2);
-            glyph = g === 0 ? 0 : (g + delta) & 0xffff;
-          }
-          if (glyph !== 0) points.add(c);
+          // Without a range offset the glyph is the code plus delta, else the glyph array's entry (0: none) plus delta.
+          const g = rangeOffset === 0 ? c : cmap.readUInt16BE(offsets + s * 2 + rangeOffset + (c - start) * 2);
+          if ((rangeOffset === 0 || g !== 0) && ((g + delta) & 0xffff) !== 0) points.add(c);
         }
       }
     } else if (format === 12) {
@@ -64,7 +54,9 @@ export function characters(woff2: string): Set<number> {
   if (!points) {
     const woff = woff2.replace(/\.woff2$/, ".woff");
     try {
-      points = readCmap(table(readFileSync(woff), "cmap"));
+      const cmap = woffTable(readFileSync(woff), "cmap");
+      if (!cmap) throw new Error("no cmap table");
+      points = readCmap(cmap);
     } catch (error) {
       throw new Error(`Cannot read the characters of the font ${woff}: ${(error as Error).message}`);
     }

@@ -126,16 +126,13 @@ export function fontStack(config: FontsConfig, lang: string): Stack {
   const score = (f: FontFamily) => langIn(lang, f.langs);
   let primary: FontFamily | undefined;
   for (const f of config.families) if (score(f) >= 0 && (!primary || score(f) > score(primary))) primary = f;
-  const chosen = new Map<string, FontFamily>();
+  // One family of each group, in the place of the group's first: the edition's own, else that first.
+  const groups = new Set<string>();
   const families: FontFamily[] = [];
   for (const f of config.families) {
-    if (f.group) {
-      if (chosen.has(f.group)) continue;
-      const inGroup = config.families.filter((g) => g.group === f.group);
-      const pick = primary?.group === f.group ? primary : inGroup[0];
-      chosen.set(f.group, pick);
-      families.push(pick);
-    } else families.push(f);
+    if (f.group && groups.has(f.group)) continue;
+    if (f.group) groups.add(f.group);
+    families.push(f.group && primary?.group === f.group ? primary : f);
   }
   if (primary && families[0] !== primary) {
     families.splice(families.indexOf(primary), 1);
@@ -143,11 +140,6 @@ export function fontStack(config: FontsConfig, lang: string): Stack {
   }
   // No primary when the edition's own family is the Latin face (the first in fonts.json).
   return { families, primary: primary && primary !== config.families[0] ? primary : undefined };
-}
-
-/** The CSS `font-family` value of a stack. */
-export function fontFamilyCss(stack: Stack): string {
-  return [...stack.families.map((f) => `"${f.family}"`), "serif"].join(",");
 }
 
 /** Whether an edition's own family has a bold face; without one, nothing is set bold (a synthesised bold is not drawn). */
@@ -193,17 +185,12 @@ function rangesCss(points: number[]): string {
   return parts.join(",");
 }
 
-export interface FontCss {
-  css: string;
-  /** Characters (one string each) that no shipped face draws. */
-  missing: string[];
-}
-
 /**
  * The `@font-face` rules, fonts inlined, for the faces a document needs, and the text stack:
  * each character in each style and weight goes to the first family of the stack that has it.
+ * `missing`: the characters (one string each) that no shipped face draws.
  */
-export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): Promise<FontCss> {
+export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): Promise<{ css: string; missing: string[] }> {
   const stack = fontStack(config, lang);
   const picked = new Map<Face, number[]>();
   const missing = new Set<string>();
@@ -246,7 +233,7 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
       `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(data:font/woff;base64,${data}) format("woff");unicode-range:${rangesCss(points)}}`,
     );
   }
-  const family = fontFamilyCss(stack);
+  const family = [...stack.families.map((f) => `"${f.family}"`), "serif"].join(",");
   // The stack for the text and the page's margin boxes; without a bold face, headings are set by size.
   rules.push(`html{font-family:${family};font-synthesis:none}`);
   rules.push(`@page{@top-center{font-family:${family}}@bottom-center{font-family:${family}}}`);

@@ -8,12 +8,10 @@ import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h, s } from "hastscript";
 import { raw } from "hast-util-raw";
+import { toHtml } from "hast-util-to-html";
 import { select } from "hast-util-select";
 import type { FootnoteReference, Image, ImageReference, Root } from "mdast";
 import { type Handlers, type State, toHast } from "mdast-util-to-hast";
-import rehypeStringify from "rehype-stringify";
-import remarkRehype from "remark-rehype";
-import { unified } from "unified";
 import { type Paper, PAPER_SIZE } from "../paper.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
@@ -35,8 +33,8 @@ export interface HtmlResult {
 }
 
 /** Ids used for note calls and notes; the PDF links and tests rely on them. */
-export const noteId = (n: number) => `note-${n}`;
-export const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
+const noteId = (n: number) => `note-${n}`;
+const callId = (n: number, occurrence: number) => (occurrence === 1 ? `note-call-${n}` : `note-call-${n}-${occurrence}`);
 
 /** The print style's page for a paper, by its CSS name (half-letter has none); a booklet's half sizes with narrower margins. */
 function pageCss(paper: Paper): string {
@@ -192,7 +190,7 @@ export async function compileHtml(letter: Letter, options: HtmlOptions): Promise
  */
 export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Promise<HastRoot> {
   const { meta } = letter;
-  const body = withRawHtml((await unified().use(remarkRehype, { handlers, allowDangerousHtml: true }).run(letter.tree, letter.file)) as HastRoot);
+  const body = withRawHtml(toHast(letter.tree, { file: letter.file, handlers, allowDangerousHtml: true }) as HastRoot);
   keepCallsWithText(body);
   const notes = notesSection(letter);
 
@@ -250,7 +248,7 @@ export function standaloneHtml(page: HastRoot): string {
   const policy = h("meta", { httpEquiv: "Content-Security-Policy", content: CONTENT_SECURITY_POLICY });
   head.children.splice(charset + 1, 0, policy);
   try {
-    return unified().use(rehypeStringify).stringify(page);
+    return toHtml(page);
   } finally {
     head.children.splice(head.children.indexOf(policy), 1);
   }

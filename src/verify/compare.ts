@@ -17,11 +17,8 @@
  * - Otherwise each call showing something else, each missing or extra call, each note whose
  *   text differs, is missing or is extra, is a message.
  *
- * Note texts are compared as a reader can read them reliably in every script (`sameNoteText`):
- * normalised (NFKC; no white space, dashes or format characters), a glyph the PDF maps to no
- * text standing for any one character; in right-to-left and complex scripts (whose glyphs a
- * PDF gives in visual order, vowel signs before their consonants) also equal when they hold
- * the same characters in another order. A character lost, added or changed is a disagreement.
+ * Note texts are compared by `sameNoteText` (reading.ts): a character lost, added or changed is
+ * a disagreement; line breaks, shaping and the order a PDF gives complex scripts in are not.
  *
  * Within each group, a call that leads to a note other than the one it shows (or to none),
  * and any other self-contradiction the reader found, is a message too.
@@ -70,9 +67,11 @@ function groups(readings: Reading[], unordered: boolean): Reading[][] {
   return [...byKey.values()].sort((a, b) => b.length - a.length);
 }
 
+const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
+
 /** The text under the number a call shows, for aligning calls. */
 function callText(reading: Reading, call: NoteCall, unordered: boolean): string | undefined {
-  const n = /^\d+$/.test(call.shown) ? Number(call.shown) : call.leadsTo?.number;
+  const n = noteNumber(call.shown) ?? call.leadsTo?.number;
   const text = n === undefined ? undefined : reading.notes.get(n);
   return text === undefined ? undefined : noteTextKey(text, unordered);
 }
@@ -98,11 +97,7 @@ function align(ref: { shown: string; text: string | undefined }[], other: { show
   const m = other.length - head - tail;
   if (n * m > 25_000_000) {
     // Too many to search (tens of thousands of calls): pair them in order.
-    for (let i = 0; i < Math.max(n, m); i++) {
-      if (i < n && i < m) steps.push({ ref: head + i, other: head + i });
-      else if (i < n) steps.push({ ref: head + i, other: undefined });
-      else steps.push({ ref: undefined, other: head + i });
-    }
+    for (let i = 0; i < Math.max(n, m); i++) steps.push({ ref: i < n ? head + i : undefined, other: i < m ? head + i : undefined } as Step);
   } else if (n > 0 || m > 0) {
     const cost = (i: number, j: number) => {
       const a = ref[head + i];
@@ -144,8 +139,6 @@ function leadsElsewhere(call: NoteCall): string | undefined {
   return undefined;
 }
 
-const noteNumber = (shown: string) => (/^\d+$/.test(shown) ? Number(shown) : undefined);
-
 /** Compare one reading with the reference group; `reported` collects calls already described. */
 function compareWith(reference: Reading[], reading: Reading, reported: Set<number>, unordered: boolean): Disagreement[] {
   const ref = reference[0];
@@ -160,12 +153,10 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
 
   // Which marks the other format shows for each note's calls.
   const shownFor = new Map<string, Set<string>>();
-  const pairedCalls = new Map<string, number>();
   for (const step of steps) {
     if (step.ref === undefined || step.other === undefined) continue;
     const n = ref.calls[step.ref].shown;
     shownFor.set(n, (shownFor.get(n) ?? new Set()).add(reading.calls[step.other].shown));
-    pairedCalls.set(n, (pairedCalls.get(n) ?? 0) + 1);
   }
 
   // Notes renumbered whole: every call shows m instead of n, and m has n's text.
@@ -188,7 +179,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
   const missingWhole = new Set<number>();
   for (const [n, text] of ref.notes) {
     const called = ref.calls.some((c) => c.shown === String(n));
-    if (called && !pairedCalls.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
+    if (called && !shownFor.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
       missingWhole.add(n);
       found.push({
         note: n,

@@ -3,14 +3,9 @@
  * of each note, by the rules of src/ooxml/notes.ts. A call shows its note's number (a NOTEREF
  * field: its cached result) and leads to the note its reference or bookmark names.
  */
-import { readFile } from "node:fs/promises";
 import { readNotes, formatNoteNumber, NOTE_KINDS, splitNoteKey } from "../ooxml/notes.ts";
 import { descendants, DocxPackage } from "../ooxml/package.ts";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
-
-export async function readDocx(path: string): Promise<Reading> {
-  return readDocxBytes(await readFile(path));
-}
 
 export function readDocxBytes(bytes: Uint8Array): Reading {
   const pkg = DocxPackage.open(bytes);

@@ -11,16 +11,15 @@
  *   links (links with the `doc-backlink` role, or to one of the calls): they print an arrow
  *   and, for a note called several times, a small occurrence number that no other format has.
  */
-import { readFile } from "node:fs/promises";
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
-import { matches } from "hast-util-select";
+import { matches, selectAll } from "hast-util-select";
+import { visit } from "unist-util-visit";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
 type Node = Root | RootContent | ElementContent;
 
 const isElement = (node: Node, tag?: string): node is Element => node.type === "element" && (tag === undefined || node.tagName === tag);
-const classes = (el: Element) => (Array.isArray(el.properties.className) ? el.properties.className.map(String) : []);
 
 /** Elements whose content a browser does not show as text. */
 const NOT_TEXT = new Set(["script", "style", "template", "svg", "math", "head", "noscript"]);
@@ -49,10 +48,6 @@ function topLevelLists(node: Element): Element[] {
   });
 }
 
-export async function readHtml(path: string): Promise<Reading> {
-  return readHtmlText(await readFile(path, "utf8"));
-}
-
 export function readHtmlText(html: string): Reading {
   const tree = fromHtml(html);
   const problems: Reading["problems"] = [];
@@ -60,22 +55,17 @@ export function readHtmlText(html: string): Reading {
   // Ids of everything, so that a link can be followed, and the call links.
   const byId = new Map<string, Element>();
   const parents = new Map<Element, Element>();
-  const sections: Element[] = [];
-  const callLinks: Element[] = [];
-  const visit = (node: Root | Element, inNotes: boolean, inCallSup: boolean) => {
-    for (const child of node.children) {
-      if (!isElement(child)) continue;
-      if (node.type === "element") parents.set(child, node);
-      const id = child.properties.id;
-      if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), child);
-      const section = child.tagName === "section" && classes(child).includes("notes");
-      if (section && !inNotes) sections.push(child);
-      const sup = child.tagName === "sup" && classes(child).includes("note-call");
-      if (child.tagName === "a" && inCallSup && !inNotes) callLinks.push(child);
-      visit(child, inNotes || section, inCallSup || sup);
-    }
+  visit(tree, "element", (el, _, parent) => {
+    if (parent?.type === "element") parents.set(el, parent);
+    const id = el.properties.id;
+    if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), el);
+  });
+  const inNotes = (el: Element) => {
+    for (let at = parents.get(el); at; at = parents.get(at)) if (matches("section.notes", at)) return true;
+    return false;
   };
-  visit(tree, false, false);
+  const sections = selectAll("section.notes", tree).filter((section) => !inNotes(section));
+  const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes(a));
 
   // The notes, as a browser numbers them.
   const notes = new Map<number, string>();

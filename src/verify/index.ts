@@ -18,10 +18,8 @@ import { readHtmlText } from "./html.ts";
 import { preparePdfReader, readPdfData } from "./pdf.ts";
 import { FORMAT_NAMES, type Format, printable, type Reading } from "./reading.ts";
 
-export { compareReadings, type Disagreement } from "./compare.ts";
-export { readDocx, readDocxBytes } from "./docx.ts";
-export { readHtml, readHtmlText } from "./html.ts";
-export { preparePdfReader, readPdf, readPdfData } from "./pdf.ts";
+export { compareReadings } from "./compare.ts";
+export { preparePdfReader } from "./pdf.ts";
 export { normalizeNoteText, sameNoteText, type Format, type NoteCall, type Reading } from "./reading.ts";
 
 export type OutputFiles = Partial<Record<Format, string>>;
@@ -33,6 +31,12 @@ const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise
   docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
 };
 
+/** Each format's reader, on a file. */
+const fromFile = (format: Format) => async (path: string) => FROM_DATA[format](await readFile(path));
+export const readHtml = fromFile("html");
+export const readPdf = fromFile("pdf");
+export const readDocx = fromFile("docx");
+
 /**
  * Read the given outputs of one letter and add a message to `report` for every
  * disagreement among them (and every self-contradiction of one of them). With one format
@@ -42,7 +46,7 @@ const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise
 export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
   const formats = (Object.keys(FROM_DATA) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
-  const reads = formats.map((format) => reading(format, files[format]!, async () => FROM_DATA[format](new Uint8Array(await readFile(files[format]!)))));
+  const reads = formats.map((format) => readOutputData(format, files[format]!, readFile(files[format]!)));
   reportReadings(await Promise.all(reads), report);
 }
 
@@ -56,21 +60,17 @@ export interface OutputReading {
 
 /**
  * Read one output back from the bytes that will be written as `path` (a build reads each
- * document as soon as it is made, the HTML and the DOCX while Chromium prints). Never rejects.
+ * document as soon as it is made, the HTML and the DOCX while Chromium prints), or read from
+ * disk. Never rejects.
  */
 export async function readOutputData(
   format: Format,
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Promise<Uint8Array>,
   timing?: { timings: Timings; name: string },
 ): Promise<OutputReading> {
-  return reading(format, path, async () => FROM_DATA[format](data), timing);
-}
-
-/** One output read back by `read`. Never rejects. */
-async function reading(format: Format, path: string, read: () => Promise<Reading>, timing?: { timings: Timings; name: string }): Promise<OutputReading> {
   try {
-    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
+    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, async () => FROM_DATA[format](await data)) };
   } catch (error) {
     return { format, path, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,46 +1,19 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (pdfjs-dist:
- * no system tools, and no code shared with the compilers): each page's link annotations, the
- * named destinations, the text each page draws with its positions and marked content, and the
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (pdfjs-dist: no
+ * system tools, and no code shared with the compilers): each page's link annotations, the named
+ * destinations, the text each page draws with its positions and marked content, and the
  * structure tree. pdf.js does not read /ActualText, in which Chromium writes the text of glyph
- * clusters it cannot map one to one (Tibetan stacks, Mongolian, Arabic ligatures): that is
- * taken from the page's content stream, opened with pdf-lib (see `pageText`).
+ * clusters it cannot map one to one (Tibetan stacks, Mongolian, Arabic ligatures): that is taken
+ * from the page's content stream, opened with pdf-lib (see `pageText`).
  *
- * pdf.js runs in this thread (Node has no web workers); `preparePdfReader()` loads it ahead.
- *
- * What the reader takes from the PDF:
- *
- * - Links: internal links (link annotations with a destination). Chromium keeps the HTML ids
- *   as named destinations, so the link of a call to note 3 goes to the destination
- *   `note-3`. A link to a destination named `note-<digits>` is taken for a note call, and that
- *   name is used for nothing else: what the call shows is read off the page, and where it
- *   leads is worked out from the destination's position.
- * - Calls: in a tagged PDF, the text of the structure element the call's link annotation
- *   belongs to, in the order of the structure tree (the HTML's order, also in right-to-left
- *   lines, which Chromium draws in visual order). Untagged: the characters drawn inside the
- *   link's rectangle (within a text item, characters are placed by equal shares of its width),
- *   in content-stream order, page by page.
- * - Note markers: in a tagged PDF, the labels (Lbl) of list items not nested in another; untagged,
- *   text items that read only "k." and begin their line (an untagged PDF joins the marker to
- *   the line's text: "1. “In accordance …" is cut). Markers of one list are aligned on one
- *   edge (a nested list, or a list of the letter's body, is indented). The notes are the run
- *   1., 2., 3., … in stream order whose k-th marker is on
- *   the page of the k-th call destination (ties: the run as long as the number of notes
- *   called, then the last run), so an ordered list in the letter is not taken for them. This
- *   holds for notes listed at the end and for notes at the foot of each page.
- * - Note text: see `noteTexts`; notes at the foot of the pages are the list items of the Aside
- *   elements Chromium makes of broadside's page feet, so body text is never note text.
- * - Where a call leads: Chromium leaves the @page margins out of its destinations, so a
- *   destination is off from its note's marker by one offset for the whole document, found from
- *   the data (see `placeDestinations`). A link showing 1 that leads to note 2 is reported.
- * - Back links: links to a destination named after a call (`note-call-…`), or internal links
- *   in the notes area that lead to a place before the first note. Their text (a small
- *   occurrence number after the arrow of a note called several times) is not note text.
- * - Page furniture: Chromium leaves the page margin boxes (page counter, running head)
- *   untagged: untagged text above or below all the tagged text of its page is furniture (pages
- *   without tags: see `untaggedFurniture`).
+ * Chromium keeps the HTML ids as named destinations: a link to `note-<digits>` is a note call, a
+ * link to `note-call-…` a back link. The name is used for nothing else: what a call shows is read
+ * off the page, and where it leads is worked out from the destination's position (see
+ * `placeDestinations`). A tagged PDF (as Chromium prints) is read by its structure tree; an
+ * untagged one by the positions of its text. Chromium leaves the page margin boxes (page
+ * counter, running head) untagged: untagged text above or below all the tagged text of its page
+ * is page furniture (pages without tags: see `untaggedFurniture`).
  */
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { collapseSpace, groupBy, type NoteCall, type Reading } from "./reading.ts";
@@ -54,7 +27,7 @@ type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 /* ------------------------------------------------------------------------------------------ */
 
 /** A text item as drawn: its baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
-interface PdfItem {
+export interface PdfItem {
   str: string;
   x: number;
   y: number;
@@ -65,26 +38,14 @@ interface PdfItem {
   vertical: boolean;
 }
 
-interface PdfLink {
-  /** The annotation's id in pdf.js, as the structure tree refers to it. */
-  id: string;
-  rect: number[];
-  /** The destination's name, for a link to a named destination. */
-  name: string | null;
-  /** [page index, x, y] (x, y null when the destination gives none); null when it resolves to no page. */
-  dest: [number, number | null, number | null] | null;
-  /** A link out of the document (a URI or other action). */
-  external: boolean;
-  /**
-   * Tagged PDF: the text of the structure element the link annotation belongs to, where that
-   * text starts in the page's items, and the element's place in the page's structure tree
-   * (logical order, also in right-to-left lines, which Chromium draws in visual order).
-   */
-  tagged?: { text: string; at: number; order: number };
-}
-
-interface PdfPage {
-  links: PdfLink[];
+/**
+ * Tagged PDF: the text of the structure element a link annotation belongs to, and the element's
+ * place in the page's structure tree (logical order, also in right-to-left lines, which Chromium
+ * draws in visual order).
+ */
+interface Tagged {
+  text: string;
+  order: number;
 }
 
 /** A list item of a tagged page: the marked-content ids of its label and of the rest. */
@@ -98,6 +59,7 @@ interface PdfListItem {
 }
 
 interface PdfText {
+  page: number;
   items: PdfItem[];
   lis: PdfListItem[];
 }
@@ -126,7 +88,7 @@ export function preparePdfReader(): void {
   pdfjs().catch(() => undefined);
 }
 
-type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
+export type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
  * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
@@ -185,7 +147,7 @@ function innermost<T>(stack: T[], test: (t: T) => boolean): T | undefined {
 
 /** The /ActualText of each BDC operator of each page's content, in order (null for a BDC without). */
 async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) => Promise<(string | null)[]>> {
-  const { PDFDocument, PDFArray, PDFRawStream, decodePDFRawStream } = await import("pdf-lib");
+  const { PDFDocument, PDFArray, PDFHexString, PDFRawStream, decodePDFRawStream } = await import("pdf-lib");
   const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
   return async (index) => {
     const node = doc.getPage(index).node;
@@ -198,7 +160,8 @@ async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) 
     const found: (string | null)[] = [];
     for (const m of text.matchAll(BDC)) {
       const hex = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(m[1] ?? "");
-      found.push(hex ? utf16(hex[1].replace(/\s/g, "")) : null);
+      // UTF-16 after a byte order mark, else PDFDocEncoding (PDF 32000, 7.9.2.2).
+      found.push(hex ? PDFHexString.of(hex[1].replace(/\s/g, "")).decodeText() : null);
     }
     return found;
   };
@@ -207,20 +170,10 @@ async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) 
 /** A BDC operator with its properties (an inline dictionary, which may hold hex strings, or a name). */
 const BDC = /\/[^\s/<>[\]()]+\s*(?:(<<(?:[^<>]|<[^<>]*>)*>>)|\/[^\s/<>[\]()]+)\s*BDC\b/g;
 
-function utf16(hex: string): string {
-  const bytes = Buffer.from(hex, "hex");
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    let out = "";
-    for (let i = 2; i + 1 < bytes.length; i += 2) out += String.fromCharCode((bytes[i] << 8) | bytes[i + 1]);
-    return out;
-  }
-  return bytes.toString("latin1");
-}
-
 /** The list items of a page's structure tree, and the text of the structure element each link annotation is in. */
-function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, NonNullable<PdfLink["tagged"]>> } {
+function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, Tagged> } {
   const lis: PdfListItem[] = [];
-  const linkText = new Map<string, NonNullable<PdfLink["tagged"]>>();
+  const linkText = new Map<string, Tagged>();
   if (!tree) return { lis, linkText };
   const byMc = groupBy(items.keys(), (i) => items[i].mc);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
@@ -235,7 +188,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     for (const child of children) {
       if (child.type === "object" && child.id) {
         const indexes = contentIds(node).flatMap((id) => byMc.get(id) ?? []);
-        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), at: Math.min(...indexes), order: order++ });
+        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++ });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -284,22 +237,11 @@ function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): 
   return turn;
 }
 
-/** A text item of a page as drawn: its origin (pt from the bottom left), and the marked content it is in (null: untagged). */
-export interface PageItem {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-  mc: string | null;
-}
-
 /** A page's text items in drawing order, and its structure tree (null when untagged). */
 export interface PageContent {
-  items: PageItem[];
+  items: PdfItem[];
   tree: StructNode | null;
 }
-
-export type { StructNode };
 
 /** Every page's text items and structure tree, as the packet's proof reads them. */
 export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
@@ -308,8 +250,7 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       // No /ActualText: the packet compares a page with the same page printed again.
-      const items = (await pageText(page, async () => [])).map(({ str, x, y, width, mc }) => ({ str, x, y, width, mc }));
-      pages.push({ items, tree: (await page.getStructTree()) as StructNode | null });
+      pages.push({ items: await pageText(page, async () => []), tree: (await page.getStructTree()) as StructNode | null });
     }
     return pages;
   });
@@ -319,76 +260,68 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
 const MAX_PAGES_IN_FLIGHT = 8;
 
 /**
- * Every page's links, and the text and list items of the pages that can hold calls or notes:
- * pages with links to a destination named by `calls`, the pages those lead to and the page
- * after each; every page when no such link leads anywhere.
+ * The internal links of every page (links out of the document left out), and the text and list
+ * items of the pages that can hold calls or notes (a letter's signatory pages hold neither):
+ * pages with call links, the pages those lead to and the page after each (a note continued);
+ * every page when no call link leads anywhere.
  */
-function readPdfBytes(bytes: Uint8Array, calls: RegExp): Promise<{ pages: PdfPage[]; texts: Record<number, PdfText> }> {
+function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; texts: PdfText[] }> {
   return withPdf(bytes, async (doc) => {
-    const destinations = new Map<string, Promise<PdfLink["dest"]>>();
-    const resolve = async (dest: unknown): Promise<PdfLink["dest"]> => {
+    const destinations = new Map<string, Promise<Destination | undefined>>();
+    const resolve = async (dest: unknown): Promise<Destination | undefined> => {
       const explicit = typeof dest === "string" ? await doc.getDestination(dest) : dest;
-      if (!Array.isArray(explicit) || !explicit[0]) return null;
+      if (!Array.isArray(explicit) || !explicit[0]) return undefined;
       const ref = explicit[0];
       const page = typeof ref === "number" ? ref : await doc.getPageIndex(ref).catch(() => -1);
-      if (page < 0) return null;
+      if (page < 0) return undefined;
       const kind = explicit[1]?.name;
       const num = (v: unknown) => (typeof v === "number" ? v : null);
-      if (kind === "XYZ") return [page, num(explicit[2]), num(explicit[3])];
-      if (kind === "FitH" || kind === "FitBH") return [page, null, num(explicit[2])];
-      return [page, null, null];
+      if (kind === "XYZ") return { page, x: num(explicit[2]), y: num(explicit[3]) };
+      if (kind === "FitH" || kind === "FitBH") return { page, x: null, y: num(explicit[2]) };
+      return { page, x: null, y: null };
     };
     const pageProxies = await Promise.all(Array.from({ length: doc.numPages }, (_, p) => doc.getPage(p + 1)));
-    const pages: PdfPage[] = await Promise.all(
-      pageProxies.map(async (page) => {
+    const pageLinks = await Promise.all(
+      pageProxies.map(async (page, p) => {
         // "print": without the text under each link, which pdf.js would extract for "display".
-        const annotations = await page.getAnnotations({ intent: "print" });
+        const annotations = (await page.getAnnotations({ intent: "print" })).filter((a) => a.subtype === "Link" && a.dest);
         const links = await Promise.all(
-          annotations
-            .filter((a) => a.subtype === "Link")
-            .map(async (a): Promise<PdfLink> => {
-              const name = typeof a.dest === "string" ? a.dest : null;
-              let dest: PdfLink["dest"] = null;
-              if (a.dest) {
-                const key = name ?? JSON.stringify(a.dest);
-                const resolved = destinations.get(key) ?? resolve(a.dest).catch(() => null);
-                destinations.set(key, resolved);
-                dest = await resolved;
-              }
-              return { id: a.id, rect: a.rect, name, dest, external: !a.dest && (a.url !== undefined || a.unsafeUrl !== undefined || a.action !== undefined) };
-            }),
+          annotations.map(async (a): Promise<Link> => {
+            const name = typeof a.dest === "string" ? a.dest : "";
+            const key = name || JSON.stringify(a.dest);
+            const resolved = destinations.get(key) ?? resolve(a.dest).catch(() => undefined);
+            destinations.set(key, resolved);
+            const dest = await resolved;
+            return { id: a.id, rect: rectOf(p, a.rect), dest, call: CALL_DESTINATION.test(name), toCall: BACK_DESTINATION.test(name), named: name !== "" };
+          }),
         );
-        return { links };
+        return links.filter((link) => link.dest || link.named);
       }),
     );
+    const links = pageLinks.flat();
 
-    // The pages that can hold calls or notes.
-    const callLinks = pages.flatMap((page, p) => page.links.filter((l) => l.name !== null && calls.test(l.name)).map((l) => ({ page: p, dest: l.dest })));
+    const callLinks = links.filter((l) => l.call);
     const wanted = new Set<number>();
     for (const link of callLinks) {
-      wanted.add(link.page);
-      if (link.dest) wanted.add(link.dest[0]).add(link.dest[0] + 1);
+      wanted.add(link.rect.page);
+      if (link.dest) wanted.add(link.dest.page).add(link.dest.page + 1);
     }
     const all = !callLinks.some((l) => l.dest);
     const indexes = pageProxies.map((_, p) => p).filter((p) => all || wanted.has(p));
 
     let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
-    const texts: Record<number, PdfText> = {};
+    const texts: PdfText[] = [];
     for (let i = 0; i < indexes.length; i += MAX_PAGES_IN_FLIGHT) {
-      await Promise.all(
-        indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p) => {
-          const page = pageProxies[p];
-          const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
-          const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
-          for (const link of pages[p].links) {
-            const tagged = linkText.get(link.id);
-            if (tagged) link.tagged = tagged;
-          }
-          texts[p] = { items, lis };
-        }),
-      );
+      const batch = indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p): Promise<PdfText> => {
+        const page = pageProxies[p];
+        const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
+        const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
+        for (const link of pageLinks[p]) link.tagged = linkText.get(link.id);
+        return { page: p, items, lis };
+      });
+      texts.push(...(await Promise.all(batch)));
     }
-    return { pages, texts };
+    return { links, texts };
   });
 }
 
@@ -424,7 +357,7 @@ const MARKER = /^\s*(\d+)\.\s*$/;
 /** A list item's label as read from a tagged PDF, also in right-to-left order (".3"). */
 const TAGGED_MARKER = /^\s*\.?\s*(\d+)\s*\.?\s*$/;
 
-function rectOf(page: number, [x0, y0, x1, y1]: PdfLink["rect"]): Rect {
+function rectOf(page: number, [x0, y0, x1, y1]: number[]): Rect {
   return { page, left: Math.min(x0, x1), right: Math.max(x0, x1), bottom: Math.min(y0, y1), top: Math.max(y0, y1) };
 }
 
@@ -455,54 +388,39 @@ function compareDestinations(a: Destination, b: Destination): number {
 }
 const destinationKey = (d: Destination) => `${d.page} ${d.x} ${d.y}`;
 
-export async function readPdf(path: string): Promise<Reading> {
-  return readPdfData(new Uint8Array(await readFile(path)));
-}
-
-export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
-  const { pages, texts } = await readPdfBytes(bytes, CALL_DESTINATION);
-  return readPages(pages, texts);
-}
-
-/** A link of the document, in page coordinates. */
+/** An internal link of the document, in page coordinates. */
 interface Link {
+  /** The annotation's id in pdf.js, as the structure tree refers to it. */
+  id: string;
   rect: Rect;
+  /** Where it leads; undefined when that resolves to no page. */
   dest: Destination | undefined;
   /** To a note (`note-<digits>`): a note call. */
   call: boolean;
   /** To a call (`note-call-…`): a back link. */
   toCall: boolean;
-  tagged: PdfLink["tagged"];
+  /** To a named destination. */
+  named: boolean;
+  tagged?: Tagged;
 }
 
 /** The text items of the pages read, the page furniture marked, and the list items of their structure trees. */
 interface PagesText {
-  /** All pages' items in stream order, each with its index. */
-  items: Item[];
   /** The items less the page furniture. */
   text: Item[];
   /** Whether the notes are at the foot of the pages (list items of Aside elements). */
   footnotes: boolean;
   byPage: Map<number, Item[]>;
-  /** Each page's items as pdf.js gave them (a marker cut from its line counts as the item it was cut from). */
-  rawItems: Map<number, Item[]>;
+  /** The items less the page furniture, by marked content. */
+  byMc: Map<string, Item[]>;
   listItems: PdfListItem[];
 }
 
-function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
-  const links = documentLinks(pages);
+export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
+  const { links, texts } = await readPdfBytes(bytes);
   const callLinks = links.filter((link) => link.call);
   const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
-
-  // Text, of the pages that can hold calls or notes only (a letter's signatory pages hold
-  // neither): pages with call links, pages the calls lead to and the page after each (a note
-  // continued). Without call destinations, every page.
-  const wantedPages = new Set(callLinks.map((l) => l.rect.page));
-  for (const d of targets) wantedPages.add(d.page).add(d.page + 1);
-  const wanted = pages.map((_, p) => p).filter((p) => targets.length === 0 || wantedPages.has(p));
-  const missing = wanted.filter((p) => !texts[p]);
-  if (missing.length) throw new Error(`the PDF reader did not return the text of page ${missing.map((p) => p + 1).join(", ")}`);
-  const read = pagesText(texts, wanted);
+  const read = pagesText(texts);
 
   const calls = callsShown(callLinks, read);
   const { run, isLabel } = noteMarkers(read, targets);
@@ -520,63 +438,46 @@ function readPages(pages: PdfPage[], texts: Record<number, PdfText>): Reading {
   };
 }
 
-/** The internal links of every page (links out of the document left out). */
-function documentLinks(pages: PdfPage[]): Link[] {
-  return pages.flatMap((page, p) =>
-    page.links
-      .filter((link) => !link.external && (link.dest !== null || link.name !== null))
-      .map((link) => ({
-        rect: rectOf(p, link.rect),
-        dest: link.dest ? { page: link.dest[0], x: link.dest[1], y: link.dest[2] } : undefined,
-        call: link.name !== null && CALL_DESTINATION.test(link.name),
-        toCall: link.name !== null && BACK_DESTINATION.test(link.name),
-        tagged: link.tagged,
-      })),
-  );
-}
-
-/** The text items of the `wanted` pages in stream order, with the page furniture marked. */
-function pagesText(texts: Record<number, PdfText>, wanted: number[]): PagesText {
+/** The text items of the pages read in stream order, with the page furniture marked. */
+function pagesText(texts: PdfText[]): PagesText {
   const items: Item[] = [];
   const byPage = new Map<number, Item[]>();
-  const rawItems = new Map<number, Item[]>();
   const untagged: Item[][] = [];
   const listItems: PdfListItem[] = [];
-  for (const p of wanted) {
-    const raw = texts[p]?.items ?? [];
-    listItems.push(...(texts[p]?.lis ?? []));
+  for (const { page: p, items: raw, lis } of texts) {
+    listItems.push(...lis);
     // Untagged text above or below all the tagged text of the page is page furniture.
     const tagged = raw.filter((r) => r.mc !== null && r.str.trim());
     const top = Math.max(...tagged.map((r) => r.y));
     const bottom = Math.min(...tagged.map((r) => r.y));
-    const firstOfRaw: Item[] = [];
-    const pageItems = raw.flatMap((r) => {
-      const parts = splitMarker({ ...r, page: p, index: 0, furniture: r.mc === null && tagged.length > 0 && (r.y > top + 0.5 || r.y < bottom - 0.5) });
-      firstOfRaw.push(parts[0]);
-      return parts;
-    });
-    rawItems.set(p, firstOfRaw);
+    const pageItems = raw.flatMap((r) =>
+      splitMarker({ ...r, page: p, index: 0, furniture: r.mc === null && tagged.length > 0 && (r.y > top + 0.5 || r.y < bottom - 0.5) }),
+    );
     byPage.set(p, pageItems);
     if (tagged.length === 0) untagged.push(pageItems);
     items.push(...pageItems);
   }
   items.forEach((item, i) => (item.index = i));
   untaggedFurniture(untagged);
-  return { items, text: items.filter((item) => !item.furniture), footnotes: listItems.some((li) => li.foot), byPage, rawItems, listItems };
+  const text = items.filter((item) => !item.furniture);
+  return { text, footnotes: listItems.some((li) => li.foot), byPage, byMc: groupBy(text, (item) => item.mc), listItems };
 }
 
-/** What each call link shows, in stream order, and where it leads. */
-function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown: string; dest: Destination | undefined }[] {
+/**
+ * What each call link shows, in reading order, and where it leads. Tagged: the text of the
+ * structure element the call's link annotation belongs to, in the structure tree's order.
+ * Untagged: the characters drawn inside the link's rectangle (within a text item, characters are
+ * placed by equal shares of its width), in content-stream order, page by page.
+ */
+function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; dest: Destination | undefined }[] {
   const calls: { shown: string; dest: Destination | undefined; order: [number, number, number] }[] = [];
   const taken = new Set<string>();
   for (const link of callLinks) {
     let shown = "";
     let first: [number, number, number] | undefined;
-    // Tagged: the text of the structure element the link is in, whatever the script's layout.
-    const at = link.tagged && rawItems.get(link.rect.page)?.[link.tagged.at];
-    if (at) {
-      shown = link.tagged!.text;
-      first = [link.rect.page, -1, link.tagged!.order];
+    if (link.tagged) {
+      shown = link.tagged.text;
+      first = [link.rect.page, -1, link.tagged.order];
     } else
       for (const item of byPage.get(link.rect.page) ?? []) {
         if (item.furniture || !overlaps(link.rect, item)) continue;
@@ -602,24 +503,22 @@ function callsShown(callLinks: Link[], { byPage, rawItems }: PagesText): { shown
 }
 
 /**
- * The printed notes' markers, 1., 2., 3., … in stream order (see the module's comment), and
- * which items are list labels.
+ * The printed notes' markers, and which items are list labels. Tagged: the labels (Lbl) of list
+ * items not nested in another, whose text may come in several items; untagged: items that read
+ * only "k." and begin their line. The notes are the run 1., 2., 3., … in stream order, aligned on
+ * one edge, whose k-th marker is on the page of the k-th call destination (ties: the run as long
+ * as the number of notes called, then the last run), so an ordered list in the letter, or one
+ * nested in a note, is not taken for them.
  */
-function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
+function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
-  // Tagged: the labels of list items (not nested in another), in any script's layout; their
-  // text may come in several items. Untagged: "k." beginning a line.
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
   // those are notes, and a list of the body (also one at the top of the page after a note) is not.
   const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
   const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
-  const byLabel = groupBy(
-    text.filter((item) => item.mc !== null && noteLabelIds.has(item.mc) && item.str.trim()),
-    (item) => item.mc,
-  );
-  const taggedMarkers = [...byLabel.values()].flatMap((parts): Item[] => {
-    const str = parts.map((item) => item.str).join("");
-    const k = TAGGED_MARKER.exec(str);
+  const taggedMarkers = [...noteLabelIds].flatMap((id): Item[] => {
+    const parts = (byMc.get(id) ?? []).filter((item) => item.str.trim());
+    const k = TAGGED_MARKER.exec(parts.map((item) => item.str).join(""));
     if (!k) return [];
     const left = Math.min(...parts.map((item) => item.x));
     const right = Math.max(...parts.map((item) => item.x + item.width));
@@ -661,7 +560,7 @@ function noteMarkers({ text, footnotes, byPage, listItems }: PagesText, targets:
  */
 function noteTexts(
   run: Item[],
-  { text, footnotes, listItems }: PagesText,
+  { text, footnotes, byMc, listItems }: PagesText,
   links: Link[],
   targets: Destination[],
   isLabel: (item: Item) => boolean,
@@ -691,7 +590,6 @@ function noteTexts(
   const notes = new Map<number, string>();
   const labelled = new Map<string, PdfListItem>();
   for (const li of listItems) for (const id of li.label) labelled.set(id, li);
-  const byMc = groupBy(text, (item) => item.mc);
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
@@ -714,18 +612,16 @@ function noteTexts(
     run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
     const li = marker.mc ? labelled.get(marker.mc) : undefined;
+    const next = run[k + 1];
     let noteItems: Item[];
-    if (atTheEnd) {
-      const next = run[k + 1];
-      // Labels left out: one may be drawn in pieces (right to left: "." then "1").
-      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && !isLabel(item));
-    } else if (li) {
+    if (li && !atTheEnd) {
       const ids = new Set(li.body);
       for (const part of continuations.get(k + 1) ?? []) for (const id of part.body) ids.add(id);
       noteItems = itemsOf(ids);
     } else {
-      const next = run[k + 1];
-      noteItems = text.filter((item) => item.index > marker.index && item.page === marker.page && (!next || item.index < next.index));
+      // At the end, labels left out (one may be drawn in pieces, right to left: "." then "1"); at the foot, the marker's page.
+      const belongs = (item: Item) => (atTheEnd ? !isLabel(item) : item.page === marker.page);
+      noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && belongs(item));
     }
     notes.set(k + 1, textOf(noteItems));
   });
@@ -786,14 +682,10 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   };
 }
 
-/**
- * Where a marker stands across the lines: its baseline, or in a vertical edition (text running
- * down the page) the end of the marker, on which a list's labels are aligned ("1." and "10."
- * end at one height).
- */
 /** Where an item ends across the page: a left-to-right marker's right edge. */
 const edge = (item: Item) => item.x + item.width;
 
+/** Where a marker stands across the lines: its baseline; in a vertical edition, its end ("1." and "10." end at one height). */
 const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
 
 /** How far below its item's top a note's marker may be: a heading and a rule above its first line. */
