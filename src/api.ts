@@ -8,7 +8,7 @@
  */
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
-import { FORMATS } from "./build.ts";
+import { build as buildSources, FORMATS } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS } from "./paper.ts";
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
@@ -127,8 +127,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
     if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
       throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
-    const { buildWithPackets } = await import("./packet/build.ts");
-    const { files, written } = await buildWithPackets({
+    const { files, written } = await buildSources({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),
       formats: FORMATS.filter((f) => formats.includes(f)),

@@ -13,7 +13,7 @@ import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
-import { FORMATS, type Format } from "./build.ts";
+import { build, FORMATS, type Format } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS, type Paper, toPoints } from "./paper.ts";
 import { checkCommand } from "./check/cli.ts";
@@ -21,7 +21,6 @@ import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
-import { buildWithPackets } from "./packet/build.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
@@ -148,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
-  const { files, written } = await buildWithPackets({
+  const { files, written } = await build({
     sources,
     outDir,
     formats,

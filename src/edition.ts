@@ -16,7 +16,7 @@ import { type Letter, parseLetter, readSource } from "./letter.ts";
 import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
-import { type Timings, timed, timedSync } from "./timings.ts";
+import { type Timings, timed } from "./timings.ts";
 import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
 import { writeAll } from "./write.ts";
 
@@ -28,13 +28,16 @@ export const editionName = (source: string) => basename(source).replace(/\.(md|m
 
 export interface LoadOptions {
   templatesDir: string;
+  /** Keep raw HTML, cleaned, in the HTML and PDF (default: left out, with a warning). */
   allowHtml?: boolean;
+  /** The language of sources whose front matter names none (`--lang`); default `en`, with a warning. */
   lang?: string;
-  /** The folder the files a source names must be inside (src/boundary.ts). */
+  /** The folder the files a source names must be inside (src/boundary.ts; `--project`). */
   project?: string;
   /** Override the front matter's `notes` and `paper` (the command line's, or a packet's paper). */
   notes?: FrontMatter["notes"];
   paper?: Paper;
+  /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
 }
 
@@ -55,7 +58,7 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timedSync(options.timings, `${name}: parse`, () =>
+  const letter = timed(options.timings, `${name}: parse`, () =>
     parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }),
   );
   if (!letter) return { file };
@@ -170,20 +173,31 @@ export class Proof {
   }
 }
 
-export interface WrittenOutput {
+export interface Written {
+  source: string;
   format: Format;
   path: string;
   bytes: number;
 }
 
+/** What a build, or one source of it, made: the files that carry its messages (a packet's parts' too), what was written, what was proved. */
+export interface Built {
+  files: VFile[];
+  written: Written[];
+  /** The line that says what was read back and agrees. */
+  verified?: string;
+}
+
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
-export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<WrittenOutput[]> {
+export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<Written[]> {
+  const source = edition.letter.file.path;
   const files = edition.outputs.map(({ format, data }) => ({
+    source,
     format,
     data,
     path: join(outDir, `${edition.name}.${format}`),
     bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength,
   }));
   await timed(timings, `${edition.name}: write`, () => writeAll(files, (rename) => timed(timings, `${edition.name}: rename into place`, rename)));
-  return files.map(({ format, path, bytes }) => ({ format, path, bytes }));
+  return files.map(({ source, format, path, bytes }) => ({ source, format, path, bytes }));
 }

@@ -17,8 +17,18 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
-import type { BuildOptions, Built, Written } from "../build.ts";
-import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
+import {
+  type Built,
+  type Edition,
+  editionName,
+  type Format,
+  FORMATS,
+  type Loaded,
+  type LoadOptions,
+  loadLetter,
+  makeEdition,
+  type Written,
+} from "../edition.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import type { Letter } from "../letter.ts";
@@ -33,7 +43,13 @@ import type { PacketMatter } from "./matter.ts";
 import { pressWords } from "./words.ts";
 import { directionOf } from "../language.ts";
 
-export interface PacketOptions extends BuildOptions {
+/** A packet's options; a build's are these and its sources, formats and browser's timeout. */
+export interface PacketOptions extends LoadOptions {
+  outDir: string;
+  /** Progress lines ("wrote …"); messages about the sources are in the returned files. */
+  log?: (line: string) => void;
+  /** Read every document back and prove that the formats agree before it is put in place (src/verify; default: on). */
+  verify?: boolean;
   /** `--bleed`: TrimBox and BleedBox on every page of the packet, this far out (pt). */
   bleed?: number;
   /** `--marks`: crop marks outside the trim (and the bleed). */
