@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
-import { type Timings, timed, timedSync } from "../timings.ts";
+import { type Timings, timed } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { isVertical } from "../language.ts";
 import { POINTS } from "../paper.ts";
@@ -120,7 +120,7 @@ export async function compilePdf(html: string, options: PdfOptions): Promise<Uin
       date: buildDate(),
     };
     const destinationOffset = { left: left * POINTS.px, top: top * POINTS.px };
-    return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts, { destinationOffset }));
+    return timed(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts, { destinationOffset }));
   } finally {
     if (!options.page) await page.close().catch(() => undefined);
   }
