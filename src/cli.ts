@@ -91,8 +91,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "check") return checkCommand(rest, defaultSources, (message) => new UsageError(message));
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
-  if (command === "setup")
-    return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
+  if (command === "setup") return (await import("./setup/index.ts")).setup(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
