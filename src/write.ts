@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
-import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const TMP = ".tmp-";
@@ -69,13 +69,7 @@ async function stageFile(path: string, data: string | Uint8Array) {
     if ((await stat(path).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
     if (!process.listeners("exit").includes(sweep)) process.on("exit", sweep);
     live.add(temp);
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFile(temp, data, { flag: "wx", flush: true });
   } catch (error) {
     await discard();
     throw writeError(path, error);
