@@ -198,11 +198,12 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   });
   const size = front.getPage(0).getSize();
   const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
-  for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
+  const blankAt = (page: number) => plan.blanks.includes(page) && pieces.push({ kind: "blank" });
+  blankAt(1);
   pieces.push({ kind: "pages", from: front, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
-  plan.blanksBefore.forEach((blanks, i) => {
-    for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
-    pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
+  partDocs.forEach((partDoc, i) => {
+    blankAt(plan.starts[i] - 2);
+    pieces.push({ kind: "pages", from: partDoc, indices: partDoc.getPageIndices() });
   });
   const { meta } = letter;
   const doc = await assemble(pieces, [size.width, size.height], meta.lang);
@@ -223,8 +224,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const layouts: PartLayout[] = await Promise.all(
     parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
   );
-  const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
-  for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  for (const problem of proveLayout(readings, layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
 }
@@ -252,33 +252,24 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
 interface Plan {
   /** 1-based first page of each part. */
   starts: number[];
-  blanksAfterCover: number;
-  /** Blank pages before each part. */
-  blanksBefore: number[];
-  /** 0-based indices of every blank page. */
+  /** 0-based indices of the contents' pages, and of every blank page. */
+  contents: number[];
   blanks: number[];
 }
 
 /** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
-export function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
+function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
   const blanks: number[] = [];
-  let next = 2; // the next page's 1-based number, after the cover
-  const blanksAfterCover = duplex ? 1 : 0;
-  if (duplex) blanks.push(next++ - 1);
-  next += frontPages - 1; // the contents
-  const starts: number[] = [];
-  const blanksBefore: number[] = [];
-  for (const pages of partPages) {
-    let added = 0;
-    if (duplex && next % 2 === 0) {
-      blanks.push(next++ - 1);
-      added++;
-    }
-    blanksBefore.push(added);
-    starts.push(next);
+  let next = 1; // the next page's 0-based index, after the cover
+  if (duplex) blanks.push(next++);
+  const contents = Array.from({ length: frontPages - 1 }, (_, k) => next + k);
+  next += contents.length;
+  const starts = partPages.map((pages) => {
+    if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
     next += pages;
-  }
-  return { starts, blanksAfterCover, blanksBefore, blanks };
+    return next - pages + 1;
+  });
+  return { starts, contents, blanks };
 }
 
 const withPrintStyle = (html: string, css: string) => html.replace("</head>", `<style media="print">${css}</style></head>`);
