@@ -18,7 +18,7 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
-import { type Built, type Edition, editionName, type Format, FORMATS, type Loaded, type LoadOptions, loadLetter, makeEdition } from "../edition.ts";
+import { type Built, type Edition, editionName, FORMATS, type Loaded, type LoadOptions, loadLetter, makeEdition } from "../edition.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import type { Letter } from "../letter.ts";
@@ -63,7 +63,6 @@ interface Packet {
   paper: (typeof PAPERS)[number];
 }
 
-const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
 const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? new TextEncoder().encode(data) : data);
 
 export async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
@@ -129,7 +128,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       name: `${edition.name}.${format}`,
       lang: edition.letter.meta.lang,
       pages: format === "pdf" ? pages : "-",
-      data: bytesOf(dataOf(edition, format)),
+      data: bytesOf(edition.outputs[format]!),
     })),
   );
   kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
@@ -175,7 +174,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   }
   const parts: Part[] = await Promise.all(
     editions.map(async (edition) => {
-      const pdf = dataOf(edition!, "pdf") as Uint8Array;
+      const pdf = edition!.outputs.pdf!;
       return { edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
     }),
   );
@@ -184,7 +183,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const { plan, front, frontPages } = await printFront(packet, parts, paper);
   const printedParts = await Promise.all(
     parts.map(({ edition }, i) =>
-      printer.print(numbered(dataOf(edition, "html") as string, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
+      printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
         label: `${outputName(file.path)}: ${edition.name}`,
       }),
     ),
