@@ -1,13 +1,6 @@
 /**
- * broadside command line.
- *
- *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
- *   broadside check [source.md …] [--format text|json] [--strict]
- *   broadside init [folder]
- *
- * Without sources they take every `source/*.md`; build writes into `dist/`.
- * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
- * 3 the tool itself failed (e.g. no browser).
+ * broadside's command line; USAGE below says what each command takes. Exit codes: 0 done, 1 a
+ * source has errors (nothing of it written), 2 wrong usage, 3 the tool itself failed (e.g. no browser).
  */
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
