@@ -54,14 +54,20 @@ export interface WrittenFile {
   bytes: number;
 }
 
-export interface BuildResult {
+interface Outcome {
   status: Status;
-  /** One file a source, with its messages. */
-  files: VFile[];
-  /** The documents written. */
-  written: WrittenFile[];
   /** Why, when status is 2 or 3. */
   error?: Error;
+}
+
+export interface CheckResult extends Outcome {
+  /** One file a source, with its messages. */
+  files: VFile[];
+}
+
+export interface BuildResult extends CheckResult {
+  /** The documents written. */
+  written: WrittenFile[];
 }
 
 export interface CheckOptions extends Project {
@@ -69,12 +75,6 @@ export interface CheckOptions extends Project {
   strict?: boolean;
   /** Also read the built documents in this folder back and prove they agree. */
   outputs?: string;
-}
-
-export interface CheckResult {
-  status: Status;
-  files: VFile[];
-  error?: Error;
 }
 
 export interface ImportDocxOptions {
@@ -86,15 +86,13 @@ export interface ImportDocxOptions {
   cwd?: string;
 }
 
-export interface ImportDocxResult {
-  status: Status;
+export interface ImportDocxResult extends Outcome {
   /** The translation as Markdown; undefined unless status is 0. */
   markdown?: string;
   /** Messages about the .docx. */
   file?: VFile;
   /** The original, when it was read, with messages of its own. */
   original?: VFile;
-  error?: Error;
 }
 
 class OptionsError extends Error {}
@@ -102,7 +100,7 @@ class OptionsError extends Error {}
 const failed = (files: VFile[]) => files.some((f) => f.messages.some((m) => m.fatal === true));
 
 /** A status for a thrown error: 2 for wrong options, else 3. */
-function thrown(error: unknown): { status: Status; error: Error } {
+function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
