@@ -4,6 +4,7 @@
  * compiled; the output folder's files are replaced, all together, once the three formats are
  * proved to agree (src/edition.ts). An error keeps the last good output on screen, under the messages.
  */
+import { once } from "node:events";
 import type { Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
@@ -78,10 +79,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const handle = previewHandler(documents, options.outDir, clients);
   // A request the handler cannot take (a malformed address) is refused, and the session goes on.
   const server: Server = createServer((req, res) => void handle(req, res).catch(() => res.headersSent || res.writeHead(400).end()));
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => resolvePromise());
-  });
+  server.listen(options.port, "127.0.0.1");
+  await once(server, "listening"); // rejects on an "error" first (the port taken)
   const { port } = server.address() as AddressInfo;
   let closing = false;
   void warmUp(documents, options, () => closing || [...documents.values()].some((d) => d.building));
