@@ -28,8 +28,8 @@ import { Printer } from "../pdf/printer.ts";
 import { zipAt } from "../ooxml/zip.ts";
 import { writeAll } from "../write.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
+import { pressWords } from "./matter.ts";
 import { type PartLayout, proveLayout, readPages } from "./proof.ts";
-import { pressWords } from "./words.ts";
 import { directionOf } from "../language.ts";
 
 /** A packet's options; a build's are these and its sources, formats and browser's timeout. */

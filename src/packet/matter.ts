@@ -7,7 +7,7 @@ import type { Point } from "unist";
 import type { VFile } from "vfile";
 import type { MatterContext, MatterKeys } from "../frontmatter.ts";
 import { fail, warn } from "../messages.ts";
-import { pressWords } from "./words.ts";
+import { featureWords, fillWord } from "../language.ts";
 
 declare module "../frontmatter.ts" {
   interface FrontMatter {
@@ -173,4 +173,23 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
     event: isText(event) ? String(event).trim() : undefined,
     place: at(["packet"]),
   };
+}
+
+/**
+ * The few words a press release and a packet print themselves, from the words tables
+ * (templates/words/<lang>.yaml), then English; only they need them, so a table may leave them out without a warning.
+ */
+export interface PressWords {
+  /** "EMBARGOED UNTIL {when}". */
+  embargoed: (when: string) => string;
+  notesToEditors: string;
+  /** The end mark after the release's body. */
+  endMark: string;
+  contacts: string;
+  contents: string;
+}
+
+export function pressWords(lang: string): PressWords {
+  const words = featureWords(lang, ["embargoed", "notes-to-editors", "end-mark", "contacts", "contents"]);
+  return { ...words, embargoed: (when) => fillWord(words.embargoed, { when }), notesToEditors: words["notes-to-editors"], endMark: words["end-mark"] };
 }
