@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
+  if (command === "dev") return (await import("./dev/index.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
