@@ -43,14 +43,9 @@ export interface PressMatter {
   contacts: Contact[];
 }
 
-export interface PacketPart {
-  /** As written, relative to the packet file. */
-  path: string;
-  place: Point;
-}
-
 export interface PacketMatter {
-  parts: PacketPart[];
+  /** Each part's file as written, relative to the packet file, and where. */
+  parts: { path: string; place: Point }[];
   /** Each part starts on a right-hand (odd) page. */
   duplex: boolean;
   imposition?: "booklet";
@@ -179,17 +174,13 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
  * The few words a press release and a packet print themselves, from the words tables
  * (templates/words/<lang>.yaml), then English; only they need them, so a table may leave them out without a warning.
  */
-export interface PressWords {
-  /** "EMBARGOED UNTIL {when}". */
-  embargoed: (when: string) => string;
-  notesToEditors: string;
-  /** The end mark after the release's body. */
-  endMark: string;
-  contacts: string;
-  contents: string;
-}
-
-export function pressWords(lang: string): PressWords {
+export function pressWords(lang: string) {
   const words = featureWords(lang, ["embargoed", "notes-to-editors", "end-mark", "contacts", "contents"]);
-  return { ...words, embargoed: (when) => fillWord(words.embargoed, { when }), notesToEditors: words["notes-to-editors"], endMark: words["end-mark"] };
+  // `embargoed` is "EMBARGOED UNTIL {when}"; `endMark` ends the release's body.
+  return {
+    ...words,
+    embargoed: (when: string) => fillWord(words.embargoed, { when }),
+    notesToEditors: words["notes-to-editors"],
+    endMark: words["end-mark"],
+  };
 }
