@@ -54,10 +54,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   }
 }
 
-/**
- * Parse once; a letter is made into an edition in memory (src/edition.ts) and written all, or
- * nothing on an error; a packet goes to the packet builder.
- */
+/** One source, as the header says; `printed` is told once it needs the browser no more. */
 async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
   let loaded: Loaded | undefined;
   let edition: Edition | undefined;
