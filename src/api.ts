@@ -10,6 +10,7 @@ import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { build as buildSources, FORMATS } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
+import { hasErrors } from "./messages.ts";
 import { PAPERS } from "./paper.ts";
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 import { formatMessages } from "./report.ts";
@@ -97,8 +98,6 @@ export interface ImportDocxResult extends Outcome {
 
 class OptionsError extends Error {}
 
-const failed = (files: VFile[]) => files.some((f) => f.messages.some((m) => m.fatal === true));
-
 /** A status for a thrown error: 2 for wrong options, else 3. */
 function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
@@ -140,7 +139,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Every file a source names stays inside the project (src/boundary.ts).
       project: options.cwd === undefined ? undefined : project,
     });
-    return { status: failed(files) ? 1 : 0, files, written };
+    return { status: files.some(hasErrors) ? 1 : 0, files, written };
   } catch (error) {
     return { ...thrown(error), files: [], written: [] };
   }
@@ -153,7 +152,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     const outputs = options.outputs === undefined ? undefined : resolve(options.cwd ?? projectDir(), options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
     const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
-    return { status: failed(files) ? 1 : 0, files };
+    return { status: files.some(hasErrors) ? 1 : 0, files };
   } catch (error) {
     return { ...thrown(error), files: [] };
   }
