@@ -8,8 +8,9 @@
  */
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
-import { FORMATS } from "./build.ts";
+import { build as buildSources, FORMATS } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
+import { hasErrors } from "./messages.ts";
 import { PAPERS } from "./paper.ts";
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 import { formatMessages } from "./report.ts";
@@ -54,14 +55,20 @@ export interface WrittenFile {
   bytes: number;
 }
 
-export interface BuildResult {
+interface Outcome {
   status: Status;
-  /** One file a source, with its messages. */
-  files: VFile[];
-  /** The documents written. */
-  written: WrittenFile[];
   /** Why, when status is 2 or 3. */
   error?: Error;
+}
+
+export interface CheckResult extends Outcome {
+  /** One file a source, with its messages. */
+  files: VFile[];
+}
+
+export interface BuildResult extends CheckResult {
+  /** The documents written. */
+  written: WrittenFile[];
 }
 
 export interface CheckOptions extends Project {
@@ -69,12 +76,6 @@ export interface CheckOptions extends Project {
   strict?: boolean;
   /** Also read the built documents in this folder back and prove they agree. */
   outputs?: string;
-}
-
-export interface CheckResult {
-  status: Status;
-  files: VFile[];
-  error?: Error;
 }
 
 export interface ImportDocxOptions {
@@ -86,23 +87,19 @@ export interface ImportDocxOptions {
   cwd?: string;
 }
 
-export interface ImportDocxResult {
-  status: Status;
+export interface ImportDocxResult extends Outcome {
   /** The translation as Markdown; undefined unless status is 0. */
   markdown?: string;
   /** Messages about the .docx. */
   file?: VFile;
   /** The original, when it was read, with messages of its own. */
   original?: VFile;
-  error?: Error;
 }
 
 class OptionsError extends Error {}
 
-const failed = (files: VFile[]) => files.some((f) => f.messages.some((m) => m.fatal === true));
-
 /** A status for a thrown error: 2 for wrong options, else 3. */
-function thrown(error: unknown): { status: Status; error: Error } {
+function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
@@ -127,8 +124,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
     if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
       throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
-    const { buildWithPackets } = await import("./packet/build.ts");
-    const { files, written } = await buildWithPackets({
+    const { files, written } = await buildSources({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),
       formats: FORMATS.filter((f) => formats.includes(f)),
@@ -143,7 +139,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Every file a source names stays inside the project (src/boundary.ts).
       project: options.cwd === undefined ? undefined : project,
     });
-    return { status: failed(files) ? 1 : 0, files, written };
+    return { status: files.some(hasErrors) ? 1 : 0, files, written };
   } catch (error) {
     return { ...thrown(error), files: [], written: [] };
   }
@@ -156,7 +152,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     const outputs = options.outputs === undefined ? undefined : resolve(options.cwd ?? projectDir(), options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
     const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
-    return { status: failed(files) ? 1 : 0, files };
+    return { status: files.some(hasErrors) ? 1 : 0, files };
   } catch (error) {
     return { ...thrown(error), files: [] };
   }

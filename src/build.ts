@@ -1,15 +1,12 @@
 /**
  * One build: every source parsed once, made into a proved edition (src/edition.ts) and written
  * atomically, all formats of a source or none; a source whose parsed front matter has `packet:`
- * goes to the packet builder the caller gives (src/packet). One browser for the whole build,
- * started before the first source is read and closed at the end.
+ * goes to the packet builder (src/packet, and pdf-lib with it, loaded only then). One browser
+ * for the whole build, started before the first source is read and closed at the end.
  */
 import { relative } from "node:path";
-import type { VFile } from "vfile";
-import { type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition, type WrittenOutput } from "./edition.ts";
-import type { FrontMatter } from "./frontmatter.ts";
-import type { Letter } from "./letter.ts";
-import type { Paper } from "./paper.ts";
+import { type Built, type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import type { PacketOptions } from "./packet/index.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
 import { type Timings, timed } from "./timings.ts";
@@ -17,52 +14,14 @@ import { sweepTemporaries } from "./write.ts";
 
 export { FORMATS, type Format } from "./edition.ts";
 
-export interface BuildOptions {
+export interface BuildOptions extends PacketOptions {
   sources: string[];
-  outDir: string;
   formats: readonly Format[];
-  templatesDir: string;
-  /** Progress lines ("wrote …"); messages about the sources are in the returned files. */
-  log?: (line: string) => void;
-  /** Keep raw HTML, cleaned, in the HTML and PDF (default: left out, with a warning). */
-  allowHtml?: boolean;
   /** Limit for starting the browser and for printing one document, in ms (default: BROADSIDE_TIMEOUT or 120 s). */
   timeout?: number;
-  /** The language of sources whose front matter names none (`--lang`); default `en`, with a warning. */
-  lang?: string;
-  /** Overrides the front matter's `notes` (PDF and DOCX). */
-  notes?: FrontMatter["notes"];
-  /** Overrides the front matter's `paper` (PDF and DOCX). */
-  paper?: Paper;
-  /**
-   * Read every document back before it is put in place and prove that the formats agree
-   * (src/verify); a disagreement is an error and nothing of that source is written. Default: on.
-   */
-  verify?: boolean;
-  /** Record how long every stage takes (`--timings`). */
-  timings?: Timings;
-  /** The project folder the files a source names must be inside (src/boundary.ts; `--project`). */
-  project?: string;
-  /** Builds a source whose front matter has `packet:` (src/packet); without it, such a source is built as a letter. */
-  packet?: (packet: Letter, printer: Printer) => Promise<Built>;
 }
 
-/** One source built: the files that carry its messages (a packet's parts' too), what was written, what was proved. */
-export interface Built extends BuildResult {
-  /** The line that says what was read back and agrees. */
-  verified?: string;
-}
-
-export interface Written extends WrittenOutput {
-  source: string;
-}
-
-export interface BuildResult {
-  files: VFile[];
-  written: Written[];
-}
-
-export async function build(options: BuildOptions): Promise<BuildResult> {
+export async function build(options: BuildOptions): Promise<Built> {
   const { outDir, formats } = options;
   const log = options.log ?? (() => undefined);
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
@@ -95,24 +54,21 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/**
- * Parse once; a letter is made into an edition in memory (src/edition.ts) and written all, or
- * nothing on an error; a packet goes to the packet builder.
- */
+/** One source, as the header says; `printed` is told once it needs the browser no more. */
 async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
   let loaded: Loaded | undefined;
   let edition: Edition | undefined;
   try {
     loaded = await loadLetter(source, options);
     const { letter } = loaded;
-    if (letter?.meta.packet && options.packet) return await options.packet(letter, printer());
+    if (letter?.meta.packet) return await (await import("./packet/index.ts")).buildPacket(letter, options, printer());
     if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
     printed(); // also when there was nothing to print
   }
   const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
-  const written = (await writeEdition(edition, options.outDir, options.timings)).map((w) => ({ source, ...w }));
+  const written = await writeEdition(edition, options.outDir, options.timings);
   const formats = written.map((w) => w.format).join(", ");
   return { files: [file], written, verified: edition.proved && written.length > 1 ? `every note call and note text agrees in ${formats}` : undefined };
 }

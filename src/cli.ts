@@ -1,19 +1,12 @@
 /**
- * broadside command line.
- *
- *   broadside build [source.md …] [--out dir] [--format html,pdf,docx]
- *   broadside check [source.md …] [--format text|json] [--strict]
- *   broadside init [folder]
- *
- * Without sources they take every `source/*.md`; build writes into `dist/`.
- * Exit codes: 0 built, 1 a source has errors (nothing of it written), 2 wrong usage,
- * 3 the tool itself failed (e.g. no browser).
+ * broadside's command line; USAGE below says what each command takes. Exit codes: 0 done, 1 a
+ * source has errors (nothing of it written), 2 wrong usage, 3 the tool itself failed (e.g. no browser).
  */
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
-import { FORMATS, type Format } from "./build.ts";
+import { build, FORMATS, type Format } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { PAPERS, type Paper, toPoints } from "./paper.ts";
 import { checkCommand } from "./check/cli.ts";
@@ -21,7 +14,6 @@ import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
-import { buildWithPackets } from "./packet/build.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
@@ -92,13 +84,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "check") return checkCommand(rest, defaultSources, (message) => new UsageError(message));
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
-  if (command === "setup")
-    return rest.includes("--tests") ? (await import("./setup/ensure-tools.ts")).ensureTestTools() : (await import("./setup/ensure-browser.ts")).ensureBrowser();
+  if (command === "setup") return (await import("./setup/index.ts")).setup(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
   if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);
-  if (command === "dev") return (await import("./dev/cli.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
+  if (command === "dev") return (await import("./dev/index.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
   if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
@@ -148,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
   if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
-  const { files, written } = await buildWithPackets({
+  const { files, written } = await build({
     sources,
     outDir,
     formats,

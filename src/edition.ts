@@ -16,7 +16,7 @@ import { type Letter, parseLetter, readSource } from "./letter.ts";
 import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
-import { type Timings, timed, timedSync } from "./timings.ts";
+import { type Timings, timed } from "./timings.ts";
 import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
 import { writeAll } from "./write.ts";
 
@@ -28,13 +28,16 @@ export const editionName = (source: string) => basename(source).replace(/\.(md|m
 
 export interface LoadOptions {
   templatesDir: string;
+  /** Keep raw HTML, cleaned, in the HTML and PDF (default: left out, with a warning). */
   allowHtml?: boolean;
+  /** The language of sources whose front matter names none (`--lang`); default `en`, with a warning. */
   lang?: string;
-  /** The folder the files a source names must be inside (src/boundary.ts). */
+  /** The folder the files a source names must be inside (src/boundary.ts; `--project`). */
   project?: string;
   /** Override the front matter's `notes` and `paper` (the command line's, or a packet's paper). */
   notes?: FrontMatter["notes"];
   paper?: Paper;
+  /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
 }
 
@@ -55,7 +58,7 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timedSync(options.timings, `${name}: parse`, () =>
+  const letter = timed(options.timings, `${name}: parse`, () =>
     parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }),
   );
   if (!letter) return { file };
@@ -80,16 +83,11 @@ export interface EditionOptions {
   timings?: Timings;
 }
 
-export interface Output {
-  format: Format;
-  data: string | Uint8Array;
-}
-
 export interface Edition {
   name: string;
   letter: Letter;
-  /** The outputs in {@link FORMATS} order. */
-  outputs: Output[];
+  /** The formats asked for. */
+  outputs: { html?: string; pdf?: Uint8Array; docx?: Uint8Array };
   /** Whether they were read back and agree (false with `verify: false`). */
   proved: boolean;
 }
@@ -103,11 +101,10 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
   const name = editionName(letter.file.path ?? "letter.md");
   const verify = options.verify !== false;
   const proof = new Proof(timings && { timings, name });
-  const outputs: Output[] = [];
-  const prove = ({ format, data }: Output) => {
-    if (verify) proof.add(format, join(options.outDir ?? "", `${name}.${format}`), data);
+  const outputs: Edition["outputs"] = {};
+  const prove = (format: Format) => {
+    if (verify && outputs[format] !== undefined) proof.add(format, join(options.outDir ?? "", `${name}.${format}`), outputs[format]);
   };
-  const made = (format: Format, data: string | Uint8Array) => outputs.push({ format, data });
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
     const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
@@ -122,24 +119,25 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       printing.catch(() => undefined); // awaited below
       await timed(timings, `${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
     }
-    if (html !== undefined && formats.includes("html")) made("html", html);
+    if (formats.includes("html")) outputs.html = html;
     if (formats.includes("docx")) {
       const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
-      made("docx", await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir })));
+      outputs.docx = await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir }));
     }
     // Chromium's answer to the pagination waits for this thread: take it before reading back.
     await new Promise(setImmediate);
-    outputs.forEach(prove);
+    prove("html");
+    prove("docx");
     if (printing) {
-      made("pdf", await printing.finally(options.printed));
-      prove(outputs.at(-1)!);
+      outputs.pdf = await printing.finally(options.printed);
+      prove("pdf");
     }
   } finally {
     await proof.settled(); // a failed print leaves no read-back running
   }
-  outputs.sort((a, b) => FORMATS.indexOf(a.format) - FORMATS.indexOf(b.format));
-  if (verify && outputs.length && !(await timed(timings, `${name}: wait for the read-backs`, () => proof.report(letter.file)))) return undefined;
-  return { name, letter, outputs, proved: verify && outputs.length > 0 };
+  const made = Object.keys(outputs).length > 0;
+  if (verify && made && !(await timed(timings, `${name}: wait for the read-backs`, () => proof.report(letter.file)))) return undefined;
+  return { name, letter, outputs, proved: verify && made };
 }
 
 /** The proof: each output read back as soon as it is added, then all compared. */
@@ -170,20 +168,29 @@ export class Proof {
   }
 }
 
-export interface WrittenOutput {
+export interface Written {
+  source: string;
   format: Format;
   path: string;
   bytes: number;
 }
 
+/** What a build, or one source of it, made: the files that carry its messages (a packet's parts' too), what was written, what was proved. */
+export interface Built {
+  files: VFile[];
+  written: Written[];
+  /** The line that says what was read back and agrees. */
+  verified?: string;
+}
+
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
-export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<WrittenOutput[]> {
-  const files = edition.outputs.map(({ format, data }) => ({
-    format,
-    data,
-    path: join(outDir, `${edition.name}.${format}`),
-    bytes: typeof data === "string" ? Buffer.byteLength(data) : data.byteLength,
-  }));
+export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<Written[]> {
+  const source = edition.letter.file.path;
+  const files = FORMATS.flatMap((format) => {
+    const data = edition.outputs[format];
+    if (data === undefined) return [];
+    return { source, format, data, path: join(outDir, `${edition.name}.${format}`), bytes: Buffer.byteLength(data) };
+  });
   await timed(timings, `${edition.name}: write`, () => writeAll(files, (rename) => timed(timings, `${edition.name}: rename into place`, rename)));
-  return files.map(({ format, path, bytes }) => ({ format, path, bytes }));
+  return files.map(({ source, format, path, bytes }) => ({ source, format, path, bytes }));
 }

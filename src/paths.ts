@@ -62,9 +62,8 @@ export function templateFile(dir: string, name: string): string {
 }
 
 /**
- * `read(path)` kept while the file is unchanged (same size and time): dev and the build server
- * build many times in one process, and an edited template must show. A file that cannot be
- * looked at is read each time, for `read`'s own message.
+ * `read(path)` kept while the file is unchanged (same size and time): dev builds many times in one
+ * process, and an edited template must show. A file that cannot be looked at is read each time, for `read`'s own message.
  */
 export function readWhileUnchanged<T>(read: (path: string) => T): (path: string) => T {
   const kept = new Map<string, { stamp: string; value: T }>();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
-import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const TMP = ".tmp-";
@@ -55,43 +55,27 @@ function sweep() {
   }
 }
 
-/** A file written whole and synced under a temporary name beside its target: `commit` renames it into place, `discard` removes it. */
-async function stageFile(path: string, data: string | Uint8Array) {
+const discard = async (temp: string) => {
+  await unlink(temp).catch(() => undefined);
+  live.delete(temp);
+};
+
+/** `data` written whole and synced under a temporary name beside `path`; returns that name. */
+async function stage(path: string, data: string | Uint8Array): Promise<string> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}${TMP}${process.pid}-${randomBytes(4).toString("hex")}`);
-  const discard = async () => {
-    await unlink(temp).catch(() => undefined);
-    live.delete(temp);
-  };
   try {
     await mkdir(dir, { recursive: true });
     // A folder at the target would only fail the rename, after the other formats were put in place.
     if ((await stat(path).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: "EISDIR" });
     if (!process.listeners("exit").includes(sweep)) process.on("exit", sweep);
     live.add(temp);
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFile(temp, data, { flag: "wx", flush: true });
+    return temp;
   } catch (error) {
-    await discard();
+    await discard(temp);
     throw writeError(path, error);
   }
-  return {
-    discard,
-    async commit() {
-      try {
-        await rename(temp, path);
-        live.delete(temp);
-      } catch (error) {
-        await discard();
-        throw writeError(path, error);
-      }
-    },
-  };
 }
 
 /**
@@ -102,14 +86,17 @@ export async function writeAll(
   files: readonly { path: string; data: string | Uint8Array }[],
   renaming = (rename: () => Promise<void>) => rename(),
 ): Promise<void> {
-  const staged: Awaited<ReturnType<typeof stageFile>>[] = [];
+  const temps: string[] = [];
   try {
-    for (const { path, data } of files) staged.push(await stageFile(path, data));
+    for (const { path, data } of files) temps.push(await stage(path, data));
     await renaming(async () => {
-      for (const file of staged) await file.commit();
+      for (const [i, { path }] of files.entries()) {
+        await rename(temps[i], path).catch((error: unknown) => Promise.reject(writeError(path, error)));
+        live.delete(temps[i]);
+      }
     });
   } catch (error) {
-    await Promise.all(staged.map((file) => file.discard()));
+    await Promise.all(temps.map(discard));
     throw error;
   }
 }

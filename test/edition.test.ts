@@ -43,7 +43,6 @@ vi.mock("../src/edition.ts", async (importOriginal) => {
 
 const { build } = await import("../src/build.ts");
 const { startDev } = await import("../src/dev/index.ts");
-const { buildWithPackets } = await import("../src/packet/build.ts");
 
 const letter = (words: string) =>
   `---\ntitle: A small letter\nlang: en\n---\n\n${words}[^a] and more[^b].\n\n[^a]: The first note.\n\n[^b]: The second note.\n`;
@@ -136,7 +135,7 @@ describe("build and packets make their editions with the same builder", () => {
     made.editions.length = 0;
     made.loaded.length = 0;
     const lines: string[] = [];
-    const result = await buildWithPackets({
+    const result = await build({
       sources: [join(dir, "p.packet.md")],
       outDir: join(dir, "out"),
       formats: FORMATS,
@@ -150,7 +149,7 @@ describe("build and packets make their editions with the same builder", () => {
     expect(existsSync(join(dir, "out", "p.pdf"))).toBe(true);
 
     writeFileSync(join(dir, "two.md"), letter("We print two DOCX-DISAGREES"));
-    const broken = await buildWithPackets({ sources: [join(dir, "p.packet.md")], outDir: join(dir, "out2"), formats: FORMATS, templatesDir: TEMPLATES });
+    const broken = await build({ sources: [join(dir, "p.packet.md")], outDir: join(dir, "out2"), formats: FORMATS, templatesDir: TEMPLATES });
     expect(broken.written).toEqual([]);
     expect(broken.files.flatMap((f) => f.messages.map((m) => m.ruleId))).toEqual(expect.arrayContaining(["packet-part-errors", "outputs-disagree"]));
     expect(existsSync(join(dir, "out2", "p.pdf"))).toBe(false);

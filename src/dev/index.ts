@@ -4,17 +4,22 @@
  * compiled; the output folder's files are replaced, all together, once the three formats are
  * proved to agree (src/edition.ts). An error keeps the last good output on screen, under the messages.
  */
+import { once } from "node:events";
 import type { Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { constants } from "node:os";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import type { VFile } from "vfile";
 import { checkLetter } from "../check/index.ts";
 import { editionName, FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
+import { LANG_TAG } from "../frontmatter.ts";
+import { defaultTemplates } from "../paths.ts";
 import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -78,10 +83,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const handle = previewHandler(documents, options.outDir, clients);
   // A request the handler cannot take (a malformed address) is refused, and the session goes on.
   const server: Server = createServer((req, res) => void handle(req, res).catch(() => res.headersSent || res.writeHead(400).end()));
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, "127.0.0.1", () => resolvePromise());
-  });
+  server.listen(options.port, "127.0.0.1");
+  await once(server, "listening"); // rejects on an "error" first (the port taken)
   const { port } = server.address() as AddressInfo;
   let closing = false;
   void warmUp(documents, options, () => closing || [...documents.values()].some((d) => d.building));
@@ -100,6 +103,38 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       await printer.close();
     },
   };
+}
+
+/** `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`; Ctrl-C stops the watcher, the server and the browser. */
+export async function devCommand(args: string[], root: string, usage: (message: string) => Error): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string", default: "4173" },
+      source: { type: "string", default: join(root, "source") },
+      out: { type: "string", default: join(root, "dist") },
+      templates: { type: "string", default: defaultTemplates(root) },
+      settle: { type: "string", default: "5" },
+      lang: { type: "string" },
+    },
+  });
+  const settleMs = Number(values.settle);
+  if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000)
+    throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
+  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
+  for (const signal of signals) process.once(signal, starting);
+  const dev = await startDev({ sourceDir: values.source, outDir: values.out, templatesDir: values.templates, port, settleMs, lang: values.lang });
+  console.log(`broadside dev: serving ${dev.url} (browser pid ${dev.browserPid ?? "none"}); watching ${values.source} and ${values.templates}; Ctrl-C stops`);
+  for (const signal of signals) process.off(signal, starting);
+  await Promise.race(signals.map((signal) => once(process, signal)));
+  console.log("broadside dev: stopping");
+  await dev.close();
+  return 0;
 }
 
 /**

@@ -67,26 +67,13 @@ function preview(doc: Document, res: ServerResponse) {
     },
     [...outputLinks(doc), " · ", h("a", { href: "/" }, "all letters")],
   );
-  const overlay = doc.messages.length
-    ? [
-        h(
-          "aside",
-          {
-            className: ["broadside-dev-messages"],
-            role: "status",
-            style: `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff`,
-          },
-          [
-            doc.errors
-              ? "Not rebuilt: the last good version is shown.\n"
-              : doc.unproved
-                ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n"
-                : "",
-            doc.messages.join("\n"),
-          ],
-        ),
-      ]
-    : [];
+  const why = doc.errors
+    ? "Not rebuilt: the last good version is shown.\n"
+    : doc.unproved
+      ? "The PDF, DOCX and HTML files were not replaced: their proof failed.\n"
+      : "";
+  const style = `position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;padding:8px 12px;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap;background:${doc.errors || doc.unproved ? "#7a1010" : "#5a4a00"};color:#fff`;
+  const overlay = doc.messages.length ? [h("aside", { className: ["broadside-dev-messages"], role: "status", style }, [why, doc.messages.join("\n")])] : [];
   const end = doc.page.lastIndexOf("</body>");
   const added = toHtml([links, ...overlay, h("script", { nonce }, PREVIEW_SCRIPT(doc.name))]);
   res.writeHead(200, {
@@ -107,18 +94,8 @@ function index(documents: Iterable<Document>, res: ServerResponse) {
     ]),
   );
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-  res.end(
-    toHtml({
-      type: "root",
-      children: [
-        { type: "doctype" },
-        h("html", { lang: "en" }, [
-          h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]),
-          h("body", [h("h1", "broadside preview"), h("ul", items)]),
-        ]),
-      ],
-    }),
-  );
+  const head = h("head", [h("meta", { charset: "utf-8" }), h("title", "broadside preview")]);
+  res.end(toHtml(h(null, [{ type: "doctype" }, h("html", { lang: "en" }, [head, h("body", [h("h1", "broadside preview"), h("ul", items)])])])));
 }
 
 /** The server's answer to each request; `clients` collects the open event streams. */

@@ -10,6 +10,7 @@
  * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
  * disagreement nothing of the packet is written.
  */
+import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
@@ -17,23 +18,27 @@ import type { RootContent } from "mdast";
 import { PDFDocument } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
-import type { BuildOptions, Built, Written } from "../build.ts";
-import { type Edition, editionName, type Format, FORMATS, type Loaded, loadLetter, makeEdition } from "../edition.ts";
+import { type Built, type Edition, editionName, FORMATS, type Loaded, type LoadOptions, loadLetter, makeEdition } from "../edition.ts";
 import { BOOKLET_PAPER, type Paper, type PAPERS } from "../paper.ts";
 import { compileHtml } from "../html/index.ts";
 import type { Letter } from "../letter.ts";
 import { fail, hasErrors } from "../messages.ts";
 import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
+import { zipAt } from "../ooxml/zip.ts";
 import { writeAll } from "../write.ts";
-import { makeKit, type KitFile } from "./kit.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
+import { pressWords } from "./matter.ts";
 import { type PartLayout, proveLayout, readPages } from "./proof.ts";
-import type { PacketMatter } from "./matter.ts";
-import { pressWords } from "./words.ts";
 import { directionOf } from "../language.ts";
 
-export interface PacketOptions extends BuildOptions {
+/** A packet's options; a build's are these and its sources, formats and browser's timeout. */
+export interface PacketOptions extends LoadOptions {
+  outDir: string;
+  /** Progress lines ("wrote …"); messages about the sources are in the returned files. */
+  log?: (line: string) => void;
+  /** Read every document back and prove that the formats agree before it is put in place (src/verify; default: on). */
+  verify?: boolean;
   /** `--bleed`: TrimBox and BleedBox on every page of the packet, this far out (pt). */
   bleed?: number;
   /** `--marks`: crop marks outside the trim (and the bleed). */
@@ -43,37 +48,50 @@ export interface PacketOptions extends BuildOptions {
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
 const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
+/** A part: its own edition, and that edition's PDF and page count. */
 interface Part {
-  source: string;
-  name: string;
-  letter: Letter;
   edition: Edition;
-  /** Its own edition's PDF. */
   pdf: Uint8Array;
   pages: number;
 }
 
-/** What a packet's steps share: its source, parsed, its parts' sources and the parts parsed, the build's options and browser. */
+/** What a packet's steps share: its letter, the build's options and browser, and the parts' paper (the packet's, A4 or Letter). */
 interface Packet {
-  source: string;
-  file: VFile;
   letter: Letter;
-  matter: PacketMatter;
-  /** The parts' paper: the packet's, A4 or Letter. */
-  paper: (typeof PAPERS)[number];
-  sources: string[];
-  parts: Loaded[];
   options: PacketOptions;
   printer: Printer;
+  paper: (typeof PAPERS)[number];
 }
 
-const dataOf = (edition: Edition, format: Format) => edition.outputs.find((o) => o.format === format)!.data;
+const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? new TextEncoder().encode(data) : data);
 
 export async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
-  const packet = await readPacket(letter, options, printer);
-  if (!("letter" in packet)) return packet;
-  const { source, file, matter, paper, sources } = packet;
-  const laid = await layOut(packet, paper, `building its ${sources.length} parts`, packet.parts);
+  const { file } = letter;
+  const source = file.path;
+  const matter = letter.meta.packet!;
+  // The parts' sources, each read and parsed once: each must be inside the project, within the
+  // limits, no packet itself, and have a name of its own in the kit.
+  const project = options.project ?? projectFolder(source);
+  const sources = packetParts(file, matter, source, project);
+  if (!sources) return { files: [file], written: [] };
+  const packet: Packet = { letter, options, printer, paper: letter.meta.paper === "letter" ? "letter" : "a4" };
+  const { paper } = packet;
+  const loaded = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
+  const names = sources.map(editionName);
+  matter.parts.forEach((part, i) => {
+    if (loaded[i].file.data.meta?.packet)
+      fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
+    if (names.indexOf(names[i]) < i)
+      fail(
+        file,
+        `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
+        part.place,
+        "packet-part-duplicate",
+      );
+  });
+  if (hasErrors(file)) return { files: [file], written: [] };
+
+  const laid = await layOut(packet, paper, `building its ${sources.length} parts`, loaded);
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
@@ -83,7 +101,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       packet,
       BOOKLET_PAPER[paper],
       `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`,
-      parts.map((part) => onPaper(part.letter, BOOKLET_PAPER[paper])),
+      parts.map((part) => onPaper(part.edition.letter, BOOKLET_PAPER[paper])),
     );
     if ("written" in half) return half;
     booklet = half.unmarked;
@@ -103,50 +121,28 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       path: join(options.outDir, `${name}.booklet.pdf`),
       data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
     });
-  const kit: KitFile[] = parts.flatMap((part) =>
-    (["pdf", "docx", "html"] as const).map((format) => {
-      const data = dataOf(part.edition, format);
-      return {
-        name: `${part.name}.${format}`,
-        lang: part.letter.meta.lang,
-        pages: format === "pdf" ? part.pages : undefined,
-        data: typeof data === "string" ? new TextEncoder().encode(data) : data,
-      };
-    }),
+  // The journalists' kit: every part's PDF, DOCX and HTML and the packet PDF, with MANIFEST.txt
+  // listing each file's name, language, pages and SHA-256; dated by the build, so rebuilds are the same bytes.
+  const kit = parts.flatMap(({ edition, pages }) =>
+    (["pdf", "docx", "html"] as const).map((format) => ({
+      name: `${edition.name}.${format}`,
+      lang: edition.letter.meta.lang,
+      pages: format === "pdf" ? pages : "-",
+      data: bytesOf(edition.outputs[format]!),
+    })),
   );
   kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
-  outputs.push({ path: join(options.outDir, `${name}.zip`), data: makeKit(kit, date) });
+  const rows = kit.map((f) => `${f.name}\t${f.lang}\t${f.pages}\t${createHash("sha256").update(f.data).digest("hex")}`);
+  const manifest = new TextEncoder().encode(["# name\tlanguage\tpages\tsha256", ...rows, ""].join("\n"));
+  outputs.push({
+    path: join(options.outDir, `${name}.zip`),
+    data: zipAt({ ...Object.fromEntries(kit.map((f) => [f.name, f.data])), "MANIFEST.txt": manifest }, date),
+  });
 
   await writeAll(outputs);
-  const written: Written[] = outputs.map((o) => ({ source, format: "pdf", path: o.path, bytes: o.data.byteLength }));
+  const written = outputs.map((o) => ({ source, format: "pdf" as const, path: o.path, bytes: o.data.byteLength }));
   const verified = `each part of ${basename(source)} reads as its own edition, and the contents give the pages where the parts start`;
   return { files: [file, ...files], written, verified };
-}
-
-/** The packet's parts' sources, each read and parsed once: each must exist, be no packet itself, and have a name of its own in the kit. */
-async function readPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Packet | Built> {
-  const { file } = letter;
-  const source = file.path;
-  const matter = letter.meta.packet!;
-  const project = options.project ?? projectFolder(source);
-  const sources = packetParts(file, matter, source, project); // inside the project, within the limits
-  if (!sources) return { files: [file], written: [] };
-  const paper = letter.meta.paper === "letter" ? "letter" : "a4";
-  const parts = await Promise.all(sources.map((part) => loadLetter(part, { ...options, project, paper })));
-  const names = sources.map(editionName);
-  matter.parts.forEach((part, i) => {
-    if (parts[i].file.data.meta?.packet)
-      fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.indexOf(names[i]) < i)
-      fail(
-        file,
-        `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
-        part.place,
-        "packet-part-duplicate",
-      );
-  });
-  if (hasErrors(file)) return { files: [file], written: [] };
-  return { source, file, letter, matter, paper, sources, parts, options, printer };
 }
 
 /** A part set again on another paper (the booklet's), with a file of its own: what its compilers say was said the first time. */
@@ -160,37 +156,35 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
  * `unmarked`, its bytes before print-shop marks), and its proof.
  */
 async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
-  const { source, file, matter, sources, options, printer } = packet;
+  const { letter, options, printer } = packet;
+  const { file } = letter;
+  const matter = letter.meta.packet!;
   // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
   // booklet's go into no kit, and need no .docx.
-  options.log?.(`  ${basename(source)}: ${what}`);
+  options.log?.(`  ${basename(file.path)}: ${what}`);
   const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
-  const failed = files.filter(hasErrors);
-  if (failed.length) {
-    for (const part of failed)
-      fail(
-        file,
-        `Packet part ${basename(part.path)} has errors (below); the packet is not built`,
-        matter.parts[sources.indexOf(part.path)]?.place,
-        "packet-part-errors",
-      );
+  if (files.some(hasErrors)) {
+    files.forEach((part, i) => {
+      if (hasErrors(part))
+        fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[i]?.place, "packet-part-errors");
+    });
     return { files: [file, ...files], written: [] } as Built;
   }
   const parts: Part[] = await Promise.all(
-    editions.map(async (edition, i) => {
-      const pdf = dataOf(edition!, "pdf") as Uint8Array;
-      return { source: sources[i], name: edition!.name, letter: edition!.letter, edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
+    editions.map(async (edition) => {
+      const pdf = edition!.outputs.pdf!;
+      return { edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
     }),
   );
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
   const { plan, front, frontPages } = await printFront(packet, parts, paper);
   const printedParts = await Promise.all(
-    parts.map(async (part, i) =>
-      printer.print(numbered(dataOf(part.edition, "html") as string, plan.starts[i]), part.letter.meta, part.source, {
-        label: `${outputName(source)}: ${part.name}`,
+    parts.map(({ edition }, i) =>
+      printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
+        label: `${outputName(file.path)}: ${edition.name}`,
       }),
     ),
   );
@@ -199,26 +193,27 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
   partDocs.forEach((doc, i) => {
     if (doc.getPageCount() !== parts[i].pages)
-      throw new Error(`${parts[i].name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
   });
   const size = front.getPage(0).getSize();
   const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
-  for (let b = 0; b < plan.blanksAfterCover; b++) pieces.push({ kind: "blank" });
+  const blankAt = (page: number) => plan.blanks.includes(page) && pieces.push({ kind: "blank" });
+  blankAt(1);
   pieces.push({ kind: "pages", from: front, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
-  plan.blanksBefore.forEach((blanks, i) => {
-    for (let b = 0; b < blanks; b++) pieces.push({ kind: "blank" });
-    pieces.push({ kind: "pages", from: partDocs[i], indices: partDocs[i].getPageIndices() });
+  partDocs.forEach((partDoc, i) => {
+    blankAt(plan.starts[i] - 2);
+    pieces.push({ kind: "pages", from: partDoc, indices: partDoc.getPageIndices() });
   });
-  const doc = await assemble(pieces, [size.width, size.height], packet.letter.meta.lang);
-  const outline: OutlineEntry[] = parts.map((part, i) => ({
-    title: part.letter.meta.title,
+  const { meta } = letter;
+  const doc = await assemble(pieces, [size.width, size.height], meta.lang);
+  const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
+    title: edition.letter.meta.title,
     page: plan.starts[i] - 1,
     kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
       return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
     }),
   }));
   writeOutline(doc, outline);
-  const { meta } = packet.letter;
   setFacts(doc, meta.title, meta.lang, buildDate());
   if (meta.author) doc.setAuthor(meta.author);
   const unmarked = await doc.save();
@@ -226,10 +221,9 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   // 4. The proof: read the packet back and compare it with the editions.
   const readings = await readPages(unmarked);
   const layouts: PartLayout[] = await Promise.all(
-    parts.map(async (part, i) => ({ name: part.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
+    parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
   );
-  const contentsPages = Array.from({ length: frontPages - 1 }, (_, k) => 1 + plan.blanksAfterCover + k);
-  for (const problem of proveLayout(readings, layouts, contentsPages, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  for (const problem of proveLayout(readings, layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
 }
@@ -240,11 +234,12 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
     const plan = planPages(
       frontPages,
       parts.map((p) => p.pages),
-      packet.matter.duplex,
+      packet.letter.meta.packet!.duplex,
     );
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
+    const source = packet.letter.file.path;
     const front = await PDFDocument.load(
-      await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, packet.source, { label: `${outputName(packet.source)} cover` }),
+      await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, source, { label: `${outputName(source)} cover` }),
     );
     const printed = front.getPageCount();
     if (printed === frontPages) return { plan, front, frontPages };
@@ -256,33 +251,24 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
 interface Plan {
   /** 1-based first page of each part. */
   starts: number[];
-  blanksAfterCover: number;
-  /** Blank pages before each part. */
-  blanksBefore: number[];
-  /** 0-based indices of every blank page. */
+  /** 0-based indices of the contents' pages, and of every blank page. */
+  contents: number[];
   blanks: number[];
 }
 
 /** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
-export function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
+function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
   const blanks: number[] = [];
-  let next = 2; // the next page's 1-based number, after the cover
-  const blanksAfterCover = duplex ? 1 : 0;
-  if (duplex) blanks.push(next++ - 1);
-  next += frontPages - 1; // the contents
-  const starts: number[] = [];
-  const blanksBefore: number[] = [];
-  for (const pages of partPages) {
-    let added = 0;
-    if (duplex && next % 2 === 0) {
-      blanks.push(next++ - 1);
-      added++;
-    }
-    blanksBefore.push(added);
-    starts.push(next);
+  let next = 1; // the next page's 0-based index, after the cover
+  if (duplex) blanks.push(next++);
+  const contents = Array.from({ length: frontPages - 1 }, (_, k) => next + k);
+  next += contents.length;
+  const starts = partPages.map((pages) => {
+    if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
     next += pages;
-  }
-  return { starts, blanksAfterCover, blanksBefore, blanks };
+    return next - pages + 1;
+  });
+  return { starts, contents, blanks };
 }
 
 const withPrintStyle = (html: string, css: string) => html.replace("</head>", `<style media="print">${css}</style></head>`);
@@ -323,7 +309,7 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
     );
   }
   const rows: Element[] = parts.map((part, i) => {
-    const { lang, title } = part.letter.meta;
+    const { lang, title } = part.edition.letter.meta;
     return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
   });
   const contents = node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]);

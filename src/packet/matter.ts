@@ -7,7 +7,7 @@ import type { Point } from "unist";
 import type { VFile } from "vfile";
 import type { MatterContext, MatterKeys } from "../frontmatter.ts";
 import { fail, warn } from "../messages.ts";
-import { pressWords } from "./words.ts";
+import { featureWords, fillWord } from "../language.ts";
 
 declare module "../frontmatter.ts" {
   interface FrontMatter {
@@ -43,14 +43,9 @@ export interface PressMatter {
   contacts: Contact[];
 }
 
-export interface PacketPart {
-  /** As written, relative to the packet file. */
-  path: string;
-  place: Point;
-}
-
 export interface PacketMatter {
-  parts: PacketPart[];
+  /** Each part's file as written, relative to the packet file, and where. */
+  parts: { path: string; place: Point }[];
   /** Each part starts on a right-hand (odd) page. */
   duplex: boolean;
   imposition?: "booklet";
@@ -70,7 +65,7 @@ export const PRESS_MATTER: MatterKeys = {
 
 export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => void (meta.packet = readPacketMatter(c.map, c.file, c.at)) };
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
 
 function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
   const m = DATE_TIME.exec(text.trim());
@@ -79,15 +74,8 @@ function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefin
     fail(file, `Front matter \`embargo\` must be a date and time with its zone, like \`2026-06-15T10:00+02:00\`; not \`${text}\``, place, "front-matter-type");
     return undefined;
   }
-  let offset: number | undefined;
-  if (m[7]) {
-    const zone = m[7].toUpperCase();
-    if (zone === "Z") offset = 0;
-    else {
-      const digits = zone.slice(1).replace(":", "");
-      offset = (zone[0] === "-" ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
-    }
-  }
+  // Minutes east of UTC: Z, or ±hh, ±hhmm, ±hh:mm.
+  const offset = !m[7] ? undefined : m[8] ? (m[8] === "-" ? -1 : 1) * (+m[9] * 60 + +(m[10] ?? 0)) : 0;
   const instant = offset === undefined ? undefined : new Date(wall.getTime() - offset * 60_000);
   return { text: text.trim(), wall, offset, instant, place };
 }
@@ -179,5 +167,20 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
     imposition: imposition as "booklet" | undefined,
     event: isText(event) ? String(event).trim() : undefined,
     place: at(["packet"]),
+  };
+}
+
+/**
+ * The few words a press release and a packet print themselves, from the words tables
+ * (templates/words/<lang>.yaml), then English; only they need them, so a table may leave them out without a warning.
+ */
+export function pressWords(lang: string) {
+  const words = featureWords(lang, ["embargoed", "notes-to-editors", "end-mark", "contacts", "contents"]);
+  // `embargoed` is "EMBARGOED UNTIL {when}"; `endMark` ends the release's body.
+  return {
+    ...words,
+    embargoed: (when: string) => fillWord(words.embargoed, { when }),
+    notesToEditors: words["notes-to-editors"],
+    endMark: words["end-mark"],
   };
 }

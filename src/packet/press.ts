@@ -9,8 +9,7 @@ import type { BlockContent, Paragraph, PhrasingContent, Root, RootContent } from
 import type { VFile } from "vfile";
 import type { FrontMatter } from "../frontmatter.ts";
 import type { Feature } from "../letter.ts";
-import { formatEmbargo, PACKET_MATTER, PRESS_MATTER } from "./matter.ts";
-import { pressWords } from "./words.ts";
+import { formatEmbargo, PACKET_MATTER, PRESS_MATTER, pressWords } from "./matter.ts";
 
 /** Press releases: their front-matter keys and the lines they add around the text. */
 export const pressFeature: Feature = { matter: [PRESS_MATTER], plugins: [() => (tree: Root, file: VFile) => addPressMatter(tree, file.data.meta!)] };

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
-import { type Timings, timed, timedSync } from "../timings.ts";
+import { type Timings, timed } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { isVertical } from "../language.ts";
 import { POINTS } from "../paper.ts";
@@ -105,7 +105,7 @@ export async function compilePdf(html: string, { page, crash }: SafePage, { meta
     date: buildDate(),
     destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
   };
-  return timedSync(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
+  return timed(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */
