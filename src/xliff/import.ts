@@ -23,7 +23,6 @@ const MAX_ELEMENTS = 2_000_000;
 
 export interface XliffFile {
   original: string;
-  sourceLang?: string;
   targetLang?: string;
   /** trans-unit id → its element. */
   units: Map<string, XmlElement>;
@@ -106,7 +105,6 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   }
   return {
     original: files[0].getAttribute("original") ?? "",
-    sourceLang: files[0].getAttribute("source-language") ?? undefined,
     targetLang: files[0].getAttribute("target-language") ?? undefined,
     units,
   };

@@ -44,12 +44,12 @@ export const FRONT_KEYS: string[][] = [["title"], ["subtitle"], ["short-title"],
 
 export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): Unit[] {
   const units: Unit[] = [];
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  const yaml = letter.tree.children.find((n) => n.type === "yaml")?.position;
+  const yamlPlace = { start: yaml?.start.offset ?? 0, end: yaml?.end.offset ?? 0, line: yaml?.start.line ?? 1, column: 1 };
   for (const key of FRONT_KEYS) {
     let value: unknown = frontMatter;
     for (const k of key) value = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[k] : undefined;
     if (typeof value !== "string" || !value.trim()) continue;
-    const p = yaml?.position;
     units.push({
       id: `front-${key.join(".")}`,
       kind: "front",
@@ -57,32 +57,28 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
       key,
       text: value,
       mode: "paragraph",
-      start: p?.start.offset ?? 0,
-      end: p?.end.offset ?? 0,
-      line: p?.start.line ?? 1,
-      column: 1,
+      ...yamlPlace,
     });
   }
   const counts = new Map<string, number>();
-  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: number, part?: number, noteLabel?: string) => {
+  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: { number: number; label: string; part: number }) => {
     const first = node.children[0]?.position;
     const last = node.children[node.children.length - 1]?.position;
     if (!first || !last) return;
-    const n = note ?? (counts.set(kind, (counts.get(kind) ?? 0) + 1), counts.get(kind)!);
-    const id = kind === "note" ? `note-${note}${part && part > 1 ? `.${part}` : ""}` : `${kind}-${n}`;
-    const label = kind === "note" ? `note ${note}${part && part > 1 ? `, paragraph ${part}` : ""}` : `${kind} ${n}`;
+    const n = note?.number ?? counts.set(kind, (counts.get(kind) ?? 0) + 1).get(kind)!;
+    const part = note && note.part > 1 ? note.part : undefined;
     units.push({
-      id,
+      id: note ? `note-${n}${part ? `.${part}` : ""}` : `${kind}-${n}`,
       kind,
-      label,
+      label: note ? `note ${n}${part ? `, paragraph ${part}` : ""}` : `${kind} ${n}`,
       children: node.children,
       mode,
       start: first.start.offset!,
       end: last.end.offset!,
       line: first.start.line,
       column: first.start.column,
-      note,
-      noteLabel: noteLabel && `${noteLabel}${part && part > 1 ? `.${part}` : ""}`,
+      note: note?.number,
+      noteLabel: note && `${note.label}${part ? `.${part}` : ""}`,
     });
   };
   const blocks = (nodes: RootContent[], within: { signatories?: boolean; item?: boolean }) => {
@@ -97,7 +93,8 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
   blocks(letter.tree.children, {});
   for (const note of letter.notes.notes) {
     let part = 0;
-    for (const node of note.definition.children) if (node.type === "paragraph") add("note", node, "paragraph", note.number, ++part, note.identifier);
+    for (const node of note.definition.children)
+      if (node.type === "paragraph") add("note", node, "paragraph", { number: note.number, label: note.identifier, part: ++part });
   }
   return units;
 }
