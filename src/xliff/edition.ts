@@ -1,11 +1,7 @@
 /**
- * Write an edition: the source's Markdown with each unit's content replaced by its
- * translation, the front matter's texts translated, `lang` set and the source's revision
- * recorded (src/xliff/revision.ts). Used by the XLIFF import, for a whole translation and for
- * the update of an edition from a partial one.
- *
- *   importXliff("letter.ug.xlf", { lang: "ug" }) → { markdown, file }
- *   importXliff("changed.xlf", { edition: "source/letter.ug.md" }) → the edition brought up to date
+ * The XLIFF import, of a whole translation or of a partial one that updates an edition (`edition`):
+ * the source's Markdown with each unit replaced by its translation in place, so all that is not
+ * text stays the source's; `lang` and its revision set.
  */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
@@ -55,10 +51,7 @@ const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? 
 /** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
 type Translation = { content?: Token[] | string; place?: { line: number; column: number } }[];
 
-/**
- * The edition's Markdown, or undefined with errors on `file` (note calls out of the source's
- * order). `front` is the front matter to start from (the source's, or the edition's when updating).
- */
+/** The edition's Markdown, or undefined with errors on `file`; `front` is the source's front matter, or the edition's when updating. */
 function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean) {
   const { letter, units } = source;
   const text = String(source.file.value);
@@ -207,10 +200,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   return { markdown, file, others };
 }
 
-/**
- * Each unit's translation: the XLIFF's target, else (updating an edition) the edition's own
- * translation of a unit that did not change, else the source's text, with a warning.
- */
+/** Each unit's translation: the XLIFF's target, else the edition's own for a unit that did not change, else the source's text. */
 function translated(xliff: XliffFile, source: Source, edition: Edition | undefined, file: VFile, originalPath: string, xliffName: string): Translation {
   const changes = edition && compareUnits(edition.recorded.units, source.units);
   const noteMap = edition && changes && noteNumbers(edition, source, changes.same);
@@ -246,10 +236,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
   return translation;
 }
 
-/**
- * Is the translation written mostly in a right-to-left script? Then the edition is right to left
- * whatever its `lang` says (a language broadside does not know as right to left), as for a .docx.
- */
+/** Mostly in a right-to-left script? Then the edition is right to left whatever `lang` says, as for a .docx. */
 function mostlyRightToLeft(translation: Translation): boolean {
   let rtl = 0;
   let letters = 0;

@@ -1,9 +1,7 @@
 /**
- * A letter → XLIFF 1.2, the version most translation tools read (OmegaT, Trados, memoQ, Weblate,
- * Crowdin, translate-toolkit): one trans-unit per unit of src/xliff/units.ts. Marks and links are
- * `<g>` around their words, note calls, breaks, code and images protected codes (CODES) that a tool
- * lets a translator move but not edit; the import takes addresses and code back from the source.
- * No unit gets a `<target>`, so a tool shows each as untranslated (and a translation memory fills it).
+ * A letter → XLIFF 1.2, which most translation tools read: a trans-unit per unit, inline codes
+ * (CODES) a translator moves but cannot edit, and no `<target>`, so a tool shows each unit as
+ * untranslated (and a translation memory fills it).
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMImplementation, type Document as XmlDocument, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
@@ -37,11 +35,7 @@ const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string, eleme
   linkReference: ["l", "link", "g"],
 };
 
-/**
- * Code ids of a unit's inline content, given its nodes in document order: `n3` (call to note 3,
- * `n3-2` its 2nd in the unit), `l1` link, `b1` break…; undefined for a node that is no code.
- * The import numbers the source's codes with the same function.
- */
+/** Code ids of a unit's inline nodes in document order (`n3` call to note 3, `n3-2` its 2nd, `l1` link…), shared with the import. */
 export function codeIds(): (node: Nodes) => string | undefined {
   const counts = new Map<string, number>();
   return (node) => {

@@ -1,10 +1,7 @@
 /**
- * A translated XLIFF 1.2 file → each unit's tokens, checked like a translated .docx: every note
- * call of a unit kept (a dropped or unknown one is an error at its trans-unit), link addresses and
- * inline code taken from the source by code id. src/xliff/edition.ts writes the edition from them.
- *
- * The file is a stranger's: at most MAX_XLIFF_BYTES, no DOCTYPE (no entities), at most MAX_DEPTH
- * deep and MAX_ELEMENTS elements, else a message and nothing written.
+ * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx: each note call of a unit
+ * kept once; addresses and inline code come from the source by code id. The file is a stranger's:
+ * bounded in bytes, depth and elements, no DOCTYPE.
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
@@ -173,10 +170,7 @@ const G_MARKS = new Map<string, keyof Marks>([
   ["x-strike", "strike"],
 ]);
 
-/**
- * A target (or source) element's inline content → tokens, with the source's codes: calls by
- * their code id, link addresses and code from the source. Problems go on `file` at the unit.
- */
+/** A target element's inline content → tokens, with calls, addresses and code of the source by code id; problems on `file` at the unit. */
 export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, file: VFile, tu: XmlElement): Token[] {
   const codes = sourceCodes(unit);
   const definitions = definitionsOf(letter.tree);

@@ -1,11 +1,8 @@
 /**
- * A letter's translatable units, in document order: the front matter's texts, then every
- * paragraph, heading, list item, table cell, signatory and note paragraph. One list serves the
- * XLIFF export and import, and the revision an edition records (src/xliff/revision.ts).
- *
- * A unit's content is kept as the source's phrasing nodes and its place (start and end offsets
- * of that content in the source), so a translation is written back into a copy of the source
- * at the same place, leaving everything that is not text (code, HTML, images, rules) as it was.
+ * A letter's translatable units in document order (front matter texts, paragraphs, headings, items,
+ * cells, signatories, note paragraphs), for the XLIFF export and import and an edition's revision.
+ * Each keeps its phrasing nodes and its offsets in the source, so a translation is written back in
+ * place and what is not text (code, HTML, images) stays.
  */
 import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
@@ -108,10 +105,7 @@ export function definitionsOf(tree: Root): Map<string, Definition> {
   return map;
 }
 
-/**
- * What a unit says, for telling whether it changed: its text with its note calls (by number),
- * links (by address) and formatting marked. Not its Markdown spelling.
- */
+/** What a unit says, for telling whether it changed: text, calls, addresses and formatting, not its Markdown spelling. */
 export function unitSignature(unit: Unit): string {
   if (unit.text !== undefined) return `${unit.id}\n${unit.text.replace(/\s+/g, " ").trim()}`;
   const parts: string[] = [unit.kind === "note" ? `note ${unit.noteLabel}` : unit.kind];
