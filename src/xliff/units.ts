@@ -110,27 +110,13 @@ export function unitSignature(unit: Unit): string {
   if (unit.text !== undefined) return `${unit.id}\n${unit.text.replace(/\s+/g, " ").trim()}`;
   const parts: string[] = [unit.kind === "note" ? `note ${unit.noteLabel}` : unit.kind];
   const walk = (node: Nodes) => {
-    switch (node.type) {
-      case "text":
-        parts.push(node.value.replace(/\s+/g, " "));
-        return;
-      case "footnoteReference":
-        parts.push(`[^${node.identifier}]`);
-        return;
-      case "link":
-        parts.push(`<${node.url}>`);
-        break;
-      case "inlineCode":
-        parts.push(`\`${node.value}\``);
-        return;
-      case "break":
-        parts.push("\n");
-        return;
-      default:
-        if (!("children" in node)) parts.push(toString(node));
-    }
-    if ("children" in node) {
-      parts.push(`{${node.type}`);
+    if (node.type === "text") parts.push(node.value.replace(/\s+/g, " "));
+    else if (node.type === "footnoteReference") parts.push(`[^${node.identifier}]`);
+    else if (node.type === "inlineCode") parts.push(`\`${node.value}\``);
+    else if (node.type === "break") parts.push("\n");
+    else if (!("children" in node)) parts.push(toString(node));
+    else {
+      parts.push(node.type === "link" ? `<${node.url}>{link` : `{${node.type}`);
       for (const c of node.children) walk(c as Nodes);
       parts.push("}");
     }
