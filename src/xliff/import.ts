@@ -117,35 +117,16 @@ export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "t
   const definitions = definitionsOf(letter.tree);
   const tokens: Token[] = [];
   const walk = (node: Nodes, marks: Marks, link?: string) => {
-    switch (node.type) {
-      case "inlineCode":
-        tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
-        return;
-      case "break":
-        tokens.push({ type: "break" });
-        return;
-      case "footnoteReference":
-        tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
-        return;
-      case "emphasis":
-      case "strong":
-      case "delete":
-        for (const c of node.children) walk(c, { ...marks, [MARK_OF[node.type]]: true }, link);
-        return;
-      case "link":
-        for (const c of node.children) walk(c, marks, node.url);
-        return;
-      case "linkReference":
-        for (const c of node.children) walk(c, marks, definitions.get(node.identifier)?.url ?? link);
-        return;
-      case "image":
-      case "imageReference":
-        if (node.alt) tokens.push({ type: "text", value: node.alt, ...marks, link });
-        return;
-      default:
-        if ("children" in node) for (const c of node.children) walk(c as Nodes, marks, link);
-        else if ("value" in node && typeof node.value === "string") tokens.push({ type: "text", value: node.value, ...marks, link });
-    }
+    if (node.type === "break") tokens.push({ type: "break" });
+    else if (node.type === "footnoteReference") tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
+    else if (node.type === "inlineCode") tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
+    else if (node.type === "image" || node.type === "imageReference") {
+      if (node.alt) tokens.push({ type: "text", value: node.alt, ...marks, link });
+    } else if ("children" in node) {
+      const mark = MARK_OF[node.type as keyof typeof MARK_OF];
+      const url = node.type === "link" ? node.url : node.type === "linkReference" ? (definitions.get(node.identifier)?.url ?? link) : link;
+      for (const c of node.children) walk(c as Nodes, mark ? { ...marks, [mark]: true } : marks, url);
+    } else if ("value" in node && typeof node.value === "string") tokens.push({ type: "text", value: node.value, ...marks, link });
   };
   for (const n of nodes) walk(n, PLAIN);
   return tokens;
