@@ -97,12 +97,8 @@ export function where(point: Point | undefined): string {
 
 /** The entries without exact repeats (`signatory-duplicate` reports those). */
 export function distinct(entries: Entry[]): Entry[] {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    if (seen.has(entry.key)) return false;
-    seen.add(entry.key);
-    return true;
-  });
+  const repeated = new Set(repeats(entries, (entry) => entry.key).map(([entry]) => entry));
+  return entries.filter((entry) => !repeated.has(entry));
 }
 
 /** Each entry whose key (`keyOf`) an earlier entry has, with the first such entry. */

@@ -21,7 +21,7 @@ export interface ExportOptions {
 }
 
 /** Each inline node that becomes a code: its id's prefix, its XLIFF ctype, and its element (`g` around words, `x` empty, `ph` with its native code). */
-const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string, element: "g" | "x" | "ph"]>> = {
+export const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string, element: "g" | "x" | "ph"]>> = {
   footnoteReference: ["n", "x-note-call", "ph"],
   break: ["b", "lb", "x"],
   inlineCode: ["c", "x-code", "ph"],

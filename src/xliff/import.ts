@@ -10,7 +10,7 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
-import { codeIds, XLIFF_NS } from "./export.ts";
+import { CODES, codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
 import type { Letter } from "../letter.ts";
 
@@ -144,12 +144,8 @@ function sourceCodes(unit: Unit): Map<string, Nodes> {
   return codes;
 }
 
-/** The mark of a `<g>` by its ctype (a Map: the ctype is a stranger's). */
-const G_MARKS = new Map<string, keyof Marks>([
-  ["bold", "bold"],
-  ["italic", "italic"],
-  ["x-strike", "strike"],
-]);
+/** The mark of a `<g>` by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
+const G_MARKS = new Map(Object.entries(MARK_OF).map(([type, mark]) => [CODES[type as keyof typeof MARK_OF]![1], mark]));
 
 /** A target element's inline content → tokens, with calls, addresses and code of the source by code id; problems on `file` at the unit. */
 export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, file: VFile, tu: XmlElement): Token[] {
