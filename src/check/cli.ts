@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { VFile } from "vfile";
+import { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
 import { LANG_TAG } from "../frontmatter.ts";
 import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
@@ -20,7 +20,6 @@ import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
   sources: string[];
-  format: "text" | "json";
   strict: boolean;
   /** A folder of built documents to verify: `<name>.html`, `.pdf`, `.docx` for each source. */
   outputs?: string;
@@ -30,7 +29,6 @@ export interface CheckArgs {
 
 /** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
-  const { VFile } = await import("vfile");
   const { FORMATS, Proof, editionName } = await import("../edition.ts");
   const report = new VFile({ path: dir });
   for (const source of sources) {
@@ -63,20 +61,17 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
   try {
     file = await readSource(path);
   } catch (error) {
-    const { VFile } = await import("vfile");
     file = new VFile({ path });
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
   const letter = parseLetter(file, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, lintFeature] });
-  if (letter) {
-    // An edition that records its source's revision: what changed in the source since.
-    if (frontMatterOf(letter)["translation-of"] !== undefined) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
-  }
+  // An edition that records its source's revision: what changed in the source since.
+  if (letter && frontMatterOf(letter)["translation-of"] !== undefined) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
   return file;
 }
 
-export function toJson(files: VFile[]) {
+function toJson(files: VFile[]) {
   return files.map((file) => ({
     path: file.path,
     messages: [...file.messages].sort(compareMessage).map((m) => ({
@@ -107,27 +102,22 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
   if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw usage("no Markdown sources found in source/");
-  return runCheck({ sources, format: values.format, strict: values.strict, outputs: values.outputs, lang: values.lang });
+  const files = await checkFiles({ sources, strict: values.strict, outputs: values.outputs, lang: values.lang });
+  if (values.format === "json") {
+    console.log(JSON.stringify(toJson(files), null, 2));
+  } else {
+    const what = `${sources.length} source${sources.length === 1 ? "" : "s"}${values.outputs ? ` and their documents in ${values.outputs}` : ""}`;
+    console.log(formatMessages(files) || `broadside check: ${what}, no problems found`);
+  }
+  return files.some((f) => f.messages.some((m) => m.fatal === true)) ? 1 : 0;
 }
 
 /** The sources (and their documents in `outputs`) checked: a file each, with its messages. */
-export async function checkFiles(args: Omit<CheckArgs, "format">): Promise<VFile[]> {
+export async function checkFiles(args: CheckArgs): Promise<VFile[]> {
   const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {
     for (const file of files) for (const message of file.messages) if (message.fatal === false) message.fatal = true;
   }
   return files;
-}
-
-export async function runCheck(args: CheckArgs): Promise<number> {
-  const files = await checkFiles(args);
-  if (args.format === "json") {
-    console.log(JSON.stringify(toJson(files), null, 2));
-  } else {
-    const report = formatMessages(files);
-    const what = `${args.sources.length} source${args.sources.length === 1 ? "" : "s"}${args.outputs ? ` and their documents in ${args.outputs}` : ""}`;
-    console.log(report || `broadside check: ${what}, no problems found`);
-  }
-  return files.some((f) => f.messages.some((m) => m.fatal === true)) ? 1 : 0;
 }

@@ -97,36 +97,33 @@ export function where(point: Point | undefined): string {
 
 /** The entries without exact repeats (`signatory-duplicate` reports those). */
 export function distinct(entries: Entry[]): Entry[] {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    if (seen.has(entry.key)) return false;
-    seen.add(entry.key);
-    return true;
+  const repeated = new Set(repeats(entries, (entry) => entry.key).map(([entry]) => entry));
+  return entries.filter((entry) => !repeated.has(entry));
+}
+
+/** Each entry whose key (`keyOf`) an earlier entry has, with the first such entry. */
+export function repeats(entries: Entry[], keyOf: (entry: Entry) => string): [entry: Entry, earlier: Entry][] {
+  const first = new Map<string, Entry>();
+  return entries.flatMap((entry) => {
+    const earlier = first.get(keyOf(entry));
+    if (!earlier) first.set(keyOf(entry), entry);
+    return earlier ? [[entry, earlier] as [Entry, Entry]] : [];
   });
 }
 
-/** Spellings of one word in the names of these groups; each maps to one canonical form. */
-const VARIANTS: Record<string, string> = {
-  uighur: "uyghur",
-  uigur: "uyghur",
-  uygur: "uyghur",
-  uyhur: "uyghur",
-  uyghurs: "uyghur",
-  uighurs: "uyghur",
-  turkestan: "turkistan",
-  turkestani: "turkistani",
-  tibetain: "tibetan",
-  tibetano: "tibetan",
-  tibetana: "tibetan",
-  tibetaine: "tibetan",
-  hongkong: "hong kong",
-  hongkongers: "hong kongers",
-  mongolian: "mongolian",
-  mongol: "mongol",
-  centre: "center",
-  organisation: "organization",
-  organisations: "organizations",
+/** Spellings of one word in the names of these groups, by the canonical form each maps to. */
+const SPELLINGS: Record<string, string> = {
+  uyghur: "uighur uigur uygur uyhur uyghurs uighurs",
+  turkistan: "turkestan",
+  turkistani: "turkestani",
+  tibetan: "tibetain tibetano tibetana tibetaine",
+  "hong kong": "hongkong",
+  "hong kongers": "hongkongers",
+  center: "centre",
+  organization: "organisation",
+  organizations: "organisations",
 };
+const VARIANTS = new Map(Object.entries(SPELLINGS).flatMap(([canonical, spellings]) => spellings.split(" ").map((word) => [word, canonical])));
 
 /** Words whose presence or absence does not make a different group. */
 const SMALL = new Set("of the and for in a an at on to de del da do du des la le les el der die das den und et y e".split(" "));
@@ -146,7 +143,7 @@ function exactKey(name: string): string {
 export function likelyKey(entry: Entry): string {
   return entry.key
     .split(" ")
-    .flatMap((word) => (VARIANTS[word] ?? word).split(" "))
+    .flatMap((word) => (VARIANTS.get(word) ?? word).split(" "))
     .filter((word) => !SMALL.has(word))
     .join(" ");
 }

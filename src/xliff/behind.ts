@@ -26,8 +26,7 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
     warn(file, `This edition translates ${recorded.source}: ${found.reason}; whether it is behind cannot be told`, frontPlace, "edition-source");
     return;
   }
-  const sourcePath = found.path;
-  const { source } = await readLetterUnits(sourcePath);
+  const { source } = await readLetterUnits(found.path);
   if (!source) {
     warn(file, `This edition translates ${recorded.source}, which has errors; whether it is behind cannot be told`, frontPlace, "edition-source");
     return;
@@ -40,7 +39,6 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
     return unit ? { line: unit.line, column: unit.column } : frontPlace;
   };
   const changes = compareUnits(recorded.units, source.units);
-  const removed = new Set(changes.removed);
   const since = `since this edition was translated (revision ${recorded.revision}, now ${now}); send the changes to the translator: npm run export -- --changed ${file.path}`;
   const taken = new Set<number>();
   // An edition that takes its signatories from the source (`signatories.from`) has nothing to translate in them.
@@ -53,8 +51,7 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
     for (let j = index - 1; j >= 0 && before < 0; j--) before = changes.same.get(j) ?? -1;
     let after = recorded.units.length;
     for (let j = index + 1; j < source.units.length && after === recorded.units.length; j++) after = changes.same.get(j) ?? recorded.units.length;
-    let old: number | undefined;
-    for (let i = before + 1; i < after && old === undefined; i++) if (removed.has(i) && !taken.has(i)) old = i;
+    const old = changes.removed.find((i) => i > before && i < after && !taken.has(i));
     if (old !== undefined) taken.add(old);
     const what = old !== undefined ? "changed" : "was added";
     const quote = firstWords(textOf(unit));

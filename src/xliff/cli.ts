@@ -1,10 +1,7 @@
 /**
- * `npm run export -- source/letter.md --xliff [--lang ug] [--out letter.ug.xlf]`
- * `npm run export -- --changed source/letter.ug.md [--out changed.ug.xlf]`
- *
- * The first writes every unit of a letter for a translation tool; the second only the units
- * of the edition's source that changed since the edition was translated (see `npm run check`).
- * Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
+ * `npm run export`: every unit of a letter for a translation tool, or (--changed) only those of an
+ * edition's source changed since the edition was translated (see `npm run check`). Exit codes: 0
+ * written, 1 the source has errors, 2 wrong usage.
  */
 import { basename, join, relative } from "node:path";
 import { parseCommand, usageError } from "../import/cli.ts";

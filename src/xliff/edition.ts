@@ -1,11 +1,7 @@
 /**
- * Write an edition: the source's Markdown with each unit's content replaced by its
- * translation, the front matter's texts translated, `lang` set and the source's revision
- * recorded (src/xliff/revision.ts). Used by the XLIFF import, for a whole translation and for
- * the update of an edition from a partial one.
- *
- *   importXliff("letter.ug.xlf", { lang: "ug" }) → { markdown, file }
- *   importXliff("changed.xlf", { edition: "source/letter.ug.md" }) → the edition brought up to date
+ * The XLIFF import, of a whole translation or of a partial one that updates an edition (`edition`):
+ * the source's Markdown with each unit replaced by its translation in place, so all that is not
+ * text stays the source's; `lang` and its revision set.
  */
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
@@ -20,7 +16,7 @@ import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
-import { phrasingTokens, place, readXliff, renderUnit, sourceCodes, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { phrasingTokens, place, readXliff, renderUnit, targetTokens, tooLarge, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -52,34 +48,18 @@ export async function readLetterUnits(path: string, what = path): Promise<{ file
 /** Calls of tokens, as note numbers. */
 const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
 
-export interface Translation {
-  /** Unit index → tokens (body units) or text (front matter units). */
-  content: Map<number, Token[] | string>;
-  /** Where each unit's translation came from, for messages: unit index → a place on `file`. */
-  places: Map<number, { line: number; column: number } | undefined>;
-}
+/** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
+type Translation = { content?: Token[] | string; place?: { line: number; column: number } }[];
 
-/**
- * The edition's Markdown, or undefined with errors on `file` (note calls out of the source's
- * order). `front` is the front matter to start from (the source's, or the edition's when updating).
- */
-export function writeEdition(
-  source: Source,
-  translation: Translation,
-  front: Record<string, unknown>,
-  lang: string,
-  sourceName: string,
-  file: VFile,
-  fresh: boolean,
-  rtl = false,
-): string | undefined {
+/** The edition's Markdown, or undefined with errors on `file`; `front` is the source's front matter, or the edition's when updating. */
+function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean) {
   const { letter, units } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
 
   // Calls in the source's order, unit by unit: the first unit where they differ is where the numbers would change.
   for (const [index, unit] of units.entries()) {
-    const content = translation.content.get(index);
+    const { content, place } = translation[index];
     if (!Array.isArray(content)) continue;
     const want = callsOf(phrasingTokens(unit.children!, letter));
     const got = callsOf(content);
@@ -87,17 +67,18 @@ export function writeEdition(
       fail(
         file,
         `trans-unit ${unit.id} (${unit.label}): its note calls are to notes [${got.join(", ")}], the source's unit calls [${want.join(", ")}] in that order; keep the calls in the source's order, or the notes would be numbered differently`,
-        translation.places.get(index),
+        place,
         "xliff-note-order",
       );
     }
   }
   if (hasErrors(file)) return undefined;
 
+  const doc = new Document(front);
   for (const [index, unit] of units.entries()) {
-    const content = translation.content.get(index);
-    if (unit.kind === "front" || content === undefined || typeof content === "string") continue;
-    edits.push([unit.start, unit.end, renderUnit(content, unit, file, translation.places.get(index))]);
+    const { content, place } = translation[index];
+    if (typeof content === "string") doc.setIn(unit.key!, content);
+    else if (content) edits.push([unit.start, unit.end, renderUnit(content, unit, file, place)]);
   }
   // Note definitions by number (the calls are written as numbers); definitions never called are left out.
   const noteOf = new Map(letter.notes.notes.map((n) => [n.definition, n]));
@@ -110,19 +91,13 @@ export function writeEdition(
     else if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
   }
 
-  // Front matter.
-  const doc = new Document(front);
-  for (const [index, unit] of units.entries()) {
-    const content = translation.content.get(index);
-    if (unit.kind === "front" && typeof content === "string") doc.setIn(unit.key!, content);
-  }
   doc.set("lang", lang);
   if (fresh) {
     // The source's own wording of broadside's words, and its direction, are of its language.
     doc.delete("words");
     doc.delete("dir");
   }
-  if (rtl) doc.set("dir", "rtl");
+  if (directionOf(lang) === "ltr" && mostlyRightToLeft(translation)) doc.set("dir", "rtl");
   doc.set(TRANSLATION_OF, translationOf(sourceName, units));
   const yamlNode = letter.tree.children.find((n) => n.type === "yaml");
   const frontText = `---\n${doc.toString({ lineWidth: 0 })}---`;
@@ -155,7 +130,6 @@ export interface XliffImportOptions {
   original?: string;
   /** An edition to bring up to date: units the XLIFF does not translate keep the edition's translation. */
   edition?: string;
-  sourceDir?: string;
 }
 
 export interface XliffImportResult {
@@ -194,7 +168,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
 
   const beside = edition && sourceBeside(edition.path, edition.recorded.source);
   if (beside && "rule" in beside) return refuse(`The source of ${options.edition}: ${beside.reason}`, beside.rule);
-  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, [options.sourceDir, dirname(path)]);
+  const originalPath = options.original ?? beside?.path ?? findOriginal(xliff.original, [undefined, dirname(path)]);
   if (!originalPath)
     return refuse(`The source the XLIFF was made from (${xliff.original || "not named"}) is not found; pass --original <file.md>`, "xliff-original");
   const read = await readLetterUnits(originalPath);
@@ -221,53 +195,32 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   const translation = translated(xliff, source, edition, file, originalPath, basename(path));
   if (hasErrors(file)) return { file, others };
 
-  const sourceName = relative(dirname(options.edition ?? options.original ?? originalPath), originalPath) || basename(originalPath);
   const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
-  const markdown = writeEdition(
-    source,
-    translation,
-    front,
-    lang,
-    edition ? edition.recorded.source : sourceName,
-    file,
-    !edition,
-    directionOf(lang) === "ltr" && mostlyRightToLeft(translation),
-  );
+  const markdown = writeEdition(source, translation, front, lang, edition ? edition.recorded.source : basename(originalPath), file, !edition);
   return { markdown, file, others };
 }
 
-/**
- * Each unit's translation: the XLIFF's target, else (updating an edition) the edition's own
- * translation of a unit that did not change, else the source's text, with a warning.
- */
+/** Each unit's translation: the XLIFF's target, else the edition's own for a unit that did not change, else the source's text. */
 function translated(xliff: XliffFile, source: Source, edition: Edition | undefined, file: VFile, originalPath: string, xliffName: string): Translation {
-  const translation: Translation = { content: new Map(), places: new Map() };
   const changes = edition && compareUnits(edition.recorded.units, source.units);
-  const noteMap = edition && changes ? noteNumbers(edition, source, changes.same) : undefined;
+  const noteMap = edition && changes && noteNumbers(edition, source, changes.same);
   let untranslated = 0;
-  for (const [index, unit] of source.units.entries()) {
+  const translation = source.units.map((unit, index) => {
     const tu = xliff.units.get(unit.id);
     const target = tu && Array.from(tu.getElementsByTagNameNS(XLIFF_NS, "target")).find((t) => t.parentNode === tu);
     const hasTarget = target && ((target.textContent ?? "").trim() || Array.from(target.childNodes).some((c) => c.nodeType === 1));
-    translation.places.set(index, place(tu) ?? { line: unit.line, column: 1 });
+    const at = place(tu) ?? { line: unit.line, column: 1 };
     if (hasTarget) {
-      if (unit.kind === "front") translation.content.set(index, (target.textContent ?? "").replace(/\s+/g, " ").trim());
-      else translation.content.set(index, targetTokens(target, sourceCodes(unit, source.letter), unit, file, tu));
-      continue;
+      if (unit.kind === "front") return { place: at, content: (target.textContent ?? "").replace(/\s+/g, " ").trim() };
+      return { place: at, content: targetTokens(target, unit, source.letter, file, tu) };
     }
     const old = changes?.same.get(index);
-    if (edition && old !== undefined) {
+    if (edition && noteMap && old !== undefined) {
       const was = edition.units[old];
-      if (unit.kind !== "front") {
-        const tokens = phrasingTokens(was.children!, edition.letter);
-        translation.content.set(
-          index,
-          tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap!.get(Number(t.note.slice(5))) ?? 0}` } : t)),
-        );
-      } else if (was.text !== undefined) translation.content.set(index, was.text);
-      continue;
+      if (unit.kind === "front") return { place: at, content: was.text };
+      const tokens = phrasingTokens(was.children!, edition.letter);
+      return { place: at, content: tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap.get(Number(t.note.slice(5))) ?? 0}` } : t)) };
     }
-    if (unit.kind !== "front") translation.content.set(index, phrasingTokens(unit.children!, source.letter));
     untranslated++;
     if (edition)
       warn(
@@ -276,20 +229,18 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
         place(tu),
         "xliff-untranslated",
       );
-  }
+    return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.letter) };
+  });
   if (untranslated && !edition)
     warn(file, `${untranslated} of ${source.units.length} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
   return translation;
 }
 
-/**
- * Is the translation written mostly in a right-to-left script? Then the edition is right to left
- * whatever its `lang` says (a language broadside does not know as right to left), as for a .docx.
- */
+/** Mostly in a right-to-left script? Then the edition is right to left whatever `lang` says, as for a .docx. */
 function mostlyRightToLeft(translation: Translation): boolean {
   let rtl = 0;
   let letters = 0;
-  for (const content of translation.content.values()) {
+  for (const { content = "" } of translation) {
     const text = typeof content === "string" ? content : content.map((t) => (t.type === "text" && !t.code ? t.value : "")).join("");
     letters += (text.match(/\p{L}/gu) ?? []).length;
     rtl += (text.match(new RegExp(`[${RTL_LETTERS}]`, "gu")) ?? []).length;

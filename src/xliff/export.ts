@@ -1,14 +1,7 @@
 /**
- * A letter → XLIFF 1.2, the version most translation tools read (OmegaT, Trados, memoQ,
- * Weblate, Crowdin, translate-toolkit): one trans-unit per unit of src/xliff/units.ts.
- *
- * Inline content as XLIFF 1.2 defines it: emphasis, strong emphasis, strikethrough and links are
- * `<g>` around their words (ctype italic, bold, x-strike, link); a note call is a `<ph>` whose
- * native code is the Markdown call (`[^3]`), a line break an `<x/>`, inline code a `<ph>`. Tools
- * show these as protected codes a translator moves but cannot edit; the import takes addresses and
- * code back from the source by code id, so only the words come from the translation.
- *
- * No unit gets a `<target>`, so a tool shows each as untranslated (and a translation memory fills it).
+ * A letter → XLIFF 1.2, which most translation tools read: a trans-unit per unit, inline codes
+ * (CODES) a translator moves but cannot edit, and no `<target>`, so a tool shows each unit as
+ * untranslated (and a translation memory fills it).
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMImplementation, type Document as XmlDocument, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
@@ -27,26 +20,22 @@ export interface ExportOptions {
   revision?: string;
 }
 
-/** Each inline node that becomes a code: its id's prefix and its XLIFF ctype. */
-const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string]>> = {
-  footnoteReference: ["n", "x-note-call"],
-  break: ["b", "lb"],
-  inlineCode: ["c", "x-code"],
-  image: ["o", "image"],
-  imageReference: ["o", "image"],
-  html: ["o", "x-html"],
-  emphasis: ["e", "italic"],
-  strong: ["s", "bold"],
-  delete: ["d", "x-strike"],
-  link: ["l", "link"],
-  linkReference: ["l", "link"],
+/** Each inline node that becomes a code: its id's prefix, its XLIFF ctype, and its element (`g` around words, `x` empty, `ph` with its native code). */
+export const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string, element: "g" | "x" | "ph"]>> = {
+  footnoteReference: ["n", "x-note-call", "ph"],
+  break: ["b", "lb", "x"],
+  inlineCode: ["c", "x-code", "ph"],
+  image: ["o", "image", "ph"],
+  imageReference: ["o", "image", "ph"],
+  html: ["o", "x-html", "ph"],
+  emphasis: ["e", "italic", "g"],
+  strong: ["s", "bold", "g"],
+  delete: ["d", "x-strike", "g"],
+  link: ["l", "link", "g"],
+  linkReference: ["l", "link", "g"],
 };
 
-/**
- * Code ids of a unit's inline content, given its nodes in document order: `n3` (call to note 3,
- * `n3-2` its 2nd in the unit), `l1` link, `b1` break…; undefined for a node that is no code.
- * The import numbers the source's codes with the same function.
- */
+/** Code ids of a unit's inline nodes in document order (`n3` call to note 3, `n3-2` its 2nd, `l1` link…), shared with the import. */
 export function codeIds(): (node: Nodes) => string | undefined {
   const counts = new Map<string, number>();
   return (node) => {
@@ -73,28 +62,14 @@ function inline(doc: XmlDocument, nodes: PhrasingContent[]): (string | XmlElemen
   const walk = (node: Nodes): (string | XmlElement)[] => {
     // Numbered before its children, as the import numbers the source's codes.
     const id = idOf(node);
-    const ctype = CODES[node.type]?.[1];
-    switch (node.type) {
-      case "footnoteReference":
-        // Its native code is the Markdown call: a tool that flattens codes to text (PO) keeps it as `[^3]`.
-        return [element(doc, "ph", { id, ctype }, `[^${node.data?.noteNumber ?? 0}]`)];
-      case "break":
-        return [element(doc, "x", { id, ctype, "equiv-text": "\n" })];
-      case "inlineCode":
-      case "html":
-        return [element(doc, "ph", { id, ctype }, node.value)];
-      case "image":
-      case "imageReference":
-        return [element(doc, "ph", { id, ctype }, node.alt ?? "")];
-      case "emphasis":
-      case "strong":
-      case "delete":
-      case "link":
-      case "linkReference":
-        return [element(doc, "g", { id, ctype }, ...node.children.flatMap(walk))];
-      default:
-        return "value" in node && typeof node.value === "string" ? [node.value] : [];
-    }
+    const [, ctype, name] = CODES[node.type] ?? [];
+    if (name === "g" && "children" in node) return [element(doc, "g", { id, ctype }, ...node.children.flatMap(walk))];
+    if (name === "x") return [element(doc, "x", { id, ctype, "equiv-text": "\n" })];
+    // A note call's native code is the Markdown call: a tool that flattens codes to text (PO) keeps it as `[^3]`.
+    if (node.type === "footnoteReference") return [element(doc, "ph", { id, ctype }, `[^${node.data?.noteNumber ?? 0}]`)];
+    if (node.type === "image" || node.type === "imageReference") return [element(doc, "ph", { id, ctype }, node.alt ?? "")];
+    const value = "value" in node && typeof node.value === "string" ? node.value : "";
+    return name === "ph" ? [element(doc, "ph", { id, ctype }, value)] : value ? [value] : [];
   };
   return nodes.flatMap(walk);
 }

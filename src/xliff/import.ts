@@ -1,15 +1,7 @@
 /**
- * A translated XLIFF 1.2 file → the Markdown of the edition, checked like a translated .docx:
- * every note call of each unit kept (a call is a protected code; a dropped or unknown one is an
- * error at its trans-unit), the calls in the original's order so the numbers are the same, and
- * the result read back as a letter.
- *
- * The edition is written into a copy of the source: each unit's text replaced by its
- * translation (or kept when a unit has none, or an empty target), link addresses and inline
- * code taken from the source by code id, the front matter's texts translated and `lang` set.
- *
- * The file is a stranger's: at most MAX_XLIFF_BYTES, no DOCTYPE (no entities), elements nested
- * at most MAX_DEPTH deep, else a message and nothing written.
+ * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx: each note call of a unit
+ * kept once; addresses and inline code come from the source by code id. The file is a stranger's:
+ * bounded in bytes, depth and elements, no DOCTYPE.
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
@@ -18,7 +10,7 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
-import { codeIds, XLIFF_NS } from "./export.ts";
+import { CODES, codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
 import type { Letter } from "../letter.ts";
 
@@ -28,7 +20,6 @@ const MAX_ELEMENTS = 2_000_000;
 
 export interface XliffFile {
   original: string;
-  sourceLang?: string;
   targetLang?: string;
   /** trans-unit id → its element. */
   units: Map<string, XmlElement>;
@@ -111,7 +102,6 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   }
   return {
     original: files[0].getAttribute("original") ?? "",
-    sourceLang: files[0].getAttribute("source-language") ?? undefined,
     targetLang: files[0].getAttribute("target-language") ?? undefined,
     units,
   };
@@ -127,90 +117,59 @@ export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "t
   const definitions = definitionsOf(letter.tree);
   const tokens: Token[] = [];
   const walk = (node: Nodes, marks: Marks, link?: string) => {
-    switch (node.type) {
-      case "inlineCode":
-        tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
-        return;
-      case "break":
-        tokens.push({ type: "break" });
-        return;
-      case "footnoteReference":
-        tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
-        return;
-      case "emphasis":
-      case "strong":
-      case "delete":
-        for (const c of node.children) walk(c, { ...marks, [MARK_OF[node.type]]: true }, link);
-        return;
-      case "link":
-        for (const c of node.children) walk(c, marks, node.url);
-        return;
-      case "linkReference":
-        for (const c of node.children) walk(c, marks, definitions.get(node.identifier)?.url ?? link);
-        return;
-      case "image":
-      case "imageReference":
-        if (node.alt) tokens.push({ type: "text", value: node.alt, ...marks, link });
-        return;
-      default:
-        if ("children" in node) for (const c of node.children) walk(c as Nodes, marks, link);
-        else if ("value" in node && typeof node.value === "string") tokens.push({ type: "text", value: node.value, ...marks, link });
-    }
+    if (node.type === "break") tokens.push({ type: "break" });
+    else if (node.type === "footnoteReference") tokens.push({ type: "call", note: `note:${node.data?.noteNumber ?? 0}` });
+    else if (node.type === "inlineCode") tokens.push({ type: "text", value: node.value, ...marks, code: true, link });
+    else if (node.type === "image" || node.type === "imageReference") {
+      if (node.alt) tokens.push({ type: "text", value: node.alt, ...marks, link });
+    } else if ("children" in node) {
+      const mark = MARK_OF[node.type as keyof typeof MARK_OF];
+      const url = node.type === "link" ? node.url : node.type === "linkReference" ? (definitions.get(node.identifier)?.url ?? link) : link;
+      for (const c of node.children) walk(c as Nodes, mark ? { ...marks, [mark]: true } : marks, url);
+    } else if ("value" in node && typeof node.value === "string") tokens.push({ type: "text", value: node.value, ...marks, link });
   };
   for (const n of nodes) walk(n, PLAIN);
   return tokens;
 }
 
-/** What a source unit's codes stand for, by code id (as export.ts numbers them). */
-export interface Codes {
-  links: Map<string, string>;
-  code: Map<string, string>;
-  /** Note call ids (`n3`, `n3-2`) → note number. */
-  calls: Map<string, number>;
-  other: Set<string>;
-}
-
-export function sourceCodes(unit: Unit, letter: Letter): Codes {
-  const codes: Codes = { links: new Map(), code: new Map(), calls: new Map(), other: new Set() };
-  const definitions = definitionsOf(letter.tree);
+/** A source unit's codes by code id (as export.ts numbers them): the node each stands for. */
+function sourceCodes(unit: Unit): Map<string, Nodes> {
+  const codes = new Map<string, Nodes>();
   const idOf = codeIds();
   for (const c of unit.children ?? [])
     visit(c, (node) => {
       const id = idOf(node);
-      if (id === undefined) return;
-      if (node.type === "footnoteReference") codes.calls.set(id, node.data?.noteNumber ?? 0);
-      else if (node.type === "inlineCode") codes.code.set(id, node.value);
-      else if (node.type === "link") codes.links.set(id, node.url);
-      else if (node.type === "linkReference") codes.links.set(id, definitions.get(node.identifier)?.url ?? "");
-      else codes.other.add(id);
+      if (id !== undefined) codes.set(id, node);
     });
   return codes;
 }
 
-/** The mark of a `<g>` by its ctype (a Map: the ctype is a stranger's). */
-const G_MARKS = new Map<string, keyof Marks>([
-  ["bold", "bold"],
-  ["italic", "italic"],
-  ["x-strike", "strike"],
-]);
+/** The mark of a `<g>` by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
+const G_MARKS = new Map(Object.entries(MARK_OF).map(([type, mark]) => [CODES[type as keyof typeof MARK_OF]![1], mark]));
 
-/**
- * A target (or source) element's inline content → tokens, with the source's codes: calls by
- * their code id, link addresses and code from the source. Problems go on `file` at the unit.
- */
-export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file: VFile, tu: XmlElement): Token[] {
+/** A target element's inline content → tokens, with calls, addresses and code of the source by code id; problems on `file` at the unit. */
+export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, file: VFile, tu: XmlElement): Token[] {
+  const codes = sourceCodes(unit);
+  const definitions = definitionsOf(letter.tree);
+  const calls = new Map<string, number>();
+  const links = new Map<string, string>();
+  for (const [id, node] of codes) {
+    if (node.type === "footnoteReference") calls.set(id, node.data?.noteNumber ?? 0);
+    else if (node.type === "link") links.set(id, node.url);
+    else if (node.type === "linkReference") links.set(id, definitions.get(node.identifier)?.url ?? "");
+  }
   const tokens: Token[] = [];
   const seen = new Set<string>();
   const at = place(tu);
   const where = `trans-unit ${unit.id} (${unit.label})`;
   const call = (id: string) => {
-    if (!codes.calls.has(id)) {
+    if (!calls.has(id)) {
       fail(file, `${where}: a note call (code ${id}) that the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
     } else if (seen.has(id)) {
-      fail(file, `${where}: the note call ${id} (to note ${codes.calls.get(id)}) appears twice; keep it once`, at, "xliff-note-call");
+      fail(file, `${where}: the note call ${id} (to note ${calls.get(id)}) appears twice; keep it once`, at, "xliff-note-call");
     } else {
       seen.add(id);
-      tokens.push({ type: "call", note: `note:${codes.calls.get(id)}` });
+      tokens.push({ type: "call", note: `note:${calls.get(id)}` });
     }
   };
   const walk = (node: XmlNode, marks: Marks, link?: string) => {
@@ -220,7 +179,7 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
       let last = 0;
       for (const m of value.matchAll(/\[\^(\d+)\]/g)) {
         const n = Number(m[1]);
-        const id = [...codes.calls].find(([i, number]) => number === n && !seen.has(i))?.[0];
+        const id = [...calls].find(([i, number]) => number === n && !seen.has(i))?.[0];
         if (!id) continue;
         if (m.index > last) tokens.push({ type: "text", value: value.slice(last, m.index), ...marks, link });
         seen.add(id);
@@ -235,39 +194,29 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
     if (el.namespaceURI !== XLIFF_NS) return;
     const id = el.getAttribute("id") ?? "";
     const ctype = el.getAttribute("ctype") ?? "";
-    switch (el.localName) {
-      case "x": {
-        if (codes.calls.has(id) || ctype === "x-note-call") return call(id);
-        if (ctype === "lb" || (codes.other.has(id) && id.startsWith("b"))) {
-          seen.add(id);
-          tokens.push({ type: "break" });
-        }
-        return;
-      }
-      case "ph": {
-        if (codes.calls.has(id) || ctype === "x-note-call") return call(id);
-        seen.add(id);
-        const code = codes.code.get(id);
-        if (code !== undefined) tokens.push({ type: "text", value: code, ...marks, code: true, link });
-        return; // an image or HTML code: not text
-      }
-      case "g": {
-        seen.add(id);
-        const mark = G_MARKS.get(ctype);
-        const url = codes.links.has(id) ? codes.links.get(id) : link;
-        const next = mark && !codes.links.has(id) ? { ...marks, [mark]: true } : marks;
-        for (let c = el.firstChild; c; c = c.nextSibling) walk(c, next, url);
-        return;
-      }
-      case "mrk":
-        for (let c = el.firstChild; c; c = c.nextSibling) walk(c, marks, link);
-        return;
-      default:
-        return; // bx, ex, bpt, ept, it: paired codes carry no text
+    const name = el.localName;
+    if ((name === "x" || name === "ph") && (calls.has(id) || ctype === "x-note-call")) return call(id);
+    if (name === "x" && (ctype === "lb" || codes.get(id)?.type === "break")) {
+      seen.add(id);
+      tokens.push({ type: "break" });
+    } else if (name === "ph") {
+      // Inline code comes back from the source; an image or HTML code is not text.
+      seen.add(id);
+      const code = codes.get(id);
+      if (code?.type === "inlineCode") tokens.push({ type: "text", value: code.value, ...marks, code: true, link });
+    } else if (name === "g") {
+      seen.add(id);
+      const mark = G_MARKS.get(ctype);
+      const url = links.has(id) ? links.get(id) : link;
+      const next = mark && !links.has(id) ? { ...marks, [mark]: true } : marks;
+      for (let c = el.firstChild; c; c = c.nextSibling) walk(c, next, url);
+    } else if (name === "mrk") {
+      for (let c = el.firstChild; c; c = c.nextSibling) walk(c, marks, link);
     }
+    // bx, ex, bpt, ept, it: paired codes carry no text
   };
   for (let c = target.firstChild; c; c = c.nextSibling) walk(c, PLAIN);
-  for (const [id, n] of codes.calls) {
+  for (const [id, n] of calls) {
     if (!seen.has(id))
       fail(
         file,
@@ -276,11 +225,11 @@ export function targetTokens(target: XmlElement, codes: Codes, unit: Unit, file:
         "xliff-note-call",
       );
   }
-  const lostLinks = [...codes.links.keys()].filter((id) => !seen.has(id));
+  const lostLinks = [...links.keys()].filter((id) => !seen.has(id));
   if (lostLinks.length)
     warn(
       file,
-      `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => codes.links.get(id)).join(", ")}) dropped from the translation`,
+      `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => links.get(id)).join(", ")}) dropped from the translation`,
       at,
       "xliff-code",
     );

@@ -1,14 +1,7 @@
 /**
- * The revision of the source an edition translates, kept in the edition's front matter:
- *
- *   translation-of:
- *     source: letter.md
- *     revision: 3k9x0b2a
- *     units: "a1b2 c3d4 …"
- *
- * `units` holds a 4-character hash of each unit of the source (src/xliff/units.ts) in order; a
- * later source is compared with them unit by unit (longest common subsequence), so the units
- * changed, added or removed since are found, wherever they moved.
+ * The revision of the source an edition translates, in its front matter (`translation-of: { source:
+ * letter.md, revision: 3k9x0b2a, units: "a1b2 c3d4 …" }`): a hash of each unit, so a later source's
+ * changed, added or removed units are found by a longest common subsequence, wherever they moved.
  */
 import { shortHash, type Unit, unitSignature } from "./units.ts";
 

@@ -1,11 +1,8 @@
 /**
- * A letter's translatable units, in document order: the front matter's texts, then every
- * paragraph, heading, list item, table cell, signatory and note paragraph. One list serves the
- * XLIFF export and import, and the revision an edition records (src/xliff/revision.ts).
- *
- * A unit's content is kept as the source's phrasing nodes and its place (start and end offsets
- * of that content in the source), so a translation is written back into a copy of the source
- * at the same place, leaving everything that is not text (code, HTML, images, rules) as it was.
+ * A letter's translatable units in document order (front matter texts, paragraphs, headings, items,
+ * cells, signatories, note paragraphs), for the XLIFF export and import and an edition's revision.
+ * Each keeps its phrasing nodes and its offsets in the source, so a translation is written back in
+ * place and what is not text (code, HTML, images) stays.
  */
 import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
@@ -44,12 +41,12 @@ export const FRONT_KEYS: string[][] = [["title"], ["subtitle"], ["short-title"],
 
 export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): Unit[] {
   const units: Unit[] = [];
-  const yaml = letter.tree.children.find((n) => n.type === "yaml");
+  const yaml = letter.tree.children.find((n) => n.type === "yaml")?.position;
+  const yamlPlace = { start: yaml?.start.offset ?? 0, end: yaml?.end.offset ?? 0, line: yaml?.start.line ?? 1, column: 1 };
   for (const key of FRONT_KEYS) {
     let value: unknown = frontMatter;
     for (const k of key) value = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[k] : undefined;
     if (typeof value !== "string" || !value.trim()) continue;
-    const p = yaml?.position;
     units.push({
       id: `front-${key.join(".")}`,
       kind: "front",
@@ -57,32 +54,28 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
       key,
       text: value,
       mode: "paragraph",
-      start: p?.start.offset ?? 0,
-      end: p?.end.offset ?? 0,
-      line: p?.start.line ?? 1,
-      column: 1,
+      ...yamlPlace,
     });
   }
   const counts = new Map<string, number>();
-  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: number, part?: number, noteLabel?: string) => {
+  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: { number: number; label: string; part: number }) => {
     const first = node.children[0]?.position;
     const last = node.children[node.children.length - 1]?.position;
     if (!first || !last) return;
-    const n = note ?? (counts.set(kind, (counts.get(kind) ?? 0) + 1), counts.get(kind)!);
-    const id = kind === "note" ? `note-${note}${part && part > 1 ? `.${part}` : ""}` : `${kind}-${n}`;
-    const label = kind === "note" ? `note ${note}${part && part > 1 ? `, paragraph ${part}` : ""}` : `${kind} ${n}`;
+    const n = note?.number ?? counts.set(kind, (counts.get(kind) ?? 0) + 1).get(kind)!;
+    const part = note && note.part > 1 ? note.part : undefined;
     units.push({
-      id,
+      id: note ? `note-${n}${part ? `.${part}` : ""}` : `${kind}-${n}`,
       kind,
-      label,
+      label: note ? `note ${n}${part ? `, paragraph ${part}` : ""}` : `${kind} ${n}`,
       children: node.children,
       mode,
       start: first.start.offset!,
       end: last.end.offset!,
       line: first.start.line,
       column: first.start.column,
-      note,
-      noteLabel: noteLabel && `${noteLabel}${part && part > 1 ? `.${part}` : ""}`,
+      note: note?.number,
+      noteLabel: note && `${note.label}${part ? `.${part}` : ""}`,
     });
   };
   const blocks = (nodes: RootContent[], within: { signatories?: boolean; item?: boolean }) => {
@@ -97,7 +90,8 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
   blocks(letter.tree.children, {});
   for (const note of letter.notes.notes) {
     let part = 0;
-    for (const node of note.definition.children) if (node.type === "paragraph") add("note", node, "paragraph", note.number, ++part, note.identifier);
+    for (const node of note.definition.children)
+      if (node.type === "paragraph") add("note", node, "paragraph", { number: note.number, label: note.identifier, part: ++part });
   }
   return units;
 }
@@ -111,35 +105,18 @@ export function definitionsOf(tree: Root): Map<string, Definition> {
   return map;
 }
 
-/**
- * What a unit says, for telling whether it changed: its text with its note calls (by number),
- * links (by address) and formatting marked. Not its Markdown spelling.
- */
+/** What a unit says, for telling whether it changed: text, calls, addresses and formatting, not its Markdown spelling. */
 export function unitSignature(unit: Unit): string {
   if (unit.text !== undefined) return `${unit.id}\n${unit.text.replace(/\s+/g, " ").trim()}`;
   const parts: string[] = [unit.kind === "note" ? `note ${unit.noteLabel}` : unit.kind];
   const walk = (node: Nodes) => {
-    switch (node.type) {
-      case "text":
-        parts.push(node.value.replace(/\s+/g, " "));
-        return;
-      case "footnoteReference":
-        parts.push(`[^${node.identifier}]`);
-        return;
-      case "link":
-        parts.push(`<${node.url}>`);
-        break;
-      case "inlineCode":
-        parts.push(`\`${node.value}\``);
-        return;
-      case "break":
-        parts.push("\n");
-        return;
-      default:
-        if (!("children" in node)) parts.push(toString(node));
-    }
-    if ("children" in node) {
-      parts.push(`{${node.type}`);
+    if (node.type === "text") parts.push(node.value.replace(/\s+/g, " "));
+    else if (node.type === "footnoteReference") parts.push(`[^${node.identifier}]`);
+    else if (node.type === "inlineCode") parts.push(`\`${node.value}\``);
+    else if (node.type === "break") parts.push("\n");
+    else if (!("children" in node)) parts.push(toString(node));
+    else {
+      parts.push(node.type === "link" ? `<${node.url}>{link` : `{${node.type}`);
       for (const c of node.children) walk(c as Nodes);
       parts.push("}");
     }

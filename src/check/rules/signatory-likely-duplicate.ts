@@ -5,17 +5,10 @@
  * Free Tibet Canada" are never flagged.
  */
 import { lintRule } from "../lint-rule.ts";
-import { distinct, type Entry, likelyKey, proofread, where } from "../text.ts";
+import { distinct, likelyKey, proofread, repeats, where } from "../text.ts";
 
 export const signatoryLikelyDuplicate = lintRule("broadside:signatory-likely-duplicate", "warning", (tree, file) => {
-  const first = new Map<string, Entry>();
-  for (const entry of distinct(proofread(tree, file).signatories)) {
-    const key = likelyKey(entry);
-    const similar = first.get(key);
-    if (!similar) {
-      first.set(key, entry);
-      continue;
-    }
+  for (const [entry, similar] of repeats(distinct(proofread(tree, file).signatories), likelyKey)) {
     const [at, similarAt] = [where(entry.item.position?.start), where(similar.item.position?.start)];
     file.message(`Signatory “${entry.name}” is probably “${similar.name}” again (at ${similarAt}), spelled differently`, entry.item);
     file.message(`Signatory “${similar.name}” is probably listed again as “${entry.name}” at ${at}`, similar.item);
