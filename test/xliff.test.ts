@@ -244,3 +244,24 @@ describe("import of a translated XLIFF", () => {
     expect(readFileSync(path("source/half.md"), "utf8")).toContain("The High Commissioner legitimized Beijing’s attempt");
   });
 });
+
+describe("a press release", () => {
+  it("offers its dateline and its first paragraph for translation, and imports them in their places", async () => {
+    const release = "test/fixtures/packet/press-release.md";
+    const exported = await cli(["export", release, "--xliff", "--out", path("release.xlf")]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const ids = units(readFileSync(path("release.xlf"), "utf8")).map((u) => u.getAttribute("id"));
+    expect(ids).toEqual(["front-title", "front-short-title", "front-dateline", "paragraph-1", "paragraph-2", "note-1", "note-2"]);
+    writeFileSync(path("release.fr.xlf"), pseudoTranslate(readFileSync(path("release.xlf"), "utf8"), "fr"));
+    const r = await cli(["import", path("release.fr.xlf"), "--original", release, "--out", path("release.fr.md")]);
+    expect(r.code, r.stderr).toBe(0);
+    const edition = readFileSync(path("release.fr.md"), "utf8");
+    const dateline = /\ndateline: (.*)\n/.exec(edition)?.[1];
+    expect(dateline).toBeDefined();
+    expect(dateline).not.toBe("GENEVA, 15 June 2036");
+    const body = edition.slice(edition.indexOf("\n---\n", 4) + 5).trim();
+    expect(body.split(/\n\n/).filter((block) => !block.startsWith("[^"))).toHaveLength(2);
+    expect(body).toMatch(/\[\^1\][\s\S]*\[\^2\]/);
+    expect(body).not.toContain("GENEVA");
+  });
+});

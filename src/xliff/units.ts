@@ -37,7 +37,16 @@ export interface Unit {
 }
 
 /** Front matter keys whose values are text to translate. */
-export const FRONT_KEYS: string[][] = [["title"], ["subtitle"], ["short-title"], ["description"], ["author"], ["notes-heading"], ["signatories", "heading"]];
+export const FRONT_KEYS: string[][] = [
+  ["title"],
+  ["subtitle"],
+  ["short-title"],
+  ["description"],
+  ["author"],
+  ["notes-heading"],
+  ["signatories", "heading"],
+  ["dateline"],
+];
 
 export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): Unit[] {
   const units: Unit[] = [];
@@ -59,8 +68,10 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
   }
   const counts = new Map<string, number>();
   const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: { number: number; label: string; part: number }) => {
-    const first = node.children[0]?.position;
-    const last = node.children[node.children.length - 1]?.position;
+    // Only what the source says: a press release's dateline, put before its first paragraph's text, is front matter.
+    const children = node.children.filter((child) => child.position);
+    const first = children[0]?.position;
+    const last = children[children.length - 1]?.position;
     if (!first || !last) return;
     const n = note?.number ?? counts.set(kind, (counts.get(kind) ?? 0) + 1).get(kind)!;
     const part = note && note.part > 1 ? note.part : undefined;
@@ -68,7 +79,7 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
       id: note ? `note-${n}${part ? `.${part}` : ""}` : `${kind}-${n}`,
       kind,
       label: note ? `note ${n}${part ? `, paragraph ${part}` : ""}` : `${kind} ${n}`,
-      children: node.children,
+      children,
       mode,
       start: first.start.offset!,
       end: last.end.offset!,
