@@ -37,21 +37,11 @@ type Mode = "paragraph" | "heading" | "table";
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `*` emphasis, fenced code, tables unpadded. */
-const WRITE: ToMarkdownOptions = {
-  bullet: "-",
-  bulletOther: "*",
-  bulletOrdered: ".",
-  emphasis: "*",
-  strong: "*",
-  fence: "`",
-  fences: true,
-  rule: "*",
-  ruleSpaces: true,
-  listItemIndent: "one",
-  resourceLink: false,
-  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
-};
+/**
+ * Readable and diff-friendly: `-` bullets (the library's default `*` for a list right after another),
+ * `* * *` rules, tables unpadded; the defaults for the rest (`*` emphasis, fenced code, `1.`).
+ */
+const WRITE: ToMarkdownOptions = { bullet: "-", ruleSpaces: true, extensions: [gfmToMarkdown({ tablePipeAlign: false })] };
 
 const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
 
@@ -112,46 +102,35 @@ type Mark = (typeof MARK_OF)[keyof typeof MARK_OF];
  * parse; "a«*b*»c" does).
  */
 function loosenPunctuation(tokens: Token[]): Token[] {
-  // Split text tokens into single characters with marks, adjust, merge again.
-  type Char = { ch: string; token: TextToken } | { other: Token };
-  const chars: Char[] = [];
-  for (const t of tokens) {
-    if (t.type === "text" && !t.code) for (const ch of t.value) chars.push({ ch, token: { ...t } });
-    else chars.push({ other: t });
-  }
+  // Plain text split into tokens of one character each, adjusted, merged again.
+  const chars = tokens.flatMap((t) => (t.type === "text" && !t.code ? [...t.value].map((value): Token => ({ ...t, value })) : [t]));
   const text = (i: number) => {
     const c = chars[i];
-    return c && "ch" in c ? c.ch : undefined;
+    return c?.type === "text" && !c.code ? c.value : undefined;
+  };
+  const unmark = (from: number, to: number, key: Mark) => {
+    for (let j = from; j <= to; j++) (chars[j] as TextToken)[key] = false;
   };
   for (const key of KEYS) {
-    const on = (i: number) => {
-      const c = chars[i];
-      return !!c && "ch" in c && c.token[key];
-    };
+    const on = (i: number) => text(i) !== undefined && (chars[i] as TextToken)[key];
     for (let i = 0; i < chars.length; i++) {
       if (!on(i) || on(i - 1)) continue;
       let end = i;
       while (on(end + 1)) end++;
-      // Span [i, end].
-      const before = text(i - 1);
-      if (before !== undefined && ALNUM.test(before)) {
-        let k = i;
-        while (k <= end && PUNCT.test(text(k) ?? "")) k++;
-        if (k > i && k <= end) for (let j = i; j < k; j++) (chars[j] as { token: TextToken }).token[key] = false;
-      }
-      const after = text(end + 1);
-      if (after !== undefined && ALNUM.test(after)) {
-        let k = end;
-        while (k >= i && on(k) && PUNCT.test(text(k) ?? "")) k--;
-        if (k < end && k >= i && on(k)) for (let j = k + 1; j <= end; j++) (chars[j] as { token: TextToken }).token[key] = false;
-      }
+      // The span is [i, end]; punctuation at its edges goes out if a letter stands outside, and something is left in.
+      let k = i;
+      if (ALNUM.test(text(i - 1) ?? "")) while (k <= end && PUNCT.test(text(k)!)) k++;
+      if (k <= end) unmark(i, k - 1, key);
+      k = end;
+      if (ALNUM.test(text(end + 1) ?? "")) while (k >= i && PUNCT.test(text(k)!)) k--;
+      if (k >= i) unmark(k + 1, end, key);
       i = end;
     }
   }
   const out: Token[] = [];
   for (const c of chars) {
-    if ("other" in c) out.push(c.other);
-    else pushText(out, { ...c.token, value: c.ch });
+    if (c.type === "text") pushText(out, c);
+    else out.push(c);
   }
   return out;
 }
@@ -177,13 +156,7 @@ function atomsOf(tokens: Token[]): Atom[] {
   for (const a of atoms) {
     if (a.kind !== "link") continue;
     for (const key of KEYS) a.marks[key] = a.tokens.every((t) => t[key]);
-    a.tokens = a.tokens.map((t) => ({
-      ...t,
-      link: undefined,
-      strike: t.strike && !a.marks.strike,
-      bold: t.bold && !a.marks.bold,
-      italic: t.italic && !a.marks.italic,
-    }));
+    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a.marks[key]])) }));
   }
   return atoms;
 }
