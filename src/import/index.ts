@@ -67,26 +67,11 @@ const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-headin
  * decides what the letter says, not what the next build reads; a key outside this list is left
  * out with a warning, and the person who builds adds it if the edition needs it.
  */
-const IMPORTABLE = new Set([
-  "title",
-  "short-title",
-  "subtitle",
-  "lang",
-  "dir",
-  "author",
-  "publisher",
-  "date",
-  "description",
-  "subject",
-  "keywords",
-  "notes-heading",
-  "notes",
-  "paper",
-  "signatories",
-  "embargo",
-  "dateline",
-  "contacts",
-]);
+const IMPORTABLE = new Set(
+  "title short-title subtitle lang dir author publisher date description subject keywords notes-heading notes paper signatories embargo dateline contacts".split(
+    " ",
+  ),
+);
 /** The keys of `signatories` that are words or numbers. */
 const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
@@ -94,7 +79,6 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const file = new VFile({ path });
   let pkg: DocxPackage;
   let reading: DocxReading;
-  let reader: DocxReader;
   let custom: Map<string, string>;
   let core: Map<string, string>;
   if (/\.(docm|dotm)$/i.test(path)) {
@@ -108,8 +92,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   }
   try {
     pkg = DocxPackage.open(await readFile(path));
-    reader = new DocxReader(pkg, file);
-    reading = reader.read();
+    reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
     custom = pkg.customProperties();
     core = pkg.coreProperties();
@@ -159,12 +142,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
   // Note check.
   if (original) {
-    checkNotes(file, reading, calls, original, reader);
+    checkNotes(file, reading, calls, original);
   } else if (!originalPath) {
     const expected = Number(custom.get("broadside-notes"));
     if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
-      if (!addedOrDeleted(file, reading, reader, expected, summary)) {
+      if (!addedOrDeleted(file, reading, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
         fail(
           file,
@@ -246,15 +229,15 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
-function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original, reader: DocxReader) {
+function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
   if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
-  if (addedOrDeleted(file, reading, reader, original.notes, summary)) return;
+  if (addedOrDeleted(file, reading, original.notes, summary)) return;
 
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
-  const was = reading.order.map((key) => reader.originalNumber(key));
+  const was = reading.was;
   const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
   const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
   const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
@@ -332,9 +315,9 @@ const KEEP_CALLS =
  * note (no bookmark) is reported at its call, a deleted one at the paragraph its bookmark was
  * left in, where the original called it. False when the bookmarks cannot tell.
  */
-function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, notes: number, summary: string): boolean {
-  if (!reader.hasNoteBookmarks()) return false;
-  const was = reading.order.map((key) => reader.originalNumber(key));
+function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summary: string): boolean {
+  if (!reading.bookmarked) return false;
+  const was = reading.was;
   const known = was.filter((n): n is number => n !== undefined);
   if (new Set(known).size !== known.length) return false;
   let reported = 0;
@@ -352,7 +335,7 @@ function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, n
   });
   for (let n = 1; n <= notes; n++) {
     if (was.includes(n)) continue;
-    const ordinal = reader.originalPlace(n);
+    const ordinal = reading.originalPlace(n);
     report(
       ordinal,
       `the original's note ${n} is called ${ordinal ? "here" : ""}${ordinal ? ", but its note reference was deleted" : "nowhere in the translation (its note reference was deleted)"}`,
