@@ -19,7 +19,7 @@ import { unified } from "unified";
 import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
-import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
+import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -249,28 +249,6 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
 
 // Read-back comparison
 
-interface Segment {
-  flags: string;
-  text: string;
-  /** The text ends in a space (asking the text itself would flatten it at every step). */
-  space?: boolean;
-}
-
-function pushSegment(out: Segment[], flags: string, text: string) {
-  // White space carries no formatting: "**a** b" and "**a **b" read the same.
-  for (const part of text.split(/(\s+)/)) {
-    if (!part) continue;
-    const blank = /^\s+$/.test(part);
-    const f = blank ? "" : flags;
-    const value = blank ? " " : part;
-    const prev = out[out.length - 1];
-    if (prev && prev.flags === f) {
-      if (!(f === "" && blank && prev.space)) prev.text += value;
-      prev.space = blank;
-    } else out.push({ flags: f, text: value, space: blank });
-  }
-}
-
 /** The parser percent-encodes link destinations; compare them decoded. */
 function sameUrl(url: string): string {
   try {
@@ -280,9 +258,6 @@ function sameUrl(url: string): string {
   }
 }
 
-const flagsOf = (m: { strike?: boolean; bold?: boolean; italic?: boolean; code?: boolean }, link?: string) =>
-  `${m.strike ? "s" : ""}${m.bold ? "b" : ""}${m.italic ? "i" : ""}${m.code ? "c" : ""}${link ? `|${sameUrl(link)}` : ""}`;
-
 /** A link that shows its own address is compared as text (autolinks, GFM's www. links). */
 function showsAddress(text: string, link: string) {
   const t = sameUrl(text.trim());
@@ -290,53 +265,60 @@ function showsAddress(text: string, link: string) {
   return t === url || `http://${t}` === url || `https://${t}` === url || `mailto:${t}` === url;
 }
 
-/** What a reader gets from phrasing content: its text in pieces of one formatting, breaks and note calls (`^`). */
-function reading(nodes: PhrasingContent[]): Segment[] {
-  const out: Segment[] = [];
-  const walk = (list: PhrasingContent[], m: { strike?: boolean; bold?: boolean; italic?: boolean }, link?: string) => {
-    for (const node of list) {
+const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
+
+/**
+ * What a reader gets from phrasing content, as tokens: white space unformatted, one space, none at
+ * the ends or around breaks; undefined if it holds something no token stands for.
+ */
+function reading(nodes: PhrasingContent[]): Token[] | undefined {
+  const out: Token[] = [];
+  // The last token ends in white space (asking its text would flatten it at every step).
+  let space = false;
+  const walk = (list: PhrasingContent[], marks: Marks, link?: string): boolean =>
+    list.every((node) => {
       switch (node.type) {
         case "text":
         case "html":
-          pushSegment(out, flagsOf(m, link), node.value);
-          break;
         case "inlineCode":
-          pushSegment(out, flagsOf({ ...m, code: true }, link), node.value);
-          break;
+          // White space carries no formatting: "**a** b" and "**a **b" read the same.
+          for (const part of node.value.split(/(\s+)/)) {
+            if (/^\s/.test(part) && !space) pushText(out, SPACE);
+            else if (part && !/^\s/.test(part)) pushText(out, { type: "text", value: part, ...marks, code: node.type === "inlineCode", link });
+            if (part) space = /^\s/.test(part);
+          }
+          return true;
         case "emphasis":
         case "strong":
         case "delete":
-          walk(node.children, { ...m, [MARK_OF[node.type]]: true }, link);
-          break;
+          return walk(node.children, { ...marks, [MARK_OF[node.type]]: true }, link);
         case "break":
-          out.push({ flags: "\n", text: "" });
-          break;
         case "footnoteReference":
-          out.push({ flags: "^", text: node.identifier });
-          break;
+          out.push(node.type === "break" ? { type: "break" } : { type: "call", note: node.identifier });
+          space = false;
+          return true;
         case "link": {
           const text = node.children.map((c) => ("value" in c ? c.value : "")).join("");
           const plain = node.children.every((c) => c.type === "text");
-          walk(node.children, m, plain && showsAddress(text, node.url) ? link : node.url);
-          break;
+          return walk(node.children, marks, plain && showsAddress(text, node.url) ? link : sameUrl(node.url) || undefined);
         }
         default:
-          out.push({ flags: `?${node.type}`, text: "?" });
+          return false;
       }
-    }
-  };
-  walk(nodes, {});
-  const list = out.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
+    });
+  if (!walk(nodes, PLAIN)) return undefined;
   // White space at the ends and around hard breaks is not kept by Markdown.
-  list.forEach((x, i) => {
-    if (x.flags !== "") return;
-    if (i === 0 || list[i - 1].flags === "\n") x.text = x.text.trimStart();
-    if (i === list.length - 1 || list[i + 1].flags === "\n") x.text = x.text.trimEnd();
+  const trimmed = out.map((t, i) => {
+    if (t.type !== "text" || !sameFormat(t, SPACE)) return t;
+    let value = t.value;
+    if (i === 0 || out[i - 1].type === "break") value = value.trimStart();
+    if (i === out.length - 1 || out[i + 1].type === "break") value = value.trimEnd();
+    return { ...t, value };
   });
-  return list.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
+  return trimmed.filter((t) => t.type !== "text" || t.value !== "");
 }
 
-const shown = (segments: Segment[]) => JSON.stringify(segments.map((x) => [x.flags, x.text]));
+const shown = (nodes: PhrasingContent[] | undefined) => JSON.stringify(nodes && reading(nodes)) ?? "?";
 
 /** Phrasing content in the block it stands in, as a one-block document. */
 function container(children: PhrasingContent[], mode: Mode): RootContent {
@@ -365,10 +347,9 @@ function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingConten
 /** Written and read back the same, with no character reference standing in for a letter or space next to formatting. */
 function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
   const markdown = write(container(children, mode));
-  const meant = reading(children);
-  const calls = meant.filter((x) => x.flags === "^").map((x) => x.text);
+  const calls = reading(children)!.flatMap((t) => (t.type === "call" ? [t.note] : []));
   const read = readBack(markdown, mode, calls);
-  if (!read || shown(reading(read)) !== shown(meant)) return false;
+  if (!read || shown(read) !== shown(children)) return false;
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
 
@@ -396,7 +377,7 @@ function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext)
   const plain = layered(atomsOf(plainTokens), 0, false, ctx);
   const wrote = write(container(plain, mode));
   throw new Error(
-    `broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`,
+    `broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(plain)}\n  read:  ${shown(readBack(wrote, mode, []))}`,
   );
 }
 
