@@ -1,18 +1,11 @@
 /**
  * Bring a translation back: a translated .docx (made by `broadside build`, edited in Word or
- * LibreOffice) → a Markdown source with the same notes, ready for `broadside build`.
+ * LibreOffice) → a Markdown source with the same notes: `importDocx(path, { lang }) → { markdown, file }`.
  *
- *   importDocx("letter-fr.docx", { lang: "fr" }) → { markdown, file }
- *
- * - Front matter: `title` from the Title paragraph, `subtitle` from Subtitle, `lang` from the
- *   option, `short-title` from the running head if the translator changed it; every other key
- *   from the original (docProps/custom.xml `broadside-fm-<key>` properties, else the original
- *   Markdown). The signatory heading is the translated heading above the Signatory paragraphs.
- * - Notes: numbered as Word shows them (order of first reference), each call `[^n]` where the
- *   translator left it, the definitions at the end. The calls must be those of the original:
- *   the same number of notes, and call k to note n in both (e.g. [1, 2, 1, 3]); otherwise
- *   an error, and nothing is written.
- * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
+ * - Front matter: title, subtitle and short title (the running head) from the .docx, `lang` from
+ *   the option; every other key from the original (`broadside-fm-<key>` properties, else its Markdown).
+ * - Notes: numbered as Word shows them, each call `[^n]` where the translator left it. The calls must
+ *   be the original's (call k to note n in both, e.g. [1, 2, 1, 3]); otherwise an error, nothing written.
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -262,9 +255,8 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
 }
 
 /**
- * The original's front matter under the .docx's (`broadside-fm-*`), keys outside
- * {@link IMPORTABLE} left out and named in a warning; `words` and `dir` are the original
- * language's and left out silently.
+ * The original's front matter under the .docx's (`broadside-fm-*`), keys outside {@link IMPORTABLE} left
+ * out and named in a warning; `words` and `dir` are the original language's and left out silently.
  */
 function importable(
   file: VFile,
@@ -311,9 +303,8 @@ const KEEP_CALLS =
   "Keep every note reference where the original has it (deleting a reference deletes its note); a translator's note goes into the text, in brackets, not into a new footnote (Word: References › Insert Footnote; LibreOffice Writer: Insert › Footnote and Endnote)";
 
 /**
- * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added
- * note (no bookmark) is reported at its call, a deleted one at the paragraph its bookmark was
- * left in, where the original called it. False when the bookmarks cannot tell.
+ * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added note
+ * at its call, a deleted one where its bookmark was left. False when the bookmarks cannot tell.
  */
 function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summary: string): boolean {
   if (!reading.bookmarked) return false;
@@ -433,9 +424,8 @@ function frontMatter(
 }
 
 /**
- * Did the translator set the text right to left (Word's paragraph direction, `w:bidi`) in most of
- * the body? Then the edition is right to left whatever its `lang` says (a language broadside does
- * not know as right to left).
+ * Did the translator set most of the body right to left (`w:bidi`)? Then the edition is right to
+ * left whatever its `lang` says (a language broadside does not know as right to left).
  */
 function mostlyRightToLeft(pkg: DocxPackage): boolean {
   const body = descendants(pkg.xml(pkg.mainPath!)!, "w", "body")[0];

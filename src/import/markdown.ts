@@ -1,14 +1,11 @@
 /**
- * Blocks of tokens → mdast → Markdown (CommonMark + GFM, as src/letter.ts reads it), written by
- * mdast-util-to-markdown with GFM's extensions, which escape what would otherwise be syntax
- * (`[^3]` typed by a translator stays text, not a note call).
+ * Blocks of tokens → mdast → Markdown, written by mdast-util-to-markdown with GFM, which escapes
+ * what would otherwise be syntax (`[^3]` typed by a translator stays text, not a note call).
  *
- * Every inline run is written, read back with the same parser, and compared with what was meant
- * (text, bold, italic, strikethrough, code, links, note calls). Where CommonMark cannot express
- * the formatting exactly, or only with character references a translator could not read
- * (emphasis ending in punctuation right before a letter, and the like), the paragraph is written
- * without its bold/italic/strikethrough and the caller is told; if even the plain form does not
- * read back, it is a bug and this throws.
+ * Every inline run is written, read back with the same parser and compared with what was meant.
+ * Where CommonMark cannot express its formatting, or only with character references a translator
+ * could not read, it is written without bold/italic/strikethrough and the caller is told; if even
+ * the plain form does not read back, it is a bug and this throws.
  */
 import type { BlockContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
 import { gfmToMarkdown } from "mdast-util-gfm";
@@ -37,10 +34,7 @@ type Mode = "paragraph" | "heading" | "table";
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/**
- * Readable and diff-friendly: `-` bullets (the library's default `*` for a list right after another),
- * `* * *` rules, tables unpadded; the defaults for the rest (`*` emphasis, fenced code, `1.`).
- */
+/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `* * *` rules, tables unpadded. */
 const WRITE: ToMarkdownOptions = { bullet: "-", ruleSpaces: true, extensions: [gfmToMarkdown({ tablePipeAlign: false })] };
 
 const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
@@ -96,10 +90,8 @@ const KEYS = LAYERS.map(([, key]) => key);
 type Mark = (typeof MARK_OF)[keyof typeof MARK_OF];
 
 /**
- * CommonMark only opens `*` before punctuation if whitespace or punctuation comes before it
- * (and closes after punctuation likewise): leave punctuation at the edge of a bold/italic/
- * struck span out of the span when a letter stands right outside it ("a*«b»*c" does not
- * parse; "a«*b*»c" does).
+ * CommonMark opens `*` before punctuation only after white space or punctuation (and closes likewise):
+ * punctuation at a span's edge goes outside it when a letter stands there ("a*«b»*c" → "a«*b*»c").
  */
 function loosenPunctuation(tokens: Token[]): Token[] {
   // Plain text split into tokens of one character each, adjusted, merged again.
@@ -207,9 +199,8 @@ function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderCo
 const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"|]+/gi;
 
 /**
- * Web addresses in plain text as links that show their address (`<https://…>`): GFM would link
- * them anyway, and escapes inside them would show. A `www.` address stays as it stands (raw), which
- * GFM links as it is.
+ * Web addresses in plain text as links that show their address (`<https://…>`): GFM would link them
+ * anyway, and escapes inside them would show. A `www.` address stays raw, which GFM links as it is.
  */
 function withAddresses(value: string): PhrasingContent[] {
   const out: PhrasingContent[] = [];
@@ -354,9 +345,8 @@ function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): bo
 }
 
 /**
- * A paragraph's tokens as phrasing content that reads back as they mean: web addresses in its text
- * as links if they read back so (else as text, which the writer keeps from becoming links), and
- * without its formatting if need be.
+ * A paragraph's tokens as phrasing content that reads back as they mean: web addresses as links if
+ * they read back so (else as text, which the writer keeps from linking), without formatting if need be.
  */
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));

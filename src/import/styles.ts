@@ -1,9 +1,7 @@
 /**
- * What a paragraph or run style means for the Markdown, decided by the style's *name* first
- * (Word keeps the English names of built-in styles — "heading 1", "List Bullet", "footnote
- * text" — while a French Word writes ids like "Titre1"), then its id (LibreOffice writes
- * "Footnote" for "Footnote Text", "InternetLink" for "Hyperlink"), then the style it is
- * based on, so a translator's own "My heading" based on Heading 1 is still a heading.
+ * What a paragraph or run style means for the Markdown, decided by its *name* (Word keeps English
+ * names like "heading 1" while a French Word writes ids like "Titre1"), then its id (LibreOffice's
+ * "Footnote", "InternetLink"), then the style it is based on ("My heading" based on Heading 1).
  */
 import { attr, child, type DocxPackage, is, kids, onOff, type XmlElement } from "../ooxml/package.ts";
 
@@ -31,7 +29,6 @@ export interface RunStyle {
 
 interface StyleEntry {
   id: string;
-  type: string;
   name: string;
   basedOn?: string;
   rPr?: XmlElement;
@@ -96,7 +93,6 @@ export class Styles {
       const type = attr(style, "w", "type") ?? "paragraph";
       const entry: StyleEntry = {
         id,
-        type,
         name: attr(child(style, "w", "name"), "w", "val") ?? id,
         basedOn: attr(child(style, "w", "basedOn"), "w", "val"),
         rPr: child(style, "w", "rPr"),
