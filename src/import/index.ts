@@ -103,12 +103,9 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
   for (const block of reading.blocks) {
     if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
-      fail(
-        file,
-        `${reading.where(block.ordinal)}: a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${block.role.kind === "code" ? "code" : "front matter"}); move the note reference into the text`,
-        { line: block.ordinal, column: 1 },
-        "import-note-place",
-      );
+      const becomes = block.role.kind === "code" ? "code" : "front matter";
+      const text = `a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${becomes}); move the note reference into the text`;
+      failAt(file, reading, block.ordinal, text, "import-note-place");
     }
   }
 
@@ -142,12 +139,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
       if (!addedOrDeleted(file, reading, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
-        fail(
-          file,
-          `${last ? `${reading.where(last)}: ` : ""}${summary} (pass --original to find which reference differs)`,
-          last ? { line: last, column: 1 } : undefined,
-          "import-note-mismatch",
-        );
+        failAt(file, reading, last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
       }
     }
   }
@@ -238,9 +230,6 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
 
-  const call = reading.calls[i] ?? reading.calls[reading.calls.length - 1];
-  const where = call ? `${reading.where(call.ordinal)}: ` : "";
-  const place = call ? { line: call.ordinal, column: 1 } : undefined;
   let reason: string;
   if (i < seq.length && i < o.length) {
     const shown = calls[i];
@@ -251,7 +240,12 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   } else {
     reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
   }
-  fail(file, `${where}${reason}: ${summary}`, place, "import-note-mismatch");
+  failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
+}
+
+/** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
+function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
+  fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
 }
 
 /**
@@ -312,10 +306,8 @@ function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summar
   const known = was.filter((n): n is number => n !== undefined);
   if (new Set(known).size !== known.length) return false;
   let reported = 0;
-  const report = (ordinal: number | undefined, text: string) => {
-    const where = ordinal ? `${reading.where(ordinal)}: ` : "";
-    fail(file, `${where}${text}${reported++ ? "" : `: ${summary}`}`, ordinal ? { line: ordinal, column: 1 } : undefined, "import-note-mismatch");
-  };
+  const report = (ordinal: number | undefined, text: string) =>
+    failAt(file, reading, ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
   was.forEach((n, index) => {
     if (n !== undefined) return;
     const at = reading.calls.findIndex((c) => c.note === reading.order[index]);

@@ -162,7 +162,6 @@ interface Issue {
 
 /** Content left out is a warning; every other issue stops the import. */
 const LEFT_OUT = new Set(["import-object", "import-equation", "import-textbox", "import-image", "import-comment", "import-link", "import-note-in-note"]);
-const report = (issue: Issue) => (LEFT_OUT.has(issue.rule) ? warn : fail);
 
 interface Field {
   kind: "noteref" | "hyperlink" | "other";
@@ -270,12 +269,8 @@ export class DocxReader {
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
       if (!this.numbers.has(call.note)) {
-        fail(
-          this.file,
-          `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`,
-          this.place(call.ordinal),
-          "import-noteref",
-        );
+        const text = `a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`;
+        this.report({ rule: "import-noteref", text }, call.ordinal);
       }
     }
 
@@ -287,12 +282,8 @@ export class DocxReader {
       const element = part?.byId.get(id);
       const ordinal = this.firstCall.get(key) ?? 1;
       if (!part || !element) {
-        fail(
-          this.file,
-          `${this.where(ordinal)}: note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`,
-          this.place(ordinal),
-          "import-missing-note",
-        );
+        const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
+        this.report({ rule: "import-missing-note", text }, ordinal);
         notes.set(key, []);
         return;
       }
@@ -320,8 +311,9 @@ export class DocxReader {
     };
   }
 
-  private place(ordinal: number) {
-    return { line: ordinal, column: 1 };
+  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note. */
+  private report(issue: Issue, ordinal: number, where = this.where(ordinal)) {
+    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, `${where}: ${issue.text}`, { line: ordinal, column: 1 }, issue.rule);
   }
 
   /** `paragraph 12 (“During her six-day…”)`. */
@@ -413,7 +405,7 @@ export class DocxReader {
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
   private standalone(story: Story, issue: Issue) {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
-    report(issue)(this.file, `${story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`}: ${issue.text}`, this.place(ordinal), issue.rule);
+    this.report(issue, ordinal, story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`);
   }
 
   private noteWhere(key: string, text: string): string {
@@ -481,12 +473,8 @@ export class DocxReader {
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
         const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
-        fail(
-          this.file,
-          `${story.note ? this.noteWhere(story.note, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
-          this.place(ordinal),
-          "import-tracked-change",
-        );
+        const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
+        this.report({ rule: "import-tracked-change", text }, ordinal, story.note ? this.noteWhere(story.note, "") : undefined);
       }
       rows.push(cells);
     });
@@ -515,9 +503,8 @@ export class DocxReader {
       else seen.set(key, { issue, count: 1 });
     }
     for (const { issue, count } of seen.values()) {
-      const prefix = state.story.note ? this.noteWhere(state.story.note, text) : this.where(ordinal);
       const times = count > 1 ? ` (${count} times)` : "";
-      report(issue)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
+      this.report({ ...issue, text: issue.text + times }, ordinal, state.story.note ? this.noteWhere(state.story.note, text) : undefined);
     }
   }
 
