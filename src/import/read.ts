@@ -13,7 +13,7 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
-import { Numbering, type ParagraphRole, Styles } from "./styles.ts";
+import { type ParagraphRole, Styles } from "./styles.ts";
 
 export interface Marks {
   bold: boolean;
@@ -224,7 +224,6 @@ const TRACKED_HELP =
 
 export class DocxReader {
   private readonly styles: Styles;
-  private readonly numbering: Numbering;
   private readonly main: string;
   private ordinal = 0;
   private readonly quotes = new Map<number, string>();
@@ -253,7 +252,6 @@ export class DocxReader {
   ) {
     this.main = pkg.mainPath!;
     this.styles = new Styles(pkg, this.main);
-    this.numbering = new Numbering(pkg, this.main);
     this.loadComments();
   }
 
@@ -413,29 +411,9 @@ export class DocxReader {
     return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
   }
 
-  private paragraphStyle(p: XmlElement): { role: ParagraphRole; level: number; ordered: boolean } {
-    const pPr = child(p, "w", "pPr");
-    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
-    let role = this.styles.paragraphRole(styleId);
-    const numPr = child(pPr, "w", "numPr");
-    const own = numPr ? { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: attr(child(numPr, "w", "ilvl"), "w", "val") } : undefined;
-    const fromStyle = this.styles.paragraphNumbering(styleId);
-    const numId = own?.numId ?? fromStyle?.numId;
-    const level = Math.max(0, Math.min(8, Number(own?.ilvl ?? fromStyle?.ilvl ?? 0) || 0));
-    const numbered = numId !== undefined && numId !== "0";
-    const format = numbered ? this.numbering.format(numId!, level) : undefined;
-    if ((role.kind === "body" || role.kind === "list") && numbered && format !== "none") {
-      role = { kind: format === "bullet" ? "bullet" : "number" };
-    } else if (role.kind === "list") {
-      role = { kind: "body" };
-    }
-    const ordered = role.kind === "number";
-    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered };
-  }
-
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
-    const { role, level, ordered } = this.paragraphStyle(p);
+    const { role, level, ordered } = this.styles.paragraph(child(p, "w", "pPr"));
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
       state.issues.push({

@@ -83,8 +83,10 @@ function paragraphRoleOf(key: string): ParagraphRole | undefined {
 export class Styles {
   private readonly byId = new Map<string, StyleEntry>();
   private defaultParagraph?: string;
+  private readonly numbering: (numId: string, ilvl: number) => string | undefined;
 
   constructor(pkg: DocxPackage, mainPath: string) {
+    this.numbering = numberingFormats(pkg, mainPath);
     const path = pkg.related(mainPath, "styles")[0];
     const root = pkg.xml(path)?.documentElement;
     for (const style of root ? kids(root) : []) {
@@ -112,7 +114,7 @@ export class Styles {
   }
 
   /** The role of a paragraph style (a missing or unknown style is body text). */
-  paragraphRole(styleId: string | undefined): ParagraphRole {
+  private paragraphRole(styleId: string | undefined): ParagraphRole {
     const id = styleId ?? this.defaultParagraph;
     for (const s of this.chain(id)) {
       const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
@@ -123,16 +125,25 @@ export class Styles {
     return { kind: "body" };
   }
 
-  /** Numbering a paragraph style carries itself (Word's "List Bullet" has its own w:numPr). */
-  paragraphNumbering(styleId: string | undefined): { numId?: string; ilvl?: number } | undefined {
-    for (const s of this.chain(styleId ?? this.defaultParagraph)) {
-      const numPr = child(s.pPr, "w", "numPr");
-      if (numPr) {
-        const ilvl = attr(child(numPr, "w", "ilvl"), "w", "val");
-        return { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: ilvl === undefined ? undefined : Number(ilvl) };
-      }
+  /** A paragraph's role, and its list level and order, from its properties (own numbering first, then its style's). */
+  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number; ordered: boolean } {
+    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
+    let role = this.paragraphRole(styleId);
+    // Word's "List Bullet" carries its own w:numPr.
+    const fromStyle = this.chain(styleId ?? this.defaultParagraph)
+      .map((s) => child(s.pPr, "w", "numPr"))
+      .find(Boolean);
+    const numPr = (name: string) => attr(child(child(pPr, "w", "numPr"), "w", name), "w", "val") ?? attr(child(fromStyle, "w", name), "w", "val");
+    const numId = numPr("numId");
+    const level = Math.max(0, Math.min(8, Number(numPr("ilvl") ?? 0) || 0));
+    const numbered = numId !== undefined && numId !== "0";
+    const format = numbered ? this.numbering(numId, level) : undefined;
+    if ((role.kind === "body" || role.kind === "list") && numbered && format !== "none") {
+      role = { kind: format === "bullet" ? "bullet" : "number" };
+    } else if (role.kind === "list") {
+      role = { kind: "body" };
     }
-    return undefined;
+    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered: role.kind === "number" };
   }
 
   /** What a character style adds to its runs: bold/italic/strike from its role or its run properties. */
@@ -155,40 +166,31 @@ export class Styles {
   }
 }
 
-/** numbering.xml: is a list level bulleted? */
-export class Numbering {
-  private readonly formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
-
-  constructor(pkg: DocxPackage, mainPath: string) {
-    const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
-    if (!root) return;
-    const abstract = new Map<string, Map<number, string>>();
-    const levels = (holder: XmlElement) => {
-      const map = new Map<number, string>();
-      for (const lvl of kids(holder)) {
-        if (!is(lvl, "w", "lvl")) continue;
-        map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
-      }
-      return map;
-    };
-    for (const el of kids(root)) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
-    for (const el of kids(root)) {
-      if (!is(el, "w", "num")) continue;
-      // The abstract list's levels are shared, not copied: many lists may name one abstract list.
-      const overrides = new Map<number, string>();
-      for (const override of kids(el)) {
-        if (!is(override, "w", "lvlOverride")) continue;
-        const lvl = child(override, "w", "lvl");
-        const fmt = attr(child(lvl, "w", "numFmt"), "w", "val");
-        if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
-      }
-      this.formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
+/** numbering.xml: a list level's format ("bullet", "decimal", "none", …), undefined when the list is not defined. */
+function numberingFormats(pkg: DocxPackage, mainPath: string): (numId: string, ilvl: number) => string | undefined {
+  const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
+  const elements = root ? kids(root) : [];
+  const formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
+  const abstract = new Map<string, Map<number, string>>();
+  const levels = (holder: XmlElement) => {
+    const map = new Map<number, string>();
+    for (const lvl of kids(holder)) {
+      if (!is(lvl, "w", "lvl")) continue;
+      map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
     }
+    return map;
+  };
+  for (const el of elements) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
+  for (const el of elements) {
+    if (!is(el, "w", "num")) continue;
+    // The abstract list's levels are shared, not copied: many lists may name one abstract list.
+    const overrides = new Map<number, string>();
+    for (const override of kids(el)) {
+      if (!is(override, "w", "lvlOverride")) continue;
+      const fmt = attr(child(child(override, "w", "lvl"), "w", "numFmt"), "w", "val");
+      if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
+    }
+    formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
   }
-
-  /** "bullet", "decimal", "none", … or undefined when the list is not defined. */
-  format(numId: string, ilvl: number): string | undefined {
-    const list = this.formats.get(numId);
-    return list?.overrides.get(ilvl) ?? list?.base?.get(ilvl);
-  }
+  return (numId, ilvl) => formats.get(numId)?.overrides.get(ilvl) ?? formats.get(numId)?.base?.get(ilvl);
 }
