@@ -102,8 +102,7 @@ export function plainText(tokens: Token[]): string {
 /** “First three words…” of a text (at most 40 characters). */
 export function firstWords(text: string): string {
   const clean = text.replace(/\s+/g, " ").trim();
-  const words = clean.split(" ");
-  let quote = words.slice(0, 3).join(" ");
+  let quote = clean.split(" ").slice(0, 3).join(" ");
   if (quote.length > 40) quote = `${[...quote].slice(0, 30).join("")}`;
   return quote.length < clean.length ? `${quote}…` : quote;
 }
@@ -191,11 +190,7 @@ interface ParagraphState {
 export const IMPORT_LIMITS = {
   /** Characters of one paragraph (or table cell, or note paragraph). */
   paragraphChars: 100_000,
-  /**
-   * Characters Markdown must escape or mark in one paragraph (`\ * _ [ ] < & ~ # |`), note
-   * calls, links, line breaks and changes of bold or italic: the Markdown reader's cost grows
-   * with the square of their number in a paragraph.
-   */
+  /** Characters Markdown must escape or mark in one paragraph, note calls, links, breaks and changes of bold or italic: the reader's cost grows with their square. */
   paragraphMarks: 1_000,
   /** Notes of the letter. */
   notes: 2_000,
@@ -473,14 +468,13 @@ export class DocxReader {
       this.quotes.set(ordinal, quote);
     }
     this.limits(state);
-    const seen = new Map<string, { issue: Issue; count: number }>();
+    // The same issue many times in a paragraph is one message that counts them.
+    const counts = new Map<string, { issue: Issue; count: number }>();
     for (const issue of state.issues) {
       const key = `${issue.rule}\n${issue.text}`;
-      const entry = seen.get(key);
-      if (entry) entry.count++;
-      else seen.set(key, { issue, count: 1 });
+      counts.set(key, { issue, count: (counts.get(key)?.count ?? 0) + 1 });
     }
-    for (const { issue, count } of seen.values()) {
+    for (const { issue, count } of counts.values()) {
       const times = count > 1 ? ` (${count} times)` : "";
       this.report({ ...issue, text: issue.text + times }, ordinal, state.story.note ? this.noteWhere(state.story.note, text) : undefined);
     }

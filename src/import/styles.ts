@@ -52,20 +52,13 @@ const PARAGRAPH_ROLES = names<ParagraphRole>([
   [{ kind: "rule" }, "horizontalrule horizontalline"],
 ]);
 
-type RunRole = "emphasis" | "strong" | "code" | "neutral";
-
-const RUN_ROLES = names<RunRole>([
-  ["emphasis", "emphasis emphasischar"],
-  ["strong", "strong strongemphasis strongchar"],
+/** Character style names (normalized) by the mark they add; "none" for styles known to add none. */
+const RUN_MARKS = names<keyof RunStyle | "none">([
+  ["italic", "emphasis emphasischar"],
+  ["bold", "strong strongemphasis strongchar"],
   ["code", "verbatimchar sourcetext htmlcode code codechar"],
-  [
-    "neutral",
-    "hyperlink internetlink footnotereference footnoteanchor footnotecharacters endnotereference endnoteanchor endnotecharacters defaultparagraphfont",
-  ],
+  ["none", "hyperlink internetlink footnotereference footnoteanchor footnotecharacters endnotereference endnoteanchor endnotecharacters defaultparagraphfont"],
 ]);
-
-/** The mark a run role adds. */
-const RUN_MARK: Record<RunRole, keyof RunStyle | undefined> = { emphasis: "italic", strong: "bold", code: "code", neutral: undefined };
 
 /** A Map from each of the space-separated names to its value (a Map: style names are a stranger's). */
 function names<T>(table: [T, string][]): Map<string, T> {
@@ -151,11 +144,8 @@ export class Styles {
     const out: RunStyle = {};
     const chain = this.chain(styleId);
     // A style the styles part does not define is judged by its id.
-    const roles = chain.length ? chain.map((s) => RUN_ROLES.get(norm(s.name)) ?? RUN_ROLES.get(norm(s.id))) : [styleId && RUN_ROLES.get(norm(styleId))];
-    for (const role of roles) {
-      const mark = role && RUN_MARK[role];
-      if (mark) out[mark] ??= true;
-    }
+    const marks = chain.length ? chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id))) : [styleId && RUN_MARKS.get(norm(styleId))];
+    for (const mark of marks) if (mark && mark !== "none") out[mark] ??= true;
     // Run properties of the style (nearest first), for styles the roles do not know.
     for (const s of chain) {
       out.bold ??= onOff(s.rPr, "b");
