@@ -155,11 +155,7 @@ function atomsOf(tokens: Token[]): Atom[] {
 
 // Tokens → phrasing content
 
-function marked(atom: Atom, key: Mark): boolean {
-  if (atom.kind === "text") return atom.token[key];
-  if (atom.kind === "link") return atom.marks[key];
-  return false;
-}
+const marked = (atom: Atom, key: Mark) => (atom.kind === "text" ? atom.token[key] : atom.kind === "link" && atom.marks[key]);
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
 function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {

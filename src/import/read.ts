@@ -315,9 +315,7 @@ export class DocxReader {
   }
 
   private linkTargets(part: string): Map<string, string> {
-    const map = new Map<string, string>();
-    for (const rel of this.pkg.rels(part).values()) if (rel.type.endsWith("/hyperlink")) map.set(rel.id, rel.target);
-    return map;
+    return new Map([...this.pkg.rels(part).values()].filter((rel) => rel.type.endsWith("/hyperlink")).map((rel) => [rel.id, rel.target]));
   }
 
   private loadComments() {
