@@ -533,7 +533,7 @@ export class DocxReader {
           return;
         case "del":
         case "moveFrom":
-          return; // reported by trackedChanges; after rejecting/accepting it is gone
+          return; // reported as a tracked change; after rejecting/accepting it is gone
         case "fldSimple": {
           this.fieldBegin(state);
           this.fieldInstr(state, attr(el, "w", "instr") ?? "");
