@@ -1,8 +1,6 @@
 /**
  * `npm run import -- <translated.docx> --lang fr [--out source/letter.fr.md] [--original source/letter.md]`
- *
- * Exit codes as for build: 0 imported (warnings allowed), 1 the .docx has errors (nothing
- * written), 2 wrong usage, 3 broadside itself failed.
+ * Exit codes as for build: 0 imported (warnings allowed), 1 errors (nothing written), 2 wrong usage, 3 a bug.
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -1,18 +1,11 @@
 /**
  * Bring a translation back: a translated .docx (made by `broadside build`, edited in Word or
- * LibreOffice) → a Markdown source with the same notes, ready for `broadside build`.
+ * LibreOffice) → a Markdown source with the same notes: `importDocx(path, { lang }) → { markdown, file }`.
  *
- *   importDocx("letter-fr.docx", { lang: "fr" }) → { markdown, file }
- *
- * - Front matter: `title` from the Title paragraph, `subtitle` from Subtitle, `lang` from the
- *   option, `short-title` from the running head if the translator changed it; every other key
- *   from the original (docProps/custom.xml `broadside-fm-<key>` properties, else the original
- *   Markdown). The signatory heading is the translated heading above the Signatory paragraphs.
- * - Notes: numbered as Word shows them (order of first reference), each call `[^n]` where the
- *   translator left it, the definitions at the end. The calls must be those of the original:
- *   the same number of notes, and call k to note n in both (e.g. [1, 2, 1, 3]); otherwise
- *   an error, and nothing is written.
- * - Problems are vfile messages on a VFile whose path is the .docx; see read.ts for places.
+ * - Front matter: title, subtitle and short title (the running head) from the .docx, `lang` from
+ *   the option; every other key from the original (`broadside-fm-<key>` properties, else its Markdown).
+ * - Notes: numbered as Word shows them, each call `[^n]` where the translator left it. The calls must
+ *   be the original's (call k to note n in both, e.g. [1, 2, 1, 3]); otherwise an error, nothing written.
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -67,26 +60,11 @@ const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-headin
  * decides what the letter says, not what the next build reads; a key outside this list is left
  * out with a warning, and the person who builds adds it if the edition needs it.
  */
-const IMPORTABLE = new Set([
-  "title",
-  "short-title",
-  "subtitle",
-  "lang",
-  "dir",
-  "author",
-  "publisher",
-  "date",
-  "description",
-  "subject",
-  "keywords",
-  "notes-heading",
-  "notes",
-  "paper",
-  "signatories",
-  "embargo",
-  "dateline",
-  "contacts",
-]);
+const IMPORTABLE = new Set(
+  "title short-title subtitle lang dir author publisher date description subject keywords notes-heading notes paper signatories embargo dateline contacts".split(
+    " ",
+  ),
+);
 /** The keys of `signatories` that are words or numbers. */
 const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
@@ -94,7 +72,6 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const file = new VFile({ path });
   let pkg: DocxPackage;
   let reading: DocxReading;
-  let reader: DocxReader;
   let custom: Map<string, string>;
   let core: Map<string, string>;
   if (/\.(docm|dotm)$/i.test(path)) {
@@ -108,8 +85,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   }
   try {
     pkg = DocxPackage.open(await readFile(path));
-    reader = new DocxReader(pkg, file);
-    reading = reader.read();
+    reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
     custom = pkg.customProperties();
     core = pkg.coreProperties();
@@ -127,12 +103,9 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
   for (const block of reading.blocks) {
     if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
-      fail(
-        file,
-        `${reading.where(block.ordinal)}: a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${block.role.kind === "code" ? "code" : "front matter"}); move the note reference into the text`,
-        { line: block.ordinal, column: 1 },
-        "import-note-place",
-      );
+      const becomes = block.role.kind === "code" ? "code" : "front matter";
+      const text = `a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${becomes}); move the note reference into the text`;
+      failAt(file, reading, block.ordinal, text, "import-note-place");
     }
   }
 
@@ -159,19 +132,14 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
   // Note check.
   if (original) {
-    checkNotes(file, reading, calls, original, reader);
+    checkNotes(file, reading, calls, original);
   } else if (!originalPath) {
     const expected = Number(custom.get("broadside-notes"));
     if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
-      if (!addedOrDeleted(file, reading, reader, expected, summary)) {
+      if (!addedOrDeleted(file, reading, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
-        fail(
-          file,
-          `${last ? `${reading.where(last)}: ` : ""}${summary} (pass --original to find which reference differs)`,
-          last ? { line: last, column: 1 } : undefined,
-          "import-note-mismatch",
-        );
+        failAt(file, reading, last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
       }
     }
   }
@@ -246,15 +214,15 @@ async function readOriginal(path: string): Promise<{ file: VFile; original?: Ori
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
-function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original, reader: DocxReader) {
+function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
   if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
-  if (addedOrDeleted(file, reading, reader, original.notes, summary)) return;
+  if (addedOrDeleted(file, reading, original.notes, summary)) return;
 
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
-  const was = reading.order.map((key) => reader.originalNumber(key));
+  const was = reading.was;
   const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
   const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
   const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
@@ -262,9 +230,6 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
 
-  const call = reading.calls[i] ?? reading.calls[reading.calls.length - 1];
-  const where = call ? `${reading.where(call.ordinal)}: ` : "";
-  const place = call ? { line: call.ordinal, column: 1 } : undefined;
   let reason: string;
   if (i < seq.length && i < o.length) {
     const shown = calls[i];
@@ -275,13 +240,17 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   } else {
     reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
   }
-  fail(file, `${where}${reason}: ${summary}`, place, "import-note-mismatch");
+  failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
+}
+
+/** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
+function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
+  fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
 }
 
 /**
- * The original's front matter under the .docx's (`broadside-fm-*`), keys outside
- * {@link IMPORTABLE} left out and named in a warning; `words` and `dir` are the original
- * language's and left out silently.
+ * The original's front matter under the .docx's (`broadside-fm-*`), keys outside {@link IMPORTABLE} left
+ * out and named in a warning; `words` and `dir` are the original language's and left out silently.
  */
 function importable(
   file: VFile,
@@ -328,20 +297,17 @@ const KEEP_CALLS =
   "Keep every note reference where the original has it (deleting a reference deletes its note); a translator's note goes into the text, in brackets, not into a new footnote (Word: References › Insert Footnote; LibreOffice Writer: Insert › Footnote and Endnote)";
 
 /**
- * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added
- * note (no bookmark) is reported at its call, a deleted one at the paragraph its bookmark was
- * left in, where the original called it. False when the bookmarks cannot tell.
+ * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added note
+ * at its call, a deleted one where its bookmark was left. False when the bookmarks cannot tell.
  */
-function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, notes: number, summary: string): boolean {
-  if (!reader.hasNoteBookmarks()) return false;
-  const was = reading.order.map((key) => reader.originalNumber(key));
+function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summary: string): boolean {
+  if (!reading.bookmarked) return false;
+  const was = reading.was;
   const known = was.filter((n): n is number => n !== undefined);
   if (new Set(known).size !== known.length) return false;
   let reported = 0;
-  const report = (ordinal: number | undefined, text: string) => {
-    const where = ordinal ? `${reading.where(ordinal)}: ` : "";
-    fail(file, `${where}${text}${reported++ ? "" : `: ${summary}`}`, ordinal ? { line: ordinal, column: 1 } : undefined, "import-note-mismatch");
-  };
+  const report = (ordinal: number | undefined, text: string) =>
+    failAt(file, reading, ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
   was.forEach((n, index) => {
     if (n !== undefined) return;
     const at = reading.calls.findIndex((c) => c.note === reading.order[index]);
@@ -352,7 +318,7 @@ function addedOrDeleted(file: VFile, reading: DocxReading, reader: DocxReader, n
   });
   for (let n = 1; n <= notes; n++) {
     if (was.includes(n)) continue;
-    const ordinal = reader.originalPlace(n);
+    const ordinal = reading.originalPlace(n);
     report(
       ordinal,
       `the original's note ${n} is called ${ordinal ? "here" : ""}${ordinal ? ", but its note reference was deleted" : "nowhere in the translation (its note reference was deleted)"}`,
@@ -450,9 +416,8 @@ function frontMatter(
 }
 
 /**
- * Did the translator set the text right to left (Word's paragraph direction, `w:bidi`) in most of
- * the body? Then the edition is right to left whatever its `lang` says (a language broadside does
- * not know as right to left).
+ * Did the translator set most of the body right to left (`w:bidi`)? Then the edition is right to
+ * left whatever its `lang` says (a language broadside does not know as right to left).
  */
 function mostlyRightToLeft(pkg: DocxPackage): boolean {
   const body = descendants(pkg.xml(pkg.mainPath!)!, "w", "body")[0];

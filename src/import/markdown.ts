@@ -1,14 +1,11 @@
 /**
- * Blocks of tokens → mdast → Markdown (CommonMark + GFM, as src/letter.ts reads it), written by
- * mdast-util-to-markdown with GFM's extensions, which escape what would otherwise be syntax
- * (`[^3]` typed by a translator stays text, not a note call).
+ * Blocks of tokens → mdast → Markdown, written by mdast-util-to-markdown with GFM, which escapes
+ * what would otherwise be syntax (`[^3]` typed by a translator stays text, not a note call).
  *
- * Every inline run is written, read back with the same parser, and compared with what was meant
- * (text, bold, italic, strikethrough, code, links, note calls). Where CommonMark cannot express
- * the formatting exactly, or only with character references a translator could not read
- * (emphasis ending in punctuation right before a letter, and the like), the paragraph is written
- * without its bold/italic/strikethrough and the caller is told; if even the plain form does not
- * read back, it is a bug and this throws.
+ * Every inline run is written, read back with the same parser and compared with what was meant.
+ * Where CommonMark cannot express its formatting, or only with character references a translator
+ * could not read, it is written without bold/italic/strikethrough and the caller is told; if even
+ * the plain form does not read back, it is a bug and this throws.
  */
 import type { BlockContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
 import { gfmToMarkdown } from "mdast-util-gfm";
@@ -19,7 +16,7 @@ import { unified } from "unified";
 import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
-import { type Block, MARK_OF, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
+import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -37,21 +34,8 @@ type Mode = "paragraph" | "heading" | "table";
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `*` emphasis, fenced code, tables unpadded. */
-const WRITE: ToMarkdownOptions = {
-  bullet: "-",
-  bulletOther: "*",
-  bulletOrdered: ".",
-  emphasis: "*",
-  strong: "*",
-  fence: "`",
-  fences: true,
-  rule: "*",
-  ruleSpaces: true,
-  listItemIndent: "one",
-  resourceLink: false,
-  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
-};
+/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `* * *` rules, tables unpadded. */
+const WRITE: ToMarkdownOptions = { bullet: "-", ruleSpaces: true, extensions: [gfmToMarkdown({ tablePipeAlign: false })] };
 
 const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
 
@@ -106,52 +90,39 @@ const KEYS = LAYERS.map(([, key]) => key);
 type Mark = (typeof MARK_OF)[keyof typeof MARK_OF];
 
 /**
- * CommonMark only opens `*` before punctuation if whitespace or punctuation comes before it
- * (and closes after punctuation likewise): leave punctuation at the edge of a bold/italic/
- * struck span out of the span when a letter stands right outside it ("a*«b»*c" does not
- * parse; "a«*b*»c" does).
+ * CommonMark opens `*` before punctuation only after white space or punctuation (and closes likewise):
+ * punctuation at a span's edge goes outside it when a letter stands there ("a*«b»*c" → "a«*b*»c").
  */
 function loosenPunctuation(tokens: Token[]): Token[] {
-  // Split text tokens into single characters with marks, adjust, merge again.
-  type Char = { ch: string; token: TextToken } | { other: Token };
-  const chars: Char[] = [];
-  for (const t of tokens) {
-    if (t.type === "text" && !t.code) for (const ch of t.value) chars.push({ ch, token: { ...t } });
-    else chars.push({ other: t });
-  }
+  // Plain text split into tokens of one character each, adjusted, merged again.
+  const chars = tokens.flatMap((t) => (t.type === "text" && !t.code ? [...t.value].map((value): Token => ({ ...t, value })) : [t]));
   const text = (i: number) => {
     const c = chars[i];
-    return c && "ch" in c ? c.ch : undefined;
+    return c?.type === "text" && !c.code ? c.value : undefined;
+  };
+  const unmark = (from: number, to: number, key: Mark) => {
+    for (let j = from; j <= to; j++) (chars[j] as TextToken)[key] = false;
   };
   for (const key of KEYS) {
-    const on = (i: number) => {
-      const c = chars[i];
-      return !!c && "ch" in c && c.token[key];
-    };
+    const on = (i: number) => text(i) !== undefined && (chars[i] as TextToken)[key];
     for (let i = 0; i < chars.length; i++) {
       if (!on(i) || on(i - 1)) continue;
       let end = i;
       while (on(end + 1)) end++;
-      // Span [i, end].
-      const before = text(i - 1);
-      if (before !== undefined && ALNUM.test(before)) {
-        let k = i;
-        while (k <= end && PUNCT.test(text(k) ?? "")) k++;
-        if (k > i && k <= end) for (let j = i; j < k; j++) (chars[j] as { token: TextToken }).token[key] = false;
-      }
-      const after = text(end + 1);
-      if (after !== undefined && ALNUM.test(after)) {
-        let k = end;
-        while (k >= i && on(k) && PUNCT.test(text(k) ?? "")) k--;
-        if (k < end && k >= i && on(k)) for (let j = k + 1; j <= end; j++) (chars[j] as { token: TextToken }).token[key] = false;
-      }
+      // The span is [i, end]; punctuation at its edges goes out if a letter stands outside, and something is left in.
+      let k = i;
+      if (ALNUM.test(text(i - 1) ?? "")) while (k <= end && PUNCT.test(text(k)!)) k++;
+      if (k <= end) unmark(i, k - 1, key);
+      k = end;
+      if (ALNUM.test(text(end + 1) ?? "")) while (k >= i && PUNCT.test(text(k)!)) k--;
+      if (k >= i) unmark(k + 1, end, key);
       i = end;
     }
   }
   const out: Token[] = [];
   for (const c of chars) {
-    if ("other" in c) out.push(c.other);
-    else pushText(out, { ...c.token, value: c.ch });
+    if (c.type === "text") pushText(out, c);
+    else out.push(c);
   }
   return out;
 }
@@ -177,24 +148,14 @@ function atomsOf(tokens: Token[]): Atom[] {
   for (const a of atoms) {
     if (a.kind !== "link") continue;
     for (const key of KEYS) a.marks[key] = a.tokens.every((t) => t[key]);
-    a.tokens = a.tokens.map((t) => ({
-      ...t,
-      link: undefined,
-      strike: t.strike && !a.marks.strike,
-      bold: t.bold && !a.marks.bold,
-      italic: t.italic && !a.marks.italic,
-    }));
+    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a.marks[key]])) }));
   }
   return atoms;
 }
 
 // Tokens → phrasing content
 
-function marked(atom: Atom, key: Mark): boolean {
-  if (atom.kind === "text") return atom.token[key];
-  if (atom.kind === "link") return atom.marks[key];
-  return false;
-}
+const marked = (atom: Atom, key: Mark) => (atom.kind === "text" ? atom.token[key] : atom.kind === "link" && atom.marks[key]);
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
 function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
@@ -234,9 +195,8 @@ function layered(atoms: Atom[], layer: number, addresses: boolean, ctx: RenderCo
 const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"|]+/gi;
 
 /**
- * Web addresses in plain text as links that show their address (`<https://…>`): GFM would link
- * them anyway, and escapes inside them would show. A `www.` address stays as it stands (raw), which
- * GFM links as it is.
+ * Web addresses in plain text as links that show their address (`<https://…>`): GFM would link them
+ * anyway, and escapes inside them would show. A `www.` address stays raw, which GFM links as it is.
  */
 function withAddresses(value: string): PhrasingContent[] {
   const out: PhrasingContent[] = [];
@@ -276,28 +236,6 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
 
 // Read-back comparison
 
-interface Segment {
-  flags: string;
-  text: string;
-  /** The text ends in a space (asking the text itself would flatten it at every step). */
-  space?: boolean;
-}
-
-function pushSegment(out: Segment[], flags: string, text: string) {
-  // White space carries no formatting: "**a** b" and "**a **b" read the same.
-  for (const part of text.split(/(\s+)/)) {
-    if (!part) continue;
-    const blank = /^\s+$/.test(part);
-    const f = blank ? "" : flags;
-    const value = blank ? " " : part;
-    const prev = out[out.length - 1];
-    if (prev && prev.flags === f) {
-      if (!(f === "" && blank && prev.space)) prev.text += value;
-      prev.space = blank;
-    } else out.push({ flags: f, text: value, space: blank });
-  }
-}
-
 /** The parser percent-encodes link destinations; compare them decoded. */
 function sameUrl(url: string): string {
   try {
@@ -307,9 +245,6 @@ function sameUrl(url: string): string {
   }
 }
 
-const flagsOf = (m: { strike?: boolean; bold?: boolean; italic?: boolean; code?: boolean }, link?: string) =>
-  `${m.strike ? "s" : ""}${m.bold ? "b" : ""}${m.italic ? "i" : ""}${m.code ? "c" : ""}${link ? `|${sameUrl(link)}` : ""}`;
-
 /** A link that shows its own address is compared as text (autolinks, GFM's www. links). */
 function showsAddress(text: string, link: string) {
   const t = sameUrl(text.trim());
@@ -317,53 +252,60 @@ function showsAddress(text: string, link: string) {
   return t === url || `http://${t}` === url || `https://${t}` === url || `mailto:${t}` === url;
 }
 
-/** What a reader gets from phrasing content: its text in pieces of one formatting, breaks and note calls (`^`). */
-function reading(nodes: PhrasingContent[]): Segment[] {
-  const out: Segment[] = [];
-  const walk = (list: PhrasingContent[], m: { strike?: boolean; bold?: boolean; italic?: boolean }, link?: string) => {
-    for (const node of list) {
+const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
+
+/**
+ * What a reader gets from phrasing content, as tokens: white space unformatted, one space, none at
+ * the ends or around breaks; undefined if it holds something no token stands for.
+ */
+function reading(nodes: PhrasingContent[]): Token[] | undefined {
+  const out: Token[] = [];
+  // The last token ends in white space (asking its text would flatten it at every step).
+  let space = false;
+  const walk = (list: PhrasingContent[], marks: Marks, link?: string): boolean =>
+    list.every((node) => {
       switch (node.type) {
         case "text":
         case "html":
-          pushSegment(out, flagsOf(m, link), node.value);
-          break;
         case "inlineCode":
-          pushSegment(out, flagsOf({ ...m, code: true }, link), node.value);
-          break;
+          // White space carries no formatting: "**a** b" and "**a **b" read the same.
+          for (const part of node.value.split(/(\s+)/)) {
+            if (/^\s/.test(part) && !space) pushText(out, SPACE);
+            else if (part && !/^\s/.test(part)) pushText(out, { type: "text", value: part, ...marks, code: node.type === "inlineCode", link });
+            if (part) space = /^\s/.test(part);
+          }
+          return true;
         case "emphasis":
         case "strong":
         case "delete":
-          walk(node.children, { ...m, [MARK_OF[node.type]]: true }, link);
-          break;
+          return walk(node.children, { ...marks, [MARK_OF[node.type]]: true }, link);
         case "break":
-          out.push({ flags: "\n", text: "" });
-          break;
         case "footnoteReference":
-          out.push({ flags: "^", text: node.identifier });
-          break;
+          out.push(node.type === "break" ? { type: "break" } : { type: "call", note: node.identifier });
+          space = false;
+          return true;
         case "link": {
           const text = node.children.map((c) => ("value" in c ? c.value : "")).join("");
           const plain = node.children.every((c) => c.type === "text");
-          walk(node.children, m, plain && showsAddress(text, node.url) ? link : node.url);
-          break;
+          return walk(node.children, marks, plain && showsAddress(text, node.url) ? link : sameUrl(node.url) || undefined);
         }
         default:
-          out.push({ flags: `?${node.type}`, text: "?" });
+          return false;
       }
-    }
-  };
-  walk(nodes, {});
-  const list = out.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
+    });
+  if (!walk(nodes, PLAIN)) return undefined;
   // White space at the ends and around hard breaks is not kept by Markdown.
-  list.forEach((x, i) => {
-    if (x.flags !== "") return;
-    if (i === 0 || list[i - 1].flags === "\n") x.text = x.text.trimStart();
-    if (i === list.length - 1 || list[i + 1].flags === "\n") x.text = x.text.trimEnd();
+  const trimmed = out.map((t, i) => {
+    if (t.type !== "text" || !sameFormat(t, SPACE)) return t;
+    let value = t.value;
+    if (i === 0 || out[i - 1].type === "break") value = value.trimStart();
+    if (i === out.length - 1 || out[i + 1].type === "break") value = value.trimEnd();
+    return { ...t, value };
   });
-  return list.filter((x) => x.flags === "\n" || x.flags === "^" || x.text !== "");
+  return trimmed.filter((t) => t.type !== "text" || t.value !== "");
 }
 
-const shown = (segments: Segment[]) => JSON.stringify(segments.map((x) => [x.flags, x.text]));
+const shown = (nodes: PhrasingContent[] | undefined) => JSON.stringify(nodes && reading(nodes)) ?? "?";
 
 /** Phrasing content in the block it stands in, as a one-block document. */
 function container(children: PhrasingContent[], mode: Mode): RootContent {
@@ -392,17 +334,15 @@ function readBack(markdown: string, mode: Mode, calls: string[]): PhrasingConten
 /** Written and read back the same, with no character reference standing in for a letter or space next to formatting. */
 function readsBack(children: PhrasingContent[], mode: Mode, strict: boolean): boolean {
   const markdown = write(container(children, mode));
-  const meant = reading(children);
-  const calls = meant.filter((x) => x.flags === "^").map((x) => x.text);
+  const calls = reading(children)!.flatMap((t) => (t.type === "call" ? [t.note] : []));
   const read = readBack(markdown, mode, calls);
-  if (!read || shown(reading(read)) !== shown(meant)) return false;
+  if (!read || shown(read) !== shown(children)) return false;
   return !strict || !/(?<!\\)&#x[\da-f]+;/i.test(markdown);
 }
 
 /**
- * A paragraph's tokens as phrasing content that reads back as they mean: web addresses in its text
- * as links if they read back so (else as text, which the writer keeps from becoming links), and
- * without its formatting if need be.
+ * A paragraph's tokens as phrasing content that reads back as they mean: web addresses as links if
+ * they read back so (else as text, which the writer keeps from linking), without formatting if need be.
  */
 function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext): PhrasingContent[] {
   const tokens = loosenPunctuation(normalizeTokens(raw, mode));
@@ -423,7 +363,7 @@ function phrasing(raw: Token[], mode: Mode, ordinal: number, ctx: RenderContext)
   const plain = layered(atomsOf(plainTokens), 0, false, ctx);
   const wrote = write(container(plain, mode));
   throw new Error(
-    `broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(reading(plain))}\n  read:  ${shown(reading(readBack(wrote, mode, []) ?? []))}`,
+    `broadside import: the Markdown written for paragraph ${ordinal} does not read back as its text\n  wrote: ${JSON.stringify(wrote)}\n  meant: ${shown(plain)}\n  read:  ${shown(readBack(wrote, mode, []))}`,
   );
 }
 

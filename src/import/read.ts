@@ -1,22 +1,19 @@
 /**
- * Read a translated .docx into blocks of tokens (text with bold/italic/strike/code and link,
- * hard breaks, note calls), the notes, and the note calls in body order; report what has no
- * Markdown form (images, text boxes, comments, equations, embedded objects) and tracked
- * changes not accepted yet, each at its paragraph.
+ * Read a translated .docx into blocks of tokens (text with bold/italic/strike/code and link, hard
+ * breaks, note calls), the notes, and the note calls in body order; report what has no Markdown
+ * form (images, text boxes, comments, equations, embedded objects) and unaccepted tracked changes.
  *
- * Places: a .docx has no lines, so a message's line is the paragraph's ordinal in the body
- * (every w:p of the main story in document order, 1 = the title, empty paragraphs and table
- * cells counted; paragraphs inside text boxes and notes are not) and its reason quotes the
- * paragraph's first words. Something inside a note is placed at the body paragraph that first
- * calls the note and named "note N (“…”)".
- *
- * Notes are numbered, and repeated calls (NOTEREF fields) found, by the rules of src/ooxml/notes.ts.
+ * Places: a .docx has no lines, so a message's line is the paragraph's ordinal among the body's w:p
+ * (1 = the title; empty paragraphs and table cells counted, text boxes and notes not), and its
+ * reason quotes the paragraph's first words. Something inside a note is placed at the body
+ * paragraph that first calls it and named "note N (“…”)". Notes are numbered, and repeated calls
+ * (NOTEREF fields) found, by the rules of src/ooxml/notes.ts.
  */
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
-import { Numbering, type ParagraphRole, Styles } from "./styles.ts";
+import { type ParagraphRole, Styles } from "./styles.ts";
 
 export interface Marks {
   bold: boolean;
@@ -81,6 +78,12 @@ export interface DocxReading {
   header?: string;
   /** Body paragraph ordinal → its quoted first words, for messages made later. */
   where(ordinal: number): string;
+  /** Per note of `order`, its number in the original, from the writer's bookmarks. */
+  was: (number | undefined)[];
+  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
+  bookmarked: boolean;
+  /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
+  originalPlace(n: number): number | undefined;
 }
 
 /** Characters the Markdown made of a text escapes or reads as syntax. */
@@ -99,8 +102,7 @@ export function plainText(tokens: Token[]): string {
 /** “First three words…” of a text (at most 40 characters). */
 export function firstWords(text: string): string {
   const clean = text.replace(/\s+/g, " ").trim();
-  const words = clean.split(" ");
-  let quote = words.slice(0, 3).join(" ");
+  let quote = clean.split(" ").slice(0, 3).join(" ");
   if (quote.length > 40) quote = `${[...quote].slice(0, 30).join("")}`;
   return quote.length < clean.length ? `${quote}…` : quote;
 }
@@ -120,6 +122,22 @@ const TRACKED = new Map(
 );
 const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
 
+/** The kinds of tracked change inside an element. */
+function trackedKinds(el: XmlElement, kinds = new Set<string>()): Set<string> {
+  for (const c of kids(el)) {
+    const what = trackedChange(c);
+    if (what) kinds.add(what);
+    trackedKinds(c, kinds);
+  }
+  return kinds;
+}
+
+/** Inline elements read as if only their content were there. */
+const TRANSPARENT = new Set(["ins", "moveTo", "smartTag", "customXml", "dir", "bdo"]);
+
+/** Run content that stands for one character. */
+const CHARACTERS = new Map(Object.entries({ tab: " ", ptab: " ", noBreakHyphen: "\u2011", softHyphen: "\u00AD" }));
+
 /** Two runs of text that Markdown writes with the same marks and link. */
 export function sameFormat(a: TextToken, b: TextToken) {
   return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
@@ -137,10 +155,12 @@ function childrenThrough(el: XmlElement, name: string): XmlElement[] {
 
 interface Issue {
   rule: string;
-  fatal: boolean;
   /** The message after "paragraph N (“…”): ". */
   text: string;
 }
+
+/** Content left out is a warning; every other issue stops the import. */
+const LEFT_OUT = new Set(["import-object", "import-equation", "import-textbox", "import-image", "import-comment", "import-link", "import-note-in-note"]);
 
 interface Field {
   kind: "noteref" | "hyperlink" | "other";
@@ -170,11 +190,7 @@ interface ParagraphState {
 export const IMPORT_LIMITS = {
   /** Characters of one paragraph (or table cell, or note paragraph). */
   paragraphChars: 100_000,
-  /**
-   * Characters Markdown must escape or mark in one paragraph (`\ * _ [ ] < & ~ # |`), note
-   * calls, links, line breaks and changes of bold or italic: the Markdown reader's cost grows
-   * with the square of their number in a paragraph.
-   */
+  /** Characters Markdown must escape or mark in one paragraph, note calls, links, breaks and changes of bold or italic: the reader's cost grows with their square. */
   paragraphMarks: 1_000,
   /** Notes of the letter. */
   notes: 2_000,
@@ -203,7 +219,6 @@ const TRACKED_HELP =
 
 export class DocxReader {
   private readonly styles: Styles;
-  private readonly numbering: Numbering;
   private readonly main: string;
   private ordinal = 0;
   private readonly quotes = new Map<number, string>();
@@ -232,7 +247,6 @@ export class DocxReader {
   ) {
     this.main = pkg.mainPath!;
     this.styles = new Styles(pkg, this.main);
-    this.numbering = new Numbering(pkg, this.main);
     this.loadComments();
   }
 
@@ -248,12 +262,8 @@ export class DocxReader {
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
       if (!this.numbers.has(call.note)) {
-        fail(
-          this.file,
-          `${this.where(call.ordinal)}: a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`,
-          this.place(call.ordinal),
-          "import-noteref",
-        );
+        const text = `a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`;
+        this.report({ rule: "import-noteref", text }, call.ordinal);
       }
     }
 
@@ -265,12 +275,8 @@ export class DocxReader {
       const element = part?.byId.get(id);
       const ordinal = this.firstCall.get(key) ?? 1;
       if (!part || !element) {
-        fail(
-          this.file,
-          `${this.where(ordinal)}: note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`,
-          this.place(ordinal),
-          "import-missing-note",
-        );
+        const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
+        this.report({ rule: "import-missing-note", text }, ordinal);
         notes.set(key, []);
         return;
       }
@@ -279,6 +285,12 @@ export class DocxReader {
       this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
       notes.set(key, content);
     });
+    // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
+    const was = new Map<string, number>();
+    for (const [name, note] of this.bookmarkNote) {
+      const m = /^_RefNote(\d+)$/.exec(name);
+      if (m && !was.has(note)) was.set(note, Number(m[1]));
+    }
     return {
       blocks,
       calls: this.calls,
@@ -286,11 +298,15 @@ export class DocxReader {
       notes,
       header: this.headerText(body),
       where: (ordinal) => this.where(ordinal),
+      was: this.order.map((key) => was.get(key)),
+      bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
+      originalPlace: (n) => this.bookmarkAt.get(`_RefNote${n}`),
     };
   }
 
-  private place(ordinal: number) {
-    return { line: ordinal, column: 1 };
+  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note. */
+  private report(issue: Issue, ordinal: number, where = this.where(ordinal)) {
+    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, `${where}: ${issue.text}`, { line: ordinal, column: 1 }, issue.rule);
   }
 
   /** `paragraph 12 (“During her six-day…”)`. */
@@ -299,9 +315,7 @@ export class DocxReader {
   }
 
   private linkTargets(part: string): Map<string, string> {
-    const map = new Map<string, string>();
-    for (const rel of this.pkg.rels(part).values()) if (rel.type.endsWith("/hyperlink")) map.set(rel.id, rel.target);
-    return map;
+    return new Map([...this.pkg.rels(part).values()].filter((rel) => rel.type.endsWith("/hyperlink")).map((rel) => [rel.id, rel.target]));
   }
 
   private loadComments() {
@@ -313,30 +327,6 @@ export class DocxReader {
         .join("");
       this.comments.set(attr(c, "w", "id") ?? "", text);
     }
-  }
-
-  private originalNumbers: Map<string, number> | undefined;
-
-  /** The number the note had in the original, from the writer's `_RefNoteN` bookmark on its first call. */
-  originalNumber(key: string): number | undefined {
-    if (!this.originalNumbers) {
-      this.originalNumbers = new Map();
-      for (const [name, note] of this.bookmarkNote) {
-        const m = /^_RefNote(\d+)$/.exec(name);
-        if (m && !this.originalNumbers.has(note)) this.originalNumbers.set(note, Number(m[1]));
-      }
-    }
-    return this.originalNumbers.get(key);
-  }
-
-  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
-  hasNoteBookmarks(): boolean {
-    return [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name));
-  }
-
-  /** The body paragraph where the original's note N was first called, if its `_RefNoteN` bookmark is still there. */
-  originalPlace(n: number): number | undefined {
-    return this.bookmarkAt.get(`_RefNote${n}`);
   }
 
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
@@ -391,12 +381,11 @@ export class DocxReader {
       else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
-        this.standalone(story, { rule: "import-object", fatal: false, text: "an embedded document (altChunk) is not imported; it is left out" });
+        this.standalone(story, { rule: "import-object", text: "an embedded document (altChunk) is not imported; it is left out" });
       } else if (trackedChange(el)) {
         // A tracked change around whole paragraphs or tables.
         this.standalone(story, {
           rule: "import-tracked-change",
-          fatal: true,
           text: `tracked changes not accepted yet (${trackedChange(el)}); ${TRACKED_HELP}`,
         });
         if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
@@ -407,12 +396,7 @@ export class DocxReader {
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
   private standalone(story: Story, issue: Issue) {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
-    (issue.fatal ? fail : warn)(
-      this.file,
-      `${story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`}: ${issue.text}`,
-      this.place(ordinal),
-      issue.rule,
-    );
+    this.report(issue, ordinal, story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`);
   }
 
   private noteWhere(key: string, text: string): string {
@@ -420,39 +404,20 @@ export class DocxReader {
     return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
   }
 
-  private paragraphStyle(p: XmlElement): { role: ParagraphRole; level: number; ordered: boolean } {
-    const pPr = child(p, "w", "pPr");
-    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
-    let role = this.styles.paragraphRole(styleId);
-    const numPr = child(pPr, "w", "numPr");
-    const own = numPr ? { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: attr(child(numPr, "w", "ilvl"), "w", "val") } : undefined;
-    const fromStyle = this.styles.paragraphNumbering(styleId);
-    const numId = own?.numId ?? fromStyle?.numId;
-    const level = Math.max(0, Math.min(8, Number(own?.ilvl ?? fromStyle?.ilvl ?? 0) || 0));
-    const numbered = numId !== undefined && numId !== "0";
-    const format = numbered ? this.numbering.format(numId!, level) : undefined;
-    if ((role.kind === "body" || role.kind === "list") && numbered && format !== "none") {
-      role = { kind: format === "bullet" ? "bullet" : "number" };
-    } else if (role.kind === "list") {
-      role = { kind: "body" };
-    }
-    const ordered = role.kind === "number";
-    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered };
-  }
-
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
-    const { role, level, ordered } = this.paragraphStyle(p);
+    const { role, level, ordered } = this.styles.paragraph(child(p, "w", "pPr"));
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
       state.issues.push({
         rule: "import-too-many-paragraphs",
-        fatal: true,
         text: `the document has more than ${IMPORT_LIMITS.paragraphs.toLocaleString("en")} paragraphs (table cells and notes included), far more than a letter; reading stops here`,
       });
       this.stop = true;
     }
-    this.trackedChanges(p, state);
+    // Tracked changes anywhere in the paragraph (its mark, its runs, its properties).
+    const kinds = [...trackedKinds(p)];
+    if (kinds.length) state.issues.push({ rule: "import-tracked-change", text: `tracked changes not accepted yet (${kinds.join(", ")}); ${TRACKED_HELP}` });
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
     if (this.stop) throw new ImportRefused();
@@ -479,12 +444,8 @@ export class DocxReader {
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
         const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
-        fail(
-          this.file,
-          `${story.note ? this.noteWhere(story.note, "") : this.where(ordinal)}: a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`,
-          this.place(ordinal),
-          "import-tracked-change",
-        );
+        const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
+        this.report({ rule: "import-tracked-change", text }, ordinal, story.note ? this.noteWhere(story.note, "") : undefined);
       }
       rows.push(cells);
     });
@@ -496,22 +457,6 @@ export class DocxReader {
     return false;
   }
 
-  /** Tracked changes anywhere in the paragraph (its mark, its runs, its properties). */
-  private trackedChanges(p: XmlElement, state: ParagraphState) {
-    const kinds = new Set<string>();
-    const walk = (el: XmlElement) => {
-      for (const c of kids(el)) {
-        const what = trackedChange(c);
-        if (what) kinds.add(what);
-        walk(c);
-      }
-    };
-    walk(p);
-    if (kinds.size) {
-      state.issues.push({ rule: "import-tracked-change", fatal: true, text: `tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}` });
-    }
-  }
-
   /** Turn the paragraph's issues into messages, now that its text is known. */
   private flush(state: ParagraphState, ordinal: number) {
     const text = plainText(state.tokens);
@@ -521,17 +466,15 @@ export class DocxReader {
       this.quotes.set(ordinal, quote);
     }
     this.limits(state);
-    const seen = new Map<string, { issue: Issue; count: number }>();
+    // The same issue many times in a paragraph is one message that counts them.
+    const counts = new Map<string, { issue: Issue; count: number }>();
     for (const issue of state.issues) {
       const key = `${issue.rule}\n${issue.text}`;
-      const entry = seen.get(key);
-      if (entry) entry.count++;
-      else seen.set(key, { issue, count: 1 });
+      counts.set(key, { issue, count: (counts.get(key)?.count ?? 0) + 1 });
     }
-    for (const { issue, count } of seen.values()) {
-      const prefix = state.story.note ? this.noteWhere(state.story.note, text) : this.where(ordinal);
+    for (const { issue, count } of counts.values()) {
       const times = count > 1 ? ` (${count} times)` : "";
-      (issue.fatal ? fail : warn)(this.file, `${prefix}: ${issue.text}${times}`, this.place(ordinal), issue.rule);
+      this.report({ ...issue, text: issue.text + times }, ordinal, state.story.note ? this.noteWhere(state.story.note, text) : undefined);
     }
   }
 
@@ -554,20 +497,17 @@ export class DocxReader {
     if (this.textChars > IMPORT_LIMITS.textChars && !this.stop) {
       state.issues.push({
         rule: "import-too-long",
-        fatal: true,
         text: `the document's text passes ${IMPORT_LIMITS.textChars.toLocaleString("en")} characters here, far more than a letter; reading stops here`,
       });
       this.stop = true;
     } else if (chars > IMPORT_LIMITS.paragraphChars) {
       state.issues.push({
         rule: "import-too-long",
-        fatal: true,
         text: `it has ${chars.toLocaleString("en")} characters, more than the ${IMPORT_LIMITS.paragraphChars.toLocaleString("en")} broadside imports in one paragraph; ${split}`,
       });
     } else if (marks > IMPORT_LIMITS.paragraphMarks) {
       state.issues.push({
         rule: "import-too-many-marks",
-        fatal: true,
         text: `it has more than ${IMPORT_LIMITS.paragraphMarks.toLocaleString("en")} characters Markdown must mark or escape (* _ [ ] < & \\ and the like), note calls, links and changes of bold or italic, more than broadside reads back in reasonable time; ${split}`,
       });
     }
@@ -588,20 +528,12 @@ export class DocxReader {
           if (url) state.story.links.pop();
           return;
         }
-        case "ins":
-        case "moveTo":
-        case "smartTag":
-        case "customXml":
-        case "dir":
-        case "bdo":
-          for (const c of kids(el)) this.inline(c, state);
-          return;
         case "sdt":
           for (const c of sdtContent(el)) this.inline(c, state);
           return;
         case "del":
         case "moveFrom":
-          return; // reported by trackedChanges; after rejecting/accepting it is gone
+          return; // reported as a tracked change; after rejecting/accepting it is gone
         case "fldSimple": {
           this.fieldBegin(state);
           this.fieldInstr(state, attr(el, "w", "instr") ?? "");
@@ -618,14 +550,15 @@ export class DocxReader {
           return;
         }
         case "subDoc":
-          state.issues.push({ rule: "import-object", fatal: false, text: "a linked subdocument is not imported; it is left out" });
+          state.issues.push({ rule: "import-object", text: "a linked subdocument is not imported; it is left out" });
           return;
         default:
+          if (TRANSPARENT.has(el.localName ?? "")) for (const c of kids(el)) this.inline(c, state);
           return; // pPr, bookmarks, proofErr, permStart, …
       }
     }
     if (is(el, "m", "oMath") || is(el, "m", "oMathPara")) {
-      state.issues.push({ rule: "import-equation", fatal: false, text: "an equation is not imported; it is left out" });
+      state.issues.push({ rule: "import-equation", text: "an equation is not imported; it is left out" });
       return;
     }
     if (is(el, "mc", "AlternateContent")) {
@@ -661,20 +594,18 @@ export class DocxReader {
     // Hidden text (w:vanish) is not shown, so not imported; note references in it still count.
     const hidden = onOff(child(r, "w", "rPr"), "vanish") === true;
     for (const el of kids(r)) {
-      if (hidden && is(el, "w") && ["t", "tab", "ptab", "br", "cr", "noBreakHyphen", "softHyphen", "sym"].includes(el.localName ?? "")) continue;
+      const name = el.localName ?? "";
+      if (hidden && is(el, "w") && (CHARACTERS.has(name) || ["t", "br", "cr", "sym"].includes(name))) continue;
       if (is(el, "mc", "AlternateContent")) {
         this.drawing(el, state);
         continue;
       }
       if (!is(el, "w")) continue;
-      switch (el.localName) {
+      if (CHARACTERS.has(name)) this.text(CHARACTERS.get(name)!, marks, state);
+      switch (name) {
         case "t":
           // The word joiner broadside puts before a note call in Chinese and Japanese is not text.
           this.text((el.textContent ?? "").replace(/\u2060/g, ""), marks, state);
-          break;
-        case "tab":
-        case "ptab":
-          this.text(" ", marks, state);
           break;
         case "br":
         case "cr": {
@@ -683,12 +614,6 @@ export class DocxReader {
           if ((!type || type === "textWrapping") && !this.suppressed(state)) state.tokens.push({ type: "break" });
           break;
         }
-        case "noBreakHyphen":
-          this.text("\u2011", marks, state);
-          break;
-        case "softHyphen":
-          this.text("\u00AD", marks, state);
-          break;
         case "sym": {
           const code = parseInt(attr(el, "w", "char") ?? "", 16);
           // A code past Unicode (a stranger's w:char) is no character.
@@ -714,7 +639,7 @@ export class DocxReader {
           this.drawing(el, state);
           break;
         case "object":
-          state.issues.push({ rule: "import-object", fatal: false, text: "an embedded object is not imported; it is left out" });
+          state.issues.push({ rule: "import-object", text: "an embedded object is not imported; it is left out" });
           break;
         case "commentReference":
           this.comment(el, state);
@@ -743,12 +668,11 @@ export class DocxReader {
         : "";
       state.issues.push({
         rule: "import-textbox",
-        fatal: false,
         text: `a text box is not imported; its text${text ? ` (“${firstWords(text)}”)` : ""} is left out (move it into the body text and import again)`,
       });
       return;
     }
-    state.issues.push({ rule: "import-image", fatal: false, text: "an image is not imported; it is left out" });
+    state.issues.push({ rule: "import-image", text: "an image is not imported; it is left out" });
   }
 
   private comment(el: XmlElement, state: ParagraphState) {
@@ -756,7 +680,7 @@ export class DocxReader {
     if (this.reportedComments.has(id)) return;
     this.reportedComments.add(id);
     const text = (this.comments.get(id) ?? "").trim();
-    state.issues.push({ rule: "import-comment", fatal: false, text: `a comment is not imported${text ? ` (“${firstWords(text)}”)` : ""}` });
+    state.issues.push({ rule: "import-comment", text: `a comment is not imported${text ? ` (“${firstWords(text)}”)` : ""}` });
   }
 
   private reference(key: string, state: ParagraphState) {
@@ -767,7 +691,6 @@ export class DocxReader {
         if (!this.stop)
           state.issues.push({
             rule: "import-too-many-notes",
-            fatal: true,
             text: `a note call here makes ${IMPORT_LIMITS.notes + 1} notes, more than the ${IMPORT_LIMITS.notes.toLocaleString("en")} broadside imports (a letter has some 40); reading stops here`,
           });
         this.stop = true;
@@ -793,7 +716,6 @@ export class DocxReader {
       story.ignoredFields = (story.ignoredFields ?? 0) + 1;
       state.issues.push({
         rule: "import-too-deep",
-        fatal: true,
         text: `fields (cross-references, links, page numbers) are nested more than ${MAX_FIELD_DEPTH} deep; Word nests a few`,
       });
       return;
@@ -831,7 +753,6 @@ export class DocxReader {
     const what = /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url) ? `a ${url.slice(0, url.indexOf(":") + 1).toLowerCase()} address` : "a file";
     state.issues.push({
       rule: "import-link",
-      fatal: false,
       text: `a link to ${what} (${JSON.stringify(shown)}) is not imported; its text is kept without the link (a letter links to http, https, mailto and tel addresses, or to files beside it)`,
     });
     return undefined;
@@ -855,7 +776,6 @@ export class DocxReader {
     if (state.story.note) {
       state.issues.push({
         rule: "import-note-in-note",
-        fatal: false,
         text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out`,
       });
       return;
@@ -863,7 +783,6 @@ export class DocxReader {
     if (!key) {
       state.issues.push({
         rule: "import-noteref",
-        fatal: true,
         text: `a repeated note call (a ${instruction} ${bookmark} cross-reference) points to a note that is no longer there; ${CROSS_REFERENCE_HELP} or delete it`,
       });
       return;

@@ -1,9 +1,7 @@
 /**
- * What a paragraph or run style means for the Markdown, decided by the style's *name* first
- * (Word keeps the English names of built-in styles — "heading 1", "List Bullet", "footnote
- * text" — while a French Word writes ids like "Titre1"), then its id (LibreOffice writes
- * "Footnote" for "Footnote Text", "InternetLink" for "Hyperlink"), then the style it is
- * based on, so a translator's own "My heading" based on Heading 1 is still a heading.
+ * What a paragraph or run style means for the Markdown, decided by its *name* (Word keeps English
+ * names like "heading 1" while a French Word writes ids like "Titre1"), then its id (LibreOffice's
+ * "Footnote", "InternetLink"), then the style it is based on ("My heading" based on Heading 1).
  */
 import { attr, child, type DocxPackage, is, kids, onOff, type XmlElement } from "../ooxml/package.ts";
 
@@ -31,7 +29,6 @@ export interface RunStyle {
 
 interface StyleEntry {
   id: string;
-  type: string;
   name: string;
   basedOn?: string;
   rPr?: XmlElement;
@@ -55,20 +52,13 @@ const PARAGRAPH_ROLES = names<ParagraphRole>([
   [{ kind: "rule" }, "horizontalrule horizontalline"],
 ]);
 
-type RunRole = "emphasis" | "strong" | "code" | "neutral";
-
-const RUN_ROLES = names<RunRole>([
-  ["emphasis", "emphasis emphasischar"],
-  ["strong", "strong strongemphasis strongchar"],
+/** Character style names (normalized) by the mark they add; "none" for styles known to add none. */
+const RUN_MARKS = names<keyof RunStyle | "none">([
+  ["italic", "emphasis emphasischar"],
+  ["bold", "strong strongemphasis strongchar"],
   ["code", "verbatimchar sourcetext htmlcode code codechar"],
-  [
-    "neutral",
-    "hyperlink internetlink footnotereference footnoteanchor footnotecharacters endnotereference endnoteanchor endnotecharacters defaultparagraphfont",
-  ],
+  ["none", "hyperlink internetlink footnotereference footnoteanchor footnotecharacters endnotereference endnoteanchor endnotecharacters defaultparagraphfont"],
 ]);
-
-/** The mark a run role adds. */
-const RUN_MARK: Record<RunRole, keyof RunStyle | undefined> = { emphasis: "italic", strong: "bold", code: "code", neutral: undefined };
 
 /** A Map from each of the space-separated names to its value (a Map: style names are a stranger's). */
 function names<T>(table: [T, string][]): Map<string, T> {
@@ -86,8 +76,10 @@ function paragraphRoleOf(key: string): ParagraphRole | undefined {
 export class Styles {
   private readonly byId = new Map<string, StyleEntry>();
   private defaultParagraph?: string;
+  private readonly numbering: (numId: string, ilvl: number) => string | undefined;
 
   constructor(pkg: DocxPackage, mainPath: string) {
+    this.numbering = numberingFormats(pkg, mainPath);
     const path = pkg.related(mainPath, "styles")[0];
     const root = pkg.xml(path)?.documentElement;
     for (const style of root ? kids(root) : []) {
@@ -96,7 +88,6 @@ export class Styles {
       const type = attr(style, "w", "type") ?? "paragraph";
       const entry: StyleEntry = {
         id,
-        type,
         name: attr(child(style, "w", "name"), "w", "val") ?? id,
         basedOn: attr(child(style, "w", "basedOn"), "w", "val"),
         rPr: child(style, "w", "rPr"),
@@ -116,7 +107,7 @@ export class Styles {
   }
 
   /** The role of a paragraph style (a missing or unknown style is body text). */
-  paragraphRole(styleId: string | undefined): ParagraphRole {
+  private paragraphRole(styleId: string | undefined): ParagraphRole {
     const id = styleId ?? this.defaultParagraph;
     for (const s of this.chain(id)) {
       const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
@@ -127,16 +118,25 @@ export class Styles {
     return { kind: "body" };
   }
 
-  /** Numbering a paragraph style carries itself (Word's "List Bullet" has its own w:numPr). */
-  paragraphNumbering(styleId: string | undefined): { numId?: string; ilvl?: number } | undefined {
-    for (const s of this.chain(styleId ?? this.defaultParagraph)) {
-      const numPr = child(s.pPr, "w", "numPr");
-      if (numPr) {
-        const ilvl = attr(child(numPr, "w", "ilvl"), "w", "val");
-        return { numId: attr(child(numPr, "w", "numId"), "w", "val"), ilvl: ilvl === undefined ? undefined : Number(ilvl) };
-      }
+  /** A paragraph's role, and its list level and order, from its properties (own numbering first, then its style's). */
+  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number; ordered: boolean } {
+    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
+    let role = this.paragraphRole(styleId);
+    // Word's "List Bullet" carries its own w:numPr.
+    const fromStyle = this.chain(styleId ?? this.defaultParagraph)
+      .map((s) => child(s.pPr, "w", "numPr"))
+      .find(Boolean);
+    const numPr = (name: string) => attr(child(child(pPr, "w", "numPr"), "w", name), "w", "val") ?? attr(child(fromStyle, "w", name), "w", "val");
+    const numId = numPr("numId");
+    const level = Math.max(0, Math.min(8, Number(numPr("ilvl") ?? 0) || 0));
+    const numbered = numId !== undefined && numId !== "0";
+    const format = numbered ? this.numbering(numId, level) : undefined;
+    if ((role.kind === "body" || role.kind === "list") && numbered && format !== "none") {
+      role = { kind: format === "bullet" ? "bullet" : "number" };
+    } else if (role.kind === "list") {
+      role = { kind: "body" };
     }
-    return undefined;
+    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered: role.kind === "number" };
   }
 
   /** What a character style adds to its runs: bold/italic/strike from its role or its run properties. */
@@ -144,11 +144,8 @@ export class Styles {
     const out: RunStyle = {};
     const chain = this.chain(styleId);
     // A style the styles part does not define is judged by its id.
-    const roles = chain.length ? chain.map((s) => RUN_ROLES.get(norm(s.name)) ?? RUN_ROLES.get(norm(s.id))) : [styleId && RUN_ROLES.get(norm(styleId))];
-    for (const role of roles) {
-      const mark = role && RUN_MARK[role];
-      if (mark) out[mark] ??= true;
-    }
+    const marks = chain.length ? chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id))) : [styleId && RUN_MARKS.get(norm(styleId))];
+    for (const mark of marks) if (mark && mark !== "none") out[mark] ??= true;
     // Run properties of the style (nearest first), for styles the roles do not know.
     for (const s of chain) {
       out.bold ??= onOff(s.rPr, "b");
@@ -159,40 +156,31 @@ export class Styles {
   }
 }
 
-/** numbering.xml: is a list level bulleted? */
-export class Numbering {
-  private readonly formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
-
-  constructor(pkg: DocxPackage, mainPath: string) {
-    const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
-    if (!root) return;
-    const abstract = new Map<string, Map<number, string>>();
-    const levels = (holder: XmlElement) => {
-      const map = new Map<number, string>();
-      for (const lvl of kids(holder)) {
-        if (!is(lvl, "w", "lvl")) continue;
-        map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
-      }
-      return map;
-    };
-    for (const el of kids(root)) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
-    for (const el of kids(root)) {
-      if (!is(el, "w", "num")) continue;
-      // The abstract list's levels are shared, not copied: many lists may name one abstract list.
-      const overrides = new Map<number, string>();
-      for (const override of kids(el)) {
-        if (!is(override, "w", "lvlOverride")) continue;
-        const lvl = child(override, "w", "lvl");
-        const fmt = attr(child(lvl, "w", "numFmt"), "w", "val");
-        if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
-      }
-      this.formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
+/** numbering.xml: a list level's format ("bullet", "decimal", "none", …), undefined when the list is not defined. */
+function numberingFormats(pkg: DocxPackage, mainPath: string): (numId: string, ilvl: number) => string | undefined {
+  const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
+  const elements = root ? kids(root) : [];
+  const formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
+  const abstract = new Map<string, Map<number, string>>();
+  const levels = (holder: XmlElement) => {
+    const map = new Map<number, string>();
+    for (const lvl of kids(holder)) {
+      if (!is(lvl, "w", "lvl")) continue;
+      map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
     }
+    return map;
+  };
+  for (const el of elements) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
+  for (const el of elements) {
+    if (!is(el, "w", "num")) continue;
+    // The abstract list's levels are shared, not copied: many lists may name one abstract list.
+    const overrides = new Map<number, string>();
+    for (const override of kids(el)) {
+      if (!is(override, "w", "lvlOverride")) continue;
+      const fmt = attr(child(child(override, "w", "lvl"), "w", "numFmt"), "w", "val");
+      if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
+    }
+    formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
   }
-
-  /** "bullet", "decimal", "none", … or undefined when the list is not defined. */
-  format(numId: string, ilvl: number): string | undefined {
-    const list = this.formats.get(numId);
-    return list?.overrides.get(ilvl) ?? list?.base?.get(ilvl);
-  }
+  return (numId, ilvl) => formats.get(numId)?.overrides.get(ilvl) ?? formats.get(numId)?.base?.get(ilvl);
 }
