@@ -649,6 +649,20 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [/warning: Front matter not imported: `packet`.*`images`.*`template`.*`out`.*`__proto__`.*`signatories.from`.*\[import-front-matter-key\]$/],
   });
 
+  // Properties that read as front matter a build refuses: the import refuses them, writing nothing.
+  add({
+    name: "config-front-matter-invalid",
+    file: "properties.docx",
+    code: 1,
+    bytes: docx({
+      body: body(para("Dear friends,")),
+      custom: { "broadside-fm-notes": fm("Notes"), "broadside-fm-paper": fm({ width: canary }) },
+    }),
+    messages: [
+      /error: The document properties of .* give front matter that broadside cannot build: Front matter `notes` is .*not `Notes` \[import-front-matter\]$/,
+    ],
+  });
+
   // Macros.
   add({
     name: "macro-docm",

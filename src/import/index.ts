@@ -198,7 +198,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     );
     return { file, original: originalFile };
   }
-  selfCheck(markdown, path, calls, reading.order.length);
+  if (!selfCheck(file, markdown, path, calls, reading.order.length)) return { file, original: originalFile };
   return { markdown, file, original: originalFile };
 }
 
@@ -427,13 +427,22 @@ function mostlyRightToLeft(pkg: DocxPackage): boolean {
 }
 
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
-function selfCheck(markdown: string, path: string, calls: number[], notes: number) {
+/**
+ * The Markdown read back as a build reads it. Front matter it cannot use comes from the .docx's
+ * document properties (a stranger's, like the rest): an error of the import. Anything else is ours.
+ */
+function selfCheck(file: VFile, markdown: string, path: string, calls: number[], notes: number): boolean {
   const check = new VFile({ path: `${path} (imported Markdown)`, value: markdown });
   const letter = parseLetter(check, { features: FEATURES });
+  const frontMatterErrors = check.messages.filter((m) => m.fatal && m.ruleId?.startsWith("front-matter"));
+  for (const m of frontMatterErrors)
+    fail(file, `The document properties of ${path} give front matter that broadside cannot build: ${m.reason}`, undefined, "import-front-matter");
+  if (frontMatterErrors.length) return false;
   const got = letter ? callNumbers(letter.tree) : [];
   if (!letter || hasErrors(check) || got.join() !== calls.join() || letter.notes.notes.length !== notes) {
     throw new Error(
       `broadside import: the Markdown made from ${path} does not read back as the same letter (calls ${listOf(got)} instead of ${listOf(calls)}):\n${formatMessages([check])}`,
     );
   }
+  return true;
 }
