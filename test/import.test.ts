@@ -235,6 +235,28 @@ describe("round trip details", () => {
     expect((await cli(["build", md, "--out", join(work, "out"), "--format", "html,docx"])).code).toBe(0);
   });
 
+  it("a press release: its dateline comes back translated, its embargo line, end mark and contacts are not doubled (saved again in LibreOffice)", async () => {
+    const work = join(dir, "press");
+    const release = "test/fixtures/packet/press-release.md";
+    const built = await buildDocx(release, work);
+    await mkdir(join(work, "lo"), { recursive: true });
+    writeFileSync(join(work, "fr.docx"), translateDocx(readFileSync(built)));
+    const translated = await resaveWithLibreOffice(join(work, "fr.docx"), join(work, "lo"));
+    const md = join(work, "release.fr.md");
+    const result = await cli(["import", translated, "--lang", "fr", "--out", md, "--original", release]);
+    expect(result.code, result.stderr).toBe(0);
+    const letter = readLetter(md);
+    expect(letter.meta.press?.dateline).toBe(translateText("GENEVA, 15 June 2036"));
+    const out = join(work, "out");
+    expect((await cli(["build", md, "--out", out, "--format", "html"])).code).toBe(0);
+    const html = readFileSync(join(out, "release.fr.html"), "utf8");
+    const count = (what: string) => html.split(what).length - 1;
+    expect(count(letter.meta.press!.dateline!)).toBe(1);
+    for (const className of ["embargo", "end-mark", "contacts-heading", "contacts"]) expect(count(`class="${className}"`), className).toBe(1);
+    expect(count("Alex Example")).toBe(1);
+    expect(count(translateText("A coalition of 230 groups today asked"))).toBe(1);
+  });
+
   it("keeps text that looks like Markdown literal", async () => {
     const work = join(dir, "literal");
     const built = await buildDocx("test/fixtures/notes.md", work);

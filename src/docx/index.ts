@@ -57,7 +57,7 @@ export interface DocxOptions {
 }
 
 /** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
-const MARKS = ["emphasis", "strong", "strike", "code", "link"] as const;
+const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
 type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
 
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
@@ -153,7 +153,7 @@ function picture(node: Image | ImageReference, state: State, marks: Marks): Toke
 }
 
 function phrasing(nodes: PhrasingContent[], state: State, marks: Marks): Token[] {
-  return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, marks));
+  return nodes.flatMap((node) => (inline[node.type] as Inline<PhrasingContent>)(node, state, node.data?.press ? { ...marks, dateline: true } : marks));
 }
 
 const sameMarks = (a: Marks, b: Marks) => MARKS.every((mark) => !!a[mark] === !!b[mark]);
@@ -186,7 +186,17 @@ function runs(tokens: Token[], state: State): ParagraphChild[] {
     if (!("text" in token)) return [token.child];
     if (!token.text) return [];
     const { marks } = token;
-    const style = marks.code ? "VerbatimChar" : marks.link ? "Hyperlink" : marks.strong ? "Strong" : marks.emphasis ? "Emphasis" : undefined;
+    const style = marks.dateline
+      ? "Dateline"
+      : marks.code
+        ? "VerbatimChar"
+        : marks.link
+          ? "Hyperlink"
+          : marks.strong
+            ? "Strong"
+            : marks.emphasis
+              ? "Emphasis"
+              : undefined;
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
@@ -292,11 +302,21 @@ const block: BlockMap = {
 function blocks(nodes: readonly Nodes[], state: State, context: Context): FileChild[] {
   return nodes.flatMap((node) => {
     if ((node.type as string) === "toml") return []; // front matter, read by letter.ts
+    if (node.data?.press) return pressLines(node as RootContent, state);
     const handler = (block as Record<string, Block<RootContent>>)[node.type];
     if (handler) return handler(node as RootContent, state, context);
     // Phrasing content standing alone becomes a paragraph.
     return [paragraph(state, phrasingRuns([node as PhrasingContent], state), context)];
   });
+}
+
+/** A press release's embargo line, end mark and contacts: paragraphs styled Press Line, which an import leaves out. */
+function pressLines(node: RootContent, state: State): FileChild[] {
+  const line = (children: PhrasingContent[], strong = false) => para(state, { style: "PressLine", children: phrasingRuns(children, state, { strong }) });
+  if (node.type === "paragraph") return [line(node.children)];
+  if (node.type === "heading") return [line(node.children, true)];
+  if (node.type === "list") return node.children.flatMap((item) => item.children.flatMap((p) => (p.type === "paragraph" ? [line(p.children)] : [])));
+  return [];
 }
 
 /** The page label's text (`page`, e.g. "Page {page} of {pages}") before `{page}`, between it and `{pages}`, and after. */

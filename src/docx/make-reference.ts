@@ -94,6 +94,8 @@ export const STYLES: IStylesOptions = {
       next: "BodyText",
       paragraph: { border: { bottom: { style: "single", size: 6, color: "D8D4CC", space: 1 } }, spacing: { after: 240 } },
     },
+    // A press release's embargo line, end mark and contacts, made from its front matter: not imported back.
+    { id: "PressLine", name: "Press Line", basedOn: "Normal", next: "BodyText" },
     // Word's own ids for page furniture, lower-case names as Word writes them.
     ...["Header", "Footer"].map((id) => ({
       id,
@@ -107,6 +109,8 @@ export const STYLES: IStylesOptions = {
     { id: "Emphasis", name: "Emphasis", quickFormat: true, run: { italics: true } },
     { id: "Strong", name: "Strong", quickFormat: true, run: { bold: true } },
     { id: "VerbatimChar", name: "Verbatim Char", run: { font: "Courier New", size: 20 } },
+    // A press release's dateline, from its front matter: imported back as `dateline`.
+    { id: "Dateline", name: "Dateline", run: {} },
   ],
 };
 

@@ -174,6 +174,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   // The original's own wording of broadside's words, and its direction, are of its language.
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, core, reading, base, options.lang);
+  if (front && reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
   if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
   if (front && original) front[TRANSLATION_OF] = original.revision;
 

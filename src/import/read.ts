@@ -74,6 +74,8 @@ export interface DocxReading {
   /** Notes in number order (note n is order[n - 1]), with their content. */
   order: string[];
   notes: Map<string, Block[]>;
+  /** A press release's dateline as translated (runs styled Dateline), without the dash after it. */
+  dateline?: string;
   /** Text of the default page header (the running head), if any. */
   header?: string;
   /** Body paragraph ordinal → its quoted first words, for messages made later. */
@@ -227,6 +229,8 @@ export class DocxReader {
   /** Note key → its number (its place in `order`, from 1). */
   private readonly numbers = new Map<string, number>();
   private paragraphs = 0;
+  /** Text of the runs styled Dateline (a press release's dateline). */
+  private dateline = "";
   private textChars = 0;
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
@@ -297,6 +301,7 @@ export class DocxReader {
       order: this.order,
       notes,
       header: this.headerText(body),
+      dateline: this.dateline.replace(/[\s\u2012-\u2015-]+$/u, "").trim() || undefined,
       where: (ordinal) => this.where(ordinal),
       was: this.order.map((key) => was.get(key)),
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
@@ -376,8 +381,10 @@ export class DocxReader {
 
   private blocks(elements: XmlElement[], story: Story, out: Block[]) {
     for (const el of elements) {
-      if (is(el, "w", "p")) out.push(this.paragraph(el, story));
-      else if (is(el, "w", "tbl")) out.push(this.table(el, story));
+      if (is(el, "w", "p")) {
+        const paragraph = this.paragraph(el, story);
+        if (paragraph.role.kind !== "press") out.push(paragraph);
+      } else if (is(el, "w", "tbl")) out.push(this.table(el, story));
       else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
       else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
       else if (is(el, "w", "altChunk")) {
@@ -590,6 +597,12 @@ export class DocxReader {
   }
 
   private run(r: XmlElement, state: ParagraphState) {
+    if (!state.story.note && this.styles.isDateline(attr(child(child(r, "w", "rPr"), "w", "rStyle"), "w", "val"))) {
+      this.dateline += childrenThrough(r, "t")
+        .map((t) => t.textContent ?? "")
+        .join("");
+      return;
+    }
     const marks = this.marks(r, state);
     // Hidden text (w:vanish) is not shown, so not imported; note references in it still count.
     const hidden = onOff(child(r, "w", "rPr"), "vanish") === true;

@@ -18,7 +18,9 @@ export type ParagraphRole =
   | { kind: "list" }
   | { kind: "signatory" }
   | { kind: "code" }
-  | { kind: "rule" };
+  | { kind: "rule" }
+  /** A press release's lines made from its front matter (broadside's Press Line): left out. */
+  | { kind: "press" };
 
 export interface RunStyle {
   bold?: boolean;
@@ -50,6 +52,7 @@ const PARAGRAPH_ROLES = names<ParagraphRole>([
   [{ kind: "signatory" }, "signatory"],
   [{ kind: "code" }, "sourcecode preformattedtext htmlpreformatted code"],
   [{ kind: "rule" }, "horizontalrule horizontalline"],
+  [{ kind: "press" }, "pressline"],
 ]);
 
 /** Character style names (normalized) by the mark they add; "none" for styles known to add none. */
@@ -104,6 +107,12 @@ export class Styles {
     for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined)
       out.push(s);
     return out;
+  }
+
+  /** broadside's Dateline character style: a press release's dateline, imported as front matter. */
+  isDateline(styleId: string | undefined): boolean {
+    const style = styleId ? this.byId.get(styleId) : undefined;
+    return !!style && (norm(style.name) === "dateline" || norm(style.id) === "dateline");
   }
 
   /** The role of a paragraph style (a missing or unknown style is body text). */

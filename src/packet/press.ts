@@ -16,8 +16,15 @@ export const pressFeature: Feature = { matter: [PRESS_MATTER], plugins: [() => (
 /** Packets: their `packet:` key (src/packet/index.ts builds them). */
 export const packetFeature: Feature = { matter: [PACKET_MATTER] };
 
+declare module "mdast" {
+  interface Data {
+    /** Press-release furniture made from the front matter: the .docx styles it so that an import leaves it out. */
+    press?: boolean;
+  }
+}
+
 const text = (value: string): PhrasingContent => ({ type: "text", value });
-const classed = (className: string) => ({ hProperties: { className: [className] } });
+const classed = (className: string) => ({ press: true, hProperties: { className: [className] } });
 
 function addPressMatter(tree: Root, meta: FrontMatter): void {
   const press = meta.press;
@@ -58,7 +65,10 @@ function addPressMatter(tree: Root, meta: FrontMatter): void {
   const at = body.findIndex((node) => node.type === "paragraph" && !node.data?.hProperties);
   const paragraph = body[at] as Paragraph | undefined;
   if (press.dateline && paragraph)
-    body[at] = { ...paragraph, children: [{ type: "strong", children: [text(press.dateline)] }, text(" — "), ...paragraph.children] };
+    body[at] = {
+      ...paragraph,
+      children: [{ type: "strong", data: { press: true }, children: [text(press.dateline)] }, { ...text(" — "), data: { press: true } }, ...paragraph.children],
+    };
   if (press.embargo) {
     body.splice(first < 0 ? body.length : first, 0, {
       type: "paragraph",
