@@ -23,6 +23,7 @@ import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { makeMicromarkLinear } from "./parse-speed.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
+import { trimTrailing } from "./text.ts";
 
 declare module "mdast" {
   interface ListData {
@@ -205,12 +206,7 @@ function useHeadingAsTitle(tree: Root, heading: Heading) {
 }
 
 /** A heading as compared: lower case, without the colon or stop that may end it (`:`, `：`, `།`). */
-const headingKey = (text: string) =>
-  text
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/gu, " ")
-    .replace(/[\s:：。.།་]+$/u, "");
+const headingKey = (text: string) => trimTrailing(text.trim().toLowerCase().replace(/\s+/gu, " "), /[\s:：。.།་]/u);
 
 /**
  * Mark the lists that follow the signatories heading, up to the next heading of the same or a

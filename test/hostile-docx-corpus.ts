@@ -649,6 +649,15 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [/warning: Front matter not imported: `packet`.*`images`.*`template`.*`out`.*`__proto__`.*`signatories.from`.*\[import-front-matter-key\]$/],
   });
 
+  // A long run of white space inside a paragraph: trimmed in linear time, not by a pattern tried at each of its characters.
+  add({
+    name: "text-long-space-run",
+    file: "spaces.docx",
+    code: 0,
+    bytes: docx({ body: body(para(`Dear friends,${"\u00a0".repeat(99_000)}yours.`), para(`A second${"\u00a0".repeat(99_000)}one.`)) }),
+    messages: [],
+  });
+
   // Properties that read as front matter a build refuses: the import refuses them, writing nothing.
   add({
     name: "config-front-matter-invalid",

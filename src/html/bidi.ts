@@ -10,6 +10,7 @@ import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";
 import { SKIP as SKIP_CHILDREN, visit } from "unist-util-visit";
 import { RTL_LETTERS as RTL, RTL_RUN_INNER } from "../language.ts";
+import { trimTrailing } from "../text.ts";
 
 /** A letter written left to right: any letter not of a right-to-left script. */
 const LTR_LETTER = String.raw`(?:(?![${RTL}])\p{L})`;
@@ -58,7 +59,7 @@ function splitText(text: Text, dir: "ltr" | "rtl"): ElementContent[] | undefined
       run = trimLtr(run);
       if (!run || !needsIsolation(run)) continue;
     } else {
-      run = run.replace(/[^\p{L}\p{M}]+$/u, "");
+      run = trimTrailing(run, /[^\p{L}\p{M}]/u);
       if (!RTL_END.test(run)) continue;
     }
     if (match.index > at) pieces.push({ type: "text", value: value.slice(at, match.index) });

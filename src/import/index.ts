@@ -24,6 +24,7 @@ import { directionOf } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { TRANSLATION_OF, translationOf } from "../xliff/revision.ts";
 import { findOriginal, readLetterUnits } from "../xliff/edition.ts";
+import { trimTrailing } from "../text.ts";
 
 export interface ImportOptions {
   /** BCP 47 tag of the translation (`fr`, `zh-Hans`). */
@@ -394,7 +395,7 @@ function frontMatter(
     for (let i = firstSignatory - 1; i >= 0; i--) {
       const b = reading.blocks[i];
       if (b.type !== "paragraph" || b.role.kind !== "heading") continue;
-      const heading = plainText(b.tokens).replace(/[\s:：]+$/u, "");
+      const heading = trimTrailing(plainText(b.tokens), /[\s:：]/u);
       if (heading) {
         const was =
           rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};

@@ -17,6 +17,7 @@ import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
 import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
+import { trimTrailing } from "../text.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -37,7 +38,7 @@ const parser = unified().use(remarkParse).use(remarkGfm);
 /** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `* * *` rules, tables unpadded. */
 const WRITE: ToMarkdownOptions = { bullet: "-", ruleSpaces: true, extensions: [gfmToMarkdown({ tablePipeAlign: false })] };
 
-const write = (node: Root | RootContent) => toMarkdown(node, WRITE).replace(/\n+$/, "");
+const write = (node: Root | RootContent) => trimTrailing(toMarkdown(node, WRITE), /\n/);
 
 // Tokens
 
@@ -60,21 +61,21 @@ export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
     } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
-  const trim = (i: number, space: RegExp) => {
+  const trim = (i: number, end: "start" | "end") => {
     const t = out[i];
-    if (t?.type === "text" && !t.code) out[i] = { ...t, value: t.value.replace(space, "") };
+    if (t?.type === "text" && !t.code) out[i] = { ...t, value: end === "start" ? t.value.trimStart() : t.value.trimEnd() };
   };
   for (let i = 0; i < out.length; i++) {
     if (out[i].type === "break") {
-      trim(i - 1, /\s+$/);
-      trim(i + 1, /^\s+/);
+      trim(i - 1, "end");
+      trim(i + 1, "start");
     }
   }
   // Whitespace-only runs at the ends carry no marks worth keeping.
   const blank = (t: Token | undefined) => t && (t.type === "break" || (t.type === "text" && !t.value));
   for (;;) {
-    trim(0, /^\s+/);
-    trim(out.length - 1, /\s+$/);
+    trim(0, "start");
+    trim(out.length - 1, "end");
     if (blank(out[0])) out.shift();
     else if (blank(out[out.length - 1])) out.pop();
     else break;
@@ -169,7 +170,7 @@ function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): Phrasing
   }
   const last = children[children.length - 1];
   if (last?.type === "text" && /\s$/.test(last.value)) {
-    const space = /\s+$/.exec(last.value)![0];
+    const space = last.value.slice(last.value.trimEnd().length);
     after.push({ type: "text", value: space });
     children = last.value === space ? children.slice(0, -1) : [...children.slice(0, -1), { type: "text", value: last.value.slice(0, -space.length) }];
   }
@@ -203,7 +204,7 @@ function withAddresses(value: string): PhrasingContent[] {
   let last = 0;
   for (const match of value.matchAll(URL_IN_TEXT)) {
     // Trailing punctuation is not part of an address; nor is an unbalanced ")".
-    const trim = (url: string) => url.replace(/[.,:;!?'"*_~\]}]+$/, "");
+    const trim = (url: string) => trimTrailing(url, /[.,:;!?'"*_~\]}]/);
     let url = trim(match[0]);
     while (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = trim(url.slice(0, -1));
     if (url.length < 8) continue;
@@ -426,7 +427,7 @@ function blockNode(run: ParagraphBlock[], ctx: RenderContext): BlockContent[] {
     case "quote":
       return [{ type: "blockquote", children: run.flatMap(paragraph) }];
     case "code":
-      return [{ type: "code", value: run.map((p) => rawText(p.tokens).replace(/\s+$/, "")).join("\n") }];
+      return [{ type: "code", value: run.map((p) => rawText(p.tokens).trimEnd()).join("\n") }];
     case "rule":
       // Text typed into the rule's paragraph is kept after it.
       return [{ type: "thematicBreak" }, ...paragraph(b)];

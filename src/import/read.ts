@@ -14,6 +14,7 @@ import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
 import { type ParagraphRole, Styles } from "./styles.ts";
+import { trimTrailing } from "../text.ts";
 
 export interface Marks {
   bold: boolean;
@@ -301,7 +302,7 @@ export class DocxReader {
       order: this.order,
       notes,
       header: this.headerText(body),
-      dateline: this.dateline.replace(/[\s\u2012-\u2015-]+$/u, "").trim() || undefined,
+      dateline: trimTrailing(this.dateline, /[\s\u2012-\u2015-]/u).trim() || undefined,
       where: (ordinal) => this.where(ordinal),
       was: this.order.map((key) => was.get(key)),
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),

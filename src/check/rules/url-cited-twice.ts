@@ -2,13 +2,14 @@
 import type { Link } from "mdast";
 import { lintRule } from "../lint-rule.ts";
 import { proofread, where } from "../text.ts";
+import { trimTrailing } from "../../text.ts";
 
 export const urlCitedTwice = lintRule("broadside:url-cited-twice", "info", (tree, file) => {
   const first = new Map<string, { link: Link; number: number }>();
   for (const { link, note } of proofread(tree, file).links) {
     const number = note && file.data.notes?.byIdentifier.get(note.identifier)?.number;
     if (number === undefined) continue;
-    const key = link.url.replace(/\/+$/, "").toLowerCase();
+    const key = trimTrailing(link.url, /\//).toLowerCase();
     const earlier = first.get(key);
     if (!earlier) first.set(key, { link, number });
     else if (earlier.number !== number) {
