@@ -233,6 +233,20 @@ describe("import of a translated XLIFF", () => {
     expect(readFileSync(path("source/rtl.md"), "utf8")).toMatch(/\ndir: rtl\n/);
   });
 
+  it("a translation that a build would refuse (1,200 `*` in a paragraph) is refused at import, with the build's reason; nothing written", async () => {
+    writeFileSync(
+      path("stars.xlf"),
+      pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", undefined, (id, target) => {
+        if (id === "paragraph-3") target.appendChild(target.ownerDocument!.createTextNode("*".repeat(1_200)));
+      }),
+    );
+    const r = await cli(["import", path("stars.xlf"), "--out", path("source/stars.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: The edition this translation makes would not build: .*\[too-many-marks\]/);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(existsSync(path("source/stars.md"))).toBe(false);
+  });
+
   it("an untranslated unit keeps its source text", async () => {
     writeFileSync(
       path("half.xlf"),
