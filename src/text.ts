@@ -1,6 +1,6 @@
 /**
- * Trimming a stranger's text in linear time. A pattern like `/[\s:]+$/` is tried at every
- * character of a long run that does not end the text, which takes time growing with its square.
+ * Trimming a stranger's text in linear time. A pattern like `/[\s:]+$/` or `/\s*\n/` is tried at
+ * every character of a long run of white space, which takes time growing with its square.
  */
 
 /** `text` without the characters at its end that `char` (a class of one character, no `g` flag) matches. */
@@ -13,4 +13,11 @@ export function trimTrailing(text: string, char: RegExp): string {
     end -= size;
   }
   return text.slice(0, end);
+}
+
+/** Each line break, with the white space around it, as one space (a paragraph's source lines joined). */
+export function oneLine(text: string): string {
+  if (!text.includes("\n")) return text;
+  const lines = text.split(/\n\s*/);
+  return lines.map((line, i) => (i < lines.length - 1 ? line.trimEnd() : line)).join(" ");
 }

@@ -40,6 +40,7 @@ import {
 } from "docx";
 import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent, RootContent } from "mdast";
 import { scriptRuns } from "../language.ts";
+import { oneLine } from "../text.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
@@ -91,16 +92,6 @@ type InlineMap = { [K in PhrasingContent["type"]]: Inline<Extract<PhrasingConten
 /** Block content (raw HTML stands at either level). */
 type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
-
-/**
- * A line break in a paragraph's source, with the white space around it, becomes one space. Not one
- * regular expression with a leading `\s*`: tried at every character, it is quadratic on long white space.
- */
-function oneLine(text: string): string {
-  if (!text.includes("\n")) return text;
-  const lines = text.split(/\n\s*/);
-  return lines.map((line, i) => (i < lines.length - 1 ? line.trimEnd() : line)).join(" ");
-}
 
 const inline: InlineMap = {
   text: (node, state, marks) => [{ text: oneLine(node.value), marks: state.rtl ? { ...marks, rtl: true } : marks }],
