@@ -1,15 +1,9 @@
 /**
- * Reading a built HTML page back, as a browser shows it.
- *
- * - Calls: the links inside `sup.note-call` elements of the page, outside the notes
- *   section, in document order. A call shows its link's text; it leads where its `href`
- *   points: the notes-list item with that id (or holding the element with that id).
- * - Notes: the items of the top-level ordered lists of `section.notes`. An item's number is
- *   what a browser prints before it: its `value` attribute, else the list's `start` plus its
- *   place (counting down in a `reversed` list). That number must be the item's place in the
- *   list (1, 2, …): a list that jumps is reported. An item's text is its text less its back
- *   links (links with the `doc-backlink` role, or to one of the calls): they print an arrow
- *   and, for a note called several times, a small occurrence number that no other format has.
+ * Reading a built HTML page back, as a browser shows it. Calls: the links in `sup.note-call` outside
+ * the notes, showing their text, leading to the notes-list item their `href` names (or holding it).
+ * Notes: the items of the top-level lists of `section.notes`, numbered as a browser prints them
+ * (`value`, else `start` and place, `reversed` counting down; a number out of place is reported),
+ * their text less the back links, whose arrow and occurrence number no other format has.
  */
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
