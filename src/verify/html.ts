@@ -54,17 +54,20 @@ export function readHtmlText(html: string): Reading {
     const id = el.properties.id;
     if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), el);
   });
-  const inNotes = (el: Element) => {
-    for (let at = parents.get(el); at; at = parents.get(at)) if (matches("section.notes", at)) return true;
-    return false;
+  const inNotes = new Set(selectAll("section.notes section.notes, section.notes sup.note-call a", tree));
+  const sections = selectAll("section.notes", tree).filter((section) => !inNotes.has(section));
+  const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes.has(a));
+
+  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
+  const isBackLink = (el: Element) => {
+    if (el.tagName !== "a") return false;
+    const href = String(el.properties.href ?? "");
+    return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
   };
-  const sections = selectAll("section.notes", tree).filter((section) => !inNotes(section));
-  const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes(a));
 
   // The notes, as a browser numbers them.
   const notes = new Map<number, string>();
   const itemNumber = new Map<Element, number>();
-  const items: Element[] = [];
   for (const section of sections) {
     for (const ol of topLevelLists(section)) {
       const lis = ol.children.filter((child): child is Element => isElement(child, "li"));
@@ -73,35 +76,24 @@ export function readHtmlText(html: string): Reading {
       for (const li of lis) {
         const number = integer(li.properties.value) ?? next;
         next = reversed ? number - 1 : number + 1;
-        const place = items.length + 1;
-        items.push(li);
+        const place = itemNumber.size + 1;
         itemNumber.set(li, number);
         if (number !== place) problems.push({ note: number, reason: `the HTML prints note ${number} in place ${place} of the notes list` });
         if (notes.has(number)) problems.push({ note: number, reason: `the HTML prints two notes numbered ${number}` });
+        else notes.set(number, collapseSpace(textOf(li, isBackLink)));
       }
     }
   }
-  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
-  const isBackLink = (el: Element) => {
-    if (el.tagName !== "a") return false;
-    const href = String(el.properties.href ?? "");
-    return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
-  };
-  for (const li of items) {
-    const number = itemNumber.get(li)!;
-    if (!notes.has(number)) notes.set(number, collapseSpace(textOf(li, isBackLink)));
-  }
 
   // The calls, and where each leads.
-  const noteAt = (el: Element | undefined): Element | undefined => {
-    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return at;
+  const noteAt = (el: Element | undefined): number | undefined => {
+    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return itemNumber.get(at);
     return undefined;
   };
   const calls: NoteCall[] = callLinks.map((a) => {
     const shown = collapseSpace(textOf(a));
     const href = String(a.properties.href ?? "");
-    const item = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
-    const number = item ? itemNumber.get(item)! : undefined;
+    const number = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
     return { shown, leadsTo: number === undefined ? undefined : { number, shown: String(number) } };
   });
   const root = tree.children.find((node): node is Element => isElement(node) && node.tagName === "html");
