@@ -118,7 +118,6 @@ export function excerpt(text: string, other: string | undefined, width = 48): st
   const b = other === undefined ? "" : normalizeNoteText(other);
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  if (other === undefined) common = 0;
   // Map the position in the normalised text back to the collapsed text.
   let kept = 0;
   let at = nfc.length;
