@@ -175,9 +175,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
 let lastRead: Promise<unknown> = Promise.resolve();
 
 /**
- * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict; a copy of the bytes, which
- * it keeps), one document at a time: pdf.js keeps one page count for the whole process, set by
- * the document opened last, and refuses another document's later pages ("Invalid page request").
+ * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict), one document at a time: pdf.js
+ * keeps one page count per process, and refuses another document's later pages ("Invalid page request").
  */
 function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): Promise<T> {
   const turn = lastRead.then(async () => {
@@ -226,9 +225,8 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
 const MAX_PAGES_IN_FLIGHT = 8;
 
 /**
- * The internal links of every page (links out of the document left out), and the text and list
- * items of the pages that can hold calls or notes (a letter's signatory pages hold neither):
- * pages with call links, the pages those lead to and the page after each (a note continued);
+ * The internal links of every page, and the text and list items of the pages that can hold calls or
+ * notes: pages with call links, the pages those lead to and the page after each (a note continued);
  * every page when no call link leads anywhere.
  */
 function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesText }> {
@@ -424,10 +422,9 @@ function pagesText(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }
 }
 
 /**
- * What each call link shows, in reading order, and where it leads. Tagged: the text of the
- * structure element the call's link annotation belongs to, in the structure tree's order.
- * Untagged: the characters drawn inside the link's rectangle (within a text item, characters are
- * placed by equal shares of its width), in content-stream order, page by page.
+ * What each call link shows, in reading order, and where it leads. Tagged: its structure element's
+ * text, in the structure tree's order. Untagged: the characters drawn inside the link's rectangle
+ * (placed by equal shares of their item's width), in content-stream order, page by page.
  */
 function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; dest: Destination | undefined }[] {
   const calls: { shown: string; dest: Destination | undefined; order: [number, number, number] }[] = [];
@@ -447,9 +444,8 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
           first ??= [link.rect.page, item.index, c.offset];
         }
       }
-    // A link over no text is no call a reader sees: Chromium leaves a sliver of a call's link
-    // at the foot of a page when the call's line begins the next page. (A call whose number
-    // is not drawn inside its link is then missing, and reported so.)
+    // A link over no text is no call a reader sees (Chromium leaves a sliver of a call's link at the
+    // foot of a page when the call's line begins the next); a call not drawn in its link is missing.
     if (!first || !shown.trim()) continue;
     const key = first.join(" ");
     if (taken.has(key)) continue; // two links over one call
@@ -463,12 +459,10 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
 }
 
 /**
- * The printed notes' markers, and which items are list labels. Tagged: the labels (Lbl) of list
- * items not nested in another, whose text may come in several items; untagged: items that read
- * only "k." and begin their line. The notes are the run 1., 2., 3., … in stream order, aligned on
- * one edge, whose k-th marker is on the page of the k-th call destination (ties: the run as long
- * as the number of notes called, then the last run), so an ordered list in the letter, or one
- * nested in a note, is not taken for them.
+ * The printed notes' markers (tagged: labels of list items not nested in another; untagged: items
+ * reading only "k." that begin their line), and which items are list labels. The notes are the run
+ * 1., 2., 3., … in stream order, aligned on one edge, with most k-th markers on the page of the k-th
+ * call destination (ties: the run as long as the notes called, then the last), not a list of the letter.
  */
 function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
@@ -495,10 +489,8 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
     const run = [start];
     for (const m of markers) {
       if (m.index <= run[run.length - 1].index) continue;
-      // The notes' markers are aligned, on their right edge (on the left in a right-to-left
-      // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
-      // or one nested in a note, is indented.
-      // A vertical edition's notes run in columns from the top of every page: aligned on their end.
+      // The notes' markers are aligned on one edge (a list of the body, or one nested in a note, is
+      // indented); a vertical edition's notes run in columns from the top of every page, aligned on their end.
       const aligned =
         Math.abs(edge(m) - edge(start)) <= 1.5 ||
         Math.abs(m.x - start.x) <= 1.5 ||
@@ -513,10 +505,9 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
 }
 
 /**
- * Each note's text, by its number. At the foot of the pages, tagged: the list item whose label
- * is the note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from
- * the marker to the next marker or the end of the marker's page. At the end: from each marker
- * to the next. Back links are left out.
+ * Each note's text, by its number, back links left out. At the foot of the pages, tagged: the list
+ * item labelled with its marker, and its parts labelled "N (cont.)" on the next pages; untagged: up
+ * to the next marker or the end of the page. At the end: from each marker to the next.
  */
 function noteTexts(
   run: Item[],
@@ -654,9 +645,8 @@ const HEADING_DROP = 60;
 const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
 
 /**
- * Page furniture of pages without tagged text (a PDF printed without tags): the top or
- * bottom line of a page when it is a page counter ("3 / 5") or recurs, digits masked, as the
- * top or bottom line of another page at the same height (a running head or foot).
+ * Page furniture of pages without tags: a top or bottom line that is a page counter ("3 / 5") or
+ * recurs, digits masked, at the same height on another page (a running head or foot).
  */
 function untaggedFurniture(pages: Item[][]) {
   const edges = pages.map((items) => {
@@ -680,11 +670,7 @@ function lexicographic(a: number[], b: number[]): number {
   return 0;
 }
 
-/**
- * An item that begins with a list marker and goes on ("1. “In accordance …": untagged PDFs
- * have no marked content to separate them), cut into the marker and the rest, the width
- * shared by characters.
- */
+/** An item that begins with a list marker and goes on ("1. “In accordance …", untagged), cut in two, the width shared by characters. */
 function splitMarker(item: Item): Item[] {
   const m = /^(\s*\d+\.)\s+\S/.exec(item.str);
   if (!m) return [item];
