@@ -17,11 +17,9 @@ export interface Disagreement {
 
 const ORDER: Format[] = ["html", "pdf", "docx"];
 
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
-  return `${n}${suffix}`;
-}
+const ORDINAL_RULES = new Intl.PluralRules("en", { type: "ordinal" });
+const SUFFIX: Record<string, string> = { one: "st", two: "nd", few: "rd", other: "th" };
+const ordinal = (n: number) => `${n}${SUFFIX[ORDINAL_RULES.select(n)]}`;
 
 /** "a", "a and b", "a, b and c". */
 const andList = (list: string[]) => (list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`);
