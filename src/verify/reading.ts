@@ -33,13 +33,10 @@ export interface Reading {
 }
 
 /**
- * The text of a note reduced to what a reader can read reliably in every format and every
- * script: Unicode NFKC (which also undoes Arabic presentation forms and full-width forms), with
- * all white space, all hyphen and dash characters (Unicode Pd, minus sign), all format characters
- * (Unicode Cf: soft hyphen, zero-width joiners and spaces, BOM, the Mongolian vowel separator)
- * and the Mongolian free variation selectors removed. Line wrapping, paragraph breaks, the
- * breaking of long URLs at hyphens and the shaping of joining scripts differ between the formats;
- * words, letters, digits and all other punctuation must still match.
+ * The text of a note reduced to what every format gives reliably: NFKC (undoing presentation and
+ * full-width forms), less white space, dashes (Pd, minus), format characters (Cf: soft hyphens, zero
+ * widths, the Mongolian vowel separator) and Mongolian variation selectors, where line breaks, URLs
+ * broken at hyphens and shaping differ between formats. Letters, digits and other punctuation stay.
  */
 export function normalizeNoteText(text: string): string {
   return text.normalize("NFKC").replace(DROPPED, "");
