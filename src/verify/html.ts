@@ -54,7 +54,7 @@ export function readHtmlText(html: string): Reading {
     const id = el.properties.id;
     if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), el);
   });
-  const inNotes = new Set(selectAll("section.notes section.notes, section.notes sup.note-call a", tree));
+  const inNotes = new Set(selectAll("section.notes section.notes, section.notes a", tree));
   const sections = selectAll("section.notes", tree).filter((section) => !inNotes.has(section));
   const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes.has(a));
 
