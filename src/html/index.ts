@@ -162,7 +162,7 @@ function withRawHtml(tree: HastRoot): HastRoot {
 }
 
 /** What the page may load: only what it carries, so a browser or the printing Chromium runs no script and fetches nothing. */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /** The standalone document. */
 export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<{ html: string }> {

@@ -9,7 +9,7 @@
  */
 import { excerpt, FORMAT_NAMES, type Format, groupBy, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
-export interface Disagreement {
+interface Disagreement {
   /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
   note: number | undefined;
   reason: string;
