@@ -48,10 +48,9 @@ export interface PacketOptions extends LoadOptions {
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
 const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
-/** A part: its own edition, and that edition's PDF and page count. */
+/** A part: its own edition, and the page count of that edition's PDF. */
 interface Part {
   edition: Edition;
-  pdf: Uint8Array;
   pages: number;
 }
 
@@ -62,8 +61,6 @@ interface Packet {
   printer: Printer;
   paper: (typeof PAPERS)[number];
 }
-
-const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? new TextEncoder().encode(data) : data);
 
 export async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
   const { file } = letter;
@@ -128,7 +125,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       name: `${edition.name}.${format}`,
       lang: edition.letter.meta.lang,
       pages: format === "pdf" ? pages : "-",
-      data: bytesOf(edition.outputs[format]!),
+      data: Buffer.from(edition.outputs[format]!) as Uint8Array,
     })),
   );
   kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
@@ -173,10 +170,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
     return { files: [file, ...files], written: [] } as Built;
   }
   const parts: Part[] = await Promise.all(
-    editions.map(async (edition) => {
-      const pdf = edition!.outputs.pdf!;
-      return { edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
-    }),
+    editions.map(async (edition) => ({ edition: edition!, pages: (await PDFDocument.load(edition!.outputs.pdf!)).getPageCount() })),
   );
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
@@ -221,7 +215,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   // 4. The proof: read the packet back and compare it with the editions.
   const readings = await readPages(unmarked);
   const layouts: PartLayout[] = await Promise.all(
-    parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
+    parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.edition.outputs.pdf!) })),
   );
   for (const problem of proveLayout(readings, layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
