@@ -18,8 +18,8 @@ import { editionName, FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
-import { LANG_TAG } from "../frontmatter.ts";
-import { defaultTemplates } from "../paths.ts";
+import { checkOptions, OptionsError } from "../build.ts";
+import { defaultTemplates, projectDir } from "../paths.ts";
 import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -106,7 +106,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 }
 
 /** `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`; Ctrl-C stops the watcher, the server and the browser. */
-export async function devCommand(args: string[], root: string, usage: (message: string) => Error): Promise<number> {
+export async function devCommand(args: string[]): Promise<number> {
+  const root = projectDir();
   const { values } = parseArgs({
     args,
     options: {
@@ -120,10 +121,10 @@ export async function devCommand(args: string[], root: string, usage: (message: 
   });
   const settleMs = Number(values.settle);
   if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000)
-    throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
-  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
+    throw new OptionsError(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
+  checkOptions({ lang: values.lang }, "--");
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`--port takes a port number (0 picks a free one); not ${values.port}`);
   // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
   const signals = ["SIGINT", "SIGTERM"] as const;
   const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
