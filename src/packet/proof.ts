@@ -9,7 +9,7 @@
  * text is its tagged text, its foot the untagged text below all of it, and the page number the
  * digits of the foot; the contents' page numbers are the last cell of each row of their table.
  */
-import { printable } from "../verify/reading.ts";
+import { collapseSpace, printable } from "../verify/reading.ts";
 import { type PageContent, readPageItems, type StructNode } from "../verify/pdf.ts";
 
 export interface PageReading {
@@ -26,12 +26,7 @@ export async function readPages(bytes: Uint8Array): Promise<PageReading[]> {
   return (await readPageItems(bytes)).map(readPage);
 }
 
-const join = (items: { str: string }[]) =>
-  items
-    .map((item) => item.str)
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
+const join = (items: { str: string }[]) => collapseSpace(items.map((item) => item.str).join(" "));
 
 function readPage({ items, tree }: PageContent): PageReading {
   // Tagged text is the page's, untagged text below all of it the foot.
