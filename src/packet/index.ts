@@ -29,7 +29,7 @@ import { zipAt } from "../ooxml/zip.ts";
 import { writeAll } from "../write.ts";
 import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { pressWords } from "./matter.ts";
-import { type PartLayout, proveLayout, readPages } from "./proof.ts";
+import { type PageReading, proveLayout, readPages } from "./proof.ts";
 import { directionOf } from "../language.ts";
 
 /** A packet's options; a build's are these and its sources, formats and browser's timeout. */
@@ -48,10 +48,10 @@ export interface PacketOptions extends LoadOptions {
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
 const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
-/** A part: its own edition, and the page count of that edition's PDF. */
+/** A part: its own edition, and that edition's PDF's pages as the proof reads them. */
 interface Part {
   edition: Edition;
-  pages: number;
+  pages: PageReading[];
 }
 
 /** What a packet's steps share: its letter, the build's options and browser, and the parts' paper (the packet's, A4 or Letter). */
@@ -92,7 +92,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
-  let booklet: Uint8Array | undefined;
+  let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
     const half = await layOut(
       packet,
@@ -101,7 +101,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       parts.map((part) => onPaper(part.edition.letter, BOOKLET_PAPER[paper])),
     );
     if ("written" in half) return half;
-    booklet = half.unmarked;
+    booklet = half.doc;
   }
   const date = buildDate();
 
@@ -116,7 +116,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   if (booklet)
     outputs.push({
       path: join(options.outDir, `${name}.booklet.pdf`),
-      data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
+      data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
     });
   // The journalists' kit: every part's PDF, DOCX and HTML and the packet PDF, with MANIFEST.txt
   // listing each file's name, language, pages and SHA-256; dated by the build, so rebuilds are the same bytes.
@@ -124,7 +124,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
     (["pdf", "docx", "html"] as const).map((format) => ({
       name: `${edition.name}.${format}`,
       lang: edition.letter.meta.lang,
-      pages: format === "pdf" ? pages : "-",
+      pages: format === "pdf" ? pages.length : "-",
       data: Buffer.from(edition.outputs[format]!) as Uint8Array,
     })),
   );
@@ -169,9 +169,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
     });
     return { files: [file, ...files], written: [] } as Built;
   }
-  const parts: Part[] = await Promise.all(
-    editions.map(async (edition) => ({ edition: edition!, pages: (await PDFDocument.load(edition!.outputs.pdf!)).getPageCount() })),
-  );
+  const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
   const { plan, front, frontPages } = await printFront(packet, parts, paper);
@@ -186,8 +184,8 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   // 3. Put together, with an outline entry per part and its headings.
   const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
   partDocs.forEach((doc, i) => {
-    if (doc.getPageCount() !== parts[i].pages)
-      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+    if (doc.getPageCount() !== parts[i].pages.length)
+      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages.length} as its own edition`);
   });
   const size = front.getPage(0).getSize();
   const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
@@ -213,11 +211,8 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const unmarked = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
-  const readings = await readPages(unmarked);
-  const layouts: PartLayout[] = await Promise.all(
-    parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.edition.outputs.pdf!) })),
-  );
-  for (const problem of proveLayout(readings, layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: part.pages }));
+  for (const problem of proveLayout(await readPages(unmarked), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
 }
@@ -227,7 +222,7 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
   for (let frontPages = 2; ;) {
     const plan = planPages(
       frontPages,
-      parts.map((p) => p.pages),
+      parts.map((p) => p.pages.length),
       packet.letter.meta.packet!.duplex,
     );
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
