@@ -14,8 +14,6 @@ import { preparePdfReader } from "./verify/index.ts";
 import { type Timings, timed } from "./timings.ts";
 import { sweepTemporaries } from "./write.ts";
 
-export { FORMATS, type Format } from "./edition.ts";
-
 /** Options a caller got wrong: the command line exits 2, the API returns status 2. */
 export class OptionsError extends Error {}
 
