@@ -38,18 +38,10 @@ export interface DevOptions {
   lang?: string;
 }
 
-export interface DevServer {
-  url: string;
-  browserPid?: number;
-  /** Waits for the rebuilds under way. */
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** What a session's rebuilds share; `notify` tells the open previews that a document changed. */
 type Session = { options: DevOptions; log: (line: string) => void; printer: Printer; notify: (name: string, what: string) => void };
 
-export async function startDev(options: DevOptions): Promise<DevServer> {
+export async function startDev(options: DevOptions) {
   const log = options.log ?? ((line: string) => console.log(line));
   const sourceDir = resolve(options.sourceDir);
   const documents = new Map<string, Document>();
@@ -91,6 +83,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     browserPid: await printer.pid(),
+    /** Waits for the rebuilds under way. */
     async idle() {
       await Promise.all([...documents.values()].map((d) => d.building));
     },
