@@ -113,7 +113,6 @@ async function main(argv: string[]): Promise<number> {
   const project = values.project;
   if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
     throw new OptionsError(`--project names ${project}, which is not a folder`);
-  const templatesDir = values.templates ?? defaultTemplates();
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
@@ -124,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     sources,
     outDir,
     formats,
-    templatesDir,
+    templatesDir: values.templates ?? defaultTemplates(),
     log: (line) => console.log(line),
     allowHtml: values["allow-html"],
     verify: !values["no-verify"],
