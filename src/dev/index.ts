@@ -24,7 +24,7 @@ import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
-import { sameFile, watchFolders, type Watcher } from "./watch.ts";
+import { sameFile, watchFolders } from "./watch.ts";
 
 export interface DevOptions {
   sourceDir: string;
@@ -62,7 +62,7 @@ export async function startDev(options: DevOptions) {
   await Promise.all([...documents.values()].map((doc) => rebuild(doc, session)));
 
   // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
-  const watcher: Watcher = watchFolders(
+  const watcher = watchFolders(
     [sourceDir, resolve(options.templatesDir)],
     (paths) => {
       const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
