@@ -4,7 +4,6 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
-import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
 import { build, checkOptions, OptionsError } from "./build.ts";
 import { toPoints } from "./paper.ts";
@@ -15,7 +14,7 @@ import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
-import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
+import { defaultTemplates, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
   With no source, builds every source/*.md into dist/.
@@ -107,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");
-  const outDir = values.out ?? relative(process.cwd(), join(projectDir(), "dist"));
+  const outDir = values.out ?? "dist"; // the project is the working folder
   if (existsSync(outDir) && !statSync(outDir).isDirectory())
     throw new OptionsError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
   const project = values.project;
