@@ -15,7 +15,7 @@ import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
-import { PDFDocument } from "pdf-lib";
+import { PDFDocument, type PDFPage } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { type Built, type Edition, editionName, FORMATS, type Loaded, type LoadOptions, loadLetter, makeEdition } from "../edition.ts";
@@ -27,7 +27,7 @@ import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
 import { zipAt } from "../ooxml/zip.ts";
 import { writeAll } from "../write.ts";
-import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
+import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { pressWords } from "./matter.ts";
 import { type PageReading, proveLayout, readPages } from "./proof.ts";
 import { directionOf } from "../language.ts";
@@ -172,7 +172,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
-  const { plan, front, frontPages } = await printFront(packet, parts, paper);
+  const { plan, front } = await printFront(packet, parts, paper);
   const printedParts = await Promise.all(
     parts.map(({ edition }, i) =>
       printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
@@ -187,17 +187,17 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
     if (doc.getPageCount() !== parts[i].pages.length)
       throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages.length} as its own edition`);
   });
-  const size = front.getPage(0).getSize();
-  const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
-  const blankAt = (page: number) => plan.blanks.includes(page) && pieces.push({ kind: "blank" });
+  const [cover, ...contents] = front.getPages();
+  const pages: (PDFPage | undefined)[] = [cover];
+  const blankAt = (page: number) => plan.blanks.includes(page) && pages.push(undefined);
   blankAt(1);
-  pieces.push({ kind: "pages", from: front, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
+  pages.push(...contents);
   partDocs.forEach((partDoc, i) => {
     blankAt(plan.starts[i] - 2);
-    pieces.push({ kind: "pages", from: partDoc, indices: partDoc.getPageIndices() });
+    pages.push(...partDoc.getPages());
   });
   const { meta } = letter;
-  const doc = await assemble(pieces, [size.width, size.height], meta.lang);
+  const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
     page: plan.starts[i] - 1,
@@ -218,7 +218,7 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
-async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument; frontPages: number }> {
+async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
   for (let frontPages = 2; ;) {
     const plan = planPages(
       frontPages,
@@ -231,7 +231,7 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
       await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, source, { label: `${outputName(source)} cover` }),
     );
     const printed = front.getPageCount();
-    if (printed === frontPages) return { plan, front, frontPages };
+    if (printed === frontPages) return { plan, front };
     if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
     frontPages = printed;
   }
