@@ -100,19 +100,19 @@ function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
-function sourcesOf(options: Project): string[] {
+/** The project folder, and the sources in it (given, or its `source/*.md`) as paths from the working folder. */
+function sourcesOf(options: Project): { project: string; sources: string[] } {
   const project = resolve(options.cwd ?? projectDir());
   checkOptions({ lang: options.lang }, "");
   const sources = options.sources ? options.sources.map((s) => relative(process.cwd(), resolve(project, s))) : projectSources(project);
   if (sources.length === 0) throw new OptionsError(`no Markdown sources given, and none found in ${resolve(project, "source")}`);
-  return sources;
+  return { project, sources };
 }
 
 /** Build the sources into HTML, PDF and .docx, as `broadside build`. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
-    const project = resolve(options.cwd ?? projectDir());
-    const sources = sourcesOf(options);
+    const { project, sources } = sourcesOf(options);
     const { formats, notes, paper } = checkOptions(options, "");
     const { files, written } = await buildSources({
       sources,
@@ -138,8 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 /** Check the sources for the letter's own mistakes (and, with `outputs`, the built documents), as `broadside check`. */
 export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   try {
-    const sources = sourcesOf(options);
-    const outputs = options.outputs === undefined ? undefined : resolve(options.cwd ?? projectDir(), options.outputs);
+    const { project, sources } = sourcesOf(options);
+    const outputs = options.outputs === undefined ? undefined : resolve(project, options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
     const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
     return { status: files.some(hasErrors) ? 1 : 0, files };
