@@ -57,7 +57,7 @@ export function projectFolder(source: string, option?: string): string {
 }
 
 /** A path as a message shows it: relative to the working folder below it, else as it is. */
-const shown = (path: string) => {
+export const shown = (path: string) => {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 };
