@@ -95,15 +95,15 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   if (timeout !== undefined && !(timeout > 0)) throw new OptionsError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
   const asked = values.format ? values.format.split(",").map((f) => f.trim().toLowerCase()) : undefined;
   const { formats, notes, paper } = checkOptions({ ...values, formats: asked?.filter(Boolean) }, "--");
   stopCleanlyOnSignals();
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const sources = positionals.length ? positionals : await defaultSources();
   if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");
   const outDir = values.out ?? "dist"; // the project is the working folder
