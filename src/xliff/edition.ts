@@ -19,16 +19,8 @@ import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { phrasingTokens, place, readXliff, renderUnit, targetTokens, tooLarge, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
-import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
+import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
-
-export interface Source {
-  path: string;
-  file: VFile;
-  letter: Letter;
-  frontMatter: Record<string, unknown>;
-  units: Unit[];
-}
 
 /** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
 export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
+import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 
 export type UnitKind = "front" | "paragraph" | "heading" | "item" | "cell" | "signatory" | "note";
@@ -34,6 +35,15 @@ export interface Unit {
   /** The note it belongs to, for note paragraphs: its number, and its label (stable when notes are added before it). */
   note?: number;
   noteLabel?: string;
+}
+
+/** A letter read with its units (src/xliff/edition.ts readLetterUnits). */
+export interface Source {
+  path: string;
+  file: VFile;
+  letter: Letter;
+  frontMatter: Record<string, unknown>;
+  units: Unit[];
 }
 
 /** Front matter keys whose values are text to translate. */
