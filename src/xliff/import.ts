@@ -8,7 +8,6 @@ import { DOMParser, type Document as XmlDocument, type Element as XmlElement, ty
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
-import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
 import { CODES, codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
@@ -108,8 +107,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
 }
 
 export function place(node: XmlNode | undefined) {
-  const n = node as { lineNumber?: number; columnNumber?: number } | undefined;
-  return n?.lineNumber ? { line: n.lineNumber, column: n.columnNumber ?? 1 } : undefined;
+  return node?.lineNumber ? { line: node.lineNumber, column: node.columnNumber ?? 1 } : undefined;
 }
 
 /** Phrasing content (of the source, or of an edition) → the import's tokens; calls as `note:N`. */
@@ -221,13 +219,4 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
       "xliff-code",
     );
   return tokens;
-}
-
-/** Render a unit's tokens as Markdown, as the .docx import does; lost formatting is a warning at the unit. */
-export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
-  const ctx: RenderContext = {
-    numberOf: (key) => Number(key.slice("note:".length)),
-    formattingLost: () => warnFormattingLost(file, unit.label, at),
-  };
-  return renderInline(tokens, unit.kind === "heading" ? "heading" : unit.kind === "cell" ? "table" : "paragraph", unit.line, ctx);
 }
