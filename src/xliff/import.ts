@@ -209,14 +209,16 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
         "xliff-note-call",
       );
   }
-  const definitions = definitionsOf(letter.tree);
   const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
-  if (lost.length)
+  if (lost.length) {
+    const definitions = definitionsOf(letter.tree);
+    const urls = lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? "")));
     warn(
       file,
-      `${where}: ${lost.length === 1 ? "a link" : `${lost.length} links`} of the source (${lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? ""))).join(", ")}) dropped from the translation`,
+      `${where}: ${lost.length === 1 ? "a link" : `${lost.length} links`} of the source (${urls.join(", ")}) dropped from the translation`,
       at,
       "xliff-code",
     );
+  }
   return tokens;
 }
