@@ -20,6 +20,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VFile } from "vfile";
@@ -109,6 +110,26 @@ describe("npm run dev", () => {
     // Any page the writer's browser opens can ask for a malformed address: it is refused, and dev goes on.
     expect((await fetch(new URL("%E0.html", dev.url))).status).toBe(400);
     expect(await fetchText("a.html")).toContain("The first call is to zeta");
+  });
+
+  it("answers only to requests that name this machine, not to a page whose own name was pointed at 127.0.0.1 (DNS rebinding)", async () => {
+    const get = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = request(new URL(path, dev.url), { headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", fail);
+        req.end();
+      });
+    const port = new URL(dev.url).port;
+    for (const path of ["/a.html", "/a.pdf", "/", "/events"]) {
+      const answer = await get(path, `attacker.example:${port}`);
+      expect(answer.status, path).toBe(421);
+      expect(answer.body).not.toContain("zeta");
+    }
+    expect((await get("/a.html", `localhost:${port}`)).body).toContain("The first call is to zeta");
   });
 
   it("rebuilds once for a burst of saves, with the latest text, HTML first and then the PDF", async () => {

@@ -101,6 +101,12 @@ function index(documents: Iterable<Document>, res: ServerResponse) {
 /** The server's answer to each request; `clients` collects the open event streams. */
 export function previewHandler(documents: Map<string, Document>, outDir: string, clients: Set<ServerResponse>) {
   return async (req: IncomingMessage, res: ServerResponse) => {
+    // A page on any site can point its own name at 127.0.0.1 (DNS rebinding) and then read an
+    // embargoed letter as same-origin: only requests that name this machine are answered.
+    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.host ?? "")) {
+      res.writeHead(421, { "content-type": "text/plain" }).end("this server answers only to 127.0.0.1 or localhost");
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/") return index(documents.values(), res);
     if (url.pathname === "/events") {
