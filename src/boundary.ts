@@ -56,6 +56,24 @@ export function projectFolder(source: string, option?: string): string {
   return within(cwd, real) && !tooWide ? cwd : dirname(real);
 }
 
+/**
+ * A source named inside its project folder (as {@link projectFolder} decides by the name given)
+ * that is a link to a file outside it: refused, as a part or an image would be. A downloaded
+ * project's `source/a.md` pointing at `~/.ssh/id_rsa` would otherwise be published.
+ */
+export function sourceLinkOut(source: string): Refusal | undefined {
+  const named = resolve(source);
+  const cwd = resolve(process.cwd());
+  const tooWide = cwd === parse(cwd).root || cwd === resolve(homedir());
+  const project = realOrSelf(within(cwd, named) && !tooWide ? cwd : dirname(named));
+  const real = realOrSelf(named);
+  if (within(project, real)) return undefined;
+  return {
+    rule: "path-outside-project",
+    reason: `The source is a link to a file outside the project folder (${project === realOrSelf(cwd) ? "the folder broadside runs in" : shown(project)}): broadside reads only files inside it (build the file itself: ${real})`,
+  };
+}
+
 /** A path as a message shows it: relative to the working folder below it, else as it is. */
 export const shown = (path: string) => {
   const rel = relative(process.cwd(), path);

@@ -14,7 +14,7 @@ import { type PluggableList, type Plugin, unified } from "unified";
 import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { sourceBeside } from "./beside.ts";
-import { isRefusal, readBounded } from "./boundary.ts";
+import { isRefusal, readBounded, sourceLinkOut } from "./boundary.ts";
 import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
@@ -79,11 +79,12 @@ export function frontMatterOf(letter: Letter): Record<string, unknown> {
  * cannot be opened throws.
  */
 export async function readSource(path: string): Promise<VFile> {
-  const bytes = readBounded(path, MAX_SOURCE_BYTES, "The source");
+  const bytes = sourceLinkOut(path) ?? readBounded(path, MAX_SOURCE_BYTES, "The source");
   if (!isRefusal(bytes)) return decodeSource(bytes, path);
   const file = new VFile({ path, value: "" });
   const split = bytes.rule === "file-too-large" ? " (split the letter)" : "";
-  fail(file, `${bytes.reason}${split}`, { line: 1, column: 1 }, bytes.rule === "file-too-large" ? "source-too-large" : "source-not-file");
+  const rule = bytes.rule === "file-too-large" ? "source-too-large" : bytes.rule === "path-outside-project" ? bytes.rule : "source-not-file";
+  fail(file, `${bytes.reason}${split}`, { line: 1, column: 1 }, rule);
   return file;
 }
 

@@ -352,6 +352,7 @@ describe("path and resource attacks (generated)", () => {
       ["notes", ["build", "notes.md", "--out", "out", "--format", "html,docx"]],
       ["pipe", ["build", "pipe.md", "--out", "out", "--format", "html"]],
       ["zero", ["build", "/dev/zero", "--out", "out", "--format", "html"]],
+      ["linkOut", ["build", "link.md", "chain.md", "--out", "out", "--format", "html"]],
       ["signatories", ["build", "sig-link.md", "sig-pipe.md", "--out", "out", "--format", "html"]],
     ] as const) {
       runs[name] = await runBounded([...args], project);
@@ -394,6 +395,16 @@ describe("path and resource attacks (generated)", () => {
     expect(messagesFor(runs.pipe.stderr, "pipe.md")).toEqual(["1:1: error: The source is a named pipe, not a file [source-not-file]"]);
     expect(runs.zero.code, runs.zero.stderr).toBe(1);
     expect(messagesFor(runs.zero.stderr, "/dev/zero")).toEqual(["1:1: error: The source is a device, not a file [source-not-file]"]);
+  });
+
+  it("a source that is a link (or a link to a link) to a file outside the project: refused, not published", () => {
+    expect(runs.linkOut.code, runs.linkOut.stderr).toBe(1);
+    for (const name of ["link.md", "chain.md"])
+      expect(messagesFor(runs.linkOut.stderr, name)).toEqual([
+        expect.stringMatching(
+          /^1:1: error: The source is a link to a file outside the project folder \(the folder broadside runs in\).*\[path-outside-project\]$/,
+        ),
+      ]);
   });
 
   it("signatories taken from a link out or a pipe: refused at the front matter, not read", () => {
