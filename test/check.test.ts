@@ -263,6 +263,23 @@ describe("check --outputs", () => {
     );
   });
 
+  it("refuses a pipe or a device put where a built document goes, instead of waiting on it or reading it without end", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { symlinkSync } = await import("node:fs");
+    const { tempDir } = await import("./helpers.ts");
+    const out = tempDir();
+    execFileSync("mkfifo", [join(out, "notes.pdf")]);
+    symlinkSync("/dev/zero", join(out, "notes.docx"));
+    const { code, stdout } = await cli(["check", "test/fixtures/notes.md", "--outputs", out]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${out}: error: notes: Cannot read the PDF ${join(out, "notes.pdf")} to check its notes: the file is a named pipe, not a file [outputs-unreadable]`,
+    );
+    expect(stdout).toContain(
+      `${out}: error: notes: Cannot read the DOCX ${join(out, "notes.docx")} to check its notes: the file is a device, not a file [outputs-unreadable]`,
+    );
+  }, 30_000);
+
   it("says so when there is nothing built to check", async () => {
     const { tempDir } = await import("./helpers.ts");
     const out = tempDir();

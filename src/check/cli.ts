@@ -3,7 +3,6 @@
  * documents in that folder proved. Exit 1 on any error (with `--strict`, on any warning too).
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { VFile } from "vfile";
@@ -28,6 +27,7 @@ export interface CheckArgs {
 /** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
   const { FORMATS, Proof, editionName } = await import("../edition.ts");
+  const { readOutputFile } = await import("../verify/index.ts");
   const report = new VFile({ path: dir });
   for (const source of sources) {
     const name = editionName(source);
@@ -40,7 +40,7 @@ async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
     const proof = new Proof();
     for (const { format, path } of files) {
       try {
-        proof.add(format, path, new Uint8Array(await readFile(path)));
+        proof.add(format, path, await readOutputFile(path));
       } catch (error) {
         fail(one, `Cannot read the ${format.toUpperCase()} ${path} to check its notes: ${(error as Error).message}`, undefined, "outputs-unreadable");
       }

@@ -7,7 +7,7 @@ import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
 import { type Timings, timed } from "../timings.ts";
 import { compareReadings } from "./compare.ts";
-import { readFile } from "node:fs/promises";
+import { isRefusal, readBounded } from "../boundary.ts";
 import { readDocxBytes } from "./docx.ts";
 import { readHtmlText } from "./html.ts";
 import { preparePdfReader, readPdfData } from "./pdf.ts";
@@ -26,8 +26,18 @@ const FROM_DATA: Record<Format, (data: Uint8Array) => Reading | Promise<Reading>
   docx: readDocxBytes,
 };
 
+/** An output is as large as a letter's images allow, and far below this. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/** A built document's bytes, read within a bound: a pipe, a device or a huge file put in its place is refused, not waited on. */
+export async function readOutputFile(path: string): Promise<Uint8Array> {
+  const bytes = readBounded(path, MAX_OUTPUT_BYTES, "the file");
+  if (isRefusal(bytes)) throw new Error(bytes.reason);
+  return bytes;
+}
+
 /** Each format's reader, on a file. */
-const fromFile = (format: Format) => async (path: string) => FROM_DATA[format](await readFile(path));
+const fromFile = (format: Format) => async (path: string) => FROM_DATA[format](await readOutputFile(path));
 export const readHtml = fromFile("html");
 export const readPdf = fromFile("pdf");
 export const readDocx = fromFile("docx");
@@ -41,7 +51,7 @@ export const readDocx = fromFile("docx");
 export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
   const formats = (Object.keys(FROM_DATA) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
-  const reads = formats.map((format) => readOutputData(format, files[format]!, readFile(files[format]!)));
+  const reads = formats.map((format) => readOutputData(format, files[format]!, readOutputFile(files[format]!)));
   reportReadings(await Promise.all(reads), report);
 }
 
