@@ -360,6 +360,18 @@ describe("packet errors", () => {
     expect(existsSync(join(dir, "dist", "outer.pdf"))).toBe(false);
   });
 
+  it("refuses a part named as the packet itself (letter.md in letter.packet.md): the kit would hold the packet's PDF in place of the part's", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "letter.md"), "---\ntitle: A letter\nlang: en\n---\n\nText.\n");
+    writeFileSync(join(dir, "letter.packet.md"), "---\ntitle: P\nlang: en\npacket:\n  parts:\n    - letter.md\n---\n\nCover.\n");
+    const { code, stderr } = await cli(["build", join(dir, "letter.packet.md"), "--out", join(dir, "dist")]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /letter\.packet\.md:6:7: error: Packet part `letter\.md` has the file name the packet's own PDF takes \(letter\.pdf\): rename the part or the packet, so that the kit can hold both \[packet-part-duplicate\]/,
+    );
+    expect(existsSync(join(dir, "dist"))).toBe(false);
+  });
+
   it("the proof reports a part that does not start where the contents say", () => {
     const page = (text: string, footText: string, numbers: number[] = []) => ({ text, foot: footText, rightNumbers: numbers });
     const packet = [page("cover", ""), page("", ""), page("Contents", "", [5]), page("", ""), page("part", "4")];

@@ -85,6 +85,14 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
         part.place,
         "packet-part-duplicate",
       );
+    // The kit holds the packet's PDF as <name>.pdf too: a part of that name would lose its own PDF to it.
+    else if (names[i] === outputName(source))
+      fail(
+        file,
+        `Packet part \`${part.path}\` has the file name the packet's own PDF takes (${names[i]}.pdf): rename the part or the packet, so that the kit can hold both`,
+        part.place,
+        "packet-part-duplicate",
+      );
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
