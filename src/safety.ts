@@ -239,6 +239,12 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
   if (isRefusal(found)) return found;
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
   if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
+  const info = imageInfo(bytes, what);
+  return isRefusal(info) ? info : { image: { ...info, path: found.real, bytes } };
+}
+
+/** What an image's bytes are, if broadside takes them: PNG, JPEG, GIF or WebP, within the pixel limit. */
+function imageInfo(bytes: Uint8Array, what: string): ImageInfo | Refusal {
   const info = sniffImage(bytes);
   if (!info) return { rule: "image-type", reason: `${what} is ${describeBytes(bytes)}: broadside takes PNG, JPEG, GIF and WebP files` };
   if (info.width * info.height > MAX_IMAGE_PIXELS) {
@@ -247,7 +253,34 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
       reason: `${what} is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels`,
     };
   }
-  return { image: { ...info, path: found.real, bytes } };
+  return info;
+}
+
+/**
+ * A `data:` image in raw HTML (the cleaning keeps `data:` sources, as broadside inlines its own
+ * images so) is held to a Markdown image's rules: no SVG, no pixel bomb, no more bytes.
+ */
+function rawImageRefusal(value: string): Refusal | undefined {
+  let refusal: Refusal | undefined;
+  visit(fromHtml(value, { fragment: true }), "element", (node) => {
+    const src = node.tagName === "img" ? node.properties.src : undefined;
+    if (refusal || typeof src !== "string" || urlScheme(src) !== "data") return;
+    const what = `Raw HTML image \`${shownUrl(src, 40)}\``;
+    const comma = src.indexOf(",");
+    const payload = comma < 0 ? "" : src.slice(comma + 1);
+    let bytes: Uint8Array;
+    try {
+      bytes = /;\s*base64\s*$/i.test(src.slice(0, comma)) ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload));
+    } catch {
+      bytes = new Uint8Array();
+    }
+    const info =
+      bytes.length > MAX_IMAGE_BYTES
+        ? { rule: "image-too-large", reason: `${what} holds more than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` }
+        : imageInfo(bytes, what);
+    if (isRefusal(info)) refusal = info;
+  });
+  return refusal;
 }
 
 /* ------------------------------------------------------------------ before parsing */
@@ -460,6 +493,8 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     switch (node.type) {
       case "html":
         if (options.allowHtml) {
+          const image = rawImageRefusal(node.value);
+          if (image) report("fail", image.reason, node, image.rule);
           const removed = htmlRemovals(node.value);
           if (removed)
             report(
