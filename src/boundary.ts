@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
 import type { VFile } from "vfile";
 import { fail } from "./messages.ts";
 import type { Point } from "unist";
@@ -152,6 +152,9 @@ export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export const isRefusal = (value: object): value is Refusal => "rule" in value && "reason" in value;
 
+/** Characters a kit's file name may not hold: C0 and C1 controls, DEL and the bidi controls. */
+const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /**
  * A packet's parts, each resolved inside the project folder: at most {@link MAX_PACKET_PARTS},
  * Markdown files of at most {@link MAX_PACKET_BYTES} together. Refusals are errors in `file` at
@@ -173,6 +176,13 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
   for (const part of matter.parts) {
     const what = `Packet part \`${part.path}\``;
     let found = resolveInside(part.path, dirname(source), project, what, "packet-part-missing");
+    // The part's file name names its files in the kit, and its MANIFEST.txt's rows: a tab or a
+    // line break in it would forge rows, a bidi control would disguise a name.
+    if (!isRefusal(found) && NAME_CONTROLS.test(basename(part.path)))
+      found = {
+        rule: "packet-part-name",
+        reason: `${what.replace(new RegExp(NAME_CONTROLS, "g"), "�")} has a control character in its file name: rename the file (its name goes into the kit and MANIFEST.txt)`,
+      };
     if (!isRefusal(found) && !/\.(md|markdown)$/i.test(part.path))
       found = { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` };
     if (isRefusal(found)) {

@@ -372,6 +372,19 @@ describe("packet errors", () => {
     expect(existsSync(join(dir, "dist"))).toBe(false);
   });
 
+  it("refuses a part whose file name holds a tab or a line break, which would forge rows of the kit's MANIFEST.txt", async () => {
+    const dir = tempDir();
+    const forged = "a\tfr\t1\t0000\nevil.pdf\ten\t1\tdead.md";
+    writeFileSync(join(dir, forged), "---\ntitle: A letter\nlang: en\n---\n\nText.\n");
+    writeFileSync(join(dir, "p.packet.md"), `---\ntitle: P\nlang: en\npacket:\n  parts:\n    - ${JSON.stringify(forged)}\n---\n\nCover.\n`);
+    const { code, stderr } = await cli(["build", join(dir, "p.packet.md"), "--out", join(dir, "dist")]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "p.packet.md:6:7: error: Packet part `a�fr�1�0000�evil.pdf�en�1�dead.md` has a control character in its file name: rename the file (its name goes into the kit and MANIFEST.txt) [packet-part-name]",
+    );
+    expect(existsSync(join(dir, "dist"))).toBe(false);
+  });
+
   it("the proof reports a part that does not start where the contents say", () => {
     const page = (text: string, footText: string, numbers: number[] = []) => ({ text, foot: footText, rightNumbers: numbers });
     const packet = [page("cover", ""), page("", ""), page("Contents", "", [5]), page("", ""), page("part", "4")];
