@@ -5,7 +5,7 @@
  * that names the file. Reading is bounded too: no file is read past its limit, so a device,
  * a file under /proc or a file that grows while it is read cannot take the memory.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
 import type { VFile } from "vfile";
@@ -58,11 +58,13 @@ export function projectFolder(source: string, option?: string): string {
 
 /**
  * A source named inside its project folder (as {@link projectFolder} decides by the name given)
- * that is a link to a file outside it: refused, as a part or an image would be. A downloaded
+ * that is itself a link to a file outside it: refused, as a part or an image would be. A downloaded
  * project's `source/a.md` pointing at `~/.ssh/id_rsa` would otherwise be published.
  */
 export function sourceLinkOut(source: string): Refusal | undefined {
   const named = resolve(source);
+  // A linked folder (source/ kept in a synced folder) is the user's own setup; a linked file is refused.
+  if (!lstatSync(named, { throwIfNoEntry: false })?.isSymbolicLink()) return undefined;
   const cwd = resolve(process.cwd());
   const tooWide = cwd === parse(cwd).root || cwd === resolve(homedir());
   const project = realOrSelf(within(cwd, named) && !tooWide ? cwd : dirname(named));

@@ -5,7 +5,7 @@
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isRefusal, projectFolder, readBounded, resolveInside } from "../src/boundary.ts";
+import { isRefusal, projectFolder, readBounded, resolveInside, sourceLinkOut } from "../src/boundary.ts";
 import { tempDir } from "./helpers.ts";
 
 describe("the project folder", () => {
@@ -23,6 +23,37 @@ describe("the project folder", () => {
       // The root and the home folder hold far more than a project: the source's folder is.
       process.chdir("/");
       expect(projectFolder(join(root, "source", "letter.md"))).toBe(join(root, "source"));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe("a source that is a link", () => {
+  it("is refused when the link leads out of its project; a link inside it, or a linked folder of sources, is read", () => {
+    const root = realpathSync(tempDir());
+    const project = join(root, "project");
+    mkdirSync(join(root, "synced"), { recursive: true });
+    mkdirSync(project);
+    writeFileSync(join(root, "secret.md"), "outside");
+    writeFileSync(join(root, "synced", "letter.md"), "a letter");
+    writeFileSync(join(project, "in.md"), "inside");
+    symlinkSync(join(root, "secret.md"), join(project, "out.md"));
+    symlinkSync("out.md", join(project, "chain.md"));
+    symlinkSync("in.md", join(project, "in-link.md"));
+    symlinkSync(join(root, "synced"), join(project, "source"));
+    const cwd = process.cwd();
+    try {
+      process.chdir(project);
+      expect(sourceLinkOut("out.md")?.rule).toBe("path-outside-project");
+      expect(sourceLinkOut("chain.md")?.rule).toBe("path-outside-project");
+      expect(sourceLinkOut("in-link.md")).toBeUndefined();
+      expect(sourceLinkOut("in.md")).toBeUndefined();
+      expect(sourceLinkOut(join("source", "letter.md"))).toBeUndefined();
+      // Named from elsewhere, the project is the named file's folder: the link still leads out of it.
+      process.chdir(tempDir());
+      expect(sourceLinkOut(join(project, "out.md"))?.rule).toBe("path-outside-project");
+      expect(sourceLinkOut(join(root, "secret.md"))).toBeUndefined();
     } finally {
       process.chdir(cwd);
     }
