@@ -156,6 +156,8 @@ export const isRefusal = (value: object): value is Refusal => "rule" in value &&
 
 /** Characters a kit's file name may not hold: C0 and C1 controls, DEL and the bidi controls. */
 const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** What Windows takes as a folder separator, a drive or a stream, or refuses in a file name. */
+const NAME_WINDOWS = /[\\:*?"<>|]/;
 
 /**
  * A packet's parts, each resolved inside the project folder: at most {@link MAX_PACKET_PARTS},
@@ -184,6 +186,12 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
       found = {
         rule: "packet-part-name",
         reason: `${what.replace(new RegExp(NAME_CONTROLS, "g"), "�")} has a control character in its file name: rename the file (its name goes into the kit and MANIFEST.txt)`,
+      };
+    // A reporter unzipping the kit on Windows would take `..\..\x` as folders: files out of the kit's folder.
+    else if (!isRefusal(found) && NAME_WINDOWS.test(basename(part.path)))
+      found = {
+        rule: "packet-part-name",
+        reason: `${what} has one of \\ : * ? " < > | in its file name, which Windows reads as a folder or refuses: rename the file (its name goes into the kit)`,
       };
     if (!isRefusal(found) && !/\.(md|markdown)$/i.test(part.path))
       found = { rule: "packet-part-type", reason: `${what} is not a Markdown source (its name must end in .md or .markdown)` };

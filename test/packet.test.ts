@@ -385,6 +385,18 @@ describe("packet errors", () => {
     expect(existsSync(join(dir, "dist"))).toBe(false);
   });
 
+  it("refuses a part whose file name Windows reads as folders (..\\..\\evil.md): unzipped there, the kit's files would land outside its folder", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "..\\..\\evil.md"), "---\ntitle: A letter\nlang: en\n---\n\nText.\n");
+    writeFileSync(join(dir, "p.packet.md"), '---\ntitle: P\nlang: en\npacket:\n  parts:\n    - "..\\\\..\\\\evil.md"\n---\n\nCover.\n');
+    const { code, stderr } = await cli(["build", join(dir, "p.packet.md"), "--out", join(dir, "dist")]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'p.packet.md:6:7: error: Packet part `..\\..\\evil.md` has one of \\ : * ? " < > | in its file name, which Windows reads as a folder or refuses: rename the file (its name goes into the kit) [packet-part-name]',
+    );
+    expect(existsSync(join(dir, "dist"))).toBe(false);
+  });
+
   it("the proof reports a part that does not start where the contents say", () => {
     const page = (text: string, footText: string, numbers: number[] = []) => ({ text, foot: footText, rightNumbers: numbers });
     const packet = [page("cover", ""), page("", ""), page("Contents", "", [5]), page("", ""), page("part", "4")];
