@@ -174,6 +174,17 @@ export function packetParts(file: VFile, matter: { parts: { path: string; place:
     );
     return undefined;
   }
+  // The packet's own PDF is in the kit too, under the packet's file name.
+  if (NAME_CONTROLS.test(basename(source)) || NAME_WINDOWS.test(basename(source))) {
+    const name = basename(source).replace(new RegExp(NAME_CONTROLS, "g"), "�");
+    fail(
+      file,
+      `The packet's file name \`${name}\` has a control character or one of \\ : * ? " < > |: rename the file (its name goes into the kit)`,
+      { line: 1, column: 1 },
+      "packet-part-name",
+    );
+    return undefined;
+  }
   const paths: string[] = [];
   let total = 0;
   let ok = true;

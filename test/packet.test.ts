@@ -395,6 +395,14 @@ describe("packet errors", () => {
       'p.packet.md:6:7: error: Packet part `..\\..\\evil.md` has one of \\ : * ? " < > | in its file name, which Windows reads as a folder or refuses: rename the file (its name goes into the kit) [packet-part-name]',
     );
     expect(existsSync(join(dir, "dist"))).toBe(false);
+    // The packet's own PDF goes into the kit under the packet's name.
+    writeFileSync(join(dir, "..\\x.packet.md"), "---\ntitle: P\nlang: en\npacket:\n  parts: [ok.md]\n---\n\nCover.\n");
+    const own = await cli(["build", join(dir, "..\\x.packet.md"), "--out", join(dir, "dist")]);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain(
+      "..\\x.packet.md:1:1: error: The packet's file name `..\\x.packet.md` has a control character or one of \\ : * ? \" < > |: rename the file (its name goes into the kit) [packet-part-name]",
+    );
+    expect(existsSync(join(dir, "dist"))).toBe(false);
   });
 
   it("the proof reports a part that does not start where the contents say", () => {
