@@ -41,6 +41,32 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
   return undefined;
 }
 
+/**
+ * A GIF's size: its screen, grown to hold every frame. A frame may be larger than the screen the
+ * header gives, and Chromium draws it whole: a 10 × 10 screen can carry a 20000 × 20000 frame.
+ */
+function gifSize(b: Uint8Array): { width: number; height: number } {
+  let width = u16le(b, 6);
+  let height = u16le(b, 8);
+  let i = 13 + (b[10] & 0x80 ? 3 << ((b[10] & 7) + 1) : 0); // after the global colour table
+  const skipBlocks = () => {
+    while (i < b.length && b[i] !== 0) i += b[i] + 1;
+    i += 1;
+  };
+  while (i < b.length) {
+    if (b[i] === 0x21) {
+      i += 2; // an extension: its label, then its data blocks
+      skipBlocks();
+    } else if (b[i] === 0x2c && i + 10 <= b.length) {
+      width = Math.max(width, u16le(b, i + 1) + u16le(b, i + 5));
+      height = Math.max(height, u16le(b, i + 3) + u16le(b, i + 7));
+      i += 10 + (b[i + 9] & 0x80 ? 3 << ((b[i + 9] & 7) + 1) : 0) + 1; // the local colour table, the LZW code size
+      skipBlocks();
+    } else break; // the trailer, or bytes no decoder reads
+  }
+  return { width, height };
+}
+
 function webpSize(b: Uint8Array): { width: number; height: number } | undefined {
   const chunk = ascii(b, 12, 4);
   if (chunk === "VP8 " && b.length >= 30 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
@@ -64,7 +90,7 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
     size = { width: u32be(b, 16), height: u32be(b, 20) };
   } else if (b.length >= 10 && (ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a")) {
     format = "gif";
-    size = { width: u16le(b, 6), height: u16le(b, 8) };
+    size = gifSize(b);
   } else if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
     format = "jpg";
     size = jpegSize(b);

@@ -67,6 +67,14 @@ export function prepareCorpus(): { root: string; src: string } {
   );
   writeFileSync(join(src, "huge.png"), Buffer.concat([png(8, 8), Buffer.alloc(6 * 1024 * 1024)]));
   writeFileSync(join(src, "bomb.png"), pngHeader(50_000, 50_000));
+  // A GIF whose screen is 10 × 10 and whose one frame is 20000 × 20000: a pixel bomb behind a small header.
+  writeFileSync(
+    join(src, "frame.gif"),
+    Buffer.concat([
+      Buffer.from("GIF89a\x0a\x00\x0a\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff", "latin1"),
+      Buffer.from(",\x00\x00\x00\x00\x20\x4e\x20\x4e\x00\x02\x02\x44\x01\x00;", "latin1"),
+    ]),
+  );
   return { root, src };
 }
 
