@@ -567,6 +567,20 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     bytes: docx({ body: TITLE + `<w:p><w:r><w:sym w:font="Symbol" w:char="FFFFFFFF"/><w:t>Dear friends,</w:t></w:r></w:p>` }),
     messages: [],
   });
+  // Characters XML cannot hold, written as references the parser lets through, as a symbol and in a link: left out, as a build leaves them out.
+  add({
+    name: "text-forbidden-characters",
+    file: "controls.docx",
+    code: 0,
+    bytes: docx({
+      body:
+        TITLE +
+        `<w:p><w:r><w:t xml:space="preserve">Dear&#0; friends,&#1; &#xD800;yours&#xFFFF;.</w:t><w:sym w:char="0"/></w:r></w:p>` +
+        `<w:p><w:hyperlink r:id="rNul"><w:r><w:t>The report</w:t></w:r></w:hyperlink></w:p>`,
+      links: { rNul: "https://example.org/\0report" },
+    }),
+    messages: [],
+  });
   // A title of `<!--` becomes front matter, the body's are escaped: the Markdown reads back as the same letter.
   add({
     name: "html-comment-starts",

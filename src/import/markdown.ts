@@ -18,6 +18,7 @@ import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
 import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 import { trimTrailing } from "../text.ts";
+import { stripForbiddenCharacters } from "../safety.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -56,8 +57,10 @@ export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
     const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
     const prev = out[out.length - 1];
     if (t.type === "text") {
-      const value = t.value.replace(/[\r\n\t\v\f]/g, " ");
-      if (value) pushText(out, { ...t, value });
+      // Characters XML cannot hold (a stranger's `&#0;` or `<w:sym w:char="0"/>`) are no text: the build leaves them out too.
+      const value = stripForbiddenCharacters(t.value.replace(/[\r\n\t\v\f]/g, " "));
+      const link = t.link === undefined ? undefined : stripForbiddenCharacters(t.link);
+      if (value) pushText(out, { ...t, value, link });
     } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
