@@ -207,10 +207,15 @@ const LINK_SCHEMES = new Set(["http", "https", "mailto", "tel"]);
 /** `htps:`, `hhtp:`… are inert typing mistakes for http(s), which `npm run check` reports (url-malformed). */
 const MISTYPED_HTTP = /^h{0,2}t{1,3}ps?$/;
 
-/** The URL scheme as a browser reads it (tabs and newlines dropped, leading controls and spaces trimmed). */
+/** `//host/…` or `\\host\share`: no scheme, yet another computer; a browser reads `\` as `/`, Word opens a network share. */
+const NETWORK_PATH = /^[\\/]{2}/;
+
+/** A URL as a browser reads it: tabs and newlines dropped, leading controls and spaces trimmed. */
+const asBrowserReads = (url: string) => url.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
+
+/** The URL scheme as a browser reads it. */
 export function urlScheme(url: string): string | undefined {
-  const cleaned = url.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
-  return /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned)?.[1].toLowerCase();
+  return /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(asBrowserReads(url))?.[1].toLowerCase();
 }
 
 /* ------------------------------------------------------------------ images */
@@ -502,6 +507,13 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
       report(
         "fail",
         `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
+        at,
+        "unsafe-link",
+      );
+    } else if (NETWORK_PATH.test(asBrowserReads(url))) {
+      report(
+        "fail",
+        `Link to \`${shownUrl(url)}\`: an address starting with \`//\` or \`\\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative`,
         at,
         "unsafe-link",
       );
