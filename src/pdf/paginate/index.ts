@@ -16,8 +16,9 @@ type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
  */
 export function holdLayout(html: string): string {
   const hold = `<style id="bs-hold-layout">body>*{display:none!important}</style>`;
-  const head = html.search(/<\/head>/i);
-  return head < 0 ? hold + html : html.slice(0, head) + hold + html.slice(head);
+  // Right after <head>, before any text of the source: a front-matter value may write `</head>` into a <meta> attribute.
+  const head = /<head>/i.exec(html);
+  return head ? html.slice(0, head.index + 6) + hold + html.slice(head.index + 6) : hold + html;
 }
 
 /** Evaluate the in-page script in the page, then `call` on its exports. */
