@@ -641,6 +641,24 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")],
   });
 
+  // Notes whose part has thousands of relationships: read once for the part, not once a note.
+  const noteLinks = Array.from(
+    { length: 30_000 },
+    (_, i) => `<Relationship Id="h${i}" Type="${REL}/hyperlink" Target="https://example.org/${i}" TargetMode="External"/>`,
+  ).join("");
+  add({
+    name: "many-notes-many-links",
+    file: "note-links.docx",
+    code: 0,
+    bytes: docx({
+      ...manyNotes(500),
+      parts: {
+        "word/_rels/footnotes.xml.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${noteLinks}</Relationships>`,
+      },
+    }),
+    messages: [],
+  });
+
   // Content meant as configuration: front matter that would make the next build read files.
   const fm = (value: unknown) => JSON.stringify(value);
   add({

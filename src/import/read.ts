@@ -274,6 +274,8 @@ export class DocxReader {
 
     const notes = new Map<string, Block[]>();
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
+    // Once a part, not once a note: a stranger's part may hold thousands of notes and of links.
+    const links = new Map([...parts].map(([kind, part]) => [kind, part ? this.linkTargets(part.path) : new Map<string, string>()]));
     this.order.forEach((key, index) => {
       const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
@@ -285,7 +287,7 @@ export class DocxReader {
         notes.set(key, []);
         return;
       }
-      this.hyperlinks = this.linkTargets(part.path);
+      this.hyperlinks = links.get(kind)!;
       const content: Block[] = [];
       this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
       notes.set(key, content);
