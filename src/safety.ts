@@ -174,7 +174,7 @@ function htmlRemovals(value: string): string | undefined {
   const tree = fromHtml(value, { fragment: true });
   const removed = new Set<string>();
   visit(tree, "element", (node) => {
-    const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
+    const alone = cleanHtml({ type: "root", children: [{ ...node, children: [] }] } as HastRoot);
     const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
     if (!kept) {
       removed.add(`<${node.tagName}>`);
@@ -535,5 +535,11 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
 /** Elements of a hast tree that raw HTML produced are cleaned with the schema above (exported for the HTML compiler). */
 export function cleanHtml<T extends HastRoot | Element>(tree: T): T {
-  return sanitize(tree, SAFE_HTML_SCHEMA) as T;
+  const clean = sanitize(tree, SAFE_HTML_SCHEMA) as T;
+  // The schema takes `//host` and `\\host\share` for relative addresses: they lead to another computer, as in Markdown links.
+  visit(clean, "element", (el) => {
+    for (const key of ["href", "cite"])
+      if (typeof el.properties[key] === "string" && NETWORK_PATH.test(asBrowserReads(el.properties[key]))) delete el.properties[key];
+  });
+  return clean;
 }
