@@ -128,35 +128,28 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   return out;
 }
 
-type Atom =
-  | { kind: "text"; token: TextToken }
-  | { kind: "break" }
-  | { kind: "call"; note: string }
-  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<Mark, boolean> };
+/** A token, or a link's text with its own marks (those all its text shares), which go outside the brackets. */
+type Atom = Token | ({ type: "link"; url: string; tokens: TextToken[] } & Omit<Marks, "code">);
 
 function atomsOf(tokens: Token[]): Atom[] {
   const atoms: Atom[] = [];
   for (const t of tokens) {
-    if (t.type === "break") atoms.push({ kind: "break" });
-    else if (t.type === "call") atoms.push({ kind: "call", note: t.note });
-    else if (t.link !== undefined) {
-      const prev = atoms[atoms.length - 1];
-      if (prev?.kind === "link" && prev.url === t.link) prev.tokens.push(t);
-      else atoms.push({ kind: "link", url: t.link, tokens: [t], marks: { strike: false, bold: false, italic: false } });
-    } else atoms.push({ kind: "text", token: t });
+    const prev = atoms[atoms.length - 1];
+    if (t.type !== "text" || t.link === undefined) atoms.push(t);
+    else if (prev?.type === "link" && prev.url === t.link) prev.tokens.push(t);
+    else atoms.push({ type: "link", url: t.link, tokens: [t], strike: false, bold: false, italic: false });
   }
-  // A link's own marks are those all its text shares; they go outside the brackets.
   for (const a of atoms) {
-    if (a.kind !== "link") continue;
-    for (const key of KEYS) a.marks[key] = a.tokens.every((t) => t[key]);
-    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a.marks[key]])) }));
+    if (a.type !== "link") continue;
+    for (const key of KEYS) a[key] = a.tokens.every((t) => t[key]);
+    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a[key]])) }));
   }
   return atoms;
 }
 
 // Tokens → phrasing content
 
-const marked = (atom: Atom, key: Mark) => (atom.kind === "text" ? atom.token[key] : atom.kind === "link" && atom.marks[key]);
+const marked = (atom: Atom, key: Mark) => (atom.type === "text" || atom.type === "link") && atom[key];
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
 function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
@@ -218,7 +211,7 @@ function withAddresses(value: string): PhrasingContent[] {
 
 /** A piece of a paragraph; with `addresses`, web addresses in its plain text become links. */
 function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
-  switch (atom.kind) {
+  switch (atom.type) {
     case "break":
       return [{ type: "break" }];
     case "call": {
@@ -226,12 +219,10 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
       return [{ type: "footnoteReference", identifier: n, label: n }];
     }
     case "text":
-      if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
-      return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
-    case "link": {
-      const atoms = atom.tokens.map((token): Atom => ({ kind: "text", token }));
-      return [{ type: "link", url: atom.url, children: layered(atoms, 0, false, ctx) }];
-    }
+      if (atom.code) return [{ type: "inlineCode", value: atom.value }];
+      return addresses ? withAddresses(atom.value) : [{ type: "text", value: atom.value }];
+    case "link":
+      return [{ type: "link", url: atom.url, children: layered(atom.tokens, 0, false, ctx) }];
   }
 }
 
