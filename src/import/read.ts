@@ -68,26 +68,8 @@ export interface Call {
   ordinal: number;
 }
 
-export interface DocxReading {
-  blocks: Block[];
-  /** Every note call in body order (references and NOTEREF fields). */
-  calls: Call[];
-  /** Notes in number order (note n is order[n - 1]), with their content. */
-  order: string[];
-  notes: Map<string, Block[]>;
-  /** A press release's dateline as translated (runs styled Dateline), without the dash after it. */
-  dateline?: string;
-  /** Text of the default page header (the running head), if any. */
-  header?: string;
-  /** Body paragraph ordinal → its quoted first words, for messages made later. */
-  where(ordinal: number): string;
-  /** Per note of `order`, its number in the original, from the writer's bookmarks. */
-  was: (number | undefined)[];
-  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
-  bookmarked: boolean;
-  /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
-  originalPlace(n: number): number | undefined;
-}
+/** What the reader found; see {@link DocxReader.read}. */
+export type DocxReading = ReturnType<DocxReader["read"]>;
 
 /** Characters the Markdown made of a text escapes or reads as syntax. */
 const MARK = /[\\`*_[\]<>&~#|!]/g;
@@ -255,7 +237,7 @@ export class DocxReader {
     this.loadComments();
   }
 
-  read(): DocxReading {
+  read() {
     const body = descendants(this.pkg.xml(this.main)!, "w", "body")[0];
     if (!body) throw new PackageError(`its part ${this.main} has no body (w:body); the file is damaged: open and save it again in Word or LibreOffice`);
     this.bookmarkNote = noteBookmarks(body);
@@ -298,15 +280,23 @@ export class DocxReader {
     }
     return {
       blocks,
+      /** Every note call in body order (references and NOTEREF fields). */
       calls: this.calls,
+      /** Notes in number order (note n is order[n - 1]); `notes` holds their content. */
       order: this.order,
       notes,
+      /** Text of the default page header (the running head), if any. */
       header: this.headerText(body),
+      /** A press release's dateline as translated (runs styled Dateline), without the dash after it. */
       dateline: trimTrailing(this.dateline, /[\s\u2012-\u2015-]/u).trim() || undefined,
-      where: (ordinal) => this.where(ordinal),
+      /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
+      where: (ordinal: number) => this.where(ordinal),
+      /** Per note of `order`, its number in the original, from the writer's bookmarks. */
       was: this.order.map((key) => was.get(key)),
+      /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
-      originalPlace: (n) => this.bookmarkAt.get(`_RefNote${n}`),
+      /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
+      originalPlace: (n: number) => this.bookmarkAt.get(`_RefNote${n}`),
     };
   }
 
