@@ -13,15 +13,10 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
-import { type ParagraphRole, Styles } from "./styles.ts";
+import { type Marks, type ParagraphRole, Styles } from "./styles.ts";
 import { trimTrailing } from "../text.ts";
 
-export interface Marks {
-  bold: boolean;
-  italic: boolean;
-  strike: boolean;
-  code: boolean;
-}
+export type { Marks };
 
 export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: false };
 
