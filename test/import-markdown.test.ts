@@ -128,7 +128,7 @@ describe("renderInline", () => {
 
 describe("renderBlocks", () => {
   const p = (kind: string, text: string, extra: Partial<Block> = {}): Block =>
-    ({ type: "paragraph", role: { kind, depth: 2 } as never, level: 0, ordered: kind === "number", tokens: [t(text)], ordinal: 1, ...extra }) as Block;
+    ({ type: "paragraph", role: { kind, depth: 2 } as never, level: 0, tokens: [t(text)], ordinal: 1, ...extra }) as Block;
 
   it("nests lists by level, continues items, and keeps adjacent lists apart", () => {
     const { ctx } = context();

@@ -455,10 +455,10 @@ function lists(group: ParagraphBlock[], paragraph: (b: ParagraphBlock) => Paragr
       continue;
     }
     while (stack.length && stack[stack.length - 1].level > p.level) stack.pop();
-    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].list.ordered !== p.ordered) stack.pop();
+    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].list.ordered !== (p.role.kind === "number")) stack.pop();
     let current = stack[stack.length - 1];
     if (!current || current.level < p.level) {
-      const list: List = { type: "list", ordered: p.ordered, spread: loose, children: [] };
+      const list: List = { type: "list", ordered: p.role.kind === "number", spread: loose, children: [] };
       const parent = current?.list.children[current.list.children.length - 1];
       if (parent) parent.children.push(list);
       else top.push(list);

@@ -44,8 +44,6 @@ export interface ParagraphBlock {
   role: ParagraphRole;
   /** List nesting level (w:ilvl), 0 at the top. */
   level: number;
-  /** For list paragraphs: numbered (ordered) or bulleted. */
-  ordered: boolean;
   tokens: Token[];
   ordinal: number;
 }
@@ -204,8 +202,6 @@ export class DocxReader {
   private readonly quotes = new Map<number, string>();
   private readonly calls: Call[] = [];
   private readonly order: string[] = [];
-  /** Note key → its number (its place in `order`, from 1). */
-  private readonly numbers = new Map<string, number>();
   private paragraphs = 0;
   /** Text of the runs styled Dateline (a press release's dateline). */
   private dateline = "";
@@ -243,7 +239,7 @@ export class DocxReader {
 
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
-      if (!this.numbers.has(call.note)) {
+      if (!this.firstCall.has(call.note)) {
         const text = `a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`;
         this.report({ rule: "import-noteref", text }, call.ordinal);
       }
@@ -393,13 +389,12 @@ export class DocxReader {
   }
 
   private noteWhere(key: string, text: string): string {
-    const number = this.numbers.get(key) ?? 0;
-    return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
+    return `note ${this.order.indexOf(key) + 1} (${text ? `“${firstWords(text)}”` : "no text"})`;
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
-    const { role, level, ordered } = this.styles.paragraph(child(p, "w", "pPr"));
+    const { role, level } = this.styles.paragraph(child(p, "w", "pPr"));
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
       state.issues.push({
@@ -414,7 +409,7 @@ export class DocxReader {
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
     if (this.stop) throw new ImportRefused();
-    return { type: "paragraph", role, level, ordered, tokens: state.tokens, ordinal };
+    return { type: "paragraph", role, level, tokens: state.tokens, ordinal };
   }
 
   private table(tbl: XmlElement, story: Story): TableBlock {
@@ -685,7 +680,7 @@ export class DocxReader {
   private reference(key: string, state: ParagraphState) {
     if (this.suppressed(state)) return;
     if (state.story.note) return; // a note inside a note: Word does not make them
-    if (!this.numbers.has(key)) {
+    if (!this.firstCall.has(key)) {
       if (this.order.length === IMPORT_LIMITS.notes) {
         if (!this.stop)
           state.issues.push({
@@ -696,7 +691,6 @@ export class DocxReader {
         return;
       }
       this.order.push(key);
-      this.numbers.set(key, this.order.length);
       this.firstCall.set(key, this.ordinal);
     }
     this.call(key, state);

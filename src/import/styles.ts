@@ -128,8 +128,8 @@ export class Styles {
     return { kind: "body" };
   }
 
-  /** A paragraph's role, and its list level and order, from its properties (own numbering first, then its style's). */
-  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number; ordered: boolean } {
+  /** A paragraph's role and list level from its properties (own numbering first, then its style's). */
+  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number } {
     const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
     let role = this.paragraphRole(styleId);
     // Word's "List Bullet" carries its own w:numPr.
@@ -146,7 +146,7 @@ export class Styles {
     } else if (role.kind === "list") {
       role = { kind: "body" };
     }
-    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered: role.kind === "number" };
+    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0 };
   }
 
   /** What a character style adds to its runs: bold/italic/strike from its role or its run properties. */
