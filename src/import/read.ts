@@ -382,14 +382,16 @@ export class DocxReader {
     }
   }
 
-  /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
-  private standalone(story: Story, issue: Issue) {
-    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
-    this.report(issue, ordinal, story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`);
+  /** Reports a story's issue: in a note, at the note's first call as `note 3 (“…”)`; in the body, at `ordinal`. */
+  private reportIn(story: Story, issue: Issue, ordinal: number, where?: string, text = "") {
+    if (!story.note) return this.report(issue, ordinal, where);
+    const quote = text ? `“${firstWords(text)}”` : "no text";
+    this.report(issue, this.firstCall.get(story.note) ?? 1, `note ${this.order.indexOf(story.note) + 1} (${quote})`);
   }
 
-  private noteWhere(key: string, text: string): string {
-    return `note ${this.order.indexOf(key) + 1} (${text ? `“${firstWords(text)}”` : "no text"})`;
+  /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
+  private standalone(story: Story, issue: Issue) {
+    this.reportIn(story, issue, this.ordinal + 1, `paragraph ${this.ordinal + 1}`);
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
@@ -431,9 +433,8 @@ export class DocxReader {
       const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
-        const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
         const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
-        this.report({ rule: "import-tracked-change", text }, ordinal, story.note ? this.noteWhere(story.note, "") : undefined);
+        this.reportIn(story, { rule: "import-tracked-change", text }, first || this.ordinal);
       }
       rows.push(cells);
     });
@@ -462,7 +463,7 @@ export class DocxReader {
     }
     for (const { issue, count } of counts.values()) {
       const times = count > 1 ? ` (${count} times)` : "";
-      this.report({ ...issue, text: issue.text + times }, ordinal, state.story.note ? this.noteWhere(state.story.note, text) : undefined);
+      this.reportIn(state.story, { ...issue, text: issue.text + times }, ordinal, undefined, text);
     }
   }
 
