@@ -16,7 +16,7 @@ import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
-import { child, descendants, DocxPackage, onOff, PackageError } from "../ooxml/package.ts";
+import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
@@ -71,7 +71,6 @@ const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
 export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
   const file = new VFile({ path });
-  let pkg: DocxPackage;
   let reading: DocxReading;
   let custom: Map<string, string>;
   let core: Map<string, string>;
@@ -85,7 +84,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     return { file };
   }
   try {
-    pkg = DocxPackage.open(await readFile(path));
+    const pkg = DocxPackage.open(await readFile(path));
     reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
     custom = pkg.customProperties();
@@ -176,7 +175,8 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, core, reading, base, options.lang);
   if (front && reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
-  if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
+  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
+  if (front && directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
   if (front && original) front[TRANSLATION_OF] = original.revision;
 
   if (hasErrors(file) || !front) return { file, original: originalFile };
@@ -415,17 +415,6 @@ function frontMatter(
     );
   }
   return { ...out, ...rest };
-}
-
-/**
- * Did the translator set most of the body right to left (`w:bidi`)? Then the edition is right to
- * left whatever its `lang` says (a language broadside does not know as right to left).
- */
-function mostlyRightToLeft(pkg: DocxPackage): boolean {
-  const body = descendants(pkg.xml(pkg.mainPath!)!, "w", "body")[0];
-  const paragraphs = body ? descendants(body, "w", "p").filter((p) => (p.textContent ?? "").trim()) : [];
-  const bidi = paragraphs.filter((p) => onOff(child(p, "w", "pPr"), "bidi")).length;
-  return paragraphs.length > 0 && bidi * 2 > paragraphs.length;
 }
 
 /** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */

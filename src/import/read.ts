@@ -206,6 +206,8 @@ export class DocxReader {
   /** Text of the runs styled Dateline (a press release's dateline). */
   private dateline = "";
   private textChars = 0;
+  /** Body paragraphs with text by their direction (right to left: w:bidi). */
+  private readonly directions = { ltr: 0, rtl: 0 };
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
@@ -288,6 +290,8 @@ export class DocxReader {
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
       /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
       originalPlace: (n: number) => this.bookmarkAt.get(`_RefNote${n}`),
+      /** Did the translator set most of the body right to left? */
+      rightToLeft: this.directions.rtl > this.directions.ltr,
     };
   }
 
@@ -396,7 +400,9 @@ export class DocxReader {
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
-    const { role, level } = this.styles.paragraph(child(p, "w", "pPr"));
+    const pPr = child(p, "w", "pPr");
+    const { role, level } = this.styles.paragraph(pPr);
+    if (!story.note && (p.textContent ?? "").trim()) this.directions[onOff(pPr, "bidi") ? "rtl" : "ltr"]++;
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
       state.issues.push({
