@@ -56,10 +56,8 @@ interface Original {
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
- * The front matter an import may write: words and how they are set, never a key that makes
- * broadside read or write a file (`packet`, images, templates, outputs). Whoever sends a .docx
- * decides what the letter says, not what the next build reads; a key outside this list is left
- * out with a warning, and the person who builds adds it if the edition needs it.
+ * The front matter an import may write: words and how they are set, never a key that makes broadside read or write a file
+ * (`packet`, images, templates, outputs): whoever sends a .docx decides what the letter says, not what the next build reads.
  */
 const IMPORTABLE = new Set(
   "title short-title subtitle lang dir author publisher date description subject keywords notes-heading notes paper signatories embargo dateline contacts".split(
@@ -417,7 +415,6 @@ function frontMatter(
   return { ...out, ...rest };
 }
 
-/** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
 /**
  * The Markdown read back as a build reads it. Front matter it cannot use comes from the .docx's
  * document properties (a stranger's, like the rest): an error of the import. Anything else is ours.
