@@ -50,7 +50,7 @@ function pushText(out: Token[], t: TextToken) {
 }
 
 /** Clean tokens: no line ends or tabs in text, merged runs, no empty text, breaks only between text, no outer space. */
-export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
+function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
     const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;

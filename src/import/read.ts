@@ -165,7 +165,7 @@ interface ParagraphState {
 }
 
 /** Far above a real letter (some 40 notes, paragraphs under 5,000 characters), and what keeps an import to seconds. */
-export const IMPORT_LIMITS = {
+const IMPORT_LIMITS = {
   /** Characters of one paragraph (or table cell, or note paragraph). */
   paragraphChars: 100_000,
   /** Characters Markdown must escape or mark in one paragraph, note calls, links, breaks and changes of bold or italic: the reader's cost grows with their square. */
@@ -189,7 +189,7 @@ const LINK_SCHEMES = /^(https?:|mailto:|tel:)/i;
 const relativeLink = (url: string) => !/[\x00-\x20\\]/.test(url) && !/^[^/?#]*:/.test(url) && !url.startsWith("/") && !url.split(/[/?#]/).includes("..");
 
 /** How to call a note again, in both word processors. */
-export const CROSS_REFERENCE_HELP =
+const CROSS_REFERENCE_HELP =
   "insert the cross-reference again (Word: References › Cross-reference › Reference type: Footnote, Insert reference to: Footnote number (formatted); LibreOffice Writer: Insert › Cross-reference › Type: Footnotes, Refer using: Reference)";
 
 const TRACKED_HELP =
