@@ -15,7 +15,7 @@ import { parseLetter } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
+import { type RenderContext, renderDocument, warnFormattingLost } from "./markdown.ts";
 import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
@@ -180,15 +180,12 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
   // Markdown.
-  const formattingLost = (where: string, ordinal: number) => warnFormattingLost(file, where, { line: ordinal, column: 1 });
-  const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
-  const body = renderBlocks(reading.blocks, bodyContext);
-  const notes = renderNotes(reading.order, reading.notes, (key) => ({
-    numberOf: bodyContext.numberOf,
-    formattingLost: (ordinal) => formattingLost(`note ${numberOf.get(key)}`, ordinal),
-  }));
+  const context = (note?: number): RenderContext => ({
+    numberOf: (key) => numberOf.get(key)!,
+    formattingLost: (ordinal) => warnFormattingLost(file, note ? `note ${note}` : reading.where(ordinal), { line: ordinal, column: 1 }),
+  });
   const yaml = stringifyYaml(front, { lineWidth: 0 });
-  const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
+  const markdown = `---\n${yaml}---\n\n${renderDocument(reading.blocks, reading.notes, context)}\n`;
   if (Buffer.byteLength(markdown) > MAX_SOURCE_BYTES) {
     fail(
       file,

@@ -7,7 +7,7 @@
  * could not read, it is written without bold/italic/strikethrough and the caller is told; if even
  * the plain form does not read back, it is a bug and this throws.
  */
-import type { BlockContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
+import type { BlockContent, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
 import { gfmToMarkdown } from "mdast-util-gfm";
 import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-markdown";
 import remarkGfm from "remark-gfm";
@@ -478,18 +478,12 @@ function table(block: TableBlock, ctx: RenderContext): Table[] {
   return [{ type: "table", children: rows.map((row) => ({ type: "tableRow", children: Array.from({ length: columns }, (_, i) => cell(row[i])) })) }];
 }
 
-/** Body (or note) blocks → Markdown chunks, to be joined by blank lines. */
-export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
-  const children = blockNodes(all, ctx);
-  return children.length ? [write({ type: "root", children })] : [];
-}
-
-/** `[^n]: …` definitions, one per note, continuation lines indented four spaces. */
-export function renderNotes(order: string[], notes: Map<string, Block[]>, contextOf: (key: string) => RenderContext): string[] {
-  return order.map((key) => {
-    const ctx = contextOf(key);
-    const n = String(ctx.numberOf(key));
-    const definition: FootnoteDefinition = { type: "footnoteDefinition", identifier: n, label: n, children: blockNodes(notes.get(key) ?? [], ctx) };
-    return write(definition);
+/** The body's blocks, then note n's (notes[n - 1]) as `[^n]: …`: the Markdown after the front matter. `contextOf(n)` is note n's, `contextOf()` the body's. */
+export function renderDocument(body: Block[], notes: Block[][], contextOf: (note?: number) => RenderContext): string {
+  const children: RootContent[] = blockNodes(body, contextOf());
+  notes.forEach((blocks, i) => {
+    const n = String(i + 1);
+    children.push({ type: "footnoteDefinition", identifier: n, label: n, children: blockNodes(blocks, contextOf(i + 1)) });
   });
+  return write({ type: "root", children });
 }

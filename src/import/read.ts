@@ -247,7 +247,7 @@ export class DocxReader {
       }
     }
 
-    const notes = new Map<string, Block[]>();
+    const notes: Block[][] = [];
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
     this.order.forEach((key, index) => {
       const { kind, id } = splitNoteKey(key);
@@ -257,13 +257,13 @@ export class DocxReader {
       if (!part || !element) {
         const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
         this.report({ rule: "import-missing-note", text }, ordinal);
-        notes.set(key, []);
+        notes.push([]);
         return;
       }
       this.hyperlinks = this.linkTargets(part.path);
       const content: Block[] = [];
       this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
-      notes.set(key, content);
+      notes.push(content);
     });
     // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
     const was = new Map<string, number>();
@@ -275,7 +275,7 @@ export class DocxReader {
       blocks,
       /** Every note call in body order (references and NOTEREF fields). */
       calls: this.calls,
-      /** Notes in number order (note n is order[n - 1]); `notes` holds their content. */
+      /** Notes in number order (note n is order[n - 1]), and their content (notes[n - 1]). */
       order: this.order,
       notes,
       /** Text of the default page header (the running head), if any. */
