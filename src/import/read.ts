@@ -55,12 +55,6 @@ export interface TableBlock {
 }
 export type Block = ParagraphBlock | TableBlock;
 
-export interface Call {
-  note: string;
-  /** Body paragraph the call is in. */
-  ordinal: number;
-}
-
 /** What the reader found; see {@link DocxReader.read}. */
 export type DocxReading = ReturnType<DocxReader["read"]>;
 
@@ -200,7 +194,8 @@ export class DocxReader {
   private readonly main: string;
   private ordinal = 0;
   private readonly quotes = new Map<number, string>();
-  private readonly calls: Call[] = [];
+  /** Every note call in body order, with the body paragraph it is in. */
+  private readonly calls: { note: string; ordinal: number }[] = [];
   private readonly order: string[] = [];
   private paragraphs = 0;
   /** Text of the runs styled Dateline (a press release's dateline). */
