@@ -65,7 +65,7 @@ export async function safePage(browser: Browser, existing?: Page): Promise<SafeP
  * everything inlined, fonts included. Puppeteer waits for the fonts from outside the page.
  */
 export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings: t, onLayout }: PdfOptions): Promise<Uint8Array> {
-  const step = <T>(what: string, run: () => Promise<T>) => timed(t?.timings, `${t?.label}: pdf ${what}`, run);
+  const step = <T>(what: string, run: () => T) => timed(t?.timings, `${t?.label}: pdf ${what}`, run);
   const printed = await Promise.race([
     crash,
     (async () => {
@@ -100,12 +100,10 @@ export async function compilePdf(html: string, { page, crash }: SafePage, { meta
     author: meta.author,
     subject: meta.subject ?? meta.description,
     keywords: meta.keywords.join(", "),
-    creator: "broadside",
-    producer: "broadside (Chromium)",
     date: buildDate(),
     destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
   };
-  return timed(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
+  return step("metadata", () => withInfo(printed.pdf, facts));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */

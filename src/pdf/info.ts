@@ -11,8 +11,6 @@ export interface PdfInfo {
   author?: string;
   subject?: string;
   keywords?: string;
-  creator: string;
-  producer: string;
   /** Creation and modification time. */
   date: Date;
   /** What Chromium left out of its named destinations: the left and top page margins, in pt. */
@@ -103,8 +101,8 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
     info.author ? `/Author ${pdfText(info.author)}` : "",
     info.subject ? `/Subject ${pdfText(info.subject)}` : "",
     info.keywords ? `/Keywords ${pdfText(info.keywords)}` : "",
-    `/Creator ${pdfText(info.creator)}`,
-    `/Producer ${pdfText(info.producer)}`,
+    `/Creator ${pdfText("broadside")}`,
+    `/Producer ${pdfText("broadside (Chromium)")}`,
     `/CreationDate (D:${stamp(info.date)}Z)`,
     `/ModDate (D:${stamp(info.date)}Z)`,
   ].filter(Boolean);
