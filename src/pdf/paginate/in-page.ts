@@ -22,8 +22,6 @@ export interface PaginateResult {
   pages: number;
   /** Pages (from 0) whose content could not be made to fit (a block taller than a page): clipped at the page edge. */
   overflows: number[];
-  /** Notes whose call was never placed (must be empty). */
-  lost: string[];
   /** The sheet and its margins, in CSS px, as read from the @page rules. */
   geometry: PageGeometry;
 }
@@ -39,22 +37,21 @@ interface Run extends Source {
   result: PaginateResult;
 }
 
-/** The rule `holdLayout` (./index.ts) added, which kept the body from being laid out. */
-const releaseHold = () => document.getElementById("bs-hold-layout")?.remove();
-
-/** Load every font face of the document: measure with the fonts that will print. */
-const loadFonts = () => Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined)));
+/** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
+export async function release(): Promise<PageGeometry> {
+  await Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined)));
+  document.getElementById("bs-hold-layout")?.remove();
+  return readPageGeometry();
+}
 
 export async function paginate(options: PaginateOptions): Promise<PaginateResult> {
-  await loadFonts();
-  releaseHold();
-  const geometry = readPageGeometry();
+  const geometry = await release();
   // A hair less than the content area: Chromium rounds the sheet to whole points.
   const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
   const footnotes = options.notes === "footnotes";
-  const result: PaginateResult = { pages: 0, overflows: [], lost: [], geometry };
+  const result: PaginateResult = { pages: 0, overflows: [], geometry };
   const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
@@ -77,15 +74,9 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
     }
     if (result.pages > 100_000) throw new Error("pagination did not end");
   }
-  result.lost = Array.from(run.pool.keys());
+  const lost = Array.from(run.pool.keys()).join(", ");
+  if (lost) throw new Error(`broadside's pagination left out ${lost} (no call to them was placed on a page): please report this with the source`);
   return result;
-}
-
-/** A vertical edition is left to Chromium's own pages: only the hold is taken away. */
-export async function release(): Promise<PageGeometry> {
-  releaseHold();
-  await loadFonts();
-  return readPageGeometry();
 }
 
 /** Leaf blocks in a page's first chunk; later chunks are sized from what the page still lacks. */
