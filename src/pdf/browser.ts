@@ -1,7 +1,4 @@
-/**
- * Finding and starting Chromium with Puppeteer's launch, over a pipe rather than a port, so the
- * browser ends when this process ends, even on SIGKILL.
- */
+/** Finding and starting Chromium, over a pipe rather than a port: the browser ends when this process ends, even on SIGKILL. */
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -82,9 +79,8 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * A new profile folder named after this process, with the browser's temporary folder inside
- * (Chromium leaves its own temporary files behind when it is killed). The folders of processes
- * that are gone (a build killed with SIGKILL) are removed first.
+ * A new profile folder named after this process, with the browser's temporary files inside (a killed Chromium leaves them
+ * behind); first the folders of processes that are gone (a build killed with SIGKILL) are removed.
  */
 function newProfile(): string {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {

@@ -1,8 +1,6 @@
 /**
- * Chromium's own fontconfig, so the same PDF comes out on every host: no host font (the inlined faces
- * draw every character; a host font or its hinting would move glyphs), fixed rendering settings, and
- * one shipped fallback, Noto Serif, that draws a character no face has (`no-font-for-character`) as
- * its empty box: without any font at all Chromium crashes on it.
+ * Chromium's own fontconfig, so the same PDF comes out on every host: no host font (its glyphs or hinting would move text), fixed
+ * rendering, and one fallback, Noto Serif, to draw a character no face has as an empty box (with no font at all Chromium crashes).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";

@@ -1,8 +1,6 @@
 /**
- * What Chromium's PDF lacks, in an incremental update appended to it (its cost does not grow with
- * the page count, as pdf-lib's re-serialising would): Author, Subject, Keywords, our Creator and
- * Producer; the @page margins Chromium leaves out of its named destinations (note calls and
- * back-links); the build date over Chromium's own dates, and a file /ID digested from the bytes.
+ * What Chromium's PDF lacks, in an incremental update (its cost does not grow with the page count, as pdf-lib's re-serialising would):
+ * Author, Subject, Keywords, Creator, Producer, the margins its named destinations leave out, the build date, a file /ID.
  */
 import { createHash } from "node:crypto";
 

@@ -1,7 +1,6 @@
 /**
- * The build's one browser, started early and killed at the end. A crash, while starting or while
- * printing, restarts it once and prints again; a second crash or a timeout is a {@link BrowserFailedError},
- * and the browser is killed, so no process is left behind.
+ * The build's one browser, started early and killed at the end. A crash, while starting or printing, restarts it once and prints
+ * again; a second crash or a timeout is a {@link BrowserFailedError}, and the browser is killed, so no process is left behind.
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";

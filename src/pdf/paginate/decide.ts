@@ -1,7 +1,6 @@
 /**
- * The break decision: the page ends at the last allowed break where the text and the notes called above
- * it fit. When that would leave more than a fifth of the page empty (or nothing on it), the note that
- * arrives with the first line that does not fit is split instead, and continues at the next page's foot.
+ * The break decision: the page ends at the last allowed break where the text and the notes called above it fit; when that leaves more
+ * than a fifth of it empty, the note arriving with the first line that does not fit is split instead, to continue overleaf.
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";
@@ -78,9 +77,8 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
 }
 
 /**
- * The line that does not fit stays, with the note that arrives with it: the page ends at the
- * first allowed break after that line (with no more calls above it), and the note is split to
- * fit above it.
+ * The line that does not fit stays, with the note that arrives with it: the page ends at the first allowed break after that line
+ * (with no more calls above it), and the note is split to fit above it.
  */
 function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: number, page: PageRoom): Pick<PageEnd, "at" | "continues"> | undefined {
   const callsBefore = firstTooLong > 0 ? breaks[firstTooLong - 1].calls : 0;

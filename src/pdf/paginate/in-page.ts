@@ -1,9 +1,7 @@
 /**
- * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box
- * (./page.ts) is filled from the source (./source.ts) until it overflows, a little more than a page at a
- * time, so the work is linear. One layout gives every place the page may end (./breaks.ts), one more
- * measures the notes called above them in its foot; ./decide.ts says where the page ends and which notes
- * stay or continue; the rest is cut off with a Range and carried to the next page.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box (./page.ts) is filled from the
+ * source (./source.ts) until it overflows, a little more than a page at a time, so the work is linear. One layout gives every place
+ * the page may end (./breaks.ts), one more the notes called above them; ./decide.ts picks the end, and the rest goes overleaf.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";

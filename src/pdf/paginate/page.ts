@@ -1,7 +1,6 @@
 /**
- * Page furniture: one `div.bs-page` per sheet, exactly the size of the @page content area, its
- * text in `div.bs-body` and its notes in `aside.bs-foot > ol`, so that Chromium's printing puts one
- * box on each sheet and still draws the @page margin boxes (running head, "n / N").
+ * Page furniture: one `div.bs-page` per sheet, the size of the @page content area, with its text in `div.bs-body` and its notes in
+ * `aside.bs-foot > ol`: Chromium puts one box on each sheet and still draws the @page margin boxes (running head, "n / N").
  */
 import { CLASS, type Flow, markTop, type Point, style } from "./dom.ts";
 import { extractTail } from "./source.ts";

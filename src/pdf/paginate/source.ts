@@ -1,7 +1,6 @@
 /**
- * The document as a source of content: a detached tree, never laid out, from which each page takes
- * chunks cut with DOM Ranges (which clone the ancestors a cut goes through), and to which the
- * rest of an overfull page goes back as a fragment.
+ * The document as a source of content: a detached tree, never laid out, from which each page takes chunks cut with DOM Ranges
+ * (which clone the ancestors a cut goes through), and to which the rest of an overfull page goes back as a fragment.
  */
 import { CLASS, chainOf, firstContent, type Flow, isBlank, isElement, lastContent, originOf, type Point, unfill } from "./dom.ts";
 
