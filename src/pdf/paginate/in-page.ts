@@ -7,7 +7,7 @@ import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
 import { EPS, firstContent, type Flow, markTop, newFlow, type Point, unfill } from "./dom.ts";
 import { type PageGeometry, readPageGeometry } from "./geometry.ts";
-import { continuation, footEdges, footHeight, footOf, newPage, type Page } from "./page.ts";
+import { continuation, footEdges, footHeight, newPage, type Page } from "./page.ts";
 import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
 
 export interface PaginateOptions {
@@ -55,10 +55,10 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
     const page = newPage(width, height);
     fill(run, page, overleaf.text);
-    if (overleaf.note) footOf(page).prepend(overleaf.note);
+    if (overleaf.note) page.list.prepend(overleaf.note);
     overleaf = layOut(run, page);
     result.pages++;
-    if (!firstContent(page.body) && !page.list?.firstChild) {
+    if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
       page.box.remove();
       result.pages--;
@@ -66,10 +66,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
       if (overleaf.text) document.body.append(overleaf.text);
       break;
     }
-    if (page.list && !page.list.firstChild) {
-      page.foot!.remove();
-      page.list = undefined;
-    }
+    if (!page.list.firstChild) page.foot.remove();
     if (result.pages > 100_000) throw new Error("pagination did not end");
   }
   const lost = Array.from(run.pool.keys()).join(", ");
@@ -116,7 +113,7 @@ function notesToFoot(run: Run, page: Page, calls: Element[], reach: number): Foo
   for (let i = 0; i < reach; i++) {
     const li = run.pool.get((calls[i].getAttribute("href") ?? "").slice(1));
     if (!li) continue;
-    footOf(page).append(li);
+    page.list.append(li);
     run.pool.delete(li.id);
     notes.push({ li, call: i, height: 0 });
   }
@@ -131,7 +128,7 @@ const toPool = (run: Run, li: HTMLElement) => {
 };
 /** A note continued from the page before that is longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
-  const li = page.list!.firstElementChild as HTMLElement;
+  const li = page.list.firstElementChild as HTMLElement;
   const point = splitNote(run, page, li, run.height);
   if (!point) run.result.overflows.push(run.result.pages);
   const note = point && continuation(run.flow, li, point);
