@@ -4,19 +4,12 @@
  */
 import { PAPER_SIZE, POINTS } from "../../paper.ts";
 
+const SIDES = ["top", "right", "bottom", "left"] as const;
 /** The sheet and its margins, in CSS px. */
-export interface PageGeometry {
-  width: number;
-  height: number;
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
-}
+export type PageGeometry = Record<"width" | "height" | (typeof SIDES)[number], number>;
 
 /** Named sizes, upright, in CSS px: the papers broadside sets (src/paper.ts). */
 const PAPER = Object.fromEntries(Object.entries(PAPER_SIZE).map(([name, size]) => [name, size.map((points) => points / POINTS.px)]));
-const SIDES = ["top", "right", "bottom", "left"] as const;
 
 function toPx(value: string): number | undefined {
   const m = /^(-?\d*\.?\d+)([a-z]*)$/i.exec(value.trim());

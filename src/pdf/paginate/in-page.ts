@@ -57,17 +57,15 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
     fill(run, page, overleaf.text);
     if (overleaf.note) page.list.prepend(overleaf.note);
     overleaf = layOut(run, page);
-    result.pages++;
     if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
       page.box.remove();
-      result.pages--;
       result.overflows.push(result.pages);
       if (overleaf.text) document.body.append(overleaf.text);
       break;
     }
     if (!page.list.firstChild) page.foot.remove();
-    if (result.pages > 100_000) throw new Error("pagination did not end");
+    if (++result.pages > 100_000) throw new Error("pagination did not end");
   }
   const lost = Array.from(run.pool.keys()).join(", ");
   if (lost) throw new Error(`broadside's pagination left out ${lost} (no call to them was placed on a page): please report this with the source`);

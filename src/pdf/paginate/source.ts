@@ -149,11 +149,7 @@ function continueTable(table: HTMLTableElement, source: HTMLTableElement, cells:
 /** Cut everything after `point` inside `root` off, as a fragment whose clones continue the elements cut. */
 export function extractTail(flow: Flow, root: Element, point: Point): DocumentFragment {
   const chain = chainOf(point.node, root);
-  const widths = new Map<Element, number[]>();
-  for (const el of chain) {
-    const cells = el.tagName === "TABLE" ? freezeColumns(el as HTMLTableElement) : undefined;
-    if (cells) widths.set(el, cells);
-  }
+  const widths = new Map(chain.filter((el) => el.tagName === "TABLE").map((table) => [table, freezeColumns(table as HTMLTableElement)]));
   flow.range.setStart(point.node, point.offset);
   flow.range.setEnd(root, root.childNodes.length);
   const tail = flow.range.extractContents();
