@@ -38,10 +38,8 @@ export const BROWSER_HELP =
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  const found = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
-  return (
-    (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path))
-  );
+  const shell = existsSync(SYSTEM_SHELL) ? SYSTEM_SHELL : undefined;
+  return (await cachedBrowser("chrome-headless-shell")) ?? shell ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
 /** A headless shell is started in Puppeteer's `headless: 'shell'` mode; a whole browser in its new headless mode. */

@@ -33,11 +33,9 @@ function refIn(dictionary: string, key: string): Ref | undefined {
 function xrefOffsets(text: string, startxref: number): Map<number, number> {
   const offsets = new Map<number, number>();
   if (!text.startsWith("xref", startxref)) return offsets;
+  const lines = text.slice(startxref, text.indexOf("trailer", startxref)).split(/\r\n|\r|\n/);
   let number = 0;
-  for (const line of text
-    .slice(startxref, text.indexOf("trailer", startxref))
-    .split(/\r\n|\r|\n/)
-    .slice(1)) {
+  for (const line of lines.slice(1)) {
     const subsection = /^(\d+) \d+\s*$/.exec(line);
     const entry = /^(\d{10}) \d{5} n/.exec(line);
     if (subsection) number = Number(subsection[1]);
