@@ -5,7 +5,7 @@
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
-import { compilePdf, PageCrashedError, type SafePage, safePage } from "./index.ts";
+import { compilePdf, PageCrashedError, type PdfOptions, type SafePage, safePage } from "./index.ts";
 import { type Timings, timed } from "../timings.ts";
 
 export interface PrinterOptions {
@@ -85,7 +85,7 @@ export class Printer {
       const generation = this.#generation;
       const browser = await this.#browser!;
       try {
-        return await this.#printIn(browser, html, meta, name, label, onLayout);
+        return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, timings: this.#timings, label, onLayout });
       } catch (error) {
         if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
@@ -103,7 +103,7 @@ export class Printer {
     }
   }
 
-  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
+  async #printIn(browser: Browser, html: string, name: string, options: PdfOptions): Promise<Uint8Array> {
     // A hung browser is killed: the build ends now, and leaves no process behind.
     const tooSlow = () => {
       killBrowser(browser);
@@ -118,8 +118,7 @@ export class Printer {
     try {
       // A kept page, or a new one (also when the kept one failed to open).
       page = await Promise.race([this.#idle.pop()?.catch(() => this.#openPage(browser)) ?? this.#openPage(browser), deadline]);
-      const timings = this.#timings && { timings: this.#timings, label };
-      const pdf = await Promise.race([compilePdf(html, page, { meta, timeout: this.timeout, timings, onLayout }), deadline]);
+      const pdf = await Promise.race([compilePdf(html, page, options), deadline]);
       if (generation === this.#generation && !this.#closed) {
         this.#idle.push(Promise.resolve(page));
         page = undefined; // kept for the next document, not closed below
