@@ -125,7 +125,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       executablePath,
       userDataDir: join(profile, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
-      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: join(profile, "tmp") },
+      env: { ...process.env, ...printerEnvironment(profile), TMPDIR: join(profile, "tmp") },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,
