@@ -25,8 +25,6 @@ export interface PageEnd {
   calls: number;
   /** A note that starts at this page's foot and continues on the next page, and where it is cut. */
   continues?: { note: HTMLElement; at: Point };
-  /** Not even the first line fits, and there is no note on the page: it goes here anyway, clipped. */
-  overflow: boolean;
 }
 
 export interface PageRoom {
@@ -71,9 +69,9 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
       if (split) [at, continues] = [split.at, split.continues];
     }
   }
-  const overflow = at < 0 && page.base === 0;
-  if (overflow) at = 0;
-  return { at, calls: at >= 0 ? breaks[at].calls : 0, continues, overflow };
+  // Not even the first line fits, and there is no note on the page: it goes here anyway, clipped.
+  if (at < 0 && page.base === 0) at = 0;
+  return { at, calls: at >= 0 ? breaks[at].calls : 0, continues };
 }
 
 /**

@@ -18,8 +18,6 @@ export interface PaginateOptions {
 export interface PaginateResult {
   /** Page boxes made: the PDF must have exactly this many pages. */
   pages: number;
-  /** Pages (from 0) whose content could not be made to fit (a block taller than a page): clipped at the page edge. */
-  overflows: number[];
   /** The sheet and its margins, in CSS px, as read from the @page rules. */
   geometry: PageGeometry;
 }
@@ -27,12 +25,11 @@ export interface PaginateResult {
 /** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
 type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
 
-/** One run: the source, the content area's height, and what is recorded. */
+/** One run: the source and the content area's height. */
 interface Run extends Source {
   flow: Flow;
   height: number;
   footnotes: boolean;
-  result: PaginateResult;
 }
 
 /** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
@@ -49,8 +46,8 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
   const footnotes = options.notes === "footnotes";
-  const result: PaginateResult = { pages: 0, overflows: [], geometry };
-  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
+  let pages = 0;
+  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
     const page = newPage(width, height);
@@ -60,16 +57,15 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
     if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
       page.box.remove();
-      result.overflows.push(result.pages);
       if (overleaf.text) document.body.append(overleaf.text);
       break;
     }
     if (!page.list.firstChild) page.foot.remove();
-    if (++result.pages > 100_000) throw new Error("pagination did not end");
+    if (++pages > 100_000) throw new Error("pagination did not end");
   }
   const lost = Array.from(run.pool.keys()).join(", ");
   if (lost) throw new Error(`broadside's pagination left out ${lost} (no call to them was placed on a page): please report this with the source`);
-  return result;
+  return { pages, geometry };
 }
 
 /** Leaf blocks in a page's first chunk; later chunks are sized from what the page still lacks. */
@@ -128,7 +124,6 @@ const toPool = (run: Run, li: HTMLElement) => {
 function allNote(run: Run, page: Page): Overleaf {
   const li = page.list.firstElementChild as HTMLElement;
   const point = splitNote(run, page, li, run.height);
-  if (!point) run.result.overflows.push(run.result.pages);
   const note = point && continuation(run.flow, li, point);
   run.flow.range.selectNodeContents(page.body);
   return { note, text: run.flow.range.extractContents() };
@@ -136,7 +131,7 @@ function allNote(run: Run, page: Page): Overleaf {
 
 /** Decide where the page ends and which notes it carries; cut the rest off for the next page. */
 function layOut(run: Run, page: Page): Overleaf {
-  const { result, height: H } = run;
+  const H = run.height;
   page.top = page.box.getBoundingClientRect().top;
   const calls = run.footnotes ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
   const base = footHeight(page); // a note continued from the page before
@@ -161,7 +156,6 @@ function layOut(run: Run, page: Page): Overleaf {
     const note = end.continues && continuation(run.flow, end.continues.note, end.continues.at);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
     const text = point && extractTail(run.flow, page.body, point);
-    if (end.overflow || (end.at >= 0 && breaks[end.at].y + footHeight(page) > H + 1)) result.overflows.push(result.pages);
     return { text, note };
   }
 }

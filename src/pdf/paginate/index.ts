@@ -29,7 +29,7 @@ export async function paginatePage(page: Page, options: PaginateOptions): Promis
 /** Let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */
 export async function releaseLayout(page: Page): Promise<PaginateResult> {
   const geometry = (await inPage(page, "release()")) as PaginateResult["geometry"];
-  return { pages: 0, overflows: [], geometry };
+  return { pages: 0, geometry };
 }
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
