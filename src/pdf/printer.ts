@@ -24,10 +24,8 @@ export class Printer {
   #log: (line: string) => void;
   #timings: Timings | undefined;
   #browser: Promise<Browser> | undefined;
-  /** Bumped each time a crashed browser is replaced. */
+  /** Bumped when a crashed browser is replaced: once per build at most. */
   #generation = 0;
-  /** One restart per build. */
-  #restarts = 1;
   #closed = false;
   /** Pages of the current browser ready to print in (its first tab, then each that printed): the next document skips a new page's cost. */
   #idle: Promise<SafePage>[] = [];
@@ -51,8 +49,7 @@ export class Printer {
 
   /** Spend the build's one restart (and say so), or throw `exhausted` if it is spent. */
   #restart(exhausted: BrowserFailedError, log: string): void {
-    if (this.#restarts <= 0) throw exhausted;
-    this.#restarts--;
+    if (this.#generation > 0) throw exhausted;
     this.#generation++;
     this.#log(log);
   }
