@@ -29,7 +29,6 @@ type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
 interface Run extends Source {
   flow: Flow;
   height: number;
-  footnotes: boolean;
 }
 
 /** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
@@ -45,9 +44,8 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
-  const footnotes = options.notes === "footnotes";
   let pages = 0;
-  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes };
+  const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
     const page = newPage(width, height);
@@ -133,7 +131,8 @@ function allNote(run: Run, page: Page): Overleaf {
 function layOut(run: Run, page: Page): Overleaf {
   const H = run.height;
   page.top = page.box.getBoundingClientRect().top;
-  const calls = run.footnotes ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
+  // Calls count while notes wait for their page (never with endnotes).
+  const calls = run.pool.size ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
   const base = footHeight(page); // a note continued from the page before
   if (base > H) return allNote(run, page);
   let columnsLimit = H - base;
