@@ -18,8 +18,8 @@ function toPx(value: string): number | undefined {
   return unit === undefined ? undefined : (Number(m[1]) * unit) / POINTS.px;
 }
 
-/** The `size` and margins of the unnamed @page rules that apply to print, the last one winning. */
-function pageRules(): { size: string; margins: Record<(typeof SIDES)[number], string> } {
+/** The sheet and margins the unnamed @page rules that apply to print set, the last one winning. */
+export function readPageGeometry(): PageGeometry {
   let size = "";
   const margins = { top: "0", right: "0", bottom: "0", left: "0" };
   const read = (rules: CSSRuleList) => {
@@ -36,11 +36,6 @@ function pageRules(): { size: string; margins: Record<(typeof SIDES)[number], st
     if (sheet.disabled || (sheet.media.mediaText && !matchMedia(sheet.media.mediaText).matches)) continue;
     read(sheet.cssRules);
   }
-  return { size, margins };
-}
-
-export function readPageGeometry(): PageGeometry {
-  const { size, margins } = pageRules();
   let [width, height] = PAPER.letter; // what Chromium prints when no size is given
   const words = size.toLowerCase().split(/\s+/).filter(Boolean);
   const lengths = words.map(toPx).filter((n): n is number => n !== undefined);
