@@ -34,9 +34,6 @@ export async function releaseLayout(page: Page): Promise<PaginateResult> {
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
 export function countPdfPages(pdf: Uint8Array): number {
-  return (
-    Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)
-      .toString("latin1")
-      .match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0
-  );
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1");
+  return text.match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
 }
