@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeBrowser, launchBrowser } from "../src/pdf/browser.ts";
+import { safePage } from "../src/pdf/index.ts";
 import { holdLayout, type PaginateOptions, type PaginateResult, paginatePage, releaseLayout } from "../src/pdf/paginate/index.ts";
 import { ROOT } from "./helpers.ts";
 
@@ -20,7 +21,8 @@ let browser: Browser;
 let page: Page;
 beforeAll(async () => {
   browser = await launchBrowser();
-  page = await browser.newPage();
+  // The page PDFs are printed in: the page's own JavaScript off (a DOM callback of ours would not run).
+  page = (await safePage(browser)).page;
   await page.emulateMediaType("print");
 }, 60_000);
 afterAll(async () => {
