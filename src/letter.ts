@@ -15,7 +15,7 @@ import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded } from "./boundary.ts";
-import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
@@ -91,7 +91,7 @@ export async function readSource(path: string): Promise<VFile> {
 class Halt extends Error {}
 
 /** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
-type ChainOptions = ParseOptions & { pandoc?: PandocField[] };
+type ChainOptions = ParseOptions & { pandoc?: MatterBlock };
 
 /** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
 function letterProcessor(options: ChainOptions) {
@@ -136,7 +136,7 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
   const pandoc = pandocTitleBlock(source);
   const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
-  const processor = letterProcessor({ ...options, pandoc: pandoc?.fields });
+  const processor = letterProcessor({ ...options, pandoc });
   const tree = processor.parse(source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end));
   try {
     processor.runSync(tree, file);
@@ -153,12 +153,11 @@ const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) =>
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
 const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
   // remark-frontmatter finds one block at most: at the start.
-  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Yaml | Literal | undefined;
-  const block = (node ? { kind: node.type, node } : options.pandoc && { kind: "pandoc", fields: options.pandoc }) as FrontMatterBlock | undefined;
+  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Literal | undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
-  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
+  const meta = readFrontMatter(node ?? options.pandoc, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
   if (!meta) return;
   file.data.meta = meta;
   if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
