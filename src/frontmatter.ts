@@ -11,7 +11,7 @@ import { type Alias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode,
 import { fail, info, warn } from "./messages.ts";
 import { PAPERS, type Paper } from "./paper.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
-import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
+import { describeCharacter, stripForbiddenCharacters } from "./safety.ts";
 
 declare module "vfile" {
   interface DataMap {
@@ -444,10 +444,7 @@ function editDistance(a: string, b: string): number {
 
 /** The value with every string in it stripped of characters XML forbids; `found` collects them. */
 function withoutForbidden(value: unknown, found: Set<string>): unknown {
-  if (typeof value === "string") {
-    for (const char of forbiddenCharacters(value)) found.add(char);
-    return stripForbiddenCharacters(value);
-  }
+  if (typeof value === "string") return stripForbiddenCharacters(value, found);
   if (Array.isArray(value)) return value.map((v) => withoutForbidden(v, found));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbidden(v, found)]));
   return value;
