@@ -1,8 +1,6 @@
 /**
- * Front matter: YAML between `---` lines (parsed safely with the `yaml` package: core schema, no
- * custom tags, bounded aliases), TOML between `+++` lines (plain data, smol-toml), or pandoc's
- * `%` title block; or none at all, when the title comes from the first heading or the file name
- * and the language from `--lang`. Every problem is a vfile message at its place in the source.
+ * Front matter: YAML between `---` lines (core schema, no custom tags, bounded aliases), TOML between `+++` lines, pandoc's
+ * `%` title block, or none (the title is the first heading's or the file's name). Every problem is a message at its place.
  */
 import type { Literal } from "mdast";
 import { TomlError, parse as parseToml } from "smol-toml";
@@ -349,11 +347,7 @@ function readWords(meta: FrontMatter, c: MatterContext) {
   }
 }
 
-/**
- * Read the front matter, whatever its kind, into {@link FrontMatter} by the core's keys and then
- * the features' (`extra`); `undefined` when it is broken. Without a `title`, the first heading or
- * the file's name is the title; without a `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
- */
+/** Read the front matter, whatever its kind, by the core's keys and then the features' (`extra`); `undefined` when it is broken. */
 export function readFrontMatter(
   block: Literal | MatterBlock | undefined,
   file: VFile,
@@ -392,11 +386,7 @@ export function readFrontMatter(
   return meta;
 }
 
-/**
- * The mapping as read: characters XML cannot hold left out, keys broadside does not know
- * reported (a likely typing mistake as a warning, the rest in one note), other tools' names for
- * `author` and `lang` taken when ours are missing.
- */
+/** Characters XML cannot hold left out, unknown keys reported (a likely typing mistake as a warning), other tools' names for ours taken. */
 function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[], keyPlace: (key: string) => Place) {
   const foreign: string[] = [];
   for (const key of Object.keys(map)) {

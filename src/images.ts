@@ -1,7 +1,6 @@
 /**
- * Images a letter may show: PNG, JPEG, GIF or WebP files, recognised by their first bytes (never
- * by their name), with their size in pixels read from the header. Nothing here decodes pixels.
- * SVG is refused: it can carry scripts and fetch files, and broadside does not sanitise it.
+ * PNG, JPEG, GIF or WebP files, known by their first bytes (never their name), with their size from the header; nothing
+ * here decodes pixels. SVG is refused: it can carry scripts and fetch files.
  */
 
 export type ImageFormat = "png" | "jpg" | "gif" | "webp";

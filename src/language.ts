@@ -1,8 +1,6 @@
 /**
- * What an edition's language decides beyond its text: the words broadside adds (from the tables
- * in templates/words/<lang>.yaml, overridden by the front matter's `words:`), the direction of
- * its lines (right to left for Arabic and Hebrew script) and whether it is set vertically
- * (Mongolian in its own script).
+ * What an edition's language decides beyond its text: the words broadside adds (templates/words/<lang>.yaml, then the
+ * front matter's `words:`), the direction of its lines and whether it is set vertically.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -74,9 +72,8 @@ export function directionOf(lang: string): "ltr" | "rtl" {
 }
 
 /**
- * Scripts Word draws from its complex-script slot, each with the edition whose face draws it
- * (templates/fonts.json) and the characters a run of it holds between its letters. A run of
- * Arabic or Hebrew keeps to its own punctuation: a bracket in a right-to-left run is mirrored.
+ * Scripts Word draws from its complex-script slot, with the edition whose face draws them (templates/fonts.json) and what
+ * a run holds between its letters. Arabic and Hebrew runs keep to their own punctuation: a bracket in them is mirrored.
  */
 export const COMPLEX_SCRIPTS = [
   { lang: "ar", rtl: true, letter: String.raw`\p{Script=Arabic}`, inner: RTL_RUN_INNER, end: String.raw`\p{M}` },
@@ -104,9 +101,8 @@ export interface ScriptRun {
 }
 
 /**
- * The text cut where it changes between a complex script and anything else. In a right-to-left
- * paragraph, punctuation and spaces between are right to left too: Word places the neutral
- * characters of a run by the run's direction, and a full stop would go to the left.
+ * The text cut where it changes between a complex script and anything else. In a right-to-left paragraph, punctuation
+ * and spaces between are right to left too: Word places a run's neutral characters by its direction.
  */
 export function scriptRuns(text: string, rtlParagraph = false): ScriptRun[] {
   const out: ScriptRun[] = [];
@@ -194,10 +190,7 @@ export function checkWord(key: keyof Words, value: unknown): string | string[] |
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
-/**
- * The edition's language: its words from the tables (English where an entry is missing, with one
- * warning `words-missing` at `place`), overridden by the front matter's `words:`.
- */
+/** The edition's language: its words from the tables (English where one is missing, with one warning), then `words:`. */
 export function resolveLanguage(
   file: VFile,
   lang: string,
