@@ -275,8 +275,7 @@ export function prescanSource(source: string, file: VFile): boolean {
   let fence: string | undefined;
   // Front matter only when its fence is closed: unclosed, the parser reads it all as Markdown.
   const opening = /^(-{3}|\+{3})[ \t]*\r?(?:\n|$)/.exec(source)?.[1];
-  const closed = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
-  let frontFence: string | undefined;
+  let front = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
   let line = 0;
   const stop = (reason: string, column: number, rule: string) => {
     fail(file, reason, { line, column }, rule);
@@ -290,11 +289,8 @@ export function prescanSource(source: string, file: VFile): boolean {
     let text = source.slice(start, end);
     start = end + 1;
     // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
-    const closing =
-      frontFence !== undefined && line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim();
-    if (line === 1 && closed) frontFence = opening;
-    const inFront = frontFence !== undefined;
-    if (closing) frontFence = undefined;
+    const inFront = front;
+    if (front && line > 1 && (text.startsWith(opening!) || (opening === "---" && text.startsWith("..."))) && !text.slice(3).trim()) front = false;
     // Quotes and list markers that open the line.
     let depth = 0;
     let column = 1;
