@@ -134,19 +134,15 @@ function reportUndefinedCalls(tree: Root, file: VFile, report: ReturnType<typeof
       if (!at) continue;
       const text = match[1];
       const written = `[^${shown(text)}]`;
-      const why =
-        text.length > MAX_LABEL
-          ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})`
-          : /\s/.test(text)
-            ? "a note label cannot hold spaces"
-            : undefined;
-      if (!why) {
+      const long = text.length > MAX_LABEL;
+      if (!long && !/\s/.test(text)) {
         report("fail", undefinedCall(written), at, "missing-note-definition");
         continue;
       }
       if (told.has(text)) continue;
       told.add(text);
-      const fix = text.length > MAX_LABEL ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
+      const why = long ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})` : "a note label cannot hold spaces";
+      const fix = long ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
       report(
         "warn",
         `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``,

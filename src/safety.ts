@@ -12,6 +12,7 @@ import type { Definition, Image, ImageReference, Link, LinkReference, Root } fro
 import { SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
+import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
 import { cappedReporter, fail, warn } from "./messages.ts";
@@ -158,18 +159,10 @@ function htmlRemovals(value: string): string | undefined {
       return SKIP; // its content goes with it, or is kept as text
     }
     for (const [key, v] of Object.entries(node.properties)) {
-      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
+      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${find(html, key).attribute}\` on <${node.tagName}>`);
     }
   });
   return removed.size ? [...removed].join(", ") : undefined;
-}
-
-/** `ariaLabel` → `aria-label`, `onClick` → `onclick`: the attribute as written in HTML. */
-function attributeName(property: string): string {
-  if (/^on[A-Z]/.test(property)) return property.toLowerCase();
-  if (property === "className") return "class";
-  if (property === "httpEquiv") return "http-equiv";
-  return property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /* ------------------------------------------------------------------ links */
