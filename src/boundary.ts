@@ -120,7 +120,7 @@ export function readBounded(path: string, limit: number, what: string): Uint8Arr
   }
 }
 
-export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export const isRefusal = (value: object): value is Refusal => "rule" in value && "reason" in value;
 

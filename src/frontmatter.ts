@@ -57,7 +57,7 @@ export interface FrontMatter {
 }
 
 /** The language of a source that names none and is built without `--lang`. */
-export const DEFAULT_LANG = "en";
+const DEFAULT_LANG = "en";
 
 /** Other tools' names for `lang` (Hugo's `languageCode`, Jekyll's `locale`…) and `author`, read when ours is missing. */
 const LANG_ALIASES = ["language", "languagecode", "locale"];
@@ -214,8 +214,8 @@ export interface MatterContext {
   fenced: boolean;
   /** Where the block starts. */
   start: Place;
-  /** Where a key (`a`, `a.b`, `a.0`) is written; `orElse` (the block's start) when unknown. */
-  keyPlace(key: string, orElse?: Place): Place;
+  /** Where a key (`a`, `a.b`, `a.0`) is written; the block's start when unknown. */
+  keyPlace(key: string): Place;
   /** Where the value at a path starts (e.g. `["packet", "parts", 2]`), else its key. */
   at(path: (string | number)[]): Place;
   /** The value as trimmed text (a number is text too); any other value is an error. */
@@ -335,7 +335,7 @@ function readWords(meta: FrontMatter, c: MatterContext) {
       "front-matter-type",
     );
   for (const [key, value] of Object.entries(raw)) {
-    const at = c.keyPlace(`words.${key}`, place);
+    const at = c.keyPlace(`words.${key}`);
     if (!(WORD_KEYS as readonly string[]).includes(key)) {
       warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, at, "front-matter-unknown-key");
       continue;
@@ -361,7 +361,7 @@ export function readFrontMatter(
   const { map, start } = read;
   const readers = [...CORE_KEYS, ...extra];
   const known = readers.flatMap((r) => r.keys);
-  const keyPlace = (key: string, orElse = start) => read.keyPlace(key) ?? orElse;
+  const keyPlace = (key: string) => read.keyPlace(key) ?? start;
   normalizeMap(map, file, known, keyPlace);
   const text = (key: string, required = false): string | undefined => {
     const value = map[key];
@@ -377,7 +377,7 @@ export function readFrontMatter(
     if (required && !s) fail(file, `Front matter \`${key}\` is empty`, keyPlace(key), "front-matter-required");
     return s || undefined;
   };
-  const at = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
+  const at = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? keyPlace(path.join("."));
   const context: MatterContext = { map, file, fallbacks, fenced, start, keyPlace, at, text };
   const meta = { title: "", shortTitle: "", lang: "", keywords: [], notes: "footnotes", words: {} } as unknown as FrontMatter;
   for (const reader of readers) reader.read(meta, context);

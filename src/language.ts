@@ -127,7 +127,7 @@ export function isVertical(lang: string): boolean {
  * The tables to look in, most specific first: `zh-Hant-HK` → zh-Hant-HK, zh-Hant, zh;
  * `zh-TW` → zh-TW, zh-Hant, zh; `mn-Mong-CN` → mn-Mong-CN, mn-Mong, mn.
  */
-export function lookupChain(lang: string): string[] {
+function lookupChain(lang: string): string[] {
   const parts = lang.split("-");
   const chain: string[] = [];
   for (let n = parts.length; n >= 1; n--) chain.push(parts.slice(0, n).join("-"));
