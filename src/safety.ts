@@ -117,6 +117,9 @@ export function describeCharacter(char: string): string {
 
 /* ------------------------------------------------------------------ raw HTML */
 
+/** The schemes a link may have, in Markdown and in raw HTML (or none: a relative link). */
+const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
+
 /**
  * What raw HTML may keep when the build allows it: GitHub's rules, stricter (images only from the
  * `data:` URLs broadside inlined). The HTML compiler cleans with it too, so it lets its own attributes through.
@@ -139,7 +142,7 @@ export const SAFE_HTML_SCHEMA: Schema = {
     ],
   },
   clobber: [],
-  protocols: { href: ["http", "https", "mailto", "tel"], src: ["data"], cite: ["http", "https"] },
+  protocols: { href: LINK_SCHEMES, src: ["data"], cite: ["http", "https"] },
   strip: ["script", "style", "template", "iframe", "object", "embed", "noscript", "noembed", "noframes", "textarea", "title", "xmp", "svg", "math"],
 };
 
@@ -173,7 +176,6 @@ function shownUrl(url: string, max = 60): string {
   return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
 }
 
-const LINK_SCHEMES = new Set(["http", "https", "mailto", "tel"]);
 /** `htps:`, `hhtp:`… are inert typing mistakes for http(s), which `npm run check` reports (url-malformed). */
 const MISTYPED_HTTP = /^h{0,2}t{1,3}ps?$/;
 
@@ -446,7 +448,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
-    if (scheme && !LINK_SCHEMES.has(scheme) && !MISTYPED_HTTP.test(scheme)) {
+    if (scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)) {
       report(
         "fail",
         `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
