@@ -37,8 +37,6 @@ export interface SafetyOptions {
 
 /** An image read and checked by the safety pass; the compilers embed exactly these bytes. */
 export interface LocalImage extends ImageInfo {
-  /** The file, resolved. */
-  path: string;
   bytes: Uint8Array;
 }
 
@@ -219,7 +217,7 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
       reason: `${what} is ${info.width} × ${info.height} pixels; images may have at most ${MAX_IMAGE_PIXELS / 1e6} million pixels`,
     };
   }
-  return { image: { ...info, path: found.real, bytes } };
+  return { image: { ...info, bytes } };
 }
 
 /* ------------------------------------------------------------------ before parsing */
