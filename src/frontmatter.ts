@@ -109,13 +109,8 @@ export function pandocTitleBlock(source: string): (MatterBlock & { lines: number
 function readYaml(node: Literal, file: VFile): MatterBlock | undefined {
   const start = node.position?.start.line ?? 1;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(node.value, {
-    schema: "core",
-    customTags: [],
-    prettyErrors: false,
-    lineCounter,
-    uniqueKeys: true,
-  });
+  // The core schema takes no custom tags, and a key written twice is an error (yaml's defaults).
+  const doc = parseDocument(node.value, { schema: "core", prettyErrors: false, lineCounter });
   // YAML positions are relative to the block; the block starts one line after the `---` fence.
   const place = (offset: number | undefined) => {
     const p = lineCounter.linePos(offset ?? 0);
