@@ -274,13 +274,8 @@ export function prescanSource(source: string, file: VFile): boolean {
     fail(file, reason, { line, column }, rule);
     return false;
   };
-  let start = 0;
-  while (start <= source.length) {
+  for (let text of source.split("\n")) {
     line++;
-    let end = source.indexOf("\n", start);
-    if (end === -1) end = source.length;
-    let text = source.slice(start, end);
-    start = end + 1;
     // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
     const inFront = front;
     if (front && line > 1 && (text.startsWith(opening!) || (opening === "---" && text.startsWith("..."))) && !text.slice(3).trim()) front = false;
@@ -299,16 +294,12 @@ export function prescanSource(source: string, file: VFile): boolean {
       if (fenced && fenced[1][0] === fence[0] && fenced[1].length >= fence.length) fence = undefined;
       continue;
     }
-    if (fenced) {
-      fence = fenced[1];
-      marks = openers = 0;
-      markStart = openerStart = undefined;
-      continue;
-    }
-    if (!text.trim() || NEW_BLOCK.test(text)) {
+    if (fenced) fence = fenced[1];
+    if (fenced || !text.trim() || NEW_BLOCK.test(text)) {
       marks = openers = 0;
       markStart = openerStart = undefined;
     }
+    if (fenced) continue;
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
       const reason = `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`;
