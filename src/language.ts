@@ -56,14 +56,8 @@ export const RTL_RUN_INNER = String.raw`\p{M}\p{Nd} \u200c\u200d\u060c\u061b\u06
 /** Languages written right to left when the tag names no script. */
 const RTL_LANGUAGES = new Set(["ar", "fa", "ur", "he", "iw", "ug", "ps", "yi", "sd", "ckb", "dv", "syr", "ks"]);
 
-/** The script subtag of a BCP 47 tag, lower-cased (`zh-Hant-HK` → `hant`). */
-function scriptOf(lang: string): string | undefined {
-  return lang
-    .split("-")
-    .slice(1)
-    .find((part) => /^[a-z]{4}$/i.test(part))
-    ?.toLowerCase();
-}
+/** The script subtag of a BCP 47 tag (its first subtag of four letters), lower-cased: `zh-Hant-HK` → `hant`. */
+const scriptOf = (lang: string) => /-([a-z]{4})(?=-|$)/i.exec(lang)?.[1].toLowerCase();
 
 export function directionOf(lang: string): "ltr" | "rtl" {
   const script = scriptOf(lang);
@@ -133,10 +127,7 @@ function lookupChain(lang: string): string[] {
   for (let n = parts.length; n >= 1; n--) chain.push(parts.slice(0, n).join("-"));
   if (parts[0].toLowerCase() === "zh" && !scriptOf(lang)) {
     // A region stands for its script: Taiwan, Hong Kong and Macao write Traditional characters.
-    const region = parts
-      .slice(1)
-      .find((p) => /^[a-z]{2}$/i.test(p))
-      ?.toUpperCase();
+    const region = /-([a-z]{2})(?=-|$)/i.exec(lang)?.[1].toUpperCase();
     if (region && ["TW", "HK", "MO"].includes(region)) chain.splice(chain.length - 1, 0, "zh-Hant");
     else if (region) chain.splice(chain.length - 1, 0, "zh-Hans");
   }

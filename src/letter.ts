@@ -239,11 +239,8 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
       `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`,
     );
   // The source's places mean nothing in this file: the copied list has none.
-  const copies = lists.map((list) => {
-    const copy = structuredClone(list);
-    visit(copy, (node) => void delete node.position);
-    return copy;
-  });
+  const copies = structuredClone(lists);
+  for (const copy of copies) visit(copy, (node) => void delete node.position);
   tree.children.splice(heading + 1, 0, ...copies);
   meta.signatoriesClaimed ??= letter.meta.signatoriesClaimed;
 }
