@@ -52,8 +52,6 @@ declare module "mdast" {
 
 /* ------------------------------------------------------------------ bytes and characters */
 
-const BOM = /^\uFEFF/;
-
 /** Decode a source's bytes as UTF-8; an invalid byte is an error at its line:col and leaves the file empty. */
 export function decodeSource(bytes: Uint8Array, path: string): VFile {
   try {
@@ -90,8 +88,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** One form for every source: no BOM, LF line endings. Lines and columns stay those an editor shows. */
 export function normalizeSource(text: string): string {
-  const noBom = text.replace(BOM, "");
-  return noBom.includes("\r") ? noBom.replace(/\r\n?/g, "\n") : noBom;
+  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
 }
 
 /** Characters XML 1.0 cannot hold. */
