@@ -72,13 +72,6 @@ const OTHER_TOOLS = new Set(
 
 export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
-/** What stands in for missing front matter: the first heading's text, the file's name, `--lang`. */
-export interface Fallbacks {
-  heading?: string;
-  fileName?: string;
-  lang?: string;
-}
-
 type Place = { line: number; column: number };
 /** A front matter block as read: its mapping, and where its keys (and, in YAML, its values) stand. */
 export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; valuePlace?: (key: string) => Place; start: Place };
@@ -204,7 +197,8 @@ function readToml(node: Literal, file: VFile): MatterBlock | undefined {
 export interface MatterContext {
   map: Record<string, unknown>;
   file: VFile;
-  fallbacks: Fallbacks;
+  /** What stands in for missing front matter: the first heading's text, the file's name, `--lang`. */
+  fallbacks: { heading?: string; fileName?: string; lang?: string };
   /** The front matter is YAML or TOML between fences (not pandoc's title block, nor none). */
   fenced: boolean;
   /** Where the block starts. */
@@ -346,8 +340,8 @@ function readWords(meta: FrontMatter, c: MatterContext) {
 export function readFrontMatter(
   block: Literal | MatterBlock | undefined,
   file: VFile,
-  fallbacks: Fallbacks = {},
-  extra: readonly MatterKeys[] = [],
+  fallbacks: MatterContext["fallbacks"],
+  extra: readonly MatterKeys[],
 ): FrontMatter | undefined {
   const fenced = block !== undefined && "type" in block;
   const none: MatterBlock = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
