@@ -8,10 +8,9 @@
  */
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
-import { build as buildSources, FORMATS } from "./build.ts";
+import { build as buildSources, checkOptions, OptionsError } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { hasErrors } from "./messages.ts";
-import { PAPERS } from "./paper.ts";
 import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
 import { formatMessages } from "./report.ts";
 
@@ -96,46 +95,37 @@ export interface ImportDocxResult extends Outcome {
   original?: VFile;
 }
 
-class OptionsError extends Error {}
-
 /** A status for a thrown error: 2 for wrong options, else 3. */
 function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
-function sourcesOf(options: Project): string[] {
+/** The project folder, and the sources in it (given, or its `source/*.md`) as paths from the working folder. */
+function sourcesOf(options: Project): { project: string; sources: string[] } {
   const project = resolve(options.cwd ?? projectDir());
-  if (options.lang !== undefined && !LANG_TAG.test(options.lang))
-    throw new OptionsError(`lang takes a language tag like en, fr or zh-Hans; not ${options.lang}`);
+  checkOptions({ lang: options.lang }, "");
   const sources = options.sources ? options.sources.map((s) => relative(process.cwd(), resolve(project, s))) : projectSources(project);
   if (sources.length === 0) throw new OptionsError(`no Markdown sources given, and none found in ${resolve(project, "source")}`);
-  return sources;
+  return { project, sources };
 }
 
 /** Build the sources into HTML, PDF and .docx, as `broadside build`. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
-    const project = resolve(options.cwd ?? projectDir());
-    const sources = sourcesOf(options);
-    const formats = options.formats ?? [...FORMATS];
-    const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
-    if (unknown.length || formats.length === 0) throw new OptionsError(`formats takes ${FORMATS.join(", ")}; not ${unknown.join(", ") || "nothing"}`);
-    if (options.notes !== undefined && options.notes !== "footnotes" && options.notes !== "endnotes")
-      throw new OptionsError(`notes takes footnotes or endnotes; not ${options.notes}`);
-    if (options.paper !== undefined && !(PAPERS as readonly string[]).includes(options.paper))
-      throw new OptionsError(`paper takes ${PAPERS.join(" or ")}; not ${options.paper}`);
+    const { project, sources } = sourcesOf(options);
+    const { formats, notes, paper } = checkOptions(options, "");
     const { files, written } = await buildSources({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),
-      formats: FORMATS.filter((f) => formats.includes(f)),
+      formats,
       templatesDir: options.templatesDir ? resolve(project, options.templatesDir) : defaultTemplates(project),
       log: options.log,
       allowHtml: options.allowHtml,
       verify: options.verify,
       timeout: options.timeout,
       lang: options.lang,
-      notes: options.notes,
-      paper: options.paper,
+      notes,
+      paper,
       // Every file a source names stays inside the project (src/boundary.ts).
       project: options.cwd === undefined ? undefined : project,
     });
@@ -148,8 +138,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 /** Check the sources for the letter's own mistakes (and, with `outputs`, the built documents), as `broadside check`. */
 export async function check(options: CheckOptions = {}): Promise<CheckResult> {
   try {
-    const sources = sourcesOf(options);
-    const outputs = options.outputs === undefined ? undefined : resolve(options.cwd ?? projectDir(), options.outputs);
+    const { project, sources } = sourcesOf(options);
+    const outputs = options.outputs === undefined ? undefined : resolve(project, options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
     const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
     return { status: files.some(hasErrors) ? 1 : 0, files };

@@ -4,15 +4,35 @@
  * goes to the packet builder (src/packet, and pdf-lib with it, loaded only then). One browser
  * for the whole build, started before the first source is read and closed at the end.
  */
-import { relative } from "node:path";
-import { type Built, type Edition, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { shown } from "./boundary.ts";
+import { type Built, type Edition, FORMATS, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type FrontMatter, LANG_TAG } from "./frontmatter.ts";
+import { type Paper, PAPERS } from "./paper.ts";
 import type { PacketOptions } from "./packet/index.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
 import { type Timings, timed } from "./timings.ts";
 import { sweepTemporaries } from "./write.ts";
 
-export { FORMATS, type Format } from "./edition.ts";
+/** Options a caller got wrong: the command line exits 2, the API returns status 2. */
+export class OptionsError extends Error {}
+
+/**
+ * The options the command line (`flag` "--", formats comma-separated) and the API share, checked
+ * alike; the formats come out in FORMATS' order.
+ */
+export function checkOptions(given: { formats?: readonly string[]; lang?: string; notes?: string; paper?: string }, flag: "--" | "") {
+  const wrong = (name: string, takes: string, value: string) => new OptionsError(`${flag}${name} takes ${takes}; not ${value}`);
+  const formats = given.formats ?? FORMATS;
+  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknown.length || formats.length === 0)
+    throw wrong(flag ? "format" : "formats", `${FORMATS.join(", ")}${flag && " (comma-separated)"}`, unknown.join(", ") || "nothing");
+  if (given.lang !== undefined && !LANG_TAG.test(given.lang)) throw wrong("lang", "a language tag like en, fr or zh-Hans", given.lang);
+  if (given.notes !== undefined && given.notes !== "footnotes" && given.notes !== "endnotes") throw wrong("notes", "footnotes or endnotes", given.notes);
+  const paper = given.paper?.toLowerCase();
+  if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw wrong("paper", PAPERS.join(" or "), given.paper!);
+  return { formats: FORMATS.filter((f) => formats.includes(f)), notes: given.notes as FrontMatter["notes"] | undefined, paper: paper as Paper | undefined };
+}
 
 export interface BuildOptions extends PacketOptions {
   sources: string[];
@@ -71,12 +91,6 @@ async function buildOne(source: string, options: BuildOptions, printer: () => Pr
   const written = await writeEdition(edition, options.outDir, options.timings);
   const formats = written.map((w) => w.format).join(", ");
   return { files: [file], written, verified: edition.proved && written.length > 1 ? `every note call and note text agrees in ${formats}` : undefined };
-}
-
-/** A path as the user would type it: relative below the working folder, else as given. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 export function size(bytes: number): string {

@@ -4,11 +4,9 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
-import { join, relative } from "node:path";
 import { inspect, parseArgs } from "node:util";
-import { build, FORMATS, type Format } from "./build.ts";
-import { LANG_TAG } from "./frontmatter.ts";
-import { PAPERS, type Paper, toPoints } from "./paper.ts";
+import { build, checkOptions, OptionsError } from "./build.ts";
+import { toPoints } from "./paper.ts";
 import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
@@ -16,7 +14,7 @@ import { formatMessages } from "./report.ts";
 import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
-import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
+import { defaultTemplates, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
   With no source, builds every source/*.md into dist/.
@@ -57,20 +55,6 @@ usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir]
                    more for a network drive that writes files in pieces)
   --lang tag       the language of a source whose front matter names none`;
 
-class UsageError extends Error {}
-
-function parseFormats(value: string | undefined): Format[] {
-  if (!value) return [...FORMATS];
-  const asked = value
-    .split(",")
-    .map((f) => f.trim().toLowerCase())
-    .filter(Boolean);
-  const unknown = asked.filter((f) => !(FORMATS as readonly string[]).includes(f));
-  if (unknown.length || asked.length === 0)
-    throw new UsageError(`--format takes ${FORMATS.join(", ")} (comma-separated); not ${unknown.join(", ") || "nothing"}`);
-  return FORMATS.filter((f) => asked.includes(f));
-}
-
 const defaultSources = async () => projectSources();
 
 /** `1 file`, `2 files`. */
@@ -82,15 +66,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command === "check") return checkCommand(rest, defaultSources, (message) => new UsageError(message));
+  if (command === "check") return checkCommand(rest, defaultSources, (message) => new OptionsError(message));
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
   if (command === "setup") return (await import("./setup/index.ts")).setup(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
-  if (command === "init") return (await import("./init.ts")).init(rest, (message) => new UsageError(message));
+  if (command === "init") return (await import("./init.ts")).init(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);
-  if (command === "dev") return (await import("./dev/index.ts")).devCommand(rest, projectDir(), (message) => new UsageError(message));
-  if (command !== "build") throw new UsageError(command ? `unknown command \`${command}\`` : "no command");
+  if (command === "dev") return (await import("./dev/index.ts")).devCommand(rest);
+  if (command !== "build") throw new OptionsError(command ? `unknown command \`${command}\`` : "no command");
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -111,47 +95,42 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
   });
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
-  if (values.notes !== undefined && values.notes !== "footnotes" && values.notes !== "endnotes")
-    throw new UsageError(`--notes takes footnotes or endnotes; not ${values.notes}`);
-  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw new UsageError(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
-  const paper = values.paper?.toLowerCase();
-  if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw new UsageError(`--paper takes ${PAPERS.join(" or ")}; not ${values.paper}`);
-  stopCleanlyOnSignals();
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const formats = parseFormats(values.format);
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+  if (timeout !== undefined && !(timeout > 0)) throw new OptionsError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
+  const asked = values.format ? values.format.split(",").map((f) => f.trim().toLowerCase()) : undefined;
+  const { formats, notes, paper } = checkOptions({ ...values, formats: asked?.filter(Boolean) }, "--");
+  stopCleanlyOnSignals();
   const sources = positionals.length ? positionals : await defaultSources();
-  if (sources.length === 0) throw new UsageError("no Markdown sources found in source/");
-  const outDir = values.out ?? relative(process.cwd(), join(projectDir(), "dist"));
+  if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");
+  const outDir = values.out ?? "dist"; // the project is the working folder
   if (existsSync(outDir) && !statSync(outDir).isDirectory())
-    throw new UsageError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
+    throw new OptionsError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
   const project = values.project;
   if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
-    throw new UsageError(`--project names ${project}, which is not a folder`);
-  const templatesDir = values.templates ?? defaultTemplates();
+    throw new OptionsError(`--project names ${project}, which is not a folder`);
   const started = performance.now();
   const timings = values.timings ? new Timings() : undefined;
   console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
-  if (bleed === null) throw new UsageError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
+  if (bleed === null) throw new OptionsError(`--bleed takes a length such as 3mm, 0.125in or 9pt; not ${values.bleed}`);
   const { files, written } = await build({
     sources,
     outDir,
     formats,
-    templatesDir,
+    templatesDir: values.templates ?? defaultTemplates(),
     log: (line) => console.log(line),
     allowHtml: values["allow-html"],
     verify: !values["no-verify"],
     timeout,
     lang: values.lang,
     project,
-    notes: values.notes as "footnotes" | "endnotes" | undefined,
-    paper: paper as Paper | undefined,
+    notes,
+    paper,
     timings,
     bleed,
     marks: values.marks,
@@ -197,7 +176,7 @@ export async function runCli(argv: string[]): Promise<void> {
 }
 
 function reportFailure(error: unknown): number {
-  if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+  if (error instanceof OptionsError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
     console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }

@@ -5,6 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { OptionsError } from "./build.ts";
 import { PACKAGE } from "./paths.ts";
 
 /** Each file of the new folder and the starter file it comes from (npm leaves .gitignore out of packages). */
@@ -14,8 +15,8 @@ const FILES: [string, string][] = [
   ["README.md", "README.md"],
 ];
 
-export function init(args: string[], usage: (message: string) => Error): number {
-  if (args.length > 1 || args[0]?.startsWith("-")) throw usage(`init takes one folder (default: the current one); not ${args.join(" ")}`);
+export function init(args: string[]): number {
+  if (args.length > 1 || args[0]?.startsWith("-")) throw new OptionsError(`init takes one folder (default: the current one); not ${args.join(" ")}`);
   const folder = args[0] ?? ".";
   const kept: string[] = [];
   for (const [name, from] of FILES) {

@@ -3,15 +3,9 @@
  * end, counted from the moment Node started, so stages that overlap (the browser starting while
  * the Markdown is parsed) show as overlapping. A build without it records nothing.
  */
-interface Span {
-  stage: string;
-  /** ms since the process started (performance.now()). */
-  start: number;
-  end: number;
-}
-
 export class Timings {
-  readonly #spans: Span[] = [];
+  /** Each stage's start and end, in ms since the process started (performance.now()). */
+  readonly #spans: { stage: string; start: number; end: number }[] = [];
 
   /** Time `run` as `stage`, whether it returns, throws or (when it returns a promise) settles. */
   time<T>(stage: string, run: () => T): T {

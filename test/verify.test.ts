@@ -303,6 +303,13 @@ describe("corrupted outputs", () => {
     ]);
   });
 
+  it("HTML: note 3 given the number 2, so that the list prints 1, 2, 2", async () => {
+    const html = await editHtml("twice.html", (s) => s.replace(/(<li id="note-3"[^>]*?value=")3"/, '$12"'));
+    const messages = await verify({ ...all("notes"), html });
+    expect(messages).toContain("outputs-disagree: Note 2: the HTML prints note 2 in place 3 of the notes list");
+    expect(messages).toContain("outputs-disagree: Note 2: the HTML prints two notes numbered 2");
+  });
+
   it("HTML: one word changed inside a long note of the letter", async () => {
     const source = await readFile(built("letter", "html"), "utf8");
     const changed = source.replace("Amdo, Kham", "Amdo, Kahm");

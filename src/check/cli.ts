@@ -1,8 +1,6 @@
 /**
- * `npm run check -- [source.md …] [--format text|json] [--strict] [--outputs dir]`
- *
- * Checks each source (parse, numbering pass, then every rule) and, with `--outputs`, the built
- * documents in that folder. Exit 1 on any error (with `--strict`, on any warning too).
+ * `npm run check`: each source parsed, numbered and linted and, with `--outputs`, its built
+ * documents in that folder proved. Exit 1 on any error (with `--strict`, on any warning too).
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -15,7 +13,7 @@ import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { lintFeature } from "./index.ts";
+import { RULES } from "./index.ts";
 import { defaultTemplates } from "../paths.ts";
 
 export interface CheckArgs {
@@ -65,7 +63,8 @@ async function checkSource(path: string, lang?: string): Promise<VFile> {
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return file;
   }
-  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, lintFeature] });
+  // The rules run last, after the features' transforms.
+  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, { plugins: RULES }] });
   // An edition that records its source's revision: what changed in the source since.
   if (letter && frontMatterOf(letter)["translation-of"] !== undefined) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
   return file;

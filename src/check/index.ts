@@ -5,7 +5,7 @@
  */
 import { type Pluggable, unified } from "unified";
 import type { VFile } from "vfile";
-import type { Feature, Letter } from "../letter.ts";
+import type { Letter } from "../letter.ts";
 import { doubledWord } from "./rules/doubled-word.ts";
 import { embargoNoZone } from "./rules/embargo-no-zone.ts";
 import { embargoPassed } from "./rules/embargo-passed.ts";
@@ -41,9 +41,6 @@ export const RULES: Pluggable[] = [
   embargoPassed,
   packetParts,
 ];
-
-/** The rules as a feature, for `parseLetter`: they run last, after the features' transforms. */
-export const lintFeature: Feature = { plugins: RULES };
 
 /** The rules on a letter already parsed (`npm run dev`). */
 export function checkLetter(letter: Letter): VFile {

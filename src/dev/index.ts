@@ -18,13 +18,13 @@ import { editionName, FORMATS, makeEdition, writeEdition } from "../edition.ts";
 import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
-import { LANG_TAG } from "../frontmatter.ts";
-import { defaultTemplates } from "../paths.ts";
+import { checkOptions, OptionsError } from "../build.ts";
+import { defaultTemplates, projectDir } from "../paths.ts";
 import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
-import { sameFile, watchFolders, type Watcher } from "./watch.ts";
+import { sameFile, watchFolders } from "./watch.ts";
 
 export interface DevOptions {
   sourceDir: string;
@@ -38,18 +38,10 @@ export interface DevOptions {
   lang?: string;
 }
 
-export interface DevServer {
-  url: string;
-  browserPid?: number;
-  /** Waits for the rebuilds under way. */
-  idle(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** What a session's rebuilds share; `notify` tells the open previews that a document changed. */
 type Session = { options: DevOptions; log: (line: string) => void; printer: Printer; notify: (name: string, what: string) => void };
 
-export async function startDev(options: DevOptions): Promise<DevServer> {
+export async function startDev(options: DevOptions) {
   const log = options.log ?? ((line: string) => console.log(line));
   const sourceDir = resolve(options.sourceDir);
   const documents = new Map<string, Document>();
@@ -70,7 +62,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   await Promise.all([...documents.values()].map((doc) => rebuild(doc, session)));
 
   // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
-  const watcher: Watcher = watchFolders(
+  const watcher = watchFolders(
     [sourceDir, resolve(options.templatesDir)],
     (paths) => {
       const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
@@ -91,6 +83,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     browserPid: await printer.pid(),
+    /** Waits for the rebuilds under way. */
     async idle() {
       await Promise.all([...documents.values()].map((d) => d.building));
     },
@@ -106,7 +99,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
 }
 
 /** `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`; Ctrl-C stops the watcher, the server and the browser. */
-export async function devCommand(args: string[], root: string, usage: (message: string) => Error): Promise<number> {
+export async function devCommand(args: string[]): Promise<number> {
+  const root = projectDir();
   const { values } = parseArgs({
     args,
     options: {
@@ -120,10 +114,10 @@ export async function devCommand(args: string[], root: string, usage: (message: 
   });
   const settleMs = Number(values.settle);
   if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > 60_000)
-    throw usage(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
-  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
+    throw new OptionsError(`--settle takes the milliseconds a saved file must hold still before it is shown (0 to 60000); not ${values.settle}`);
+  checkOptions({ lang: values.lang }, "--");
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port takes a port number (0 picks a free one); not ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`--port takes a port number (0 picks a free one); not ${values.port}`);
   // Ctrl-C while starting: exit at once (the browser is killed and its profile removed on exit).
   const signals = ["SIGINT", "SIGTERM"] as const;
   const starting = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);

@@ -6,13 +6,9 @@
  * several reports; the caller drops a build that a newer report overtakes, so the burst gives
  * one published rebuild, of the latest text.
  */
-import { type FSWatcher, type Stats, watch } from "node:fs";
+import { type Stats, watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-
-export interface Watcher {
-  close(): void;
-}
 
 /** A file's size and time when it was looked at, and when that was. */
 interface Look {
@@ -42,7 +38,7 @@ async function settled(path: string, quietMs: number, first: Look): Promise<numb
   return earlier.at;
 }
 
-export function watchFolders(folders: string[], onChange: (paths: string[]) => void, firstMs = 5): Watcher {
+export function watchFolders(folders: string[], onChange: (paths: string[]) => void, firstMs = 5) {
   /** Files with events not reported yet: the look at the first event, and the time of the last. */
   const changed = new Map<string, Look & { lastEvent: number }>();
   let timer: NodeJS.Timeout | undefined;
@@ -64,7 +60,7 @@ export function watchFolders(folders: string[], onChange: (paths: string[]) => v
     onChange(paths.map(([path]) => path));
     if (changed.size) timer = setTimeout(() => void flush(), firstMs); // what came while we waited
   };
-  const watchers: FSWatcher[] = folders.map((folder) =>
+  const watchers = folders.map((folder) =>
     watch(folder, (_event, name) => {
       if (!name || name.startsWith(".") || name.endsWith("~") || name.includes(".tmp-")) return;
       const path = join(folder, name.toString());

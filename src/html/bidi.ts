@@ -1,10 +1,8 @@
 /**
- * Bidi isolation: in a right-to-left letter, a run of Latin (or other left-to-right) text, a URL
- * or a number range keeps its own order; in a left-to-right letter, an Arabic or Hebrew name keeps
- * its. The browser's bidi algorithm alone would let the neutral characters at a run's edges (a
- * parenthesis, a dash between two years, a full stop) take the paragraph's direction and move.
- * Each such run is wrapped in `<bdi dir="…">`, which isolates it; link texts that are URLs get
- * `dir="ltr"`; names in the signatory list get `dir="auto"`, each taking its own direction.
+ * Bidi isolation: a run against the letter's direction (Latin, a URL or a number range in a
+ * right-to-left letter; an Arabic or Hebrew name in a left-to-right one) is wrapped in `<bdi>`, so
+ * that the neutral characters at its edges (a parenthesis, a dash between years) keep their place.
+ * URL link texts get `dir="ltr"`; signatories' names `dir="auto"`, each taking its own direction.
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";

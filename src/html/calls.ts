@@ -9,10 +9,7 @@ import { h } from "hastscript";
 
 const isCall = (node: ElementContent | undefined): node is Element => node?.type === "element" && matches("sup.note-call", node);
 
-/**
- * Characters after which a line may break before anything (Chinese, Japanese, Korean, and the
- * scripts written without spaces): there the call takes the character before it along.
- */
+/** Characters after which a line may break before anything (CJK, scripts without spaces): the call takes the one before it along. */
 const BREAKS_BEFORE_ANY =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3000-\u303f\uff00-\uffef]/u;
 

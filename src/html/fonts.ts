@@ -1,11 +1,8 @@
 /**
- * Fonts come from npm packages (`templates/fonts.json`), never from the host. Each package's
- * CSS lists faces split by `unicode-range`. For each character the document draws, one face is
- * chosen here, the way Chromium will choose it from the font stack, and that face is inlined
- * (base64 `data:` URL), subset by HarfBuzz to the characters it draws, with every glyph its
- * shaping can reach (joining forms, stacks, vertical alternates) and a `unicode-range` of exactly
- * those characters: the HTML works offline, carries only what it draws, and a printer without
- * fonts draws the same glyphs. A character no shipped face has is returned, for a warning.
+ * Fonts come from npm packages (`templates/fonts.json`), never from the host. For each character the
+ * document draws, one face is chosen as Chromium will choose it from the font stack, and inlined,
+ * subset by HarfBuzz to what it draws (with every glyph its shaping reaches): the HTML works offline
+ * and a printer without fonts draws the same glyphs. A character no shipped face has is returned.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -81,9 +78,8 @@ function packageFaces({ package: pkg, css: cssFiles, family }: FontFamily): Face
 }
 
 /**
- * A face cut down to the characters given, by HarfBuzz's hb-subset, keeping every layout feature
- * and the glyphs they reach from those characters, and the names (a PDF names the face). WOFF for
- * a page (WOFF2's compressor takes ten times as long as the subsetting), TrueType for a .docx.
+ * A face cut down by hb-subset to the characters given, with the glyphs its layout features reach and
+ * its names (a PDF names the face). WOFF for a page (WOFF2's compressor is slow), TrueType for a .docx.
  */
 export async function subsetFace(woff2: string, points: Iterable<number>, format: "woff" | "truetype"): Promise<Buffer> {
   const { default: subsetFont } = await import("subset-font");
@@ -154,10 +150,7 @@ const LATIN_FACE = /[\u0000-\u007f\p{Script=Latin}\p{Script=Greek}\p{Script=Cyri
 /** Characters that need no glyph of their own (controls, format marks, variation selectors). */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Variation_Selector}]/u;
 
-/**
- * The faces a family offers for a style and weight, as the browser matches them: the exact face,
- * else the upright one of that weight, else the regular.
- */
+/** The faces a family offers for a style and weight, as the browser matches them: exact, else upright, else regular. */
 export function facesFor(family: FontFamily, style: string, weight: string): Face[] {
   const faces = packageFaces(family);
   for (const [s, w] of [
@@ -185,11 +178,7 @@ function rangesCss(points: number[]): string {
   return parts.join(",");
 }
 
-/**
- * The `@font-face` rules, fonts inlined, for the faces a document needs, and the text stack:
- * each character in each style and weight goes to the first family of the stack that has it.
- * `missing`: the characters (one string each) that no shipped face draws.
- */
+/** The `@font-face` rules, fonts inlined, each character in each style and weight drawn by the stack's first family that has it; `missing`: those none has. */
 export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: string): Promise<{ css: string; missing: string[] }> {
   const stack = fontStack(config, lang);
   const picked = new Map<Face, number[]>();
@@ -244,10 +233,7 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
 /** `U+1F600` */
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 
-/**
- * One warning per character no shipped face draws, at its first place in the source (the HTML and
- * PDF would show a box, or a glyph from whatever fonts the host has).
- */
+/** One warning per character no shipped face draws (it prints as a box), at its first place in the source. */
 export function warnMissingGlyphs(file: VFile, missing: string[]) {
   if (missing.length === 0) return;
   const source = String(file.value ?? "");

@@ -22,15 +22,8 @@ import { fillWord } from "../language.ts";
 import { isolateBidi } from "./bidi.ts";
 import { readWhileUnchanged, templateFile } from "../paths.ts";
 
-export interface HtmlOptions {
-  /** Folder with shell.html, style.css, print.css and fonts.json. */
-  templatesDir: string;
-}
-
-export interface HtmlResult {
-  /** The standalone document. */
-  html: string;
-}
+/** `templatesDir`: the folder with shell.html, style.css, print.css and fonts.json. */
+type HtmlOptions = { templatesDir: string };
 
 /** Ids used for note calls and notes; the PDF links and tests rely on them. */
 const noteId = (n: number) => `note-${n}`;
@@ -87,10 +80,7 @@ const handlers: Handlers = {
   },
 };
 
-/**
- * The back-link mark, drawn as a vector: the shipped text faces have no arrow glyph, and a
- * glyph from the host's fonts is what we never want in the PDF.
- */
+/** The back-link mark, drawn as a vector: the shipped text faces have no arrow glyph, and the host's fonts are never used. */
 function backArrow(): Element {
   return s("svg", { viewBox: "0 0 16 16", width: "0.8em", height: "0.8em", ariaHidden: "true", focusable: "false" }, [
     s("path", { d: "M6 3 1.5 7.5 6 12V9h4.5a2.5 2.5 0 0 1 0 5H9v2h1.5a4.5 4.5 0 0 0 0-9H6z", fill: "currentColor" }),
@@ -167,30 +157,22 @@ function pageLabel(label: string): string {
   return parts.map((part) => (part === "{page}" ? "counter(page)" : part === "{pages}" ? "counter(pages)" : cssString(part))).join(" ");
 }
 
-/**
- * Raw HTML is in the tree only where the build allowed it (the safety pass removes it otherwise):
- * parse it into elements and clean the result with the safety pass's schema.
- */
+/** Raw HTML, in the tree only where the build allowed it, parsed into elements and cleaned with the safety pass's schema. */
 function withRawHtml(tree: HastRoot): HastRoot {
   const hasRaw = (node: HastRoot | ElementContent): boolean =>
     (node.type as string) === "raw" || ("children" in node && node.children.some((c) => hasRaw(c as ElementContent)));
   return hasRaw(tree) ? cleanHtml(raw(tree) as HastRoot) : tree;
 }
 
-/**
- * What the page may load: only what it carries inside itself. Browsers opening the HTML, and the
- * Chromium that prints the PDF, run no script and fetch nothing, whatever slipped into the page.
- */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+/** What the page may load: only what it carries, so a browser or the printing Chromium runs no script and fetches nothing. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<HtmlResult> {
+/** The standalone document. */
+export async function compileHtml(letter: Letter, options: HtmlOptions): Promise<{ html: string }> {
   return { html: standaloneHtml(await compileHtmlTree(letter, options)) };
 }
 
-/**
- * The page as a tree, without the written file's policy `<meta>` (a caller serving it, the dev
- * preview, sets its own). `dev` announces the preview on this, before the text is made.
- */
+/** The page as a tree, without the written file's policy `<meta>` (the dev preview, serving it, sets its own). */
 export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Promise<HastRoot> {
   const { meta } = letter;
   const body = withRawHtml(toHast(letter.tree, { file: letter.file, handlers, allowDangerousHtml: true }) as HastRoot);

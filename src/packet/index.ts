@@ -16,7 +16,7 @@ import type { Element, ElementContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
-import { PDFDocument } from "pdf-lib";
+import { PDFDocument, type PDFPage } from "pdf-lib";
 import { VFile } from "vfile";
 import { packetParts, projectFolder } from "../boundary.ts";
 import { type Built, type Edition, editionName, FORMATS, type Loaded, type LoadOptions, loadLetter, makeEdition } from "../edition.ts";
@@ -28,9 +28,9 @@ import { buildDate } from "../pdf/index.ts";
 import { Printer } from "../pdf/printer.ts";
 import { zipAt } from "../ooxml/zip.ts";
 import { writeAll } from "../write.ts";
-import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, type Piece, readOutline, setFacts, writeOutline } from "./layout.ts";
+import { addPrintBoxes, assemble, imposeBooklet, type OutlineEntry, readOutline, setFacts, writeOutline } from "./layout.ts";
 import { pressWords } from "./matter.ts";
-import { type PartLayout, proveLayout, readPages } from "./proof.ts";
+import { type PageReading, proveLayout, readPages } from "./proof.ts";
 import { directionOf } from "../language.ts";
 
 /** A packet's options; a build's are these and its sources, formats and browser's timeout. */
@@ -49,11 +49,10 @@ export interface PacketOptions extends LoadOptions {
 /** Names for the outputs: `hrc50.packet.md` → `hrc50`. */
 const outputName = (source: string) => editionName(source).replace(/\.packet$/i, "");
 
-/** A part: its own edition, and that edition's PDF and page count. */
+/** A part: its own edition, and that edition's PDF's pages as the proof reads them. */
 interface Part {
   edition: Edition;
-  pdf: Uint8Array;
-  pages: number;
+  pages: PageReading[];
 }
 
 /** What a packet's steps share: its letter, the build's options and browser, and the parts' paper (the packet's, A4 or Letter). */
@@ -63,8 +62,6 @@ interface Packet {
   printer: Printer;
   paper: (typeof PAPERS)[number];
 }
-
-const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? new TextEncoder().encode(data) : data);
 
 export async function buildPacket(letter: Letter, options: PacketOptions, printer: Printer): Promise<Built> {
   const { file } = letter;
@@ -96,7 +93,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
-  let booklet: Uint8Array | undefined;
+  let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
     const half = await layOut(
       packet,
@@ -105,7 +102,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       parts.map((part) => onPaper(part.edition.letter, BOOKLET_PAPER[paper])),
     );
     if ("written" in half) return half;
-    booklet = half.unmarked;
+    booklet = half.doc;
   }
   const date = buildDate();
 
@@ -120,7 +117,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   if (booklet)
     outputs.push({
       path: join(options.outDir, `${name}.booklet.pdf`),
-      data: await imposeBooklet(await PDFDocument.load(booklet), paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
+      data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
     });
   // The journalists' kit: every part's PDF, DOCX and HTML and the packet PDF, with MANIFEST.txt
   // listing each file's name, language, pages and SHA-256; dated by the build, so rebuilds are the same bytes.
@@ -128,8 +125,8 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
     (["pdf", "docx", "html"] as const).map((format) => ({
       name: `${edition.name}.${format}`,
       lang: edition.letter.meta.lang,
-      pages: format === "pdf" ? pages : "-",
-      data: bytesOf(edition.outputs[format]!),
+      pages: format === "pdf" ? pages.length : "-",
+      data: Buffer.from(edition.outputs[format]!) as Uint8Array,
     })),
   );
   kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
@@ -173,15 +170,10 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
     });
     return { files: [file, ...files], written: [] } as Built;
   }
-  const parts: Part[] = await Promise.all(
-    editions.map(async (edition) => {
-      const pdf = edition!.outputs.pdf!;
-      return { edition: edition!, pdf, pages: (await PDFDocument.load(pdf)).getPageCount() };
-    }),
-  );
+  const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
-  const { plan, front, frontPages } = await printFront(packet, parts, paper);
+  const { plan, front } = await printFront(packet, parts, paper);
   const printedParts = await Promise.all(
     parts.map(({ edition }, i) =>
       printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
@@ -193,20 +185,20 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   // 3. Put together, with an outline entry per part and its headings.
   const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
   partDocs.forEach((doc, i) => {
-    if (doc.getPageCount() !== parts[i].pages)
-      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages} as its own edition`);
+    if (doc.getPageCount() !== parts[i].pages.length)
+      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages.length} as its own edition`);
   });
-  const size = front.getPage(0).getSize();
-  const pieces: Piece[] = [{ kind: "pages", from: front, indices: [0] }];
-  const blankAt = (page: number) => plan.blanks.includes(page) && pieces.push({ kind: "blank" });
+  const [cover, ...contents] = front.getPages();
+  const pages: (PDFPage | undefined)[] = [cover];
+  const blankAt = (page: number) => plan.blanks.includes(page) && pages.push(undefined);
   blankAt(1);
-  pieces.push({ kind: "pages", from: front, indices: Array.from({ length: frontPages - 1 }, (_, k) => k + 1) });
+  pages.push(...contents);
   partDocs.forEach((partDoc, i) => {
     blankAt(plan.starts[i] - 2);
-    pieces.push({ kind: "pages", from: partDoc, indices: partDoc.getPageIndices() });
+    pages.push(...partDoc.getPages());
   });
   const { meta } = letter;
-  const doc = await assemble(pieces, [size.width, size.height], meta.lang);
+  const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
     page: plan.starts[i] - 1,
@@ -220,21 +212,18 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   const unmarked = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
-  const readings = await readPages(unmarked);
-  const layouts: PartLayout[] = await Promise.all(
-    parts.map(async (part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: await readPages(part.pdf) })),
-  );
-  for (const problem of proveLayout(readings, layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: part.pages }));
+  for (const problem of proveLayout(await readPages(unmarked), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
-async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument; frontPages: number }> {
+async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
   for (let frontPages = 2; ;) {
     const plan = planPages(
       frontPages,
-      parts.map((p) => p.pages),
+      parts.map((p) => p.pages.length),
       packet.letter.meta.packet!.duplex,
     );
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
@@ -243,7 +232,7 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
       await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, source, { label: `${outputName(source)} cover` }),
     );
     const printed = front.getPageCount();
-    if (printed === frontPages) return { plan, front, frontPages };
+    if (printed === frontPages) return { plan, front };
     if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
     frontPages = printed;
   }

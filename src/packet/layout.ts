@@ -20,9 +20,6 @@ import {
 } from "pdf-lib";
 import { PAPER_SIZE, POINTS } from "../paper.ts";
 
-/** A run of pages in the packet: printed pages from a document, or blank pages. */
-export type Piece = { kind: "pages"; from: PDFDocument; indices: number[] } | { kind: "blank" };
-
 export interface OutlineEntry {
   title: string;
   /** Page index in the packet. */
@@ -169,14 +166,14 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pieces, in order, into a new document.
+ * Copy the pages, in order, into a new document; `undefined` is a blank page.
  * The pages keep their tags: each source's structure tree is copied with the same copier as its
  * pages (so its page and annotation references land on the copies), its keys in the parent tree
  * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
  * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
  * are made explicit first: the names repeat from part to part ("note-1").
  */
-export async function assemble(pieces: Piece[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
+export async function assemble(pages: (PDFPage | undefined)[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const context = doc.context;
   const sources = new Map<PDFDocument, { copier: PDFObjectCopier; offset: number }>();
@@ -184,28 +181,26 @@ export async function assemble(pieces: Piece[], blankSize: [number, number], lan
   const rootRef = context.nextRef();
   const kids: PDFObject[] = [];
   const nums: PDFObject[] = [];
-  for (const piece of pieces) {
-    if (piece.kind === "blank") {
+  for (const page of pages) {
+    if (!page) {
       doc.addPage(blankSize);
       continue;
     }
-    let source = sources.get(piece.from);
+    let source = sources.get(page.doc);
     if (!source) {
-      explicitDestinations(piece.from);
-      source = { copier: PDFObjectCopier.for(piece.from.context, context), offset: nextKey };
-      sources.set(piece.from, source);
-      nextKey += parentTreeEntries(piece.from).reduce((max, [key]) => Math.max(max, key + 1), 0);
+      explicitDestinations(page.doc);
+      source = { copier: PDFObjectCopier.for(page.doc.context, context), offset: nextKey };
+      sources.set(page.doc, source);
+      nextKey += parentTreeEntries(page.doc).reduce((max, [key]) => Math.max(max, key + 1), 0);
     }
-    for (const index of piece.indices) {
-      const ref = source.copier.copy(piece.from.getPage(index).ref) as PDFRef;
-      const leaf = context.lookup(ref) as PDFPageLeaf;
-      shiftKey(leaf, "StructParents", source.offset);
-      for (const annot of leaf.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
-        const dict = context.lookup(annot);
-        if (dict instanceof PDFDict) shiftKey(dict, "StructParent", source.offset);
-      }
-      doc.addPage(PDFPage.of(leaf, ref, doc));
+    const ref = source.copier.copy(page.ref) as PDFRef;
+    const leaf = context.lookup(ref) as PDFPageLeaf;
+    shiftKey(leaf, "StructParents", source.offset);
+    for (const annot of leaf.lookupMaybe(PDFName.of("Annots"), PDFArray)?.asArray() ?? []) {
+      const dict = context.lookup(annot);
+      if (dict instanceof PDFDict) shiftKey(dict, "StructParent", source.offset);
     }
+    doc.addPage(PDFPage.of(leaf, ref, doc));
   }
   // The structure trees, once every page is copied.
   for (const [from, { copier, offset }] of sources) {

@@ -34,10 +34,7 @@ function addPressMatter(tree: Root, meta: FrontMatter): void {
   // Footnote definitions (and the front matter) stay where they are: what is added goes around the text.
   const isText = (node: RootContent) => node.type !== "yaml" && node.type !== "footnoteDefinition" && node.type !== "definition";
   const first = body.findIndex(isText);
-  let last = -1;
-  body.forEach((node, i) => {
-    if (isText(node)) last = i;
-  });
+  const last = body.reduce((found, node, i) => (isText(node) ? i : found), -1);
 
   const after: RootContent[] = [{ type: "paragraph", data: classed("end-mark"), children: [text(words.endMark)] }];
   if (press.contacts.length) {

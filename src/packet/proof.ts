@@ -8,13 +8,9 @@
  * document and leaves the @page margin boxes (running head, page number) untagged. So a page's
  * text is its tagged text, its foot the untagged text below all of it, and the page number the
  * digits of the foot; the contents' page numbers are the last cell of each row of their table.
- * A PDF without tags (none of broadside's) falls back to the bottom band of the page.
  */
-import { printable } from "../verify/reading.ts";
+import { collapseSpace, printable } from "../verify/reading.ts";
 import { type PageContent, readPageItems, type StructNode } from "../verify/pdf.ts";
-
-/** Untagged only: below this height (pt from the bottom edge) is the page foot, under the bottom margin. */
-const FOOT = 50;
 
 export interface PageReading {
   /** The page's text (tagged text), white space collapsed. */
@@ -30,19 +26,13 @@ export async function readPages(bytes: Uint8Array): Promise<PageReading[]> {
   return (await readPageItems(bytes)).map(readPage);
 }
 
-const join = (items: { str: string }[]) =>
-  items
-    .map((item) => item.str)
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
+const join = (items: { str: string }[]) => collapseSpace(items.map((item) => item.str).join(" "));
 
 function readPage({ items, tree }: PageContent): PageReading {
-  const tagged = items.filter((item) => item.mc !== null && item.str.trim());
-  // Tagged text is the page's, untagged text below all of it the foot; a PDF without tags is cut at FOOT.
-  const bottom = tagged.length ? Math.min(...tagged.map((item) => item.y)) : undefined;
-  const text = items.filter((item) => (bottom === undefined ? item.y >= FOOT : item.mc !== null));
-  const foot = items.filter((item) => (bottom === undefined ? item.y < FOOT : item.mc === null && item.y < bottom));
+  // Tagged text is the page's, untagged text below all of it the foot.
+  const bottom = Math.min(...items.filter((item) => item.mc !== null && item.str.trim()).map((item) => item.y));
+  const text = items.filter((item) => item.mc !== null);
+  const foot = items.filter((item) => item.mc === null && item.y < bottom);
   const byMc = new Map<string, string>();
   for (const item of items) if (item.mc !== null) byMc.set(item.mc, (byMc.get(item.mc) ?? "") + item.str);
   return { text: join(text), foot: join(foot), rightNumbers: tree ? contentsNumbers(tree, byMc) : [] };

@@ -60,20 +60,18 @@ async function ensureBrowser(): Promise<number> {
   return 1;
 }
 
-/** What the tests read the outputs with (poppler, qpdf, LibreOffice, translate-toolkit, OmegaT), and the Debian package of each. */
-const TOOLS: { command: string; debian: string }[] = [
-  { command: "pdftotext", debian: "poppler-utils" },
-  { command: "pdfinfo", debian: "poppler-utils" },
-  { command: "pdffonts", debian: "poppler-utils" },
-  { command: "qpdf", debian: "qpdf" },
-  { command: "soffice", debian: "libreoffice-writer-nogui" },
-  { command: "/usr/lib/python3/dist-packages/uno.py", debian: "python3-uno" }, // Writer editing in the import tests
-  { command: "pofilter", debian: "translate-toolkit" }, // XLIFF read by others' tools
-  { command: "omegat", debian: "omegat" }, // XLIFF translated by a translation tool, headless
-];
+/** What the tests read the outputs with, by Debian package: python3-uno lets them edit in Writer, translate-toolkit and OmegaT read and translate the XLIFF. */
+const TOOLS: Record<string, string[]> = {
+  "poppler-utils": ["pdftotext", "pdfinfo", "pdffonts"],
+  qpdf: ["qpdf"],
+  "libreoffice-writer-nogui": ["soffice"],
+  "python3-uno": ["/usr/lib/python3/dist-packages/uno.py"],
+  "translate-toolkit": ["pofilter"],
+  omegat: ["omegat"],
+};
 
 async function missingPackages(): Promise<string[]> {
-  const packages = new Set(TOOLS.filter((t) => !which(t.command)).map((t) => t.debian));
+  const packages = new Set(Object.keys(TOOLS).filter((debian) => !TOOLS[debian].every(which)));
   // The tests' fake browsers run Debian's chromium; builds print with the headless shell, unless told otherwise.
   const browser = await findBrowser();
   if (!which("chromium")) packages.add("chromium");

@@ -9,18 +9,20 @@ import { join } from "node:path";
 
 export type CachedBrowser = "chrome-headless-shell" | "chrome";
 
-/** puppeteer-core's pinned builds: exported at run time, not in its types. */
-async function revisions(): Promise<Record<CachedBrowser, string>> {
-  return ((await import("puppeteer-core")) as unknown as { PUPPETEER_REVISIONS: Record<CachedBrowser, string> }).PUPPETEER_REVISIONS;
-}
-
 export const puppeteerCacheDir = () => process.env.PUPPETEER_CACHE_DIR || join(homedir(), ".cache", "puppeteer");
+
+/** @puppeteer/browsers, and the browser at puppeteer-core's pinned build (exported at run time, not in its types) in Puppeteer's cache. */
+async function pinned(browser: CachedBrowser) {
+  const [browsers, core] = await Promise.all([import("@puppeteer/browsers"), import("puppeteer-core")]);
+  const { PUPPETEER_REVISIONS } = core as unknown as { PUPPETEER_REVISIONS: Record<CachedBrowser, string> };
+  return { browsers, pin: { browser: browser as never, buildId: PUPPETEER_REVISIONS[browser], cacheDir: puppeteerCacheDir() } };
+}
 
 /** The browser in Puppeteer's cache at puppeteer-core's own version, when it is there. */
 export async function cachedBrowser(browser: CachedBrowser): Promise<string | undefined> {
   try {
-    const [{ computeExecutablePath }, PUPPETEER_REVISIONS] = await Promise.all([import("@puppeteer/browsers"), revisions()]);
-    const path = computeExecutablePath({ browser: browser as never, buildId: PUPPETEER_REVISIONS[browser], cacheDir: puppeteerCacheDir() });
+    const { browsers, pin } = await pinned(browser);
+    const path = browsers.computeExecutablePath(pin);
     return existsSync(path) ? path : undefined;
   } catch {
     return undefined; // a platform Puppeteer has no builds for
@@ -30,9 +32,8 @@ export async function cachedBrowser(browser: CachedBrowser): Promise<string | un
 /** Download the browser into Puppeteer's cache; its path, or undefined when the download failed (said on stderr). */
 export async function downloadBrowser(browser: CachedBrowser): Promise<string | undefined> {
   try {
-    const [{ install }, PUPPETEER_REVISIONS] = await Promise.all([import("@puppeteer/browsers"), revisions()]);
-    const installed = await install({ browser: browser as never, buildId: PUPPETEER_REVISIONS[browser], cacheDir: puppeteerCacheDir() });
-    return installed.executablePath;
+    const { browsers, pin } = await pinned(browser);
+    return (await browsers.install(pin)).executablePath;
   } catch (error) {
     console.warn(`broadside setup: the download failed: ${(error as Error).message}`);
     return undefined;

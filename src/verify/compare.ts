@@ -1,31 +1,15 @@
 /**
- * Comparing readings of the same letter in several formats: every note call must show the
- * same mark in all of them, lead to the note with that number, and every note number must
- * have the same text. Each disagreement is described once, by note number (as the formats
- * that agree number it) and by format.
- *
- * The reference is the largest group of formats whose readings are identical (ties: the
- * HTML's group, then the PDF's), so that one broken format is named as the odd one out
- * ("the PDF shows … where the HTML and the DOCX show …"). Every other format is compared
- * with it:
- *
- * - The calls are aligned (an edit distance over the two call sequences, where a call is its
- *   mark and the text of the note with that mark), so that a call missing from one format
- *   shows as one missing call, not as every later call being off by one.
- * - A note whose calls all show another number, and whose text is under that number, has
- *   been renumbered: one message for the note.
- * - Otherwise each call showing something else, each missing or extra call, each note whose
- *   text differs, is missing or is extra, is a message.
- *
- * Note texts are compared by `sameNoteText` (reading.ts): a character lost, added or changed is
- * a disagreement; line breaks, shaping and the order a PDF gives complex scripts in are not.
- *
- * Within each group, a call that leads to a note other than the one it shows (or to none),
- * and any other self-contradiction the reader found, is a message too.
+ * Comparing readings of one letter in several formats: every note call must show the same mark in
+ * all of them and lead to the note with that number, and every note number must have the same text
+ * (`sameNoteText`). The reference is the largest group of identical readings (ties: the HTML's, then
+ * the PDF's), so that one broken format is named as the odd one out; each other format is compared
+ * with it, its calls aligned so that a missing call is one message, not every later call off by one.
+ * Within each group, a call leading to another note than it shows, or any other self-contradiction
+ * a reader found, is a message too.
  */
 import { excerpt, FORMAT_NAMES, type Format, groupBy, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
-export interface Disagreement {
+interface Disagreement {
   /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
   note: number | undefined;
   reason: string;
@@ -33,11 +17,9 @@ export interface Disagreement {
 
 const ORDER: Format[] = ["html", "pdf", "docx"];
 
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
-  return `${n}${suffix}`;
-}
+const ORDINAL_RULES = new Intl.PluralRules("en", { type: "ordinal" });
+const SUFFIX: Record<string, string> = { one: "st", two: "nd", few: "rd", other: "th" };
+const ordinal = (n: number) => `${n}${SUFFIX[ORDINAL_RULES.select(n)]}`;
 
 /** "a", "a and b", "a, b and c". */
 const andList = (list: string[]) => (list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`);

@@ -1,15 +1,9 @@
 /**
- * Reading a built HTML page back, as a browser shows it.
- *
- * - Calls: the links inside `sup.note-call` elements of the page, outside the notes
- *   section, in document order. A call shows its link's text; it leads where its `href`
- *   points: the notes-list item with that id (or holding the element with that id).
- * - Notes: the items of the top-level ordered lists of `section.notes`. An item's number is
- *   what a browser prints before it: its `value` attribute, else the list's `start` plus its
- *   place (counting down in a `reversed` list). That number must be the item's place in the
- *   list (1, 2, …): a list that jumps is reported. An item's text is its text less its back
- *   links (links with the `doc-backlink` role, or to one of the calls): they print an arrow
- *   and, for a note called several times, a small occurrence number that no other format has.
+ * Reading a built HTML page back, as a browser shows it. Calls: the links in `sup.note-call` outside
+ * the notes, showing their text, leading to the notes-list item their `href` names (or holding it).
+ * Notes: the items of the top-level lists of `section.notes`, numbered as a browser prints them
+ * (`value`, else `start` and place, `reversed` counting down; a number out of place is reported),
+ * their text less the back links, whose arrow and occurrence number no other format has.
  */
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
@@ -60,17 +54,20 @@ export function readHtmlText(html: string): Reading {
     const id = el.properties.id;
     if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), el);
   });
-  const inNotes = (el: Element) => {
-    for (let at = parents.get(el); at; at = parents.get(at)) if (matches("section.notes", at)) return true;
-    return false;
+  const inNotes = new Set(selectAll("section.notes section.notes, section.notes a", tree));
+  const sections = selectAll("section.notes", tree).filter((section) => !inNotes.has(section));
+  const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes.has(a));
+
+  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
+  const isBackLink = (el: Element) => {
+    if (el.tagName !== "a") return false;
+    const href = String(el.properties.href ?? "");
+    return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
   };
-  const sections = selectAll("section.notes", tree).filter((section) => !inNotes(section));
-  const callLinks = selectAll("sup.note-call a", tree).filter((a) => !inNotes(a));
 
   // The notes, as a browser numbers them.
   const notes = new Map<number, string>();
   const itemNumber = new Map<Element, number>();
-  const items: Element[] = [];
   for (const section of sections) {
     for (const ol of topLevelLists(section)) {
       const lis = ol.children.filter((child): child is Element => isElement(child, "li"));
@@ -79,35 +76,24 @@ export function readHtmlText(html: string): Reading {
       for (const li of lis) {
         const number = integer(li.properties.value) ?? next;
         next = reversed ? number - 1 : number + 1;
-        const place = items.length + 1;
-        items.push(li);
+        const place = itemNumber.size + 1;
         itemNumber.set(li, number);
         if (number !== place) problems.push({ note: number, reason: `the HTML prints note ${number} in place ${place} of the notes list` });
         if (notes.has(number)) problems.push({ note: number, reason: `the HTML prints two notes numbered ${number}` });
+        else notes.set(number, collapseSpace(textOf(li, isBackLink)));
       }
     }
   }
-  const callIds = new Set(callLinks.map((a) => String(a.properties.id ?? "")).filter(Boolean));
-  const isBackLink = (el: Element) => {
-    if (el.tagName !== "a") return false;
-    const href = String(el.properties.href ?? "");
-    return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
-  };
-  for (const li of items) {
-    const number = itemNumber.get(li)!;
-    if (!notes.has(number)) notes.set(number, collapseSpace(textOf(li, isBackLink)));
-  }
 
   // The calls, and where each leads.
-  const noteAt = (el: Element | undefined): Element | undefined => {
-    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return at;
+  const noteAt = (el: Element | undefined): number | undefined => {
+    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return itemNumber.get(at);
     return undefined;
   };
   const calls: NoteCall[] = callLinks.map((a) => {
     const shown = collapseSpace(textOf(a));
     const href = String(a.properties.href ?? "");
-    const item = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
-    const number = item ? itemNumber.get(item)! : undefined;
+    const number = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
     return { shown, leadsTo: number === undefined ? undefined : { number, shown: String(number) } };
   });
   const root = tree.children.find((node): node is Element => isElement(node) && node.tagName === "html");

@@ -1,12 +1,7 @@
 /**
- * Proof that the built outputs agree: the HTML, PDF and DOCX of a letter are read back from
- * disk by independent readers (html.ts, pdf.ts, docx.ts: they know the file formats, not the
- * compilers, and import nothing from them or from the numbering pass) and compared
- * (compare.ts): every note call must show the same number in every format and lead to the
- * note with that number, and every number must lead to the same note text.
- *
- * Disagreements are errors on the given VFile (`outputs-disagree`); a file that cannot be
- * read is one too (`outputs-unreadable`), and the others are still compared.
+ * Proof that the built outputs agree: the HTML, PDF and DOCX of a letter are read back by readers
+ * that know the file formats, not the compilers, and compared (compare.ts). Disagreements are errors
+ * (`outputs-disagree`); so is a file that cannot be read (`outputs-unreadable`), the others still compared.
  */
 import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
@@ -24,11 +19,11 @@ export { normalizeNoteText, sameNoteText, type Format, type NoteCall, type Readi
 
 export type OutputFiles = Partial<Record<Format, string>>;
 
-/** Each format's reader, on a document's bytes (or the HTML as text). */
-const FROM_DATA: Record<Format, (data: string | Uint8Array) => Reading | Promise<Reading>> = {
-  html: (data) => readHtmlText(typeof data === "string" ? data : Buffer.from(data).toString("utf8")),
-  pdf: (data) => readPdfData(typeof data === "string" ? Buffer.from(data) : data),
-  docx: (data) => readDocxBytes(typeof data === "string" ? Buffer.from(data) : data),
+/** Each format's reader, on a document's bytes. */
+const FROM_DATA: Record<Format, (data: Uint8Array) => Reading | Promise<Reading>> = {
+  html: (data) => readHtmlText(Buffer.from(data).toString("utf8")),
+  pdf: readPdfData,
+  docx: readDocxBytes,
 };
 
 /** Each format's reader, on a file. */
@@ -70,7 +65,9 @@ export async function readOutputData(
   timing?: { timings: Timings; name: string },
 ): Promise<OutputReading> {
   try {
-    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, async () => FROM_DATA[format](await data)) };
+    const bytes = await data;
+    const read = async () => FROM_DATA[format](typeof bytes === "string" ? Buffer.from(bytes) : bytes);
+    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
   } catch (error) {
     return { format, path, error: error instanceof Error ? error.message : String(error) };
   }

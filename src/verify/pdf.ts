@@ -1,18 +1,11 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (pdfjs-dist: no
- * system tools, and no code shared with the compilers): each page's link annotations, the named
- * destinations, the text each page draws with its positions and marked content, and the
- * structure tree. pdf.js does not read /ActualText, in which Chromium writes the text of glyph
- * clusters it cannot map one to one (Tibetan stacks, Mongolian, Arabic ligatures): that is taken
- * from the page's content stream, opened with pdf-lib (see `pageText`).
- *
- * Chromium keeps the HTML ids as named destinations: a link to `note-<digits>` is a note call, a
- * link to `note-call-…` a back link. The name is used for nothing else: what a call shows is read
- * off the page, and where it leads is worked out from the destination's position (see
- * `placeDestinations`). A tagged PDF (as Chromium prints) is read by its structure tree; an
- * untagged one by the positions of its text. Chromium leaves the page margin boxes (page
- * counter, running head) untagged: untagged text above or below all the tagged text of its page
- * is page furniture (pages without tags: see `untaggedFurniture`).
+ * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (no code shared with
+ * the compilers): link annotations, named destinations, text with positions and marked content, and
+ * the structure tree; /ActualText, which pdf.js does not read, from the content stream (`pageText`).
+ * A link to `note-<digits>` is a note call, one to `note-call-…` a back link; what a call shows is
+ * read off the page and where it leads from its destination's position (`placeDestinations`). A
+ * tagged PDF is read by its structure tree, an untagged one by its text's positions; untagged text
+ * above or below all the tagged text of its page is page furniture (margin boxes).
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -21,10 +14,6 @@ import { collapseSpace, groupBy, type NoteCall, type Reading } from "./reading.t
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
 type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
-
-/* ------------------------------------------------------------------------------------------ */
-/* What pdf.js gives, as plain data                                                            */
-/* ------------------------------------------------------------------------------------------ */
 
 /** A text item as drawn: its baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
 export interface PdfItem {
@@ -38,16 +27,6 @@ export interface PdfItem {
   vertical: boolean;
 }
 
-/**
- * Tagged PDF: the text of the structure element a link annotation belongs to, and the element's
- * place in the page's structure tree (logical order, also in right-to-left lines, which Chromium
- * draws in visual order).
- */
-interface Tagged {
-  text: string;
-  order: number;
-}
-
 /** A list item of a tagged page: the marked-content ids of its label and of the rest. */
 interface PdfListItem {
   label: string[];
@@ -58,23 +37,12 @@ interface PdfListItem {
   foot: boolean;
 }
 
-interface PdfText {
-  page: number;
-  items: PdfItem[];
-  lis: PdfListItem[];
-}
-
 let loading: Promise<PdfJs> | undefined;
-// The minified builds (typed as pdf.mjs; pdfjs-dist declares no types for the worker): they load
-// faster through a TypeScript loader, which reads the full builds' source maps. Named through
-// variables, as TypeScript would otherwise look for their declarations.
+// The minified builds load faster through a TypeScript loader (which reads the full builds' source
+// maps); named through variables, as TypeScript would look for declarations the worker lacks.
 const LIBRARY: string = "pdfjs-dist/legacy/build/pdf.min.mjs";
 const WORKER: string = "pdfjs-dist/legacy/build/pdf.worker.min.mjs";
-/**
- * pdf.js, and its worker's side, which runs in this thread (Node has no web workers). pdf.js
- * imports the worker from `workerSrc` on the first document (by default the full build, beside
- * it): pointed at the minified one, which is imported here at once so the first document does not wait.
- */
+/** pdf.js, and its worker's side in this thread (Node has no web workers), imported at once so the first document does not wait. */
 const pdfjs = () =>
   (loading ??= (async () => {
     const worker = pathToFileURL(createRequire(import.meta.url).resolve(WORKER)).href;
@@ -91,11 +59,9 @@ export function preparePdfReader(): void {
 export type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
- * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's
- * /ActualText put in place of the glyphs it stands for. Chromium writes the text of a glyph
- * cluster it cannot map one to one (Tibetan stacks, Mongolian joining forms, Arabic ligatures)
- * only there, and pdf.js does not read it: the page's content stream is searched for the BDC
- * operators, which pdf.js reports in the same order.
+ * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's /ActualText
+ * (the text of glyph clusters it cannot map one to one: Tibetan stacks, Mongolian, Arabic ligatures)
+ * in place of the glyphs it stands for, matched to pdf.js's marked content by the BDCs' order.
  */
 async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string | null)[]>): Promise<PdfItem[]> {
   const content = await page.getTextContent({ includeMarkedContent: true });
@@ -171,9 +137,9 @@ async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) 
 const BDC = /\/[^\s/<>[\]()]+\s*(?:(<<(?:[^<>]|<[^<>]*>)*>>)|\/[^\s/<>[\]()]+)\s*BDC\b/g;
 
 /** The list items of a page's structure tree, and the text of the structure element each link annotation is in. */
-function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, Tagged> } {
+function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, Link["tagged"]> } {
   const lis: PdfListItem[] = [];
-  const linkText = new Map<string, Tagged>();
+  const linkText = new Map<string, Link["tagged"]>();
   if (!tree) return { lis, linkText };
   const byMc = groupBy(items.keys(), (i) => items[i].mc);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
@@ -209,9 +175,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
 let lastRead: Promise<unknown> = Promise.resolve();
 
 /**
- * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict; a copy of the bytes, which
- * it keeps), one document at a time: pdf.js keeps one page count for the whole process, set by
- * the document opened last, and refuses another document's later pages ("Invalid page request").
+ * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict), one document at a time: pdf.js
+ * keeps one page count per process, and refuses another document's later pages ("Invalid page request").
  */
 function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): Promise<T> {
   const turn = lastRead.then(async () => {
@@ -260,12 +225,11 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
 const MAX_PAGES_IN_FLIGHT = 8;
 
 /**
- * The internal links of every page (links out of the document left out), and the text and list
- * items of the pages that can hold calls or notes (a letter's signatory pages hold neither):
- * pages with call links, the pages those lead to and the page after each (a note continued);
+ * The internal links of every page, and the text and list items of the pages that can hold calls or
+ * notes: pages with call links, the pages those lead to and the page after each (a note continued);
  * every page when no call link leads anywhere.
  */
-function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; texts: PdfText[] }> {
+function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesText }> {
   return withPdf(bytes, async (doc) => {
     const destinations = new Map<string, Promise<Destination | undefined>>();
     const resolve = async (dest: unknown): Promise<Destination | undefined> => {
@@ -286,16 +250,20 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; texts: PdfTex
         // "print": without the text under each link, which pdf.js would extract for "display".
         const annotations = (await page.getAnnotations({ intent: "print" })).filter((a) => a.subtype === "Link" && a.dest);
         const links = await Promise.all(
-          annotations.map(async (a): Promise<Link> => {
+          annotations.map(async (a): Promise<Link[]> => {
             const name = typeof a.dest === "string" ? a.dest : "";
             const key = name || JSON.stringify(a.dest);
             const resolved = destinations.get(key) ?? resolve(a.dest).catch(() => undefined);
             destinations.set(key, resolved);
             const dest = await resolved;
-            return { id: a.id, rect: rectOf(p, a.rect), dest, call: CALL_DESTINATION.test(name), toCall: BACK_DESTINATION.test(name), named: name !== "" };
+            const [left, bottom, right, top] = a.rect; // normalised by pdf.js
+            // A link to a named destination stays, even one that resolves to no page.
+            return dest || name
+              ? [{ id: a.id, rect: { page: p, left, bottom, right, top }, dest, call: CALL_DESTINATION.test(name), toCall: BACK_DESTINATION.test(name) }]
+              : [];
           }),
         );
-        return links.filter((link) => link.dest || link.named);
+        return links.flat();
       }),
     );
     const links = pageLinks.flat();
@@ -310,9 +278,9 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; texts: PdfTex
     const indexes = pageProxies.map((_, p) => p).filter((p) => all || wanted.has(p));
 
     let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
-    const texts: PdfText[] = [];
+    const texts: Parameters<typeof pagesText>[0] = [];
     for (let i = 0; i < indexes.length; i += MAX_PAGES_IN_FLIGHT) {
-      const batch = indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p): Promise<PdfText> => {
+      const batch = indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p) => {
         const page = pageProxies[p];
         const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
         const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
@@ -321,13 +289,9 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; texts: PdfTex
       });
       texts.push(...(await Promise.all(batch)));
     }
-    return { links, texts };
+    return { links, read: pagesText(texts) };
   });
 }
-
-/* ------------------------------------------------------------------------------------------ */
-/* Reading                                                                                     */
-/* ------------------------------------------------------------------------------------------ */
 
 /** A text item of the pages read. */
 interface Item extends PdfItem {
@@ -356,10 +320,6 @@ const BACK_DESTINATION = /^note-call-/;
 const MARKER = /^\s*(\d+)\.\s*$/;
 /** A list item's label as read from a tagged PDF, also in right-to-left order (".3"). */
 const TAGGED_MARKER = /^\s*\.?\s*(\d+)\s*\.?\s*$/;
-
-function rectOf(page: number, [x0, y0, x1, y1]: number[]): Rect {
-  return { page, left: Math.min(x0, x1), right: Math.max(x0, x1), bottom: Math.min(y0, y1), top: Math.max(y0, y1) };
-}
 
 /** Characters of an item with their centres, each given an equal share of the item's width. */
 function* characters(item: Item): Generator<{ char: string; offset: number; x: number; y: number }> {
@@ -399,9 +359,8 @@ interface Link {
   call: boolean;
   /** To a call (`note-call-…`): a back link. */
   toCall: boolean;
-  /** To a named destination. */
-  named: boolean;
-  tagged?: Tagged;
+  /** Tagged PDF: the text of the structure element it belongs to, and that element's place in the structure tree (logical order, also in right-to-left lines). */
+  tagged?: { text: string; order: number };
 }
 
 /** The text items of the pages read, the page furniture marked, and the list items of their structure trees. */
@@ -417,10 +376,9 @@ interface PagesText {
 }
 
 export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
-  const { links, texts } = await readPdfBytes(bytes);
+  const { links, read } = await readPdfBytes(bytes);
   const callLinks = links.filter((link) => link.call);
   const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
-  const read = pagesText(texts);
 
   const calls = callsShown(callLinks, read);
   const { run, isLabel } = noteMarkers(read, targets);
@@ -439,7 +397,7 @@ export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
 }
 
 /** The text items of the pages read in stream order, with the page furniture marked. */
-function pagesText(texts: PdfText[]): PagesText {
+function pagesText(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }[]): PagesText {
   const items: Item[] = [];
   const byPage = new Map<number, Item[]>();
   const untagged: Item[][] = [];
@@ -464,10 +422,9 @@ function pagesText(texts: PdfText[]): PagesText {
 }
 
 /**
- * What each call link shows, in reading order, and where it leads. Tagged: the text of the
- * structure element the call's link annotation belongs to, in the structure tree's order.
- * Untagged: the characters drawn inside the link's rectangle (within a text item, characters are
- * placed by equal shares of its width), in content-stream order, page by page.
+ * What each call link shows, in reading order, and where it leads. Tagged: its structure element's
+ * text, in the structure tree's order. Untagged: the characters drawn inside the link's rectangle
+ * (placed by equal shares of their item's width), in content-stream order, page by page.
  */
 function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; dest: Destination | undefined }[] {
   const calls: { shown: string; dest: Destination | undefined; order: [number, number, number] }[] = [];
@@ -487,9 +444,8 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
           first ??= [link.rect.page, item.index, c.offset];
         }
       }
-    // A link over no text is no call a reader sees: Chromium leaves a sliver of a call's link
-    // at the foot of a page when the call's line begins the next page. (A call whose number
-    // is not drawn inside its link is then missing, and reported so.)
+    // A link over no text is no call a reader sees (Chromium leaves a sliver of a call's link at the
+    // foot of a page when the call's line begins the next); a call not drawn in its link is missing.
     if (!first || !shown.trim()) continue;
     const key = first.join(" ");
     if (taken.has(key)) continue; // two links over one call
@@ -503,12 +459,10 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
 }
 
 /**
- * The printed notes' markers, and which items are list labels. Tagged: the labels (Lbl) of list
- * items not nested in another, whose text may come in several items; untagged: items that read
- * only "k." and begin their line. The notes are the run 1., 2., 3., … in stream order, aligned on
- * one edge, whose k-th marker is on the page of the k-th call destination (ties: the run as long
- * as the number of notes called, then the last run), so an ordered list in the letter, or one
- * nested in a note, is not taken for them.
+ * The printed notes' markers (tagged: labels of list items not nested in another; untagged: items
+ * reading only "k." that begin their line), and which items are list labels. The notes are the run
+ * 1., 2., 3., … in stream order, aligned on one edge, with most k-th markers on the page of the k-th
+ * call destination (ties: the run as long as the notes called, then the last), not a list of the letter.
  */
 function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
@@ -535,10 +489,8 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
     const run = [start];
     for (const m of markers) {
       if (m.index <= run[run.length - 1].index) continue;
-      // The notes' markers are aligned, on their right edge (on the left in a right-to-left
-      // list; at the top in a vertical edition's columns): an ordered list of the letter's body,
-      // or one nested in a note, is indented.
-      // A vertical edition's notes run in columns from the top of every page: aligned on their end.
+      // The notes' markers are aligned on one edge (a list of the body, or one nested in a note, is
+      // indented); a vertical edition's notes run in columns from the top of every page, aligned on their end.
       const aligned =
         Math.abs(edge(m) - edge(start)) <= 1.5 ||
         Math.abs(m.x - start.x) <= 1.5 ||
@@ -553,10 +505,9 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
 }
 
 /**
- * Each note's text, by its number. At the foot of the pages, tagged: the list item whose label
- * is the note's marker, with its parts labelled "N (cont.)" on the next pages. Untagged: from
- * the marker to the next marker or the end of the marker's page. At the end: from each marker
- * to the next. Back links are left out.
+ * Each note's text, by its number, back links left out. At the foot of the pages, tagged: the list
+ * item labelled with its marker, and its parts labelled "N (cont.)" on the next pages; untagged: up
+ * to the next marker or the end of the page. At the end: from each marker to the next.
  */
 function noteTexts(
   run: Item[],
@@ -694,9 +645,8 @@ const HEADING_DROP = 60;
 const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
 
 /**
- * Page furniture of pages without tagged text (a PDF printed without tags): the top or
- * bottom line of a page when it is a page counter ("3 / 5") or recurs, digits masked, as the
- * top or bottom line of another page at the same height (a running head or foot).
+ * Page furniture of pages without tags: a top or bottom line that is a page counter ("3 / 5") or
+ * recurs, digits masked, at the same height on another page (a running head or foot).
  */
 function untaggedFurniture(pages: Item[][]) {
   const edges = pages.map((items) => {
@@ -720,11 +670,7 @@ function lexicographic(a: number[], b: number[]): number {
   return 0;
 }
 
-/**
- * An item that begins with a list marker and goes on ("1. “In accordance …": untagged PDFs
- * have no marked content to separate them), cut into the marker and the rest, the width
- * shared by characters.
- */
+/** An item that begins with a list marker and goes on ("1. “In accordance …", untagged), cut in two, the width shared by characters. */
 function splitMarker(item: Item): Item[] {
   const m = /^(\s*\d+\.)\s+\S/.exec(item.str);
   if (!m) return [item];

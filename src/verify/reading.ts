@@ -33,13 +33,10 @@ export interface Reading {
 }
 
 /**
- * The text of a note reduced to what a reader can read reliably in every format and every
- * script: Unicode NFKC (which also undoes Arabic presentation forms and full-width forms), with
- * all white space, all hyphen and dash characters (Unicode Pd, minus sign), all format characters
- * (Unicode Cf: soft hyphen, zero-width joiners and spaces, BOM, the Mongolian vowel separator)
- * and the Mongolian free variation selectors removed. Line wrapping, paragraph breaks, the
- * breaking of long URLs at hyphens and the shaping of joining scripts differ between the formats;
- * words, letters, digits and all other punctuation must still match.
+ * The text of a note reduced to what every format gives reliably: NFKC (undoing presentation and
+ * full-width forms), less white space, dashes (Pd, minus), format characters (Cf: soft hyphens, zero
+ * widths, the Mongolian vowel separator) and Mongolian variation selectors, where line breaks, URLs
+ * broken at hyphens and shaping differ between formats. Letters, digits and other punctuation stay.
  */
 export function normalizeNoteText(text: string): string {
   return text.normalize("NFKC").replace(DROPPED, "");
@@ -47,29 +44,20 @@ export function normalizeNoteText(text: string): string {
 
 const DROPPED = /[\s\p{Pd}\p{Cf}\u2212\u180B-\u180F]/gu;
 
-/**
- * What may stand for a glyph a reader could not read: pdf.js gives NUL for a glyph that the
- * PDF maps to no text (a box drawn from a font without the letter), and U+FFFD for one it
- * cannot decode.
- */
+/** What pdf.js gives for a glyph the PDF maps to no text (NUL) or that it cannot decode (U+FFFD). */
 const UNREADABLE = /[\u0000\uFFFD]/u;
 
 /**
- * Characters whose order a PDF does not keep: right-to-left scripts (a PDF gives their glyphs
- * in visual order, with the digits among them in another place), and combining marks (a
- * Tibetan or Indic vowel sign may be drawn, and so read, before its consonant), and the
- * Mongolian script (its joining forms come back as clusters).
+ * Characters whose order a PDF does not keep: right-to-left scripts (glyphs in visual order), combining
+ * marks (a vowel sign drawn before its consonant) and Mongolian (joining forms read as clusters).
  */
 const UNORDERED = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Mongolian}\p{M}]/u;
 
 /**
- * Whether two note texts agree: their normalised forms (see `normalizeNoteText`) are equal,
- * where a glyph one reader could not read (`UNREADABLE`) may stand for any one character of
- * the other. A text with characters whose order a PDF does not keep (`UNORDERED`) agrees with
- * one that has the same characters in another order. So a character lost, added or changed is
- * always a disagreement; in a text in a right-to-left or complex script, a word moved within
- * the note is not. `unordered`: every text is taken so (a right-to-left document, where a PDF may
- * give even a Latin note's closing stop first).
+ * Whether two note texts agree: their normalised forms are equal, an `UNREADABLE` glyph standing for
+ * any one character, in any order when either has `UNORDERED` characters. So a character lost, added
+ * or changed always disagrees. `unordered`: every text is taken so (a right-to-left document, where a
+ * PDF may give even a Latin note's closing stop first).
  */
 export function sameNoteText(a: string, b: string, unordered = false): boolean {
   const x = normalizeNoteText(a);
@@ -107,11 +95,7 @@ export function noteTextKey(text: string, unordered = false): string {
 
 const DROPPED_ONE = new RegExp(DROPPED.source, "u");
 
-/**
- * Text fit for a message: control characters (a NUL where a reader met a glyph it could not
- * map, an escape sequence from a hostile file) and the bidirectional embeddings, overrides and
- * isolates (which reorder a terminal's line) become U+FFFD.
- */
+/** Text fit for a message: control characters (an escape sequence from a hostile file) and bidi controls (which reorder a terminal's line) become U+FFFD. */
 export function printable(text: string): string {
   return text.replace(/[\t\n\r]+/g, " ").replace(NOT_PRINTABLE, "\uFFFD");
 }
@@ -123,10 +107,7 @@ export function collapseSpace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/**
- * A short excerpt of `text` (as kept in a reading) around the place where its normalised
- * form starts to differ from `other`'s, with "…" where it is cut.
- */
+/** A short excerpt of `text` around where its normalised form starts to differ from `other`'s, with "…" where it is cut. */
 export function excerpt(text: string, other: string | undefined, width = 48): string {
   const nfc = text.normalize("NFC");
   if (nfc.length <= width) return nfc;
@@ -134,7 +115,6 @@ export function excerpt(text: string, other: string | undefined, width = 48): st
   const b = other === undefined ? "" : normalizeNoteText(other);
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  if (other === undefined) common = 0;
   // Map the position in the normalised text back to the collapsed text.
   let kept = 0;
   let at = nfc.length;

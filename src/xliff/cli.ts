@@ -12,7 +12,7 @@ import { writeAtomic } from "../write.ts";
 import { sourceBeside } from "../beside.ts";
 import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
-import { compareUnits, readTranslationOf, revisionOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";
+import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";
 
 export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lang tag] [--out file.xlf]
        npm run export -- --changed <edition.md> [--out file.xlf]
@@ -69,14 +69,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const only = recorded && new Set(compareUnits(recorded.units, source.units).changed.map((i) => source.units[i].id));
   const name = basename(sourcePath, ".md");
   const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
-  const xliff = exportXliff(source.units, {
-    original: basename(sourcePath),
-    sourceLang: source.letter.meta.lang,
-    targetLang: lang,
-    only,
-    revision: revisionOf(source.units).revision,
-  });
-  await writeAtomic(out, xliff);
+  await writeAtomic(out, exportXliff(source, lang, only));
   const count = only ? only.size : source.units.length;
   console.log(`broadside: wrote ${out} (${count} unit${count === 1 ? "" : "s"}${only ? " changed since the edition was translated" : ""})`);
   return 0;

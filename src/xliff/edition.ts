@@ -18,18 +18,11 @@ import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
-import { phrasingTokens, place, readXliff, renderUnit, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { renderInline, warnFormattingLost } from "../import/markdown.ts";
+import { phrasingTokens, place, readXliff, targetTokens, tooLarge, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
-import { FRONT_KEYS, type Unit, unitsOf } from "./units.ts";
+import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
-
-export interface Source {
-  path: string;
-  file: VFile;
-  letter: Letter;
-  frontMatter: Record<string, unknown>;
-  units: Unit[];
-}
 
 /** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
 export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {
@@ -53,8 +46,8 @@ const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? 
 /** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
 type Translation = { content?: Token[] | string; place?: { line: number; column: number } }[];
 
-/** The edition's Markdown, or undefined with errors on `file`; `front` is the source's front matter, or the edition's when updating. */
-function writeEdition(source: Source, translation: Translation, front: Record<string, unknown>, lang: string, sourceName: string, file: VFile, fresh: boolean) {
+/** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
+function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
   const { letter, units } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
@@ -76,11 +69,16 @@ function writeEdition(source: Source, translation: Translation, front: Record<st
   }
   if (hasErrors(file)) return undefined;
 
-  const doc = new Document(front);
+  const doc = new Document(edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter);
   for (const [index, unit] of units.entries()) {
     const { content, place } = translation[index];
     if (typeof content === "string") doc.setIn(unit.key!, content);
-    else if (content) edits.push([unit.start, unit.end, renderUnit(content, unit, file, place)]);
+    else if (content) {
+      // Rendered as the .docx import renders a paragraph; lost formatting is a warning at the unit.
+      const ctx = { numberOf: (key: string) => Number(key.slice("note:".length)), formattingLost: () => warnFormattingLost(file, unit.label, place) };
+      const mode = unit.kind === "heading" ? "heading" : unit.kind === "cell" ? "table" : "paragraph";
+      edits.push([unit.start, unit.end, renderInline(content, mode, unit.line, ctx)]);
+    }
   }
   // Note definitions by number (the calls are written as numbers); definitions never called are left out.
   const noteOf = new Map(letter.notes.notes.map((n) => [n.definition, n]));
@@ -94,13 +92,13 @@ function writeEdition(source: Source, translation: Translation, front: Record<st
   }
 
   doc.set("lang", lang);
-  if (fresh) {
+  if (!edition) {
     // The source's own wording of broadside's words, and its direction, are of its language.
     doc.delete("words");
     doc.delete("dir");
   }
   if (directionOf(lang) === "ltr" && mostlyRightToLeft(translation)) doc.set("dir", "rtl");
-  doc.set(TRANSLATION_OF, translationOf(sourceName, units));
+  doc.set(TRANSLATION_OF, translationOf(edition ? edition.recorded.source : basename(source.path), units));
   const yamlNode = letter.tree.children.find((n) => n.type === "yaml");
   const frontText = `---\n${doc.toString({ lineWidth: 0 })}---`;
   if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
@@ -204,16 +202,13 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
       `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${edition.recorded.units.length}; import the whole translation instead`,
       "xliff-edition",
     );
-  const translation = translated(xliff, source, edition, file, originalPath, basename(path));
+  const translation = translated(xliff, source, edition, file);
   if (hasErrors(file)) return { file, others };
-
-  const front = edition ? updatedFront(edition.frontMatter, source.frontMatter) : source.frontMatter;
-  const markdown = writeEdition(source, translation, front, lang, edition ? edition.recorded.source : basename(originalPath), file, !edition);
-  return { markdown, file, others };
+  return { markdown: writeEdition(source, translation, lang, file, edition), file, others };
 }
 
 /** Each unit's translation: the XLIFF's target, else the edition's own for a unit that did not change, else the source's text. */
-function translated(xliff: XliffFile, source: Source, edition: Edition | undefined, file: VFile, originalPath: string, xliffName: string): Translation {
+function translated(xliff: XliffFile, source: Source, edition: Edition | undefined, file: VFile): Translation {
   const changes = edition && compareUnits(edition.recorded.units, source.units);
   const noteMap = edition && changes && noteNumbers(edition, source, changes.same);
   let untranslated = 0;
@@ -237,7 +232,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
     if (edition)
       warn(
         file,
-        `${unit.label} (line ${unit.line} of ${originalPath}) changed in the source and has no translation in ${xliffName}; the edition keeps it in the source's language`,
+        `${unit.label} (line ${unit.line} of ${source.path}) changed in the source and has no translation in ${file.basename}; the edition keeps it in the source's language`,
         place(tu),
         "xliff-untranslated",
       );

@@ -5,20 +5,11 @@
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMImplementation, type Document as XmlDocument, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";
-import type { Unit } from "./units.ts";
+import { basename } from "node:path";
+import type { Source } from "./units.ts";
+import { revisionOf } from "./revision.ts";
 
 export const XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2";
-
-export interface ExportOptions {
-  /** Path of the source as the edition names it (`letter.md`). */
-  original: string;
-  sourceLang: string;
-  targetLang?: string;
-  /** Only these units (by id); default all. */
-  only?: Set<string>;
-  /** The source's revision (src/xliff/revision.ts), kept in the header. */
-  revision?: string;
-}
 
 /** Each inline node that becomes a code: its id's prefix, its XLIFF ctype, and its element (`g` around words, `x` empty, `ph` with its native code). */
 export const CODES: Partial<Record<Nodes["type"], [prefix: string, ctype: string, element: "g" | "x" | "ph"]>> = {
@@ -77,28 +68,31 @@ function inline(doc: XmlDocument, nodes: PhrasingContent[]): (string | XmlElemen
 const CODES_NOTE =
   "Codes: x-note-call is a note call, [^n] (keep each one, in the sentence it belongs to); link, bold, italic and x-strike go around words; lb is a line break.";
 
-export function exportXliff(units: Unit[], options: ExportOptions): string {
+/** The source's units (`only` these ids, if given) for a tool, the source named as an edition names it; its revision in the header. */
+export function exportXliff(source: Source, targetLang: string | undefined, only?: Set<string>): string {
+  const sourceLang = source.letter.meta.lang;
   const doc = new DOMImplementation().createDocument(XLIFF_NS, "xliff", null);
   doc.documentElement!.setAttribute("version", "1.2");
   const header = element(doc, "header", {}, element(doc, "tool", { "tool-id": "broadside", "tool-name": "broadside" }), element(doc, "note", {}, CODES_NOTE));
   const body = element(doc, "body", {});
-  for (const unit of units) {
-    if (options.only && !options.only.has(unit.id)) continue;
-    const source = element(doc, "source", { "xml:lang": options.sourceLang }, ...(unit.text !== undefined ? [unit.text] : inline(doc, unit.children!)));
-    const where = element(doc, "note", { from: "broadside" }, `${unit.label}, line ${unit.line} of ${options.original}`);
+  const original = basename(source.path);
+  for (const unit of source.units) {
+    if (only && !only.has(unit.id)) continue;
+    const text = element(doc, "source", { "xml:lang": sourceLang }, ...(unit.text !== undefined ? [unit.text] : inline(doc, unit.children!)));
+    const where = element(doc, "note", { from: "broadside" }, `${unit.label}, line ${unit.line} of ${original}`);
     body.appendChild(doc.createTextNode("\n"));
-    body.appendChild(element(doc, "trans-unit", { id: unit.id, resname: unit.label, "xml:space": "preserve" }, source, where));
+    body.appendChild(element(doc, "trans-unit", { id: unit.id, resname: unit.label, "xml:space": "preserve" }, text, where));
   }
   const file = element(
     doc,
     "file",
     {
-      original: options.original,
-      "source-language": options.sourceLang,
-      "target-language": options.targetLang,
+      original,
+      "source-language": sourceLang,
+      "target-language": targetLang,
       datatype: "x-markdown",
       "tool-id": "broadside",
-      "product-version": options.revision,
+      "product-version": revisionOf(source.units).revision,
     },
     header,
     body,

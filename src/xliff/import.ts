@@ -3,12 +3,11 @@
  * kept once; addresses and inline code come from the source by code id. The file is a stranger's:
  * bounded in bytes, depth and elements, no DOCTYPE.
  */
-import type { Nodes, PhrasingContent } from "mdast";
+import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
-import { type RenderContext, renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
 import { CODES, codeIds, XLIFF_NS } from "./export.ts";
 import { definitionsOf, type Unit } from "./units.ts";
@@ -111,8 +110,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
 }
 
 export function place(node: XmlNode | undefined) {
-  const n = node as { lineNumber?: number; columnNumber?: number } | undefined;
-  return n?.lineNumber ? { line: n.lineNumber, column: n.columnNumber ?? 1 } : undefined;
+  return node?.lineNumber ? { line: node.lineNumber, column: node.columnNumber ?? 1 } : undefined;
 }
 
 /** Phrasing content (of the source, or of an edition) → the import's tokens; calls as `note:N`. */
@@ -147,103 +145,83 @@ function sourceCodes(unit: Unit): Map<string, Nodes> {
   return codes;
 }
 
-/** The mark of a `<g>` by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
-const G_MARKS = new Map(Object.entries(MARK_OF).map(([type, mark]) => [CODES[type as keyof typeof MARK_OF]![1], mark]));
+/** The span a `<g>` stands for by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
+const G_SPANS = new Map(Object.keys(MARK_OF).map((type) => [CODES[type as keyof typeof MARK_OF]![1], type as keyof typeof MARK_OF]));
 
-/** A target element's inline content → tokens, with calls, addresses and code of the source by code id; problems on `file` at the unit. */
+/** A target element's inline content → tokens, as the source's phrasing with the source's nodes for its codes; problems on `file` at the unit. */
 export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, file: VFile, tu: XmlElement): Token[] {
   const codes = sourceCodes(unit);
-  const definitions = definitionsOf(letter.tree);
-  const calls = new Map<string, number>();
-  const links = new Map<string, string>();
-  for (const [id, node] of codes) {
-    if (node.type === "footnoteReference") calls.set(id, node.data?.noteNumber ?? 0);
-    else if (node.type === "link") links.set(id, node.url);
-    else if (node.type === "linkReference") links.set(id, definitions.get(node.identifier)?.url ?? "");
-  }
-  const tokens: Token[] = [];
+  const calls = new Map([...codes].filter((code): code is [string, FootnoteReference] => code[1].type === "footnoteReference"));
+  const links = [...codes].filter(([, node]) => node.type === "link" || node.type === "linkReference").map(([id]) => id);
   const seen = new Set<string>();
   const at = place(tu);
   const where = `trans-unit ${unit.id} (${unit.label})`;
-  const call = (id: string) => {
+  const call = (id: string): PhrasingContent[] => {
     if (!calls.has(id)) {
       fail(file, `${where}: a note call (code ${id}) that the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
     } else if (seen.has(id)) {
-      fail(file, `${where}: the note call ${id} (to note ${calls.get(id)}) appears twice; keep it once`, at, "xliff-note-call");
+      fail(file, `${where}: the note call ${id} (to note ${calls.get(id)!.data?.noteNumber ?? 0}) appears twice; keep it once`, at, "xliff-note-call");
     } else {
       seen.add(id);
-      tokens.push({ type: "call", note: `note:${calls.get(id)}` });
+      return [calls.get(id)!];
     }
+    return [];
   };
-  const walk = (node: XmlNode, marks: Marks, link?: string) => {
+  const walk = (node: XmlNode): PhrasingContent[] => {
     if (node.nodeType === 3 || node.nodeType === 4) {
       // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call.
-      const value = node.nodeValue ?? "";
-      let last = 0;
-      for (const m of value.matchAll(/\[\^(\d+)\]/g)) {
-        const n = Number(m[1]);
-        const id = [...calls].find(([i, number]) => number === n && !seen.has(i))?.[0];
-        if (!id) continue;
-        if (m.index > last) tokens.push({ type: "text", value: value.slice(last, m.index), ...marks, link });
-        seen.add(id);
-        tokens.push({ type: "call", note: `note:${n}` });
-        last = m.index + m[0].length;
-      }
-      if (value.length > last) tokens.push({ type: "text", value: value.slice(last), ...marks, link });
-      return;
+      return (node.nodeValue ?? "").split(/(\[\^\d+\])/).flatMap((piece, i): PhrasingContent[] => {
+        const n = i % 2 ? Number(piece.slice(2, -1)) : undefined;
+        const id = [...calls].find(([key, ref]) => (ref.data?.noteNumber ?? 0) === n && !seen.has(key))?.[0];
+        return id ? call(id) : piece ? [{ type: "text", value: piece }] : [];
+      });
     }
-    if (node.nodeType !== 1) return;
+    if (node.nodeType !== 1 || (node as XmlElement).namespaceURI !== XLIFF_NS) return [];
     const el = node as XmlElement;
-    if (el.namespaceURI !== XLIFF_NS) return;
     const id = el.getAttribute("id") ?? "";
     const ctype = el.getAttribute("ctype") ?? "";
     const name = el.localName;
+    const code = codes.get(id);
+    const children = () => Array.from(el.childNodes).flatMap(walk);
     if ((name === "x" || name === "ph") && (calls.has(id) || ctype === "x-note-call")) return call(id);
-    if (name === "x" && (ctype === "lb" || codes.get(id)?.type === "break")) {
+    if (name === "x" && (ctype === "lb" || code?.type === "break")) {
       seen.add(id);
-      tokens.push({ type: "break" });
-    } else if (name === "ph") {
-      // Inline code comes back from the source; an image or HTML code is not text.
+      return [{ type: "break" }];
+    }
+    // Inline code comes back from the source; an image or HTML code is not text.
+    if (name === "ph") {
       seen.add(id);
-      const code = codes.get(id);
-      if (code?.type === "inlineCode") tokens.push({ type: "text", value: code.value, ...marks, code: true, link });
-    } else if (name === "g") {
+      return code?.type === "inlineCode" ? [code] : [];
+    }
+    if (name === "g") {
       seen.add(id);
-      const mark = G_MARKS.get(ctype);
-      const url = links.has(id) ? links.get(id) : link;
-      const next = mark && !links.has(id) ? { ...marks, [mark]: true } : marks;
-      for (let c = el.firstChild; c; c = c.nextSibling) walk(c, next, url);
-    } else if (name === "mrk") {
-      for (let c = el.firstChild; c; c = c.nextSibling) walk(c, marks, link);
+      if (code?.type === "link" || code?.type === "linkReference") return [{ ...code, children: children() }];
+      const span = G_SPANS.get(ctype);
+      return span ? [{ type: span, children: children() }] : children();
     }
     // bx, ex, bpt, ept, it: paired codes carry no text
+    return name === "mrk" ? children() : [];
   };
-  for (let c = target.firstChild; c; c = c.nextSibling) walk(c, PLAIN);
-  for (const [id, n] of calls) {
+  const tokens = phrasingTokens(Array.from(target.childNodes).flatMap(walk), letter);
+  for (const [id, ref] of calls) {
     if (!seen.has(id))
       fail(
         file,
-        `${where}: the note call to note ${n} (code ${id}) was dropped from the translation; put it back where the sentence needs it`,
+        `${where}: the note call to note ${ref.data?.noteNumber ?? 0} (code ${id}) was dropped from the translation; put it back where the sentence needs it`,
         at,
         "xliff-note-call",
       );
   }
-  const lostLinks = [...links.keys()].filter((id) => !seen.has(id));
-  if (lostLinks.length)
+  const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
+  if (lost.length) {
+    const definitions = definitionsOf(letter.tree);
+    const urls = lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? "")));
     warn(
       file,
-      `${where}: ${lostLinks.length === 1 ? "a link" : `${lostLinks.length} links`} of the source (${lostLinks.map((id) => links.get(id)).join(", ")}) dropped from the translation`,
+      `${where}: ${lost.length === 1 ? "a link" : `${lost.length} links`} of the source (${urls.join(", ")}) dropped from the translation`,
       at,
       "xliff-code",
     );
+  }
   return tokens;
-}
-
-/** Render a unit's tokens as Markdown, as the .docx import does; lost formatting is a warning at the unit. */
-export function renderUnit(tokens: Token[], unit: Unit, file: VFile, at: { line: number; column: number } | undefined): string {
-  const ctx: RenderContext = {
-    numberOf: (key) => Number(key.slice("note:".length)),
-    formattingLost: () => warnFormattingLost(file, unit.label, at),
-  };
-  return renderInline(tokens, unit.mode, unit.line, ctx);
 }

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
+import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 
 export type UnitKind = "front" | "paragraph" | "heading" | "item" | "cell" | "signatory" | "note";
@@ -24,8 +25,6 @@ export interface Unit {
   text?: string;
   /** The phrasing content (not for the front matter). */
   children?: PhrasingContent[];
-  /** `paragraph`, `heading` or `table`: how its Markdown is written. */
-  mode: "paragraph" | "heading" | "table";
   /** Offsets of the content in the source (for the front matter: the whole YAML). */
   start: number;
   end: number;
@@ -34,6 +33,15 @@ export interface Unit {
   /** The note it belongs to, for note paragraphs: its number, and its label (stable when notes are added before it). */
   note?: number;
   noteLabel?: string;
+}
+
+/** A letter read with its units (src/xliff/edition.ts readLetterUnits). */
+export interface Source {
+  path: string;
+  file: VFile;
+  letter: Letter;
+  frontMatter: Record<string, unknown>;
+  units: Unit[];
 }
 
 /** Front matter keys whose values are text to translate. */
@@ -62,12 +70,11 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
       label: key.join("."),
       key,
       text: value,
-      mode: "paragraph",
       ...yamlPlace,
     });
   }
   const counts = new Map<string, number>();
-  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, mode: Unit["mode"], note?: { number: number; label: string; part: number }) => {
+  const add = (kind: UnitKind, node: Nodes & { children: PhrasingContent[] }, note?: { number: number; label: string; part: number }) => {
     // Only what the source says: a press release's dateline, put before its first paragraph's text, is front matter.
     const children = node.children.filter((child) => child.position);
     const first = children[0]?.position;
@@ -80,7 +87,6 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
       kind,
       label: note ? `note ${n}${part ? `, paragraph ${part}` : ""}` : `${kind} ${n}`,
       children,
-      mode,
       start: first.start.offset!,
       end: last.end.offset!,
       line: first.start.line,
@@ -91,18 +97,18 @@ export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): U
   };
   const blocks = (nodes: RootContent[], within: { signatories?: boolean; item?: boolean }) => {
     for (const node of nodes) {
-      if (node.type === "paragraph") add(within.signatories ? "signatory" : within.item ? "item" : "paragraph", node, "paragraph");
-      else if (node.type === "heading") add("heading", node, "heading");
+      if (node.type === "paragraph") add(within.signatories ? "signatory" : within.item ? "item" : "paragraph", node);
+      else if (node.type === "heading") add("heading", node);
       else if (node.type === "blockquote") blocks(node.children, within);
       else if (node.type === "list") for (const item of node.children) blocks(item.children, { signatories: Boolean(node.data?.signatories), item: true });
-      else if (node.type === "table") for (const row of node.children) for (const cell of row.children) add("cell", cell, "table");
+      else if (node.type === "table") for (const row of node.children) for (const cell of row.children) add("cell", cell);
     }
   };
   blocks(letter.tree.children, {});
   for (const note of letter.notes.notes) {
     let part = 0;
     for (const node of note.definition.children)
-      if (node.type === "paragraph") add("note", node, "paragraph", { number: note.number, label: note.identifier, part: ++part });
+      if (node.type === "paragraph") add("note", node, { number: note.number, label: note.identifier, part: ++part });
   }
   return units;
 }
