@@ -1,9 +1,6 @@
 /**
- * The boundary: every file broadside reads because a source names it (a packet's parts, a
- * letter's images) must resolve, after following symbolic links, to a regular file inside the
- * project folder. Everything else is refused here, with a reason the caller reports at the place
- * that names the file. Reading is bounded too: no file is read past its limit, so a device,
- * a file under /proc or a file that grows while it is read cannot take the memory.
+ * The boundary: a file a source names must resolve, links followed, to a regular file inside the project folder; anything
+ * else is refused with a reason the caller reports. No file is read past its limit, so none can take the memory.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -43,10 +40,8 @@ function realOrSelf(path: string): string {
 }
 
 /**
- * The project folder of a source: `option` (`--project`) when given; else the working folder
- * when the source lies inside it (links followed), unless that is the root or the home folder,
- * which hold far more than a project (a packet downloaded to ~/Downloads must not reach ~/.ssh);
- * else the source's own folder.
+ * The project folder of a source: `--project`; else the working folder when it holds the source, unless that is the root
+ * or the home folder (a packet downloaded to ~/Downloads must not reach ~/.ssh); else the source's own folder.
  */
 export function projectFolder(source: string, option?: string): string {
   if (option !== undefined) return realOrSelf(option);
@@ -90,11 +85,7 @@ function kind(stat: Stats): string {
   return "not a regular file";
 }
 
-/**
- * Resolve `written` (as a source gives it) from `base` and check it against the boundary.
- * `what` names the file in the reason, e.g. "Packet part `x.md`"; `missingRule` is the rule id
- * for a file that does not exist.
- */
+/** Resolve `written` from `base` and check it against the boundary; `what` names the file in the reason (e.g. "Packet part `x.md`"). */
 export function resolveInside(written: string, base: string, project: string, what: string, missingRule = "path-missing"): Inside | Refusal {
   if (written.includes("\0")) return { rule: "path-outside-project", reason: `${what} holds a NUL character` };
   const path = resolve(base, written);
@@ -121,9 +112,8 @@ export function resolveInside(written: string, base: string, project: string, wh
 }
 
 /**
- * Read at most `limit` bytes of a regular file, without waiting on a pipe. A file that is not
- * regular, or holds more than `limit` bytes (even one that says it is empty, as /proc files do,
- * or grows while it is read), is refused; reading stops at `limit` and one byte.
+ * Read at most `limit` bytes of a regular file, without waiting on a pipe; reading stops at `limit` and one byte, so a file
+ * that says it is empty (as /proc files do) or grows while it is read is refused too.
  */
 export function readBounded(path: string, limit: number, what: string): Uint8Array | Refusal {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -150,7 +140,7 @@ export function readBounded(path: string, limit: number, what: string): Uint8Arr
   }
 }
 
-export const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export const isRefusal = (value: object): value is Refusal => "rule" in value && "reason" in value;
 
@@ -159,11 +149,7 @@ const NAME_CONTROLS = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 /** What Windows takes as a folder separator, a drive or a stream, or refuses in a file name. */
 const NAME_WINDOWS = /[\\:*?"<>|]/;
 
-/**
- * A packet's parts, each resolved inside the project folder: at most {@link MAX_PACKET_PARTS},
- * Markdown files of at most {@link MAX_PACKET_BYTES} together. Refusals are errors in `file` at
- * the part that names them; the paths come back only when every part passed.
- */
+/** A packet's parts, resolved inside the project folder and bounded; refusals are errors at the part, and paths come back only when all passed. */
 export function packetParts(file: VFile, matter: { parts: { path: string; place: Point }[] }, source: string, project: string): string[] | undefined {
   if (matter.parts.length > MAX_PACKET_PARTS) {
     fail(

@@ -1,17 +1,15 @@
 /**
- * Front matter: YAML between `---` lines (parsed safely with the `yaml` package: core schema, no
- * custom tags, bounded aliases), TOML between `+++` lines (plain data, smol-toml), or pandoc's
- * `%` title block; or none at all, when the title comes from the first heading or the file name
- * and the language from `--lang`. Every problem is a vfile message at its place in the source.
+ * Front matter: YAML between `---` lines (core schema, no custom tags, bounded aliases), TOML between `+++` lines, pandoc's
+ * `%` title block, or none (the title is the first heading's or the file's name). Every problem is a message at its place.
  */
-import type { Literal, Yaml } from "mdast";
+import type { Literal } from "mdast";
 import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
-import { type Alias, LineCounter, parseDocument, visit } from "yaml";
+import { type Alias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument, visit } from "yaml";
 import { fail, info, warn } from "./messages.ts";
 import { PAPERS, type Paper } from "./paper.ts";
 import { checkWord, WORD_KEYS, type Words } from "./language.ts";
-import { describeCharacter, forbiddenCharacters, stripForbiddenCharacters } from "./safety.ts";
+import { describeCharacter, stripForbiddenCharacters } from "./safety.ts";
 
 declare module "vfile" {
   interface DataMap {
@@ -59,7 +57,7 @@ export interface FrontMatter {
 }
 
 /** The language of a source that names none and is built without `--lang`. */
-export const DEFAULT_LANG = "en";
+const DEFAULT_LANG = "en";
 
 /** Other tools' names for `lang` (Hugo's `languageCode`, Jekyll's `locale`…) and `author`, read when ours is missing. */
 const LANG_ALIASES = ["language", "languagecode", "locale"];
@@ -74,56 +72,38 @@ const OTHER_TOOLS = new Set(
 
 export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
-/** Where the front matter came from: a `yaml` or `toml` node of the tree, or pandoc's title block. */
-export type FrontMatterBlock = { kind: "yaml"; node: Yaml } | { kind: "toml"; node: Literal } | { kind: "pandoc"; fields: PandocField[] };
-
-/** One line (and its continuation lines) of pandoc's `%` title block: title, authors, date. */
-export interface PandocField {
-  value: string;
-  line: number;
-}
-
-/** What stands in for missing front matter: the first heading's text, the file's name, `--lang`. */
-export interface Fallbacks {
-  heading?: string;
-  fileName?: string;
-  lang?: string;
-}
-
 type Place = { line: number; column: number };
-type Read = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; valuePlace?: (key: string) => Place | undefined; start: Place };
+/** A front matter block as read: its mapping, and where its keys (and, in YAML, its values) stand. */
+export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; valuePlace?: (key: string) => Place; start: Place };
 
 /**
  * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors
  * separated by `;`, date); a line starting with a space continues the one before. Returns the
- * fields and how many lines they take, or `undefined` when the source does not start with one.
+ * block and how many lines it takes, or `undefined` when the source does not start with one.
  */
-export function pandocTitleBlock(source: string): { fields: PandocField[]; lines: number } | undefined {
+export function pandocTitleBlock(source: string): (MatterBlock & { lines: number }) | undefined {
   if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;
   const lines = source.split("\n");
-  const fields: PandocField[] = [];
+  const map: Record<string, unknown> = {};
+  const places: Record<string, Place> = {};
   let i = 0;
-  while (i < lines.length && fields.length < 3 && /^%(?:[ \t]|$)/.test(lines[i])) {
-    const field = { value: lines[i].slice(1).trim(), line: i + 1 };
-    i++;
-    for (; i < lines.length && /^[ \t]+\S/.test(lines[i]); i++) {
-      field.value += (fields.length === 1 ? "; " : " ") + lines[i].trim();
-    }
-    fields.push(field);
+  for (const key of ["title", "author", "date"]) {
+    if (i === lines.length || !/^%(?:[ \t]|$)/.test(lines[i])) break;
+    const line = i + 1;
+    let value = lines[i++].slice(1).trim();
+    for (; i < lines.length && /^[ \t]+\S/.test(lines[i]); i++) value += (key === "author" ? "; " : " ") + lines[i].trim();
+    if (!value) continue;
+    map[key] = value;
+    places[key] = { line, column: 1 };
   }
-  return fields.length ? { fields, lines: i } : undefined;
+  return { map, keyPlace: (key) => places[key], start: { line: 1, column: 1 }, lines: i };
 }
 
-function readYaml(node: Yaml, file: VFile): Read | undefined {
+function readYaml(node: Literal, file: VFile): MatterBlock | undefined {
   const start = node.position?.start.line ?? 1;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(node.value, {
-    schema: "core",
-    customTags: [],
-    prettyErrors: false,
-    lineCounter,
-    uniqueKeys: true,
-  });
+  // The core schema takes no custom tags, and a key written twice is an error (yaml's defaults).
+  const doc = parseDocument(node.value, { schema: "core", prettyErrors: false, lineCounter });
   // YAML positions are relative to the block; the block starts one line after the `---` fence.
   const place = (offset: number | undefined) => {
     const p = lineCounter.linePos(offset ?? 0);
@@ -174,27 +154,23 @@ function readYaml(node: Yaml, file: VFile): Read | undefined {
   }
   file.data.matter = { ...data };
   // `a.b`: the key `b` of the mapping under `a`; `a.0`: the first item of the sequence `a`.
-  const find = (key: string) => {
-    let node = doc.contents as any;
-    let pair: any;
-    for (const part of key.split(".")) {
-      if (/^\d+$/.test(part) && Array.isArray(node?.items) && !node.items[0]?.key) {
-        node = node.items[Number(part)];
-        pair = { key: node, value: node };
-        continue;
-      }
-      pair = node?.items?.find((item: any) => item?.key?.value === part);
-      node = pair?.value;
-    }
-    return pair;
+  const valuePlace = (key: string) => place((doc.getIn(key.split("."), true) as YamlNode | undefined)?.range?.[0]);
+  const keyPlace = (key: string) => {
+    const path = key.split(".");
+    const last = path.pop();
+    const parent = doc.getIn(path, true);
+    const item = isSeq(parent)
+      ? parent.get(Number(last), true)
+      : isMap(parent)
+        ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === last)?.key
+        : undefined;
+    return place((item as YamlNode | undefined)?.range?.[0]);
   };
-  const keyPlace = (key: string) => place(find(key)?.key?.range?.[0]);
-  const valuePlace = (key: string) => place(find(key)?.value?.range?.[0]);
   return { map: data as Record<string, unknown>, keyPlace, valuePlace, start: { line: start, column: 1 } };
 }
 
 /** TOML is data only: smol-toml builds plain objects, drops `__proto__`-like keys and bounds nesting. */
-function readToml(node: Literal, file: VFile): Read | undefined {
+function readToml(node: Literal, file: VFile): MatterBlock | undefined {
   const start = node.position?.start.line ?? 1;
   let data: Record<string, unknown>;
   try {
@@ -217,29 +193,18 @@ function readToml(node: Literal, file: VFile): Read | undefined {
   return { map: { ...data }, keyPlace, start: { line: start, column: 1 } };
 }
 
-function readPandoc(fields: PandocField[]): Read {
-  const map: Record<string, unknown> = {};
-  const places: Record<string, Place> = {};
-  (["title", "author", "date"] as const).forEach((key, i) => {
-    const field = fields[i];
-    if (field?.value) {
-      map[key] = field.value;
-      places[key] = { line: field.line, column: 1 };
-    }
-  });
-  return { map, keyPlace: (key) => places[key], start: { line: 1, column: 1 } };
-}
-
 /** What the reader of a key gets: the mapping, the file for messages and where things stand. */
 export interface MatterContext {
   map: Record<string, unknown>;
   file: VFile;
-  fallbacks: Fallbacks;
-  kind: FrontMatterBlock["kind"] | undefined;
+  /** What stands in for missing front matter: the first heading's text, the file's name, `--lang`. */
+  fallbacks: { heading?: string; fileName?: string; lang?: string };
+  /** The front matter is YAML or TOML between fences (not pandoc's title block, nor none). */
+  fenced: boolean;
   /** Where the block starts. */
   start: Place;
-  /** Where a key (`a`, `a.b`, `a.0`) is written; `orElse` (the block's start) when unknown. */
-  keyPlace(key: string, orElse?: Place): Place;
+  /** Where a key (`a`, `a.b`, `a.0`) is written; the block's start when unknown. */
+  keyPlace(key: string): Place;
   /** Where the value at a path starts (e.g. `["packet", "parts", 2]`), else its key. */
   at(path: (string | number)[]): Place;
   /** The value as trimmed text (a number is text too); any other value is an error. */
@@ -292,7 +257,7 @@ const CORE_KEYS: MatterKeys[] = [
       if (c.map.lang === undefined) lang = c.fallbacks.lang;
       if (c.map.lang === undefined && !lang) {
         lang = DEFAULT_LANG;
-        const where = c.kind === "yaml" || c.kind === "toml" ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
+        const where = c.fenced ? "add `lang: …` to the front matter" : "start the file with front matter that has `lang: …`";
         warn(
           c.file,
           `No language given: the documents are marked as English (\`${DEFAULT_LANG}\`), which sets hyphenation, quotes and the voice of screen readers; ${where}, or build with \`--lang <tag>\` (e.g. \`--lang fr\`)`,
@@ -359,7 +324,7 @@ function readWords(meta: FrontMatter, c: MatterContext) {
       "front-matter-type",
     );
   for (const [key, value] of Object.entries(raw)) {
-    const at = c.keyPlace(`words.${key}`, place);
+    const at = c.keyPlace(`words.${key}`);
     if (!(WORD_KEYS as readonly string[]).includes(key)) {
       warn(c.file, `Unknown word \`words.${key}\`; broadside's words are ${WORD_KEYS.join(", ")}`, at, "front-matter-unknown-key");
       continue;
@@ -371,24 +336,21 @@ function readWords(meta: FrontMatter, c: MatterContext) {
   }
 }
 
-/**
- * Read the front matter, whatever its kind, into {@link FrontMatter} by the core's keys and then
- * the features' (`extra`); `undefined` when it is broken. Without a `title`, the first heading or
- * the file's name is the title; without a `lang`, `--lang`, else {@link DEFAULT_LANG} with one warning.
- */
+/** Read the front matter, whatever its kind, by the core's keys and then the features' (`extra`); `undefined` when it is broken. */
 export function readFrontMatter(
-  block: FrontMatterBlock | undefined,
+  block: Literal | MatterBlock | undefined,
   file: VFile,
-  fallbacks: Fallbacks = {},
-  extra: readonly MatterKeys[] = [],
+  fallbacks: MatterContext["fallbacks"],
+  extra: readonly MatterKeys[],
 ): FrontMatter | undefined {
-  // Without front matter, the mapping is empty as for an empty title block.
-  const read = block?.kind === "yaml" ? readYaml(block.node, file) : block?.kind === "toml" ? readToml(block.node, file) : readPandoc(block?.fields ?? []);
+  const fenced = block !== undefined && "type" in block;
+  const none: MatterBlock = { map: {}, keyPlace: () => undefined, start: { line: 1, column: 1 } };
+  const read = fenced ? (block.type === "yaml" ? readYaml(block, file) : readToml(block, file)) : (block ?? none);
   if (!read) return undefined;
   const { map, start } = read;
   const readers = [...CORE_KEYS, ...extra];
   const known = readers.flatMap((r) => r.keys);
-  const keyPlace = (key: string, orElse = start) => read.keyPlace(key) ?? orElse;
+  const keyPlace = (key: string) => read.keyPlace(key) ?? start;
   normalizeMap(map, file, known, keyPlace);
   const text = (key: string, required = false): string | undefined => {
     const value = map[key];
@@ -404,8 +366,8 @@ export function readFrontMatter(
     if (required && !s) fail(file, `Front matter \`${key}\` is empty`, keyPlace(key), "front-matter-required");
     return s || undefined;
   };
-  const at = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? read.keyPlace(path.join(".")) ?? keyPlace(String(path[0]));
-  const context: MatterContext = { map, file, fallbacks, kind: block?.kind, start, keyPlace, at, text };
+  const at = (path: (string | number)[]) => read.valuePlace?.(path.join(".")) ?? keyPlace(path.join("."));
+  const context: MatterContext = { map, file, fallbacks, fenced, start, keyPlace, at, text };
   const meta = { title: "", shortTitle: "", lang: "", keywords: [], notes: "footnotes", words: {} } as unknown as FrontMatter;
   for (const reader of readers) reader.read(meta, context);
   if (!meta.title || !meta.lang || !LANG_TAG.test(meta.lang)) return undefined;
@@ -413,11 +375,7 @@ export function readFrontMatter(
   return meta;
 }
 
-/**
- * The mapping as read: characters XML cannot hold left out, keys broadside does not know
- * reported (a likely typing mistake as a warning, the rest in one note), other tools' names for
- * `author` and `lang` taken when ours are missing.
- */
+/** Characters XML cannot hold left out, unknown keys reported (a likely typing mistake as a warning), other tools' names for ours taken. */
 function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[], keyPlace: (key: string) => Place) {
   const foreign: string[] = [];
   for (const key of Object.keys(map)) {
@@ -465,10 +423,7 @@ function editDistance(a: string, b: string): number {
 
 /** The value with every string in it stripped of characters XML forbids; `found` collects them. */
 function withoutForbidden(value: unknown, found: Set<string>): unknown {
-  if (typeof value === "string") {
-    for (const char of forbiddenCharacters(value)) found.add(char);
-    return stripForbiddenCharacters(value);
-  }
+  if (typeof value === "string") return stripForbiddenCharacters(value, found);
   if (Array.isArray(value)) return value.map((v) => withoutForbidden(v, found));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbidden(v, found)]));
   return value;

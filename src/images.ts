@@ -1,7 +1,6 @@
 /**
- * Images a letter may show: PNG, JPEG, GIF or WebP files, recognised by their first bytes (never
- * by their name), with their size in pixels read from the header. Nothing here decodes pixels.
- * SVG is refused: it can carry scripts and fetch files, and broadside does not sanitise it.
+ * PNG, JPEG, GIF or WebP files, known by their first bytes (never their name), with their size from the header; nothing
+ * here decodes pixels. SVG is refused: it can carry scripts and fetch files.
  */
 
 export type ImageFormat = "png" | "jpg" | "gif" | "webp";
@@ -15,17 +14,12 @@ export interface ImageInfo {
 
 const MIME: Record<ImageFormat, string> = { png: "image/png", jpg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
 
-const ascii = (bytes: Uint8Array, from: number, length: number) => String.fromCharCode(...bytes.subarray(from, from + length));
-const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
-const u16le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
-const u24le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
-const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
-const u32le = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16)) + ((b[i + 3] << 24) >>> 0);
+const ascii = (b: Buffer, from: number, length: number) => b.toString("latin1", from, from + length);
 
 /** JPEG start-of-frame markers: they carry the size (not DHT C4, JPG C8 or DAC CC). */
 const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
-function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+function jpegSize(b: Buffer): { width: number; height: number } | undefined {
   let i = 2;
   while (i + 9 < b.length) {
     if (b[i] !== 0xff) return undefined;
@@ -35,8 +29,8 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
       continue;
     }
     if (marker === 0xd9 || marker === 0xda) return undefined; // end of image or scan before any frame header
-    if (SOF.has(marker)) return { height: u16be(b, i + 5), width: u16be(b, i + 7) };
-    i += 2 + u16be(b, i + 2);
+    if (SOF.has(marker)) return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+    i += 2 + b.readUInt16BE(i + 2);
   }
   return undefined;
 }
@@ -45,9 +39,9 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
  * A GIF's size: its screen, grown to hold every frame. A frame may be larger than the screen the
  * header gives, and Chromium draws it whole: a 10 × 10 screen can carry a 20000 × 20000 frame.
  */
-function gifSize(b: Uint8Array): { width: number; height: number } {
-  let width = u16le(b, 6);
-  let height = u16le(b, 8);
+function gifSize(b: Buffer): { width: number; height: number } {
+  let width = b.readUInt16LE(6);
+  let height = b.readUInt16LE(8);
   let i = 13 + (b[10] & 0x80 ? 3 << ((b[10] & 7) + 1) : 0); // after the global colour table
   const skipBlocks = () => {
     while (i < b.length && b[i] !== 0) i += b[i] + 1;
@@ -58,8 +52,8 @@ function gifSize(b: Uint8Array): { width: number; height: number } {
       i += 2; // an extension: its label, then its data blocks
       skipBlocks();
     } else if (b[i] === 0x2c && i + 10 <= b.length) {
-      width = Math.max(width, u16le(b, i + 1) + u16le(b, i + 5));
-      height = Math.max(height, u16le(b, i + 3) + u16le(b, i + 7));
+      width = Math.max(width, b.readUInt16LE(i + 1) + b.readUInt16LE(i + 5));
+      height = Math.max(height, b.readUInt16LE(i + 3) + b.readUInt16LE(i + 7));
       i += 10 + (b[i + 9] & 0x80 ? 3 << ((b[i + 9] & 7) + 1) : 0) + 1; // the local colour table, the LZW code size
       skipBlocks();
     } else break; // the trailer, or bytes no decoder reads
@@ -67,27 +61,27 @@ function gifSize(b: Uint8Array): { width: number; height: number } {
   return { width, height };
 }
 
-function webpSize(b: Uint8Array): { width: number; height: number } | undefined {
+function webpSize(b: Buffer): { width: number; height: number } | undefined {
   const chunk = ascii(b, 12, 4);
   if (chunk === "VP8 " && b.length >= 30 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
-    return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+    return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
   }
   if (chunk === "VP8L" && b.length >= 25 && b[20] === 0x2f) {
-    const bits = u32le(b, 21);
+    const bits = b.readUInt32LE(21);
     return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
-  if (chunk === "VP8X" && b.length >= 30) return { width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
+  if (chunk === "VP8X" && b.length >= 30) return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
   return undefined;
 }
 
 /** What the bytes are, if they are an image broadside takes; `undefined` for anything else. */
 export function sniffImage(bytes: Uint8Array): ImageInfo | undefined {
-  const b = bytes;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let size: { width: number; height: number } | undefined;
   let format: ImageFormat | undefined;
   if (b.length >= 24 && ascii(b, 0, 8) === "\x89PNG\r\n\x1a\n" && ascii(b, 12, 4) === "IHDR") {
     format = "png";
-    size = { width: u32be(b, 16), height: u32be(b, 20) };
+    size = { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
   } else if (b.length >= 10 && (ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a")) {
     format = "gif";
     size = gifSize(b);

@@ -1,8 +1,6 @@
 /**
- * What an edition's language decides beyond its text: the words broadside adds (from the tables
- * in templates/words/<lang>.yaml, overridden by the front matter's `words:`), the direction of
- * its lines (right to left for Arabic and Hebrew script) and whether it is set vertically
- * (Mongolian in its own script).
+ * What an edition's language decides beyond its text: the words broadside adds (templates/words/<lang>.yaml, then the
+ * front matter's `words:`), the direction of its lines and whether it is set vertically.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -58,14 +56,8 @@ export const RTL_RUN_INNER = String.raw`\p{M}\p{Nd} \u200c\u200d\u060c\u061b\u06
 /** Languages written right to left when the tag names no script. */
 const RTL_LANGUAGES = new Set(["ar", "fa", "ur", "he", "iw", "ug", "ps", "yi", "sd", "ckb", "dv", "syr", "ks"]);
 
-/** The script subtag of a BCP 47 tag, lower-cased (`zh-Hant-HK` → `hant`). */
-function scriptOf(lang: string): string | undefined {
-  return lang
-    .split("-")
-    .slice(1)
-    .find((part) => /^[a-z]{4}$/i.test(part))
-    ?.toLowerCase();
-}
+/** The script subtag of a BCP 47 tag (its first subtag of four letters), lower-cased: `zh-Hant-HK` → `hant`. */
+const scriptOf = (lang: string) => /-([a-z]{4})(?=-|$)/i.exec(lang)?.[1].toLowerCase();
 
 export function directionOf(lang: string): "ltr" | "rtl" {
   const script = scriptOf(lang);
@@ -74,9 +66,8 @@ export function directionOf(lang: string): "ltr" | "rtl" {
 }
 
 /**
- * Scripts Word draws from its complex-script slot, each with the edition whose face draws it
- * (templates/fonts.json) and the characters a run of it holds between its letters. A run of
- * Arabic or Hebrew keeps to its own punctuation: a bracket in a right-to-left run is mirrored.
+ * Scripts Word draws from its complex-script slot, with the edition whose face draws them (templates/fonts.json) and what
+ * a run holds between its letters. Arabic and Hebrew runs keep to their own punctuation: a bracket in them is mirrored.
  */
 export const COMPLEX_SCRIPTS = [
   { lang: "ar", rtl: true, letter: String.raw`\p{Script=Arabic}`, inner: RTL_RUN_INNER, end: String.raw`\p{M}` },
@@ -104,9 +95,8 @@ export interface ScriptRun {
 }
 
 /**
- * The text cut where it changes between a complex script and anything else. In a right-to-left
- * paragraph, punctuation and spaces between are right to left too: Word places the neutral
- * characters of a run by the run's direction, and a full stop would go to the left.
+ * The text cut where it changes between a complex script and anything else. In a right-to-left paragraph, punctuation
+ * and spaces between are right to left too: Word places a run's neutral characters by its direction.
  */
 export function scriptRuns(text: string, rtlParagraph = false): ScriptRun[] {
   const out: ScriptRun[] = [];
@@ -131,16 +121,13 @@ export function isVertical(lang: string): boolean {
  * The tables to look in, most specific first: `zh-Hant-HK` → zh-Hant-HK, zh-Hant, zh;
  * `zh-TW` → zh-TW, zh-Hant, zh; `mn-Mong-CN` → mn-Mong-CN, mn-Mong, mn.
  */
-export function lookupChain(lang: string): string[] {
+function lookupChain(lang: string): string[] {
   const parts = lang.split("-");
   const chain: string[] = [];
   for (let n = parts.length; n >= 1; n--) chain.push(parts.slice(0, n).join("-"));
   if (parts[0].toLowerCase() === "zh" && !scriptOf(lang)) {
     // A region stands for its script: Taiwan, Hong Kong and Macao write Traditional characters.
-    const region = parts
-      .slice(1)
-      .find((p) => /^[a-z]{2}$/i.test(p))
-      ?.toUpperCase();
+    const region = /-([a-z]{2})(?=-|$)/i.exec(lang)?.[1].toUpperCase();
     if (region && ["TW", "HK", "MO"].includes(region)) chain.splice(chain.length - 1, 0, "zh-Hant");
     else if (region) chain.splice(chain.length - 1, 0, "zh-Hans");
   }
@@ -194,10 +181,7 @@ export function checkWord(key: keyof Words, value: unknown): string | string[] |
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
-/**
- * The edition's language: its words from the tables (English where an entry is missing, with one
- * warning `words-missing` at `place`), overridden by the front matter's `words:`.
- */
+/** The edition's language: its words from the tables (English where one is missing, with one warning), then `words:`. */
 export function resolveLanguage(
   file: VFile,
   lang: string,

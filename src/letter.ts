@@ -1,8 +1,6 @@
 /**
- * Parse once: one Markdown source becomes one mdast tree with its front matter read, its notes
- * numbered and its signatory list marked, by one unified processor (`letterProcessor`). Every
- * compiler works from this. Features (press releases, packets…) bring their own front-matter keys
- * and transforms (`Feature`); the core knows none of them.
+ * Parse once: one unified processor turns a source into the one tree every compiler works from.
+ * Features bring their own front-matter keys and transforms (`Feature`): the core knows none of them.
  */
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root, Yaml } from "mdast";
@@ -12,10 +10,10 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { type PluggableList, type Plugin, unified } from "unified";
 import { visit } from "unist-util-visit";
-import { VFile } from "vfile";
+import { type DataMap, VFile } from "vfile";
 import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded, sourceLinkOut } from "./boundary.ts";
-import { type FrontMatter, type FrontMatterBlock, type MatterKeys, type PandocField, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
 import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
@@ -37,18 +35,13 @@ declare module "vfile" {
     /** The front matter read (src/frontmatter.ts). */
     meta: FrontMatter;
     notes: NoteTable;
+    /** The words broadside adds, in the letter's language, and its direction. */
     language: Language;
   }
 }
 
-export interface Letter {
-  file: VFile;
-  tree: Root;
-  meta: FrontMatter;
-  notes: NoteTable;
-  /** The words broadside adds, in the letter's language, and its direction. */
-  language: Language;
-}
+/** A parsed letter: its tree, and what the chain left on `file.data`. */
+export type Letter = { file: VFile; tree: Root } & Pick<DataMap, "meta" | "notes" | "language">;
 
 /** What a feature adds to the core: its front-matter keys and its transforms (src/features.ts lists them). */
 export interface Feature {
@@ -73,11 +66,7 @@ export function frontMatterOf(letter: Letter): Record<string, unknown> {
   return letter.file.data.matter ?? {};
 }
 
-/**
- * Read a source's bytes: at most {@link MAX_SOURCE_BYTES}, from a regular file, UTF-8 only. A
- * source too large, not a file or not UTF-8 comes back empty with an error on it; a file that
- * cannot be opened throws.
- */
+/** A source's bounded bytes as UTF-8: one too large, not a file or not UTF-8 comes back empty with an error on it. */
 export async function readSource(path: string): Promise<VFile> {
   const bytes = sourceLinkOut(path) ?? readBounded(path, MAX_SOURCE_BYTES, "The source");
   if (!isRefusal(bytes)) return decodeSource(bytes, path);
@@ -92,7 +81,7 @@ export async function readSource(path: string): Promise<VFile> {
 class Halt extends Error {}
 
 /** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
-type ChainOptions = ParseOptions & { pandoc?: PandocField[] };
+type ChainOptions = ParseOptions & { pandoc?: MatterBlock };
 
 /** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
 function letterProcessor(options: ChainOptions) {
@@ -113,10 +102,7 @@ function letterProcessor(options: ChainOptions) {
     .use(options.features.flatMap((feature): PluggableList => feature.plugins ?? []) as PluggableList);
 }
 
-/**
- * Parse and annotate. Returns `undefined` when the file has errors (they are in `file.messages`);
- * warnings do not stop it.
- */
+/** Parse and annotate; `undefined` when the file has errors (in `file.messages`). */
 export function parseLetter(file: VFile, options: ParseOptions): Letter | undefined {
   if (hasErrors(file)) return undefined; // not readable as a source (too large, not UTF-8)
   const source = normalizeSource(String(file.value));
@@ -137,7 +123,7 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
   const pandoc = pandocTitleBlock(source);
   const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
-  const processor = letterProcessor({ ...options, pandoc: pandoc?.fields });
+  const processor = letterProcessor({ ...options, pandoc });
   const tree = processor.parse(source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end));
   try {
     processor.runSync(tree, file);
@@ -154,12 +140,11 @@ const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) =>
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
 const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
   // remark-frontmatter finds one block at most: at the start.
-  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Yaml | Literal | undefined;
-  const block = (node ? { kind: node.type, node } : options.pandoc && { kind: "pandoc", fields: options.pandoc }) as FrontMatterBlock | undefined;
+  const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Literal | undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
-  const meta = readFrontMatter(block, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
+  const meta = readFrontMatter(node ?? options.pandoc, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
   if (!meta) return;
   file.data.meta = meta;
   if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
@@ -195,10 +180,7 @@ const remarkSignatories: Plugin<[ParseOptions], Root> = (options) => (tree: Root
   if (meta.signatoriesFrom) takeSignatories(tree, meta, heading, file, options);
 };
 
-/**
- * A source without a title takes its first heading's text: when that heading opens the text, it
- * is the headline and leaves the body (unless it calls a note, which must stay where it is called).
- */
+/** A heading that opens an untitled text is its headline and leaves the body, unless it calls a note (which must stay where it is called). */
 function useHeadingAsTitle(tree: Root, heading: Heading) {
   const first = tree.children.find((node) => !["yaml", "toml", "definition", "footnoteDefinition"].includes(node.type));
   let callsNote = false;
@@ -210,9 +192,8 @@ function useHeadingAsTitle(tree: Root, heading: Heading) {
 const headingKey = (text: string) => trimTrailing(text.trim().toLowerCase().replace(/\s+/gu, " "), /[\s:：。.།་]/u);
 
 /**
- * Mark the lists that follow the signatories heading, up to the next heading of the same or a
- * higher level. Without `signatories.heading`, the headings of the language's `signed-by` (and
- * English's, which a translation may keep) open the list; a heading that starts with one counts.
+ * Mark the lists after the signatories heading, up to the next heading as high. Without `signatories.heading`, a heading
+ * that starts with one of the language's `signed-by` (or English's, which a translation may keep) opens the list.
  */
 function markSignatories(tree: Root, meta: FrontMatter, language: Language): number | undefined {
   const wanted = meta.signatoriesHeading && headingKey(meta.signatoriesHeading);
@@ -259,11 +240,8 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
       `\`signatories.from: ${from}\`: this edition has no signatories heading to put the list under; add it (e.g. \`## ${letter.meta.signatoriesHeading ?? "Signed by"}\`)`,
     );
   // The source's places mean nothing in this file: the copied list has none.
-  const copies = lists.map((list) => {
-    const copy = structuredClone(list);
-    visit(copy, (node) => void delete node.position);
-    return copy;
-  });
+  const copies = structuredClone(lists);
+  for (const copy of copies) visit(copy, (node) => void delete node.position);
   tree.children.splice(heading + 1, 0, ...copies);
   meta.signatoriesClaimed ??= letter.meta.signatoriesClaimed;
 }

@@ -16,9 +16,8 @@ const tooDeep = new WeakMap<Root, Pick<Nodes, "type" | "position">>();
 export const cutTooDeep = (tree: Root) => tooDeep.get(tree);
 
 /**
- * A remark plugin, used before remark-gfm: right after parsing, and before any other transform
- * walks the tree recursively, cut every subtree deeper than {@link MAX_DEPTH} levels (iteratively)
- * and remember where, so that a source nested thousands of levels deep is an error, not a crash.
+ * A remark plugin: right after parsing, before any transform walks the tree recursively, cut every subtree deeper than
+ * {@link MAX_DEPTH} levels and remember where, so that a source nested thousands of levels deep is an error, not a crash.
  */
 export function remarkDepthGuard(this: Processor) {
   const data = this.data() as { fromMarkdownExtensions?: unknown[] };
@@ -51,11 +50,7 @@ declare module "mdast" {
   }
 }
 
-/**
- * A remark plugin: the parser turns an image's label into plain alt text, dropping the note
- * calls in it. This label handler (the parser's own, plus the calls) keeps them on the image,
- * for `normalize.ts` to set right after it.
- */
+/** A remark plugin: the parser's own label handler, but keeping the note calls of an image's alt text on the image (for normalize.ts). */
 export function remarkImageNoteCalls(this: Processor) {
   const data = this.data() as { fromMarkdownExtensions?: unknown[] };
   (data.fromMarkdownExtensions ??= []).push({

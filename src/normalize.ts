@@ -1,12 +1,6 @@
 /**
- * Shapes GitHub's Markdown allows but no output can hold, made into ones all three can, once,
- * before notes are numbered (so the numbers stay GitHub's: nothing changes order):
- * - a note call in link text (`[the report[^1]](url)`) moves to just after the link: an HTML
- *   link cannot hold the call's own link, nor a Word hyperlink a footnote reference;
- * - a note call in an image's alt text (`![chart[^1]](c.png)`) follows the image, whose alt text
- *   keeps its words;
- * - a link inside link text (`[a report, <https://example.org/a>](url)`) gives up its own
- *   address and keeps its text, inside the outer link (HTML and Word have no link in a link).
+ * Shapes GitHub allows but no output can hold, made into ones all three can before notes are numbered (no order changes):
+ * a note call in link text or alt text moves to just after the link or image; a link in link text keeps only its text.
  */
 import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
 

@@ -1,19 +1,6 @@
 /**
- * The one numbering pass. Every note gets its number here, and only here:
- * by order of first reference in the body; a repeated reference keeps its number;
- * notes are keyed by the normalised `identifier` (micromark lowercases and folds
- * white space), never by the label as written. The compilers print what this pass
- * decides and count nothing themselves.
- *
- * Policy:
- * - a reference with no definition is an error (`missing-note-definition`); micromark leaves such a
- *   `[^label]` as plain text, so the pass looks for that pattern in text nodes;
- * - `[^label]` that no definition could make a note (a label with white space, or longer than
- *   GitHub's 999 characters) is left as text, with a warning that says why (`not-a-note-call`);
- * - two definitions with one identifier are an error (`duplicate-note-definition`);
- * - a definition never referenced is a warning (`unused-note-definition`) and appears in no output;
- * - a reference inside a note is an error (`note-in-note`): Word has no footnotes inside
- *   footnotes, and the three outputs must agree.
+ * The one numbering pass: every note gets its number here, by order of first call in the body, keyed by the normalised
+ * `identifier` (never the label as written). The compilers print what it decides and count nothing themselves.
  */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
 import { SKIP, visit } from "unist-util-visit";
@@ -129,9 +116,8 @@ const undefinedCall = (written: string) =>
   `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`;
 
 /**
- * `[^label]` left as text by the parser. With a label a definition could make a note of, it is a
- * call to a note never defined: an error. Otherwise (white space in the label, or longer than
- * GitHub takes) GitHub leaves it as text too; so does broadside, saying why, once per label.
+ * `[^label]` left as text by the parser: a call to a note never defined (an error), or a label no note can have, which
+ * GitHub leaves as text too; so does broadside, saying why, once per label.
  */
 function reportUndefinedCalls(tree: Root, file: VFile, report: ReturnType<typeof cappedReporter>["report"]) {
   const source = String(file.value);
@@ -148,19 +134,15 @@ function reportUndefinedCalls(tree: Root, file: VFile, report: ReturnType<typeof
       if (!at) continue;
       const text = match[1];
       const written = `[^${shown(text)}]`;
-      const why =
-        text.length > MAX_LABEL
-          ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})`
-          : /\s/.test(text)
-            ? "a note label cannot hold spaces"
-            : undefined;
-      if (!why) {
+      const long = text.length > MAX_LABEL;
+      if (!long && !/\s/.test(text)) {
         report("fail", undefinedCall(written), at, "missing-note-definition");
         continue;
       }
       if (told.has(text)) continue;
       told.add(text);
-      const fix = text.length > MAX_LABEL ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
+      const why = long ? `a note label has at most ${MAX_LABEL} characters (this one has ${text.length})` : "a note label cannot hold spaces";
+      const fix = long ? "a short label" : `one without spaces (\`[^${shown(text.replace(/\s+/g, "-"))}]\`)`;
       report(
         "warn",
         `\`${written}\` is left as text, not a note: ${why}. To make it a note, use ${fix} in the call and its definition; to keep it as text, write \`\\${written}\``,

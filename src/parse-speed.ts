@@ -1,10 +1,6 @@
 /**
- * Linear-time parsing for sources from many hands (a safety limit: the tree is the same).
- * micromark's `EditMap#consume` copies its whole list of events for every batch of edits, which
- * the document tokenizer makes each time a block inside quotes or lists closes: many short quotes
- * took time growing with the square of their number. This `consume` rebuilds the list from the
- * first edit on only. It patches micromark for the whole process, so `letter.ts` calls it (its
- * first plugin) rather than this module doing it on import.
+ * micromark's `EditMap#consume` copies all its events for each batch of edits (one per block closing in a quote or list),
+ * so many short quotes took quadratic time; this `consume` rebuilds from the first edit on only, giving the same tree.
  */
 import { EditMap } from "micromark-util-edit-map";
 

@@ -5,8 +5,7 @@
  * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
  * one by one.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,27 +23,6 @@ export const ROOT = PACKAGE;
 
 /** broadside's default templates. */
 export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
-
-/**
- * Where broadside keeps what it derives (the fontconfig): `node_modules/.cache/broadside/<name>` of
- * the project that installed it, or of the checkout; where node_modules cannot be written (a
- * read-only install), a folder of this user's in the temp folder.
- */
-export function cacheDir(name: string): string {
-  const cache = dirname(PACKAGE).endsWith("node_modules")
-    ? join(dirname(PACKAGE), ".cache", "broadside")
-    : join(PACKAGE, "node_modules", ".cache", "broadside");
-  for (const dir of [join(cache, name), join(tmpdir(), `broadside-cache-${process.getuid?.() ?? "user"}`, name)]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      accessSync(dir, constants.W_OK);
-      return dir;
-    } catch {
-      // read-only: try the next
-    }
-  }
-  throw new Error(`broadside cannot write its ${name} cache in ${cache} nor in the temp folder`);
-}
 
 /** The project: the folder of letters broadside works on. */
 export const projectDir = (): string => process.cwd();

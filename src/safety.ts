@@ -1,22 +1,7 @@
 /**
- * The source is untrusted: it comes from many hands. This is the one pass, run at parse time,
- * that decides what of it may reach an output. It reports every problem as a vfile message at
- * its place, with a rule id, and annotates or removes nodes; the compilers only print what it
- * leaves and never check again.
- *
- * - bytes: UTF-8 only (the first invalid byte is an error at its line:col), a BOM is dropped and
- *   CRLF or CR line endings read as LF, so all of them build the same documents;
- * - characters XML cannot hold (C0 controls but tab and newline, U+FFFE, U+FFFF, lone surrogates)
- *   are a warning at their place and are left out of every output;
- * - nesting deeper than {@link MAX_DEPTH} levels is an error, found by `remarkDepthGuard` (markdown.ts) as
- *   the tree is made, before anything walks it recursively;
- * - raw HTML is left out with a warning, unless the build allows it: then it is kept and cleaned
- *   by {@link SAFE_HTML_SCHEMA}, with a warning where the cleaning removes something;
- * - links may only be http:, https:, mailto:, tel: or relative (`javascript:`, `data:`, `file:`…
- *   are errors);
- * - images must be PNG, JPEG, GIF or WebP files inside the project folder (src/boundary.ts: no
- *   URL, no path or symbolic link leading out), at most {@link MAX_IMAGE_BYTES} bytes and
- *   {@link MAX_IMAGE_PIXELS} pixels; they are read here once and carried on their node.
+ * The source is untrusted. This is the one pass, at parse time, that decides what of it may reach
+ * an output (bytes, characters, nesting, raw HTML, links, images), reporting each problem at its
+ * place; the compilers print what it leaves and never check again.
  */
 import { dirname, resolve } from "node:path";
 import { isRefusal, projectFolder, readBounded, type Refusal, resolveInside } from "./boundary.ts";
@@ -27,15 +12,12 @@ import type { Definition, Image, ImageReference, Link, LinkReference, Root } fro
 import { SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
+import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
 import { cappedReporter, fail, warn } from "./messages.ts";
 
-/**
- * A source larger than this is refused before it is read: the parser takes about 150 bytes of
- * memory for each byte of Markdown, so this keeps a build well under 1 GB. A long report with
- * hundreds of notes is a few hundred kB.
- */
+/** A source larger than this is refused before it is read: the parser's memory grows with the source's length. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 /** At most this many note definitions (`[^label]: …`) in a source, counted before it is parsed. */
 export const MAX_NOTES = 5000;
@@ -55,8 +37,6 @@ export interface SafetyOptions {
 
 /** An image read and checked by the safety pass; the compilers embed exactly these bytes. */
 export interface LocalImage extends ImageInfo {
-  /** The file, resolved. */
-  path: string;
   bytes: Uint8Array;
 }
 
@@ -71,8 +51,6 @@ declare module "mdast" {
 }
 
 /* ------------------------------------------------------------------ bytes and characters */
-
-const BOM = /^\uFEFF/;
 
 /** Decode a source's bytes as UTF-8; an invalid byte is an error at its line:col and leaves the file empty. */
 export function decodeSource(bytes: Uint8Array, path: string): VFile {
@@ -110,21 +88,18 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** One form for every source: no BOM, LF line endings. Lines and columns stay those an editor shows. */
 export function normalizeSource(text: string): string {
-  const noBom = text.replace(BOM, "");
-  return noBom.includes("\r") ? noBom.replace(/\r\n?/g, "\n") : noBom;
+  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
 }
 
 /** Characters XML 1.0 cannot hold. */
 const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const XML_FORBIDDEN_ONE = new RegExp(XML_FORBIDDEN.source);
-
-export function forbiddenCharacters(text: string): string[] {
-  return [...new Set(text.match(XML_FORBIDDEN) ?? [])];
-}
-
-export function stripForbiddenCharacters(text: string): string {
-  return text.replace(XML_FORBIDDEN, "");
+/** The text without the characters XML cannot hold; `found` collects them. */
+export function stripForbiddenCharacters(text: string, found?: Set<string>): string {
+  return text.replace(XML_FORBIDDEN, (char) => {
+    found?.add(char);
+    return "";
+  });
 }
 
 export function describeCharacter(char: string): string {
@@ -137,11 +112,12 @@ export function describeCharacter(char: string): string {
 
 /* ------------------------------------------------------------------ raw HTML */
 
+/** The schemes a link may have, in Markdown and in raw HTML (or none: a relative link). */
+const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
+
 /**
- * What raw HTML may keep when the build allows it (GitHub's rules, stricter): no script, style,
- * frame, object, form, meta, link or base; no event handler or `style` attribute; links only to
- * http:, https:, mailto: and tel:; images only from `data:` (the ones broadside inlined). The HTML
- * compiler cleans with the same schema, which also lets through the attributes it sets itself.
+ * What raw HTML may keep when the build allows it: GitHub's rules, stricter (images only from the
+ * `data:` URLs broadside inlined). The HTML compiler cleans with it too, so it lets its own attributes through.
  */
 export const SAFE_HTML_SCHEMA: Schema = {
   ...defaultSchema,
@@ -161,7 +137,7 @@ export const SAFE_HTML_SCHEMA: Schema = {
     ],
   },
   clobber: [],
-  protocols: { href: ["http", "https", "mailto", "tel"], src: ["data"], cite: ["http", "https"] },
+  protocols: { href: LINK_SCHEMES, src: ["data"], cite: ["http", "https"] },
   strip: ["script", "style", "template", "iframe", "object", "embed", "noscript", "noembed", "noframes", "textarea", "title", "xmp", "svg", "math"],
 };
 
@@ -174,25 +150,17 @@ function htmlRemovals(value: string): string | undefined {
   const tree = fromHtml(value, { fragment: true });
   const removed = new Set<string>();
   visit(tree, "element", (node) => {
-    const alone = sanitize({ type: "root", children: [{ ...node, children: [] }] }, SAFE_HTML_SCHEMA) as HastRoot;
+    const alone = cleanHtml({ type: "root", children: [{ ...node, children: [] }] } as HastRoot);
     const kept = alone.children.find((c): c is Element => c.type === "element" && c.tagName === node.tagName);
     if (!kept) {
       removed.add(`<${node.tagName}>`);
       return SKIP; // its content goes with it, or is kept as text
     }
     for (const [key, v] of Object.entries(node.properties)) {
-      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${attributeName(key)}\` on <${node.tagName}>`);
+      if (JSON.stringify(kept.properties[key]) !== JSON.stringify(v)) removed.add(`\`${find(html, key).attribute}\` on <${node.tagName}>`);
     }
   });
   return removed.size ? [...removed].join(", ") : undefined;
-}
-
-/** `ariaLabel` → `aria-label`, `onClick` → `onclick`: the attribute as written in HTML. */
-function attributeName(property: string): string {
-  if (/^on[A-Z]/.test(property)) return property.toLowerCase();
-  if (property === "className") return "class";
-  if (property === "httpEquiv") return "http-equiv";
-  return property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /* ------------------------------------------------------------------ links */
@@ -203,14 +171,18 @@ function shownUrl(url: string, max = 60): string {
   return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
 }
 
-const LINK_SCHEMES = new Set(["http", "https", "mailto", "tel"]);
 /** `htps:`, `hhtp:`… are inert typing mistakes for http(s), which `npm run check` reports (url-malformed). */
 const MISTYPED_HTTP = /^h{0,2}t{1,3}ps?$/;
 
-/** The URL scheme as a browser reads it (tabs and newlines dropped, leading controls and spaces trimmed). */
+/** `//host/…` or `\\host\share`: no scheme, yet another computer; a browser reads `\` as `/`, Word opens a network share. */
+const NETWORK_PATH = /^[\\/]{2}/;
+
+/** A URL as a browser reads it: tabs and newlines dropped, leading controls and spaces trimmed. */
+const asBrowserReads = (url: string) => url.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
+
+/** The URL scheme as a browser reads it. */
 export function urlScheme(url: string): string | undefined {
-  const cleaned = url.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
-  return /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned)?.[1].toLowerCase();
+  return /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(asBrowserReads(url))?.[1].toLowerCase();
 }
 
 /* ------------------------------------------------------------------ images */
@@ -240,7 +212,7 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
   if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
   const info = imageInfo(bytes, what);
-  return isRefusal(info) ? info : { image: { ...info, path: found.real, bytes } };
+  return isRefusal(info) ? info : { image: { ...info, bytes } };
 }
 
 /** What an image's bytes are, if broadside takes them: PNG, JPEG, GIF or WebP, within the pixel limit. */
@@ -285,24 +257,13 @@ function rawImageRefusal(value: string): Refusal | undefined {
 
 /* ------------------------------------------------------------------ before parsing */
 
-/**
- * At most this many `*`, `_`, `[` and `]` in one paragraph. The Markdown parser (micromark) pairs
- * these marks in time that grows with the square of their number in a paragraph; bounding it
- * bounds the cost of each paragraph, so a source takes time in proportion to its length.
- */
+/** At most this many `*`, `_`, `[` and `]` in one paragraph: micromark pairs them in time that grows with their square. */
 export const MAX_MARKS = 1000;
 
-/**
- * At most this many `<!` and `<?` in one paragraph: from each, the parser looks for the end of an
- * HTML comment, declaration or instruction up to the paragraph's end, so each costs as much as
- * the rest of the paragraph.
- */
+/** At most this many `<!` and `<?` in one paragraph: from each, the parser looks for an HTML comment's end up to the paragraph's end. */
 export const MAX_HTML_OPENERS = 20;
 
-/**
- * Markdown that makes parsers slow, each at the edge of what broadside accepts, repeated n times:
- * the tests build each, and `npm run bench` checks that twice the input takes about twice as long.
- */
+/** Markdown that makes parsers slow, at the edge of what broadside accepts, repeated n times (for the tests and `npm run bench`). */
 export const HOSTILE_MARKDOWN: [what: string, make: (n: number) => string, n: number][] = [
   ["quotes nested 95 deep", (n) => `${"> ".repeat(95)}deep\n\n`.repeat(n), 120],
   ["many short quotes (micromark alone: quadratic)", (n) => "> a\n\n".repeat(n), 1500],
@@ -329,12 +290,8 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[^\]]+\]:|(?:[-*_][ \t]*){3,}$)/;
 
 /**
- * Look at the raw lines before the parser does, in one pass: a line opening more than
- * {@link MAX_DEPTH} quotes and lists, or a paragraph with more than {@link MAX_MARKS} emphasis and
- * bracket marks, is an error (the parser would take time growing with their square); so are more
- * than {@link MAX_NOTES} note definitions or {@link MAX_NOTE_CALLS} note calls. Returns
- * `false` when the source must not be parsed. Counting is generous: a paragraph is taken to run
- * until a blank line or a line that surely starts a new block, so it can only count too many.
+ * The bounds above and {@link MAX_DEPTH}, counted on the raw lines before the parser runs; `false` when the source must
+ * not be parsed. A paragraph runs until a blank line or a sure new block, so it can only count too many.
  */
 export function prescanSource(source: string, file: VFile): boolean {
   let notes = 0;
@@ -346,26 +303,17 @@ export function prescanSource(source: string, file: VFile): boolean {
   let fence: string | undefined;
   // Front matter only when its fence is closed: unclosed, the parser reads it all as Markdown.
   const opening = /^(-{3}|\+{3})[ \t]*\r?(?:\n|$)/.exec(source)?.[1];
-  const closed = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
-  let frontFence: string | undefined;
+  let front = opening !== undefined && new RegExp(`\n${opening === "---" ? "---" : "\\+{3}"}[ \t]*\r?(?:\n|$)`).test(source);
   let line = 0;
   const stop = (reason: string, column: number, rule: string) => {
     fail(file, reason, { line, column }, rule);
     return false;
   };
-  let start = 0;
-  while (start <= source.length) {
+  for (let text of source.split("\n")) {
     line++;
-    let end = source.indexOf("\n", start);
-    if (end === -1) end = source.length;
-    let text = source.slice(start, end);
-    start = end + 1;
     // The front matter is YAML or TOML: its `<!` start no HTML (its other marks and its nesting still count, as the YAML parser recurses).
-    const closing =
-      frontFence !== undefined && line > 1 && (text.startsWith(frontFence) || (frontFence === "---" && text.startsWith("..."))) && !text.slice(3).trim();
-    if (line === 1 && closed) frontFence = opening;
-    const inFront = frontFence !== undefined;
-    if (closing) frontFence = undefined;
+    const inFront = front;
+    if (front && line > 1 && (text.startsWith(opening!) || (opening === "---" && text.startsWith("..."))) && !text.slice(3).trim()) front = false;
     // Quotes and list markers that open the line.
     let depth = 0;
     let column = 1;
@@ -381,16 +329,12 @@ export function prescanSource(source: string, file: VFile): boolean {
       if (fenced && fenced[1][0] === fence[0] && fenced[1].length >= fence.length) fence = undefined;
       continue;
     }
-    if (fenced) {
-      fence = fenced[1];
-      marks = openers = 0;
-      markStart = openerStart = undefined;
-      continue;
-    }
-    if (!text.trim() || NEW_BLOCK.test(text)) {
+    if (fenced) fence = fenced[1];
+    if (fenced || !text.trim() || NEW_BLOCK.test(text)) {
       marks = openers = 0;
       markStart = openerStart = undefined;
     }
+    if (fenced) continue;
     const definition = NOTE_DEFINITION.exec(text);
     if (definition && ++notes > MAX_NOTES) {
       const reason = `This is note definition ${MAX_NOTES + 1}: a source may have at most ${MAX_NOTES} notes, more than any letter needs; split it`;
@@ -424,10 +368,7 @@ export function prescanSource(source: string, file: VFile): boolean {
 
 /* ------------------------------------------------------------------ the pass */
 
-/**
- * Check and clean a parsed source. Returns `false` when the tree must not be walked any further
- * (it is nested too deep); other errors are messages in `file` and the caller stops on them.
- */
+/** Check and clean a parsed source; `false` when the tree is nested too deep to walk further (other errors are only messages). */
 export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}): boolean {
   const deep = cutTooDeep(tree);
   if (deep) {
@@ -443,10 +384,10 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const { report, done } = cappedReporter(file);
 
   // Characters XML forbids: reported where they stand in the source, then left out of the tree.
-  const forbidden = XML_FORBIDDEN_ONE.test(source);
-  if (forbidden) {
+  const forbidden = [...source.matchAll(XML_FORBIDDEN)];
+  if (forbidden.length) {
     const place = location(file);
-    for (const match of source.matchAll(XML_FORBIDDEN)) {
+    for (const match of forbidden) {
       // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
       const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
       report(
@@ -484,7 +425,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const references: (LinkReference | ImageReference)[] = [];
 
   visit(tree, (node, index, parent) => {
-    if (forbidden) {
+    if (forbidden.length) {
       const fields = node as unknown as Record<string, unknown>;
       for (const key of ["value", "alt", "title", "url"]) {
         if (typeof fields[key] === "string") fields[key] = stripForbiddenCharacters(fields[key] as string);
@@ -533,10 +474,17 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
-    if (scheme && !LINK_SCHEMES.has(scheme) && !MISTYPED_HTTP.test(scheme)) {
+    if (scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)) {
       report(
         "fail",
         `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
+        at,
+        "unsafe-link",
+      );
+    } else if (NETWORK_PATH.test(asBrowserReads(url))) {
+      report(
+        "fail",
+        `Link to \`${shownUrl(url)}\`: an address starting with \`//\` or \`\\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative`,
         at,
         "unsafe-link",
       );
@@ -558,5 +506,11 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
 /** Elements of a hast tree that raw HTML produced are cleaned with the schema above (exported for the HTML compiler). */
 export function cleanHtml<T extends HastRoot | Element>(tree: T): T {
-  return sanitize(tree, SAFE_HTML_SCHEMA) as T;
+  const clean = sanitize(tree, SAFE_HTML_SCHEMA) as T;
+  // The schema takes `//host` and `\\host\share` for relative addresses: they lead to another computer, as in Markdown links.
+  visit(clean, "element", (el) => {
+    for (const key of ["href", "cite"])
+      if (typeof el.properties[key] === "string" && NETWORK_PATH.test(asBrowserReads(el.properties[key]))) delete el.properties[key];
+  });
+  return clean;
 }

@@ -567,6 +567,20 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     bytes: docx({ body: TITLE + `<w:p><w:r><w:sym w:font="Symbol" w:char="FFFFFFFF"/><w:t>Dear friends,</w:t></w:r></w:p>` }),
     messages: [],
   });
+  // Characters XML cannot hold, written as references the parser lets through, as a symbol and in a link: left out, as a build leaves them out.
+  add({
+    name: "text-forbidden-characters",
+    file: "controls.docx",
+    code: 0,
+    bytes: docx({
+      body:
+        TITLE +
+        `<w:p><w:r><w:t xml:space="preserve">Dear&#0; friends,&#1; &#xD800;yours&#xFFFF;.</w:t><w:sym w:char="0"/></w:r></w:p>` +
+        `<w:p><w:hyperlink r:id="rNul"><w:r><w:t>The report</w:t></w:r></w:hyperlink></w:p>`,
+      links: { rNul: "https://example.org/\0report" },
+    }),
+    messages: [],
+  });
   // A title of `<!--` becomes front matter, the body's are escaped: the Markdown reads back as the same letter.
   add({
     name: "html-comment-starts",
@@ -625,6 +639,24 @@ export function hostileCases({ canary, port, seed }: CorpusSetting): HostileCase
     code: 1,
     bytes: docx(manyNotes(2_001)),
     messages: [at(2_002, "error", "makes 2001 notes, more than the 2,000", "import-too-many-notes")],
+  });
+
+  // Notes whose part has thousands of relationships: read once for the part, not once a note.
+  const noteLinks = Array.from(
+    { length: 30_000 },
+    (_, i) => `<Relationship Id="h${i}" Type="${REL}/hyperlink" Target="https://example.org/${i}" TargetMode="External"/>`,
+  ).join("");
+  add({
+    name: "many-notes-many-links",
+    file: "note-links.docx",
+    code: 0,
+    bytes: docx({
+      ...manyNotes(500),
+      parts: {
+        "word/_rels/footnotes.xml.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${noteLinks}</Relationships>`,
+      },
+    }),
+    messages: [],
   });
 
   // Content meant as configuration: front matter that would make the next build read files.

@@ -141,5 +141,11 @@ describe("hostile .docx files", () => {
     expect(md).toContain("Click here");
   });
 
+  it("characters XML cannot hold are left out of an import, the text around them kept", () => {
+    const md = readFileSync(join(project, "out", "text-forbidden-characters.md"), "utf8");
+    expect(md).toContain("Dear friends, yours.");
+    expect(md).toContain("[The report](https://example.org/report)");
+  });
+
   it("nothing connected to the listener on 127.0.0.1", () => expect(connections).toBe(0));
 });

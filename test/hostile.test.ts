@@ -75,7 +75,7 @@ describe("what reaches the HTML", () => {
     }
   });
 
-  it("no event handler or style attribute, no link but http:, https:, mailto:, tel: or relative, no image but inlined ones", () => {
+  it("no event handler or style attribute, no link but http:, https:, mailto:, tel: or relative (not //host), no image but inlined ones", () => {
     for (const name of built()) {
       const walk = (node: Root | Element) => {
         for (const child of node.children) {
@@ -85,7 +85,7 @@ describe("what reaches the HTML", () => {
             expect(key, `${name}: <${child.tagName} ${key}>`).not.toBe("style");
           }
           const href = child.properties.href;
-          if (typeof href === "string") expect(href, name).toMatch(/^(https?:|mailto:|tel:|#|[^:]*$)/i);
+          if (typeof href === "string") expect(href, name).toMatch(/^(?![\\/]{2})(https?:|mailto:|tel:|#|[^:]*$)/i);
           // An image from raw HTML (--allow-html) keeps no address; a Markdown image is inlined.
           if (child.tagName === "img" && child.properties.src !== undefined)
             expect(String(child.properties.src), name).toMatch(/^data:image\/(png|jpeg|gif|webp);base64,/);

@@ -8,7 +8,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import { describe, expect, it } from "vitest";
-import { type RenderContext, renderBlocks, renderInline } from "../src/import/markdown.ts";
+import { type RenderContext, renderDocument, renderInline } from "../src/import/markdown.ts";
 import type { Block, Token } from "../src/import/read.ts";
 
 const parser = unified().use(remarkParse).use(remarkGfm);
@@ -126,13 +126,13 @@ describe("renderInline", () => {
   });
 });
 
-describe("renderBlocks", () => {
+describe("renderDocument", () => {
   const p = (kind: string, text: string, extra: Partial<Block> = {}): Block =>
-    ({ type: "paragraph", role: { kind, depth: 2 } as never, level: 0, ordered: kind === "number", tokens: [t(text)], ordinal: 1, ...extra }) as Block;
+    ({ type: "paragraph", role: { kind, depth: 2 } as never, level: 0, tokens: [t(text)], ordinal: 1, ...extra }) as Block;
 
   it("nests lists by level, continues items, and keeps adjacent lists apart", () => {
     const { ctx } = context();
-    const md = renderBlocks(
+    const md = renderDocument(
       [
         p("bullet", "one"),
         p("bullet", "one.a", { level: 1 } as Partial<Block>),
@@ -143,8 +143,9 @@ describe("renderBlocks", () => {
         p("number", "first"),
         p("number", "second"),
       ],
-      ctx,
-    ).join("\n\n");
+      [],
+      () => ctx,
+    );
     expect(md).toBe("- one\n  - one.a\n\n    more of one.a\n\n- two\n\n* A Group\n* Another Group\n\n1. first\n2. second");
     const tree = parser.parse(md) as Root;
     expect(tree.children.map((n) => n.type)).toEqual(["list", "list", "list"]);
@@ -152,10 +153,11 @@ describe("renderBlocks", () => {
 
   it("groups quotes and code, and writes a rule", () => {
     const { ctx } = context();
-    const md = renderBlocks(
+    const md = renderDocument(
       [p("quote", "q1"), p("quote", "q2"), p("code", "let a = `x`;"), p("code", "  indented"), p("rule", ""), p("heading", "Title #")],
-      ctx,
-    ).join("\n\n");
+      [],
+      () => ctx,
+    );
     expect(md).toBe("> q1\n>\n> q2\n\n```\nlet a = `x`;\n  indented\n```\n\n* * *\n\n## Title \\#");
   });
 });

@@ -270,6 +270,11 @@ describe("the booklet", () => {
 });
 
 describe("the kit", () => {
+  // The build (beforeAll) and the page numbers above are of a packet whose French letter has such a value.
+  it("takes a part whose front matter writes `</head>` into its HTML's <meta>", () => {
+    expect(strFromU8(kit["letter.fr.html"])).toContain('<meta name="description" content="Lettre ouverte </head> au Conseil">');
+  });
+
   it("holds every part's PDF, DOCX and HTML and the packet, with a manifest whose hashes and pages match", () => {
     const names = Object.keys(kit);
     for (const part of PARTS) for (const ext of ["pdf", "docx", "html"]) expect(names).toContain(`${part.name}.${ext}`);

@@ -225,6 +225,18 @@ describe("import of a translated XLIFF", () => {
     for (const name of ["deep", "two"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
   });
 
+  it("a target-language that is not a language tag is refused at the <file> element; nothing written", async () => {
+    const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('target-language="fr"', 'target-language="fr}body{color:red"');
+    writeFileSync(path("lang.xlf"), xml);
+    const line = xml.slice(0, xml.indexOf("<file ")).split("\n").length;
+    const r = await cli(["import", path("lang.xlf"), "--out", path("source/lang.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`lang\\.xlf:${line}:\\d+: error: The XLIFF's target-language \`fr\\}body\\{color:red\` is not a language tag.*\\[xliff-lang\\]`),
+    );
+    expect(existsSync(path("source/lang.md"))).toBe(false);
+  });
+
   it("a translation written right to left under a language tag broadside does not know is marked dir: rtl", async () => {
     const arabic = (xml: string) => xml.replace(/(<target[^>]*>)([^<]*)/g, (_, open: string, text: string) => open + text.replace(/\p{L}+/gu, "كتب"));
     writeFileSync(path("rtl.xlf"), arabic(readFileSync(path("letter.fr.xlf"), "utf8")));

@@ -143,9 +143,12 @@ function fontUsage(node: HastRoot | ElementContent, canBold: boolean, usage: Fon
 const readTemplate = readWhileUnchanged((path) => readFileSync(path, "utf8"));
 const template = (dir: string, name: string) => readTemplate(templateFile(dir, name));
 
-/** A CSS string literal for any text. */
+/** A CSS string literal for any text, also inside a <style> element: `<` is escaped, so no `</style>` ends it. */
 function cssString(text: string): string {
-  return `"${text.replace(/[\\"]/g, "\\$&").replace(/[\r\n]+/g, " ")}"`;
+  return `"${text
+    .replace(/[\\"]/g, "\\$&")
+    .replace(/[\r\n\f]+/g, " ")
+    .replace(/</g, "\\3c ")}"`;
 }
 
 /** The page label (`{page} / {pages}`) as CSS `content`: its text as strings, its slots as counters. */

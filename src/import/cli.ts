@@ -13,7 +13,7 @@ import { writeAtomic } from "../write.ts";
 import { importDocx } from "./index.ts";
 import { importXliff } from "../xliff/edition.ts";
 
-export const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [--out file.md] [--original file.md]
+const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [--out file.md] [--original file.md]
        npm run import -- <translated.xlf> [--lang tag] [--out file.md] [--original file.md] [--edition file.md]
   Turns a translated copy of a letter's .docx, or its XLIFF from a translation tool, back into a
   Markdown source.

@@ -15,8 +15,8 @@ import { parseLetter } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { type RenderContext, renderBlocks, renderNotes, warnFormattingLost } from "./markdown.ts";
-import { child, descendants, DocxPackage, onOff, PackageError } from "../ooxml/package.ts";
+import { type RenderContext, renderDocument, warnFormattingLost } from "./markdown.ts";
+import { DocxPackage, PackageError } from "../ooxml/package.ts";
 import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
@@ -56,10 +56,8 @@ interface Original {
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
- * The front matter an import may write: words and how they are set, never a key that makes
- * broadside read or write a file (`packet`, images, templates, outputs). Whoever sends a .docx
- * decides what the letter says, not what the next build reads; a key outside this list is left
- * out with a warning, and the person who builds adds it if the edition needs it.
+ * The front matter an import may write: words and how they are set, never a key that makes broadside read or write a file
+ * (`packet`, images, templates, outputs): whoever sends a .docx decides what the letter says, not what the next build reads.
  */
 const IMPORTABLE = new Set(
   "title short-title subtitle lang dir author publisher date description subject keywords notes-heading notes paper signatories embargo dateline contacts".split(
@@ -71,7 +69,6 @@ const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
 export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
   const file = new VFile({ path });
-  let pkg: DocxPackage;
   let reading: DocxReading;
   let custom: Map<string, string>;
   let core: Map<string, string>;
@@ -85,7 +82,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     return { file };
   }
   try {
-    pkg = DocxPackage.open(await readFile(path));
+    const pkg = DocxPackage.open(await readFile(path));
     reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
     custom = pkg.customProperties();
@@ -176,21 +173,19 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, core, reading, base, options.lang);
   if (front && reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
-  if (front && directionOf(options.lang) === "ltr" && mostlyRightToLeft(pkg)) front.dir = "rtl";
+  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
+  if (front && directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
   if (front && original) front[TRANSLATION_OF] = original.revision;
 
   if (hasErrors(file) || !front) return { file, original: originalFile };
 
   // Markdown.
-  const formattingLost = (where: string, ordinal: number) => warnFormattingLost(file, where, { line: ordinal, column: 1 });
-  const bodyContext: RenderContext = { numberOf: (key) => numberOf.get(key)!, formattingLost: (ordinal) => formattingLost(reading.where(ordinal), ordinal) };
-  const body = renderBlocks(reading.blocks, bodyContext);
-  const notes = renderNotes(reading.order, reading.notes, (key) => ({
-    numberOf: bodyContext.numberOf,
-    formattingLost: (ordinal) => formattingLost(`note ${numberOf.get(key)}`, ordinal),
-  }));
+  const context = (note?: number): RenderContext => ({
+    numberOf: (key) => numberOf.get(key)!,
+    formattingLost: (ordinal) => warnFormattingLost(file, note ? `note ${note}` : reading.where(ordinal), { line: ordinal, column: 1 }),
+  });
   const yaml = stringifyYaml(front, { lineWidth: 0 });
-  const markdown = `---\n${yaml}---\n\n${[...body, ...notes].join("\n\n")}\n`;
+  const markdown = `---\n${yaml}---\n\n${renderDocument(reading.blocks, reading.notes, context)}\n`;
   if (Buffer.byteLength(markdown) > MAX_SOURCE_BYTES) {
     fail(
       file,
@@ -417,18 +412,6 @@ function frontMatter(
   return { ...out, ...rest };
 }
 
-/**
- * Did the translator set most of the body right to left (`w:bidi`)? Then the edition is right to
- * left whatever its `lang` says (a language broadside does not know as right to left).
- */
-function mostlyRightToLeft(pkg: DocxPackage): boolean {
-  const body = descendants(pkg.xml(pkg.mainPath!)!, "w", "body")[0];
-  const paragraphs = body ? descendants(body, "w", "p").filter((p) => (p.textContent ?? "").trim()) : [];
-  const bidi = paragraphs.filter((p) => onOff(child(p, "w", "pPr"), "bidi")).length;
-  return paragraphs.length > 0 && bidi * 2 > paragraphs.length;
-}
-
-/** The Markdown must parse as a letter, with the same note calls; otherwise the importer has a bug. */
 /**
  * The Markdown read back as a build reads it. Front matter it cannot use comes from the .docx's
  * document properties (a stranger's, like the rest): an error of the import. Anything else is ours.

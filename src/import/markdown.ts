@@ -7,7 +7,7 @@
  * could not read, it is written without bold/italic/strikethrough and the caller is told; if even
  * the plain form does not read back, it is a bug and this throws.
  */
-import type { BlockContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
+import type { BlockContent, Heading, List, ListItem, Paragraph, PhrasingContent, Root, RootContent, Table, TableCell } from "mdast";
 import { gfmToMarkdown } from "mdast-util-gfm";
 import { type Options as ToMarkdownOptions, toMarkdown } from "mdast-util-to-markdown";
 import remarkGfm from "remark-gfm";
@@ -18,6 +18,7 @@ import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
 import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 import { trimTrailing } from "../text.ts";
+import { stripForbiddenCharacters } from "../safety.ts";
 
 export interface RenderContext {
   /** The number of a note key ("footnote:3"). */
@@ -50,14 +51,16 @@ function pushText(out: Token[], t: TextToken) {
 }
 
 /** Clean tokens: no line ends or tabs in text, merged runs, no empty text, breaks only between text, no outer space. */
-export function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
+function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
     const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
     const prev = out[out.length - 1];
     if (t.type === "text") {
-      const value = t.value.replace(/[\r\n\t\v\f]/g, " ");
-      if (value) pushText(out, { ...t, value });
+      // Characters XML cannot hold (a stranger's `&#0;` or `<w:sym w:char="0"/>`) are no text: the build leaves them out too.
+      const value = stripForbiddenCharacters(t.value.replace(/[\r\n\t\v\f]/g, " "));
+      const link = t.link === undefined ? undefined : stripForbiddenCharacters(t.link);
+      if (value) pushText(out, { ...t, value, link });
     } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
@@ -128,35 +131,28 @@ function loosenPunctuation(tokens: Token[]): Token[] {
   return out;
 }
 
-type Atom =
-  | { kind: "text"; token: TextToken }
-  | { kind: "break" }
-  | { kind: "call"; note: string }
-  | { kind: "link"; url: string; tokens: TextToken[]; marks: Record<Mark, boolean> };
+/** A token, or a link's text with its own marks (those all its text shares), which go outside the brackets. */
+type Atom = Token | ({ type: "link"; url: string; tokens: TextToken[] } & Omit<Marks, "code">);
 
 function atomsOf(tokens: Token[]): Atom[] {
   const atoms: Atom[] = [];
   for (const t of tokens) {
-    if (t.type === "break") atoms.push({ kind: "break" });
-    else if (t.type === "call") atoms.push({ kind: "call", note: t.note });
-    else if (t.link !== undefined) {
-      const prev = atoms[atoms.length - 1];
-      if (prev?.kind === "link" && prev.url === t.link) prev.tokens.push(t);
-      else atoms.push({ kind: "link", url: t.link, tokens: [t], marks: { strike: false, bold: false, italic: false } });
-    } else atoms.push({ kind: "text", token: t });
+    const prev = atoms[atoms.length - 1];
+    if (t.type !== "text" || t.link === undefined) atoms.push(t);
+    else if (prev?.type === "link" && prev.url === t.link) prev.tokens.push(t);
+    else atoms.push({ type: "link", url: t.link, tokens: [t], strike: false, bold: false, italic: false });
   }
-  // A link's own marks are those all its text shares; they go outside the brackets.
   for (const a of atoms) {
-    if (a.kind !== "link") continue;
-    for (const key of KEYS) a.marks[key] = a.tokens.every((t) => t[key]);
-    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a.marks[key]])) }));
+    if (a.type !== "link") continue;
+    for (const key of KEYS) a[key] = a.tokens.every((t) => t[key]);
+    a.tokens = a.tokens.map((t) => ({ ...t, link: undefined, ...Object.fromEntries(KEYS.map((key) => [key, t[key] && !a[key]])) }));
   }
   return atoms;
 }
 
 // Tokens → phrasing content
 
-const marked = (atom: Atom, key: Mark) => (atom.kind === "text" ? atom.token[key] : atom.kind === "link" && atom.marks[key]);
+const marked = (atom: Atom, key: Mark) => (atom.type === "text" || atom.type === "link") && atom[key];
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
 function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
@@ -218,7 +214,7 @@ function withAddresses(value: string): PhrasingContent[] {
 
 /** A piece of a paragraph; with `addresses`, web addresses in its plain text become links. */
 function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingContent[] {
-  switch (atom.kind) {
+  switch (atom.type) {
     case "break":
       return [{ type: "break" }];
     case "call": {
@@ -226,12 +222,10 @@ function leaf(atom: Atom, addresses: boolean, ctx: RenderContext): PhrasingConte
       return [{ type: "footnoteReference", identifier: n, label: n }];
     }
     case "text":
-      if (atom.token.code) return [{ type: "inlineCode", value: atom.token.value }];
-      return addresses ? withAddresses(atom.token.value) : [{ type: "text", value: atom.token.value }];
-    case "link": {
-      const atoms = atom.tokens.map((token): Atom => ({ kind: "text", token }));
-      return [{ type: "link", url: atom.url, children: layered(atoms, 0, false, ctx) }];
-    }
+      if (atom.code) return [{ type: "inlineCode", value: atom.value }];
+      return addresses ? withAddresses(atom.value) : [{ type: "text", value: atom.value }];
+    case "link":
+      return [{ type: "link", url: atom.url, children: layered(atom.tokens, 0, false, ctx) }];
   }
 }
 
@@ -464,10 +458,10 @@ function lists(group: ParagraphBlock[], paragraph: (b: ParagraphBlock) => Paragr
       continue;
     }
     while (stack.length && stack[stack.length - 1].level > p.level) stack.pop();
-    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].list.ordered !== p.ordered) stack.pop();
+    if (stack.length && stack[stack.length - 1].level === p.level && stack[stack.length - 1].list.ordered !== (p.role.kind === "number")) stack.pop();
     let current = stack[stack.length - 1];
     if (!current || current.level < p.level) {
-      const list: List = { type: "list", ordered: p.ordered, spread: loose, children: [] };
+      const list: List = { type: "list", ordered: p.role.kind === "number", spread: loose, children: [] };
       const parent = current?.list.children[current.list.children.length - 1];
       if (parent) parent.children.push(list);
       else top.push(list);
@@ -487,18 +481,12 @@ function table(block: TableBlock, ctx: RenderContext): Table[] {
   return [{ type: "table", children: rows.map((row) => ({ type: "tableRow", children: Array.from({ length: columns }, (_, i) => cell(row[i])) })) }];
 }
 
-/** Body (or note) blocks → Markdown chunks, to be joined by blank lines. */
-export function renderBlocks(all: Block[], ctx: RenderContext): string[] {
-  const children = blockNodes(all, ctx);
-  return children.length ? [write({ type: "root", children })] : [];
-}
-
-/** `[^n]: …` definitions, one per note, continuation lines indented four spaces. */
-export function renderNotes(order: string[], notes: Map<string, Block[]>, contextOf: (key: string) => RenderContext): string[] {
-  return order.map((key) => {
-    const ctx = contextOf(key);
-    const n = String(ctx.numberOf(key));
-    const definition: FootnoteDefinition = { type: "footnoteDefinition", identifier: n, label: n, children: blockNodes(notes.get(key) ?? [], ctx) };
-    return write(definition);
+/** The body's blocks, then note n's (notes[n - 1]) as `[^n]: …`: the Markdown after the front matter. `contextOf(n)` is note n's, `contextOf()` the body's. */
+export function renderDocument(body: Block[], notes: Block[][], contextOf: (note?: number) => RenderContext): string {
+  const children: RootContent[] = blockNodes(body, contextOf());
+  notes.forEach((blocks, i) => {
+    const n = String(i + 1);
+    children.push({ type: "footnoteDefinition", identifier: n, label: n, children: blockNodes(blocks, contextOf(i + 1)) });
   });
+  return write({ type: "root", children });
 }

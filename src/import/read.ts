@@ -13,15 +13,10 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
-import { type ParagraphRole, Styles } from "./styles.ts";
+import { type Marks, type ParagraphRole, Styles } from "./styles.ts";
 import { trimTrailing } from "../text.ts";
 
-export interface Marks {
-  bold: boolean;
-  italic: boolean;
-  strike: boolean;
-  code: boolean;
-}
+export type { Marks };
 
 export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: false };
 
@@ -49,8 +44,6 @@ export interface ParagraphBlock {
   role: ParagraphRole;
   /** List nesting level (w:ilvl), 0 at the top. */
   level: number;
-  /** For list paragraphs: numbered (ordered) or bulleted. */
-  ordered: boolean;
   tokens: Token[];
   ordinal: number;
 }
@@ -62,32 +55,8 @@ export interface TableBlock {
 }
 export type Block = ParagraphBlock | TableBlock;
 
-export interface Call {
-  note: string;
-  /** Body paragraph the call is in. */
-  ordinal: number;
-}
-
-export interface DocxReading {
-  blocks: Block[];
-  /** Every note call in body order (references and NOTEREF fields). */
-  calls: Call[];
-  /** Notes in number order (note n is order[n - 1]), with their content. */
-  order: string[];
-  notes: Map<string, Block[]>;
-  /** A press release's dateline as translated (runs styled Dateline), without the dash after it. */
-  dateline?: string;
-  /** Text of the default page header (the running head), if any. */
-  header?: string;
-  /** Body paragraph ordinal → its quoted first words, for messages made later. */
-  where(ordinal: number): string;
-  /** Per note of `order`, its number in the original, from the writer's bookmarks. */
-  was: (number | undefined)[];
-  /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
-  bookmarked: boolean;
-  /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
-  originalPlace(n: number): number | undefined;
-}
+/** What the reader found; see {@link DocxReader.read}. */
+export type DocxReading = ReturnType<DocxReader["read"]>;
 
 /** Characters the Markdown made of a text escapes or reads as syntax. */
 const MARK = /[\\`*_[\]<>&~#|!]/g;
@@ -190,7 +159,7 @@ interface ParagraphState {
 }
 
 /** Far above a real letter (some 40 notes, paragraphs under 5,000 characters), and what keeps an import to seconds. */
-export const IMPORT_LIMITS = {
+const IMPORT_LIMITS = {
   /** Characters of one paragraph (or table cell, or note paragraph). */
   paragraphChars: 100_000,
   /** Characters Markdown must escape or mark in one paragraph, note calls, links, breaks and changes of bold or italic: the reader's cost grows with their square. */
@@ -214,7 +183,7 @@ const LINK_SCHEMES = /^(https?:|mailto:|tel:)/i;
 const relativeLink = (url: string) => !/[\x00-\x20\\]/.test(url) && !/^[^/?#]*:/.test(url) && !url.startsWith("/") && !url.split(/[/?#]/).includes("..");
 
 /** How to call a note again, in both word processors. */
-export const CROSS_REFERENCE_HELP =
+const CROSS_REFERENCE_HELP =
   "insert the cross-reference again (Word: References › Cross-reference › Reference type: Footnote, Insert reference to: Footnote number (formatted); LibreOffice Writer: Insert › Cross-reference › Type: Footnotes, Refer using: Reference)";
 
 const TRACKED_HELP =
@@ -225,14 +194,15 @@ export class DocxReader {
   private readonly main: string;
   private ordinal = 0;
   private readonly quotes = new Map<number, string>();
-  private readonly calls: Call[] = [];
+  /** Every note call in body order, with the body paragraph it is in. */
+  private readonly calls: { note: string; ordinal: number }[] = [];
   private readonly order: string[] = [];
-  /** Note key → its number (its place in `order`, from 1). */
-  private readonly numbers = new Map<string, number>();
   private paragraphs = 0;
   /** Text of the runs styled Dateline (a press release's dateline). */
   private dateline = "";
   private textChars = 0;
+  /** Body paragraphs with text by their direction (right to left: w:bidi). */
+  private readonly directions = { ltr: 0, rtl: 0 };
   /** A limit was passed: reading stops after this paragraph. */
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
@@ -255,7 +225,7 @@ export class DocxReader {
     this.loadComments();
   }
 
-  read(): DocxReading {
+  read() {
     const body = descendants(this.pkg.xml(this.main)!, "w", "body")[0];
     if (!body) throw new PackageError(`its part ${this.main} has no body (w:body); the file is damaged: open and save it again in Word or LibreOffice`);
     this.bookmarkNote = noteBookmarks(body);
@@ -266,14 +236,16 @@ export class DocxReader {
 
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
-      if (!this.numbers.has(call.note)) {
+      if (!this.firstCall.has(call.note)) {
         const text = `a repeated note call points to a note that is no longer referenced; ${CROSS_REFERENCE_HELP} or delete it`;
         this.report({ rule: "import-noteref", text }, call.ordinal);
       }
     }
 
-    const notes = new Map<string, Block[]>();
+    const notes: Block[][] = [];
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
+    // Once a part, not once a note: a stranger's part may hold thousands of notes and of links.
+    const links = new Map([...parts].map(([kind, part]) => [kind, part ? this.linkTargets(part.path) : new Map<string, string>()]));
     this.order.forEach((key, index) => {
       const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
@@ -282,13 +254,13 @@ export class DocxReader {
       if (!part || !element) {
         const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
         this.report({ rule: "import-missing-note", text }, ordinal);
-        notes.set(key, []);
+        notes.push([]);
         return;
       }
-      this.hyperlinks = this.linkTargets(part.path);
+      this.hyperlinks = links.get(kind)!;
       const content: Block[] = [];
       this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
-      notes.set(key, content);
+      notes.push(content);
     });
     // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
     const was = new Map<string, number>();
@@ -298,15 +270,25 @@ export class DocxReader {
     }
     return {
       blocks,
+      /** Every note call in body order (references and NOTEREF fields). */
       calls: this.calls,
+      /** Notes in number order (note n is order[n - 1]), and their content (notes[n - 1]). */
       order: this.order,
       notes,
+      /** Text of the default page header (the running head), if any. */
       header: this.headerText(body),
+      /** A press release's dateline as translated (runs styled Dateline), without the dash after it. */
       dateline: trimTrailing(this.dateline, /[\s\u2012-\u2015-]/u).trim() || undefined,
-      where: (ordinal) => this.where(ordinal),
+      /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
+      where: (ordinal: number) => this.where(ordinal),
+      /** Per note of `order`, its number in the original, from the writer's bookmarks. */
       was: this.order.map((key) => was.get(key)),
+      /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
-      originalPlace: (n) => this.bookmarkAt.get(`_RefNote${n}`),
+      /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
+      originalPlace: (n: number) => this.bookmarkAt.get(`_RefNote${n}`),
+      /** Did the translator set most of the body right to left? */
+      rightToLeft: this.directions.rtl > this.directions.ltr,
     };
   }
 
@@ -401,20 +383,23 @@ export class DocxReader {
     }
   }
 
-  /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
-  private standalone(story: Story, issue: Issue) {
-    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : this.ordinal + 1;
-    this.report(issue, ordinal, story.note ? this.noteWhere(story.note, "") : `paragraph ${ordinal}`);
+  /** Reports a story's issue: in a note, at the note's first call as `note 3 (“…”)`; in the body, at `ordinal`. */
+  private reportIn(story: Story, issue: Issue, ordinal: number, where?: string, text = "") {
+    if (!story.note) return this.report(issue, ordinal, where);
+    const quote = text ? `“${firstWords(text)}”` : "no text";
+    this.report(issue, this.firstCall.get(story.note) ?? 1, `note ${this.order.indexOf(story.note) + 1} (${quote})`);
   }
 
-  private noteWhere(key: string, text: string): string {
-    const number = this.numbers.get(key) ?? 0;
-    return `note ${number} (${text ? `“${firstWords(text)}”` : "no text"})`;
+  /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
+  private standalone(story: Story, issue: Issue) {
+    this.reportIn(story, issue, this.ordinal + 1, `paragraph ${this.ordinal + 1}`);
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
     const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
-    const { role, level, ordered } = this.styles.paragraph(child(p, "w", "pPr"));
+    const pPr = child(p, "w", "pPr");
+    const { role, level } = this.styles.paragraph(pPr);
+    if (!story.note && (p.textContent ?? "").trim()) this.directions[onOff(pPr, "bidi") ? "rtl" : "ltr"]++;
     const state: ParagraphState = { story, tokens: [], issues: [], noBold };
     if (++this.paragraphs > IMPORT_LIMITS.paragraphs) {
       state.issues.push({
@@ -429,7 +414,7 @@ export class DocxReader {
     for (const c of kids(p)) this.inline(c, state);
     this.flush(state, ordinal);
     if (this.stop) throw new ImportRefused();
-    return { type: "paragraph", role, level, ordered, tokens: state.tokens, ordinal };
+    return { type: "paragraph", role, level, tokens: state.tokens, ordinal };
   }
 
   private table(tbl: XmlElement, story: Story): TableBlock {
@@ -451,9 +436,8 @@ export class DocxReader {
       const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
       if (kinds.size) {
-        const ordinal = story.note ? (this.firstCall.get(story.note) ?? 1) : first || this.ordinal;
         const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
-        this.report({ rule: "import-tracked-change", text }, ordinal, story.note ? this.noteWhere(story.note, "") : undefined);
+        this.reportIn(story, { rule: "import-tracked-change", text }, first || this.ordinal);
       }
       rows.push(cells);
     });
@@ -482,7 +466,7 @@ export class DocxReader {
     }
     for (const { issue, count } of counts.values()) {
       const times = count > 1 ? ` (${count} times)` : "";
-      this.report({ ...issue, text: issue.text + times }, ordinal, state.story.note ? this.noteWhere(state.story.note, text) : undefined);
+      this.reportIn(state.story, { ...issue, text: issue.text + times }, ordinal, undefined, text);
     }
   }
 
@@ -700,7 +684,7 @@ export class DocxReader {
   private reference(key: string, state: ParagraphState) {
     if (this.suppressed(state)) return;
     if (state.story.note) return; // a note inside a note: Word does not make them
-    if (!this.numbers.has(key)) {
+    if (!this.firstCall.has(key)) {
       if (this.order.length === IMPORT_LIMITS.notes) {
         if (!this.stop)
           state.issues.push({
@@ -711,7 +695,6 @@ export class DocxReader {
         return;
       }
       this.order.push(key);
-      this.numbers.set(key, this.order.length);
       this.firstCall.set(key, this.ordinal);
     }
     this.call(key, state);

@@ -22,11 +22,12 @@ export type ParagraphRole =
   /** A press release's lines made from its front matter (broadside's Press Line): left out. */
   | { kind: "press" };
 
-export interface RunStyle {
-  bold?: boolean;
-  italic?: boolean;
-  strike?: boolean;
-  code?: boolean;
+/** The formatting of a run of text that Markdown can write. */
+export interface Marks {
+  bold: boolean;
+  italic: boolean;
+  strike: boolean;
+  code: boolean;
 }
 
 interface StyleEntry {
@@ -56,7 +57,7 @@ const PARAGRAPH_ROLES = names<ParagraphRole>([
 ]);
 
 /** Character style names (normalized) by the mark they add; "none" for styles known to add none. */
-const RUN_MARKS = names<keyof RunStyle | "none">([
+const RUN_MARKS = names<keyof Marks | "none">([
   ["italic", "emphasis emphasischar"],
   ["bold", "strong strongemphasis strongchar"],
   ["code", "verbatimchar sourcetext htmlcode code codechar"],
@@ -127,8 +128,8 @@ export class Styles {
     return { kind: "body" };
   }
 
-  /** A paragraph's role, and its list level and order, from its properties (own numbering first, then its style's). */
-  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number; ordered: boolean } {
+  /** A paragraph's role and list level from its properties (own numbering first, then its style's). */
+  paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number } {
     const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
     let role = this.paragraphRole(styleId);
     // Word's "List Bullet" carries its own w:numPr.
@@ -145,12 +146,12 @@ export class Styles {
     } else if (role.kind === "list") {
       role = { kind: "body" };
     }
-    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0, ordered: role.kind === "number" };
+    return { role, level: role.kind === "bullet" || role.kind === "number" ? level : 0 };
   }
 
   /** What a character style adds to its runs: bold/italic/strike from its role or its run properties. */
-  runStyle(styleId: string | undefined): RunStyle {
-    const out: RunStyle = {};
+  runStyle(styleId: string | undefined): Partial<Marks> {
+    const out: Partial<Marks> = {};
     const chain = this.chain(styleId);
     // A style the styles part does not define is judged by its id.
     const marks = chain.length ? chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id))) : [styleId && RUN_MARKS.get(norm(styleId))];

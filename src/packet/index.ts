@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import type { Element, ElementContent } from "hast";
+import { fromHtml } from "hast-util-from-html";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument, type PDFPage } from "pdf-lib";
@@ -268,7 +269,14 @@ function planPages(frontPages: number, partPages: number[], duplex: boolean): Pl
   return { starts, contents, blanks };
 }
 
-const withPrintStyle = (html: string, css: string) => html.replace("</head>", `<style media="print">${css}</style></head>`);
+/** The style added at the end of the part's <head>, found by parsing: a front-matter value may write `</head>` in an attribute before it. */
+function withPrintStyle(html: string, css: string): string {
+  const page = fromHtml(html).children.find((n): n is Element => n.type === "element" && n.tagName === "html");
+  const head = page?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
+  const end = head?.position?.end.offset;
+  if (end === undefined || !html.startsWith("</head>", end - 7)) throw new Error("a part's HTML has no </head>: it is not the HTML compiler's");
+  return `${html.slice(0, end - 7)}<style media="print">${css}</style>${html.slice(end - 7)}`;
+}
 
 /** A part's own HTML, its pages numbered from `start` on, the number alone in the foot. */
 const numbered = (html: string, start: number) => withPrintStyle(html, `html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}`);

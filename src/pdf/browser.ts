@@ -1,7 +1,4 @@
-/**
- * Finding and starting Chromium with Puppeteer's launch, over a pipe rather than a port, so the
- * browser ends when this process ends, even on SIGKILL.
- */
+/** Finding and starting Chromium, over a pipe rather than a port: the browser ends when this process ends, even on SIGKILL. */
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -41,10 +38,8 @@ export const BROWSER_HELP =
 export async function findBrowser(): Promise<string | undefined> {
   const fromEnv = process.env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  const found = (path: string | undefined) => (path && existsSync(path) ? path : undefined);
-  return (
-    (await cachedBrowser("chrome-headless-shell")) ?? found(SYSTEM_SHELL) ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path))
-  );
+  const shell = existsSync(SYSTEM_SHELL) ? SYSTEM_SHELL : undefined;
+  return (await cachedBrowser("chrome-headless-shell")) ?? shell ?? (await cachedBrowser("chrome")) ?? SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
 /** A headless shell is started in Puppeteer's `headless: 'shell'` mode; a whole browser in its new headless mode. */
@@ -82,9 +77,8 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /**
- * A new profile folder named after this process, with the browser's temporary folder inside
- * (Chromium leaves its own temporary files behind when it is killed). The folders of processes
- * that are gone (a build killed with SIGKILL) are removed first.
+ * A new profile folder named after this process, with the browser's temporary files inside (a killed Chromium leaves them
+ * behind); first the folders of processes that are gone (a build killed with SIGKILL) are removed.
  */
 function newProfile(): string {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
@@ -131,7 +125,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
       executablePath,
       userDataDir: join(profile, "profile"),
       // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
-      env: { ...process.env, ...(await printerEnvironment()), TMPDIR: join(profile, "tmp") },
+      env: { ...process.env, ...printerEnvironment(profile), TMPDIR: join(profile, "tmp") },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,
       args: CHROMIUM_ARGS,

@@ -1,38 +1,28 @@
 /**
- * Chromium's own fontconfig, so the same PDF comes out on every host: no host font (the inlined faces
- * draw every character; a host font or its hinting would move glyphs), fixed rendering settings, and
- * one shipped fallback, Noto Serif, that draws a character no face has (`no-font-for-character`) as
- * its empty box: without any font at all Chromium crashes on it.
+ * Chromium's own fontconfig, so the same PDF comes out on every host: no host font (its glyphs or hinting would move text), fixed
+ * rendering, and one fallback, Noto Serif, to draw a character no face has as an empty box (with no font at all Chromium crashes).
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { cacheDir } from "../paths.ts";
 import { woffToSfnt } from "../woff.ts";
-import { writeAtomic } from "../write.ts";
-
-const VERSION = 1;
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
-/** The environment Chromium is started with: FONTCONFIG_FILE naming broadside's fonts.conf. */
-export async function printerEnvironment(): Promise<Record<string, string>> {
-  // Named after the folder it names: checkouts that share node_modules each get their own.
-  const dir = cacheDir("fontconfig");
-  const conf = join(dir, `fonts-${VERSION}-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}.conf`);
-  if (!existsSync(conf)) {
-    const fonts = join(dir, "fonts");
-    mkdirSync(fonts, { recursive: true });
-    const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
-    await writeAtomic(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
-    await writeAtomic(
-      conf,
-      `<?xml version="1.0"?>
+/** The environment Chromium is started with: FONTCONFIG_FILE naming a fonts.conf written, with its font, into the browser's profile `dir`. */
+export function printerEnvironment(dir: string): Record<string, string> {
+  const fonts = join(dir, "fonts");
+  mkdirSync(fonts);
+  const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
+  writeFileSync(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
+  const conf = join(dir, "fonts.conf");
+  writeFileSync(
+    conf,
+    `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <dir>${escape(fonts)}</dir>
-  <cachedir>${escape(join(dir, "cache"))}</cachedir>
+  <cachedir>${escape(join(dir, "fc-cache"))}</cachedir>
   <match target="font">
     <edit name="antialias" mode="assign"><bool>true</bool></edit>
     <edit name="hinting" mode="assign"><bool>true</bool></edit>
@@ -42,7 +32,6 @@ export async function printerEnvironment(): Promise<Record<string, string>> {
   </match>
 </fontconfig>
 `,
-    );
-  }
+  );
   return { FONTCONFIG_FILE: conf };
 }

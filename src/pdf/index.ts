@@ -15,7 +15,8 @@ export interface PdfOptions {
   /** How long one request to the browser may take, in ms. */
   timeout: number;
   /** Record each step, named after `label`. */
-  timings?: { timings: Timings; label: string };
+  timings?: Timings;
+  label: string;
   /** Called once the document is loaded, when Chromium starts the long part: the caller's thread has nothing to do until the PDF comes back. */
   onLayout?: () => void;
 }
@@ -64,8 +65,8 @@ export async function safePage(browser: Browser, existing?: Page): Promise<SafeP
  * Print `html` in a {@link SafePage}: it is set as the page's content (no URL is loaded) and has
  * everything inlined, fonts included. Puppeteer waits for the fonts from outside the page.
  */
-export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings: t, onLayout }: PdfOptions): Promise<Uint8Array> {
-  const step = <T>(what: string, run: () => Promise<T>) => timed(t?.timings, `${t?.label}: pdf ${what}`, run);
+export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings, label, onLayout }: PdfOptions): Promise<Uint8Array> {
+  const step = <T>(what: string, run: () => T) => timed(timings, `${label}: pdf ${what}`, run);
   const printed = await Promise.race([
     crash,
     (async () => {
@@ -100,12 +101,10 @@ export async function compilePdf(html: string, { page, crash }: SafePage, { meta
     author: meta.author,
     subject: meta.subject ?? meta.description,
     keywords: meta.keywords.join(", "),
-    creator: "broadside",
-    producer: "broadside (Chromium)",
     date: buildDate(),
     destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
   };
-  return timed(t?.timings, `${t?.label}: pdf metadata`, () => withInfo(printed.pdf, facts));
+  return step("metadata", () => withInfo(printed.pdf, facts));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */

@@ -1,8 +1,6 @@
 /**
- * What Chromium's PDF lacks, in an incremental update appended to it (its cost does not grow with
- * the page count, as pdf-lib's re-serialising would): Author, Subject, Keywords, our Creator and
- * Producer; the @page margins Chromium leaves out of its named destinations (note calls and
- * back-links); the build date over Chromium's own dates, and a file /ID digested from the bytes.
+ * What Chromium's PDF lacks, in an incremental update (its cost does not grow with the page count, as pdf-lib's re-serialising would):
+ * Author, Subject, Keywords, Creator, Producer, the margins its named destinations leave out, the build date, a file /ID.
  */
 import { createHash } from "node:crypto";
 
@@ -11,8 +9,6 @@ export interface PdfInfo {
   author?: string;
   subject?: string;
   keywords?: string;
-  creator: string;
-  producer: string;
   /** Creation and modification time. */
   date: Date;
   /** What Chromium left out of its named destinations: the left and top page margins, in pt. */
@@ -37,11 +33,9 @@ function refIn(dictionary: string, key: string): Ref | undefined {
 function xrefOffsets(text: string, startxref: number): Map<number, number> {
   const offsets = new Map<number, number>();
   if (!text.startsWith("xref", startxref)) return offsets;
+  const lines = text.slice(startxref, text.indexOf("trailer", startxref)).split(/\r\n|\r|\n/);
   let number = 0;
-  for (const line of text
-    .slice(startxref, text.indexOf("trailer", startxref))
-    .split(/\r\n|\r|\n/)
-    .slice(1)) {
+  for (const line of lines.slice(1)) {
     const subsection = /^(\d+) \d+\s*$/.exec(line);
     const entry = /^(\d{10}) \d{5} n/.exec(line);
     if (subsection) number = Number(subsection[1]);
@@ -103,8 +97,8 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
     info.author ? `/Author ${pdfText(info.author)}` : "",
     info.subject ? `/Subject ${pdfText(info.subject)}` : "",
     info.keywords ? `/Keywords ${pdfText(info.keywords)}` : "",
-    `/Creator ${pdfText(info.creator)}`,
-    `/Producer ${pdfText(info.producer)}`,
+    `/Creator ${pdfText("broadside")}`,
+    `/Producer ${pdfText("broadside (Chromium)")}`,
     `/CreationDate (D:${stamp(info.date)}Z)`,
     `/ModDate (D:${stamp(info.date)}Z)`,
   ].filter(Boolean);

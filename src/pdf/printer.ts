@@ -1,12 +1,11 @@
 /**
- * The build's one browser, started early and killed at the end. A crash, while starting or while
- * printing, restarts it once and prints again; a second crash or a timeout is a {@link BrowserFailedError},
- * and the browser is killed, so no process is left behind.
+ * The build's one browser, started early and killed at the end. A crash, while starting or printing, restarts it once and prints
+ * again; a second crash or a timeout is a {@link BrowserFailedError}, and the browser is killed, so no process is left behind.
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
-import { compilePdf, PageCrashedError, type SafePage, safePage } from "./index.ts";
+import { compilePdf, PageCrashedError, type PdfOptions, type SafePage, safePage } from "./index.ts";
 import { type Timings, timed } from "../timings.ts";
 
 export interface PrinterOptions {
@@ -25,10 +24,8 @@ export class Printer {
   #log: (line: string) => void;
   #timings: Timings | undefined;
   #browser: Promise<Browser> | undefined;
-  /** Bumped each time a crashed browser is replaced. */
+  /** Bumped when a crashed browser is replaced: once per build at most. */
   #generation = 0;
-  /** One restart per build. */
-  #restarts = 1;
   #closed = false;
   /** Pages of the current browser ready to print in (its first tab, then each that printed): the next document skips a new page's cost. */
   #idle: Promise<SafePage>[] = [];
@@ -52,8 +49,7 @@ export class Printer {
 
   /** Spend the build's one restart (and say so), or throw `exhausted` if it is spent. */
   #restart(exhausted: BrowserFailedError, log: string): void {
-    if (this.#restarts <= 0) throw exhausted;
-    this.#restarts--;
+    if (this.#generation > 0) throw exhausted;
     this.#generation++;
     this.#log(log);
   }
@@ -86,7 +82,7 @@ export class Printer {
       const generation = this.#generation;
       const browser = await this.#browser!;
       try {
-        return await this.#printIn(browser, html, meta, name, label, onLayout);
+        return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, timings: this.#timings, label, onLayout });
       } catch (error) {
         if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
@@ -104,7 +100,7 @@ export class Printer {
     }
   }
 
-  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
+  async #printIn(browser: Browser, html: string, name: string, options: PdfOptions): Promise<Uint8Array> {
     // A hung browser is killed: the build ends now, and leaves no process behind.
     const tooSlow = () => {
       killBrowser(browser);
@@ -119,8 +115,7 @@ export class Printer {
     try {
       // A kept page, or a new one (also when the kept one failed to open).
       page = await Promise.race([this.#idle.pop()?.catch(() => this.#openPage(browser)) ?? this.#openPage(browser), deadline]);
-      const timings = this.#timings && { timings: this.#timings, label };
-      const pdf = await Promise.race([compilePdf(html, page, { meta, timeout: this.timeout, timings, onLayout }), deadline]);
+      const pdf = await Promise.race([compilePdf(html, page, options), deadline]);
       if (generation === this.#generation && !this.#closed) {
         this.#idle.push(Promise.resolve(page));
         page = undefined; // kept for the next document, not closed below

@@ -13,6 +13,7 @@ import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
+import { LANG_TAG } from "../frontmatter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { projectDir } from "../paths.ts";
@@ -180,6 +181,11 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
   if (!lang) return refuse("The XLIFF names no target-language; pass --lang", "xliff-lang");
+  // A stranger's target-language becomes the edition's `lang`: refused here, at its place, not as an edition that would not build.
+  if (!LANG_TAG.test(lang)) {
+    fail(file, `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`, xliff.at, "xliff-lang");
+    return { file, others };
+  }
 
   const ids = new Set(source.units.map((u) => u.id));
   for (const [id, tu] of xliff.units) {

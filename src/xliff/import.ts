@@ -20,6 +20,8 @@ const MAX_ELEMENTS = 2_000_000;
 export interface XliffFile {
   original: string;
   targetLang?: string;
+  /** Where its <file> element starts. */
+  at?: { line: number; column: number };
   /** trans-unit id → its element. */
   units: Map<string, XmlElement>;
 }
@@ -102,6 +104,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   return {
     original: files[0].getAttribute("original") ?? "",
     targetLang: files[0].getAttribute("target-language") ?? undefined,
+    at: place(files[0]),
     units,
   };
 }

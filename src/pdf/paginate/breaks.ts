@@ -55,7 +55,6 @@ function kidsOf(el: Element): Kid[] {
   return kids;
 }
 const nodeOf = (kid: Kid) => ("el" in kid ? kid.el : kid.run[0]);
-const before = (node: Node) => () => ({ node: node.parentNode!, offset: indexIn(node) });
 
 /** Text nodes of `nodes`, in order. */
 function textsOf(nodes: Node[]): Text[] {
@@ -139,6 +138,11 @@ class BreakFinder {
     return this.#nextCall;
   }
 
+  /** A break before `node`, what stays above it ending at `y`. */
+  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean) {
+    this.breaks.push({ y, calls: this.callsBefore(node), avoided, forced, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
+  }
+
   rectOf(kid: Kid): DOMRect {
     if ("el" in kid) return kid.el.getBoundingClientRect();
     this.flow.range.setStartBefore(kid.run[0]);
@@ -193,7 +197,7 @@ class BreakFinder {
     for (let i = 0; i < items.length; i++) {
       const node = nodeOf(items[i]);
       const r = this.rectOf(items[i]);
-      if (i > 0) this.breaks.push({ y: prefix, calls: this.callsBefore(node), avoided: avoid || i < orphans, point: before(node) });
+      if (i > 0) this.breakBefore(node, prefix, avoid || i < orphans);
       if (beyond(r)) return false; // in an overflow column: not on this page
       prefix = Math.max(prefix, r.bottom - top);
     }
@@ -208,12 +212,7 @@ class BreakFinder {
       const r = row.getBoundingClientRect();
       if (previous && row.parentElement?.tagName === "TBODY") {
         const afterHead = previous.parentElement?.tagName === "THEAD";
-        this.breaks.push({
-          y: Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top),
-          calls: this.callsBefore(row),
-          avoided: avoid || afterHead,
-          point: before(row),
-        });
+        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead);
         if (r.top - this.top > this.stopAt) return false;
       }
       previous = row;
@@ -249,7 +248,7 @@ class BreakFinder {
         const prev = kids[i - 1];
         const keep = ("el" in prev && avoidsAfter(prev.el)) || ("el" in kid && avoids(style(kid.el).breakBefore));
         const forced = ("el" in prev && forces(style(prev.el).breakAfter)) || ("el" in kid && forces(style(kid.el).breakBefore));
-        this.breaks.push({ y: this.bottom, calls: this.callsBefore(node), avoided: avoid || keep, forced, point: before(node) });
+        this.breakBefore(node, this.bottom, avoid || keep, forced);
       }
       const r = this.rectOf(kid);
       if (r.top - this.top > this.stopAt) return false;

@@ -1,7 +1,6 @@
 /**
- * The break decision: the page ends at the last allowed break where the text and the notes called above
- * it fit. When that would leave more than a fifth of the page empty (or nothing on it), the note that
- * arrives with the first line that does not fit is split instead, and continues at the next page's foot.
+ * The break decision: the page ends at the last allowed break where the text and the notes called above it fit; when that leaves more
+ * than a fifth of it empty, the note arriving with the first line that does not fit is split instead, to continue overleaf.
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";
@@ -26,8 +25,6 @@ export interface PageEnd {
   calls: number;
   /** A note that starts at this page's foot and continues on the next page, and where it is cut. */
   continues?: { note: HTMLElement; at: Point };
-  /** Not even the first line fits, and there is no note on the page: it goes here anyway, clipped. */
-  overflow: boolean;
 }
 
 export interface PageRoom {
@@ -72,15 +69,14 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
       if (split) [at, continues] = [split.at, split.continues];
     }
   }
-  const overflow = at < 0 && page.base === 0;
-  if (overflow) at = 0;
-  return { at, calls: at >= 0 ? breaks[at].calls : 0, continues, overflow };
+  // Not even the first line fits, and there is no note on the page: it goes here anyway, clipped.
+  if (at < 0 && page.base === 0) at = 0;
+  return { at, calls: at >= 0 ? breaks[at].calls : 0, continues };
 }
 
 /**
- * The line that does not fit stays, with the note that arrives with it: the page ends at the
- * first allowed break after that line (with no more calls above it), and the note is split to
- * fit above it.
+ * The line that does not fit stays, with the note that arrives with it: the page ends at the first allowed break after that line
+ * (with no more calls above it), and the note is split to fit above it.
  */
 function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: number, page: PageRoom): Pick<PageEnd, "at" | "continues"> | undefined {
   const callsBefore = firstTooLong > 0 ? breaks[firstTooLong - 1].calls : 0;

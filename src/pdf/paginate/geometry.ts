@@ -4,19 +4,12 @@
  */
 import { PAPER_SIZE, POINTS } from "../../paper.ts";
 
+const SIDES = ["top", "right", "bottom", "left"] as const;
 /** The sheet and its margins, in CSS px. */
-export interface PageGeometry {
-  width: number;
-  height: number;
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
-}
+export type PageGeometry = Record<"width" | "height" | (typeof SIDES)[number], number>;
 
 /** Named sizes, upright, in CSS px: the papers broadside sets (src/paper.ts). */
 const PAPER = Object.fromEntries(Object.entries(PAPER_SIZE).map(([name, size]) => [name, size.map((points) => points / POINTS.px)]));
-const SIDES = ["top", "right", "bottom", "left"] as const;
 
 function toPx(value: string): number | undefined {
   const m = /^(-?\d*\.?\d+)([a-z]*)$/i.exec(value.trim());
@@ -25,8 +18,8 @@ function toPx(value: string): number | undefined {
   return unit === undefined ? undefined : (Number(m[1]) * unit) / POINTS.px;
 }
 
-/** The `size` and margins of the unnamed @page rules that apply to print, the last one winning. */
-function pageRules(): { size: string; margins: Record<(typeof SIDES)[number], string> } {
+/** The sheet and margins the unnamed @page rules that apply to print set, the last one winning. */
+export function readPageGeometry(): PageGeometry {
   let size = "";
   const margins = { top: "0", right: "0", bottom: "0", left: "0" };
   const read = (rules: CSSRuleList) => {
@@ -43,11 +36,6 @@ function pageRules(): { size: string; margins: Record<(typeof SIDES)[number], st
     if (sheet.disabled || (sheet.media.mediaText && !matchMedia(sheet.media.mediaText).matches)) continue;
     read(sheet.cssRules);
   }
-  return { size, margins };
-}
-
-export function readPageGeometry(): PageGeometry {
-  const { size, margins } = pageRules();
   let [width, height] = PAPER.letter; // what Chromium prints when no size is given
   const words = size.toLowerCase().split(/\s+/).filter(Boolean);
   const lengths = words.map(toPx).filter((n): n is number => n !== undefined);

@@ -1,15 +1,13 @@
 /**
- * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box
- * (./page.ts) is filled from the source (./source.ts) until it overflows, a little more than a page at a
- * time, so the work is linear. One layout gives every place the page may end (./breaks.ts), one more
- * measures the notes called above them in its foot; ./decide.ts says where the page ends and which notes
- * stay or continue; the rest is cut off with a Range and carried to the next page.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box (./page.ts) is filled from the
+ * source (./source.ts) until it overflows, a little more than a page at a time, so the work is linear. One layout gives every place
+ * the page may end (./breaks.ts), one more the notes called above them; ./decide.ts picks the end, and the rest goes overleaf.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
 import { EPS, firstContent, type Flow, markTop, newFlow, type Point, unfill } from "./dom.ts";
 import { type PageGeometry, readPageGeometry } from "./geometry.ts";
-import { continuation, footEdges, footHeight, footOf, newPage, type Page } from "./page.ts";
+import { continuation, footEdges, footHeight, newPage, type Page } from "./page.ts";
 import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
 
 export interface PaginateOptions {
@@ -20,10 +18,6 @@ export interface PaginateOptions {
 export interface PaginateResult {
   /** Page boxes made: the PDF must have exactly this many pages. */
   pages: number;
-  /** Pages (from 0) whose content could not be made to fit (a block taller than a page): clipped at the page edge. */
-  overflows: number[];
-  /** Notes whose call was never placed (must be empty). */
-  lost: string[];
   /** The sheet and its margins, in CSS px, as read from the @page rules. */
   geometry: PageGeometry;
 }
@@ -31,61 +25,45 @@ export interface PaginateResult {
 /** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
 type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
 
-/** One run: the source, the content area's height, and what is recorded. */
+/** One run: the source and the content area's height. */
 interface Run extends Source {
   flow: Flow;
   height: number;
-  footnotes: boolean;
-  result: PaginateResult;
 }
 
-/** The rule `holdLayout` (./index.ts) added, which kept the body from being laid out. */
-const releaseHold = () => document.getElementById("bs-hold-layout")?.remove();
-
-/** Load every font face of the document: measure with the fonts that will print. */
-const loadFonts = () => Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined)));
+/** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
+export async function release(): Promise<PageGeometry> {
+  await Promise.all(Array.from(document.fonts, (face) => face.load().catch(() => undefined)));
+  document.getElementById("bs-hold-layout")?.remove();
+  return readPageGeometry();
+}
 
 export async function paginate(options: PaginateOptions): Promise<PaginateResult> {
-  await loadFonts();
-  releaseHold();
-  const geometry = readPageGeometry();
+  const geometry = await release();
   // A hair less than the content area: Chromium rounds the sheet to whole points.
   const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
-  const footnotes = options.notes === "footnotes";
-  const result: PaginateResult = { pages: 0, overflows: [], lost: [], geometry };
-  const run: Run = { ...takeSource(footnotes), flow: newFlow(), height, footnotes, result };
+  let pages = 0;
+  const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height };
   let overleaf: Overleaf = {};
   while (run.rest.firstChild || overleaf.text || overleaf.note) {
     const page = newPage(width, height);
     fill(run, page, overleaf.text);
-    if (overleaf.note) footOf(page).prepend(overleaf.note);
+    if (overleaf.note) page.list.prepend(overleaf.note);
     overleaf = layOut(run, page);
-    result.pages++;
-    if (!firstContent(page.body) && !page.list?.firstChild) {
+    if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
       page.box.remove();
-      result.pages--;
-      result.overflows.push(result.pages);
       if (overleaf.text) document.body.append(overleaf.text);
       break;
     }
-    if (page.list && !page.list.firstChild) {
-      page.foot!.remove();
-      page.list = undefined;
-    }
-    if (result.pages > 100_000) throw new Error("pagination did not end");
+    if (!page.list.firstChild) page.foot.remove();
+    if (++pages > 100_000) throw new Error("pagination did not end");
   }
-  result.lost = Array.from(run.pool.keys());
-  return result;
-}
-
-/** A vertical edition is left to Chromium's own pages: only the hold is taken away. */
-export async function release(): Promise<PageGeometry> {
-  releaseHold();
-  await loadFonts();
-  return readPageGeometry();
+  const lost = Array.from(run.pool.keys()).join(", ");
+  if (lost) throw new Error(`broadside's pagination left out ${lost} (no call to them was placed on a page): please report this with the source`);
+  return { pages, geometry };
 }
 
 /** Leaf blocks in a page's first chunk; later chunks are sized from what the page still lacks. */
@@ -127,7 +105,7 @@ function notesToFoot(run: Run, page: Page, calls: Element[], reach: number): Foo
   for (let i = 0; i < reach; i++) {
     const li = run.pool.get((calls[i].getAttribute("href") ?? "").slice(1));
     if (!li) continue;
-    footOf(page).append(li);
+    page.list.append(li);
     run.pool.delete(li.id);
     notes.push({ li, call: i, height: 0 });
   }
@@ -142,9 +120,8 @@ const toPool = (run: Run, li: HTMLElement) => {
 };
 /** A note continued from the page before that is longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
-  const li = page.list!.firstElementChild as HTMLElement;
+  const li = page.list.firstElementChild as HTMLElement;
   const point = splitNote(run, page, li, run.height);
-  if (!point) run.result.overflows.push(run.result.pages);
   const note = point && continuation(run.flow, li, point);
   run.flow.range.selectNodeContents(page.body);
   return { note, text: run.flow.range.extractContents() };
@@ -152,9 +129,10 @@ function allNote(run: Run, page: Page): Overleaf {
 
 /** Decide where the page ends and which notes it carries; cut the rest off for the next page. */
 function layOut(run: Run, page: Page): Overleaf {
-  const { result, height: H } = run;
+  const H = run.height;
   page.top = page.box.getBoundingClientRect().top;
-  const calls = run.footnotes ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
+  // Calls count while notes wait for their page (never with endnotes).
+  const calls = run.pool.size ? Array.from(page.body.querySelectorAll("sup.note-call > a[href^='#note-']")) : [];
   const base = footHeight(page); // a note continued from the page before
   if (base > H) return allNote(run, page);
   let columnsLimit = H - base;
@@ -177,7 +155,6 @@ function layOut(run: Run, page: Page): Overleaf {
     const note = end.continues && continuation(run.flow, end.continues.note, end.continues.at);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
     const text = point && extractTail(run.flow, page.body, point);
-    if (end.overflow || (end.at >= 0 && breaks[end.at].y + footHeight(page) > H + 1)) result.overflows.push(result.pages);
     return { text, note };
   }
 }

@@ -3,12 +3,10 @@
  * bin/bundle.mjs, is evaluated in the page through the DevTools protocol: the page's own JavaScript stays off.
  */
 import inPageScript from "broadside:paginate-in-page";
+import type { Page } from "puppeteer-core";
 import type { PaginateOptions, PaginateResult } from "./in-page.ts";
 
 export type { PaginateOptions, PaginateResult };
-
-/** The part of a Puppeteer page this needs. */
-type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
 
 /**
  * The document to load for pagination, with a rule that keeps its body from being laid out as one
@@ -16,32 +14,27 @@ type EvaluatingPage = { evaluate(expression: string): Promise<unknown> };
  */
 export function holdLayout(html: string): string {
   const hold = `<style id="bs-hold-layout">body>*{display:none!important}</style>`;
-  const head = html.search(/<\/head>/i);
-  return head < 0 ? hold + html : html.slice(0, head) + hold + html.slice(head);
+  // Right after <head>, before any text of the source: a front-matter value may write `</head>` into a <meta> attribute.
+  const head = /<head>/i.exec(html);
+  return head ? html.slice(0, head.index + 6) + hold + html.slice(head.index + 6) : hold + html;
 }
 
 /** Evaluate the in-page script in the page, then `call` on its exports. */
-const inPage = (page: EvaluatingPage, call: string) => page.evaluate(`${inPageScript}\n;broadsidePaginate.${call}`);
+const inPage = (page: Page, call: string) => page.evaluate(`${inPageScript}\n;broadsidePaginate.${call}`);
 
 /** Lay out the document in `page` (set for print media, loaded with `holdLayout`) into page boxes. */
-export async function paginatePage(page: EvaluatingPage, options: PaginateOptions): Promise<PaginateResult> {
-  const result = (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
-  if (result.lost.length)
-    throw new Error(`broadside's pagination left out ${result.lost.join(", ")} (no call to them was placed on a page): please report this with the source`);
-  return result;
+export async function paginatePage(page: Page, options: PaginateOptions): Promise<PaginateResult> {
+  return (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
 }
 
-/** Take away the rule `holdLayout` added and let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */
-export async function releaseLayout(page: EvaluatingPage): Promise<PaginateResult> {
+/** Let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */
+export async function releaseLayout(page: Page): Promise<PaginateResult> {
   const geometry = (await inPage(page, "release()")) as PaginateResult["geometry"];
-  return { pages: 0, overflows: [], lost: [], geometry };
+  return { pages: 0, geometry };
 }
 
 /** Pages in a PDF Chromium wrote (no object streams): its /Type /Page objects. */
 export function countPdfPages(pdf: Uint8Array): number {
-  return (
-    Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)
-      .toString("latin1")
-      .match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0
-  );
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1");
+  return text.match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
 }

@@ -1,7 +1,6 @@
 /**
- * Page furniture: one `div.bs-page` per sheet, exactly the size of the @page content area, its
- * text in `div.bs-body` and its notes in `aside.bs-foot > ol`, so that Chromium's printing puts one
- * box on each sheet and still draws the @page margin boxes (running head, "n / N").
+ * Page furniture: one `div.bs-page` per sheet, the size of the @page content area, with its text in `div.bs-body` and its notes in
+ * `aside.bs-foot > ol`: Chromium puts one box on each sheet and still draws the @page margin boxes (running head, "n / N").
  */
 import { CLASS, type Flow, markTop, type Point, style } from "./dom.ts";
 import { extractTail } from "./source.ts";
@@ -9,9 +8,9 @@ import { extractTail } from "./source.ts";
 export interface Page {
   box: HTMLElement;
   body: HTMLElement;
-  /** The page's foot, made when its first note arrives. */
-  foot?: HTMLElement;
-  list?: HTMLOListElement;
+  /** The page's foot and its list of notes, taken away if the page has no note. */
+  foot: HTMLElement;
+  list: HTMLOListElement;
   /** The box's top, in client px: what measures on the page are taken from. */
   top: number;
 }
@@ -23,28 +22,20 @@ export function newPage(width: number, height: number): Page {
   box.style.height = `${height}px`;
   const body = document.createElement("div");
   body.className = CLASS.body;
-  box.append(body);
+  // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
+  // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
+  const foot = document.createElement("aside");
+  foot.className = CLASS.foot;
+  const list = document.createElement("ol");
+  foot.append(list);
+  box.append(body, foot);
   document.body.append(box);
-  return { box, body, top: 0 };
+  return { box, body, foot, list, top: 0 };
 }
 
-/** The page's list of notes, made on first use. */
-export function footOf(page: Page): HTMLOListElement {
-  if (!page.list) {
-    // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
-    // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
-    page.foot = document.createElement("aside");
-    page.foot.className = CLASS.foot;
-    page.list = document.createElement("ol");
-    page.foot.append(page.list);
-    page.box.append(page.foot);
-  }
-  return page.list;
-}
-
-export const footHeight = (page: Page) => (page.list?.firstChild ? page.foot!.getBoundingClientRect().height : 0);
+export const footHeight = (page: Page) => (page.list.firstChild ? page.foot.getBoundingClientRect().height : 0);
 /** The foot's top (client px) and bottom padding: how far down it a note reaches is measured from these. */
-export const footEdges = (page: Page) => ({ top: page.foot!.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot!).paddingBottom) || 0 });
+export const footEdges = (page: Page) => ({ top: page.foot.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot).paddingBottom) || 0 });
 
 /** The part of note `li` after `point`, to start the next page's foot ("N (cont.)" in templates/print.css). */
 export function continuation(flow: Flow, li: HTMLElement, point: Point): HTMLElement {

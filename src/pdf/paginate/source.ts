@@ -1,7 +1,6 @@
 /**
- * The document as a source of content: a detached tree, never laid out, from which each page takes
- * chunks cut with DOM Ranges (which clone the ancestors a cut goes through), and to which the
- * rest of an overfull page goes back as a fragment.
+ * The document as a source of content: a detached tree, never laid out, from which each page takes chunks cut with DOM Ranges
+ * (which clone the ancestors a cut goes through), and to which the rest of an overfull page goes back as a fragment.
  */
 import { CLASS, chainOf, firstContent, type Flow, isBlank, isElement, lastContent, originOf, type Point, unfill } from "./dom.ts";
 
@@ -150,11 +149,7 @@ function continueTable(table: HTMLTableElement, source: HTMLTableElement, cells:
 /** Cut everything after `point` inside `root` off, as a fragment whose clones continue the elements cut. */
 export function extractTail(flow: Flow, root: Element, point: Point): DocumentFragment {
   const chain = chainOf(point.node, root);
-  const widths = new Map<Element, number[]>();
-  for (const el of chain) {
-    const cells = el.tagName === "TABLE" ? freezeColumns(el as HTMLTableElement) : undefined;
-    if (cells) widths.set(el, cells);
-  }
+  const widths = new Map(chain.filter((el) => el.tagName === "TABLE").map((table) => [table, freezeColumns(table as HTMLTableElement)]));
   flow.range.setStart(point.node, point.offset);
   flow.range.setEnd(root, root.childNodes.length);
   const tail = flow.range.extractContents();
