@@ -7,6 +7,7 @@
  * signatories, links), build it to all three formats and read the note numbers back from the
  * HTML and the .docx with the independent readers of test/readers.ts.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -500,6 +501,25 @@ describe("the import command", () => {
     expect(notDocx.stderr).toContain("source/letter.md: error: Cannot import source/letter.md: it is not a .docx");
     expect(notDocx.stderr).toContain("[import-unreadable]");
     expect(existsSync(join(dir, "never.md"))).toBe(false);
+  });
+
+  it("a pipe or a device named as the .docx or the .xlf is refused at once, not waited on", async () => {
+    const pipes = join(dir, "pipes");
+    await mkdir(pipes, { recursive: true });
+    execFileSync("mkfifo", [join(pipes, "letter.docx"), join(pipes, "letter.xlf")]);
+    const runs = [
+      [["import", join(pipes, "letter.docx"), "--lang", "fr"], "it is a named pipe, not a file [import-unreadable]"],
+      [["import", "/dev/zero", "--lang", "fr"], "it is a device, not a file [import-unreadable]"],
+      [["import", join(pipes, "letter.xlf"), "--original", "test/fixtures/notes.md"], "The XLIFF file is a named pipe, not a file [path-not-file]"],
+    ] as const;
+    for (const [args, message] of runs) {
+      const out = join(pipes, "never.md");
+      const { code, stderr } = await cli([...args, "--out", out]);
+      expect(code, stderr).toBe(1);
+      expect(stderr).toContain(`${args[1]}: error: `);
+      expect(stderr).toContain(message);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   it("without --out writes the Markdown to standard output", async () => {

@@ -7,7 +7,6 @@
  * - Notes: numbered as Word shows them, each call `[^n]` where the translator left it. The calls must
  *   be the original's (call k to note n in both, e.g. [1, 2, 1, 3]); otherwise an error, nothing written.
  */
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { VFile } from "vfile";
 import { stringify as stringifyYaml } from "yaml";
@@ -17,6 +16,8 @@ import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type RenderContext, renderDocument, warnFormattingLost } from "./markdown.ts";
 import { DocxPackage, PackageError } from "../ooxml/package.ts";
+import { SMALLER_IMAGES, ZIP_LIMITS } from "../ooxml/zip.ts";
+import { isRefusal, readBounded } from "../boundary.ts";
 import { DocxReader, type DocxReading, ImportRefused, type ParagraphBlock, plainText } from "./read.ts";
 import { MAX_SOURCE_BYTES } from "../safety.ts";
 import { FRONT_MATTER_PROPERTY } from "../docx/contract.ts";
@@ -82,7 +83,14 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     return { file };
   }
   try {
-    const pkg = DocxPackage.open(await readFile(path));
+    // Bounded as it is read: a pipe or a device named as the .docx is refused, not waited on.
+    const bytes = readBounded(path, ZIP_LIMITS.fileBytes, "it");
+    if (isRefusal(bytes)) {
+      const reason = bytes.rule === "file-too-large" ? `${bytes.reason}; ${SMALLER_IMAGES}` : bytes.reason;
+      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
+      return { file };
+    }
+    const pkg = DocxPackage.open(bytes);
     reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
     custom = pkg.customProperties();

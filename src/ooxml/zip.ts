@@ -24,6 +24,9 @@ export const ZIP_LIMITS = {
 
 const MB = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
 
+/** What a translator can do about a .docx too large to import. */
+export const SMALLER_IMAGES = "images can be made smaller in Word (File › Compress Pictures)";
+
 /** The package is not a ZIP broadside reads; the message says why, for a user. */
 export class ZipError extends Error {}
 
@@ -46,9 +49,7 @@ const LOCAL = 0x04034b50;
 /** The entries of the central directory, checked against the file's bytes. */
 export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
   if (bytes.length > limits.fileBytes)
-    throw new ZipError(
-      `it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; images can be made smaller in Word (File › Compress Pictures)`,
-    );
+    throw new ZipError(`it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; ${SMALLER_IMAGES}`);
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     throw new ZipError(
       "it is an old Word document (.doc) or a .docx protected by a password; save it as a Word document (.docx) without a password and import that",
