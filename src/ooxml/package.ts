@@ -94,32 +94,14 @@ export function is(node: XmlNode | null | undefined, ns: Namespace, local?: stri
 }
 
 /** Element children, in order. */
-export function kids(node: XmlNode): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
-  return out;
-}
+export const kids = (node: XmlDocument | XmlElement): XmlElement[] => Array.from(node.children);
 
 /** The first child element `ns:local`. */
-export function child(node: XmlNode | undefined, ns: Namespace, local: string): XmlElement | undefined {
-  if (!node) return undefined;
-  for (let c = node.firstChild; c; c = c.nextSibling) if (is(c, ns, local)) return c as XmlElement;
-  return undefined;
-}
+export const child = (node: XmlElement | undefined, ns: Namespace, local: string) => (node ? kids(node).find((c) => is(c, ns, local)) : undefined);
 
 /** Every descendant element `ns:local`, in document order. */
-export function descendants(node: XmlNode, ns: Namespace, local: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const walk = (n: XmlNode) => {
-    for (let c = n.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType !== 1) continue;
-      if (is(c, ns, local)) out.push(c as XmlElement);
-      walk(c);
-    }
-  };
-  walk(node);
-  return out;
-}
+export const descendants = (node: XmlDocument | XmlElement, ns: Namespace, local: string) =>
+  Array.from(node.getElementsByTagNameNS("*", local)).filter((el) => is(el, ns));
 
 /** An attribute in one of the namespace's URIs (`w:val`, `r:id`, …). */
 export function attr(el: XmlElement | undefined, ns: Namespace, local: string): string | undefined {
