@@ -8,7 +8,7 @@
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { posix } from "node:path";
-import { unzipParts, ZipError, zipEntries } from "./zip.ts";
+import { PackageError, unzipParts, zipEntries } from "./zip.ts";
 
 export const NS = {
   w: ["http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"],
@@ -84,8 +84,7 @@ function tooDeep(root: XmlNode): (XmlNode & { lineNumber?: number }) | undefined
   return undefined;
 }
 
-/** The package could not be opened as a .docx at all. */
-export class PackageError extends Error {}
+export { PackageError };
 
 export function is(node: XmlNode | null | undefined, ns: Namespace, local?: string): boolean {
   if (!node || node.nodeType !== 1) return false;
@@ -150,22 +149,15 @@ export class DocxPackage {
   private constructor(readonly parts: Record<string, Uint8Array>) {}
 
   static open(bytes: Uint8Array): DocxPackage {
-    let parts: Record<string, Uint8Array>;
-    try {
-      const entries = zipEntries(bytes);
-      // Macros run when a document is opened; broadside takes documents, not programs.
-      const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
-      if (macros)
-        throw new ZipError(
-          `it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`,
-        );
-      // Only the XML parts are read: images and fonts stay compressed.
-      parts = unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name));
-    } catch (error) {
-      if (error instanceof ZipError) throw new PackageError(error.message);
-      throw error;
-    }
-    const pkg = new DocxPackage(parts);
+    const entries = zipEntries(bytes);
+    // Macros run when a document is opened; broadside takes documents, not programs.
+    const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
+    if (macros)
+      throw new PackageError(
+        `it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`,
+      );
+    // Only the XML parts are read: images and fonts stay compressed.
+    const pkg = new DocxPackage(unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name)));
     const types = pkg.xml("[Content_Types].xml")?.documentElement;
     const contentTypes = (types ? kids(types) : []).map((t) => t.getAttribute("ContentType") ?? "").join(" ");
     if (/macroEnabled|vbaProject/i.test(contentTypes)) {
