@@ -61,6 +61,9 @@ export interface DocxOptions {
 const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
 type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
 
+/** A run's one character style: the first of these marks it has. */
+const CHARACTER_STYLES = { dateline: "Dateline", code: "VerbatimChar", link: "Hyperlink", strong: "Strong", emphasis: "Emphasis" } as const;
+
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
 type Token = { text: string; marks: Marks } | { child: ParagraphChild };
 
@@ -177,17 +180,7 @@ function runs(tokens: Token[], state: State): ParagraphChild[] {
     if (!("text" in token)) return [token.child];
     if (!token.text) return [];
     const { marks } = token;
-    const style = marks.dateline
-      ? "Dateline"
-      : marks.code
-        ? "VerbatimChar"
-        : marks.link
-          ? "Hyperlink"
-          : marks.strong
-            ? "Strong"
-            : marks.emphasis
-              ? "Emphasis"
-              : undefined;
+    const style = Object.entries(CHARACTER_STYLES).find(([mark]) => marks[mark as keyof Marks])?.[1];
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
