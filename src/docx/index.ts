@@ -17,16 +17,13 @@ import {
   Document,
   EndnoteReferenceRun,
   type FileChild,
-  Footer,
   FootnoteReferenceRun,
-  Header,
   HeadingLevel,
   ImageRun,
   type IParagraphOptions,
   type IRunOptions,
   type ISectionOptions,
   NumberFormat,
-  PageNumber,
   PageOrientation,
   Paragraph,
   type ParagraphChild,
@@ -44,7 +41,7 @@ import { oneLine } from "../text.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
-import { numbering, STYLES } from "./make-reference.ts";
+import { furniture, numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
@@ -303,12 +300,6 @@ function pressLines(node: RootContent, state: State): FileChild[] {
   return [];
 }
 
-/** The page label's text (`page`, e.g. "Page {page} of {pages}") before `{page}`, between it and `{pages}`, and after. */
-function pageLabelParts(label: string): [string, string, string] {
-  const match = /^([^{}]*)\{page\}([^{}]*)\{pages\}([^{}]*)$/s.exec(label);
-  return match ? [match[1], match[2], match[3]] : ["", " / ", ""];
-}
-
 /** What the importer needs to bring a translation back (docProps/custom.xml). */
 function provenance(letter: Letter) {
   const { meta } = letter;
@@ -382,12 +373,6 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
-  const [before, between, after] = pageLabelParts(letter.language.words.page);
-  const pageNumber = () =>
-    para(state, {
-      style: "Footer",
-      children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })],
-    });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
@@ -398,15 +383,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
       endnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
     },
     // Headers and footers are given once; later sections continue them.
-    ...(i === 0
-      ? {
-          headers: {
-            default: new Header({ children: [para(state, { style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
-            first: new Header({ children: [para(state, { style: "Header", children: [] })] }),
-          },
-          footers: { default: new Footer({ children: [pageNumber()] }), first: new Footer({ children: [pageNumber()] }) },
-        }
-      : {}),
+    ...(i === 0 ? furniture(meta.shortTitle, letter.language.words.page, (options) => para(state, options)) : {}),
     children: group.children,
   }));
 
