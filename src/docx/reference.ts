@@ -17,17 +17,6 @@ type Furniture = { default?: string; first?: string };
 /** The page margins (twips) of a template that gives none. */
 const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
 
-export interface Reference {
-  styles: string;
-  styleIds: Set<string>;
-  page: { width: number; height: number; landscape: boolean };
-  margin: typeof MARGINS;
-  titlePage: boolean;
-  /** A footer that is the page number alone is left out: the compiler writes it in the letter's words. */
-  headers: Furniture;
-  footers: Furniture;
-}
-
 /**
  * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
  * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
@@ -53,7 +42,7 @@ function isPageNumberOnly(footer: XmlDocument): boolean {
   );
 }
 
-export const loadReference = readWhileUnchanged((path: string): Reference => {
+function readReference(path: string) {
   let pkg: DocxPackage;
   try {
     pkg = DocxPackage.open(readFileSync(path));
@@ -94,9 +83,12 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
     margin: Object.fromEntries(Object.entries(MARGINS).map(([key, fallback]) => [key, number("pgMar", key, fallback)])) as typeof MARGINS,
     titlePage: child(sectPr, "w", "titlePg") !== undefined,
     headers: furniture("headerReference"),
+    // A footer that is the page number alone is left out: the compiler writes it in the letter's words.
     footers: furniture("footerReference", (doc) => !isPageNumberOnly(doc)),
   };
-});
+}
+type Reference = ReturnType<typeof readReference>;
+export const loadReference = readWhileUnchanged(readReference);
 
 /** Word wants a region for proofing; a bare language gets its most common one. */
 const WORD_REGION = new Map(
