@@ -152,7 +152,8 @@ export function furniture(shortTitle: string, label: string, paragraph = (option
 
 const body = (text: string) => new Paragraph({ style: "BodyText", children: [new TextRun(text)] });
 
-export async function makeReference(): Promise<Uint8Array> {
+/** `npm run reference-docx`: write templates/reference.docx anew. */
+export async function writeReference(): Promise<number> {
   const doc = new Document({
     title: "broadside reference document",
     description: "Restyle this document to change how broadside's .docx files look. The build takes its styles, page size, margins, header and footer.",
@@ -205,13 +206,8 @@ export async function makeReference(): Promise<Uint8Array> {
       },
     ],
   });
-  return new Uint8Array(await Packer.toBuffer(doc));
-}
-
-/** `npm run reference-docx`: write templates/reference.docx anew. */
-export async function writeReference(): Promise<number> {
   const path = join(ROOT, "templates/reference.docx");
-  await writeAtomic(path, await makeReference());
+  await writeAtomic(path, new Uint8Array(await Packer.toBuffer(doc)));
   console.log(`wrote ${path}`);
   return 0;
 }
