@@ -49,11 +49,6 @@ import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
 
-export interface DocxOptions {
-  /** Folder with reference.docx. */
-  templatesDir: string;
-}
-
 /** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
 const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
 type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
@@ -331,7 +326,8 @@ function provenance(letter: Letter) {
  */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
+/** `templatesDir`: the folder with reference.docx and fonts.json. */
+export async function compileDocx(letter: Letter, options: { templatesDir: string }): Promise<Uint8Array> {
   const { meta } = letter;
   const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
