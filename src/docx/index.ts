@@ -1,12 +1,8 @@
 /**
- * DOCX compiler: a typed builder map, one handler per mdast node type, with the state
- * passed explicitly. The look comes from templates/reference.docx (styles, page, header,
- * footer); every paragraph gets a named style and character formatting is only what the
- * Markdown says, as character styles, with adjacent runs merged.
- *
- * Notes are real Word footnotes (or endnotes with `notes: endnotes`) with the numbers the
- * numbering pass gave them; a repeated reference is a NOTEREF field to a bookmark on the
- * first one, so Word shows the same number and never a second note.
+ * DOCX compiler: one handler per mdast node type. The look comes from templates/reference.docx; every
+ * paragraph gets a named style, and formatting is only what the Markdown says, as character styles.
+ * Notes are Word footnotes (or endnotes) with the numbering pass's numbers; a repeated call is a NOTEREF
+ * field to a bookmark on the first one, so Word shows the same number and never a second note.
  */
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";

@@ -1,10 +1,7 @@
 /**
- * A .docx package as the proof, the importer and the tests read it: the parts (unzipped with
- * zip.ts, within its limits), parsed XML (@xmldom/xmldom), relationships, and the core and custom document
- * properties.
- *
- * Namespaces are compared by local name plus a set of accepted URIs, so that files saved as
- * "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
+ * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits),
+ * parsed XML, relationships and document properties. Namespaces match by local name and a set of URIs, so
+ * files saved as "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { posix } from "node:path";

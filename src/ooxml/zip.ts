@@ -1,11 +1,7 @@
 /**
- * The ZIP container of a .docx, read as a file from a stranger: its central directory is checked
- * (entry count, offsets inside the file, no two entries sharing bytes, no duplicate names, no
- * encryption, only stored or deflated data) before any part is inflated, and each part is inflated
- * by Node's zlib with a ceiling on its output, so a part that inflates past its limit stops there
- * and never takes more memory than the limit.
- *
- * ZIP64 is refused: a .docx within the limits below never needs it.
+ * The ZIP container of a .docx, read as a stranger's file: the central directory is checked (entry count,
+ * offsets, entries sharing bytes, duplicate names, encryption, methods; ZIP64, which no letter needs, refused)
+ * before any part is inflated, each with a ceiling it stops at, so no part takes more memory than its limit.
  */
 import { inflateRawSync } from "node:zlib";
 import { zipSync } from "fflate";
