@@ -38,21 +38,18 @@ export function parseXml(text: string, fail: (message: string) => Error = (messa
     );
   // The parser wraps what onError throws in an error of its own: keep the first reason, throw it after.
   let broken: string | undefined;
-  const notWellFormed = () => fail(`is not well-formed XML (${broken!.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
-  let doc: XmlDocument;
+  let doc: XmlDocument | undefined;
   try {
     doc = new DOMParser({
       onError: (level, message) => {
-        if (level === "warning") return;
-        broken ??= message;
-        throw notWellFormed();
+        if (level !== "warning") throw (broken ??= message);
       },
     }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
   } catch (error) {
-    if (broken !== undefined) throw notWellFormed();
-    throw error;
+    if (broken === undefined) throw error;
   }
-  if (!doc.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
+  if (broken !== undefined) throw fail(`is not well-formed XML (${broken.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
+  if (!doc?.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
   const deep = tooDeep(doc.documentElement);
   if (deep)
     throw fail(
