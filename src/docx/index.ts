@@ -234,35 +234,24 @@ const block: BlockMap = {
       ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
       : [para(state, { style: "HorizontalRule", children: [] })],
   // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
-  table: (node, state, context) =>
-    context.note
-      ? node.children.map((row, r) =>
-          paragraph(
-            state,
-            row.children.flatMap((cell, c) => [
-              ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
-              ...phrasingRuns(cell.children, state, { strong: r === 0 }),
-            ]),
-            context,
-          ),
-        )
-      : [
-          new Table({
-            width: { size: 100, type: WidthType.PERCENTAGE },
-            rows: node.children.map(
-              (row, r) =>
-                new TableRow({
-                  tableHeader: r === 0,
-                  children: row.children.map(
-                    (cell) =>
-                      new TableCell({
-                        children: [para(state, { style: "TableText", children: phrasingRuns(cell.children, state, { strong: r === 0 }) })],
-                      }),
-                  ),
-                }),
-            ),
-          }),
-        ],
+  table: (node, state, context) => {
+    const rows = node.children.map((row, r) => row.children.map((cell) => phrasingRuns(cell.children, state, { strong: r === 0 })));
+    if (context.note)
+      return rows.map((cells) =>
+        paragraph(
+          state,
+          cells.flatMap((runs, c) => (c > 0 ? [new TextRun({ children: [new Tab()] }), ...runs] : runs)),
+          context,
+        ),
+      );
+    const cell = (runs: ParagraphChild[]) => new TableCell({ children: [para(state, { style: "TableText", children: runs })] });
+    return [
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        rows: rows.map((cells, r) => new TableRow({ tableHeader: r === 0, children: cells.map(cell) })),
+      }),
+    ];
+  },
   tableRow: () => [],
   tableCell: () => [],
   html: () => [],
