@@ -124,7 +124,7 @@ export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): N
   const settings = pkg.xml(pkg.related(main, "settings")[0])?.documentElement ?? undefined;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   for (const holder of [settings, ...(body ? descendants(body, "w", "sectPr") : [])]) {
-    const pr = holder && kids(holder).find((c) => is(c, "w", `${kind}Pr`));
+    const pr = child(holder, "w", `${kind}Pr`);
     for (const c of pr ? kids(pr) : []) {
       const val = attr(c, "w", "val");
       if (!val) continue;
