@@ -184,7 +184,7 @@ function paragraph(state: State, children: ParagraphChild[], context: Context, s
     style: style ?? context.paragraphStyle,
     children,
     indent: context.indent ? { left: context.indent } : undefined,
-    numbering: context.list ? { reference: context.list.reference, level: context.list.level, instance: context.list.instance } : undefined,
+    numbering: context.list,
   });
 }
 
@@ -202,20 +202,15 @@ const block: BlockMap = {
     const signatories = node.data?.signatories === true;
     const reference = node.ordered ? "ordered" : "bullet";
     const level = context.list ? Math.min(context.list.level + 1, 8) : 0;
-    const instance = node.ordered ? ++state.listInstances : 0;
+    const list = { reference, level, instance: node.ordered ? ++state.listInstances : 0 };
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
-        if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
-        if (context.note) {
-          const list = index === 0 ? { reference, level, instance } : undefined;
-          return blocks([child], state, { ...context, list, indent: list ? undefined : 720 + 360 * level });
-        }
-        // The item's first paragraph carries the bullet or number; later ones continue it.
-        const itemContext: Context =
-          index === 0
-            ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
-            : { paragraphStyle: "ListContinue" };
+        if (child.type === "list") return block.list(child, state, { ...context, list });
+        // The item's first paragraph carries the bullet or number; later ones continue it (in a note, indented as far).
+        if (context.note)
+          return blocks([child], state, index === 0 ? { ...context, list, indent: undefined } : { ...context, list: undefined, indent: 720 + 360 * level });
+        const itemContext: Context = index === 0 ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list } : { paragraphStyle: "ListContinue" };
         return blocks([child], state, itemContext);
       }),
     );
