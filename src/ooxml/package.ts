@@ -59,14 +59,23 @@ export function parseXml(text: string, fail: (message: string) => Error = (messa
 }
 
 /** The first element nested past the limit, found without recursion (the recursion is what the limit protects). */
-function tooDeep(root: XmlElement): (XmlElement & { lineNumber?: number }) | undefined {
-  // In document order a parent comes before its children, so its depth is known.
-  const depths = new Map<XmlNode | null, number>([[root, 1]]);
-  return Array.from(root.getElementsByTagName("*")).find((el) => {
-    const depth = depths.get(el.parentNode)! + 1;
-    depths.set(el, depth);
-    return depth > MAX_XML_DEPTH;
-  });
+function tooDeep(root: XmlNode): (XmlNode & { lineNumber?: number }) | undefined {
+  let depth = 1;
+  let node: XmlNode | null = root;
+  while (node) {
+    if (node.firstChild) {
+      node = node.firstChild;
+      if (++depth > MAX_XML_DEPTH) return node;
+      continue;
+    }
+    while (node && !node.nextSibling) {
+      node = node.parentNode;
+      depth--;
+      if (node === root || depth <= 0) return undefined;
+    }
+    node = node?.nextSibling ?? null;
+  }
+  return undefined;
 }
 
 export { PackageError };
