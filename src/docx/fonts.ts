@@ -1,9 +1,8 @@
 /**
- * The faces of a .docx, from the same stack as the HTML and PDF (templates/fonts.json): the edition's
- * faces in Word's font slots, so Word and LibreOffice pick the faces the PDF has, and those faces
- * embedded, so a translator without Noto fonts sees the letter as printed. A family is embedded only
- * where one of its files has every character of the letter it draws: a face made of several files
- * (the Han faces) cannot be one embedded font without merging fonts.
+ * The faces of a .docx, from the HTML and PDF's stack (templates/fonts.json): in Word's font slots, so Word
+ * and LibreOffice pick the PDF's faces, and embedded, so a translator without Noto fonts sees the letter as
+ * printed. A family is embedded only where one file has every character of the letter it draws (the Han
+ * faces, split over several files, would need merging).
  */
 import type { IPropertiesOptions } from "docx";
 import type { Letter } from "../letter.ts";

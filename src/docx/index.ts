@@ -1,12 +1,8 @@
 /**
- * DOCX compiler: a typed builder map, one handler per mdast node type, with the state
- * passed explicitly. The look comes from templates/reference.docx (styles, page, header,
- * footer); every paragraph gets a named style and character formatting is only what the
- * Markdown says, as character styles, with adjacent runs merged.
- *
- * Notes are real Word footnotes (or endnotes with `notes: endnotes`) with the numbers the
- * numbering pass gave them; a repeated reference is a NOTEREF field to a bookmark on the
- * first one, so Word shows the same number and never a second note.
+ * DOCX compiler: one handler per mdast node type. The look comes from templates/reference.docx; every
+ * paragraph gets a named style, and formatting is only what the Markdown says, as character styles.
+ * Notes are Word footnotes (or endnotes) with the numbering pass's numbers; a repeated call is a NOTEREF
+ * field to a bookmark on the first one, so Word shows the same number and never a second note.
  */
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";
@@ -17,16 +13,13 @@ import {
   Document,
   EndnoteReferenceRun,
   type FileChild,
-  Footer,
   FootnoteReferenceRun,
-  Header,
   HeadingLevel,
   ImageRun,
   type IParagraphOptions,
   type IRunOptions,
   type ISectionOptions,
   NumberFormat,
-  PageNumber,
   PageOrientation,
   Paragraph,
   type ParagraphChild,
@@ -44,7 +37,7 @@ import { oneLine } from "../text.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
-import { numbering, STYLES } from "./make-reference.ts";
+import { furniture, numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
@@ -52,14 +45,12 @@ import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
 
-export interface DocxOptions {
-  /** Folder with reference.docx. */
-  templatesDir: string;
-}
-
 /** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
 const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
 type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
+
+/** A run's one character style: the first of these marks it has. */
+const CHARACTER_STYLES = { dateline: "Dateline", code: "VerbatimChar", link: "Hyperlink", strong: "Strong", emphasis: "Emphasis" } as const;
 
 /** A piece of a paragraph before runs are made: text with marks (merged when alike), or a ready child. */
 type Token = { text: string; marks: Marks } | { child: ParagraphChild };
@@ -177,17 +168,7 @@ function runs(tokens: Token[], state: State): ParagraphChild[] {
     if (!("text" in token)) return [token.child];
     if (!token.text) return [];
     const { marks } = token;
-    const style = marks.dateline
-      ? "Dateline"
-      : marks.code
-        ? "VerbatimChar"
-        : marks.link
-          ? "Hyperlink"
-          : marks.strong
-            ? "Strong"
-            : marks.emphasis
-              ? "Emphasis"
-              : undefined;
+    const style = Object.entries(CHARACTER_STYLES).find(([mark]) => marks[mark as keyof Marks])?.[1];
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
@@ -203,7 +184,7 @@ function paragraph(state: State, children: ParagraphChild[], context: Context, s
     style: style ?? context.paragraphStyle,
     children,
     indent: context.indent ? { left: context.indent } : undefined,
-    numbering: context.list ? { reference: context.list.reference, level: context.list.level, instance: context.list.instance } : undefined,
+    numbering: context.list,
   });
 }
 
@@ -221,20 +202,15 @@ const block: BlockMap = {
     const signatories = node.data?.signatories === true;
     const reference = node.ordered ? "ordered" : "bullet";
     const level = context.list ? Math.min(context.list.level + 1, 8) : 0;
-    const instance = node.ordered ? ++state.listInstances : 0;
+    const list = { reference, level, instance: node.ordered ? ++state.listInstances : 0 };
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
-        if (child.type === "list") return block.list(child, state, { ...context, list: { reference, level, instance } });
-        if (context.note) {
-          const list = index === 0 ? { reference, level, instance } : undefined;
-          return blocks([child], state, { ...context, list, indent: list ? undefined : 720 + 360 * level });
-        }
-        // The item's first paragraph carries the bullet or number; later ones continue it.
-        const itemContext: Context =
-          index === 0
-            ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list: { reference, level, instance } }
-            : { paragraphStyle: "ListContinue" };
+        if (child.type === "list") return block.list(child, state, { ...context, list });
+        // The item's first paragraph carries the bullet or number; later ones continue it (in a note, indented as far).
+        if (context.note)
+          return blocks([child], state, index === 0 ? { ...context, list, indent: undefined } : { ...context, list: undefined, indent: 720 + 360 * level });
+        const itemContext: Context = index === 0 ? { paragraphStyle: node.ordered ? "ListNumber" : "ListBullet", list } : { paragraphStyle: "ListContinue" };
         return blocks([child], state, itemContext);
       }),
     );
@@ -253,35 +229,24 @@ const block: BlockMap = {
       ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
       : [para(state, { style: "HorizontalRule", children: [] })],
   // Word's footnotes hold no tables here (the docx library leaves them out): in a note, a row is a line, its cells set apart by tabs.
-  table: (node, state, context) =>
-    context.note
-      ? node.children.map((row, r) =>
-          paragraph(
-            state,
-            row.children.flatMap((cell, c) => [
-              ...(c > 0 ? [new TextRun({ children: [new Tab()] })] : []),
-              ...phrasingRuns(cell.children, state, { strong: r === 0 }),
-            ]),
-            context,
-          ),
-        )
-      : [
-          new Table({
-            width: { size: 100, type: WidthType.PERCENTAGE },
-            rows: node.children.map(
-              (row, r) =>
-                new TableRow({
-                  tableHeader: r === 0,
-                  children: row.children.map(
-                    (cell) =>
-                      new TableCell({
-                        children: [para(state, { style: "TableText", children: phrasingRuns(cell.children, state, { strong: r === 0 }) })],
-                      }),
-                  ),
-                }),
-            ),
-          }),
-        ],
+  table: (node, state, context) => {
+    const rows = node.children.map((row, r) => row.children.map((cell) => phrasingRuns(cell.children, state, { strong: r === 0 })));
+    if (context.note)
+      return rows.map((cells) =>
+        paragraph(
+          state,
+          cells.flatMap((runs, c) => (c > 0 ? [new TextRun({ children: [new Tab()] }), ...runs] : runs)),
+          context,
+        ),
+      );
+    const cell = (runs: ParagraphChild[]) => new TableCell({ children: [para(state, { style: "TableText", children: runs })] });
+    return [
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        rows: rows.map((cells, r) => new TableRow({ tableHeader: r === 0, children: cells.map(cell) })),
+      }),
+    ];
+  },
   tableRow: () => [],
   tableCell: () => [],
   html: () => [],
@@ -308,12 +273,6 @@ function pressLines(node: RootContent, state: State): FileChild[] {
   if (node.type === "heading") return [line(node.children, true)];
   if (node.type === "list") return node.children.flatMap((item) => item.children.flatMap((p) => (p.type === "paragraph" ? [line(p.children)] : [])));
   return [];
-}
-
-/** The page label's text (`page`, e.g. "Page {page} of {pages}") before `{page}`, between it and `{pages}`, and after. */
-function pageLabelParts(label: string): [string, string, string] {
-  const match = /^([^{}]*)\{page\}([^{}]*)\{pages\}([^{}]*)$/s.exec(label);
-  return match ? [match[1], match[2], match[3]] : ["", " / ", ""];
 }
 
 /** What the importer needs to bring a translation back (docProps/custom.xml). */
@@ -347,7 +306,8 @@ function provenance(letter: Letter) {
  */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function compileDocx(letter: Letter, options: DocxOptions): Promise<Uint8Array> {
+/** `templatesDir`: the folder with reference.docx and fonts.json. */
+export async function compileDocx(letter: Letter, options: { templatesDir: string }): Promise<Uint8Array> {
   const { meta } = letter;
   const reference = loadReference(templateFile(options.templatesDir, "reference.docx"));
   await breathe();
@@ -389,12 +349,6 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
     size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
     margin: reference.margin,
   };
-  const [before, between, after] = pageLabelParts(letter.language.words.page);
-  const pageNumber = () =>
-    para(state, {
-      style: "Footer",
-      children: [new TextRun({ children: [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "") })],
-    });
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
@@ -405,15 +359,7 @@ export async function compileDocx(letter: Letter, options: DocxOptions): Promise
       endnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
     },
     // Headers and footers are given once; later sections continue them.
-    ...(i === 0
-      ? {
-          headers: {
-            default: new Header({ children: [para(state, { style: "Header", children: [new TextRun(meta.shortTitle)] })] }),
-            first: new Header({ children: [para(state, { style: "Header", children: [] })] }),
-          },
-          footers: { default: new Footer({ children: [pageNumber()] }), first: new Footer({ children: [pageNumber()] }) },
-        }
-      : {}),
+    ...(i === 0 ? furniture(meta.shortTitle, letter.language.words.page, (options) => para(state, options)) : {}),
     children: group.children,
   }));
 

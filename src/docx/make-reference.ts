@@ -16,6 +16,7 @@ import {
   HeadingLevel,
   type ILevelsOptions,
   type INumberingOptions,
+  type IParagraphOptions,
   type IStylesOptions,
   LevelFormat,
   Packer,
@@ -132,12 +133,27 @@ export const numbering: INumberingOptions = {
   ],
 };
 
-const pageNumber = () =>
-  new Footer({ children: [new Paragraph({ style: "Footer", children: [new TextRun({ children: [PageNumber.CURRENT, " / ", PageNumber.TOTAL_PAGES] })] })] });
+/**
+ * The default and first-page header and footer: the short title on every page but the first, the page
+ * number on all, in the words of `label` ("Page {page} of {pages}"), each paragraph made by `paragraph`.
+ */
+export function furniture(shortTitle: string, label: string, paragraph = (options: IParagraphOptions) => new Paragraph(options)) {
+  const [before, between, after] = /^([^{}]*)\{page\}([^{}]*)\{pages\}([^{}]*)$/s.exec(label)?.slice(1) ?? ["", " / ", ""];
+  const number = [before, PageNumber.CURRENT, between, PageNumber.TOTAL_PAGES, after].filter((c) => c !== "");
+  const footer = () => new Footer({ children: [paragraph({ style: "Footer", children: [new TextRun({ children: number })] })] });
+  return {
+    headers: {
+      default: new Header({ children: [paragraph({ style: "Header", children: [new TextRun(shortTitle)] })] }),
+      first: new Header({ children: [paragraph({ style: "Header", children: [] })] }),
+    },
+    footers: { default: footer(), first: footer() },
+  };
+}
 
 const body = (text: string) => new Paragraph({ style: "BodyText", children: [new TextRun(text)] });
 
-export async function makeReference(): Promise<Uint8Array> {
+/** `npm run reference-docx`: write templates/reference.docx anew. */
+export async function writeReference(): Promise<number> {
   const doc = new Document({
     title: "broadside reference document",
     description: "Restyle this document to change how broadside's .docx files look. The build takes its styles, page size, margins, header and footer.",
@@ -153,11 +169,7 @@ export async function makeReference(): Promise<Uint8Array> {
           titlePage: true,
           page: { size: { width: 11906, height: 16838 }, margin: { top: 1247, bottom: 1361, left: 1134, right: 1134, header: 567, footer: 567 } },
         },
-        headers: {
-          default: new Header({ children: [new Paragraph({ style: "Header", children: [new TextRun("[short-title]")] })] }),
-          first: new Header({ children: [new Paragraph({ style: "Header", children: [] })] }),
-        },
-        footers: { default: pageNumber(), first: pageNumber() },
+        ...furniture("[short-title]", "{page} / {pages}"),
         children: [
           new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun("Title: the letter's headline")] }),
           new Paragraph({ style: "Subtitle", children: [new TextRun("Subtitle")] }),
@@ -194,13 +206,8 @@ export async function makeReference(): Promise<Uint8Array> {
       },
     ],
   });
-  return new Uint8Array(await Packer.toBuffer(doc));
-}
-
-/** `npm run reference-docx`: write templates/reference.docx anew. */
-export async function writeReference(): Promise<number> {
   const path = join(ROOT, "templates/reference.docx");
-  await writeAtomic(path, await makeReference());
+  await writeAtomic(path, new Uint8Array(await Packer.toBuffer(doc)));
   console.log(`wrote ${path}`);
   return 0;
 }

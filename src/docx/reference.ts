@@ -9,24 +9,13 @@ import type { SlotFonts } from "./fonts.ts";
 import { XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { redate } from "../ooxml/zip.ts";
-import { attr, child, descendants, DocxPackage, parseXml, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
+import { attr, child, descendants, DocxPackage, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
 
-/** Header or footer parts (whole XML), by kind. */
-type Furniture = { default?: string; first?: string };
+/** Header or footer parts, by kind. */
+type Furniture = { default?: XmlDocument; first?: XmlDocument };
 
 /** The page margins (twips) of a template that gives none. */
 const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
-
-export interface Reference {
-  styles: string;
-  styleIds: Set<string>;
-  page: { width: number; height: number; landscape: boolean };
-  margin: typeof MARGINS;
-  titlePage: boolean;
-  /** A footer that is the page number alone is left out: the compiler writes it in the letter's words. */
-  headers: Furniture;
-  footers: Furniture;
-}
 
 /**
  * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
@@ -53,7 +42,7 @@ function isPageNumberOnly(footer: XmlDocument): boolean {
   );
 }
 
-export const loadReference = readWhileUnchanged((path: string): Reference => {
+function readReference(path: string) {
   let pkg: DocxPackage;
   try {
     pkg = DocxPackage.open(readFileSync(path));
@@ -66,7 +55,7 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
     return doc;
   };
   const main = pkg.mainPath!;
-  const styleIds = new Set(descendants(part("word/styles.xml"), "w", "style").map((s) => attr(s, "w", "styleId") ?? ""));
+  const styles = explicitLineRule(part("word/styles.xml"));
   const sectPr = descendants(part(main), "w", "sectPr").at(-1);
   const number = (name: string, key: string, fallback: number) => {
     const value = attr(child(sectPr, "w", name), "w", key);
@@ -79,13 +68,14 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
       const kind = attr(ref, "w", "type");
       const target = rels.get(attr(ref, "r", "id") ?? "")?.target;
       const doc = (kind === "default" || kind === "first") && target ? explicitLineRule(part(target)) : undefined;
-      if (doc && keep(doc)) found[kind as keyof Furniture] = new XMLSerializer().serializeToString(doc);
+      if (doc && keep(doc)) found[kind as keyof Furniture] = doc;
     }
     return found;
   };
+  // The parts are kept parsed for every build while the template is unchanged: a build changes copies.
   return {
-    styles: new TextDecoder().decode(pkg.parts["word/styles.xml"]),
-    styleIds,
+    styles,
+    styleIds: new Set(descendants(styles, "w", "style").map((s) => attr(s, "w", "styleId") ?? "")),
     page: {
       width: number("pgSz", "w", 11906),
       height: number("pgSz", "h", 16838),
@@ -94,9 +84,12 @@ export const loadReference = readWhileUnchanged((path: string): Reference => {
     margin: Object.fromEntries(Object.entries(MARGINS).map(([key, fallback]) => [key, number("pgMar", key, fallback)])) as typeof MARGINS,
     titlePage: child(sectPr, "w", "titlePg") !== undefined,
     headers: furniture("headerReference"),
+    // A footer that is the page number alone is left out: the compiler writes it in the letter's words.
     footers: furniture("footerReference", (doc) => !isPageNumberOnly(doc)),
   };
-});
+}
+type Reference = ReturnType<typeof readReference>;
+export const loadReference = readWhileUnchanged(readReference);
 
 /** Word wants a region for proofing; a bare language gets its most common one. */
 const WORD_REGION = new Map(
@@ -134,9 +127,9 @@ function wordLanguage(lang: string) {
  * The styles with the language in the document defaults and in every style that names one, and
  * the edition's faces in place of the template's shipped ones (a font a user chose is kept).
  */
-export function stylesWithLanguage(styles: string, lang: string, fonts: SlotFonts): string {
+export function stylesWithLanguage(styles: XmlDocument, lang: string, fonts: SlotFonts): string {
   const language = wordLanguage(lang);
-  const doc = explicitLineRule(parseXml(styles));
+  const doc = styles.cloneNode(true) as XmlDocument;
   const shipped = /^Noto (Serif|Sans|Naskh)\b/;
   const faces = { ascii: fonts.latin, hAnsi: fonts.latin, eastAsia: fonts.eastAsia, cs: fonts.cs };
   for (const rFonts of descendants(doc, "w", "rFonts")) {
@@ -164,9 +157,8 @@ export function stylesWithLanguage(styles: string, lang: string, fonts: SlotFont
 }
 
 /** Fill placeholders paragraph by paragraph, so that a placeholder Word split over runs still matches. */
-function fillPlaceholders(xml: string, placeholders: Record<string, string>): string {
-  if (!Object.keys(placeholders).some((p) => xml.includes(p[0]))) return xml;
-  const doc = parseXml(xml);
+function fillPlaceholders(part: XmlDocument, placeholders: Record<string, string>): string {
+  const doc = part.cloneNode(true) as XmlDocument;
   for (const paragraph of descendants(doc, "w", "p")) {
     const texts = descendants(paragraph, "w", "t");
     const joined = texts.map((t) => t.textContent ?? "").join("");
@@ -187,8 +179,8 @@ function fillPlaceholders(xml: string, placeholders: Record<string, string>): st
 export async function packageDocx(doc: Document, template: Reference, placeholders: Record<string, string>, date: Date): Promise<Uint8Array> {
   const overrides = (["header", "footer"] as const).flatMap((part) =>
     (["default", "first"] as const).flatMap((kind, i) => {
-      const xml = template[`${part}s`][kind];
-      return xml ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(xml, placeholders) }] : [];
+      const furniture = template[`${part}s`][kind];
+      return furniture ? [{ path: `word/${part}${i + 1}.xml`, data: fillPlaceholders(furniture, placeholders) }] : [];
     }),
   );
   return redate(await Packer.pack(doc, "uint8array", false, overrides), date);

@@ -1,14 +1,9 @@
 /**
- * The WordprocessingML rules for notes, as Word and LibreOffice apply them, in one place for
- * the proof (src/verify/docx.ts), the import (src/import/read.ts) and the tests.
- *
- * - Word numbers notes itself, in order of reference: the k-th distinct note id that a
- *   `w:footnoteReference` (or `w:endnoteReference`) names shows k (plus `numStart` − 1, in the
- *   `numFmt` of `w:footnotePr`/`w:endnotePr`, from settings.xml and the section properties;
- *   endnotes default to lower-case Roman numerals).
- * - A repeated call is a NOTEREF field (complex: `w:fldChar` begin/instr/separate/result/end,
- *   or `w:fldSimple`) naming a bookmark: it shows its cached result, what Word and LibreOffice
- *   print until the fields are updated, and leads to the note the bookmark names.
+ * The WordprocessingML rules for notes as Word and LibreOffice apply them, for the proof, the import and the tests:
+ * - Word numbers notes itself: the k-th distinct note a `w:footnoteReference` (or `w:endnoteReference`) names shows
+ *   k + `numStart` − 1, in the `numFmt` of `w:footnotePr`/`w:endnotePr` (settings.xml, then sections; endnotes: i, ii, …).
+ * - A repeated call is a NOTEREF field (`w:fldChar` begin/instr/separate/result/end, or `w:fldSimple`) naming a
+ *   bookmark: it shows its cached result until fields are updated, and leads to the note the bookmark names.
  * - A note's text is what a reader sees in it: runs (links' runs included), tabs and breaks.
  */
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
@@ -51,13 +46,10 @@ export function fieldKind(instruction: string): FieldKind {
 const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "mc", "Fallback");
 
 /**
- * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the
- * bookmark (Word keeps `_RefNoteN` around the reference), or right after its end in the same
- * paragraph with no text in between (LibreOffice moves the bookmark in front of the reference
- * when it saves). When words before such a reference are retyped in Writer, the empty bookmark
- * stays where the old words began: it names the next reference of its paragraph that has no
- * bookmark of its own. A bookmark left behind by a deleted reference, with no reference after it
- * in its paragraph, names no note.
+ * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the bookmark (Word's
+ * `_RefNoteN`), or right after its end in the paragraph with no text between (LibreOffice moves it in front).
+ * An empty bookmark that retyped words left behind names the paragraph's next reference without a bookmark of
+ * its own; one with no reference after it in its paragraph (its reference deleted) names no note.
  */
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
@@ -132,7 +124,7 @@ export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): N
   const settings = pkg.xml(pkg.related(main, "settings")[0])?.documentElement ?? undefined;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   for (const holder of [settings, ...(body ? descendants(body, "w", "sectPr") : [])]) {
-    const pr = holder && kids(holder).find((c) => is(c, "w", `${kind}Pr`));
+    const pr = child(holder, "w", `${kind}Pr`);
     for (const c of pr ? kids(pr) : []) {
       const val = attr(c, "w", "val");
       if (!val) continue;

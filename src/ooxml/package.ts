@@ -1,14 +1,11 @@
 /**
- * A .docx package as the proof, the importer and the tests read it: the parts (unzipped with
- * zip.ts, within its limits), parsed XML (@xmldom/xmldom), relationships, and the core and custom document
- * properties.
- *
- * Namespaces are compared by local name plus a set of accepted URIs, so that files saved as
- * "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
+ * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits),
+ * parsed XML, relationships and document properties. Namespaces match by local name and a set of URIs, so
+ * files saved as "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { posix } from "node:path";
-import { unzipParts, ZipError, zipEntries } from "./zip.ts";
+import { PackageError, unzipParts, zipEntries } from "./zip.ts";
 
 export const NS = {
   w: ["http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main"],
@@ -41,21 +38,18 @@ export function parseXml(text: string, fail: (message: string) => Error = (messa
     );
   // The parser wraps what onError throws in an error of its own: keep the first reason, throw it after.
   let broken: string | undefined;
-  const notWellFormed = () => fail(`is not well-formed XML (${broken!.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
-  let doc: XmlDocument;
+  let doc: XmlDocument | undefined;
   try {
     doc = new DOMParser({
       onError: (level, message) => {
-        if (level === "warning") return;
-        broken ??= message;
-        throw notWellFormed();
+        if (level !== "warning") throw (broken ??= message);
       },
     }).parseFromString(text.replace(/^\uFEFF/, ""), "text/xml");
   } catch (error) {
-    if (broken !== undefined) throw notWellFormed();
-    throw error;
+    if (broken === undefined) throw error;
   }
-  if (!doc.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
+  if (broken !== undefined) throw fail(`is not well-formed XML (${broken.split("\n")[0].replace(/^\[xmldom \w+\]\s*/, "")})`);
+  if (!doc?.documentElement) throw fail("is not well-formed XML (no root element: empty or cut off)");
   const deep = tooDeep(doc.documentElement);
   if (deep)
     throw fail(
@@ -84,8 +78,7 @@ function tooDeep(root: XmlNode): (XmlNode & { lineNumber?: number }) | undefined
   return undefined;
 }
 
-/** The package could not be opened as a .docx at all. */
-export class PackageError extends Error {}
+export { PackageError };
 
 export function is(node: XmlNode | null | undefined, ns: Namespace, local?: string): boolean {
   if (!node || node.nodeType !== 1) return false;
@@ -94,32 +87,14 @@ export function is(node: XmlNode | null | undefined, ns: Namespace, local?: stri
 }
 
 /** Element children, in order. */
-export function kids(node: XmlNode): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) out.push(c as XmlElement);
-  return out;
-}
+export const kids = (node: XmlDocument | XmlElement): XmlElement[] => Array.from(node.children);
 
 /** The first child element `ns:local`. */
-export function child(node: XmlNode | undefined, ns: Namespace, local: string): XmlElement | undefined {
-  if (!node) return undefined;
-  for (let c = node.firstChild; c; c = c.nextSibling) if (is(c, ns, local)) return c as XmlElement;
-  return undefined;
-}
+export const child = (node: XmlElement | undefined, ns: Namespace, local: string) => (node ? kids(node).find((c) => is(c, ns, local)) : undefined);
 
 /** Every descendant element `ns:local`, in document order. */
-export function descendants(node: XmlNode, ns: Namespace, local: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const walk = (n: XmlNode) => {
-    for (let c = n.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType !== 1) continue;
-      if (is(c, ns, local)) out.push(c as XmlElement);
-      walk(c);
-    }
-  };
-  walk(node);
-  return out;
-}
+export const descendants = (node: XmlDocument | XmlElement, ns: Namespace, local: string) =>
+  Array.from(node.getElementsByTagNameNS("*", local)).filter((el) => is(el, ns));
 
 /** An attribute in one of the namespace's URIs (`w:val`, `r:id`, …). */
 export function attr(el: XmlElement | undefined, ns: Namespace, local: string): string | undefined {
@@ -168,22 +143,15 @@ export class DocxPackage {
   private constructor(readonly parts: Record<string, Uint8Array>) {}
 
   static open(bytes: Uint8Array): DocxPackage {
-    let parts: Record<string, Uint8Array>;
-    try {
-      const entries = zipEntries(bytes);
-      // Macros run when a document is opened; broadside takes documents, not programs.
-      const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
-      if (macros)
-        throw new ZipError(
-          `it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`,
-        );
-      // Only the XML parts are read: images and fonts stay compressed.
-      parts = unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name));
-    } catch (error) {
-      if (error instanceof ZipError) throw new PackageError(error.message);
-      throw error;
-    }
-    const pkg = new DocxPackage(parts);
+    const entries = zipEntries(bytes);
+    // Macros run when a document is opened; broadside takes documents, not programs.
+    const macros = entries.find((e) => /(^|\/)vbaProject\.bin$|(^|\/)vbaData\.xml$/i.test(e.name));
+    if (macros)
+      throw new PackageError(
+        `it contains macros (${macros.name}); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx, not .docm) and import that`,
+      );
+    // Only the XML parts are read: images and fonts stay compressed.
+    const pkg = new DocxPackage(unzipParts(bytes, entries, (name) => /\.(xml|rels)$/i.test(name)));
     const types = pkg.xml("[Content_Types].xml")?.documentElement;
     const contentTypes = (types ? kids(types) : []).map((t) => t.getAttribute("ContentType") ?? "").join(" ");
     if (/macroEnabled|vbaProject/i.test(contentTypes)) {

@@ -1,11 +1,7 @@
 /**
- * The ZIP container of a .docx, read as a file from a stranger: its central directory is checked
- * (entry count, offsets inside the file, no two entries sharing bytes, no duplicate names, no
- * encryption, only stored or deflated data) before any part is inflated, and each part is inflated
- * by Node's zlib with a ceiling on its output, so a part that inflates past its limit stops there
- * and never takes more memory than the limit.
- *
- * ZIP64 is refused: a .docx within the limits below never needs it.
+ * The ZIP container of a .docx, read as a stranger's file: the central directory is checked (entry count,
+ * offsets, entries sharing bytes, duplicate names, encryption, methods; ZIP64, which no letter needs, refused)
+ * before any part is inflated, each with a ceiling it stops at, so no part takes more memory than its limit.
  */
 import { inflateRawSync } from "node:zlib";
 import { zipSync } from "fflate";
@@ -27,8 +23,8 @@ const MB = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
 /** What a translator can do about a .docx too large to import. */
 export const SMALLER_IMAGES = "images can be made smaller in Word (File › Compress Pictures)";
 
-/** The package is not a ZIP broadside reads; the message says why, for a user. */
-export class ZipError extends Error {}
+/** The package could not be opened as a .docx at all; the message says why, for a user. */
+export class PackageError extends Error {}
 
 export interface ZipEntry {
   name: string;
@@ -49,9 +45,9 @@ const LOCAL = 0x04034b50;
 /** The entries of the central directory, checked against the file's bytes. */
 export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
   if (bytes.length > limits.fileBytes)
-    throw new ZipError(`it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; ${SMALLER_IMAGES}`);
+    throw new PackageError(`it is larger than ${MB(limits.fileBytes)} (${MB(bytes.length)}), far more than a letter; ${SMALLER_IMAGES}`);
   if (bytes.length >= 8 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
-    throw new ZipError(
+    throw new PackageError(
       "it is an old Word document (.doc) or a .docx protected by a password; save it as a Word document (.docx) without a password and import that",
     );
   }
@@ -68,23 +64,23 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     }
   }
   if (eocd < 0)
-    throw new ZipError(
+    throw new PackageError(
       "it is not a .docx (not a ZIP package, or it was cut off: its end is missing); open it in Word or LibreOffice and save it as a Word document (.docx)",
     );
   const count = u16(eocd + 10);
   const cdSize = u32(eocd + 12);
   const cdOffset = u32(eocd + 16);
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
-    throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
-  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0 || u16(eocd + 8) !== count) throw new ZipError("it is a ZIP split over several files");
-  if (count > limits.entries) throw new ZipError(`it has ${count} entries, more than the ${limits.entries} broadside reads (a letter has about 15)`);
-  if (cdOffset + cdSize > eocd) throw new ZipError("it is damaged: its table of contents points past the end of the file");
+    throw new PackageError("it is a ZIP64 package, which no .docx of a letter's size needs");
+  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0 || u16(eocd + 8) !== count) throw new PackageError("it is a ZIP split over several files");
+  if (count > limits.entries) throw new PackageError(`it has ${count} entries, more than the ${limits.entries} broadside reads (a letter has about 15)`);
+  if (cdOffset + cdSize > eocd) throw new PackageError("it is damaged: its table of contents points past the end of the file");
 
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > cdOffset + cdSize || u32(at) !== CENTRAL) throw new ZipError("it is damaged: its table of contents is cut off or malformed");
+    if (at + 46 > cdOffset + cdSize || u32(at) !== CENTRAL) throw new PackageError("it is damaged: its table of contents is cut off or malformed");
     const flags = u16(at + 8);
     const method = u16(at + 10);
     const compressedSize = u32(at + 20);
@@ -92,28 +88,28 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     const nameLength = u16(at + 28);
     const local = u32(at + 42);
     const next = at + 46 + nameLength + u16(at + 30) + u16(at + 32);
-    if (next > cdOffset + cdSize) throw new ZipError("it is damaged: its table of contents is cut off or malformed");
+    if (next > cdOffset + cdSize) throw new PackageError("it is damaged: its table of contents is cut off or malformed");
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
     const central = at;
     at = next;
-    if (names.has(name)) throw new ZipError(`it is damaged: it holds two entries named ${name}`);
+    if (names.has(name)) throw new PackageError(`it is damaged: it holds two entries named ${name}`);
     names.add(name);
-    if (flags & 1) throw new ZipError(`its entry ${name} is encrypted; save the document without a password and import that`);
+    if (flags & 1) throw new PackageError(`its entry ${name} is encrypted; save the document without a password and import that`);
     if (compressedSize === 0xffffffff || size === 0xffffffff || local === 0xffffffff)
-      throw new ZipError("it is a ZIP64 package, which no .docx of a letter's size needs");
-    if (local + 30 > cdOffset || u32(local) !== LOCAL) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
+      throw new PackageError("it is a ZIP64 package, which no .docx of a letter's size needs");
+    if (local + 30 > cdOffset || u32(local) !== LOCAL) throw new PackageError(`it is damaged: its entry ${name} points past the end of its data`);
     const start = local + 30 + u16(local + 26) + u16(local + 28);
     const end = start + compressedSize;
-    if (end > cdOffset) throw new ZipError(`it is damaged: its entry ${name} points past the end of its data`);
+    if (end > cdOffset) throw new PackageError(`it is damaged: its entry ${name} points past the end of its data`);
     if (method !== 0 && method !== 8)
-      throw new ZipError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
+      throw new PackageError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
     entries.push({ name, method, size, start, end, local, central });
   }
   // Entries that share bytes are how a small file claims to hold many large parts.
   const sorted = [...entries].sort((a, b) => a.local - b.local);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].local < sorted[i - 1].end)
-      throw new ZipError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
+      throw new PackageError(`it is damaged or built to attack: its entries ${sorted[i - 1].name} and ${sorted[i].name} overlap`);
   }
   return entries;
 }
@@ -129,7 +125,7 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
     if (!wanted(entry.name) || entry.name.endsWith("/")) continue;
     const ceiling = Math.min(limits.partBytes, limits.totalBytes - total);
     const tooLarge = () =>
-      new ZipError(
+      new PackageError(
         ceiling < limits.partBytes
           ? `its XML parts inflate to more than ${MB(limits.totalBytes)} together (at ${entry.name}), far more than a letter`
           : `its part ${entry.name} inflates to more than ${MB(limits.partBytes)}, far more than a letter`,
@@ -137,7 +133,7 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
     if (entry.size > ceiling) throw tooLarge();
     const data = bytes.subarray(entry.start, entry.end);
     const wrongSize = (what: string) =>
-      new ZipError(`it is damaged or built to attack: its part ${entry.name} inflates to ${what} than the ${entry.size} bytes its entry says`);
+      new PackageError(`it is damaged or built to attack: its part ${entry.name} inflates to ${what} than the ${entry.size} bytes its entry says`);
     let out: Uint8Array;
     if (entry.method === 0) {
       out = data;
@@ -147,7 +143,7 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
         out = inflateRawSync(data, { maxOutputLength: entry.size + 1 });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw wrongSize("more");
-        throw new ZipError(`it is damaged: its part ${entry.name} cannot be inflated (${(error as Error).message})`);
+        throw new PackageError(`it is damaged: its part ${entry.name} cannot be inflated (${(error as Error).message})`);
       }
     }
     if (out.length !== entry.size) throw wrongSize(out.length > entry.size ? "more" : "fewer");
