@@ -1,7 +1,7 @@
 /**
  * A randomized corpus for the proof, deterministic by seed: letters made of the blocks real
  * letters have (paragraphs of many lengths, note calls anywhere, long notes that continue
- * overleaf, notes called twice, numbered and bulleted lists, quotes, tables, headings,
+ * overleaf, notes called twice, lists in the body and in notes, quotes, tables, headings,
  * signatory columns) in every script broadside sets, on A4 and Letter, with footnotes and
  * endnotes, and press packets of them (some as booklets). Words come from the editions of the
  * test corpus (test/fixtures/editions), so each script is set as a real letter in it would be.
@@ -161,6 +161,12 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
     let text = Array.from({ length: long ? r.int(6, 30) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
     if (r.chance(0.1)) text += ` <https://example.org/${label}/${r.int(1, 99999)}>`;
     if (long && r.chance(0.5)) text += `\n\n    ${sentence()}`;
+    // Now and then a list in the note, numbered (its numbers are drawn, not text) or not.
+    if (r.chance(0.1)) {
+      const marker = r.pick(["1.", "1.", "3.", "-"]);
+      const item = (i: number) => (marker === "-" ? "-" : `${Number.parseInt(marker) + i}.`);
+      text += `\n\n${Array.from({ length: r.int(1, 4) }, (_, i) => `    ${item(i)} ${sentence(1, 10)}`).join("\n")}`;
+    }
     return `[^${label}]: ${text}`;
   });
   const front = [

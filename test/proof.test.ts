@@ -16,7 +16,7 @@ import { readPageItems, readPdfData } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
-const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start"];
+const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar"];
 const FIXTURES = [...SCRIPTS, ...OTHERS];
 
 let out = "";
@@ -110,6 +110,40 @@ describe("the proof accepts correct documents", () => {
       ]);
       expect(reading.notes.get(2), reading.format).toMatch(/^Head ?The text under the heading\.$/);
       expect(reading.notes.get(3), reading.format).toBe("The text after the break.");
+    }
+  });
+
+  it("a note called twice, its back links drawn beside its Arabic letters: the letters are the note's, the back links not", async () => {
+    const [html, pdf, docx] = await readAll("back-links-ar");
+    expect(html.calls.filter((c) => c.shown === "12")).toHaveLength(2);
+    for (const reading of [pdf, docx]) expect(sameNoteText(reading.notes.get(12)!, html.notes.get(12)!, true), reading.format).toBe(true);
+    expect(pdf.notes.get(12)).not.toMatch(/[0-9]/);
+  });
+
+  it("a numbered list in a note, at the page foot or at the end: its numbers are drawn, not the note's text", async () => {
+    const expected = new Map([
+      [
+        "list-in-note",
+        [
+          "The steps asked of the authorities: release the detained journalists; allow independent observers.",
+          "Two kinds of list: a bullet with a numbered item under it",
+          "A plain note after them.",
+        ],
+      ],
+      ["list-in-endnote-ug", ["قەدەملەر: بىرىنچى قەدەم ئىككىنچى قەدەم", "ئاددىي ئىزاھ."]],
+    ]);
+    for (const [name, notes] of expected) {
+      const [html, pdf, docx] = await readAll(name);
+      for (const reading of [html, docx]) expect([...reading.notes.values()], `${name} ${reading.format}`).toEqual(notes);
+      // Chromium draws right-to-left text in visual order: the PDF's text is compared as the proof compares it.
+      expect([...pdf.notes.keys()], name).toEqual(notes.map((_, k) => k + 1));
+      for (const [k, text] of notes.entries())
+        expect(sameNoteText(pdf.notes.get(k + 1)!, text, name.endsWith("-ug")), `${name} pdf note ${k + 1}: ${pdf.notes.get(k + 1)}`).toBe(true);
+      for (const reading of [html, pdf, docx])
+        expect(
+          reading.calls.map((c) => c.leadsTo?.shown),
+          `${name} ${reading.format}`,
+        ).toEqual(notes.map((_, k) => String(k + 1)));
     }
   });
 });

@@ -153,8 +153,9 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     const children = node.children ?? [];
     for (const child of children) {
       if (child.type === "object" && child.id) {
-        const indexes = contentIds(node).flatMap((id) => byMc.get(id) ?? []);
-        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++ });
+        const ids = contentIds(node);
+        const indexes = ids.flatMap((id) => byMc.get(id) ?? []);
+        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++, ids });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -360,7 +361,7 @@ interface Link {
   /** To a call (`note-call-…`): a back link. */
   toCall: boolean;
   /** Tagged PDF: the text of the structure element it belongs to, and that element's place in the structure tree (logical order, also in right-to-left lines). */
-  tagged?: { text: string; order: number };
+  tagged?: { text: string; order: number; ids: string[] };
 }
 
 /** The text items of the pages read, the page furniture marked, and the list items of their structure trees. */
@@ -479,9 +480,12 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
   const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
+  // A label of a list nested in a note ("1." of its numbered list) is no note's marker, tagged or not.
+  const allLabelIds = new Set(listItems.flatMap((li) => li.label));
+  const anyLabel = (item: Item) => item.mc !== null && allLabelIds.has(item.mc);
   const markers = [
     ...taggedMarkers,
-    ...(footnotes ? [] : text.filter((item) => !isLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
+    ...(footnotes ? [] : text.filter((item) => !anyLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
   ].sort((a, b) => a.index - b.index);
   let best: { run: Item[]; score: number[] } | undefined;
   for (const start of markers) {
@@ -525,11 +529,19 @@ function noteTexts(
   const backLinks = links.filter(
     (l) => !l.call && (l.toCall || (l.dest && targets.length && inNotesArea(l.rect) && compareDestinations(l.dest, targets[0]) < 0)),
   );
-  const backLinksOn = groupBy(backLinks, (l) => l.rect.page);
+  // Tagged: a back link's own marked content; untagged: the characters placed inside its rectangle.
+  const backLinkIds = new Set(backLinks.flatMap((l) => l.tagged?.ids ?? []));
+  const backLinksOn = groupBy(
+    backLinks.filter((l) => !l.tagged),
+    (l) => l.rect.page,
+  );
   const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
+  // A numbered list in a note: its numbers are drawn, not text, in the HTML and the .docx.
+  const nestedLabels = new Set(listItems.flatMap((li) => (li.nested ? li.label : [])));
   const textOf = (noteItems: Item[]) => {
     let note = "";
     for (const item of noteItems) {
+      if (item.mc !== null && (nestedLabels.has(item.mc) || backLinkIds.has(item.mc))) continue;
       const back = underBackLink(item);
       if (back.length === 0) note += item.str;
       else for (const c of characters(item)) if (!back.some((l) => inside(l.rect, c.x, c.y))) note += c.char;
