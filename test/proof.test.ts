@@ -16,7 +16,7 @@ import { readPageItems, readPdfData } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
-const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar"];
+const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar", "back-link-alone-ug"];
 const FIXTURES = [...SCRIPTS, ...OTHERS];
 
 let out = "";
@@ -118,6 +118,15 @@ describe("the proof accepts correct documents", () => {
     expect(html.calls.filter((c) => c.shown === "12")).toHaveLength(2);
     for (const reading of [pdf, docx]) expect(sameNoteText(reading.notes.get(12)!, html.notes.get(12)!, true), reading.format).toBe(true);
     expect(pdf.notes.get(12)).not.toMatch(/[0-9]/);
+  });
+
+  it("a last page that holds only a note's back link: its running head and page number are not the note's", async () => {
+    const pages = (await readPageItems(await readFile(built("back-link-alone-ug", "pdf")))).map((page) => page.items);
+    expect(pages).toHaveLength(2);
+    expect(pages[1].map((item) => item.str.replace(/\s/g, "")).join("")).toBe("doc-16-0029ug2/2");
+    const [html, pdf] = await readAll("back-link-alone-ug");
+    expect(sameNoteText(pdf.notes.get(3)!, html.notes.get(3)!, true), pdf.notes.get(3)).toBe(true);
+    expect(pdf.notes.get(3)).not.toMatch(/doc-16|2\/2/);
   });
 
   it("a numbered list in a note, at the page foot or at the end: its numbers are drawn, not the note's text", async () => {
