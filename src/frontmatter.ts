@@ -99,6 +99,8 @@ export function pandocTitleBlock(source: string): (MatterBlock & { lines: number
   return { map, keyPlace: (key) => places[key], start: { line: 1, column: 1 }, lines: i };
 }
 
+const MAX_YAML_PROBLEMS = 10;
+
 function readYaml(node: Literal, file: VFile): MatterBlock | undefined {
   const start = node.position?.start.line ?? 1;
   const lineCounter = new LineCounter();
@@ -114,7 +116,16 @@ function readYaml(node: Literal, file: VFile): MatterBlock | undefined {
     [doc.errors, "is not valid YAML"],
     [doc.warnings, "uses a YAML feature broadside does not allow"],
   ] as const) {
-    for (const { message, pos } of problems) fail(file, `Front matter ${what}: ${message.split("\n")[0]}`, place(pos[0]), "front-matter-yaml");
+    // One mistake can set off thousands (each line after it misread): the first few say where it is.
+    for (const { message, pos } of problems.slice(0, MAX_YAML_PROBLEMS))
+      fail(file, `Front matter ${what}: ${message.split("\n")[0]}`, place(pos[0]), "front-matter-yaml");
+    if (problems.length > MAX_YAML_PROBLEMS)
+      fail(
+        file,
+        `Front matter ${what}: ${problems.length - MAX_YAML_PROBLEMS} more problems after these`,
+        place(problems[MAX_YAML_PROBLEMS].pos[0]),
+        "front-matter-yaml",
+      );
   }
   if (doc.errors.length || doc.warnings.length) return undefined;
   // `&a [*a]` is a value that holds itself: YAML allows it, but no reader of a front matter ends on it.
