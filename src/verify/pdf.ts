@@ -403,13 +403,13 @@ function pagesText(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }
   const byPage = new Map<number, Item[]>();
   const untagged: Item[][] = [];
   const listItems: PdfListItem[] = [];
-  const hasTags = (raw: PdfItem[]) => raw.some((r) => r.mc !== null && r.str.trim());
-  const documentTagged = texts.some(({ items }) => hasTags(items));
+  const isTaggedText = (r: PdfItem) => r.mc !== null && r.str.trim() !== "";
+  const documentTagged = texts.some(({ items }) => items.some(isTaggedText));
   for (const { page: p, items: raw, lis } of texts) {
     listItems.push(...lis);
     // Untagged text above or below all the tagged text of the page is page furniture; in a tagged
     // document, so is all of a page with no tagged text (one that holds only a note's back link).
-    const tagged = raw.filter((r) => r.mc !== null && r.str.trim());
+    const tagged = raw.filter(isTaggedText);
     const top = Math.max(...tagged.map((r) => r.y));
     const bottom = Math.min(...tagged.map((r) => r.y));
     const outside = (r: PdfItem) => (tagged.length ? r.y > top + 0.5 || r.y < bottom - 0.5 : documentTagged);
