@@ -5,29 +5,17 @@
  * (`value`, else `start` and place, `reversed` counting down; a number out of place is reported),
  * their text less the back links, whose arrow and occurrence number no other format has.
  */
-import type { Element, ElementContent, Root, RootContent } from "hast";
+import type { Element, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { matches, selectAll } from "hast-util-select";
+import { toText } from "hast-util-to-text";
 import { visit } from "unist-util-visit";
 import { collapseSpace, type NoteCall, type Reading } from "./reading.ts";
 
-type Node = Root | RootContent | ElementContent;
+const isElement = (node: RootContent, tag?: string): node is Element => node.type === "element" && (tag === undefined || node.tagName === tag);
 
-const isElement = (node: Node, tag?: string): node is Element => node.type === "element" && (tag === undefined || node.tagName === tag);
-
-/** Elements whose content a browser does not show as text. */
-const NOT_TEXT = new Set(["script", "style", "template", "svg", "math", "head", "noscript"]);
-/** Elements that end a line of text: a space separates their text from what follows. */
-const BLOCKS = new Set("p div li ol ul br blockquote pre table tr td th h1 h2 h3 h4 h5 h6 section dd dt figure figcaption".split(" "));
-
-/** The text a browser shows for a node, `skip` left out. */
-function textOf(node: Node, skip: (el: Element) => boolean = () => false): string {
-  if (node.type === "text") return node.value;
-  if (node.type !== "element" && node.type !== "root") return "";
-  if (node.type === "element" && (NOT_TEXT.has(node.tagName) || node.properties.hidden === true || skip(node))) return "";
-  const inner = node.children.map((child) => textOf(child, skip)).join("");
-  return node.type === "element" && BLOCKS.has(node.tagName) ? ` ${inner} ` : inner;
-}
+/** The text a browser shows for an element (none when it is hidden), white space collapsed. */
+const textOf = (el: Element) => (el.properties.hidden === true ? "" : collapseSpace(toText(el)));
 
 function integer(value: unknown): number | undefined {
   const text = String(value ?? "").trim();
@@ -48,9 +36,7 @@ export function readHtmlText(html: string): Reading {
 
   // Ids of everything, so that a link can be followed, and the call links.
   const byId = new Map<string, Element>();
-  const parents = new Map<Element, Element>();
-  visit(tree, "element", (el, _, parent) => {
-    if (parent?.type === "element") parents.set(el, parent);
+  visit(tree, "element", (el) => {
     const id = el.properties.id;
     if (id !== undefined && id !== null && !byId.has(String(id))) byId.set(String(id), el);
   });
@@ -65,9 +51,10 @@ export function readHtmlText(html: string): Reading {
     return matches("[role~=doc-backlink]", el) || (href.startsWith("#") && callIds.has(safeDecode(href.slice(1))));
   };
 
-  // The notes, as a browser numbers them.
+  // The notes, as a browser numbers them, and the note each element of theirs is in.
   const notes = new Map<number, string>();
-  const itemNumber = new Map<Element, number>();
+  const noteOf = new Map<Element, number>();
+  let place = 0;
   for (const section of sections) {
     for (const ol of topLevelLists(section)) {
       const lis = ol.children.filter((child): child is Element => isElement(child, "li"));
@@ -76,27 +63,30 @@ export function readHtmlText(html: string): Reading {
       for (const li of lis) {
         const number = integer(li.properties.value) ?? next;
         next = reversed ? number - 1 : number + 1;
-        const place = itemNumber.size + 1;
-        itemNumber.set(li, number);
+        place++;
         if (number !== place) problems.push({ note: number, reason: `the HTML prints note ${number} in place ${place} of the notes list` });
+        visit(li, "element", (el) => void noteOf.set(el, number));
+        // Back links are left out of the note's text.
+        visit(li, "element", (el, index, parent) => {
+          if (!isBackLink(el) || !parent || index === undefined) return;
+          parent.children.splice(index, 1);
+          return index;
+        });
         if (notes.has(number)) problems.push({ note: number, reason: `the HTML prints two notes numbered ${number}` });
-        else notes.set(number, collapseSpace(textOf(li, isBackLink)));
+        else notes.set(number, textOf(li));
       }
     }
   }
 
   // The calls, and where each leads.
-  const noteAt = (el: Element | undefined): number | undefined => {
-    for (let at = el; at; at = parents.get(at)) if (itemNumber.has(at)) return itemNumber.get(at);
-    return undefined;
-  };
   const calls: NoteCall[] = callLinks.map((a) => {
-    const shown = collapseSpace(textOf(a));
+    const shown = textOf(a);
     const href = String(a.properties.href ?? "");
-    const number = href.startsWith("#") ? noteAt(byId.get(safeDecode(href.slice(1)))) : undefined;
+    const target = href.startsWith("#") ? byId.get(safeDecode(href.slice(1))) : undefined;
+    const number = target && noteOf.get(target);
     return { shown, leadsTo: number === undefined ? undefined : { number, shown: String(number) } };
   });
-  const root = tree.children.find((node): node is Element => isElement(node) && node.tagName === "html");
+  const root = tree.children.find((node): node is Element => isElement(node, "html"));
   return { format: "html", calls, notes, problems, rightToLeft: root?.properties.dir === "rtl" };
 }
 
