@@ -9,11 +9,8 @@
  */
 import { excerpt, FORMAT_NAMES, type Format, groupBy, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
-interface Disagreement {
-  /** The note it is about, as the reference numbers it (undefined: the document as a whole). */
-  note: number | undefined;
-  reason: string;
-}
+/** What is wrong, and the note it is about as the reference numbers it (undefined: the document as a whole). */
+type Disagreement = Reading["problems"][number];
 
 const ORDER: Format[] = ["html", "pdf", "docx"];
 
@@ -58,7 +55,8 @@ function callText(reading: Reading, call: NoteCall, unordered: boolean): string 
   return text === undefined ? undefined : noteTextKey(text, unordered);
 }
 
-type Step = { ref: number; other: number } | { ref: number; other: undefined } | { ref: undefined; other: number };
+/** A pair of aligned calls, or a call of one side without counterpart. */
+type Step = { ref?: number; other?: number };
 
 const GAP = 2;
 
@@ -79,7 +77,7 @@ function align(ref: { shown: string; text: string | undefined }[], other: { show
   const m = other.length - head - tail;
   if (n * m > 25_000_000) {
     // Too many to search (tens of thousands of calls): pair them in order.
-    for (let i = 0; i < Math.max(n, m); i++) steps.push({ ref: i < n ? head + i : undefined, other: i < m ? head + i : undefined } as Step);
+    for (let i = 0; i < Math.max(n, m); i++) steps.push({ ref: i < n ? head + i : undefined, other: i < m ? head + i : undefined });
   } else if (n > 0 || m > 0) {
     const cost = (i: number, j: number) => {
       const a = ref[head + i];
