@@ -1,11 +1,7 @@
 /**
- * Comparing readings of one letter in several formats: every note call must show the same mark in
- * all of them and lead to the note with that number, and every note number must have the same text
- * (`sameNoteText`). The reference is the largest group of identical readings (ties: the HTML's, then
- * the PDF's), so that one broken format is named as the odd one out; each other format is compared
- * with it, its calls aligned so that a missing call is one message, not every later call off by one.
- * Within each group, a call leading to another note than it shows, or any other self-contradiction
- * a reader found, is a message too.
+ * Comparing readings of one letter: every call must show the same mark and lead to the note of that number, every note
+ * have the same text. The reference is the largest group of identical readings (ties: the HTML's, then the PDF's), so one
+ * broken format is the odd one out; calls are aligned, so that a missing call is one message, not every later call off by one.
  */
 import { excerpt, FORMAT_NAMES, type Format, groupBy, type NoteCall, noteTextKey, type Reading, sameNoteText } from "./reading.ts";
 
@@ -60,10 +56,7 @@ type Step = { ref?: number; other?: number };
 
 const GAP = 2;
 
-/**
- * Align two call sequences with the least cost: a pair costs 0 when mark and note text
- * agree, 1 when one of them does, 3 when neither does; a call without counterpart costs 2.
- */
+/** Align two call sequences at least cost: a pair costs 0 when mark and note text agree, 1 when one does, 3 when neither; a lone call 2. */
 function align(ref: { shown: string; text: string | undefined }[], other: { shown: string; text: string | undefined }[]): Step[] {
   // Equal heads and tails need no search.
   const same = (i: number, j: number) => ref[i].shown === other[j].shown && ref[i].text === other[j].text;

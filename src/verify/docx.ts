@@ -1,7 +1,6 @@
 /**
- * Reading a built .docx back, as Word shows it: the note calls of the main story and the text
- * of each note, by the rules of src/ooxml/notes.ts. A call shows its note's number (a NOTEREF
- * field: its cached result) and leads to the note its reference or bookmark names.
+ * Reading a built .docx back as Word shows it, by the rules of src/ooxml/notes.ts: a call shows its note's number (a
+ * NOTEREF field: its cached result) and leads to the note its reference or bookmark names.
  */
 import { readNotes, formatNoteNumber, NOTE_KINDS, splitNoteKey } from "../ooxml/notes.ts";
 import { descendants, DocxPackage } from "../ooxml/package.ts";

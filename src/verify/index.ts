@@ -42,12 +42,7 @@ export const readHtml = fromFile("html");
 export const readPdf = fromFile("pdf");
 export const readDocx = fromFile("docx");
 
-/**
- * Read the given outputs of one letter and add a message to `report` for every
- * disagreement among them (and every self-contradiction of one of them). With one format
- * there is nothing to compare, but a call that leads to another note than it shows is still
- * reported.
- */
+/** Read the outputs of one letter; every disagreement among them, and every self-contradiction (even of one format), is a message on `report`. */
 export async function verifyOutputs(files: OutputFiles, report: VFile): Promise<void> {
   const formats = (Object.keys(FROM_DATA) as Format[]).filter((f) => files[f] !== undefined);
   if (formats.includes("pdf")) preparePdfReader();
@@ -63,11 +58,7 @@ export interface OutputReading {
   error?: string;
 }
 
-/**
- * Read one output back from the bytes that will be written as `path` (a build reads each
- * document as soon as it is made, the HTML and the DOCX while Chromium prints), or read from
- * disk. Never rejects.
- */
+/** Read one output back from its bytes, as a build makes them (the HTML and the DOCX while Chromium prints) or from disk. Never rejects. */
 export async function readOutputData(
   format: Format,
   path: string,

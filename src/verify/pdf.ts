@@ -1,11 +1,6 @@
 /**
- * Reading a built PDF back, as a person with a PDF viewer sees it, with pdf.js (no code shared with
- * the compilers): link annotations, named destinations, text with positions and marked content, and
- * the structure tree; /ActualText, which pdf.js does not read, from the content stream (`pageText`).
- * A link to `note-<digits>` is a note call, one to `note-call-…` a back link; what a call shows is
- * read off the page and where it leads from its destination's position (`placeDestinations`). A
- * tagged PDF is read by its structure tree, an untagged one by its text's positions; untagged text
- * above or below all the tagged text of its page is page furniture (margin boxes).
+ * Reading a built PDF back with pdf.js, as a person with a PDF viewer sees it (no code shared with the compilers):
+ * a tagged PDF by its structure tree, an untagged one by its text's positions.
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -59,9 +54,8 @@ export function preparePdfReader(): void {
 export type StructNode = { role?: string; lang?: string; children?: StructNode[]; type?: string; id?: string };
 
 /**
- * The text pdf.js reads off a page, with each item's marked-content id, and Chromium's /ActualText
- * (the text of glyph clusters it cannot map one to one: Tibetan stacks, Mongolian, Arabic ligatures)
- * in place of the glyphs it stands for, matched to pdf.js's marked content by the BDCs' order.
+ * The text pdf.js reads off a page, with each item's marked-content id; Chromium's /ActualText (glyph clusters it cannot
+ * map one to one: Tibetan stacks, Mongolian, Arabic ligatures) replaces their glyphs, matched by the BDCs' order.
  */
 async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string | null)[]>): Promise<PdfItem[]> {
   const content = await page.getTextContent({ includeMarkedContent: true });
@@ -175,10 +169,7 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
 
 let lastRead: Promise<unknown> = Promise.resolve();
 
-/**
- * `read` given the PDF opened by pdf.js (no fonts, no scripts, strict), one document at a time: pdf.js
- * keeps one page count per process, and refuses another document's later pages ("Invalid page request").
- */
+/** `read` on the PDF as pdf.js opens it (no fonts, no scripts, strict), one document at a time: pdf.js keeps one page count per process. */
 function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): Promise<T> {
   const turn = lastRead.then(async () => {
     const { getDocument } = await pdfjs();
@@ -226,9 +217,8 @@ export function readPageItems(bytes: Uint8Array): Promise<PageContent[]> {
 const MAX_PAGES_IN_FLIGHT = 8;
 
 /**
- * The internal links of every page, and the text and list items of the pages that can hold calls or
- * notes: pages with call links, the pages those lead to and the page after each (a note continued);
- * every page when no call link leads anywhere.
+ * Every page's internal links, and the text and list items of the pages that can hold calls or notes: those with call
+ * links, the pages they lead to and the next ones (a note continued); every page when no call link leads anywhere.
  */
 function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesText }> {
   return withPdf(bytes, async (doc) => {
@@ -425,9 +415,8 @@ function pagesText(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }
 }
 
 /**
- * What each call link shows, in reading order, and where it leads. Tagged: its structure element's
- * text, in the structure tree's order. Untagged: the characters drawn inside the link's rectangle
- * (placed by equal shares of their item's width), in content-stream order, page by page.
+ * What each call link shows, in reading order, and where it leads. Tagged: its structure element's text, in the tree's
+ * order. Untagged: the characters drawn inside its rectangle (by equal shares of their item's width), in stream order.
  */
 function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; dest: Destination | undefined }[] {
   const calls: { shown: string; dest: Destination | undefined; order: [number, number, number] }[] = [];
@@ -462,10 +451,8 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
 }
 
 /**
- * The printed notes' markers (tagged: labels of list items not nested in another; untagged: items
- * reading only "k." that begin their line), and which items are list labels. The notes are the run
- * 1., 2., 3., … in stream order, aligned on one edge, with most k-th markers on the page of the k-th
- * call destination (ties: the run as long as the notes called, then the last), not a list of the letter.
+ * The printed notes' markers (tagged: labels of list items not nested in another; untagged: "k." beginning a line), and
+ * which items are list labels. The notes, not a list of the letter, are the run 1., 2., … with most markers on their calls' pages.
  */
 function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
   const notesFrom = targets.length ? targets[0].page : 0;
@@ -511,9 +498,8 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
 }
 
 /**
- * Each note's text, by its number, back links left out. At the foot of the pages, tagged: the list
- * item labelled with its marker, and its parts labelled "N (cont.)" on the next pages; untagged: up
- * to the next marker or the end of the page. At the end: from each marker to the next.
+ * Each note's text, by its number, back links left out. At the foot of the pages, tagged: its list item and its parts
+ * labelled "N (cont.)" on the next pages; untagged: up to the next marker or the page's end. At the end: marker to marker.
  */
 function noteTexts(
   run: Item[],
@@ -594,13 +580,9 @@ function noteTexts(
 }
 
 /**
- * Which printed note (index in `run`) each destination leads to. Chromium's destinations are
- * off from page coordinates by a constant (the page margins), and a note's destination is a
- * constant distance from its marker (the top left of the list item against the marker's
- * baseline and right edge): one offset for the whole document. It is the offset that puts
- * the most destinations on a marker of their page, tried first for the offsets that pair the
- * k-th destination with the k-th marker (so that with a single note there is no doubt). A
- * destination leads to the marker found at that offset, or to no note.
+ * Which printed note (index in `run`) each destination leads to. Chromium's destinations are off from the page by the
+ * margins, and a note's is a constant distance from its marker: one offset for the document, the one that puts most
+ * destinations on a marker, those pairing the k-th destination with the k-th marker tried first (one note leaves no doubt).
  */
 function placeDestinations(targets: Destination[], run: Item[]): (dest: Destination) => number | undefined {
   const markersOn = groupBy(run.keys(), (k) => run[k].page);
@@ -658,10 +640,7 @@ const HEADING_DROP = 60;
 
 const PAGE_COUNTER = /^(page\s*)?\d+\s*(\/|of)\s*\d+$/i;
 
-/**
- * Page furniture of pages without tags: a top or bottom line that is a page counter ("3 / 5") or
- * recurs, digits masked, at the same height on another page (a running head or foot).
- */
+/** Page furniture of untagged pages: a top or bottom line that is a page counter ("3 / 5") or recurs, digits masked, at one height (a running head). */
 function untaggedFurniture(pages: Item[][]) {
   const edges = pages.map((items) => {
     const text = items.filter((item) => item.str.trim());

@@ -1,7 +1,6 @@
 /**
- * What a reader of a built document sees of its notes, whatever the format. The readers
- * (html.ts, pdf.ts, docx.ts) know file formats and the few conventions a person reading the
- * document relies on; they import nothing from the compilers or the numbering pass.
+ * What a reader of a built document sees of its notes, whatever the format. The readers know file formats and the few
+ * conventions a person reading relies on; they import nothing from the compilers or the numbering pass.
  */
 
 export type Format = "html" | "pdf" | "docx";
@@ -12,11 +11,7 @@ export const FORMAT_NAMES: Record<Format, string> = { html: "HTML", pdf: "PDF", 
 export interface NoteCall {
   /** The mark printed at the call, as text ("3"; whatever it is, even when not a number). */
   shown: string;
-  /**
-   * The note the call leads to when followed (a link, a Word footnote reference or NOTEREF
-   * field): its number, and its mark as printed where it leads ("3" at the head of note 3).
-   * Undefined when the call leads to no note.
-   */
+  /** The note the call leads to when followed (undefined: none): its number, and its mark as printed there ("3" at the head of note 3). */
   leadsTo: { number: number; shown: string } | undefined;
 }
 
@@ -33,10 +28,8 @@ export interface Reading {
 }
 
 /**
- * The text of a note reduced to what every format gives reliably: NFKC (undoing presentation and
- * full-width forms), less white space, dashes (Pd, minus), format characters (Cf: soft hyphens, zero
- * widths, the Mongolian vowel separator) and Mongolian variation selectors, where line breaks, URLs
- * broken at hyphens and shaping differ between formats. Letters, digits and other punctuation stay.
+ * The text of a note reduced to what every format gives reliably: NFKC (undoing presentation and full-width forms), less
+ * white space, dashes, format characters and Mongolian variation selectors, where line breaks, hyphenation and shaping differ.
  */
 export function normalizeNoteText(text: string): string {
   return text.normalize("NFKC").replace(DROPPED, "");
@@ -47,17 +40,12 @@ const DROPPED = /[\s\p{Pd}\p{Cf}\u2212\u180B-\u180F]/gu;
 /** What pdf.js gives for a glyph the PDF maps to no text (NUL) or that it cannot decode (U+FFFD). */
 const UNREADABLE = /[\u0000\uFFFD]/u;
 
-/**
- * Characters whose order a PDF does not keep: right-to-left scripts (glyphs in visual order), combining
- * marks (a vowel sign drawn before its consonant) and Mongolian (joining forms read as clusters).
- */
+/** Characters whose order a PDF does not keep: right-to-left scripts (visual order), combining marks (a vowel sign drawn first), Mongolian. */
 const UNORDERED = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Mongolian}\p{M}]/u;
 
 /**
- * Whether two note texts agree: their normalised forms are equal, an `UNREADABLE` glyph standing for
- * any one character, in any order when either has `UNORDERED` characters. So a character lost, added
- * or changed always disagrees. `unordered`: every text is taken so (a right-to-left document, where a
- * PDF may give even a Latin note's closing stop first).
+ * Whether two note texts agree: their normalised forms are equal, an `UNREADABLE` glyph standing for any one character, in
+ * any order when either has `UNORDERED` characters or `unordered` is set (a right-to-left PDF may give a closing stop first).
  */
 export function sameNoteText(a: string, b: string, unordered = false): boolean {
   const x = normalizeNoteText(a);
