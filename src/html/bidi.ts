@@ -1,8 +1,6 @@
 /**
- * Bidi isolation: a run against the letter's direction (Latin, a URL or a number range in a
- * right-to-left letter; an Arabic or Hebrew name in a left-to-right one) is wrapped in `<bdi>`, so
- * that the neutral characters at its edges (a parenthesis, a dash between years) keep their place.
- * URL link texts get `dir="ltr"`; signatories' names `dir="auto"`, each taking its own direction.
+ * Bidi isolation: a run against the letter's direction (Latin or a number range in a right-to-left letter, an Arabic name
+ * in a left-to-right one) is wrapped in `<bdi>`, so that the neutral characters at its edges (a parenthesis) keep their place.
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { h } from "hastscript";
@@ -71,7 +69,7 @@ function splitText(text: Text, dir: "ltr" | "rtl"): ElementContent[] | undefined
 
 const textOf = (node: ElementContent): string => (node.type === "text" ? node.value : node.type === "element" ? node.children.map(textOf).join("") : "");
 
-/** Wrap the runs that run against `dir` in the tree, in place. */
+/** Wrap the runs against `dir` in the tree, in place; a URL link's text is set left to right, each signatory's name in its own direction. */
 export function isolateBidi(tree: Root | Element, dir: "ltr" | "rtl") {
   visit(tree, (node, index, parent) => {
     if (node.type === "text" && parent && index !== undefined) {

@@ -1,7 +1,6 @@
 /**
- * A note call never starts a line, and the punctuation after it never does either: the call, the
- * character before it and the closing punctuation after it are kept on one line. Chinese and
- * Japanese break between any two characters, so "職²。" could otherwise break before the call.
+ * A note call never starts a line, nor does the punctuation after it: the call, the character before it and the closing
+ * punctuation after it are kept on one line (Chinese and Japanese break between any two characters: "職²。").
  */
 import type { Element, ElementContent, Root, Text } from "hast";
 import { matches } from "hast-util-select";

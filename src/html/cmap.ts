@@ -1,8 +1,6 @@
 /**
- * The characters a font file really has, from its `cmap` table. A subset's `unicode-range` can
- * claim characters it has no glyph for (slices overlap), and a browser that finds no glyph in the
- * face moves on to the host's fonts; so faces are chosen by their cmap. Read from the `.woff`
- * beside each `.woff2` (zlib tables, which Node reads without a WOFF2 decoder).
+ * The characters a font file really has, from its `cmap` table: a subset's `unicode-range` can claim characters it has no
+ * glyph for, and a browser then moves on to the host's fonts. Read from the `.woff` twin (zlib, no WOFF2 decoder needed).
  */
 import { readFileSync } from "node:fs";
 import { woffTable } from "../woff.ts";

@@ -1,8 +1,6 @@
 /**
- * Fonts come from npm packages (`templates/fonts.json`), never from the host. For each character the
- * document draws, one face is chosen as Chromium will choose it from the font stack, and inlined,
- * subset by HarfBuzz to what it draws (with every glyph its shaping reaches): the HTML works offline
- * and a printer without fonts draws the same glyphs. A character no shipped face has is returned.
+ * Fonts come from npm packages (`templates/fonts.json`), never from the host: for each character drawn, the face Chromium
+ * will choose from the font stack is inlined, subset to what it draws, so a page offline or a printer draws the same glyphs.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,10 +18,7 @@ export interface FontFamily {
   css: string[];
   /** Editions (BCP 47 prefixes) whose text this family sets first, e.g. `["ug", "ar"]`. */
   langs?: string[];
-  /**
-   * Families of one group are alternatives (the Han faces: Simplified, Traditional, Hong Kong,
-   * Japanese): an edition uses the one its `lang` names, or else the group's first.
-   */
+  /** Families of one group are alternatives (the Han faces): an edition uses the one its `lang` names, or else the group's first. */
   group?: string;
 }
 
@@ -187,9 +182,8 @@ export async function fontFaceCss(config: FontsConfig, usage: FontUsage, lang: s
     const [style, weight] = key.split(" ");
     const chars = new Set(Array.from(key === "normal 400" ? text + FURNITURE : text));
     const points = [...chars].map((char) => char.codePointAt(0)!);
-    // Slices overlap: of the faces that have a character, the one with most of the text's
-    // characters draws it, so that a script's letters, and the marks between them that shape
-    // them (U+202F, U+180E in Mongolian), come from one font file.
+    // Slices overlap: the face with most of the text's characters draws a character, so that a script's letters and the
+    // marks that shape them (U+202F, U+180E in Mongolian) come from one font file.
     const share = new Map<Face, number>();
     const score = (face: Face) => {
       let n = share.get(face);

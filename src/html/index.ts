@@ -1,7 +1,6 @@
 /**
- * HTML compiler: mdast → hast with one handler per note node (numbers come from the
- * numbering pass), the page shell from `templates/shell.html` filled in as a tree, CSS and
- * fonts inlined. The PDF compiler prints exactly this document.
+ * HTML compiler: mdast → hast (note numbers from the numbering pass) in the shell of `templates/shell.html`, CSS and fonts
+ * inlined. The PDF compiler prints exactly this document.
  */
 import { readFileSync } from "node:fs";
 import type { Element, ElementContent, Root as HastRoot, Text } from "hast";
@@ -213,9 +212,8 @@ export async function compileHtmlTree(letter: Letter, options: HtmlOptions): Pro
     h("style", { id: "fonts" }, fonts),
     h("style", template(options.templatesDir, "style.css")),
     h("style", { media: "print" }, template(options.templatesDir, "print.css")),
-    // Chromium has no `string-set`, so the running head's text is given to the page margin box here;
-    // a paper other than print.css's comes here too (`paper: letter`).
-    // The page number and a continued note's label, in the letter's language, are given here too.
+    // Chromium has no `string-set`: the running head, the page number and a continued note's label, in the letter's
+    // language, are given to the page here, and a paper other than print.css's (`paper: letter`).
     h(
       "style",
       { media: "print" },
