@@ -1,9 +1,7 @@
 /**
- * Reading a built HTML page back, as a browser shows it. Calls: the links in `sup.note-call` outside
- * the notes, showing their text, leading to the notes-list item their `href` names (or holding it).
- * Notes: the items of the top-level lists of `section.notes`, numbered as a browser prints them
- * (`value`, else `start` and place, `reversed` counting down; a number out of place is reported),
- * their text less the back links, whose arrow and occurrence number no other format has.
+ * Reading a built HTML page back, as a browser shows it. Calls: the links in `sup.note-call` outside the notes, leading to
+ * the notes-list item their `href` names or holds. Notes: the items of `section.notes`'s top-level lists, numbered as a
+ * browser prints them (`value`, `start`, `reversed`), less the back links, whose arrow and number no other format has.
  */
 import type { Element, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";

@@ -1,7 +1,6 @@
 /**
- * Proof that the built outputs agree: the HTML, PDF and DOCX of a letter are read back by readers
- * that know the file formats, not the compilers, and compared (compare.ts). Disagreements are errors
- * (`outputs-disagree`); so is a file that cannot be read (`outputs-unreadable`), the others still compared.
+ * Proof that the built outputs agree: the HTML, PDF and DOCX of a letter, read back by readers that know the file formats,
+ * not the compilers, are compared; disagreements (`outputs-disagree`) and unreadable files (`outputs-unreadable`) are errors.
  */
 import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
