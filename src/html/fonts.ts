@@ -83,7 +83,6 @@ export async function subsetFace(woff2: string, points: Iterable<number>, format
   return format === "woff" ? sfntToWoff(sfnt) : sfnt;
 }
 
-/** Read `templates/fonts.json`. */
 export function loadFontsConfig(templatesDir: string): FontsConfig {
   return JSON.parse(readFileSync(templateFile(templatesDir, "fonts.json"), "utf8")) as FontsConfig;
 }
