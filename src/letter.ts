@@ -15,11 +15,9 @@ import { sourceBeside } from "./beside.ts";
 import { isRefusal, readBounded, sourceLinkOut } from "./boundary.ts";
 import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
-import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
+import { makeMicromarkLinear, normalizeTree, remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
-import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
-import { makeMicromarkLinear } from "./parse-speed.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 import { trimTrailing } from "./text.ts";
 
