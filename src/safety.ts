@@ -187,10 +187,8 @@ export function urlScheme(url: string): string | undefined {
 
 /* ------------------------------------------------------------------ images */
 
-type ImageResult = { image: LocalImage } | Refusal;
-
 /** An image a source names: a relative path to a file inside the project folder (src/boundary.ts), within the limits. */
-function loadImage(url: string, baseDir: string, project: string): ImageResult {
+function loadImage(url: string, baseDir: string, project: string): LocalImage | Refusal {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
@@ -212,7 +210,7 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
   if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
   const info = imageInfo(bytes, what);
-  return isRefusal(info) ? info : { image: { ...info, bytes } };
+  return isRefusal(info) ? info : { ...info, bytes };
 }
 
 /** What an image's bytes are, if broadside takes them: PNG, JPEG, GIF or WebP, within the pixel limit. */
@@ -402,14 +400,14 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
   const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
   // Each image is read once; an error at a definition is told once, however many images use it.
-  const cache = new Map<string, ImageResult>();
+  const cache = new Map<string, LocalImage | Refusal>();
   const told = new Set<Image | Definition>();
   const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
     const result = cache.get(url) ?? loadImage(url, baseDir, project);
     cache.set(url, result);
-    if ("image" in result) {
-      node.data = { ...node.data, image: result.image };
-      if (result.image.format === "webp") {
+    if (!isRefusal(result)) {
+      node.data = { ...node.data, image: result };
+      if (result.format === "webp") {
         report(
           "warn",
           "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
@@ -474,21 +472,13 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
-    if (scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)) {
-      report(
-        "fail",
-        `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
-        at,
-        "unsafe-link",
-      );
-    } else if (NETWORK_PATH.test(asBrowserReads(url))) {
-      report(
-        "fail",
-        `Link to \`${shownUrl(url)}\`: an address starting with \`//\` or \`\\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative`,
-        at,
-        "unsafe-link",
-      );
-    }
+    const reason =
+      scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)
+        ? `\`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`
+        : NETWORK_PATH.test(asBrowserReads(url))
+          ? "an address starting with `//` or `\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative"
+          : undefined;
+    if (reason) report("fail", `Link to \`${shownUrl(url)}\`: ${reason}`, at, "unsafe-link");
   }
 
   // A link definition is checked once, however many links use it.
