@@ -2,10 +2,11 @@
  * What broadside adds to remark's parsing (src/letter.ts puts it in its chain): micromark's edits in linear time, a depth
  * guard, note calls kept in an image's alt text, and shapes GitHub allows but no output can hold made into ones all can.
  */
-import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
+import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
 import type { CompileContext, Token } from "mdast-util-from-markdown";
 import { EditMap } from "micromark-util-edit-map";
 import type { Processor } from "unified";
+import { visit } from "unist-util-visit";
 
 /** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
 export const MAX_DEPTH = 100;
@@ -110,7 +111,14 @@ export function makeMicromarkLinear(): void {
   };
 }
 
-/** The children of a link, without links in them (their text kept) and without note calls (returned). */
+/** An image's note calls (`![a[^1]](x.png)`), taken off it. */
+function takeCalls(image: Image | ImageReference): FootnoteReference[] {
+  const calls = image.data?.noteCalls ?? [];
+  delete image.data?.noteCalls;
+  return calls;
+}
+
+/** The children of a link, without links in them (their text kept) and without note calls, its images' too (into `calls`). */
 function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {
   return children.flatMap((child): Phrasing[] => {
     if (child.type === "footnoteReference") {
@@ -118,27 +126,8 @@ function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {
       return [];
     }
     if (child.type === "link" || child.type === "linkReference") return unlink(child.children, calls);
-    if ("children" in child) {
-      (child as { children: Phrasing[] }).children = unlink(child.children as Phrasing[], calls);
-    }
-    return [child];
-  });
-}
-
-/** Rewrite a list of phrasing (or block) children in place; returns the new list. */
-function place(children: Nodes[]): Nodes[] {
-  return children.flatMap((child): Nodes[] => {
-    if ("children" in child) (child as { children: Nodes[] }).children = place(child.children as Nodes[]);
-    if (child.type === "image" || child.type === "imageReference") {
-      const calls = child.data?.noteCalls ?? [];
-      if (calls.length) delete child.data!.noteCalls;
-      return [child, ...calls];
-    }
-    if (child.type === "link" || child.type === "linkReference") {
-      const calls: FootnoteReference[] = [];
-      (child as Link | LinkReference).children = unlink(child.children, calls);
-      return [child, ...calls];
-    }
+    if (child.type === "image" || child.type === "imageReference") calls.push(...takeCalls(child));
+    if ("children" in child) (child as { children: Phrasing[] }).children = unlink(child.children as Phrasing[], calls);
     return [child];
   });
 }
@@ -148,5 +137,10 @@ function place(children: Nodes[]): Nodes[] {
  * image; a link in link text keeps only its text.
  */
 export function normalizeTree(tree: Root) {
-  tree.children = place(tree.children as Nodes[]) as Root["children"];
+  visit(tree, (node, index, parent) => {
+    const calls: FootnoteReference[] = [];
+    if (node.type === "image" || node.type === "imageReference") calls.push(...takeCalls(node));
+    else if (node.type === "link" || node.type === "linkReference") node.children = unlink(node.children, calls);
+    if (calls.length) (parent!.children as Nodes[]).splice(index! + 1, 0, ...calls);
+  });
 }
