@@ -77,9 +77,8 @@ export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Point | undefined; valuePlace?: (key: string) => Point; start: Point };
 
 /**
- * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors
- * separated by `;`, date); a line starting with a space continues the one before. Returns the
- * block and how many lines it takes, or `undefined` when the source does not start with one.
+ * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors separated by `;`, date); a line
+ * starting with a space continues the one before. With how many lines it takes; `undefined` when there is none.
  */
 export function pandocTitleBlock(source: string): (MatterBlock & { lines: number }) | undefined {
   if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;

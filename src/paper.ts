@@ -1,7 +1,4 @@
-/**
- * Paper and units, one home for each: the papers a letter is set on, their sizes, and the
- * lengths of CSS, PDF and Word in points.
- */
+/** Paper and units, one home for each: the papers a letter is set on, their sizes, and CSS, PDF and Word lengths in points. */
 
 /** The papers a user asks for, as CSS `@page { size }` keywords. */
 export const PAPERS = ["a4", "letter"] as const;

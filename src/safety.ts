@@ -1,8 +1,4 @@
-/**
- * The source is untrusted. This is the one pass, at parse time, that decides what of it may reach
- * an output (bytes, characters, nesting, raw HTML, links, images), reporting each problem at its
- * place; the compilers print what it leaves and never check again.
- */
+/** The source is untrusted: this pass alone decides what of it may reach an output, reporting each problem at its place. */
 import { dirname, resolve } from "node:path";
 import { isRefusal, projectFolder, readBounded, type Refusal, resolveInside } from "./boundary.ts";
 import type { Element, Root as HastRoot } from "hast";
@@ -226,10 +222,7 @@ function imageInfo(bytes: Uint8Array, what: string): ImageInfo | Refusal {
   return info;
 }
 
-/**
- * A `data:` image in raw HTML (the cleaning keeps `data:` sources, as broadside inlines its own
- * images so) is held to a Markdown image's rules: no SVG, no pixel bomb, no more bytes.
- */
+/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
 function rawImageRefusal(value: string): Refusal | undefined {
   let refusal: Refusal | undefined;
   visit(fromHtml(value, { fragment: true }), "element", (node) => {
