@@ -3,7 +3,7 @@
  * Features bring their own front-matter keys and transforms (`Feature`): the core knows none of them.
  */
 import { basename, extname } from "node:path";
-import type { Heading, List, Literal, Root, Yaml } from "mdast";
+import type { Heading, List, Literal, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";

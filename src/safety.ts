@@ -11,7 +11,7 @@ import { location } from "vfile-location";
 import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { cappedReporter, fail, warn } from "./messages.ts";
+import { cappedReporter, fail } from "./messages.ts";
 
 /** A source larger than this is refused before it is read: the parser's memory grows with the source's length. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
