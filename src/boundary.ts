@@ -44,30 +44,27 @@ function realOrSelf(path: string): string {
  * or the home folder (a packet downloaded to ~/Downloads must not reach ~/.ssh); else the source's own folder.
  */
 export function projectFolder(source: string, option?: string): string {
-  if (option !== undefined) return realOrSelf(option);
-  const cwd = realOrSelf(process.cwd());
-  const real = realOrSelf(source);
-  const tooWide = cwd === parse(cwd).root || cwd === realOrSelf(homedir());
-  return within(cwd, real) && !tooWide ? cwd : dirname(real);
+  return option !== undefined ? realOrSelf(option) : folderOf(realOrSelf(source), realOrSelf);
 }
 
-/**
- * A source named inside its project folder (as {@link projectFolder} decides by the name given)
- * that is itself a link to a file outside it: refused, as a part or an image would be. A downloaded
- * project's `source/a.md` pointing at `~/.ssh/id_rsa` would otherwise be published.
- */
+/** That rule for a path, its folders seen through `see` (links followed, or not). */
+function folderOf(path: string, see: (path: string) => string): string {
+  const cwd = see(process.cwd());
+  const tooWide = cwd === parse(cwd).root || cwd === see(homedir());
+  return within(cwd, path) && !tooWide ? cwd : dirname(path);
+}
+
+/** A source that is a link to a file outside its project folder is refused, as a part or an image would be (`a.md` → `~/.ssh/id_rsa`). */
 export function sourceLinkOut(source: string): Refusal | undefined {
   const named = resolve(source);
   // A linked folder (source/ kept in a synced folder) is the user's own setup; a linked file is refused.
   if (!lstatSync(named, { throwIfNoEntry: false })?.isSymbolicLink()) return undefined;
-  const cwd = resolve(process.cwd());
-  const tooWide = cwd === parse(cwd).root || cwd === resolve(homedir());
-  const project = realOrSelf(within(cwd, named) && !tooWide ? cwd : dirname(named));
+  const project = realOrSelf(folderOf(named, resolve));
   const real = realOrSelf(named);
   if (within(project, real)) return undefined;
   return {
     rule: "path-outside-project",
-    reason: `The source is a link to a file outside the project folder (${project === realOrSelf(cwd) ? "the folder broadside runs in" : shown(project)}): broadside reads only files inside it (build the file itself: ${real})`,
+    reason: `The source is a link to a file outside the project folder (${folderName(project)}): broadside reads only files inside it (build the file itself: ${real})`,
   };
 }
 
@@ -76,6 +73,9 @@ export const shown = (path: string) => {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 };
+
+/** A project folder (links followed) as a message names it. */
+const folderName = (real: string) => (real === realOrSelf(process.cwd()) ? "the folder broadside runs in" : shown(real));
 
 function kind(stat: Stats): string {
   if (stat.isDirectory()) return "a folder";
@@ -92,10 +92,9 @@ export function resolveInside(written: string, base: string, project: string, wh
   const realProject = realOrSelf(project);
   const named = within(resolve(project), path) || within(realProject, path);
   if (SYSTEM.some((dir) => within(dir, path))) return { rule: "path-special-file", reason: `${what} is a file of the system (${path}), not a letter's` };
-  const folder = realProject === realOrSelf(process.cwd()) ? "the folder broadside runs in" : shown(realProject);
   const outside = (how: string) => ({
     rule: "path-outside-project",
-    reason: `${what} ${how} the project folder (${folder}): broadside reads only files inside it (build from the folder that holds them, or name it with --project)`,
+    reason: `${what} ${how} the project folder (${folderName(realProject)}): broadside reads only files inside it (build from the folder that holds them, or name it with --project)`,
   });
   let real: string;
   try {
@@ -109,6 +108,13 @@ export function resolveInside(written: string, base: string, project: string, wh
   const stat = statSync(real);
   if (!stat.isFile()) return { rule: "path-not-file", reason: `${what} is ${kind(stat)}, not a file` };
   return { path, real, size: stat.size };
+}
+
+/** A file an edition names (`translation-of.source`, `signatories.from`): relative to the edition, inside its project folder. */
+export function sourceBeside(editionPath: string, name: string): { path: string } | Refusal {
+  const found = resolveInside(name, dirname(editionPath), projectFolder(editionPath), `\`${name}\``);
+  if (isRefusal(found)) return found;
+  return { path: relative(process.cwd(), found.path) || found.path };
 }
 
 /**

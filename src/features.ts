@@ -1,7 +1,4 @@
-/**
- * The features broadside is built with. The core (src/letter.ts) knows none of them: each brings
- * its front-matter keys and its transforms, and the commands hand this list to `parseLetter`.
- */
+/** The features broadside is built with: the core knows none of them, and the commands hand this list to `parseLetter`. */
 import type { Feature } from "./letter.ts";
 import { packetFeature, pressFeature } from "./packet/press.ts";
 

@@ -3,6 +3,7 @@
  * `%` title block, or none (the title is the first heading's or the file's name). Every problem is a message at its place.
  */
 import type { Literal } from "mdast";
+import type { Point } from "unist";
 import { TomlError, parse as parseToml } from "smol-toml";
 import type { VFile } from "vfile";
 import { type Alias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument, visit } from "yaml";
@@ -44,7 +45,7 @@ export interface FrontMatter {
   signatoriesHeading?: string;
   /** `signatories.from`: the file (beside this one) whose signatory list this edition takes. */
   signatoriesFrom?: string;
-  signatoriesPlace?: { line: number; column: number };
+  signatoriesPlace?: Point;
   /** How many signatories the letter claims (`signatories.claimed`), checked by `npm run check`. */
   signatoriesClaimed?: number;
   /** `words:`: the edition's own wording of the words broadside adds, over templates/words/<lang>.yaml. */
@@ -52,7 +53,7 @@ export interface FrontMatter {
   /** `dir: rtl` or `ltr`: the direction of the lines, for a language broadside does not know; default: from `lang`. */
   dir?: "ltr" | "rtl";
   /** Where `lang` is written, for messages about the language. */
-  langPlace?: { line: number; column: number };
+  langPlace?: Point;
   // Features add their fields (`declare module`), as src/packet/matter.ts adds `press` and `packet`.
 }
 
@@ -72,20 +73,18 @@ const OTHER_TOOLS = new Set(
 
 export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
-type Place = { line: number; column: number };
 /** A front matter block as read: its mapping, and where its keys (and, in YAML, its values) stand. */
-export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Place | undefined; valuePlace?: (key: string) => Place; start: Place };
+export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Point | undefined; valuePlace?: (key: string) => Point; start: Point };
 
 /**
- * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors
- * separated by `;`, date); a line starting with a space continues the one before. Returns the
- * block and how many lines it takes, or `undefined` when the source does not start with one.
+ * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors separated by `;`, date); a line
+ * starting with a space continues the one before. With how many lines it takes; `undefined` when there is none.
  */
 export function pandocTitleBlock(source: string): (MatterBlock & { lines: number }) | undefined {
   if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;
   const lines = source.split("\n");
   const map: Record<string, unknown> = {};
-  const places: Record<string, Place> = {};
+  const places: Record<string, Point> = {};
   let i = 0;
   for (const key of ["title", "author", "date"]) {
     if (i === lines.length || !/^%(?:[ \t]|$)/.test(lines[i])) break;
@@ -213,11 +212,11 @@ export interface MatterContext {
   /** The front matter is YAML or TOML between fences (not pandoc's title block, nor none). */
   fenced: boolean;
   /** Where the block starts. */
-  start: Place;
+  start: Point;
   /** Where a key (`a`, `a.b`, `a.0`) is written; the block's start when unknown. */
-  keyPlace(key: string): Place;
+  keyPlace(key: string): Point;
   /** Where the value at a path starts (e.g. `["packet", "parts", 2]`), else its key. */
-  at(path: (string | number)[]): Place;
+  at(path: (string | number)[]): Point;
   /** The value as trimmed text (a number is text too); any other value is an error. */
   text(key: string, required?: boolean): string | undefined;
 }
@@ -387,7 +386,7 @@ export function readFrontMatter(
 }
 
 /** Characters XML cannot hold left out, unknown keys reported (a likely typing mistake as a warning), other tools' names for ours taken. */
-function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[], keyPlace: (key: string) => Place) {
+function normalizeMap(map: Record<string, unknown>, file: VFile, known: string[], keyPlace: (key: string) => Point) {
   const foreign: string[] = [];
   for (const key of Object.keys(map)) {
     // YAML escapes ("\f", "\uD800") can make characters XML cannot hold: leave them out.

@@ -3,7 +3,7 @@
  * front matter's `words:`), the direction of its lines and whether it is set vertically.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Point } from "unist";
 import type { VFile } from "vfile";
 import { parse } from "yaml";

@@ -3,7 +3,7 @@
  * Features bring their own front-matter keys and transforms (`Feature`): the core knows none of them.
  */
 import { basename, extname } from "node:path";
-import type { Heading, List, Literal, Root, Yaml } from "mdast";
+import type { Heading, List, Literal, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
@@ -11,15 +11,12 @@ import remarkParse from "remark-parse";
 import { type PluggableList, type Plugin, unified } from "unified";
 import { visit } from "unist-util-visit";
 import { type DataMap, VFile } from "vfile";
-import { sourceBeside } from "./beside.ts";
-import { isRefusal, readBounded, sourceLinkOut } from "./boundary.ts";
+import { isRefusal, readBounded, sourceBeside, sourceLinkOut } from "./boundary.ts";
 import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
-import { remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
+import { makeMicromarkLinear, normalizeTree, remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
-import { normalizeTree } from "./normalize.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
-import { makeMicromarkLinear } from "./parse-speed.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
 import { trimTrailing } from "./text.ts";
 

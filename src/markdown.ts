@@ -1,10 +1,12 @@
 /**
- * The remark plugins broadside adds to the parser (src/letter.ts puts them in its chain): a depth
- * guard, and note calls kept in an image's alt text.
+ * What broadside adds to remark's parsing (src/letter.ts puts it in its chain): micromark's edits in linear time, a depth
+ * guard, note calls kept in an image's alt text, and shapes GitHub allows but no output can hold made into ones all can.
  */
-import type { FootnoteReference, Nodes, Root } from "mdast";
+import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
 import type { CompileContext, Token } from "mdast-util-from-markdown";
+import { EditMap } from "micromark-util-edit-map";
 import type { Processor } from "unified";
+import { visit } from "unist-util-visit";
 
 /** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
 export const MAX_DEPTH = 100;
@@ -76,5 +78,69 @@ export function remarkImageNoteCalls(this: Processor) {
         }
       },
     },
+  });
+}
+
+const patched = Symbol.for("broadside.editMapConsume");
+
+/**
+ * micromark's `EditMap#consume` copies all its events for each batch of edits (one per block closing in a quote or list),
+ * so many short quotes took quadratic time; this plugin gives it a `consume` that rebuilds from the first edit on only.
+ */
+export function makeMicromarkLinear(): void {
+  type Change = [at: number, remove: number, add: unknown[]];
+  const proto = EditMap.prototype as unknown as Record<symbol, boolean> & { consume(events: unknown[]): void };
+  if (proto[patched]) return;
+  proto[patched] = true;
+  proto.consume = function consume(this: { map: Change[]; index?: Map<number, Change> }, events: unknown[]): void {
+    const map = this.map;
+    if (map.length === 0) return;
+    map.sort((a, b) => a[0] - b[0]);
+    const start = map[0][0];
+    const tail = events.slice(start);
+    events.length = start;
+    let cursor = start;
+    for (const [at, remove, add] of map) {
+      for (let i = cursor; i < at; i++) events.push(tail[i - start]);
+      for (const event of add) events.push(event);
+      cursor = Math.max(cursor, at + remove);
+    }
+    for (let i = cursor - start; i < tail.length; i++) events.push(tail[i]);
+    map.length = 0;
+    this.index?.clear();
+  };
+}
+
+/** An image's note calls (`![a[^1]](x.png)`), taken off it. */
+function takeCalls(image: Image | ImageReference): FootnoteReference[] {
+  const calls = image.data?.noteCalls ?? [];
+  delete image.data?.noteCalls;
+  return calls;
+}
+
+/** The children of a link, without links in them (their text kept) and without note calls, its images' too (into `calls`). */
+function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {
+  return children.flatMap((child): Phrasing[] => {
+    if (child.type === "footnoteReference") {
+      calls.push(child);
+      return [];
+    }
+    if (child.type === "link" || child.type === "linkReference") return unlink(child.children, calls);
+    if (child.type === "image" || child.type === "imageReference") calls.push(...takeCalls(child));
+    if ("children" in child) (child as { children: Phrasing[] }).children = unlink(child.children as Phrasing[], calls);
+    return [child];
+  });
+}
+
+/**
+ * Before notes are numbered (no order changes): a note call in link text or alt text moves to just after the link or
+ * image; a link in link text keeps only its text.
+ */
+export function normalizeTree(tree: Root) {
+  visit(tree, (node, index, parent) => {
+    const calls: FootnoteReference[] = [];
+    if (node.type === "image" || node.type === "imageReference") calls.push(...takeCalls(node));
+    else if (node.type === "link" || node.type === "linkReference") node.children = unlink(node.children, calls);
+    if (calls.length) (parent!.children as Nodes[]).splice(index! + 1, 0, ...calls);
   });
 }

@@ -1,7 +1,4 @@
-/**
- * Content problems are vfile messages with a place and a rule id; this keeps the
- * calls short and makes errors (`fatal: true`) and warnings look the same everywhere.
- */
+/** Content problems are vfile messages with a place and a rule id: errors (`fatal: true`) and warnings made the same way everywhere. */
 import type { Node, Point, Position } from "unist";
 import type { VFile } from "vfile";
 

@@ -1,7 +1,4 @@
-/**
- * Paper and units, one home for each: the papers a letter is set on, their sizes, and the
- * lengths of CSS, PDF and Word in points.
- */
+/** Paper and units, one home for each: the papers a letter is set on, their sizes, and CSS, PDF and Word lengths in points. */
 
 /** The papers a user asks for, as CSS `@page { size }` keywords. */
 export const PAPERS = ["a4", "letter"] as const;
@@ -26,8 +23,8 @@ export const twips = (points: number) => Math.round(points * 20);
 /** Word's twips in whole CSS pixels, rounded down: 20 twips to the point, 0.75 point to the pixel. */
 export const twipsToPx = (value: number) => Math.floor(value / 15);
 
-/** `3mm`, `0.125in`, `9pt` (no unit: `unit`) in points; null when it is not a length. */
-export function toPoints(value: string, unit: keyof typeof POINTS = "mm"): number | null {
+/** `3mm`, `0.125in`, `9pt` (no unit: millimetres) in points; null when it is not a length. */
+export function toPoints(value: string): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$/i.exec(value);
-  return m ? Number(m[1]) * POINTS[(m[2]?.toLowerCase() ?? unit) as keyof typeof POINTS] : null;
+  return m ? Number(m[1]) * POINTS[(m[2]?.toLowerCase() ?? "mm") as keyof typeof POINTS] : null;
 }

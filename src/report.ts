@@ -1,7 +1,4 @@
-/**
- * Messages as `file:line:col: severity: reason [rule-id]`, one a line (editors and CI
- * annotators jump to them), sorted by place, then vfile's count of errors and warnings.
- */
+/** Messages as `file:line:col: severity: reason [rule-id]`, one a line (editors and CI jump to them), sorted by place, then counted. */
 import type { VFile } from "vfile";
 import { statistics } from "vfile-statistics";
 import { compareMessage } from "vfile-sort";

@@ -1,8 +1,4 @@
-/**
- * The source is untrusted. This is the one pass, at parse time, that decides what of it may reach
- * an output (bytes, characters, nesting, raw HTML, links, images), reporting each problem at its
- * place; the compilers print what it leaves and never check again.
- */
+/** The source is untrusted: this pass alone decides what of it may reach an output, reporting each problem at its place. */
 import { dirname, resolve } from "node:path";
 import { isRefusal, projectFolder, readBounded, type Refusal, resolveInside } from "./boundary.ts";
 import type { Element, Root as HastRoot } from "hast";
@@ -15,7 +11,7 @@ import { location } from "vfile-location";
 import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { cappedReporter, fail, warn } from "./messages.ts";
+import { cappedReporter, fail } from "./messages.ts";
 
 /** A source larger than this is refused before it is read: the parser's memory grows with the source's length. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -187,10 +183,8 @@ export function urlScheme(url: string): string | undefined {
 
 /* ------------------------------------------------------------------ images */
 
-type ImageResult = { image: LocalImage } | Refusal;
-
 /** An image a source names: a relative path to a file inside the project folder (src/boundary.ts), within the limits. */
-function loadImage(url: string, baseDir: string, project: string): ImageResult {
+function loadImage(url: string, baseDir: string, project: string): LocalImage | Refusal {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
   if (scheme || /^[\\/]{2}/.test(url.trim())) {
@@ -212,7 +206,7 @@ function loadImage(url: string, baseDir: string, project: string): ImageResult {
   const bytes = readBounded(found.real, MAX_IMAGE_BYTES, what);
   if (isRefusal(bytes)) return { rule: bytes.rule === "file-too-large" ? "image-too-large" : bytes.rule, reason: bytes.reason };
   const info = imageInfo(bytes, what);
-  return isRefusal(info) ? info : { image: { ...info, bytes } };
+  return isRefusal(info) ? info : { ...info, bytes };
 }
 
 /** What an image's bytes are, if broadside takes them: PNG, JPEG, GIF or WebP, within the pixel limit. */
@@ -228,10 +222,7 @@ function imageInfo(bytes: Uint8Array, what: string): ImageInfo | Refusal {
   return info;
 }
 
-/**
- * A `data:` image in raw HTML (the cleaning keeps `data:` sources, as broadside inlines its own
- * images so) is held to a Markdown image's rules: no SVG, no pixel bomb, no more bytes.
- */
+/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
 function rawImageRefusal(value: string): Refusal | undefined {
   let refusal: Refusal | undefined;
   visit(fromHtml(value, { fragment: true }), "element", (node) => {
@@ -402,14 +393,14 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
   const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
   // Each image is read once; an error at a definition is told once, however many images use it.
-  const cache = new Map<string, ImageResult>();
+  const cache = new Map<string, LocalImage | Refusal>();
   const told = new Set<Image | Definition>();
   const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
     const result = cache.get(url) ?? loadImage(url, baseDir, project);
     cache.set(url, result);
-    if ("image" in result) {
-      node.data = { ...node.data, image: result.image };
-      if (result.image.format === "webp") {
+    if (!isRefusal(result)) {
+      node.data = { ...node.data, image: result };
+      if (result.format === "webp") {
         report(
           "warn",
           "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
@@ -474,21 +465,13 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
 
   function checkLink(at: Link | Definition, url: string) {
     const scheme = urlScheme(url);
-    if (scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)) {
-      report(
-        "fail",
-        `Link to \`${shownUrl(url)}\`: \`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`,
-        at,
-        "unsafe-link",
-      );
-    } else if (NETWORK_PATH.test(asBrowserReads(url))) {
-      report(
-        "fail",
-        `Link to \`${shownUrl(url)}\`: an address starting with \`//\` or \`\\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative`,
-        at,
-        "unsafe-link",
-      );
-    }
+    const reason =
+      scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)
+        ? `\`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`
+        : NETWORK_PATH.test(asBrowserReads(url))
+          ? "an address starting with `//` or `\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative"
+          : undefined;
+    if (reason) report("fail", `Link to \`${shownUrl(url)}\`: ${reason}`, at, "unsafe-link");
   }
 
   // A link definition is checked once, however many links use it.

@@ -1,7 +1,4 @@
-/**
- * Trimming a stranger's text in linear time. A pattern like `/[\s:]+$/` or `/\s*\n/` is tried at
- * every character of a long run of white space, which takes time growing with its square.
- */
+/** Trimming in linear time: a pattern like `/[\s:]+$/` is tried at every character of a run of white space, in time growing with its square. */
 
 /** `text` without the characters at its end that `char` (a class of one character, no `g` flag) matches. */
 export function trimTrailing(text: string, char: RegExp): string {

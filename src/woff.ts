@@ -1,7 +1,4 @@
-/**
- * WOFF 1.0 files (the `.woff` twin of each `.woff2` in the @fontsource packages): their tables,
- * inflated, and the plain TrueType file they wrap.
- */
+/** WOFF 1.0 files (the `.woff` twin of each @fontsource `.woff2`): their tables, inflated, and the TrueType file they wrap. */
 import { deflateSync, inflateSync } from "node:zlib";
 
 /** The font's table directory, by tag: where each table's bytes are, nothing inflated yet. */

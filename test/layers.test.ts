@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../src");
-const CORE = ["letter", "frontmatter", "notes", "normalize", "safety", "language"].map((name) => join(SRC, `${name}.ts`));
+const CORE = ["letter", "frontmatter", "notes", "markdown", "safety", "language"].map((name) => join(SRC, `${name}.ts`));
 const ABOVE_CORE = /^(packet|pdf|html|docx|ooxml|check|import|xliff|dev|verify|setup)\/|^(features|build|edition|cli|api)\.ts$/;
 
 const files = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => join(SRC, f));

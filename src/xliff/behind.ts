@@ -5,10 +5,10 @@
  */
 import { toString } from "mdast-util-to-string";
 import type { VFile } from "vfile";
+import { sourceBeside } from "../boundary.ts";
 import { frontMatterOf, type Letter } from "../letter.ts";
 import { warn } from "../messages.ts";
 import { firstWords } from "../import/read.ts";
-import { sourceBeside } from "../beside.ts";
 import { readLetterUnits } from "./edition.ts";
 import { compareUnits, readTranslationOf, revisionOf } from "./revision.ts";
 import { unitsOf, type Unit } from "./units.ts";

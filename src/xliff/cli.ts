@@ -4,12 +4,12 @@
  * written, 1 the source has errors, 2 wrong usage.
  */
 import { basename, join, relative } from "node:path";
+import { sourceBeside } from "../boundary.ts";
 import { parseCommand, usageError } from "../import/cli.ts";
 import { hasErrors } from "../messages.ts";
 import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
-import { sourceBeside } from "../beside.ts";
 import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";

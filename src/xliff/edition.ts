@@ -5,9 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { isRefusal, readBounded } from "../boundary.ts";
+import { isRefusal, readBounded, sourceBeside } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
-import { sourceBeside } from "../beside.ts";
 import { VFile } from "vfile";
 import { Document } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
