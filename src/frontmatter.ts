@@ -116,15 +116,11 @@ function readYaml(node: Literal, file: VFile): MatterBlock | undefined {
     [doc.warnings, "uses a YAML feature broadside does not allow"],
   ] as const) {
     // One mistake can set off thousands (each line after it misread): the first few say where it is.
+    // No count of the rest: where yaml runs out of stack on them depends on the caller's stack depth.
     for (const { message, pos } of problems.slice(0, MAX_YAML_PROBLEMS))
       fail(file, `Front matter ${what}: ${message.split("\n")[0]}`, place(pos[0]), "front-matter-yaml");
     if (problems.length > MAX_YAML_PROBLEMS)
-      fail(
-        file,
-        `Front matter ${what}: ${problems.length - MAX_YAML_PROBLEMS} more problems after these`,
-        place(problems[MAX_YAML_PROBLEMS].pos[0]),
-        "front-matter-yaml",
-      );
+      fail(file, `Front matter ${what}: more problems after these`, place(problems[MAX_YAML_PROBLEMS].pos[0]), "front-matter-yaml");
   }
   if (doc.errors.length || doc.warnings.length) return undefined;
   // `&a [*a]` is a value that holds itself: YAML allows it, but no reader of a front matter ends on it.
