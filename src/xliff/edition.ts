@@ -4,7 +4,6 @@
  * text stays the source's; `lang` and its revision set.
  */
 import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { isRefusal, readBounded } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
 import { sourceBeside } from "../beside.ts";
@@ -20,7 +19,7 @@ import { formatMessages } from "../report.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -153,9 +152,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     fail(file, reason, undefined, rule);
     return { file, others };
   };
-  // Bounded before it is read into memory.
-  if (tooLarge((await stat(path)).size, file)) return { file, others };
-  // A pipe or a device says it is empty: the read itself is bounded and refuses them.
+  // Bounded as it is read; a pipe or a device, which says it is empty, is refused.
   const bytes = readBounded(path, MAX_XLIFF_BYTES, "The XLIFF file");
   if (isRefusal(bytes)) return refuse(bytes.reason, bytes.rule === "file-too-large" ? "xliff-too-large" : bytes.rule);
   const xliff = readXliff(bytes, file);

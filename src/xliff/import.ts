@@ -26,21 +26,8 @@ export interface XliffFile {
   units: Map<string, XmlElement>;
 }
 
-/** Is an XLIFF file of `size` bytes past the bound? Then an error on `file` says so. */
-export function tooLarge(size: number, file: VFile): boolean {
-  if (size <= MAX_XLIFF_BYTES) return false;
-  fail(
-    file,
-    `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
-    undefined,
-    "xliff-too-large",
-  );
-  return true;
-}
-
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
-  if (tooLarge(bytes.length, file)) return undefined;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
