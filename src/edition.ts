@@ -12,7 +12,7 @@ import { VFile } from "vfile";
 import type { FrontMatter } from "./frontmatter.ts";
 import type { Paper } from "./paper.ts";
 import { compileHtml } from "./html/index.ts";
-import { type Letter, parseLetter, readSource } from "./letter.ts";
+import { type Feature, type Letter, parseLetter, readSource } from "./letter.ts";
 import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
@@ -39,6 +39,8 @@ export interface LoadOptions {
   paper?: Paper;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** The parse's features (default: FEATURES; `check` adds its rules after them). */
+  features?: readonly Feature[];
 }
 
 /** A source read and parsed; `letter` is missing when it has errors (they are on `file`). */
@@ -47,7 +49,7 @@ export interface Loaded {
   letter?: Letter;
 }
 
-/** Read and parse one source. */
+/** Read and parse one source: `build`, `check`, packets and the XLIFF tools all read sources here. */
 export async function loadLetter(source: string, options: LoadOptions): Promise<Loaded> {
   const name = editionName(source);
   let file: VFile;
@@ -58,9 +60,7 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timed(options.timings, `${name}: parse`, () =>
-    parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }),
-  );
+  const letter = timed(options.timings, `${name}: parse`, () => parseLetter(file, { ...options, features: options.features ?? FEATURES }));
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
