@@ -11,12 +11,13 @@ import { VFile } from "vfile";
 import { Document } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
-import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
+import { frontMatterOf, parseLetter } from "../letter.ts";
+import { loadLetter } from "../edition.ts";
 import { FEATURES } from "../features.ts";
 import { LANG_TAG } from "../frontmatter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { projectDir } from "../paths.ts";
+import { PACKAGE_TEMPLATES, projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
@@ -24,17 +25,9 @@ import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, tr
 import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
 
-/** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
-export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {
-  let file: VFile;
-  try {
-    file = await readSource(path);
-  } catch (error) {
-    file = new VFile({ path });
-    fail(file, `Cannot read ${what}: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file };
-  }
-  const letter = parseLetter(file, { features: FEATURES });
+/** Read and parse a source, an edition or an original with its units; undefined with messages on `file` when it has errors. */
+export async function readLetterUnits(path: string): Promise<{ file: VFile; source?: Source }> {
+  const { file, letter } = await loadLetter(path, { templatesDir: PACKAGE_TEMPLATES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
   return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
