@@ -1,10 +1,6 @@
 /**
- * broadside as a library: `import { build, check, importDocx } from "broadside"`. The same work and
- * the same messages (vfiles) as the command line, and its exit codes as a `status` in the result:
- * 0 done, 1 a source has errors (in `files`), 2 wrong options, 3 broadside itself failed (no
- * browser, a disk error, a bug). Nothing here prints or exits the process. docs/api.md shows its use.
- *
- * The types are written out here, not imported, so that the shipped api.d.ts stands alone.
+ * broadside as a library (docs/api.md): the command line's work and messages (vfiles), its exit codes as `status`; nothing here
+ * prints or exits. The types are written out here, not imported, so that the shipped api.d.ts stands alone.
  */
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";

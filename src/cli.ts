@@ -149,9 +149,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Ctrl-C, `kill` or a closed terminal: exit at once. Exiting removes this build's temporary files
- * and kills its browser (both hook the process's exit), so the output folder keeps the previous
- * complete documents. Progress that cannot be printed (stdout on a full disk) does not stop a build.
+ * Ctrl-C, `kill` or a closed terminal: exit at once; the exit removes the temporary files and kills the browser, so the output
+ * folder keeps the previous complete documents. Progress that cannot be printed (a full disk) does not stop a build.
  */
 function stopCleanlyOnSignals() {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

@@ -1,11 +1,6 @@
 /**
- * One edition: a parsed letter in, the bytes of the formats asked for out, read back and proved
- * to agree (src/verify), all in memory. `build`, `dev` and packets make every edition here, and
- * `check --outputs` proves built files with the same {@link Proof}; what each does with the
- * bytes (write them, serve them, put them in a packet) is its own affair.
- *
- * The proof runs alongside the rest: the PDF is asked for first, the DOCX is made while Chromium
- * paginates, the HTML and the DOCX are read back while it prints, and the PDF as soon as its bytes exist.
+ * One edition, in memory, for `build`, `dev` and packets: a parsed letter in, the formats' bytes out, proved to agree (src/verify).
+ * The proof overlaps the rest: the DOCX is made while Chromium paginates, and each output is read back as soon as it exists.
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";

@@ -1,9 +1,6 @@
 /**
- * Two folders. The package's own (PACKAGE, alias ROOT): broadside's default templates, fonts.json
- * and words, found upwards from this module so it holds from `src/`, from the checkout's bundle and
- * from an installed package's prebuilt one. The project's (the current working directory): its
- * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
- * one by one.
+ * Two folders: the package's (templates, fonts.json, words), found upwards from this module so it holds from src/ and from a
+ * bundle; and the project's (the working directory: source/, dist/, and templates/ whose files override the package's).
  */
 import { existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";

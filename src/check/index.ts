@@ -1,7 +1,6 @@
 /**
- * `npm run check`: the letter's own mistakes, as lint plugins of the letter's processor, one rule
- * a module (rules/<rule-id>.ts, in unified-lint-rule's shape: lint-rule.ts). They read the tree
- * and `file.data` (front matter, notes) and run after the parse's own rules, on a letter without errors.
+ * `npm run check`: the letter's own mistakes, as lint plugins of its processor, one rule a module (rules/<rule-id>.ts). They
+ * read the tree and `file.data` (front matter, notes) after the parse's own rules, on a letter without errors.
  */
 import { type Pluggable, unified } from "unified";
 import type { VFile } from "vfile";

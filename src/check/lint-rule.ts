@@ -1,7 +1,6 @@
 /**
- * A check rule in unified-lint-rule's shape: `rule(tree, file, options)` reports with
- * `file.message(reason, place)`, and the plugin gives each message it added the rule's id, source
- * and severity. Our own, as that package has no "info" severity (`url-cited-twice`).
+ * A check rule in unified-lint-rule's shape: the plugin gives each message `rule` added the rule's id, source and severity.
+ * Our own, as that package has no "info" severity (`url-cited-twice`).
  */
 import type { Root } from "mdast";
 import type { Plugin } from "unified";

@@ -1,7 +1,6 @@
 /**
- * `npm run export`: every unit of a letter for a translation tool, or (--changed) only those of an
- * edition's source changed since the edition was translated (see `npm run check`). Exit codes: 0
- * written, 1 the source has errors, 2 wrong usage.
+ * `npm run export`: a letter's units for a translation tool, or (--changed) only those of an edition's source changed since
+ * it was translated. Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
  */
 import { basename, join, relative } from "node:path";
 import { parseCommand, usageError } from "../import/cli.ts";

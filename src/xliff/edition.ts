@@ -1,7 +1,6 @@
 /**
- * The XLIFF import, of a whole translation or of a partial one that updates an edition (`edition`):
- * the source's Markdown with each unit replaced by its translation in place, so all that is not
- * text stays the source's; `lang` and its revision set.
+ * The XLIFF import, whole or updating an edition: the source's Markdown with each unit replaced by its translation in place,
+ * so all that is not text stays the source's; `lang` and the revision set.
  */
 import { existsSync } from "node:fs";
 import { isRefusal, readBounded } from "../boundary.ts";

@@ -1,7 +1,6 @@
 /**
- * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx: each note call of a unit
- * kept once; addresses and inline code come from the source by code id. The file is a stranger's:
- * bounded in bytes, depth and elements, no DOCTYPE.
+ * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx (each note call kept once; addresses and inline code
+ * from the source by code id). The file is a stranger's: bounded in bytes, depth and elements, no DOCTYPE.
  */
 import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
