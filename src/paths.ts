@@ -21,11 +21,8 @@ export const ROOT = PACKAGE;
 /** broadside's default templates. */
 export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
 
-/** The project: the folder of letters broadside works on. */
-export const projectDir = (): string => process.cwd();
-
 /** The project's `templates/` when it has one, else broadside's. */
-export function defaultTemplates(project = projectDir()): string {
+export function defaultTemplates(project = process.cwd()): string {
   const own = join(project, "templates");
   return existsSync(own) ? own : PACKAGE_TEMPLATES;
 }
@@ -59,7 +56,7 @@ export function readWhileUnchanged<T>(read: (path: string) => T): (path: string)
 }
 
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
-export function projectSources(project = projectDir()): string[] {
+export function projectSources(project = process.cwd()): string[] {
   const dir = join(project, "source");
   const names = existsSync(dir)
     ? readdirSync(dir)

@@ -17,7 +17,7 @@ import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { checkOptions, OptionsError } from "../build.ts";
-import { defaultTemplates, projectDir } from "../paths.ts";
+import { defaultTemplates } from "../paths.ts";
 import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -98,7 +98,7 @@ export async function startDev(options: DevOptions) {
 
 /** `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`; Ctrl-C stops the watcher, the server and the browser. */
 export async function devCommand(args: string[]): Promise<number> {
-  const root = projectDir();
+  const root = process.cwd();
   const { values } = parseArgs({
     args,
     options: {

@@ -16,7 +16,7 @@ import { FEATURES } from "../features.ts";
 import { LANG_TAG } from "../frontmatter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { PACKAGE_TEMPLATES, projectDir } from "../paths.ts";
+import { PACKAGE_TEMPLATES } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
@@ -286,7 +286,7 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
 export function findOriginal(name: string, dirs: (string | undefined)[]): string | undefined {
   if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
   for (const dir of dirs) {
-    const candidate = join(dir ?? join(projectDir(), "source"), name);
+    const candidate = join(dir ?? "source", name);
     if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
   }
   return undefined;
