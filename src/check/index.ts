@@ -3,7 +3,6 @@
  * read the tree and `file.data` (front matter, notes) after the parse's own rules, on a letter without errors.
  */
 import { type Pluggable, unified } from "unified";
-import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 import { doubledWord } from "./rules/doubled-word.ts";
 import { embargoNoZone } from "./rules/embargo-no-zone.ts";
@@ -42,7 +41,6 @@ export const RULES: Pluggable[] = [
 ];
 
 /** The rules on a letter already parsed (`npm run dev`). */
-export function checkLetter(letter: Letter): VFile {
+export function checkLetter(letter: Letter): void {
   unified().use(RULES).runSync(letter.tree, letter.file);
-  return letter.file;
 }
