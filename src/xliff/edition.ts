@@ -21,7 +21,7 @@ import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
 import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
-import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
+import { definitionsOf, FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
 
 /** Read and parse a source, an edition or an original with its units; undefined with messages on `file` when it has errors. */
@@ -29,7 +29,7 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
   const { file, letter } = await loadLetter(path, { templatesDir: PACKAGE_TEMPLATES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
-  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
+  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
 }
 
 /** Calls of tokens, as note numbers. */
@@ -40,7 +40,7 @@ type Translation = { content?: Token[] | string; place?: { line: number; column:
 
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
 function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
-  const { letter, units } = source;
+  const { letter, units, definitions } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
 
@@ -48,7 +48,7 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   for (const [index, unit] of units.entries()) {
     const { content, place } = translation[index];
     if (!Array.isArray(content)) continue;
-    const want = callsOf(phrasingTokens(unit.children!, letter));
+    const want = callsOf(phrasingTokens(unit.children!, definitions));
     const got = callsOf(content);
     if (want.join() !== got.join()) {
       fail(
@@ -212,13 +212,13 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
     const at = place(tu) ?? { line: unit.line, column: 1 };
     if (hasTarget) {
       if (unit.kind === "front") return { place: at, content: (target.textContent ?? "").replace(/\s+/g, " ").trim() };
-      return { place: at, content: targetTokens(target, unit, source.letter, file, tu) };
+      return { place: at, content: targetTokens(target, unit, source.definitions, file, tu) };
     }
     const old = changes?.same.get(index);
     if (edition && noteMap && old !== undefined) {
       const was = edition.units[old];
       if (unit.kind === "front") return { place: at, content: was.text };
-      const tokens = phrasingTokens(was.children!, edition.letter);
+      const tokens = phrasingTokens(was.children!, edition.definitions);
       return { place: at, content: tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap.get(Number(t.note.slice(5))) ?? 0}` } : t)) };
     }
     untranslated++;
@@ -229,7 +229,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
         place(tu),
         "xliff-untranslated",
       );
-    return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.letter) };
+    return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.definitions) };
   });
   if (untranslated && !edition)
     warn(file, `${untranslated} of ${source.units.length} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
@@ -257,8 +257,8 @@ function noteNumbers(edition: Source, source: Source, same: Map<number, number>)
     if (a.kind === "note" && b.kind === "note" && a.note !== undefined && b.note !== undefined) map.set(a.note, b.note);
   }
   for (const [now, was] of same) {
-    const a = [...new Set(callsOf(phrasingTokens(edition.units[was].children ?? [], edition.letter)))].sort((x, y) => x - y);
-    const b = [...new Set(callsOf(phrasingTokens(source.units[now].children ?? [], source.letter)))].sort((x, y) => x - y);
+    const a = [...new Set(callsOf(phrasingTokens(edition.units[was].children ?? [], edition.definitions)))].sort((x, y) => x - y);
+    const b = [...new Set(callsOf(phrasingTokens(source.units[now].children ?? [], source.definitions)))].sort((x, y) => x - y);
     a.forEach((n, i) => {
       if (!map.has(n) && b[i] !== undefined) map.set(n, b[i]);
     });

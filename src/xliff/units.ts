@@ -40,6 +40,8 @@ export interface Source {
   letter: Letter;
   frontMatter: Record<string, unknown>;
   units: Unit[];
+  /** Its link definitions, read once: every unit's `[text][ref]` links look them up. */
+  definitions: Map<string, Definition>;
 }
 
 /** Front matter keys whose values are text to translate. */
