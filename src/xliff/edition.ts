@@ -96,10 +96,16 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
   else edits.push([0, 0, `${frontText}\n\n`]);
 
-  edits.sort((a, b) => b[0] - a[0]);
-  let out = text;
-  for (const [start, end, value] of edits) out = out.slice(0, start) + value + out.slice(end);
-  out = out.replace(/\n{3,}(?=\S|$)/g, "\n\n");
+  // Joined in one pass: splicing the text once an edit copies all of it for each of thousands of units.
+  edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const [start, end, value] of edits) {
+    pieces.push(text.slice(at, start), value);
+    at = end;
+  }
+  pieces.push(text.slice(at));
+  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, "\n\n");
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
