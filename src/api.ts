@@ -1,17 +1,13 @@
 /**
- * broadside as a library: `import { build, check, importDocx } from "broadside"`. The same work and
- * the same messages (vfiles) as the command line, and its exit codes as a `status` in the result:
- * 0 done, 1 a source has errors (in `files`), 2 wrong options, 3 broadside itself failed (no
- * browser, a disk error, a bug). Nothing here prints or exits the process. docs/api.md shows its use.
- *
- * The types are written out here, not imported, so that the shipped api.d.ts stands alone.
+ * broadside as a library (docs/api.md): the command line's work and messages (vfiles), its exit codes as `status`; nothing here
+ * prints or exits. The types are written out here, not imported, so that the shipped api.d.ts stands alone.
  */
 import { relative, resolve } from "node:path";
 import type { VFile } from "vfile";
 import { build as buildSources, checkOptions, OptionsError } from "./build.ts";
 import { LANG_TAG } from "./frontmatter.ts";
 import { hasErrors } from "./messages.ts";
-import { defaultTemplates, projectDir, projectSources } from "./paths.ts";
+import { defaultTemplates, projectSources } from "./paths.ts";
 import { formatMessages } from "./report.ts";
 
 export type { VFile };
@@ -102,7 +98,7 @@ function thrown(error: unknown): Required<Outcome> {
 
 /** The project folder, and the sources in it (given, or its `source/*.md`) as paths from the working folder. */
 function sourcesOf(options: Project): { project: string; sources: string[] } {
-  const project = resolve(options.cwd ?? projectDir());
+  const project = resolve(options.cwd ?? ".");
   checkOptions({ lang: options.lang }, "");
   const sources = options.sources ? options.sources.map((s) => relative(process.cwd(), resolve(project, s))) : projectSources(project);
   if (sources.length === 0) throw new OptionsError(`no Markdown sources given, and none found in ${resolve(project, "source")}`);
@@ -152,7 +148,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
 export async function importDocx(docx: string, options: ImportDocxOptions): Promise<ImportDocxResult> {
   try {
     if (!LANG_TAG.test(options?.lang ?? "")) throw new OptionsError(`lang takes a language tag like fr, es or zh-Hans; not ${options?.lang}`);
-    const project = resolve(options.cwd ?? projectDir());
+    const project = resolve(options.cwd ?? ".");
     const { importDocx: read } = await import("./import/index.ts");
     const at = (path: string) => relative(process.cwd(), resolve(project, path));
     const result = await read(at(docx), { lang: options.lang, original: options.original && at(options.original), sourceDir: resolve(project, "source") });

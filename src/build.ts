@@ -1,8 +1,6 @@
 /**
- * One build: every source parsed once, made into a proved edition (src/edition.ts) and written
- * atomically, all formats of a source or none; a source whose parsed front matter has `packet:`
- * goes to the packet builder (src/packet, and pdf-lib with it, loaded only then). One browser
- * for the whole build, started before the first source is read and closed at the end.
+ * One build: each source made into a proved edition (src/edition.ts) and written all formats or none, a `packet:` by
+ * src/packet (loaded only then); one browser for the whole build, started before the first source is read.
  */
 import { shown } from "./boundary.ts";
 import { type Built, type Edition, FORMATS, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";

@@ -55,8 +55,6 @@ usage: npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir]
                    more for a network drive that writes files in pieces)
   --lang tag       the language of a source whose front matter names none`;
 
-const defaultSources = async () => projectSources();
-
 /** `1 file`, `2 files`. */
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -66,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command === "check") return checkCommand(rest, defaultSources, (message) => new OptionsError(message));
+  if (command === "check") return checkCommand(rest);
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
   if (command === "setup") return (await import("./setup/index.ts")).setup(rest);
   if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
@@ -104,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   const asked = values.format ? values.format.split(",").map((f) => f.trim().toLowerCase()) : undefined;
   const { formats, notes, paper } = checkOptions({ ...values, formats: asked?.filter(Boolean) }, "--");
   stopCleanlyOnSignals();
-  const sources = positionals.length ? positionals : await defaultSources();
+  const sources = positionals.length ? positionals : projectSources();
   if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");
   const outDir = values.out ?? "dist"; // the project is the working folder
   if (existsSync(outDir) && !statSync(outDir).isDirectory())
@@ -151,9 +149,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Ctrl-C, `kill` or a closed terminal: exit at once. Exiting removes this build's temporary files
- * and kills its browser (both hook the process's exit), so the output folder keeps the previous
- * complete documents. Progress that cannot be printed (stdout on a full disk) does not stop a build.
+ * Ctrl-C, `kill` or a closed terminal: exit at once; the exit removes the temporary files and kills the browser, so the output
+ * folder keeps the previous complete documents. Progress that cannot be printed (a full disk) does not stop a build.
  */
 function stopCleanlyOnSignals() {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

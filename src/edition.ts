@@ -1,18 +1,13 @@
 /**
- * One edition: a parsed letter in, the bytes of the formats asked for out, read back and proved
- * to agree (src/verify), all in memory. `build`, `dev` and packets make every edition here, and
- * `check --outputs` proves built files with the same {@link Proof}; what each does with the
- * bytes (write them, serve them, put them in a packet) is its own affair.
- *
- * The proof runs alongside the rest: the PDF is asked for first, the DOCX is made while Chromium
- * paginates, the HTML and the DOCX are read back while it prints, and the PDF as soon as its bytes exist.
+ * One edition, in memory, for `build`, `dev` and packets: a parsed letter in, the formats' bytes out, proved to agree (src/verify).
+ * The proof overlaps the rest: the DOCX is made while Chromium paginates, and each output is read back as soon as it exists.
  */
 import { basename, join } from "node:path";
 import { VFile } from "vfile";
 import type { FrontMatter } from "./frontmatter.ts";
 import type { Paper } from "./paper.ts";
 import { compileHtml } from "./html/index.ts";
-import { type Letter, parseLetter, readSource } from "./letter.ts";
+import { type Feature, type Letter, parseLetter, readSource } from "./letter.ts";
 import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
@@ -39,6 +34,8 @@ export interface LoadOptions {
   paper?: Paper;
   /** Record how long every stage takes (`--timings`). */
   timings?: Timings;
+  /** The parse's features (default: FEATURES; `check` adds its rules after them). */
+  features?: readonly Feature[];
 }
 
 /** A source read and parsed; `letter` is missing when it has errors (they are on `file`). */
@@ -47,7 +44,7 @@ export interface Loaded {
   letter?: Letter;
 }
 
-/** Read and parse one source. */
+/** Read and parse one source: `build`, `check`, packets and the XLIFF tools all read sources here. */
 export async function loadLetter(source: string, options: LoadOptions): Promise<Loaded> {
   const name = editionName(source);
   let file: VFile;
@@ -58,9 +55,7 @@ export async function loadLetter(source: string, options: LoadOptions): Promise<
     fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
     return { file };
   }
-  const letter = timed(options.timings, `${name}: parse`, () =>
-    parseLetter(file, { allowHtml: options.allowHtml, lang: options.lang, templatesDir: options.templatesDir, project: options.project, features: FEATURES }),
-  );
+  const letter = timed(options.timings, `${name}: parse`, () => parseLetter(file, { ...options, features: options.features ?? FEATURES }));
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;

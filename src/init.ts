@@ -1,7 +1,6 @@
 /**
- * `broadside init [folder]`: a new folder of letters from starter/ in the package: a sample letter
- * with notes, a .gitignore for dist/ and a README of the commands. A file that is already there is
- * kept as it is and named.
+ * `broadside init [folder]`: a new folder of letters from the package's starter/ (a sample letter, a .gitignore for dist/,
+ * a README); a file already there is kept as it is, and named.
  */
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";

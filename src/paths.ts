@@ -1,9 +1,6 @@
 /**
- * Two folders. The package's own (PACKAGE, alias ROOT): broadside's default templates, fonts.json
- * and words, found upwards from this module so it holds from `src/`, from the checkout's bundle and
- * from an installed package's prebuilt one. The project's (the current working directory): its
- * `source/`, `dist/` and, when present, its own `templates/`, whose files override the package's
- * one by one.
+ * Two folders: the package's (templates, fonts.json, words), found upwards from this module so it holds from src/ and from a
+ * bundle; and the project's (the working directory: source/, dist/, and templates/ whose files override the package's).
  */
 import { existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -24,11 +21,8 @@ export const ROOT = PACKAGE;
 /** broadside's default templates. */
 export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
 
-/** The project: the folder of letters broadside works on. */
-export const projectDir = (): string => process.cwd();
-
 /** The project's `templates/` when it has one, else broadside's. */
-export function defaultTemplates(project = projectDir()): string {
+export function defaultTemplates(project = process.cwd()): string {
   const own = join(project, "templates");
   return existsSync(own) ? own : PACKAGE_TEMPLATES;
 }
@@ -62,7 +56,7 @@ export function readWhileUnchanged<T>(read: (path: string) => T): (path: string)
 }
 
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
-export function projectSources(project = projectDir()): string[] {
+export function projectSources(project = process.cwd()): string[] {
   const dir = join(project, "source");
   const names = existsSync(dir)
     ? readdirSync(dir)

@@ -1,7 +1,6 @@
 /**
- * Where a build's time goes: `npm run build -- --timings` prints every stage with its start and
- * end, counted from the moment Node started, so stages that overlap (the browser starting while
- * the Markdown is parsed) show as overlapping. A build without it records nothing.
+ * `--timings`: every stage's start and end since Node started, so that stages which overlap (the browser starting while
+ * the Markdown is parsed) show so. A build without it records nothing.
  */
 export class Timings {
   /** Each stage's start and end, in ms since the process started (performance.now()). */

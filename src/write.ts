@@ -1,9 +1,6 @@
 /**
- * Atomic output: a document is written to a temporary file beside its target, flushed to disk
- * and renamed over it, so `dist/` never holds a half-written file. A write that fails (a full
- * disk, a file-size limit) removes its temporary file and leaves the previous document as it was;
- * so does a build stopped by a signal. A temporary file left by a killed build (SIGKILL, a
- * power cut) is removed by the next build. Two builds into one folder each rename complete files.
+ * Atomic output, so `dist/` never holds a half-written file: each document is written beside its target, flushed and renamed
+ * over it. A failed or stopped write leaves the previous document; a killed build's temporary files go at the next build.
  */
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";

@@ -7,27 +7,18 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
-import { LANG_TAG } from "../frontmatter.ts";
-import { frontMatterOf, parseLetter, readSource } from "../letter.ts";
+import { checkOptions, OptionsError } from "../build.ts";
+import { editionName, FORMATS, loadLetter, Proof } from "../edition.ts";
+import { frontMatterOf } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
+import { readOutputFile } from "../verify/index.ts";
 import { RULES } from "./index.ts";
-import { defaultTemplates } from "../paths.ts";
-
-export interface CheckArgs {
-  sources: string[];
-  strict: boolean;
-  /** A folder of built documents to verify: `<name>.html`, `.pdf`, `.docx` for each source. */
-  outputs?: string;
-  /** The language of sources whose front matter names none (`--lang`). */
-  lang?: string;
-}
+import { defaultTemplates, projectSources } from "../paths.ts";
 
 /** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
-  const { FORMATS, Proof, editionName } = await import("../edition.ts");
-  const { readOutputFile } = await import("../verify/index.ts");
   const report = new VFile({ path: dir });
   for (const source of sources) {
     const name = editionName(source);
@@ -55,16 +46,8 @@ async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
 }
 
 async function checkSource(path: string, lang?: string): Promise<VFile> {
-  let file: VFile;
-  try {
-    file = await readSource(path);
-  } catch (error) {
-    file = new VFile({ path });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return file;
-  }
   // The rules run last, after the features' transforms.
-  const letter = parseLetter(file, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, { plugins: RULES }] });
+  const { file, letter } = await loadLetter(path, { lang, templatesDir: defaultTemplates(), features: [...FEATURES, { plugins: RULES }] });
   // An edition that records its source's revision: what changed in the source since.
   if (letter && frontMatterOf(letter)["translation-of"] !== undefined) await (await import("../xliff/behind.ts")).checkEdition(letter, file);
   return file;
@@ -85,8 +68,8 @@ function toJson(files: VFile[]) {
   }));
 }
 
-/** `npm run check` from the command line; `usage` makes the error for wrong options (exit 2). */
-export async function checkCommand(argv: string[], defaultSources: () => Promise<string[]>, usage: (message: string) => Error): Promise<number> {
+/** `npm run check` from the command line. */
+export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -97,10 +80,10 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
       lang: { type: "string" },
     },
   });
-  if (values.format !== "text" && values.format !== "json") throw usage(`--format takes text or json; not ${values.format}`);
-  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) throw usage(`--lang takes a language tag like en, fr or zh-Hans; not ${values.lang}`);
-  const sources = positionals.length ? positionals : await defaultSources();
-  if (sources.length === 0) throw usage("no Markdown sources found in source/");
+  if (values.format !== "text" && values.format !== "json") throw new OptionsError(`--format takes text or json; not ${values.format}`);
+  checkOptions({ lang: values.lang }, "--");
+  const sources = positionals.length ? positionals : projectSources();
+  if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");
   const files = await checkFiles({ sources, strict: values.strict, outputs: values.outputs, lang: values.lang });
   if (values.format === "json") {
     console.log(JSON.stringify(toJson(files), null, 2));
@@ -111,8 +94,8 @@ export async function checkCommand(argv: string[], defaultSources: () => Promise
   return files.some((f) => f.messages.some((m) => m.fatal === true)) ? 1 : 0;
 }
 
-/** The sources (and their documents in `outputs`) checked: a file each, with its messages. */
-export async function checkFiles(args: CheckArgs): Promise<VFile[]> {
+/** The sources (and their documents in `outputs`, a folder of `<name>.html`, `.pdf`, `.docx`) checked: a file each, with its messages. */
+export async function checkFiles(args: { sources: string[]; strict: boolean; outputs?: string; lang?: string }): Promise<VFile[]> {
   const files = await Promise.all(args.sources.map((source) => checkSource(source, args.lang)));
   if (args.outputs) files.push(await checkOutputs(args.sources, args.outputs));
   if (args.strict) {

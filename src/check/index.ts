@@ -1,10 +1,8 @@
 /**
- * `npm run check`: the letter's own mistakes, as lint plugins of the letter's processor, one rule
- * a module (rules/<rule-id>.ts, in unified-lint-rule's shape: lint-rule.ts). They read the tree
- * and `file.data` (front matter, notes) and run after the parse's own rules, on a letter without errors.
+ * `npm run check`: the letter's own mistakes, as lint plugins of its processor, one rule a module (rules/<rule-id>.ts). They
+ * read the tree and `file.data` (front matter, notes) after the parse's own rules, on a letter without errors.
  */
 import { type Pluggable, unified } from "unified";
-import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 import { doubledWord } from "./rules/doubled-word.ts";
 import { embargoNoZone } from "./rules/embargo-no-zone.ts";
@@ -43,7 +41,6 @@ export const RULES: Pluggable[] = [
 ];
 
 /** The rules on a letter already parsed (`npm run dev`). */
-export function checkLetter(letter: Letter): VFile {
+export function checkLetter(letter: Letter): void {
   unified().use(RULES).runSync(letter.tree, letter.file);
-  return letter.file;
 }

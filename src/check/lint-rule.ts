@@ -1,7 +1,6 @@
 /**
- * A check rule in unified-lint-rule's shape: `rule(tree, file, options)` reports with
- * `file.message(reason, place)`, and the plugin gives each message it added the rule's id, source
- * and severity. Our own, as that package has no "info" severity (`url-cited-twice`).
+ * A check rule in unified-lint-rule's shape: the plugin gives each message `rule` added the rule's id, source and severity.
+ * Our own, as that package has no "info" severity (`url-cited-twice`).
  */
 import type { Root } from "mdast";
 import type { Plugin } from "unified";
@@ -10,15 +9,11 @@ import type { VFile } from "vfile";
 const FATAL = { error: true, warning: false, info: undefined };
 
 /** `origin` is `broadside:<rule-id>`; the id is what users see in messages. */
-export function lintRule<Options = undefined>(
-  origin: `broadside:${string}`,
-  severity: keyof typeof FATAL,
-  rule: (tree: Root, file: VFile, options?: Options) => void,
-): Plugin<[Options?], Root> {
+export function lintRule(origin: `broadside:${string}`, severity: keyof typeof FATAL, rule: (tree: Root, file: VFile) => void): Plugin<[], Root> {
   const [source, ruleId] = origin.split(":");
-  const plugin: Plugin<[Options?], Root> = (options) => (tree, file) => {
+  const plugin: Plugin<[], Root> = () => (tree, file) => {
     const from = file.messages.length;
-    rule(tree, file, options);
+    rule(tree, file);
     for (const message of file.messages.slice(from)) Object.assign(message, { fatal: FATAL[severity], ruleId, source });
   };
   return Object.defineProperty(plugin, "name", { value: origin });

@@ -1,8 +1,6 @@
 /**
- * `npm run dev`: watch the sources and templates, rebuild what changed with one browser kept
- * open, and serve a live preview on 127.0.0.1. The HTML preview is published as soon as it is
- * compiled; the output folder's files are replaced, all together, once the three formats are
- * proved to agree (src/edition.ts). An error keeps the last good output on screen, under the messages.
+ * `npm run dev`: rebuild each saved source with one browser kept open and serve a live preview on 127.0.0.1; the preview shows
+ * as soon as its HTML is compiled, the output folder's files only once proved (src/edition.ts); an error keeps the last good.
  */
 import { once } from "node:events";
 import type { Stats } from "node:fs";
@@ -19,7 +17,7 @@ import { compileHtmlTree, standaloneHtml } from "../html/index.ts";
 import { parseLetter, readSource } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { checkOptions, OptionsError } from "../build.ts";
-import { defaultTemplates, projectDir } from "../paths.ts";
+import { defaultTemplates } from "../paths.ts";
 import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
@@ -100,7 +98,7 @@ export async function startDev(options: DevOptions) {
 
 /** `npm run dev -- [--port 4173] [--source dir] [--out dir] [--templates dir] [--settle 5] [--lang tag]`; Ctrl-C stops the watcher, the server and the browser. */
 export async function devCommand(args: string[]): Promise<number> {
-  const root = projectDir();
+  const root = process.cwd();
   const { values } = parseArgs({
     args,
     options: {
@@ -132,11 +130,8 @@ export async function devCommand(args: string[]): Promise<number> {
 }
 
 /**
- * A save is built as soon as it is seen (the watcher does not wait for the file to hold still),
- * and shown only if the file was not written to meanwhile: the events of writes made while this
- * thread parsed are let in first, and the file must have the size and time it had when it was
- * read, `settleMs` (or the parse, if longer) after it was. Else the newer text is built
- * instead (`again`), so a half-saved file is never shown; the wait overlaps the parse.
+ * A save is built at once and shown only if the file kept the size and time it had when read, `settleMs` (or the parse, if
+ * longer) later; else the newer text is built instead (`again`), so a half-saved file is never shown.
  */
 async function writtenSince(doc: Document, read: Stats | undefined, readAt: number, settleMs: number): Promise<boolean> {
   await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));

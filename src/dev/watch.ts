@@ -1,10 +1,6 @@
 /**
- * Watching folders for saves. A save is reported `firstMs` after its first event, once the file
- * holds still (a file still growing is waited for, so a half-saved file is never reported);
- * events that come meanwhile (one save is often two or three events: truncate, write, rename)
- * go into the same report, and later ones into the next. A burst of saves (30 in 300 ms) gives
- * several reports; the caller drops a build that a newer report overtakes, so the burst gives
- * one published rebuild, of the latest text.
+ * Watching folders for saves: a save is reported `firstMs` after its first event once the file holds still, so a half-saved
+ * file is never reported; its other events (truncate, write, rename) go into the same report, later ones into the next.
  */
 import { type Stats, watch } from "node:fs";
 import { stat } from "node:fs/promises";

@@ -210,7 +210,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 /* ------------------------------------------------------------------------------------------ */
 
 async function readOriginal(path: string): Promise<{ file: VFile; original?: Original }> {
-  const { file, source } = await readLetterUnits(path, "the original");
+  const { file, source } = await readLetterUnits(path);
   if (!source) return { file };
   const { letter, frontMatter, units } = source;
   const revision = translationOf(basename(path), units);

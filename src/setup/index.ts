@@ -1,8 +1,6 @@
 /**
- * `broadside setup`: makes sure there is a browser for the PDF, and says what it did; with
- * `--tests`, also the independent readers the tests use. Installing broadside runs nothing: this
- * runs only when asked. What is missing is found, else installed where we can (a download into
- * Puppeteer's cache in the user's home; Debian/Ubuntu packages as root), else the exact commands are printed.
+ * `broadside setup [--tests]`: a browser for the PDF (and the tests' own readers) found, else installed where we can, else
+ * the commands printed. It runs only when asked: installing broadside downloads nothing.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,9 +30,8 @@ function aptInstall(packages: string[]): boolean {
 }
 
 /**
- * A browser already there (PUPPETEER_EXECUTABLE_PATH, Puppeteer's cache, the system's Chromium or
- * Chrome); else Chrome's headless shell downloaded; else, as root on Debian/Ubuntu, Debian's
- * `chromium-headless-shell` (or `chromium`). 0 when there is a browser at the end, else 1 (HTML and DOCX still build).
+ * A browser already there; else Chrome's headless shell downloaded; else, as root on Debian/Ubuntu, Debian's own.
+ * 0 when there is a browser at the end, else 1 (HTML and DOCX still build).
  */
 async function ensureBrowser(): Promise<number> {
   let browser = await findBrowser();

@@ -1,7 +1,6 @@
 /**
- * Puppeteer's browser cache (PUPPETEER_CACHE_DIR, else ~/.cache/puppeteer), read and filled with
- * @puppeteer/browsers at the build puppeteer-core was made for. broadside depends on puppeteer-core,
- * not puppeteer, so that installing it downloads nothing: `broadside setup` does, when asked.
+ * Puppeteer's browser cache, read and filled with @puppeteer/browsers at puppeteer-core's own build. broadside depends on
+ * puppeteer-core, not puppeteer, so that installing it downloads nothing: `broadside setup` does, when asked.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";

@@ -1,7 +1,6 @@
 /**
- * `npm run check` on an edition that records the revision of its source (`translation-of`):
- * every unit of the source changed, added or removed since is a warning on the edition, at the
- * edition's own unit (or where an added unit would go), rule `edition-behind`.
+ * `npm run check` on an edition that records its source's revision (`translation-of`): each unit of the source changed,
+ * added or removed since is an `edition-behind` warning at the edition's own unit (or where an added one would go).
  */
 import { toString } from "mdast-util-to-string";
 import type { VFile } from "vfile";

@@ -1,13 +1,11 @@
 /**
- * `npm run export`: every unit of a letter for a translation tool, or (--changed) only those of an
- * edition's source changed since the edition was translated (see `npm run check`). Exit codes: 0
- * written, 1 the source has errors, 2 wrong usage.
+ * `npm run export`: a letter's units for a translation tool, or (--changed) only those of an edition's source changed since
+ * it was translated. Exit codes: 0 written, 1 the source has errors, 2 wrong usage.
  */
-import { basename, join, relative } from "node:path";
+import { basename, join } from "node:path";
 import { sourceBeside } from "../boundary.ts";
 import { parseCommand, usageError } from "../import/cli.ts";
 import { hasErrors } from "../messages.ts";
-import { projectDir } from "../paths.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { readLetterUnits } from "./edition.ts";
@@ -68,7 +66,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
   const only = recorded && new Set(compareUnits(recorded.units, source.units).changed.map((i) => source.units[i].id));
   const name = basename(sourcePath, ".md");
-  const out = values.out ?? relative(process.cwd(), join(projectDir(), "dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`));
+  const out = values.out ?? join("dist", `${name}${lang ? `.${lang}` : ""}${values.changed ? ".changed" : ""}.xlf`);
   await writeAtomic(out, exportXliff(source, lang, only));
   const count = only ? only.size : source.units.length;
   console.log(`broadside: wrote ${out} (${count} unit${count === 1 ? "" : "s"}${only ? " changed since the edition was translated" : ""})`);

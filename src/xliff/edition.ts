@@ -1,43 +1,34 @@
 /**
- * The XLIFF import, of a whole translation or of a partial one that updates an edition (`edition`):
- * the source's Markdown with each unit replaced by its translation in place, so all that is not
- * text stays the source's; `lang` and its revision set.
+ * The XLIFF import, whole or updating an edition: the source's Markdown with each unit replaced by its translation in place,
+ * so all that is not text stays the source's; `lang` and the revision set.
  */
 import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { isRefusal, readBounded, sourceBeside } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
 import { VFile } from "vfile";
 import { Document } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
-import { frontMatterOf, type Letter, parseLetter, readSource } from "../letter.ts";
+import { frontMatterOf, parseLetter } from "../letter.ts";
+import { loadLetter } from "../edition.ts";
 import { FEATURES } from "../features.ts";
 import { LANG_TAG } from "../frontmatter.ts";
 import { fail, hasErrors, warn } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { projectDir } from "../paths.ts";
+import { PACKAGE_TEMPLATES } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
-import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
+import { definitionsOf, FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
 
-/** Read and parse a source (or an edition, or an original: `what`) with its units; undefined with messages on `file` when it has errors. */
-export async function readLetterUnits(path: string, what = path): Promise<{ file: VFile; source?: Source }> {
-  let file: VFile;
-  try {
-    file = await readSource(path);
-  } catch (error) {
-    file = new VFile({ path });
-    fail(file, `Cannot read ${what}: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file };
-  }
-  const letter = parseLetter(file, { features: FEATURES });
+/** Read and parse a source, an edition or an original with its units; undefined with messages on `file` when it has errors. */
+export async function readLetterUnits(path: string): Promise<{ file: VFile; source?: Source }> {
+  const { file, letter } = await loadLetter(path, { templatesDir: PACKAGE_TEMPLATES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
-  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter) } };
+  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
 }
 
 /** Calls of tokens, as note numbers. */
@@ -48,7 +39,7 @@ type Translation = { content?: Token[] | string; place?: { line: number; column:
 
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
 function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
-  const { letter, units } = source;
+  const { letter, units, definitions } = source;
   const text = String(source.file.value);
   const edits: [number, number, string][] = [];
 
@@ -56,7 +47,7 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   for (const [index, unit] of units.entries()) {
     const { content, place } = translation[index];
     if (!Array.isArray(content)) continue;
-    const want = callsOf(phrasingTokens(unit.children!, letter));
+    const want = callsOf(phrasingTokens(unit.children!, definitions));
     const got = callsOf(content);
     if (want.join() !== got.join()) {
       fail(
@@ -104,10 +95,16 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
   else edits.push([0, 0, `${frontText}\n\n`]);
 
-  edits.sort((a, b) => b[0] - a[0]);
-  let out = text;
-  for (const [start, end, value] of edits) out = out.slice(0, start) + value + out.slice(end);
-  out = out.replace(/\n{3,}(?=\S|$)/g, "\n\n");
+  // Joined in one pass: splicing the text once an edit copies all of it for each of thousands of units.
+  edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const [start, end, value] of edits) {
+    pieces.push(text.slice(at, start), value);
+    at = end;
+  }
+  pieces.push(text.slice(at));
+  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, "\n\n");
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
@@ -152,9 +149,7 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
     fail(file, reason, undefined, rule);
     return { file, others };
   };
-  // Bounded before it is read into memory.
-  if (tooLarge((await stat(path)).size, file)) return { file, others };
-  // A pipe or a device says it is empty: the read itself is bounded and refuses them.
+  // Bounded as it is read; a pipe or a device, which says it is empty, is refused.
   const bytes = readBounded(path, MAX_XLIFF_BYTES, "The XLIFF file");
   if (isRefusal(bytes)) return refuse(bytes.reason, bytes.rule === "file-too-large" ? "xliff-too-large" : bytes.rule);
   const xliff = readXliff(bytes, file);
@@ -222,13 +217,13 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
     const at = place(tu) ?? { line: unit.line, column: 1 };
     if (hasTarget) {
       if (unit.kind === "front") return { place: at, content: (target.textContent ?? "").replace(/\s+/g, " ").trim() };
-      return { place: at, content: targetTokens(target, unit, source.letter, file, tu) };
+      return { place: at, content: targetTokens(target, unit, source.definitions, file, tu) };
     }
     const old = changes?.same.get(index);
     if (edition && noteMap && old !== undefined) {
       const was = edition.units[old];
       if (unit.kind === "front") return { place: at, content: was.text };
-      const tokens = phrasingTokens(was.children!, edition.letter);
+      const tokens = phrasingTokens(was.children!, edition.definitions);
       return { place: at, content: tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap.get(Number(t.note.slice(5))) ?? 0}` } : t)) };
     }
     untranslated++;
@@ -239,7 +234,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
         place(tu),
         "xliff-untranslated",
       );
-    return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.letter) };
+    return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.definitions) };
   });
   if (untranslated && !edition)
     warn(file, `${untranslated} of ${source.units.length} units have no translation; they keep the source's text`, undefined, "xliff-untranslated");
@@ -267,8 +262,8 @@ function noteNumbers(edition: Source, source: Source, same: Map<number, number>)
     if (a.kind === "note" && b.kind === "note" && a.note !== undefined && b.note !== undefined) map.set(a.note, b.note);
   }
   for (const [now, was] of same) {
-    const a = [...new Set(callsOf(phrasingTokens(edition.units[was].children ?? [], edition.letter)))].sort((x, y) => x - y);
-    const b = [...new Set(callsOf(phrasingTokens(source.units[now].children ?? [], source.letter)))].sort((x, y) => x - y);
+    const a = [...new Set(callsOf(phrasingTokens(edition.units[was].children ?? [], edition.definitions)))].sort((x, y) => x - y);
+    const b = [...new Set(callsOf(phrasingTokens(source.units[now].children ?? [], source.definitions)))].sort((x, y) => x - y);
     a.forEach((n, i) => {
       if (!map.has(n) && b[i] !== undefined) map.set(n, b[i]);
     });
@@ -296,7 +291,7 @@ function updatedFront(edition: Record<string, unknown>, source: Record<string, u
 export function findOriginal(name: string, dirs: (string | undefined)[]): string | undefined {
   if (!name || /[\\/]/.test(name) || name.startsWith(".")) return undefined;
   for (const dir of dirs) {
-    const candidate = join(dir ?? join(projectDir(), "source"), name);
+    const candidate = join(dir ?? "source", name);
     if (existsSync(candidate)) return relative(process.cwd(), candidate) || candidate;
   }
   return undefined;

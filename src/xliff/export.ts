@@ -1,7 +1,6 @@
 /**
- * A letter → XLIFF 1.2, which most translation tools read: a trans-unit per unit, inline codes
- * (CODES) a translator moves but cannot edit, and no `<target>`, so a tool shows each unit as
- * untranslated (and a translation memory fills it).
+ * A letter → XLIFF 1.2, which most translation tools read: a trans-unit per unit, inline codes (CODES) a translator moves but
+ * cannot edit, and no `<target>`, so a tool shows each unit as untranslated (and a translation memory fills it).
  */
 import type { Nodes, PhrasingContent } from "mdast";
 import { DOMImplementation, type Document as XmlDocument, type Element as XmlElement, XMLSerializer } from "@xmldom/xmldom";

@@ -1,17 +1,15 @@
 /**
- * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx: each note call of a unit
- * kept once; addresses and inline code come from the source by code id. The file is a stranger's:
- * bounded in bytes, depth and elements, no DOCTYPE.
+ * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx (each note call kept once; addresses and inline code
+ * from the source by code id). The file is a stranger's: bounded in bytes, depth and elements, no DOCTYPE.
  */
-import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
+import type { Definition, FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
 import { CODES, codeIds, XLIFF_NS } from "./export.ts";
-import { definitionsOf, type Unit } from "./units.ts";
-import type { Letter } from "../letter.ts";
+import type { Unit } from "./units.ts";
 
 export const MAX_XLIFF_BYTES = 48 * 1024 * 1024;
 const MAX_DEPTH = 64;
@@ -26,21 +24,8 @@ export interface XliffFile {
   units: Map<string, XmlElement>;
 }
 
-/** Is an XLIFF file of `size` bytes past the bound? Then an error on `file` says so. */
-export function tooLarge(size: number, file: VFile): boolean {
-  if (size <= MAX_XLIFF_BYTES) return false;
-  fail(
-    file,
-    `The XLIFF file is ${(size / 1024 / 1024).toFixed(1)} MB; broadside reads at most ${MAX_XLIFF_BYTES / 1024 / 1024} MB`,
-    undefined,
-    "xliff-too-large",
-  );
-  return true;
-}
-
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
-  if (tooLarge(bytes.length, file)) return undefined;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
@@ -114,8 +99,7 @@ export function place(node: XmlNode | undefined) {
 }
 
 /** Phrasing content (of the source, or of an edition) → the import's tokens; calls as `note:N`. */
-export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "tree">): Token[] {
-  const definitions = definitionsOf(letter.tree);
+export function phrasingTokens(nodes: PhrasingContent[], definitions: Map<string, Definition>): Token[] {
   const tokens: Token[] = [];
   const walk = (node: Nodes, marks: Marks, link?: string) => {
     if (node.type === "break") tokens.push({ type: "break" });
@@ -149,7 +133,7 @@ function sourceCodes(unit: Unit): Map<string, Nodes> {
 const G_SPANS = new Map(Object.keys(MARK_OF).map((type) => [CODES[type as keyof typeof MARK_OF]![1], type as keyof typeof MARK_OF]));
 
 /** A target element's inline content → tokens, as the source's phrasing with the source's nodes for its codes; problems on `file` at the unit. */
-export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, file: VFile, tu: XmlElement): Token[] {
+export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<string, Definition>, file: VFile, tu: XmlElement): Token[] {
   const codes = sourceCodes(unit);
   const calls = new Map([...codes].filter((code): code is [string, FootnoteReference] => code[1].type === "footnoteReference"));
   const links = [...codes].filter(([, node]) => node.type === "link" || node.type === "linkReference").map(([id]) => id);
@@ -202,7 +186,7 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
     // bx, ex, bpt, ept, it: paired codes carry no text
     return name === "mrk" ? children() : [];
   };
-  const tokens = phrasingTokens(Array.from(target.childNodes).flatMap(walk), letter);
+  const tokens = phrasingTokens(Array.from(target.childNodes).flatMap(walk), definitions);
   for (const [id, ref] of calls) {
     if (!seen.has(id))
       fail(
@@ -214,7 +198,6 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
   }
   const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
   if (lost.length) {
-    const definitions = definitionsOf(letter.tree);
     const urls = lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? "")));
     warn(
       file,

@@ -1,7 +1,6 @@
 /**
- * The revision of the source an edition translates, in its front matter (`translation-of: { source:
- * letter.md, revision: 3k9x0b2a, units: "a1b2 c3d4 …" }`): a hash of each unit, so a later source's
- * changed, added or removed units are found by a longest common subsequence, wherever they moved.
+ * The revision an edition translates (`translation-of: { source: letter.md, revision: 3k9x0b2a, units: "a1b2 c3d4 …" }`):
+ * a hash a unit, so the source's changed, added or removed units are found by a longest common subsequence, wherever they moved.
  */
 import { shortHash, type Unit, unitSignature } from "./units.ts";
 

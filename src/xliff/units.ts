@@ -1,8 +1,6 @@
 /**
- * A letter's translatable units in document order (front matter texts, paragraphs, headings, items,
- * cells, signatories, note paragraphs), for the XLIFF export and import and an edition's revision.
- * Each keeps its phrasing nodes and its offsets in the source, so a translation is written back in
- * place and what is not text (code, HTML, images) stays.
+ * A letter's translatable units in document order, for the XLIFF and an edition's revision. Each keeps its phrasing nodes and
+ * its offsets in the source, so a translation is written back in place and what is not text (code, HTML, images) stays.
  */
 import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
@@ -42,6 +40,8 @@ export interface Source {
   letter: Letter;
   frontMatter: Record<string, unknown>;
   units: Unit[];
+  /** Its link definitions, read once: every unit's `[text][ref]` links look them up. */
+  definitions: Map<string, Definition>;
 }
 
 /** Front matter keys whose values are text to translate. */

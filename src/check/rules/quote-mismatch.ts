@@ -1,7 +1,6 @@
 /**
- * A quotation mark opened and not closed, closed and not opened, or closed with the opening mark
- * (‘…‘). ’ between letters, or after an s (groups’), is an apostrophe. Reported, never fixed: the
- * signed text is not ours to edit.
+ * A quotation mark opened and not closed, closed and not opened, or closed with the opening mark (‘…‘); ’ between letters,
+ * or after an s (groups’), is an apostrophe. Reported, never fixed: the signed text is not ours to edit.
  */
 import { lintRule } from "../lint-rule.ts";
 import { proofread, where } from "../text.ts";

@@ -1,8 +1,6 @@
 /**
- * The same group twice after also folding the transliteration variants common in these names
- * (Uyghur/Uighur, Turkistan/Turkestan, …) and leaving out small words ("of", "the", …): reported at
- * both places. Only whole names are compared, so "Students for a Free Tibet" and "Students for a
- * Free Tibet Canada" are never flagged.
+ * The same group twice after also folding transliterations (Uyghur/Uighur, …) and small words ("of", "the"), at both places.
+ * Whole names are compared, so "Students for a Free Tibet" and "Students for a Free Tibet Canada" are never flagged.
  */
 import { lintRule } from "../lint-rule.ts";
 import { distinct, likelyKey, proofread, repeats, where } from "../text.ts";
