@@ -14,6 +14,8 @@ export interface Break {
   avoided: boolean;
   /** CSS asks for a page break here. */
   forced?: boolean;
+  /** Only a table's header is above it: a page ending here would keep nothing of the text (its header is repeated overleaf). */
+  bare?: boolean;
   /** Where to cut; undefined for "after everything". */
   point?: () => Point | undefined;
 }
@@ -139,8 +141,8 @@ class BreakFinder {
   }
 
   /** A break before `node`, what stays above it ending at `y`. */
-  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean) {
-    this.breaks.push({ y, calls: this.callsBefore(node), avoided, forced, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
+  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean, bare?: boolean) {
+    this.breaks.push({ y, calls: this.callsBefore(node), avoided, forced, bare, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
   }
 
   rectOf(kid: Kid): DOMRect {
@@ -207,12 +209,13 @@ class BreakFinder {
 
   /** Rows of a table, with breaks between them (not right after the header). */
   rows(table: HTMLTableElement, avoid: boolean): boolean {
+    const atTop = this.bottom === -Infinity; // nothing above the table on this page
     let previous: HTMLTableRowElement | undefined;
     for (const row of Array.from(table.rows)) {
       const r = row.getBoundingClientRect();
       if (previous && row.parentElement?.tagName === "TBODY") {
         const afterHead = previous.parentElement?.tagName === "THEAD";
-        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead);
+        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead, false, atTop && afterHead);
         if (r.top - this.top > this.stopAt) return false;
       }
       previous = row;
