@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir } from "./helpers.ts";
 
-const FIXTURES = ["row-notes"];
+const FIXTURES = ["row-notes", "back-link-foot", "back-link-end-ug"];
 
 let out = "";
 let built: Awaited<ReturnType<typeof cli>>;
@@ -51,5 +51,24 @@ describe("a table row whose notes cannot all fit below it", () => {
     expect(foot.flatMap((f) => f.starting)).toEqual([1, 2, 3]);
     expect(foot[1].continued).toEqual([1]);
     expect(foot.slice(1).flatMap((f) => f.starting)).toEqual([2, 3]);
+  });
+});
+
+describe("a note that ends with a list, its back link in a paragraph after it", () => {
+  /** What a page shows besides its running head (the title), its number and the "N (cont.)" of a continued note. */
+  const shown = (text: string, title: string) =>
+    text
+      .split("\n")
+      .filter((line) => !line.includes(title) && !/^\s*\d+\s*\/\s*\d+\s*$/.test(line))
+      .join("\n")
+      .replace(/^\s*\d+ \(cont\.\)/gm, "");
+
+  it.each([
+    ["back-link-foot", "A footnote ending with a list"],
+    ["back-link-end-ug", "doc-16-0029 ug"],
+  ])("%s: no page holds only the back link; the list's last item goes over with it", (name, title) => {
+    const texts = pages(name);
+    expect(texts.length).toBe(2);
+    for (const text of texts) expect(shown(text, title), text).toMatch(/\p{L}/u);
   });
 });

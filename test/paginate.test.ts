@@ -136,6 +136,18 @@ describe("where a page ends", () => {
     expect(names.map((n) => n.length)).toEqual([33, 27]);
   });
 
+  it("not before an empty block of no height at the end (the notes' place): no blank page", async () => {
+    const { pages } = await layOut(p("p1", 14, {}, ' style="margin-bottom:20px"') + "<div></div>");
+    expect(pages.map((page) => page.lines.length)).toEqual([14]);
+  });
+
+  it("a note's back links after its list go over with the list's last item, in a note longer than a page", async () => {
+    const note = `<li id="note-1"><p>${Array.from({ length: 13 }, (_, l) => `n1-${l + 1}`).join("<br>")}</p><ul><li>item</li></ul><p class="note-backs">back</p></li>`;
+    const { pages } = await layOut(p("p1", 1, { 1: 1 }) + `<section class="notes"><ol>${note}</ol></section>`, { notes: "endnotes" });
+    expect(pages.map((page) => last(page.lines))).toEqual(["p1-1[1]", "n1-13", "back"]);
+    expect(pages[2].lines).toEqual(["item", "back"]);
+  });
+
   it("a block taller than a page gets a page of its own, clipped at its edge", async () => {
     const { pages } = await layOut(p("p1", 3) + `<img alt="" style="display:block;width:10px;height:600px">` + p("p2", 3));
     const clipped = await page.evaluate(`Array.from(document.querySelectorAll(".bs-page"), (box) => box.scrollHeight > box.clientHeight)`);

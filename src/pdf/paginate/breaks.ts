@@ -2,7 +2,7 @@
  * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
  * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
-import { type Flow, indexIn, isElement, lastContent, type Point, style } from "./dom.ts";
+import { type Flow, indexIn, isBlank, isElement, lastContent, type Point, style } from "./dom.ts";
 
 /** A place where the page may end. */
 export interface Break {
@@ -12,6 +12,8 @@ export interface Break {
   calls: number;
   /** CSS asks to avoid it: taken only when no other break fits. */
   avoided: boolean;
+  /** Avoided because CSS keeps the blocks on either side together (break-before or -after): taken after every other avoided break. */
+  kept?: boolean;
   /** CSS asks for a page break here. */
   forced?: boolean;
   /** Only a table's header is above it: a page ending here would keep nothing of the text (its header is repeated overleaf). */
@@ -26,6 +28,8 @@ function isBlockLevel(el: Element) {
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
 }
 const hidden = (el: Element) => style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed";
+/** An empty block of no height (the notes' place when they go to the feet): no page ends before it, and it adds no margin. */
+const empty = (el: Element) => isBlank(el) && !MONOLITHIC.has(el.tagName) && el.getBoundingClientRect().height === 0;
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
 function avoidsAfter(el: Element): boolean {
@@ -46,7 +50,7 @@ function kidsOf(el: Element): Kid[] {
       if (run) run.push(node);
       else if (/\S/.test((node as Text).data)) kids.push({ run: (run = [node]) });
     } else if (isElement(node)) {
-      if (hidden(node)) continue;
+      if (hidden(node) || empty(node)) continue;
       if (isBlockLevel(node)) {
         run = undefined;
         kids.push({ el: node });
@@ -141,8 +145,8 @@ class BreakFinder {
   }
 
   /** A break before `node`, what stays above it ending at `y`. */
-  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean, bare?: boolean) {
-    this.breaks.push({ y, calls: this.callsBefore(node), avoided, forced, bare, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
+  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean, bare?: boolean, kept?: boolean) {
+    this.breaks.push({ y, calls: this.callsBefore(node), avoided, kept, forced, bare, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
   }
 
   rectOf(kid: Kid): DOMRect {
@@ -251,7 +255,7 @@ class BreakFinder {
         const prev = kids[i - 1];
         const keep = ("el" in prev && avoidsAfter(prev.el)) || ("el" in kid && avoids(style(kid.el).breakBefore));
         const forced = ("el" in prev && forces(style(prev.el).breakAfter)) || ("el" in kid && forces(style(kid.el).breakBefore));
-        this.breakBefore(node, this.bottom, avoid || keep, forced);
+        this.breakBefore(node, this.bottom, avoid || keep, forced, false, keep);
       }
       const r = this.rectOf(kid);
       if (r.top - this.top > this.stopAt) return false;

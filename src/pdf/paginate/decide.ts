@@ -48,6 +48,7 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
   };
   let lastAllowed = -1;
   let lastAvoided = -1;
+  let lastKept = -1;
   let firstTooLong = -1;
   let forced = -1;
   for (let i = 0; i < breaks.length; i++) {
@@ -57,14 +58,18 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
       break;
     }
     if (b.bare) continue;
-    if (b.avoided) lastAvoided = i;
+    if (b.kept) lastKept = i;
+    else if (b.avoided) lastAvoided = i;
     else lastAllowed = i;
     if (b.forced && b.point) {
       forced = i;
       break;
     }
   }
-  let at = forced >= 0 ? forced : firstTooLong < 0 ? breaks.length - 1 : lastAllowed >= 0 ? lastAllowed : lastAvoided;
+  // Everything fits when no break is too long and the last one is the end; a last break with a place to cut is the last before what
+  // starts below the page (the walk stopped there), and CSS's wishes hold there as anywhere.
+  const fits = firstTooLong < 0 && !breaks[breaks.length - 1]?.point;
+  let at = forced >= 0 ? forced : fits ? breaks.length - 1 : ([lastAllowed, lastAvoided, lastKept].find((i) => i >= 0) ?? -1);
   let overleaf: Overleaf = { moved: [] };
   if (firstTooLong >= 0 && forced < 0) {
     const used = at >= 0 ? breaks[at].y + footFor(breaks[at].calls) : 0;
