@@ -105,7 +105,7 @@ export function random(seed: number) {
 type Random = ReturnType<typeof random>;
 
 /** One letter's Markdown, its notes defined at the end. */
-function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: string; notes: string; short?: boolean }): string {
+function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: string; notes: string; short?: boolean; tables?: boolean }): string {
   const labels: string[] = [];
   const called: string[] = [];
   const sentence = (min = 4, max = 18) => {
@@ -114,10 +114,10 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
     return words.join(pool.space) + pool.stop;
   };
   // A call after a random word, or at the end; now and then a note called again.
-  const withCalls = (text: string, p: number) => {
+  const withCalls = (text: string, p: number, most = 3) => {
     if (!r.chance(p)) return text;
     const parts = text.split(pool.space || /(?<=.)/u);
-    const calls = r.int(1, 3);
+    const calls = r.int(1, most);
     for (let c = 0; c < calls; c++) {
       let label: string;
       if (called.length && r.chance(0.12)) label = r.pick(called);
@@ -135,7 +135,7 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
   const blocks: string[] = [];
   const count = options.short ? r.int(2, 5) : r.int(3, 18);
   for (let b = 0; b < count; b++) {
-    const kind = r.pick(["p", "p", "p", "p", "h", "ol", "ul", "quote", "table"] as const);
+    const kind = options.tables ? r.pick(["p", "table", "table"] as const) : r.pick(["p", "p", "p", "p", "h", "ol", "ul", "quote", "table"] as const);
     if (kind === "p") blocks.push(paragraph());
     else if (kind === "h") blocks.push(`## ${sentence(2, 5).slice(0, -pool.stop.length)}`);
     else if (kind === "ol" || kind === "ul") {
@@ -145,8 +145,13 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
     } else if (kind === "quote") blocks.push(`> ${withCalls(sentence(6, 30), 0.4)}`);
     else {
       const columns = r.int(2, 3);
-      const row = (p: number) => `| ${Array.from({ length: columns }, () => withCalls(sentence(1, 4).slice(0, -pool.stop.length), p)).join(" | ")} |`;
-      blocks.push([row(0), `|${" --- |".repeat(columns)}`, ...Array.from({ length: r.int(1, 4) }, () => row(0.2))].join("\n"));
+      // The tables shape: most cells call several notes, and some cells are long enough to fill much of a page.
+      const cell = (p: number) =>
+        options.tables && p
+          ? withCalls(sentence(1, r.chance(0.15) ? 200 : 12).slice(0, -pool.stop.length), 0.7, 4)
+          : withCalls(sentence(1, 4).slice(0, -pool.stop.length), p);
+      const row = (p: number) => `| ${Array.from({ length: columns }, () => cell(p)).join(" | ")} |`;
+      blocks.push([row(0), `|${" --- |".repeat(columns)}`, ...Array.from({ length: r.int(1, options.tables ? 8 : 4) }, () => row(0.2))].join("\n"));
     }
   }
   // Every letter has at least one note.
@@ -157,7 +162,7 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
     blocks.push(Array.from({ length: r.int(3, 40) }, () => `- ${sentence(1, 4).slice(0, -pool.stop.length)}`).join("\n"));
   }
   const notes = labels.map((label) => {
-    const long = r.chance(0.15);
+    const long = r.chance(options.tables ? 0.4 : 0.15);
     let text = Array.from({ length: long ? r.int(6, 30) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
     if (r.chance(0.1)) text += ` <https://example.org/${label}/${r.int(1, 99999)}>`;
     if (long && r.chance(0.5)) text += `\n\n    ${sentence()}`;
@@ -183,9 +188,10 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
 
 /**
  * `count` documents from `seed`: letters in every language of `pools`, and every 25th (every
- * `packetEvery`-th) a press packet of two or three letters (every other packet a booklet).
+ * `packetEvery`-th) a press packet of two or three letters (every other packet a booklet). With
+ * `tables`, the letters are mostly tables whose rows call many notes, often long ones.
  */
-export function makeCorpus(pools: Pool[], seed: number, count: number, packetEvery = 25): CorpusDocument[] {
+export function makeCorpus(pools: Pool[], seed: number, count: number, packetEvery = 25, tables = false): CorpusDocument[] {
   const r = random(seed);
   const docs: CorpusDocument[] = [];
   for (let i = 0; i < count; i++) {
@@ -229,7 +235,7 @@ export function makeCorpus(pools: Pool[], seed: number, count: number, packetEve
       const pool = pools[i % pools.length];
       docs.push({
         name: `${name}.md`,
-        files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes }) },
+        files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes, tables }) },
         kind: "letter",
         lang: pool.lang,
         paper,

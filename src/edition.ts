@@ -11,6 +11,7 @@ import { type Feature, type Letter, parseLetter, readSource } from "./letter.ts"
 import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
+import { reportStuck } from "./pdf/paginate/index.ts";
 import { type Timings, timed } from "./timings.ts";
 import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
 import { writeAll } from "./write.ts";
@@ -124,7 +125,8 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
     prove("html");
     prove("docx");
     if (printing) {
-      outputs.pdf = await printing.finally(options.printed);
+      outputs.pdf = await printing.finally(options.printed).catch((error: unknown) => reportStuck(letter, error));
+      if (!outputs.pdf) return undefined;
       prove("pdf");
     }
   } finally {

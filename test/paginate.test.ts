@@ -9,8 +9,18 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeBrowser, launchBrowser } from "../src/pdf/browser.ts";
 import { safePage } from "../src/pdf/index.ts";
-import { holdLayout, type PaginateOptions, type PaginateResult, paginatePage, releaseLayout } from "../src/pdf/paginate/index.ts";
-import { ROOT } from "./helpers.ts";
+import inPageScript from "broadside:paginate-in-page";
+import {
+  holdLayout,
+  type PaginateOptions,
+  type PaginateResult,
+  PaginationStuckError,
+  paginatePage,
+  releaseLayout,
+  reportStuck,
+} from "../src/pdf/paginate/index.ts";
+import { STUCK } from "../src/pdf/paginate/in-page.ts";
+import { FRONT, parse, ROOT } from "./helpers.ts";
 
 const PRINT_CSS = readFileSync(join(ROOT, "templates/print.css"), "utf8");
 /** Pages of 400 × 291 px with no margins: a content area 290px high (a hair is kept for rounding). */
@@ -126,6 +136,18 @@ describe("where a page ends", () => {
     expect(names.map((n) => n.length)).toEqual([33, 27]);
   });
 
+  it("not before an empty block of no height at the end (the notes' place): no blank page", async () => {
+    const { pages } = await layOut(p("p1", 14, {}, ' style="margin-bottom:20px"') + "<div></div>");
+    expect(pages.map((page) => page.lines.length)).toEqual([14]);
+  });
+
+  it("a note's back links after its list go over with the list's last item, in a note longer than a page", async () => {
+    const note = `<li id="note-1"><p>${Array.from({ length: 13 }, (_, l) => `n1-${l + 1}`).join("<br>")}</p><ul><li>item</li></ul><p class="note-backs">back</p></li>`;
+    const { pages } = await layOut(p("p1", 1, { 1: 1 }) + `<section class="notes"><ol>${note}</ol></section>`, { notes: "endnotes" });
+    expect(pages.map((page) => last(page.lines))).toEqual(["p1-1[1]", "n1-13", "back"]);
+    expect(pages[2].lines).toEqual(["item", "back"]);
+  });
+
   it("a block taller than a page gets a page of its own, clipped at its edge", async () => {
     const { pages } = await layOut(p("p1", 3) + `<img alt="" style="display:block;width:10px;height:600px">` + p("p2", 3));
     const clipped = await page.evaluate(`Array.from(document.querySelectorAll(".bs-page"), (box) => box.scrollHeight > box.clientHeight)`);
@@ -195,5 +217,72 @@ describe("the page read from @page", () => {
 
   it("a margin it cannot read is an error that names it", async () => {
     await expect(layOut(p("p1", 1), { notes: "footnotes" }, "@page{margin:1vh}")).rejects.toThrow(/@page margin-top: 1vh is not a length broadside can read/);
+  });
+});
+
+describe("the bound on pagination's work", () => {
+  /**
+   * Pages checked in turn by the in-page `Progress`: each hands on a paragraph `<p>text</p>` (with a note call when `text`
+   * holds "[9]"); `taken` says whether the page took from the source. The message of the first error, or "ended".
+   */
+  async function check(turns: { text: string; taken: number }[]): Promise<string> {
+    await page.setContent("<!doctype html><html><body></body></html>");
+    return (await page.evaluate(`${inPageScript}
+      ;(() => {
+        const progress = new broadsidePaginate.Progress();
+        const turns = ${JSON.stringify(turns)};
+        for (const [i, { text, taken }] of turns.entries()) {
+          const p = document.createElement("p");
+          p.innerHTML = text.replace("[9]", '<sup class="note-call"><a id="note-call-9-2" href="#note-9">9</a></sup>');
+          const fragment = document.createDocumentFragment();
+          fragment.append(p);
+          try { progress.check(String(taken), { text: fragment, notes: [] }, i + 1); } catch (error) { return error.message; }
+        }
+        return "ended";
+      })()`)) as string;
+  }
+  const stuck = (where: object) => STUCK + JSON.stringify(where);
+
+  it("a page that hands on what the page before handed on stops it, naming the page, the first note call left and its words", async () => {
+    expect(
+      await check([
+        { text: "A row [9] left", taken: 1 },
+        { text: "A row [9] left", taken: 1 },
+      ]),
+    ).toBe(stuck({ page: 2, call: "note-call-9-2", text: "A row 9 left" }));
+    // A cycle of two pages too.
+    const [a, b] = [
+      { text: "one", taken: 1 },
+      { text: "two", taken: 1 },
+    ];
+    expect(await check([a, b, a])).toBe(stuck({ page: 3, text: "one" }));
+  });
+
+  it("pages that place a little each, or that take from the source, go on", async () => {
+    const shrinking = Array.from({ length: 40 }, (_, i) => ({ text: "x".repeat(40 - i), taken: 1 }));
+    expect(await check(shrinking)).toBe("ended");
+    expect(
+      await check([
+        { text: "same", taken: 1 },
+        { text: "same", taken: 2 },
+        { text: "same", taken: 3 },
+      ]),
+    ).toBe("ended");
+  });
+
+  it("pages that hand on more and more without taking stop after as many pages as the first one's characters and elements", async () => {
+    const growing = Array.from({ length: 40 }, (_, i) => ({ text: "ab" + "c".repeat(i), taken: 1 }));
+    // "ab" in a <p>: 2 characters, 1 element, and 2 pages of slack.
+    expect(await check(growing)).toBe(stuck({ page: 6, text: "abccccc" }));
+  });
+
+  it("is reported at the note call it names, as an error of the letter", () => {
+    const { file, letter } = parse(`${FRONT}Text.\n\n| a | b |\n| --- | --- |\n| x[^1] y[^1] | z |\n\n[^1]: The note.\n`);
+    reportStuck(letter!, new PaginationStuckError({ page: 3, call: "note-call-1-2", text: "x 1 y 1 z" }));
+    expect(file.messages.map((m) => [m.line, m.column, m.ruleId, m.fatal])).toEqual([[10, 10, "pagination-stuck", true]]);
+    expect(file.messages[0].reason).toMatch(
+      /^broadside's pagination made no progress at page 3, where the text left starts “x 1 y 1 z” \(in the block with this note call\)/,
+    );
+    expect(() => reportStuck(letter!, new Error("other"))).toThrow("other");
   });
 });

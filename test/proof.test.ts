@@ -16,7 +16,7 @@ import { readPageItems, readPdfData } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
-const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar", "back-link-alone-ug"];
+const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar", "page-without-text-ug"];
 const FIXTURES = [...SCRIPTS, ...OTHERS];
 
 let out = "";
@@ -120,13 +120,13 @@ describe("the proof accepts correct documents", () => {
     expect(pdf.notes.get(12)).not.toMatch(/[0-9]/);
   });
 
-  it("a last page that holds only a note's back link: its running head and page number are not the note's", async () => {
-    const pages = (await readPageItems(await readFile(built("back-link-alone-ug", "pdf")))).map((page) => page.items);
-    expect(pages).toHaveLength(2);
-    expect(pages[1].map((item) => item.str.replace(/\s/g, "")).join("")).toBe("doc-16-0029ug2/2");
-    const [html, pdf] = await readAll("back-link-alone-ug");
+  it("a last page that holds only a note's image and back link, no text: its running head and page number are not the note's", async () => {
+    const pages = (await readPageItems(await readFile(built("page-without-text-ug", "pdf")))).map((page) => page.items);
+    expect(pages).toHaveLength(3);
+    expect(pages[2].map((item) => item.str.replace(/\s/g, "")).join("")).toBe("doc-16-0029ug3/3");
+    const [html, pdf] = await readAll("page-without-text-ug");
     expect(sameNoteText(pdf.notes.get(3)!, html.notes.get(3)!, true), pdf.notes.get(3)).toBe(true);
-    expect(pdf.notes.get(3)).not.toMatch(/doc-16|2\/2/);
+    expect(pdf.notes.get(3)).not.toMatch(/doc-16|3\/3/);
   });
 
   it("a numbered list in a note, at the page foot or at the end: its numbers are drawn, not the note's text", async () => {

@@ -107,7 +107,7 @@ function notesSection(letter: Letter): Element | undefined {
     ]);
     const last = blocks[blocks.length - 1];
     if (last && last.type === "element" && last.tagName === "p") last.children.push(...backs);
-    else blocks.push(h("p", backs));
+    else blocks.push(h("p", { className: ["note-backs"] }, backs)); // kept with the block before it (templates/print.css)
     return h("li", { id: noteId(note.number), value: note.number, dataNote: String(note.number) }, blocks);
   });
   return h("section", { className: ["notes"], role: "doc-endnotes", ariaLabelledBy: "notes-heading" }, [

@@ -2,7 +2,7 @@
  * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
  * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
-import { type Flow, indexIn, isElement, lastContent, type Point, style } from "./dom.ts";
+import { type Flow, indexIn, isBlank, isElement, lastContent, type Point, style } from "./dom.ts";
 
 /** A place where the page may end. */
 export interface Break {
@@ -12,8 +12,12 @@ export interface Break {
   calls: number;
   /** CSS asks to avoid it: taken only when no other break fits. */
   avoided: boolean;
+  /** Avoided because CSS keeps the blocks on either side together (break-before or -after): taken after every other avoided break. */
+  kept?: boolean;
   /** CSS asks for a page break here. */
   forced?: boolean;
+  /** Only a table's header is above it: a page ending here would keep nothing of the text (its header is repeated overleaf). */
+  bare?: boolean;
   /** Where to cut; undefined for "after everything". */
   point?: () => Point | undefined;
 }
@@ -24,6 +28,8 @@ function isBlockLevel(el: Element) {
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
 }
 const hidden = (el: Element) => style(el).display === "none" || style(el).position === "absolute" || style(el).position === "fixed";
+/** An empty block of no height (the notes' place when they go to the feet): no page ends before it, and it adds no margin. */
+const empty = (el: Element) => isBlank(el) && !MONOLITHIC.has(el.tagName) && el.getBoundingClientRect().height === 0;
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
 function avoidsAfter(el: Element): boolean {
@@ -44,7 +50,7 @@ function kidsOf(el: Element): Kid[] {
       if (run) run.push(node);
       else if (/\S/.test((node as Text).data)) kids.push({ run: (run = [node]) });
     } else if (isElement(node)) {
-      if (hidden(node)) continue;
+      if (hidden(node) || empty(node)) continue;
       if (isBlockLevel(node)) {
         run = undefined;
         kids.push({ el: node });
@@ -139,8 +145,8 @@ class BreakFinder {
   }
 
   /** A break before `node`, what stays above it ending at `y`. */
-  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean) {
-    this.breaks.push({ y, calls: this.callsBefore(node), avoided, forced, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
+  breakBefore(node: Node, y: number, avoided: boolean, forced?: boolean, bare?: boolean, kept?: boolean) {
+    this.breaks.push({ y, calls: this.callsBefore(node), avoided, kept, forced, bare, point: () => ({ node: node.parentNode!, offset: indexIn(node) }) });
   }
 
   rectOf(kid: Kid): DOMRect {
@@ -207,12 +213,13 @@ class BreakFinder {
 
   /** Rows of a table, with breaks between them (not right after the header). */
   rows(table: HTMLTableElement, avoid: boolean): boolean {
+    const atTop = this.bottom === -Infinity; // nothing above the table on this page
     let previous: HTMLTableRowElement | undefined;
     for (const row of Array.from(table.rows)) {
       const r = row.getBoundingClientRect();
       if (previous && row.parentElement?.tagName === "TBODY") {
         const afterHead = previous.parentElement?.tagName === "THEAD";
-        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead);
+        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead, false, atTop && afterHead);
         if (r.top - this.top > this.stopAt) return false;
       }
       previous = row;
@@ -248,7 +255,7 @@ class BreakFinder {
         const prev = kids[i - 1];
         const keep = ("el" in prev && avoidsAfter(prev.el)) || ("el" in kid && avoids(style(kid.el).breakBefore));
         const forced = ("el" in prev && forces(style(prev.el).breakAfter)) || ("el" in kid && forces(style(kid.el).breakBefore));
-        this.breakBefore(node, this.bottom, avoid || keep, forced);
+        this.breakBefore(node, this.bottom, avoid || keep, forced, false, keep);
       }
       const r = this.rectOf(kid);
       if (r.top - this.top > this.stopAt) return false;

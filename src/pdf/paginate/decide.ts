@@ -1,6 +1,7 @@
 /**
  * The break decision: the page ends at the last allowed break where the text and the notes called above it fit; when that leaves more
- * than a fifth of it empty, the note arriving with the first line that does not fit is split instead, to continue overleaf.
+ * than a fifth of it empty, the first line that does not fit stays instead, and of the notes arriving with it the first that does not
+ * fit is split to continue overleaf (those after it start there).
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";
@@ -25,6 +26,8 @@ export interface PageEnd {
   calls: number;
   /** A note that starts at this page's foot and continues on the next page, and where it is cut. */
   continues?: { note: HTMLElement; at: Point };
+  /** Notes called on this page that start overleaf, after the one continued: they came with the same line and found no room. */
+  moved: HTMLElement[];
 }
 
 export interface PageRoom {
@@ -45,6 +48,7 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
   };
   let lastAllowed = -1;
   let lastAvoided = -1;
+  let lastKept = -1;
   let firstTooLong = -1;
   let forced = -1;
   for (let i = 0; i < breaks.length; i++) {
@@ -53,40 +57,65 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
       firstTooLong = i;
       break;
     }
-    if (b.avoided) lastAvoided = i;
+    if (b.bare) continue;
+    if (b.kept) lastKept = i;
+    else if (b.avoided) lastAvoided = i;
     else lastAllowed = i;
     if (b.forced && b.point) {
       forced = i;
       break;
     }
   }
-  let at = forced >= 0 ? forced : firstTooLong < 0 ? breaks.length - 1 : lastAllowed >= 0 ? lastAllowed : lastAvoided;
-  let continues: PageEnd["continues"];
+  // Everything fits when no break is too long and the last one is the end; a last break with a place to cut is the last before what
+  // starts below the page (the walk stopped there), and CSS's wishes hold there as anywhere.
+  const fits = firstTooLong < 0 && !breaks[breaks.length - 1]?.point;
+  let at = forced >= 0 ? forced : fits ? breaks.length - 1 : ([lastAllowed, lastAvoided, lastKept].find((i) => i >= 0) ?? -1);
+  let overleaf: Overleaf = { moved: [] };
   if (firstTooLong >= 0 && forced < 0) {
     const used = at >= 0 ? breaks[at].y + footFor(breaks[at].calls) : 0;
     if (at < 0 || H - used > H * SPLIT_WASTE) {
       const split = splitArrivingNote(breaks, notes, firstTooLong, page);
-      if (split) [at, continues] = [split.at, split.continues];
+      if (split) [at, overleaf] = [split.at, split];
     }
   }
-  // Not even the first line fits, and there is no note on the page: it goes here anyway, clipped.
-  if (at < 0 && page.base === 0) at = 0;
-  return { at, calls: at >= 0 ? breaks[at].calls : 0, continues };
+  if (at < 0 && page.base === 0 && breaks.length) {
+    // Not even the first line (or row) fits with its notes, and no note of the page before is at the foot: it goes here anyway,
+    // clipped if it is taller than the page, and its notes fill the foot and go on overleaf: the text must move on.
+    const first = breaks.findIndex((b) => !b.bare);
+    at = first < 0 ? 0 : first;
+    overleaf = fitNotes(arriving(notes, 0, breaks[at].calls), H - breaks[at].y, page, true)!;
+  }
+  return { at, calls: at >= 0 ? breaks[at].calls : 0, ...overleaf };
 }
 
+type Overleaf = Pick<PageEnd, "continues" | "moved">;
+
+const arriving = (notes: FootNote[], from: number, to: number) => notes.filter((n) => n.call >= from && n.call < to);
+
 /**
- * The line that does not fit stays, with the note that arrives with it: the page ends at the first allowed break after that line
- * (with no more calls above it), and the note is split to fit above it.
+ * The line that does not fit stays, with the notes that arrive with it: the page ends at the first allowed break after that line
+ * (with no more calls above it), and the notes are fitted above it.
  */
-function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: number, page: PageRoom): Pick<PageEnd, "at" | "continues"> | undefined {
-  const callsBefore = firstTooLong > 0 ? breaks[firstTooLong - 1].calls : 0;
+function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: number, page: PageRoom): (Overleaf & { at: number }) | undefined {
   const callsThen = breaks[firstTooLong].calls;
-  const arriving = notes.filter((n) => n.call >= callsBefore && n.call < callsThen);
-  if (!arriving.length) return undefined;
+  const coming = arriving(notes, firstTooLong > 0 ? breaks[firstTooLong - 1].calls : 0, callsThen);
+  if (!coming.length) return undefined;
   let end = firstTooLong;
   while (end < breaks.length && breaks[end].calls === callsThen && breaks[end].avoided) end++;
   if (end >= breaks.length || breaks[end].calls !== callsThen || breaks[end].y > page.height) return undefined;
-  const note = arriving[arriving.length - 1].li;
-  const at = page.splitNote(note, page.height - breaks[end].y);
-  return at && { at: end, continues: { note, at } };
+  const fitted = fitNotes(coming, page.height - breaks[end].y, page, false);
+  return fitted && { at: end, ...fitted };
+}
+
+/**
+ * Notes in the foot's order (several may come with one line, or one table row) fitted into `room`: the first that reaches below it
+ * is split to end there, and those after it start overleaf. One that cannot be split starts overleaf too (`whole`), unless it is the
+ * first: then there is no fit (undefined).
+ */
+export function fitNotes(notes: Pick<FootNote, "li" | "height">[], room: number, page: Pick<PageRoom, "splitNote">, whole: boolean): Overleaf | undefined {
+  const first = notes.findIndex((n) => n.height > room + EPS);
+  if (first < 0) return { moved: [] };
+  const at = page.splitNote(notes[first].li, room);
+  if (!at && first === 0 && !whole) return undefined;
+  return { continues: at && { note: notes[first].li, at }, moved: notes.slice(at ? first + 1 : first).map((n) => n.li) };
 }

@@ -4,8 +4,8 @@
  * the page may end (./breaks.ts), one more the notes called above them; ./decide.ts picks the end, and the rest goes overleaf.
  */
 import { breaksIn } from "./breaks.ts";
-import { decidePageEnd, type FootNote, type PageEnd } from "./decide.ts";
-import { EPS, firstContent, type Flow, markTop, newFlow, type Point, unfill } from "./dom.ts";
+import { decidePageEnd, fitNotes, type FootNote, type PageEnd } from "./decide.ts";
+import { EPS, firstContent, type Flow, isElement, markTop, newFlow, type Point, unfill } from "./dom.ts";
 import { type PageGeometry, readPageGeometry } from "./geometry.ts";
 import { continuation, footEdges, footHeight, newPage, type Page } from "./page.ts";
 import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
@@ -22,13 +22,24 @@ export interface PaginateResult {
   geometry: PageGeometry;
 }
 
-/** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot. */
-type Overleaf = { text?: DocumentFragment; note?: HTMLElement };
+/** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot and notes called on it that start overleaf. */
+export type Overleaf = { text?: DocumentFragment; notes: HTMLElement[] };
 
-/** One run: the source and the content area's height. */
+/** One run: the source, the content area's height, and how many chunks were taken from the source. */
 interface Run extends Source {
   flow: Flow;
   height: number;
+  taken: number;
+}
+
+/** What a page that made no progress throws, followed by a {@link Stuck} as JSON: the Node side (./index.ts) reads it. */
+export const STUCK = "broadside-pagination-stuck:";
+/** Where pagination stopped making progress: the page, the id of the first note call, or the number of the first note, left for it, and its first words. */
+export interface Stuck {
+  page: number;
+  call?: string;
+  note?: number;
+  text: string;
 }
 
 /** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
@@ -45,12 +56,13 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
   let pages = 0;
-  const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height };
-  let overleaf: Overleaf = {};
-  while (run.rest.firstChild || overleaf.text || overleaf.note) {
+  const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height, taken: 0 };
+  const progress = new Progress();
+  let overleaf: Overleaf = { notes: [] };
+  while (run.rest.firstChild || overleaf.text || overleaf.notes.length) {
     const page = newPage(width, height);
     fill(run, page, overleaf.text);
-    if (overleaf.note) page.list.prepend(overleaf.note);
+    page.list.prepend(...overleaf.notes);
     overleaf = layOut(run, page);
     if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
@@ -59,11 +71,43 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
       break;
     }
     if (!page.list.firstChild) page.foot.remove();
-    if (++pages > 100_000) throw new Error("pagination did not end");
+    progress.check(`${run.taken} ${run.pool.size}`, overleaf, ++pages);
   }
   const lost = Array.from(run.pool.keys()).join(", ");
   if (lost) throw new Error(`broadside's pagination left out ${lost} (no call to them was placed on a page): please report this with the source`);
   return { pages, geometry };
+}
+
+/**
+ * The bound on the work: the source and the pool only shrink, and between two takes from them a page must place something of what
+ * the page before handed on. So that state never comes back (the same state makes the same page again), and such pages are no more
+ * than its characters and elements; else pagination stops with the page and the block it could not place.
+ */
+export class Progress {
+  #taken = "";
+  #seen = new Set<string>();
+  #left = 0;
+
+  /** After page `page`: `taken` changes whenever the page took from the source or the pool, `overleaf` is what it hands on. */
+  check(taken: string, overleaf: Overleaf, page: number) {
+    const parts: Node[] = overleaf.text ? [overleaf.text, ...overleaf.notes] : overleaf.notes;
+    if (taken !== this.#taken) {
+      [this.#taken, this.#left] = [taken, parts.reduce((n, part) => n + (part.textContent?.length ?? 0) + elements(part), 2)];
+      this.#seen.clear();
+    }
+    const state = parts.map((part) => new XMLSerializer().serializeToString(part)).join("\n");
+    if (this.#seen.has(state) || --this.#left < 0) throw new Error(STUCK + JSON.stringify(stuckAt(page, overleaf)));
+    this.#seen.add(state);
+  }
+}
+
+const elements = (node: Node) => (isElement(node) ? 1 : 0) + (node as Element | DocumentFragment).querySelectorAll("*").length;
+
+function stuckAt(page: number, overleaf: Overleaf): Stuck {
+  const call = overleaf.text?.querySelector("sup.note-call > a[id]")?.id;
+  const note = Number(overleaf.notes[0]?.getAttribute("data-note")) || undefined;
+  const text = (overleaf.text ?? overleaf.notes[0])?.textContent ?? "";
+  return { page, call, note: call ? undefined : note, text: text.replace(/\s+/g, " ").trim().slice(0, 60) };
 }
 
 /** Leaf blocks in a page's first chunk; later chunks are sized from what the page still lacks. */
@@ -72,7 +116,10 @@ const FIRST_CHUNK = 6;
 /** Fill the page's body until it overflows: what the page before carried over, then chunks of the source. */
 function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
   if (carried) page.body.append(carried);
-  else if (run.rest.firstChild) mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, FIRST_CHUNK));
+  else if (run.rest.firstChild) {
+    mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, FIRST_CHUNK));
+    run.taken++;
+  }
   markTop(page.body);
   // Take about what the page still lacks, estimated from the height per block so far: only a
   // little more than a page is ever laid out, and only the overflow is laid out again.
@@ -83,6 +130,7 @@ function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
     if (height > run.height) break;
     if (taken > 0 && height > 0) size = Math.max(2, Math.ceil(((taken * (run.height - height)) / height) * 1.15));
     mergeAppend(run.flow, page.body, takeChunk(run.flow, run.rest, size));
+    run.taken++;
     taken += size;
   }
 }
@@ -118,13 +166,24 @@ const toPool = (run: Run, li: HTMLElement) => {
   li.remove();
   run.pool.set(li.id, li);
 };
-/** A note continued from the page before that is longer than this whole page: the page is all note. */
+/** Notes handed on from the page before that are longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
-  const li = page.list.firstElementChild as HTMLElement;
-  const point = splitNote(run, page, li, run.height);
-  const note = point && continuation(run.flow, li, point);
+  const foot = footEdges(page);
+  const carried = Array.from(page.list.children as HTMLCollectionOf<HTMLElement>, (li) => ({
+    li,
+    height: li.getBoundingClientRect().bottom - foot.top + foot.padding,
+  }));
+  // The first one, when it cannot be split, stays whole (clipped).
+  const fit = fitNotes(carried, run.height, { splitNote: (li, room) => splitNote(run, page, li, room) }, false) ?? { moved: carried.slice(1).map((n) => n.li) };
+  const notes = overleafNotes(run, fit);
   run.flow.range.selectNodeContents(page.body);
-  return { note, text: run.flow.range.extractContents() };
+  return { notes, text: run.flow.range.extractContents() };
+}
+
+/** The notes a page hands on: the rest of the one split at its foot, then those that start overleaf (taken off this page). */
+function overleafNotes(run: Run, { continues, moved }: Pick<PageEnd, "continues" | "moved">): HTMLElement[] {
+  for (const li of moved) li.remove();
+  return continues ? [continuation(run.flow, continues.note, continues.at), ...moved] : moved;
 }
 
 /** Decide where the page ends and which notes it carries; cut the rest off for the next page. */
@@ -146,15 +205,15 @@ function layOut(run: Run, page: Page): Overleaf {
     for (const n of notes) if (n.call >= end.calls) toPool(run, n.li);
     // A list in columns was measured at the height left without these notes: measure again.
     const limit = H - footHeight(page);
-    if (!end.continues && attempt < 3 && Math.abs(limit - columnsLimit) > EPS && columnLists > 0) {
+    if (!end.continues && !end.moved.length && attempt < 3 && Math.abs(limit - columnsLimit) > EPS && columnLists > 0) {
       for (const n of notes) if (n.call < end.calls) toPool(run, n.li);
       for (const el of Array.from(run.flow.filled)) if (page.body.contains(el)) unfill(run.flow, el);
       columnsLimit = limit;
       continue;
     }
-    const note = end.continues && continuation(run.flow, end.continues.note, end.continues.at);
+    const notesOverleaf = overleafNotes(run, end);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
     const text = point && extractTail(run.flow, page.body, point);
-    return { text, note };
+    return { text, notes: notesOverleaf };
   }
 }

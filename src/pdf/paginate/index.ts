@@ -4,9 +4,19 @@
  */
 import inPageScript from "broadside:paginate-in-page";
 import type { Page } from "puppeteer-core";
-import type { PaginateOptions, PaginateResult } from "./in-page.ts";
+import type { Letter } from "../../letter.ts";
+import { fail } from "../../messages.ts";
+import { type PaginateOptions, type PaginateResult, STUCK, type Stuck } from "./in-page.ts";
 
 export type { PaginateOptions, PaginateResult };
+
+/** Pagination stopped making progress at a page: a bug of broadside's, reported against the source (`where` tells what was left). */
+export class PaginationStuckError extends Error {
+  constructor(readonly where: Stuck) {
+    super(`broadside's pagination made no progress at page ${where.page}${where.text ? `, where the text left starts “${where.text}”` : ""}`);
+    this.name = "PaginationStuckError";
+  }
+}
 
 /**
  * The document to load for pagination, with a rule that keeps its body from being laid out as one
@@ -19,12 +29,31 @@ export function holdLayout(html: string): string {
   return head ? html.slice(0, head.index + 6) + hold + html.slice(head.index + 6) : hold + html;
 }
 
+/** A stuck pagination as an error on the letter, at the note call or note it names (if any); any other error is thrown again. */
+export function reportStuck(letter: Letter, error: unknown): undefined {
+  if (!(error instanceof PaginationStuckError)) throw error;
+  const { call, note } = error.where;
+  const called = call && /^note-call-(\d+)(?:-(\d+))?$/.exec(call);
+  const entry = letter.notes.notes[Number(called ? called[1] : note) - 1];
+  const place = called ? entry?.references[Number(called[2] ?? 1) - 1] : entry?.definition;
+  const near = called ? " (in the block with this note call)" : place ? " (in this note)" : "";
+  const reason = `${error.message}${near}: a bug of broadside's, please report it with the source; \`notes: endnotes\` may print the letter meanwhile`;
+  fail(letter.file, reason, place, "pagination-stuck");
+}
+
 /** Evaluate the in-page script in the page, then `call` on its exports. */
 const inPage = (page: Page, call: string) => page.evaluate(`${inPageScript}\n;broadsidePaginate.${call}`);
 
 /** Lay out the document in `page` (set for print media, loaded with `holdLayout`) into page boxes. */
 export async function paginatePage(page: Page, options: PaginateOptions): Promise<PaginateResult> {
-  return (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
+  try {
+    return (await inPage(page, `paginate(${JSON.stringify(options)})`)) as PaginateResult;
+  } catch (error) {
+    const message = (error as Error)?.message ?? "";
+    const at = message.indexOf(STUCK);
+    if (at < 0) throw error;
+    throw new PaginationStuckError(JSON.parse(message.slice(at + STUCK.length).split("\n")[0]) as Stuck);
+  }
 }
 
 /** Let Chromium make the pages (a vertical edition): no pages counted, the geometry read. */

@@ -1,0 +1,74 @@
+/**
+ * Pagination through the command line, on letters whose pages once went wrong: one build of all
+ * the fixtures (test/fixtures/paginate/), the pages read back from the PDF with pdftotext.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli, tempDir } from "./helpers.ts";
+
+const FIXTURES = ["row-notes", "back-link-foot", "back-link-end-ug"];
+
+let out = "";
+let built: Awaited<ReturnType<typeof cli>>;
+
+beforeAll(async () => {
+  out = tempDir("broadside-paginate-");
+  // A pagination that never ends is stopped by the printer's limit well before the test's.
+  built = await cli(["build", ...FIXTURES.map((name) => `test/fixtures/paginate/${name}.md`), "--out", out], { env: { BROADSIDE_TIMEOUT: "40" } });
+}, 240_000);
+
+/** The text of each page of a built PDF, as laid out. */
+function pages(name: string): string[] {
+  const pdf = join(out, `${name}.pdf`);
+  const count = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [pdf], { encoding: "utf8" }))![1]);
+  return Array.from({ length: count }, (_, i) =>
+    execFileSync("pdftotext", ["-layout", "-f", String(i + 1), "-l", String(i + 1), pdf, "-"], { encoding: "utf8" }),
+  );
+}
+
+/** The notes at the foot of each page: the number of each that starts there ("2."), and of each continued there ("1 (…)"). */
+const feet = (texts: string[]) =>
+  texts.map((text) => ({
+    starting: [...text.matchAll(/^\s*(\d+)\.\s/gm)].map((m) => Number(m[1])),
+    continued: [...text.matchAll(/^\s*(\d+) \(/gm)].map((m) => Number(m[1])),
+  }));
+
+describe("every fixture builds", () => {
+  it("with the proof: exit 0, each verified", () => {
+    expect(built.code, built.stdout + built.stderr).toBe(0);
+    expect(built.stdout.match(/verified: every note call and note text agrees/g), built.stdout).toHaveLength(FIXTURES.length);
+  });
+});
+
+describe("a table row whose notes cannot all fit below it", () => {
+  it("prints on the page where it falls; its first note starts at that page's foot, and the notes go on overleaf, in order", () => {
+    const texts = pages("row-notes");
+    const foot = feet(texts);
+    // The row (its calls "1 2 3" follow its first cell's words) and the start of note 1 share page 1.
+    expect(texts[0]).toMatch(/монгол\s*1\s*2\s*3/);
+    expect(foot[0].starting).toEqual([1]);
+    expect(foot.flatMap((f) => f.starting)).toEqual([1, 2, 3]);
+    expect(foot[1].continued).toEqual([1]);
+    expect(foot.slice(1).flatMap((f) => f.starting)).toEqual([2, 3]);
+  });
+});
+
+describe("a note that ends with a list, its back link in a paragraph after it", () => {
+  /** What a page shows besides its running head (the title), its number and the "N (cont.)" of a continued note. */
+  const shown = (text: string, title: string) =>
+    text
+      .split("\n")
+      .filter((line) => !line.includes(title) && !/^\s*\d+\s*\/\s*\d+\s*$/.test(line))
+      .join("\n")
+      .replace(/^\s*\d+ \(cont\.\)/gm, "");
+
+  it.each([
+    ["back-link-foot", "A footnote ending with a list"],
+    ["back-link-end-ug", "doc-16-0029 ug"],
+  ])("%s: no page holds only the back link; the list's last item goes over with it", (name, title) => {
+    const texts = pages(name);
+    expect(texts.length).toBe(2);
+    for (const text of texts) expect(shown(text, title), text).toMatch(/\p{L}/u);
+  });
+});
