@@ -96,15 +96,7 @@ export async function compilePdf(html: string, { page, crash }: SafePage, { meta
   ]);
   // Chromium's named destinations leave the page margins out.
   const { left, top } = printed.laidOut.geometry;
-  const facts = {
-    title: meta.title,
-    author: meta.author,
-    subject: meta.subject ?? meta.description,
-    keywords: meta.keywords.join(", "),
-    date: buildDate(),
-    destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
-  };
-  return step("metadata", () => withInfo(printed.pdf, facts));
+  return step("metadata", () => withInfo(printed.pdf, meta, buildDate(), { left: left * POINTS.px, top: top * POINTS.px }));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */
