@@ -56,10 +56,7 @@ export class BrowserMissingError extends Error {
 
 /** A browser that did not start in time, crashed, or did not print in time: broadside's own failure (exit 3). */
 export class BrowserFailedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "BrowserFailedError";
-  }
+  override name = "BrowserFailedError";
 }
 
 /** The limit for starting the browser and for printing one document, in ms: BROADSIDE_TIMEOUT (seconds) or 120 s. */
