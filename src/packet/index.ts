@@ -79,21 +79,12 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   matter.parts.forEach((part, i) => {
     if (loaded[i].file.data.meta?.packet)
       fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.indexOf(names[i]) < i)
-      fail(
-        file,
-        `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
-        part.place,
-        "packet-part-duplicate",
-      );
     // The kit holds the packet's PDF as <name>.pdf too: a part of that name would lose its own PDF to it.
-    else if (names[i] === outputName(source))
-      fail(
-        file,
-        `Packet part \`${part.path}\` has the file name the packet's own PDF takes (${names[i]}.pdf): rename the part or the packet, so that the kit can hold both`,
-        part.place,
-        "packet-part-duplicate",
-      );
+    const clash =
+      names.indexOf(names[i]) < i
+        ? "the same file name as another part: rename one"
+        : names[i] === outputName(source) && `the file name the packet's own PDF takes (${names[i]}.pdf): rename the part or the packet`;
+    if (clash) fail(file, `Packet part \`${part.path}\` has ${clash}, so that the kit can hold both`, part.place, "packet-part-duplicate");
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
