@@ -233,32 +233,28 @@ function shiftKey(dict: PDFDict, key: string, offset: number) {
   if (value instanceof PDFNumber) dict.set(PDFName.of(key), PDFNumber.of(value.asNumber() + offset));
 }
 
-/** The key and value pairs of a number tree (`/Nums`) or a name tree (`/Names`), its `/Kids` flattened. */
-function treePairs(from: PDFDocument, node: PDFDict | undefined, pairs: "Nums" | "Names", depth = 0): [PDFObject | undefined, PDFObject][] {
+/** The parent tree's entries, its /Kids flattened. */
+function parentTreeEntries(from: PDFDocument, node = parentTree(from), depth = 0): [number, PDFObject][] {
   if (!node || depth > 32) return [];
-  const flat = node.lookupMaybe(PDFName.of(pairs), PDFArray);
-  const found: [PDFObject | undefined, PDFObject][] = [];
-  for (let i = 0; flat && i + 1 < flat.size(); i += 2) found.push([flat.lookup(i), flat.get(i + 1)]);
+  const nums = node.lookupMaybe(PDFName.of("Nums"), PDFArray);
+  const found: [number, PDFObject][] = [];
+  for (let i = 0; nums && i + 1 < nums.size(); i += 2) {
+    const key = nums.lookup(i);
+    if (key instanceof PDFNumber) found.push([key.asNumber(), nums.get(i + 1)]);
+  }
   for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) {
     const dict = from.context.lookup(kid);
-    if (dict instanceof PDFDict) for (const pair of treePairs(from, dict, pairs, depth + 1)) found.push(pair);
+    if (dict instanceof PDFDict) found.push(...parentTreeEntries(from, dict, depth + 1));
   }
   return found;
 }
 
-/** The parent tree's entries. */
-function parentTreeEntries(from: PDFDocument): [number, PDFObject][] {
-  const tree = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict)?.lookupMaybe(PDFName.of("ParentTree"), PDFDict);
-  return treePairs(from, tree, "Nums").flatMap(([key, value]): [number, PDFObject][] => (key instanceof PDFNumber ? [[key.asNumber(), value]] : []));
-}
+const parentTree = (from: PDFDocument) => from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict)?.lookupMaybe(PDFName.of("ParentTree"), PDFDict);
 
-/** Replace each link's named destination by the explicit one it names (catalog /Dests or the /Names tree). */
+/** Replace each link's named destination by the explicit one it names (in the catalog's /Dests, where Chromium writes them). */
 function explicitDestinations(from: PDFDocument): void {
-  const named = new Map<string, PDFObject>();
   const dests = from.catalog.lookupMaybe(PDFName.of("Dests"), PDFDict);
-  for (const [key, value] of dests?.entries() ?? []) named.set(key.decodeText(), value);
-  const tree = from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict);
-  for (const [key, value] of treePairs(from, tree, "Names")) if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), value);
+  const named = new Map([...(dests?.entries() ?? [])].map(([key, value]) => [key.decodeText(), value]));
   const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
     const key = name instanceof PDFName || name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
     let target = key === undefined ? undefined : named.get(key);
