@@ -101,7 +101,8 @@ export class Printer {
   }
 
   async #printIn(browser: Browser, html: string, name: string, options: PdfOptions): Promise<Uint8Array> {
-    // A hung browser is killed: the build ends now, and leaves no process behind.
+    // A hung browser is killed: the build ends now, and leaves no process behind. Started before any of the print's requests,
+    // this limit comes before Puppeteer's own (the same length).
     const tooSlow = () => {
       killBrowser(browser);
       return new BrowserFailedError(
@@ -121,10 +122,6 @@ export class Printer {
         page = undefined; // kept for the next document, not closed below
       }
       return pdf;
-    } catch (error) {
-      // One request of the print took the whole limit (Puppeteer's protocol timeout is the same).
-      if (!(error instanceof BrowserFailedError) && / timed out\b/.test((error as Error)?.message ?? "")) throw tooSlow();
-      throw error;
     } finally {
       clearTimeout(timer);
       void page?.page.close().catch(() => undefined);
