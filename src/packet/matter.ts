@@ -1,8 +1,4 @@
-/**
- * The front matter of press releases (`embargo`, `dateline`, `contacts`) and of packets
- * (`packet:`), read from the mapping src/frontmatter.ts parsed. Every problem is a message at
- * its place in the front matter.
- */
+/** The front matter of press releases (`embargo`, `dateline`, `contacts`) and of packets (`packet:`); every problem a message at its place. */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
 import type { MatterContext, MatterKeys } from "../frontmatter.ts";
@@ -51,7 +47,6 @@ export interface PacketMatter {
   imposition?: "booklet";
   /** The event the packet is for, on the cover (default: the subtitle). */
   event?: string;
-  place: Point;
 }
 
 /** A press release's keys; its notes are headed "Notes to editors" unless `notes-heading` says otherwise. */
@@ -166,7 +161,6 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
     duplex: duplex === undefined ? true : duplex === true,
     imposition: imposition as "booklet" | undefined,
     event: isText(event) ? String(event).trim() : undefined,
-    place: at(["packet"]),
   };
 }
 
