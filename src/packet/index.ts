@@ -1,14 +1,8 @@
 /**
- * Press packets: a Markdown source whose front matter has `packet:` becomes
- * `<name>.pdf` (cover, contents, then each part set as its own edition, page numbers running
- * through, each part on a right-hand page with `duplex`), `<name>.booklet.pdf` with
- * `imposition: booklet`, and `<name>.zip`, the journalists' kit. One browser for the build.
- *
- * Each part is made in memory as any edition is (src/edition.ts), with its own proof; then
- * printed once more with the packet's page numbers (its HTML, unchanged but for a
- * `counter-reset` of the page counter and a foot without "/ N"), and the pieces are put together
- * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
- * disagreement nothing of the packet is written.
+ * Press packets (`packet:` in the front matter): `<name>.pdf` (cover, contents, the parts with their page numbers running through, each on a
+ * right-hand page with `duplex`), `<name>.booklet.pdf` with `imposition: booklet`, and `<name>.zip`, the journalists' kit. Each part is
+ * made and proved in memory as any edition is (src/edition.ts), then printed again with the packet's page numbers and put together with
+ * pdf-lib; the packet's own proof (proof.ts) reads the result back, and on any disagreement nothing is written.
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
@@ -67,8 +61,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   const { file } = letter;
   const source = file.path;
   const matter = letter.meta.packet!;
-  // The parts' sources, each read and parsed once: each must be inside the project, within the
-  // limits, no packet itself, and have a name of its own in the kit.
+  // Each part must be inside the project, within the limits, no packet itself, and have a name of its own in the kit.
   const project = options.project ?? projectFolder(source);
   const sources = packetParts(file, matter, source, project);
   if (!sources) return { files: [file], written: [] };
@@ -118,8 +111,8 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       path: join(options.outDir, `${name}.booklet.pdf`),
       data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
     });
-  // The journalists' kit: every part's PDF, DOCX and HTML and the packet PDF, with MANIFEST.txt
-  // listing each file's name, language, pages and SHA-256; dated by the build, so rebuilds are the same bytes.
+  // The kit: every part's PDF, DOCX and HTML and the packet PDF, with a MANIFEST.txt of their languages, pages and SHA-256;
+  // dated by the build, so rebuilds are the same bytes.
   const kit = parts.flatMap(({ edition, pages }) =>
     (["pdf", "docx", "html"] as const).map((format) => ({
       name: `${edition.name}.${format}`,
@@ -148,16 +141,12 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
   return { file, letter: { ...letter, file, meta: { ...letter.meta, paper } } };
 }
 
-/**
- * Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together (`doc`;
- * `unmarked`, its bytes before print-shop marks), and its proof.
- */
+/** Steps 1 to 4 on one paper: the parts' editions, the packet put together (`doc`; `unmarked`, its bytes before print-shop marks), its proof. */
 async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
   const { letter, options, printer } = packet;
   const { file } = letter;
   const matter = letter.meta.packet!;
-  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
-  // booklet's go into no kit, and need no .docx.
+  // 1. Each part as its own edition, proved as any build is; the booklet's go into no kit, and need no .docx.
   options.log?.(`  ${basename(file.path)}: ${what}`);
   const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));

@@ -1,8 +1,4 @@
-/**
- * Page assembly with pdf-lib: the front pages, the blank pages that make each part start on a
- * right-hand page, the parts as printed, one outline entry per part with its headings, and the
- * booklet imposition and print-shop boxes and marks.
- */
+/** The packet's pages put together with pdf-lib, their tags and outline carried over; the booklet's imposition; print-shop boxes and marks. */
 import {
   PDFArray,
   PDFDict,
@@ -80,11 +76,7 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
   doc.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
 }
 
-/**
- * Saddle-stitch order for `count` pages (a multiple of 4): for each sheet, its front (left,
- * right) then its back, as 1-based page numbers. Sheet k's front carries the last and the
- * first pages still open, its back the next two inward.
- */
+/** Saddle-stitch order for `count` pages (a multiple of 4): each sheet's front (left, right), then its back, as 1-based page numbers. */
 export function saddleOrder(count: number): [number, number][] {
   const sides: [number, number][] = [];
   for (let k = 0; k < count / 4; k++) {
@@ -94,11 +86,7 @@ export function saddleOrder(count: number): [number, number][] {
   return sides;
 }
 
-/**
- * The packet as an A5 (or half-letter) booklet on A4 (or Letter) landscape sheets: its pages,
- * set on A5 (half-letter), each on half a sheet, in saddle-stitch order, the page count padded to a multiple of four
- * with blank pages before the back cover.
- */
+/** The packet set on A5 (half-letter) as a booklet on A4 (Letter) landscape sheets, padded to a multiple of four pages before the back cover. */
 export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter", facts: { title: string; lang: string; date: Date }): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
   const pages = packet.getPages();
@@ -138,10 +126,7 @@ export function setFacts(doc: PDFDocument, title: string, lang: string | undefin
   doc.setModificationDate(date);
 }
 
-/**
- * Print-shop boxes: the page as printed is the TrimBox; the BleedBox is `bleed` beyond it; with
- * `marks`, the sheet grows further and crop marks are drawn at the trim lines, outside the bleed.
- */
+/** Print-shop boxes: the page as printed is the TrimBox, the BleedBox `bleed` beyond it; `marks` grows the sheet for crop marks outside the bleed. */
 export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): void {
   const { width, height } = page.getSize();
   const gap = 2 * POINTS.mm;
@@ -166,12 +151,9 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pages, in order, into a new document; `undefined` is a blank page.
- * The pages keep their tags: each source's structure tree is copied with the same copier as its
- * pages (so its page and annotation references land on the copies), its keys in the parent tree
- * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
- * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
- * are made explicit first: the names repeat from part to part ("note-1").
+ * Copy the pages, in order, into a new document (`undefined`: a blank page), with their tags: each source's structure tree copied with its
+ * pages' copier (so references land on the copies), its parent-tree keys moved past the previous source's, its top elements put under one
+ * new StructTreeRoot. Links to named destinations are made explicit first: the names repeat from part to part ("note-1").
  */
 export async function assemble(pages: (PDFPage | undefined)[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
