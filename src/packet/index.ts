@@ -81,18 +81,14 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
-  const laid = await layOut(packet, paper, `building its ${sources.length} parts`, loaded);
+  const laid = await layOut(packet, loaded);
   if ("written" in laid) return laid;
   const { parts, doc, unmarked, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
   let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
-    const half = await layOut(
-      packet,
-      BOOKLET_PAPER[paper],
-      `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`,
-      parts.map((part) => onPaper(part.edition.letter, BOOKLET_PAPER[paper])),
-    );
+    const halfSize = parts.map(({ edition }) => onPaper(edition.letter, BOOKLET_PAPER[paper]));
+    const half = await layOut(packet, halfSize, true);
     if ("written" in half) return half;
     booklet = half.doc;
   }
@@ -141,23 +137,23 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
   return { file, letter: { ...letter, file, meta: { ...letter.meta, paper } } };
 }
 
-/** Steps 1 to 4 on one paper: the parts' editions, the packet put together (`doc`; `unmarked`, its bytes before print-shop marks), its proof. */
-async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
+/** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`; `unmarked`, before print-shop marks), its proof. */
+async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { letter, options, printer } = packet;
   const { file } = letter;
   const matter = letter.meta.packet!;
+  const paper = booklet ? BOOKLET_PAPER[packet.paper] : packet.paper;
   // 1. Each part as its own edition, proved as any build is; the booklet's go into no kit, and need no .docx.
+  const what = booklet ? `setting its ${loaded.length} parts again on ${paper} paper for the booklet` : `building its ${loaded.length} parts`;
   options.log?.(`  ${basename(file.path)}: ${what}`);
-  const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
+  const formats = booklet ? (["html", "pdf"] as const) : FORMATS;
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
-  if (files.some(hasErrors)) {
-    files.forEach((part, i) => {
-      if (hasErrors(part))
-        fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[i]?.place, "packet-part-errors");
-    });
-    return { files: [file, ...files], written: [] } as Built;
-  }
+  files.forEach((part, i) => {
+    if (hasErrors(part))
+      fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[i]?.place, "packet-part-errors");
+  });
+  if (hasErrors(file)) return { files: [file, ...files], written: [] } as Built;
   const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
