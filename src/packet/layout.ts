@@ -37,10 +37,7 @@ export function readOutline(doc: PDFDocument): OutlineEntry[] {
       const dest = item.lookupMaybe(PDFName.of("Dest"), PDFArray);
       const target = dest?.get(0);
       const page = target instanceof PDFRef ? pageIndex.get(target.toString()) : undefined;
-      const num = (i: number) => {
-        const v = dest?.lookup(i);
-        return v instanceof PDFNumber ? v.asNumber() : undefined;
-      };
+      const num = (i: number) => dest?.lookupMaybe(i, PDFNumber)?.asNumber();
       entries.push({ title, page: page ?? 0, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
     }
     return entries;
@@ -94,17 +91,15 @@ export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter",
   const embedded = await Promise.all(pages.map((page) => (page.node.Contents() ? out.embedPage(page) : undefined)));
   const n = pages.length;
   const padded = Math.ceil(n / 4) * 4;
-  // Logical page p (1-based) → the packet page printed there, or blank.
-  const at = (p: number) => (p === padded ? n - 1 : p < n ? p - 1 : undefined);
+  // Logical page p (1-based) → the packet page printed there, or none (blank).
+  const at = (p: number) => (p === padded ? embedded[n - 1] : p < n ? embedded[p - 1] : undefined);
   // The sheet: the paper turned landscape, two pages side by side.
   const [height, width] = PAPER_SIZE[paper];
   const half = width / 2;
   for (const side of saddleOrder(padded)) {
     const sheet = out.addPage([width, height]);
     side.forEach((p, slot) => {
-      const index = at(p);
-      if (index === undefined) return;
-      const page = embedded[index];
+      const page = at(p);
       if (!page) return;
       const scale = Math.min(half / page.width, height / page.height);
       const w = page.width * scale;
