@@ -164,10 +164,7 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
   };
 }
 
-/**
- * The few words a press release and a packet print themselves, from the words tables
- * (templates/words/<lang>.yaml), then English; only they need them, so a table may leave them out without a warning.
- */
+/** The words press releases and packets print (templates/words/<lang>.yaml, else English): only they need them, so a table may leave them out. */
 export function pressWords(lang: string) {
   const words = featureWords(lang, ["embargoed", "notes-to-editors", "end-mark", "contacts", "contents"]);
   // `embargoed` is "EMBARGOED UNTIL {when}"; `endMark` ends the release's body.
