@@ -174,20 +174,20 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   });
   const [cover, ...contents] = front.getPages();
   const pages: (PDFPage | undefined)[] = [cover];
-  const blankAt = (page: number) => plan.blanks.includes(page) && pages.push(undefined);
-  blankAt(1);
+  const blanksUpTo = (start: number) => pages.push(...Array<undefined>(start - pages.length).fill(undefined));
+  blanksUpTo(plan.contents[0]);
   pages.push(...contents);
   partDocs.forEach((partDoc, i) => {
-    blankAt(plan.starts[i] - 2);
+    blanksUpTo(plan.starts[i]);
     pages.push(...partDoc.getPages());
   });
   const { meta } = letter;
   const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
-    page: plan.starts[i] - 1,
+    page: plan.starts[i],
     kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
-      return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
+      return { ...entry, page: entry.page + plan.starts[i], kids: entry.kids.map(shift) };
     }),
   }));
   writeOutline(doc, outline);
@@ -196,7 +196,7 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const unmarked = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
-  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: part.pages }));
+  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i], edition: part.pages }));
   for (const problem of proveLayout(await readPages(unmarked), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, unmarked, files };
@@ -204,12 +204,9 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
 async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
+  const partPages = parts.map((part) => part.pages.length);
   for (let frontPages = 2; ;) {
-    const plan = planPages(
-      frontPages,
-      parts.map((p) => p.pages.length),
-      packet.letter.meta.packet!.duplex,
-    );
+    const plan = planPages(frontPages, partPages, packet.letter.meta.packet!.duplex);
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
     const source = packet.letter.file.path;
     const front = await PDFDocument.load(
@@ -222,10 +219,9 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
   }
 }
 
+/** 0-based indices of each part's first page, of the contents' pages, and of every blank page. */
 interface Plan {
-  /** 1-based first page of each part. */
   starts: number[];
-  /** 0-based indices of the contents' pages, and of every blank page. */
   contents: number[];
   blanks: number[];
 }
@@ -240,7 +236,7 @@ function planPages(frontPages: number, partPages: number[], duplex: boolean): Pl
   const starts = partPages.map((pages) => {
     if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
     next += pages;
-    return next - pages + 1;
+    return next - pages;
   });
   return { starts, contents, blanks };
 }
@@ -254,8 +250,8 @@ function withPrintStyle(html: string, css: string): string {
   return `${html.slice(0, end - 7)}<style media="print">${css}</style>${html.slice(end - 7)}`;
 }
 
-/** A part's own HTML, its pages numbered from `start` on, the number alone in the foot. */
-const numbered = (html: string, start: number) => withPrintStyle(html, `html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}`);
+/** A part's own HTML, its pages numbered on from the packet's `before` pages, the number alone in the foot. */
+const numbered = (html: string, before: number) => withPrintStyle(html, `html{counter-reset:page ${before}}@page{@bottom-center{content:counter(page)}}`);
 
 /** The cover and contents pages carry no running head and no number. */
 function frontHtml(html: string): string {
@@ -291,7 +287,7 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   }
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.edition.letter.meta;
-    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
+    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i] + 1))]);
   });
   const contents = node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]);
   // The cover in one block, so that the contents' forced page break has a block before it.
