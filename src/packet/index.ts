@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
-import type { Element, ElementContent } from "hast";
+import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
@@ -267,29 +267,25 @@ function frontHtml(html: string): string {
 function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   const { meta } = packet;
   const words = pressWords(meta.lang);
-  const node = (hName: string, className: string, hChildren: ElementContent[]): RootContent =>
-    ({ type: "paragraph", children: [], data: { hName, hProperties: { className: [className] }, hChildren } }) as RootContent;
-  const text = (value: string): ElementContent => ({ type: "text", value });
+  // Elements made here, carried through the Markdown tree as they are.
+  const node = ({ tagName, properties, children }: Element): RootContent =>
+    ({ type: "paragraph", children: [], data: { hName: tagName, hProperties: properties, hChildren: children } }) as RootContent;
   const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
   const before: RootContent[] = [];
   const event = meta.packet?.event ?? meta.subtitle;
-  if (event) before.push(node("p", "packet-event", [text(event)]));
-  if (facts.length) before.push(node("p", "packet-facts", [text(facts.join(" · "))]));
+  if (event) before.push(node(h("p.packet-event", event)));
+  if (facts.length) before.push(node(h("p.packet-facts", facts.join(" · "))));
   const after: RootContent[] = [];
   const contacts = meta.press?.contacts ?? [];
   if (contacts.length) {
-    after.push(
-      node("div", "packet-contact", [
-        h("p", [h("strong", words.contacts)]),
-        ...contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join(""))),
-      ]),
-    );
+    const lines = contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
+    after.push(node(h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...lines])));
   }
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.edition.letter.meta;
-    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i] + 1))]);
+    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td.page", String(plan.starts[i] + 1))]);
   });
-  const contents = node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]);
+  const contents = node(h("section.packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
   // The cover in one block, so that the contents' forced page break has a block before it.
   const body = packet.tree.children.filter((n) => n.type !== "yaml");
   const cover = {
