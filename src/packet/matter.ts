@@ -28,8 +28,6 @@ export interface Embargo {
   wall: Date;
   /** Minutes east of UTC; undefined when no zone was written. */
   offset?: number;
-  /** The moment, when a zone was written. */
-  instant?: Date;
   place: Point;
 }
 
@@ -71,8 +69,7 @@ function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefin
   }
   // Minutes east of UTC: Z, or ±hh, ±hhmm, ±hh:mm.
   const offset = !m[7] ? undefined : m[8] ? (m[8] === "-" ? -1 : 1) * (+m[9] * 60 + +(m[10] ?? 0)) : 0;
-  const instant = offset === undefined ? undefined : new Date(wall.getTime() - offset * 60_000);
-  return { text: text.trim(), wall, offset, instant, place };
+  return { text: text.trim(), wall, offset, place };
 }
 
 /** "15 June 2026, 10:00 (UTC+02:00)" in the given language. */
