@@ -83,7 +83,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
 
   const laid = await layOut(packet, loaded);
   if ("written" in laid) return laid;
-  const { parts, doc, unmarked, files } = laid;
+  const { parts, doc, bytes, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
   let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
@@ -94,14 +94,9 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   }
   const date = buildDate();
 
-  // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
-  let packetPdf = unmarked;
-  if (options.bleed !== undefined || options.marks) {
-    for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
-    packetPdf = await doc.save();
-  }
+  // 5. The outputs: the packet, the booklet, the kit.
   const name = outputName(source);
-  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
+  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
   if (booklet)
     outputs.push({
       path: join(options.outDir, `${name}.booklet.pdf`),
@@ -117,7 +112,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       data: Buffer.from(edition.outputs[format]!) as Uint8Array,
     })),
   );
-  kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
+  kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: bytes });
   const rows = kit.map((f) => `${f.name}\t${f.lang}\t${f.pages}\t${createHash("sha256").update(f.data).digest("hex")}`);
   const manifest = new TextEncoder().encode(["# name\tlanguage\tpages\tsha256", ...rows, ""].join("\n"));
   outputs.push({
@@ -137,7 +132,7 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
   return { file, letter: { ...letter, file, meta: { ...letter.meta, paper } } };
 }
 
-/** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`; `unmarked`, before print-shop marks), its proof. */
+/** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`, saved as `bytes`), its proof. */
 async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { letter, options, printer } = packet;
   const { file } = letter;
@@ -193,13 +188,15 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   writeOutline(doc, outline);
   setFacts(doc, meta.title, meta.lang, buildDate());
   if (meta.author) doc.setAuthor(meta.author);
-  const unmarked = await doc.save();
+  // Print-shop boxes if asked, on the packet: the booklet's pages are imposed on sheets instead.
+  if (!booklet && (options.bleed !== undefined || options.marks)) for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
+  const bytes = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
   const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i], edition: part.pages }));
-  for (const problem of proveLayout(await readPages(unmarked), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
-  return { parts, doc, unmarked, files };
+  return { parts, doc, bytes, files };
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
