@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
+import { select } from "hast-util-select";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument, type PDFPage } from "pdf-lib";
@@ -240,9 +241,7 @@ function planPages(frontPages: number, partPages: number[], duplex: boolean): Pl
 
 /** The style added at the end of the part's <head>, found by parsing: a front-matter value may write `</head>` in an attribute before it. */
 function withPrintStyle(html: string, css: string): string {
-  const page = fromHtml(html).children.find((n): n is Element => n.type === "element" && n.tagName === "html");
-  const head = page?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
-  const end = head?.position?.end.offset;
+  const end = select("html > head", fromHtml(html))?.position?.end.offset;
   if (end === undefined || !html.startsWith("</head>", end - 7)) throw new Error("a part's HTML has no </head>: it is not the HTML compiler's");
   return `${html.slice(0, end - 7)}<style media="print">${css}</style>${html.slice(end - 7)}`;
 }
