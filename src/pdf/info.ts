@@ -19,10 +19,9 @@ function refIn(dictionary: string, key: string): Ref | undefined {
   return m ? { number: Number(m[1]), generation: Number(m[2]) } : undefined;
 }
 
-/** Where each object starts, from the one classic xref section Chromium writes, at `startxref`. */
+/** Where each object starts, from the one classic xref section Chromium writes, at `startxref` (findObject checks each). */
 function xrefOffsets(text: string, startxref: number): Map<number, number> {
   const offsets = new Map<number, number>();
-  if (!text.startsWith("xref", startxref)) return offsets;
   const lines = text.slice(startxref, text.indexOf("trailer", startxref)).split(/\r\n|\r|\n/);
   let number = 0;
   for (const line of lines.slice(1)) {
