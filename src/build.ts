@@ -47,7 +47,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   let browser: Printer | undefined;
   const printer = () => (browser ??= new Printer({ timeout: options.timeout, log, timings: options.timings }));
   if (formats.includes("pdf")) {
-    printer().start();
+    printer();
     if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
   }
   // The browser is closed as soon as the last document is printed, while the last read-back

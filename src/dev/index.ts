@@ -46,7 +46,6 @@ export async function startDev(options: DevOptions) {
   const clients = new Set<ServerResponse>();
   // One browser for the whole session, with a page kept open between rebuilds.
   const printer = new Printer({ log });
-  printer.start();
   const session: Session = { options, log, printer, notify: (name, what) => notifyClients(clients, name, what) };
 
   const documentFor = (path: string): Document | undefined => {

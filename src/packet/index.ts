@@ -1,19 +1,14 @@
 /**
- * Press packets: a Markdown source whose front matter has `packet:` becomes
- * `<name>.pdf` (cover, contents, then each part set as its own edition, page numbers running
- * through, each part on a right-hand page with `duplex`), `<name>.booklet.pdf` with
- * `imposition: booklet`, and `<name>.zip`, the journalists' kit. One browser for the build.
- *
- * Each part is made in memory as any edition is (src/edition.ts), with its own proof; then
- * printed once more with the packet's page numbers (its HTML, unchanged but for a
- * `counter-reset` of the page counter and a foot without "/ N"), and the pieces are put together
- * with pdf-lib. The packet's own proof reads the result back (proof.ts); on any
- * disagreement nothing of the packet is written.
+ * Press packets (`packet:` in the front matter): `<name>.pdf` (cover, contents, the parts with their page numbers running through, each on a
+ * right-hand page with `duplex`), `<name>.booklet.pdf` with `imposition: booklet`, and `<name>.zip`, the journalists' kit. Each part is
+ * made and proved in memory as any edition is (src/edition.ts), then printed again with the packet's page numbers and put together with
+ * pdf-lib; the packet's own proof (proof.ts) reads the result back, and on any disagreement nothing is written.
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
-import type { Element, ElementContent } from "hast";
+import type { Element } from "hast";
 import { fromHtml } from "hast-util-from-html";
+import { select } from "hast-util-select";
 import { h } from "hastscript";
 import type { RootContent } from "mdast";
 import { PDFDocument, type PDFPage } from "pdf-lib";
@@ -67,8 +62,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   const { file } = letter;
   const source = file.path;
   const matter = letter.meta.packet!;
-  // The parts' sources, each read and parsed once: each must be inside the project, within the
-  // limits, no packet itself, and have a name of its own in the kit.
+  // Each part must be inside the project, within the limits, no packet itself, and have a name of its own in the kit.
   const project = options.project ?? projectFolder(source);
   const sources = packetParts(file, matter, source, project);
   if (!sources) return { files: [file], written: [] };
@@ -79,56 +73,38 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   matter.parts.forEach((part, i) => {
     if (loaded[i].file.data.meta?.packet)
       fail(file, `Packet part \`${part.path}\` is itself a packet; list its parts instead`, part.place, "packet-part-packet");
-    if (names.indexOf(names[i]) < i)
-      fail(
-        file,
-        `Packet part \`${part.path}\` has the same file name as another part: rename one, so that the kit can hold both`,
-        part.place,
-        "packet-part-duplicate",
-      );
     // The kit holds the packet's PDF as <name>.pdf too: a part of that name would lose its own PDF to it.
-    else if (names[i] === outputName(source))
-      fail(
-        file,
-        `Packet part \`${part.path}\` has the file name the packet's own PDF takes (${names[i]}.pdf): rename the part or the packet, so that the kit can hold both`,
-        part.place,
-        "packet-part-duplicate",
-      );
+    const clash =
+      names.indexOf(names[i]) < i
+        ? "the same file name as another part: rename one"
+        : names[i] === outputName(source) && `the file name the packet's own PDF takes (${names[i]}.pdf): rename the part or the packet`;
+    if (clash) fail(file, `Packet part \`${part.path}\` has ${clash}, so that the kit can hold both`, part.place, "packet-part-duplicate");
   });
   if (hasErrors(file)) return { files: [file], written: [] };
 
-  const laid = await layOut(packet, paper, `building its ${sources.length} parts`, loaded);
+  const laid = await layOut(packet, loaded);
   if ("written" in laid) return laid;
-  const { parts, doc, unmarked, files } = laid;
+  const { parts, doc, bytes, files } = laid;
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
   let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
-    const half = await layOut(
-      packet,
-      BOOKLET_PAPER[paper],
-      `setting its ${sources.length} parts again on ${BOOKLET_PAPER[paper]} paper for the booklet`,
-      parts.map((part) => onPaper(part.edition.letter, BOOKLET_PAPER[paper])),
-    );
+    const halfSize = parts.map(({ edition }) => onPaper(edition.letter, BOOKLET_PAPER[paper]));
+    const half = await layOut(packet, halfSize, true);
     if ("written" in half) return half;
     booklet = half.doc;
   }
   const date = buildDate();
 
-  // 5. The outputs: the packet (with print-shop boxes if asked), the booklet, the kit.
-  let packetPdf = unmarked;
-  if (options.bleed !== undefined || options.marks) {
-    for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
-    packetPdf = await doc.save();
-  }
+  // 5. The outputs: the packet, the booklet, the kit.
   const name = outputName(source);
-  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: packetPdf }];
+  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
   if (booklet)
     outputs.push({
       path: join(options.outDir, `${name}.booklet.pdf`),
       data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
     });
-  // The journalists' kit: every part's PDF, DOCX and HTML and the packet PDF, with MANIFEST.txt
-  // listing each file's name, language, pages and SHA-256; dated by the build, so rebuilds are the same bytes.
+  // The kit: every part's PDF, DOCX and HTML and the packet PDF, with a MANIFEST.txt of their languages, pages and SHA-256;
+  // dated by the build, so rebuilds are the same bytes.
   const kit = parts.flatMap(({ edition, pages }) =>
     (["pdf", "docx", "html"] as const).map((format) => ({
       name: `${edition.name}.${format}`,
@@ -137,7 +113,7 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
       data: Buffer.from(edition.outputs[format]!) as Uint8Array,
     })),
   );
-  kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: packetPdf });
+  kit.push({ name: `${name}.pdf`, lang: letter.meta.lang, pages: doc.getPageCount(), data: bytes });
   const rows = kit.map((f) => `${f.name}\t${f.lang}\t${f.pages}\t${createHash("sha256").update(f.data).digest("hex")}`);
   const manifest = new TextEncoder().encode(["# name\tlanguage\tpages\tsha256", ...rows, ""].join("\n"));
   outputs.push({
@@ -157,27 +133,23 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
   return { file, letter: { ...letter, file, meta: { ...letter.meta, paper } } };
 }
 
-/**
- * Steps 1 to 4 on one paper: the parts' editions, the packet printed and put together (`doc`;
- * `unmarked`, its bytes before print-shop marks), and its proof.
- */
-async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded[]) {
+/** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`, saved as `bytes`), its proof. */
+async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { letter, options, printer } = packet;
   const { file } = letter;
   const matter = letter.meta.packet!;
-  // 1. Each part as its own edition (HTML, PDF, DOCX), in memory and proved as any build is; the
-  // booklet's go into no kit, and need no .docx.
+  const paper = booklet ? BOOKLET_PAPER[packet.paper] : packet.paper;
+  // 1. Each part as its own edition, proved as any build is; the booklet's go into no kit, and need no .docx.
+  const what = booklet ? `setting its ${loaded.length} parts again on ${paper} paper for the booklet` : `building its ${loaded.length} parts`;
   options.log?.(`  ${basename(file.path)}: ${what}`);
-  const formats = paper === packet.paper ? FORMATS : (["html", "pdf"] as const);
+  const formats = booklet ? (["html", "pdf"] as const) : FORMATS;
   const editions = await Promise.all(loaded.map(({ letter }) => (letter ? makeEdition(letter, { ...options, formats, printer }) : undefined)));
   const files = loaded.map((l) => l.file);
-  if (files.some(hasErrors)) {
-    files.forEach((part, i) => {
-      if (hasErrors(part))
-        fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[i]?.place, "packet-part-errors");
-    });
-    return { files: [file, ...files], written: [] } as Built;
-  }
+  files.forEach((part, i) => {
+    if (hasErrors(part))
+      fail(file, `Packet part ${basename(part.path)} has errors (below); the packet is not built`, matter.parts[i]?.place, "packet-part-errors");
+  });
+  if (hasErrors(file)) return { files: [file, ...files], written: [] } as Built;
   const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
   // 2. Where everything goes, then the front pages and the parts printed for the packet.
@@ -198,42 +170,41 @@ async function layOut(packet: Packet, paper: Paper, what: string, loaded: Loaded
   });
   const [cover, ...contents] = front.getPages();
   const pages: (PDFPage | undefined)[] = [cover];
-  const blankAt = (page: number) => plan.blanks.includes(page) && pages.push(undefined);
-  blankAt(1);
+  const blanksUpTo = (start: number) => pages.push(...Array<undefined>(start - pages.length).fill(undefined));
+  blanksUpTo(plan.contents[0]);
   pages.push(...contents);
   partDocs.forEach((partDoc, i) => {
-    blankAt(plan.starts[i] - 2);
+    blanksUpTo(plan.starts[i]);
     pages.push(...partDoc.getPages());
   });
   const { meta } = letter;
   const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
-    page: plan.starts[i] - 1,
+    page: plan.starts[i],
     kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
-      return { ...entry, page: entry.page + plan.starts[i] - 1, kids: entry.kids.map(shift) };
+      return { ...entry, page: entry.page + plan.starts[i], kids: entry.kids.map(shift) };
     }),
   }));
   writeOutline(doc, outline);
   setFacts(doc, meta.title, meta.lang, buildDate());
   if (meta.author) doc.setAuthor(meta.author);
-  const unmarked = await doc.save();
+  // Print-shop boxes if asked, on the packet: the booklet's pages are imposed on sheets instead.
+  if (!booklet && (options.bleed !== undefined || options.marks)) for (const page of doc.getPages()) addPrintBoxes(page, options.bleed ?? 0, !!options.marks);
+  const bytes = await doc.save();
 
   // 4. The proof: read the packet back and compare it with the editions.
-  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i] - 1, edition: part.pages }));
-  for (const problem of proveLayout(await readPages(unmarked), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i], edition: part.pages }));
+  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
-  return { parts, doc, unmarked, files };
+  return { parts, doc, bytes, files };
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
 async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
+  const partPages = parts.map((part) => part.pages.length);
   for (let frontPages = 2; ;) {
-    const plan = planPages(
-      frontPages,
-      parts.map((p) => p.pages.length),
-      packet.letter.meta.packet!.duplex,
-    );
+    const plan = planPages(frontPages, partPages, packet.letter.meta.packet!.duplex);
     const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
     const source = packet.letter.file.path;
     const front = await PDFDocument.load(
@@ -246,10 +217,9 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
   }
 }
 
+/** 0-based indices of each part's first page, of the contents' pages, and of every blank page. */
 interface Plan {
-  /** 1-based first page of each part. */
   starts: number[];
-  /** 0-based indices of the contents' pages, and of every blank page. */
   contents: number[];
   blanks: number[];
 }
@@ -264,22 +234,20 @@ function planPages(frontPages: number, partPages: number[], duplex: boolean): Pl
   const starts = partPages.map((pages) => {
     if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
     next += pages;
-    return next - pages + 1;
+    return next - pages;
   });
   return { starts, contents, blanks };
 }
 
 /** The style added at the end of the part's <head>, found by parsing: a front-matter value may write `</head>` in an attribute before it. */
 function withPrintStyle(html: string, css: string): string {
-  const page = fromHtml(html).children.find((n): n is Element => n.type === "element" && n.tagName === "html");
-  const head = page?.children.find((n): n is Element => n.type === "element" && n.tagName === "head");
-  const end = head?.position?.end.offset;
+  const end = select("html > head", fromHtml(html))?.position?.end.offset;
   if (end === undefined || !html.startsWith("</head>", end - 7)) throw new Error("a part's HTML has no </head>: it is not the HTML compiler's");
   return `${html.slice(0, end - 7)}<style media="print">${css}</style>${html.slice(end - 7)}`;
 }
 
-/** A part's own HTML, its pages numbered from `start` on, the number alone in the foot. */
-const numbered = (html: string, start: number) => withPrintStyle(html, `html{counter-reset:page ${start - 1}}@page{@bottom-center{content:counter(page)}}`);
+/** A part's own HTML, its pages numbered on from the packet's `before` pages, the number alone in the foot. */
+const numbered = (html: string, before: number) => withPrintStyle(html, `html{counter-reset:page ${before}}@page{@bottom-center{content:counter(page)}}`);
 
 /** The cover and contents pages carry no running head and no number. */
 function frontHtml(html: string): string {
@@ -295,29 +263,25 @@ function frontHtml(html: string): string {
 function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   const { meta } = packet;
   const words = pressWords(meta.lang);
-  const node = (hName: string, className: string, hChildren: ElementContent[]): RootContent =>
-    ({ type: "paragraph", children: [], data: { hName, hProperties: { className: [className] }, hChildren } }) as RootContent;
-  const text = (value: string): ElementContent => ({ type: "text", value });
+  // Elements made here, carried through the Markdown tree as they are.
+  const node = ({ tagName, properties, children }: Element): RootContent =>
+    ({ type: "paragraph", children: [], data: { hName: tagName, hProperties: properties, hChildren: children } }) as RootContent;
   const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
   const before: RootContent[] = [];
   const event = meta.packet?.event ?? meta.subtitle;
-  if (event) before.push(node("p", "packet-event", [text(event)]));
-  if (facts.length) before.push(node("p", "packet-facts", [text(facts.join(" · "))]));
+  if (event) before.push(node(h("p.packet-event", event)));
+  if (facts.length) before.push(node(h("p.packet-facts", facts.join(" · "))));
   const after: RootContent[] = [];
   const contacts = meta.press?.contacts ?? [];
   if (contacts.length) {
-    after.push(
-      node("div", "packet-contact", [
-        h("p", [h("strong", words.contacts)]),
-        ...contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join(""))),
-      ]),
-    );
+    const lines = contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
+    after.push(node(h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...lines])));
   }
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.edition.letter.meta;
-    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td", { className: ["page"] }, String(plan.starts[i]))]);
+    return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td.page", String(plan.starts[i] + 1))]);
   });
-  const contents = node("section", "packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]);
+  const contents = node(h("section.packet-contents", [h("h2", words.contents), h("table", [h("tbody", rows)])]));
   // The cover in one block, so that the contents' forced page break has a block before it.
   const body = packet.tree.children.filter((n) => n.type !== "yaml");
   const cover = {

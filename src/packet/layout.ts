@@ -1,8 +1,4 @@
-/**
- * Page assembly with pdf-lib: the front pages, the blank pages that make each part start on a
- * right-hand page, the parts as printed, one outline entry per part with its headings, and the
- * booklet imposition and print-shop boxes and marks.
- */
+/** The packet's pages put together with pdf-lib, their tags and outline carried over; the booklet's imposition; print-shop boxes and marks. */
 import {
   PDFArray,
   PDFDict,
@@ -41,10 +37,7 @@ export function readOutline(doc: PDFDocument): OutlineEntry[] {
       const dest = item.lookupMaybe(PDFName.of("Dest"), PDFArray);
       const target = dest?.get(0);
       const page = target instanceof PDFRef ? pageIndex.get(target.toString()) : undefined;
-      const num = (i: number) => {
-        const v = dest?.lookup(i);
-        return v instanceof PDFNumber ? v.asNumber() : undefined;
-      };
+      const num = (i: number) => dest?.lookupMaybe(i, PDFNumber)?.asNumber();
       entries.push({ title, page: page ?? 0, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
     }
     return entries;
@@ -80,11 +73,7 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
   doc.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
 }
 
-/**
- * Saddle-stitch order for `count` pages (a multiple of 4): for each sheet, its front (left,
- * right) then its back, as 1-based page numbers. Sheet k's front carries the last and the
- * first pages still open, its back the next two inward.
- */
+/** Saddle-stitch order for `count` pages (a multiple of 4): each sheet's front (left, right), then its back, as 1-based page numbers. */
 export function saddleOrder(count: number): [number, number][] {
   const sides: [number, number][] = [];
   for (let k = 0; k < count / 4; k++) {
@@ -94,11 +83,7 @@ export function saddleOrder(count: number): [number, number][] {
   return sides;
 }
 
-/**
- * The packet as an A5 (or half-letter) booklet on A4 (or Letter) landscape sheets: its pages,
- * set on A5 (half-letter), each on half a sheet, in saddle-stitch order, the page count padded to a multiple of four
- * with blank pages before the back cover.
- */
+/** The packet set on A5 (half-letter) as a booklet on A4 (Letter) landscape sheets, padded to a multiple of four pages before the back cover. */
 export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter", facts: { title: string; lang: string; date: Date }): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
   const pages = packet.getPages();
@@ -106,17 +91,15 @@ export async function imposeBooklet(packet: PDFDocument, paper: "a4" | "letter",
   const embedded = await Promise.all(pages.map((page) => (page.node.Contents() ? out.embedPage(page) : undefined)));
   const n = pages.length;
   const padded = Math.ceil(n / 4) * 4;
-  // Logical page p (1-based) → the packet page printed there, or blank.
-  const at = (p: number) => (p === padded ? n - 1 : p < n ? p - 1 : undefined);
+  // Logical page p (1-based) → the packet page printed there, or none (blank).
+  const at = (p: number) => (p === padded ? embedded[n - 1] : p < n ? embedded[p - 1] : undefined);
   // The sheet: the paper turned landscape, two pages side by side.
   const [height, width] = PAPER_SIZE[paper];
   const half = width / 2;
   for (const side of saddleOrder(padded)) {
     const sheet = out.addPage([width, height]);
     side.forEach((p, slot) => {
-      const index = at(p);
-      if (index === undefined) return;
-      const page = embedded[index];
+      const page = at(p);
       if (!page) return;
       const scale = Math.min(half / page.width, height / page.height);
       const w = page.width * scale;
@@ -138,10 +121,7 @@ export function setFacts(doc: PDFDocument, title: string, lang: string | undefin
   doc.setModificationDate(date);
 }
 
-/**
- * Print-shop boxes: the page as printed is the TrimBox; the BleedBox is `bleed` beyond it; with
- * `marks`, the sheet grows further and crop marks are drawn at the trim lines, outside the bleed.
- */
+/** Print-shop boxes: the page as printed is the TrimBox, the BleedBox `bleed` beyond it; `marks` grows the sheet for crop marks outside the bleed. */
 export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): void {
   const { width, height } = page.getSize();
   const gap = 2 * POINTS.mm;
@@ -166,12 +146,9 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pages, in order, into a new document; `undefined` is a blank page.
- * The pages keep their tags: each source's structure tree is copied with the same copier as its
- * pages (so its page and annotation references land on the copies), its keys in the parent tree
- * moved past the previous source's, and its top elements (Chromium's Document, with its /Lang)
- * put under one new StructTreeRoot. Links to named destinations (note calls and back-links)
- * are made explicit first: the names repeat from part to part ("note-1").
+ * Copy the pages, in order, into a new document (`undefined`: a blank page), with their tags: each source's structure tree copied with its
+ * pages' copier (so references land on the copies), its parent-tree keys moved past the previous source's, its top elements put under one
+ * new StructTreeRoot. Links to named destinations are made explicit first: the names repeat from part to part ("note-1").
  */
 export async function assemble(pages: (PDFPage | undefined)[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -233,32 +210,28 @@ function shiftKey(dict: PDFDict, key: string, offset: number) {
   if (value instanceof PDFNumber) dict.set(PDFName.of(key), PDFNumber.of(value.asNumber() + offset));
 }
 
-/** The key and value pairs of a number tree (`/Nums`) or a name tree (`/Names`), its `/Kids` flattened. */
-function treePairs(from: PDFDocument, node: PDFDict | undefined, pairs: "Nums" | "Names", depth = 0): [PDFObject | undefined, PDFObject][] {
+/** The parent tree's entries, its /Kids flattened. */
+function parentTreeEntries(from: PDFDocument, node = parentTree(from), depth = 0): [number, PDFObject][] {
   if (!node || depth > 32) return [];
-  const flat = node.lookupMaybe(PDFName.of(pairs), PDFArray);
-  const found: [PDFObject | undefined, PDFObject][] = [];
-  for (let i = 0; flat && i + 1 < flat.size(); i += 2) found.push([flat.lookup(i), flat.get(i + 1)]);
+  const nums = node.lookupMaybe(PDFName.of("Nums"), PDFArray);
+  const found: [number, PDFObject][] = [];
+  for (let i = 0; nums && i + 1 < nums.size(); i += 2) {
+    const key = nums.lookup(i);
+    if (key instanceof PDFNumber) found.push([key.asNumber(), nums.get(i + 1)]);
+  }
   for (const kid of node.lookupMaybe(PDFName.of("Kids"), PDFArray)?.asArray() ?? []) {
     const dict = from.context.lookup(kid);
-    if (dict instanceof PDFDict) for (const pair of treePairs(from, dict, pairs, depth + 1)) found.push(pair);
+    if (dict instanceof PDFDict) found.push(...parentTreeEntries(from, dict, depth + 1));
   }
   return found;
 }
 
-/** The parent tree's entries. */
-function parentTreeEntries(from: PDFDocument): [number, PDFObject][] {
-  const tree = from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict)?.lookupMaybe(PDFName.of("ParentTree"), PDFDict);
-  return treePairs(from, tree, "Nums").flatMap(([key, value]): [number, PDFObject][] => (key instanceof PDFNumber ? [[key.asNumber(), value]] : []));
-}
+const parentTree = (from: PDFDocument) => from.catalog.lookupMaybe(PDFName.of("StructTreeRoot"), PDFDict)?.lookupMaybe(PDFName.of("ParentTree"), PDFDict);
 
-/** Replace each link's named destination by the explicit one it names (catalog /Dests or the /Names tree). */
+/** Replace each link's named destination by the explicit one it names (in the catalog's /Dests, where Chromium writes them). */
 function explicitDestinations(from: PDFDocument): void {
-  const named = new Map<string, PDFObject>();
   const dests = from.catalog.lookupMaybe(PDFName.of("Dests"), PDFDict);
-  for (const [key, value] of dests?.entries() ?? []) named.set(key.decodeText(), value);
-  const tree = from.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.lookupMaybe(PDFName.of("Dests"), PDFDict);
-  for (const [key, value] of treePairs(from, tree, "Names")) if (key instanceof PDFString || key instanceof PDFHexString) named.set(key.decodeText(), value);
+  const named = new Map([...(dests?.entries() ?? [])].map(([key, value]) => [key.decodeText(), value]));
   const resolve = (name: PDFObject | undefined): PDFObject | undefined => {
     const key = name instanceof PDFName || name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : undefined;
     let target = key === undefined ? undefined : named.get(key);

@@ -1,8 +1,4 @@
-/**
- * The front matter of press releases (`embargo`, `dateline`, `contacts`) and of packets
- * (`packet:`), read from the mapping src/frontmatter.ts parsed. Every problem is a message at
- * its place in the front matter.
- */
+/** The front matter of press releases (`embargo`, `dateline`, `contacts`) and of packets (`packet:`); every problem a message at its place. */
 import type { Point } from "unist";
 import type { VFile } from "vfile";
 import type { MatterContext, MatterKeys } from "../frontmatter.ts";
@@ -32,8 +28,6 @@ export interface Embargo {
   wall: Date;
   /** Minutes east of UTC; undefined when no zone was written. */
   offset?: number;
-  /** The moment, when a zone was written. */
-  instant?: Date;
   place: Point;
 }
 
@@ -51,7 +45,6 @@ export interface PacketMatter {
   imposition?: "booklet";
   /** The event the packet is for, on the cover (default: the subtitle). */
   event?: string;
-  place: Point;
 }
 
 /** A press release's keys; its notes are headed "Notes to editors" unless `notes-heading` says otherwise. */
@@ -76,8 +69,7 @@ function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefin
   }
   // Minutes east of UTC: Z, or ±hh, ±hhmm, ±hh:mm.
   const offset = !m[7] ? undefined : m[8] ? (m[8] === "-" ? -1 : 1) * (+m[9] * 60 + +(m[10] ?? 0)) : 0;
-  const instant = offset === undefined ? undefined : new Date(wall.getTime() - offset * 60_000);
-  return { text: text.trim(), wall, offset, instant, place };
+  return { text: text.trim(), wall, offset, place };
 }
 
 /** "15 June 2026, 10:00 (UTC+02:00)" in the given language. */
@@ -166,14 +158,10 @@ function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterC
     duplex: duplex === undefined ? true : duplex === true,
     imposition: imposition as "booklet" | undefined,
     event: isText(event) ? String(event).trim() : undefined,
-    place: at(["packet"]),
   };
 }
 
-/**
- * The few words a press release and a packet print themselves, from the words tables
- * (templates/words/<lang>.yaml), then English; only they need them, so a table may leave them out without a warning.
- */
+/** The words press releases and packets print (templates/words/<lang>.yaml, else English): only they need them, so a table may leave them out. */
 export function pressWords(lang: string) {
   const words = featureWords(lang, ["embargoed", "notes-to-editors", "end-mark", "contacts", "contents"]);
   // `embargoed` is "EMBARGOED UNTIL {when}"; `endMark` ends the release's body.

@@ -1,9 +1,6 @@
 /**
- * A press release is a letter whose front matter has `embargo`, `dateline` or `contacts`: its
- * tree gets the embargo line at the top, the dateline at the start of the first paragraph, the
- * end mark after the body and the media contacts after that, as ordinary Markdown nodes, so
- * that the HTML, PDF and DOCX compilers print them like any other text. Its notes are headed
- * "Notes to editors" and numbered as everywhere.
+ * A press release (`embargo`, `dateline` or `contacts` in the front matter) gets its embargo line, dateline, end mark and media contacts as
+ * ordinary Markdown nodes, so that every compiler prints them like any other text.
  */
 import type { BlockContent, Paragraph, PhrasingContent, Root, RootContent } from "mdast";
 import type { VFile } from "vfile";

@@ -1,13 +1,7 @@
 /**
- * The packet's proof, on the assembled file read back with the proof's PDF reader (pdf.js): every
- * page of a part reads the same as the same page of the part's own edition (its text, notes
- * included), the page number printed at the foot of each part's first page is where the part
- * starts, the contents list those numbers, and the added blank pages are blank.
- *
- * Read by the PDF's structure, in any script and direction: Chromium tags everything of the
- * document and leaves the @page margin boxes (running head, page number) untagged. So a page's
- * text is its tagged text, its foot the untagged text below all of it, and the page number the
- * digits of the foot; the contents' page numbers are the last cell of each row of their table.
+ * The packet's proof, on the assembled file read back: each part's pages read as its own edition's, the foot of its first page and the
+ * contents give where it starts, and the added blank pages are blank. Read by the PDF's tags, in any script and direction: Chromium tags
+ * the document and leaves the @page margin boxes (running head, page number) untagged.
  */
 import { collapseSpace, printable } from "../verify/reading.ts";
 import { type PageContent, readPageItems, type StructNode } from "../verify/pdf.ts";
@@ -39,20 +33,13 @@ function readPage({ items, tree }: PageContent): PageReading {
 }
 
 /** The last cell of each table row (TR), where it reads a whole number. */
-function contentsNumbers(tree: StructNode, byMc: Map<string, string>): number[] {
-  const textOf = (node: StructNode): string => (node.type === "content" && node.id ? (byMc.get(node.id) ?? "") : (node.children ?? []).map(textOf).join(""));
-  const numbers: number[] = [];
-  const visit = (node: StructNode) => {
-    if (node.role === "TR") {
-      const cells = (node.children ?? []).filter((child) => child.role === "TD" || child.role === "TH");
-      const last = cells.length > 1 ? textOf(cells[cells.length - 1]).trim() : "";
-      if (/^\d+$/.test(last)) numbers.push(Number(last));
-      return;
-    }
-    for (const child of node.children ?? []) visit(child);
-  };
-  visit(tree);
-  return numbers;
+function contentsNumbers(node: StructNode, byMc: Map<string, string>): number[] {
+  if (node.role !== "TR") return (node.children ?? []).flatMap((child) => contentsNumbers(child, byMc));
+  const textOf = (child: StructNode): string =>
+    child.type === "content" && child.id ? (byMc.get(child.id) ?? "") : (child.children ?? []).map(textOf).join("");
+  const cells = (node.children ?? []).filter((child) => child.role === "TD" || child.role === "TH");
+  const last = cells.length > 1 ? textOf(cells[cells.length - 1]).trim() : "";
+  return /^\d+$/.test(last) ? [Number(last)] : [];
 }
 
 /** The page number in a page's foot: its digits (marks, spaces or unmapped glyphs around it left out), if one number. */

@@ -56,10 +56,7 @@ export class BrowserMissingError extends Error {
 
 /** A browser that did not start in time, crashed, or did not print in time: broadside's own failure (exit 3). */
 export class BrowserFailedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "BrowserFailedError";
-  }
+  override name = "BrowserFailedError";
 }
 
 /** The limit for starting the browser and for printing one document, in ms: BROADSIDE_TIMEOUT (seconds) or 120 s. */
@@ -76,10 +73,7 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 const PROFILE_PREFIX = "broadside-chromium-";
 
-/**
- * A new profile folder named after this process, with the browser's temporary files inside (a killed Chromium leaves them
- * behind); first the folders of processes that are gone (a build killed with SIGKILL) are removed.
- */
+/** A new profile folder named after this process, for the browser's temporary files too; first those of processes gone (SIGKILL) are removed. */
 function newProfile(): string {
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(PROFILE_PREFIX))) {
     const pid = Number(/^(\d+)-/.exec(name.slice(PROFILE_PREFIX.length))?.[1]);
@@ -97,10 +91,7 @@ function newProfile(): string {
 
 const profiles = new WeakMap<Browser, () => Promise<void>>();
 
-/**
- * Start Chromium and connect to it. One that has not answered within `timeout` is killed (a
- * {@link BrowserFailedError}); one that exits while starting throws Puppeteer's error, for the caller to retry.
- */
+/** Start Chromium and connect to it: killed if it has not answered within `timeout`; one that exits while starting throws Puppeteer's error. */
 export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser> {
   const executablePath = await findBrowser();
   if (!executablePath) throw new BrowserMissingError();

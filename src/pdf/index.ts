@@ -1,7 +1,4 @@
-/**
- * PDF compiler: prints the HTML compiler's document (templates/print.css inlined) in a page of the
- * build's browser (./printer.ts), then adds the document facts Chromium does not write (./info.ts).
- */
+/** PDF compiler: prints the HTML compiler's document in a page of the build's browser (./printer.ts), then adds what Chromium does not write (./info.ts). */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { type Timings, timed } from "../timings.ts";
@@ -29,10 +26,7 @@ export class PageCrashedError extends Error {
   }
 }
 
-/**
- * A blank page that runs no script of its own and fetches nothing: JavaScript is off (pagination runs through the
- * DevTools protocol), every request but a `data:` URL is aborted, and a navigation is answered "204 No Content".
- */
+/** A page that runs no script of its own (pagination runs through the DevTools protocol) and fetches nothing but `data:` URLs. */
 export interface SafePage {
   page: Page;
   /** Rejects when the page's renderer crashes. */
@@ -61,10 +55,7 @@ export async function safePage(browser: Browser, existing?: Page): Promise<SafeP
   return { page, crash };
 }
 
-/**
- * Print `html` in a {@link SafePage}: it is set as the page's content (no URL is loaded) and has
- * everything inlined, fonts included. Puppeteer waits for the fonts from outside the page.
- */
+/** Print `html`, everything inlined, as the content of a {@link SafePage} (no URL is loaded); Puppeteer waits for its fonts. */
 export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings, label, onLayout }: PdfOptions): Promise<Uint8Array> {
   const step = <T>(what: string, run: () => T) => timed(timings, `${label}: pdf ${what}`, run);
   const printed = await Promise.race([
@@ -96,15 +87,7 @@ export async function compilePdf(html: string, { page, crash }: SafePage, { meta
   ]);
   // Chromium's named destinations leave the page margins out.
   const { left, top } = printed.laidOut.geometry;
-  const facts = {
-    title: meta.title,
-    author: meta.author,
-    subject: meta.subject ?? meta.description,
-    keywords: meta.keywords.join(", "),
-    date: buildDate(),
-    destinationOffset: { left: left * POINTS.px, top: top * POINTS.px },
-  };
-  return step("metadata", () => withInfo(printed.pdf, facts));
+  return step("metadata", () => withInfo(printed.pdf, meta, buildDate(), { left: left * POINTS.px, top: top * POINTS.px }));
 }
 
 /** Build time: SOURCE_DATE_EPOCH (seconds) when set, so rebuilds can be compared; else now. */

@@ -3,17 +3,7 @@
  * Author, Subject, Keywords, Creator, Producer, the margins its named destinations leave out, the build date, a file /ID.
  */
 import { createHash } from "node:crypto";
-
-export interface PdfInfo {
-  title: string;
-  author?: string;
-  subject?: string;
-  keywords?: string;
-  /** Creation and modification time. */
-  date: Date;
-  /** What Chromium left out of its named destinations: the left and top page margins, in pt. */
-  destinationOffset?: { left: number; top: number };
-}
+import type { FrontMatter } from "../frontmatter.ts";
 
 /** A PDF text string: UTF-16BE with a byte-order mark, hex-encoded, so any script is safe. */
 const pdfText = (text: string) => `<FEFF${Buffer.from(text, "utf16le").swap16().toString("hex").toUpperCase()}>`;
@@ -29,10 +19,9 @@ function refIn(dictionary: string, key: string): Ref | undefined {
   return m ? { number: Number(m[1]), generation: Number(m[2]) } : undefined;
 }
 
-/** Where each object starts, from the one classic xref section Chromium writes, at `startxref`. */
+/** Where each object starts, from the one classic xref section Chromium writes, at `startxref` (findObject checks each). */
 function xrefOffsets(text: string, startxref: number): Map<number, number> {
   const offsets = new Map<number, number>();
-  if (!text.startsWith("xref", startxref)) return offsets;
   const lines = text.slice(startxref, text.indexOf("trailer", startxref)).split(/\r\n|\r|\n/);
   let number = 0;
   for (const line of lines.slice(1)) {
@@ -55,7 +44,8 @@ function findObject(text: string, offsets: Map<number, number>, ref: Ref | null 
   return end > 0 ? { at: start + head.length, body: text.slice(start + head.length, end) } : undefined;
 }
 
-export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
+/** `date` is the creation and modification time; `offset` the left and top page margins (pt) Chromium left out of its named destinations. */
+export function withInfo(pdf: Uint8Array, meta: FrontMatter, date: Date, offset: { left: number; top: number }): Uint8Array {
   const bytes = Buffer.from(pdf); // patched in place below: same length, same offsets
   const text = bytes.toString("latin1");
   const trailer = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$/.exec(text.slice(-1024));
@@ -75,14 +65,13 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
   const infoObject = findObject(text, offsets, oldInfo);
   for (const m of infoObject?.body.matchAll(/\(D:\d{14}([^)]*)\)/g) ?? []) {
     const zone = UTC_ZONE[m[1].length];
-    if (zone !== undefined) bytes.write(`(D:${stamp(info.date)}${zone})`, infoObject!.at + m.index!, "latin1"); // else an unknown form: left as it is
+    if (zone !== undefined) bytes.write(`(D:${stamp(date)}${zone})`, infoObject!.at + m.index!, "latin1"); // else an unknown form: left as it is
   }
 
   // Named destinations: put back the margins Chromium left out.
-  const offset = info.destinationOffset;
   const destsRef = refIn(findObject(text, offsets, root)?.body ?? "", "Dests");
   const dests = findObject(text, offsets, destsRef);
-  if (offset && dests) {
+  if (dests) {
     const body = dests.body.replace(
       /\/XYZ\s+(-?[\d.]+)\s+(-?[\d.]+)/g,
       (_, x: string, y: string) => `/XYZ ${num(Number(x) + offset.left)} ${num(Number(y) - offset.top)}`,
@@ -92,15 +81,16 @@ export function withInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
 
   // Replace Chromium's Info object when it has one; else add a new object.
   const { number, generation } = oldInfo ?? { number: Number(size[1]), generation: 0 };
+  const subject = meta.subject ?? meta.description;
   const entries = [
-    `/Title ${pdfText(info.title)}`,
-    info.author ? `/Author ${pdfText(info.author)}` : "",
-    info.subject ? `/Subject ${pdfText(info.subject)}` : "",
-    info.keywords ? `/Keywords ${pdfText(info.keywords)}` : "",
+    `/Title ${pdfText(meta.title)}`,
+    meta.author ? `/Author ${pdfText(meta.author)}` : "",
+    subject ? `/Subject ${pdfText(subject)}` : "",
+    meta.keywords.length ? `/Keywords ${pdfText(meta.keywords.join(", "))}` : "",
     `/Creator ${pdfText("broadside")}`,
     `/Producer ${pdfText("broadside (Chromium)")}`,
-    `/CreationDate (D:${stamp(info.date)}Z)`,
-    `/ModDate (D:${stamp(info.date)}Z)`,
+    `/CreationDate (D:${stamp(date)}Z)`,
+    `/ModDate (D:${stamp(date)}Z)`,
   ].filter(Boolean);
   replaced.push({ number, generation, body: `\n<<${entries.join("\n")}>>\n` });
 

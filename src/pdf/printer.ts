@@ -23,7 +23,7 @@ export class Printer {
   timeout: number;
   #log: (line: string) => void;
   #timings: Timings | undefined;
-  #browser: Promise<Browser> | undefined;
+  #browser: Promise<Browser>;
   /** Bumped when a crashed browser is replaced: once per build at most. */
   #generation = 0;
   #closed = false;
@@ -34,11 +34,7 @@ export class Printer {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
     this.#timings = options.timings;
-  }
-
-  /** Start the browser now (printing starts it anyway). */
-  start(): void {
-    if (!this.#browser) this.#browser = this.#launch();
+    this.#browser = this.#launch(); // now: it takes longer than the work before the first print
   }
 
   #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
@@ -76,11 +72,10 @@ export class Printer {
 
   /** Print one document (`name` is for messages, `label` for timings); `onLayout` is called again if a crashed print is retried. */
   async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
-    this.start();
     let retried = false;
     for (;;) {
       const generation = this.#generation;
-      const browser = await this.#browser!;
+      const browser = await this.#browser;
       try {
         return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, timings: this.#timings, label, onLayout });
       } catch (error) {
@@ -101,7 +96,8 @@ export class Printer {
   }
 
   async #printIn(browser: Browser, html: string, name: string, options: PdfOptions): Promise<Uint8Array> {
-    // A hung browser is killed: the build ends now, and leaves no process behind.
+    // A hung browser is killed: the build ends now, and leaves no process behind. Started before any of the print's requests,
+    // this limit comes before Puppeteer's own (the same length).
     const tooSlow = () => {
       killBrowser(browser);
       return new BrowserFailedError(
@@ -121,10 +117,6 @@ export class Printer {
         page = undefined; // kept for the next document, not closed below
       }
       return pdf;
-    } catch (error) {
-      // One request of the print took the whole limit (Puppeteer's protocol timeout is the same).
-      if (!(error instanceof BrowserFailedError) && / timed out\b/.test((error as Error)?.message ?? "")) throw tooSlow();
-      throw error;
     } finally {
       clearTimeout(timer);
       void page?.page.close().catch(() => undefined);
@@ -133,7 +125,7 @@ export class Printer {
 
   /** The browser's process id, once it is up (undefined if it could not start). */
   async pid(): Promise<number | undefined> {
-    const browser = await this.#browser?.catch(() => undefined);
+    const browser = await this.#browser.catch(() => undefined);
     return browser?.process()?.pid;
   }
 
@@ -142,7 +134,7 @@ export class Printer {
     this.#closed = true;
     const pending = this.#browser;
     this.#idle = [];
-    const browser = await pending?.catch(() => undefined);
+    const browser = await pending.catch(() => undefined);
     if (browser) await closeBrowser(browser);
   }
 }
