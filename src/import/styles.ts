@@ -103,7 +103,9 @@ export class Styles {
     }
   }
 
+  /** A style and those it is based on; a style the styles part does not define stands for itself, judged by its id. */
   private chain(id: string | undefined): StyleEntry[] {
+    if (id && !this.byId.has(id)) return [{ id, name: id }];
     const out: StyleEntry[] = [];
     for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined)
       out.push(s);
@@ -123,8 +125,6 @@ export class Styles {
       const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
       if (role) return role;
     }
-    // A style id the styles part does not define: judge by the id itself.
-    if (id && !this.byId.has(id)) return paragraphRoleOf(norm(id)) ?? { kind: "body" };
     return { kind: "body" };
   }
 
@@ -153,9 +153,7 @@ export class Styles {
   runStyle(styleId: string | undefined): Partial<Marks> {
     const out: Partial<Marks> = {};
     const chain = this.chain(styleId);
-    // A style the styles part does not define is judged by its id.
-    const marks = chain.length ? chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id))) : [styleId && RUN_MARKS.get(norm(styleId))];
-    for (const mark of marks) if (mark && mark !== "none") out[mark] ??= true;
+    for (const mark of chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id)))) if (mark && mark !== "none") out[mark] ??= true;
     // Run properties of the style (nearest first), for styles the roles do not know.
     for (const s of chain) {
       out.bold ??= onOff(s.rPr, "b");
