@@ -94,15 +94,8 @@ const TRACKED = new Map(
 );
 const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
 
-/** The kinds of tracked change inside an element. */
-function trackedKinds(el: XmlElement, kinds = new Set<string>()): Set<string> {
-  for (const c of kids(el)) {
-    const what = trackedChange(c);
-    if (what) kinds.add(what);
-    trackedKinds(c, kinds);
-  }
-  return kinds;
-}
+/** The kinds of tracked change inside an element, in document order. */
+const trackedKinds = (el: XmlElement) => new Set(Array.from(el.getElementsByTagNameNS("*", "*")).flatMap((c) => trackedChange(c) ?? []));
 
 /** Inline elements read as if only their content were there. */
 const TRANSPARENT = new Set(["ins", "moveTo", "smartTag", "customXml", "dir", "bdo"]);
@@ -142,8 +135,9 @@ interface Field {
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
 interface Story {
-  /** The note's key, for a note. */
+  /** The note's key and number, for a note. */
   note?: string;
+  number?: number;
   fields: Field[];
   /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
   ignoredFields?: number;
@@ -196,7 +190,6 @@ export class DocxReader {
   private readonly quotes = new Map<number, string>();
   /** Every note call in body order, with the body paragraph it is in. */
   private readonly calls: { note: string; ordinal: number }[] = [];
-  private readonly order: string[] = [];
   private paragraphs = 0;
   /** Text of the runs styled Dateline (a press release's dateline). */
   private dateline = "";
@@ -207,6 +200,7 @@ export class DocxReader {
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
   private lastQuote: string | undefined;
+  /** The notes in number order (note n is the nth key), each with the body paragraph of its first call. */
   private readonly firstCall = new Map<string, number>();
   /** Bookmark name → the note whose reference it holds or precedes. */
   private bookmarkNote = new Map<string, string>();
@@ -246,11 +240,11 @@ export class DocxReader {
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
     // Once a part, not once a note: a stranger's part may hold thousands of notes and of links.
     const links = new Map([...parts].map(([kind, part]) => [kind, part ? this.linkTargets(part.path) : new Map<string, string>()]));
-    this.order.forEach((key, index) => {
+    const order = [...this.firstCall.keys()];
+    [...this.firstCall].forEach(([key, ordinal], index) => {
       const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
       const element = part?.byId.get(id);
-      const ordinal = this.firstCall.get(key) ?? 1;
       if (!part || !element) {
         const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
         this.report({ rule: "import-missing-note", text }, ordinal);
@@ -259,7 +253,7 @@ export class DocxReader {
       }
       this.hyperlinks = links.get(kind)!;
       const content: Block[] = [];
-      this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
+      this.blocks(kids(element), { note: key, number: index + 1, fields: [], links: [] }, content);
       notes.push(content);
     });
     // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
@@ -273,7 +267,7 @@ export class DocxReader {
       /** Every note call in body order (references and NOTEREF fields). */
       calls: this.calls,
       /** Notes in number order (note n is order[n - 1]), and their content (notes[n - 1]). */
-      order: this.order,
+      order,
       notes,
       /** Text of the default page header (the running head), if any. */
       header: this.headerText(body),
@@ -282,7 +276,7 @@ export class DocxReader {
       /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
       where: (ordinal: number) => this.where(ordinal),
       /** Per note of `order`, its number in the original, from the writer's bookmarks. */
-      was: this.order.map((key) => was.get(key)),
+      was: order.map((key) => was.get(key)),
       /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
       /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
@@ -387,7 +381,7 @@ export class DocxReader {
   private reportIn(story: Story, issue: Issue, ordinal: number, where?: string, text = "") {
     if (!story.note) return this.report(issue, ordinal, where);
     const quote = text ? `“${firstWords(text)}”` : "no text";
-    this.report(issue, this.firstCall.get(story.note) ?? 1, `note ${this.order.indexOf(story.note) + 1} (${quote})`);
+    this.report(issue, this.firstCall.get(story.note)!, `note ${story.number} (${quote})`);
   }
 
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
@@ -396,7 +390,7 @@ export class DocxReader {
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
-    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
+    const ordinal = story.note ? this.firstCall.get(story.note)! : ++this.ordinal;
     const pPr = child(p, "w", "pPr");
     const { role, level } = this.styles.paragraph(pPr);
     if (!story.note && (p.textContent ?? "").trim()) this.directions[onOff(pPr, "bidi") ? "rtl" : "ltr"]++;
@@ -685,7 +679,7 @@ export class DocxReader {
     if (this.suppressed(state)) return;
     if (state.story.note) return; // a note inside a note: Word does not make them
     if (!this.firstCall.has(key)) {
-      if (this.order.length === IMPORT_LIMITS.notes) {
+      if (this.firstCall.size === IMPORT_LIMITS.notes) {
         if (!this.stop)
           state.issues.push({
             rule: "import-too-many-notes",
@@ -694,7 +688,6 @@ export class DocxReader {
         this.stop = true;
         return;
       }
-      this.order.push(key);
       this.firstCall.set(key, this.ordinal);
     }
     this.call(key, state);
