@@ -68,42 +68,33 @@ const IMPORTABLE = new Set(
 /** The keys of `signatories` that are words or numbers. */
 const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
-export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
-  const file = new VFile({ path });
-  let reading: DocxReading;
-  let custom: Map<string, string>;
-  let core: Map<string, string>;
+/** The .docx's blocks, notes and properties; undefined when it cannot be imported (the error is on `file`). */
+function readDocx(path: string, file: VFile) {
+  const refuse = (reason: string, rule = "import-unreadable") => void fail(file, `Cannot import ${path}: ${reason}`, undefined, rule);
   if (/\.(docm|dotm)$/i.test(path)) {
-    fail(
-      file,
-      `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`,
-      undefined,
-      "import-macros",
-    );
-    return { file };
+    const reason =
+      "it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that";
+    return refuse(reason, "import-macros");
   }
   try {
     // Bounded as it is read: a pipe or a device named as the .docx is refused, not waited on.
     const bytes = readBounded(path, ZIP_LIMITS.fileBytes, "it");
-    if (isRefusal(bytes)) {
-      const reason = bytes.rule === "file-too-large" ? `${bytes.reason}; ${SMALLER_IMAGES}` : bytes.reason;
-      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
-      return { file };
-    }
+    if (isRefusal(bytes)) return refuse(bytes.rule === "file-too-large" ? `${bytes.reason}; ${SMALLER_IMAGES}` : bytes.reason);
     const pkg = DocxPackage.open(bytes);
-    reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
-    custom = pkg.customProperties();
-    core = pkg.coreProperties();
+    return { reading: new DocxReader(pkg, file).read(), custom: pkg.customProperties(), core: pkg.coreProperties() };
   } catch (error) {
-    if (error instanceof ImportRefused) return { file };
-    if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
-      const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message;
-      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
-      return { file };
-    }
-    throw error;
+    if (error instanceof ImportRefused) return undefined;
+    if (!(error instanceof PackageError) && !(error as NodeJS.ErrnoException).code) throw error;
+    return refuse((error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message);
   }
+}
+
+export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
+  const file = new VFile({ path });
+  const docx = readDocx(path, file);
+  if (!docx) return { file };
+  const { reading, custom, core } = docx;
 
   // Note calls where Markdown has no place for them.
   const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
