@@ -12,7 +12,7 @@
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
-import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement } from "../ooxml/package.ts";
 import { type Marks, type ParagraphRole, Styles } from "./styles.ts";
 import { trimTrailing } from "../text.ts";
 
@@ -418,7 +418,9 @@ export class DocxReader {
       const cells: Token[][] = [];
       for (const tc of childrenThrough(tr, "tc")) {
         const tokens: Token[] = [];
-        for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
+        // A text box in the cell is reported where it stands; its paragraphs are not the cell's text.
+        const boxed = new Set(descendants(tc, "w", "txbxContent").flatMap((box) => descendants(box, "w", "p")));
+        for (const p of descendants(tc, "w", "p").filter((p) => !boxed.has(p))) {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
           if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", ...PLAIN });
@@ -436,11 +438,6 @@ export class DocxReader {
       rows.push(cells);
     });
     return { type: "table", rows, ordinal: first || this.ordinal };
-  }
-
-  private insideTextBox(node: XmlNode, stop: XmlNode): boolean {
-    for (let n = node.parentNode; n && n !== stop; n = n.parentNode) if (is(n, "w", "txbxContent")) return true;
-    return false;
   }
 
   /** Turn the paragraph's issues into messages, now that its text is known. */
