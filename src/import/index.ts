@@ -239,6 +239,8 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
+
 /** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
 function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
   fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
@@ -266,10 +268,9 @@ function importable(
       const where = source === "docx" ? `\`${key}\` (document property ${FRONT_MATTER_PROPERTY}${key})` : `\`${key}\` (from ${originalPath})`;
       if (!IMPORTABLE.has(key)) {
         dropped.push(where);
-        delete out[key];
         continue;
       }
-      if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+      if (key === "signatories" && isRecord(value)) {
         const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
         for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
         out[key] = kept;
@@ -384,20 +385,10 @@ function frontMatter(
   }
 
   // The signatory list follows a heading; that heading, translated, is the one to look for.
-  const firstSignatory = reading.blocks.findIndex((b) => b.type === "paragraph" && b.role.kind === "signatory");
-  if (firstSignatory >= 0) {
-    for (let i = firstSignatory - 1; i >= 0; i--) {
-      const b = reading.blocks[i];
-      if (b.type !== "paragraph" || b.role.kind !== "heading") continue;
-      const heading = trimTrailing(plainText(b.tokens), /[\s:：]/u);
-      if (heading) {
-        const was =
-          rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};
-        rest.signatories = { ...was, heading };
-      }
-      break;
-    }
-  }
+  const firstSignatory = paragraphs.findIndex((p) => p.role.kind === "signatory");
+  const before = paragraphs.slice(0, Math.max(0, firstSignatory)).reverse();
+  const heading = trimTrailing(plainText(before.find((p) => p.role.kind === "heading")?.tokens ?? []), /[\s:：]/u);
+  if (heading) rest.signatories = { ...(isRecord(rest.signatories) ? rest.signatories : {}), heading };
 
   for (const key of TEXT_KEYS) if (rest[key] !== undefined && JSON.stringify(rest[key]) === JSON.stringify(base[key])) untranslated.push(key);
   if (untranslated.length) {
