@@ -118,24 +118,12 @@ export class Styles {
     return !!style && (norm(style.name) === "dateline" || norm(style.id) === "dateline");
   }
 
-  /** The role of a paragraph style (a missing or unknown style is body text). */
-  private paragraphRole(styleId: string | undefined): ParagraphRole {
-    const id = styleId ?? this.defaultParagraph;
-    for (const s of this.chain(id)) {
-      const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
-      if (role) return role;
-    }
-    return { kind: "body" };
-  }
-
-  /** A paragraph's role and list level from its properties (own numbering first, then its style's). */
+  /** A paragraph's role (a missing or unknown style is body text) and list level from its properties (own numbering first, then its style's). */
   paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number } {
-    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
-    let role = this.paragraphRole(styleId);
+    const chain = this.chain(attr(child(pPr, "w", "pStyle"), "w", "val") ?? this.defaultParagraph);
+    let role = chain.map((s) => paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id))).find(Boolean) ?? { kind: "body" };
     // Word's "List Bullet" carries its own w:numPr.
-    const fromStyle = this.chain(styleId ?? this.defaultParagraph)
-      .map((s) => child(s.pPr, "w", "numPr"))
-      .find(Boolean);
+    const fromStyle = chain.map((s) => child(s.pPr, "w", "numPr")).find(Boolean);
     const numPr = (name: string) => attr(child(child(pPr, "w", "numPr"), "w", name), "w", "val") ?? attr(child(fromStyle, "w", name), "w", "val");
     const numId = numPr("numId");
     const level = Math.max(0, Math.min(8, Number(numPr("ilvl") ?? 0) || 0));
