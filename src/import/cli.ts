@@ -77,14 +77,11 @@ export async function importCommand(args: string[]): Promise<number> {
   const log = (line: string) => (out ? console.log(line) : console.error(line));
   if (xliff) {
     log(`broadside: importing ${input}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
-    let result: Awaited<ReturnType<typeof importXliff>>;
-    try {
-      result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition });
-    } catch (error) {
-      if (!(error as NodeJS.ErrnoException).code) throw error;
-      console.error(`broadside: cannot read ${input}: ${(error as Error).message}`);
-      return 1;
-    }
+    const result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition }).catch((error: NodeJS.ErrnoException) => {
+      if (!error.code) throw error;
+      console.error(`broadside: cannot read ${input}: ${error.message}`);
+    });
+    if (!result) return 1;
     return finish(input, [result.file, ...result.others], result.markdown, out, log);
   }
   log(`broadside: importing ${input} (${values.lang})${out ? ` into ${out}` : ""}`);
