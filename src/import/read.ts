@@ -108,6 +108,9 @@ export function sameFormat(a: TextToken, b: TextToken) {
   return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
 }
 
+/** The text of the runs (w:t) inside an element. */
+const runText = (el: XmlElement) => Array.from(descendants(el, "w", "t"), (t) => t.textContent ?? "").join("");
+
 /** What a content control (w:sdt) holds, without its properties. */
 const sdtContent = (sdt: XmlElement) => kids(child(sdt, "w", "sdtContent") ?? sdt).filter((c) => !is(c, "w", "sdtPr"));
 
@@ -224,9 +227,7 @@ export class DocxReader {
     if (!body) throw new PackageError(`its part ${this.main} has no body (w:body); the file is damaged: open and save it again in Word or LibreOffice`);
     this.bookmarkNote = noteBookmarks(body);
     this.hyperlinks = this.linkTargets(this.main);
-    const blocks: Block[] = [];
-    const story: Story = { fields: [], links: [] };
-    this.blocks(kids(body), story, blocks);
+    const blocks = this.blocks(kids(body), { fields: [], links: [] });
 
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
@@ -236,25 +237,21 @@ export class DocxReader {
       }
     }
 
-    const notes: Block[][] = [];
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
     // Once a part, not once a note: a stranger's part may hold thousands of notes and of links.
     const links = new Map([...parts].map(([kind, part]) => [kind, part ? this.linkTargets(part.path) : new Map<string, string>()]));
     const order = [...this.firstCall.keys()];
-    [...this.firstCall].forEach(([key, ordinal], index) => {
+    const notes = [...this.firstCall].map(([key, ordinal], index): Block[] => {
       const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
       const element = part?.byId.get(id);
       if (!part || !element) {
         const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
         this.report({ rule: "import-missing-note", text }, ordinal);
-        notes.push([]);
-        return;
+        return [];
       }
       this.hyperlinks = links.get(kind)!;
-      const content: Block[] = [];
-      this.blocks(kids(element), { note: key, number: index + 1, fields: [], links: [] }, content);
-      notes.push(content);
+      return this.blocks(kids(element), { note: key, number: index + 1, fields: [], links: [] });
     });
     // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
     const was = new Map<string, number>();
@@ -304,10 +301,7 @@ export class DocxReader {
     const root = this.pkg.xml(this.pkg.related(this.main, "comments")[0])?.documentElement;
     for (const c of root ? kids(root) : []) {
       if (!is(c, "w", "comment")) continue;
-      const text = descendants(c, "w", "t")
-        .map((t) => t.textContent ?? "")
-        .join("");
-      this.comments.set(attr(c, "w", "id") ?? "", text);
+      this.comments.set(attr(c, "w", "id") ?? "", runText(c));
     }
   }
 
@@ -356,15 +350,16 @@ export class DocxReader {
 
   // Blocks
 
-  private blocks(elements: XmlElement[], story: Story, out: Block[]) {
-    for (const el of elements) {
+  private blocks(elements: XmlElement[], story: Story): Block[] {
+    return elements.flatMap((el): Block[] => {
       if (is(el, "w", "p")) {
         const paragraph = this.paragraph(el, story);
-        if (paragraph.role.kind !== "press") out.push(paragraph);
-      } else if (is(el, "w", "tbl")) out.push(this.table(el, story));
-      else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
-      else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
-      else if (is(el, "w", "altChunk")) {
+        return paragraph.role.kind === "press" ? [] : [paragraph];
+      }
+      if (is(el, "w", "tbl")) return [this.table(el, story)];
+      if (is(el, "w", "sdt")) return this.blocks(sdtContent(el), story);
+      if (is(el, "w", "customXml")) return this.blocks(kids(el), story);
+      if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", text: "an embedded document (altChunk) is not imported; it is left out" });
       } else if (trackedChange(el)) {
         // A tracked change around whole paragraphs or tables.
@@ -372,9 +367,10 @@ export class DocxReader {
           rule: "import-tracked-change",
           text: `tracked changes not accepted yet (${trackedChange(el)}); ${TRACKED_HELP}`,
         });
-        if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
+        if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) return this.blocks(kids(el), story);
       }
-    }
+      return [];
+    });
   }
 
   /** Reports a story's issue: in a note, at the note's first call as `note 3 (“…”)`; in the body, at `ordinal`. */
@@ -648,13 +644,7 @@ export class DocxReader {
   private drawing(el: XmlElement, state: ParagraphState) {
     const boxes = descendants(el, "w", "txbxContent");
     if (boxes.length || descendants(el, "v", "textbox").length) {
-      const box = boxes[0];
-      const text = box
-        ? descendants(box, "w", "t")
-            .map((t) => t.textContent ?? "")
-            .join("")
-            .trim()
-        : "";
+      const text = boxes[0] ? runText(boxes[0]).trim() : "";
       state.issues.push({
         rule: "import-textbox",
         text: `a text box is not imported; its text${text ? ` (“${firstWords(text)}”)` : ""} is left out (move it into the body text and import again)`,
