@@ -408,11 +408,9 @@ export class DocxReader {
   }
 
   private table(tbl: XmlElement, story: Story): TableBlock {
-    const rows: Token[][][] = [];
     let first = 0;
-    childrenThrough(tbl, "tr").forEach((tr, r) => {
-      const cells: Token[][] = [];
-      for (const tc of childrenThrough(tr, "tc")) {
+    const rows = childrenThrough(tbl, "tr").map((tr, r) => {
+      const cells = childrenThrough(tr, "tc").map((tc) => {
         const tokens: Token[] = [];
         // A text box in the cell is reported where it stands; its paragraphs are not the cell's text.
         const boxed = new Set(descendants(tc, "w", "txbxContent").flatMap((box) => descendants(box, "w", "p")));
@@ -422,8 +420,8 @@ export class DocxReader {
           if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", ...PLAIN });
           for (const token of block.tokens) tokens.push(token);
         }
-        cells.push(tokens);
-      }
+        return tokens;
+      });
       // Tracked changes on rows and cells (outside their paragraphs).
       const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
@@ -431,7 +429,7 @@ export class DocxReader {
         const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
         this.reportIn(story, { rule: "import-tracked-change", text }, first || this.ordinal);
       }
-      rows.push(cells);
+      return cells;
     });
     return { type: "table", rows, ordinal: first || this.ordinal };
   }
