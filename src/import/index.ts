@@ -45,15 +45,6 @@ export interface ImportResult {
   original?: VFile;
 }
 
-interface Original {
-  label: string;
-  /** Its revision, recorded in the edition (src/xliff/revision.ts). */
-  revision: Record<string, string>;
-  calls: number[];
-  notes: number;
-  frontMatter: Record<string, unknown>;
-}
-
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
@@ -200,13 +191,15 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
 /* ------------------------------------------------------------------------------------------ */
 
-async function readOriginal(path: string): Promise<{ file: VFile; original?: Original }> {
+/** The original's note calls, notes and front matter, and its revision to record in the translation (src/xliff/revision.ts). */
+async function readOriginal(path: string) {
   const { file, source } = await readLetterUnits(path, "the original");
   if (!source) return { file };
   const { letter, frontMatter, units } = source;
   const revision = translationOf(basename(path), units);
   return { file, original: { label: path, revision, calls: callNumbers(letter.tree), notes: letter.notes.notes.length, frontMatter } };
 }
+type Original = NonNullable<Awaited<ReturnType<typeof readOriginal>>["original"]>;
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
