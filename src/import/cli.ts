@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { VFile } from "vfile";
 import { size } from "../build.ts";
+import { LANG_TAG } from "../frontmatter.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
@@ -23,8 +24,6 @@ const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [-
                     (default: source/<name> from the .docx's properties, if it exists)
   --edition file    (XLIFF) the edition to bring up to date with a translation of the units
                     changed since (npm run export -- --changed file); written in place`;
-
-const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
 /** The message and the usage on standard error; exit code 2. */
 export function usageError(message: string, usage: string): number {
