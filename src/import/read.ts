@@ -210,7 +210,8 @@ export class DocxReader {
   /** Bookmark name → the body paragraph it starts in (a deleted call leaves its bookmark behind). */
   private readonly bookmarkAt = new Map<string, number>();
   private readonly reportedComments = new Set<string>();
-  private comments = new Map<string, string>();
+  /** Comment id → its text. */
+  private readonly comments: Map<string, string>;
   private hyperlinks = new Map<string, string>();
 
   constructor(
@@ -219,7 +220,9 @@ export class DocxReader {
   ) {
     this.main = pkg.mainPath!;
     this.styles = new Styles(pkg, this.main);
-    this.loadComments();
+    const root = pkg.xml(pkg.related(this.main, "comments")[0])?.documentElement;
+    const comments = root ? kids(root).filter((c) => is(c, "w", "comment")) : [];
+    this.comments = new Map(comments.map((c) => [attr(c, "w", "id") ?? "", runText(c)]));
   }
 
   read() {
@@ -295,14 +298,6 @@ export class DocxReader {
 
   private linkTargets(part: string): Map<string, string> {
     return new Map([...this.pkg.rels(part).values()].filter((rel) => rel.type.endsWith("/hyperlink")).map((rel) => [rel.id, rel.target]));
-  }
-
-  private loadComments() {
-    const root = this.pkg.xml(this.pkg.related(this.main, "comments")[0])?.documentElement;
-    for (const c of root ? kids(root) : []) {
-      if (!is(c, "w", "comment")) continue;
-      this.comments.set(attr(c, "w", "id") ?? "", runText(c));
-    }
   }
 
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
