@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { VFile } from "vfile";
 import { size } from "../build.ts";
+import { LANG_TAG } from "../frontmatter.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
@@ -23,8 +24,6 @@ const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [-
                     (default: source/<name> from the .docx's properties, if it exists)
   --edition file    (XLIFF) the edition to bring up to date with a translation of the units
                     changed since (npm run export -- --changed file); written in place`;
-
-const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 
 /** The message and the usage on standard error; exit code 2. */
 export function usageError(message: string, usage: string): number {
@@ -77,14 +76,11 @@ export async function importCommand(args: string[]): Promise<number> {
   const log = (line: string) => (out ? console.log(line) : console.error(line));
   if (xliff) {
     log(`broadside: importing ${input}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
-    let result: Awaited<ReturnType<typeof importXliff>>;
-    try {
-      result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition });
-    } catch (error) {
-      if (!(error as NodeJS.ErrnoException).code) throw error;
-      console.error(`broadside: cannot read ${input}: ${(error as Error).message}`);
-      return 1;
-    }
+    const result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition }).catch((error: NodeJS.ErrnoException) => {
+      if (!error.code) throw error;
+      console.error(`broadside: cannot read ${input}: ${error.message}`);
+    });
+    if (!result) return 1;
     return finish(input, [result.file, ...result.others], result.markdown, out, log);
   }
   log(`broadside: importing ${input} (${values.lang})${out ? ` into ${out}` : ""}`);

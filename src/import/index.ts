@@ -45,15 +45,6 @@ export interface ImportResult {
   original?: VFile;
 }
 
-interface Original {
-  label: string;
-  /** Its revision, recorded in the edition (src/xliff/revision.ts). */
-  revision: Record<string, string>;
-  calls: number[];
-  notes: number;
-  frontMatter: Record<string, unknown>;
-}
-
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
@@ -68,42 +59,33 @@ const IMPORTABLE = new Set(
 /** The keys of `signatories` that are words or numbers. */
 const IMPORTABLE_SIGNATORIES = new Set(["heading", "claimed"]);
 
-export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
-  const file = new VFile({ path });
-  let reading: DocxReading;
-  let custom: Map<string, string>;
-  let core: Map<string, string>;
+/** The .docx's blocks, notes and properties; undefined when it cannot be imported (the error is on `file`). */
+function readDocx(path: string, file: VFile) {
+  const refuse = (reason: string, rule = "import-unreadable") => void fail(file, `Cannot import ${path}: ${reason}`, undefined, rule);
   if (/\.(docm|dotm)$/i.test(path)) {
-    fail(
-      file,
-      `Cannot import ${path}: it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that`,
-      undefined,
-      "import-macros",
-    );
-    return { file };
+    const reason =
+      "it is a Word document with macros (.docm); broadside does not import documents with macros: open it in Word or LibreOffice, save it as a Word document (.docx) and import that";
+    return refuse(reason, "import-macros");
   }
   try {
     // Bounded as it is read: a pipe or a device named as the .docx is refused, not waited on.
     const bytes = readBounded(path, ZIP_LIMITS.fileBytes, "it");
-    if (isRefusal(bytes)) {
-      const reason = bytes.rule === "file-too-large" ? `${bytes.reason}; ${SMALLER_IMAGES}` : bytes.reason;
-      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
-      return { file };
-    }
+    if (isRefusal(bytes)) return refuse(bytes.rule === "file-too-large" ? `${bytes.reason}; ${SMALLER_IMAGES}` : bytes.reason);
     const pkg = DocxPackage.open(bytes);
-    reading = new DocxReader(pkg, file).read();
     // The properties parts are parsed here too, so that broken XML in them is refused as the document's is.
-    custom = pkg.customProperties();
-    core = pkg.coreProperties();
+    return { reading: new DocxReader(pkg, file).read(), custom: pkg.customProperties(), core: pkg.coreProperties() };
   } catch (error) {
-    if (error instanceof ImportRefused) return { file };
-    if (error instanceof PackageError || (error as NodeJS.ErrnoException).code) {
-      const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message;
-      fail(file, `Cannot import ${path}: ${reason}`, undefined, "import-unreadable");
-      return { file };
-    }
-    throw error;
+    if (error instanceof ImportRefused) return undefined;
+    if (!(error instanceof PackageError) && !(error as NodeJS.ErrnoException).code) throw error;
+    return refuse((error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a folder, not a .docx" : (error as Error).message);
   }
+}
+
+export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
+  const file = new VFile({ path });
+  const docx = readDocx(path, file);
+  if (!docx) return { file };
+  const { reading, custom, core } = docx;
 
   // Note calls where Markdown has no place for them.
   const NO_CALLS: Record<string, string> = { title: "Title", subtitle: "Subtitle", code: "Source Code" };
@@ -209,13 +191,15 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
 
 /* ------------------------------------------------------------------------------------------ */
 
-async function readOriginal(path: string): Promise<{ file: VFile; original?: Original }> {
+/** The original's note calls, notes and front matter, and its revision to record in the translation (src/xliff/revision.ts). */
+async function readOriginal(path: string) {
   const { file, source } = await readLetterUnits(path);
   if (!source) return { file };
   const { letter, frontMatter, units } = source;
   const revision = translationOf(basename(path), units);
   return { file, original: { label: path, revision, calls: callNumbers(letter.tree), notes: letter.notes.notes.length, frontMatter } };
 }
+type Original = NonNullable<Awaited<ReturnType<typeof readOriginal>>["original"]>;
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
@@ -248,6 +232,8 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
+
 /** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
 function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
   fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
@@ -275,10 +261,9 @@ function importable(
       const where = source === "docx" ? `\`${key}\` (document property ${FRONT_MATTER_PROPERTY}${key})` : `\`${key}\` (from ${originalPath})`;
       if (!IMPORTABLE.has(key)) {
         dropped.push(where);
-        delete out[key];
         continue;
       }
-      if (key === "signatories" && value && typeof value === "object" && !Array.isArray(value)) {
+      if (key === "signatories" && isRecord(value)) {
         const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
         for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
         out[key] = kept;
@@ -393,20 +378,10 @@ function frontMatter(
   }
 
   // The signatory list follows a heading; that heading, translated, is the one to look for.
-  const firstSignatory = reading.blocks.findIndex((b) => b.type === "paragraph" && b.role.kind === "signatory");
-  if (firstSignatory >= 0) {
-    for (let i = firstSignatory - 1; i >= 0; i--) {
-      const b = reading.blocks[i];
-      if (b.type !== "paragraph" || b.role.kind !== "heading") continue;
-      const heading = trimTrailing(plainText(b.tokens), /[\s:：]/u);
-      if (heading) {
-        const was =
-          rest.signatories && typeof rest.signatories === "object" && !Array.isArray(rest.signatories) ? (rest.signatories as Record<string, unknown>) : {};
-        rest.signatories = { ...was, heading };
-      }
-      break;
-    }
-  }
+  const firstSignatory = paragraphs.findIndex((p) => p.role.kind === "signatory");
+  const before = paragraphs.slice(0, Math.max(0, firstSignatory)).reverse();
+  const heading = trimTrailing(plainText(before.find((p) => p.role.kind === "heading")?.tokens ?? []), /[\s:：]/u);
+  if (heading) rest.signatories = { ...(isRecord(rest.signatories) ? rest.signatories : {}), heading };
 
   for (const key of TEXT_KEYS) if (rest[key] !== undefined && JSON.stringify(rest[key]) === JSON.stringify(base[key])) untranslated.push(key);
   if (untranslated.length) {

@@ -43,10 +43,10 @@ const write = (node: Root | RootContent) => trimTrailing(toMarkdown(node, WRITE)
 
 // Tokens
 
-/** Adds a text token to `out`, joined to the one before it when they share their format. */
-function pushText(out: Token[], t: TextToken) {
+/** Adds a token to `out`, text joined to the text before it when they share their format. */
+function push(out: Token[], t: Token) {
   const prev = out[out.length - 1];
-  if (prev?.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + t.value };
+  if (prev?.type === "text" && t.type === "text" && sameFormat(prev, t)) out[out.length - 1] = { ...prev, value: prev.value + t.value };
   else out.push(t);
 }
 
@@ -60,7 +60,7 @@ function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
       // Characters XML cannot hold (a stranger's `&#0;` or `<w:sym w:char="0"/>`) are no text: the build leaves them out too.
       const value = stripForbiddenCharacters(t.value.replace(/[\r\n\t\v\f]/g, " "));
       const link = t.link === undefined ? undefined : stripForbiddenCharacters(t.link);
-      if (value) pushText(out, { ...t, value, link });
+      if (value) push(out, { ...t, value, link });
     } else if (t.type !== "break" || (prev && prev.type !== "break")) out.push(t);
   }
   // Space around breaks and at both ends is not text Markdown keeps.
@@ -124,10 +124,7 @@ function loosenPunctuation(tokens: Token[]): Token[] {
     }
   }
   const out: Token[] = [];
-  for (const c of chars) {
-    if (c.type === "text") pushText(out, c);
-    else out.push(c);
-  }
+  for (const c of chars) push(out, c);
   return out;
 }
 
@@ -156,21 +153,14 @@ const marked = (atom: Atom, key: Mark) => (atom.type === "text" || atom.type ===
 
 /** A span of formatting around its content, white space at its ends left outside it (Markdown would not open or close it there). */
 function wrap(type: keyof typeof MARK_OF, children: PhrasingContent[]): PhrasingContent[] {
-  const before: PhrasingContent[] = [];
-  const after: PhrasingContent[] = [];
+  const text = (value: string): PhrasingContent[] => (value ? [{ type: "text", value }] : []);
   const first = children[0];
-  if (first?.type === "text" && /^\s/.test(first.value)) {
-    const space = /^\s+/.exec(first.value)![0];
-    before.push({ type: "text", value: space });
-    children = first.value === space ? children.slice(1) : [{ type: "text", value: first.value.slice(space.length) }, ...children.slice(1)];
-  }
+  const lead = first?.type === "text" ? first.value.slice(0, first.value.length - first.value.trimStart().length) : "";
+  if (first?.type === "text" && lead) children = [...text(first.value.slice(lead.length)), ...children.slice(1)];
   const last = children[children.length - 1];
-  if (last?.type === "text" && /\s$/.test(last.value)) {
-    const space = last.value.slice(last.value.trimEnd().length);
-    after.push({ type: "text", value: space });
-    children = last.value === space ? children.slice(0, -1) : [...children.slice(0, -1), { type: "text", value: last.value.slice(0, -space.length) }];
-  }
-  return children.length ? [...before, { type, children } as PhrasingContent, ...after] : [...before, ...after];
+  const trail = last?.type === "text" ? last.value.slice(last.value.trimEnd().length) : "";
+  if (last?.type === "text" && trail) children = [...children.slice(0, -1), ...text(last.value.slice(0, -trail.length))];
+  return [...text(lead), ...(children.length ? [{ type, children } as PhrasingContent] : []), ...text(trail)];
 }
 
 /** Each layer a span over the atoms that share its mark. */
@@ -265,8 +255,8 @@ function reading(nodes: PhrasingContent[]): Token[] | undefined {
         case "inlineCode":
           // White space carries no formatting: "**a** b" and "**a **b" read the same.
           for (const part of node.value.split(/(\s+)/)) {
-            if (/^\s/.test(part) && !space) pushText(out, SPACE);
-            else if (part && !/^\s/.test(part)) pushText(out, { type: "text", value: part, ...marks, code: node.type === "inlineCode", link });
+            if (/^\s/.test(part) && !space) push(out, SPACE);
+            else if (part && !/^\s/.test(part)) push(out, { type: "text", value: part, ...marks, code: node.type === "inlineCode", link });
             if (part) space = /^\s/.test(part);
           }
           return true;

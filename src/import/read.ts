@@ -12,7 +12,7 @@
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
-import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement, type XmlNode } from "../ooxml/package.ts";
+import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement } from "../ooxml/package.ts";
 import { type Marks, type ParagraphRole, Styles } from "./styles.ts";
 import { trimTrailing } from "../text.ts";
 
@@ -94,15 +94,8 @@ const TRACKED = new Map(
 );
 const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
 
-/** The kinds of tracked change inside an element. */
-function trackedKinds(el: XmlElement, kinds = new Set<string>()): Set<string> {
-  for (const c of kids(el)) {
-    const what = trackedChange(c);
-    if (what) kinds.add(what);
-    trackedKinds(c, kinds);
-  }
-  return kinds;
-}
+/** The kinds of tracked change inside an element, in document order. */
+const trackedKinds = (el: XmlElement) => new Set(Array.from(el.getElementsByTagNameNS("*", "*")).flatMap((c) => trackedChange(c) ?? []));
 
 /** Inline elements read as if only their content were there. */
 const TRANSPARENT = new Set(["ins", "moveTo", "smartTag", "customXml", "dir", "bdo"]);
@@ -114,6 +107,9 @@ const CHARACTERS = new Map(Object.entries({ tab: " ", ptab: " ", noBreakHyphen: 
 export function sameFormat(a: TextToken, b: TextToken) {
   return a.bold === b.bold && a.italic === b.italic && a.strike === b.strike && a.code === b.code && a.link === b.link;
 }
+
+/** The text of the runs (w:t) inside an element. */
+const runText = (el: XmlElement) => Array.from(descendants(el, "w", "t"), (t) => t.textContent ?? "").join("");
 
 /** What a content control (w:sdt) holds, without its properties. */
 const sdtContent = (sdt: XmlElement) => kids(child(sdt, "w", "sdtContent") ?? sdt).filter((c) => !is(c, "w", "sdtPr"));
@@ -142,8 +138,9 @@ interface Field {
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
 interface Story {
-  /** The note's key, for a note. */
+  /** The note's key and number, for a note. */
   note?: string;
+  number?: number;
   fields: Field[];
   /** Fields begun past {@link MAX_FIELD_DEPTH}, not read; their ends close them. */
   ignoredFields?: number;
@@ -196,7 +193,6 @@ export class DocxReader {
   private readonly quotes = new Map<number, string>();
   /** Every note call in body order, with the body paragraph it is in. */
   private readonly calls: { note: string; ordinal: number }[] = [];
-  private readonly order: string[] = [];
   private paragraphs = 0;
   /** Text of the runs styled Dateline (a press release's dateline). */
   private dateline = "";
@@ -207,13 +203,15 @@ export class DocxReader {
   private stop = false;
   /** The quote of the last paragraph with text, for empty paragraphs after it. */
   private lastQuote: string | undefined;
+  /** The notes in number order (note n is the nth key), each with the body paragraph of its first call. */
   private readonly firstCall = new Map<string, number>();
   /** Bookmark name → the note whose reference it holds or precedes. */
   private bookmarkNote = new Map<string, string>();
   /** Bookmark name → the body paragraph it starts in (a deleted call leaves its bookmark behind). */
   private readonly bookmarkAt = new Map<string, number>();
   private readonly reportedComments = new Set<string>();
-  private comments = new Map<string, string>();
+  /** Comment id → its text. */
+  private readonly comments: Map<string, string>;
   private hyperlinks = new Map<string, string>();
 
   constructor(
@@ -222,7 +220,9 @@ export class DocxReader {
   ) {
     this.main = pkg.mainPath!;
     this.styles = new Styles(pkg, this.main);
-    this.loadComments();
+    const root = pkg.xml(pkg.related(this.main, "comments")[0])?.documentElement;
+    const comments = root ? kids(root).filter((c) => is(c, "w", "comment")) : [];
+    this.comments = new Map(comments.map((c) => [attr(c, "w", "id") ?? "", runText(c)]));
   }
 
   read() {
@@ -230,9 +230,7 @@ export class DocxReader {
     if (!body) throw new PackageError(`its part ${this.main} has no body (w:body); the file is damaged: open and save it again in Word or LibreOffice`);
     this.bookmarkNote = noteBookmarks(body);
     this.hyperlinks = this.linkTargets(this.main);
-    const blocks: Block[] = [];
-    const story: Story = { fields: [], links: [] };
-    this.blocks(kids(body), story, blocks);
+    const blocks = this.blocks(kids(body), { fields: [], links: [] });
 
     // A NOTEREF to a bookmark whose note is never referenced in the body (its reference was deleted).
     for (const call of this.calls) {
@@ -242,25 +240,21 @@ export class DocxReader {
       }
     }
 
-    const notes: Block[][] = [];
     const parts = new Map(NOTE_KINDS.map((kind) => [kind, notesPart(this.pkg, this.main, kind)]));
     // Once a part, not once a note: a stranger's part may hold thousands of notes and of links.
     const links = new Map([...parts].map(([kind, part]) => [kind, part ? this.linkTargets(part.path) : new Map<string, string>()]));
-    this.order.forEach((key, index) => {
+    const order = [...this.firstCall.keys()];
+    const notes = [...this.firstCall].map(([key, ordinal], index): Block[] => {
       const { kind, id } = splitNoteKey(key);
       const part = parts.get(kind);
       const element = part?.byId.get(id);
-      const ordinal = this.firstCall.get(key) ?? 1;
       if (!part || !element) {
         const text = `note ${index + 1} is called here, but the document has no ${kind} ${id} (the file is damaged; open and save it again in Word or LibreOffice)`;
         this.report({ rule: "import-missing-note", text }, ordinal);
-        notes.push([]);
-        return;
+        return [];
       }
       this.hyperlinks = links.get(kind)!;
-      const content: Block[] = [];
-      this.blocks(kids(element), { note: key, fields: [], links: [] }, content);
-      notes.push(content);
+      return this.blocks(kids(element), { note: key, number: index + 1, fields: [], links: [] });
     });
     // The writer's `_RefNoteN` bookmark on note N's first call names the note that was N in the original.
     const was = new Map<string, number>();
@@ -273,7 +267,7 @@ export class DocxReader {
       /** Every note call in body order (references and NOTEREF fields). */
       calls: this.calls,
       /** Notes in number order (note n is order[n - 1]), and their content (notes[n - 1]). */
-      order: this.order,
+      order,
       notes,
       /** Text of the default page header (the running head), if any. */
       header: this.headerText(body),
@@ -282,7 +276,7 @@ export class DocxReader {
       /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
       where: (ordinal: number) => this.where(ordinal),
       /** Per note of `order`, its number in the original, from the writer's bookmarks. */
-      was: this.order.map((key) => was.get(key)),
+      was: order.map((key) => was.get(key)),
       /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
       bookmarked: [...this.bookmarkAt.keys()].some((name) => /^_RefNote\d+$/.test(name)),
       /** The body paragraph where the original's note N was first called, if its bookmark is still there. */
@@ -304,17 +298,6 @@ export class DocxReader {
 
   private linkTargets(part: string): Map<string, string> {
     return new Map([...this.pkg.rels(part).values()].filter((rel) => rel.type.endsWith("/hyperlink")).map((rel) => [rel.id, rel.target]));
-  }
-
-  private loadComments() {
-    const root = this.pkg.xml(this.pkg.related(this.main, "comments")[0])?.documentElement;
-    for (const c of root ? kids(root) : []) {
-      if (!is(c, "w", "comment")) continue;
-      const text = descendants(c, "w", "t")
-        .map((t) => t.textContent ?? "")
-        .join("");
-      this.comments.set(attr(c, "w", "id") ?? "", text);
-    }
   }
 
   /** Text of the running head: the default header of the first section that names one (later sections inherit it). */
@@ -362,15 +345,16 @@ export class DocxReader {
 
   // Blocks
 
-  private blocks(elements: XmlElement[], story: Story, out: Block[]) {
-    for (const el of elements) {
+  private blocks(elements: XmlElement[], story: Story): Block[] {
+    return elements.flatMap((el): Block[] => {
       if (is(el, "w", "p")) {
         const paragraph = this.paragraph(el, story);
-        if (paragraph.role.kind !== "press") out.push(paragraph);
-      } else if (is(el, "w", "tbl")) out.push(this.table(el, story));
-      else if (is(el, "w", "sdt")) this.blocks(sdtContent(el), story, out);
-      else if (is(el, "w", "customXml")) this.blocks(kids(el), story, out);
-      else if (is(el, "w", "altChunk")) {
+        return paragraph.role.kind === "press" ? [] : [paragraph];
+      }
+      if (is(el, "w", "tbl")) return [this.table(el, story)];
+      if (is(el, "w", "sdt")) return this.blocks(sdtContent(el), story);
+      if (is(el, "w", "customXml")) return this.blocks(kids(el), story);
+      if (is(el, "w", "altChunk")) {
         this.standalone(story, { rule: "import-object", text: "an embedded document (altChunk) is not imported; it is left out" });
       } else if (trackedChange(el)) {
         // A tracked change around whole paragraphs or tables.
@@ -378,16 +362,17 @@ export class DocxReader {
           rule: "import-tracked-change",
           text: `tracked changes not accepted yet (${trackedChange(el)}); ${TRACKED_HELP}`,
         });
-        if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) this.blocks(kids(el), story, out);
+        if (!is(el, "w", "del") && !is(el, "w", "moveFrom")) return this.blocks(kids(el), story);
       }
-    }
+      return [];
+    });
   }
 
   /** Reports a story's issue: in a note, at the note's first call as `note 3 (“…”)`; in the body, at `ordinal`. */
   private reportIn(story: Story, issue: Issue, ordinal: number, where?: string, text = "") {
     if (!story.note) return this.report(issue, ordinal, where);
     const quote = text ? `“${firstWords(text)}”` : "no text";
-    this.report(issue, this.firstCall.get(story.note) ?? 1, `note ${this.order.indexOf(story.note) + 1} (${quote})`);
+    this.report(issue, this.firstCall.get(story.note)!, `note ${story.number} (${quote})`);
   }
 
   /** An issue found outside any paragraph: placed at the next paragraph's ordinal. */
@@ -396,7 +381,7 @@ export class DocxReader {
   }
 
   private paragraph(p: XmlElement, story: Story, noBold = false): ParagraphBlock {
-    const ordinal = story.note ? (this.firstCall.get(story.note) ?? 0) : ++this.ordinal;
+    const ordinal = story.note ? this.firstCall.get(story.note)! : ++this.ordinal;
     const pPr = child(p, "w", "pPr");
     const { role, level } = this.styles.paragraph(pPr);
     if (!story.note && (p.textContent ?? "").trim()) this.directions[onOff(pPr, "bidi") ? "rtl" : "ltr"]++;
@@ -418,20 +403,20 @@ export class DocxReader {
   }
 
   private table(tbl: XmlElement, story: Story): TableBlock {
-    const rows: Token[][][] = [];
     let first = 0;
-    childrenThrough(tbl, "tr").forEach((tr, r) => {
-      const cells: Token[][] = [];
-      for (const tc of childrenThrough(tr, "tc")) {
+    const rows = childrenThrough(tbl, "tr").map((tr, r) => {
+      const cells = childrenThrough(tr, "tc").map((tc) => {
         const tokens: Token[] = [];
-        for (const p of descendants(tc, "w", "p").filter((p) => !this.insideTextBox(p, tc))) {
+        // A text box in the cell is reported where it stands; its paragraphs are not the cell's text.
+        const boxed = new Set(descendants(tc, "w", "txbxContent").flatMap((box) => descendants(box, "w", "p")));
+        for (const p of descendants(tc, "w", "p").filter((p) => !boxed.has(p))) {
           const block = this.paragraph(p, story, r === 0);
           if (!first) first = block.ordinal;
           if (tokens.length && block.tokens.length) tokens.push({ type: "text", value: " ", ...PLAIN });
           for (const token of block.tokens) tokens.push(token);
         }
-        cells.push(tokens);
-      }
+        return tokens;
+      });
       // Tracked changes on rows and cells (outside their paragraphs).
       const properties = [child(tr, "w", "trPr"), ...childrenThrough(tr, "tc").map((tc) => child(tc, "w", "tcPr"))];
       const kinds = new Set(properties.flatMap((pr) => (pr ? kids(pr) : [])).flatMap((el) => trackedChange(el) ?? []));
@@ -439,14 +424,9 @@ export class DocxReader {
         const text = `a table row has tracked changes not accepted yet (${[...kinds].join(", ")}); ${TRACKED_HELP}`;
         this.reportIn(story, { rule: "import-tracked-change", text }, first || this.ordinal);
       }
-      rows.push(cells);
+      return cells;
     });
     return { type: "table", rows, ordinal: first || this.ordinal };
-  }
-
-  private insideTextBox(node: XmlNode, stop: XmlNode): boolean {
-    for (let n = node.parentNode; n && n !== stop; n = n.parentNode) if (is(n, "w", "txbxContent")) return true;
-    return false;
   }
 
   /** Turn the paragraph's issues into messages, now that its text is known. */
@@ -657,13 +637,7 @@ export class DocxReader {
   private drawing(el: XmlElement, state: ParagraphState) {
     const boxes = descendants(el, "w", "txbxContent");
     if (boxes.length || descendants(el, "v", "textbox").length) {
-      const box = boxes[0];
-      const text = box
-        ? descendants(box, "w", "t")
-            .map((t) => t.textContent ?? "")
-            .join("")
-            .trim()
-        : "";
+      const text = boxes[0] ? runText(boxes[0]).trim() : "";
       state.issues.push({
         rule: "import-textbox",
         text: `a text box is not imported; its text${text ? ` (“${firstWords(text)}”)` : ""} is left out (move it into the body text and import again)`,
@@ -685,7 +659,7 @@ export class DocxReader {
     if (this.suppressed(state)) return;
     if (state.story.note) return; // a note inside a note: Word does not make them
     if (!this.firstCall.has(key)) {
-      if (this.order.length === IMPORT_LIMITS.notes) {
+      if (this.firstCall.size === IMPORT_LIMITS.notes) {
         if (!this.stop)
           state.issues.push({
             rule: "import-too-many-notes",
@@ -694,7 +668,6 @@ export class DocxReader {
         this.stop = true;
         return;
       }
-      this.order.push(key);
       this.firstCall.set(key, this.ordinal);
     }
     this.call(key, state);

@@ -103,7 +103,9 @@ export class Styles {
     }
   }
 
+  /** A style and those it is based on; a style the styles part does not define stands for itself, judged by its id. */
   private chain(id: string | undefined): StyleEntry[] {
+    if (id && !this.byId.has(id)) return [{ id, name: id }];
     const out: StyleEntry[] = [];
     for (let s = id ? this.byId.get(id) : undefined; s && out.length < 16 && !out.includes(s); s = s.basedOn ? this.byId.get(s.basedOn) : undefined)
       out.push(s);
@@ -116,26 +118,12 @@ export class Styles {
     return !!style && (norm(style.name) === "dateline" || norm(style.id) === "dateline");
   }
 
-  /** The role of a paragraph style (a missing or unknown style is body text). */
-  private paragraphRole(styleId: string | undefined): ParagraphRole {
-    const id = styleId ?? this.defaultParagraph;
-    for (const s of this.chain(id)) {
-      const role = paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id));
-      if (role) return role;
-    }
-    // A style id the styles part does not define: judge by the id itself.
-    if (id && !this.byId.has(id)) return paragraphRoleOf(norm(id)) ?? { kind: "body" };
-    return { kind: "body" };
-  }
-
-  /** A paragraph's role and list level from its properties (own numbering first, then its style's). */
+  /** A paragraph's role (a missing or unknown style is body text) and list level from its properties (own numbering first, then its style's). */
   paragraph(pPr: XmlElement | undefined): { role: ParagraphRole; level: number } {
-    const styleId = attr(child(pPr, "w", "pStyle"), "w", "val");
-    let role = this.paragraphRole(styleId);
+    const chain = this.chain(attr(child(pPr, "w", "pStyle"), "w", "val") ?? this.defaultParagraph);
+    let role = chain.map((s) => paragraphRoleOf(norm(s.name)) ?? paragraphRoleOf(norm(s.id))).find(Boolean) ?? { kind: "body" };
     // Word's "List Bullet" carries its own w:numPr.
-    const fromStyle = this.chain(styleId ?? this.defaultParagraph)
-      .map((s) => child(s.pPr, "w", "numPr"))
-      .find(Boolean);
+    const fromStyle = chain.map((s) => child(s.pPr, "w", "numPr")).find(Boolean);
     const numPr = (name: string) => attr(child(child(pPr, "w", "numPr"), "w", name), "w", "val") ?? attr(child(fromStyle, "w", name), "w", "val");
     const numId = numPr("numId");
     const level = Math.max(0, Math.min(8, Number(numPr("ilvl") ?? 0) || 0));
@@ -153,9 +141,7 @@ export class Styles {
   runStyle(styleId: string | undefined): Partial<Marks> {
     const out: Partial<Marks> = {};
     const chain = this.chain(styleId);
-    // A style the styles part does not define is judged by its id.
-    const marks = chain.length ? chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id))) : [styleId && RUN_MARKS.get(norm(styleId))];
-    for (const mark of marks) if (mark && mark !== "none") out[mark] ??= true;
+    for (const mark of chain.map((s) => RUN_MARKS.get(norm(s.name)) ?? RUN_MARKS.get(norm(s.id)))) if (mark && mark !== "none") out[mark] ??= true;
     // Run properties of the style (nearest first), for styles the roles do not know.
     for (const s of chain) {
       out.bold ??= onOff(s.rPr, "b");
