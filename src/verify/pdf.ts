@@ -127,6 +127,27 @@ async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) 
   };
 }
 
+/** Each link annotation's structure element, by its place in the whole document's structure tree (annotation id as pdf.js gives it). */
+async function linkElementOrder(bytes: Uint8Array): Promise<Map<string, number>> {
+  const { PDFDocument, PDFArray, PDFDict, PDFName, PDFRef } = await import("pdf-lib");
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+  const order = new Map<string, number>();
+  let element = 0;
+  const seen = new Set<unknown>();
+  const visit = (kids: unknown, parent: number) => {
+    const node = kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
+    if (seen.has(node)) return; // a tree that loops is no tree
+    seen.add(node);
+    if (node instanceof PDFArray) for (const kid of node.asArray()) visit(kid, parent);
+    if (!(node instanceof PDFDict)) return;
+    const obj = node.get(PDFName.of("Obj"));
+    if (node.get(PDFName.of("Type")) === PDFName.of("OBJR") && obj instanceof PDFRef) order.set(`${obj.objectNumber}R`, parent);
+    else visit(node.get(PDFName.of("K")), element++);
+  };
+  visit(doc.catalog.get(PDFName.of("StructTreeRoot")), element++);
+  return order;
+}
+
 /** A BDC operator with its properties (an inline dictionary, which may hold hex strings, or a name). */
 const BDC = /\/[^\s/<>[\]()]+\s*(?:(<<(?:[^<>]|<[^<>]*>)*>>)|\/[^\s/<>[\]()]+)\s*BDC\b/g;
 
@@ -149,7 +170,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
       if (child.type === "object" && child.id) {
         const ids = contentIds(node);
         const indexes = ids.flatMap((id) => byMc.get(id) ?? []);
-        if (indexes.length) linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++, ids });
+        // A link whose element has no text on this page shows nothing here (a call's sliver left before its column or page ends).
+        linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++, ids });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -280,6 +302,12 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
       });
       texts.push(...(await Promise.all(batch)));
     }
+    // Chromium breaks a vertical edition's pages itself, splitting a table row's cells across two pages: page by page,
+    // the calls of the row's second cell come before the rest of its first. The structure tree keeps the letter's order.
+    if (texts.some(({ items }) => items.some((item) => item.vertical))) {
+      const order = await linkElementOrder(bytes);
+      for (const link of links) if (link.tagged) link.tagged = { ...link.tagged, page: 0, order: order.get(link.id) ?? link.tagged.order };
+    }
     return { links, read: pagesText(texts) };
   });
 }
@@ -351,7 +379,7 @@ interface Link {
   /** To a call (`note-call-…`): a back link. */
   toCall: boolean;
   /** Tagged PDF: the text of the structure element it belongs to, and that element's place in the structure tree (logical order, also in right-to-left lines). */
-  tagged?: { text: string; order: number; ids: string[] };
+  tagged?: { text: string; page?: number; order: number; ids: string[] };
 }
 
 /** The text items of the pages read, the page furniture marked, and the list items of their structure trees. */
@@ -426,7 +454,7 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
     let first: [number, number, number] | undefined;
     if (link.tagged) {
       shown = link.tagged.text;
-      first = [link.rect.page, -1, link.tagged.order];
+      first = [link.tagged.page ?? link.rect.page, -1, link.tagged.order];
     } else
       for (const item of byPage.get(link.rect.page) ?? []) {
         if (item.furniture || !overlaps(link.rect, item)) continue;
@@ -589,12 +617,15 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   const TOLERANCE = 2;
   // By height: list items are stacked, and a right-to-left list's markers are aligned on their
   // other edge. Markers at one height (a vertical edition's notes run in columns): the nearest across.
-  const at = (d: Destination, dx: number, dy: number) => {
+  const near = (d: Destination, dx: number, dy: number): { k: number; across: number } | undefined => {
     if (d.y === null) return undefined;
     const even = (markersOn.get(d.page) ?? []).filter((k) => Math.abs(level(run[k]) - (d.y! + dy)) <= TOLERANCE);
-    if (even.length <= 1 || d.x === null) return even[0];
-    return even.reduce((a, b) => (Math.abs(edge(run[b]) - (d.x! + dx)) < Math.abs(edge(run[a]) - (d.x! + dx)) ? b : a));
+    if (even.length <= 1 || d.x === null) return even.length ? { k: even[0], across: 0 } : undefined;
+    const across = (k: number) => Math.abs(edge(run[k]) - (d.x! + dx));
+    const k = even.reduce((a, b) => (across(b) < across(a) ? b : a));
+    return { k, across: across(k) };
   };
+  const at = (d: Destination, dx: number, dy: number) => near(d, dx, dy)?.k;
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
@@ -605,7 +636,8 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   for (const d of targets.slice(0, 3)) for (const k of markersOn.get(d.page) ?? []) consider(d, k);
   let best: { offset: [number, number]; support: number } | undefined;
   for (const offset of candidates) {
-    const support = targets.filter((d) => at(d, ...offset) !== undefined).length;
+    // Among markers at one height the nearest always exists: an offset a column off supports only where it lands on one.
+    const support = targets.filter((d) => (near(d, ...offset)?.across ?? Infinity) <= TOLERANCE).length;
     if (!best || support > best.support) best = { offset, support };
   }
   // A note that starts with a heading or a rule has its marker lower in its item than the others:
@@ -629,8 +661,8 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
   };
 }
 
-/** Where an item ends across the page: a left-to-right marker's right edge. */
-const edge = (item: Item) => item.x + item.width;
+/** Where an item ends across the page: a left-to-right marker's right edge; a vertical one's left (its width runs down). */
+const edge = (item: Item) => (item.vertical ? item.x : item.x + item.width);
 
 /** Where a marker stands across the lines: its baseline; in a vertical edition, its end ("1." and "10." end at one height). */
 const level = (item: Item) => (item.vertical ? item.y - item.width : item.y);
