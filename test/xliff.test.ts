@@ -26,6 +26,7 @@ let exports: Record<string, Result> = {};
 let imported: Result;
 let built: Result;
 
+const lineOf = (text: string, what: string) => text.slice(0, text.indexOf(what)).split("\n").length;
 const units = (xml: string) => Array.from(new DOMParser().parseFromString(xml, "text/xml").getElementsByTagNameNS(XLIFF, "trans-unit")) as XmlElement[];
 
 beforeAll(async () => {
@@ -254,9 +255,48 @@ describe("import of a translated XLIFF", () => {
     );
     const r = await cli(["import", path("stars.xlf"), "--out", path("source/stars.md")]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: The edition this translation makes would not build: .*\[too-many-marks\]/);
+    // At the trans-unit whose target made it.
+    const line = lineOf(readFileSync(path("stars.xlf"), "utf8"), '<trans-unit id="paragraph-3"');
+    expect(r.stderr).toMatch(new RegExp(`stars\\.xlf:${line}:\\d+: error: The edition this translation makes would not build: .*\\[too-many-marks\\]`));
     expect(r.stderr).not.toMatch(/internal error/);
     expect(existsSync(path("source/stars.md"))).toBe(false);
+  });
+
+  it("a front matter translation that a build would refuse is refused at its trans-unit; nothing written", async () => {
+    writeFileSync(
+      path("front-stars.xlf"),
+      pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", undefined, (id, target) => {
+        if (id === "front-short-title") target.appendChild(target.ownerDocument!.createTextNode("*".repeat(1_200)));
+      }),
+    );
+    const r = await cli(["import", path("front-stars.xlf"), "--out", path("source/front-stars.md")]);
+    expect(r.code).toBe(1);
+    const line = lineOf(readFileSync(path("front-stars.xlf"), "utf8"), '<trans-unit id="front-short-title"');
+    expect(r.stderr).toMatch(new RegExp(`front-stars\\.xlf:${line}:\\d+: error: The edition this translation makes would not build: .*\\[too-many-marks\\]`));
+    expect(existsSync(path("source/front-stars.md"))).toBe(false);
+  });
+
+  it("a code a translator copied is kept at each place; a copy of inline code, which repeats the source's text, is said at the copy", async () => {
+    writeFileSync(path("code.md"), "---\ntitle: Codes\nlang: en\n---\n\nRun `make proof` on **every** file[^1].\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("code.md"), "--xliff", "--out", path("code.xlf")])).code).toBe(0);
+    const xml = readFileSync(path("code.xlf"), "utf8").replace(
+      /(<trans-unit id="paragraph-1"[^>]*><source[^>]*>[^]*?<\/source>)/,
+      '$1<target xml:lang="fr">Lancez <ph id="c1" ctype="x-code">make proof</ph> sur <g id="s1" ctype="bold">chaque</g> fichier<ph id="n1" ctype="x-note-call">[^1]</ph>,\n<g id="s1" ctype="bold">oui</g> : <ph id="c1" ctype="x-code">make proof</ph>.</target>',
+    );
+    writeFileSync(path("code.fr.xlf"), xml);
+    const r = await cli(["import", path("code.fr.xlf"), "--original", path("code.md"), "--lang", "fr", "--out", path("code.fr.md")]);
+    expect(r.code).toBe(0);
+    const line = lineOf(xml, "<target") + 1;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `code\\.fr\\.xlf:${line}:\\d+: warning: trans-unit paragraph-1 .*inline code \`make proof\` \\(code c1\\) appears more than once.*\\[xliff-code\\]`,
+      ),
+    );
+    expect(r.stderr.match(/\[xliff-code\]/g)).toHaveLength(1);
+    const md = readFileSync(path("code.fr.md"), "utf8");
+    expect(md.match(/`make proof`/g)).toHaveLength(2);
+    expect(md).toContain("**chaque**");
+    expect(md).toContain("**oui**");
   });
 
   it("an untranslated unit keeps its source text", async () => {

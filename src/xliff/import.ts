@@ -190,6 +190,14 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
     }
     // Inline code comes back from the source; an image or HTML code is not text.
     if (name === "ph") {
+      // A copy of a code (XLIFF 2.0's copyOf; 1.2 ids name the source's code) is kept, but the source's text it repeats is said.
+      if (code?.type === "inlineCode" && seen.has(id))
+        warn(
+          file,
+          `${where}: the inline code \`${code.value}\` (code ${id}) appears more than once in the translation; each copy is kept`,
+          place(el) ?? at,
+          "xliff-code",
+        );
       seen.add(id);
       return code?.type === "inlineCode" ? [code] : [];
     }
