@@ -246,3 +246,31 @@ describe("the init command", () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 });
+
+describe("the API called with options of the wrong type", () => {
+  it("returns status 2 with the option's name, never 3, and writes nothing", async () => {
+    const { build, check, importDocx } = await import("../src/api.ts");
+    const dir = tempDir();
+    const good = source(dir, "good.md", GOOD);
+    const out = join(dir, "out");
+    // Each as a caller's plain JavaScript might pass it.
+    const calls: [string, () => Promise<{ status: number; error?: Error }>][] = [
+      ["the options are an object", () => build(null as never)],
+      ["sources takes a list of strings", () => build({ sources: good as never, outDir: out })],
+      ["formats takes a list of strings", () => build({ sources: [good], outDir: out, formats: "html" as never })],
+      ["outDir takes a string", () => build({ sources: [good], outDir: 5 as never })],
+      ["log takes a function", () => build({ sources: [good], outDir: out, formats: ["html"], log: "yes" as never })],
+      ["timeout takes a number of milliseconds above 0, at most 24 days", () => build({ sources: [good], outDir: out, timeout: 1e12 })],
+      ["timeout takes a number of milliseconds above 0, at most 24 days", () => build({ sources: [good], outDir: out, timeout: Number.NaN })],
+      ["outputs takes a string", () => check({ sources: [good], outputs: 7 as never })],
+      ["docx takes a string", () => importDocx(5 as never, { lang: "fr" })],
+      ["original takes a string", () => importDocx(good, { lang: "fr", original: 5 as never })],
+    ];
+    for (const [message, call] of calls) {
+      const result = await call();
+      expect(result.status, message).toBe(2);
+      expect(result.error?.message).toContain(message);
+    }
+    expect(readdirSync(dir)).toEqual(["good.md"]);
+  });
+});
