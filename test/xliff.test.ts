@@ -299,6 +299,14 @@ describe("import of a translated XLIFF", () => {
     expect(md).toContain("**oui**");
   });
 
+  it("a translation saved as UTF-16 (with its byte-order mark), as XML allows, imports as the same text in UTF-8 does", async () => {
+    const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    writeFileSync(path("utf16.xlf"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, "utf16le")]));
+    const r = await cli(["import", path("utf16.xlf"), "--out", path("source/utf16.md")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path("source/utf16.md"), "utf8")).toBe(readFileSync(path("source/letter.fr.md"), "utf8"));
+  });
+
   it("an untranslated unit keeps its source text", async () => {
     writeFileSync(
       path("half.xlf"),

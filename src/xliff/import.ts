@@ -42,10 +42,12 @@ export function tooLarge(size: number, file: VFile): boolean {
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
   if (tooLarge(bytes.length, file)) return undefined;
   let text: string;
+  // Every XML reader takes UTF-16 too (XML 1.0, 4.3.3), which some translation tools write: told by its byte-order mark.
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    fail(file, "The XLIFF file is not UTF-8 text; save it as UTF-8", { line: 1, column: 1 }, "xliff-unreadable");
+    fail(file, `The XLIFF file is not ${encoding.toUpperCase()} text; save it as UTF-8`, { line: 1, column: 1 }, "xliff-unreadable");
     return undefined;
   }
   const doctype = /<!DOCTYPE/i.exec(text);
