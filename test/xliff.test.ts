@@ -226,6 +226,15 @@ describe("import of a translated XLIFF", () => {
     for (const name of ["deep", "two"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
   });
 
+  it("an XLIFF that names no target-language, without --lang, is refused at the <file> element; nothing written", async () => {
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    expect(xml).not.toContain("target-language");
+    const r = await cli(["import", path("letter.xlf"), "--out", path("source/nolang.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`letter\\.xlf:${lineOf(xml, "<file ")}:\\d+: error: The XLIFF names no target-language.*\\[xliff-lang\\]`));
+    expect(existsSync(path("source/nolang.md"))).toBe(false);
+  });
+
   it("a target-language that is not a language tag is refused at the <file> element; nothing written", async () => {
     const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('target-language="fr"', 'target-language="fr}body{color:red"');
     writeFileSync(path("lang.xlf"), xml);

@@ -229,7 +229,10 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   if (!read.source) return refuse(`The source ${originalPath} cannot be read or has errors (see its messages)`, "xliff-original", read.file);
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
-  if (!lang) return refuse("The XLIFF names no target-language; pass --lang", "xliff-lang");
+  if (!lang) {
+    fail(file, "The XLIFF names no target-language (on its <file> element); pass --lang", xliff.at, "xliff-lang");
+    return { file, others };
+  }
   // A stranger's target-language becomes the edition's `lang`: refused here, at its place, not as an edition that would not build.
   if (!LANG_TAG.test(lang)) {
     fail(file, `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`, xliff.at, "xliff-lang");
