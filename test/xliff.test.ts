@@ -285,6 +285,27 @@ describe("import of a translated XLIFF", () => {
     expect(existsSync(path("source/front-stars.md"))).toBe(false);
   });
 
+  it("a call flattened to text (through PO) and repeated, or to a note the unit does not call, is refused at its unit; the source's own `[^7]` text stays text", async () => {
+    writeFileSync(path("flat.md"), "---\ntitle: Flat\nlang: en\n---\n\nWrite \\[^7] literally and call[^1].\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("flat.md"), "--xliff", "--lang", "fr", "--out", path("flat.xlf")])).code).toBe(0);
+    const translate = (target: string) =>
+      readFileSync(path("flat.xlf"), "utf8").replace(/(<trans-unit id="paragraph-1"[^>]*><source[^>]*>[^]*?<\/source>)/, `$1<target>${target}</target>`);
+    writeFileSync(path("flat.bad.xlf"), translate("Écrire [^7] tel quel, appel [^1] et encore [^1], et [^9]."));
+    writeFileSync(path("flat.fr.xlf"), translate("Écrire [^7] tel quel et appel [^1]."));
+    const [bad, good] = await Promise.all(
+      ["flat.bad", "flat.fr"].map((name) => cli(["import", path(`${name}.xlf`), "--original", path("flat.md"), "--out", path(`${name}.md`)])),
+    );
+    const line = lineOf(readFileSync(path("flat.bad.xlf"), "utf8"), '<trans-unit id="paragraph-1"');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`flat\\.bad\\.xlf:${line}:\\d+: error: trans-unit paragraph-1 .*the note call n1 \\(to note 1\\) appears twice`));
+    expect(bad.stderr).toMatch(
+      new RegExp(`flat\\.bad\\.xlf:${line}:\\d+: error: trans-unit paragraph-1 .*\`\\[\\^9\\]\` is a note call the source's unit does not have`),
+    );
+    expect(existsSync(path("flat.bad.md"))).toBe(false);
+    expect(good.code, good.stderr).toBe(0);
+    expect(readFileSync(path("flat.fr.md"), "utf8")).toContain("Écrire \\[^7] tel quel et appel [^1].");
+  });
+
   it("a code a translator copied is kept at each place; a copy of inline code, which repeats the source's text, is said at the copy", async () => {
     writeFileSync(path("code.md"), "---\ntitle: Codes\nlang: en\n---\n\nRun `make proof` on **every** file[^1].\n\n[^1]: A note.\n");
     expect((await cli(["export", path("code.md"), "--xliff", "--out", path("code.xlf")])).code).toBe(0);

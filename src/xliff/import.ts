@@ -5,6 +5,7 @@
  */
 import type { FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
@@ -171,11 +172,16 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
   };
   const walk = (node: XmlNode): PhrasingContent[] => {
     if (node.nodeType === 3 || node.nodeType === 4) {
-      // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call.
+      // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call (a second time, refused as twice).
       return (node.nodeValue ?? "").split(/(\[\^\d+\])/).flatMap((piece, i): PhrasingContent[] => {
-        const n = i % 2 ? Number(piece.slice(2, -1)) : undefined;
-        const id = [...calls].find(([key, ref]) => (ref.data?.noteNumber ?? 0) === n && !seen.has(key))?.[0];
-        return id ? call(id) : piece ? [{ type: "text", value: piece }] : [];
+        if (i % 2 === 0) return piece ? [{ type: "text", value: piece }] : [];
+        const ids = [...calls].filter(([, ref]) => (ref.data?.noteNumber ?? 0) === Number(piece.slice(2, -1))).map(([key]) => key);
+        const id = ids.find((key) => !seen.has(key)) ?? ids[0];
+        if (id) return call(id);
+        // Text of the source stays text; a call to another note would be shown as `[^7]` in the edition.
+        if (toString(unit.children ?? []).includes(piece)) return [{ type: "text", value: piece }];
+        fail(file, `${where}: \`${piece}\` is a note call the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
+        return [];
       });
     }
     if (node.nodeType !== 1 || (node as XmlElement).namespaceURI !== XLIFF_NS) return [];
