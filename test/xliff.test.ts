@@ -78,6 +78,13 @@ describe("export --xliff", () => {
     expect(calls).toEqual(LETTER_CALLS.map((n) => `[^${n}]`));
   });
 
+  it("refuses a --lang that is no language tag (it names the default output file: `../..` would leave dist/): exit 2", async () => {
+    const r = await cli(["export", "source/letter.md", "--xliff", "--lang", "../../../escaped"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--lang takes a language tag like fr, es or zh-Hans; not ../../../escaped");
+    expect(existsSync(join("..", "escaped.xlf"))).toBe(false);
+  });
+
   it("the Uyghur edition exports with its language and its right-to-left text", () => {
     expect(exports.ug.code).toBe(0);
     const xml = readFileSync(path("ug.xlf"), "utf8");
