@@ -5,7 +5,7 @@
  * imports, is checked like a .docx, and builds with the same note numbers in all three formats.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -311,6 +311,26 @@ describe("import of a translated XLIFF", () => {
     expect(existsSync(path("flat.bad.md"))).toBe(false);
     expect(good.code, good.stderr).toBe(0);
     expect(readFileSync(path("flat.fr.md"), "utf8")).toContain("Écrire \\[^7] tel quel et appel [^1].");
+  });
+
+  it("an image of the source, which an imported translation cannot carry, is said at its unit, translated or not", async () => {
+    copyFileSync("test/fixtures/elsewhere/img.png", path("img.png"));
+    writeFileSync(path("img.md"), "---\ntitle: Img\nlang: en\n---\n\nA logo ![the logo](img.png) and a call[^1].\n\n![alone](img.png)\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("img.md"), "--xliff", "--lang", "fr", "--out", path("img.xlf")])).code).toBe(0);
+    const xml = readFileSync(path("img.xlf"), "utf8").replace(
+      /(<trans-unit id="paragraph-1"[^>]*><source[^>]*>)([^]*?)(<\/source>)/,
+      (_, open: string, inner: string, close: string) => `${open}${inner}${close}<target>${inner.replace("A logo", "Un logo")}</target>`,
+    );
+    writeFileSync(path("img.fr.xlf"), xml);
+    const r = await cli(["import", path("img.fr.xlf"), "--original", path("img.md"), "--out", path("img.fr.md")]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const [unit, label, alt] of [
+      ["paragraph-1", "trans-unit paragraph-1 \\(paragraph 1\\)", "the logo"],
+      ["paragraph-2", "paragraph 2 \\(untranslated\\)", "alone"],
+    ])
+      expect(r.stderr).toMatch(
+        new RegExp(`img\\.fr\\.xlf:${lineOf(xml, `<trans-unit id="${unit}"`)}:\\d+: warning: ${label}: the image “${alt}” of the source is not imported`),
+      );
   });
 
   it("a code a translator copied is kept at each place; a copy of inline code, which repeats the source's text, is said at the copy", async () => {

@@ -20,7 +20,7 @@ import { formatMessages } from "../report.ts";
 import { projectDir } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, tooLarge, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, tooLarge, warnLeftOut, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -277,6 +277,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
     if (edition && noteMap && old !== undefined) {
       const was = edition.units[old];
       if (unit.kind === "front") return { place: at, content: was.text };
+      warnLeftOut(file, `${unit.label} (the edition's, unchanged)`, was.children!, at);
       const tokens = phrasingTokens(was.children!, edition.letter);
       return { place: at, content: tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap.get(Number(t.note.slice(5))) ?? 0}` } : t)) };
     }
@@ -288,6 +289,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
         place(tu),
         "xliff-untranslated",
       );
+    if (unit.kind !== "front") warnLeftOut(file, `${unit.label} (untranslated)`, unit.children!, place(tu));
     return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.letter) };
   });
   if (untranslated && !edition)

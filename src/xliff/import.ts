@@ -136,6 +136,23 @@ export function phrasingTokens(nodes: PhrasingContent[], letter: Pick<Letter, "t
   return tokens;
 }
 
+/** Images and raw HTML among `nodes`, which an imported translation cannot carry (its tokens are text, calls and breaks): a warning naming them. */
+export function warnLeftOut(file: VFile, where: string, nodes: Nodes[], at: { line: number; column: number } | undefined) {
+  const left: string[] = [];
+  for (const n of nodes)
+    visit(n, (node) => {
+      if (node.type === "image" || node.type === "imageReference") left.push(`the image “${node.alt ?? ""}”`);
+      else if (node.type === "html") left.push("raw HTML");
+    });
+  if (left.length)
+    warn(
+      file,
+      `${where}: ${left.join(", ")} of the source ${left.length === 1 ? "is" : "are"} not imported, as from a .docx; add ${left.length === 1 ? "it" : "them"} to the edition's Markdown by hand`,
+      at,
+      "xliff-code",
+    );
+}
+
 /** A source unit's codes by code id (as export.ts numbers them): the node each stands for. */
 function sourceCodes(unit: Unit): Map<string, Nodes> {
   const codes = new Map<string, Nodes>();
@@ -196,7 +213,7 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
       seen.add(id);
       return [{ type: "break" }];
     }
-    // Inline code comes back from the source; an image or HTML code is not text.
+    // Inline code comes back from the source; an image or HTML code is not text (said below).
     if (name === "ph") {
       // A copy of a code (XLIFF 2.0's copyOf; 1.2 ids name the source's code) is kept, but the source's text it repeats is said.
       if (code?.type === "inlineCode" && seen.has(id))
@@ -228,6 +245,13 @@ export function targetTokens(target: XmlElement, unit: Unit, letter: Letter, fil
         "xliff-note-call",
       );
   }
+  // Kept or dropped by the translator, an image or raw HTML cannot come back: said, as the .docx import says it.
+  warnLeftOut(
+    file,
+    where,
+    [...codes.values()].filter((node) => node.type === "image" || node.type === "imageReference" || node.type === "html"),
+    at,
+  );
   const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
   if (lost.length) {
     const definitions = definitionsOf(letter.tree);
