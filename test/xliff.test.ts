@@ -242,6 +242,21 @@ describe("import of a translated XLIFF", () => {
     expect(existsSync(path("source/nolang.md"))).toBe(false);
   });
 
+  it("an XLIFF of a million empty elements (4 MB) is refused at the element past the bound, before a tree of them is built", async () => {
+    const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace(
+      "</body>",
+      `<trans-unit id="many"><source>${"<x/>".repeat(1_000_000)}</source></trans-unit></body>`,
+    );
+    writeFileSync(path("many.xlf"), xml);
+    const r = await cli(["import", path("many.xlf"), "--out", path("source/many.md")]);
+    expect(r.code).toBe(1);
+    const line = lineOf(xml, '<trans-unit id="many"');
+    expect(r.stderr).toMatch(
+      new RegExp(`many\\.xlf:${line}:\\d+: error: The XLIFF file has more than 200,000 elements, far more than a letter's \\[xliff-too-large\\]`),
+    );
+    expect(existsSync(path("source/many.md"))).toBe(false);
+  });
+
   it("a target-language that is not a language tag is refused at the <file> element; nothing written", async () => {
     const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('target-language="fr"', 'target-language="fr}body{color:red"');
     writeFileSync(path("lang.xlf"), xml);

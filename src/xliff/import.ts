@@ -16,7 +16,8 @@ import type { Letter } from "../letter.ts";
 
 export const MAX_XLIFF_BYTES = 48 * 1024 * 1024;
 const MAX_DEPTH = 64;
-const MAX_ELEMENTS = 2_000_000;
+/** A letter's XLIFF has a few thousand elements; the .docx import reads at most as many in one XML part. */
+const MAX_ELEMENTS = 200_000;
 
 export interface XliffFile {
   original: string;
@@ -62,6 +63,22 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
     );
     return undefined;
   }
+  // Counted before the parser builds them (its tree costs about a kilobyte an element): each `<` that opens no end tag,
+  // comment, CDATA or declaration opens an element.
+  let opened = 0;
+  for (let i = text.indexOf("<"); i >= 0; i = text.indexOf("<", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next !== 47 && next !== 33 && next !== 63 && ++opened > MAX_ELEMENTS) {
+      const line = text.slice(0, i).split("\n").length;
+      fail(
+        file,
+        `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`,
+        { line, column: i - text.lastIndexOf("\n", i - 1) },
+        "xliff-too-large",
+      );
+      return undefined;
+    }
+  }
   let doc: XmlDocument;
   try {
     doc = new DOMParser({
@@ -79,7 +96,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   while (stack.length) {
     const [node, depth] = stack.pop()!;
     if (node.nodeType === 1 && ++elements > MAX_ELEMENTS) {
-      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS} elements`, undefined, "xliff-too-large");
+      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`, place(node), "xliff-too-large");
       return undefined;
     }
     if (depth > MAX_DEPTH) {
