@@ -96,6 +96,21 @@ function thrown(error: unknown): Required<Outcome> {
   return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
+type Kind = "string" | "strings" | "boolean" | "number" | "function";
+const PROJECT: Record<string, Kind> = { cwd: "string", sources: "strings", lang: "string" };
+
+/** Options of another type than documented (a caller's JavaScript is not type-checked) are wrong options, status 2. */
+function typed<T extends object>(options: T | undefined, kinds: Record<string, Kind>): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object") throw new OptionsError(`the options are an object; not ${String(options)}`);
+  for (const [key, kind] of Object.entries(kinds)) {
+    const value = (options as Record<string, unknown>)[key];
+    const ok = kind === "strings" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === kind;
+    if (value !== undefined && !ok) throw new OptionsError(`${key} takes ${kind === "strings" ? "a list of strings" : `a ${kind}`}; not ${String(value)}`);
+  }
+  return options;
+}
+
 /** The project folder, and the sources in it (given, or its `source/*.md`) as paths from the working folder. */
 function sourcesOf(options: Project): { project: string; sources: string[] } {
   const project = resolve(options.cwd ?? ".");
@@ -106,10 +121,22 @@ function sourcesOf(options: Project): { project: string; sources: string[] } {
 }
 
 /** Build the sources into HTML, PDF and .docx, as `broadside build`. */
-export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+export async function build(given?: BuildOptions): Promise<BuildResult> {
   try {
+    const options = typed(given, {
+      ...PROJECT,
+      outDir: "string",
+      formats: "strings",
+      templatesDir: "string",
+      notes: "string",
+      paper: "string",
+      allowHtml: "boolean",
+      verify: "boolean",
+      timeout: "number",
+      log: "function",
+    });
     const { project, sources } = sourcesOf(options);
-    const { formats, notes, paper } = checkOptions(options, "");
+    const { formats, notes, paper, timeout } = checkOptions(options, "");
     const { files, written } = await buildSources({
       sources,
       outDir: resolve(project, options.outDir ?? "dist"),
@@ -118,7 +145,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       log: options.log,
       allowHtml: options.allowHtml,
       verify: options.verify,
-      timeout: options.timeout,
+      timeout,
       lang: options.lang,
       notes,
       paper,
@@ -132,8 +159,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 /** Check the sources for the letter's own mistakes (and, with `outputs`, the built documents), as `broadside check`. */
-export async function check(options: CheckOptions = {}): Promise<CheckResult> {
+export async function check(given?: CheckOptions): Promise<CheckResult> {
   try {
+    const options = typed(given, { ...PROJECT, strict: "boolean", outputs: "string" });
     const { project, sources } = sourcesOf(options);
     const outputs = options.outputs === undefined ? undefined : resolve(project, options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
@@ -145,8 +173,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
 }
 
 /** A translated .docx back into Markdown, as `broadside import`; nothing is written. */
-export async function importDocx(docx: string, options: ImportDocxOptions): Promise<ImportDocxResult> {
+export async function importDocx(docx: string, given: ImportDocxOptions): Promise<ImportDocxResult> {
   try {
+    typed({ docx }, { docx: "string" });
+    const options = typed(given, { lang: "string", original: "string", cwd: "string" });
     if (!LANG_TAG.test(options?.lang ?? "")) throw new OptionsError(`lang takes a language tag like fr, es or zh-Hans; not ${options?.lang}`);
     const project = resolve(options.cwd ?? ".");
     const { importDocx: read } = await import("./import/index.ts");

@@ -7,6 +7,7 @@ import { type Built, type Edition, FORMATS, type Format, type Loaded, loadLetter
 import { type FrontMatter, LANG_TAG } from "./frontmatter.ts";
 import { type Paper, PAPERS } from "./paper.ts";
 import type { PacketOptions } from "./packet/index.ts";
+import { MAX_TIMEOUT } from "./pdf/browser.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
 import { type Timings, timed } from "./timings.ts";
@@ -19,8 +20,15 @@ export class OptionsError extends Error {}
  * The options the command line (`flag` "--", formats comma-separated) and the API share, checked
  * alike; the formats come out in FORMATS' order.
  */
-export function checkOptions(given: { formats?: readonly string[]; lang?: string; notes?: string; paper?: string }, flag: "--" | "") {
+export function checkOptions(
+  given: { formats?: readonly string[]; lang?: string; notes?: string; paper?: string; timeout?: string | number },
+  flag: "--" | "",
+) {
   const wrong = (name: string, takes: string, value: string) => new OptionsError(`${flag}${name} takes ${takes}; not ${value}`);
+  // Seconds on the command line, ms in the API; a timer longer than Node keeps would fire at once.
+  const timeout = given.timeout === undefined ? undefined : Number(given.timeout) * (flag ? 1000 : 1);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= MAX_TIMEOUT))
+    throw wrong("timeout", `a number of ${flag ? "seconds" : "milliseconds"} above 0, at most 24 days`, String(given.timeout));
   const formats = given.formats ?? FORMATS;
   const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
   if (unknown.length || formats.length === 0)
@@ -29,7 +37,12 @@ export function checkOptions(given: { formats?: readonly string[]; lang?: string
   if (given.notes !== undefined && given.notes !== "footnotes" && given.notes !== "endnotes") throw wrong("notes", "footnotes or endnotes", given.notes);
   const paper = given.paper?.toLowerCase();
   if (paper !== undefined && !(PAPERS as readonly string[]).includes(paper)) throw wrong("paper", PAPERS.join(" or "), given.paper!);
-  return { formats: FORMATS.filter((f) => formats.includes(f)), notes: given.notes as FrontMatter["notes"] | undefined, paper: paper as Paper | undefined };
+  return {
+    formats: FORMATS.filter((f) => formats.includes(f)),
+    notes: given.notes as FrontMatter["notes"] | undefined,
+    paper: paper as Paper | undefined,
+    timeout,
+  };
 }
 
 export interface BuildOptions extends PacketOptions {

@@ -97,10 +97,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
-  if (timeout !== undefined && !(timeout > 0)) throw new OptionsError(`--timeout takes a number of seconds above 0; not ${values.timeout}`);
   const asked = values.format ? values.format.split(",").map((f) => f.trim().toLowerCase()) : undefined;
-  const { formats, notes, paper } = checkOptions({ ...values, formats: asked?.filter(Boolean) }, "--");
+  const { formats, notes, paper, timeout } = checkOptions({ ...values, formats: asked?.filter(Boolean) }, "--");
   stopCleanlyOnSignals();
   const sources = positionals.length ? positionals : projectSources();
   if (sources.length === 0) throw new OptionsError("no Markdown sources found in source/");

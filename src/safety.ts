@@ -246,6 +246,32 @@ function rawImageRefusal(value: string): Refusal | undefined {
   return refusal;
 }
 
+/** Ids and classes of broadside's own notes markup (`note-3`, `note-call`, `notes`…): a reader's click, the page layout and the proof follow them. */
+const OWN_NAME = /^(?:notes?-|notes$|bs-)/;
+const OWN_ROLES = new Set(["doc-noteref", "doc-backlink", "doc-endnotes"]);
+
+/** Raw HTML that names itself as broadside's notes markup would take a call's link, or pass for a call or a note. */
+function rawNameRefusal(value: string): Refusal | undefined {
+  let refusal: Refusal | undefined;
+  visit(fromHtml(value, { fragment: true }), "element", (node) => {
+    const { id, name, className, role, dataNote } = node.properties;
+    const own: [string, unknown][] = [
+      ["id", [id].find((v) => OWN_NAME.test(String(v)))],
+      ["name", [name].find((v) => OWN_NAME.test(String(v)))],
+      ["class", [className].flat().find((v) => OWN_NAME.test(String(v)))],
+      ["role", [role].flat().find((v) => OWN_ROLES.has(String(v)))],
+      ["data-note", dataNote],
+    ];
+    const [attribute, v] = own.find(([, v]) => v !== undefined && v !== null) ?? [];
+    if (!refusal && attribute)
+      refusal = {
+        rule: "unsafe-html",
+        reason: `Raw HTML: \`${attribute}="${shownUrl(String(v), 40)}"\` on <${node.tagName}> is broadside's own name for its notes and note calls, which links and the proof follow; rename it`,
+      };
+  });
+  return refusal;
+}
+
 /* ------------------------------------------------------------------ before parsing */
 
 /** At most this many `*`, `_`, `[` and `]` in one paragraph: micromark pairs them in time that grows with their square. */
@@ -425,8 +451,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     switch (node.type) {
       case "html":
         if (options.allowHtml) {
-          const image = rawImageRefusal(node.value);
-          if (image) report("fail", image.reason, node, image.rule);
+          for (const refusal of [rawImageRefusal(node.value), rawNameRefusal(node.value)]) if (refusal) report("fail", refusal.reason, node, refusal.rule);
           const removed = htmlRemovals(node.value);
           if (removed)
             report(

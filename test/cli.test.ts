@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, tempDir } from "./helpers.ts";
@@ -218,5 +218,59 @@ describe("the build command", () => {
     const failed = bin("build", bad, "--out", join(dir, "out"), "--format", "html");
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain(`${bad}:6:9: error: Note [^a] is referenced but never defined`);
+  });
+});
+
+describe("the init command", () => {
+  it("refuses a folder whose link points nowhere, or with a file where a folder goes, naming the path and writing nothing", async () => {
+    const dir = tempDir();
+    // The links' own folder exists: only the file (or the folder) they name does not.
+    const outside = join(dir, "outside");
+    mkdirSync(outside);
+    const cases: [string, (folder: string) => void, string][] = [
+      ["file", (folder) => symlinkSync(join(outside, "README.md"), join(folder, "README.md")), "README.md is a link to a place that does not exist"],
+      ["folder", (folder) => symlinkSync(join(outside, "source"), join(folder, "source")), "source is a link to a place that does not exist"],
+      ["a file", (folder) => writeFileSync(join(folder, "source"), ""), "source is a file where init makes a folder"],
+    ];
+    for (const [name, make, message] of cases) {
+      const folder = join(dir, name);
+      mkdirSync(folder);
+      make(folder);
+      const before = readdirSync(folder).sort();
+      const r = await cli(["init", folder]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr).toContain(`broadside: ${join(folder, message)}`);
+      expect(r.stderr).toContain("nothing written");
+      expect(readdirSync(folder).sort()).toEqual(before);
+    }
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
+describe("the API called with options of the wrong type", () => {
+  it("returns status 2 with the option's name, never 3, and writes nothing", async () => {
+    const { build, check, importDocx } = await import("../src/api.ts");
+    const dir = tempDir();
+    const good = source(dir, "good.md", GOOD);
+    const out = join(dir, "out");
+    // Each as a caller's plain JavaScript might pass it.
+    const calls: [string, () => Promise<{ status: number; error?: Error }>][] = [
+      ["the options are an object", () => build(null as never)],
+      ["sources takes a list of strings", () => build({ sources: good as never, outDir: out })],
+      ["formats takes a list of strings", () => build({ sources: [good], outDir: out, formats: "html" as never })],
+      ["outDir takes a string", () => build({ sources: [good], outDir: 5 as never })],
+      ["log takes a function", () => build({ sources: [good], outDir: out, formats: ["html"], log: "yes" as never })],
+      ["timeout takes a number of milliseconds above 0, at most 24 days", () => build({ sources: [good], outDir: out, timeout: 1e12 })],
+      ["timeout takes a number of milliseconds above 0, at most 24 days", () => build({ sources: [good], outDir: out, timeout: Number.NaN })],
+      ["outputs takes a string", () => check({ sources: [good], outputs: 7 as never })],
+      ["docx takes a string", () => importDocx(5 as never, { lang: "fr" })],
+      ["original takes a string", () => importDocx(good, { lang: "fr", original: 5 as never })],
+    ];
+    for (const [message, call] of calls) {
+      const result = await call();
+      expect(result.status, message).toBe(2);
+      expect(result.error?.message).toContain(message);
+    }
+    expect(readdirSync(dir)).toEqual(["good.md"]);
   });
 });

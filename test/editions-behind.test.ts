@@ -65,6 +65,19 @@ describe("check on editions behind their source", () => {
   });
 });
 
+describe("an edition whose recorded units are forged", () => {
+  it("100,000 recorded units it cannot place: one warning with their count, not one each", async () => {
+    const forged = Array.from({ length: 100_000 }, (_, i) => (i * 7919).toString(36).padStart(4, "0").slice(-4)).join(" ");
+    writeFileSync(src("forged.fr.md"), readFileSync(src("letter.fr.md"), "utf8").replace(/^( {2}units: ).*$/m, `$1${forged}`));
+    const r = await cli(["check", src("forged.fr.md")]);
+    const lines = behind(r, src("forged.fr.md"));
+    const removed = lines.filter((l) => l.includes("removed from letter.md"));
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatch(/:\d+:1: warning: \d{5,6} units were removed from letter\.md since this edition was translated/);
+    expect(lines.length).toBeLessThan(300);
+  });
+});
+
 describe("a partial export and its import", () => {
   let exported: Result;
   let updated: Result;

@@ -162,10 +162,12 @@ describe("a browser that is missing, crashes or hangs", () => {
     await nothingLeft(dir);
   });
 
-  it("refuses a timeout that is not a number of seconds", async () => {
-    const result = await run(["build", "x.md", "--timeout", "soon"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--timeout takes a number of seconds above 0; not soon");
+  it("refuses a timeout that is not a number of seconds, or longer than a timer keeps (it would fire at once)", async () => {
+    for (const timeout of ["soon", "3000000"]) {
+      const result = await run(["build", "x.md", "--timeout", timeout]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--timeout takes a number of seconds above 0, at most 24 days; not ${timeout}`);
+    }
   });
 });
 

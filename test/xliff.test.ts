@@ -5,7 +5,7 @@
  * imports, is checked like a .docx, and builds with the same note numbers in all three formats.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -26,6 +26,7 @@ let exports: Record<string, Result> = {};
 let imported: Result;
 let built: Result;
 
+const lineOf = (text: string, what: string) => text.slice(0, text.indexOf(what)).split("\n").length;
 const units = (xml: string) => Array.from(new DOMParser().parseFromString(xml, "text/xml").getElementsByTagNameNS(XLIFF, "trans-unit")) as XmlElement[];
 
 beforeAll(async () => {
@@ -75,6 +76,13 @@ describe("export --xliff", () => {
         .map((p) => p.textContent),
     );
     expect(calls).toEqual(LETTER_CALLS.map((n) => `[^${n}]`));
+  });
+
+  it("refuses a --lang that is no language tag (it names the default output file: `../..` would leave dist/): exit 2", async () => {
+    const r = await cli(["export", "source/letter.md", "--xliff", "--lang", "../../../escaped"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--lang takes a language tag like fr, es or zh-Hans; not ../../../escaped");
+    expect(existsSync(join("..", "escaped.xlf"))).toBe(false);
   });
 
   it("the Uyghur edition exports with its language and its right-to-left text", () => {
@@ -225,6 +233,30 @@ describe("import of a translated XLIFF", () => {
     for (const name of ["deep", "two"]) expect(existsSync(path(`source/${name}.md`))).toBe(false);
   });
 
+  it("an XLIFF that names no target-language, without --lang, is refused at the <file> element; nothing written", async () => {
+    const xml = readFileSync(path("letter.xlf"), "utf8");
+    expect(xml).not.toContain("target-language");
+    const r = await cli(["import", path("letter.xlf"), "--out", path("source/nolang.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`letter\\.xlf:${lineOf(xml, "<file ")}:\\d+: error: The XLIFF names no target-language.*\\[xliff-lang\\]`));
+    expect(existsSync(path("source/nolang.md"))).toBe(false);
+  });
+
+  it("an XLIFF of a million empty elements (4 MB) is refused at the element past the bound, before a tree of them is built", async () => {
+    const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace(
+      "</body>",
+      `<trans-unit id="many"><source>${"<x/>".repeat(1_000_000)}</source></trans-unit></body>`,
+    );
+    writeFileSync(path("many.xlf"), xml);
+    const r = await cli(["import", path("many.xlf"), "--out", path("source/many.md")]);
+    expect(r.code).toBe(1);
+    const line = lineOf(xml, '<trans-unit id="many"');
+    expect(r.stderr).toMatch(
+      new RegExp(`many\\.xlf:${line}:\\d+: error: The XLIFF file has more than 200,000 elements, far more than a letter's \\[xliff-too-large\\]`),
+    );
+    expect(existsSync(path("source/many.md"))).toBe(false);
+  });
+
   it("a target-language that is not a language tag is refused at the <file> element; nothing written", async () => {
     const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('target-language="fr"', 'target-language="fr}body{color:red"');
     writeFileSync(path("lang.xlf"), xml);
@@ -254,9 +286,97 @@ describe("import of a translated XLIFF", () => {
     );
     const r = await cli(["import", path("stars.xlf"), "--out", path("source/stars.md")]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: The edition this translation makes would not build: .*\[too-many-marks\]/);
+    // At the trans-unit whose target made it.
+    const line = lineOf(readFileSync(path("stars.xlf"), "utf8"), '<trans-unit id="paragraph-3"');
+    expect(r.stderr).toMatch(new RegExp(`stars\\.xlf:${line}:\\d+: error: The edition this translation makes would not build: .*\\[too-many-marks\\]`));
     expect(r.stderr).not.toMatch(/internal error/);
     expect(existsSync(path("source/stars.md"))).toBe(false);
+  });
+
+  it("a front matter translation that a build would refuse is refused at its trans-unit; nothing written", async () => {
+    writeFileSync(
+      path("front-stars.xlf"),
+      pseudoTranslate(readFileSync(path("letter.xlf"), "utf8"), "fr", undefined, (id, target) => {
+        if (id === "front-short-title") target.appendChild(target.ownerDocument!.createTextNode("*".repeat(1_200)));
+      }),
+    );
+    const r = await cli(["import", path("front-stars.xlf"), "--out", path("source/front-stars.md")]);
+    expect(r.code).toBe(1);
+    const line = lineOf(readFileSync(path("front-stars.xlf"), "utf8"), '<trans-unit id="front-short-title"');
+    expect(r.stderr).toMatch(new RegExp(`front-stars\\.xlf:${line}:\\d+: error: The edition this translation makes would not build: .*\\[too-many-marks\\]`));
+    expect(existsSync(path("source/front-stars.md"))).toBe(false);
+  });
+
+  it("a call flattened to text (through PO) and repeated, or to a note the unit does not call, is refused at its unit; the source's own `[^7]` text stays text", async () => {
+    writeFileSync(path("flat.md"), "---\ntitle: Flat\nlang: en\n---\n\nWrite \\[^7] literally and call[^1].\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("flat.md"), "--xliff", "--lang", "fr", "--out", path("flat.xlf")])).code).toBe(0);
+    const translate = (target: string) =>
+      readFileSync(path("flat.xlf"), "utf8").replace(/(<trans-unit id="paragraph-1"[^>]*><source[^>]*>[^]*?<\/source>)/, `$1<target>${target}</target>`);
+    writeFileSync(path("flat.bad.xlf"), translate("Écrire [^7] tel quel, appel [^1] et encore [^1], et [^9]."));
+    writeFileSync(path("flat.fr.xlf"), translate("Écrire [^7] tel quel et appel [^1]."));
+    const [bad, good] = await Promise.all(
+      ["flat.bad", "flat.fr"].map((name) => cli(["import", path(`${name}.xlf`), "--original", path("flat.md"), "--out", path(`${name}.md`)])),
+    );
+    const line = lineOf(readFileSync(path("flat.bad.xlf"), "utf8"), '<trans-unit id="paragraph-1"');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`flat\\.bad\\.xlf:${line}:\\d+: error: trans-unit paragraph-1 .*the note call n1 \\(to note 1\\) appears twice`));
+    expect(bad.stderr).toMatch(
+      new RegExp(`flat\\.bad\\.xlf:${line}:\\d+: error: trans-unit paragraph-1 .*\`\\[\\^9\\]\` is a note call the source's unit does not have`),
+    );
+    expect(existsSync(path("flat.bad.md"))).toBe(false);
+    expect(good.code, good.stderr).toBe(0);
+    expect(readFileSync(path("flat.fr.md"), "utf8")).toContain("Écrire \\[^7] tel quel et appel [^1].");
+  });
+
+  it("an image of the source, which an imported translation cannot carry, is said at its unit, translated or not", async () => {
+    copyFileSync("test/fixtures/elsewhere/img.png", path("img.png"));
+    writeFileSync(path("img.md"), "---\ntitle: Img\nlang: en\n---\n\nA logo ![the logo](img.png) and a call[^1].\n\n![alone](img.png)\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("img.md"), "--xliff", "--lang", "fr", "--out", path("img.xlf")])).code).toBe(0);
+    const xml = readFileSync(path("img.xlf"), "utf8").replace(
+      /(<trans-unit id="paragraph-1"[^>]*><source[^>]*>)([^]*?)(<\/source>)/,
+      (_, open: string, inner: string, close: string) => `${open}${inner}${close}<target>${inner.replace("A logo", "Un logo")}</target>`,
+    );
+    writeFileSync(path("img.fr.xlf"), xml);
+    const r = await cli(["import", path("img.fr.xlf"), "--original", path("img.md"), "--out", path("img.fr.md")]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const [unit, label, alt] of [
+      ["paragraph-1", "trans-unit paragraph-1 \\(paragraph 1\\)", "the logo"],
+      ["paragraph-2", "paragraph 2 \\(untranslated\\)", "alone"],
+    ])
+      expect(r.stderr).toMatch(
+        new RegExp(`img\\.fr\\.xlf:${lineOf(xml, `<trans-unit id="${unit}"`)}:\\d+: warning: ${label}: the image “${alt}” of the source is not imported`),
+      );
+  });
+
+  it("a code a translator copied is kept at each place; a copy of inline code, which repeats the source's text, is said at the copy", async () => {
+    writeFileSync(path("code.md"), "---\ntitle: Codes\nlang: en\n---\n\nRun `make proof` on **every** file[^1].\n\n[^1]: A note.\n");
+    expect((await cli(["export", path("code.md"), "--xliff", "--out", path("code.xlf")])).code).toBe(0);
+    const xml = readFileSync(path("code.xlf"), "utf8").replace(
+      /(<trans-unit id="paragraph-1"[^>]*><source[^>]*>[^]*?<\/source>)/,
+      '$1<target xml:lang="fr">Lancez <ph id="c1" ctype="x-code">make proof</ph> sur <g id="s1" ctype="bold">chaque</g> fichier<ph id="n1" ctype="x-note-call">[^1]</ph>,\n<g id="s1" ctype="bold">oui</g> : <ph id="c1" ctype="x-code">make proof</ph>.</target>',
+    );
+    writeFileSync(path("code.fr.xlf"), xml);
+    const r = await cli(["import", path("code.fr.xlf"), "--original", path("code.md"), "--lang", "fr", "--out", path("code.fr.md")]);
+    expect(r.code).toBe(0);
+    const line = lineOf(xml, "<target") + 1;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `code\\.fr\\.xlf:${line}:\\d+: warning: trans-unit paragraph-1 .*inline code \`make proof\` \\(code c1\\) appears more than once.*\\[xliff-code\\]`,
+      ),
+    );
+    expect(r.stderr.match(/\[xliff-code\]/g)).toHaveLength(1);
+    const md = readFileSync(path("code.fr.md"), "utf8");
+    expect(md.match(/`make proof`/g)).toHaveLength(2);
+    expect(md).toContain("**chaque**");
+    expect(md).toContain("**oui**");
+  });
+
+  it("a translation saved as UTF-16 (with its byte-order mark), as XML allows, imports as the same text in UTF-8 does", async () => {
+    const xml = readFileSync(path("letter.fr.xlf"), "utf8").replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    writeFileSync(path("utf16.xlf"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, "utf16le")]));
+    const r = await cli(["import", path("utf16.xlf"), "--out", path("source/utf16.md")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path("source/utf16.md"), "utf8")).toBe(readFileSync(path("source/letter.fr.md"), "utf8"));
   });
 
   it("an untranslated unit keeps its source text", async () => {

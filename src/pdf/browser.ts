@@ -59,13 +59,16 @@ export class BrowserFailedError extends Error {
   override name = "BrowserFailedError";
 }
 
+/** The longest limit a timer keeps (about 24 days, in ms): Node fires a longer one at once. */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
 /** The limit for starting the browser and for printing one document, in ms: BROADSIDE_TIMEOUT (seconds) or 120 s. */
 export function defaultTimeout(): number {
   const env = process.env.BROADSIDE_TIMEOUT;
   if (env === undefined || env === "") return 120_000;
   const seconds = Number(env);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new BrowserFailedError(`BROADSIDE_TIMEOUT must be a number of seconds above 0 (got "${env}"): unset it or fix it`);
+  if (!(seconds > 0 && seconds * 1000 <= MAX_TIMEOUT))
+    throw new BrowserFailedError(`BROADSIDE_TIMEOUT must be a number of seconds above 0, at most 24 days (got "${env}"): unset it or fix it`);
   return seconds * 1000;
 }
 

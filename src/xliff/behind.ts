@@ -61,14 +61,14 @@ export async function checkEdition(letter: Letter, file: VFile): Promise<void> {
       "edition-behind",
     );
   }
+  // Removed units this edition cannot place are said once, with their count: the recorded list is the edition's text, a stranger's.
+  let unplaced = 0;
   for (const old of changes.removed) {
     if (taken.has(old)) continue;
     const unit = mine.length === recorded.units.length ? mine[old] : undefined;
-    warn(
-      file,
-      `${unit ? `${unit.label} (“${firstWords(textOf(unit))}”)` : "a unit"} was removed from ${recorded.source} ${since}`,
-      placeOf(old),
-      "edition-behind",
-    );
+    if (!unit) unplaced++;
+    else warn(file, `${unit.label} (“${firstWords(textOf(unit))}”) was removed from ${recorded.source} ${since}`, placeOf(old), "edition-behind");
   }
+  if (unplaced)
+    warn(file, `${unplaced === 1 ? "a unit was" : `${unplaced} units were`} removed from ${recorded.source} ${since}`, frontPlace, "edition-behind");
 }

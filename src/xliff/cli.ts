@@ -10,6 +10,7 @@ import { formatMessages } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { readLetterUnits } from "./edition.ts";
 import { exportXliff } from "./export.ts";
+import { LANG_TAG } from "../frontmatter.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf } from "./revision.ts";
 
 export const EXPORT_USAGE = `usage: npm run export -- <source.md> --xliff [--lang tag] [--out file.xlf]
@@ -35,6 +36,8 @@ export async function exportCommand(args: string[]): Promise<number> {
   const values = parsed.values as { format?: string; lang?: string; out?: string; changed?: string };
   const { positionals } = parsed;
   if (values.format !== undefined && values.format !== "xliff") return usage(`--format takes xliff; not ${values.format}`);
+  // The tag names the default output file too: `--lang ../..` would put it outside dist/.
+  if (values.lang !== undefined && !LANG_TAG.test(values.lang)) return usage(`--lang takes a language tag like fr, es or zh-Hans; not ${values.lang}`);
   if (values.changed ? positionals.length !== 0 : positionals.length !== 1)
     return usage(values.changed ? "--changed takes the edition; no other source" : "export takes one source");
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { isRefusal, readBounded, sourceBeside } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
 import { VFile } from "vfile";
-import { Document } from "yaml";
+import { Document, isNode, parseDocument } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
 import { frontMatterOf, parseLetter } from "../letter.ts";
@@ -18,7 +18,7 @@ import { formatMessages } from "../report.ts";
 import { PACKAGE_TEMPLATES } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, warnLeftOut, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { definitionsOf, FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -35,13 +35,15 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
 const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
 
 /** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
-type Translation = { content?: Token[] | string; place?: { line: number; column: number } }[];
+type Place = { line: number; column: number };
+type Translation = { content?: Token[] | string; place?: Place }[];
 
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
 function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
   const { letter, units, definitions } = source;
   const text = String(source.file.value);
-  const edits: [number, number, string][] = [];
+  // Each edit: the source's span, its new text, and the place in the XLIFF it came from (a unit's translation).
+  const edits: [number, number, string, Place?][] = [];
 
   // Calls in the source's order, unit by unit: the first unit where they differ is where the numbers would change.
   for (const [index, unit] of units.entries()) {
@@ -68,7 +70,7 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
       // Rendered as the .docx import renders a paragraph; lost formatting is a warning at the unit.
       const ctx = { numberOf: (key: string) => Number(key.slice("note:".length)), formattingLost: () => warnFormattingLost(file, unit.label, place) };
       const mode = unit.kind === "heading" ? "heading" : unit.kind === "cell" ? "table" : "paragraph";
-      edits.push([unit.start, unit.end, renderInline(content, mode, unit.line, ctx)]);
+      edits.push([unit.start, unit.end, renderInline(content, mode, unit.line, ctx), place]);
     }
   }
   // Note definitions by number (the calls are written as numbers); definitions never called are left out.
@@ -104,15 +106,22 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
     at = end;
   }
   pieces.push(text.slice(at));
-  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, "\n\n");
+  const cuts: [number, number][] = [];
+  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, (run: string, offset: number) => (cuts.push([offset, run.length - 2]), "\n\n"));
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
   const again = parseLetter(check, { features: FEATURES });
   // What a translator wrote may pass a bound a build keeps (too many marks in a paragraph…): a refusal, not our bug.
   const refused = check.messages.filter((m) => m.fatal);
+  const placeOf = refused.length ? unitPlaces(edits, cuts, out, frontPlaces(frontText, units, translation)) : () => undefined;
   for (const m of refused)
-    fail(file, `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`, undefined, m.ruleId ?? "xliff-refused");
+    fail(
+      file,
+      `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`,
+      placeOf(m.line, m.column),
+      m.ruleId ?? "xliff-refused",
+    );
   if (refused.length) return undefined;
   if (!again || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
     throw new Error(
@@ -120,6 +129,42 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
     );
   }
   return out;
+}
+
+/** The XLIFF place of the unit whose translation holds line:column of the edition `out`, made by `edits` (in the text's order) and then `cuts` of blank lines. */
+function unitPlaces(edits: [number, number, string, Place?][], cuts: [number, number][], out: string, front: [number, number, Place][]) {
+  // Each edit's span in the text before the cuts, then after them; the front matter comes first and is never cut.
+  const spans: [number, number, Place][] = [...front];
+  let shift = 0;
+  for (const [start, end, value, at] of edits) {
+    if (at) spans.push([start + shift, start + shift + value.length, at]);
+    shift += value.length - (end - start);
+  }
+  // Spans and cuts both ascend: one walk over the cuts.
+  let k = 0;
+  let removed = 0;
+  const cut = (offset: number) => {
+    while (k < cuts.length && cuts[k][0] + cuts[k][1] <= offset) removed += cuts[k++][1];
+    return offset - removed;
+  };
+  const lines = [0];
+  for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n", i + 1)) lines.push(i + 1);
+  const ranges = spans.map(([from, to, at]) => [cut(from), cut(to), at] as const);
+  return (line?: number, column?: number): Place | undefined => {
+    if (!line) return undefined;
+    const offset = (lines[line - 1] ?? out.length) + (column ?? 1) - 1;
+    return ranges.find(([from, to]) => from <= offset && offset <= to)?.[2];
+  };
+}
+
+/** Where each translated front matter value is in the edition's `---` block, read again (it was written from values, without places). */
+function frontPlaces(frontText: string, units: Source["units"], translation: Translation): [number, number, Place][] {
+  const doc = parseDocument(frontText.slice(4, -3));
+  return units.flatMap((unit, index): [number, number, Place][] => {
+    const { content, place } = translation[index];
+    const node = typeof content === "string" && place ? doc.getIn(unit.key!, true) : undefined;
+    return isNode(node) && node.range ? [[node.range[0] + 4, node.range[1] + 4, place!]] : [];
+  });
 }
 
 /** An edition being brought up to date, with the revision of the source it translates. */
@@ -178,7 +223,10 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   if (!read.source) return refuse(`The source ${originalPath} cannot be read or has errors (see its messages)`, "xliff-original", read.file);
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
-  if (!lang) return refuse("The XLIFF names no target-language; pass --lang", "xliff-lang");
+  if (!lang) {
+    fail(file, "The XLIFF names no target-language (on its <file> element); pass --lang", xliff.at, "xliff-lang");
+    return { file, others };
+  }
   // A stranger's target-language becomes the edition's `lang`: refused here, at its place, not as an edition that would not build.
   if (!LANG_TAG.test(lang)) {
     fail(file, `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`, xliff.at, "xliff-lang");
@@ -223,6 +271,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
     if (edition && noteMap && old !== undefined) {
       const was = edition.units[old];
       if (unit.kind === "front") return { place: at, content: was.text };
+      warnLeftOut(file, `${unit.label} (the edition's, unchanged)`, was.children!, at);
       const tokens = phrasingTokens(was.children!, edition.definitions);
       return { place: at, content: tokens.map((t) => (t.type === "call" ? { ...t, note: `note:${noteMap.get(Number(t.note.slice(5))) ?? 0}` } : t)) };
     }
@@ -234,6 +283,7 @@ function translated(xliff: XliffFile, source: Source, edition: Edition | undefin
         place(tu),
         "xliff-untranslated",
       );
+    if (unit.kind !== "front") warnLeftOut(file, `${unit.label} (untranslated)`, unit.children!, place(tu));
     return { place: at, content: unit.kind === "front" ? undefined : phrasingTokens(unit.children!, source.definitions) };
   });
   if (untranslated && !edition)

@@ -4,6 +4,7 @@
  */
 import type { Definition, FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
+import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
@@ -13,7 +14,8 @@ import type { Unit } from "./units.ts";
 
 export const MAX_XLIFF_BYTES = 48 * 1024 * 1024;
 const MAX_DEPTH = 64;
-const MAX_ELEMENTS = 2_000_000;
+/** A letter's XLIFF has a few thousand elements; the .docx import reads at most as many in one XML part. */
+const MAX_ELEMENTS = 200_000;
 
 export interface XliffFile {
   original: string;
@@ -27,10 +29,12 @@ export interface XliffFile {
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
   let text: string;
+  // Every XML reader takes UTF-16 too (XML 1.0, 4.3.3), which some translation tools write: told by its byte-order mark.
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    fail(file, "The XLIFF file is not UTF-8 text; save it as UTF-8", { line: 1, column: 1 }, "xliff-unreadable");
+    fail(file, `The XLIFF file is not ${encoding.toUpperCase()} text; save it as UTF-8`, { line: 1, column: 1 }, "xliff-unreadable");
     return undefined;
   }
   const doctype = /<!DOCTYPE/i.exec(text);
@@ -43,6 +47,22 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
       "xliff-doctype",
     );
     return undefined;
+  }
+  // Counted before the parser builds them (its tree costs about a kilobyte an element): each `<` that opens no end tag,
+  // comment, CDATA or declaration opens an element.
+  let opened = 0;
+  for (let i = text.indexOf("<"); i >= 0; i = text.indexOf("<", i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next !== 47 && next !== 33 && next !== 63 && ++opened > MAX_ELEMENTS) {
+      const line = text.slice(0, i).split("\n").length;
+      fail(
+        file,
+        `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`,
+        { line, column: i - text.lastIndexOf("\n", i - 1) },
+        "xliff-too-large",
+      );
+      return undefined;
+    }
   }
   let doc: XmlDocument;
   try {
@@ -61,7 +81,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   while (stack.length) {
     const [node, depth] = stack.pop()!;
     if (node.nodeType === 1 && ++elements > MAX_ELEMENTS) {
-      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS} elements`, undefined, "xliff-too-large");
+      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`, place(node), "xliff-too-large");
       return undefined;
     }
     if (depth > MAX_DEPTH) {
@@ -117,6 +137,23 @@ export function phrasingTokens(nodes: PhrasingContent[], definitions: Map<string
   return tokens;
 }
 
+/** Images and raw HTML among `nodes`, which an imported translation cannot carry (its tokens are text, calls and breaks): a warning naming them. */
+export function warnLeftOut(file: VFile, where: string, nodes: Nodes[], at: { line: number; column: number } | undefined) {
+  const left: string[] = [];
+  for (const n of nodes)
+    visit(n, (node) => {
+      if (node.type === "image" || node.type === "imageReference") left.push(`the image “${node.alt ?? ""}”`);
+      else if (node.type === "html") left.push("raw HTML");
+    });
+  if (left.length)
+    warn(
+      file,
+      `${where}: ${left.join(", ")} of the source ${left.length === 1 ? "is" : "are"} not imported, as from a .docx; add ${left.length === 1 ? "it" : "them"} to the edition's Markdown by hand`,
+      at,
+      "xliff-code",
+    );
+}
+
 /** A source unit's codes by code id (as export.ts numbers them): the node each stands for. */
 function sourceCodes(unit: Unit): Map<string, Nodes> {
   const codes = new Map<string, Nodes>();
@@ -153,11 +190,16 @@ export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<st
   };
   const walk = (node: XmlNode): PhrasingContent[] => {
     if (node.nodeType === 3 || node.nodeType === 4) {
-      // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call.
+      // A tool that flattened the call's code to its text (through PO) leaves `[^3]`: that call (a second time, refused as twice).
       return (node.nodeValue ?? "").split(/(\[\^\d+\])/).flatMap((piece, i): PhrasingContent[] => {
-        const n = i % 2 ? Number(piece.slice(2, -1)) : undefined;
-        const id = [...calls].find(([key, ref]) => (ref.data?.noteNumber ?? 0) === n && !seen.has(key))?.[0];
-        return id ? call(id) : piece ? [{ type: "text", value: piece }] : [];
+        if (i % 2 === 0) return piece ? [{ type: "text", value: piece }] : [];
+        const ids = [...calls].filter(([, ref]) => (ref.data?.noteNumber ?? 0) === Number(piece.slice(2, -1))).map(([key]) => key);
+        const id = ids.find((key) => !seen.has(key)) ?? ids[0];
+        if (id) return call(id);
+        // Text of the source stays text; a call to another note would be shown as `[^7]` in the edition.
+        if (toString(unit.children ?? []).includes(piece)) return [{ type: "text", value: piece }];
+        fail(file, `${where}: \`${piece}\` is a note call the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
+        return [];
       });
     }
     if (node.nodeType !== 1 || (node as XmlElement).namespaceURI !== XLIFF_NS) return [];
@@ -172,8 +214,16 @@ export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<st
       seen.add(id);
       return [{ type: "break" }];
     }
-    // Inline code comes back from the source; an image or HTML code is not text.
+    // Inline code comes back from the source; an image or HTML code is not text (said below).
     if (name === "ph") {
+      // A copy of a code (XLIFF 2.0's copyOf; 1.2 ids name the source's code) is kept, but the source's text it repeats is said.
+      if (code?.type === "inlineCode" && seen.has(id))
+        warn(
+          file,
+          `${where}: the inline code \`${code.value}\` (code ${id}) appears more than once in the translation; each copy is kept`,
+          place(el) ?? at,
+          "xliff-code",
+        );
       seen.add(id);
       return code?.type === "inlineCode" ? [code] : [];
     }
@@ -196,6 +246,13 @@ export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<st
         "xliff-note-call",
       );
   }
+  // Kept or dropped by the translator, an image or raw HTML cannot come back: said, as the .docx import says it.
+  warnLeftOut(
+    file,
+    where,
+    [...codes.values()].filter((node) => node.type === "image" || node.type === "imageReference" || node.type === "html"),
+    at,
+  );
   const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
   if (lost.length) {
     const urls = lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? "")));

@@ -55,14 +55,17 @@ export function compareUnits(recorded: string[], current: Unit[]): UnitChanges {
   const a = recorded.slice(head, n - tail);
   const b = now.slice(head, m - tail);
   if (a.length * b.length <= 25_000_000) {
-    const table = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+    // One flat table: a row each of many recorded units (a stranger's list) would cost an object each.
+    const w = b.length + 1;
+    const table = new Uint32Array((a.length + 1) * w);
     for (let i = a.length - 1; i >= 0; i--)
-      for (let j = b.length - 1; j >= 0; j--) table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+      for (let j = b.length - 1; j >= 0; j--)
+        table[i * w + j] = a[i] === b[j] ? table[(i + 1) * w + j + 1] + 1 : Math.max(table[(i + 1) * w + j], table[i * w + j + 1]);
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {
       if (a[i] === b[j]) (same.set(head + j, head + i), i++, j++);
-      else if (table[i + 1][j] >= table[i][j + 1]) i++;
+      else if (table[(i + 1) * w + j] >= table[i * w + j + 1]) i++;
       else j++;
     }
   }
