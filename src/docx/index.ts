@@ -286,12 +286,9 @@ function provenance(letter: Letter) {
   };
   for (const key of ["author", "publisher", "date", "description", "subject"] as const) if (meta[key] !== undefined) front[key] = meta[key];
   if (meta.keywords.length) front.keywords = meta.keywords;
-  if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
-    front.signatories = {
-      ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}),
-      ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}),
-    };
-  }
+  // JSON leaves out a key left undefined.
+  const signatories = { heading: meta.signatoriesHeading || undefined, claimed: meta.signatoriesClaimed };
+  if (signatories.heading || signatories.claimed !== undefined) front.signatories = signatories;
   // One property a key: Word keeps text properties to 255 characters.
   return [
     { name: "broadside-source", value: letter.file.basename ?? "" },
