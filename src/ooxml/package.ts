@@ -187,13 +187,11 @@ export class DocxPackage {
   rels(source: string): Map<string, Relationship> {
     const cached = this.relsCache.get(source);
     if (cached) return cached;
-    const dir = source ? posix.dirname(source) : "";
-    const base = dir === "." ? "" : dir;
-    const relsPath = posix.join(base, "_rels", `${source ? posix.basename(source) : ""}.rels`);
+    const base = posix.dirname(source); // "." for the package and for a part at its root
     const map = new Map<string, Relationship>();
-    const doc = this.xml(relsPath);
-    if (doc?.documentElement) {
-      for (const rel of kids(doc.documentElement)) {
+    const root = this.xml(posix.join(base, "_rels", `${posix.basename(source)}.rels`))?.documentElement;
+    if (root) {
+      for (const rel of kids(root)) {
         if (!is(rel, "pkgRel", "Relationship")) continue;
         const id = rel.getAttribute("Id") ?? "";
         const type = rel.getAttribute("Type") ?? "";
