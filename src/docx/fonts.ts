@@ -1,8 +1,6 @@
 /**
- * The faces of a .docx, from the HTML and PDF's stack (templates/fonts.json): in Word's font slots, so Word
- * and LibreOffice pick the PDF's faces, and embedded, so a translator without Noto fonts sees the letter as
- * printed. A family is embedded only where one file has every character of the letter it draws (the Han
- * faces, split over several files, would need merging).
+ * The PDF's faces (templates/fonts.json) in Word's font slots, and embedded so a translator without Noto fonts sees the letter as printed:
+ * a family only where one file has every character of the letter it draws (the Han faces, split over several files, would need merging).
  */
 import type { IPropertiesOptions } from "docx";
 import type { Letter } from "../letter.ts";

@@ -1,8 +1,6 @@
 /**
- * DOCX compiler: one handler per mdast node type. The look comes from templates/reference.docx; every
- * paragraph gets a named style, and formatting is only what the Markdown says, as character styles.
- * Notes are Word footnotes (or endnotes) with the numbering pass's numbers; a repeated call is a NOTEREF
- * field to a bookmark on the first one, so Word shows the same number and never a second note.
+ * DOCX compiler: one handler per mdast node type; every paragraph a named style of templates/reference.docx, formatting only as character styles.
+ * A repeated note call is a NOTEREF field to a bookmark on the first one, so Word shows the same number and never a second note.
  */
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";

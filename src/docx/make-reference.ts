@@ -1,7 +1,6 @@
 /**
- * `npm run reference-docx`: writes templates/reference.docx, the Word template the build takes its
- * styles, page size, margins, header and footer from (like Pandoc's reference doc), to be restyled
- * in Word or LibreOffice. It shows every style broadside uses, so a designer sees what to change.
+ * `npm run reference-docx`: writes templates/reference.docx, whose styles, page, header and footer builds take (like Pandoc's reference doc).
+ * It shows every style broadside uses, so a designer restyling it in Word or LibreOffice sees what to change.
  */
 import { ROOT } from "../paths.ts";
 import { join } from "node:path";

@@ -18,9 +18,8 @@ type Furniture = { default?: XmlDocument; first?: XmlDocument };
 const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
 
 /**
- * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
- * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
- * spacings are given their rule.
+ * A template's spacings given their rule: OOXML reads a `w:line` without `w:lineRule` as "auto" (240ths of a line),
+ * LibreOffice as an exact height, so a two-line title overlapped itself.
  */
 function explicitLineRule(doc: XmlDocument) {
   for (const spacing of descendants(doc, "w", "spacing")) {

@@ -46,10 +46,8 @@ export function fieldKind(instruction: string): FieldKind {
 const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "mc", "Fallback");
 
 /**
- * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the bookmark (Word's
- * `_RefNoteN`), or right after its end in the paragraph with no text between (LibreOffice moves it in front).
- * An empty bookmark that retyped words left behind names the paragraph's next reference without a bookmark of
- * its own; one with no reference after it in its paragraph (its reference deleted) names no note.
+ * Bookmark name → the note it names: the first note reference inside the bookmark (Word's `_RefNoteN`), or right after it with no text between
+ * (LibreOffice moves it in front); an empty `_Ref` one that retyping left, the paragraph's next reference without a bookmark of its own, if any.
  */
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
@@ -162,9 +160,8 @@ export function formatNoteNumber(n: number, format: string): string {
 }
 
 /**
- * The text a reader sees in a story (a note): runs, the runs of links (`w:hyperlink`, and the
- * result of a HYPERLINK field), tabs and breaks; not the automatic note number, field
- * instructions, deleted or hidden text.
+ * The text a reader sees in a story (a note): runs, links' runs (`w:hyperlink`, a HYPERLINK field's result), tabs and breaks;
+ * not the automatic note number, field instructions, deleted or hidden text.
  */
 export function visibleText(node: XmlElement): string {
   let text = "";

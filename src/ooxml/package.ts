@@ -1,7 +1,6 @@
 /**
- * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits),
- * parsed XML, relationships and document properties. Namespaces match by local name and a set of URIs, so
- * files saved as "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
+ * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits), XML, relationships, properties.
+ * Namespaces match by local name and a set of URIs, so "Strict Open XML" files (purl.oclc.org) read the same as transitional ones.
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { posix } from "node:path";
@@ -26,9 +25,8 @@ export type { XmlDocument, XmlElement, XmlNode };
 export const MAX_XML_DEPTH = 200;
 
 /**
- * Parse XML text; a document that is not well-formed, that has a DOCTYPE (entities, external
- * or not, are how XML reads files, fetches addresses and blows up; Word never writes one) or
- * nests deeper than {@link MAX_XML_DEPTH} throws its reason to `fail`.
+ * Parse XML text; one not well-formed, nested deeper than {@link MAX_XML_DEPTH} or with a DOCTYPE (entities are how XML reads
+ * files, fetches addresses and blows up; Word never writes one) throws its reason to `fail`.
  */
 export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
   const doctype = /<!DOCTYPE/i.exec(text);

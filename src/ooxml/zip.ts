@@ -1,7 +1,6 @@
 /**
- * The ZIP container of a .docx, read as a stranger's file: the central directory is checked (entry count,
- * offsets, entries sharing bytes, duplicate names, encryption, methods; ZIP64, which no letter needs, refused)
- * before any part is inflated, each with a ceiling it stops at, so no part takes more memory than its limit.
+ * The ZIP container of a .docx, read as a stranger's file: the central directory checked (count, offsets, overlaps, duplicate names, encryption,
+ * methods; ZIP64 refused) before any part is inflated, each stopping at its ceiling, so no part takes more memory than its limit.
  */
 import { inflateRawSync } from "node:zlib";
 import { zipSync } from "fflate";
