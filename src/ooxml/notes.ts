@@ -45,6 +45,9 @@ export function fieldKind(instruction: string): FieldKind {
 /** Story content no reader sees: deleted revisions, and the fallback of alternate content. */
 const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "mc", "Fallback");
 
+/** The bookmark a broadside .docx puts on a note's first reference, which NOTEREF fields point to. */
+export const bookmarkName = (n: number) => `_RefNote${n}`;
+
 /**
  * Bookmark name → the note it names: the first note reference inside the bookmark (Word's `_RefNoteN`), or right after it with no text between
  * (LibreOffice moves it in front); an empty `_Ref` one that retyping left, the paragraph's next reference without a bookmark of its own, if any.

@@ -21,6 +21,9 @@ export type Namespace = keyof typeof NS;
 
 export type { XmlDocument, XmlElement, XmlNode };
 
+/** Custom properties `broadside-fm-<key>` carry the original's front matter, one JSON value each. */
+export const FRONT_MATTER_PROPERTY = "broadside-fm-";
+
 /** Elements nested deeper than this are refused: a letter's XML nests some 20 deep. */
 export const MAX_XML_DEPTH = 200;
 
