@@ -31,10 +31,8 @@ export type FieldKind = { kind: "noteref"; bookmark: string } | { kind: "ref"; b
 /** What a field instruction makes of its result: a repeated note call, a link, or plain shown text. */
 export function fieldKind(instruction: string): FieldKind {
   const instr = instruction.trim();
-  const noteref = /^NOTEREF\s+"?([^\s"\\]+)/i.exec(instr);
-  if (noteref) return { kind: "noteref", bookmark: noteref[1] };
-  const ref = /^REF\s+"?([^\s"\\]+)/i.exec(instr);
-  if (ref) return { kind: "ref", bookmark: ref[1] };
+  const ref = /^(NOTEREF|REF)\s+"?([^\s"\\]+)/i.exec(instr);
+  if (ref) return { kind: ref[1].toUpperCase() === "REF" ? "ref" : "noteref", bookmark: ref[2] };
   const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
   const url = hyperlink && (hyperlink[1] ?? hyperlink[2]);
   // `HYPERLINK \l "name"` leads to a bookmark inside the document, not to a URL.
@@ -258,11 +256,9 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       for (const field of fields) if (field.phase === "result") field.result += el.textContent ?? "";
     } else if (is(el, "w", "fldSimple")) {
       beginField(attr(el, "w", "instr") ?? "", "result");
-      for (const c of kids(el)) walk(c);
-      endField();
-      return;
     }
     for (const c of kids(el)) walk(c);
+    if (is(el, "w", "fldSimple")) endField();
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
