@@ -214,13 +214,11 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   /** Per kind, the called note ids in the order of their first call. */
   const called: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
   const fields: OpenField[] = [];
-  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
-  const dropped = new Set<DocxCall>();
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
     fields.push(field);
-    calls.push(field.call); // keeps its place in document order; removed if not a NOTEREF
+    calls.push(field.call); // keeps its place in document order; left out at the end (neither note nor field) if not a NOTEREF
   };
   const endField = () => {
     const field = fields.pop();
@@ -229,8 +227,6 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
     if (kind.kind === "noteref" || (kind.kind === "ref" && bookmarks.has(kind.bookmark))) {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
-    } else {
-      dropped.add(field.call);
     }
   };
 
@@ -277,5 +273,5 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       text.set(`${kind}:${id}`, visibleText(note));
     }
   }
-  return { calls: calls.filter((call) => !dropped.has(call)), order, numbering, text };
+  return { calls: calls.filter((call) => call.note || call.field), order, numbering, text };
 }
