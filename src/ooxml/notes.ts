@@ -1,10 +1,6 @@
 /**
- * The WordprocessingML rules for notes as Word and LibreOffice apply them, for the proof, the import and the tests:
- * - Word numbers notes itself: the k-th distinct note a `w:footnoteReference` (or `w:endnoteReference`) names shows
- *   k + `numStart` − 1, in the `numFmt` of `w:footnotePr`/`w:endnotePr` (settings.xml, then sections; endnotes: i, ii, …).
- * - A repeated call is a NOTEREF field (`w:fldChar` begin/instr/separate/result/end, or `w:fldSimple`) naming a
- *   bookmark: it shows its cached result until fields are updated, and leads to the note the bookmark names.
- * - A note's text is what a reader sees in it: runs (links' runs included), tabs and breaks.
+ * The WordprocessingML rules for notes as Word and LibreOffice apply them, for the proof, the import and the tests: the k-th distinct note
+ * called shows k + `numStart` − 1 in its `numFmt`; a repeated call is a NOTEREF field to a bookmark, showing its cached result until updated.
  */
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
 
