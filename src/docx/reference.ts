@@ -9,7 +9,7 @@ import type { SlotFonts } from "./fonts.ts";
 import { XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { redate } from "../ooxml/zip.ts";
-import { attr, child, descendants, DocxPackage, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
+import { attr, child, descendants, DocxPackage, isOn, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
 
 /** Header or footer parts, by kind. */
 type Furniture = { default?: XmlDocument; first?: XmlDocument };
@@ -137,8 +137,7 @@ export function stylesWithLanguage(styles: XmlDocument, lang: string, fonts: Slo
     }
     if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
   }
-  const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
-  if (fonts.noBold) for (const bold of [...descendants(doc, "w", "b"), ...descendants(doc, "w", "bCs")]) if (on(bold)) bold.parentNode?.removeChild(bold);
+  if (fonts.noBold) for (const bold of [...descendants(doc, "w", "b"), ...descendants(doc, "w", "bCs")]) if (isOn(bold)) bold.parentNode?.removeChild(bold);
   /** The element `name` in `parent`, made (first or last) when there is none. */
   const ensure = (parent: XmlElement, name: string, first: boolean) => {
     const found = parent.getElementsByTagNameNS(W, name)[0];

@@ -104,12 +104,13 @@ export function attr(el: XmlElement | undefined, ns: Namespace, local: string): 
   return undefined;
 }
 
-/** A WordprocessingML on/off property: `<w:b/>`, `<w:b w:val="false"/>`; undefined when absent. */
+/** A WordprocessingML on/off element: `<w:b/>` is on, `<w:b w:val="false"/>` off. */
+export const isOn = (el: XmlElement) => !["0", "false", "off", "none"].includes(attr(el, "w", "val")?.toLowerCase() ?? "on");
+
+/** The on/off property `local` of `parent`; undefined when absent. */
 export function onOff(parent: XmlElement | undefined, local: string): boolean | undefined {
   const el = child(parent, "w", local);
-  if (!el) return undefined;
-  const val = attr(el, "w", "val");
-  return val === undefined || !["0", "false", "off", "none"].includes(val.toLowerCase());
+  return el && isOn(el);
 }
 
 export interface Relationship {
