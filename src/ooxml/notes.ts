@@ -108,14 +108,9 @@ export function notesPart(pkg: DocxPackage, main: string, kind: NoteKind): { pat
   return { path, byId };
 }
 
-export interface NoteNumbering {
-  start: number;
-  format: string;
-}
-
 /** Note numbering of a kind: settings.xml first, then each section's properties. */
-export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): NoteNumbering {
-  const result: NoteNumbering = { start: 1, format: kind === "footnote" ? "decimal" : "lowerRoman" };
+function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind) {
+  const result = { start: 1, format: kind === "footnote" ? "decimal" : "lowerRoman" };
   const settings = pkg.xml(pkg.related(main, "settings")[0])?.documentElement ?? undefined;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   for (const holder of [settings, ...(body ? descendants(body, "w", "sectPr") : [])]) {
@@ -160,7 +155,7 @@ export function formatNoteNumber(n: number, format: string): string {
  * The text a reader sees in a story (a note): runs, links' runs (`w:hyperlink`, a HYPERLINK field's result), tabs and breaks;
  * not the automatic note number, field instructions, deleted or hidden text.
  */
-export function visibleText(node: XmlElement): string {
+function visibleText(node: XmlElement): string {
   let text = "";
   const walk = (el: XmlElement) => {
     if (is(el, "w", "t")) text += el.textContent ?? "";
@@ -184,15 +179,6 @@ export interface DocxCall {
   field?: { bookmark: string; shown: string };
 }
 
-export interface DocxNotes {
-  calls: DocxCall[];
-  /** Per kind, the called note ids in number order: note k is order[k - 1]. */
-  order: Record<NoteKind, string[]>;
-  numbering: Record<NoteKind, NoteNumbering>;
-  /** Note key → the note's visible text. */
-  text: Map<string, string>;
-}
-
 interface OpenField {
   instr: string;
   result: string;
@@ -201,7 +187,7 @@ interface OpenField {
 }
 
 /** The note calls of the main story and the text of every called note, as Word shows them. */
-export function readNotes(pkg: DocxPackage): DocxNotes {
+export function readNotes(pkg: DocxPackage) {
   const main = pkg.mainPath!;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   if (!body) throw new Error(`${main} has no w:body`);
@@ -254,10 +240,10 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  // Per kind, the called note ids in number order (note k is order[k - 1]), and each called note's visible text by key.
   const order = { footnote: [...called.footnote], endnote: [...called.endnote] };
-
   const text = new Map<string, string>();
-  const numbering = {} as Record<NoteKind, NoteNumbering>;
+  const numbering = {} as Record<NoteKind, ReturnType<typeof noteNumbering>>;
   for (const kind of NOTE_KINDS) {
     numbering[kind] = noteNumbering(pkg, main, kind);
     if (!order[kind].length) continue;
