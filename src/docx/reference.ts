@@ -11,9 +11,6 @@ import { type Document, Packer } from "docx";
 import { redate } from "../ooxml/zip.ts";
 import { attr, child, descendants, DocxPackage, isOn, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
 
-/** Header or footer parts, by kind. */
-type Furniture = { default?: XmlDocument; first?: XmlDocument };
-
 /** The page margins (twips) of a template that gives none. */
 const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
 
@@ -62,12 +59,12 @@ function readReference(path: string) {
   };
   const rels = pkg.rels(main);
   const furniture = (tag: "headerReference" | "footerReference", keep = (_doc: XmlDocument) => true) => {
-    const found: Furniture = {};
+    const found: { default?: XmlDocument; first?: XmlDocument } = {};
     for (const ref of sectPr ? descendants(sectPr, "w", tag) : []) {
       const kind = attr(ref, "w", "type");
       const target = rels.get(attr(ref, "r", "id") ?? "")?.target;
       const doc = (kind === "default" || kind === "first") && target ? explicitLineRule(part(target)) : undefined;
-      if (doc && keep(doc)) found[kind as keyof Furniture] = doc;
+      if (doc && keep(doc)) found[kind as keyof typeof found] = doc;
     }
     return found;
   };
