@@ -12,8 +12,7 @@ import { COMPLEX_SCRIPTS } from "../language.ts";
 export function slotFonts(config: FontsConfig, lang: string) {
   const stack = fontStack(config, lang);
   const latin = config.families[0].family;
-  // Complex script: the edition's own (Arabic, Hebrew, Tibetan, Mongolian), else Arabic script, the
-  // one most often in these letters' names.
+  // Complex script: the edition's own (Arabic, Hebrew, Tibetan, Mongolian), else Arabic, the script most often in these letters' names.
   const own = stack.primary && !stack.primary.group ? stack.primary.family : undefined;
   const cs = own ?? config.families.find((f) => f.langs?.some((l) => l === "ar"))?.family ?? latin;
   return {

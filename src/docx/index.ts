@@ -152,7 +152,6 @@ function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">
   });
 }
 
-/** The runs of phrasing content. */
 const phrasingRuns = (nodes: PhrasingContent[], state: State, marks: Marks = {}) => runs(phrasing(nodes, state, marks), state);
 
 /** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
