@@ -53,16 +53,12 @@ function readReference(path: string) {
   const main = pkg.mainPath!;
   const styles = explicitLineRule(part("word/styles.xml"));
   const sectPr = descendants(part(main), "w", "sectPr").at(-1);
-  const number = (name: string, key: string, fallback: number) => {
-    const value = attr(child(sectPr, "w", name), "w", key);
-    return value ? Number(value) : fallback;
-  };
-  const rels = pkg.rels(main);
+  const number = (name: string, key: string, fallback: number) => Number(attr(child(sectPr, "w", name), "w", key) || fallback);
   const furniture = (tag: "headerReference" | "footerReference", keep = (_doc: XmlDocument) => true) => {
     const found: { default?: XmlDocument; first?: XmlDocument } = {};
     for (const ref of sectPr ? descendants(sectPr, "w", tag) : []) {
       const kind = attr(ref, "w", "type");
-      const target = rels.get(attr(ref, "r", "id") ?? "")?.target;
+      const target = pkg.rels(main).get(attr(ref, "r", "id") ?? "")?.target;
       const doc = (kind === "default" || kind === "first") && target ? explicitLineRule(part(target)) : undefined;
       if (doc && keep(doc)) found[kind as keyof typeof found] = doc;
     }
@@ -157,8 +153,7 @@ function fillPlaceholders(part: XmlDocument, placeholders: Record<string, string
   for (const paragraph of descendants(doc, "w", "p")) {
     const texts = descendants(paragraph, "w", "t");
     const joined = texts.map((t) => t.textContent ?? "").join("");
-    let filled = joined;
-    for (const [placeholder, value] of Object.entries(placeholders)) filled = filled.split(placeholder).join(value);
+    const filled = Object.entries(placeholders).reduce((text, [placeholder, value]) => text.replaceAll(placeholder, () => value), joined);
     if (filled === joined || texts.length === 0) continue;
     texts[0].textContent = filled;
     texts[0].setAttribute("xml:space", "preserve");
