@@ -138,7 +138,7 @@ function elementCount(text: string): number {
 }
 
 export class DocxPackage {
-  private readonly xmlCache = new Map<string, XmlDocument | undefined>();
+  private readonly xmlCache = new Map<string, XmlDocument>();
   private elements = 0;
   private readonly relsCache = new Map<string, Map<string, Relationship>>();
 
@@ -167,20 +167,18 @@ export class DocxPackage {
 
   /** Parsed XML of a part; undefined when the part is missing. Throws PackageError on broken XML. */
   xml(path: string | undefined): XmlDocument | undefined {
-    if (!path) return undefined;
-    if (this.xmlCache.has(path)) return this.xmlCache.get(path);
-    const bytes = this.parts[path];
-    let doc: XmlDocument | undefined;
-    if (bytes) {
-      const text = new TextDecoder().decode(bytes);
-      this.elements += elementCount(text);
-      if (this.elements > MAX_XML_ELEMENTS) {
-        throw new PackageError(
-          `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,
-        );
-      }
-      doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
+    const bytes = path ? this.parts[path] : undefined;
+    if (!path || !bytes) return undefined;
+    const cached = this.xmlCache.get(path);
+    if (cached) return cached;
+    const text = new TextDecoder().decode(bytes);
+    this.elements += elementCount(text);
+    if (this.elements > MAX_XML_ELEMENTS) {
+      throw new PackageError(
+        `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,
+      );
     }
+    const doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
     this.xmlCache.set(path, doc);
     return doc;
   }
@@ -192,22 +190,20 @@ export class DocxPackage {
     const base = posix.dirname(source); // "." for the package and for a part at its root
     const map = new Map<string, Relationship>();
     const root = this.xml(posix.join(base, "_rels", `${posix.basename(source)}.rels`))?.documentElement;
-    if (root) {
-      for (const rel of kids(root)) {
-        if (!is(rel, "pkgRel", "Relationship")) continue;
-        const id = rel.getAttribute("Id") ?? "";
-        const type = rel.getAttribute("Type") ?? "";
-        const raw = rel.getAttribute("Target") ?? "";
-        const external = rel.getAttribute("TargetMode") === "External";
-        let decoded = raw;
-        try {
-          decoded = decodeURI(raw);
-        } catch {
-          // keep it as written
-        }
-        const target = external ? raw : decoded.startsWith("/") ? decoded.slice(1) : posix.normalize(posix.join(base, decoded));
-        map.set(id, { id, type, target, external });
+    for (const rel of root ? kids(root) : []) {
+      if (!is(rel, "pkgRel", "Relationship")) continue;
+      const id = rel.getAttribute("Id") ?? "";
+      const type = rel.getAttribute("Type") ?? "";
+      const raw = rel.getAttribute("Target") ?? "";
+      const external = rel.getAttribute("TargetMode") === "External";
+      let decoded = raw;
+      try {
+        decoded = decodeURI(raw);
+      } catch {
+        // keep it as written
       }
+      const target = external ? raw : decoded.startsWith("/") ? decoded.slice(1) : posix.normalize(posix.join(base, decoded));
+      map.set(id, { id, type, target, external });
     }
     this.relsCache.set(source, map);
     return map;
@@ -227,7 +223,7 @@ export class DocxPackage {
   /** The properties of docProps/custom.xml or core.xml (or where the package's relationships say), as elements. */
   private properties(kind: "custom" | "core"): XmlElement[] {
     const path = this.related("", `${kind}-properties`)[0] ?? `docProps/${kind}.xml`;
-    const root = this.xml(this.parts[path] ? path : undefined)?.documentElement;
+    const root = this.xml(path)?.documentElement;
     return root ? kids(root) : [];
   }
 
