@@ -44,9 +44,8 @@ export function noteRefField(bookmark: string, shown: string, style: string): Ru
 }
 
 /**
- * A run Word draws from its complex-script slot (`w:cs`): else Arabic, Tibetan and Mongolian
- * letters fall to the Latin face in Word (LibreOffice goes by the characters). `w:cs` follows
- * `w:rtl` in CT_RPr and comes before `w:em` and `w:lang`, which these runs do not set.
+ * A run Word draws from its complex-script slot (`w:cs`): else Arabic, Tibetan and Mongolian letters fall to the Latin face in Word.
+ * `w:cs` follows `w:rtl` in CT_RPr and comes before `w:em` and `w:lang`, which these runs do not set.
  */
 export class ComplexScriptRun extends TextRun {
   constructor(options: Omit<IRunOptions, "language" | "emphasisMark" | "eastAsianLayout" | "specVanish" | "math" | "revision">) {
@@ -56,9 +55,8 @@ export class ComplexScriptRun extends TextRun {
 }
 
 /**
- * An external hyperlink whose relationship id counts the part's relationships, where the
- * library's `ExternalHyperlink` draws a random one: the same source gives the same bytes. As
- * the library does, a fragment goes to `w:anchor` (Word escapes a `#` in a target).
+ * An external hyperlink whose relationship id counts the part's relationships (the library's is random): the same source gives the same bytes.
+ * As the library does, a fragment goes to `w:anchor` (Word escapes a `#` in a target).
  */
 export class Hyperlink extends XmlComponent {
   constructor(

@@ -1,8 +1,6 @@
 /**
- * The faces of a .docx, from the HTML and PDF's stack (templates/fonts.json): in Word's font slots, so Word
- * and LibreOffice pick the PDF's faces, and embedded, so a translator without Noto fonts sees the letter as
- * printed. A family is embedded only where one file has every character of the letter it draws (the Han
- * faces, split over several files, would need merging).
+ * The PDF's faces (templates/fonts.json) in Word's font slots, and embedded so a translator without Noto fonts sees the letter as printed:
+ * a family only where one file has every character of the letter it draws (the Han faces, split over several files, would need merging).
  */
 import type { IPropertiesOptions } from "docx";
 import type { Letter } from "../letter.ts";
@@ -11,27 +9,23 @@ import { type Face, type FontsConfig, facesFor, fontStack, hasBold, subsetFace }
 import { COMPLEX_SCRIPTS } from "../language.ts";
 
 /** The faces of an edition in Word's slots: Latin, East Asian (the Han face) and complex script. */
-export interface SlotFonts {
-  latin: string;
-  eastAsia: string;
-  cs: string;
-  /** Chinese and Japanese editions: quotes and other shared marks from the East Asian face. */
-  hint?: "eastAsia";
-  /** The edition's face has no bold (Mongolian script): styles set headings by size only, as the HTML and PDF do, so Word fakes none. */
-  noBold?: boolean;
-}
-
-export function slotFonts(config: FontsConfig, lang: string): SlotFonts {
+export function slotFonts(config: FontsConfig, lang: string) {
   const stack = fontStack(config, lang);
   const latin = config.families[0].family;
-  const han = stack.families.find((f) => f.group === "han")?.family ?? latin;
-  // Complex script: the edition's own (Arabic, Hebrew, Tibetan, Mongolian), else Arabic script, the
-  // one most often in these letters' names.
+  // Complex script: the edition's own (Arabic, Hebrew, Tibetan, Mongolian), else Arabic, the script most often in these letters' names.
   const own = stack.primary && !stack.primary.group ? stack.primary.family : undefined;
   const cs = own ?? config.families.find((f) => f.langs?.some((l) => l === "ar"))?.family ?? latin;
-  // Word gives “ ” and other shared marks to the Latin face unless told the text is East Asian.
-  return { latin, eastAsia: han, cs, ...(stack.primary?.group ? { hint: "eastAsia" as const } : {}), ...(hasBold(stack) ? {} : { noBold: true }) };
+  return {
+    latin,
+    eastAsia: stack.families.find((f) => f.group === "han")?.family ?? latin,
+    cs,
+    // Chinese and Japanese: Word gives “ ” and other shared marks to the Latin face unless told the text is East Asian.
+    hint: stack.primary?.group ? ("eastAsia" as const) : undefined,
+    // A face without bold (Mongolian script): styles set headings by size only, as the HTML and PDF do, so Word fakes none.
+    noBold: !hasBold(stack),
+  };
 }
+export type SlotFonts = ReturnType<typeof slotFonts>;
 
 /** The face of each complex script's runs (by the script's edition, templates/fonts.json) where it is not the edition's own complex-script face. */
 export function scriptFaces(config: FontsConfig, slots: SlotFonts): Map<string, string> {

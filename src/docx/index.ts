@@ -1,8 +1,6 @@
 /**
- * DOCX compiler: one handler per mdast node type. The look comes from templates/reference.docx; every
- * paragraph gets a named style, and formatting is only what the Markdown says, as character styles.
- * Notes are Word footnotes (or endnotes) with the numbering pass's numbers; a repeated call is a NOTEREF
- * field to a bookmark on the first one, so Word shows the same number and never a second note.
+ * DOCX compiler: one handler per mdast node type; every paragraph a named style of templates/reference.docx, formatting only as character styles.
+ * A repeated note call is a NOTEREF field to a bookmark on the first one, so Word shows the same number and never a second note.
  */
 import { templateFile } from "../paths.ts";
 import { PAPER_SIZE, twips, twipsToPx } from "../paper.ts";
@@ -38,7 +36,8 @@ import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
 import { furniture, numbering, STYLES } from "./make-reference.ts";
-import { bookmarkName, FRONT_MATTER_PROPERTY } from "./contract.ts";
+import { bookmarkName } from "../ooxml/notes.ts";
+import { FRONT_MATTER_PROPERTY } from "../ooxml/package.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
 import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
 import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
@@ -153,7 +152,6 @@ function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">
   });
 }
 
-/** The runs of phrasing content. */
 const phrasingRuns = (nodes: PhrasingContent[], state: State, marks: Marks = {}) => runs(phrasing(nodes, state, marks), state);
 
 /** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
@@ -286,12 +284,9 @@ function provenance(letter: Letter) {
   };
   for (const key of ["author", "publisher", "date", "description", "subject"] as const) if (meta[key] !== undefined) front[key] = meta[key];
   if (meta.keywords.length) front.keywords = meta.keywords;
-  if (meta.signatoriesHeading || meta.signatoriesClaimed !== undefined) {
-    front.signatories = {
-      ...(meta.signatoriesHeading ? { heading: meta.signatoriesHeading } : {}),
-      ...(meta.signatoriesClaimed !== undefined ? { claimed: meta.signatoriesClaimed } : {}),
-    };
-  }
+  // JSON leaves out a key left undefined.
+  const signatories = { heading: meta.signatoriesHeading || undefined, claimed: meta.signatoriesClaimed };
+  if (signatories.heading || signatories.claimed !== undefined) front.signatories = signatories;
   // One property a key: Word keeps text properties to 255 characters.
   return [
     { name: "broadside-source", value: letter.file.basename ?? "" },

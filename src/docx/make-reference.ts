@@ -1,7 +1,6 @@
 /**
- * `npm run reference-docx`: writes templates/reference.docx, the Word template the build takes its
- * styles, page size, margins, header and footer from (like Pandoc's reference doc), to be restyled
- * in Word or LibreOffice. It shows every style broadside uses, so a designer sees what to change.
+ * `npm run reference-docx`: writes templates/reference.docx, whose styles, page, header and footer builds take (like Pandoc's reference doc).
+ * It shows every style broadside uses, so a designer restyling it in Word or LibreOffice sees what to change.
  */
 import { ROOT } from "../paths.ts";
 import { join } from "node:path";
@@ -13,7 +12,6 @@ import {
   Footer,
   FootnoteReferenceRun,
   Header,
-  HeadingLevel,
   type ILevelsOptions,
   type INumberingOptions,
   type IParagraphOptions,
@@ -22,6 +20,7 @@ import {
   Packer,
   PageNumber,
   Paragraph,
+  type ParagraphChild,
   TextRun,
 } from "docx";
 import { writeAtomic } from "../write.ts";
@@ -150,7 +149,9 @@ export function furniture(shortTitle: string, label: string, paragraph = (option
   };
 }
 
-const body = (text: string) => new Paragraph({ style: "BodyText", children: [new TextRun(text)] });
+/** A paragraph of the sample in `style` (headings and the title by their style ids), text as plain runs. */
+const sample = (style: string, ...children: (string | ParagraphChild)[]) =>
+  new Paragraph({ style, children: children.map((child) => (typeof child === "string" ? new TextRun(child) : child)) });
 
 /** `npm run reference-docx`: write templates/reference.docx anew. */
 export async function writeReference(): Promise<number> {
@@ -171,37 +172,35 @@ export async function writeReference(): Promise<number> {
         },
         ...furniture("[short-title]", "{page} / {pages}"),
         children: [
-          new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun("Title: the letter's headline")] }),
-          new Paragraph({ style: "Subtitle", children: [new TextRun("Subtitle")] }),
-          body("Body Text: the letter's paragraphs. A note call looks like this"),
-          new Paragraph({ style: "BodyText", children: [new TextRun("and carries the Footnote Reference style."), new FootnoteReferenceRun(1)] }),
-          new Paragraph({
-            style: "BodyText",
-            children: [
-              new TextRun("Character styles: "),
-              new TextRun({ text: "Emphasis", style: "Emphasis" }),
-              new TextRun(", "),
-              new TextRun({ text: "Strong", style: "Strong" }),
-              new TextRun(", "),
-              new TextRun({ text: "Verbatim Char", style: "VerbatimChar" }),
-              new TextRun(" and a "),
-              new ExternalHyperlink({ link: "https://example.org/", children: [new TextRun({ text: "Hyperlink", style: "Hyperlink" })] }),
-              new TextRun("."),
-            ],
-          }),
-          new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun("Heading 1")] }),
-          new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun("Heading 2")] }),
-          new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun("Heading 3")] }),
-          new Paragraph({ style: "Quote", children: [new TextRun("Quote: a quoted passage.")] }),
+          sample("Title", "Title: the letter's headline"),
+          sample("Subtitle", "Subtitle"),
+          sample("BodyText", "Body Text: the letter's paragraphs. A note call looks like this"),
+          sample("BodyText", "and carries the Footnote Reference style.", new FootnoteReferenceRun(1)),
+          sample(
+            "BodyText",
+            "Character styles: ",
+            new TextRun({ text: "Emphasis", style: "Emphasis" }),
+            ", ",
+            new TextRun({ text: "Strong", style: "Strong" }),
+            ", ",
+            new TextRun({ text: "Verbatim Char", style: "VerbatimChar" }),
+            " and a ",
+            new ExternalHyperlink({ link: "https://example.org/", children: [new TextRun({ text: "Hyperlink", style: "Hyperlink" })] }),
+            ".",
+          ),
+          sample("Heading1", "Heading 1"),
+          sample("Heading2", "Heading 2"),
+          sample("Heading3", "Heading 3"),
+          sample("Quote", "Quote: a quoted passage."),
           new Paragraph({ style: "ListBullet", numbering: { reference: "bullet", level: 0 }, children: [new TextRun("List Bullet")] }),
-          new Paragraph({ style: "ListContinue", children: [new TextRun("List Continue: a further paragraph of a list item.")] }),
-          new Paragraph({ style: "ListNumber", children: [new TextRun("List Number")] }),
-          new Paragraph({ style: "TableText", children: [new TextRun("Table Text: paragraphs in table cells.")] }),
-          new Paragraph({ style: "SourceCode", children: [new TextRun("Source Code")] }),
-          new Paragraph({ style: "HorizontalRule", children: [] }),
-          new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun("Signed by")] }),
-          new Paragraph({ style: "Signatory", children: [new TextRun("Signatory: one signing group a paragraph, set in columns")] }),
-          new Paragraph({ style: "Signatory", children: [new TextRun("A second signatory")] }),
+          sample("ListContinue", "List Continue: a further paragraph of a list item."),
+          sample("ListNumber", "List Number"),
+          sample("TableText", "Table Text: paragraphs in table cells."),
+          sample("SourceCode", "Source Code"),
+          sample("HorizontalRule"),
+          sample("Heading2", "Signed by"),
+          sample("Signatory", "Signatory: one signing group a paragraph, set in columns"),
+          sample("Signatory", "A second signatory"),
         ],
       },
     ],

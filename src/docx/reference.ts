@@ -9,18 +9,14 @@ import type { SlotFonts } from "./fonts.ts";
 import { XMLSerializer } from "@xmldom/xmldom";
 import { type Document, Packer } from "docx";
 import { redate } from "../ooxml/zip.ts";
-import { attr, child, descendants, DocxPackage, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
-
-/** Header or footer parts, by kind. */
-type Furniture = { default?: XmlDocument; first?: XmlDocument };
+import { attr, child, descendants, DocxPackage, isOn, W, type XmlDocument, type XmlElement } from "../ooxml/package.ts";
 
 /** The page margins (twips) of a template that gives none. */
 const MARGINS = { top: 1440, right: 1440, bottom: 1440, left: 1440, header: 708, footer: 708, gutter: 0 };
 
 /**
- * OOXML reads a `w:spacing` with `w:line` and no `w:lineRule` as "auto" (240ths of a line);
- * LibreOffice reads it as an exact height, so a two-line title overlapped itself. A template's
- * spacings are given their rule.
+ * A template's spacings given their rule: OOXML reads a `w:line` without `w:lineRule` as "auto" (240ths of a line),
+ * LibreOffice as an exact height, so a two-line title overlapped itself.
  */
 function explicitLineRule(doc: XmlDocument) {
   for (const spacing of descendants(doc, "w", "spacing")) {
@@ -57,18 +53,14 @@ function readReference(path: string) {
   const main = pkg.mainPath!;
   const styles = explicitLineRule(part("word/styles.xml"));
   const sectPr = descendants(part(main), "w", "sectPr").at(-1);
-  const number = (name: string, key: string, fallback: number) => {
-    const value = attr(child(sectPr, "w", name), "w", key);
-    return value ? Number(value) : fallback;
-  };
-  const rels = pkg.rels(main);
+  const number = (name: string, key: string, fallback: number) => Number(attr(child(sectPr, "w", name), "w", key) || fallback);
   const furniture = (tag: "headerReference" | "footerReference", keep = (_doc: XmlDocument) => true) => {
-    const found: Furniture = {};
+    const found: { default?: XmlDocument; first?: XmlDocument } = {};
     for (const ref of sectPr ? descendants(sectPr, "w", tag) : []) {
       const kind = attr(ref, "w", "type");
-      const target = rels.get(attr(ref, "r", "id") ?? "")?.target;
+      const target = pkg.rels(main).get(attr(ref, "r", "id") ?? "")?.target;
       const doc = (kind === "default" || kind === "first") && target ? explicitLineRule(part(target)) : undefined;
-      if (doc && keep(doc)) found[kind as keyof Furniture] = doc;
+      if (doc && keep(doc)) found[kind as keyof typeof found] = doc;
     }
     return found;
   };
@@ -138,8 +130,7 @@ export function stylesWithLanguage(styles: XmlDocument, lang: string, fonts: Slo
     }
     if (fonts.hint && shipped.test(rFonts.getAttributeNS(W, "eastAsia") ?? "")) rFonts.setAttributeNS(W, "w:hint", fonts.hint);
   }
-  const on = (element: XmlElement) => ["1", "true", "on", ""].includes(element.getAttributeNS(W, "val") ?? "");
-  if (fonts.noBold) for (const bold of [...descendants(doc, "w", "b"), ...descendants(doc, "w", "bCs")]) if (on(bold)) bold.parentNode?.removeChild(bold);
+  if (fonts.noBold) for (const bold of [...descendants(doc, "w", "b"), ...descendants(doc, "w", "bCs")]) if (isOn(bold)) bold.parentNode?.removeChild(bold);
   /** The element `name` in `parent`, made (first or last) when there is none. */
   const ensure = (parent: XmlElement, name: string, first: boolean) => {
     const found = parent.getElementsByTagNameNS(W, name)[0];
@@ -162,8 +153,7 @@ function fillPlaceholders(part: XmlDocument, placeholders: Record<string, string
   for (const paragraph of descendants(doc, "w", "p")) {
     const texts = descendants(paragraph, "w", "t");
     const joined = texts.map((t) => t.textContent ?? "").join("");
-    let filled = joined;
-    for (const [placeholder, value] of Object.entries(placeholders)) filled = filled.split(placeholder).join(value);
+    const filled = Object.entries(placeholders).reduce((text, [placeholder, value]) => text.replaceAll(placeholder, () => value), joined);
     if (filled === joined || texts.length === 0) continue;
     texts[0].textContent = filled;
     texts[0].setAttribute("xml:space", "preserve");

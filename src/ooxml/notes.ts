@@ -1,10 +1,6 @@
 /**
- * The WordprocessingML rules for notes as Word and LibreOffice apply them, for the proof, the import and the tests:
- * - Word numbers notes itself: the k-th distinct note a `w:footnoteReference` (or `w:endnoteReference`) names shows
- *   k + `numStart` − 1, in the `numFmt` of `w:footnotePr`/`w:endnotePr` (settings.xml, then sections; endnotes: i, ii, …).
- * - A repeated call is a NOTEREF field (`w:fldChar` begin/instr/separate/result/end, or `w:fldSimple`) naming a
- *   bookmark: it shows its cached result until fields are updated, and leads to the note the bookmark names.
- * - A note's text is what a reader sees in it: runs (links' runs included), tabs and breaks.
+ * The WordprocessingML rules for notes as Word and LibreOffice apply them, for the proof, the import and the tests: the k-th distinct note
+ * called shows k + `numStart` − 1 in its `numFmt`; a repeated call is a NOTEREF field to a bookmark, showing its cached result until updated.
  */
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, type XmlElement } from "./package.ts";
 
@@ -31,10 +27,8 @@ export type FieldKind = { kind: "noteref"; bookmark: string } | { kind: "ref"; b
 /** What a field instruction makes of its result: a repeated note call, a link, or plain shown text. */
 export function fieldKind(instruction: string): FieldKind {
   const instr = instruction.trim();
-  const noteref = /^NOTEREF\s+"?([^\s"\\]+)/i.exec(instr);
-  if (noteref) return { kind: "noteref", bookmark: noteref[1] };
-  const ref = /^REF\s+"?([^\s"\\]+)/i.exec(instr);
-  if (ref) return { kind: "ref", bookmark: ref[1] };
+  const ref = /^(NOTEREF|REF)\s+"?([^\s"\\]+)/i.exec(instr);
+  if (ref) return { kind: ref[1].toUpperCase() === "REF" ? "ref" : "noteref", bookmark: ref[2] };
   const hyperlink = /^HYPERLINK\s+(?:"([^"]*)"|(\S+))/i.exec(instr);
   const url = hyperlink && (hyperlink[1] ?? hyperlink[2]);
   // `HYPERLINK \l "name"` leads to a bookmark inside the document, not to a URL.
@@ -45,11 +39,12 @@ export function fieldKind(instruction: string): FieldKind {
 /** Story content no reader sees: deleted revisions, and the fallback of alternate content. */
 const unseen = (el: XmlElement) => is(el, "w", "del") || is(el, "w", "moveFrom") || is(el, "mc", "Fallback");
 
+/** The bookmark a broadside .docx puts on a note's first reference, which NOTEREF fields point to. */
+export const bookmarkName = (n: number) => `_RefNote${n}`;
+
 /**
- * Bookmark name → the note it names, for NOTEREF fields: the first note reference inside the bookmark (Word's
- * `_RefNoteN`), or right after its end in the paragraph with no text between (LibreOffice moves it in front).
- * An empty bookmark that retyped words left behind names the paragraph's next reference without a bookmark of
- * its own; one with no reference after it in its paragraph (its reference deleted) names no note.
+ * Bookmark name → the note it names: the first note reference inside the bookmark (Word's `_RefNoteN`), or right after it with no text between
+ * (LibreOffice moves it in front); an empty `_Ref` one that retyping left, the paragraph's next reference without a bookmark of its own, if any.
  */
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
@@ -113,14 +108,9 @@ export function notesPart(pkg: DocxPackage, main: string, kind: NoteKind): { pat
   return { path, byId };
 }
 
-export interface NoteNumbering {
-  start: number;
-  format: string;
-}
-
 /** Note numbering of a kind: settings.xml first, then each section's properties. */
-export function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind): NoteNumbering {
-  const result: NoteNumbering = { start: 1, format: kind === "footnote" ? "decimal" : "lowerRoman" };
+function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind) {
+  const result = { start: 1, format: kind === "footnote" ? "decimal" : "lowerRoman" };
   const settings = pkg.xml(pkg.related(main, "settings")[0])?.documentElement ?? undefined;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   for (const holder of [settings, ...(body ? descendants(body, "w", "sectPr") : [])]) {
@@ -162,11 +152,10 @@ export function formatNoteNumber(n: number, format: string): string {
 }
 
 /**
- * The text a reader sees in a story (a note): runs, the runs of links (`w:hyperlink`, and the
- * result of a HYPERLINK field), tabs and breaks; not the automatic note number, field
- * instructions, deleted or hidden text.
+ * The text a reader sees in a story (a note): runs, links' runs (`w:hyperlink`, a HYPERLINK field's result), tabs and breaks;
+ * not the automatic note number, field instructions, deleted or hidden text.
  */
-export function visibleText(node: XmlElement): string {
+function visibleText(node: XmlElement): string {
   let text = "";
   const walk = (el: XmlElement) => {
     if (is(el, "w", "t")) text += el.textContent ?? "";
@@ -190,15 +179,6 @@ export interface DocxCall {
   field?: { bookmark: string; shown: string };
 }
 
-export interface DocxNotes {
-  calls: DocxCall[];
-  /** Per kind, the called note ids in number order: note k is order[k - 1]. */
-  order: Record<NoteKind, string[]>;
-  numbering: Record<NoteKind, NoteNumbering>;
-  /** Note key → the note's visible text. */
-  text: Map<string, string>;
-}
-
 interface OpenField {
   instr: string;
   result: string;
@@ -207,7 +187,7 @@ interface OpenField {
 }
 
 /** The note calls of the main story and the text of every called note, as Word shows them. */
-export function readNotes(pkg: DocxPackage): DocxNotes {
+export function readNotes(pkg: DocxPackage) {
   const main = pkg.mainPath!;
   const body = descendants(pkg.xml(main)!, "w", "body")[0];
   if (!body) throw new Error(`${main} has no w:body`);
@@ -216,13 +196,11 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
   /** Per kind, the called note ids in the order of their first call. */
   const called: Record<NoteKind, Set<string>> = { footnote: new Set(), endnote: new Set() };
   const fields: OpenField[] = [];
-  /** Calls held for fields that turned out not to be NOTEREFs; left out at the end. */
-  const dropped = new Set<DocxCall>();
 
   const beginField = (instr: string, phase: OpenField["phase"]) => {
     const field: OpenField = { instr, result: "", phase, call: { note: undefined } };
     fields.push(field);
-    calls.push(field.call); // keeps its place in document order; removed if not a NOTEREF
+    calls.push(field.call); // keeps its place in document order; left out at the end (neither note nor field) if not a NOTEREF
   };
   const endField = () => {
     const field = fields.pop();
@@ -231,8 +209,6 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
     if (kind.kind === "noteref" || (kind.kind === "ref" && bookmarks.has(kind.bookmark))) {
       field.call.note = bookmarks.get(kind.bookmark);
       field.call.field = { bookmark: kind.bookmark, shown: field.result.trim() };
-    } else {
-      dropped.add(field.call);
     }
   };
 
@@ -258,18 +234,16 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       for (const field of fields) if (field.phase === "result") field.result += el.textContent ?? "";
     } else if (is(el, "w", "fldSimple")) {
       beginField(attr(el, "w", "instr") ?? "", "result");
-      for (const c of kids(el)) walk(c);
-      endField();
-      return;
     }
     for (const c of kids(el)) walk(c);
+    if (is(el, "w", "fldSimple")) endField();
   };
   walk(body);
   while (fields.length) endField(); // a field never ended: whatever it shows so far
+  // Per kind, the called note ids in number order (note k is order[k - 1]), and each called note's visible text by key.
   const order = { footnote: [...called.footnote], endnote: [...called.endnote] };
-
   const text = new Map<string, string>();
-  const numbering = {} as Record<NoteKind, NoteNumbering>;
+  const numbering = {} as Record<NoteKind, ReturnType<typeof noteNumbering>>;
   for (const kind of NOTE_KINDS) {
     numbering[kind] = noteNumbering(pkg, main, kind);
     if (!order[kind].length) continue;
@@ -281,5 +255,5 @@ export function readNotes(pkg: DocxPackage): DocxNotes {
       text.set(`${kind}:${id}`, visibleText(note));
     }
   }
-  return { calls: calls.filter((call) => !dropped.has(call)), order, numbering, text };
+  return { calls: calls.filter((call) => call.note || call.field), order, numbering, text };
 }

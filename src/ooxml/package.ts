@@ -1,7 +1,6 @@
 /**
- * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits),
- * parsed XML, relationships and document properties. Namespaces match by local name and a set of URIs, so
- * files saved as "Strict Open XML" (purl.oclc.org namespaces) read the same as transitional ones.
+ * A .docx package as the proof, the importer and the tests read it: parts (unzipped within zip.ts's limits), XML, relationships, properties.
+ * Namespaces match by local name and a set of URIs, so "Strict Open XML" files (purl.oclc.org) read the same as transitional ones.
  */
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { posix } from "node:path";
@@ -22,13 +21,15 @@ export type Namespace = keyof typeof NS;
 
 export type { XmlDocument, XmlElement, XmlNode };
 
+/** Custom properties `broadside-fm-<key>` carry the original's front matter, one JSON value each. */
+export const FRONT_MATTER_PROPERTY = "broadside-fm-";
+
 /** Elements nested deeper than this are refused: a letter's XML nests some 20 deep. */
 export const MAX_XML_DEPTH = 200;
 
 /**
- * Parse XML text; a document that is not well-formed, that has a DOCTYPE (entities, external
- * or not, are how XML reads files, fetches addresses and blows up; Word never writes one) or
- * nests deeper than {@link MAX_XML_DEPTH} throws its reason to `fail`.
+ * Parse XML text; one not well-formed, nested deeper than {@link MAX_XML_DEPTH} or with a DOCTYPE (entities are how XML reads
+ * files, fetches addresses and blows up; Word never writes one) throws its reason to `fail`.
  */
 export function parseXml(text: string, fail: (message: string) => Error = (message) => new Error(message)): XmlDocument {
   const doctype = /<!DOCTYPE/i.exec(text);
@@ -103,12 +104,13 @@ export function attr(el: XmlElement | undefined, ns: Namespace, local: string): 
   return undefined;
 }
 
-/** A WordprocessingML on/off property: `<w:b/>`, `<w:b w:val="false"/>`; undefined when absent. */
+/** A WordprocessingML on/off element: `<w:b/>` is on, `<w:b w:val="false"/>` off. */
+export const isOn = (el: XmlElement) => !["0", "false", "off", "none"].includes(attr(el, "w", "val")?.toLowerCase() ?? "on");
+
+/** The on/off property `local` of `parent`; undefined when absent. */
 export function onOff(parent: XmlElement | undefined, local: string): boolean | undefined {
   const el = child(parent, "w", local);
-  if (!el) return undefined;
-  const val = attr(el, "w", "val");
-  return val === undefined || !["0", "false", "off", "none"].includes(val.toLowerCase());
+  return el && isOn(el);
 }
 
 export interface Relationship {
@@ -136,7 +138,7 @@ function elementCount(text: string): number {
 }
 
 export class DocxPackage {
-  private readonly xmlCache = new Map<string, XmlDocument | undefined>();
+  private readonly xmlCache = new Map<string, XmlDocument>();
   private elements = 0;
   private readonly relsCache = new Map<string, Map<string, Relationship>>();
 
@@ -165,20 +167,18 @@ export class DocxPackage {
 
   /** Parsed XML of a part; undefined when the part is missing. Throws PackageError on broken XML. */
   xml(path: string | undefined): XmlDocument | undefined {
-    if (!path) return undefined;
-    if (this.xmlCache.has(path)) return this.xmlCache.get(path);
-    const bytes = this.parts[path];
-    let doc: XmlDocument | undefined;
-    if (bytes) {
-      const text = new TextDecoder().decode(bytes);
-      this.elements += elementCount(text);
-      if (this.elements > MAX_XML_ELEMENTS) {
-        throw new PackageError(
-          `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,
-        );
-      }
-      doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
+    const bytes = path ? this.parts[path] : undefined;
+    if (!path || !bytes) return undefined;
+    const cached = this.xmlCache.get(path);
+    if (cached) return cached;
+    const text = new TextDecoder().decode(bytes);
+    this.elements += elementCount(text);
+    if (this.elements > MAX_XML_ELEMENTS) {
+      throw new PackageError(
+        `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,
+      );
     }
+    const doc = parseXml(text, (message) => new PackageError(`its part ${path} ${message}`));
     this.xmlCache.set(path, doc);
     return doc;
   }
@@ -187,27 +187,23 @@ export class DocxPackage {
   rels(source: string): Map<string, Relationship> {
     const cached = this.relsCache.get(source);
     if (cached) return cached;
-    const dir = source ? posix.dirname(source) : "";
-    const base = dir === "." ? "" : dir;
-    const relsPath = posix.join(base, "_rels", `${source ? posix.basename(source) : ""}.rels`);
+    const base = posix.dirname(source); // "." for the package and for a part at its root
     const map = new Map<string, Relationship>();
-    const doc = this.xml(relsPath);
-    if (doc?.documentElement) {
-      for (const rel of kids(doc.documentElement)) {
-        if (!is(rel, "pkgRel", "Relationship")) continue;
-        const id = rel.getAttribute("Id") ?? "";
-        const type = rel.getAttribute("Type") ?? "";
-        const raw = rel.getAttribute("Target") ?? "";
-        const external = rel.getAttribute("TargetMode") === "External";
-        let decoded = raw;
-        try {
-          decoded = decodeURI(raw);
-        } catch {
-          // keep it as written
-        }
-        const target = external ? raw : decoded.startsWith("/") ? decoded.slice(1) : posix.normalize(posix.join(base, decoded));
-        map.set(id, { id, type, target, external });
+    const root = this.xml(posix.join(base, "_rels", `${posix.basename(source)}.rels`))?.documentElement;
+    for (const rel of root ? kids(root) : []) {
+      if (!is(rel, "pkgRel", "Relationship")) continue;
+      const id = rel.getAttribute("Id") ?? "";
+      const type = rel.getAttribute("Type") ?? "";
+      const raw = rel.getAttribute("Target") ?? "";
+      const external = rel.getAttribute("TargetMode") === "External";
+      let decoded = raw;
+      try {
+        decoded = decodeURI(raw);
+      } catch {
+        // keep it as written
       }
+      const target = external ? raw : decoded.startsWith("/") ? decoded.slice(1) : posix.normalize(posix.join(base, decoded));
+      map.set(id, { id, type, target, external });
     }
     this.relsCache.set(source, map);
     return map;
@@ -227,7 +223,7 @@ export class DocxPackage {
   /** The properties of docProps/custom.xml or core.xml (or where the package's relationships say), as elements. */
   private properties(kind: "custom" | "core"): XmlElement[] {
     const path = this.related("", `${kind}-properties`)[0] ?? `docProps/${kind}.xml`;
-    const root = this.xml(this.parts[path] ? path : undefined)?.documentElement;
+    const root = this.xml(path)?.documentElement;
     return root ? kids(root) : [];
   }
 

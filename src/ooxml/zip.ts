@@ -1,7 +1,6 @@
 /**
- * The ZIP container of a .docx, read as a stranger's file: the central directory is checked (entry count,
- * offsets, entries sharing bytes, duplicate names, encryption, methods; ZIP64, which no letter needs, refused)
- * before any part is inflated, each with a ceiling it stops at, so no part takes more memory than its limit.
+ * The ZIP container of a .docx, read as a stranger's file: the central directory checked (count, offsets, overlaps, duplicate names, encryption,
+ * methods; ZIP64 refused) before any part is inflated, each stopping at its ceiling, so no part takes more memory than its limit.
  */
 import { inflateRawSync } from "node:zlib";
 import { zipSync } from "fflate";
@@ -90,8 +89,6 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     const next = at + 46 + nameLength + u16(at + 30) + u16(at + 32);
     if (next > cdOffset + cdSize) throw new PackageError("it is damaged: its table of contents is cut off or malformed");
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    const central = at;
-    at = next;
     if (names.has(name)) throw new PackageError(`it is damaged: it holds two entries named ${name}`);
     names.add(name);
     if (flags & 1) throw new PackageError(`its entry ${name} is encrypted; save the document without a password and import that`);
@@ -103,7 +100,8 @@ export function zipEntries(bytes: Uint8Array, limits = ZIP_LIMITS): ZipEntry[] {
     if (end > cdOffset) throw new PackageError(`it is damaged: its entry ${name} points past the end of its data`);
     if (method !== 0 && method !== 8)
       throw new PackageError(`its entry ${name} is compressed with method ${method}; Word and LibreOffice use only deflate: save the document again`);
-    entries.push({ name, method, size, start, end, local, central });
+    entries.push({ name, method, size, start, end, local, central: at });
+    at = next;
   }
   // Entries that share bytes are how a small file claims to hold many large parts.
   const sorted = [...entries].sort((a, b) => a.local - b.local);
@@ -124,13 +122,12 @@ export function unzipParts(bytes: Uint8Array, entries: ZipEntry[], wanted: (name
   for (const entry of entries) {
     if (!wanted(entry.name) || entry.name.endsWith("/")) continue;
     const ceiling = Math.min(limits.partBytes, limits.totalBytes - total);
-    const tooLarge = () =>
-      new PackageError(
+    if (entry.size > ceiling)
+      throw new PackageError(
         ceiling < limits.partBytes
           ? `its XML parts inflate to more than ${MB(limits.totalBytes)} together (at ${entry.name}), far more than a letter`
           : `its part ${entry.name} inflates to more than ${MB(limits.partBytes)}, far more than a letter`,
       );
-    if (entry.size > ceiling) throw tooLarge();
     const data = bytes.subarray(entry.start, entry.end);
     const wrongSize = (what: string) =>
       new PackageError(`it is damaged or built to attack: its part ${entry.name} inflates to ${what} than the ${entry.size} bytes its entry says`);
