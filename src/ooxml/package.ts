@@ -127,14 +127,15 @@ export interface Relationship {
  */
 export const MAX_XML_ELEMENTS = 200_000;
 
-/** Start tags in XML text, counted before it is parsed. */
-function elementCount(text: string): number {
+/** Start tags in XML text, counted before it is parsed (at most `limit` + 1), and where the last one counted is. */
+export function startTags(text: string, limit = Infinity): { count: number; at: number } {
   let count = 0;
-  for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
+  let at = text.indexOf("<");
+  for (; at >= 0; at = text.indexOf("<", at + 1)) {
     const next = text.charCodeAt(at + 1);
-    if (next !== 47 && next !== 63 && next !== 33) count++; // not </, <? or <!
+    if (next !== 47 && next !== 63 && next !== 33 && ++count > limit) break; // not </, <? or <!
   }
-  return count;
+  return { count, at };
 }
 
 export class DocxPackage {
@@ -172,7 +173,7 @@ export class DocxPackage {
     const cached = this.xmlCache.get(path);
     if (cached) return cached;
     const text = new TextDecoder().decode(bytes);
-    this.elements += elementCount(text);
+    this.elements += startTags(text).count;
     if (this.elements > MAX_XML_ELEMENTS) {
       throw new PackageError(
         `its XML parts hold more than ${MAX_XML_ELEMENTS.toLocaleString("en")} elements (reading ${path}), far more than a letter (some 10,000)`,

@@ -9,13 +9,14 @@ import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { MARK_OF, type Marks, PLAIN, type Token } from "../import/read.ts";
+import { MAX_XML_ELEMENTS, startTags } from "../ooxml/package.ts";
 import { CODES, codeIds, XLIFF_NS } from "./export.ts";
 import type { Unit } from "./units.ts";
 
 export const MAX_XLIFF_BYTES = 48 * 1024 * 1024;
 const MAX_DEPTH = 64;
-/** A letter's XLIFF has a few thousand elements; the .docx import reads at most as many in one XML part. */
-const MAX_ELEMENTS = 200_000;
+/** A letter's XLIFF has a few thousand elements; the .docx import reads at most as many in one package. */
+const MAX_ELEMENTS = MAX_XML_ELEMENTS;
 
 export interface XliffFile {
   original: string;
@@ -48,21 +49,17 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
     );
     return undefined;
   }
-  // Counted before the parser builds them (its tree costs about a kilobyte an element): each `<` that opens no end tag,
-  // comment, CDATA or declaration opens an element.
-  let opened = 0;
-  for (let i = text.indexOf("<"); i >= 0; i = text.indexOf("<", i + 1)) {
-    const next = text.charCodeAt(i + 1);
-    if (next !== 47 && next !== 33 && next !== 63 && ++opened > MAX_ELEMENTS) {
-      const line = text.slice(0, i).split("\n").length;
-      fail(
-        file,
-        `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`,
-        { line, column: i - text.lastIndexOf("\n", i - 1) },
-        "xliff-too-large",
-      );
-      return undefined;
-    }
+  // Counted before the parser builds them (its tree costs about a kilobyte an element); no element is without its start tag.
+  const opened = startTags(text, MAX_ELEMENTS);
+  if (opened.count > MAX_ELEMENTS) {
+    const line = text.slice(0, opened.at).split("\n").length;
+    fail(
+      file,
+      `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`,
+      { line, column: opened.at - text.lastIndexOf("\n", opened.at - 1) },
+      "xliff-too-large",
+    );
+    return undefined;
   }
   let doc: XmlDocument;
   try {
@@ -75,15 +72,10 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
     fail(file, `The XLIFF file is not well-formed XML: ${(error as Error).message.split("\n")[0]}`, undefined, "xliff-unreadable");
     return undefined;
   }
-  // Depth and size, walked without recursion: the tree is a stranger's.
-  let elements = 0;
+  // Depth, walked without recursion: the tree is a stranger's.
   const stack: [XmlNode, number][] = [[doc, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    if (node.nodeType === 1 && ++elements > MAX_ELEMENTS) {
-      fail(file, `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`, place(node), "xliff-too-large");
-      return undefined;
-    }
     if (depth > MAX_DEPTH) {
       fail(file, `The XLIFF file nests elements more than ${MAX_DEPTH} deep`, place(node), "xliff-too-deep");
       return undefined;
