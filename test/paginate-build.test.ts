@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir } from "./helpers.ts";
 
-const FIXTURES = ["row-notes", "back-link-foot", "back-link-end-ug"];
+const FIXTURES = ["row-notes", "back-link-foot", "back-link-end-ug", "tall-row"];
 
 let out = "";
 let built: Awaited<ReturnType<typeof cli>>;
@@ -51,6 +51,21 @@ describe("a table row whose notes cannot all fit below it", () => {
     expect(foot.flatMap((f) => f.starting)).toEqual([1, 2, 3]);
     expect(foot[1].continued).toEqual([1]);
     expect(foot.slice(1).flatMap((f) => f.starting)).toEqual([2, 3]);
+  });
+});
+
+describe("a table row taller than a page", () => {
+  it("is cut between lines of its long cell: starts on page 1, ends on page 3, nothing lost or doubled, its notes in order", () => {
+    const texts = pages("tall-row");
+    expect(texts[0]).toMatch(/FIRST\s+START OF THE LONG CELL/);
+    expect(texts.findIndex((t) => t.includes("END OF THE LONG CELL"))).toBe(2);
+    // Overleaf, the header is repeated and the first column is left empty.
+    expect(texts[1]).toMatch(/Who\s+What they ask\n\s{6,}\S/);
+    const all = texts.join("\n");
+    expect(all.match(/FIRST/g)).toHaveLength(1);
+    expect(all.match(/coalition/g)).toHaveLength(55); // the long cell's 1,100 words cycle 20 words
+    expect(all.indexOf("It follows the tall row.")).toBeGreaterThan(all.indexOf("END OF THE LONG CELL"));
+    expect(feet(texts).flatMap((f) => f.starting)).toEqual([1, 2, 3, 4]);
   });
 });
 

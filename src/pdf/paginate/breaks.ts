@@ -219,12 +219,29 @@ class BreakFinder {
       const r = row.getBoundingClientRect();
       if (previous && row.parentElement?.tagName === "TBODY") {
         const afterHead = previous.parentElement?.tagName === "THEAD";
-        this.breakBefore(row, Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top), avoid || afterHead, false, atTop && afterHead);
+        this.bottom = Math.max(this.bottom, previous.getBoundingClientRect().bottom - this.top);
+        this.breakBefore(row, this.bottom, avoid || afterHead, false, atTop && afterHead);
         if (r.top - this.top > this.stopAt) return false;
       }
+      // Cut inside only when it cannot move whole to the next page, unless it is taller than a page anyway.
+      if (r.bottom - this.top > this.stopAt && row.parentElement?.tagName === "TBODY" && !this.cells(row, avoid || r.height <= this.stopAt)) return false;
       previous = row;
     }
     this.bottom = Math.max(this.bottom, table.getBoundingClientRect().bottom - this.top);
+    return true;
+  }
+
+  /**
+   * A row reaching past the page: breaks between the lines of its cells, the cells before the one cut staying whole and
+   * those after it going overleaf.
+   */
+  cells(row: HTMLTableRowElement, avoid: boolean): boolean {
+    for (const [i, cell] of Array.from(row.cells).entries()) {
+      if (i > 0) this.breakBefore(cell, this.bottom, avoid);
+      const kids = kidsOf(cell);
+      // A cell's box reaches the row's bottom: what follows it on the page is its content's bottom.
+      if (!(kids.every((k) => "run" in k) ? this.lines(Array.from(cell.childNodes), cell, avoid) : this.block(cell, kids, avoid))) return false;
+    }
     return true;
   }
 

@@ -146,6 +146,17 @@ function continueTable(table: HTMLTableElement, source: HTMLTableElement, cells:
   if (row) Array.from(row.cells).forEach((cell, i) => cells[i] !== undefined && (cell.style.width = `${cells[i]}px`));
 }
 
+/** A row cut inside: the cells that stayed keep their columns overleaf as empty cells (all of them when the cut is between cells). */
+function keepColumns(chain: Element[], source: HTMLTableRowElement, row: HTMLElement) {
+  const stayed = Array.from(source.cells);
+  const through = chain.includes(stayed[stayed.length - 1]);
+  for (const cell of stayed.slice(0, through ? -1 : undefined).reverse()) {
+    const empty = cell.cloneNode(false) as HTMLElement;
+    empty.removeAttribute("id");
+    row.prepend(empty);
+  }
+}
+
 /** Cut everything after `point` inside `root` off, as a fragment whose clones continue the elements cut. */
 export function extractTail(flow: Flow, root: Element, point: Point): DocumentFragment {
   const chain = chainOf(point.node, root);
@@ -155,6 +166,7 @@ export function extractTail(flow: Flow, root: Element, point: Point): DocumentFr
   const tail = flow.range.extractContents();
   if (point.hyphen && point.node.nodeType === Node.TEXT_NODE) (point.node as Text).appendData("-");
   let clone: Node = tail;
+  const cut: [Element, HTMLElement][] = [];
   for (const source of chain) {
     clone = clone.firstChild!;
     const el = clone as HTMLElement;
@@ -163,8 +175,13 @@ export function extractTail(flow: Flow, root: Element, point: Point): DocumentFr
     el.classList.add(CLASS.continued);
     el.classList.remove(CLASS.first);
     if (flow.filled.has(source as HTMLElement)) unfill(flow, el);
+    if (source.tagName === "TABLE" || source.tagName === "TR") cut.push([source, el]);
+  }
+  // After the descent, which these change: a table continued gets its header again, a row cut inside its columns.
+  for (const [source, el] of cut) {
     const cells = widths.get(source);
-    if (cells) continueTable(el as unknown as HTMLTableElement, source as HTMLTableElement, cells);
+    if (cells) continueTable(el as HTMLTableElement, source as HTMLTableElement, cells);
+    if (source.tagName === "TR") keepColumns(chain, source as HTMLTableRowElement, el);
   }
   for (const el of Array.from(tail.querySelectorAll<HTMLElement>("*"))) if (flow.filled.has(el)) unfill(flow, el);
   return tail;
