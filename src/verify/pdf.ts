@@ -132,19 +132,21 @@ async function linkElementOrder(bytes: Uint8Array): Promise<Map<string, number>>
   const { PDFDocument, PDFArray, PDFDict, PDFName, PDFRef } = await import("pdf-lib");
   const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
   const order = new Map<string, number>();
-  let element = 0;
   const seen = new Set<unknown>();
-  const visit = (kids: unknown, parent: number) => {
-    const node = kids instanceof PDFRef ? doc.context.lookup(kids) : kids;
-    if (seen.has(node)) return; // a tree that loops is no tree
+  let element = 0;
+  // Depth first, in document order, without recursion (check --outputs may read a PDF made elsewhere).
+  const stack: [unknown, number][] = [[doc.catalog.get(PDFName.of("StructTreeRoot")), -1]];
+  while (stack.length) {
+    const [kid, parent] = stack.pop()!;
+    const node = kid instanceof PDFRef ? doc.context.lookup(kid) : kid;
+    if (seen.has(node)) continue; // a tree that loops is no tree
     seen.add(node);
-    if (node instanceof PDFArray) for (const kid of node.asArray()) visit(kid, parent);
-    if (!(node instanceof PDFDict)) return;
+    if (node instanceof PDFArray) for (let i = node.size() - 1; i >= 0; i--) stack.push([node.get(i), parent]);
+    if (!(node instanceof PDFDict)) continue;
     const obj = node.get(PDFName.of("Obj"));
     if (node.get(PDFName.of("Type")) === PDFName.of("OBJR") && obj instanceof PDFRef) order.set(`${obj.objectNumber}R`, parent);
-    else visit(node.get(PDFName.of("K")), element++);
-  };
-  visit(doc.catalog.get(PDFName.of("StructTreeRoot")), element++);
+    else stack.push([node.get(PDFName.of("K")), element++]);
+  }
   return order;
 }
 
