@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers.ts";
 import { liveInGroup, run, start, until } from "./spawn.ts";
 
@@ -17,7 +17,21 @@ const SMALL = "---\ntitle: A small letter\nlang: en\n---\n\nWe write[^a].\n\n[^a
 const CHROMIUM = "/usr/bin/chromium";
 
 /** A fake browser: a shell script that notes its pid (the process group Puppeteer gives it) and how often it ran. */
+/** Folders of fake browsers: a test that fails midway (a timeout under load) must not leave a stopped browser behind. */
+const fakes = new Set<string>();
+afterAll(() => {
+  for (const dir of fakes)
+    for (const group of groups(dir)) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // gone already, as it should be
+      }
+    }
+});
+
 function fakeBrowser(dir: string, body: string): string {
+  fakes.add(dir);
   const path = join(dir, "browser.sh");
   writeFileSync(
     path,
