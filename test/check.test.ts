@@ -2,14 +2,15 @@
  * `npm run check`: each rule on its own fixture with the exact messages expected, the real
  * letter's report, JSON output and exit codes.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { checkLetter, RULES } from "../src/check/index.ts";
 import { parseLetter, readSource } from "../src/letter.ts";
 import { FEATURES } from "../src/features.ts";
-import { cli, ROOT } from "./helpers.ts";
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
+import { cli, ROOT, tempDir } from "./helpers.ts";
 
 /** `line:col severity [rule] reason` for every message, in source order. */
 async function report(path: string): Promise<string[]> {
@@ -289,4 +290,24 @@ describe("check --outputs", () => {
       `${out}: error: No built documents of ${fixture("clean")} in ${out} (looked for clean.html, .pdf, .docx): run npm run build first [outputs-missing]`,
     );
   });
+});
+
+describe("check --outputs on a PDF made elsewhere", () => {
+  it("reads a vertical edition whose structure tree nests 50,000 deep: no stack overflow, the notes proved", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "v.md"), "---\ntitle: Deep tree\nlang: mn-Mong\n---\n\nᠮᠣᠩᠭᠣᠯ ᠦᠰᠦᠭ ᠪᠢᠴᠢᠭ[^1] ᠮᠣᠩᠭᠣᠯ.\n\n[^1]: ᠮᠣᠩᠭᠣᠯ ᠦᠰᠦᠭ.\n");
+    const built = await cli(["build", "v.md", "--out", "out"], { cwd: dir });
+    expect(built.code, built.stderr).toBe(0);
+    // Each level an element of its own around the tree Chromium wrote: a walk that recurses runs out of stack.
+    const pdf = join(dir, "out", "v.pdf");
+    const doc = await PDFDocument.load(readFileSync(pdf));
+    const root = doc.catalog.lookup(PDFName.of("StructTreeRoot"), PDFDict);
+    let kids = root.get(PDFName.of("K"))!;
+    for (let i = 0; i < 50_000; i++) kids = doc.context.register(doc.context.obj({ S: "Div", K: kids }));
+    root.set(PDFName.of("K"), kids);
+    writeFileSync(pdf, await doc.save({ useObjectStreams: false }));
+    const checked = await cli(["check", "v.md", "--outputs", "out"], { cwd: dir });
+    expect(checked.stdout + checked.stderr).not.toMatch(/call stack|outputs-unreadable/);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+  }, 60_000);
 });
