@@ -5,7 +5,7 @@
  * character and a changed number in these scripts. One build of all the fixtures, shared.
  */
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VFile } from "vfile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +14,19 @@ import { launchBrowser } from "../src/pdf/browser.ts";
 import { compareReadings, readDocx, readHtml, readPdf, type Reading, sameNoteText, verifyOutputs } from "../src/verify/index.ts";
 import { readPageItems, readPdfData } from "../src/verify/pdf.ts";
 import { BIN, ROOT, tempDir } from "./helpers.ts";
+import { mutateLetter } from "../bench/mutations.ts";
 
 const SCRIPTS = ["ug", "ar", "bo", "mn-Mong", "zh-Hant-HK"];
-const OTHERS = ["list-after-note", "list-after-only-note", "note-block-start", "list-in-note", "list-in-endnote-ug", "back-links-ar", "page-without-text-ug"];
+const OTHERS = [
+  "list-after-note",
+  "list-after-only-note",
+  "note-block-start",
+  "list-in-note",
+  "list-in-endnote-ug",
+  "back-links-ar",
+  "page-without-text-ug",
+  "one-note-mn-Mong",
+];
 const FIXTURES = [...SCRIPTS, ...OTHERS];
 
 let out = "";
@@ -269,5 +279,16 @@ describe("the proof still catches what was lost or changed", () => {
     // The ToUnicode entry of the glyph drawn for ᠴ (of the notes, only note 3 has it) made a space.
     const messages = await verifyEditedPdf("mn-Mong", (pdf) => pdf.replace(/(<[0-9A-F]{4}> )<1834>/, "$1<0020>"));
     expect(messages).toEqual([expect.stringMatching(/^outputs-disagree: Note 3 text differs: PDF ".*" vs HTML and DOCX ".*ᠴ.*"$/)]);
+  });
+
+  it("mn-Mong, one note: its destination moved to a page with no note marker", async () => {
+    // With no marker near the destination, no offset from destinations to markers can be learnt.
+    const name = "one-note-mn-Mong";
+    const copies = { html: built(name, "moved.html"), pdf: built(name, "moved.pdf"), docx: built(name, "moved.docx") };
+    for (const f of ["html", "pdf", "docx"] as const) await copyFile(built(name, f), copies[f]);
+    expect(mutateLetter("pdf-note-moved", copies, 1)).toBe(true);
+    const report = new VFile({ path: copies.pdf });
+    await verifyOutputs(copies, report);
+    expect(report.messages.map((m) => m.reason)).toEqual(["Note 1: in the PDF, the 1st note call shows 1 but leads to no note"]);
   });
 });

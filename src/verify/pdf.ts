@@ -655,9 +655,11 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     return found;
   };
   if (best) return (d) => at(d, ...best.offset) ?? below(d, ...best.offset);
-  // Destinations without coordinates: the k-th destination leads to the k-th note.
+  // Destinations without coordinates: the k-th destination leads to the k-th note. One with
+  // coordinates but no marker near it (a note moved to another page) leads nowhere.
   const rank = new Map(targets.map((d, k) => [destinationKey(d), k]));
   return (d) => {
+    if (d.y !== null) return undefined;
     const k = rank.get(destinationKey(d));
     return k !== undefined && k < run.length ? k : undefined;
   };
