@@ -10,7 +10,7 @@ import { toPoints } from "./paper.ts";
 import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
-import { formatMessages } from "./report.ts";
+import { formatMessages, printable } from "./report.ts";
 import { Timings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     outDir,
     formats,
     templatesDir: values.templates ?? defaultTemplates(),
-    log: (line) => console.log(line),
+    log: (line) => console.log(printable(line)),
     allowHtml: values["allow-html"],
     verify: !values["no-verify"],
     timeout,
@@ -172,15 +172,15 @@ export async function runCli(argv: string[]): Promise<void> {
 
 function reportFailure(error: unknown): number {
   if (error instanceof OptionsError || (error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`broadside: ${(error as Error).message}\n${USAGE}`);
+    console.error(`broadside: ${printable((error as Error).message)}\n${USAGE}`);
     return 2;
   }
   if (error instanceof WriteError && ["EISDIR", "ENOTDIR", "EEXIST"].includes((error.cause as NodeJS.ErrnoException).code ?? "")) {
-    console.error(`broadside: ${error.message}`);
+    console.error(`broadside: ${printable(error.message)}`);
     return 1; // the output folder is in the way, not broadside
   }
   if (error instanceof BrowserMissingError || error instanceof BrowserFailedError || error instanceof WriteError) {
-    console.error(`broadside: ${error.message}`);
+    console.error(`broadside: ${printable(error.message)}`);
     return 3;
   }
   console.error(`broadside: internal error (please report it with the source that caused it):\n${inspect(error)}`);

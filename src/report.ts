@@ -10,7 +10,7 @@ export function formatMessages(files: VFile[]): string {
       const severity = message.fatal === true ? "error" : message.fatal === false ? "warning" : "info";
       const place = message.line ? `:${message.line}:${message.column ?? 1}` : "";
       const rule = message.ruleId ? ` [${message.ruleId}]` : "";
-      lines.push(`${file.path}${place}: ${severity}: ${message.reason}${rule}`);
+      lines.push(printable(`${file.path}${place}: ${severity}: ${message.reason}${rule}`));
     }
   }
   const stats = statistics(files);
@@ -22,4 +22,12 @@ export function formatMessages(files: VFile[]): string {
     lines.push(`${stats.total} message${stats.total === 1 ? "" : "s"} (${parts.join(", ")})`);
   }
   return lines.join("\n");
+}
+
+/**
+ * Control characters and bidirectional overrides written as `\u{1B}`: messages quote a stranger's text and
+ * file names, which must not drive the terminal (escape sequences) or reorder what a reader sees.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
 }

@@ -160,6 +160,17 @@ describe("the build command", () => {
     expect(stderr).toContain(`${join(dir, "missing.md")}: error: Cannot read the source`);
   });
 
+  it("writes a file name's control characters and bidirectional overrides escaped, never to the terminal", async () => {
+    const dir = tempDir();
+    const name = "letter\u001b]0;owned\u0007\u202e.md";
+    const build = await cli(["build", join(dir, name), "--out", join(dir, "out"), "--format", "html"]);
+    const imported = await cli(["import", join(dir, "letter\u001b[2J.docx"), "--lang", "fr"]);
+    expect([build.code, imported.code]).toEqual([1, 1]);
+    expect(build.stderr).toContain(`${join(dir, "letter\\u{1B}]0;owned\\u{7}\\u{202E}.md")}: error: Cannot read the source`);
+    expect(imported.stderr).toContain("letter\\u{1B}[2J.docx: error: Cannot import");
+    expect(build.stdout + build.stderr + imported.stdout + imported.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
   it("--out at a file is a usage error; a folder where a document goes is a message, and nothing is written", async () => {
     const dir = tempDir();
     source(dir, "good.md", GOOD);

@@ -9,7 +9,7 @@ import type { VFile } from "vfile";
 import { size } from "../build.ts";
 import { LANG_TAG } from "../frontmatter.ts";
 import { hasErrors } from "../messages.ts";
-import { formatMessages } from "../report.ts";
+import { formatMessages, printable } from "../report.ts";
 import { writeAtomic } from "../write.ts";
 import { importDocx } from "./index.ts";
 import { importXliff } from "../xliff/edition.ts";
@@ -27,7 +27,7 @@ const IMPORT_USAGE = `usage: npm run import -- <translated.docx> --lang <tag> [-
 
 /** The message and the usage on standard error; exit code 2. */
 export function usageError(message: string, usage: string): number {
-  console.error(`broadside: ${message}\n${usage}`);
+  console.error(`broadside: ${printable(message)}\n${usage}`);
   return 2;
 }
 
@@ -73,12 +73,12 @@ export async function importCommand(args: string[]): Promise<number> {
   if (!xliff && out && statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
     return usage(`--out ${out} is a folder; name the Markdown file to write, e.g. --out ${join(out, "letter.fr.md")}`);
   }
-  const log = (line: string) => (out ? console.log(line) : console.error(line));
+  const log = (line: string) => (out ? console.log(printable(line)) : console.error(printable(line)));
   if (xliff) {
     log(`broadside: importing ${input}${values.edition ? ` to update ${values.edition}` : ""}${out ? ` into ${out}` : ""}`);
     const result = await importXliff(input, { lang: values.lang, original: values.original, edition: values.edition }).catch((error: NodeJS.ErrnoException) => {
       if (!error.code) throw error;
-      console.error(`broadside: cannot read ${input}: ${error.message}`);
+      console.error(printable(`broadside: cannot read ${input}: ${error.message}`));
     });
     if (!result) return 1;
     return finish(input, [result.file, ...result.others], result.markdown, out, log);
@@ -95,7 +95,7 @@ async function finish(input: string, files: VFile[], markdown: string | undefine
   const report = formatMessages(files);
   if (report) console.error(report);
   if (markdown === undefined) {
-    console.error(`broadside: ${input} not imported (errors above); nothing written`);
+    console.error(printable(`broadside: ${input} not imported (errors above); nothing written`));
     return 1;
   }
   if (out) {
