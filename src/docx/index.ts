@@ -44,9 +44,9 @@ import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
 
-/** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
+/** Character formatting the Markdown asks for. */
 const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
-type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
+type Marks = { [K in (typeof MARKS)[number]]?: boolean };
 
 /** A run's one character style: the first of these marks it has. */
 const CHARACTER_STYLES = { dateline: "Dateline", code: "VerbatimChar", link: "Hyperlink", strong: "Strong", emphasis: "Emphasis" } as const;
@@ -84,7 +84,7 @@ type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
 const inline: InlineMap = {
-  text: (node, state, marks) => [{ text: oneLine(node.value), marks: state.rtl ? { ...marks, rtl: true } : marks }],
+  text: (node, _state, marks) => [{ text: oneLine(node.value), marks }],
   emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
   strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
@@ -143,8 +143,8 @@ const sameMarks = (a: Marks, b: Marks) => MARKS.every((mark) => !!a[mark] === !!
  * Text in runs of one script each: a complex script's runs with their direction, Word's
  * complex-script slot and, for a script not the edition's, its face; code keeps its direction.
  */
-function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">, rtl = false, code = false): TextRun[] {
-  return scriptRuns(text, rtl && !code).map((piece) => {
+function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">, code = false): TextRun[] {
+  return scriptRuns(text, state.rtl && !code).map((piece) => {
     const run = { ...options, text: piece.text, rightToLeft: piece.rtl && !code ? true : undefined };
     if (!piece.script) return new TextRun(run);
     const face = state.faces.get(piece.script.lang);
@@ -170,7 +170,7 @@ function runs(tokens: Token[], state: State): ParagraphChild[] {
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
-    return textRuns(state, token.text, { style, bold, italics, strike: marks.strike || undefined }, marks.rtl, marks.code);
+    return textRuns(state, token.text, { style, bold, italics, strike: marks.strike || undefined }, marks.code);
   });
 }
 
@@ -219,8 +219,8 @@ const block: BlockMap = {
       .split("\n")
       .map((line) =>
         context.note
-          ? paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context)
-          : paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode"),
+          ? paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, true), context)
+          : paragraph(state, textRuns(state, line, {}, true), context, "SourceCode"),
       ),
   thematicBreak: (_node, state, context) =>
     context.note
@@ -330,8 +330,8 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
   await breathe();
 
   // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
-  const head: FileChild[] = [para(state, { heading: HeadingLevel.TITLE, children: runs([{ text: meta.title, marks: { rtl } }], state) })];
-  if (meta.subtitle) head.push(para(state, { style: "Subtitle", children: runs([{ text: meta.subtitle, marks: { rtl } }], state) }));
+  const head: FileChild[] = [para(state, { heading: HeadingLevel.TITLE, children: textRuns(state, meta.title, {}) })];
+  if (meta.subtitle) head.push(para(state, { style: "Subtitle", children: textRuns(state, meta.subtitle, {}) }));
   const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
   for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
