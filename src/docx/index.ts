@@ -35,11 +35,10 @@ import { oneLine } from "../text.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
-import { furniture, numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName } from "../ooxml/notes.ts";
 import { FRONT_MATTER_PROPERTY } from "../ooxml/package.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
-import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
+import { EAST_ASIAN, furniture, loadReference, numbering, packageDocx, STYLES, stylesWithLanguage } from "./reference.ts";
 import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
@@ -214,14 +213,11 @@ const block: BlockMap = {
     );
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
+  // In a note, code keeps the note's paragraph style and takes the character style.
   code: (node, state, context) =>
     node.value
       .split("\n")
-      .map((line) =>
-        context.note
-          ? paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, true), context)
-          : paragraph(state, textRuns(state, line, {}, true), context, "SourceCode"),
-      ),
+      .map((line) => paragraph(state, textRuns(state, line, { style: context.note && "VerbatimChar" }, true), context, context.note ?? "SourceCode")),
   thematicBreak: (_node, state, context) =>
     context.note
       ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
