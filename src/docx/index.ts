@@ -38,7 +38,7 @@ import { buildDate } from "../pdf/index.ts";
 import { bookmarkName } from "../ooxml/notes.ts";
 import { FRONT_MATTER_PROPERTY } from "../ooxml/package.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
-import { EAST_ASIAN, furniture, loadReference, numbering, packageDocx, STYLES, stylesWithLanguage } from "./reference.ts";
+import { EAST_ASIAN, furniture, loadReference, numbering, packageDocx, stylesWithLanguage } from "./reference.ts";
 import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
@@ -104,14 +104,13 @@ const inline: InlineMap = {
     // Chinese and Japanese: a word joiner keeps the call on the line of the character before it
     // (strict line breaking keeps the punctuation after it from starting a line).
     const joiner: Token[] = EAST_ASIAN.test(state.letter.meta.lang) ? [{ text: "\u2060", marks }] : [];
-    if (occurrence === 1) {
-      // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
-      const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
-      const bookmark = [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)];
-      return [...joiner, ...bookmark.map((child) => ({ child: child as ParagraphChild }))];
-    }
-    const style = endnotes ? "EndnoteReference" : "FootnoteReference";
-    return [...joiner, ...noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }))];
+    // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
+    const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
+    const children =
+      occurrence === 1
+        ? [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)]
+        : noteRefField(bookmarkName(number), String(number), endnotes ? "EndnoteReference" : "FootnoteReference");
+    return [...joiner, ...children.map((child) => ({ child: child as unknown as ParagraphChild }))];
   },
 };
 
@@ -305,11 +304,12 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const slots = slotFonts(fontsConfig, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
-  const paper = meta.paper ? { width: twips(PAPER_SIZE[meta.paper][0]), height: twips(PAPER_SIZE[meta.paper][1]), landscape: false } : reference.page;
+  const paper = meta.paper && PAPER_SIZE[meta.paper];
+  const size = paper ? { width: twips(paper[0]), height: twips(paper[1]), orientation: PageOrientation.PORTRAIT } : reference.size;
   const { margin } = reference;
   const textBox = {
-    width: twipsToPx(paper.width - margin.left - margin.right),
-    height: twipsToPx(paper.height - margin.top - margin.bottom),
+    width: twipsToPx(size.width - margin.left - margin.right),
+    height: twipsToPx(size.height - margin.top - margin.bottom),
   };
   const rtl = letter.language.dir === "rtl";
   const state: State = { letter, rtl, faces: scriptFaces(fontsConfig, slots), listInstances: 0, textBox };
@@ -336,14 +336,10 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     if (i % 16 === 15) await breathe();
   }
 
-  const page = {
-    size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
-    margin: reference.margin,
-  };
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
-      page,
+      page: { size, margin },
       column: group.columns ? { count: 3, space: 284, equalWidth: true } : { count: 1 },
       // Word numbers endnotes i, ii, … unless told otherwise; ours are 1, 2, … as in the HTML and PDF.
       footnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
@@ -354,11 +350,6 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     children: group.children,
   }));
 
-  // The styles broadside writes must exist even in a template a user has pared down.
-  const missing = (style: { id: string }) => !reference.styleIds.has(style.id);
-  const paragraphStyles = (STYLES.paragraphStyles ?? []).filter(missing);
-  const characterStyles = (STYLES.characterStyles ?? []).filter(missing);
-
   const doc = new Document({
     title: meta.title,
     subject: meta.subject ?? meta.description,
@@ -367,7 +358,7 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     description: meta.description,
     lastModifiedBy: "broadside",
     externalStyles: stylesWithLanguage(reference.styles, meta.lang, slots),
-    styles: { paragraphStyles, characterStyles },
+    styles: reference.missingStyles,
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),

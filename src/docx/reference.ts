@@ -19,6 +19,7 @@ import {
   LevelFormat,
   LineRuleType,
   Packer,
+  PageOrientation,
   PageNumber,
   Paragraph,
   type ParagraphChild,
@@ -270,14 +271,17 @@ function readReference(path: string) {
     }
     return found;
   };
+  // The styles broadside writes must exist even in a template a user has pared down: the shipped ones it lacks are added.
+  const ids = new Set(descendants(styles, "w", "style").map((s) => attr(s, "w", "styleId")));
+  const missing = (style: { id: string }) => !ids.has(style.id);
   // The parts are kept parsed for every build while the template is unchanged: a build changes copies.
   return {
     styles,
-    styleIds: new Set(descendants(styles, "w", "style").map((s) => attr(s, "w", "styleId") ?? "")),
-    page: {
+    missingStyles: { paragraphStyles: STYLES.paragraphStyles!.filter(missing), characterStyles: STYLES.characterStyles!.filter(missing) },
+    size: {
       width: number("pgSz", "w", 11906),
       height: number("pgSz", "h", 16838),
-      landscape: attr(child(sectPr, "w", "pgSz"), "w", "orient") === "landscape",
+      orientation: attr(child(sectPr, "w", "pgSz"), "w", "orient") === "landscape" ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
     },
     margin: Object.fromEntries(Object.entries(MARGINS).map(([key, fallback]) => [key, number("pgMar", key, fallback)])) as typeof MARGINS,
     titlePage: child(sectPr, "w", "titlePg") !== undefined,
