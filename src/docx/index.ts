@@ -150,12 +150,10 @@ function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">
   });
 }
 
-const phrasingRuns = (nodes: PhrasingContent[], state: State, marks: Marks = {}) => runs(phrasing(nodes, state, marks), state);
-
-/** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
-function runs(tokens: Token[], state: State): ParagraphChild[] {
+/** The runs of phrasing content: adjacent text with the same marks becomes one run; marks become character styles. */
+function phrasingRuns(nodes: PhrasingContent[], state: State, marks: Marks = {}): ParagraphChild[] {
   const merged: Token[] = [];
-  for (const token of tokens) {
+  for (const token of phrasing(nodes, state, marks)) {
     const last = merged[merged.length - 1];
     if ("text" in token && last && "text" in last && sameMarks(last.marks, token.marks)) last.text += token.text;
     else merged.push("text" in token ? { ...token } : token);
