@@ -194,9 +194,8 @@ const block: BlockMap = {
       : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
   list: (node, state, context) => {
     const signatories = node.data?.signatories === true;
-    const reference = node.ordered ? "ordered" : "bullet";
     const level = context.list ? Math.min(context.list.level + 1, 8) : 0;
-    const list = { reference, level, instance: node.ordered ? ++state.listInstances : 0 };
+    const list = { reference: node.ordered ? "ordered" : "bullet", level, instance: node.ordered ? ++state.listInstances : 0 };
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
