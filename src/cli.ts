@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "check") return checkCommand(rest);
   // For maintainers: what npm run setup, test and reference-docx run (npm run bench: bench/run.mjs).
   if (command === "setup") return (await import("./setup/index.ts")).setup(rest);
-  if (command === "reference-docx") return (await import("./docx/make-reference.ts")).writeReference();
+  if (command === "reference-docx") return (await import("./docx/reference.ts")).writeReference();
   if (command === "init") return (await import("./init.ts")).init(rest);
   if (command === "import") return (await import("./import/cli.ts")).importCommand(rest);
   if (command === "export") return (await import("./xliff/cli.ts")).exportCommand(rest);

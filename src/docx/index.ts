@@ -35,18 +35,17 @@ import { oneLine } from "../text.ts";
 import type { Letter } from "../letter.ts";
 import { noteCall } from "../notes.ts";
 import { buildDate } from "../pdf/index.ts";
-import { furniture, numbering, STYLES } from "./make-reference.ts";
 import { bookmarkName } from "../ooxml/notes.ts";
 import { FRONT_MATTER_PROPERTY } from "../ooxml/package.ts";
 import { ComplexScriptRun, coreDateAndLanguage, Hyperlink, noteRefField, rightToLeftSections, stableFontKeys, strictLineBreaks } from "./components.ts";
-import { EAST_ASIAN, loadReference, packageDocx, stylesWithLanguage } from "./reference.ts";
+import { EAST_ASIAN, furniture, loadReference, numbering, packageDocx, stylesWithLanguage } from "./reference.ts";
 import { embeddedFonts, scriptFaces, slotFonts } from "./fonts.ts";
 import { loadFontsConfig } from "../html/fonts.ts";
 import { checkedImage } from "../html/index.ts";
 
-/** Character formatting the Markdown asks for; `rtl`: in a right-to-left paragraph. */
+/** Character formatting the Markdown asks for. */
 const MARKS = ["emphasis", "strong", "strike", "code", "link", "dateline"] as const;
-type Marks = { [K in (typeof MARKS)[number] | "rtl"]?: boolean };
+type Marks = { [K in (typeof MARKS)[number]]?: boolean };
 
 /** A run's one character style: the first of these marks it has. */
 const CHARACTER_STYLES = { dateline: "Dateline", code: "VerbatimChar", link: "Hyperlink", strong: "Strong", emphasis: "Emphasis" } as const;
@@ -84,7 +83,7 @@ type BlockType = Exclude<RootContent["type"], PhrasingContent["type"]> | "html";
 type BlockMap = { [K in BlockType]: Block<Extract<RootContent, { type: K }>> };
 
 const inline: InlineMap = {
-  text: (node, state, marks) => [{ text: oneLine(node.value), marks: state.rtl ? { ...marks, rtl: true } : marks }],
+  text: (node, _state, marks) => [{ text: oneLine(node.value), marks }],
   emphasis: (node, state, marks) => phrasing(node.children, state, { ...marks, emphasis: true }),
   strong: (node, state, marks) => phrasing(node.children, state, { ...marks, strong: true }),
   delete: (node, state, marks) => phrasing(node.children, state, { ...marks, strike: true }),
@@ -105,14 +104,13 @@ const inline: InlineMap = {
     // Chinese and Japanese: a word joiner keeps the call on the line of the character before it
     // (strict line breaking keeps the punctuation after it from starting a line).
     const joiner: Token[] = EAST_ASIAN.test(state.letter.meta.lang) ? [{ text: "\u2060", marks }] : [];
-    if (occurrence === 1) {
-      // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
-      const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
-      const bookmark = [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)];
-      return [...joiner, ...bookmark.map((child) => ({ child: child as ParagraphChild }))];
-    }
-    const style = endnotes ? "EndnoteReference" : "FootnoteReference";
-    return [...joiner, ...noteRefField(bookmarkName(number), String(number), style).map((run) => ({ child: run as unknown as ParagraphChild }))];
+    // The bookmark's id is the note's number: the library's own come from a counter every document of the process shares.
+    const reference = endnotes ? new EndnoteReferenceRun(number) : new FootnoteReferenceRun(number);
+    const children =
+      occurrence === 1
+        ? [new BookmarkStart(bookmarkName(number), number), reference, new BookmarkEnd(number)]
+        : noteRefField(bookmarkName(number), String(number), endnotes ? "EndnoteReference" : "FootnoteReference");
+    return [...joiner, ...children.map((child) => ({ child: child as unknown as ParagraphChild }))];
   },
 };
 
@@ -143,8 +141,8 @@ const sameMarks = (a: Marks, b: Marks) => MARKS.every((mark) => !!a[mark] === !!
  * Text in runs of one script each: a complex script's runs with their direction, Word's
  * complex-script slot and, for a script not the edition's, its face; code keeps its direction.
  */
-function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">, rtl = false, code = false): TextRun[] {
-  return scriptRuns(text, rtl && !code).map((piece) => {
+function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">, code = false): TextRun[] {
+  return scriptRuns(text, state.rtl && !code).map((piece) => {
     const run = { ...options, text: piece.text, rightToLeft: piece.rtl && !code ? true : undefined };
     if (!piece.script) return new TextRun(run);
     const face = state.faces.get(piece.script.lang);
@@ -152,12 +150,10 @@ function textRuns(state: State, text: string, options: Omit<IRunOptions, "text">
   });
 }
 
-const phrasingRuns = (nodes: PhrasingContent[], state: State, marks: Marks = {}) => runs(phrasing(nodes, state, marks), state);
-
-/** Runs from tokens: adjacent text with the same marks becomes one run; marks become character styles. */
-function runs(tokens: Token[], state: State): ParagraphChild[] {
+/** The runs of phrasing content: adjacent text with the same marks becomes one run; marks become character styles. */
+function phrasingRuns(nodes: PhrasingContent[], state: State, marks: Marks = {}): ParagraphChild[] {
   const merged: Token[] = [];
-  for (const token of tokens) {
+  for (const token of phrasing(nodes, state, marks)) {
     const last = merged[merged.length - 1];
     if ("text" in token && last && "text" in last && sameMarks(last.marks, token.marks)) last.text += token.text;
     else merged.push("text" in token ? { ...token } : token);
@@ -170,7 +166,7 @@ function runs(tokens: Token[], state: State): ParagraphChild[] {
     // One character style per run: the second of strong/emphasis (or either inside a link) is direct.
     const bold = marks.strong && style !== "Strong" ? true : undefined;
     const italics = marks.emphasis && style !== "Emphasis" ? true : undefined;
-    return textRuns(state, token.text, { style, bold, italics, strike: marks.strike || undefined }, marks.rtl, marks.code);
+    return textRuns(state, token.text, { style, bold, italics, strike: marks.strike || undefined }, marks.code);
   });
 }
 
@@ -198,9 +194,8 @@ const block: BlockMap = {
       : blocks(node.children, state, { ...context, paragraphStyle: "Quote" }),
   list: (node, state, context) => {
     const signatories = node.data?.signatories === true;
-    const reference = node.ordered ? "ordered" : "bullet";
     const level = context.list ? Math.min(context.list.level + 1, 8) : 0;
-    const list = { reference, level, instance: node.ordered ? ++state.listInstances : 0 };
+    const list = { reference: node.ordered ? "ordered" : "bullet", level, instance: node.ordered ? ++state.listInstances : 0 };
     return node.children.flatMap((item) =>
       item.children.flatMap((child, index) => {
         if (signatories) return blocks([child], state, { paragraphStyle: "Signatory" });
@@ -214,14 +209,11 @@ const block: BlockMap = {
     );
   },
   listItem: (node, state, context) => blocks(node.children, state, context),
+  // In a note, code keeps the note's paragraph style and takes the character style.
   code: (node, state, context) =>
     node.value
       .split("\n")
-      .map((line) =>
-        context.note
-          ? paragraph(state, textRuns(state, line, { style: "VerbatimChar" }, false, true), context)
-          : paragraph(state, textRuns(state, line, {}, false, true), context, "SourceCode"),
-      ),
+      .map((line) => paragraph(state, textRuns(state, line, { style: context.note && "VerbatimChar" }, true), context, context.note ?? "SourceCode")),
   thematicBreak: (_node, state, context) =>
     context.note
       ? [para(state, { style: context.note, border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: "888888", space: 1 } }, children: [] })]
@@ -309,11 +301,12 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
   const fontsConfig = loadFontsConfig(options.templatesDir);
   const slots = slotFonts(fontsConfig, meta.lang);
   // The reference's paper, unless the letter names one (`paper: letter`); its margins in any case.
-  const paper = meta.paper ? { width: twips(PAPER_SIZE[meta.paper][0]), height: twips(PAPER_SIZE[meta.paper][1]), landscape: false } : reference.page;
+  const paper = meta.paper && PAPER_SIZE[meta.paper];
+  const size = paper ? { width: twips(paper[0]), height: twips(paper[1]), orientation: PageOrientation.PORTRAIT } : reference.size;
   const { margin } = reference;
   const textBox = {
-    width: twipsToPx(paper.width - margin.left - margin.right),
-    height: twipsToPx(paper.height - margin.top - margin.bottom),
+    width: twipsToPx(size.width - margin.left - margin.right),
+    height: twipsToPx(size.height - margin.top - margin.bottom),
   };
   const rtl = letter.language.dir === "rtl";
   const state: State = { letter, rtl, faces: scriptFaces(fontsConfig, slots), listInstances: 0, textBox };
@@ -330,8 +323,8 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
   await breathe();
 
   // Sections: the signatory list gets one of its own, in columns, continuous with the text around it.
-  const head: FileChild[] = [para(state, { heading: HeadingLevel.TITLE, children: runs([{ text: meta.title, marks: { rtl } }], state) })];
-  if (meta.subtitle) head.push(para(state, { style: "Subtitle", children: runs([{ text: meta.subtitle, marks: { rtl } }], state) }));
+  const head: FileChild[] = [para(state, { heading: HeadingLevel.TITLE, children: textRuns(state, meta.title, {}) })];
+  if (meta.subtitle) head.push(para(state, { style: "Subtitle", children: textRuns(state, meta.subtitle, {}) }));
   const groups: { columns: boolean; children: FileChild[] }[] = [{ columns: false, children: head }];
   for (const [i, node] of letter.tree.children.entries()) {
     const columns = node.type === "list" && node.data?.signatories === true;
@@ -340,14 +333,10 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     if (i % 16 === 15) await breathe();
   }
 
-  const page = {
-    size: { width: paper.width, height: paper.height, orientation: paper.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
-    margin: reference.margin,
-  };
   const sections: ISectionOptions[] = groups.map((group, i) => ({
     properties: {
       ...(i === 0 ? { titlePage: reference.titlePage } : { type: SectionType.CONTINUOUS }),
-      page,
+      page: { size, margin },
       column: group.columns ? { count: 3, space: 284, equalWidth: true } : { count: 1 },
       // Word numbers endnotes i, ii, … unless told otherwise; ours are 1, 2, … as in the HTML and PDF.
       footnoteProperties: { numberFormat: { type: NumberFormat.DECIMAL } },
@@ -358,11 +347,6 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     children: group.children,
   }));
 
-  // The styles broadside writes must exist even in a template a user has pared down.
-  const missing = (style: { id: string }) => !reference.styleIds.has(style.id);
-  const paragraphStyles = (STYLES.paragraphStyles ?? []).filter(missing);
-  const characterStyles = (STYLES.characterStyles ?? []).filter(missing);
-
   const doc = new Document({
     title: meta.title,
     subject: meta.subject ?? meta.description,
@@ -371,7 +355,7 @@ export async function compileDocx(letter: Letter, options: { templatesDir: strin
     description: meta.description,
     lastModifiedBy: "broadside",
     externalStyles: stylesWithLanguage(reference.styles, meta.lang, slots),
-    styles: { paragraphStyles, characterStyles },
+    styles: reference.missingStyles,
     numbering,
     ...(endnotes ? { endnotes: notes } : { footnotes: notes }),
     customProperties: provenance(letter),

@@ -128,27 +128,19 @@ function noteNumbering(pkg: DocxPackage, main: string, kind: NoteKind) {
 
 const ROMAN = Object.entries({ m: 1000, cm: 900, d: 500, cd: 400, c: 100, xc: 90, l: 50, xl: 40, x: 10, ix: 9, v: 5, iv: 4, i: 1 });
 
-/** A note number as Word prints it in a numbering format. */
+/** A note number as Word prints it in a numbering format: an upper-case format is the lower-case one in capitals. */
 export function formatNoteNumber(n: number, format: string): string {
-  switch (format) {
-    case "decimal":
-      return String(n);
-    case "lowerRoman":
-    case "upperRoman": {
-      let rest = n;
-      let s = "";
-      for (const [letters, value] of ROMAN) while (rest >= value) ((s += letters), (rest -= value));
-      return format === "upperRoman" ? s.toUpperCase() : s;
-    }
-    case "lowerLetter":
-    case "upperLetter": {
-      // Word's letters: a … z, aa … zz, aaa …
-      const letter = String.fromCharCode(97 + ((n - 1) % 26)).repeat(Math.floor((n - 1) / 26) + 1);
-      return format === "upperLetter" ? letter.toUpperCase() : letter;
-    }
-    default:
-      throw new Error(`notes numbered in the "${format}" format, which this reader does not print`);
-  }
+  if (format === "decimal") return String(n);
+  const lower = format.replace(/^upper/, "lower");
+  let shown = "";
+  if (lower === "lowerRoman") {
+    let rest = n;
+    for (const [letters, value] of ROMAN) while (rest >= value) ((shown += letters), (rest -= value));
+  } else if (lower === "lowerLetter") {
+    // Word's letters: a … z, aa … zz, aaa …
+    shown = String.fromCharCode(97 + ((n - 1) % 26)).repeat(Math.floor((n - 1) / 26) + 1);
+  } else throw new Error(`notes numbered in the "${format}" format, which this reader does not print`);
+  return lower === format ? shown : shown.toUpperCase();
 }
 
 /**
