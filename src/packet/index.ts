@@ -85,24 +85,19 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   const laid = await layOut(packet, loaded);
   if ("written" in laid) return laid;
   const { parts, doc, bytes, files } = laid;
+
+  // 5. The outputs: the packet, the booklet, the kit.
+  const name = outputName(source);
+  const date = buildDate();
+  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
-  let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
     const halfSize = parts.map(({ edition }) => onPaper(edition.letter, BOOKLET_PAPER[paper]));
     const half = await layOut(packet, halfSize, true);
     if ("written" in half) return half;
-    booklet = half.doc;
+    const facts = { title: letter.meta.title, lang: letter.meta.lang, date };
+    outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(half.doc, paper, facts) });
   }
-  const date = buildDate();
-
-  // 5. The outputs: the packet, the booklet, the kit.
-  const name = outputName(source);
-  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
-  if (booklet)
-    outputs.push({
-      path: join(options.outDir, `${name}.booklet.pdf`),
-      data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
-    });
   // The kit: every part's PDF, DOCX and HTML and the packet PDF, with a MANIFEST.txt of their languages, pages and SHA-256;
   // dated by the build, so rebuilds are the same bytes.
   const kit = parts.flatMap(({ edition, pages }) =>
@@ -152,39 +147,30 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   if (hasErrors(file)) return { files: [file, ...files], written: [] } as Built;
   const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
-  // 2. Where everything goes, then the front pages and the parts printed for the packet.
+  // 2. Where everything goes, then the front pages, and each part printed for the packet on as many pages as its own edition.
   const { plan, front } = await printFront(packet, parts, paper);
-  const printedParts = await Promise.all(
-    parts.map(({ edition }, i) =>
-      printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
-        label: `${outputName(file.path)}: ${edition.name}`,
-      }),
-    ),
+  const partDocs = await Promise.all(
+    parts.map(async ({ edition, pages }, i) => {
+      const { meta, file: source } = edition.letter;
+      const label = `${outputName(file.path)}: ${edition.name}`;
+      const partDoc = await PDFDocument.load(await printer.print(numbered(edition.outputs.html!, plan.starts[i]), meta, source.path, { label }));
+      if (partDoc.getPageCount() !== pages.length)
+        throw new Error(`${edition.name} printed on ${partDoc.getPageCount()} pages for the packet, on ${pages.length} as its own edition`);
+      return partDoc;
+    }),
   );
 
-  // 3. Put together, with an outline entry per part and its headings.
-  const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
-  partDocs.forEach((doc, i) => {
-    if (doc.getPageCount() !== parts[i].pages.length)
-      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages.length} as its own edition`);
-  });
+  // 3. Put together, each page where the plan puts it (a page left out is blank), with an outline entry per part and its headings.
   const [cover, ...contents] = front.getPages();
   const pages: (PDFPage | undefined)[] = [cover];
-  const blanksUpTo = (start: number) => pages.push(...Array<undefined>(start - pages.length).fill(undefined));
-  blanksUpTo(plan.contents[0]);
-  pages.push(...contents);
-  partDocs.forEach((partDoc, i) => {
-    blanksUpTo(plan.starts[i]);
-    pages.push(...partDoc.getPages());
-  });
+  contents.forEach((page, k) => (pages[plan.contents[k]] = page));
+  partDocs.forEach((partDoc, i) => partDoc.getPages().forEach((page, k) => (pages[plan.starts[i] + k] = page)));
   const { meta } = letter;
   const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
     page: plan.starts[i],
-    kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
-      return { ...entry, page: entry.page + plan.starts[i], kids: entry.kids.map(shift) };
-    }),
+    kids: readOutline(partDocs[i], plan.starts[i]),
   }));
   writeOutline(doc, outline);
   setFacts(doc, meta.title, meta.lang, buildDate());
@@ -266,17 +252,12 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   // Elements made here, carried through the Markdown tree as they are.
   const node = ({ tagName, properties, children }: Element): RootContent =>
     ({ type: "paragraph", children: [], data: { hName: tagName, hProperties: properties, hChildren: children } }) as RootContent;
-  const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
-  const before: RootContent[] = [];
+  const nodes = (elements: (Element | undefined)[]) => elements.filter((e) => e !== undefined).map(node);
   const event = meta.packet?.event ?? meta.subtitle;
-  if (event) before.push(node(h("p.packet-event", event)));
-  if (facts.length) before.push(node(h("p.packet-facts", facts.join(" · "))));
-  const after: RootContent[] = [];
-  const contacts = meta.press?.contacts ?? [];
-  if (contacts.length) {
-    const lines = contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
-    after.push(node(h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...lines])));
-  }
+  const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
+  const before = nodes([event ? h("p.packet-event", event) : undefined, facts.length ? h("p.packet-facts", facts.join(" · ")) : undefined]);
+  const contacts = (meta.press?.contacts ?? []).map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
+  const after = nodes([contacts.length ? h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...contacts]) : undefined]);
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.edition.letter.meta;
     return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td.page", String(plan.starts[i] + 1))]);

@@ -26,8 +26,8 @@ export interface OutlineEntry {
   kids: OutlineEntry[];
 }
 
-/** The headings a Chromium PDF's outline lists, as entries on its own page indices (below its title's entry). */
-export function readOutline(doc: PDFDocument): OutlineEntry[] {
+/** The headings a Chromium PDF's outline lists (below its title's entry), its page indices moved on by `start`. */
+export function readOutline(doc: PDFDocument, start: number): OutlineEntry[] {
   const pageIndex = new Map(doc.getPages().map((page, i) => [page.ref.toString(), i]));
   const outlines = doc.catalog.lookupMaybe(PDFName.of("Outlines"), PDFDict);
   const read = (first: PDFDict | undefined): OutlineEntry[] => {
@@ -38,7 +38,7 @@ export function readOutline(doc: PDFDocument): OutlineEntry[] {
       const target = dest?.get(0);
       const page = target instanceof PDFRef ? pageIndex.get(target.toString()) : undefined;
       const num = (i: number) => dest?.lookupMaybe(i, PDFNumber)?.asNumber();
-      entries.push({ title, page: page ?? 0, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
+      entries.push({ title, page: (page ?? 0) + start, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
     }
     return entries;
   };
