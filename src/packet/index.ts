@@ -1,8 +1,6 @@
 /**
- * Press packets (`packet:` in the front matter): `<name>.pdf` (cover, contents, the parts with their page numbers running through, each on a
- * right-hand page with `duplex`), `<name>.booklet.pdf` with `imposition: booklet`, and `<name>.zip`, the journalists' kit. Each part is
- * made and proved in memory as any edition is (src/edition.ts), then printed again with the packet's page numbers and put together with
- * pdf-lib; the packet's own proof (proof.ts) reads the result back, and on any disagreement nothing is written.
+ * Press packets (`packet:`): `<name>.pdf` (cover, contents, the parts numbered through), `<name>.booklet.pdf`, `<name>.zip` (the kit). Each part
+ * is made and proved as any edition (src/edition.ts), printed again with the packet's numbers, put together and proved (proof.ts), or nothing is written.
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";

@@ -146,9 +146,8 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pages, in order, into a new document (`undefined`: a blank page), with their tags: each source's structure tree copied with its
- * pages' copier (so references land on the copies), its parent-tree keys moved past the previous source's, its top elements put under one
- * new StructTreeRoot. Links to named destinations are made explicit first: the names repeat from part to part ("note-1").
+ * The pages copied in order (`undefined`: a blank page) with their tags: each source's structure tree by its pages' copier, its parent-tree keys
+ * moved past the previous source's, under one new StructTreeRoot. Named destinations are made explicit first: each part has a "note-1".
  */
 export async function assemble(pages: (PDFPage | undefined)[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
