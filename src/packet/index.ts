@@ -129,8 +129,8 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
 /** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`, saved as `bytes`), its proof. */
 async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { letter, options, printer } = packet;
-  const { file } = letter;
-  const matter = letter.meta.packet!;
+  const { file, meta } = letter;
+  const matter = meta.packet!;
   const paper = booklet ? BOOKLET_PAPER[packet.paper] : packet.paper;
   // 1. Each part as its own edition, proved as any build is; the booklet's go into no kit, and need no .docx.
   const what = booklet ? `setting its ${loaded.length} parts again on ${paper} paper for the booklet` : `building its ${loaded.length} parts`;
@@ -149,9 +149,9 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { plan, front } = await printFront(packet, parts, paper);
   const partDocs = await Promise.all(
     parts.map(async ({ edition, pages }, i) => {
-      const { meta, file: source } = edition.letter;
+      const { letter: part, outputs } = edition;
       const label = `${outputName(file.path)}: ${edition.name}`;
-      const partDoc = await PDFDocument.load(await printer.print(numbered(edition.outputs.html!, plan.starts[i]), meta, source.path, { label }));
+      const partDoc = await PDFDocument.load(await printer.print(numbered(outputs.html!, plan.starts[i]), part.meta, part.file.path, { label }));
       if (partDoc.getPageCount() !== pages.length)
         throw new Error(`${edition.name} printed on ${partDoc.getPageCount()} pages for the packet, on ${pages.length} as its own edition`);
       return partDoc;
@@ -163,7 +163,6 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const pages: (PDFPage | undefined)[] = [cover];
   contents.forEach((page, k) => (pages[plan.contents[k]] = page));
   partDocs.forEach((partDoc, i) => partDoc.getPages().forEach((page, k) => (pages[plan.starts[i] + k] = page)));
-  const { meta } = letter;
   const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
@@ -179,21 +178,20 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
 
   // 4. The proof: read the packet back and compare it with the editions.
   const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i], edition: part.pages }));
-  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  const blanks = [...pages.keys()].filter((i) => !pages[i]);
+  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, bytes, files };
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
-async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
+async function printFront({ letter, options, printer }: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
   const partPages = parts.map((part) => part.pages.length);
+  const label = `${outputName(letter.file.path)} cover`;
   for (let frontPages = 2; ;) {
-    const plan = planPages(frontPages, partPages, packet.letter.meta.packet!.duplex);
-    const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
-    const source = packet.letter.file.path;
-    const front = await PDFDocument.load(
-      await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, source, { label: `${outputName(source)} cover` }),
-    );
+    const plan = planPages(frontPages, partPages, letter.meta.packet!.duplex);
+    const { html } = await compileHtml(withCover(letter, parts, plan), options);
+    const front = await PDFDocument.load(await printer.print(frontHtml(html), { ...letter.meta, paper }, letter.file.path, { label }));
     const printed = front.getPageCount();
     if (printed === frontPages) return { plan, front };
     if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
@@ -201,26 +199,23 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
   }
 }
 
-/** 0-based indices of each part's first page, of the contents' pages, and of every blank page. */
+/** 0-based indices of each part's first page and of the contents' pages; the pages between are left blank. */
 interface Plan {
   starts: number[];
   contents: number[];
-  blanks: number[];
 }
 
 /** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
 function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
-  const blanks: number[] = [];
-  let next = 1; // the next page's 0-based index, after the cover
-  if (duplex) blanks.push(next++);
+  let next = duplex ? 2 : 1; // the next page's 0-based index, after the cover (and its blank back)
   const contents = Array.from({ length: frontPages - 1 }, (_, k) => next + k);
   next += contents.length;
   const starts = partPages.map((pages) => {
-    if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
+    if (duplex && next % 2 === 1) next++; // an even page number is left blank
     next += pages;
     return next - pages;
   });
-  return { starts, contents, blanks };
+  return { starts, contents };
 }
 
 /** The style added at the end of the part's <head>, found by parsing: a front-matter value may write `</head>` in an attribute before it. */
