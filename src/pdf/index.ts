@@ -19,10 +19,8 @@ export interface SafePage {
 /** A new {@link SafePage} of `browser`, or `existing` made safe (the blank tab Chromium opens as it starts). */
 export async function safePage(browser: Browser, existing?: Page): Promise<SafePage> {
   const page = existing ?? (await browser.newPage());
-  let crashed: (error: Error) => void = () => undefined;
-  const crash = new Promise<never>((_, reject) => (crashed = reject));
+  const crash = new Promise<never>((_, reject) => page.on("error", () => reject(new PageCrashedError())));
   crash.catch(() => undefined);
-  page.on("error", () => crashed(new PageCrashedError()));
   try {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
