@@ -73,7 +73,8 @@ const EMBARGO_FORM = "a date and time with its zone, like `2026-06-15T10:00+02:0
 function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
   const m = DATE_TIME.exec(text.trim());
   const wall = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
-  if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
+  // Date.UTC rolls a day or month past the end over into the next (a 13th month is January): refused instead.
+  if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCMonth() !== +m[2] - 1 || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
     fail(file, `Front matter \`embargo\` must be ${EMBARGO_FORM}; not \`${text}\``, place, "front-matter-type");
     return undefined;
   }
