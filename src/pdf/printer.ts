@@ -76,18 +76,15 @@ export class Printer {
 
   /** Print one document (`name` is for messages, `label` for timings); `onLayout` is called again if a crashed print is retried. */
   async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
-    let retried = false;
-    for (;;) {
+    for (let retried = false; ; retried = true) {
       const generation = this.#generation;
       const browser = await this.#browser;
       try {
         return await this.#printIn(browser, html, meta, name, label, onLayout);
       } catch (error) {
-        if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
-        if (!crashed) throw error;
+        if (error instanceof BrowserFailedError || this.#closed || !crashed) throw error;
         if (retried) throw new BrowserFailedError(`Chromium crashed while printing ${name}, and again after a restart: ${firstLine(error)}`, { cause: error });
-        retried = true;
         if (generation === this.#generation) {
           // This crash is news: replace the browser (once per build).
           const message = `Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`;
