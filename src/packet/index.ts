@@ -1,8 +1,6 @@
 /**
- * Press packets (`packet:` in the front matter): `<name>.pdf` (cover, contents, the parts with their page numbers running through, each on a
- * right-hand page with `duplex`), `<name>.booklet.pdf` with `imposition: booklet`, and `<name>.zip`, the journalists' kit. Each part is
- * made and proved in memory as any edition is (src/edition.ts), then printed again with the packet's page numbers and put together with
- * pdf-lib; the packet's own proof (proof.ts) reads the result back, and on any disagreement nothing is written.
+ * Press packets (`packet:`): `<name>.pdf` (cover, contents, the parts numbered through), `<name>.booklet.pdf`, `<name>.zip` (the kit). Each part
+ * is made and proved as any edition (src/edition.ts), printed again with the packet's numbers, put together and proved (proof.ts), or nothing is written.
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
@@ -85,24 +83,19 @@ export async function buildPacket(letter: Letter, options: PacketOptions, printe
   const laid = await layOut(packet, loaded);
   if ("written" in laid) return laid;
   const { parts, doc, bytes, files } = laid;
+
+  // 5. The outputs: the packet, the booklet, the kit.
+  const name = outputName(source);
+  const date = buildDate();
+  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
   // A booklet is set again on pages half the size (A5 or half-letter), and imposed two-up.
-  let booklet: PDFDocument | undefined;
   if (matter.imposition === "booklet") {
     const halfSize = parts.map(({ edition }) => onPaper(edition.letter, BOOKLET_PAPER[paper]));
     const half = await layOut(packet, halfSize, true);
     if ("written" in half) return half;
-    booklet = half.doc;
+    const facts = { title: letter.meta.title, lang: letter.meta.lang, date };
+    outputs.push({ path: join(options.outDir, `${name}.booklet.pdf`), data: await imposeBooklet(half.doc, paper, facts) });
   }
-  const date = buildDate();
-
-  // 5. The outputs: the packet, the booklet, the kit.
-  const name = outputName(source);
-  const outputs: { path: string; data: Uint8Array }[] = [{ path: join(options.outDir, `${name}.pdf`), data: bytes }];
-  if (booklet)
-    outputs.push({
-      path: join(options.outDir, `${name}.booklet.pdf`),
-      data: await imposeBooklet(booklet, paper, { title: letter.meta.title, lang: letter.meta.lang, date }),
-    });
   // The kit: every part's PDF, DOCX and HTML and the packet PDF, with a MANIFEST.txt of their languages, pages and SHA-256;
   // dated by the build, so rebuilds are the same bytes.
   const kit = parts.flatMap(({ edition, pages }) =>
@@ -136,8 +129,8 @@ function onPaper(letter: Letter, paper: Paper): Loaded {
 /** Steps 1 to 4 on the packet's paper or the booklet's: the parts' editions, the packet put together (`doc`, saved as `bytes`), its proof. */
 async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   const { letter, options, printer } = packet;
-  const { file } = letter;
-  const matter = letter.meta.packet!;
+  const { file, meta } = letter;
+  const matter = meta.packet!;
   const paper = booklet ? BOOKLET_PAPER[packet.paper] : packet.paper;
   // 1. Each part as its own edition, proved as any build is; the booklet's go into no kit, and need no .docx.
   const what = booklet ? `setting its ${loaded.length} parts again on ${paper} paper for the booklet` : `building its ${loaded.length} parts`;
@@ -152,39 +145,29 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
   if (hasErrors(file)) return { files: [file, ...files], written: [] } as Built;
   const parts: Part[] = await Promise.all(editions.map(async (edition) => ({ edition: edition!, pages: await readPages(edition!.outputs.pdf!) })));
 
-  // 2. Where everything goes, then the front pages and the parts printed for the packet.
+  // 2. Where everything goes, then the front pages, and each part printed for the packet on as many pages as its own edition.
   const { plan, front } = await printFront(packet, parts, paper);
-  const printedParts = await Promise.all(
-    parts.map(({ edition }, i) =>
-      printer.print(numbered(edition.outputs.html!, plan.starts[i]), edition.letter.meta, edition.letter.file.path, {
-        label: `${outputName(file.path)}: ${edition.name}`,
-      }),
-    ),
+  const partDocs = await Promise.all(
+    parts.map(async ({ edition, pages }, i) => {
+      const { letter: part, outputs } = edition;
+      const label = `${outputName(file.path)}: ${edition.name}`;
+      const partDoc = await PDFDocument.load(await printer.print(numbered(outputs.html!, plan.starts[i]), part.meta, part.file.path, { label }));
+      if (partDoc.getPageCount() !== pages.length)
+        throw new Error(`${edition.name} printed on ${partDoc.getPageCount()} pages for the packet, on ${pages.length} as its own edition`);
+      return partDoc;
+    }),
   );
 
-  // 3. Put together, with an outline entry per part and its headings.
-  const partDocs = await Promise.all(printedParts.map((bytes) => PDFDocument.load(bytes)));
-  partDocs.forEach((doc, i) => {
-    if (doc.getPageCount() !== parts[i].pages.length)
-      throw new Error(`${parts[i].edition.name} printed on ${doc.getPageCount()} pages for the packet, on ${parts[i].pages.length} as its own edition`);
-  });
+  // 3. Put together, each page where the plan puts it (a page left out is blank), with an outline entry per part and its headings.
   const [cover, ...contents] = front.getPages();
   const pages: (PDFPage | undefined)[] = [cover];
-  const blanksUpTo = (start: number) => pages.push(...Array<undefined>(start - pages.length).fill(undefined));
-  blanksUpTo(plan.contents[0]);
-  pages.push(...contents);
-  partDocs.forEach((partDoc, i) => {
-    blanksUpTo(plan.starts[i]);
-    pages.push(...partDoc.getPages());
-  });
-  const { meta } = letter;
+  contents.forEach((page, k) => (pages[plan.contents[k]] = page));
+  partDocs.forEach((partDoc, i) => partDoc.getPages().forEach((page, k) => (pages[plan.starts[i] + k] = page)));
   const doc = await assemble(pages, [cover.getWidth(), cover.getHeight()], meta.lang);
   const outline: OutlineEntry[] = parts.map(({ edition }, i) => ({
     title: edition.letter.meta.title,
     page: plan.starts[i],
-    kids: readOutline(partDocs[i]).map(function shift(entry): OutlineEntry {
-      return { ...entry, page: entry.page + plan.starts[i], kids: entry.kids.map(shift) };
-    }),
+    kids: readOutline(partDocs[i], plan.starts[i]),
   }));
   writeOutline(doc, outline);
   setFacts(doc, meta.title, meta.lang, buildDate());
@@ -195,21 +178,20 @@ async function layOut(packet: Packet, loaded: Loaded[], booklet = false) {
 
   // 4. The proof: read the packet back and compare it with the editions.
   const layouts = parts.map((part, i) => ({ name: part.edition.name, start: plan.starts[i], edition: part.pages }));
-  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, plan.blanks)) fail(file, problem, undefined, "packet-disagrees");
+  const blanks = [...pages.keys()].filter((i) => !pages[i]);
+  for (const problem of proveLayout(await readPages(bytes), layouts, plan.contents, blanks)) fail(file, problem, undefined, "packet-disagrees");
   if (hasErrors(file)) return { files: [file], written: [] } as Built;
   return { parts, doc, bytes, files };
 }
 
 /** The cover and contents printed: laid out for two front pages, again for as many as they took. */
-async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
+async function printFront({ letter, options, printer }: Packet, parts: Part[], paper: Paper): Promise<{ plan: Plan; front: PDFDocument }> {
   const partPages = parts.map((part) => part.pages.length);
+  const label = `${outputName(letter.file.path)} cover`;
   for (let frontPages = 2; ;) {
-    const plan = planPages(frontPages, partPages, packet.letter.meta.packet!.duplex);
-    const html = (await compileHtml(withCover(packet.letter, parts, plan), { templatesDir: packet.options.templatesDir })).html;
-    const source = packet.letter.file.path;
-    const front = await PDFDocument.load(
-      await packet.printer.print(frontHtml(html), { ...packet.letter.meta, paper }, source, { label: `${outputName(source)} cover` }),
-    );
+    const plan = planPages(frontPages, partPages, letter.meta.packet!.duplex);
+    const { html } = await compileHtml(withCover(letter, parts, plan), options);
+    const front = await PDFDocument.load(await printer.print(frontHtml(html), { ...letter.meta, paper }, letter.file.path, { label }));
     const printed = front.getPageCount();
     if (printed === frontPages) return { plan, front };
     if (printed < 2 || frontPages !== 2) throw new Error(`The packet's cover and contents took ${printed} pages where ${frontPages} were laid out`);
@@ -217,26 +199,23 @@ async function printFront(packet: Packet, parts: Part[], paper: Paper): Promise<
   }
 }
 
-/** 0-based indices of each part's first page, of the contents' pages, and of every blank page. */
+/** 0-based indices of each part's first page and of the contents' pages; the pages between are left blank. */
 interface Plan {
   starts: number[];
   contents: number[];
-  blanks: number[];
 }
 
 /** Cover, (blank), contents, then the parts, each on an odd page with `duplex`. */
 function planPages(frontPages: number, partPages: number[], duplex: boolean): Plan {
-  const blanks: number[] = [];
-  let next = 1; // the next page's 0-based index, after the cover
-  if (duplex) blanks.push(next++);
+  let next = duplex ? 2 : 1; // the next page's 0-based index, after the cover (and its blank back)
   const contents = Array.from({ length: frontPages - 1 }, (_, k) => next + k);
   next += contents.length;
   const starts = partPages.map((pages) => {
-    if (duplex && next % 2 === 1) blanks.push(next++); // an even page number
+    if (duplex && next % 2 === 1) next++; // an even page number is left blank
     next += pages;
     return next - pages;
   });
-  return { starts, contents, blanks };
+  return { starts, contents };
 }
 
 /** The style added at the end of the part's <head>, found by parsing: a front-matter value may write `</head>` in an attribute before it. */
@@ -266,17 +245,12 @@ function withCover(packet: Letter, parts: Part[], plan: Plan): Letter {
   // Elements made here, carried through the Markdown tree as they are.
   const node = ({ tagName, properties, children }: Element): RootContent =>
     ({ type: "paragraph", children: [], data: { hName: tagName, hProperties: properties, hChildren: children } }) as RootContent;
-  const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
-  const before: RootContent[] = [];
+  const nodes = (elements: (Element | undefined)[]) => elements.filter((e) => e !== undefined).map(node);
   const event = meta.packet?.event ?? meta.subtitle;
-  if (event) before.push(node(h("p.packet-event", event)));
-  if (facts.length) before.push(node(h("p.packet-facts", facts.join(" · "))));
-  const after: RootContent[] = [];
-  const contacts = meta.press?.contacts ?? [];
-  if (contacts.length) {
-    const lines = contacts.map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
-    after.push(node(h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...lines])));
-  }
+  const facts = [meta.date, meta.publisher ?? meta.author].filter((v): v is string => !!v);
+  const before = nodes([event ? h("p.packet-event", event) : undefined, facts.length ? h("p.packet-facts", facts.join(" · ")) : undefined]);
+  const contacts = (meta.press?.contacts ?? []).map((c) => h("p", [c.name, ...[c.role, c.phone, c.email].filter(Boolean).map((v) => `, ${v}`)].join("")));
+  const after = nodes([contacts.length ? h("div.packet-contact", [h("p", [h("strong", words.contacts)]), ...contacts]) : undefined]);
   const rows: Element[] = parts.map((part, i) => {
     const { lang, title } = part.edition.letter.meta;
     return h("tr", [h("td", { lang, dir: directionOf(lang) }, title), h("td.page", String(plan.starts[i] + 1))]);

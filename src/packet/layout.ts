@@ -26,8 +26,8 @@ export interface OutlineEntry {
   kids: OutlineEntry[];
 }
 
-/** The headings a Chromium PDF's outline lists, as entries on its own page indices (below its title's entry). */
-export function readOutline(doc: PDFDocument): OutlineEntry[] {
+/** The headings a Chromium PDF's outline lists (below its title's entry), its page indices moved on by `start`. */
+export function readOutline(doc: PDFDocument, start: number): OutlineEntry[] {
   const pageIndex = new Map(doc.getPages().map((page, i) => [page.ref.toString(), i]));
   const outlines = doc.catalog.lookupMaybe(PDFName.of("Outlines"), PDFDict);
   const read = (first: PDFDict | undefined): OutlineEntry[] => {
@@ -38,7 +38,7 @@ export function readOutline(doc: PDFDocument): OutlineEntry[] {
       const target = dest?.get(0);
       const page = target instanceof PDFRef ? pageIndex.get(target.toString()) : undefined;
       const num = (i: number) => dest?.lookupMaybe(i, PDFNumber)?.asNumber();
-      entries.push({ title, page: page ?? 0, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
+      entries.push({ title, page: (page ?? 0) + start, x: num(2), y: num(3), kids: read(item.lookupMaybe(PDFName.of("First"), PDFDict)) });
     }
     return entries;
   };
@@ -146,9 +146,8 @@ export function addPrintBoxes(page: PDFPage, bleed: number, marks: boolean): voi
 }
 
 /**
- * Copy the pages, in order, into a new document (`undefined`: a blank page), with their tags: each source's structure tree copied with its
- * pages' copier (so references land on the copies), its parent-tree keys moved past the previous source's, its top elements put under one
- * new StructTreeRoot. Links to named destinations are made explicit first: the names repeat from part to part ("note-1").
+ * The pages copied in order (`undefined`: a blank page) with their tags: each source's structure tree by its pages' copier, its parent-tree keys
+ * moved past the previous source's, under one new StructTreeRoot. Named destinations are made explicit first: each part has a "note-1".
  */
 export async function assemble(pages: (PDFPage | undefined)[], blankSize: [number, number], lang: string): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });

@@ -51,20 +51,31 @@ export interface PacketMatter {
 export const PRESS_MATTER: MatterKeys = {
   keys: ["embargo", "dateline", "contacts"],
   read(meta, c) {
-    meta.press = readPressMatter(c.map, c.file, c.at);
-    if (meta.press) meta.notesHeading ??= pressWords(meta.lang).notesToEditors;
+    const { embargo, dateline, contacts } = c.map;
+    if (embargo === undefined && dateline === undefined && contacts === undefined) return;
+    const press: PressMatter = { contacts: [] };
+    const wrong = (key: string, message: string) => fail(c.file, `Front matter \`${key}\` must be ${message}`, c.at([key]), "front-matter-type");
+    if (isText(embargo)) press.embargo = readEmbargo(String(embargo), c.at(["embargo"]), c.file);
+    else if (embargo !== undefined && embargo !== null) wrong("embargo", EMBARGO_FORM);
+    if (isText(dateline)) press.dateline = String(dateline).trim();
+    else if (dateline !== undefined && dateline !== null) wrong("dateline", "text: the city and date, like `GENEVA, 15 June 2026`");
+    press.contacts = readContacts(contacts, c);
+    meta.press = press;
+    meta.notesHeading ??= pressWords(meta.lang).notesToEditors;
   },
 };
 
-export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => void (meta.packet = readPacketMatter(c.map, c.file, c.at)) };
+export const PACKET_MATTER: MatterKeys = { keys: ["packet"], read: (meta, c) => void (meta.packet = readPacketMatter(c)) };
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
+const EMBARGO_FORM = "a date and time with its zone, like `2026-06-15T10:00+02:00`";
 
 function readEmbargo(text: string, place: Point, file: VFile): Embargo | undefined {
   const m = DATE_TIME.exec(text.trim());
   const wall = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
-  if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
-    fail(file, `Front matter \`embargo\` must be a date and time with its zone, like \`2026-06-15T10:00+02:00\`; not \`${text}\``, place, "front-matter-type");
+  // Date.UTC rolls a day or month past the end over into the next (a 13th month is January): refused instead.
+  if (!m || !wall || Number.isNaN(wall.getTime()) || wall.getUTCMonth() !== +m[2] - 1 || wall.getUTCDate() !== +m[3] || +m[4] > 23) {
+    fail(file, `Front matter \`embargo\` must be ${EMBARGO_FORM}; not \`${text}\``, place, "front-matter-type");
     return undefined;
   }
   // Minutes east of UTC: Z, or ±hh, ±hhmm, ±hh:mm.
@@ -89,69 +100,47 @@ export function formatEmbargo(embargo: Embargo, lang: string): string {
 
 const isText = (v: unknown): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number";
 
-function readPressMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PressMatter | undefined {
-  const { embargo, dateline, contacts } = map;
-  if (embargo === undefined && dateline === undefined && contacts === undefined) return undefined;
-  const press: PressMatter = { contacts: [] };
-  if (isText(embargo)) press.embargo = readEmbargo(String(embargo), at(["embargo"]), file);
-  else if (embargo !== undefined && embargo !== null)
-    fail(file, "Front matter `embargo` must be a date and time with its zone, like `2026-06-15T10:00+02:00`", at(["embargo"]), "front-matter-type");
-  if (isText(dateline)) press.dateline = String(dateline).trim();
-  else if (dateline !== undefined && dateline !== null)
-    fail(file, "Front matter `dateline` must be text: the city and date, like `GENEVA, 15 June 2026`", at(["dateline"]), "front-matter-type");
-  press.contacts = readContacts(contacts, file, at);
-  return press;
-}
-
-function readContacts(contacts: unknown, file: VFile, at: MatterContext["at"]): Contact[] {
+function readContacts(contacts: unknown, c: MatterContext): Contact[] {
   if (contacts === undefined || contacts === null) return [];
   const list = Array.isArray(contacts) ? contacts : [contacts];
   const found: Contact[] = [];
   list.forEach((item, i) => {
     const path = Array.isArray(contacts) ? ["contacts", i] : ["contacts"];
     if (item === null || typeof item !== "object" || Array.isArray(item) || !isText((item as Record<string, unknown>).name)) {
-      fail(file, "Each of the front matter's `contacts` is a mapping with at least `name` (and `role`, `phone`, `email`)", at(path), "front-matter-type");
+      fail(c.file, "Each of the front matter's `contacts` is a mapping with at least `name` (and `role`, `phone`, `email`)", c.at(path), "front-matter-type");
       return;
     }
     const { name, role, phone, email, ...rest } = item as Record<string, unknown>;
     for (const key of Object.keys(rest))
-      warn(file, `Unknown key \`${key}\` in a contact; known keys: name, role, phone, email`, at([...path, key]), "front-matter-unknown-key");
+      warn(c.file, `Unknown key \`${key}\` in a contact; known keys: name, role, phone, email`, c.at([...path, key]), "front-matter-unknown-key");
     const text = (v: unknown) => (isText(v) ? String(v).trim() : undefined);
     found.push({ name: String(name).trim(), role: text(role), phone: text(phone), email: text(email) });
   });
   return found;
 }
 
-function readPacketMatter(map: Record<string, unknown>, file: VFile, at: MatterContext["at"]): PacketMatter | undefined {
-  const packet = map.packet;
+function readPacketMatter({ map: { packet }, file, at }: MatterContext): PacketMatter | undefined {
   if (packet === undefined) return undefined;
-  if (packet === null || typeof packet !== "object" || Array.isArray(packet)) {
-    fail(
-      file,
-      "Front matter `packet` must be a mapping with `parts`, e.g. `packet: { parts: [press-release.md, letter.md] }`",
-      at(["packet"]),
-      "front-matter-type",
-    );
-    return undefined;
-  }
+  let ok = true;
+  const bad = (key: string, reason: string, path = key.split(".")) => {
+    ok = false;
+    fail(file, `Front matter \`${key}\` ${reason}`, at(path), "front-matter-type");
+  };
+  if (packet === null || typeof packet !== "object" || Array.isArray(packet))
+    return void bad("packet", "must be a mapping with `parts`, e.g. `packet: { parts: [press-release.md, letter.md] }`");
   const { parts, duplex, imposition, event, ...rest } = packet as Record<string, unknown>;
   for (const key of Object.keys(rest))
     warn(file, `Unknown front matter key \`packet.${key}\`; known keys: parts, duplex, imposition, event`, at(["packet", key]), "front-matter-unknown-key");
-  let ok = true;
-  const bad = (reason: string, key?: string) => {
-    ok = false;
-    fail(file, reason, at(key ? ["packet", key] : ["packet"]), "front-matter-type");
-  };
   if (!Array.isArray(parts) || parts.length === 0 || !parts.every((p) => typeof p === "string" && p.trim() !== ""))
     bad(
-      "Front matter `packet.parts` must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`",
-      parts === undefined ? undefined : "parts",
+      "packet.parts",
+      "must be a list of the parts' files, relative to the packet, e.g. `[press-release.md, letter.md]`",
+      parts === undefined ? ["packet"] : undefined,
     );
-  if (duplex !== undefined && typeof duplex !== "boolean")
-    bad("Front matter `packet.duplex` is `true` (each part starts on a right-hand page, the default) or `false`", "duplex");
+  if (duplex !== undefined && typeof duplex !== "boolean") bad("packet.duplex", "is `true` (each part starts on a right-hand page, the default) or `false`");
   if (imposition !== undefined && imposition !== "booklet")
-    bad(`Front matter \`packet.imposition\` is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``, "imposition");
-  if (event !== undefined && !isText(event)) bad("Front matter `packet.event` must be text", "event");
+    bad("packet.imposition", `is \`booklet\` (an A5 booklet imposed on A4 sheets) or left out; not \`${String(imposition)}\``);
+  if (event !== undefined && !isText(event)) bad("packet.event", "must be text");
   if (!ok) return undefined;
   return {
     parts: (parts as string[]).map((path, i) => ({ path: path.trim(), place: at(["packet", "parts", i]) })),

@@ -1,7 +1,6 @@
 /**
- * The packet's proof, on the assembled file read back: each part's pages read as its own edition's, the foot of its first page and the
- * contents give where it starts, and the added blank pages are blank. Read by the PDF's tags, in any script and direction: Chromium tags
- * the document and leaves the @page margin boxes (running head, page number) untagged.
+ * The packet's proof, on the file read back: each part's pages read as its edition's, its first foot and the contents say where it starts, added
+ * pages are blank. Read by the PDF's tags, in any script: Chromium leaves the @page margin boxes (running head, page number) untagged.
  */
 import { collapseSpace, printable } from "../verify/reading.ts";
 import { type PageContent, readPageItems, type StructNode } from "../verify/pdf.ts";

@@ -1,12 +1,13 @@
 /** Finding and starting Chromium, over a pipe rather than a port: the browser ends when this process ends, even on SIGKILL. */
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Browser } from "puppeteer-core";
-import { printerEnvironment } from "./fontconfig.ts";
 import { cachedBrowser } from "../setup/puppeteer-cache.ts";
+import { woffToSfnt } from "../woff.ts";
 
 /** The headless shell: the printer Puppeteer documents for automation, which starts faster than a whole browser. */
 const SYSTEM_SHELL = "/usr/bin/chromium-headless-shell";
@@ -74,6 +75,38 @@ export function defaultTimeout(): number {
 
 export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/**
+ * Chromium's own fontconfig, written into its profile `dir`, so the same PDF comes out on every host: no host font (its glyphs or hinting
+ * would move text), fixed rendering, one fallback (Noto Serif) to draw a character no face has as an empty box: with no font Chromium crashes.
+ */
+function printerEnvironment(dir: string): Record<string, string> {
+  const fonts = join(dir, "fonts");
+  mkdirSync(fonts);
+  const root = dirname(createRequire(import.meta.url).resolve("@fontsource/noto-serif/package.json"));
+  writeFileSync(join(fonts, "NotoSerif-Regular.ttf"), woffToSfnt(readFileSync(join(root, "files", "noto-serif-latin-400-normal.woff"))));
+  const conf = join(dir, "fonts.conf");
+  writeFileSync(
+    conf,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${escape(fonts)}</dir>
+  <cachedir>${escape(join(dir, "fc-cache"))}</cachedir>
+  <match target="font">
+    <edit name="antialias" mode="assign"><bool>true</bool></edit>
+    <edit name="hinting" mode="assign"><bool>true</bool></edit>
+    <edit name="hintstyle" mode="assign"><const>hintslight</const></edit>
+    <edit name="rgba" mode="assign"><const>none</const></edit>
+    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
+  </match>
+</fontconfig>
+`,
+  );
+  return { FONTCONFIG_FILE: conf };
+}
+
 const PROFILE_PREFIX = "broadside-chromium-";
 
 /** A new profile folder named after this process, for the browser's temporary files too; first those of processes gone (SIGKILL) are removed. */
@@ -118,7 +151,7 @@ export async function launchBrowser(timeout = defaultTimeout()): Promise<Browser
     const launching = puppeteer.launch({
       executablePath,
       userDataDir: join(profile, "profile"),
-      // No host fonts (src/pdf/fontconfig.ts); temporary files in the profile, removed with it.
+      // No host fonts (printerEnvironment); temporary files in the profile, removed with it.
       env: { ...process.env, ...printerEnvironment(profile), TMPDIR: join(profile, "tmp") },
       pipe: true,
       headless: isHeadlessShell(executablePath) ? "shell" : true,

@@ -1,11 +1,15 @@
 /**
- * The build's one browser, started early and killed at the end. A crash, while starting or printing, restarts it once and prints
- * again; a second crash or a timeout is a {@link BrowserFailedError}, and the browser is killed, so no process is left behind.
+ * The PDF compiler and the build's one browser it prints in, started early and killed at the end. A crash, while starting or printing,
+ * restarts it once and prints again; a second crash or a timeout is a {@link BrowserFailedError}, the browser killed, no process left behind.
  */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
+import { isVertical } from "../language.ts";
+import { POINTS } from "../paper.ts";
 import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
-import { compilePdf, PageCrashedError, type PdfOptions, type SafePage, safePage } from "./index.ts";
+import { buildDate, PageCrashedError, type SafePage, safePage } from "./index.ts";
+import { withInfo } from "./info.ts";
+import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate/index.ts";
 import { type Timings, timed } from "../timings.ts";
 
 export interface PrinterOptions {
@@ -72,18 +76,15 @@ export class Printer {
 
   /** Print one document (`name` is for messages, `label` for timings); `onLayout` is called again if a crashed print is retried. */
   async print(html: string, meta: FrontMatter, name: string, { label = name, onLayout }: { label?: string; onLayout?: () => void } = {}): Promise<Uint8Array> {
-    let retried = false;
-    for (;;) {
+    for (let retried = false; ; retried = true) {
       const generation = this.#generation;
       const browser = await this.#browser;
       try {
-        return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, timings: this.#timings, label, onLayout });
+        return await this.#printIn(browser, html, meta, name, label, onLayout);
       } catch (error) {
-        if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
-        if (!crashed) throw error;
+        if (error instanceof BrowserFailedError || this.#closed || !crashed) throw error;
         if (retried) throw new BrowserFailedError(`Chromium crashed while printing ${name}, and again after a restart: ${firstLine(error)}`, { cause: error });
-        retried = true;
         if (generation === this.#generation) {
           // This crash is news: replace the browser (once per build).
           const message = `Chromium crashed while printing ${name}, after it had already been restarted once: ${firstLine(error)}`;
@@ -95,7 +96,7 @@ export class Printer {
     }
   }
 
-  async #printIn(browser: Browser, html: string, name: string, options: PdfOptions): Promise<Uint8Array> {
+  async #printIn(browser: Browser, html: string, meta: FrontMatter, name: string, label: string, onLayout?: () => void): Promise<Uint8Array> {
     // A hung browser is killed: the build ends now, and leaves no process behind. Started before any of the print's requests,
     // this limit comes before Puppeteer's own (the same length).
     const tooSlow = () => {
@@ -111,7 +112,7 @@ export class Printer {
     try {
       // A kept page, or a new one (also when the kept one failed to open).
       page = await Promise.race([this.#idle.pop()?.catch(() => this.#openPage(browser)) ?? this.#openPage(browser), deadline]);
-      const pdf = await Promise.race([compilePdf(html, page, options), deadline]);
+      const pdf = await Promise.race([this.#compile(html, page.page, meta, label, onLayout), page.crash, deadline]);
       if (generation === this.#generation && !this.#closed) {
         this.#idle.push(Promise.resolve(page));
         page = undefined; // kept for the next document, not closed below
@@ -121,6 +122,35 @@ export class Printer {
       clearTimeout(timer);
       void page?.page.close().catch(() => undefined);
     }
+  }
+
+  /** The PDF compiler: `html`, everything inlined, set as a safe page's content (no URL is loaded), paginated, printed once its fonts are in. */
+  async #compile(html: string, page: Page, meta: FrontMatter, label: string, onLayout?: () => void): Promise<Uint8Array> {
+    const step = <T>(what: string, run: () => T) => timed(this.#timings, `${label}: pdf ${what}`, run);
+    // Laid out for print from the start, then cut into page boxes with the notes at their feet.
+    await step("load", async () => {
+      await page.emulateMediaType("print");
+      await page.setContent(holdLayout(html), { waitUntil: "load", timeout: this.timeout });
+    });
+    onLayout?.();
+    // A vertical edition (Mongolian script) is left to Chromium's own pages: broadside's
+    // pagination measures lines by height, and a vertical page fills by width.
+    const laidOut = await step("paginate", () => (isVertical(meta.lang) ? releaseLayout(page) : paginatePage(page, { notes: meta.notes })));
+    const pdf = await step("print", () =>
+      page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        tagged: true,
+        outline: true,
+        waitForFonts: true,
+        timeout: this.timeout,
+      }),
+    );
+    if (laidOut.pages && countPdfPages(pdf) !== laidOut.pages)
+      throw new Error(`Chromium printed ${countPdfPages(pdf)} pages where broadside laid out ${laidOut.pages}: please report this with the source`);
+    // Chromium's named destinations leave the page margins out.
+    const { left, top } = laidOut.geometry;
+    return step("metadata", () => withInfo(pdf, meta, buildDate(), { left: left * POINTS.px, top: top * POINTS.px }));
   }
 
   /** The browser's process id, once it is up (undefined if it could not start). */
