@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { isRefusal, readBounded, sourceBeside } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
 import { VFile } from "vfile";
+import { location } from "vfile-location";
 import { Document, isNode, parseDocument } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
@@ -18,7 +19,7 @@ import { formatMessages } from "../report.ts";
 import { PACKAGE_TEMPLATES } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, warnLeftOut, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, type Place, place, readXliff, targetTokens, warnLeftOut, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { definitionsOf, FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -35,7 +36,6 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
 const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
 
 /** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
-type Place = { line: number; column: number };
 type Translation = { content?: Token[] | string; place?: Place }[];
 
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
@@ -80,7 +80,10 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
     const start = node.position.start.offset!;
     const note = noteOf.get(node);
     const label = /^\[\^[^\]]*\]:/.exec(text.slice(start));
-    if (!note) edits.push([start, node.position.end.offset!, ""]);
+    // An uncalled definition goes with the blank lines after it, so none are left doubled.
+    const blank = /\n*/y;
+    blank.lastIndex = node.position.end.offset!;
+    if (!note) edits.push([start, blank.lastIndex + blank.exec(text)![0].length, ""]);
     else if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
   }
 
@@ -97,64 +100,40 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
   else edits.push([0, 0, `${frontText}\n\n`]);
 
-  // Joined in one pass: splicing the text once an edit copies all of it for each of thousands of units.
+  // Joined in one pass (splicing the text once an edit copies all of it for each of thousands of units), with where each translation went.
   edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const pieces: string[] = [];
+  const spans: [number, number, Place][] = [];
+  let out = "";
   let at = 0;
-  for (const [start, end, value] of edits) {
-    pieces.push(text.slice(at, start), value);
+  for (const [start, end, value, place] of edits) {
+    out += text.slice(at, start);
+    if (place) spans.push([out.length, out.length + value.length, place]);
+    out += value;
     at = end;
   }
-  pieces.push(text.slice(at));
-  const cuts: [number, number][] = [];
-  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, (run: string, offset: number) => (cuts.push([offset, run.length - 2]), "\n\n"));
+  out += text.slice(at);
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
   const again = parseLetter(check, { features: FEATURES });
-  // What a translator wrote may pass a bound a build keeps (too many marks in a paragraph…): a refusal, not our bug.
+  // What a translator wrote may pass a bound a build keeps (too many marks in a paragraph…): a refusal, not our bug, at its unit.
   const refused = check.messages.filter((m) => m.fatal);
-  const placeOf = refused.length ? unitPlaces(edits, cuts, out, frontPlaces(frontText, units, translation)) : () => undefined;
-  for (const m of refused)
-    fail(
-      file,
-      `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`,
-      placeOf(m.line, m.column),
-      m.ruleId ?? "xliff-refused",
-    );
-  if (refused.length) return undefined;
+  if (refused.length) {
+    spans.push(...frontPlaces(frontText, units, translation));
+    const points = location(out);
+    for (const m of refused) {
+      const offset = m.line ? points.toOffset({ line: m.line, column: m.column ?? 1 }) : undefined;
+      const unitAt = offset === undefined ? undefined : spans.find(([from, to]) => from <= offset && offset <= to)?.[2];
+      fail(file, `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`, unitAt, m.ruleId ?? "xliff-refused");
+    }
+    return undefined;
+  }
   if (!again || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
     throw new Error(
       `broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"}):\n${formatMessages([check])}`,
     );
   }
   return out;
-}
-
-/** The XLIFF place of the unit whose translation holds line:column of the edition `out`, made by `edits` (in the text's order) and then `cuts` of blank lines. */
-function unitPlaces(edits: [number, number, string, Place?][], cuts: [number, number][], out: string, front: [number, number, Place][]) {
-  // Each edit's span in the text before the cuts, then after them; the front matter comes first and is never cut.
-  const spans: [number, number, Place][] = [...front];
-  let shift = 0;
-  for (const [start, end, value, at] of edits) {
-    if (at) spans.push([start + shift, start + shift + value.length, at]);
-    shift += value.length - (end - start);
-  }
-  // Spans and cuts both ascend: one walk over the cuts.
-  let k = 0;
-  let removed = 0;
-  const cut = (offset: number) => {
-    while (k < cuts.length && cuts[k][0] + cuts[k][1] <= offset) removed += cuts[k++][1];
-    return offset - removed;
-  };
-  const lines = [0];
-  for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n", i + 1)) lines.push(i + 1);
-  const ranges = spans.map(([from, to, at]) => [cut(from), cut(to), at] as const);
-  return (line?: number, column?: number): Place | undefined => {
-    if (!line) return undefined;
-    const offset = (lines[line - 1] ?? out.length) + (column ?? 1) - 1;
-    return ranges.find(([from, to]) => from <= offset && offset <= to)?.[2];
-  };
 }
 
 /** Where each translated front matter value is in the edition's `---` block, read again (it was written from values, without places). */
