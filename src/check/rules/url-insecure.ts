@@ -1,6 +1,5 @@
 /** `http:` for a host the letter also cites with `https:`. */
 import { lintRule } from "../lint-rule.ts";
-import { proofread } from "../text.ts";
 
 const hostOf = (url: string) => {
   try {
@@ -10,8 +9,8 @@ const hostOf = (url: string) => {
   }
 };
 
-export const urlInsecure = lintRule("broadside:url-insecure", "warning", (tree, file) => {
-  const links = proofread(tree, file).links.map(({ link }) => link);
+export const urlInsecure = lintRule("broadside:url-insecure", "warning", (letter, file) => {
+  const links = letter.links.map(({ link }) => link);
   const secureHosts = new Set(links.filter((link) => /^https:/i.test(link.url)).map((link) => hostOf(link.url)));
   for (const link of links) {
     const host = /^http:/i.test(link.url) ? hostOf(link.url) : undefined;

@@ -1,6 +1,5 @@
 /** A web address that does not parse, has no host, has spaces, or a mistyped scheme (`htps://`, `https//`, a bare `www.`). */
 import { lintRule } from "../lint-rule.ts";
-import { proofread } from "../text.ts";
 
 function problem(url: string): string | undefined {
   if (/\s/.test(url)) return "has white space in it";
@@ -21,8 +20,8 @@ function problem(url: string): string | undefined {
   return undefined;
 }
 
-export const urlMalformed = lintRule("broadside:url-malformed", "error", (tree, file) => {
-  for (const { link } of proofread(tree, file).links) {
+export const urlMalformed = lintRule("broadside:url-malformed", "error", ({ links }, file) => {
+  for (const { link } of links) {
     const why = problem(link.url);
     if (why) file.message(`Link ${link.url} ${why}`, link);
   }
