@@ -29,7 +29,7 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
   const { file, letter } = await loadLetter(path, { templatesDir: PACKAGE_TEMPLATES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
-  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
+  return { file, source: { path, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
 }
 
 /** Calls of tokens, as note numbers. */
@@ -41,7 +41,7 @@ type Translation = { content?: Token[] | string; place?: Place }[];
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
 function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
   const { letter, units, definitions } = source;
-  const text = String(source.file.value);
+  const text = String(letter.file.value);
   // Each edit: the source's span, its new text, and the place in the XLIFF it came from (a unit's translation).
   const edits: [number, number, string, Place?][] = [];
 
@@ -168,9 +168,9 @@ export interface XliffImportResult {
 export async function importXliff(path: string, options: XliffImportOptions): Promise<XliffImportResult> {
   const file = new VFile({ path });
   const others: VFile[] = [];
-  const refuse = (reason: string, rule: string, other?: VFile): XliffImportResult => {
+  const refuse = (reason: string, rule: string, other?: VFile, at?: Place): XliffImportResult => {
     if (other) others.push(other);
-    fail(file, reason, undefined, rule);
+    fail(file, reason, at, rule);
     return { file, others };
   };
   // Bounded as it is read; a pipe or a device, which says it is empty, is refused.
@@ -202,18 +202,18 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   if (!read.source) return refuse(`The source ${originalPath} cannot be read or has errors (see its messages)`, "xliff-original", read.file);
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
-  if (!lang) {
-    fail(file, "The XLIFF names no target-language (on its <file> element); pass --lang", xliff.at, "xliff-lang");
-    return { file, others };
-  }
+  if (!lang) return refuse("The XLIFF names no target-language (on its <file> element); pass --lang", "xliff-lang", undefined, xliff.at);
   // A stranger's target-language becomes the edition's `lang`: refused here, at its place, not as an edition that would not build.
-  if (!LANG_TAG.test(lang)) {
-    fail(file, `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`, xliff.at, "xliff-lang");
-    return { file, others };
-  }
+  if (!LANG_TAG.test(lang))
+    return refuse(
+      `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`,
+      "xliff-lang",
+      undefined,
+      xliff.at,
+    );
 
   const ids = new Set(source.units.map((u) => u.id));
-  for (const [id, tu] of xliff.units) {
+  for (const [id, tu] of xliff.units)
     if (!ids.has(id))
       warn(
         file,
@@ -221,7 +221,6 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
         place(tu),
         "xliff-unknown-unit",
       );
-  }
   if (edition && edition.units.length !== edition.recorded.units.length)
     return refuse(
       `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${edition.recorded.units.length}; import the whole translation instead`,
@@ -301,7 +300,7 @@ function noteNumbers(edition: Source, source: Source, same: Map<number, number>)
 }
 
 /** Keys an edition words in its own language; every other key follows the source (`signatories.claimed`, `date`…). */
-const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k[0])]);
+const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k.split(".")[0])]);
 
 function updatedFront(edition: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...edition };
