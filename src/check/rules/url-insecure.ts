@@ -1,13 +1,8 @@
 /** `http:` for a host the letter also cites with `https:`. */
 import { lintRule } from "../lint-rule.ts";
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined; // reported by url-malformed
-  }
-};
+/** An address that does not parse has no host here: url-malformed reports it. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined);
 
 export const urlInsecure = lintRule("broadside:url-insecure", "warning", (letter, file) => {
   const links = letter.links.map(({ link }) => link);

@@ -7,12 +7,8 @@ function problem(url: string): string | undefined {
   if (/^(?:htp|htps|hhtp|hhtps|htttp|htttps|ttp|ttps):/i.test(url)) return "has a mistyped scheme";
   if (/^www\./i.test(url)) return "has no scheme: write https://" + url;
   if (/^https?:/i.test(url)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return "does not parse as a web address";
-    }
+    if (!URL.canParse(url)) return "does not parse as a web address";
+    const parsed = new URL(url);
     if (!parsed.hostname) return "has no host";
     if (!parsed.hostname.includes(".") && parsed.hostname !== "localhost") return `has the host “${parsed.hostname}”, which is not a domain`;
     if (!/^https?:\/\//i.test(url)) return "needs two slashes after the scheme";
