@@ -43,12 +43,8 @@ export interface Entry {
 
 const PHRASING_PARENTS = new Set(["paragraph", "heading", "tableCell"]);
 
-/** The letter as the rules read it; read by the first rule that asks, kept on the file for the others. */
+/** The letter as the rules read it (src/check/lint-rule.ts reads it once, for all of them). */
 export function proofread(tree: Root, file: VFile): Proofread {
-  return (file.data.proofread ??= read(tree, file));
-}
-
-function read(tree: Root, file: VFile): Proofread {
   const source = String(file.value);
   const place = location(file);
   const signatoryLists = tree.children.filter((node): node is List => node.type === "list" && Boolean(node.data?.signatories));

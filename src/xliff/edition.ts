@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { isRefusal, readBounded, sourceBeside } from "../boundary.ts";
 import { basename, dirname, join, relative } from "node:path";
 import { VFile } from "vfile";
+import { location } from "vfile-location";
 import { Document, isNode, parseDocument } from "yaml";
 import { directionOf, RTL_LETTERS } from "../language.ts";
 import { callNumbers } from "../notes.ts";
@@ -18,7 +19,7 @@ import { formatMessages } from "../report.ts";
 import { PACKAGE_TEMPLATES } from "../paths.ts";
 import type { Token } from "../import/read.ts";
 import { renderInline, warnFormattingLost } from "../import/markdown.ts";
-import { MAX_XLIFF_BYTES, phrasingTokens, place, readXliff, targetTokens, warnLeftOut, type XliffFile } from "./import.ts";
+import { MAX_XLIFF_BYTES, phrasingTokens, type Place, place, readXliff, targetTokens, warnLeftOut, type XliffFile } from "./import.ts";
 import { compareUnits, readTranslationOf, TRANSLATION_OF, type TranslationOf, translationOf } from "./revision.ts";
 import { definitionsOf, FRONT_KEYS, type Source, unitsOf } from "./units.ts";
 import { XLIFF_NS } from "./export.ts";
@@ -28,20 +29,19 @@ export async function readLetterUnits(path: string): Promise<{ file: VFile; sour
   const { file, letter } = await loadLetter(path, { templatesDir: PACKAGE_TEMPLATES });
   if (!letter) return { file };
   const frontMatter = frontMatterOf(letter);
-  return { file, source: { path, file, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
+  return { file, source: { path, letter, frontMatter, units: unitsOf(letter, frontMatter), definitions: definitionsOf(letter.tree) } };
 }
 
 /** Calls of tokens, as note numbers. */
 const callsOf = (tokens: Token[]) => tokens.flatMap((t) => (t.type === "call" ? [Number(t.note.slice(5))] : []));
 
 /** Each unit's translation, by unit index: tokens (body units) or text (front matter), and the place on `file` it came from. */
-type Place = { line: number; column: number };
 type Translation = { content?: Token[] | string; place?: Place }[];
 
 /** The edition's Markdown, or undefined with errors on `file`; its front matter the source's, or the `edition`'s when updating one. */
 function writeEdition(source: Source, translation: Translation, lang: string, file: VFile, edition: Edition | undefined) {
   const { letter, units, definitions } = source;
-  const text = String(source.file.value);
+  const text = String(letter.file.value);
   // Each edit: the source's span, its new text, and the place in the XLIFF it came from (a unit's translation).
   const edits: [number, number, string, Place?][] = [];
 
@@ -80,7 +80,10 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
     const start = node.position.start.offset!;
     const note = noteOf.get(node);
     const label = /^\[\^[^\]]*\]:/.exec(text.slice(start));
-    if (!note) edits.push([start, node.position.end.offset!, ""]);
+    // An uncalled definition goes with the blank lines after it, so none are left doubled.
+    const blank = /\n*/y;
+    blank.lastIndex = node.position.end.offset!;
+    if (!note) edits.push([start, blank.lastIndex + blank.exec(text)![0].length, ""]);
     else if (label) edits.push([start, start + label[0].length, `[^${note.number}]:`]);
   }
 
@@ -97,64 +100,40 @@ function writeEdition(source: Source, translation: Translation, lang: string, fi
   if (yamlNode?.position) edits.push([yamlNode.position.start.offset!, yamlNode.position.end.offset!, frontText]);
   else edits.push([0, 0, `${frontText}\n\n`]);
 
-  // Joined in one pass: splicing the text once an edit copies all of it for each of thousands of units.
+  // Joined in one pass (splicing the text once an edit copies all of it for each of thousands of units), with where each translation went.
   edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const pieces: string[] = [];
+  const spans: [number, number, Place][] = [];
+  let out = "";
   let at = 0;
-  for (const [start, end, value] of edits) {
-    pieces.push(text.slice(at, start), value);
+  for (const [start, end, value, place] of edits) {
+    out += text.slice(at, start);
+    if (place) spans.push([out.length, out.length + value.length, place]);
+    out += value;
     at = end;
   }
-  pieces.push(text.slice(at));
-  const cuts: [number, number][] = [];
-  const out = pieces.join("").replace(/\n{3,}(?=\S|$)/g, (run: string, offset: number) => (cuts.push([offset, run.length - 2]), "\n\n"));
+  out += text.slice(at);
 
   // Read back: the same calls, as numbers, as the source.
   const check = new VFile({ path: file.path, value: out });
   const again = parseLetter(check, { features: FEATURES });
-  // What a translator wrote may pass a bound a build keeps (too many marks in a paragraph…): a refusal, not our bug.
+  // What a translator wrote may pass a bound a build keeps (too many marks in a paragraph…): a refusal, not our bug, at its unit.
   const refused = check.messages.filter((m) => m.fatal);
-  const placeOf = refused.length ? unitPlaces(edits, cuts, out, frontPlaces(frontText, units, translation)) : () => undefined;
-  for (const m of refused)
-    fail(
-      file,
-      `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`,
-      placeOf(m.line, m.column),
-      m.ruleId ?? "xliff-refused",
-    );
-  if (refused.length) return undefined;
+  if (refused.length) {
+    spans.push(...frontPlaces(frontText, units, translation));
+    const points = location(out);
+    for (const m of refused) {
+      const offset = m.line ? points.toOffset({ line: m.line, column: m.column ?? 1 }) : undefined;
+      const unitAt = offset === undefined ? undefined : spans.find(([from, to]) => from <= offset && offset <= to)?.[2];
+      fail(file, `The edition this translation makes would not build: ${m.reason} (line ${m.line ?? 1} of the edition)`, unitAt, m.ruleId ?? "xliff-refused");
+    }
+    return undefined;
+  }
   if (!again || callNumbers(again.tree).join() !== callNumbers(letter.tree).join()) {
     throw new Error(
       `broadside import: the edition written from ${file.path} does not read back with the source's note calls (${again ? callNumbers(again.tree).join(", ") : "unreadable"}):\n${formatMessages([check])}`,
     );
   }
   return out;
-}
-
-/** The XLIFF place of the unit whose translation holds line:column of the edition `out`, made by `edits` (in the text's order) and then `cuts` of blank lines. */
-function unitPlaces(edits: [number, number, string, Place?][], cuts: [number, number][], out: string, front: [number, number, Place][]) {
-  // Each edit's span in the text before the cuts, then after them; the front matter comes first and is never cut.
-  const spans: [number, number, Place][] = [...front];
-  let shift = 0;
-  for (const [start, end, value, at] of edits) {
-    if (at) spans.push([start + shift, start + shift + value.length, at]);
-    shift += value.length - (end - start);
-  }
-  // Spans and cuts both ascend: one walk over the cuts.
-  let k = 0;
-  let removed = 0;
-  const cut = (offset: number) => {
-    while (k < cuts.length && cuts[k][0] + cuts[k][1] <= offset) removed += cuts[k++][1];
-    return offset - removed;
-  };
-  const lines = [0];
-  for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n", i + 1)) lines.push(i + 1);
-  const ranges = spans.map(([from, to, at]) => [cut(from), cut(to), at] as const);
-  return (line?: number, column?: number): Place | undefined => {
-    if (!line) return undefined;
-    const offset = (lines[line - 1] ?? out.length) + (column ?? 1) - 1;
-    return ranges.find(([from, to]) => from <= offset && offset <= to)?.[2];
-  };
 }
 
 /** Where each translated front matter value is in the edition's `---` block, read again (it was written from values, without places). */
@@ -189,9 +168,9 @@ export interface XliffImportResult {
 export async function importXliff(path: string, options: XliffImportOptions): Promise<XliffImportResult> {
   const file = new VFile({ path });
   const others: VFile[] = [];
-  const refuse = (reason: string, rule: string, other?: VFile): XliffImportResult => {
+  const refuse = (reason: string, rule: string, other?: VFile, at?: Place): XliffImportResult => {
     if (other) others.push(other);
-    fail(file, reason, undefined, rule);
+    fail(file, reason, at, rule);
     return { file, others };
   };
   // Bounded as it is read; a pipe or a device, which says it is empty, is refused.
@@ -223,18 +202,18 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
   if (!read.source) return refuse(`The source ${originalPath} cannot be read or has errors (see its messages)`, "xliff-original", read.file);
   const source = read.source;
   const lang = options.lang ?? xliff.targetLang ?? (typeof edition?.frontMatter.lang === "string" ? edition.frontMatter.lang : undefined);
-  if (!lang) {
-    fail(file, "The XLIFF names no target-language (on its <file> element); pass --lang", xliff.at, "xliff-lang");
-    return { file, others };
-  }
+  if (!lang) return refuse("The XLIFF names no target-language (on its <file> element); pass --lang", "xliff-lang", undefined, xliff.at);
   // A stranger's target-language becomes the edition's `lang`: refused here, at its place, not as an edition that would not build.
-  if (!LANG_TAG.test(lang)) {
-    fail(file, `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`, xliff.at, "xliff-lang");
-    return { file, others };
-  }
+  if (!LANG_TAG.test(lang))
+    return refuse(
+      `The XLIFF's target-language \`${lang}\` is not a language tag like fr, es or zh-Hans; correct it, or pass --lang`,
+      "xliff-lang",
+      undefined,
+      xliff.at,
+    );
 
   const ids = new Set(source.units.map((u) => u.id));
-  for (const [id, tu] of xliff.units) {
+  for (const [id, tu] of xliff.units)
     if (!ids.has(id))
       warn(
         file,
@@ -242,7 +221,6 @@ export async function importXliff(path: string, options: XliffImportOptions): Pr
         place(tu),
         "xliff-unknown-unit",
       );
-  }
   if (edition && edition.units.length !== edition.recorded.units.length)
     return refuse(
       `The edition ${options.edition} has ${edition.units.length} units (paragraphs, items, cells, notes…), the source it translates had ${edition.recorded.units.length}; import the whole translation instead`,
@@ -322,7 +300,7 @@ function noteNumbers(edition: Source, source: Source, same: Map<number, number>)
 }
 
 /** Keys an edition words in its own language; every other key follows the source (`signatories.claimed`, `date`…). */
-const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k[0])]);
+const EDITION_KEYS = new Set(["lang", "dir", "words", "keywords", TRANSLATION_OF, ...FRONT_KEYS.map((k) => k.split(".")[0])]);
 
 function updatedFront(edition: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...edition };

@@ -2,7 +2,7 @@
  * A translated XLIFF 1.2 file → each unit's tokens, checked like a .docx (each note call kept once; addresses and inline code
  * from the source by code id). The file is a stranger's: bounded in bytes, depth and elements, no DOCTYPE.
  */
-import type { Definition, FootnoteReference, Link, LinkReference, Nodes, PhrasingContent } from "mdast";
+import type { Definition, FootnoteReference, Nodes, PhrasingContent } from "mdast";
 import { DOMParser, type Document as XmlDocument, type Element as XmlElement, type Node as XmlNode } from "@xmldom/xmldom";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
@@ -18,49 +18,46 @@ const MAX_DEPTH = 64;
 /** A letter's XLIFF has a few thousand elements; the .docx import reads at most as many in one package. */
 const MAX_ELEMENTS = MAX_XML_ELEMENTS;
 
+export type Place = { line: number; column: number };
+
 export interface XliffFile {
   original: string;
   targetLang?: string;
   /** Where its <file> element starts. */
-  at?: { line: number; column: number };
+  at?: Place;
   /** trans-unit id → its element. */
   units: Map<string, XmlElement>;
 }
 
 /** Read and bound an XLIFF 1.2 file; undefined (with an error on `file`) when it is not one. */
 export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined {
+  const refuse = (reason: string, at: Place | undefined, rule = "xliff-unreadable") => {
+    fail(file, reason, at, rule);
+    return undefined;
+  };
   let text: string;
   // Every XML reader takes UTF-16 too (XML 1.0, 4.3.3), which some translation tools write: told by its byte-order mark.
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
   try {
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    fail(file, `The XLIFF file is not ${encoding.toUpperCase()} text; save it as UTF-8`, { line: 1, column: 1 }, "xliff-unreadable");
-    return undefined;
+    return refuse(`The XLIFF file is not ${encoding.toUpperCase()} text; save it as UTF-8`, { line: 1, column: 1 });
   }
   const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype) {
-    const line = text.slice(0, doctype.index).split("\n").length;
-    fail(
-      file,
+  if (doctype)
+    return refuse(
       "The XLIFF file has a DOCTYPE (a document type declaration, which can define entities); XLIFF needs none: save it again from the translation tool",
-      { line, column: 1 },
+      { line: text.slice(0, doctype.index).split("\n").length, column: 1 },
       "xliff-doctype",
     );
-    return undefined;
-  }
   // Counted before the parser builds them (its tree costs about a kilobyte an element); no element is without its start tag.
   const opened = startTags(text, MAX_ELEMENTS);
-  if (opened.count > MAX_ELEMENTS) {
-    const line = text.slice(0, opened.at).split("\n").length;
-    fail(
-      file,
+  if (opened.count > MAX_ELEMENTS)
+    return refuse(
       `The XLIFF file has more than ${MAX_ELEMENTS.toLocaleString("en")} elements, far more than a letter's`,
-      { line, column: opened.at - text.lastIndexOf("\n", opened.at - 1) },
+      { line: text.slice(0, opened.at).split("\n").length, column: opened.at - text.lastIndexOf("\n", opened.at - 1) },
       "xliff-too-large",
     );
-    return undefined;
-  }
   let doc: XmlDocument;
   try {
     doc = new DOMParser({
@@ -69,29 +66,20 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
       },
     }).parseFromString(text, "text/xml");
   } catch (error) {
-    fail(file, `The XLIFF file is not well-formed XML: ${(error as Error).message.split("\n")[0]}`, undefined, "xliff-unreadable");
-    return undefined;
+    return refuse(`The XLIFF file is not well-formed XML: ${(error as Error).message.split("\n")[0]}`, undefined);
   }
   // Depth, walked without recursion: the tree is a stranger's.
   const stack: [XmlNode, number][] = [[doc, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    if (depth > MAX_DEPTH) {
-      fail(file, `The XLIFF file nests elements more than ${MAX_DEPTH} deep`, place(node), "xliff-too-deep");
-      return undefined;
-    }
+    if (depth > MAX_DEPTH) return refuse(`The XLIFF file nests elements more than ${MAX_DEPTH} deep`, place(node), "xliff-too-deep");
     for (let c = node.firstChild; c; c = c.nextSibling) stack.push([c, depth + 1]);
   }
   const root = doc.documentElement;
-  if (!root || root.localName !== "xliff" || root.namespaceURI !== XLIFF_NS || root.getAttribute("version") !== "1.2") {
-    fail(file, 'Not an XLIFF 1.2 file (the root must be <xliff version="1.2"> in the XLIFF 1.2 namespace)', { line: 1, column: 1 }, "xliff-unreadable");
-    return undefined;
-  }
+  if (!root || root.localName !== "xliff" || root.namespaceURI !== XLIFF_NS || root.getAttribute("version") !== "1.2")
+    return refuse('Not an XLIFF 1.2 file (the root must be <xliff version="1.2"> in the XLIFF 1.2 namespace)', { line: 1, column: 1 });
   const files = Array.from(root.getElementsByTagNameNS(XLIFF_NS, "file"));
-  if (files.length !== 1) {
-    fail(file, `The XLIFF file has ${files.length} <file> elements; broadside reads one letter a file`, { line: 1, column: 1 }, "xliff-unreadable");
-    return undefined;
-  }
+  if (files.length !== 1) return refuse(`The XLIFF file has ${files.length} <file> elements; broadside reads one letter a file`, { line: 1, column: 1 });
   const units = new Map<string, XmlElement>();
   for (const tu of Array.from(files[0].getElementsByTagNameNS(XLIFF_NS, "trans-unit"))) {
     const id = tu.getAttribute("id") ?? "";
@@ -106,7 +94,7 @@ export function readXliff(bytes: Uint8Array, file: VFile): XliffFile | undefined
   };
 }
 
-export function place(node: XmlNode | undefined) {
+export function place(node: XmlNode | undefined): Place | undefined {
   return node?.lineNumber ? { line: node.lineNumber, column: node.columnNumber ?? 1 } : undefined;
 }
 
@@ -130,7 +118,7 @@ export function phrasingTokens(nodes: PhrasingContent[], definitions: Map<string
 }
 
 /** Images and raw HTML among `nodes`, which an imported translation cannot carry (its tokens are text, calls and breaks): a warning naming them. */
-export function warnLeftOut(file: VFile, where: string, nodes: Nodes[], at: { line: number; column: number } | undefined) {
+export function warnLeftOut(file: VFile, where: string, nodes: Nodes[], at: Place | undefined) {
   const left: string[] = [];
   for (const n of nodes)
     visit(n, (node) => {
@@ -146,8 +134,12 @@ export function warnLeftOut(file: VFile, where: string, nodes: Nodes[], at: { li
     );
 }
 
-/** A source unit's codes by code id (as export.ts numbers them): the node each stands for. */
-function sourceCodes(unit: Unit): Map<string, Nodes> {
+/** The span a `<g>` stands for by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
+const G_SPANS = new Map(Object.keys(MARK_OF).map((type) => [CODES[type as keyof typeof MARK_OF]![1], type as keyof typeof MARK_OF]));
+
+/** A target element's inline content → tokens, as the source's phrasing with the source's nodes for its codes; problems on `file` at the unit. */
+export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<string, Definition>, file: VFile, tu: XmlElement): Token[] {
+  // The source unit's codes by code id (as export.ts numbers them): the node each stands for.
   const codes = new Map<string, Nodes>();
   const idOf = codeIds();
   for (const c of unit.children ?? [])
@@ -155,28 +147,18 @@ function sourceCodes(unit: Unit): Map<string, Nodes> {
       const id = idOf(node);
       if (id !== undefined) codes.set(id, node);
     });
-  return codes;
-}
-
-/** The span a `<g>` stands for by its ctype, as the export writes it (a Map: the ctype is a stranger's). */
-const G_SPANS = new Map(Object.keys(MARK_OF).map((type) => [CODES[type as keyof typeof MARK_OF]![1], type as keyof typeof MARK_OF]));
-
-/** A target element's inline content → tokens, as the source's phrasing with the source's nodes for its codes; problems on `file` at the unit. */
-export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<string, Definition>, file: VFile, tu: XmlElement): Token[] {
-  const codes = sourceCodes(unit);
   const calls = new Map([...codes].filter((code): code is [string, FootnoteReference] => code[1].type === "footnoteReference"));
-  const links = [...codes].filter(([, node]) => node.type === "link" || node.type === "linkReference").map(([id]) => id);
   const seen = new Set<string>();
   const at = place(tu);
   const where = `trans-unit ${unit.id} (${unit.label})`;
   const call = (id: string): PhrasingContent[] => {
-    if (!calls.has(id)) {
-      fail(file, `${where}: a note call (code ${id}) that the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
-    } else if (seen.has(id)) {
-      fail(file, `${where}: the note call ${id} (to note ${calls.get(id)!.data?.noteNumber ?? 0}) appears twice; keep it once`, at, "xliff-note-call");
-    } else {
+    const ref = calls.get(id);
+    if (!ref) fail(file, `${where}: a note call (code ${id}) that the source's unit does not have; the notes must be the original's`, at, "xliff-note-call");
+    else if (seen.has(id))
+      fail(file, `${where}: the note call ${id} (to note ${ref.data?.noteNumber ?? 0}) appears twice; keep it once`, at, "xliff-note-call");
+    else {
       seen.add(id);
-      return [calls.get(id)!];
+      return [ref];
     }
     return [];
   };
@@ -229,7 +211,7 @@ export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<st
     return name === "mrk" ? children() : [];
   };
   const tokens = phrasingTokens(Array.from(target.childNodes).flatMap(walk), definitions);
-  for (const [id, ref] of calls) {
+  for (const [id, ref] of calls)
     if (!seen.has(id))
       fail(
         file,
@@ -237,15 +219,9 @@ export function targetTokens(target: XmlElement, unit: Unit, definitions: Map<st
         at,
         "xliff-note-call",
       );
-  }
   // Kept or dropped by the translator, an image or raw HTML cannot come back: said, as the .docx import says it.
-  warnLeftOut(
-    file,
-    where,
-    [...codes.values()].filter((node) => node.type === "image" || node.type === "imageReference" || node.type === "html"),
-    at,
-  );
-  const lost = links.filter((id) => !seen.has(id)).map((id) => codes.get(id) as Link | LinkReference);
+  warnLeftOut(file, where, unit.children ?? [], at);
+  const lost = [...codes].flatMap(([id, node]) => ((node.type === "link" || node.type === "linkReference") && !seen.has(id) ? [node] : []));
   if (lost.length) {
     const urls = lost.map((l) => (l.type === "link" ? l.url : (definitions.get(l.identifier)?.url ?? "")));
     warn(

@@ -32,17 +32,11 @@ export function readTranslationOf(frontMatter: Record<string, unknown>): Transla
   return { source, revision, units: units.split(/\s+/).filter(Boolean) };
 }
 
-export interface UnitChanges {
-  /** Current unit index → the recorded unit index it is unchanged from. */
-  same: Map<number, number>;
-  /** Current units changed or added since (in order). */
-  changed: number[];
-  /** Recorded units no longer in the source. */
-  removed: number[];
-}
-
-/** Match the current units against the recorded hashes (longest common subsequence). */
-export function compareUnits(recorded: string[], current: Unit[]): UnitChanges {
+/**
+ * Match the current units against the recorded hashes (longest common subsequence): `same` maps a current unit's index to the
+ * recorded one it is unchanged from, `changed` lists current units changed or added since, `removed` recorded units now gone.
+ */
+export function compareUnits(recorded: string[], current: Unit[]) {
   const now = revisionOf(current).hashes;
   const n = recorded.length;
   const m = now.length;

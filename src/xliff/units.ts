@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import type { Definition, Nodes, PhrasingContent, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
-import type { VFile } from "vfile";
 import type { Letter } from "../letter.ts";
 
 export type UnitKind = "front" | "paragraph" | "heading" | "item" | "cell" | "signatory" | "note";
@@ -36,7 +35,6 @@ export interface Unit {
 /** A letter read with its units (src/xliff/edition.ts readLetterUnits). */
 export interface Source {
   path: string;
-  file: VFile;
   letter: Letter;
   frontMatter: Record<string, unknown>;
   units: Unit[];
@@ -44,30 +42,22 @@ export interface Source {
   definitions: Map<string, Definition>;
 }
 
-/** Front matter keys whose values are text to translate. */
-export const FRONT_KEYS: string[][] = [
-  ["title"],
-  ["subtitle"],
-  ["short-title"],
-  ["description"],
-  ["author"],
-  ["notes-heading"],
-  ["signatories", "heading"],
-  ["dateline"],
-];
+/** Front matter keys whose values are text to translate, as key paths (`signatories.heading`). */
+export const FRONT_KEYS = ["title", "subtitle", "short-title", "description", "author", "notes-heading", "signatories.heading", "dateline"];
 
 export function unitsOf(letter: Letter, frontMatter: Record<string, unknown>): Unit[] {
   const units: Unit[] = [];
   const yaml = letter.tree.children.find((n) => n.type === "yaml")?.position;
   const yamlPlace = { start: yaml?.start.offset ?? 0, end: yaml?.end.offset ?? 0, line: yaml?.start.line ?? 1, column: 1 };
-  for (const key of FRONT_KEYS) {
+  for (const label of FRONT_KEYS) {
+    const key = label.split(".");
     let value: unknown = frontMatter;
     for (const k of key) value = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[k] : undefined;
     if (typeof value !== "string" || !value.trim()) continue;
     units.push({
-      id: `front-${key.join(".")}`,
+      id: `front-${label}`,
       kind: "front",
-      label: key.join("."),
+      label,
       key,
       text: value,
       ...yamlPlace,

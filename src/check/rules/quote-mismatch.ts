@@ -3,13 +3,13 @@
  * or after an s (groups’), is an apostrophe. Reported, never fixed: the signed text is not ours to edit.
  */
 import { lintRule } from "../lint-rule.ts";
-import { proofread, where } from "../text.ts";
+import { where } from "../text.ts";
 
 const LETTER = /[\p{L}\p{N}]/u;
 const SPACE_OR_END = (c: string | undefined) => c === undefined || /[\s\p{P}]/u.test(c);
 
-export const quoteMismatch = lintRule("broadside:quote-mismatch", "warning", (tree, file) => {
-  for (const { text, pointAt } of proofread(tree, file).blocks) {
+export const quoteMismatch = lintRule("broadside:quote-mismatch", "warning", ({ blocks }, file) => {
+  for (const { text, pointAt } of blocks) {
     let double: number | undefined;
     let single: number | undefined;
     const say = (i: number, reason: string) => file.message(reason, pointAt(i));

@@ -1,9 +1,9 @@
 /** Straight quotes (" ') in a paragraph that also has curly ones. */
 import { lintRule } from "../lint-rule.ts";
-import { proofread, where } from "../text.ts";
+import { where } from "../text.ts";
 
-export const quoteMixed = lintRule("broadside:quote-mixed", "warning", (tree, file) => {
-  for (const { text, pointAt } of proofread(tree, file).blocks) {
+export const quoteMixed = lintRule("broadside:quote-mixed", "warning", ({ blocks }, file) => {
+  for (const { text, pointAt } of blocks) {
     const curly = /[“”‘’]/.exec(text);
     const straight = /["']/.exec(text);
     if (curly && straight) {

@@ -1,10 +1,9 @@
 /** The count front matter `signatories.claimed` gives differs from the number of distinct entries. */
 import { lintRule } from "../lint-rule.ts";
-import { distinct, proofread } from "../text.ts";
+import { distinct } from "../text.ts";
 
-export const signatoryCount = lintRule("broadside:signatory-count", "error", (tree, file) => {
+export const signatoryCount = lintRule("broadside:signatory-count", "error", ({ signatories: entries, signatoryLists }, file) => {
   const claimed = file.data.meta!.signatoriesClaimed;
-  const { signatories: entries, signatoryLists } = proofread(tree, file);
   const count = distinct(entries).length;
   if (claimed === undefined || entries.length === 0 || claimed === count) return;
   const repeats = entries.length - count;

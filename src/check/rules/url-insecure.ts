@@ -1,17 +1,11 @@
 /** `http:` for a host the letter also cites with `https:`. */
 import { lintRule } from "../lint-rule.ts";
-import { proofread } from "../text.ts";
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined; // reported by url-malformed
-  }
-};
+/** An address that does not parse has no host here: url-malformed reports it. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).hostname.toLowerCase() : undefined);
 
-export const urlInsecure = lintRule("broadside:url-insecure", "warning", (tree, file) => {
-  const links = proofread(tree, file).links.map(({ link }) => link);
+export const urlInsecure = lintRule("broadside:url-insecure", "warning", (letter, file) => {
+  const links = letter.links.map(({ link }) => link);
   const secureHosts = new Set(links.filter((link) => /^https:/i.test(link.url)).map((link) => hostOf(link.url)));
   for (const link of links) {
     const host = /^http:/i.test(link.url) ? hostOf(link.url) : undefined;
