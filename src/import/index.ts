@@ -35,15 +35,6 @@ export interface ImportOptions {
   sourceDir?: string;
 }
 
-export interface ImportResult {
-  /** The Markdown source; undefined when there are errors (they are in `file.messages`). */
-  markdown?: string;
-  /** Messages about the .docx (its path is the .docx path). */
-  file: VFile;
-  /** The original Markdown, when it was read; has messages of its own if it could not be parsed. */
-  original?: VFile;
-}
-
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
@@ -80,7 +71,8 @@ function readDocx(path: string, file: VFile) {
   }
 }
 
-export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
+/** The Markdown unless there are errors, the messages about the .docx, and the original (with messages of its own) when it was read. */
+export async function importDocx(path: string, options: ImportOptions) {
   const file = new VFile({ path });
   const docx = readDocx(path, file);
   if (!docx) return { file };
@@ -262,13 +254,9 @@ function importable(
         dropped.push(where);
         continue;
       }
-      if (key === "signatories" && isRecord(value)) {
-        const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
-        for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
-        out[key] = kept;
-        continue;
-      }
-      out[key] = value;
+      const signatories = key === "signatories" && isRecord(value);
+      if (signatories) for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
+      out[key] = signatories ? Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k))) : value;
     }
   }
   if (dropped.length) {

@@ -16,7 +16,7 @@ import { unified } from "unified";
 import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
-import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
+import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, rawText, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 import { trimTrailing } from "../text.ts";
 import { stripForbiddenCharacters } from "../safety.ts";
 
@@ -364,10 +364,6 @@ export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: Ren
 
 const isParagraph = (b: Block | undefined): b is ParagraphBlock => b?.type === "paragraph";
 
-function rawText(tokens: Token[]): string {
-  return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
-}
-
 /** The roles of the paragraphs that join one of these in a single Markdown block. */
 const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
   quote: ["quote"],
@@ -381,16 +377,13 @@ const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
 function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
   const blocks = all.filter((b) => !isParagraph(b) || b.role.kind === "code" || b.role.kind === "rule" || normalizeTokens(b.tokens, "paragraph").length > 0);
-  const out: BlockContent[] = [];
-  for (let i = 0; i < blocks.length;) {
-    const b = blocks[i];
-    const joins = isParagraph(b) ? RUNS[b.role.kind] : undefined;
-    let j = i + 1;
-    while (joins && j < blocks.length && isParagraph(blocks[j]) && joins.includes((blocks[j] as ParagraphBlock).role.kind)) j++;
-    out.push(...(isParagraph(b) ? blockNode(blocks.slice(i, j) as ParagraphBlock[], ctx) : table(b, ctx)));
-    i = j;
+  const runs: Block[][] = [];
+  for (const b of blocks) {
+    const run = runs[runs.length - 1];
+    if (isParagraph(b) && isParagraph(run?.[0]) && RUNS[run[0].role.kind]?.includes(b.role.kind)) run.push(b);
+    else runs.push([b]);
   }
-  return out;
+  return runs.flatMap((run) => (isParagraph(run[0]) ? blockNode(run as ParagraphBlock[], ctx) : table(run[0], ctx)));
 }
 
 /** A run of paragraphs (one, or those {@link RUNS} joins) → mdast block content. */
