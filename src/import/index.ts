@@ -321,8 +321,7 @@ function frontMatter(
       .map((p) => plainText(p.tokens))
       .filter(Boolean)
       .join(" ");
-  const originalTitle = typeof base.title === "string" ? base.title : undefined;
-  const originalShort = typeof base["short-title"] === "string" ? base["short-title"] : originalTitle;
+  const originalShort = [base["short-title"], base.title].find((t) => typeof t === "string");
 
   let title = textOf("title");
   if (!title) {
@@ -355,13 +354,9 @@ function frontMatter(
 
   const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !["title", "subtitle", "short-title", "lang"].includes(key)));
   // Document properties the translator changed (File › Properties) win over the original's.
-  const fromCore: [string, string | undefined, unknown][] = [
-    ["author", core.get("creator"), rest.author],
-    ["description", core.get("description"), rest.description],
-    ["subject", core.get("subject"), rest.subject ?? rest.description],
-  ];
-  for (const [key, value, was] of fromCore) {
-    if (rest[key] !== undefined && value && value !== String(was ?? "")) rest[key] = value;
+  for (const [key, property] of Object.entries({ author: "creator", description: "description", subject: "subject" })) {
+    const value = core.get(property);
+    if (rest[key] !== undefined && value && value !== String(rest[key])) rest[key] = value;
   }
 
   // The signatory list follows a heading; that heading, translated, is the one to look for.

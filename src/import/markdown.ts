@@ -43,6 +43,8 @@ const write = (node: Root | RootContent) => trimTrailing(toMarkdown(node, WRITE)
 
 // Tokens
 
+const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
+
 /** Adds a token to `out`, text joined to the text before it when they share their format. */
 function push(out: Token[], t: Token) {
   const prev = out[out.length - 1];
@@ -54,7 +56,7 @@ function push(out: Token[], t: Token) {
 function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
-    const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
+    const t = token.type === "break" && mode !== "paragraph" ? SPACE : token;
     const prev = out[out.length - 1];
     if (t.type === "text") {
       // Characters XML cannot hold (a stranger's `&#0;` or `<w:sym w:char="0"/>`) are no text: the build leaves them out too.
@@ -236,8 +238,6 @@ function showsAddress(text: string, link: string) {
   const url = sameUrl(link);
   return t === url || `http://${t}` === url || `https://${t}` === url || `mailto:${t}` === url;
 }
-
-const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
 
 /**
  * What a reader gets from phrasing content, as tokens: white space unformatted, one space, none at

@@ -295,7 +295,6 @@ export class DocxReader {
       if (!root) continue;
       const text = descendants(root, "w", "p")
         .map((p) => this.fieldFreeText(p))
-        .filter(Boolean)
         .join(" ")
         .replace(/\s+/g, " ")
         .trim();

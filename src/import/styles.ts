@@ -14,12 +14,7 @@ export type ParagraphRole =
   | { kind: "heading"; depth: number };
 
 /** The formatting of a run of text that Markdown can write. */
-export interface Marks {
-  bold: boolean;
-  italic: boolean;
-  strike: boolean;
-  code: boolean;
-}
+export type Marks = Record<"bold" | "italic" | "strike" | "code", boolean>;
 
 interface StyleEntry {
   id: string;
