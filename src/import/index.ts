@@ -196,7 +196,7 @@ const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", "
 
 function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
-  if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
+  if (calls.join() === o.join() && reading.order.length === original.notes) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
   if (addedOrDeleted(file, reading, original.notes, summary)) return;
 
@@ -204,8 +204,7 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   // tell which original note each translated note is: the first difference is found on those.
   const was = reading.was;
   const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
-  const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
-  const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
+  const seq = mapped ? calls.map((n) => was[n - 1]!) : calls;
   let i = 0;
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
