@@ -84,7 +84,7 @@ export async function importDocx(path: string, options: ImportOptions) {
     if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
       const becomes = block.role.kind === "code" ? "code" : "front matter";
       const text = `a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${becomes}); move the note reference into the text`;
-      failAt(file, reading, block.ordinal, text, "import-note-place");
+      reading.fail(block.ordinal, text, "import-note-place");
     }
   }
 
@@ -111,14 +111,14 @@ export async function importDocx(path: string, options: ImportOptions) {
 
   // Note check.
   if (original) {
-    checkNotes(file, reading, calls, original);
+    checkNotes(reading, calls, original);
   } else if (!originalPath) {
     const expected = Number(custom.get("broadside-notes"));
     if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
-      if (!addedOrDeleted(file, reading, expected, summary)) {
+      if (!addedOrDeleted(reading, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
-        failAt(file, reading, last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
+        reading.fail(last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
       }
     }
   }
@@ -194,11 +194,11 @@ type Original = NonNullable<Awaited<ReturnType<typeof readOriginal>>["original"]
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
-function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original) {
+function checkNotes(reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
   if (calls.join() === o.join() && reading.order.length === original.notes) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
-  if (addedOrDeleted(file, reading, original.notes, summary)) return;
+  if (addedOrDeleted(reading, original.notes, summary)) return;
 
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
@@ -219,15 +219,10 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   } else {
     reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
   }
-  failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
+  reading.fail((reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
-
-/** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
-function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
-  fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
-}
 
 /**
  * The original's front matter under the .docx's (`broadside-fm-*`), keys outside {@link IMPORTABLE} left
@@ -276,14 +271,13 @@ const KEEP_CALLS =
  * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added note
  * at its call, a deleted one where its bookmark was left. False when the bookmarks cannot tell.
  */
-function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summary: string): boolean {
+function addedOrDeleted(reading: DocxReading, notes: number, summary: string): boolean {
   if (!reading.bookmarked) return false;
   const was = reading.was;
   const known = was.filter((n): n is number => n !== undefined);
   if (new Set(known).size !== known.length) return false;
   let reported = 0;
-  const report = (ordinal: number | undefined, text: string) =>
-    failAt(file, reading, ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
+  const report = (ordinal: number | undefined, text: string) => reading.fail(ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
   was.forEach((n, index) => {
     if (n !== undefined) return;
     const at = reading.calls.findIndex((c) => c.note === reading.order[index]);

@@ -258,6 +258,8 @@ export class DocxReader {
       dateline: trimTrailing(this.dateline, /[\s\u2012-\u2015-]/u).trim() || undefined,
       /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
       where: (ordinal: number) => this.where(ordinal),
+      /** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
+      fail: (ordinal: number | undefined, text: string, rule: string) => this.report({ rule, text }, ordinal),
       /** Per note of `order`, its number in the original, from the writer's bookmarks. */
       was: order.map((key) => was.get(key)),
       /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
@@ -269,9 +271,10 @@ export class DocxReader {
     };
   }
 
-  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note. */
-  private report(issue: Issue, ordinal: number, where = this.where(ordinal)) {
-    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, `${where}: ${issue.text}`, { line: ordinal, column: 1 }, issue.rule);
+  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note; without one, at the document. */
+  private report(issue: Issue, ordinal?: number, where = ordinal && this.where(ordinal)) {
+    const place = ordinal ? { line: ordinal, column: 1 } : undefined;
+    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, where ? `${where}: ${issue.text}` : issue.text, place, issue.rule);
   }
 
   /** `paragraph 12 (“During her six-day…”)`. */
@@ -521,17 +524,6 @@ export class DocxReader {
     }
   }
 
-  private marks(r: XmlElement, state: ParagraphState): Marks {
-    const rPr = child(r, "w", "rPr");
-    const style = this.styles.runStyle(attr(child(rPr, "w", "rStyle"), "w", "val"));
-    return {
-      bold: !state.noBold && (onOff(rPr, "b") ?? onOff(rPr, "bCs") ?? style.bold ?? false),
-      italic: onOff(rPr, "i") ?? onOff(rPr, "iCs") ?? style.italic ?? false,
-      strike: onOff(rPr, "strike") ?? onOff(rPr, "dstrike") ?? style.strike ?? false,
-      code: style.code ?? false,
-    };
-  }
-
   private suppressed(state: ParagraphState): boolean {
     return state.story.fields.some((f) => f.phase === "instr" || (f.kind === "noteref" && f.phase === "result"));
   }
@@ -543,15 +535,23 @@ export class DocxReader {
   }
 
   private run(r: XmlElement, state: ParagraphState) {
-    if (!state.story.note && this.styles.isDateline(attr(child(child(r, "w", "rPr"), "w", "rStyle"), "w", "val"))) {
+    const rPr = child(r, "w", "rPr");
+    const styleId = attr(child(rPr, "w", "rStyle"), "w", "val");
+    if (!state.story.note && this.styles.isDateline(styleId)) {
       this.dateline += childrenThrough(r, "t")
         .map((t) => t.textContent ?? "")
         .join("");
       return;
     }
-    const marks = this.marks(r, state);
+    const style = this.styles.runStyle(styleId);
+    const marks: Marks = {
+      bold: !state.noBold && (onOff(rPr, "b") ?? onOff(rPr, "bCs") ?? style.bold ?? false),
+      italic: onOff(rPr, "i") ?? onOff(rPr, "iCs") ?? style.italic ?? false,
+      strike: onOff(rPr, "strike") ?? onOff(rPr, "dstrike") ?? style.strike ?? false,
+      code: style.code ?? false,
+    };
     // Hidden text (w:vanish) is not shown, so not imported; note references in it still count.
-    const hidden = onOff(child(r, "w", "rPr"), "vanish") === true;
+    const hidden = onOff(rPr, "vanish") === true;
     for (const el of kids(r)) {
       const name = el.localName ?? "";
       if (hidden && is(el, "w") && (CHARACTERS.has(name) || ["t", "br", "cr", "sym"].includes(name))) continue;

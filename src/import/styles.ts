@@ -70,22 +70,19 @@ export class Styles {
 
   constructor(pkg: DocxPackage, mainPath: string) {
     this.numbering = numberingFormats(pkg, mainPath);
-    const path = pkg.related(mainPath, "styles")[0];
-    const root = pkg.xml(path)?.documentElement;
+    const root = pkg.xml(pkg.related(mainPath, "styles")[0])?.documentElement;
     for (const style of root ? kids(root) : []) {
       if (!is(style, "w", "style")) continue;
       const id = attr(style, "w", "styleId") ?? "";
-      const type = attr(style, "w", "type") ?? "paragraph";
-      const entry: StyleEntry = {
+      this.byId.set(id, {
         id,
         name: attr(child(style, "w", "name"), "w", "val") ?? id,
         basedOn: attr(child(style, "w", "basedOn"), "w", "val"),
         rPr: child(style, "w", "rPr"),
         pPr: child(style, "w", "pPr"),
-      };
-      this.byId.set(id, entry);
+      });
       const isDefault = attr(style, "w", "default");
-      if (type === "paragraph" && (isDefault === "1" || isDefault === "true")) this.defaultParagraph = id;
+      if ((attr(style, "w", "type") ?? "paragraph") === "paragraph" && (isDefault === "1" || isDefault === "true")) this.defaultParagraph = id;
     }
   }
 
