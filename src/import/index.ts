@@ -95,18 +95,14 @@ export async function importDocx(path: string, options: ImportOptions) {
   const sourceName = custom.get("broadside-source")?.trim();
   // The .docx names its original; only a Markdown file in source/ is taken on its word.
   const originalPath = options.original ?? (sourceName && /\.md$/i.test(sourceName) ? findOriginal(sourceName, [options.sourceDir]) : undefined);
-  let originalFile: VFile | undefined;
-  let original: Original | undefined;
-  if (originalPath) {
-    ({ file: originalFile, original } = await readOriginal(originalPath));
-    if (!original) {
-      fail(
-        file,
-        `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`,
-        undefined,
-        "import-original",
-      );
-    }
+  const { file: originalFile, original } = originalPath ? await readOriginal(originalPath) : { file: undefined, original: undefined };
+  if (originalPath && !original) {
+    fail(
+      file,
+      `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`,
+      undefined,
+      "import-original",
+    );
   }
 
   // Note check.
@@ -316,21 +312,15 @@ function frontMatter(
       .join(" ");
   const originalShort = [base["short-title"], base.title].find((t) => typeof t === "string");
 
-  let title = textOf("title");
+  const styled = textOf("title");
+  const title = styled || core.get("title");
   if (!title) {
-    const fromProperties = core.get("title");
-    if (fromProperties) {
-      warn(
-        file,
-        `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): ${TITLE_HELP}`,
-        { line: 1, column: 1 },
-        "import-title",
-      );
-      title = fromProperties;
-    } else {
-      fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
-      return undefined;
-    }
+    fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
+    return undefined;
+  }
+  if (!styled) {
+    const text = `No paragraph has the style Title; the title is taken from the document properties (“${title}”): ${TITLE_HELP}`;
+    warn(file, text, { line: 1, column: 1 }, "import-title");
   }
   const out: Record<string, unknown> = { title };
   const subtitle = textOf("subtitle");
