@@ -149,12 +149,11 @@ export async function importDocx(path: string, options: ImportOptions) {
   // The original's own wording of broadside's words, and its direction, are of its language.
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, core, reading, base, options.lang);
-  if (front && reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
-  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
-  if (front && directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
-  if (front && original) front[TRANSLATION_OF] = original.revision;
-
   if (hasErrors(file) || !front) return { file, original: originalFile };
+  if (reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
+  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
+  if (directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
+  if (original) front[TRANSLATION_OF] = original.revision;
 
   // Markdown.
   const context = (note?: number): RenderContext => ({
