@@ -35,15 +35,6 @@ export interface ImportOptions {
   sourceDir?: string;
 }
 
-export interface ImportResult {
-  /** The Markdown source; undefined when there are errors (they are in `file.messages`). */
-  markdown?: string;
-  /** Messages about the .docx (its path is the .docx path). */
-  file: VFile;
-  /** The original Markdown, when it was read; has messages of its own if it could not be parsed. */
-  original?: VFile;
-}
-
 const TEXT_KEYS = ["author", "description", "subject", "keywords", "notes-heading", "publisher"];
 
 /**
@@ -80,7 +71,8 @@ function readDocx(path: string, file: VFile) {
   }
 }
 
-export async function importDocx(path: string, options: ImportOptions): Promise<ImportResult> {
+/** The Markdown unless there are errors, the messages about the .docx, and the original (with messages of its own) when it was read. */
+export async function importDocx(path: string, options: ImportOptions) {
   const file = new VFile({ path });
   const docx = readDocx(path, file);
   if (!docx) return { file };
@@ -92,7 +84,7 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
     if (block.type === "paragraph" && NO_CALLS[block.role.kind] && block.tokens.some((t) => t.type === "call")) {
       const becomes = block.role.kind === "code" ? "code" : "front matter";
       const text = `a note call in a paragraph styled ${NO_CALLS[block.role.kind]} cannot be kept (it becomes ${becomes}); move the note reference into the text`;
-      failAt(file, reading, block.ordinal, text, "import-note-place");
+      reading.fail(block.ordinal, text, "import-note-place");
     }
   }
 
@@ -103,30 +95,26 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   const sourceName = custom.get("broadside-source")?.trim();
   // The .docx names its original; only a Markdown file in source/ is taken on its word.
   const originalPath = options.original ?? (sourceName && /\.md$/i.test(sourceName) ? findOriginal(sourceName, [options.sourceDir]) : undefined);
-  let originalFile: VFile | undefined;
-  let original: Original | undefined;
-  if (originalPath) {
-    ({ file: originalFile, original } = await readOriginal(originalPath));
-    if (!original) {
-      fail(
-        file,
-        `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`,
-        undefined,
-        "import-original",
-      );
-    }
+  const { file: originalFile, original } = originalPath ? await readOriginal(originalPath) : { file: undefined, original: undefined };
+  if (originalPath && !original) {
+    fail(
+      file,
+      `The original ${originalPath} cannot be read or has errors (see its messages), so the notes cannot be checked against it`,
+      undefined,
+      "import-original",
+    );
   }
 
   // Note check.
   if (original) {
-    checkNotes(file, reading, calls, original);
+    checkNotes(reading, calls, original);
   } else if (!originalPath) {
     const expected = Number(custom.get("broadside-notes"));
     if (custom.has("broadside-notes") && Number.isInteger(expected) && expected !== reading.order.length) {
       const summary = `the translation has ${reading.order.length} note${reading.order.length === 1 ? "" : "s"}, the document it was made from had ${expected}. ${KEEP_CALLS}`;
-      if (!addedOrDeleted(file, reading, expected, summary)) {
+      if (!addedOrDeleted(reading, expected, summary)) {
         const last = reading.calls[reading.calls.length - 1]?.ordinal;
-        failAt(file, reading, last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
+        reading.fail(last, `${summary} (pass --original to find which reference differs)`, "import-note-mismatch");
       }
     }
   }
@@ -161,12 +149,11 @@ export async function importDocx(path: string, options: ImportOptions): Promise<
   // The original's own wording of broadside's words, and its direction, are of its language.
   const base = importable(file, original?.frontMatter ?? {}, fromDocx ?? {}, originalPath);
   const front = frontMatter(file, core, reading, base, options.lang);
-  if (front && reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
-  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
-  if (front && directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
-  if (front && original) front[TRANSLATION_OF] = original.revision;
-
   if (hasErrors(file) || !front) return { file, original: originalFile };
+  if (reading.dateline) front.dateline = reading.dateline; // as translated; the rest of the press lines are made again
+  // Right to left in Word is right to left whatever `lang` says (a language broadside does not know as such).
+  if (directionOf(options.lang) === "ltr" && reading.rightToLeft) front.dir = "rtl";
+  if (original) front[TRANSLATION_OF] = original.revision;
 
   // Markdown.
   const context = (note?: number): RenderContext => ({
@@ -202,18 +189,17 @@ type Original = NonNullable<Awaited<ReturnType<typeof readOriginal>>["original"]
 
 const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", ")}, …]` : `[${xs.join(", ")}]`);
 
-function checkNotes(file: VFile, reading: DocxReading, calls: number[], original: Original) {
+function checkNotes(reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
-  if (calls.length === o.length && calls.every((n, i) => n === o[i]) && reading.order.length === original.notes) return;
+  if (calls.join() === o.join() && reading.order.length === original.notes) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
-  if (addedOrDeleted(file, reading, original.notes, summary)) return;
+  if (addedOrDeleted(reading, original.notes, summary)) return;
 
   // Where the .docx still has the writer's bookmarks (_RefNoteN on note N's first call), they
   // tell which original note each translated note is: the first difference is found on those.
   const was = reading.was;
   const mapped = was.every((n) => n !== undefined) && new Set(was).size === was.length;
-  const wasOf = new Map(reading.order.map((key, i) => [key, was[i]]));
-  const seq = mapped ? reading.calls.map((c) => wasOf.get(c.note)!) : calls;
+  const seq = mapped ? calls.map((n) => was[n - 1]!) : calls;
   let i = 0;
   while (i < seq.length && i < o.length && seq[i] === o[i]) i++;
   if (i === seq.length && i === o.length) i = 0; // same order, different count: say so at the start
@@ -228,15 +214,10 @@ function checkNotes(file: VFile, reading: DocxReading, calls: number[], original
   } else {
     reason = `note call ${i + 1} (to note ${calls[i]}) is one more than the original has`;
   }
-  failAt(file, reading, (reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
+  reading.fail((reading.calls[i] ?? reading.calls[reading.calls.length - 1])?.ordinal, `${reason}: ${summary}`, "import-note-mismatch");
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
-
-/** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
-function failAt(file: VFile, reading: DocxReading, ordinal: number | undefined, text: string, rule: string) {
-  fail(file, `${ordinal ? `${reading.where(ordinal)}: ` : ""}${text}`, ordinal ? { line: ordinal, column: 1 } : undefined, rule);
-}
 
 /**
  * The original's front matter under the .docx's (`broadside-fm-*`), keys outside {@link IMPORTABLE} left
@@ -262,13 +243,9 @@ function importable(
         dropped.push(where);
         continue;
       }
-      if (key === "signatories" && isRecord(value)) {
-        const kept = Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k)));
-        for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
-        out[key] = kept;
-        continue;
-      }
-      out[key] = value;
+      const signatories = key === "signatories" && isRecord(value);
+      if (signatories) for (const k of Object.keys(value)) if (!IMPORTABLE_SIGNATORIES.has(k)) dropped.push(where.replace(`\`${key}\``, `\`${key}.${k}\``));
+      out[key] = signatories ? Object.fromEntries(Object.entries(value).filter(([k]) => IMPORTABLE_SIGNATORIES.has(k))) : value;
     }
   }
   if (dropped.length) {
@@ -289,14 +266,13 @@ const KEEP_CALLS =
  * Notes added or deleted by the translator, found by the writer's `_RefNoteN` bookmarks: an added note
  * at its call, a deleted one where its bookmark was left. False when the bookmarks cannot tell.
  */
-function addedOrDeleted(file: VFile, reading: DocxReading, notes: number, summary: string): boolean {
+function addedOrDeleted(reading: DocxReading, notes: number, summary: string): boolean {
   if (!reading.bookmarked) return false;
   const was = reading.was;
   const known = was.filter((n): n is number => n !== undefined);
   if (new Set(known).size !== known.length) return false;
   let reported = 0;
-  const report = (ordinal: number | undefined, text: string) =>
-    failAt(file, reading, ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
+  const report = (ordinal: number | undefined, text: string) => reading.fail(ordinal, `${text}${reported++ ? "" : `: ${summary}`}`, "import-note-mismatch");
   was.forEach((n, index) => {
     if (n !== undefined) return;
     const at = reading.calls.findIndex((c) => c.note === reading.order[index]);
@@ -333,24 +309,17 @@ function frontMatter(
       .map((p) => plainText(p.tokens))
       .filter(Boolean)
       .join(" ");
-  const originalTitle = typeof base.title === "string" ? base.title : undefined;
-  const originalShort = typeof base["short-title"] === "string" ? base["short-title"] : originalTitle;
+  const originalShort = [base["short-title"], base.title].find((t) => typeof t === "string");
 
-  let title = textOf("title");
+  const styled = textOf("title");
+  const title = styled || core.get("title");
   if (!title) {
-    const fromProperties = core.get("title");
-    if (fromProperties) {
-      warn(
-        file,
-        `No paragraph has the style Title; the title is taken from the document properties (“${fromProperties}”): ${TITLE_HELP}`,
-        { line: 1, column: 1 },
-        "import-title",
-      );
-      title = fromProperties;
-    } else {
-      fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
-      return undefined;
-    }
+    fail(file, `No paragraph has the style Title and the document properties have no title: ${TITLE_HELP}`, { line: 1, column: 1 }, "import-title");
+    return undefined;
+  }
+  if (!styled) {
+    const text = `No paragraph has the style Title; the title is taken from the document properties (“${title}”): ${TITLE_HELP}`;
+    warn(file, text, { line: 1, column: 1 }, "import-title");
   }
   const out: Record<string, unknown> = { title };
   const subtitle = textOf("subtitle");
@@ -367,13 +336,9 @@ function frontMatter(
 
   const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !["title", "subtitle", "short-title", "lang"].includes(key)));
   // Document properties the translator changed (File › Properties) win over the original's.
-  const fromCore: [string, string | undefined, unknown][] = [
-    ["author", core.get("creator"), rest.author],
-    ["description", core.get("description"), rest.description],
-    ["subject", core.get("subject"), rest.subject ?? rest.description],
-  ];
-  for (const [key, value, was] of fromCore) {
-    if (rest[key] !== undefined && value && value !== String(was ?? "")) rest[key] = value;
+  for (const [key, property] of Object.entries({ author: "creator", description: "description", subject: "subject" })) {
+    const value = core.get(property);
+    if (rest[key] !== undefined && value && value !== String(rest[key])) rest[key] = value;
   }
 
   // The signatory list follows a heading; that heading, translated, is the one to look for.

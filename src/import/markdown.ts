@@ -16,7 +16,7 @@ import { unified } from "unified";
 import type { VFile } from "vfile";
 import { warn } from "../messages.ts";
 import type { ParagraphRole } from "./styles.ts";
-import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
+import { type Block, MARK_OF, type Marks, type ParagraphBlock, PLAIN, rawText, sameFormat, type TableBlock, type TextToken, type Token } from "./read.ts";
 import { trimTrailing } from "../text.ts";
 import { stripForbiddenCharacters } from "../safety.ts";
 
@@ -43,6 +43,8 @@ const write = (node: Root | RootContent) => trimTrailing(toMarkdown(node, WRITE)
 
 // Tokens
 
+const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
+
 /** Adds a token to `out`, text joined to the text before it when they share their format. */
 function push(out: Token[], t: Token) {
   const prev = out[out.length - 1];
@@ -54,7 +56,7 @@ function push(out: Token[], t: Token) {
 function normalizeTokens(tokens: Token[], mode: Mode): Token[] {
   const out: Token[] = [];
   for (const token of tokens) {
-    const t: Token = token.type === "break" && mode !== "paragraph" ? { type: "text", value: " ", ...PLAIN } : token;
+    const t = token.type === "break" && mode !== "paragraph" ? SPACE : token;
     const prev = out[out.length - 1];
     if (t.type === "text") {
       // Characters XML cannot hold (a stranger's `&#0;` or `<w:sym w:char="0"/>`) are no text: the build leaves them out too.
@@ -237,8 +239,6 @@ function showsAddress(text: string, link: string) {
   return t === url || `http://${t}` === url || `https://${t}` === url || `mailto:${t}` === url;
 }
 
-const SPACE: TextToken = { type: "text", value: " ", ...PLAIN };
-
 /**
  * What a reader gets from phrasing content, as tokens: white space unformatted, one space, none at
  * the ends or around breaks; undefined if it holds something no token stands for.
@@ -364,10 +364,6 @@ export function renderInline(raw: Token[], mode: Mode, ordinal: number, ctx: Ren
 
 const isParagraph = (b: Block | undefined): b is ParagraphBlock => b?.type === "paragraph";
 
-function rawText(tokens: Token[]): string {
-  return tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
-}
-
 /** The roles of the paragraphs that join one of these in a single Markdown block. */
 const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
   quote: ["quote"],
@@ -381,16 +377,13 @@ const RUNS: Partial<Record<ParagraphRole["kind"], ParagraphRole["kind"][]>> = {
 function blockNodes(all: Block[], ctx: RenderContext): BlockContent[] {
   // Empty paragraphs are spacing, not content (except code lines and rules).
   const blocks = all.filter((b) => !isParagraph(b) || b.role.kind === "code" || b.role.kind === "rule" || normalizeTokens(b.tokens, "paragraph").length > 0);
-  const out: BlockContent[] = [];
-  for (let i = 0; i < blocks.length;) {
-    const b = blocks[i];
-    const joins = isParagraph(b) ? RUNS[b.role.kind] : undefined;
-    let j = i + 1;
-    while (joins && j < blocks.length && isParagraph(blocks[j]) && joins.includes((blocks[j] as ParagraphBlock).role.kind)) j++;
-    out.push(...(isParagraph(b) ? blockNode(blocks.slice(i, j) as ParagraphBlock[], ctx) : table(b, ctx)));
-    i = j;
+  const runs: Block[][] = [];
+  for (const b of blocks) {
+    const run = runs[runs.length - 1];
+    if (isParagraph(b) && isParagraph(run?.[0]) && RUNS[run[0].role.kind]?.includes(b.role.kind)) run.push(b);
+    else runs.push([b]);
   }
-  return out;
+  return runs.flatMap((run) => (isParagraph(run[0]) ? blockNode(run as ParagraphBlock[], ctx) : table(run[0], ctx)));
 }
 
 /** A run of paragraphs (one, or those {@link RUNS} joins) → mdast block content. */

@@ -13,7 +13,7 @@ import type { VFile } from "vfile";
 import { fail, warn } from "../messages.ts";
 import { fieldKind, NOTE_KINDS, noteBookmarks, notesPart, referencedNote, splitNoteKey } from "../ooxml/notes.ts";
 import { attr, child, descendants, type DocxPackage, is, kids, onOff, PackageError, type XmlElement } from "../ooxml/package.ts";
-import { type Marks, type ParagraphRole, Styles } from "./styles.ts";
+import { type Marks, names, type ParagraphRole, Styles } from "./styles.ts";
 import { trimTrailing } from "../text.ts";
 
 export type { Marks };
@@ -23,21 +23,9 @@ export const PLAIN: Marks = { bold: false, italic: false, strike: false, code: f
 /** The mark each mdast span stands for, outermost first (as the import nests them). */
 export const MARK_OF = { delete: "strike", strong: "bold", emphasis: "italic" } as const;
 
-export interface TextToken extends Marks {
-  type: "text";
-  value: string;
-  /** Target of the hyperlink the text is in. */
-  link?: string;
-}
-export interface BreakToken {
-  type: "break";
-}
-export interface CallToken {
-  type: "call";
-  /** The note: "footnote:ID" or "endnote:ID". */
-  note: string;
-}
-export type Token = TextToken | BreakToken | CallToken;
+/** Text with its marks and the target of the hyperlink it is in; a hard break; a call of a note ("footnote:ID" or "endnote:ID"). */
+export type TextToken = Marks & { type: "text"; value: string; link?: string };
+export type Token = TextToken | { type: "break" } | { type: "call"; note: string };
 
 export interface ParagraphBlock {
   type: "paragraph";
@@ -62,14 +50,11 @@ export type DocxReading = ReturnType<DocxReader["read"]>;
 const MARK = /[\\`*_[\]<>&~#|!]/g;
 const countMarks = (text: string) => text.match(MARK)?.length ?? 0;
 
-/** Plain text of tokens, for quotes and titles. */
-export function plainText(tokens: Token[]): string {
-  return tokens
-    .map((t) => (t.type === "text" ? t.value : t.type === "break" ? " " : ""))
-    .join("")
-    .replace(/\s+/g, " ")
-    .trim();
-}
+/** The text of tokens, a hard break as a line end. */
+export const rawText = (tokens: Token[]) => tokens.map((t) => (t.type === "text" ? t.value : t.type === "break" ? "\n" : "")).join("");
+
+/** Plain text of tokens on one line, for quotes and titles. */
+export const plainText = (tokens: Token[]) => rawText(tokens).replace(/\s+/g, " ").trim();
 
 /** “First three words…” of a text (at most 40 characters). */
 export function firstWords(text: string): string {
@@ -79,19 +64,17 @@ export function firstWords(text: string): string {
   return quote.length < clean.length ? `${quote}…` : quote;
 }
 
-/** Tracked changes by element name (a Map: the names are a stranger's). */
-const TRACKED = new Map(
-  Object.entries({
-    "an insertion": "ins",
-    "a deletion": "del",
-    "a move": "moveFrom moveTo moveFromRangeStart moveToRangeStart",
-    "a formatting change": "pPrChange rPrChange sectPrChange tblPrChange trPrChange tcPrChange tblGridChange tblPrExChange",
-    "a numbering change": "numberingChange",
-    "an inserted cell": "cellIns",
-    "a deleted cell": "cellDel",
-    "a merged cell": "cellMerge",
-  }).flatMap(([what, names]) => names.split(" ").map((name) => [name, what] as const)),
-);
+/** Tracked changes by element name. */
+const TRACKED = names([
+  ["an insertion", "ins"],
+  ["a deletion", "del"],
+  ["a move", "moveFrom moveTo moveFromRangeStart moveToRangeStart"],
+  ["a formatting change", "pPrChange rPrChange sectPrChange tblPrChange trPrChange tcPrChange tblGridChange tblPrExChange"],
+  ["a numbering change", "numberingChange"],
+  ["an inserted cell", "cellIns"],
+  ["a deleted cell", "cellDel"],
+  ["a merged cell", "cellMerge"],
+]);
 const trackedChange = (el: XmlElement) => (is(el, "w") ? TRACKED.get(el.localName ?? "") : undefined);
 
 /** The kinds of tracked change inside an element, in document order. */
@@ -275,6 +258,8 @@ export class DocxReader {
       dateline: trimTrailing(this.dateline, /[\s\u2012-\u2015-]/u).trim() || undefined,
       /** Body paragraph ordinal → `paragraph 12 (“…”)`, for messages made later. */
       where: (ordinal: number) => this.where(ordinal),
+      /** An error at a body paragraph (`paragraph 12 (“…”): …`), or at the whole document. */
+      fail: (ordinal: number | undefined, text: string, rule: string) => this.report({ rule, text }, ordinal),
       /** Per note of `order`, its number in the original, from the writer's bookmarks. */
       was: order.map((key) => was.get(key)),
       /** Did the writer's bookmarks survive (any `_RefNoteN` in the body)? */
@@ -286,9 +271,10 @@ export class DocxReader {
     };
   }
 
-  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note. */
-  private report(issue: Issue, ordinal: number, where = this.where(ordinal)) {
-    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, `${where}: ${issue.text}`, { line: ordinal, column: 1 }, issue.rule);
+  /** Reports an issue at body paragraph `ordinal`, named `where`: `paragraph 12 (“…”)`, or `note 3 (“…”)` for one in a note; without one, at the document. */
+  private report(issue: Issue, ordinal?: number, where = ordinal && this.where(ordinal)) {
+    const place = ordinal ? { line: ordinal, column: 1 } : undefined;
+    (LEFT_OUT.has(issue.rule) ? warn : fail)(this.file, where ? `${where}: ${issue.text}` : issue.text, place, issue.rule);
   }
 
   /** `paragraph 12 (“During her six-day…”)`. */
@@ -312,7 +298,6 @@ export class DocxReader {
       if (!root) continue;
       const text = descendants(root, "w", "p")
         .map((p) => this.fieldFreeText(p))
-        .filter(Boolean)
         .join(" ")
         .replace(/\s+/g, " ")
         .trim();
@@ -539,18 +524,6 @@ export class DocxReader {
     }
   }
 
-  private marks(r: XmlElement, state: ParagraphState): Marks {
-    const rPr = child(r, "w", "rPr");
-    const style = this.styles.runStyle(attr(child(rPr, "w", "rStyle"), "w", "val"));
-    const bold = onOff(rPr, "b") ?? onOff(rPr, "bCs") ?? style.bold ?? false;
-    return {
-      bold: state.noBold ? false : bold,
-      italic: onOff(rPr, "i") ?? onOff(rPr, "iCs") ?? style.italic ?? false,
-      strike: onOff(rPr, "strike") ?? onOff(rPr, "dstrike") ?? style.strike ?? false,
-      code: style.code ?? false,
-    };
-  }
-
   private suppressed(state: ParagraphState): boolean {
     return state.story.fields.some((f) => f.phase === "instr" || (f.kind === "noteref" && f.phase === "result"));
   }
@@ -562,15 +535,23 @@ export class DocxReader {
   }
 
   private run(r: XmlElement, state: ParagraphState) {
-    if (!state.story.note && this.styles.isDateline(attr(child(child(r, "w", "rPr"), "w", "rStyle"), "w", "val"))) {
+    const rPr = child(r, "w", "rPr");
+    const styleId = attr(child(rPr, "w", "rStyle"), "w", "val");
+    if (!state.story.note && this.styles.isDateline(styleId)) {
       this.dateline += childrenThrough(r, "t")
         .map((t) => t.textContent ?? "")
         .join("");
       return;
     }
-    const marks = this.marks(r, state);
+    const style = this.styles.runStyle(styleId);
+    const marks: Marks = {
+      bold: !state.noBold && (onOff(rPr, "b") ?? onOff(rPr, "bCs") ?? style.bold ?? false),
+      italic: onOff(rPr, "i") ?? onOff(rPr, "iCs") ?? style.italic ?? false,
+      strike: onOff(rPr, "strike") ?? onOff(rPr, "dstrike") ?? style.strike ?? false,
+      code: style.code ?? false,
+    };
     // Hidden text (w:vanish) is not shown, so not imported; note references in it still count.
-    const hidden = onOff(child(r, "w", "rPr"), "vanish") === true;
+    const hidden = onOff(rPr, "vanish") === true;
     for (const el of kids(r)) {
       const name = el.localName ?? "";
       if (hidden && is(el, "w") && (CHARACTERS.has(name) || ["t", "br", "cr", "sym"].includes(name))) continue;

@@ -5,30 +5,16 @@
  */
 import { attr, child, type DocxPackage, is, kids, onOff, type XmlElement } from "../ooxml/package.ts";
 
+/**
+ * What a paragraph is in Markdown. A "list" paragraph ("List Paragraph" and the like) is a list if it has numbering, else body
+ * text; a "press" one (broadside's Press Line, made from a press release's front matter) is left out.
+ */
 export type ParagraphRole =
-  | { kind: "title" }
-  | { kind: "subtitle" }
-  | { kind: "heading"; depth: number }
-  | { kind: "body" }
-  | { kind: "quote" }
-  | { kind: "bullet" }
-  | { kind: "number" }
-  | { kind: "continue" }
-  /** "List Paragraph" and the like: a list if the paragraph has numbering, else body text. */
-  | { kind: "list" }
-  | { kind: "signatory" }
-  | { kind: "code" }
-  | { kind: "rule" }
-  /** A press release's lines made from its front matter (broadside's Press Line): left out. */
-  | { kind: "press" };
+  | { kind: "title" | "subtitle" | "body" | "quote" | "bullet" | "number" | "continue" | "list" | "signatory" | "code" | "rule" | "press" }
+  | { kind: "heading"; depth: number };
 
 /** The formatting of a run of text that Markdown can write. */
-export interface Marks {
-  bold: boolean;
-  italic: boolean;
-  strike: boolean;
-  code: boolean;
-}
+export type Marks = Record<"bold" | "italic" | "strike" | "code", boolean>;
 
 interface StyleEntry {
   id: string;
@@ -65,7 +51,7 @@ const RUN_MARKS = names<keyof Marks | "none">([
 ]);
 
 /** A Map from each of the space-separated names to its value (a Map: style names are a stranger's). */
-function names<T>(table: [T, string][]): Map<string, T> {
+export function names<T>(table: [T, string][]): Map<string, T> {
   return new Map(table.flatMap(([value, list]) => list.split(" ").map((name) => [name, value] as const)));
 }
 
@@ -84,22 +70,19 @@ export class Styles {
 
   constructor(pkg: DocxPackage, mainPath: string) {
     this.numbering = numberingFormats(pkg, mainPath);
-    const path = pkg.related(mainPath, "styles")[0];
-    const root = pkg.xml(path)?.documentElement;
+    const root = pkg.xml(pkg.related(mainPath, "styles")[0])?.documentElement;
     for (const style of root ? kids(root) : []) {
       if (!is(style, "w", "style")) continue;
       const id = attr(style, "w", "styleId") ?? "";
-      const type = attr(style, "w", "type") ?? "paragraph";
-      const entry: StyleEntry = {
+      this.byId.set(id, {
         id,
         name: attr(child(style, "w", "name"), "w", "val") ?? id,
         basedOn: attr(child(style, "w", "basedOn"), "w", "val"),
         rPr: child(style, "w", "rPr"),
         pPr: child(style, "w", "pPr"),
-      };
-      this.byId.set(id, entry);
+      });
       const isDefault = attr(style, "w", "default");
-      if (type === "paragraph" && (isDefault === "1" || isDefault === "true")) this.defaultParagraph = id;
+      if ((attr(style, "w", "type") ?? "paragraph") === "paragraph" && (isDefault === "1" || isDefault === "true")) this.defaultParagraph = id;
     }
   }
 
@@ -152,31 +135,21 @@ export class Styles {
   }
 }
 
-/** numbering.xml: a list level's format ("bullet", "decimal", "none", …), undefined when the list is not defined. */
+/** numbering.xml: a list level's format ("bullet", "decimal", "none", …), a list's override first; undefined when not defined. */
 function numberingFormats(pkg: DocxPackage, mainPath: string): (numId: string, ilvl: number) => string | undefined {
   const root = pkg.xml(pkg.related(mainPath, "numbering")[0])?.documentElement;
-  const elements = root ? kids(root) : [];
-  const formats = new Map<string, { base?: Map<number, string>; overrides: Map<number, string> }>();
-  const abstract = new Map<string, Map<number, string>>();
-  const levels = (holder: XmlElement) => {
-    const map = new Map<number, string>();
-    for (const lvl of kids(holder)) {
-      if (!is(lvl, "w", "lvl")) continue;
-      map.set(Number(attr(lvl, "w", "ilvl") ?? 0), attr(child(lvl, "w", "numFmt"), "w", "val") ?? "decimal");
-    }
-    return map;
-  };
-  for (const el of elements) if (is(el, "w", "abstractNum")) abstract.set(attr(el, "w", "abstractNumId") ?? "", levels(el));
-  for (const el of elements) {
-    if (!is(el, "w", "num")) continue;
-    // The abstract list's levels are shared, not copied: many lists may name one abstract list.
-    const overrides = new Map<number, string>();
-    for (const override of kids(el)) {
-      if (!is(override, "w", "lvlOverride")) continue;
-      const fmt = attr(child(child(override, "w", "lvl"), "w", "numFmt"), "w", "val");
-      if (fmt) overrides.set(Number(attr(override, "w", "ilvl") ?? 0), fmt);
-    }
-    formats.set(attr(el, "w", "numId") ?? "", { base: abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? ""), overrides });
-  }
-  return (numId, ilvl) => formats.get(numId)?.overrides.get(ilvl) ?? formats.get(numId)?.base?.get(ilvl);
+  if (!root) return () => undefined;
+  const named = (el: XmlElement, name: string) => kids(el).filter((c) => is(c, "w", name));
+  // Each level's format by its w:ilvl; `lvl` finds the w:lvl of a list's level or of its override.
+  const byLevel = (holder: XmlElement, name: string, lvl: (el: XmlElement) => XmlElement | undefined) =>
+    new Map(named(holder, name).map((el) => [Number(attr(el, "w", "ilvl") ?? 0), attr(child(lvl(el), "w", "numFmt"), "w", "val")] as const));
+  const abstract = new Map(named(root, "abstractNum").map((el) => [attr(el, "w", "abstractNumId") ?? "", byLevel(el, "lvl", (lvl) => lvl)] as const));
+  // The abstract list's levels are shared, not copied: many lists may name one abstract list.
+  const lists = new Map(
+    named(root, "num").map((el) => {
+      const base = abstract.get(attr(child(el, "w", "abstractNumId"), "w", "val") ?? "");
+      return [attr(el, "w", "numId") ?? "", { base, overrides: byLevel(el, "lvlOverride", (override) => child(override, "w", "lvl")) }] as const;
+    }),
+  );
+  return (numId, ilvl) => lists.get(numId)?.overrides.get(ilvl) ?? lists.get(numId)?.base?.get(ilvl);
 }
