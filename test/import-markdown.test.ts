@@ -160,6 +160,15 @@ describe("renderDocument", () => {
     );
     expect(md).toBe("> q1\n>\n> q2\n\n```\nlet a = `x`;\n  indented\n```\n\n* * *\n\n## Title \\#");
   });
+
+  it("a paragraph that starts with a note call and a colon stays a paragraph, not a note's definition", () => {
+    const { ctx } = context();
+    const call: Token = { type: "call", note: "footnote:1" };
+    const md = renderDocument([{ ...p("paragraph", ""), tokens: [call, t(": the text")] } as Block], [[p("paragraph", "The note.")]], () => ctx);
+    const tree = parser.parse(md) as Root;
+    expect(tree.children.map((n) => n.type)).toEqual(["paragraph", "footnoteDefinition"]);
+    expect(md.split("\n")[0]).toMatch(/^\[\^1\].*: the text$/);
+  });
 });
 
 describe("seeded random paragraphs", () => {

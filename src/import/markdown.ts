@@ -36,8 +36,16 @@ type Mode = "paragraph" | "heading" | "table";
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/** Readable and diff-friendly: `-` bullets (`*` for a list right after another), `* * *` rules, tables unpadded. */
-const WRITE: ToMarkdownOptions = { bullet: "-", ruleSpaces: true, extensions: [gfmToMarkdown({ tablePipeAlign: false })] };
+/**
+ * Readable and diff-friendly: `-` bullets (`*` for a list right after another), `* * *` rules, tables unpadded.
+ * A colon right after a call is escaped: `[^2]:` at a paragraph's start would read back as a note's definition.
+ */
+const WRITE: ToMarkdownOptions = {
+  bullet: "-",
+  ruleSpaces: true,
+  extensions: [gfmToMarkdown({ tablePipeAlign: false })],
+  unsafe: [{ character: ":", before: "\\]", inConstruct: "phrasing" }],
+};
 
 const write = (node: Root | RootContent) => trimTrailing(toMarkdown(node, WRITE), /\n/);
 
