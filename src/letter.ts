@@ -14,7 +14,7 @@ import { type DataMap, VFile } from "vfile";
 import { isRefusal, readBounded, sourceBeside, sourceLinkOut } from "./boundary.ts";
 import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
-import { makeMicromarkLinear, normalizeTree, remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
+import { remarkBroadsideParsing } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
@@ -83,15 +83,12 @@ type ChainOptions = ParseOptions & { pandoc?: MatterBlock };
 /** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
 function letterProcessor(options: ChainOptions) {
   return unified()
-    .use(makeMicromarkLinear)
-    .use(remarkDepthGuard)
+    .use(remarkBroadsideParsing)
     .use(remarkParse)
     .use(remarkFrontmatter, ["yaml", "toml"])
     .use(remarkGfm)
-    .use(remarkImageNoteCalls)
     .use(remarkSafety, options)
     .use(remarkReadFrontMatter, options)
-    .use(() => normalizeTree)
     .use(() => (tree: Root, file: VFile) => void (file.data.notes = numberNotes(tree, file)))
     .use(remarkLanguage, options)
     .use(remarkSignatories, options)
