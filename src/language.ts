@@ -181,21 +181,20 @@ export function checkWord(key: keyof Words, value: unknown): string | string[] |
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
-/** The edition's language: its words from the tables (English where one is missing, with one warning), then `words:`. */
+/** The edition's language: its words from the tables (English where one is missing, with one warning), then the front matter's `words:`. */
 export function resolveLanguage(
   file: VFile,
-  lang: string,
-  options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {},
+  meta: { lang: string; words: Partial<Words>; dir?: "ltr" | "rtl"; langPlace?: Point },
+  dir = PACKAGE_TEMPLATES,
 ): Language {
-  const dir = options.templatesDir ?? PACKAGE_TEMPLATES;
+  const lang = meta.lang;
   const english = readTable(dir, "en") ?? readTable(PACKAGE_TEMPLATES, "en");
   const chain = lookupChain(lang);
   const tables = tablesOf(lang, dir);
-  const overrides = options.overrides ?? {};
   const words: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const key of WORD_KEYS) {
-    const found = overrides[key] ?? tables.find((t) => t[key] !== undefined)?.[key];
+    const found = meta.words[key] ?? tables.find((t) => t[key] !== undefined)?.[key];
     if (found === undefined) {
       const fallback = english?.[key];
       if (fallback === undefined) throw new Error(`templates/words/en.yaml has no \`${key}\`: restore it`);
@@ -209,9 +208,9 @@ export function resolveLanguage(
       tables.length === 0
         ? `No table of broadside's words for \`lang: ${lang}\` (looked for ${chain.map((t) => `${t}.yaml`).join(", ")} in templates/words/): ${missing.map((k) => `\`${k}\``).join(", ")} stay in English; add ${where} or translate them under \`words:\` in the front matter`
         : `broadside's words for \`lang: ${lang}\` lack ${missing.map((k) => `\`${k}\``).join(", ")}: ${missing.length === 1 ? "it stays" : "they stay"} in English; add ${missing.length === 1 ? "it" : "them"} to ${where} or under \`words:\` in the front matter`;
-    warn(file, reason, options.place, "words-missing");
+    warn(file, reason, meta.langPlace, "words-missing");
   }
-  return { words: words as unknown as Words, dir: options.dir ?? directionOf(lang), vertical: isVertical(lang) };
+  return { words: words as unknown as Words, dir: meta.dir ?? directionOf(lang), vertical: isVertical(lang) };
 }
 
 /** A word with its `{name}` slots filled. */

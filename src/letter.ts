@@ -148,12 +148,7 @@ const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: 
 const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file: VFile) => {
   const meta = file.data.meta;
   if (!meta) return;
-  const language = (file.data.language = resolveLanguage(file, meta.lang, {
-    templatesDir: options.templatesDir,
-    overrides: meta.words,
-    dir: meta.dir,
-    place: meta.langPlace,
-  }));
+  const language = (file.data.language = resolveLanguage(file, meta, options.templatesDir));
   if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
     // Page-foot notes are laid out by height (src/pdf/paginate/); a vertical page fills by width.
     info(
