@@ -5,7 +5,7 @@ import type { Element, Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
 import type { Definition, Image, ImageReference, Link, LinkReference, Root } from "mdast";
-import { SKIP, visit } from "unist-util-visit";
+import { EXIT, SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { find, html } from "property-information";
@@ -142,8 +142,7 @@ const COMMENT = /^<!--[\s\S]*?-->\s*$/;
 const CLOSING_TAG = /^<\/[a-zA-Z][a-zA-Z0-9-]*\s*>$/;
 
 /** What cleaning a piece of raw HTML removes, in words; `undefined` when it removes nothing. */
-function htmlRemovals(value: string): string | undefined {
-  const tree = fromHtml(value, { fragment: true });
+function htmlRemovals(tree: HastRoot): string | undefined {
   const removed = new Set<string>();
   visit(tree, "element", (node) => {
     const alone = cleanHtml({ type: "root", children: [{ ...node, children: [] }] } as HastRoot);
@@ -187,7 +186,7 @@ export function urlScheme(url: string): string | undefined {
 function loadImage(url: string, baseDir: string, project: string): LocalImage | Refusal {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
-  if (scheme || /^[\\/]{2}/.test(url.trim())) {
+  if (scheme || NETWORK_PATH.test(url.trim())) {
     return {
       rule: "image-url",
       reason: `Image \`${written}\` is ${scheme ? `a \`${scheme}:\` URL` : "a network address"}: broadside fetches nothing; save the image in the source's folder and give its relative path`,
@@ -222,28 +221,32 @@ function imageInfo(bytes: Uint8Array, what: string): ImageInfo | Refusal {
   return info;
 }
 
-/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
-function rawImageRefusal(value: string): Refusal | undefined {
+/** The first refusal `check` gives an element of a piece of raw HTML. */
+function firstRefusal(tree: HastRoot, check: (element: Element) => Refusal | undefined): Refusal | undefined {
   let refusal: Refusal | undefined;
-  visit(fromHtml(value, { fragment: true }), "element", (node) => {
-    const src = node.tagName === "img" ? node.properties.src : undefined;
-    if (refusal || typeof src !== "string" || urlScheme(src) !== "data") return;
-    const what = `Raw HTML image \`${shownUrl(src, 40)}\``;
-    const comma = src.indexOf(",");
-    const payload = comma < 0 ? "" : src.slice(comma + 1);
-    let bytes: Uint8Array;
-    try {
-      bytes = /;\s*base64\s*$/i.test(src.slice(0, comma)) ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload));
-    } catch {
-      bytes = new Uint8Array();
-    }
-    const info =
-      bytes.length > MAX_IMAGE_BYTES
-        ? { rule: "image-too-large", reason: `${what} holds more than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` }
-        : imageInfo(bytes, what);
-    if (isRefusal(info)) refusal = info;
+  visit(tree, "element", (node) => {
+    refusal = check(node);
+    return refusal ? EXIT : undefined;
   });
   return refusal;
+}
+
+/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
+function rawImageRefusal(node: Element): Refusal | undefined {
+  const src = node.tagName === "img" ? node.properties.src : undefined;
+  if (typeof src !== "string" || urlScheme(src) !== "data") return undefined;
+  const what = `Raw HTML image \`${shownUrl(src, 40)}\``;
+  const comma = src.indexOf(",");
+  const payload = comma < 0 ? "" : src.slice(comma + 1);
+  let bytes: Uint8Array;
+  try {
+    bytes = /;\s*base64\s*$/i.test(src.slice(0, comma)) ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload));
+  } catch {
+    bytes = new Uint8Array();
+  }
+  if (bytes.length > MAX_IMAGE_BYTES) return { rule: "image-too-large", reason: `${what} holds more than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` };
+  const info = imageInfo(bytes, what);
+  return isRefusal(info) ? info : undefined;
 }
 
 /** Ids and classes of broadside's own notes markup (`note-3`, `note-call`, `notes`…): a reader's click, the page layout and the proof follow them. */
@@ -251,25 +254,21 @@ const OWN_NAME = /^(?:notes?-|notes$|bs-)/;
 const OWN_ROLES = new Set(["doc-noteref", "doc-backlink", "doc-endnotes"]);
 
 /** Raw HTML that names itself as broadside's notes markup would take a call's link, or pass for a call or a note. */
-function rawNameRefusal(value: string): Refusal | undefined {
-  let refusal: Refusal | undefined;
-  visit(fromHtml(value, { fragment: true }), "element", (node) => {
-    const { id, name, className, role, dataNote } = node.properties;
-    const own: [string, unknown][] = [
-      ["id", [id].find((v) => OWN_NAME.test(String(v)))],
-      ["name", [name].find((v) => OWN_NAME.test(String(v)))],
-      ["class", [className].flat().find((v) => OWN_NAME.test(String(v)))],
-      ["role", [role].flat().find((v) => OWN_ROLES.has(String(v)))],
-      ["data-note", dataNote],
-    ];
-    const [attribute, v] = own.find(([, v]) => v !== undefined && v !== null) ?? [];
-    if (!refusal && attribute)
-      refusal = {
-        rule: "unsafe-html",
-        reason: `Raw HTML: \`${attribute}="${shownUrl(String(v), 40)}"\` on <${node.tagName}> is broadside's own name for its notes and note calls, which links and the proof follow; rename it`,
-      };
-  });
-  return refusal;
+function rawNameRefusal(node: Element): Refusal | undefined {
+  const { id, name, className, role, dataNote } = node.properties;
+  const own: [string, unknown][] = [
+    ["id", [id].find((v) => OWN_NAME.test(String(v)))],
+    ["name", [name].find((v) => OWN_NAME.test(String(v)))],
+    ["class", [className].flat().find((v) => OWN_NAME.test(String(v)))],
+    ["role", [role].flat().find((v) => OWN_ROLES.has(String(v)))],
+    ["data-note", dataNote],
+  ];
+  const [attribute, v] = own.find(([, v]) => v !== undefined && v !== null) ?? [];
+  if (!attribute) return undefined;
+  return {
+    rule: "unsafe-html",
+    reason: `Raw HTML: \`${attribute}="${shownUrl(String(v), 40)}"\` on <${node.tagName}> is broadside's own name for its notes and note calls, which links and the proof follow; rename it`,
+  };
 }
 
 /* ------------------------------------------------------------------ before parsing */
@@ -451,8 +450,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     switch (node.type) {
       case "html":
         if (options.allowHtml) {
-          for (const refusal of [rawImageRefusal(node.value), rawNameRefusal(node.value)]) if (refusal) report("fail", refusal.reason, node, refusal.rule);
-          const removed = htmlRemovals(node.value);
+          const fragment = fromHtml(node.value, { fragment: true });
+          for (const check of [rawImageRefusal, rawNameRefusal]) {
+            const refusal = firstRefusal(fragment, check);
+            if (refusal) report("fail", refusal.reason, node, refusal.rule);
+          }
+          const removed = htmlRemovals(fragment);
           if (removed)
             report(
               "warn",
