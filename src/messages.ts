@@ -4,12 +4,7 @@ import type { VFile } from "vfile";
 
 type Place = Node | Position | Point | undefined;
 
-const SOURCE = "broadside";
-
-function options(place: Place, ruleId: string) {
-  const at = place && "type" in place ? place.position : place;
-  return { place: at, ruleId, source: SOURCE };
-}
+const options = (place: Place, ruleId: string) => ({ place: place && "type" in place ? place.position : place, ruleId, source: "broadside" });
 
 /** An error: the build of this file stops before anything is written. */
 export function fail(file: VFile, reason: string, place: Place, ruleId: string) {
