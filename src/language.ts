@@ -19,7 +19,7 @@ export const WORD_KEYS = [
   "back-to-reference",
   /** The page number at the foot of a printed page. */
   "page",
-  /** Headings that open the signatory list, when the front matter names none. */
+  /** Headings that open the signatory list, when the front matter names none (English's open it too). */
   "signed-by",
   /** Name of a picture without alt text (Word's selection pane). */
   "image",
@@ -196,6 +196,8 @@ export function resolveLanguage(
       words[key] = fallback;
     } else words[key] = found;
   }
+  // A translation may keep English's signatories heading.
+  words["signed-by"] = [...new Set([...(words["signed-by"] as string[]), ...(english?.["signed-by"] ?? [])])];
   if (missing.length) {
     const where = `templates/words/${chain[chain.length - 1]}.yaml`;
     const reason =

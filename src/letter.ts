@@ -177,11 +177,11 @@ const headingKey = (text: string) => trimTrailing(text.trim().toLowerCase().repl
 
 /**
  * Mark the lists after the signatories heading, up to the next heading as high. Without `signatories.heading`, a heading
- * that starts with one of the language's `signed-by` (or English's, which a translation may keep) opens the list.
+ * that starts with one of the language's `signed-by` (English's included) opens the list.
  */
 function markSignatories(tree: Root, meta: FrontMatter, language: Language): number | undefined {
   const wanted = meta.signatoriesHeading && headingKey(meta.signatoriesHeading);
-  const defaults = [...new Set([...language.words["signed-by"], ...ENGLISH_SIGNED_BY])].map(headingKey);
+  const defaults = language.words["signed-by"].map(headingKey);
   const opens = (heading: string) => defaults.some((d) => heading === d || (heading.startsWith(d) && !/[\p{L}\p{M}]/u.test(heading[d.length])));
   let depth: number | undefined;
   let first: number | undefined;
@@ -226,5 +226,3 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
   tree.children.splice(heading + 1, 0, ...copies);
   meta.signatoriesClaimed ??= letter.meta.signatoriesClaimed;
 }
-
-const ENGLISH_SIGNED_BY = ["Signed by", "Signatories", "Signatures"];
