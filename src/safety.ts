@@ -37,11 +37,8 @@ export interface LocalImage extends ImageInfo {
 }
 
 declare module "mdast" {
-  interface ImageData {
-    /** Set by the safety pass; an image without it never reaches a compiler. */
-    image?: LocalImage;
-  }
-  interface ImageReferenceData {
+  interface Data {
+    /** Set by the safety pass on an image or image reference; an image without it never reaches a compiler. */
     image?: LocalImage;
   }
 }
@@ -470,7 +467,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         parent!.children.splice(index!, 1);
         return index; // the next sibling now stands where this node stood
       case "link":
-        checkLink(node, node.url);
+        checkLink(node);
         break;
       case "definition":
         if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
@@ -485,15 +482,15 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     }
   });
 
-  function checkLink(at: Link | Definition, url: string) {
-    const scheme = urlScheme(url);
+  function checkLink(at: Link | Definition) {
+    const scheme = urlScheme(at.url);
     const reason =
       scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)
         ? `\`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`
-        : NETWORK_PATH.test(asBrowserReads(url))
+        : NETWORK_PATH.test(asBrowserReads(at.url))
           ? "an address starting with `//` or `\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative"
           : undefined;
-    if (reason) report("fail", `Link to \`${shownUrl(url)}\`: ${reason}`, at, "unsafe-link");
+    if (reason) report("fail", `Link to \`${shownUrl(at.url)}\`: ${reason}`, at, "unsafe-link");
   }
 
   // A link definition is checked once, however many links use it.
@@ -503,7 +500,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     if (definition && reference.type === "imageReference") attach(reference, definition.url, definition);
     else if (definition) linked.add(definition);
   }
-  for (const definition of linked) checkLink(definition, definition.url);
+  for (const definition of linked) checkLink(definition);
 
   done();
   return true;
