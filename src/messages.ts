@@ -46,3 +46,5 @@ export function cappedReporter(file: VFile) {
     },
   };
 }
+
+export type Report = ReturnType<typeof cappedReporter>["report"];

@@ -3,7 +3,7 @@ import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
 import { SKIP, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { location } from "vfile-location";
-import { cappedReporter } from "./messages.ts";
+import { cappedReporter, type Report } from "./messages.ts";
 
 declare module "mdast" {
   interface FootnoteReferenceData {
@@ -113,7 +113,7 @@ const undefinedCall = (written: string) =>
   `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`;
 
 /** `[^label]` left as text: a call to a note never defined (an error), or a label no note can have, left as text as GitHub does, said once per label. */
-function reportUndefinedCalls(tree: Root, file: VFile, report: ReturnType<typeof cappedReporter>["report"]) {
+function reportUndefinedCalls(tree: Root, file: VFile, report: Report) {
   const source = String(file.value);
   const place = location(file);
   const told = new Set<string>();

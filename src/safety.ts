@@ -11,7 +11,7 @@ import { location } from "vfile-location";
 import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { cappedReporter, fail } from "./messages.ts";
+import { cappedReporter, fail, type Report } from "./messages.ts";
 
 /** A source larger than this is refused before it is read: the parser's memory grows with the source's length. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -387,52 +387,14 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     );
     return false;
   }
-  const source = String(file.value);
   const { report, done } = cappedReporter(file);
-
-  // Characters XML forbids: reported where they stand in the source, then left out of the tree.
-  const forbidden = [...source.matchAll(XML_FORBIDDEN)];
-  if (forbidden.length) {
-    const place = location(file);
-    for (const match of forbidden) {
-      // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
-      const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
-      report(
-        "warn",
-        `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`,
-        place.toPoint(match.index),
-        "forbidden-character",
-      );
-    }
-  }
-
-  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
-  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
-  // Each image is read once; an error at a definition is told once, however many images use it.
-  const cache = new Map<string, LocalImage | Refusal>();
-  const told = new Set<Image | Definition>();
-  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = cache.get(url) ?? loadImage(url, baseDir, project);
-    cache.set(url, result);
-    if (!isRefusal(result)) {
-      node.data = { ...node.data, image: result };
-      if (result.format === "webp") {
-        report(
-          "warn",
-          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
-          at,
-          "image-webp-docx",
-        );
-      }
-    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
-    told.add(at);
-  };
-
+  const forbidden = reportForbidden(file, report);
+  const attach = imageReader(file, options, report);
   const definitions = new Map<string, Definition>();
   const references: (LinkReference | ImageReference)[] = [];
 
   visit(tree, (node, index, parent) => {
-    if (forbidden.length) {
+    if (forbidden) {
       const fields = node as unknown as Record<string, unknown>;
       for (const key of ["value", "alt", "title", "url"]) {
         if (typeof fields[key] === "string") fields[key] = stripForbiddenCharacters(fields[key] as string);
@@ -477,7 +439,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         references.push(node);
         break;
       case "image":
-        attach(node, node.url, node);
+        attach(node, node);
         break;
     }
   });
@@ -497,13 +459,54 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
   const linked = new Set<Definition>();
   for (const reference of references) {
     const definition = definitions.get(reference.identifier);
-    if (definition && reference.type === "imageReference") attach(reference, definition.url, definition);
+    if (definition && reference.type === "imageReference") attach(reference, definition);
     else if (definition) linked.add(definition);
   }
   for (const definition of linked) checkLink(definition);
 
   done();
   return true;
+}
+
+/** Characters XML forbids, reported where they stand in the source; `true` when there are any, for the pass to leave out of the tree. */
+function reportForbidden(file: VFile, report: Report): boolean {
+  const forbidden = [...String(file.value).matchAll(XML_FORBIDDEN)];
+  const place = forbidden.length ? location(file) : undefined;
+  for (const match of forbidden) {
+    // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
+    const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
+    report(
+      "warn",
+      `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`,
+      place!.toPoint(match.index),
+      "forbidden-character",
+    );
+  }
+  return forbidden.length > 0;
+}
+
+/** Each image read once, onto the data of every node naming it; a refusal is told once at the image or definition `at`, however many images use it. */
+function imageReader(file: VFile, options: SafetyOptions, report: Report) {
+  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
+  const cache = new Map<string, LocalImage | Refusal>();
+  const told = new Set<Image | Definition>();
+  return (node: Image | ImageReference, at: Image | Definition) => {
+    const result = cache.get(at.url) ?? loadImage(at.url, baseDir, project);
+    cache.set(at.url, result);
+    if (!isRefusal(result)) {
+      node.data = { ...node.data, image: result };
+      if (result.format === "webp") {
+        report(
+          "warn",
+          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
+          at,
+          "image-webp-docx",
+        );
+      }
+    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
+    told.add(at);
+  };
 }
 
 /** Elements of a hast tree that raw HTML produced are cleaned with the schema above (exported for the HTML compiler). */
