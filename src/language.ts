@@ -135,8 +135,7 @@ function readTable(dir: string, tag: string): Table | undefined {
   const folder = join(dir, "words");
   // Tags are case-insensitive: `zh-hant` finds zh-Hant.yaml.
   const name = existsSync(folder) ? readdirSync(folder).find((n) => n.toLowerCase() === `${tag.toLowerCase()}.yaml`) : undefined;
-  if (!name) return undefined;
-  return readWords(join(folder, name));
+  return name ? readWords(join(folder, name)) : undefined;
 }
 
 const readWords = readWhileUnchanged((path: string): Table => {
