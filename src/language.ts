@@ -1,7 +1,4 @@
-/**
- * What an edition's language decides beyond its text: the words broadside adds (templates/words/<lang>.yaml, then the
- * front matter's `words:`), the direction of its lines and whether it is set vertically.
- */
+/** What an edition's language decides: the words broadside adds (templates/words/<lang>.yaml, then `words:`), the lines' direction, vertical setting. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Point } from "unist";
@@ -22,7 +19,7 @@ export const WORD_KEYS = [
   "back-to-reference",
   /** The page number at the foot of a printed page. */
   "page",
-  /** Headings that open the signatory list, when the front matter names none. */
+  /** Headings that open the signatory list, when the front matter names none (English's open it too). */
   "signed-by",
   /** Name of a picture without alt text (Word's selection pane). */
   "image",
@@ -117,10 +114,7 @@ export function isVertical(lang: string): boolean {
   return scriptOf(lang) === "mong";
 }
 
-/**
- * The tables to look in, most specific first: `zh-Hant-HK` → zh-Hant-HK, zh-Hant, zh;
- * `zh-TW` → zh-TW, zh-Hant, zh; `mn-Mong-CN` → mn-Mong-CN, mn-Mong, mn.
- */
+/** The tables, most specific first: zh-Hant-HK → zh-Hant-HK, zh-Hant, zh; zh-TW → zh-TW, zh-Hant, zh; mn-Mong-CN → mn-Mong-CN, mn-Mong, mn. */
 function lookupChain(lang: string): string[] {
   const parts = lang.split("-");
   const chain: string[] = [];
@@ -141,8 +135,7 @@ function readTable(dir: string, tag: string): Table | undefined {
   const folder = join(dir, "words");
   // Tags are case-insensitive: `zh-hant` finds zh-Hant.yaml.
   const name = existsSync(folder) ? readdirSync(folder).find((n) => n.toLowerCase() === `${tag.toLowerCase()}.yaml`) : undefined;
-  if (!name) return undefined;
-  return readWords(join(folder, name));
+  return name ? readWords(join(folder, name)) : undefined;
 }
 
 const readWords = readWhileUnchanged((path: string): Table => {
@@ -181,21 +174,20 @@ export function checkWord(key: keyof Words, value: unknown): string | string[] |
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
-/** The edition's language: its words from the tables (English where one is missing, with one warning), then `words:`. */
+/** The edition's language: its words from the tables (English where one is missing, with one warning), then the front matter's `words:`. */
 export function resolveLanguage(
   file: VFile,
-  lang: string,
-  options: { templatesDir?: string; overrides?: Partial<Words>; dir?: "ltr" | "rtl"; place?: Point } = {},
+  meta: { lang: string; words: Partial<Words>; dir?: "ltr" | "rtl"; langPlace?: Point },
+  dir = PACKAGE_TEMPLATES,
 ): Language {
-  const dir = options.templatesDir ?? PACKAGE_TEMPLATES;
+  const lang = meta.lang;
   const english = readTable(dir, "en") ?? readTable(PACKAGE_TEMPLATES, "en");
   const chain = lookupChain(lang);
   const tables = tablesOf(lang, dir);
-  const overrides = options.overrides ?? {};
   const words: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const key of WORD_KEYS) {
-    const found = overrides[key] ?? tables.find((t) => t[key] !== undefined)?.[key];
+    const found = meta.words[key] ?? tables.find((t) => t[key] !== undefined)?.[key];
     if (found === undefined) {
       const fallback = english?.[key];
       if (fallback === undefined) throw new Error(`templates/words/en.yaml has no \`${key}\`: restore it`);
@@ -203,15 +195,17 @@ export function resolveLanguage(
       words[key] = fallback;
     } else words[key] = found;
   }
+  // A translation may keep English's signatories heading.
+  words["signed-by"] = [...new Set([...(words["signed-by"] as string[]), ...(english?.["signed-by"] ?? [])])];
   if (missing.length) {
     const where = `templates/words/${chain[chain.length - 1]}.yaml`;
     const reason =
       tables.length === 0
         ? `No table of broadside's words for \`lang: ${lang}\` (looked for ${chain.map((t) => `${t}.yaml`).join(", ")} in templates/words/): ${missing.map((k) => `\`${k}\``).join(", ")} stay in English; add ${where} or translate them under \`words:\` in the front matter`
         : `broadside's words for \`lang: ${lang}\` lack ${missing.map((k) => `\`${k}\``).join(", ")}: ${missing.length === 1 ? "it stays" : "they stay"} in English; add ${missing.length === 1 ? "it" : "them"} to ${where} or under \`words:\` in the front matter`;
-    warn(file, reason, options.place, "words-missing");
+    warn(file, reason, meta.langPlace, "words-missing");
   }
-  return { words: words as unknown as Words, dir: options.dir ?? directionOf(lang), vertical: isVertical(lang) };
+  return { words: words as unknown as Words, dir: meta.dir ?? directionOf(lang), vertical: isVertical(lang) };
 }
 
 /** A word with its `{name}` slots filled. */

@@ -1,7 +1,4 @@
-/**
- * Parse once: one unified processor turns a source into the one tree every compiler works from.
- * Features bring their own front-matter keys and transforms (`Feature`): the core knows none of them.
- */
+/** Parse once: one unified processor makes the tree every compiler works from; features bring their keys and transforms (`Feature`), unknown to the core. */
 import { basename, extname } from "node:path";
 import type { Heading, List, Literal, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
@@ -12,9 +9,9 @@ import { type PluggableList, type Plugin, unified } from "unified";
 import { visit } from "unist-util-visit";
 import { type DataMap, VFile } from "vfile";
 import { isRefusal, readBounded, sourceBeside, sourceLinkOut } from "./boundary.ts";
-import { type FrontMatter, type MatterBlock, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
+import { type FrontMatter, type MatterKeys, pandocTitleBlock, readFrontMatter } from "./frontmatter.ts";
 import { type Language, resolveLanguage } from "./language.ts";
-import { makeMicromarkLinear, normalizeTree, remarkDepthGuard, remarkImageNoteCalls } from "./markdown.ts";
+import { remarkBroadsideParsing } from "./markdown.ts";
 import { fail, hasErrors, info } from "./messages.ts";
 import { type NoteTable, numberNotes } from "./notes.ts";
 import { MAX_SOURCE_BYTES, type SafetyOptions, checkSafety, decodeSource, normalizeSource, prescanSource } from "./safety.ts";
@@ -77,21 +74,15 @@ export async function readSource(path: string): Promise<VFile> {
 /** Thrown by a step of the chain after which nothing more can be done; its messages are on the file. */
 class Halt extends Error {}
 
-/** The options, and pandoc's title block when the source starts with one (it is not Markdown). */
-type ChainOptions = ParseOptions & { pandoc?: MatterBlock };
-
 /** The whole pipeline, in order: every step reports on the vfile, with places and rule ids. */
-function letterProcessor(options: ChainOptions) {
+function letterProcessor(options: ParseOptions) {
   return unified()
-    .use(makeMicromarkLinear)
-    .use(remarkDepthGuard)
+    .use(remarkBroadsideParsing)
     .use(remarkParse)
     .use(remarkFrontmatter, ["yaml", "toml"])
     .use(remarkGfm)
-    .use(remarkImageNoteCalls)
     .use(remarkSafety, options)
     .use(remarkReadFrontMatter, options)
-    .use(() => normalizeTree)
     .use(() => (tree: Root, file: VFile) => void (file.data.notes = numberNotes(tree, file)))
     .use(remarkLanguage, options)
     .use(remarkSignatories, options)
@@ -120,7 +111,7 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
   // Pandoc's title block is read here and parsed as blank lines, so every place stays where it is.
   const pandoc = pandocTitleBlock(source);
   const end = pandoc ? source.split("\n", pandoc.lines).join("\n").length : 0;
-  const processor = letterProcessor({ ...options, pandoc });
+  const processor = letterProcessor(options);
   const tree = processor.parse(source.slice(0, end).replace(/[^\n]/g, " ") + source.slice(end));
   try {
     processor.runSync(tree, file);
@@ -135,13 +126,14 @@ export function parseLetter(file: VFile, options: ParseOptions): Letter | undefi
 const remarkSafety: Plugin<[SafetyOptions], Root> = (options) => (tree, file) => (checkSafety(tree, file, options) ? undefined : new Halt());
 
 /** The front matter, read once, on `file.data.meta`; without a title, the first heading is it. */
-const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: Root, file: VFile) => {
-  // remark-frontmatter finds one block at most: at the start.
+const remarkReadFrontMatter: Plugin<[ParseOptions], Root> = (options) => (tree: Root, file: VFile) => {
+  // remark-frontmatter finds one block at most: at the start; pandoc's title block is not Markdown (parseLetter blanks it).
   const node = tree.children.find((node) => node.type === "yaml" || (node.type as string) === "toml") as Literal | undefined;
   const heading = tree.children.find((node): node is Heading => node.type === "heading");
   const fileName = file.path ? basename(file.path, extname(file.path)) : undefined;
+  const fallbacks = { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang };
   const matter = options.features.flatMap((feature) => feature.matter ?? []);
-  const meta = readFrontMatter(node ?? options.pandoc, file, { heading: heading ? toString(heading).trim() : undefined, fileName, lang: options.lang }, matter);
+  const meta = readFrontMatter(node ?? pandocTitleBlock(String(file.value)), file, fallbacks, matter);
   if (!meta) return;
   file.data.meta = meta;
   if (heading && meta.untitled) useHeadingAsTitle(tree, heading);
@@ -151,12 +143,7 @@ const remarkReadFrontMatter: Plugin<[ChainOptions], Root> = (options) => (tree: 
 const remarkLanguage: Plugin<[ParseOptions], Root> = (options) => (_: Root, file: VFile) => {
   const meta = file.data.meta;
   if (!meta) return;
-  const language = (file.data.language = resolveLanguage(file, meta.lang, {
-    templatesDir: options.templatesDir,
-    overrides: meta.words,
-    dir: meta.dir,
-    place: meta.langPlace,
-  }));
+  const language = (file.data.language = resolveLanguage(file, meta, options.templatesDir));
   if (language.vertical && meta.notes === "footnotes" && file.data.notes?.notes.length) {
     // Page-foot notes are laid out by height (src/pdf/paginate/); a vertical page fills by width.
     info(
@@ -190,11 +177,11 @@ const headingKey = (text: string) => trimTrailing(text.trim().toLowerCase().repl
 
 /**
  * Mark the lists after the signatories heading, up to the next heading as high. Without `signatories.heading`, a heading
- * that starts with one of the language's `signed-by` (or English's, which a translation may keep) opens the list.
+ * that starts with one of the language's `signed-by` (English's included) opens the list.
  */
 function markSignatories(tree: Root, meta: FrontMatter, language: Language): number | undefined {
   const wanted = meta.signatoriesHeading && headingKey(meta.signatoriesHeading);
-  const defaults = [...new Set([...language.words["signed-by"], ...ENGLISH_SIGNED_BY])].map(headingKey);
+  const defaults = language.words["signed-by"].map(headingKey);
   const opens = (heading: string) => defaults.some((d) => heading === d || (heading.startsWith(d) && !/[\p{L}\p{M}]/u.test(heading[d.length])));
   let depth: number | undefined;
   let first: number | undefined;
@@ -211,10 +198,7 @@ function markSignatories(tree: Root, meta: FrontMatter, language: Language): num
   return first;
 }
 
-/**
- * `signatories: { from: letter.md }`: the edition's signatory list is its source's, put under the
- * edition's own (translated) signatories heading, so a group that joins is added once.
- */
+/** `signatories: { from: letter.md }`: the source's signatory list, under this edition's own heading, so that a group that joins is added once. */
 function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefined, file: VFile, options: ParseOptions) {
   const from = meta.signatoriesFrom!;
   const refuse = (reason: string, rule = "signatories-from") => void fail(file, reason, meta.signatoriesPlace, rule);
@@ -242,5 +226,3 @@ function takeSignatories(tree: Root, meta: FrontMatter, heading: number | undefi
   tree.children.splice(heading + 1, 0, ...copies);
   meta.signatoriesClaimed ??= letter.meta.signatoriesClaimed;
 }
-
-const ENGLISH_SIGNED_BY = ["Signed by", "Signatories", "Signatures"];

@@ -1,12 +1,8 @@
-/**
- * What broadside adds to remark's parsing (src/letter.ts puts it in its chain): micromark's edits in linear time, a depth
- * guard, note calls kept in an image's alt text, and shapes GitHub allows but no output can hold made into ones all can.
- */
-import type { FootnoteReference, Image, ImageReference, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
-import type { CompileContext, Token } from "mdast-util-from-markdown";
+/** What broadside adds to remark's parsing: micromark's edits in linear time, a depth guard, and note calls moved out of link and alt text. */
+import type { FootnoteReference, Image, Link, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
+import type { CompileContext } from "mdast-util-from-markdown";
 import { EditMap } from "micromark-util-edit-map";
 import type { Processor } from "unified";
-import { visit } from "unist-util-visit";
 
 /** How deep the Markdown tree may be (a list in a quote in a list… counts every level). */
 export const MAX_DEPTH = 100;
@@ -17,67 +13,55 @@ const tooDeep = new WeakMap<Root, Pick<Nodes, "type" | "position">>();
 /** The first place where `tree` was cut for nesting deeper than {@link MAX_DEPTH}, if any. */
 export const cutTooDeep = (tree: Root) => tooDeep.get(tree);
 
+/** A remark plugin, before remark-gfm: broadside's parsing (micromark made linear, the depth guard, note calls taken out of labels). */
+export function remarkBroadsideParsing(this: Processor) {
+  makeMicromarkLinear();
+  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
+  (data.fromMarkdownExtensions ??= []).push({ transforms: [guardDepth], exit: { label: exitLabel } });
+}
+
 /**
- * A remark plugin: right after parsing, before any transform walks the tree recursively, cut every subtree deeper than
- * {@link MAX_DEPTH} levels and remember where, so that a source nested thousands of levels deep is an error, not a crash.
+ * Right after parsing, before any transform walks the tree recursively, cut every subtree deeper than {@link MAX_DEPTH}
+ * levels and remember where, so that a source nested thousands of levels deep is an error, not a crash.
  */
-export function remarkDepthGuard(this: Processor) {
-  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
-  (data.fromMarkdownExtensions ??= []).push({
-    transforms: [
-      (tree: Root) => {
-        const stack: [Nodes, number][] = [[tree, 0]];
-        while (stack.length) {
-          const [node, depth] = stack.pop()!;
-          if (!("children" in node)) continue;
-          if (depth >= MAX_DEPTH) {
-            if (!tooDeep.has(tree)) tooDeep.set(tree, node);
-            (node as { children: Nodes[] }).children = [];
-            continue;
-          }
-          for (const child of node.children) stack.push([child as Nodes, depth + 1]);
-        }
-      },
-    ],
-  });
-}
-
-declare module "mdast" {
-  interface ImageData {
-    /** Note calls written in the alt text (`![a[^1]](x.png)`): GitHub numbers them; the tree keeps them here. */
-    noteCalls?: FootnoteReference[];
-  }
-  interface ImageReferenceData {
-    noteCalls?: FootnoteReference[];
+function guardDepth(tree: Root) {
+  const stack: [Nodes, number][] = [[tree, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!("children" in node)) continue;
+    if (depth >= MAX_DEPTH) {
+      if (!tooDeep.has(tree)) tooDeep.set(tree, node);
+      (node as { children: Nodes[] }).children = [];
+      continue;
+    }
+    for (const child of node.children) stack.push([child as Nodes, depth + 1]);
   }
 }
 
-/** A remark plugin: the parser's own label handler, but keeping the note calls of an image's alt text on the image (for normalize.ts). */
-export function remarkImageNoteCalls(this: Processor) {
-  const data = this.data() as { fromMarkdownExtensions?: unknown[] };
-  (data.fromMarkdownExtensions ??= []).push({
-    exit: {
-      label(this: CompileContext, _token: Token) {
-        const fragment = this.stack[this.stack.length - 1] as unknown as { children: Nodes[] };
-        const labelled = this.stack[this.stack.length - 2] as unknown as Nodes;
-        const calls: FootnoteReference[] = [];
-        const collect = (node: Nodes) => {
-          if (node.type === "footnoteReference") calls.push(node);
-          else if ("children" in node) node.children.forEach((child) => collect(child as Nodes));
-          if (node.type === "image" || node.type === "imageReference") calls.push(...(node.data?.noteCalls ?? []));
-        };
-        // Only an image's label is walked (a link keeps its children), so nested links cost no more.
-        if (labelled.type !== "link") fragment.children.forEach(collect);
-        const value = this.resume();
-        const node = this.stack[this.stack.length - 1] as unknown as Nodes;
-        this.data.inReference = true;
-        if (node.type === "link") node.children = fragment.children as typeof node.children;
-        else if (node.type === "image" || node.type === "imageReference") {
-          node.alt = value;
-          if (calls.length) node.data = { ...node.data, noteCalls: calls };
-        }
-      },
-    },
+/** The parser's label handler, but note calls in link or alt text (no output can hold them there) move after it, and links in link text keep only text. */
+function exitLabel(this: CompileContext) {
+  const fragment = this.stack[this.stack.length - 1] as unknown as { children: Phrasing[] };
+  const calls: FootnoteReference[] = [];
+  const children = unlink(fragment.children, calls);
+  const alt = this.resume();
+  const node = this.stack[this.stack.length - 1] as unknown as Link | Image;
+  this.data.inReference = true;
+  if (node.type === "link") node.children = children;
+  else node.alt = alt;
+  // The link or image is its parent's last child while its label is read.
+  (this.stack[this.stack.length - 2] as unknown as { children: Phrasing[] }).children.push(...calls);
+}
+
+/** The children of a label, without links in them (their text kept) and without note calls (into `calls`). */
+function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {
+  return children.flatMap((child): Phrasing[] => {
+    if (child.type === "footnoteReference") {
+      calls.push(child);
+      return [];
+    }
+    if (child.type === "link" || child.type === "linkReference") return unlink(child.children, calls);
+    if ("children" in child) (child as { children: Phrasing[] }).children = unlink(child.children as Phrasing[], calls);
+    return [child];
   });
 }
 
@@ -85,9 +69,9 @@ const patched = Symbol.for("broadside.editMapConsume");
 
 /**
  * micromark's `EditMap#consume` copies all its events for each batch of edits (one per block closing in a quote or list),
- * so many short quotes took quadratic time; this plugin gives it a `consume` that rebuilds from the first edit on only.
+ * so many short quotes took quadratic time; this gives it a `consume` that rebuilds from the first edit on only.
  */
-export function makeMicromarkLinear(): void {
+function makeMicromarkLinear(): void {
   type Change = [at: number, remove: number, add: unknown[]];
   const proto = EditMap.prototype as unknown as Record<symbol, boolean> & { consume(events: unknown[]): void };
   if (proto[patched]) return;
@@ -109,38 +93,4 @@ export function makeMicromarkLinear(): void {
     map.length = 0;
     this.index?.clear();
   };
-}
-
-/** An image's note calls (`![a[^1]](x.png)`), taken off it. */
-function takeCalls(image: Image | ImageReference): FootnoteReference[] {
-  const calls = image.data?.noteCalls ?? [];
-  delete image.data?.noteCalls;
-  return calls;
-}
-
-/** The children of a link, without links in them (their text kept) and without note calls, its images' too (into `calls`). */
-function unlink(children: Phrasing[], calls: FootnoteReference[]): Phrasing[] {
-  return children.flatMap((child): Phrasing[] => {
-    if (child.type === "footnoteReference") {
-      calls.push(child);
-      return [];
-    }
-    if (child.type === "link" || child.type === "linkReference") return unlink(child.children, calls);
-    if (child.type === "image" || child.type === "imageReference") calls.push(...takeCalls(child));
-    if ("children" in child) (child as { children: Phrasing[] }).children = unlink(child.children as Phrasing[], calls);
-    return [child];
-  });
-}
-
-/**
- * Before notes are numbered (no order changes): a note call in link text or alt text moves to just after the link or
- * image; a link in link text keeps only its text.
- */
-export function normalizeTree(tree: Root) {
-  visit(tree, (node, index, parent) => {
-    const calls: FootnoteReference[] = [];
-    if (node.type === "image" || node.type === "imageReference") calls.push(...takeCalls(node));
-    else if (node.type === "link" || node.type === "linkReference") node.children = unlink(node.children, calls);
-    if (calls.length) (parent!.children as Nodes[]).splice(index! + 1, 0, ...calls);
-  });
 }

@@ -4,12 +4,7 @@ import type { VFile } from "vfile";
 
 type Place = Node | Position | Point | undefined;
 
-const SOURCE = "broadside";
-
-function options(place: Place, ruleId: string) {
-  const at = place && "type" in place ? place.position : place;
-  return { place: at, ruleId, source: SOURCE };
-}
+const options = (place: Place, ruleId: string) => ({ place: place && "type" in place ? place.position : place, ruleId, source: "broadside" });
 
 /** An error: the build of this file stops before anything is written. */
 export function fail(file: VFile, reason: string, place: Place, ruleId: string) {
@@ -35,10 +30,7 @@ export function hasErrors(file: VFile): boolean {
 /** At most this many messages per rule and file; then one that says how many more there are. */
 const MAX_REPORTS = 20;
 
-/**
- * Messages with a cap per rule, so that a source repeating one mistake thousands of times gives a
- * short report; `done()` adds the count of those left out. Errors stay errors when not shown.
- */
+/** Messages capped per rule, so that one mistake repeated thousands of times makes a short report; `done()` counts those left out (errors stay errors). */
 export function cappedReporter(file: VFile) {
   const counts = new Map<string, number>();
   return {
@@ -54,3 +46,5 @@ export function cappedReporter(file: VFile) {
     },
   };
 }
+
+export type Report = ReturnType<typeof cappedReporter>["report"];

@@ -5,13 +5,13 @@ import type { Element, Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { defaultSchema, sanitize, type Schema } from "hast-util-sanitize";
 import type { Definition, Image, ImageReference, Link, LinkReference, Root } from "mdast";
-import { SKIP, visit } from "unist-util-visit";
+import { EXIT, SKIP, visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { location } from "vfile-location";
 import { find, html } from "property-information";
 import { type ImageInfo, describeBytes, sniffImage } from "./images.ts";
 import { MAX_DEPTH, cutTooDeep } from "./markdown.ts";
-import { cappedReporter, fail } from "./messages.ts";
+import { cappedReporter, fail, type Report } from "./messages.ts";
 
 /** A source larger than this is refused before it is read: the parser's memory grows with the source's length. */
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -37,11 +37,8 @@ export interface LocalImage extends ImageInfo {
 }
 
 declare module "mdast" {
-  interface ImageData {
-    /** Set by the safety pass; an image without it never reaches a compiler. */
-    image?: LocalImage;
-  }
-  interface ImageReferenceData {
+  interface Data {
+    /** Set by the safety pass on an image or image reference; an image without it never reaches a compiler. */
     image?: LocalImage;
   }
 }
@@ -111,10 +108,7 @@ export function describeCharacter(char: string): string {
 /** The schemes a link may have, in Markdown and in raw HTML (or none: a relative link). */
 const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
 
-/**
- * What raw HTML may keep when the build allows it: GitHub's rules, stricter (images only from the
- * `data:` URLs broadside inlined). The HTML compiler cleans with it too, so it lets its own attributes through.
- */
+/** What raw HTML may keep: GitHub's rules, stricter (images only from inlined `data:` URLs); the HTML compiler cleans with it too, so its attributes pass. */
 export const SAFE_HTML_SCHEMA: Schema = {
   ...defaultSchema,
   tagNames: (defaultSchema.tagNames ?? []).filter((tag) => !["picture", "source"].includes(tag)),
@@ -142,8 +136,7 @@ const COMMENT = /^<!--[\s\S]*?-->\s*$/;
 const CLOSING_TAG = /^<\/[a-zA-Z][a-zA-Z0-9-]*\s*>$/;
 
 /** What cleaning a piece of raw HTML removes, in words; `undefined` when it removes nothing. */
-function htmlRemovals(value: string): string | undefined {
-  const tree = fromHtml(value, { fragment: true });
+function htmlRemovals(tree: HastRoot): string | undefined {
   const removed = new Set<string>();
   visit(tree, "element", (node) => {
     const alone = cleanHtml({ type: "root", children: [{ ...node, children: [] }] } as HastRoot);
@@ -187,7 +180,7 @@ export function urlScheme(url: string): string | undefined {
 function loadImage(url: string, baseDir: string, project: string): LocalImage | Refusal {
   const written = shownUrl(url, 80);
   const scheme = urlScheme(url);
-  if (scheme || /^[\\/]{2}/.test(url.trim())) {
+  if (scheme || NETWORK_PATH.test(url.trim())) {
     return {
       rule: "image-url",
       reason: `Image \`${written}\` is ${scheme ? `a \`${scheme}:\` URL` : "a network address"}: broadside fetches nothing; save the image in the source's folder and give its relative path`,
@@ -222,28 +215,32 @@ function imageInfo(bytes: Uint8Array, what: string): ImageInfo | Refusal {
   return info;
 }
 
-/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
-function rawImageRefusal(value: string): Refusal | undefined {
+/** The first refusal `check` gives an element of a piece of raw HTML. */
+function firstRefusal(tree: HastRoot, check: (element: Element) => Refusal | undefined): Refusal | undefined {
   let refusal: Refusal | undefined;
-  visit(fromHtml(value, { fragment: true }), "element", (node) => {
-    const src = node.tagName === "img" ? node.properties.src : undefined;
-    if (refusal || typeof src !== "string" || urlScheme(src) !== "data") return;
-    const what = `Raw HTML image \`${shownUrl(src, 40)}\``;
-    const comma = src.indexOf(",");
-    const payload = comma < 0 ? "" : src.slice(comma + 1);
-    let bytes: Uint8Array;
-    try {
-      bytes = /;\s*base64\s*$/i.test(src.slice(0, comma)) ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload));
-    } catch {
-      bytes = new Uint8Array();
-    }
-    const info =
-      bytes.length > MAX_IMAGE_BYTES
-        ? { rule: "image-too-large", reason: `${what} holds more than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` }
-        : imageInfo(bytes, what);
-    if (isRefusal(info)) refusal = info;
+  visit(tree, "element", (node) => {
+    refusal = check(node);
+    return refusal ? EXIT : undefined;
   });
   return refusal;
+}
+
+/** A `data:` image in raw HTML (kept by the cleaning, as broadside's own are) is held to a Markdown image's type, pixels and bytes. */
+function rawImageRefusal(node: Element): Refusal | undefined {
+  const src = node.tagName === "img" ? node.properties.src : undefined;
+  if (typeof src !== "string" || urlScheme(src) !== "data") return undefined;
+  const what = `Raw HTML image \`${shownUrl(src, 40)}\``;
+  const comma = src.indexOf(",");
+  const payload = comma < 0 ? "" : src.slice(comma + 1);
+  let bytes: Uint8Array;
+  try {
+    bytes = /;\s*base64\s*$/i.test(src.slice(0, comma)) ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload));
+  } catch {
+    bytes = new Uint8Array();
+  }
+  if (bytes.length > MAX_IMAGE_BYTES) return { rule: "image-too-large", reason: `${what} holds more than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` };
+  const info = imageInfo(bytes, what);
+  return isRefusal(info) ? info : undefined;
 }
 
 /** Ids and classes of broadside's own notes markup (`note-3`, `note-call`, `notes`…): a reader's click, the page layout and the proof follow them. */
@@ -251,25 +248,21 @@ const OWN_NAME = /^(?:notes?-|notes$|bs-)/;
 const OWN_ROLES = new Set(["doc-noteref", "doc-backlink", "doc-endnotes"]);
 
 /** Raw HTML that names itself as broadside's notes markup would take a call's link, or pass for a call or a note. */
-function rawNameRefusal(value: string): Refusal | undefined {
-  let refusal: Refusal | undefined;
-  visit(fromHtml(value, { fragment: true }), "element", (node) => {
-    const { id, name, className, role, dataNote } = node.properties;
-    const own: [string, unknown][] = [
-      ["id", [id].find((v) => OWN_NAME.test(String(v)))],
-      ["name", [name].find((v) => OWN_NAME.test(String(v)))],
-      ["class", [className].flat().find((v) => OWN_NAME.test(String(v)))],
-      ["role", [role].flat().find((v) => OWN_ROLES.has(String(v)))],
-      ["data-note", dataNote],
-    ];
-    const [attribute, v] = own.find(([, v]) => v !== undefined && v !== null) ?? [];
-    if (!refusal && attribute)
-      refusal = {
-        rule: "unsafe-html",
-        reason: `Raw HTML: \`${attribute}="${shownUrl(String(v), 40)}"\` on <${node.tagName}> is broadside's own name for its notes and note calls, which links and the proof follow; rename it`,
-      };
-  });
-  return refusal;
+function rawNameRefusal(node: Element): Refusal | undefined {
+  const { id, name, className, role, dataNote } = node.properties;
+  const own: [string, unknown][] = [
+    ["id", [id].find((v) => OWN_NAME.test(String(v)))],
+    ["name", [name].find((v) => OWN_NAME.test(String(v)))],
+    ["class", [className].flat().find((v) => OWN_NAME.test(String(v)))],
+    ["role", [role].flat().find((v) => OWN_ROLES.has(String(v)))],
+    ["data-note", dataNote],
+  ];
+  const [attribute, v] = own.find(([, v]) => v !== undefined && v !== null) ?? [];
+  if (!attribute) return undefined;
+  return {
+    rule: "unsafe-html",
+    reason: `Raw HTML: \`${attribute}="${shownUrl(String(v), 40)}"\` on <${node.tagName}> is broadside's own name for its notes and note calls, which links and the proof follow; rename it`,
+  };
 }
 
 /* ------------------------------------------------------------------ before parsing */
@@ -306,10 +299,7 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 /** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
 const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[^\]]+\]:|(?:[-*_][ \t]*){3,}$)/;
 
-/**
- * The bounds above and {@link MAX_DEPTH}, counted on the raw lines before the parser runs; `false` when the source must
- * not be parsed. A paragraph runs until a blank line or a sure new block, so it can only count too many.
- */
+/** The bounds above and MAX_DEPTH on raw lines, before parsing (`false`: do not parse); a paragraph ends at a blank line or new block: counts err high. */
 export function prescanSource(source: string, file: VFile): boolean {
   let notes = 0;
   let calls = 0;
@@ -397,52 +387,14 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     );
     return false;
   }
-  const source = String(file.value);
   const { report, done } = cappedReporter(file);
-
-  // Characters XML forbids: reported where they stand in the source, then left out of the tree.
-  const forbidden = [...source.matchAll(XML_FORBIDDEN)];
-  if (forbidden.length) {
-    const place = location(file);
-    for (const match of forbidden) {
-      // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
-      const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
-      report(
-        "warn",
-        `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`,
-        place.toPoint(match.index),
-        "forbidden-character",
-      );
-    }
-  }
-
-  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
-  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
-  // Each image is read once; an error at a definition is told once, however many images use it.
-  const cache = new Map<string, LocalImage | Refusal>();
-  const told = new Set<Image | Definition>();
-  const attach = (node: Image | ImageReference, url: string, at: Image | Definition) => {
-    const result = cache.get(url) ?? loadImage(url, baseDir, project);
-    cache.set(url, result);
-    if (!isRefusal(result)) {
-      node.data = { ...node.data, image: result };
-      if (result.format === "webp") {
-        report(
-          "warn",
-          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
-          at,
-          "image-webp-docx",
-        );
-      }
-    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
-    told.add(at);
-  };
-
+  const forbidden = reportForbidden(file, report);
+  const attach = imageReader(file, options, report);
   const definitions = new Map<string, Definition>();
   const references: (LinkReference | ImageReference)[] = [];
 
   visit(tree, (node, index, parent) => {
-    if (forbidden.length) {
+    if (forbidden) {
       const fields = node as unknown as Record<string, unknown>;
       for (const key of ["value", "alt", "title", "url"]) {
         if (typeof fields[key] === "string") fields[key] = stripForbiddenCharacters(fields[key] as string);
@@ -451,8 +403,12 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
     switch (node.type) {
       case "html":
         if (options.allowHtml) {
-          for (const refusal of [rawImageRefusal(node.value), rawNameRefusal(node.value)]) if (refusal) report("fail", refusal.reason, node, refusal.rule);
-          const removed = htmlRemovals(node.value);
+          const fragment = fromHtml(node.value, { fragment: true });
+          for (const check of [rawImageRefusal, rawNameRefusal]) {
+            const refusal = firstRefusal(fragment, check);
+            if (refusal) report("fail", refusal.reason, node, refusal.rule);
+          }
+          const removed = htmlRemovals(fragment);
           if (removed)
             report(
               "warn",
@@ -473,7 +429,7 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         parent!.children.splice(index!, 1);
         return index; // the next sibling now stands where this node stood
       case "link":
-        checkLink(node, node.url);
+        checkLink(node);
         break;
       case "definition":
         if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
@@ -483,33 +439,74 @@ export function checkSafety(tree: Root, file: VFile, options: SafetyOptions = {}
         references.push(node);
         break;
       case "image":
-        attach(node, node.url, node);
+        attach(node, node);
         break;
     }
   });
 
-  function checkLink(at: Link | Definition, url: string) {
-    const scheme = urlScheme(url);
+  function checkLink(at: Link | Definition) {
+    const scheme = urlScheme(at.url);
     const reason =
       scheme && !LINK_SCHEMES.includes(scheme) && !MISTYPED_HTTP.test(scheme)
         ? `\`${scheme}:\` links are not allowed; links may be http:, https:, mailto: or tel: addresses, or relative`
-        : NETWORK_PATH.test(asBrowserReads(url))
+        : NETWORK_PATH.test(asBrowserReads(at.url))
           ? "an address starting with `//` or `\\\\` names another computer without http: or https: (Word opens it as a network share); write https:// before it, or make it relative"
           : undefined;
-    if (reason) report("fail", `Link to \`${shownUrl(url)}\`: ${reason}`, at, "unsafe-link");
+    if (reason) report("fail", `Link to \`${shownUrl(at.url)}\`: ${reason}`, at, "unsafe-link");
   }
 
   // A link definition is checked once, however many links use it.
   const linked = new Set<Definition>();
   for (const reference of references) {
     const definition = definitions.get(reference.identifier);
-    if (definition && reference.type === "imageReference") attach(reference, definition.url, definition);
+    if (definition && reference.type === "imageReference") attach(reference, definition);
     else if (definition) linked.add(definition);
   }
-  for (const definition of linked) checkLink(definition, definition.url);
+  for (const definition of linked) checkLink(definition);
 
   done();
   return true;
+}
+
+/** Characters XML forbids, reported where they stand in the source; `true` when there are any, for the pass to leave out of the tree. */
+function reportForbidden(file: VFile, report: Report): boolean {
+  const forbidden = [...String(file.value).matchAll(XML_FORBIDDEN)];
+  const place = forbidden.length ? location(file) : undefined;
+  for (const match of forbidden) {
+    // CommonMark itself turns NUL into U+FFFD (the replacement character); every other one is dropped.
+    const fate = match[0] === "\0" ? "it is replaced by U+FFFD" : "it is left out of every output";
+    report(
+      "warn",
+      `The source contains ${describeCharacter(match[0])}, which XML documents (the .docx) cannot hold; ${fate}`,
+      place!.toPoint(match.index),
+      "forbidden-character",
+    );
+  }
+  return forbidden.length > 0;
+}
+
+/** Each image read once, onto the data of every node naming it; a refusal is told once at the image or definition `at`, however many images use it. */
+function imageReader(file: VFile, options: SafetyOptions, report: Report) {
+  const baseDir = file.path ? dirname(resolve(file.cwd, file.path)) : file.cwd;
+  const project = options.project ?? (file.path ? projectFolder(resolve(file.cwd, file.path)) : file.cwd);
+  const cache = new Map<string, LocalImage | Refusal>();
+  const told = new Set<Image | Definition>();
+  return (node: Image | ImageReference, at: Image | Definition) => {
+    const result = cache.get(at.url) ?? loadImage(at.url, baseDir, project);
+    cache.set(at.url, result);
+    if (!isRefusal(result)) {
+      node.data = { ...node.data, image: result };
+      if (result.format === "webp") {
+        report(
+          "warn",
+          "WebP images are shown in the HTML and PDF, but the .docx gets the alt text instead (Word cannot read WebP everywhere); use PNG or JPEG to have it in all three",
+          at,
+          "image-webp-docx",
+        );
+      }
+    } else if (!told.has(at)) report("fail", result.reason, at, result.rule);
+    told.add(at);
+  };
 }
 
 /** Elements of a hast tree that raw HTML produced are cleaned with the schema above (exported for the HTML compiler). */
