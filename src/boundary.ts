@@ -1,4 +1,7 @@
-/** The boundary: a file a source names must be, links followed, a regular file inside the project folder, read no further than its limit. */
+/**
+ * The boundary: a file a source names must resolve, links followed, to a regular file inside the project folder; anything
+ * else is refused with a reason the caller reports. No file is read past its limit, so none can take the memory.
+ */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, parse, relative, resolve, sep } from "node:path";
@@ -114,7 +117,10 @@ export function sourceBeside(editionPath: string, name: string): { path: string 
   return { path: relative(process.cwd(), found.path) || found.path };
 }
 
-/** At most `limit` bytes of a regular file, not waiting on a pipe; reading to `limit` + 1 refuses a file that says it is empty (/proc) or grows. */
+/**
+ * Read at most `limit` bytes of a regular file, without waiting on a pipe; reading stops at `limit` and one byte, so a file
+ * that says it is empty (as /proc files do) or grows while it is read is refused too.
+ */
 export function readBounded(path: string, limit: number, what: string): Uint8Array | Refusal {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

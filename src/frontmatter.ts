@@ -1,4 +1,7 @@
-/** Front matter: YAML (core schema, no custom tags, bounded aliases) between `---`, TOML between `+++`, pandoc's `%` title block, or none. */
+/**
+ * Front matter: YAML between `---` lines (core schema, no custom tags, bounded aliases), TOML between `+++` lines, pandoc's
+ * `%` title block, or none (the title is the first heading's or the file's name). Every problem is a message at its place.
+ */
 import type { Literal } from "mdast";
 import type { Point } from "unist";
 import { TomlError, parse as parseToml } from "smol-toml";
@@ -73,7 +76,10 @@ export const LANG_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
 /** A front matter block as read: its mapping, and where its keys (and, in YAML, its values) stand. */
 export type MatterBlock = { map: Record<string, unknown>; keyPlace: (key: string) => Point | undefined; valuePlace?: (key: string) => Point; start: Point };
 
-/** Pandoc's title block: up to three `%` lines at the top (title, authors by `;`, date), a line starting with a space continuing one; with its length. */
+/**
+ * Pandoc's title block: up to three lines starting with `%` at the very top (title, authors separated by `;`, date); a line
+ * starting with a space continues the one before. With how many lines it takes; `undefined` when there is none.
+ */
 export function pandocTitleBlock(source: string): (MatterBlock & { lines: number }) | undefined {
   if (!/^%(?:[ \t\n]|$)/.test(source)) return undefined;
   const lines = source.split("\n");

@@ -1,4 +1,7 @@
-/** PNG, JPEG, GIF or WebP files, known by their first bytes (never their name), sized from their headers, no pixel decoded; SVG (scripts) is refused. */
+/**
+ * PNG, JPEG, GIF or WebP files, known by their first bytes (never their name), with their size from the header; nothing
+ * here decodes pixels. SVG is refused: it can carry scripts and fetch files.
+ */
 
 export type ImageFormat = "png" | "jpg" | "gif" | "webp";
 
@@ -32,7 +35,10 @@ function jpegSize(b: Buffer): { width: number; height: number } | undefined {
   return undefined;
 }
 
-/** A GIF's size: its screen grown to hold every frame, which Chromium draws whole (a 10 × 10 screen can carry a 20000 × 20000 frame). */
+/**
+ * A GIF's size: its screen, grown to hold every frame. A frame may be larger than the screen the
+ * header gives, and Chromium draws it whole: a 10 × 10 screen can carry a 20000 × 20000 frame.
+ */
 function gifSize(b: Buffer): { width: number; height: number } {
   let width = b.readUInt16LE(6);
   let height = b.readUInt16LE(8);

@@ -1,4 +1,7 @@
-/** What an edition's language decides: the words broadside adds (templates/words/<lang>.yaml, then `words:`), the lines' direction, vertical setting. */
+/**
+ * What an edition's language decides beyond its text: the words broadside adds (templates/words/<lang>.yaml, then the
+ * front matter's `words:`), the direction of its lines and whether it is set vertically.
+ */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Point } from "unist";
@@ -114,7 +117,10 @@ export function isVertical(lang: string): boolean {
   return scriptOf(lang) === "mong";
 }
 
-/** The tables, most specific first: zh-Hant-HK → zh-Hant-HK, zh-Hant, zh; zh-TW → zh-TW, zh-Hant, zh; mn-Mong-CN → mn-Mong-CN, mn-Mong, mn. */
+/**
+ * The tables to look in, most specific first: `zh-Hant-HK` → zh-Hant-HK, zh-Hant, zh;
+ * `zh-TW` → zh-TW, zh-Hant, zh; `mn-Mong-CN` → mn-Mong-CN, mn-Mong, mn.
+ */
 function lookupChain(lang: string): string[] {
   const parts = lang.split("-");
   const chain: string[] = [];

@@ -1,4 +1,7 @@
-/** What broadside adds to remark's parsing: micromark's edits in linear time, a depth guard, and note calls moved out of link and alt text. */
+/**
+ * What broadside adds to remark's parsing (src/letter.ts puts it first in its chain): micromark's edits in linear time, a
+ * depth guard, and note calls in link text or alt text moved to just after the link or image, as every output needs them.
+ */
 import type { FootnoteReference, Image, Link, Nodes, PhrasingContent as Phrasing, Root } from "mdast";
 import type { CompileContext } from "mdast-util-from-markdown";
 import { EditMap } from "micromark-util-edit-map";
@@ -38,7 +41,10 @@ function guardDepth(tree: Root) {
   }
 }
 
-/** The parser's label handler, but note calls in link or alt text (no output can hold them there) move after it, and links in link text keep only text. */
+/**
+ * The parser's own label handler, but a note call in link text or alt text (GitHub numbers both) moves to just after
+ * the link or image, and a link in link text keeps only its text: no output can hold either where it was written.
+ */
 function exitLabel(this: CompileContext) {
   const fragment = this.stack[this.stack.length - 1] as unknown as { children: Phrasing[] };
   const calls: FootnoteReference[] = [];

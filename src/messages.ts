@@ -30,7 +30,10 @@ export function hasErrors(file: VFile): boolean {
 /** At most this many messages per rule and file; then one that says how many more there are. */
 const MAX_REPORTS = 20;
 
-/** Messages capped per rule, so that one mistake repeated thousands of times makes a short report; `done()` counts those left out (errors stay errors). */
+/**
+ * Messages with a cap per rule, so that a source repeating one mistake thousands of times gives a
+ * short report; `done()` adds the count of those left out. Errors stay errors when not shown.
+ */
 export function cappedReporter(file: VFile) {
   const counts = new Map<string, number>();
   return {

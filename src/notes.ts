@@ -1,4 +1,7 @@
-/** The one numbering pass: notes numbered by first call in the body, keyed by the normalised `identifier`; compilers print it, counting nothing. */
+/**
+ * The one numbering pass: every note gets its number here, by order of first call in the body, keyed by the normalised
+ * `identifier` (never the label as written). The compilers print what it decides and count nothing themselves.
+ */
 import type { FootnoteDefinition, FootnoteReference, Nodes, Root } from "mdast";
 import { SKIP, visit } from "unist-util-visit";
 import type { VFile } from "vfile";
@@ -112,7 +115,10 @@ export function numberNotes(tree: Root, file: VFile): NoteTable {
 const undefinedCall = (written: string) =>
   `Note ${written} is referenced but never defined; add a line \`${written}: …\` with the note, or write \`\\${written}\` if it is not a note call`;
 
-/** `[^label]` left as text: a call to a note never defined (an error), or a label no note can have, left as text as GitHub does, said once per label. */
+/**
+ * `[^label]` left as text by the parser: a call to a note never defined (an error), or a label no note can have, which
+ * GitHub leaves as text too; so does broadside, saying why, once per label.
+ */
 function reportUndefinedCalls(tree: Root, file: VFile, report: Report) {
   const source = String(file.value);
   const place = location(file);

@@ -108,7 +108,10 @@ export function describeCharacter(char: string): string {
 /** The schemes a link may have, in Markdown and in raw HTML (or none: a relative link). */
 const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
 
-/** What raw HTML may keep: GitHub's rules, stricter (images only from inlined `data:` URLs); the HTML compiler cleans with it too, so its attributes pass. */
+/**
+ * What raw HTML may keep when the build allows it: GitHub's rules, stricter (images only from the
+ * `data:` URLs broadside inlined). The HTML compiler cleans with it too, so it lets its own attributes through.
+ */
 export const SAFE_HTML_SCHEMA: Schema = {
   ...defaultSchema,
   tagNames: (defaultSchema.tagNames ?? []).filter((tag) => !["picture", "source"].includes(tag)),
@@ -299,7 +302,10 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 /** Lines that always start a new block, ending the paragraph before them (CommonMark "interrupts"). */
 const NEW_BLOCK = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|[-*+][ \t]+\S|1[.)][ \t]+\S|\[\^[^\]]+\]:|(?:[-*_][ \t]*){3,}$)/;
 
-/** The bounds above and MAX_DEPTH on raw lines, before parsing (`false`: do not parse); a paragraph ends at a blank line or new block: counts err high. */
+/**
+ * The bounds above and {@link MAX_DEPTH}, counted on the raw lines before the parser runs; `false` when the source must
+ * not be parsed. A paragraph runs until a blank line or a sure new block, so it can only count too many.
+ */
 export function prescanSource(source: string, file: VFile): boolean {
   let notes = 0;
   let calls = 0;

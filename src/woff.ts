@@ -52,7 +52,10 @@ export function woffToSfnt(woff: Buffer): Buffer {
   return Buffer.concat([head, ...bodies]);
 }
 
-/** A TrueType (sfnt) file as WOFF 1.0, each table deflated by Node's zlib (a WOFF library's JavaScript deflate took longer than the subsetting). */
+/**
+ * A TrueType (sfnt) file wrapped as WOFF 1.0, each table deflated by Node's zlib (the page's
+ * subset faces: the JavaScript deflate of a WOFF library took longer than the subsetting).
+ */
 export function sfntToWoff(sfnt: Buffer): Buffer {
   const count = sfnt.readUInt16BE(4);
   const tables = Array.from({ length: count }, (_, i) => {
