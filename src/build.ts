@@ -10,7 +10,7 @@ import type { PacketOptions } from "./packet/index.ts";
 import { MAX_TIMEOUT } from "./pdf/browser.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
-import { type Timings, timed } from "./timings.ts";
+import { timed } from "./timings.ts";
 import { sweepTemporaries } from "./write.ts";
 
 /** Options a caller got wrong: the command line exits 2, the API returns status 2. */
@@ -58,7 +58,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
   // the other core meanwhile. A build without PDFs starts it only for a packet.
   let browser: Printer | undefined;
-  const printer = () => (browser ??= new Printer({ timeout: options.timeout, log, timings: options.timings }));
+  const printer = () => (browser ??= new Printer({ timeout: options.timeout, log }));
   if (formats.includes("pdf")) {
     printer();
     if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
@@ -67,7 +67,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   // runs, not after it.
   const unprinted = new Set(options.sources);
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= timed(options.timings, "browser: close", async () => browser?.close()));
+  const close = () => (closing ??= timed("browser: close", async () => browser?.close()));
   const printed = (source: string) => {
     unprinted.delete(source);
     if (!unprinted.size) close();
@@ -99,7 +99,7 @@ async function buildOne(source: string, options: BuildOptions, printer: () => Pr
   }
   const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
-  const written = await writeEdition(edition, options.outDir, options.timings);
+  const written = await writeEdition(edition, options.outDir);
   const formats = written.map((w) => w.format).join(", ");
   return { files: [file], written, verified: edition.proved && written.length > 1 ? `every note call and note text agrees in ${formats}` : undefined };
 }

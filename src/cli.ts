@@ -11,7 +11,7 @@ import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
-import { Timings } from "./timings.ts";
+import { formatTimings, recordTimings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
 
 import { defaultTemplates, projectSources } from "./paths.ts";
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
     throw new OptionsError(`--project names ${project}, which is not a folder`);
   const started = performance.now();
-  const timings = values.timings ? new Timings() : undefined;
+  if (values.timings) recordTimings();
   console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
@@ -127,11 +127,10 @@ async function main(argv: string[]): Promise<number> {
     project,
     notes,
     paper,
-    timings,
     bleed,
     marks: values.marks,
   });
-  if (timings) console.log(`broadside: timings\n${timings.format()}`);
+  if (values.timings) console.log(`broadside: timings\n${formatTimings()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter(hasErrors);

@@ -1,7 +1,7 @@
 /** PDF compiler: prints the HTML compiler's document in a page of the build's browser (./printer.ts), then adds what Chromium does not write (./info.ts). */
 import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
-import { type Timings, timed } from "../timings.ts";
+import { timed } from "../timings.ts";
 import { withInfo } from "./info.ts";
 import { isVertical } from "../language.ts";
 import { POINTS } from "../paper.ts";
@@ -11,8 +11,7 @@ export interface PdfOptions {
   meta: FrontMatter;
   /** How long one request to the browser may take, in ms. */
   timeout: number;
-  /** Record each step, named after `label`. */
-  timings?: Timings;
+  /** Names each step in the timings. */
   label: string;
   /** Called once the document is loaded, when Chromium starts the long part: the caller's thread has nothing to do until the PDF comes back. */
   onLayout?: () => void;
@@ -56,8 +55,8 @@ export async function safePage(browser: Browser, existing?: Page): Promise<SafeP
 }
 
 /** Print `html`, everything inlined, as the content of a {@link SafePage} (no URL is loaded); Puppeteer waits for its fonts. */
-export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, timings, label, onLayout }: PdfOptions): Promise<Uint8Array> {
-  const step = <T>(what: string, run: () => T) => timed(timings, `${label}: pdf ${what}`, run);
+export async function compilePdf(html: string, { page, crash }: SafePage, { meta, timeout, label, onLayout }: PdfOptions): Promise<Uint8Array> {
+  const step = <T>(what: string, run: () => T) => timed(`${label}: pdf ${what}`, run);
   const printed = await Promise.race([
     crash,
     (async () => {

@@ -6,15 +6,13 @@ import type { Browser, Page } from "puppeteer-core";
 import type { FrontMatter } from "../frontmatter.ts";
 import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, killBrowser, launchBrowser, seconds } from "./browser.ts";
 import { compilePdf, PageCrashedError, type PdfOptions, type SafePage, safePage } from "./index.ts";
-import { type Timings, timed } from "../timings.ts";
+import { timed } from "../timings.ts";
 
 export interface PrinterOptions {
   /** The limit for starting the browser and for printing one document, in ms. */
   timeout?: number;
   /** Told when a crashed browser is started again. */
   log?: (line: string) => void;
-  /** Record the browser's start and each print's steps. */
-  timings?: Timings;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
@@ -22,7 +20,6 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 export class Printer {
   timeout: number;
   #log: (line: string) => void;
-  #timings: Timings | undefined;
   #browser: Promise<Browser>;
   /** Bumped when a crashed browser is replaced: once per build at most. */
   #generation = 0;
@@ -33,12 +30,11 @@ export class Printer {
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
-    this.#timings = options.timings;
     this.#browser = this.#launch(); // now: it takes longer than the work before the first print
   }
 
   #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
-    const page = timed(this.#timings, "browser: open a page", async () => safePage(browser, await existing));
+    const page = timed("browser: open a page", async () => safePage(browser, await existing));
     page.catch(() => undefined); // a page that failed to open is opened again when it is needed
     return page;
   }
@@ -52,7 +48,7 @@ export class Printer {
 
   #launch(): Promise<Browser> {
     const once = async () => {
-      const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
+      const browser = await timed("browser: start", () => launchBrowser(this.timeout));
       // The blank tab Chromium opened as it started: its renderer is already up, so printing in it skips the cost of a new page.
       const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
       this.#idle = [this.#openPage(browser, initial)];
@@ -77,7 +73,7 @@ export class Printer {
       const generation = this.#generation;
       const browser = await this.#browser;
       try {
-        return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, timings: this.#timings, label, onLayout });
+        return await this.#printIn(browser, html, name, { meta, timeout: this.timeout, label, onLayout });
       } catch (error) {
         if (error instanceof BrowserFailedError || this.#closed) throw error;
         const crashed = error instanceof PageCrashedError || !browser.connected;
