@@ -93,10 +93,11 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
   const { formats, templatesDir } = options;
   const name = editionName(letter.file.path ?? "letter.md");
   const verify = options.verify !== false;
-  const proof = new Proof(name);
   const outputs: Edition["outputs"] = {};
+  // The proof: each output read back as soon as it exists, then all compared.
+  const reads: Promise<OutputReading>[] = [];
   const prove = (format: Format) => {
-    if (verify && outputs[format] !== undefined) proof.add(format, join(options.outDir ?? "", `${name}.${format}`), outputs[format]);
+    if (verify && outputs[format] !== undefined) reads.push(readOutputData(format, join(options.outDir ?? "", `${name}.${format}`), outputs[format], name));
   };
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
@@ -127,39 +128,17 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       prove("pdf");
     }
   } finally {
-    await proof.settled(); // a failed print leaves no read-back running
+    await Promise.all(reads); // a failed print leaves no read-back running (they never reject)
   }
   const made = Object.keys(outputs).length > 0;
-  if (verify && made && !(await timed(`${name}: wait for the read-backs`, () => proof.report(letter.file)))) return undefined;
-  return { name, letter, outputs, proved: verify && made };
-}
-
-/** The proof: each output read back as soon as it is added, then all compared. */
-export class Proof {
-  #reads: Promise<OutputReading>[] = [];
-  constructor(readonly name?: string) {}
-
-  /** Start reading one output back (`path` names it in messages). */
-  add(format: Format, path: string, data: string | Uint8Array): void {
-    if (format === "pdf") preparePdfReader();
-    this.#reads.push(readOutputData(format, path, data, this.name));
-  }
-
-  /** Wait for the reads under way (they never reject). */
-  async settled(): Promise<void> {
-    await Promise.all(this.#reads);
-  }
-
-  /**
-   * Compare what was read; every disagreement and unreadable output is an error on `file`.
-   * Whether the outputs agree (errors already on `file`, a check's findings, are not the proof's).
-   */
-  async report(file: VFile): Promise<boolean> {
-    const errors = () => file.messages.filter((m) => m.fatal === true).length;
+  if (verify && made) {
+    // Errors already on the file (a check's findings) are not the proof's.
+    const errors = () => letter.file.messages.filter((m) => m.fatal === true).length;
     const before = errors();
-    reportReadings(await Promise.all(this.#reads), file);
-    return errors() === before;
+    await timed(`${name}: wait for the read-backs`, async () => reportReadings(await Promise.all(reads), letter.file));
+    if (errors() > before) return undefined;
   }
+  return { name, letter, outputs, proved: verify && made };
 }
 
 export interface Written {
