@@ -159,11 +159,10 @@ export interface Built {
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
 export async function writeEdition(edition: Edition, outDir: string): Promise<Written[]> {
   const source = edition.letter.file.path;
-  const files = FORMATS.flatMap((format) => {
-    const data = edition.outputs[format];
-    if (data === undefined) return [];
+  const written = FORMATS.filter((format) => edition.outputs[format] !== undefined).map((format) => {
+    const data = edition.outputs[format]!;
     return { source, format, data, path: join(outDir, `${edition.name}.${format}`), bytes: Buffer.byteLength(data) };
   });
-  await timed(`${edition.name}: write`, () => writeAll(files, (rename) => timed(`${edition.name}: rename into place`, rename)));
-  return files.map(({ source, format, path, bytes }) => ({ source, format, path, bytes }));
+  await timed(`${edition.name}: write`, () => writeAll(written, (rename) => timed(`${edition.name}: rename into place`, rename)));
+  return written.map(({ data, ...file }) => file);
 }

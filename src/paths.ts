@@ -15,11 +15,10 @@ function findRoot(from: string): string {
 }
 
 /** broadside's own folder: the checkout, or `node_modules/broadside` in a project that installed it. */
-export const PACKAGE = findRoot(dirname(fileURLToPath(import.meta.url)));
-export const ROOT = PACKAGE;
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** broadside's default templates. */
-export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
+export const PACKAGE_TEMPLATES = join(ROOT, "templates");
 
 /** The project's `templates/` when it has one, else broadside's. */
 export function defaultTemplates(project = process.cwd()): string {
