@@ -13,7 +13,6 @@ import { hasErrors } from "./messages.ts";
 import { formatMessages } from "./report.ts";
 import { formatTimings, recordTimings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
-
 import { defaultTemplates, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
@@ -105,9 +104,8 @@ async function main(argv: string[]): Promise<number> {
   const outDir = values.out ?? "dist"; // the project is the working folder
   if (existsSync(outDir) && !statSync(outDir).isDirectory())
     throw new OptionsError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
-  const project = values.project;
-  if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
-    throw new OptionsError(`--project names ${project}, which is not a folder`);
+  if (values.project !== undefined && !(existsSync(values.project) && statSync(values.project).isDirectory()))
+    throw new OptionsError(`--project names ${values.project}, which is not a folder`);
   const started = performance.now();
   if (values.timings) recordTimings();
   console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
@@ -124,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     verify: !values["no-verify"],
     timeout,
     lang: values.lang,
-    project,
+    project: values.project,
     notes,
     paper,
     bleed,

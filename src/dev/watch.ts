@@ -2,11 +2,8 @@
  * Watching folders for saves: the files changed are reported once `quietMs` has passed without another event, so a file
  * written in pieces is reported once, whole; events that come while a report is handled go into the next.
  */
-import { type Stats, watch } from "node:fs";
+import { watch } from "node:fs";
 import { join } from "node:path";
-
-/** Whether two looks at a file saw the same file: same size, same time of the last write. */
-export const sameFile = (a: Stats, b: Stats) => a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 export function watchFolders(folders: string[], onChange: (paths: string[]) => void, quietMs = 5) {
   const changed = new Set<string>();
