@@ -22,7 +22,7 @@ import { Printer } from "../pdf/printer.ts";
 import { hasErrors } from "../messages.ts";
 import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
-import { watchFolders } from "./watch.ts";
+import { sameFile, watchFolders } from "./watch.ts";
 
 interface DevOptions {
   sourceDir: string;
@@ -134,7 +134,7 @@ async function writtenSince(doc: Document, read: Stats | undefined, readAt: numb
   await new Promise((r) => setTimeout(r, Math.max(0, settleMs - (performance.now() - readAt))));
   await new Promise((r) => setImmediate(r));
   const now = await stat(doc.source).catch(() => undefined);
-  if (!read || !now || read.size !== now.size || read.mtimeMs !== now.mtimeMs) doc.again = true;
+  if (!read || !now || !sameFile(read, now)) doc.again = true;
   return doc.again;
 }
 
