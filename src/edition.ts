@@ -46,14 +46,12 @@ export interface Loaded {
 /** Read and parse one source: `build`, `check`, packets and the XLIFF tools all read sources here. */
 export async function loadLetter(source: string, options: LoadOptions): Promise<Loaded> {
   const name = editionName(source);
-  let file: VFile;
-  try {
-    file = await timed(`${name}: read`, () => readSource(source));
-  } catch (error) {
-    file = new VFile({ path: source });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file };
-  }
+  const file = await timed(`${name}: read`, () => readSource(source)).catch((error: Error) => {
+    const unread = new VFile({ path: source });
+    fail(unread, `Cannot read the source: ${error.message}`, undefined, "source-unreadable");
+    return unread;
+  });
+  // A file that could not be read has an error: it is not parsed.
   const letter = timed(`${name}: parse`, () => parseLetter(file, { ...options, features: options.features ?? FEATURES }));
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;

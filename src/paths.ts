@@ -57,10 +57,6 @@ export function readWhileUnchanged<T>(read: (path: string) => T): (path: string)
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
 export function projectSources(project = process.cwd()): string[] {
   const dir = join(project, "source");
-  const names = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((n) => /\.md$/i.test(n))
-        .sort()
-    : [];
-  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.md$/i.test(n)) : [];
+  return names.sort().map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
 }
