@@ -3,7 +3,7 @@
  * src/packet (loaded only then); one browser for the whole build, started before the first source is read.
  */
 import { shown } from "./boundary.ts";
-import { type Built, type Edition, FORMATS, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type Built, type Edition, FORMATS, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import { type FrontMatter, LANG_TAG } from "./frontmatter.ts";
 import { type Paper, PAPERS } from "./paper.ts";
 import type { PacketOptions } from "./packet/index.ts";
@@ -87,17 +87,14 @@ export async function build(options: BuildOptions): Promise<Built> {
 
 /** One source, as the header says; `printed` is told once it needs the browser no more. */
 async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
-  let loaded: Loaded | undefined;
+  const { file, letter } = await loadLetter(source, options);
   let edition: Edition | undefined;
   try {
-    loaded = await loadLetter(source, options);
-    const { letter } = loaded;
     if (letter?.meta.packet) return await (await import("./packet/index.ts")).buildPacket(letter, options, printer());
     if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
     printed(); // also when there was nothing to print
   }
-  const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
   const written = await writeEdition(edition, options.outDir);
   const formats = written.map((w) => w.format).join(", ");
