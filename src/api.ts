@@ -91,9 +91,13 @@ export interface ImportDocxResult extends Outcome {
   original?: VFile;
 }
 
-/** A status for a thrown error: 2 for wrong options, else 3. */
-function thrown(error: unknown): Required<Outcome> {
-  return { status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) };
+/** The outcome of `work`, or of the error it throws: status 2 for wrong options, else 3, with `empty` as the result's lists. */
+async function outcome<T extends Outcome>(empty: Omit<T, "status">, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    return { ...empty, status: error instanceof OptionsError ? 2 : 3, error: error instanceof Error ? error : new Error(String(error)) } as T;
+  }
 }
 
 type Kind = "string" | "strings" | "boolean" | "number" | "function";
@@ -121,8 +125,8 @@ function sourcesOf(options: Project): { project: string; sources: string[] } {
 }
 
 /** Build the sources into HTML, PDF and .docx, as `broadside build`. */
-export async function build(given?: BuildOptions): Promise<BuildResult> {
-  try {
+export function build(given?: BuildOptions): Promise<BuildResult> {
+  return outcome({ files: [], written: [] }, async () => {
     const options = typed(given, {
       ...PROJECT,
       outDir: "string",
@@ -153,28 +157,24 @@ export async function build(given?: BuildOptions): Promise<BuildResult> {
       project: options.cwd === undefined ? undefined : project,
     });
     return { status: files.some(hasErrors) ? 1 : 0, files, written };
-  } catch (error) {
-    return { ...thrown(error), files: [], written: [] };
-  }
+  });
 }
 
 /** Check the sources for the letter's own mistakes (and, with `outputs`, the built documents), as `broadside check`. */
-export async function check(given?: CheckOptions): Promise<CheckResult> {
-  try {
+export function check(given?: CheckOptions): Promise<CheckResult> {
+  return outcome({ files: [] }, async () => {
     const options = typed(given, { ...PROJECT, strict: "boolean", outputs: "string" });
     const { project, sources } = sourcesOf(options);
     const outputs = options.outputs === undefined ? undefined : resolve(project, options.outputs);
     const { checkFiles } = await import("./check/cli.ts");
     const files = await checkFiles({ sources, strict: options.strict ?? false, outputs, lang: options.lang });
     return { status: files.some(hasErrors) ? 1 : 0, files };
-  } catch (error) {
-    return { ...thrown(error), files: [] };
-  }
+  });
 }
 
 /** A translated .docx back into Markdown, as `broadside import`; nothing is written. */
-export async function importDocx(docx: string, given: ImportDocxOptions): Promise<ImportDocxResult> {
-  try {
+export function importDocx(docx: string, given: ImportDocxOptions): Promise<ImportDocxResult> {
+  return outcome<ImportDocxResult>({}, async () => {
     typed({ docx }, { docx: "string" });
     const options = typed(given, { lang: "string", original: "string", cwd: "string" });
     if (!LANG_TAG.test(options?.lang ?? "")) throw new OptionsError(`lang takes a language tag like fr, es or zh-Hans; not ${options?.lang}`);
@@ -183,9 +183,7 @@ export async function importDocx(docx: string, given: ImportDocxOptions): Promis
     const at = (path: string) => relative(process.cwd(), resolve(project, path));
     const result = await read(at(docx), { lang: options.lang, original: options.original && at(options.original), sourceDir: resolve(project, "source") });
     return { status: result.markdown === undefined ? 1 : 0, ...result };
-  } catch (error) {
-    return thrown(error);
-  }
+  });
 }
 
 /** Messages as the command line prints them: `file:line:col: severity: reason [rule-id]`, then the counts. */

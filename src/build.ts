@@ -3,14 +3,14 @@
  * src/packet (loaded only then); one browser for the whole build, started before the first source is read.
  */
 import { shown } from "./boundary.ts";
-import { type Built, type Edition, FORMATS, type Format, type Loaded, loadLetter, makeEdition, writeEdition } from "./edition.ts";
+import { type Built, type Edition, FORMATS, type Format, loadLetter, makeEdition, writeEdition } from "./edition.ts";
 import { type FrontMatter, LANG_TAG } from "./frontmatter.ts";
 import { type Paper, PAPERS } from "./paper.ts";
 import type { PacketOptions } from "./packet/index.ts";
 import { MAX_TIMEOUT } from "./pdf/browser.ts";
 import { Printer } from "./pdf/printer.ts";
 import { preparePdfReader } from "./verify/index.ts";
-import { type Timings, timed } from "./timings.ts";
+import { timed } from "./timings.ts";
 import { sweepTemporaries } from "./write.ts";
 
 /** Options a caller got wrong: the command line exits 2, the API returns status 2. */
@@ -58,7 +58,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   // Chromium starts at once: it takes longer than parsing and compiling the letter, and starts on
   // the other core meanwhile. A build without PDFs starts it only for a packet.
   let browser: Printer | undefined;
-  const printer = () => (browser ??= new Printer({ timeout: options.timeout, log, timings: options.timings }));
+  const printer = () => (browser ??= new Printer({ timeout: options.timeout, log }));
   if (formats.includes("pdf")) {
     printer();
     if (options.verify !== false) preparePdfReader(); // pdf.js loads while Chromium starts
@@ -67,7 +67,7 @@ export async function build(options: BuildOptions): Promise<Built> {
   // runs, not after it.
   const unprinted = new Set(options.sources);
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= timed(options.timings, "browser: close", async () => browser?.close()));
+  const close = () => (closing ??= timed("browser: close", async () => browser?.close()));
   const printed = (source: string) => {
     unprinted.delete(source);
     if (!unprinted.size) close();
@@ -87,19 +87,16 @@ export async function build(options: BuildOptions): Promise<Built> {
 
 /** One source, as the header says; `printed` is told once it needs the browser no more. */
 async function buildOne(source: string, options: BuildOptions, printer: () => Printer, printed: () => void): Promise<Built> {
-  let loaded: Loaded | undefined;
+  const { file, letter } = await loadLetter(source, options);
   let edition: Edition | undefined;
   try {
-    loaded = await loadLetter(source, options);
-    const { letter } = loaded;
     if (letter?.meta.packet) return await (await import("./packet/index.ts")).buildPacket(letter, options, printer());
     if (letter) edition = await makeEdition(letter, { ...options, printer: options.formats.includes("pdf") ? printer() : undefined, printed });
   } finally {
     printed(); // also when there was nothing to print
   }
-  const { file } = loaded;
   if (!edition) return { files: [file], written: [] };
-  const written = await writeEdition(edition, options.outDir, options.timings);
+  const written = await writeEdition(edition, options.outDir);
   const formats = written.map((w) => w.format).join(", ");
   return { files: [file], written, verified: edition.proved && written.length > 1 ? `every note call and note text agrees in ${formats}` : undefined };
 }

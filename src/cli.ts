@@ -11,9 +11,8 @@ import { checkCommand } from "./check/cli.ts";
 import { BrowserFailedError, BrowserMissingError } from "./pdf/browser.ts";
 import { hasErrors } from "./messages.ts";
 import { formatMessages, printable } from "./report.ts";
-import { Timings } from "./timings.ts";
+import { formatTimings, recordTimings } from "./timings.ts";
 import { WriteError, explainFsError } from "./write.ts";
-
 import { defaultTemplates, projectSources } from "./paths.ts";
 
 const USAGE = `usage: npm run build -- [source.md …] [--out dir] [--format html,pdf,docx]
@@ -105,11 +104,10 @@ async function main(argv: string[]): Promise<number> {
   const outDir = values.out ?? "dist"; // the project is the working folder
   if (existsSync(outDir) && !statSync(outDir).isDirectory())
     throw new OptionsError(`--out names ${outDir}, which is a file, not a folder: the documents go into a folder`);
-  const project = values.project;
-  if (project !== undefined && !(existsSync(project) && statSync(project).isDirectory()))
-    throw new OptionsError(`--project names ${project}, which is not a folder`);
+  if (values.project !== undefined && !(existsSync(values.project) && statSync(values.project).isDirectory()))
+    throw new OptionsError(`--project names ${values.project}, which is not a folder`);
   const started = performance.now();
-  const timings = values.timings ? new Timings() : undefined;
+  if (values.timings) recordTimings();
   console.log(`broadside: building ${count(sources.length, "source")} into ${outDir || "."}/ (${formats.join(", ")})`);
   // A source whose front matter has `packet:` is built as a packet (src/packet), the others as letters, in one browser.
   const bleed = values.bleed === undefined ? undefined : toPoints(values.bleed);
@@ -124,14 +122,13 @@ async function main(argv: string[]): Promise<number> {
     verify: !values["no-verify"],
     timeout,
     lang: values.lang,
-    project,
+    project: values.project,
     notes,
     paper,
-    timings,
     bleed,
     marks: values.marks,
   });
-  if (timings) console.log(`broadside: timings\n${timings.format()}`);
+  if (values.timings) console.log(`broadside: timings\n${formatTimings()}`);
   const report = formatMessages(files);
   if (report) console.error(report);
   const failed = files.filter(hasErrors);

@@ -12,7 +12,7 @@ import { FEATURES } from "./features.ts";
 import { fail } from "./messages.ts";
 import type { Printer } from "./pdf/printer.ts";
 import { reportStuck } from "./pdf/paginate/index.ts";
-import { type Timings, timed } from "./timings.ts";
+import { timed } from "./timings.ts";
 import { type OutputReading, preparePdfReader, readOutputData, reportReadings } from "./verify/index.ts";
 import { writeAll } from "./write.ts";
 
@@ -33,8 +33,6 @@ export interface LoadOptions {
   /** Override the front matter's `notes` and `paper` (the command line's, or a packet's paper). */
   notes?: FrontMatter["notes"];
   paper?: Paper;
-  /** Record how long every stage takes (`--timings`). */
-  timings?: Timings;
   /** The parse's features (default: FEATURES; `check` adds its rules after them). */
   features?: readonly Feature[];
 }
@@ -48,15 +46,13 @@ export interface Loaded {
 /** Read and parse one source: `build`, `check`, packets and the XLIFF tools all read sources here. */
 export async function loadLetter(source: string, options: LoadOptions): Promise<Loaded> {
   const name = editionName(source);
-  let file: VFile;
-  try {
-    file = await timed(options.timings, `${name}: read`, () => readSource(source));
-  } catch (error) {
-    file = new VFile({ path: source });
-    fail(file, `Cannot read the source: ${(error as Error).message}`, undefined, "source-unreadable");
-    return { file };
-  }
-  const letter = timed(options.timings, `${name}: parse`, () => parseLetter(file, { ...options, features: options.features ?? FEATURES }));
+  const file = await timed(`${name}: read`, () => readSource(source)).catch((error: Error) => {
+    const unread = new VFile({ path: source });
+    fail(unread, `Cannot read the source: ${error.message}`, undefined, "source-unreadable");
+    return unread;
+  });
+  // A file that could not be read has an error: it is not parsed.
+  const letter = timed(`${name}: parse`, () => parseLetter(file, { ...options, features: options.features ?? FEATURES }));
   if (!letter) return { file };
   if (options.notes) letter.meta.notes = options.notes;
   if (options.paper) letter.meta.paper = options.paper;
@@ -76,7 +72,6 @@ export interface EditionOptions {
   outDir?: string;
   /** Told when the PDF is printed (or could not be): the caller may close its browser. */
   printed?: () => void;
-  timings?: Timings;
 }
 
 export interface Edition {
@@ -93,17 +88,18 @@ export interface Edition {
  * (the messages are on `letter.file`); throws when a format cannot be made (the browser failed).
  */
 export async function makeEdition(letter: Letter, options: EditionOptions): Promise<Edition | undefined> {
-  const { formats, templatesDir, timings } = options;
+  const { formats, templatesDir } = options;
   const name = editionName(letter.file.path ?? "letter.md");
   const verify = options.verify !== false;
-  const proof = new Proof(timings && { timings, name });
   const outputs: Edition["outputs"] = {};
+  // The proof: each output read back as soon as it exists, then all compared.
+  const reads: Promise<OutputReading>[] = [];
   const prove = (format: Format) => {
-    if (verify && outputs[format] !== undefined) proof.add(format, join(options.outDir ?? "", `${name}.${format}`), outputs[format]);
+    if (verify && outputs[format] !== undefined) reads.push(readOutputData(format, join(options.outDir ?? "", `${name}.${format}`), outputs[format], name));
   };
   try {
     const needsHtml = formats.includes("html") || formats.includes("pdf");
-    const html = options.html ?? (needsHtml ? (await timed(timings, `${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
+    const html = options.html ?? (needsHtml ? (await timed(`${name}: html`, () => compileHtml(letter, { templatesDir }))).html : undefined);
     let printing: Promise<Uint8Array> | undefined;
     if (formats.includes("pdf")) {
       if (!options.printer) throw new Error("makeEdition: a PDF needs a printer");
@@ -113,12 +109,12 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       const layout = new Promise<void>((resolve) => (laidOut = resolve));
       printing = options.printer.print(html!, letter.meta, letter.file.path ?? name, { label: name, onLayout: laidOut });
       printing.catch(() => undefined); // awaited below
-      await timed(timings, `${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
+      await timed(`${name}: wait for Chromium to lay out`, () => Promise.race([layout, printing!.catch(() => undefined)]));
     }
     if (formats.includes("html")) outputs.html = html;
     if (formats.includes("docx")) {
       const { compileDocx } = await import("./docx/index.ts"); // loaded only for a build that makes a .docx
-      outputs.docx = await timed(timings, `${name}: docx`, () => compileDocx(letter, { templatesDir }));
+      outputs.docx = await timed(`${name}: docx`, () => compileDocx(letter, { templatesDir }));
     }
     // Chromium's answer to the pagination waits for this thread: take it before reading back.
     await new Promise(setImmediate);
@@ -130,39 +126,17 @@ export async function makeEdition(letter: Letter, options: EditionOptions): Prom
       prove("pdf");
     }
   } finally {
-    await proof.settled(); // a failed print leaves no read-back running
+    await Promise.all(reads); // a failed print leaves no read-back running (they never reject)
   }
   const made = Object.keys(outputs).length > 0;
-  if (verify && made && !(await timed(timings, `${name}: wait for the read-backs`, () => proof.report(letter.file)))) return undefined;
-  return { name, letter, outputs, proved: verify && made };
-}
-
-/** The proof: each output read back as soon as it is added, then all compared. */
-export class Proof {
-  #reads: Promise<OutputReading>[] = [];
-  constructor(readonly timing?: { timings: Timings; name: string }) {}
-
-  /** Start reading one output back (`path` names it in messages). */
-  add(format: Format, path: string, data: string | Uint8Array): void {
-    if (format === "pdf") preparePdfReader();
-    this.#reads.push(readOutputData(format, path, data, this.timing));
-  }
-
-  /** Wait for the reads under way (they never reject). */
-  async settled(): Promise<void> {
-    await Promise.all(this.#reads);
-  }
-
-  /**
-   * Compare what was read; every disagreement and unreadable output is an error on `file`.
-   * Whether the outputs agree (errors already on `file`, a check's findings, are not the proof's).
-   */
-  async report(file: VFile): Promise<boolean> {
-    const errors = () => file.messages.filter((m) => m.fatal === true).length;
+  if (verify && made) {
+    // Errors already on the file (a check's findings) are not the proof's.
+    const errors = () => letter.file.messages.filter((m) => m.fatal === true).length;
     const before = errors();
-    reportReadings(await Promise.all(this.#reads), file);
-    return errors() === before;
+    await timed(`${name}: wait for the read-backs`, async () => reportReadings(await Promise.all(reads), letter.file));
+    if (errors() > before) return undefined;
   }
+  return { name, letter, outputs, proved: verify && made };
 }
 
 export interface Written {
@@ -181,13 +155,12 @@ export interface Built {
 }
 
 /** Write an edition's outputs into `outDir`, all or none: each staged beside its target, then all renamed. */
-export async function writeEdition(edition: Edition, outDir: string, timings?: Timings): Promise<Written[]> {
+export async function writeEdition(edition: Edition, outDir: string): Promise<Written[]> {
   const source = edition.letter.file.path;
-  const files = FORMATS.flatMap((format) => {
-    const data = edition.outputs[format];
-    if (data === undefined) return [];
+  const written = FORMATS.filter((format) => edition.outputs[format] !== undefined).map((format) => {
+    const data = edition.outputs[format]!;
     return { source, format, data, path: join(outDir, `${edition.name}.${format}`), bytes: Buffer.byteLength(data) };
   });
-  await timed(timings, `${edition.name}: write`, () => writeAll(files, (rename) => timed(timings, `${edition.name}: rename into place`, rename)));
-  return files.map(({ source, format, path, bytes }) => ({ source, format, path, bytes }));
+  await timed(`${edition.name}: write`, () => writeAll(written, (rename) => timed(`${edition.name}: rename into place`, rename)));
+  return written.map(({ data, ...file }) => file);
 }

@@ -5,7 +5,7 @@
 import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { OptionsError } from "./build.ts";
-import { PACKAGE } from "./paths.ts";
+import { ROOT } from "./paths.ts";
 
 /** Each file of the new folder and the starter file it comes from (npm leaves .gitignore out of packages). */
 const FILES: [string, string][] = [
@@ -47,7 +47,7 @@ export function init(args: string[]): number {
     }
     mkdirSync(dirname(to), { recursive: true });
     // Exclusive: a link made meanwhile is not followed.
-    copyFileSync(join(PACKAGE, "starter", from), to, constants.COPYFILE_EXCL);
+    copyFileSync(join(ROOT, "starter", from), to, constants.COPYFILE_EXCL);
     console.log(`  wrote ${to}`);
   }
   for (const path of kept) console.log(`  kept ${path} (already there)`);

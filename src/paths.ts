@@ -15,11 +15,10 @@ function findRoot(from: string): string {
 }
 
 /** broadside's own folder: the checkout, or `node_modules/broadside` in a project that installed it. */
-export const PACKAGE = findRoot(dirname(fileURLToPath(import.meta.url)));
-export const ROOT = PACKAGE;
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** broadside's default templates. */
-export const PACKAGE_TEMPLATES = join(PACKAGE, "templates");
+export const PACKAGE_TEMPLATES = join(ROOT, "templates");
 
 /** The project's `templates/` when it has one, else broadside's. */
 export function defaultTemplates(project = process.cwd()): string {
@@ -58,10 +57,6 @@ export function readWhileUnchanged<T>(read: (path: string) => T): (path: string)
 /** Every `source/*.md` of the project, relative to the working directory; none when it has no source/. */
 export function projectSources(project = process.cwd()): string[] {
   const dir = join(project, "source");
-  const names = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((n) => /\.md$/i.test(n))
-        .sort()
-    : [];
-  return names.map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => /\.md$/i.test(n)) : [];
+  return names.sort().map((n) => relative(process.cwd(), join(dir, n)) || join(dir, n));
 }

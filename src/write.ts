@@ -102,12 +102,7 @@ export const writeAtomic = (path: string, data: string | Uint8Array) => writeAll
 
 /** Remove temporary files that a killed build left in `dir` (not those of a live process). */
 export async function sweepTemporaries(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
+  const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(
     names
       .filter((name) => name.startsWith(".") && name.includes(TMP))

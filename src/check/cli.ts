@@ -8,16 +8,16 @@ import { parseArgs } from "node:util";
 import { VFile } from "vfile";
 import { compareMessage } from "vfile-sort";
 import { checkOptions, OptionsError } from "../build.ts";
-import { editionName, FORMATS, loadLetter, Proof } from "../edition.ts";
+import { editionName, FORMATS, loadLetter } from "../edition.ts";
 import { frontMatterOf } from "../letter.ts";
 import { FEATURES } from "../features.ts";
 import { fail } from "../messages.ts";
 import { formatMessages } from "../report.ts";
-import { readOutputFile } from "../verify/index.ts";
+import { verifyOutputs } from "../verify/index.ts";
 import { RULES } from "./index.ts";
 import { defaultTemplates, projectSources } from "../paths.ts";
 
-/** The built documents of each source in `dir`, read back and compared with the build's own proof (src/edition.ts). */
+/** The built documents of each source in `dir`, read back and compared by the proof the build runs (src/verify). */
 async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
   const report = new VFile({ path: dir });
   for (const source of sources) {
@@ -28,15 +28,7 @@ async function checkOutputs(sources: string[], dir: string): Promise<VFile> {
       continue;
     }
     const one = new VFile({ path: join(dir, name) });
-    const proof = new Proof();
-    for (const { format, path } of files) {
-      try {
-        proof.add(format, path, await readOutputFile(path));
-      } catch (error) {
-        fail(one, `Cannot read the ${format.toUpperCase()} ${path} to check its notes: ${(error as Error).message}`, undefined, "outputs-unreadable");
-      }
-    }
-    await proof.report(one);
+    await verifyOutputs(Object.fromEntries(files.map(({ format, path }) => [format, path])), one);
     for (const message of one.messages) {
       const copy = report.message(`${name}: ${message.reason}`, { ruleId: message.ruleId, source: message.source ?? "broadside" });
       copy.fatal = message.fatal;

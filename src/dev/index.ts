@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import type { Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constants } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,7 +24,7 @@ import { formatMessages } from "../report.ts";
 import { type Document, notifyClients, previewHandler } from "./serve.ts";
 import { sameFile, watchFolders } from "./watch.ts";
 
-export interface DevOptions {
+interface DevOptions {
   sourceDir: string;
   templatesDir: string;
   outDir: string;
@@ -55,7 +55,7 @@ export async function startDev(options: DevOptions) {
     return documents.get(source);
   };
 
-  for (const name of (await readdir(sourceDir)).filter((n) => /\.md$/i.test(n)).sort()) documentFor(join(sourceDir, name));
+  for (const name of (await readdir(sourceDir)).sort()) documentFor(join(sourceDir, name));
   await Promise.all([...documents.values()].map((doc) => rebuild(doc, session)));
 
   // Reported at once (quiet time 0): buildOnce shows only what held still (writtenSince).
@@ -63,7 +63,7 @@ export async function startDev(options: DevOptions) {
     [sourceDir, resolve(options.templatesDir)],
     (paths) => {
       const templatesChanged = paths.some((p) => !p.startsWith(sourceDir + "/"));
-      const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d): d is Document => d !== undefined);
+      const targets = templatesChanged ? [...documents.values()] : paths.map(documentFor).filter((d) => d !== undefined);
       for (const doc of new Set(targets)) void rebuild(doc, session);
     },
     0,
@@ -71,25 +71,23 @@ export async function startDev(options: DevOptions) {
 
   const handle = previewHandler(documents, options.outDir, clients);
   // A request the handler cannot take (a malformed address) is refused, and the session goes on.
-  const server: Server = createServer((req, res) => void handle(req, res).catch(() => res.headersSent || res.writeHead(400).end()));
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.headersSent || res.writeHead(400).end()));
   server.listen(options.port, "127.0.0.1");
   await once(server, "listening"); // rejects on an "error" first (the port taken)
-  const { port } = server.address() as AddressInfo;
   let closing = false;
-  void warmUp(documents, options, () => closing || [...documents.values()].some((d) => d.building));
+  const building = () => [...documents.values()].map((d) => d.building);
+  void warmUp(documents, options, () => closing || building().some(Boolean));
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     browserPid: await printer.pid(),
     /** Waits for the rebuilds under way. */
-    async idle() {
-      await Promise.all([...documents.values()].map((d) => d.building));
-    },
+    idle: () => Promise.all(building()),
     async close() {
       closing = true;
       watcher.close();
       for (const client of clients) client.end();
-      await new Promise<void>((r) => server.close(() => r()));
-      await Promise.all([...documents.values()].map((d) => d.building?.catch(() => undefined)));
+      await new Promise((r) => server.close(r));
+      await Promise.all(building().map((b) => b?.catch(() => undefined)));
       await printer.close();
     },
   };
@@ -149,6 +147,8 @@ function report(doc: Document, file: VFile, log: (line: string) => void) {
   doc.printed = printed;
 }
 
+const parse = (file: VFile, options: DevOptions) => parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
+
 /** Read and preview a save, then make its edition and replace the files in the output folder once it is proved. */
 async function buildOnce(doc: Document, { options, log, printer, notify }: Session) {
   const started = performance.now();
@@ -157,7 +157,7 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   const file: VFile = await readSource(doc.source).catch((error: Error) => {
     throw new Error(`cannot read ${doc.source}: ${error.message}`);
   });
-  const letter = parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES });
+  const letter = parse(file, options);
   // What stops a build stops a rebuild; `npm run check`'s findings (a signatory listed twice)
   // are shown with it, as they are, but do not stop it, as they do not stop `npm run build`.
   const refuse = (why: string) => {
@@ -177,11 +177,9 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
   doc.page = undefined;
   const htmlMs = performance.now() - started;
   notify(doc.name, "html");
-  // The preview is announced first, and the check runs right after: the page it reloads is
-  // served by this thread, so only once the check's findings are in it.
+  // The check runs once the preview is announced; the page's reload, answered by this thread, then has its findings.
   checkLetter(letter);
   report(doc, file, log);
-  // The page's reload, asked for on that event, is answered by this thread: now.
   await new Promise((r) => setImmediate(r));
   // The edition, proved, as `build` makes it; dist/ is replaced only by a proved edition, whole.
   const edition = await makeEdition(letter, {
@@ -192,12 +190,9 @@ async function buildOnce(doc: Document, { options, log, printer, notify }: Sessi
     outDir: options.outDir,
   });
   if (doc.again) return;
-  if (!edition) {
-    doc.unproved = true;
-    return refuse(`the outputs disagree (above); ${options.outDir} keeps the last proved version`);
-  }
+  doc.unproved = !edition;
+  if (!edition) return refuse(`the outputs disagree (above); ${options.outDir} keeps the last proved version`);
   await writeEdition(edition, options.outDir);
-  doc.unproved = false;
   log(`${doc.name}: preview in ${htmlMs.toFixed(0)} ms, html+pdf+docx proved and written in ${(performance.now() - started).toFixed(0)} ms`);
   notify(doc.name, "outputs");
 }
@@ -235,7 +230,7 @@ async function warmUp(documents: Map<string, Document>, options: DevOptions, bus
       await new Promise((r) => setTimeout(r, 1));
       if (busy() || doc.errors) return;
       const file = await readSource(doc.source).catch(() => undefined);
-      const letter = file && !busy() ? parseLetter(file, { templatesDir: options.templatesDir, lang: options.lang, features: FEATURES }) : undefined;
+      const letter = file && !busy() ? parse(file, options) : undefined;
       if (!letter || busy()) return;
       standaloneHtml(await compileHtmlTree(letter, { templatesDir: options.templatesDir }));
     }

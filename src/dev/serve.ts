@@ -101,34 +101,25 @@ function index(documents: Iterable<Document>, res: ServerResponse) {
 /** The server's answer to each request; `clients` collects the open event streams. */
 export function previewHandler(documents: Map<string, Document>, outDir: string, clients: Set<ServerResponse>) {
   return async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, text: string) => res.writeHead(status, { "content-type": "text/plain" }).end(text);
     // A page on any site can point its own name at 127.0.0.1 (DNS rebinding) and then read an
     // embargoed letter as same-origin: only requests that name this machine are answered.
-    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.host ?? "")) {
-      res.writeHead(421, { "content-type": "text/plain" }).end("this server answers only to 127.0.0.1 or localhost");
-      return;
-    }
+    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(req.headers.host ?? "")) return send(421, "this server answers only to 127.0.0.1 or localhost");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/") return index(documents.values(), res);
     if (url.pathname === "/events") {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-      res.write(": connected\n\n");
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" }).write(": connected\n\n");
       clients.add(res);
       req.on("close", () => clients.delete(res));
       return;
     }
-    const match = /^\/([^/]+)\.(html|pdf|docx)$/.exec(url.pathname);
-    const doc = match && [...documents.values()].find((d) => d.name === decodeURIComponent(match[1]));
-    if (!match || !doc) {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    if (match[2] === "html") return preview(doc, res);
-    try {
-      const data = await readFile(join(outDir, `${doc.name}.${match[2]}`));
-      const type = match[2] === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(data);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not built yet");
-    }
+    const [, name, format] = /^\/([^/]+)\.(html|pdf|docx)$/.exec(url.pathname) ?? [];
+    const doc = name && [...documents.values()].find((d) => d.name === decodeURIComponent(name));
+    if (!doc) return send(404, "not found");
+    if (format === "html") return preview(doc, res);
+    const data = await readFile(join(outDir, `${doc.name}.${format}`)).catch(() => undefined);
+    if (!data) return send(404, "not built yet");
+    const type = format === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(data);
   };
 }

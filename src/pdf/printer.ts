@@ -10,15 +10,13 @@ import { BrowserFailedError, BrowserMissingError, closeBrowser, defaultTimeout, 
 import { buildDate, PageCrashedError, type SafePage, safePage } from "./index.ts";
 import { withInfo } from "./info.ts";
 import { countPdfPages, holdLayout, paginatePage, releaseLayout } from "./paginate/index.ts";
-import { type Timings, timed } from "../timings.ts";
+import { timed } from "../timings.ts";
 
 export interface PrinterOptions {
   /** The limit for starting the browser and for printing one document, in ms. */
   timeout?: number;
   /** Told when a crashed browser is started again. */
   log?: (line: string) => void;
-  /** Record the browser's start and each print's steps. */
-  timings?: Timings;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
@@ -26,7 +24,6 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 export class Printer {
   timeout: number;
   #log: (line: string) => void;
-  #timings: Timings | undefined;
   #browser: Promise<Browser>;
   /** Bumped when a crashed browser is replaced: once per build at most. */
   #generation = 0;
@@ -37,12 +34,11 @@ export class Printer {
   constructor(options: PrinterOptions = {}) {
     this.timeout = options.timeout ?? defaultTimeout();
     this.#log = options.log ?? (() => undefined);
-    this.#timings = options.timings;
     this.#browser = this.#launch(); // now: it takes longer than the work before the first print
   }
 
   #openPage(browser: Browser, existing?: Promise<Page | undefined>): Promise<SafePage> {
-    const page = timed(this.#timings, "browser: open a page", async () => safePage(browser, await existing));
+    const page = timed("browser: open a page", async () => safePage(browser, await existing));
     page.catch(() => undefined); // a page that failed to open is opened again when it is needed
     return page;
   }
@@ -56,7 +52,7 @@ export class Printer {
 
   #launch(): Promise<Browser> {
     const once = async () => {
-      const browser = await timed(this.#timings, "browser: start", () => launchBrowser(this.timeout));
+      const browser = await timed("browser: start", () => launchBrowser(this.timeout));
       // The blank tab Chromium opened as it started: its renderer is already up, so printing in it skips the cost of a new page.
       const initial = browser.pages().then((pages) => pages.find((page) => page.url() === "about:blank"));
       this.#idle = [this.#openPage(browser, initial)];
@@ -126,7 +122,7 @@ export class Printer {
 
   /** The PDF compiler: `html`, everything inlined, set as a safe page's content (no URL is loaded), paginated, printed once its fonts are in. */
   async #compile(html: string, page: Page, meta: FrontMatter, label: string, onLayout?: () => void): Promise<Uint8Array> {
-    const step = <T>(what: string, run: () => T) => timed(this.#timings, `${label}: pdf ${what}`, run);
+    const step = <T>(what: string, run: () => T) => timed(`${label}: pdf ${what}`, run);
     // Laid out for print from the start, then cut into page boxes with the notes at their feet.
     await step("load", async () => {
       await page.emulateMediaType("print");

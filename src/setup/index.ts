@@ -65,13 +65,13 @@ const TOOLS: Record<string, string[]> = {
   "python3-uno": ["/usr/lib/python3/dist-packages/uno.py"],
   "translate-toolkit": ["pofilter"],
   omegat: ["omegat"],
+  // The tests' fake browsers run Debian's chromium; builds print with the headless shell, unless told otherwise.
+  chromium: ["chromium"],
 };
 
 async function missingPackages(): Promise<string[]> {
   const packages = new Set(Object.keys(TOOLS).filter((debian) => !TOOLS[debian].every(which)));
-  // The tests' fake browsers run Debian's chromium; builds print with the headless shell, unless told otherwise.
   const browser = await findBrowser();
-  if (!which("chromium")) packages.add("chromium");
   if (!browser || (!isHeadlessShell(browser) && !process.env.PUPPETEER_EXECUTABLE_PATH)) packages.add("chromium-headless-shell");
   return [...packages];
 }

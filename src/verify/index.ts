@@ -4,7 +4,7 @@
  */
 import type { VFile } from "vfile";
 import { fail } from "../messages.ts";
-import { type Timings, timed } from "../timings.ts";
+import { timed } from "../timings.ts";
 import { compareReadings } from "./compare.ts";
 import { isRefusal, readBounded } from "../boundary.ts";
 import { readDocxBytes } from "./docx.ts";
@@ -58,16 +58,11 @@ export interface OutputReading {
 }
 
 /** Read one output back from its bytes, as a build makes them (the HTML and the DOCX while Chromium prints) or from disk. Never rejects. */
-export async function readOutputData(
-  format: Format,
-  path: string,
-  data: string | Uint8Array | Promise<Uint8Array>,
-  timing?: { timings: Timings; name: string },
-): Promise<OutputReading> {
+export async function readOutputData(format: Format, path: string, data: string | Uint8Array | Promise<Uint8Array>, name?: string): Promise<OutputReading> {
   try {
     const bytes = await data;
     const read = async () => FROM_DATA[format](typeof bytes === "string" ? Buffer.from(bytes) : bytes);
-    return { format, path, reading: await timed(timing?.timings, `${timing?.name}: read back ${format}`, read) };
+    return { format, path, reading: await timed(`${name}: read back ${format}`, read) };
   } catch (error) {
     return { format, path, error: error instanceof Error ? error.message : String(error) };
   }
