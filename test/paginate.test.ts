@@ -148,11 +148,18 @@ describe("where a page ends", () => {
     expect(pages[2].lines).toEqual(["item", "back"]);
   });
 
-  it("a block taller than a page gets a page of its own, clipped at its edge", async () => {
-    const { pages } = await layOut(p("p1", 3) + `<img alt="" style="display:block;width:10px;height:600px">` + p("p2", 3));
-    const clipped = await page.evaluate(`Array.from(document.querySelectorAll(".bs-page"), (box) => box.scrollHeight > box.clientHeight)`);
-    expect(clipped).toEqual([false, true, false]);
-    expect(pages.map((page) => page.lines)).toEqual([["p1-1", "p1-2", "p1-3"], [], ["p2-1", "p2-2", "p2-3"]]);
+  it("a block taller than a page gets a page of its own, clipped at its edge; an image is scaled to fit it instead", async () => {
+    const tall = (tag: string) => `<${tag} style="display:block;width:10px;height:600px">`;
+    const { pages } = await layOut(p("p1", 3) + tall("hr") + p("p2", 3) + tall("img alt=''") + p("p3", 3));
+    const boxes = `Array.from(document.querySelectorAll(".bs-page"), (box) => [box.scrollHeight > box.clientHeight, box.querySelector("img")?.getBoundingClientRect().height])`;
+    expect(await page.evaluate(boxes)).toEqual([
+      [false, null],
+      [true, null],
+      [false, null],
+      [false, 290 - 48],
+      [false, null],
+    ]);
+    expect(pages.map((page) => page.lines)).toEqual([["p1-1", "p1-2", "p1-3"], [], ["p2-1", "p2-2", "p2-3"], [], ["p3-1", "p3-2", "p3-3"]]);
   });
 });
 

@@ -55,6 +55,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
+  document.documentElement.style.setProperty("--bs-area-height", `${height}px`); // images are scaled to it (templates/print.css)
   let pages = 0;
   const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height, taken: 0 };
   const progress = new Progress();
