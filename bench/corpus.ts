@@ -163,7 +163,9 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
   }
   const notes = labels.map((label) => {
     const long = r.chance(options.tables ? 0.4 : 0.15);
-    let text = Array.from({ length: long ? r.int(6, 30) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
+    // The tables shape: a long note is now and then longer than a page, or holds a table of its own.
+    const longest = options.tables && long && r.chance(0.3) ? 150 : 30;
+    let text = Array.from({ length: long ? r.int(6, longest) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
     if (r.chance(0.1)) text += ` <https://example.org/${label}/${r.int(1, 99999)}>`;
     if (long && r.chance(0.5)) text += `\n\n    ${sentence()}`;
     // Now and then a list in the note, numbered (its numbers are drawn, not text) or not.
@@ -171,6 +173,10 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
       const marker = r.pick(["1.", "1.", "3.", "-"]);
       const item = (i: number) => (marker === "-" ? "-" : `${Number.parseInt(marker) + i}.`);
       text += `\n\n${Array.from({ length: r.int(1, 4) }, (_, i) => `    ${item(i)} ${sentence(1, 10)}`).join("\n")}`;
+    }
+    if (options.tables && long && r.chance(0.3)) {
+      const row = () => `    | ${sentence(1, 6).slice(0, -pool.stop.length)} | ${sentence(1, 12).slice(0, -pool.stop.length)} |`;
+      text += `\n\n${row()}\n    | --- | --- |\n${Array.from({ length: r.int(2, 60) }, row).join("\n")}`;
     }
     return `[^${label}]: ${text}`;
   });
