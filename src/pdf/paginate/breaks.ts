@@ -2,7 +2,7 @@
  * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
  * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
-import { type Flow, indexIn, isBlank, isElement, lastContent, type Point, style } from "./dom.ts";
+import { type Flow, indexIn, isBlank, isElement, lastContent, MONOLITHIC, type Point, style } from "./dom.ts";
 
 /** A place where the page may end. */
 export interface Break {
@@ -22,7 +22,6 @@ export interface Break {
   point?: () => Point | undefined;
 }
 
-const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 function isBlockLevel(el: Element) {
   const d = style(el).display;
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
