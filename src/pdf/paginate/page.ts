@@ -34,8 +34,12 @@ export function newPage(width: number, height: number): Page {
 }
 
 export const footHeight = (page: Page) => (page.list.firstChild ? page.foot.getBoundingClientRect().height : 0);
-/** The foot's top (client px) and bottom padding: how far down it a note reaches is measured from these. */
-export const footEdges = (page: Page) => ({ top: page.foot.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot).paddingBottom) || 0 });
+/** The foot's height down to `bottom` (client px) inside it, with its bottom padding. */
+export function footTo(page: Page): (bottom: number) => number {
+  const top = page.foot.getBoundingClientRect().top;
+  const padding = Number.parseFloat(style(page.foot).paddingBottom) || 0;
+  return (bottom) => bottom - top + padding;
+}
 
 /** The part of note `li` after `point`, to start the next page's foot ("N (cont.)" in templates/print.css). */
 export function continuation(flow: Flow, li: HTMLElement, point: Point): HTMLElement {
