@@ -96,16 +96,6 @@ function lineBoxes(range: Range, texts: Text[], top: number): { top: number; bot
   return boxes;
 }
 
-/** The line (index into `boxes`) each call sits on. */
-function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[], top: number): number[] {
-  return calls.map((call) => {
-    const r = call.getBoundingClientRect();
-    const middle = (r.top + r.bottom) / 2 - top;
-    const distance = (box: { top: number; bottom: number }) => Math.max(box.top - middle, middle - box.bottom, 0);
-    return boxes.reduce((nearest, box, i) => (distance(box) < distance(boxes[nearest]) ? i : nearest), 0);
-  });
-}
-
 /**
  * Every place `root` may break, top to bottom, up to the first beyond `stopAt`; `calls`: its note calls
  * in order. Lists in columns are filled to `columnsLimit`, and counted (they depend on it).
@@ -164,7 +154,11 @@ class BreakFinder {
     const first = this.callsBefore(nodes[0]);
     let inside = first;
     while (inside < calls.length && nodes.some((n) => n === calls[inside] || n.contains(calls[inside]))) inside++;
-    const callLine = linesOfCalls(calls.slice(first, inside), boxes, top);
+    // A call is above a break when its middle is: a superscript stays inside its line.
+    const middles = calls
+      .slice(first, inside)
+      .map((call) => call.getBoundingClientRect())
+      .map((r) => (r.top + r.bottom) / 2);
     this.#nextCall = inside;
     const s = style(container);
     const orphans = Number.parseInt(s.orphans, 10) || 2;
@@ -173,7 +167,7 @@ class BreakFinder {
       const threshold = (boxes[i - 1].bottom + boxes[i].top) / 2;
       this.breaks.push({
         y: Math.max(this.bottom, boxes[i - 1].bottom),
-        calls: first + callLine.filter((l) => l < i).length,
+        calls: first + middles.filter((middle) => middle < threshold + top).length,
         avoided: avoid || i < orphans || boxes.length - i < widows,
         point: () => lineStart(flow.range, texts, threshold + top, container),
       });

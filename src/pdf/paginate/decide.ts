@@ -1,7 +1,6 @@
 /**
  * The break decision: the page ends at the last allowed break where the text and the notes called above it fit; when that leaves more
- * than a fifth of it empty, the first line that does not fit stays instead, and of the notes arriving with it the first that does not
- * fit is split to continue overleaf (those after it start there).
+ * than a fifth of it empty, the line that does not fit stays instead, and the first of its notes that does not fit is split overleaf.
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";
@@ -104,9 +103,8 @@ function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: num
 }
 
 /**
- * Notes in the foot's order (several may come with one line, or one table row) fitted into `room`: the first that reaches below it
- * is split to end there, and those after it start overleaf. One that cannot be split starts overleaf too (`whole`), unless it is the
- * first: then there is no fit (undefined).
+ * Notes in the foot's order fitted into `room`: the first reaching below it is split there, those after it start overleaf. One that
+ * cannot be split starts overleaf too (`whole`), unless it is the first: then there is no fit (undefined).
  */
 export function fitNotes(notes: Pick<FootNote, "li" | "height">[], room: number, page: Pick<PageRoom, "splitNote">, whole: boolean): Overleaf | undefined {
   const first = notes.findIndex((n) => n.height > room + EPS);

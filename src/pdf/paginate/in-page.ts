@@ -1,7 +1,6 @@
 /**
- * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box (./page.ts) is filled from the
- * source (./source.ts) until it overflows, a little more than a page at a time, so the work is linear. One layout gives every place
- * the page may end (./breaks.ts), one more the notes called above them; ./decide.ts picks the end, and the rest goes overleaf.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`): each page box (./page.ts) is filled from the
+ * source (./source.ts) a little more than a page at a time (linear work); ./breaks.ts and ./decide.ts say where it ends.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, fitNotes, type FootNote, type PageEnd } from "./decide.ts";
@@ -88,9 +87,8 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
 }
 
 /**
- * The bound on the work: the source and the pool only shrink, and between two takes from them a page must place something of what
- * the page before handed on. So that state never comes back (the same state makes the same page again), and such pages are no more
- * than its characters and elements; else pagination stops with the page and the block it could not place.
+ * The bound on the work: the source and the pool only shrink, and between two takes from them what a page hands on may never come
+ * back (the same state makes the same page again) and such pages are no more than its characters and elements; else it stops.
  */
 export class Progress {
   #taken = "";

@@ -20,16 +20,12 @@ export function newPage(width: number, height: number): Page {
   box.className = CLASS.page;
   box.style.width = `${width}px`;
   box.style.height = `${height}px`;
-  const body = document.createElement("div");
-  body.className = CLASS.body;
   // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
   // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
-  const foot = document.createElement("aside");
-  foot.className = CLASS.foot;
-  const list = document.createElement("ol");
-  foot.append(list);
-  box.append(body, foot);
+  box.innerHTML = `<div class="${CLASS.body}"></div><aside class="${CLASS.foot}"><ol></ol></aside>`;
+  const [body, foot] = Array.from(box.children) as HTMLElement[];
   document.body.append(box);
+  const list = foot.firstElementChild as HTMLOListElement;
   return { box, body, foot, list, top: 0 };
 }
 
