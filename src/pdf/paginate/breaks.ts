@@ -31,13 +31,8 @@ const hidden = (el: Element) => style(el).display === "none" || style(el).positi
 const empty = (el: Element) => isBlank(el) && !MONOLITHIC.has(el.tagName) && el.getBoundingClientRect().height === 0;
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
-function avoidsAfter(el: Element): boolean {
-  for (let e: Element | null = el; e; e = lastContent(e) as Element | null) {
-    if (!isElement(e)) break;
-    if (avoids(style(e).breakAfter)) return true;
-  }
-  return false;
-}
+/** `el`, or the last block at its end, asks to avoid a break after it. */
+const avoidsAfter = (el: Node | null): boolean => isElement(el) && (avoids(style(el).breakAfter) || avoidsAfter(lastContent(el)));
 
 /** A child to measure: a block element, or a run of inline content. */
 type Kid = { el: HTMLElement } | { run: Node[] };
@@ -63,15 +58,12 @@ const nodeOf = (kid: Kid) => ("el" in kid ? kid.el : kid.run[0]);
 
 /** Text nodes of `nodes`, in order. */
 function textsOf(nodes: Node[]): Text[] {
-  const texts: Text[] = [];
-  for (const node of nodes) {
-    if (node.nodeType === Node.TEXT_NODE) texts.push(node as Text);
-    else if (isElement(node)) {
-      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) texts.push(t as Text);
-    }
-  }
-  return texts;
+  return nodes.flatMap((node) => {
+    const texts = node.nodeType === Node.TEXT_NODE ? [node as Text] : [];
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) texts.push(text as Text);
+    return texts;
+  });
 }
 
 /** Line boxes, from the text on the baseline (superscripts would blur them), from `top`. */

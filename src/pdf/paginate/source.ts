@@ -41,22 +41,16 @@ const LEAVES = new Set([...MONOLITHIC, "P", "LI", "H1", "H2", "H3", "H4", "H5", 
 
 /** The `count`th leaf block of `rest`, or undefined when it has fewer. */
 function nthLeaf(rest: HTMLElement, count: number): Element | undefined {
+  const walker = document.createTreeWalker(rest, NodeFilter.SHOW_ELEMENT);
   let seen = 0;
-  let node: Node | null = rest.firstChild;
-  while (node) {
-    if (isElement(node)) {
-      if (LEAVES.has(node.tagName)) {
-        if (++seen >= count) return node;
-      } else if (node.firstChild) {
-        node = node.firstChild;
-        continue;
-      }
+  for (let node = walker.nextNode() as Element | null; node;) {
+    if (!LEAVES.has(node.tagName)) node = walker.nextNode() as Element | null;
+    else if (++seen >= count) return node;
+    else {
+      // On past the leaf's own content.
+      while (!walker.nextSibling()) if (!walker.parentNode()) return undefined;
+      node = walker.currentNode as Element;
     }
-    while (!node.nextSibling) {
-      node = node.parentNode;
-      if (!node || node === rest) return undefined;
-    }
-    node = node.nextSibling;
   }
   return undefined;
 }
