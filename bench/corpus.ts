@@ -105,7 +105,11 @@ export function random(seed: number) {
 type Random = ReturnType<typeof random>;
 
 /** One letter's Markdown, its notes defined at the end. */
-function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: string; notes: string; short?: boolean; tables?: boolean }): string {
+function letterMarkdown(
+  r: Random,
+  pool: Pool,
+  options: { title: string; paper: string; notes: string; short?: boolean; tables?: boolean; longNotes?: boolean },
+): string {
   const labels: string[] = [];
   const called: string[] = [];
   const sentence = (min = 4, max = 18) => {
@@ -163,7 +167,9 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
   }
   const notes = labels.map((label) => {
     const long = r.chance(options.tables ? 0.4 : 0.15);
-    let text = Array.from({ length: long ? r.int(6, 30) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
+    // With `longNotes`, a long note is now and then longer than a page, or holds a table of its own.
+    const longest = options.longNotes && long && r.chance(0.3) ? 150 : 30;
+    let text = Array.from({ length: long ? r.int(6, longest) : r.int(1, 2) }, () => sentence(3, 16)).join(pool.space || "");
     if (r.chance(0.1)) text += ` <https://example.org/${label}/${r.int(1, 99999)}>`;
     if (long && r.chance(0.5)) text += `\n\n    ${sentence()}`;
     // Now and then a list in the note, numbered (its numbers are drawn, not text) or not.
@@ -171,6 +177,10 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
       const marker = r.pick(["1.", "1.", "3.", "-"]);
       const item = (i: number) => (marker === "-" ? "-" : `${Number.parseInt(marker) + i}.`);
       text += `\n\n${Array.from({ length: r.int(1, 4) }, (_, i) => `    ${item(i)} ${sentence(1, 10)}`).join("\n")}`;
+    }
+    if (options.longNotes && long && r.chance(0.3)) {
+      const row = () => `    | ${sentence(1, 6).slice(0, -pool.stop.length)} | ${sentence(1, 12).slice(0, -pool.stop.length)} |`;
+      text += `\n\n${row()}\n    | --- | --- |\n${Array.from({ length: r.int(2, 60) }, row).join("\n")}`;
     }
     return `[^${label}]: ${text}`;
   });
@@ -189,9 +199,10 @@ function letterMarkdown(r: Random, pool: Pool, options: { title: string; paper: 
 /**
  * `count` documents from `seed`: letters in every language of `pools`, and every 25th (every
  * `packetEvery`-th) a press packet of two or three letters (every other packet a booklet). With
- * `tables`, the letters are mostly tables whose rows call many notes, often long ones.
+ * `tables`, the letters are mostly tables whose rows call many notes, often long ones; with `longNotes`, some notes are longer
+ * than a page, and some hold a table.
  */
-export function makeCorpus(pools: Pool[], seed: number, count: number, packetEvery = 25, tables = false): CorpusDocument[] {
+export function makeCorpus(pools: Pool[], seed: number, count: number, packetEvery = 25, tables = false, longNotes = false): CorpusDocument[] {
   const r = random(seed);
   const docs: CorpusDocument[] = [];
   for (let i = 0; i < count; i++) {
@@ -235,7 +246,7 @@ export function makeCorpus(pools: Pool[], seed: number, count: number, packetEve
       const pool = pools[i % pools.length];
       docs.push({
         name: `${name}.md`,
-        files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes, tables }) },
+        files: { [`${name}.md`]: letterMarkdown(r, pool, { title: `${name} ${pool.lang}`, paper, notes, tables, longNotes }) },
         kind: "letter",
         lang: pool.lang,
         paper,

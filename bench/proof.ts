@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- proof [--count 1000] [--seed 1] [--batch 40] [--no-mutations] [--tables]`: the proof on
+ * `npm run bench -- proof [--count 1000] [--seed 1] [--batch 40] [--no-mutations] [--tables] [--long-notes]`: the proof on
  * the randomized corpus (bench/corpus.ts). Every document is built with the proof on, many
  * sources to one build (one browser); any disagreement the proof reports is a false alarm. Then
  * every letter built is mutated (bench/mutations.ts, one mutation each, in turn) and read
@@ -133,10 +133,11 @@ export async function benchProof(args: string[]): Promise<number> {
       batch: { type: "string", default: "40" },
       "no-mutations": { type: "boolean", default: false },
       tables: { type: "boolean", default: false },
+      "long-notes": { type: "boolean", default: false },
     },
   });
   const pools = languagePools(join(ROOT, "test", "fixtures", "editions"));
-  const docs = makeCorpus(pools, Number(values.seed), Number(values.count), 25, values.tables);
+  const docs = makeCorpus(pools, Number(values.seed), Number(values.count), 25, values.tables, values["long-notes"]);
   const work = mkdtempSync(join(tmpdir(), "broadside-proof-corpus-"));
   const started = performance.now();
   try {

@@ -3,19 +3,34 @@
  * the fixtures (test/fixtures/paginate/), the pages read back from the PDF with pdftotext.
  */
 import { execFileSync } from "node:child_process";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir } from "./helpers.ts";
+import { cli, ROOT, tempDir } from "./helpers.ts";
+import { png } from "./images.ts";
 
-const FIXTURES = ["row-notes", "back-link-foot", "back-link-end-ug", "tall-row"];
+const FIXTURES = [
+  "row-notes",
+  "back-link-foot",
+  "back-link-end-ug",
+  "tall-row",
+  "long-notes-en",
+  "long-note-ja",
+  "long-endnote-ja",
+  "long-note-zh",
+  "long-note-ug",
+];
 
 let out = "";
 let built: Awaited<ReturnType<typeof cli>>;
 
 beforeAll(async () => {
   out = tempDir("broadside-paginate-");
+  // In a folder of their own, with the picture one of them shows (a letter's images are inside its project).
+  for (const name of FIXTURES) copyFileSync(join(ROOT, `test/fixtures/paginate/${name}.md`), join(out, `${name}.md`));
+  writeFileSync(join(out, "tall.png"), png(40, 3000));
   // A pagination that never ends is stopped by the printer's limit well before the test's.
-  built = await cli(["build", ...FIXTURES.map((name) => `test/fixtures/paginate/${name}.md`), "--out", out], { env: { BROADSIDE_TIMEOUT: "40" } });
+  built = await cli(["build", ...FIXTURES.map((name) => `${name}.md`), "--out", out], { cwd: out, env: { BROADSIDE_TIMEOUT: "40" } });
 }, 240_000);
 
 /** The text of each page of a built PDF, as laid out. */
@@ -85,5 +100,51 @@ describe("a note that ends with a list, its back link in a paragraph after it", 
     const texts = pages(name);
     expect(texts.length).toBe(2);
     for (const text of texts) expect(shown(text, title), text).toMatch(/\p{L}/u);
+  });
+});
+
+describe("a note longer than a page", () => {
+  /** The words `word` finds on every page, in order: the running head (the title), the page numbers and the labels "1 (cont.)" left out, and the lines joined (a line may break inside a word). */
+  const noteWords = (name: string, title: string, word: RegExp) =>
+    pages(name)
+      .flatMap((text) => text.split("\n").filter((line) => !line.includes(title) && !/^\s*\d+\s*\/\s*\d+\s*$/.test(line)))
+      .map((line) => line.replace(/^\s*\d+(\.|\s*[(（][^)）]*[)）])/, "").trim())
+      .join("")
+      .match(word)!
+      .map((w) => Number(/\d+$/.exec(w)![0]));
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  it.each([
+    ["long-note-ja", "長い注", 4],
+    ["long-endnote-ja", "長い後注", 5],
+  ])("%s: a paragraph over the pages after its call (%s, %i pages), every word once, in order", (name, title, count) => {
+    expect(pages(name).length).toBe(count);
+    expect(noteWords(name, title, /日本語の文\d+/g)).toEqual(upTo(1400));
+  });
+
+  it("a blockquote at the feet of five pages, every word once, in order", () => {
+    expect(pages("long-note-zh").length).toBe(5);
+    expect(noteWords("long-note-zh", "長註", /香港民主\d+/g)).toEqual(upTo(1800));
+  });
+
+  it("a list of a right-to-left letter at the feet of four pages (the proof reads it whole)", () => {
+    expect(pages("long-note-ug").length).toBe(4);
+  });
+
+  it("a table over three pages, every cell once, in order; one word longer than a line wraps, every letter printed", () => {
+    const texts = pages("long-notes-en");
+    expect(noteWords("long-notes-en", "Notes longer than a page", /w\d+(?!\d)/g)).toEqual(upTo(600));
+    expect(texts.join("").match(/x/g)).toHaveLength(6000);
+  });
+
+  it("an image taller than a page is scaled to fit the page's text area, with the note's words before and after it", () => {
+    const pdf = join(out, "long-notes-en.pdf");
+    // pdfimages: the image (40 × 3000 px) and the resolution it is drawn at; A4's text area is 297 mm less 46 mm of margins.
+    const fields = execFileSync("pdfimages", ["-list", pdf], { encoding: "utf8" }).split("\n")[2].trim().split(/\s+/);
+    const [width, height, yPpi] = [fields[3], fields[4], fields[13]].map(Number);
+    expect([width, height]).toEqual([40, 3000]);
+    expect((height / yPpi) * 25.4).toBeLessThanOrEqual(297 - 46);
+    const all = pages("long-notes-en").join("");
+    expect(all.indexOf("IMAGE END")).toBeGreaterThan(all.indexOf("IMAGE START"));
   });
 });

@@ -148,11 +148,25 @@ describe("where a page ends", () => {
     expect(pages[2].lines).toEqual(["item", "back"]);
   });
 
-  it("a block taller than a page gets a page of its own, clipped at its edge", async () => {
-    const { pages } = await layOut(p("p1", 3) + `<img alt="" style="display:block;width:10px;height:600px">` + p("p2", 3));
-    const clipped = await page.evaluate(`Array.from(document.querySelectorAll(".bs-page"), (box) => box.scrollHeight > box.clientHeight)`);
-    expect(clipped).toEqual([false, true, false]);
+  it("an image taller than a page is scaled to fit a page of its own; any other block taller than a page stops it, unclipped", async () => {
+    const tall = (tag: string) => `<${tag} style="display:block;width:10px;height:600px">`;
+    const { pages } = await layOut(p("p1", 3) + tall("img alt=''") + p("p2", 3));
+    const boxes = `Array.from(document.querySelectorAll(".bs-page"), (box) => [box.scrollHeight > box.clientHeight, box.querySelector("img")?.getBoundingClientRect().height])`;
+    expect(await page.evaluate(boxes)).toEqual([
+      [false, null],
+      [false, 290 - 48],
+      [false, null],
+    ]);
     expect(pages.map((page) => page.lines)).toEqual([["p1-1", "p1-2", "p1-3"], [], ["p2-1", "p2-2", "p2-3"]]);
+    const where = (body: string) =>
+      layOut(body).then(
+        () => undefined,
+        (error: PaginationStuckError) => error.where,
+      );
+    expect(await where(p("p1", 3) + tall("hr") + p("p2", 3, { 1: 1 }) + notes(1))).toEqual({ page: 2, text: "", clipped: true });
+    // A note whose rest, overleaf, is taller than a page and has no place to break.
+    const note = `<section class="notes"><ol><li id="note-1" data-note="1"><p>n1-1</p>${tall("hr")}</li></ol></section>`;
+    expect(await where(p("p1", 3, { 3: 1 }) + note)).toEqual({ page: 2, note: 1, text: "", clipped: true });
   });
 });
 
@@ -284,5 +298,14 @@ describe("the bound on pagination's work", () => {
       /^broadside's pagination made no progress at page 3, where the text left starts “x 1 y 1 z” \(in the block with this note call\)/,
     );
     expect(() => reportStuck(letter!, new Error("other"))).toThrow("other");
+  });
+
+  it("a page that would cut off a note taller than a page is an error at the note", () => {
+    const { file, letter } = parse(`${FRONT}Text.[^1]\n\n[^1]: The note.\n`);
+    reportStuck(letter!, new PaginationStuckError({ page: 2, note: 1, text: "The note.", clipped: true }));
+    expect(file.messages.map((m) => [m.line, m.column, m.ruleId, m.fatal])).toEqual([[8, 1, "pagination-clipped", true]]);
+    expect(file.messages[0].reason).toBe(
+      "Page 2 would cut off a block taller than a page, with no place for a page to end, starting “The note.” (in this note): break it into shorter parts",
+    );
   });
 });

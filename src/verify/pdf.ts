@@ -294,7 +294,7 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
 
     let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
     const texts: Parameters<typeof pagesText>[0] = [];
-    for (let i = 0; i < indexes.length; i += MAX_PAGES_IN_FLIGHT) {
+    for (let i = 0; i < indexes.length; i = texts.length) {
       const batch = indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p) => {
         const page = pageProxies[p];
         const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
@@ -303,7 +303,9 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
         return { page: p, items, lis };
       });
       texts.push(...(await Promise.all(batch)));
+      if (texts.length === indexes.length) indexes.push(...pagesNotesGoOnTo(texts, indexes, callLinks, doc.numPages));
     }
+    texts.sort((a, b) => a.page - b.page);
     // Chromium breaks a vertical edition's pages itself, splitting a table row's cells across two pages: page by page,
     // the calls of the row's second cell come before the rest of its first. The structure tree keeps the letter's order.
     if (texts.some(({ items }) => items.some((item) => item.vertical))) {
@@ -312,6 +314,23 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
     }
     return { links, read: pagesText(texts) };
   });
+}
+
+/**
+ * Pages not read yet that a note may go on to: at the feet, the page after each labelled "N (cont.)" (a note may run over
+ * several); with notes at the end, every page after the first note's.
+ */
+function pagesNotesGoOnTo(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }[], read: number[], callLinks: Link[], pageCount: number): number[] {
+  const known = new Set(read);
+  const continued = (li: PdfListItem, items: PdfItem[]) => {
+    const label = items.filter((item) => item.mc !== null && li.label.includes(item.mc)).map((item) => item.str);
+    return label.length > 0 && !TAGGED_MARKER.test(label.join(""));
+  };
+  const firstNote = Math.min(...callLinks.flatMap((l) => (l.dest ? [l.dest.page] : [])));
+  const next = texts.some(({ lis }) => lis.some((li) => li.foot))
+    ? texts.filter(({ items, lis }) => lis.some((li) => li.foot && continued(li, items))).map(({ page }) => page + 1)
+    : Array.from({ length: pageCount }, (_, p) => p).filter((p) => p > firstNote);
+  return [...new Set(next)].filter((p) => p < pageCount && !known.has(p));
 }
 
 /** A text item of the pages read. */

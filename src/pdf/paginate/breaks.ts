@@ -2,7 +2,7 @@
  * Every place a page may end, from one layout of the page: between blocks, lines, items of a list in
  * columns and rows of a table, each with the height above it, its note calls and whether CSS avoids it.
  */
-import { type Flow, indexIn, isBlank, isElement, lastContent, type Point, style } from "./dom.ts";
+import { type Flow, indexIn, isBlank, isElement, lastContent, MONOLITHIC, type Point, style } from "./dom.ts";
 
 /** A place where the page may end. */
 export interface Break {
@@ -22,7 +22,6 @@ export interface Break {
   point?: () => Point | undefined;
 }
 
-const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 function isBlockLevel(el: Element) {
   const d = style(el).display;
   return !d.startsWith("inline") && d !== "none" && d !== "contents" && !d.startsWith("ruby");
@@ -32,13 +31,8 @@ const hidden = (el: Element) => style(el).display === "none" || style(el).positi
 const empty = (el: Element) => isBlank(el) && !MONOLITHIC.has(el.tagName) && el.getBoundingClientRect().height === 0;
 const avoids = (value: string) => value === "avoid" || value === "avoid-page";
 const forces = (value: string) => ["page", "left", "right", "recto", "verso", "always"].includes(value);
-function avoidsAfter(el: Element): boolean {
-  for (let e: Element | null = el; e; e = lastContent(e) as Element | null) {
-    if (!isElement(e)) break;
-    if (avoids(style(e).breakAfter)) return true;
-  }
-  return false;
-}
+/** `el`, or the last block at its end, asks to avoid a break after it. */
+const avoidsAfter = (el: Node | null): boolean => isElement(el) && (avoids(style(el).breakAfter) || avoidsAfter(lastContent(el)));
 
 /** A child to measure: a block element, or a run of inline content. */
 type Kid = { el: HTMLElement } | { run: Node[] };
@@ -64,15 +58,12 @@ const nodeOf = (kid: Kid) => ("el" in kid ? kid.el : kid.run[0]);
 
 /** Text nodes of `nodes`, in order. */
 function textsOf(nodes: Node[]): Text[] {
-  const texts: Text[] = [];
-  for (const node of nodes) {
-    if (node.nodeType === Node.TEXT_NODE) texts.push(node as Text);
-    else if (isElement(node)) {
-      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) texts.push(t as Text);
-    }
-  }
-  return texts;
+  return nodes.flatMap((node) => {
+    const texts = node.nodeType === Node.TEXT_NODE ? [node as Text] : [];
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) texts.push(text as Text);
+    return texts;
+  });
 }
 
 /** Line boxes, from the text on the baseline (superscripts would blur them), from `top`. */
@@ -95,16 +86,6 @@ function lineBoxes(range: Range, texts: Text[], top: number): { top: number; bot
     } else boxes.push({ ...r });
   }
   return boxes;
-}
-
-/** The line (index into `boxes`) each call sits on. */
-function linesOfCalls(calls: Element[], boxes: { top: number; bottom: number }[], top: number): number[] {
-  return calls.map((call) => {
-    const r = call.getBoundingClientRect();
-    const middle = (r.top + r.bottom) / 2 - top;
-    const distance = (box: { top: number; bottom: number }) => Math.max(box.top - middle, middle - box.bottom, 0);
-    return boxes.reduce((nearest, box, i) => (distance(box) < distance(boxes[nearest]) ? i : nearest), 0);
-  });
 }
 
 /**
@@ -165,7 +146,11 @@ class BreakFinder {
     const first = this.callsBefore(nodes[0]);
     let inside = first;
     while (inside < calls.length && nodes.some((n) => n === calls[inside] || n.contains(calls[inside]))) inside++;
-    const callLine = linesOfCalls(calls.slice(first, inside), boxes, top);
+    // A call is above a break when its middle is: a superscript stays inside its line.
+    const middles = calls
+      .slice(first, inside)
+      .map((call) => call.getBoundingClientRect())
+      .map((r) => (r.top + r.bottom) / 2);
     this.#nextCall = inside;
     const s = style(container);
     const orphans = Number.parseInt(s.orphans, 10) || 2;
@@ -174,7 +159,7 @@ class BreakFinder {
       const threshold = (boxes[i - 1].bottom + boxes[i].top) / 2;
       this.breaks.push({
         y: Math.max(this.bottom, boxes[i - 1].bottom),
-        calls: first + callLine.filter((l) => l < i).length,
+        calls: first + middles.filter((middle) => middle < threshold + top).length,
         avoided: avoid || i < orphans || boxes.length - i < widows,
         point: () => lineStart(flow.range, texts, threshold + top, container),
       });

@@ -1,7 +1,6 @@
 /**
  * The break decision: the page ends at the last allowed break where the text and the notes called above it fit; when that leaves more
- * than a fifth of it empty, the first line that does not fit stays instead, and of the notes arriving with it the first that does not
- * fit is split to continue overleaf (those after it start there).
+ * than a fifth of it empty, the line that does not fit stays instead, and the first of its notes that does not fit is split overleaf.
  */
 import type { Break } from "./breaks.ts";
 import { EPS, type Point } from "./dom.ts";
@@ -28,6 +27,8 @@ export interface PageEnd {
   continues?: { note: HTMLElement; at: Point };
   /** Notes called on this page that start overleaf, after the one continued: they came with the same line and found no room. */
   moved: HTMLElement[];
+  /** What stays is taller than the page, which would cut it off. */
+  clipped?: boolean;
 }
 
 export interface PageRoom {
@@ -41,14 +42,10 @@ export interface PageRoom {
 
 export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom): PageEnd {
   const H = page.height;
-  const footFor = (callsAbove: number) => {
-    let h = page.base;
-    for (const n of notes) if (n.call < callsAbove) h = n.height;
-    return h;
-  };
-  let lastAllowed = -1;
-  let lastAvoided = -1;
-  let lastKept = -1;
+  // The notes are in their calls' order: the foot down to the last one called above.
+  const footFor = (callsAbove: number) => notes.filter((n) => n.call < callsAbove).pop()?.height ?? page.base;
+  // The last break of each kind: allowed, avoided, kept shut (the last resort).
+  const last = [-1, -1, -1];
   let firstTooLong = -1;
   let forced = -1;
   for (let i = 0; i < breaks.length; i++) {
@@ -58,9 +55,7 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
       break;
     }
     if (b.bare) continue;
-    if (b.kept) lastKept = i;
-    else if (b.avoided) lastAvoided = i;
-    else lastAllowed = i;
+    last[b.kept ? 2 : b.avoided ? 1 : 0] = i;
     if (b.forced && b.point) {
       forced = i;
       break;
@@ -69,7 +64,7 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
   // Everything fits when no break is too long and the last one is the end; a last break with a place to cut is the last before what
   // starts below the page (the walk stopped there), and CSS's wishes hold there as anywhere.
   const fits = firstTooLong < 0 && !breaks[breaks.length - 1]?.point;
-  let at = forced >= 0 ? forced : fits ? breaks.length - 1 : ([lastAllowed, lastAvoided, lastKept].find((i) => i >= 0) ?? -1);
+  let at = forced >= 0 ? forced : fits ? breaks.length - 1 : (last.find((i) => i >= 0) ?? -1);
   let overleaf: Overleaf = { moved: [] };
   if (firstTooLong >= 0 && forced < 0) {
     const used = at >= 0 ? breaks[at].y + footFor(breaks[at].calls) : 0;
@@ -79,16 +74,16 @@ export function decidePageEnd(breaks: Break[], notes: FootNote[], page: PageRoom
     }
   }
   if (at < 0 && page.base === 0 && breaks.length) {
-    // Not even the first line (or row) fits with its notes, and no note of the page before is at the foot: it goes here anyway,
-    // clipped if it is taller than the page, and its notes fill the foot and go on overleaf: the text must move on.
+    // Not even the first line (or row) fits with its notes, and no note of the page before is at the foot: it goes here anyway
+    // (unless it is taller than the page), and its notes fill the foot and go on overleaf: the text must move on.
     const first = breaks.findIndex((b) => !b.bare);
     at = first < 0 ? 0 : first;
-    overleaf = fitNotes(arriving(notes, 0, breaks[at].calls), H - breaks[at].y, page, true)!;
+    overleaf = { ...fitNotes(arriving(notes, 0, breaks[at].calls), H - breaks[at].y, page, true)!, clipped: breaks[at].y > H + EPS };
   }
   return { at, calls: at >= 0 ? breaks[at].calls : 0, ...overleaf };
 }
 
-type Overleaf = Pick<PageEnd, "continues" | "moved">;
+type Overleaf = Pick<PageEnd, "continues" | "moved" | "clipped">;
 
 const arriving = (notes: FootNote[], from: number, to: number) => notes.filter((n) => n.call >= from && n.call < to);
 
@@ -108,9 +103,8 @@ function splitArrivingNote(breaks: Break[], notes: FootNote[], firstTooLong: num
 }
 
 /**
- * Notes in the foot's order (several may come with one line, or one table row) fitted into `room`: the first that reaches below it
- * is split to end there, and those after it start overleaf. One that cannot be split starts overleaf too (`whole`), unless it is the
- * first: then there is no fit (undefined).
+ * Notes in the foot's order fitted into `room`: the first reaching below it is split there, those after it start overleaf. One that
+ * cannot be split starts overleaf too (`whole`), unless it is the first: then there is no fit (undefined).
  */
 export function fitNotes(notes: Pick<FootNote, "li" | "height">[], room: number, page: Pick<PageRoom, "splitNote">, whole: boolean): Overleaf | undefined {
   const first = notes.findIndex((n) => n.height > room + EPS);

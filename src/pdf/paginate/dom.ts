@@ -19,6 +19,8 @@ export interface Point {
 }
 
 export const CLASS = { page: "bs-page", body: "bs-body", foot: "bs-foot", continued: "bs-cont", first: "bs-first" };
+/** Elements no page break goes through. */
+export const MONOLITHIC = new Set(["IMG", "SVG", "svg", "VIDEO", "CANVAS", "IFRAME", "OBJECT", "EMBED", "HR", "MATH", "math"]);
 /** Rounding slack in CSS px. */
 export const EPS = 0.5;
 

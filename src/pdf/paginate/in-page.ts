@@ -1,13 +1,12 @@
 /**
- * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`). Each page box (./page.ts) is filled from the
- * source (./source.ts) until it overflows, a little more than a page at a time, so the work is linear. One layout gives every place
- * the page may end (./breaks.ts), one more the notes called above them; ./decide.ts picks the end, and the rest goes overleaf.
+ * Pagination in the page before Chromium prints (the browser script `broadsidePaginate`): each page box (./page.ts) is filled from the
+ * source (./source.ts) a little more than a page at a time (linear work); ./breaks.ts and ./decide.ts say where it ends.
  */
 import { breaksIn } from "./breaks.ts";
 import { decidePageEnd, fitNotes, type FootNote, type PageEnd } from "./decide.ts";
 import { EPS, firstContent, type Flow, isElement, markTop, newFlow, type Point, unfill } from "./dom.ts";
 import { type PageGeometry, readPageGeometry } from "./geometry.ts";
-import { continuation, footEdges, footHeight, newPage, type Page } from "./page.ts";
+import { continuation, footHeight, footTo, newPage, type Page } from "./page.ts";
 import { extractTail, mergeAppend, type Source, takeChunk, takeSource } from "./source.ts";
 
 export interface PaginateOptions {
@@ -22,8 +21,11 @@ export interface PaginateResult {
   geometry: PageGeometry;
 }
 
-/** What a page hands on to the next: the text that did not fit, the rest of a note split at its foot and notes called on it that start overleaf. */
-export type Overleaf = { text?: DocumentFragment; notes: HTMLElement[] };
+/**
+ * What a page hands on to the next: the text that did not fit, the rest of a note split at its foot and notes called on it that start
+ * overleaf; or what the page would cut off at its foot (a block or note taller than a page, with no place to break).
+ */
+export type Overleaf = { text?: DocumentFragment; notes: HTMLElement[]; clipped?: Element };
 
 /** One run: the source, the content area's height, and how many chunks were taken from the source. */
 interface Run extends Source {
@@ -34,12 +36,16 @@ interface Run extends Source {
 
 /** What a page that made no progress throws, followed by a {@link Stuck} as JSON: the Node side (./index.ts) reads it. */
 export const STUCK = "broadside-pagination-stuck:";
-/** Where pagination stopped making progress: the page, the id of the first note call, or the number of the first note, left for it, and its first words. */
+/**
+ * Where pagination stopped making progress, or would cut something off (`clipped`): the page, the id of the first note call, or the
+ * number of the first note, left for it (or cut off), and its first words.
+ */
 export interface Stuck {
   page: number;
   call?: string;
   note?: number;
   text: string;
+  clipped?: boolean;
 }
 
 /** Every font face loaded, then the body let out of the rule `holdLayout` (./index.ts) added: it is laid out once, with the fonts that will print. */
@@ -55,6 +61,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
   const width = Math.floor(geometry.width - geometry.left - geometry.right - EPS);
   const height = Math.floor(geometry.height - geometry.top - geometry.bottom - 1);
   if (!(width > 50 && height > 50)) throw new Error(`The @page content area (${width}×${height} px) is too small to print in`);
+  document.documentElement.style.setProperty("--bs-area-height", `${height}px`); // images are scaled to it (templates/print.css)
   let pages = 0;
   const run: Run = { ...takeSource(options.notes === "footnotes"), flow: newFlow(), height, taken: 0 };
   const progress = new Progress();
@@ -64,6 +71,7 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
     fill(run, page, overleaf.text);
     page.list.prepend(...overleaf.notes);
     overleaf = layOut(run, page);
+    if (overleaf.clipped) throw new Error(STUCK + JSON.stringify({ ...stuckAt(pages + 1, overleaf.clipped, []), clipped: true }));
     if (!firstContent(page.body) && !page.list.firstChild) {
       // Nothing could be placed: stop rather than loop for ever.
       page.box.remove();
@@ -79,9 +87,8 @@ export async function paginate(options: PaginateOptions): Promise<PaginateResult
 }
 
 /**
- * The bound on the work: the source and the pool only shrink, and between two takes from them a page must place something of what
- * the page before handed on. So that state never comes back (the same state makes the same page again), and such pages are no more
- * than its characters and elements; else pagination stops with the page and the block it could not place.
+ * The bound on the work: the source and the pool only shrink, and between two takes from them what a page hands on may never come
+ * back (the same state makes the same page again) and such pages are no more than its characters and elements; else it stops.
  */
 export class Progress {
   #taken = "";
@@ -96,17 +103,18 @@ export class Progress {
       this.#seen.clear();
     }
     const state = parts.map((part) => new XMLSerializer().serializeToString(part)).join("\n");
-    if (this.#seen.has(state) || --this.#left < 0) throw new Error(STUCK + JSON.stringify(stuckAt(page, overleaf)));
+    if (this.#seen.has(state) || --this.#left < 0) throw new Error(STUCK + JSON.stringify(stuckAt(page, overleaf.text, overleaf.notes)));
     this.#seen.add(state);
   }
 }
 
 const elements = (node: Node) => (isElement(node) ? 1 : 0) + (node as Element | DocumentFragment).querySelectorAll("*").length;
 
-function stuckAt(page: number, overleaf: Overleaf): Stuck {
-  const call = overleaf.text?.querySelector("sup.note-call > a[id]")?.id;
-  const note = Number(overleaf.notes[0]?.getAttribute("data-note")) || undefined;
-  const text = (overleaf.text ?? overleaf.notes[0])?.textContent ?? "";
+/** Where a page stops: the first note call `block` holds, else the note (the first of `notes`, or `block` itself), and its first words. */
+function stuckAt(page: number, block: DocumentFragment | Element | undefined, notes: Element[]): Stuck {
+  const call = block?.querySelector("sup.note-call > a[id]")?.id;
+  const note = Number((notes[0] ?? (isElement(block ?? null) ? block : undefined))?.getAttribute("data-note")) || undefined;
+  const text = (block ?? notes[0])?.textContent ?? "";
   return { page, call, note: call ? undefined : note, text: text.replace(/\s+/g, " ").trim().slice(0, 60) };
 }
 
@@ -137,11 +145,10 @@ function fill(run: Run, page: Page, carried: DocumentFragment | undefined) {
 
 /** Where to split the note `li` so that the foot, down to the split, is at most `room` px high. */
 function splitNote(run: Run, page: Page, li: HTMLElement, room: number): Point | undefined {
-  const foot = footEdges(page);
-  const footTop = foot.top - page.top;
+  const down = footTo(page);
   let chosen: (() => Point | undefined) | undefined;
   for (const b of breaksIn(run.flow, li, page.top, [], Infinity, Infinity).breaks) {
-    if (!b.point || b.y - footTop + foot.padding > room + EPS) break;
+    if (!b.point || down(b.y + page.top) > room + EPS) break;
     if (!b.avoided) chosen = b.point;
   }
   return chosen?.();
@@ -157,8 +164,8 @@ function notesToFoot(run: Run, page: Page, calls: Element[], reach: number): Foo
     run.pool.delete(li.id);
     notes.push({ li, call: i, height: 0 });
   }
-  const foot = notes.length ? footEdges(page) : undefined;
-  for (const n of notes) n.height = n.li.getBoundingClientRect().bottom - foot!.top + foot!.padding;
+  const down = footTo(page);
+  for (const n of notes) n.height = down(n.li.getBoundingClientRect().bottom);
   return notes;
 }
 
@@ -168,13 +175,10 @@ const toPool = (run: Run, li: HTMLElement) => {
 };
 /** Notes handed on from the page before that are longer than this whole page: the page is all note. */
 function allNote(run: Run, page: Page): Overleaf {
-  const foot = footEdges(page);
-  const carried = Array.from(page.list.children as HTMLCollectionOf<HTMLElement>, (li) => ({
-    li,
-    height: li.getBoundingClientRect().bottom - foot.top + foot.padding,
-  }));
-  // The first one, when it cannot be split, stays whole (clipped).
-  const fit = fitNotes(carried, run.height, { splitNote: (li, room) => splitNote(run, page, li, room) }, false) ?? { moved: carried.slice(1).map((n) => n.li) };
+  const down = footTo(page);
+  const carried = Array.from(page.list.children as HTMLCollectionOf<HTMLElement>, (li) => ({ li, height: down(li.getBoundingClientRect().bottom) }));
+  const fit = fitNotes(carried, run.height, { splitNote: (li, room) => splitNote(run, page, li, room) }, false);
+  if (!fit) return { notes: [], clipped: carried[0].li }; // the first one cannot be split
   const notes = overleafNotes(run, fit);
   run.flow.range.selectNodeContents(page.body);
   return { notes, text: run.flow.range.extractContents() };
@@ -214,6 +218,6 @@ function layOut(run: Run, page: Page): Overleaf {
     const notesOverleaf = overleafNotes(run, end);
     const point = end.at >= 0 ? breaks[end.at].point?.() : { node: page.body, offset: 0 };
     const text = point && extractTail(run.flow, page.body, point);
-    return { text, notes: notesOverleaf };
+    return { text, notes: notesOverleaf, clipped: end.clipped ? page.body : undefined };
   }
 }

@@ -13,7 +13,12 @@ export type { PaginateOptions, PaginateResult };
 /** Pagination stopped making progress at a page: a bug of broadside's, reported against the source (`where` tells what was left). */
 export class PaginationStuckError extends Error {
   constructor(readonly where: Stuck) {
-    super(`broadside's pagination made no progress at page ${where.page}${where.text ? `, where the text left starts “${where.text}”` : ""}`);
+    const text = !where.text ? "" : where.clipped ? `, starting “${where.text}”` : `, where the text left starts “${where.text}”`;
+    super(
+      where.clipped
+        ? `Page ${where.page} would cut off a block taller than a page, with no place for a page to end${text}`
+        : `broadside's pagination made no progress at page ${where.page}${text}`,
+    );
     this.name = "PaginationStuckError";
   }
 }
@@ -29,7 +34,7 @@ export function holdLayout(html: string): string {
   return head ? html.slice(0, head.index + 6) + hold + html.slice(head.index + 6) : hold + html;
 }
 
-/** A stuck pagination as an error on the letter, at the note call or note it names (if any); any other error is thrown again. */
+/** A stuck pagination, or a page that would cut its text off, as an error on the letter at the note call or note it names (if any); any other error is thrown again. */
 export function reportStuck(letter: Letter, error: unknown): undefined {
   if (!(error instanceof PaginationStuckError)) throw error;
   const { call, note } = error.where;
@@ -37,8 +42,14 @@ export function reportStuck(letter: Letter, error: unknown): undefined {
   const entry = letter.notes.notes[Number(called ? called[1] : note) - 1];
   const place = called ? entry?.references[Number(called[2] ?? 1) - 1] : entry?.definition;
   const near = called ? " (in the block with this note call)" : place ? " (in this note)" : "";
-  const reason = `${error.message}${near}: a bug of broadside's, please report it with the source; \`notes: endnotes\` may print the letter meanwhile`;
-  fail(letter.file, reason, place, "pagination-stuck");
+  // Cut off: a block of the letter that no page can hold; else a bug of broadside's.
+  const [reason, rule] = error.where.clipped
+    ? [`${error.message}${near}: break it into shorter parts`, "pagination-clipped"]
+    : [
+        `${error.message}${near}: a bug of broadside's, please report it with the source; \`notes: endnotes\` may print the letter meanwhile`,
+        "pagination-stuck",
+      ];
+  fail(letter.file, reason, place, rule);
 }
 
 /** Evaluate the in-page script in the page, then `call` on its exports. */

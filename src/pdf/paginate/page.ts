@@ -20,22 +20,22 @@ export function newPage(width: number, height: number): Page {
   box.className = CLASS.page;
   box.style.width = `${width}px`;
   box.style.height = `${height}px`;
-  const body = document.createElement("div");
-  body.className = CLASS.body;
   // An <aside>: a tagged PDF marks it as a structure element of its own (Aside), so that a
   // reader tells the page's notes from a list of its body (src/verify/pdf.ts).
-  const foot = document.createElement("aside");
-  foot.className = CLASS.foot;
-  const list = document.createElement("ol");
-  foot.append(list);
-  box.append(body, foot);
+  box.innerHTML = `<div class="${CLASS.body}"></div><aside class="${CLASS.foot}"><ol></ol></aside>`;
+  const [body, foot] = Array.from(box.children) as HTMLElement[];
   document.body.append(box);
+  const list = foot.firstElementChild as HTMLOListElement;
   return { box, body, foot, list, top: 0 };
 }
 
 export const footHeight = (page: Page) => (page.list.firstChild ? page.foot.getBoundingClientRect().height : 0);
-/** The foot's top (client px) and bottom padding: how far down it a note reaches is measured from these. */
-export const footEdges = (page: Page) => ({ top: page.foot.getBoundingClientRect().top, padding: Number.parseFloat(style(page.foot).paddingBottom) || 0 });
+/** The foot's height down to `bottom` (client px) inside it, with its bottom padding. */
+export function footTo(page: Page): (bottom: number) => number {
+  const top = page.foot.getBoundingClientRect().top;
+  const padding = Number.parseFloat(style(page.foot).paddingBottom) || 0;
+  return (bottom) => bottom - top + padding;
+}
 
 /** The part of note `li` after `point`, to start the next page's foot ("N (cont.)" in templates/print.css). */
 export function continuation(flow: Flow, li: HTMLElement, point: Point): HTMLElement {

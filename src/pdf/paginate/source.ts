@@ -2,7 +2,7 @@
  * The document as a source of content: a detached tree, never laid out, from which each page takes chunks cut with DOM Ranges
  * (which clone the ancestors a cut goes through), and to which the rest of an overfull page goes back as a fragment.
  */
-import { CLASS, chainOf, firstContent, type Flow, isBlank, isElement, lastContent, originOf, type Point, unfill } from "./dom.ts";
+import { CLASS, chainOf, firstContent, type Flow, isBlank, isElement, lastContent, MONOLITHIC, originOf, type Point, unfill } from "./dom.ts";
 
 export interface Source {
   /** What is left of the document. */
@@ -37,47 +37,20 @@ export function takeSource(footnotes: boolean): Source {
 }
 
 /** Leaf blocks: a chunk of the source ends after one of these, never inside. */
-const LEAVES = new Set([
-  "P",
-  "LI",
-  "H1",
-  "H2",
-  "H3",
-  "H4",
-  "H5",
-  "H6",
-  "PRE",
-  "HR",
-  "DT",
-  "DD",
-  "TABLE",
-  "FIGURE",
-  "IMG",
-  "SVG",
-  "svg",
-  "VIDEO",
-  "ADDRESS",
-  "DETAILS",
-]);
+const LEAVES = new Set([...MONOLITHIC, "P", "LI", "H1", "H2", "H3", "H4", "H5", "H6", "PRE", "DT", "DD", "TABLE", "FIGURE", "ADDRESS", "DETAILS"]);
 
 /** The `count`th leaf block of `rest`, or undefined when it has fewer. */
 function nthLeaf(rest: HTMLElement, count: number): Element | undefined {
+  const walker = document.createTreeWalker(rest, NodeFilter.SHOW_ELEMENT);
   let seen = 0;
-  let node: Node | null = rest.firstChild;
-  while (node) {
-    if (isElement(node)) {
-      if (LEAVES.has(node.tagName)) {
-        if (++seen >= count) return node;
-      } else if (node.firstChild) {
-        node = node.firstChild;
-        continue;
-      }
+  for (let node = walker.nextNode() as Element | null; node;) {
+    if (!LEAVES.has(node.tagName)) node = walker.nextNode() as Element | null;
+    else if (++seen >= count) return node;
+    else {
+      // On past the leaf's own content.
+      while (!walker.nextSibling()) if (!walker.parentNode()) return undefined;
+      node = walker.currentNode as Element;
     }
-    while (!node.nextSibling) {
-      node = node.parentNode;
-      if (!node || node === rest) return undefined;
-    }
-    node = node.nextSibling;
   }
   return undefined;
 }
