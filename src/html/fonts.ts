@@ -93,15 +93,11 @@ export type FontUsage = Map<string, string>;
 /** Page furniture (page numbers, list markers, "(cont.)") is drawn with ASCII and a few marks. */
 const FURNITURE = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~–—’“”ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** Whether `lang` is `prefix` or a more specific tag of it (`zh-Hant-HK` is in `zh-Hant`). */
-function langIn(lang: string, prefixes: string[] | undefined): number {
+/** The length of the longest of `prefixes` that `lang` is, or is a more specific tag of (`zh-Hant-HK` is in `zh-Hant`); -1 for none. */
+function langIn(lang: string, prefixes: string[] = []): number {
   const tag = lang.toLowerCase();
-  let best = -1;
-  for (const prefix of prefixes ?? []) {
-    const p = prefix.toLowerCase();
-    if ((tag === p || tag.startsWith(`${p}-`)) && p.length > best) best = p.length;
-  }
-  return best;
+  const matching = prefixes.map((p) => p.toLowerCase()).filter((p) => tag === p || tag.startsWith(`${p}-`));
+  return Math.max(-1, ...matching.map((p) => p.length));
 }
 
 export interface Stack {
