@@ -398,20 +398,14 @@ export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
   const callLinks = links.filter((link) => link.call);
   const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
 
-  const calls = callsShown(callLinks, read);
   const run = noteMarkers(read, targets);
-  const notes = noteTexts(run, read, links, targets);
   // Where each destination is on the printed page, and so which note marker it leads to.
   const landing = placeDestinations(targets, run);
-  return {
-    format: "pdf",
-    calls: calls.map(({ shown, dest }): NoteCall => {
-      const k = dest ? landing(dest) : undefined;
-      return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
-    }),
-    notes,
-    problems: [],
-  };
+  const calls = callsShown(callLinks, read).map(({ shown, dest }): NoteCall => {
+    const k = dest ? landing(dest) : undefined;
+    return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
+  });
+  return { format: "pdf", calls, notes: noteTexts(run, read, links, targets), problems: [] };
 }
 
 /** The text items of the pages read in stream order, with the page furniture marked. */
