@@ -156,16 +156,14 @@ export function facesFor(family: FontFamily, style: string, weight: string): Fac
 }
 
 function rangesCss(points: number[]): string {
-  const sorted = [...new Set(points)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    const hex = (n: number) => n.toString(16).toUpperCase();
-    parts.push(i === j ? `U+${hex(sorted[i])}` : `U+${hex(sorted[i])}-${hex(sorted[j])}`);
-    i = j + 1;
+  const ranges: [number, number][] = [];
+  for (const point of [...new Set(points)].sort((a, b) => a - b)) {
+    const last = ranges[ranges.length - 1];
+    if (last && point === last[1] + 1) last[1] = point;
+    else ranges.push([point, point]);
   }
-  return parts.join(",");
+  const hex = (n: number) => n.toString(16).toUpperCase();
+  return ranges.map(([from, to]) => (from === to ? `U+${hex(from)}` : `U+${hex(from)}-${hex(to)}`)).join(",");
 }
 
 /** The `@font-face` rules, fonts inlined, each character in each style and weight drawn by the stack's first family that has it; `missing`: those none has. */

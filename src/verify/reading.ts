@@ -97,15 +97,8 @@ export function excerpt(text: string, other: string | undefined, width = 48): st
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
   // Map the position in the normalised text back to the collapsed text.
-  let kept = 0;
-  let at = nfc.length;
-  for (let i = 0; i < nfc.length; i++) {
-    if (kept === common) {
-      at = i;
-      break;
-    }
-    if (!DROPPED_ONE.test(nfc[i])) kept++;
-  }
+  let at = 0;
+  for (let kept = 0; kept < common && at < nfc.length; at++) if (!DROPPED_ONE.test(nfc[at])) kept++;
   let start = Math.max(0, at - Math.floor(width / 3));
   let end = Math.min(nfc.length, start + width);
   // Cut between words where there is a space near the cut.
