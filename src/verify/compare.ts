@@ -20,9 +20,7 @@ const andList = (list: string[]) => (list.length <= 1 ? list.join("") : `${list.
 /** "the HTML", "the HTML and the PDF", "the HTML, the PDF and the DOCX". */
 const names = (formats: Format[]) => andList(formats.map((f) => `the ${FORMAT_NAMES[f]}`));
 
-function quote(text: string | undefined, other?: string): string {
-  return `"${excerpt(text ?? "", other)}"`;
-}
+const quote = (text: string | undefined, other?: string) => `"${excerpt(text ?? "", other)}"`;
 
 function key(reading: Reading, unordered: boolean): string {
   return JSON.stringify([
