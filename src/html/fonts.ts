@@ -93,15 +93,11 @@ export type FontUsage = Map<string, string>;
 /** Page furniture (page numbers, list markers, "(cont.)") is drawn with ASCII and a few marks. */
 const FURNITURE = " !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~–—’“”ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** Whether `lang` is `prefix` or a more specific tag of it (`zh-Hant-HK` is in `zh-Hant`). */
-function langIn(lang: string, prefixes: string[] | undefined): number {
+/** The length of the longest of `prefixes` that `lang` is, or is a more specific tag of (`zh-Hant-HK` is in `zh-Hant`); -1 for none. */
+function langIn(lang: string, prefixes: string[] = []): number {
   const tag = lang.toLowerCase();
-  let best = -1;
-  for (const prefix of prefixes ?? []) {
-    const p = prefix.toLowerCase();
-    if ((tag === p || tag.startsWith(`${p}-`)) && p.length > best) best = p.length;
-  }
-  return best;
+  const matching = prefixes.map((p) => p.toLowerCase()).filter((p) => tag === p || tag.startsWith(`${p}-`));
+  return Math.max(-1, ...matching.map((p) => p.length));
 }
 
 export interface Stack {
@@ -160,16 +156,14 @@ export function facesFor(family: FontFamily, style: string, weight: string): Fac
 }
 
 function rangesCss(points: number[]): string {
-  const sorted = [...new Set(points)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    const hex = (n: number) => n.toString(16).toUpperCase();
-    parts.push(i === j ? `U+${hex(sorted[i])}` : `U+${hex(sorted[i])}-${hex(sorted[j])}`);
-    i = j + 1;
+  const ranges: [number, number][] = [];
+  for (const point of [...new Set(points)].sort((a, b) => a - b)) {
+    const last = ranges[ranges.length - 1];
+    if (last && point === last[1] + 1) last[1] = point;
+    else ranges.push([point, point]);
   }
-  return parts.join(",");
+  const hex = (n: number) => n.toString(16).toUpperCase();
+  return ranges.map(([from, to]) => (from === to ? `U+${hex(from)}` : `U+${hex(from)}-${hex(to)}`)).join(",");
 }
 
 /** The `@font-face` rules, fonts inlined, each character in each style and weight drawn by the stack's first family that has it; `missing`: those none has. */

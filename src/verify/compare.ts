@@ -19,12 +19,8 @@ const andList = (list: string[]) => (list.length <= 1 ? list.join("") : `${list.
 
 /** "the HTML", "the HTML and the PDF", "the HTML, the PDF and the DOCX". */
 const names = (formats: Format[]) => andList(formats.map((f) => `the ${FORMAT_NAMES[f]}`));
-/** "shows" for one format, "show" for several. */
-const verb = (formats: Format[], one: string, several: string) => (formats.length === 1 ? one : several);
 
-function quote(text: string | undefined, other?: string): string {
-  return `"${excerpt(text ?? "", other)}"`;
-}
+const quote = (text: string | undefined, other?: string) => `"${excerpt(text ?? "", other)}"`;
 
 function key(reading: Reading, unordered: boolean): string {
   return JSON.stringify([
@@ -116,9 +112,11 @@ function leadsElsewhere(call: NoteCall): string | undefined {
 function compareWith(reference: Reading[], reading: Reading, reported: Set<number>, unordered: boolean): Disagreement[] {
   const ref = reference[0];
   const refNames = names(reference.map((r) => r.format));
-  const refFormats = reference.map((r) => r.format);
+  /** "the HTML and the PDF have": the reference formats and a verb agreeing with them. */
+  const they = (one: string, several: string) => `${refNames} ${reference.length === 1 ? one : several}`;
   const F = `the ${FORMAT_NAMES[reading.format]}`;
   const found: Disagreement[] = [];
+  const say = (note: number | undefined, reason: string) => found.push({ note, reason });
   const steps = align(
     ref.calls.map((c) => ({ shown: c.shown, text: callText(ref, c, unordered) })),
     reading.calls.map((c) => ({ shown: c.shown, text: callText(reading, c, unordered) })),
@@ -126,10 +124,8 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
 
   // Which marks the other format shows for each note's calls.
   const shownFor = new Map<string, Set<string>>();
-  for (const step of steps) {
-    if (step.ref === undefined || step.other === undefined) continue;
-    const n = ref.calls[step.ref].shown;
-    shownFor.set(n, (shownFor.get(n) ?? new Set()).add(reading.calls[step.other].shown));
+  for (const { ref: i, other: j } of steps) {
+    if (i !== undefined && j !== undefined) shownFor.set(ref.calls[i].shown, (shownFor.get(ref.calls[i].shown) ?? new Set()).add(reading.calls[j].shown));
   }
 
   // Notes renumbered whole: every call shows m instead of n, and m has n's text.
@@ -142,7 +138,7 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const otherText = m === undefined ? undefined : reading.notes.get(m);
     if (m !== undefined && m !== number && text !== undefined && otherText !== undefined && sameNoteText(text, otherText, unordered)) {
       renumbered.set(number, m);
-      found.push({ note: number, reason: `Note ${number}: ${F} numbers it ${m} (its calls and its text) where ${refNames} number it ${number}` });
+      say(number, `Note ${number}: ${F} numbers it ${m} (its calls and its text) where ${refNames} number it ${number}`);
     }
   }
   const accounted = new Set(renumbered.values()); // the other format's note numbers matched to a reference note
@@ -154,44 +150,30 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const called = ref.calls.some((c) => c.shown === String(n));
     if (called && !shownFor.has(String(n)) && !otherTexts.some((other) => sameNoteText(other, text, unordered))) {
       missingWhole.add(n);
-      found.push({
-        note: n,
-        reason: `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${refNames} ${verb(refFormats, "has", "have")} both`,
-      });
+      say(n, `Note ${n} is missing from ${F}: neither its call nor its text (${quote(text)}) is there, where ${they("has", "have")} both`);
     }
   }
 
   // Calls.
   let lastRef = 0;
-  for (const step of steps) {
-    if (step.ref !== undefined) lastRef = step.ref + 1;
-    if (step.ref !== undefined && step.other !== undefined) {
-      const a = ref.calls[step.ref];
-      const b = reading.calls[step.other];
-      const number = noteNumber(a.shown);
+  for (const { ref: i, other: j } of steps) {
+    if (i !== undefined) lastRef = i + 1;
+    const a = i === undefined ? undefined : ref.calls[i];
+    const b = j === undefined ? undefined : reading.calls[j];
+    const number = a && noteNumber(a.shown);
+    if (a && b) {
       if (a.shown === b.shown || (number !== undefined && renumbered.has(number) && renumbered.get(number) === noteNumber(b.shown))) continue;
       const elsewhere = leadsElsewhere(b);
-      if (elsewhere) reported.add(step.other);
-      found.push({
-        note: number,
-        reason: `Note ${a.shown}: ${F} shows the ${ordinal(step.ref + 1)} note call as ${b.shown ? b.shown : "nothing"} where ${refNames} ${verb(refFormats, "shows", "show")} ${a.shown}${elsewhere ? ` (${elsewhere})` : ""}`,
-      });
-    } else if (step.ref !== undefined) {
-      const a = ref.calls[step.ref];
-      const number = noteNumber(a.shown);
-      if (number !== undefined && missingWhole.has(number)) continue;
-      found.push({
-        note: number,
-        reason: `Note ${a.shown}: the ${ordinal(step.ref + 1)} note call, which ${refNames} ${verb(refFormats, "shows", "show")} as ${a.shown}, is missing from ${F}`,
-      });
-    } else if (step.other !== undefined) {
-      const b = reading.calls[step.other];
-      reported.add(step.other);
+      if (elsewhere) reported.add(j!);
+      const also = elsewhere ? ` (${elsewhere})` : "";
+      say(number, `Note ${a.shown}: ${F} shows the ${ordinal(i! + 1)} note call as ${b.shown || "nothing"} where ${they("shows", "show")} ${a.shown}${also}`);
+    } else if (a) {
+      if (number === undefined || !missingWhole.has(number))
+        say(number, `Note ${a.shown}: the ${ordinal(i! + 1)} note call, which ${they("shows", "show")} as ${a.shown}, is missing from ${F}`);
+    } else if (b) {
+      reported.add(j!);
       const place = lastRef === 0 ? "before the 1st note call" : `after the ${ordinal(lastRef)} note call`;
-      found.push({
-        note: noteNumber(b.shown),
-        reason: `Note ${b.shown}: ${F} has a note call showing ${b.shown || "nothing"} ${place} that ${refNames} ${verb(refFormats, "does", "do")} not have`,
-      });
+      say(noteNumber(b.shown), `Note ${b.shown}: ${F} has a note call showing ${b.shown || "nothing"} ${place} that ${they("does", "do")} not have`);
     }
   }
 
@@ -201,17 +183,13 @@ function compareWith(reference: Reading[], reading: Reading, reported: Set<numbe
     const m = renumbered.get(n) ?? n;
     const other = renumbered.has(n) || !accounted.has(m) ? reading.notes.get(m) : undefined;
     accounted.add(m);
-    if (other === undefined) {
-      found.push({ note: n, reason: `Note ${n} is missing from the notes of ${F}, where ${refNames} ${verb(refFormats, "has", "have")} ${quote(text)}` });
-    } else if (!sameNoteText(other, text, unordered)) {
+    if (other === undefined) say(n, `Note ${n} is missing from the notes of ${F}, where ${they("has", "have")} ${quote(text)}`);
+    else if (!sameNoteText(other, text, unordered)) {
       const refList = reference.map((r) => FORMAT_NAMES[r.format]).join(" and ");
-      found.push({ note: n, reason: `Note ${n} text differs: ${FORMAT_NAMES[reading.format]} ${quote(other, text)} vs ${refList} ${quote(text, other)}` });
+      say(n, `Note ${n} text differs: ${FORMAT_NAMES[reading.format]} ${quote(other, text)} vs ${refList} ${quote(text, other)}`);
     }
   }
-  for (const [m, text] of reading.notes) {
-    if (accounted.has(m)) continue;
-    found.push({ note: m, reason: `Note ${m}: ${F} has a note ${quote(text)} that ${refNames} ${verb(refFormats, "does", "do")} not have` });
-  }
+  for (const [m, text] of reading.notes) if (!accounted.has(m)) say(m, `Note ${m}: ${F} has a note ${quote(text)} that ${they("does", "do")} not have`);
   return found;
 }
 

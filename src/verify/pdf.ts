@@ -10,9 +10,10 @@ type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
 type PdfPageProxy = Awaited<ReturnType<PdfDocument["getPage"]>>;
 
-/** A text item as drawn: its baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
-export interface PdfItem {
+/** A text item as drawn: its page, baseline origin, width, font size, whether it ends a line, its marked content (null: untagged), whether it runs top to bottom. */
+interface Item {
   str: string;
+  page: number;
   x: number;
   y: number;
   width: number;
@@ -20,6 +21,9 @@ export interface PdfItem {
   eol: boolean;
   mc: string | null;
   vertical: boolean;
+  /** Index in the whole document's stream of items (set once the pages are read). */
+  index: number;
+  furniture: boolean;
 }
 
 /** A list item of a tagged page: the marked-content ids of its label and of the rest. */
@@ -57,7 +61,7 @@ export type StructNode = { role?: string; lang?: string; children?: StructNode[]
  * The text pdf.js reads off a page, with each item's marked-content id; Chromium's /ActualText (glyph clusters it cannot
  * map one to one: Tibetan stacks, Mongolian, Arabic ligatures) replaces their glyphs, matched by the BDCs' order.
  */
-async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string | null)[]>): Promise<PdfItem[]> {
+async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string | null)[]>): Promise<Item[]> {
   const content = await page.getTextContent({ includeMarkedContent: true });
   type Mark = { id: string | null; actual: string | null; used: boolean };
   const spans = content.items.filter((i) => "type" in i && i.type === "beginMarkedContentProps");
@@ -68,7 +72,7 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
     // Counted differently (a form XObject's marked content): read the glyphs' own text.
     if (actual.length !== spans.length) actual = [];
   }
-  const items: PdfItem[] = [];
+  const items: Item[] = [];
   const stack: Mark[] = [];
   let bdc = 0;
   for (const item of content.items) {
@@ -95,42 +99,44 @@ async function pageText(page: PdfPageProxy, actualTexts: () => Promise<(string |
     const mc = innermost(stack, (m) => m.id !== null)?.id ?? null;
     const [a, b, c, d, x, y] = item.transform as number[];
     // A vertical edition's text runs down the page (its glyphs turned a quarter).
-    items.push({ str, x, y, width: item.width, size: Math.hypot(c, d), eol: item.hasEOL, mc, vertical: Math.abs(b) > Math.abs(a) });
+    const vertical = Math.abs(b) > Math.abs(a);
+    items.push({ str, page: page.pageNumber - 1, x, y, width: item.width, size: Math.hypot(c, d), eol: item.hasEOL, mc, vertical, index: 0, furniture: false });
   }
   return items;
 }
+
+const joined = (items: Item[]) => items.map((item) => item.str).join("");
 
 function innermost<T>(stack: T[], test: (t: T) => boolean): T | undefined {
   for (let i = stack.length - 1; i >= 0; i--) if (test(stack[i])) return stack[i];
   return undefined;
 }
 
-/** The /ActualText of each BDC operator of each page's content, in order (null for a BDC without). */
-async function actualTextReader(bytes: Uint8Array): Promise<(pageIndex: number) => Promise<(string | null)[]>> {
-  const { PDFDocument, PDFArray, PDFHexString, PDFRawStream, decodePDFRawStream } = await import("pdf-lib");
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
-  return async (index) => {
-    const node = doc.getPage(index).node;
-    const contents = node.Contents();
-    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
-    let text = "";
-    for (const stream of streams) {
-      if (stream instanceof PDFRawStream) text += Buffer.from(decodePDFRawStream(stream).decode()).toString("latin1") + "\n";
-    }
-    const found: (string | null)[] = [];
-    for (const m of text.matchAll(BDC)) {
-      const hex = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(m[1] ?? "");
-      // UTF-16 after a byte order mark, else PDFDocEncoding (PDF 32000, 7.9.2.2).
-      found.push(hex ? PDFHexString.of(hex[1].replace(/\s/g, "")).decodeText() : null);
-    }
-    return found;
-  };
+/** The same PDF opened with pdf-lib, for what pdf.js does not give: a BDC's /ActualText, the whole structure tree's order. */
+async function openPdfLib(bytes: Uint8Array) {
+  const lib = await import("pdf-lib");
+  return { lib, doc: await lib.PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false }) };
+}
+type PdfLib = Awaited<ReturnType<typeof openPdfLib>>;
+
+/** The /ActualText of each BDC operator of a page's content, in order (null for a BDC without). */
+function actualTexts({ lib, doc }: PdfLib, index: number): (string | null)[] {
+  const contents = doc.getPage(index).node.Contents();
+  const streams = contents instanceof lib.PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+  let text = "";
+  for (const stream of streams) {
+    if (stream instanceof lib.PDFRawStream) text += Buffer.from(lib.decodePDFRawStream(stream).decode()).toString("latin1") + "\n";
+  }
+  return Array.from(text.matchAll(BDC), (m) => {
+    const hex = /\/ActualText\s*<([0-9A-Fa-f\s]*)>/.exec(m[1] ?? "");
+    // UTF-16 after a byte order mark, else PDFDocEncoding (PDF 32000, 7.9.2.2).
+    return hex ? lib.PDFHexString.of(hex[1].replace(/\s/g, "")).decodeText() : null;
+  });
 }
 
 /** Each link annotation's structure element, by its place in the whole document's structure tree (annotation id as pdf.js gives it). */
-async function linkElementOrder(bytes: Uint8Array): Promise<Map<string, number>> {
-  const { PDFDocument, PDFArray, PDFDict, PDFName, PDFRef } = await import("pdf-lib");
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+function linkElementOrder({ lib, doc }: PdfLib): Map<string, number> {
+  const { PDFArray, PDFDict, PDFName, PDFRef } = lib;
   const order = new Map<string, number>();
   const seen = new Set<unknown>();
   let element = 0;
@@ -154,11 +160,10 @@ async function linkElementOrder(bytes: Uint8Array): Promise<Map<string, number>>
 const BDC = /\/[^\s/<>[\]()]+\s*(?:(<<(?:[^<>]|<[^<>]*>)*>>)|\/[^\s/<>[\]()]+)\s*BDC\b/g;
 
 /** The list items of a page's structure tree, and the text of the structure element each link annotation is in. */
-function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfListItem[]; linkText: Map<string, Link["tagged"]> } {
+function pageStructure(tree: StructNode | null, items: Item[], links: Link[]): PdfListItem[] {
   const lis: PdfListItem[] = [];
   const linkText = new Map<string, Link["tagged"]>();
-  if (!tree) return { lis, linkText };
-  const byMc = groupBy(items.keys(), (i) => items[i].mc);
+  const byMc = groupBy(items, (item) => item.mc);
   const contentIds = (node: StructNode, out: string[] = []): string[] => {
     if (node.type === "content" && node.id) out.push(node.id);
     for (const child of node.children ?? []) contentIds(child, out);
@@ -171,9 +176,8 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     for (const child of children) {
       if (child.type === "object" && child.id) {
         const ids = contentIds(node);
-        const indexes = ids.flatMap((id) => byMc.get(id) ?? []);
         // A link whose element has no text on this page shows nothing here (a call's sliver left before its column or page ends).
-        linkText.set(child.id, { text: indexes.map((i) => items[i].str).join(""), order: order++, ids });
+        linkText.set(child.id, { text: joined(ids.flatMap((id) => byMc.get(id) ?? [])), order: order++, ids });
       }
     }
     // A list item: LI, or whatever element holds a label (Chromium tags a right-to-left
@@ -187,8 +191,9 @@ function pageStructure(tree: StructNode | null, items: PdfItem[]): { lis: PdfLis
     }
     for (const child of children) if (!child.type) visit(child, inLi || item, inAside);
   };
-  visit(tree, false, false);
-  return { lis, linkText };
+  if (tree) visit(tree, false, false);
+  for (const link of links) link.tagged = linkText.get(link.id);
+  return lis;
 }
 
 let lastRead: Promise<unknown> = Promise.resolve();
@@ -220,7 +225,7 @@ function withPdf<T>(bytes: Uint8Array, read: (doc: PdfDocument) => Promise<T>): 
 
 /** A page's text items in drawing order, and its structure tree (null when untagged). */
 export interface PageContent {
-  items: PdfItem[];
+  items: Item[];
   tree: StructNode | null;
 }
 
@@ -292,15 +297,13 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
     const all = !callLinks.some((l) => l.dest);
     const indexes = pageProxies.map((_, p) => p).filter((p) => all || wanted.has(p));
 
-    let actual: Promise<(pageIndex: number) => Promise<(string | null)[]>> | undefined;
+    let pdfLib: Promise<PdfLib> | undefined;
     const texts: Parameters<typeof pagesText>[0] = [];
     for (let i = 0; i < indexes.length; i = texts.length) {
       const batch = indexes.slice(i, i + MAX_PAGES_IN_FLIGHT).map(async (p) => {
         const page = pageProxies[p];
-        const items = await pageText(page, async () => (await (actual ??= actualTextReader(bytes)))(p));
-        const { lis, linkText } = pageStructure((await page.getStructTree()) as StructNode | null, items);
-        for (const link of pageLinks[p]) link.tagged = linkText.get(link.id);
-        return { page: p, items, lis };
+        const items = await pageText(page, async () => actualTexts(await (pdfLib ??= openPdfLib(bytes)), p));
+        return { page: p, items, lis: pageStructure((await page.getStructTree()) as StructNode | null, items, pageLinks[p]) };
       });
       texts.push(...(await Promise.all(batch)));
       if (texts.length === indexes.length) indexes.push(...pagesNotesGoOnTo(texts, indexes, callLinks, doc.numPages));
@@ -309,7 +312,7 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
     // Chromium breaks a vertical edition's pages itself, splitting a table row's cells across two pages: page by page,
     // the calls of the row's second cell come before the rest of its first. The structure tree keeps the letter's order.
     if (texts.some(({ items }) => items.some((item) => item.vertical))) {
-      const order = await linkElementOrder(bytes);
+      const order = linkElementOrder(await (pdfLib ??= openPdfLib(bytes)));
       for (const link of links) if (link.tagged) link.tagged = { ...link.tagged, page: 0, order: order.get(link.id) ?? link.tagged.order };
     }
     return { links, read: pagesText(texts) };
@@ -320,9 +323,9 @@ function readPdfBytes(bytes: Uint8Array): Promise<{ links: Link[]; read: PagesTe
  * Pages not read yet that a note may go on to: at the feet, the page after each labelled "N (cont.)" (a note may run over
  * several); with notes at the end, every page after the first note's.
  */
-function pagesNotesGoOnTo(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }[], read: number[], callLinks: Link[], pageCount: number): number[] {
+function pagesNotesGoOnTo(texts: { page: number; items: Item[]; lis: PdfListItem[] }[], read: number[], callLinks: Link[], pageCount: number): number[] {
   const known = new Set(read);
-  const continued = (li: PdfListItem, items: PdfItem[]) => {
+  const continued = (li: PdfListItem, items: Item[]) => {
     const label = items.filter((item) => item.mc !== null && li.label.includes(item.mc)).map((item) => item.str);
     return label.length > 0 && !TAGGED_MARKER.test(label.join(""));
   };
@@ -331,14 +334,6 @@ function pagesNotesGoOnTo(texts: { page: number; items: PdfItem[]; lis: PdfListI
     ? texts.filter(({ items, lis }) => lis.some((li) => li.foot && continued(li, items))).map(({ page }) => page + 1)
     : Array.from({ length: pageCount }, (_, p) => p).filter((p) => p > firstNote);
   return [...new Set(next)].filter((p) => p < pageCount && !known.has(p));
-}
-
-/** A text item of the pages read. */
-interface Item extends PdfItem {
-  page: number;
-  /** Index in the whole document's stream of items. */
-  index: number;
-  furniture: boolean;
 }
 
 interface Rect {
@@ -413,6 +408,8 @@ interface PagesText {
   /** The items less the page furniture, by marked content. */
   byMc: Map<string, Item[]>;
   listItems: PdfListItem[];
+  /** The list item each label's marked content belongs to. */
+  labelOf: Map<string, PdfListItem>;
 }
 
 export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
@@ -420,47 +417,37 @@ export async function readPdfData(bytes: Uint8Array): Promise<Reading> {
   const callLinks = links.filter((link) => link.call);
   const targets = [...new Map(callLinks.flatMap((l) => (l.dest ? [[destinationKey(l.dest), l.dest] as const] : []))).values()].sort(compareDestinations);
 
-  const calls = callsShown(callLinks, read);
-  const { run, isLabel } = noteMarkers(read, targets);
-  const notes = noteTexts(run, read, links, targets, isLabel);
+  const run = noteMarkers(read, targets);
   // Where each destination is on the printed page, and so which note marker it leads to.
   const landing = placeDestinations(targets, run);
-  return {
-    format: "pdf",
-    calls: calls.map(({ shown, dest }): NoteCall => {
-      const k = dest ? landing(dest) : undefined;
-      return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
-    }),
-    notes,
-    problems: [],
-  };
+  const calls = callsShown(callLinks, read).map(({ shown, dest }): NoteCall => {
+    const k = dest ? landing(dest) : undefined;
+    return { shown, leadsTo: k === undefined ? undefined : { number: k + 1, shown: String(k + 1) } };
+  });
+  return { format: "pdf", calls, notes: noteTexts(run, read, links, targets), problems: [] };
 }
 
 /** The text items of the pages read in stream order, with the page furniture marked. */
-function pagesText(texts: { page: number; items: PdfItem[]; lis: PdfListItem[] }[]): PagesText {
-  const items: Item[] = [];
+function pagesText(texts: { page: number; items: Item[]; lis: PdfListItem[] }[]): PagesText {
   const byPage = new Map<number, Item[]>();
-  const untagged: Item[][] = [];
-  const listItems: PdfListItem[] = [];
-  const isTaggedText = (r: PdfItem) => r.mc !== null && r.str.trim() !== "";
+  const isTaggedText = (r: Item) => r.mc !== null && r.str.trim() !== "";
   const documentTagged = texts.some(({ items }) => items.some(isTaggedText));
-  for (const { page: p, items: raw, lis } of texts) {
-    listItems.push(...lis);
+  for (const { page, items } of texts) {
     // Untagged text above or below all the tagged text of the page is page furniture; in a tagged
     // document, so is all of a page with no tagged text (one that holds only a note's back link).
-    const tagged = raw.filter(isTaggedText);
+    const tagged = items.filter(isTaggedText);
     const top = Math.max(...tagged.map((r) => r.y));
     const bottom = Math.min(...tagged.map((r) => r.y));
-    const outside = (r: PdfItem) => (tagged.length ? r.y > top + 0.5 || r.y < bottom - 0.5 : documentTagged);
-    const pageItems = raw.flatMap((r) => splitMarker({ ...r, page: p, index: 0, furniture: r.mc === null && outside(r) }));
-    byPage.set(p, pageItems);
-    if (!documentTagged) untagged.push(pageItems);
-    items.push(...pageItems);
+    for (const r of items) r.furniture = r.mc === null && (tagged.length ? r.y > top + 0.5 || r.y < bottom - 0.5 : documentTagged);
+    byPage.set(page, items.flatMap(splitMarker));
   }
+  const items = [...byPage.values()].flat();
   items.forEach((item, i) => (item.index = i));
-  untaggedFurniture(untagged);
+  if (!documentTagged) untaggedFurniture([...byPage.values()]);
   const text = items.filter((item) => !item.furniture);
-  return { text, footnotes: listItems.some((li) => li.foot), byPage, byMc: groupBy(text, (item) => item.mc), listItems };
+  const listItems = texts.flatMap(({ lis }) => lis);
+  const labelOf = new Map(listItems.flatMap((li) => li.label.map((id) => [id, li] as const)));
+  return { text, footnotes: listItems.some((li) => li.foot), byPage, byMc: groupBy(text, (item) => item.mc), listItems, labelOf };
 }
 
 /**
@@ -503,24 +490,21 @@ function callsShown(callLinks: Link[], { byPage }: PagesText): { shown: string; 
  * The printed notes' markers (tagged: labels of list items not nested in another; untagged: "k." beginning a line), and
  * which items are list labels. The notes, not a list of the letter, are the run 1., 2., … with most markers on their calls' pages.
  */
-function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, targets: Destination[]): { run: Item[]; isLabel: (item: Item) => boolean } {
+function noteMarkers({ text, footnotes, byPage, byMc, listItems, labelOf }: PagesText, targets: Destination[]): Item[] {
   const notesFrom = targets.length ? targets[0].page : 0;
   // Notes at the foot of the pages are list items of the page foot's Aside element: then only
   // those are notes, and a list of the body (also one at the top of the page after a note) is not.
-  const labelIds = new Set(listItems.flatMap((li) => (li.nested ? [] : li.label)));
   const noteLabelIds = new Set(listItems.flatMap((li) => (li.nested || (footnotes && !li.foot) ? [] : li.label)));
   const taggedMarkers = [...noteLabelIds].flatMap((id): Item[] => {
     const parts = (byMc.get(id) ?? []).filter((item) => item.str.trim());
-    const k = TAGGED_MARKER.exec(parts.map((item) => item.str).join(""));
+    const k = TAGGED_MARKER.exec(joined(parts));
     if (!k) return [];
     const left = Math.min(...parts.map((item) => item.x));
     const right = Math.max(...parts.map((item) => item.x + item.width));
     return [{ ...parts[0], str: `${k[1]}.`, x: left, width: right - left }];
   });
-  const isLabel = (item: Item) => item.mc !== null && labelIds.has(item.mc);
   // A label of a list nested in a note ("1." of its numbered list) is no note's marker, tagged or not.
-  const allLabelIds = new Set(listItems.flatMap((li) => li.label));
-  const anyLabel = (item: Item) => item.mc !== null && allLabelIds.has(item.mc);
+  const anyLabel = (item: Item) => item.mc !== null && labelOf.has(item.mc);
   const markers = [
     ...taggedMarkers,
     ...(footnotes ? [] : text.filter((item) => !anyLabel(item) && MARKER.test(item.str) && beginsLine(item, byPage.get(item.page)!))),
@@ -541,22 +525,16 @@ function noteMarkers({ text, footnotes, byPage, byMc, listItems }: PagesText, ta
     }
     const onTargetPages = run.filter((m, k) => k < targets.length && targets[k].page === m.page).length;
     const score = [onTargetPages, -Math.abs(run.length - targets.length), start.index];
-    if (!best || lexicographic(score, best.score) > 0) best = { run, score };
+    if (!best || (score[0] - best.score[0] || score[1] - best.score[1] || score[2] - best.score[2]) > 0) best = { run, score };
   }
-  return { run: best?.run ?? [], isLabel };
+  return best?.run ?? [];
 }
 
 /**
  * Each note's text, by its number, back links left out. At the foot of the pages, tagged: its list item and its parts
  * labelled "N (cont.)" on the next pages; untagged: up to the next marker or the page's end. At the end: marker to marker.
  */
-function noteTexts(
-  run: Item[],
-  { text, footnotes, byMc, listItems }: PagesText,
-  links: Link[],
-  targets: Destination[],
-  isLabel: (item: Item) => boolean,
-): Map<number, string> {
+function noteTexts(run: Item[], { text, footnotes, byMc, listItems, labelOf }: PagesText, links: Link[], targets: Destination[]): Map<number, string> {
   const callLinks = links.filter((link) => link.call);
   // Back links: links from the notes back to the calls (to a destination named after a call,
   // or in the notes and leading to a place before the first note).
@@ -568,18 +546,14 @@ function noteTexts(
   );
   // Tagged: a back link's own marked content; untagged: the characters placed inside its rectangle.
   const backLinkIds = new Set(backLinks.flatMap((l) => l.tagged?.ids ?? []));
-  const backLinksOn = groupBy(
-    backLinks.filter((l) => !l.tagged),
-    (l) => l.rect.page,
-  );
-  const underBackLink = (item: Item) => (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
-  // A numbered list in a note: its numbers are drawn, not text, in the HTML and the .docx.
-  const nestedLabels = new Set(listItems.flatMap((li) => (li.nested ? li.label : [])));
+  const backLinksOn = groupBy(backLinks, (l) => (l.tagged ? undefined : l.rect.page));
+  const labelled = (item: Item) => (item.mc === null ? undefined : labelOf.get(item.mc));
   const textOf = (noteItems: Item[]) => {
     let note = "";
     for (const item of noteItems) {
-      if (item.mc !== null && (nestedLabels.has(item.mc) || backLinkIds.has(item.mc))) continue;
-      const back = underBackLink(item);
+      // A numbered list in a note: its numbers are drawn, not text, in the HTML and the .docx.
+      if (labelled(item)?.nested || (item.mc !== null && backLinkIds.has(item.mc))) continue;
+      const back = (backLinksOn.get(item.page) ?? []).filter((l) => overlaps(l.rect, item));
       if (back.length === 0) note += item.str;
       else for (const c of characters(item)) if (!back.some((l) => inside(l.rect, c.x, c.y))) note += c.char;
       if (item.eol) note += " ";
@@ -588,18 +562,13 @@ function noteTexts(
   };
 
   const notes = new Map<number, string>();
-  const labelled = new Map<string, PdfListItem>();
-  for (const li of listItems) for (const id of li.label) labelled.set(id, li);
   const itemsOf = (ids: Iterable<string>) => [...ids].flatMap((id) => byMc.get(id) ?? []).sort((a, b) => a.index - b.index);
   // A note too long for its page goes on at the foot of the next ones, each part labelled
   // "N (cont.)" (templates/print.css): its parts, by note number, in page order.
   const continuations = groupBy(
     listItems.filter((li) => li.label.length && !(footnotes && !li.foot)),
     (li) => {
-      const label = itemsOf(li.label)
-        .map((item) => item.str)
-        .join("")
-        .trim();
+      const label = collapseSpace(joined(itemsOf(li.label)));
       // "3 (cont.)" in the letter's language ("3 (suite)", "3（续）"; read from either end in
       // right-to-left text): a number and a word, not "3.".
       const cont = /^(\d+)\s*[^\s\d.]/.exec(label) ?? /[^\s\d.]\s*(\d+)$/.exec(label);
@@ -611,7 +580,7 @@ function noteTexts(
   const atTheEnd =
     run.length > 0 && !footnotes && callLinks.every((l) => l.rect.page < run[0].page || (l.rect.page === run[0].page && l.rect.bottom >= run[0].y));
   run.forEach((marker, k) => {
-    const li = marker.mc ? labelled.get(marker.mc) : undefined;
+    const li = labelled(marker);
     const next = run[k + 1];
     let noteItems: Item[];
     if (li && !atTheEnd) {
@@ -620,7 +589,7 @@ function noteTexts(
       noteItems = itemsOf(ids);
     } else {
       // At the end, labels left out (one may be drawn in pieces, right to left: "." then "1"); at the foot, the marker's page.
-      const belongs = (item: Item) => (atTheEnd ? !isLabel(item) : item.page === marker.page);
+      const belongs = (item: Item) => (atTheEnd ? labelled(item)?.nested !== false : item.page === marker.page);
       noteItems = text.filter((item) => item.index > marker.index && (!next || item.index < next.index) && belongs(item));
     }
     notes.set(k + 1, textOf(noteItems));
@@ -646,7 +615,6 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     const k = even.reduce((a, b) => (across(b) < across(a) ? b : a));
     return { k, across: across(k) };
   };
-  const at = (d: Destination, dx: number, dy: number) => near(d, dx, dy)?.k;
   const candidates: [number, number][] = [];
   const consider = (d: Destination, k: number) => {
     if (d.y === null || run[k].page !== d.page) return;
@@ -673,7 +641,7 @@ function placeDestinations(targets: Destination[], run: Item[]): (dest: Destinat
     }
     return found;
   };
-  if (best) return (d) => at(d, ...best.offset) ?? below(d, ...best.offset);
+  if (best) return (d) => near(d, ...best.offset)?.k ?? below(d, ...best.offset);
   // Destinations without coordinates: the k-th destination leads to the k-th note. One with
   // coordinates but no marker near it (a note moved to another page) leads nowhere.
   const rank = new Map(targets.map((d, k) => [destinationKey(d), k]));
@@ -711,11 +679,6 @@ function untaggedFurniture(pages: Item[][]) {
       if (PAGE_COUNTER.test(text) || recurs) for (const item of line) item.furniture = true;
     }
   });
-}
-
-function lexicographic(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
 }
 
 /** An item that begins with a list marker and goes on ("1. “In accordance …", untagged), cut in two, the width shared by characters. */

@@ -58,21 +58,14 @@ export function sameNoteText(a: string, b: string, unordered = false): boolean {
   const counts = new Map<string, number>();
   for (const c of xs) counts.set(c, (counts.get(c) ?? 0) + 1);
   for (const c of ys) counts.set(c, (counts.get(c) ?? 0) - 1);
-  // Left over: characters of x not in y (count > 0) and of y not in x (count < 0).
-  let onlyX = 0;
-  let onlyY = 0;
-  let unreadableX = 0;
-  let unreadableY = 0;
+  // Of equal lengths, x has as many characters y lacks as y has that x lacks: each must be an unreadable glyph's counterpart.
+  let unmatched = 0;
+  let unreadable = 0;
   for (const [c, n] of counts) {
-    if (n > 0) {
-      onlyX += n;
-      if (UNREADABLE.test(c)) unreadableX += n;
-    } else if (n < 0) {
-      onlyY -= n;
-      if (UNREADABLE.test(c)) unreadableY -= n;
-    }
+    if (n > 0) unmatched += n;
+    if (UNREADABLE.test(c)) unreadable += Math.abs(n);
   }
-  return onlyX - unreadableX <= unreadableY && onlyY - unreadableY <= unreadableX;
+  return unmatched <= unreadable;
 }
 
 /** A note text as a key, the same for texts that `sameNoteText` finds equal (unreadable glyphs apart). */
@@ -104,15 +97,8 @@ export function excerpt(text: string, other: string | undefined, width = 48): st
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
   // Map the position in the normalised text back to the collapsed text.
-  let kept = 0;
-  let at = nfc.length;
-  for (let i = 0; i < nfc.length; i++) {
-    if (kept === common) {
-      at = i;
-      break;
-    }
-    if (!DROPPED_ONE.test(nfc[i])) kept++;
-  }
+  let at = 0;
+  for (let kept = 0; kept < common && at < nfc.length; at++) if (!DROPPED_ONE.test(nfc[at])) kept++;
   let start = Math.max(0, at - Math.floor(width / 3));
   let end = Math.min(nfc.length, start + width);
   // Cut between words where there is a space near the cut.
