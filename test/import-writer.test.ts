@@ -63,6 +63,8 @@ beforeAll(async () => {
     { in: letter, out: docx("added"), edits: [{ op: "footnote", after: "Southern Mongolia (Ch: Inner Mongolia)", text: "Note du traducteur." }] },
     // Note 8's call deleted (the Hong Kong paragraph has no other call).
     { in: letter, out: docx("deleted"), edits: [{ op: "delete", footnote: 7 }] },
+    // Note 1's call (called again later) cut and pasted words earlier in its paragraph: Writer leaves its bookmark behind.
+    { in: notes, out: docx("moved"), edits: [{ op: "movecall", k: 0, at: 0 }] },
     // No Title style anywhere, no title in the properties: the first paragraph is body text.
     {
       in: letter,
@@ -81,7 +83,9 @@ beforeAll(async () => {
     ["added", []],
     ["deleted", []],
     ["untitled", []],
+    ["moved", ["--original", "test/fixtures/notes.md"]],
   ];
+  results.set("notes", await cli(["import", notes, "--lang", "fr", "--out", md("notes")]));
   await Promise.all(imports.map(async ([name, extra]) => results.set(name, await cli(["import", docx(name), "--lang", "fr", "--out", md(name), ...extra]))));
 }, 240_000);
 
@@ -116,6 +120,18 @@ describe("Writer's edits that keep the notes are imported", () => {
         `crossref-extra\\.docx:12:1: error: paragraph 12 \\(“Last paragraph, with…”\\): note call 11 \\(to note 1\\) is one more than the original has`,
       ),
     );
+  });
+
+  it("a note call cut and pasted earlier in its paragraph: the same note, where the translator put it", () => {
+    const r = results.get("moved")!;
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(results.get("notes")!.code).toBe(0);
+    const [moved, unedited] = [md("moved"), md("notes")].map((f) => readFileSync(f, "utf8"));
+    expect(`[${callsIn(moved).join(", ")}]`).toBe(NOTES_CALLS);
+    const first = (text: string) => text.split("\n").find((l) => l.includes("ninety-nine"))!;
+    expect(first(unedited)).toContain("zeta[^1]");
+    expect(first(moved).indexOf("[^1]")).toBeLessThan(first(moved).indexOf("zeta"));
   });
 });
 
