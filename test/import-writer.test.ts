@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DocxParts, W } from "./docx-edit.ts";
 import { cli, tempDir } from "./helpers.ts";
+import { calls, type Done, judge, type Outcome, type Session, sessions } from "./writer-crowd.ts";
 import { editInWriter, type WriterJob } from "./writer-edit.ts";
 
 const dir = tempDir("broadside-writer-");
@@ -18,6 +19,9 @@ const NOTES_CALLS = "[1, 2, 1, 3, 4, 2, 5, 1, 6, 7]";
 type Result = Awaited<ReturnType<typeof cli>>;
 const results = new Map<string, Result>();
 let letterDocx: string;
+let crowd: Session[];
+let crowdDone: Done[][];
+let outcomes: Outcome[];
 
 /** The body paragraph (1 = the title) whose text starts with `words`, in a built .docx. */
 function ordinalOf(docx: string, words: string): number {
@@ -75,7 +79,14 @@ beforeAll(async () => {
       ],
     },
   ];
-  await editInWriter(jobs, dir);
+  // A slice of the crowd (bench/writer.ts) on the letter and the notes fixture, in the same soffice.
+  crowd = sessions(1, 20)
+    .filter((c) => /(letter|notes)\.md$/.test(c.original))
+    .slice(0, 6);
+  jobs.push(...crowd.map((c) => ({ in: c.original.endsWith("letter.md") ? letter : notes, out: docx(c.name), edits: c.edits, filter: c.filter })));
+  const made = await editInWriter(jobs, dir, true);
+  expect(made.filter((m) => m.error)).toEqual([]);
+  crowdDone = made.slice(-crowd.length).map((m) => m.done as Done[]);
   const imports: [string, string[]][] = [
     ["retyped", ["--original", "test/fixtures/notes.md"]],
     ["crossref", ["--original", "test/fixtures/notes.md"]],
@@ -86,10 +97,15 @@ beforeAll(async () => {
     ["moved", ["--original", "test/fixtures/notes.md"]],
   ];
   results.set("notes", await cli(["import", notes, "--lang", "fr", "--out", md("notes")]));
+  results.set("letter", await cli(["import", letter, "--lang", "fr", "--out", md("letter")]));
+  await mkdir(join(dir, "crowd"));
+  const want = (c: Session) => callsIn(readFileSync(md(c.original.endsWith("letter.md") ? "letter" : "notes"), "utf8"));
+  // Two sessions' editions built with the proof; the others imported only, to keep the slice short.
+  outcomes = await Promise.all(crowd.map((c, i) => judge(c, docx(c.name), crowdDone[i], join(dir, "crowd"), want(c), i < 2)));
   await Promise.all(imports.map(async ([name, extra]) => results.set(name, await cli(["import", docx(name), "--lang", "fr", "--out", md(name), ...extra]))));
 }, 240_000);
 
-const callsIn = (markdown: string) => [...markdown.replace(/^\[\^\d+\]:.*$/gm, "").matchAll(/\[\^(\d+)\]/g)].map((m) => Number(m[1]));
+const callsIn = calls;
 
 describe("Writer's edits that keep the notes are imported", () => {
   it("words retyped before the first call of a repeated note: the note is found by its bookmark, wherever Writer left it", () => {
@@ -132,6 +148,15 @@ describe("Writer's edits that keep the notes are imported", () => {
     const first = (text: string) => text.split("\n").find((l) => l.includes("ninety-nine"))!;
     expect(first(unedited)).toContain("zeta[^1]");
     expect(first(moved).indexOf("[^1]")).toBeLessThan(first(moved).indexOf("zeta"));
+  });
+});
+
+describe("a crowd of translators' sessions (seed 1, on the letter and the notes fixture)", () => {
+  it("each session's outcome is the one its edits call for: imported with every typed word once and in order, the calls kept, built with the proof; or refused at a paragraph with its rule", () => {
+    expect(outcomes.map((o) => o.session.name)).toHaveLength(6);
+    expect(outcomes.filter((o) => o.problems.length).map((o) => `${o.session.name}: ${o.problems.join("; ")}`)).toEqual([]);
+    // The slice holds both outcomes, so it tests both.
+    expect(new Set(outcomes.map((o) => o.code))).toEqual(new Set([0, 1]));
   });
 });
 

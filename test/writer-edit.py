@@ -241,7 +241,7 @@ def crowd_edit(doc, op):
         note = doc.createInstance("com.sun.star.text.Footnote")
         c.getText().insertTextContent(c, note, False)
         note.setString(op["text"])
-        return {"p": index_of(doc, p)}
+        return {"p": index_of(doc, p), "head": p.getString().split(" ")[0]}
     if kind == "movecall":
         note, anchor = anchor_of(doc, op["k"])
         i, p = paragraph_of(doc, anchor)
@@ -279,7 +279,7 @@ def crowd_edit(doc, op):
         end.getText().insertControlCharacter(end, 0, False)
         controller.select(end)
         controller.insertTransferable(clip)
-        return {"p": index_of(doc, p)}
+        return {"p": index_of(doc, p), "head": p.getString().split(" ")[0]}
     if kind == "comment":
         p = with_text(doc, op["p"])
         starts = boundaries(model(p))
