@@ -67,6 +67,8 @@ beforeAll(async () => {
     { in: letter, out: docx("added"), edits: [{ op: "footnote", after: "Southern Mongolia (Ch: Inner Mongolia)", text: "Note du traducteur." }] },
     // Note 8's call deleted (the Hong Kong paragraph has no other call).
     { in: letter, out: docx("deleted"), edits: [{ op: "delete", footnote: 7 }] },
+    // The words before a repeated call (a NOTEREF field) typed over: Writer puts them in the field's result, before the number.
+    { in: notes, out: docx("before-noteref"), edits: [{ op: "words", p: 589, at: 420, n: 4, text: "et une ancienne" }] },
     // Note 1's call (called again later) cut and pasted words earlier in its paragraph: Writer leaves its bookmark behind.
     { in: notes, out: docx("moved"), edits: [{ op: "movecall", k: 0, at: 0 }] },
     // No Title style anywhere, no title in the properties: the first paragraph is body text.
@@ -95,6 +97,7 @@ beforeAll(async () => {
     ["deleted", []],
     ["untitled", []],
     ["moved", ["--original", "test/fixtures/notes.md"]],
+    ["before-noteref", ["--original", "test/fixtures/notes.md"]],
   ];
   results.set("notes", await cli(["import", notes, "--lang", "fr", "--out", md("notes")]));
   results.set("letter", await cli(["import", letter, "--lang", "fr", "--out", md("letter")]));
@@ -136,6 +139,16 @@ describe("Writer's edits that keep the notes are imported", () => {
         `crossref-extra\\.docx:12:1: error: paragraph 12 \\(“Last paragraph, with…”\\): note call 11 \\(to note 1\\) is one more than the original has`,
       ),
     );
+  });
+
+  it("words typed over the text before a repeated call, which Writer keeps inside the call's field: kept, before the call", () => {
+    const written = new DocxParts(readFileSync(docx("before-noteref"))).text("word/document.xml");
+    expect(written).toMatch(/fldCharType="separate"\/>(?:(?!fldCharType="end").)*et une ancienne/s);
+    const r = results.get("before-noteref")!;
+    expect(r.code).toBe(0);
+    const text = readFileSync(md("before-noteref"), "utf8");
+    expect(`[${callsIn(text).join(", ")}]`).toBe(NOTES_CALLS);
+    expect(text).toContain("[^4] and et une ancienne[^2]");
   });
 
   it("a note call cut and pasted earlier in its paragraph: the same note, where the translator put it", () => {
