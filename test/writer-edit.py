@@ -115,6 +115,11 @@ def with_text(doc, n, minimum=1):
     return ps[n % len(ps)]
 
 
+def head(p):
+    """The paragraph's first word, as the import quotes it (note numbers left out)."""
+    return "".join(c for k, c in model(p) if k == "t").split(" ")[0]
+
+
 def index_of(doc, p):
     for i, q in enumerate(paragraphs(doc)):
         if q == p:
@@ -241,7 +246,7 @@ def crowd_edit(doc, op):
         note = doc.createInstance("com.sun.star.text.Footnote")
         c.getText().insertTextContent(c, note, False)
         note.setString(op["text"])
-        return {"p": index_of(doc, p), "head": p.getString().split(" ")[0]}
+        return {"p": index_of(doc, p), "head": head(p)}
     if kind == "movecall":
         note, anchor = anchor_of(doc, op["k"])
         i, p = paragraph_of(doc, anchor)
@@ -252,6 +257,8 @@ def crowd_edit(doc, op):
         while c.getText().compareRegionStarts(c.getStart(), anchor.getStart()) > 0:
             c.goRight(1, False)
             here += 1
+        if here >= len(chars):
+            raise Skip("the call is not where Writer's text says")
         before = max([j for j in range(here) if chars[j][0] != "t"], default=-1)
         after = min([j for j in range(here + 1, len(chars)) if chars[j][0] != "t"], default=len(chars))
         targets = [j for j in boundaries(chars) if before < j - 1 and j <= after and j - 1 != here and j != here + 1]
@@ -279,7 +286,7 @@ def crowd_edit(doc, op):
         end.getText().insertControlCharacter(end, 0, False)
         controller.select(end)
         controller.insertTransferable(clip)
-        return {"p": index_of(doc, p), "head": p.getString().split(" ")[0]}
+        return {"p": index_of(doc, p), "head": head(p)}
     if kind == "comment":
         p = with_text(doc, op["p"])
         starts = boundaries(model(p))
