@@ -71,6 +71,15 @@ beforeAll(async () => {
     { in: notes, out: docx("before-noteref"), edits: [{ op: "words", p: 589, at: 420, n: 4, text: "et une ancienne" }] },
     // Note 1's call (called again later) cut and pasted words earlier in its paragraph: Writer leaves its bookmark behind.
     { in: notes, out: docx("moved"), edits: [{ op: "movecall", k: 0, at: 0 }] },
+    // Both at once: note 8's call deleted and a note added in the next paragraph, so the numbers run as the original's.
+    {
+      in: letter,
+      out: docx("replaced"),
+      edits: [
+        { op: "delete", footnote: 7 },
+        { op: "footnote", after: "Southern Mongolia (Ch: Inner Mongolia)", text: "Note du traducteur." },
+      ],
+    },
     // No Title style anywhere, no title in the properties: the first paragraph is body text.
     {
       in: letter,
@@ -96,6 +105,7 @@ beforeAll(async () => {
     ["added", []],
     ["deleted", []],
     ["untitled", []],
+    ["replaced", []],
     ["moved", ["--original", "test/fixtures/notes.md"]],
     ["before-noteref", ["--original", "test/fixtures/notes.md"]],
   ];
@@ -198,6 +208,28 @@ describe("Writer's edits that change the notes are refused where they were made"
     expect(errors[0]).toContain(
       `deleted.docx:${at}:1: error: paragraph ${at} (“Moreover, the High…”): the original's note 8 is called here, but its note reference was deleted`,
     );
+  });
+
+  it("a deleted call and an added note that keep the numbers: both refused, each where it was made", () => {
+    const r = results.get("replaced")!;
+    expect(r.code).toBe(1);
+    expect(existsSync(md("replaced"))).toBe(false);
+    const errors = r.stderr.split("\n").filter((l) => l.includes(": error: "));
+    const [deleted, added] = ["Moreover, the High Commissioner", "The High Commissioner also made no mention"].map((w) => ordinalOf(letterDocx, w));
+    expect(
+      errors.some((e) =>
+        e.includes(
+          `replaced.docx:${deleted}:1: error: paragraph ${deleted} (“Moreover, the High…”): the original's note 8 is called here, but its note reference was deleted`,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      errors.some((e) =>
+        e.includes(
+          `replaced.docx:${added}:1: error: paragraph ${added} (“The High Commissioner…”): note call 8 is to a note the original does not have (an added note, numbered 8 here)`,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("no Title style and body text first: the advice does not call the first paragraph the title, and names Word's and Writer's menus", () => {
