@@ -218,14 +218,21 @@ def crowd_edit(doc, op):
         return {"p": index_of(doc, p), "at": at}
     if kind == "join":
         ps = paragraphs(doc)
-        candidates = [i for i in range(1, len(ps) - 1) if ps[i].getText() == ps[i + 1].getText()]
+        # Paragraphs next to each other, no table between (Delete before a table does not join).
+        blocks = []
+        e = doc.getText().createEnumeration()
+        while e.hasMoreElements():
+            blocks.append(e.nextElement().supportsService("com.sun.star.text.Paragraph"))
+        i, candidates = -1, []
+        for k, is_paragraph in enumerate(blocks):
+            i += is_paragraph
+            if is_paragraph and k + 1 < len(blocks) and blocks[k + 1] and i >= 1:
+                candidates.append(i)
         if not candidates:
             raise Skip("no two paragraphs to join")
         i = candidates[op["p"] % len(candidates)]
         c = ps[i].getText().createTextCursorByRange(ps[i].getEnd())
         c.goRight(1, True)
-        if c.getText().compareRegionStarts(c.getEnd(), ps[i + 1].getStart()) != 0:
-            raise Skip("a table between")
         c.setString("")
         return {"p": i}
     if kind == "notetext":
