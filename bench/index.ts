@@ -7,6 +7,7 @@
  *   npm run bench -- proof [--count 1000]   (the proof on its randomized corpus: bench/proof.ts)
  *   npm run bench -- dev     only `npm run dev`'s times (bench/dev.ts)
  *   npm run bench -- fuzz [--seed 1] [--count 400]   (mutated inputs from strangers: bench/fuzz.ts)
+ *   npm run bench -- writer [--seed 1] [--count 100]   (translators in LibreOffice Writer: bench/writer.ts)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ import { type DevFigures, devTimes } from "./dev.ts";
 export async function bench(args: string[]): Promise<number> {
   if (args[0] === "proof") return (await import("./proof.ts")).benchProof(args.slice(1));
   if (args[0] === "fuzz") return (await import("./fuzz.ts")).benchFuzz(args.slice(1));
+  if (args[0] === "writer") return (await import("./writer.ts")).benchWriter(args.slice(1));
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
   const only = positionals[0];
   if (only !== undefined && only !== "dev") throw new Error(`npm run bench takes no argument, \`proof\` or \`dev\`; not ${only}`);

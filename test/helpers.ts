@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { VFile } from "vfile";
 import { parseLetter } from "../src/letter.ts";
 import { FEATURES } from "../src/features.ts";
+// The package's folder found as src/ finds it, so that it holds in the bench's bundle too.
+import { ROOT } from "../src/paths.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export { ROOT };
 
 /** Parse Markdown given as text, as the build would parse a file. */
 export function parse(markdown: string, path = "test.md") {

@@ -191,7 +191,12 @@ const listOf = (xs: number[]) => (xs.length > 24 ? `[${xs.slice(0, 24).join(", "
 
 function checkNotes(reading: DocxReading, calls: number[], original: Original) {
   const o = original.calls;
-  if (calls.join() === o.join() && reading.order.length === original.notes) return;
+  // The same numbers, unless the writer's bookmarks say a note numbered n here is not the original's note n: another's, or
+  // none while note n's bookmark is in another paragraph (a call deleted, a note added; a call pasted in its paragraph is the same).
+  const paragraphOf = (i: number) => reading.calls.find((c) => c.note === reading.order[i])?.ordinal;
+  const elsewhere = (i: number) => ![undefined, paragraphOf(i)].includes(reading.originalPlace(i + 1));
+  const renumbered = reading.bookmarked && reading.was.some((n, i) => (n === undefined ? elsewhere(i) : n !== i + 1));
+  if (calls.join() === o.join() && reading.order.length === original.notes && !renumbered) return;
   const summary = `the translation calls ${reading.order.length} note${reading.order.length === 1 ? "" : "s"} as ${listOf(calls)}, the original ${original.label} ${original.notes} as ${listOf(o)}. ${KEEP_CALLS}, or import with the right --original`;
   if (addedOrDeleted(reading, original.notes, summary)) return;
 

@@ -117,6 +117,9 @@ interface Field {
   kind: "noteref" | "hyperlink" | "other";
   instr: string;
   phase: "instr" | "result";
+  /** A note call's: where its call went, and the text of its result (the number, and what Writer let a translator type in it). */
+  call?: number;
+  shown?: TextToken[];
 }
 
 /** State of one story (the body, or one note) while its paragraphs are read. */
@@ -529,9 +532,10 @@ export class DocxReader {
   }
 
   private text(value: string, marks: Marks, state: ParagraphState) {
-    if (!value || this.suppressed(state)) return;
-    const link = state.story.links[state.story.links.length - 1];
-    state.tokens.push({ type: "text", value, ...marks, link });
+    const field = state.story.fields[state.story.fields.length - 1];
+    const token: TextToken = { type: "text", value, ...marks, link: state.story.links[state.story.links.length - 1] };
+    if (value && field?.call !== undefined && field.phase === "result") field.shown?.push(token);
+    else if (value && !this.suppressed(state)) state.tokens.push(token);
   }
 
   private run(r: XmlElement, state: ParagraphState) {
@@ -689,7 +693,7 @@ export class DocxReader {
     // Writer's own cross-reference to a note (REF _RefF1) is a call; a REF to other text shows that text.
     const call = kind.kind === "noteref" || (kind.kind === "ref" && this.bookmarkNote.has(kind.bookmark));
     field.kind = call ? "noteref" : kind.kind === "hyperlink" ? "hyperlink" : "other";
-    if (call) this.noteRef(kind.bookmark, kind.kind === "ref" ? "REF" : "NOTEREF", state);
+    if (call && this.noteRef(kind.bookmark, kind.kind === "ref" ? "REF" : "NOTEREF", state)) ((field.call = state.tokens.length - 1), (field.shown = []));
     else if (kind.kind === "hyperlink") {
       const url = this.allowedLink(kind.url, state);
       field.kind = url ? "hyperlink" : "other";
@@ -718,26 +722,32 @@ export class DocxReader {
     if (!field) return;
     if (field.phase === "instr") this.fieldSeparate(state); // a field without a result
     state.story.fields.pop();
+    // Words typed over the text before a repeated call can land in its field's result, before the number: they go before the call.
+    const shown = field.shown ?? [];
+    const number = shown.map((t) => Boolean(t.value.trim())).lastIndexOf(true);
+    if (field.call !== undefined && shown.slice(0, number).some((t) => t.value.trim())) state.tokens.splice(field.call, 0, ...shown.slice(0, number));
     if (field.kind === "hyperlink") state.story.links.pop();
   }
 
-  private noteRef(bookmark: string, instruction: string, state: ParagraphState) {
-    if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return;
+  /** Whether the call was made. */
+  private noteRef(bookmark: string, instruction: string, state: ParagraphState): boolean {
+    if (state.story.fields.slice(0, -1).some((f) => f.phase === "instr")) return false;
     const key = this.bookmarkNote.get(bookmark);
     if (state.story.note) {
       state.issues.push({
         rule: "import-note-in-note",
         text: `a note cannot call another note; the cross-reference (${instruction} ${bookmark}) is left out`,
       });
-      return;
+      return false;
     }
     if (!key) {
       state.issues.push({
         rule: "import-noteref",
         text: `a repeated note call (a ${instruction} ${bookmark} cross-reference) points to a note that is no longer there; ${CROSS_REFERENCE_HELP} or delete it`,
       });
-      return;
+      return false;
     }
     this.call(key, state);
+    return true;
   }
 }

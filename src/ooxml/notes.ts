@@ -44,7 +44,8 @@ export const bookmarkName = (n: number) => `_RefNote${n}`;
 
 /**
  * Bookmark name → the note it names: the first note reference inside the bookmark (Word's `_RefNoteN`), or right after it with no text between
- * (LibreOffice moves it in front); an empty `_Ref` one that retyping left, the paragraph's next reference without a bookmark of its own, if any.
+ * (LibreOffice moves it in front); an empty `_Ref` one that retyping left, the paragraph's next reference without a bookmark of its own, if any,
+ * else its earlier one (a call cut and pasted before its place: Writer leaves the bookmark behind).
  */
 export function noteBookmarks(body: XmlElement): Map<string, string> {
   const names = new Map<string, string>();
@@ -53,6 +54,13 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
   let ended: string[] = [];
   /** Empty bookmarks of this paragraph that text has separated from what follows. */
   let stray: string[] = [];
+  /** References of this paragraph that no bookmark named. */
+  let unnamed: string[] = [];
+  const endParagraph = () => {
+    dropEnded();
+    stray.forEach((name, i) => i < unnamed.length && !names.has(name) && names.set(name, unnamed[i]));
+    ((stray = []), (unnamed = []));
+  };
   const dropEnded = () => {
     for (const id of ended) {
       const b = pending.get(id);
@@ -65,7 +73,7 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
   };
   const walk = (el: XmlElement) => {
     const note = referencedNote(el);
-    if (is(el, "w", "p")) (dropEnded(), (stray = []));
+    if (is(el, "w", "p")) endParagraph();
     if (is(el, "w", "bookmarkStart")) {
       const name = attr(el, "w", "name");
       if (name) pending.set(attr(el, "w", "id") ?? name, { name, ended: false });
@@ -81,6 +89,7 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
     } else if (note) {
       const own = [...pending.values()].map((b) => b.name);
       for (const name of own.length ? own : stray) if (!names.has(name)) names.set(name, note);
+      if (!own.length && !stray.length) unnamed.push(note);
       if (!own.length) stray = [];
       pending = new Map();
       ended = [];
@@ -91,6 +100,7 @@ export function noteBookmarks(body: XmlElement): Map<string, string> {
     for (const c of kids(el)) walk(c);
   };
   walk(body);
+  endParagraph();
   return names;
 }
 
