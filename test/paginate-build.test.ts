@@ -19,6 +19,7 @@ const FIXTURES = [
   "long-endnote-ja",
   "long-note-zh",
   "long-note-ug",
+  "row-long-note-tr",
 ];
 
 let out = "";
@@ -129,6 +130,11 @@ describe("a note longer than a page", () => {
 
   it("a list of a right-to-left letter at the feet of four pages (the proof reads it whole)", () => {
     expect(pages("long-note-ug").length).toBe(4);
+  });
+
+  it("called in a table row cut after its first cell, whose next line calls more notes: every word of the note and of the row once, in order", () => {
+    expect(noteWords("row-long-note-tr", "Uzun not", /not\d+/g)).toEqual(upTo(900));
+    expect(noteWords("row-long-note-tr", "Uzun not", /hücre\d+/g)).toEqual(upTo(700));
   });
 
   it("a table over three pages, every cell once, in order; one word longer than a line wraps, every letter printed", () => {

@@ -221,9 +221,13 @@ class BreakFinder {
    * those after it going overleaf.
    */
   cells(row: HTMLTableRowElement, avoid: boolean): boolean {
-    for (const [i, cell] of Array.from(row.cells).entries()) {
-      if (i > 0) this.breakBefore(cell, this.bottom, avoid);
+    // No break before a cell while the cells before it are empty (as overleaf of a cut, before the cell cut): the page would keep
+    // nothing of the row and hand the same row on again.
+    let holds = false;
+    for (const cell of Array.from(row.cells)) {
       const kids = kidsOf(cell);
+      if (holds) this.breakBefore(cell, this.bottom, avoid);
+      holds ||= kids.length > 0;
       // A cell's box reaches the row's bottom: what follows it on the page is its content's bottom.
       if (!(kids.every((k) => "run" in k) ? this.lines(Array.from(cell.childNodes), cell, avoid) : this.block(cell, kids, avoid))) return false;
     }
